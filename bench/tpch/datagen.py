@@ -1,0 +1,44 @@
+"""TPC-H data generation with `tpchgen-cli` into a cache folder, one Parquet file per table.
+
+The data is generated once per scale factor and reused; nothing here is committed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TABLES = ("customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier")
+DEFAULT_ROOT = Path(os.environ.get("TQP_DATA", Path(__file__).resolve().parents[2] / "data" / "tpch"))
+
+
+def data_dir(sf: float, root: Path = DEFAULT_ROOT) -> Path:
+    """The folder that holds (or will hold) the Parquet files of scale factor `sf`."""
+    return Path(root) / f"sf{sf:g}"
+
+
+def ensure_data(sf: float, root: Path = DEFAULT_ROOT) -> Path:
+    """Generate TPC-H at scale factor `sf` unless it is there already; return its folder."""
+    folder = data_dir(sf, root)
+    if all((folder / f"{t}.parquet").exists() for t in TABLES):
+        return folder
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    cli = shutil.which("tpchgen-cli") or str(Path(sys.executable).with_name("tpchgen-cli"))
+    subprocess.run([cli, "parquet", "-s", f"{sf:g}", "-o", str(tmp)], check=True,
+                   stdout=subprocess.DEVNULL)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return folder
+
+
+def load_tables(folder: Path) -> dict[str, pa.Table]:
+    """Read every table of a generated folder as an Arrow table."""
+    return {t: pq.read_table(Path(folder) / f"{t}.parquet") for t in TABLES}

@@ -1,0 +1,131 @@
+"""Column and Batch: the one currency between operators.
+
+A Column is a values tensor on the device, an optional bool validity tensor (True = not NULL;
+None when the column has no NULLs) and, for strings, the sorted dictionary its int32 codes index.
+A Batch is an ordered mapping of column names to Columns that all have the same length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import torch
+
+from tqp.types import DataType
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One column of a batch on the device."""
+
+    values: torch.Tensor
+    type: DataType
+    valid: torch.Tensor | None = None
+    dictionary: pa.Array | None = None  # sorted, unique strings (VARCHAR only), on the host
+
+    def __len__(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def device(self) -> torch.device:
+        return self.values.device
+
+    def take(self, indices: torch.Tensor) -> "Column":
+        """Rows at `indices` (a long tensor); every index must be in range."""
+        valid = None if self.valid is None else self.valid[indices]
+        return Column(self.values[indices], self.type, valid, self.dictionary)
+
+    def take_or_null(self, indices: torch.Tensor) -> "Column":
+        """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
+        missing = indices < 0
+        if len(self) == 0:
+            values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
+            return Column(values, self.type, torch.zeros_like(missing), self.dictionary)
+        safe = indices.clamp(min=0)
+        valid = ~missing if self.valid is None else (self.valid[safe] & ~missing)
+        return Column(self.values[safe], self.type, valid, self.dictionary)
+
+    def filter(self, mask: torch.Tensor) -> "Column":
+        """Rows where the bool `mask` is True."""
+        valid = None if self.valid is None else self.valid[mask]
+        return Column(self.values[mask], self.type, valid, self.dictionary)
+
+    def validity(self) -> torch.Tensor:
+        """The validity mask, materialised as all-True when the column has no NULLs."""
+        if self.valid is None:
+            return torch.ones(len(self), dtype=torch.bool, device=self.device)
+        return self.valid
+
+    def with_valid(self, valid: torch.Tensor | None) -> "Column":
+        """The same values with another validity mask (dropped when it is all True)."""
+        return Column(self.values, self.type, normalize_valid(valid), self.dictionary)
+
+
+def normalize_valid(valid: torch.Tensor | None) -> torch.Tensor | None:
+    """None for 'no NULLs'; keeps masks that do mark a NULL."""
+    if valid is None or bool(valid.all()):
+        return None
+    return valid
+
+
+def and_valid(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | None:
+    """Validity of a value computed from two inputs: NULL when either input is NULL."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def null_column(length: int, type_: DataType, device: torch.device) -> Column:
+    """A column of `length` NULLs."""
+    values = torch.zeros(length, dtype=type_.torch_dtype, device=device)
+    dictionary = pa.array([], pa.large_string()) if type_ is DataType.VARCHAR else None
+    return Column(values, type_, torch.zeros(length, dtype=torch.bool, device=device), dictionary)
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """Named columns of equal length; `num_rows` also covers batches with no columns."""
+
+    columns: dict[str, Column] = field(default_factory=dict)
+    num_rows: int = 0
+
+    def __post_init__(self):
+        for name, column in self.columns.items():
+            if len(column) != self.num_rows:
+                raise AssertionError(f"column {name} has {len(column)} rows, batch {self.num_rows}")
+
+    def __getitem__(self, name: str) -> Column:
+        return self.columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def take(self, indices: torch.Tensor) -> "Batch":
+        cols = {n: c.take(indices) for n, c in self.columns.items()}
+        return Batch(cols, int(indices.shape[0]))
+
+    def take_or_null(self, indices: torch.Tensor) -> "Batch":
+        cols = {n: c.take_or_null(indices) for n, c in self.columns.items()}
+        return Batch(cols, int(indices.shape[0]))
+
+    def filter(self, mask: torch.Tensor) -> "Batch":
+        count = int(mask.sum())
+        if count == self.num_rows:
+            return self
+        cols = {n: c.filter(mask) for n, c in self.columns.items()}
+        return Batch(cols, count)
+
+    def select(self, names: list[str]) -> "Batch":
+        return Batch({n: self.columns[n] for n in names}, self.num_rows)
+
+    def with_columns(self, columns: dict[str, Column]) -> "Batch":
+        merged = dict(self.columns)
+        merged.update(columns)
+        return Batch(merged, self.num_rows)
