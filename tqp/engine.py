@@ -1,14 +1,38 @@
 """The engine: runs SQL statements against the catalog on one device.
 
-Every front end (DB-API connection, tqp-shell, the benchmark) goes through `Engine.execute`.
+Every front end (DB-API connection, tqp-shell, the benchmark) goes through `Engine.execute`:
+parse (sqlglot, DuckDB dialect) -> expand views and file reads -> sqlglot optimizer passes ->
+logical plan -> execute on tensors -> Arrow.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import pyarrow as pa
+import sqlglot
+import torch
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from tqp.errors import Error, InternalError, NotSupportedError, OperationalError, ProgrammingError
+from tqp.operators.executor import Execution
+from tqp.operators.expressions.literals import batch_device
+from tqp.planner.builder import Builder
+from tqp.planner.explain import explain
+from tqp.planner.optimize import DIALECT, optimize
+from tqp.planner.parameters import bind_parameters, count_parameters
+from tqp.storage import readers
+from tqp.storage.arrow import arrow_type_to_sql, batch_to_arrow
+from tqp.storage.catalog import Catalog
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+_SQLGLOT_TYPES = {"DECIMAL": "DOUBLE"}
+MAX_VIEW_DEPTH = 32
 
 
 @dataclass
@@ -23,24 +47,232 @@ class Engine:
     """SQL in, Arrow out. Holds the catalog and the device the tensors live on."""
 
     def __init__(self, device: str = "cpu"):
-        raise NotImplementedError  # being written
+        self.device = _device(device)
+        self.catalog = Catalog(self.device)
+        self._file_tables: dict[str, str] = {}
 
-    def execute(self, sql: str, parameters: Sequence | None = None) -> Result:
-        """Run every statement in `sql` (separated by ';'); return the last one's result."""
-        raise NotImplementedError
+    # -- catalog -------------------------------------------------------------------------------
 
     def register(self, name: str, obj) -> None:
         """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`."""
-        raise NotImplementedError
+        self.catalog.add_table(name, readers.to_arrow(obj))
 
     def set_device(self, device: str) -> None:
         """Move work to another device ('cpu' or 'cuda'); cached tensors are dropped."""
-        raise NotImplementedError
+        self.device = _device(device)
+        self.catalog.set_device(self.device)
 
     def table_names(self) -> list[str]:
         """Names of the tables and views in the catalog, sorted."""
-        raise NotImplementedError
+        return [n for n in self.catalog.names() if not n.startswith("__file_")]
 
     def schema(self, name: str) -> pa.Schema:
         """The Arrow schema of a table or view."""
-        raise NotImplementedError
+        if name.lower() in self.catalog.views:
+            return self.execute(f'SELECT * FROM "{name}" LIMIT 0').table.schema
+        return self.catalog.table(name).schema
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def execute(self, sql: str, parameters: Sequence | None = None) -> Result:
+        """Run every statement in `sql` (separated by ';'); return the last one's result."""
+        statements = [s for s in _parse(sql) if s is not None]
+        if not statements:
+            raise ProgrammingError("no SQL statement to run")
+        if parameters is not None and len(parameters) and len(statements) > 1:
+            raise ProgrammingError("parameters can only be bound to a single statement")
+        result = Result(None)
+        for statement in statements:
+            if parameters is not None or count_parameters(statement):
+                statement = bind_parameters(statement, parameters or ())
+            try:
+                result = self._statement(statement)
+            except Error:
+                raise
+            except RecursionError:
+                raise NotSupportedError("query too deeply nested") from None
+            except torch.cuda.OutOfMemoryError as exc:
+                raise OperationalError(f"out of device memory: {exc}") from None
+            except Exception as exc:  # a bug in tqp: never a bare traceback for the user
+                raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+        return result
+
+    def _statement(self, statement: exp.Expression) -> Result:
+        if isinstance(statement, exp.Command) and statement.name.upper() == "EXPLAIN":
+            return self._explain(statement.expression.name)
+        if isinstance(statement, (exp.Select, exp.SetOperation, exp.Subquery)):
+            return Result(self.query(statement))
+        if isinstance(statement, exp.Create):
+            return self._create(statement)
+        if isinstance(statement, exp.Drop):
+            return self._drop(statement)
+        if isinstance(statement, exp.Describe):
+            return Result(self._describe(statement.this.name))
+        if isinstance(statement, exp.Command) and statement.name.upper() == "SHOW":
+            return Result(pa.table({"name": pa.array(self.table_names(), pa.string())}))
+        kind = type(statement).__name__.upper()
+        if isinstance(statement, exp.Command):
+            kind = statement.name.upper()
+        raise NotSupportedError(f"{kind} statements (tqp runs queries, CREATE TABLE AS, "
+                                "CREATE VIEW and DROP)")
+
+    def query(self, statement: exp.Expression, profile: dict | None = None,
+              plan_only: bool = False):
+        """Plan and run one query; the rows as an Arrow table (or the Query when plan_only)."""
+        names = _output_names(statement)
+        statement = self._expand(statement)
+        optimized = optimize(statement, self._schema())
+        query = Builder(self.catalog).plan(optimized, names)
+        if plan_only:
+            return query
+        batch_device.device = self.device
+        batch = Execution(self.catalog, self.device, profile).run(query.plan)
+        return batch_to_arrow(batch, list(query.names))
+
+    def _explain(self, text: str) -> Result:
+        analyze = text.strip().upper().startswith("ANALYZE")
+        if analyze:
+            text = text.strip()[len("ANALYZE"):]
+        statements = _parse(text)
+        if len(statements) != 1:
+            raise ProgrammingError("EXPLAIN takes one query")
+        profile = {} if analyze else None
+        query = self.query(statements[0], plan_only=True)
+        if analyze:
+            batch_device.device = self.device
+            Execution(self.catalog, self.device, profile).run(query.plan)
+        plan_text = explain(query.plan, profile)
+        return Result(pa.table({"physical_plan": pa.array([plan_text], pa.string())}))
+
+    def _create(self, statement: exp.Create) -> Result:
+        kind = (statement.args.get("kind") or "").upper()
+        name = statement.this.name if isinstance(statement.this, exp.Table) else statement.this.this.name
+        body = statement.expression
+        if body is None:
+            raise NotSupportedError("CREATE TABLE without AS SELECT (tables are read-only)")
+        replace = bool(statement.args.get("replace"))
+        exists = bool(statement.args.get("exists"))
+        if exists and name.lower() in self.catalog:
+            return Result(None, 0)
+        if kind == "TABLE":
+            table = self.query(body)
+            self.catalog.add_table(name, table, replace=replace)
+            return Result(None, table.num_rows)
+        if kind == "VIEW":
+            self.query(body, plan_only=True)  # validate now, as DuckDB does
+            self.catalog.add_view(name, body, replace=replace)
+            return Result(None, 0)
+        raise NotSupportedError(f"CREATE {kind}")
+
+    def _drop(self, statement: exp.Drop) -> Result:
+        kind = (statement.args.get("kind") or "").upper()
+        if kind not in ("TABLE", "VIEW"):
+            raise NotSupportedError(f"DROP {kind}")
+        for table in statement.args.get("tables") or [statement.this]:
+            self.catalog.drop(table.name, kind, bool(statement.args.get("exists")))
+        return Result(None, 0)
+
+    def _describe(self, name: str) -> pa.Table:
+        schema = self.schema(name)
+        types = [arrow_type_to_sql(f.type).value for f in schema]
+        return pa.table({"column_name": schema.names, "column_type": types})
+
+    # -- rewriting before the optimizer ------------------------------------------------------
+
+    def _schema(self) -> dict:
+        return {name: {f.name: _SQLGLOT_TYPES.get(t := arrow_type_to_sql(f.type).value, t)
+                       for f in table.schema}
+                for name, table in self.catalog.tables.items()}
+
+    def _expand(self, statement: exp.Expression) -> exp.Expression:
+        """Replace views by their queries and file reads by catalog tables; check table names."""
+        statement = statement.copy()
+        for _ in range(MAX_VIEW_DEPTH):
+            cte_names = {cte.alias for cte in statement.find_all(exp.CTE)}
+            changed = False
+            for table in list(statement.find_all(exp.Table)):
+                if not isinstance(table.this, exp.Identifier):
+                    self._file_table(table)
+                    continue
+                name = table.name.lower()
+                if table.name in cte_names or name in cte_names:
+                    continue
+                if name in self.catalog.views:
+                    alias = table.alias or table.name
+                    sub = exp.Subquery(this=self.catalog.views[name].copy(),
+                                       alias=exp.TableAlias(this=exp.to_identifier(alias)))
+                    table.replace(sub)
+                    changed = True
+                elif name not in self.catalog.tables:
+                    raise ProgrammingError(
+                        f"Table with name {table.name} does not exist{self.catalog.suggest(table.name)}")
+                elif table.name != name:
+                    table.set("this", exp.to_identifier(name))
+            if not changed:
+                return statement
+        raise ProgrammingError("views nest too deeply (a view that refers to itself?)")
+
+    def _file_table(self, table: exp.Table) -> None:
+        """`FROM read_parquet('path')` / `read_csv('path')`: load the file as a hidden table."""
+        fn = table.this
+        fname = fn.name.lower() if isinstance(fn, exp.Anonymous) else type(fn).__name__.lower()
+        args = [fn.this] if fn.this is not None and not isinstance(fn, exp.Anonymous) else []
+        args += list(fn.expressions)
+        if not args or not isinstance(args[0], exp.Literal) or not args[0].is_string:
+            raise NotSupportedError(f"table function {fn.sql(dialect=DIALECT)[:80]}")
+        path = args[0].this
+        if fname in ("readparquet", "read_parquet", "parquet_scan"):
+            reader = readers.read_parquet
+        elif fname in ("readcsv", "read_csv", "read_csv_auto"):
+            reader = readers.read_csv
+        else:
+            raise NotSupportedError(f"table function {fn.sql(dialect=DIALECT)[:80]}")
+        key = f"{reader.__name__}:{Path(path).resolve()}"
+        name = self._file_tables.get(key)
+        if name is None or name not in self.catalog.tables:
+            name = f"__file_{len(self._file_tables)}"
+            self.catalog.add_table(name, reader(path))
+            self._file_tables[key] = name
+        alias = table.alias or Path(path).stem.split(".")[0]
+        table.replace(exp.Table(this=exp.to_identifier(name),
+                                alias=exp.TableAlias(this=exp.to_identifier(alias))))
+
+
+def _device(name: str) -> torch.device:
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ProgrammingError(f"unknown device {name!r} (use 'cpu' or 'cuda')") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise OperationalError("device 'cuda' requested but no CUDA GPU is available")
+    if device.type not in ("cpu", "cuda"):
+        raise NotSupportedError(f"device {name!r}")
+    return device
+
+
+def _parse(sql: str) -> list[exp.Expression]:
+    try:
+        return [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]
+    except ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""
+        detail = first.get("description", str(exc)).split(". Line")[0]
+        raise ProgrammingError(f"syntax error{where}: {detail}") from None
+    except TokenError as exc:
+        raise ProgrammingError(f"syntax error: {exc}") from None
+
+
+def _output_names(statement: exp.Expression) -> list[str] | None:
+    """Column names as the user wrote them (DuckDB's naming) before the optimizer renames."""
+    select = statement
+    while isinstance(select, exp.Subquery):
+        select = select.this
+    if isinstance(select, exp.SetOperation):
+        return _output_names(select.left)
+    if not isinstance(select, exp.Select):
+        return None
+    if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+           for e in select.expressions):
+        return None
+    return [e.alias_or_name if isinstance(e, (exp.Alias, exp.Column)) else e.sql(dialect=DIALECT)
+            for e in select.expressions]

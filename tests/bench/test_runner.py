@@ -1,0 +1,145 @@
+"""The benchmark's own logic: the result check and the --queries syntax."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import decimal
+
+import pyarrow as pa
+import pytest
+
+from bench.tpch.compare import compare_tables, is_ordered
+from bench.tpch.runner import QueryRun, geometric_mean, parse_args, parse_queries, summarize
+
+
+def table(**columns) -> pa.Table:
+    return pa.table(columns)
+
+
+EXPECTED = table(k=["a", "b", "c"], n=[1, 2, 3], x=[0.5, 1.25, 2.0])
+
+
+# ---------------------------------------------------------------------------- compare_tables
+
+
+def test_same_table_passes():
+    assert compare_tables(EXPECTED, EXPECTED, ordered=True) is None
+
+
+def test_changed_value_fails():
+    actual = table(k=["a", "b", "c"], n=[1, 2, 4], x=[0.5, 1.25, 2.0])
+    message = compare_tables(actual, EXPECTED, ordered=False)
+    assert message is not None and "differs" in message
+
+
+def test_changed_string_fails():
+    actual = table(k=["a", "B", "c"], n=[1, 2, 3], x=[0.5, 1.25, 2.0])
+    assert compare_tables(actual, EXPECTED, ordered=True) is not None
+
+
+def test_missing_row_fails():
+    message = compare_tables(EXPECTED.slice(0, 2), EXPECTED, ordered=False)
+    assert message == "row count 2 != 3"
+
+
+def test_missing_column_fails():
+    message = compare_tables(EXPECTED.drop_columns(["x"]), EXPECTED, ordered=False)
+    assert message is not None and message.startswith("column count 2 != 3")
+
+
+def test_reordered_rows_fail_when_ordered():
+    reordered = EXPECTED.take([2, 0, 1])
+    assert compare_tables(reordered, EXPECTED, ordered=True) is not None
+
+
+def test_reordered_rows_pass_when_unordered():
+    reordered = EXPECTED.take([2, 0, 1])
+    assert compare_tables(reordered, EXPECTED, ordered=False) is None
+
+
+def test_float_within_relative_tolerance_passes():
+    actual = table(k=["a", "b", "c"], n=[1, 2, 3], x=[0.5 * (1 + 1e-9), 1.25, 2.0])
+    assert compare_tables(actual, EXPECTED, ordered=True) is None
+
+
+def test_float_beyond_relative_tolerance_fails():
+    actual = table(k=["a", "b", "c"], n=[1, 2, 3], x=[0.5 * (1 + 1e-4), 1.25, 2.0])
+    assert compare_tables(actual, EXPECTED, ordered=True) is not None
+
+
+def test_integers_compare_exactly():
+    big = 10**15
+    assert compare_tables(table(n=[big + 1]), table(n=[big]), ordered=True) is not None
+
+
+def test_decimal_compares_as_float():
+    expected = pa.table({"x": pa.array([decimal.Decimal("1.10")], pa.decimal128(10, 2))})
+    assert compare_tables(table(x=[1.1]), expected, ordered=True) is None
+
+
+def test_nulls_match_only_nulls():
+    assert compare_tables(table(x=[None, 1.0]), table(x=[1.0, None]), ordered=False) is None
+    assert compare_tables(table(x=[None, 1.0]), table(x=[0.0, 1.0]), ordered=True) is not None
+
+
+def test_dates_compare_exactly():
+    day = datetime.date(1995, 3, 15)
+    assert compare_tables(table(d=[day]), table(d=[day]), ordered=True) is None
+    other = table(d=[day + datetime.timedelta(days=1)])
+    assert compare_tables(other, table(d=[day]), ordered=True) is not None
+
+
+def test_is_ordered_looks_at_the_outermost_query():
+    assert is_ordered("select a from t order by a")
+    assert not is_ordered("select a from (select a from t order by a limit 3) s")
+
+
+# ---------------------------------------------------------------------------- --queries
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ("1", [1]),
+    ("1,3,5-7", [1, 3, 5, 6, 7]),
+    ("7,1,1-2", [1, 2, 7]),
+    ("q05, q07-q08", [5, 7, 8]),
+    ("20-22", [20, 21, 22]),
+    ("all", list(range(1, 23))),
+])
+def test_parse_queries(spec, expected):
+    assert parse_queries(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["0", "23", "1,,2", "7-3", "5-", "-5", "x", "1.5", ""])
+def test_parse_queries_rejects(spec):
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_queries(spec)
+
+
+def test_default_arguments():
+    args = parse_args([])
+    assert (args.sf, args.device, args.repeat) == (1.0, "cpu", 3)
+    assert args.threads is None and args.json is None
+    assert args.queries == list(range(1, 23))
+
+
+def test_bad_query_list_is_a_usage_error():
+    with pytest.raises(SystemExit):
+        parse_args(["--queries", "1-30"])
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def test_geometric_mean_over_correct_queries_only():
+    runs = [
+        QueryRun(1, "yes", tqp_runs_ms=[2.0], duckdb_runs_ms=[1.0]),
+        QueryRun(2, "yes", tqp_runs_ms=[1.0, 1.0, 9.0], duckdb_runs_ms=[2.0]),
+        QueryRun(3, "NO", tqp_runs_ms=[100.0], duckdb_runs_ms=[1.0]),
+        QueryRun(4, "unsupported", message="unsupported: x", duckdb_runs_ms=[1.0]),
+    ]
+    summary = summarize(runs, {})
+    assert (summary["correct"], summary["queries"]) == (2, 4)
+    assert summary["geomean_ratio"] == pytest.approx(1.0)  # sqrt(2 * 0.5); medians, not means
+    assert (summary["NO"], summary["unsupported"], summary["error"]) == (1, 1, 0)
+    assert geometric_mean([]) is None

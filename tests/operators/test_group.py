@@ -1,0 +1,234 @@
+"""group_ids and the segment reductions against plain-Python group-by."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import devices
+from tqp.operators import group
+from tqp.operators.group import (
+    group_ids,
+    segment_all,
+    segment_any,
+    segment_count,
+    segment_count_distinct,
+    segment_max,
+    segment_min,
+    segment_sum,
+)
+
+DEVICES = devices()
+
+
+def _sql_key(value):
+    """Python sort/equality key of one nullable value: NULLs after every value."""
+    return (1, 0) if value is None else (0, value)
+
+
+def _rows(keys) -> list[tuple]:
+    """Key tuples per row with None for NULL."""
+    columns = []
+    for values, valid in keys:
+        vals = values.cpu().tolist()
+        ok = [True] * len(vals) if valid is None else valid.cpu().tolist()
+        columns.append([v if o else None for v, o in zip(vals, ok)])
+    return list(zip(*columns))
+
+
+def reference_groups(rows: list[tuple]) -> tuple[list[int], list[int]]:
+    """(ids, first): groups numbered in ascending key order, first row of each group."""
+    order = sorted(set(rows), key=lambda t: tuple(_sql_key(v) for v in t))
+    number = {t: g for g, t in enumerate(order)}
+    ids = [number[t] for t in rows]
+    first = [ids.index(g) for g in range(len(order))]
+    return ids, first
+
+
+def _nullable(rng, values, device, null_rate=0.2):
+    valid = torch.tensor(rng.random(len(values)) >= null_rate, device=device)
+    return values.to(device), valid
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("wide", [False, True])
+def test_group_ids_number_distinct_tuples(device, wide):
+    rng = np.random.default_rng(int(wide))
+    n = 200
+    scale = 2**50 if wide else 1  # wide keys overflow the mixed radix and are ranked first
+    keys = [
+        (torch.tensor(rng.integers(-3, 3, n) * scale, device=device), None),
+        _nullable(rng, torch.tensor(rng.integers(0, 4, n), dtype=torch.int32), device),
+        _nullable(rng, torch.tensor(rng.integers(-2, 2, n) / 4.0, dtype=torch.float64), device),
+        (torch.tensor(rng.integers(0, 2, n).astype(bool), device=device), None),
+    ]
+    ids, num_groups, first = group_ids(keys)
+    ref_ids, ref_first = reference_groups(_rows(keys))
+    assert ids.device == keys[0][0].device and ids.dtype == first.dtype == torch.int64
+    assert ids.tolist() == ref_ids
+    assert num_groups == len(ref_first)
+    assert first.tolist() == ref_first
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_null_is_one_group_distinct_from_every_value(device):
+    values = torch.tensor([0, 5, 0, 5, 0], device=device)
+    valid = torch.tensor([True, False, False, True, True], device=device)
+    ids, num_groups, first = group_ids([(values, valid)])
+    assert ids.tolist() == [0, 2, 2, 1, 0] and num_groups == 3 and first.tolist() == [0, 3, 1]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_dense_and_unique_paths_agree(device, monkeypatch):
+    rng = np.random.default_rng(5)
+    keys = [(torch.tensor(rng.integers(-50, 50, 300), device=device), None)]
+    dense = group_ids(keys)
+    monkeypatch.setattr(group, "DENSE_FACTOR", 0)
+    monkeypatch.setattr(group, "DENSE_SLACK", 0)
+    sparse = group_ids(keys)
+    assert dense[0].tolist() == sparse[0].tolist() and dense[1] == sparse[1]
+    assert dense[2].tolist() == sparse[2].tolist()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_zero_keys_put_every_row_in_group_zero(device):
+    ids, num_groups, first = group_ids([], num_rows=4, device=device)
+    assert ids.tolist() == [0, 0, 0, 0] and num_groups == 1 and first.tolist() == [0]
+    ids, num_groups, first = group_ids([], num_rows=0, device=device)
+    assert ids.numel() == 0 and num_groups == 1 and first.numel() == 0
+    with pytest.raises(ValueError):
+        group_ids([])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_group_ids_of_no_rows(device):
+    empty = torch.empty(0, dtype=torch.int64, device=device)
+    ids, num_groups, first = group_ids([(empty, None), (empty.to(torch.float64), empty.bool())])
+    assert ids.numel() == 0 and num_groups == 0 and first.numel() == 0
+
+
+# ---- segment reductions ------------------------------------------------------------------------
+
+
+def _groups_of(values, valid, ids, num_groups):
+    """Non-NULL input values per group, as Python lists."""
+    vals = values.cpu().tolist()
+    ok = [True] * len(vals) if valid is None else valid.cpu().tolist()
+    out = [[] for _ in range(num_groups)]
+    for v, o, g in zip(vals, ok, ids.cpu().tolist()):
+        if o:
+            out[g].append(v)
+    return out
+
+
+def _sql_min(xs):
+    numbers = [x for x in xs if not (isinstance(x, float) and math.isnan(x))]
+    return min(numbers) if numbers else xs[0]  # NaN is the greatest value
+
+
+def _sql_max(xs):
+    nans = [x for x in xs if isinstance(x, float) and math.isnan(x)]
+    return nans[0] if nans else max(xs)
+
+
+def _as_lists(result, result_valid, num_groups):
+    ok = [True] * num_groups if result_valid is None else result_valid.cpu().tolist()
+    return [v if o else None for v, o in zip(result.cpu().tolist(), ok)]
+
+
+def _same(got, expected):
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        if isinstance(e, float) and math.isnan(e):
+            assert isinstance(g, float) and math.isnan(g)
+        elif isinstance(e, float):
+            assert g == pytest.approx(e, rel=1e-9, abs=1e-12)
+        else:
+            assert g == e
+
+
+def _inputs(rng, dtype, device, n=120, num_groups=9, nulls=True):
+    ids = torch.tensor(rng.integers(0, num_groups, n), device=device)
+    ids[:num_groups] = torch.arange(num_groups, device=device)  # every group has a row
+    if dtype == torch.bool:
+        values = torch.tensor(rng.integers(0, 2, n).astype(bool), device=device)
+    elif dtype == torch.float64:
+        values = torch.tensor(rng.normal(size=n) * 100, device=device)
+        values[::17] = float("nan")
+    else:
+        values = torch.tensor(rng.integers(-1000, 1000, n), dtype=dtype, device=device)
+    valid = None
+    if nulls:
+        valid = torch.tensor(rng.random(n) > 0.3, device=device)
+        valid[ids == num_groups - 1] = False  # one group with only NULL inputs
+    return values, valid, ids, num_groups
+
+
+DTYPES = [torch.int32, torch.int64, torch.float64, torch.bool]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("nulls", [False, True])
+def test_segment_sum_min_max(device, dtype, nulls):
+    rng = np.random.default_rng(DTYPES.index(dtype) * 2 + nulls)
+    values, valid, ids, num_groups = _inputs(rng, dtype, device, nulls=nulls)
+    groups = _groups_of(values, valid, ids, num_groups)
+    if dtype == torch.float64:
+        values_for_sum = torch.where(torch.isnan(values), torch.zeros_like(values), values)
+        sum_groups = _groups_of(values_for_sum, valid, ids, num_groups)
+    else:
+        values_for_sum, sum_groups = values, groups
+
+    total, total_valid = segment_sum(values_for_sum, valid, ids, num_groups)
+    assert total.dtype == (torch.float64 if dtype == torch.float64 else torch.int64)
+    _same(_as_lists(total, total_valid, num_groups), [sum(g) if g else None for g in sum_groups])
+
+    low, low_valid = segment_min(values, valid, ids, num_groups)
+    high, high_valid = segment_max(values, valid, ids, num_groups)
+    assert low.dtype == high.dtype == dtype
+    _same(_as_lists(low, low_valid, num_groups), [_sql_min(g) if g else None for g in groups])
+    _same(_as_lists(high, high_valid, num_groups), [_sql_max(g) if g else None for g in groups])
+    if not nulls:
+        assert total_valid is None and low_valid is None and high_valid is None
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("nulls", [False, True])
+def test_segment_count_and_count_distinct(device, nulls):
+    rng = np.random.default_rng(11 + nulls)
+    for dtype in (torch.int64, torch.float64):
+        values, valid, ids, num_groups = _inputs(rng, dtype, device, nulls=nulls)
+        values = values % 7  # plenty of repeats
+        groups = _groups_of(values, valid, ids, num_groups)
+        counts = segment_count(valid, ids, num_groups)
+        assert counts.dtype == torch.int64 and counts.tolist() == [len(g) for g in groups]
+        distinct = segment_count_distinct(values, valid, ids, num_groups)
+        canon = [{"nan" if isinstance(v, float) and math.isnan(v) else v for v in g} for g in groups]
+        assert distinct.dtype == torch.int64 and distinct.tolist() == [len(c) for c in canon]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_segment_any_all(device):
+    rng = np.random.default_rng(13)
+    values, valid, ids, num_groups = _inputs(rng, torch.bool, device)
+    groups = _groups_of(values, valid, ids, num_groups)
+    any_ = _as_lists(*segment_any(values, valid, ids, num_groups), num_groups)
+    all_ = _as_lists(*segment_all(values, valid, ids, num_groups), num_groups)
+    _same(any_, [any(g) if g else None for g in groups])
+    _same(all_, [all(g) if g else None for g in groups])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_global_aggregate_over_no_rows_is_null_except_counts(device):
+    ids = torch.empty(0, dtype=torch.int64, device=device)
+    values = torch.empty(0, dtype=torch.float64, device=device)
+    for reduce in (segment_sum, segment_min, segment_max):
+        for valid in (None, torch.empty(0, dtype=torch.bool, device=device)):
+            result, result_valid = reduce(values, valid, ids, 1)
+            assert result.shape == (1,) and result_valid.tolist() == [False]
+    assert segment_count(None, ids, 1).tolist() == [0]
+    assert segment_count_distinct(values, None, ids, 1).tolist() == [0]

@@ -1,0 +1,84 @@
+"""join_indices / match_any / unmatched against a nested-loop reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import devices
+from tqp.operators import join
+from tqp.operators.join import join_indices, match_any, unmatched
+
+DEVICES = devices()
+
+
+def reference_pairs(left: list[int], right: list[int]) -> list[tuple[int, int]]:
+    """Every (i, j) with equal keys, i ascending then j ascending: the nested loop."""
+    return [(i, j) for i, a in enumerate(left) for j, b in enumerate(right) if a == b]
+
+
+def check(left, right, device):
+    lk = torch.tensor(left, dtype=torch.int64, device=device)
+    rk = torch.tensor(right, dtype=torch.int64, device=device)
+    li, ri = join_indices(lk, rk)
+    assert li.dtype == ri.dtype == torch.int64
+    assert li.device == lk.device and ri.device == lk.device
+    assert list(zip(li.tolist(), ri.tolist())) == reference_pairs(left, right)
+
+
+CASES = {
+    "dense unique right": (lambda rng: (rng.integers(-5, 60, 200), rng.permutation(50) - 3)),
+    "duplicates both sides": (lambda rng: (rng.integers(-10, 10, 150), rng.integers(-10, 10, 120))),
+    "sparse wide keys": (lambda rng: (rng.integers(-3, 3, 100) * 2**61, rng.integers(-3, 3, 90) * 2**61)),
+    "small left, big right (build left)": (lambda rng: (rng.integers(0, 20, 10), rng.integers(0, 20, 400))),
+    "small unique dense left": (lambda rng: (rng.permutation(30), rng.integers(-5, 40, 400))),
+    "no matches": (lambda rng: (rng.integers(0, 10, 50), rng.integers(100, 110, 50))),
+    "one key everywhere": (lambda rng: (np.full(30, 7), np.full(20, 7))),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_join_indices_matches_nested_loop(device, case):
+    rng = np.random.default_rng(list(CASES).index(case))
+    left, right = CASES[case](rng)
+    check(left.tolist(), right.tolist(), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_join_indices_both_strategies_agree(device, monkeypatch):
+    rng = np.random.default_rng(7)
+    left, right = rng.integers(0, 40, 100).tolist(), rng.permutation(40).tolist()
+    check(left, right, device)  # direct address
+    monkeypatch.setattr(join, "DENSE_FACTOR", 0)
+    monkeypatch.setattr(join, "DENSE_SLACK", 0)
+    check(left, right, device)  # sort + search
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_join_indices_empty_sides(device):
+    check([], [1, 2], device)
+    check([1, 2], [], device)
+    check([], [], device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_match_any_is_the_semi_join_mask(device):
+    left_idx = torch.tensor([0, 0, 2, 4], device=device)
+    assert match_any(6, left_idx).tolist() == [True, False, True, False, True, False]
+    keep = torch.tensor([False, True, False, False], device=device)
+    assert match_any(6, left_idx, keep).tolist() == [True, False, False, False, False, False]
+    empty = torch.empty(0, dtype=torch.int64, device=device)
+    assert match_any(3, empty).tolist() == [False, False, False]
+    assert match_any(0, empty).numel() == 0
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unmatched_lists_rows_never_paired(device):
+    idx = torch.tensor([3, 1, 1, 5], device=device)
+    out = unmatched(7, idx)
+    assert out.dtype == torch.int64 and out.device == idx.device
+    assert out.tolist() == [0, 2, 4, 6]
+    assert unmatched(3, torch.empty(0, dtype=torch.int64, device=device)).tolist() == [0, 1, 2]
+    assert unmatched(0, torch.empty(0, dtype=torch.int64, device=device)).tolist() == []

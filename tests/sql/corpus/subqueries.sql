@@ -1,0 +1,232 @@
+-- Subqueries: scalar (correlated and not), EXISTS / NOT EXISTS, IN / NOT IN, in SELECT / WHERE / HAVING.
+
+-- name: scalar_uncorrelated_where
+select count(*) as n
+from orders
+where o_totalprice > (select avg(o_totalprice) from orders);
+
+-- name: scalar_uncorrelated_select
+select o_orderpriority, count(*) as n, (select count(*) from orders) as total
+from orders
+group by o_orderpriority
+order by o_orderpriority;
+
+-- name: scalar_uncorrelated_arith
+select n_name, n_nationkey - (select min(n_nationkey) from nation where n_regionkey = 3) as delta
+from nation
+where n_regionkey = 3
+order by n_name;
+
+-- name: scalar_correlated_where_avg
+select sum(l_extendedprice) / 7.0 as avg_yearly
+from lineitem, part
+where p_partkey = l_partkey
+    and p_brand = 'Brand#12'
+    and p_container like 'LG%'
+    and l_quantity < (select 0.5 * avg(l_quantity) from lineitem where l_partkey = p_partkey);
+
+-- name: scalar_correlated_select_count
+select c_custkey, c_name, (select count(*) from orders where o_custkey = c_custkey) as n_orders
+from customer
+where c_nationkey = 7
+order by c_custkey;
+
+-- name: scalar_correlated_select_sum_null
+select c_custkey, (select sum(o_totalprice) from orders where o_custkey = c_custkey) as total
+from customer
+where c_custkey <= 30
+order by c_custkey;
+
+-- name: scalar_correlated_max_self
+select o1.o_custkey, o1.o_orderkey, o1.o_totalprice
+from orders o1
+where o1.o_totalprice = (select max(o2.o_totalprice) from orders o2 where o2.o_custkey = o1.o_custkey)
+    and o1.o_custkey < 60
+order by o1.o_custkey, o1.o_orderkey;
+
+-- name: scalar_correlated_empty_is_null
+select n_name, (select r_name from region where r_regionkey = n_regionkey + 10) as r
+from nation
+order by n_name;
+
+-- name: scalar_uncorrelated_empty_compare
+select count(*) as n
+from orders
+where o_totalprice > (select max(o_totalprice) from orders where o_orderdate > date '2000-01-01');
+
+-- name: scalar_correlated_non_equi
+select n1.n_name,
+    (select count(*) from nation n2
+     where n2.n_nationkey < n1.n_nationkey and n2.n_regionkey = n1.n_regionkey) as earlier_in_region
+from nation n1
+order by n1.n_name;
+
+-- name: scalar_in_case
+select case when o_totalprice > (select avg(o_totalprice) from orders) then 'high' else 'low' end as band,
+    count(*) as n
+from orders
+group by band
+order by band;
+
+-- name: exists_correlated
+select o_orderpriority, count(*) as order_count
+from orders
+where o_orderdate >= date '1995-04-01'
+    and o_orderdate < date '1995-07-01'
+    and exists (select * from lineitem where l_orderkey = o_orderkey and l_commitdate < l_receiptdate)
+group by o_orderpriority
+order by o_orderpriority;
+
+-- name: not_exists_correlated
+select c_nationkey, count(*) as no_orders
+from customer
+where not exists (select 1 from orders where o_custkey = c_custkey)
+group by c_nationkey
+order by c_nationkey;
+
+-- name: exists_uncorrelated_true
+select count(*) as n
+from nation
+where exists (select 1 from region where r_name = 'ASIA');
+
+-- name: exists_uncorrelated_false
+select n_name
+from nation
+where exists (select 1 from region where r_name = 'ANTARCTICA')
+order by n_name;
+
+-- name: exists_in_select
+select r_name,
+    exists (select 1 from nation where n_regionkey = r_regionkey and n_name like 'A%') as has_a
+from region
+order by r_name;
+
+-- name: not_exists_non_equi
+select s_suppkey, s_name
+from supplier
+where not exists (
+    select 1 from partsupp
+    where ps_suppkey = s_suppkey and ps_availqty < 30
+)
+    and s_nationkey = 3
+order by s_suppkey;
+
+-- name: in_subquery_nested
+select s_name
+from supplier
+where s_suppkey in (
+    select ps_suppkey from partsupp
+    where ps_partkey in (select p_partkey from part where p_name like 'forest%')
+)
+order by s_name;
+
+-- name: not_in_subquery
+select count(*) as n
+from part
+where p_partkey not in (select l_partkey from lineitem where l_shipdate >= date '1998-01-01');
+
+-- name: in_subquery_correlated
+select c_custkey, c_name
+from customer
+where c_custkey in (select o_custkey from orders where o_totalprice > 400000 and o_custkey = c_custkey)
+order by c_custkey;
+
+-- name: in_empty_subquery
+select n_name
+from nation
+where n_nationkey in (select a from t_empty)
+order by n_name;
+
+-- name: not_in_subquery_with_null_is_empty
+select id, a
+from t_nulls
+where a not in (select k from t_left);
+
+-- name: not_in_subquery_nonnull
+select id, a, b
+from t_nulls
+where a not in (select k from t_left where k is not null)
+order by id;
+
+-- name: not_in_empty_subquery_keeps_null
+select id, a
+from t_nulls
+where a not in (select a from t_empty)
+order by id;
+
+-- name: in_subquery_null_values
+select id, a
+from t_nulls
+where a in (select k from t_right)
+order by id;
+
+-- name: in_not_in_in_select
+select id, a,
+    a in (select k from t_left) as in_left,
+    a not in (select k from t_left) as not_in_left,
+    a in (select k from t_left where k is not null) as in_left_nonnull
+from t_nulls
+order by id;
+
+-- name: having_scalar_subquery
+select ps_partkey, sum(ps_supplycost * ps_availqty) as value
+from partsupp, supplier, nation
+where ps_suppkey = s_suppkey and s_nationkey = n_nationkey and n_name = 'FRANCE'
+group by ps_partkey
+having sum(ps_supplycost * ps_availqty) > (
+    select sum(ps_supplycost * ps_availqty) * 0.002
+    from partsupp, supplier, nation
+    where ps_suppkey = s_suppkey and s_nationkey = n_nationkey and n_name = 'FRANCE'
+)
+order by value desc, ps_partkey;
+
+-- name: having_correlated_subquery
+select c_nationkey, count(*) as customers
+from customer
+group by c_nationkey
+having count(*) > (select count(*) from supplier where s_nationkey = c_nationkey) * 15
+order by c_nationkey;
+
+-- name: where_in_aggregated_subquery
+select o_custkey, count(*) as n
+from orders
+where o_custkey in (
+    select o_custkey from orders group by o_custkey having count(*) >= 25
+)
+group by o_custkey
+order by o_custkey;
+
+-- name: derived_table_avg
+select avg(cnt) as avg_orders, max(cnt) as max_orders, min(cnt) as min_orders
+from (select o_custkey, count(*) as cnt from orders group by o_custkey) t;
+
+-- name: derived_table_nested
+select band, count(*) as customers
+from (
+    select o_custkey, case when total > 1500000 then 'big' when total > 500000 then 'mid' else 'small' end as band
+    from (select o_custkey, sum(o_totalprice) as total from orders group by o_custkey) per_customer
+) banded
+group by band
+order by band;
+
+-- name: derived_table_join
+select n_name, t.revenue
+from nation
+join (
+    select c_nationkey, sum(o_totalprice) as revenue
+    from customer join orders on c_custkey = o_custkey
+    where o_orderdate >= date '1997-01-01'
+    group by c_nationkey
+) t on t.c_nationkey = n_nationkey
+where n_regionkey = 2
+order by n_name;
+
+-- name: scalar_subquery_two_levels
+select p_partkey, p_name
+from part
+where p_retailprice > (
+    select avg(p_retailprice) from part
+    where p_size = (select max(p_size) from part where p_brand = 'Brand#33')
+)
+    and p_brand = 'Brand#33'
+order by p_partkey;

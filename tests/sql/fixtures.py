@@ -1,0 +1,125 @@
+"""The differential SQL corpus: its small NULL-bearing tables and the loader of `corpus/*.sql`.
+
+Corpus format: each query is introduced by a `-- name: <short_id>` line (unique within its file)
+and ends with a `;` at the end of a line. An entry may hold several statements (e.g.
+`create or replace view ...;` then a `select`): every statement but the last is setup run on both
+engines, the last one is the query whose answer is compared with DuckDB's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+
+_NAME_LINE = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
+_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
+
+
+def _d(text: str | None) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(text)
+
+
+def extra_tables() -> dict[str, pa.Table]:
+    """Small tables with NULLs in every column, duplicate and NULL join keys, and an empty table."""
+    nulls_schema = pa.schema([
+        ("id", pa.int32()),
+        ("a", pa.int32()),
+        ("b", pa.string()),
+        ("c", pa.float64()),
+        ("d", pa.date32()),
+    ])
+    t_nulls = pa.table({
+        "id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        "a": [1, 2, None, 3, 2, None, -7, 5, 1, 6],
+        "b": ["alpha", "beta", "gamma", None, "beta", None, "Alpha", "", "delta", "epsilon"],
+        "c": [1.5, None, 2.5, -0.5, 4.0, None, 0.0, 2.5, None, -3.25],
+        "d": [_d(x) for x in ["1995-01-31", "1996-02-29", "1995-03-15", None, "1995-01-31", None,
+                              "1969-12-31", "1998-12-01", "1992-01-01", "1970-01-01"]],
+    }, schema=nulls_schema)
+    t_empty = nulls_schema.empty_table()
+    t_left = pa.table({
+        "lid": [1, 2, 3, 4, 5, 6, 7],
+        "k": [1, 2, 2, 3, None, None, 5],
+        "s": ["x", "y", "y2", None, "n", "n2", "z"],
+        "v": [10.0, 20.0, 21.0, 30.0, 40.0, None, 50.0],
+    }, schema=pa.schema([("lid", pa.int32()), ("k", pa.int32()), ("s", pa.string()),
+                         ("v", pa.float64())]))
+    t_right = pa.table({
+        "rid": [1, 2, 3, 4, 5, 6],
+        "k": [2, 2, 3, 4, None, 6],
+        "s": ["y", "yy", "c", "d", "n", None],
+        "w": [200, 201, 300, None, 999, 600],
+    }, schema=pa.schema([("rid", pa.int32()), ("k", pa.int32()), ("s", pa.string()),
+                         ("w", pa.int32())]))
+    # Keys into nation (BIGINT like n_nationkey): matches, duplicates, misses, a NULL.
+    t_keys = pa.table({
+        "kid": [1, 2, 3, 4, 5, 6, 7],
+        "k": [0, 5, 5, 24, 25, None, -1],
+        "label": ["zero", "five", "five-b", "last", "missing", "null", "neg"],
+    }, schema=pa.schema([("kid", pa.int32()), ("k", pa.int64()), ("label", pa.string())]))
+    # String keys into nation.n_name (a dictionary other than nation's): case matters.
+    t_names = pa.table({
+        "nid": [1, 2, 3, 4, 5, 6],
+        "name": ["FRANCE", "GERMANY", "france", "ATLANTIS", None, "GERMANY"],
+        "tag": ["fr", "de", "lower", "myth", "none", "de2"],
+    }, schema=pa.schema([("nid", pa.int32()), ("name", pa.string()), ("tag", pa.string())]))
+    t_str = pa.table({
+        "id": list(range(1, 11)),
+        "s": ["hello", "  padded  ", "MiXeD Case", "a_b", "a%b", "", None, "café", "abc", "ABC"],
+    }, schema=pa.schema([("id", pa.int32()), ("s", pa.string())]))
+    return {
+        "t_nulls": t_nulls,
+        "t_empty": t_empty,
+        "t_left": t_left,
+        "t_right": t_right,
+        "t_keys": t_keys,
+        "t_names": t_names,
+        "t_str": t_str,
+    }
+
+
+@dataclass(frozen=True)
+class CorpusQuery:
+    file: str  # the file's stem, e.g. "subqueries"
+    name: str
+    setup: tuple[str, ...]  # statements run first on both engines (views)
+    sql: str  # the query compared with DuckDB
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+
+def split_statements(text: str) -> list[str]:
+    """Statements of one entry: split at `;` ending a line (the corpus puts none inside strings)."""
+    parts = [p.strip() for p in _STATEMENT_END.split(text)]
+    return [p for p in parts if p and not all(
+        line.strip().startswith("--") or not line.strip() for line in p.splitlines())]
+
+
+def parse_corpus_file(path: Path) -> list[CorpusQuery]:
+    text = Path(path).read_text()
+    marks = list(_NAME_LINE.finditer(text))
+    queries = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        statements = split_statements(text[mark.end():end])
+        if not statements:
+            raise ValueError(f"{path.name}: entry {mark.group(1)!r} holds no statement")
+        queries.append(CorpusQuery(Path(path).stem, mark.group(1), tuple(statements[:-1]),
+                                   statements[-1]))
+    return queries
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[CorpusQuery]:
+    """Every corpus query, file by file in name order, in file order within a file."""
+    queries = []
+    for path in sorted(Path(directory).glob("*.sql")):
+        queries.extend(parse_corpus_file(path))
+    return queries

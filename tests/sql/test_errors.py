@@ -1,0 +1,151 @@
+"""Error behaviour expected of tqp: the PEP 249 class that fits, and a message that helps.
+
+* bad syntax: ProgrammingError with the line and column of the problem;
+* unknown table or column: ProgrammingError naming it and suggesting the close name;
+* type errors: ProgrammingError or DataError naming the expression;
+* valid SQL that tqp does not run: NotSupportedError naming the construct.
+
+`test_cases_agree_with_duckdb` checks the cases themselves against DuckDB (it needs no tqp):
+what tqp must reject as wrong is wrong for DuckDB too, and what tqp may leave unsupported is SQL
+DuckDB runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+SYNTAX_ERRORS = [
+    # (sql, the line the reported position must name; a column must be named too)
+    ("select * from lineitem where", 1),
+    ("select (1 + 2 from nation", 1),
+    ("select n_name from nation where n_name = = 'x'", 1),
+    ("select n_name\nfrom nation\nwhere n_regionkey = 1 and and n_nationkey = 2", 3),
+    ("select n_name\nfrom nation\nwhere n_regionkey = 1 and (n_nationkey = 2", 3),
+]
+
+UNKNOWN_TABLES = [
+    # (sql, the unknown name, a regex the suggestion must match)
+    ("select * from lineitems", "lineitems", r"\blineitem\b"),
+    ("select count(*) from ordres", "ordres", r"\borders\b"),
+    ("select n_name from nation join regoin on n_regionkey = r_regionkey", "regoin", r"\bregion\b"),
+]
+
+UNKNOWN_COLUMNS = [
+    ("select l_quantiy from lineitem", "l_quantiy", r"\bl_quantity\b"),
+    ("select count(*) from orders where o_orderdat > date '1995-01-01'", "o_orderdat", r"\bo_orderdate\b"),
+    ("select n.n_nam from nation n", "n_nam", r"\bn_name\b"),
+    ("select c_name from customer group by c_nme", "c_nme", r"\bc_name\b"),
+]
+
+TYPE_ERRORS = [
+    # (sql, a word the message must hold: the expression or its operand)
+    ("select 'abc' + 1", "abc"),
+    ("select l_shipdate * 2 from lineitem", "l_shipdate"),
+    ("select l_comment + 1 from lineitem", "l_comment"),
+    ("select sum(l_comment) from lineitem", "l_comment"),
+    ("select -n_name from nation", "n_name"),
+]
+
+NOT_SUPPORTED = [
+    # (sql, words of which the message must hold at least one, case-insensitive)
+    ("select n_name, row_number() over (order by n_name) as rn from nation",
+     ("window", "over", "row_number")),
+    ("select n_regionkey, sum(n_nationkey) over (partition by n_regionkey) from nation",
+     ("window", "over")),
+    ("with recursive t(n) as (select 1 union all select n + 1 from t where n < 5) select * from t",
+     ("recursive",)),
+    ("select n_name, r.r_name from nation, lateral (select * from region where r_regionkey = n_regionkey) r",
+     ("lateral",)),
+    ("select n_regionkey, count(*) from nation group by rollup (n_regionkey)", ("rollup",)),
+    ("select n_regionkey, count(*) from nation group by cube (n_regionkey)", ("cube",)),
+    ("select n_regionkey, count(*) from nation group by grouping sets ((n_regionkey), ())",
+     ("grouping sets", "grouping_sets", "groupingsets")),
+    ("select unnest([1, 2, 3]) as x", ("unnest", "list", "array")),
+    ("select json_extract('{\"a\": 1}', '$.a') as v", ("json",)),
+]
+
+
+def _ids(cases) -> list[str]:
+    return [re.sub(r"\s+", " ", case[0])[:60] for case in cases]
+
+
+def _message(excinfo) -> str:
+    return str(excinfo.value)
+
+
+@pytest.fixture(scope="module")
+def tqp():
+    import tqp as module
+
+    return module
+
+
+@pytest.mark.parametrize("sql,line", SYNTAX_ERRORS, ids=_ids(SYNTAX_ERRORS))
+def test_syntax_error_has_position(tqp, tqp_con, sql, line):
+    with pytest.raises(tqp.ProgrammingError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert re.search(rf"\bline\W{{0,3}}{line}\b", message, re.IGNORECASE), message
+    assert re.search(r"\bcol(umn)?\W{0,3}\d+", message, re.IGNORECASE), message
+
+
+@pytest.mark.parametrize("sql,name,suggestion", UNKNOWN_TABLES, ids=[n for _, n, _ in UNKNOWN_TABLES])
+def test_unknown_table_is_named_and_suggested(tqp, tqp_con, sql, name, suggestion):
+    with pytest.raises(tqp.ProgrammingError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert name in message, message
+    assert re.search(suggestion, message), f"no suggestion {suggestion!r} in: {message}"
+
+
+@pytest.mark.parametrize("sql,name,suggestion", UNKNOWN_COLUMNS, ids=[n for _, n, _ in UNKNOWN_COLUMNS])
+def test_unknown_column_is_named_and_suggested(tqp, tqp_con, sql, name, suggestion):
+    with pytest.raises(tqp.ProgrammingError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert name in message, message
+    assert re.search(suggestion, message), f"no suggestion {suggestion!r} in: {message}"
+
+
+@pytest.mark.parametrize("sql,word", TYPE_ERRORS, ids=_ids(TYPE_ERRORS))
+def test_type_error_names_the_expression(tqp, tqp_con, sql, word):
+    with pytest.raises((tqp.ProgrammingError, tqp.DataError)) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert word.lower() in message.lower(), message
+
+
+@pytest.mark.parametrize("sql,words", NOT_SUPPORTED, ids=_ids(NOT_SUPPORTED))
+def test_unsupported_sql_names_the_construct(tqp, tqp_con, sql, words):
+    with pytest.raises(tqp.NotSupportedError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo).lower()
+    assert any(w in message for w in words), f"none of {words} in: {message}"
+
+
+def test_errors_are_pep249_classes(tqp):
+    for cls in ("ProgrammingError", "DataError", "NotSupportedError"):
+        assert issubclass(getattr(tqp, cls), tqp.DatabaseError)
+        assert issubclass(getattr(tqp, cls), tqp.Error)
+
+
+def test_connection_still_works_after_errors(tqp, tqp_con):
+    for sql, _ in SYNTAX_ERRORS[:1] + [(s, None) for s, _, _ in UNKNOWN_TABLES[:1]]:
+        with pytest.raises(tqp.Error):
+            tqp_con.execute(sql)
+    table = tqp_con.execute("select count(*) as n from nation").fetch_arrow_table()
+    assert table.column(0).to_pylist() == [25]
+
+
+def test_cases_agree_with_duckdb(duck_con):
+    import duckdb
+
+    wrong = ([s for s, _ in SYNTAX_ERRORS] + [s for s, _, _ in UNKNOWN_TABLES]
+             + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _ in TYPE_ERRORS])
+    for sql in wrong:
+        with pytest.raises(duckdb.Error):
+            duck_con.execute(sql).fetchall()
+    for sql, _ in NOT_SUPPORTED:
+        duck_con.execute(sql).fetchall()

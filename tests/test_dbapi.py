@@ -1,0 +1,375 @@
+"""The DB-API 2.0 (PEP 249) interface, over the real engine and real SQL."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+
+import tqp
+from tqp.dbapi import Connection, type_code
+from tqp.engine import Result
+
+PEOPLE = pa.table({
+    "id": pa.array([1, 2, 3, 4], pa.int64()),
+    "name": ["ann", "bob", "cy", "dee"],
+    "score": [1.5, None, 3.0, 4.5],
+    "born": pa.array([datetime.date(1990, 1, d) for d in (1, 2, 3, 4)], pa.date32()),
+})
+
+
+@pytest.fixture
+def con():
+    connection = tqp.connect()
+    connection.register("people", PEOPLE)
+    yield connection
+    connection.close()
+
+
+# -- module ------------------------------------------------------------------------------------
+
+
+def test_module_globals():
+    assert tqp.apilevel == "2.0"
+    assert tqp.threadsafety == 1
+    assert tqp.paramstyle == "qmark"
+    assert isinstance(tqp.__version__, str)
+
+
+def test_exception_hierarchy():
+    assert issubclass(tqp.Warning, Exception)
+    assert issubclass(tqp.Error, Exception)
+    assert not issubclass(tqp.Warning, tqp.Error)
+    for cls in (tqp.InterfaceError, tqp.DatabaseError):
+        assert issubclass(cls, tqp.Error)
+    for cls in (tqp.DataError, tqp.OperationalError, tqp.IntegrityError, tqp.InternalError,
+                tqp.ProgrammingError, tqp.NotSupportedError):
+        assert issubclass(cls, tqp.DatabaseError)
+    assert Connection.ProgrammingError is tqp.ProgrammingError
+
+
+def test_type_objects_compare_equal_to_type_codes():
+    assert tqp.STRING == "VARCHAR"
+    assert tqp.NUMBER == "BIGINT" and tqp.NUMBER == "DOUBLE" and tqp.NUMBER == "DECIMAL(15,2)"
+    assert tqp.DATETIME == "DATE" and tqp.DATETIME == "TIMESTAMP"
+    assert tqp.BINARY == "BLOB"
+    assert tqp.NUMBER != "VARCHAR" and tqp.STRING != "DATE"
+    assert "INTEGER" == tqp.NUMBER
+
+
+def test_type_codes_from_arrow_types():
+    assert type_code(pa.int32()) == "INTEGER"
+    assert type_code(pa.int64()) == "BIGINT"
+    assert type_code(pa.float64()) == "DOUBLE"
+    assert type_code(pa.string()) == "VARCHAR"
+    assert type_code(pa.dictionary(pa.int32(), pa.string())) == "VARCHAR"
+    assert type_code(pa.date32()) == "DATE"
+    assert type_code(pa.timestamp("us")) == "TIMESTAMP"
+    assert type_code(pa.decimal128(15, 2)) == "DECIMAL(15,2)"
+    assert type_code(pa.bool_()) == "BOOLEAN"
+
+
+def test_constructors():
+    assert tqp.Date(2020, 1, 2) == datetime.date(2020, 1, 2)
+    assert tqp.Time(1, 2, 3) == datetime.time(1, 2, 3)
+    assert tqp.Timestamp(2020, 1, 2, 3, 4, 5) == datetime.datetime(2020, 1, 2, 3, 4, 5)
+    ticks = time.mktime((2020, 1, 2, 3, 4, 5, 0, 0, -1))
+    assert tqp.DateFromTicks(ticks) == datetime.date(2020, 1, 2)
+    assert tqp.TimeFromTicks(ticks) == datetime.time(3, 4, 5)
+    assert tqp.TimestampFromTicks(ticks) == datetime.datetime(2020, 1, 2, 3, 4, 5)
+    assert tqp.Binary(b"ab") == b"ab"
+
+
+# -- connection --------------------------------------------------------------------------------
+
+
+def test_connect_and_select_a_constant():
+    with tqp.connect() as connection:
+        assert connection.execute("select 42").fetchall() == [(42,)]
+        assert connection.device == "cpu"
+
+
+def test_context_manager_closes():
+    with tqp.connect() as connection:
+        pass
+    assert connection.closed
+    with pytest.raises(tqp.InterfaceError):
+        connection.cursor()
+
+
+def test_commit_is_a_no_op_and_rollback_is_not_supported(con):
+    con.commit()
+    with pytest.raises(tqp.NotSupportedError):
+        con.rollback()
+
+
+def test_closed_connection_refuses_everything(con):
+    cursor = con.cursor()
+    con.close()
+    con.close()  # closing twice is fine
+    for call in (con.cursor, lambda: con.execute("select 1"), con.commit, con.table_names,
+                 lambda: con.register("t", PEOPLE), lambda: cursor.execute("select 1")):
+        with pytest.raises(tqp.InterfaceError):
+            call()
+
+
+def test_closed_cursor_refuses_everything(con):
+    cursor = con.execute("select 1")
+    cursor.close()
+    assert cursor.closed
+    for call in (cursor.fetchone, cursor.fetchall, lambda: cursor.execute("select 1")):
+        with pytest.raises(tqp.InterfaceError):
+            call()
+
+
+def test_table_names_and_schema(con):
+    con.register("other", pa.table({"x": [1]}))
+    assert con.table_names() == ["other", "people"]
+    assert con.schema("people").names == ["id", "name", "score", "born"]
+
+
+def test_set_device_cpu(con):
+    con.set_device("cpu")
+    assert con.device == "cpu"
+    assert con.execute("select count(*) from people").fetchone() == (4,)
+
+
+def test_register_pandas_dataframe(con):
+    con.register("frame", pd.DataFrame({"k": [1, 2, 3], "v": ["a", "b", "c"]}))
+    assert con.execute("select v from frame where k >= 2 order by k").fetchall() == [("b",), ("c",)]
+
+
+def test_register_parquet_and_csv_paths(con, tmp_path):
+    pq.write_table(PEOPLE, tmp_path / "p.parquet")
+    pcsv.write_csv(pa.table({"k": [1, 2], "v": ["x", "y"]}), tmp_path / "c.csv")
+    con.register("from_parquet", str(tmp_path / "p.parquet"))
+    con.register("from_csv", tmp_path / "c.csv")  # a pathlib.Path works too
+    assert con.execute("select count(*) from from_parquet").fetchone() == (4,)
+    assert con.execute("select v from from_csv where k = 2").fetchall() == [("y",)]
+
+
+def test_connect_to_a_folder_registers_its_files(tmp_path):
+    pq.write_table(PEOPLE, tmp_path / "people.parquet")
+    pcsv.write_csv(pa.table({"k": [1, 2]}), tmp_path / "keys.csv")
+    (tmp_path / "parts").mkdir()  # a folder of Parquet files is one table
+    pq.write_table(PEOPLE.slice(0, 2), tmp_path / "parts" / "part-0.parquet")
+    pq.write_table(PEOPLE.slice(2), tmp_path / "parts" / "part-1.parquet")
+    (tmp_path / "notes.txt").write_text("not a table")
+    with tqp.connect(tmp_path) as connection:
+        assert connection.table_names() == ["keys", "parts", "people"]
+        assert connection.execute("select count(*) from parts").fetchone() == (4,)
+        assert connection.execute("select sum(k) from keys").fetchone() == (3,)
+
+
+def test_connect_to_a_file(tmp_path):
+    pq.write_table(PEOPLE, tmp_path / "folks.parquet")
+    with tqp.connect(str(tmp_path / "folks.parquet")) as connection:
+        assert connection.table_names() == ["folks"]
+
+
+def test_connect_to_a_missing_path_is_an_operational_error(tmp_path):
+    with pytest.raises(tqp.OperationalError, match="no such file"):
+        tqp.connect(tmp_path / "missing")
+
+
+# -- executing ---------------------------------------------------------------------------------
+
+
+def test_execute_returns_the_cursor(con):
+    cursor = con.cursor()
+    assert cursor.execute("select 1") is cursor
+
+
+def test_execute_with_parameters(con):
+    rows = con.execute("select id, name from people where id > ? order by id", [2]).fetchall()
+    assert rows == [(3, "cy"), (4, "dee")]
+    rows = con.execute("select name from people where name = ? or born = ?",
+                       ("ann", datetime.date(1990, 1, 4))).fetchall()
+    assert sorted(rows) == [("ann",), ("dee",)]
+
+
+def test_parameters_of_each_type(con):
+    row = con.execute("select ? as i, ? as f, ? as s, ? as d, ? as b",
+                      [7, 2.5, "x", datetime.date(2020, 2, 29), True]).fetchone()
+    assert row == (7, 2.5, "x", datetime.date(2020, 2, 29), True)
+    assert con.execute("select ? is null", [None]).fetchone() == (True,)
+
+
+def test_parameter_in_limit(con):
+    assert con.execute("select id from people order by id limit ?", [2]).fetchall() == [(1,), (2,)]
+
+
+def test_wrong_number_of_parameters(con):
+    with pytest.raises(tqp.ProgrammingError, match="expect"):
+        con.execute("select id from people where id > ?", [])
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("select id from people where id > ?")
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("select 1", [1])
+
+
+def test_unsupported_parameter_type(con):
+    with pytest.raises(tqp.NotSupportedError, match="bytes"):
+        con.execute("select ?", [b"raw"])
+
+
+def test_parameters_must_be_a_sequence(con):
+    with pytest.raises(tqp.ProgrammingError, match="qmark"):
+        con.execute("select ?", {"a": 1})
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("select ?", "abc")
+
+
+def test_bad_sql_is_a_programming_error(con):
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("selec 1")
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("select * from no_such_table")
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("select no_such_column from people")
+
+
+def test_several_statements_return_the_last_result(con):
+    assert con.execute("select 1; select 2 as two").fetchall() == [(2,)]
+
+
+def test_executemany(con):
+    cursor = con.cursor()
+    assert cursor.executemany("select name from people where id = ?", [[1], [2], (3,)]) is cursor
+    assert cursor.rowcount == 3  # one row from each run
+    assert cursor.fetchall() == [("cy",)]  # the last run's result
+
+
+def test_sql_must_be_a_string(con):
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute(42)
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def test_python_values(con):
+    rows = con.execute("select id, name, score, born from people order by id").fetchall()
+    assert rows[0] == (1, "ann", 1.5, datetime.date(1990, 1, 1))
+    assert rows[1] == (2, "bob", None, datetime.date(1990, 1, 2))
+    assert all(type(row) is tuple for row in rows)
+    assert type(rows[0][2]) is float and type(rows[0][0]) is int
+
+
+def test_description(con):
+    cursor = con.cursor()
+    assert cursor.description is None
+    cursor.execute("select id, name, score, born from people")
+    description = cursor.description
+    assert [d[0] for d in description] == ["id", "name", "score", "born"]
+    assert [d[1] for d in description] == ["BIGINT", "VARCHAR", "DOUBLE", "DATE"]
+    assert all(len(d) == 7 and d[2:6] == (None,) * 4 for d in description)
+    assert all(isinstance(d[6], bool) for d in description)
+    assert description[0][1] == tqp.NUMBER
+    assert description[1][1] == tqp.STRING
+    assert description[3][1] == tqp.DATETIME
+
+
+def test_rowcount(con):
+    cursor = con.cursor()
+    assert cursor.rowcount == -1
+    cursor.execute("select * from people where id <= 3")
+    assert cursor.rowcount == 3
+    cursor.execute("select * from people where id > 100")
+    assert cursor.rowcount == 0
+
+
+def test_fetch_before_execute_is_an_error(con):
+    cursor = con.cursor()
+    for call in (cursor.fetchone, cursor.fetchall, cursor.fetchmany, cursor.fetch_arrow_table):
+        with pytest.raises(tqp.ProgrammingError):
+            call()
+
+
+def test_fetchone_fetchmany_fetchall(con):
+    cursor = con.execute("select id from people order by id")
+    assert cursor.arraysize == 1
+    assert cursor.fetchone() == (1,)
+    assert cursor.fetchmany() == [(2,)]
+    assert cursor.fetchmany(5) == [(3,), (4,)]
+    assert cursor.fetchone() is None
+    assert cursor.fetchmany(2) == []
+    assert cursor.fetchall() == []
+
+
+def test_arraysize_sets_fetchmany_default(con):
+    cursor = con.execute("select id from people order by id")
+    cursor.arraysize = 3
+    assert cursor.fetchmany() == [(1,), (2,), (3,)]
+    assert cursor.fetchall() == [(4,)]
+
+
+def test_iteration(con):
+    cursor = con.execute("select id from people order by id")
+    assert cursor.fetchone() == (1,)
+    assert [row for row in cursor] == [(2,), (3,), (4,)]
+
+
+def test_fetching_across_conversion_chunks(con):
+    n = 2500  # more than one FETCH_CHUNK_ROWS chunk
+    con.register("numbers", pa.table({"n": pa.array(range(n), pa.int64())}))
+    cursor = con.execute("select n from numbers order by n")
+    rows = [cursor.fetchone()] + cursor.fetchmany(1500) + cursor.fetchall()
+    assert rows == [(i,) for i in range(n)]
+
+
+def test_fetch_arrow_table_returns_the_remaining_rows(con):
+    cursor = con.execute("select id, name from people order by id")
+    cursor.fetchone()
+    table = cursor.fetch_arrow_table()
+    assert isinstance(table, pa.Table)
+    assert table.column_names == ["id", "name"]
+    assert table.column("id").to_pylist() == [2, 3, 4]
+    assert cursor.fetchall() == []
+
+
+def test_fetchdf(con):
+    frame = con.execute("select id, score from people order by id").fetchdf()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["id", "score"]
+    assert frame["id"].tolist() == [1, 2, 3, 4]
+
+
+def test_setinputsizes_and_setoutputsize_are_accepted(con):
+    cursor = con.cursor()
+    cursor.setinputsizes([None])
+    cursor.setoutputsize(10)
+    cursor.setoutputsize(10, 0)
+
+
+# -- the interface itself, over stand-in engines -----------------------------------------------
+
+
+class _FailingEngine:
+    def execute(self, sql, parameters=None):
+        raise RuntimeError("boom in the engine")
+
+
+class _NoResultEngine:
+    def execute(self, sql, parameters=None):
+        return Result(None, 5)
+
+
+def test_stray_exceptions_become_internal_errors():
+    connection = Connection(engine=_FailingEngine())
+    with pytest.raises(tqp.InternalError, match="boom in the engine") as info:
+        connection.execute("select 1")
+    assert isinstance(info.value.__cause__, RuntimeError)
+
+
+def test_statement_without_result_set():
+    cursor = Connection(engine=_NoResultEngine()).execute("create view v as select 1")
+    assert cursor.description is None
+    assert cursor.rowcount == 5
+    with pytest.raises(tqp.ProgrammingError, match="no result set"):
+        cursor.fetchall()

@@ -1,0 +1,83 @@
+"""tqp: a SQL query processor whose operators are PyTorch tensor programs over Arrow data.
+
+The public API is PEP 249 (DB-API 2.0), with Arrow and pandas extras:
+
+    >>> import tqp
+    >>> con = tqp.connect()                      # or tqp.connect("data/", device="cuda")
+    >>> con.execute("select 40 + ? as answer", [2]).fetchall()
+    [(42,)]
+
+`tqp-shell` (tqp/shell.py) is the interactive front end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tqp.dbapi import (
+    BINARY,
+    DATETIME,
+    NUMBER,
+    ROWID,
+    STRING,
+    Binary,
+    Connection,
+    Cursor,
+    Date,
+    DateFromTicks,
+    Time,
+    TimeFromTicks,
+    Timestamp,
+    TimestampFromTicks,
+)
+from tqp.errors import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    Warning,
+)
+
+__version__ = "0.1.0"
+
+# PEP 249 module globals.
+apilevel = "2.0"
+threadsafety = 1  # threads may share the module, but not connections
+paramstyle = "qmark"
+
+
+def connect(database: str | Path | None = None, device: str = "cpu") -> Connection:
+    """Open a connection computing on `device` ('cpu' or 'cuda').
+
+    Args:
+        database: optional Parquet/CSV file, or folder of them, registered as tables named by
+            file stem (a sub-folder of Parquet files is one table named by the sub-folder).
+            None or ":memory:" starts with an empty catalog.
+        device: where the tensors live and the operators run.
+
+    Returns:
+        A `Connection`; use it as a context manager to close it at the end.
+    """
+    connection = Connection(device=device)
+    if database is not None and str(database) != ":memory:":
+        try:
+            connection.register_files(database)
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
+__all__ = [
+    "BINARY", "DATETIME", "NUMBER", "ROWID", "STRING",
+    "Binary", "Date", "DateFromTicks", "Time", "TimeFromTicks", "Timestamp", "TimestampFromTicks",
+    "Connection", "Cursor", "connect",
+    "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
+    "NotSupportedError", "OperationalError", "ProgrammingError", "Warning",
+    "apilevel", "paramstyle", "threadsafety", "__version__",
+]

@@ -1,0 +1,449 @@
+"""The PEP 249 (DB-API 2.0) face of tqp: `Connection` and `Cursor` over an `Engine`.
+
+Results come back from the engine as one pyarrow Table; the cursor hands them out as tuples of
+Python values (converted a chunk of rows at a time), or whole as Arrow / pandas.
+
+Example:
+    >>> import tqp
+    >>> con = tqp.connect()
+    >>> con.execute("select 40 + ? as answer", [2]).fetchall()
+    [(42,)]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pyarrow as pa
+
+from tqp import errors
+from tqp.errors import Error, InterfaceError, InternalError, ProgrammingError
+from tqp.storage.readers import tables_in
+
+# Rows converted from Arrow to Python per step when fetching one or a few rows at a time.
+FETCH_CHUNK_ROWS = 1024
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Let tqp errors through; turn anything else escaping the engine into an `InternalError`."""
+    try:
+        yield
+    except Error:
+        raise
+    except Exception as exc:  # noqa: BLE001 - this is the one place that must catch everything
+        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+
+
+class Connection:
+    """A session with one engine: its catalog of tables and the device it computes on."""
+
+    # PEP 249 optional extension: the exception classes as connection attributes.
+    Warning = errors.Warning
+    Error = errors.Error
+    InterfaceError = errors.InterfaceError
+    DatabaseError = errors.DatabaseError
+    DataError = errors.DataError
+    OperationalError = errors.OperationalError
+    IntegrityError = errors.IntegrityError
+    InternalError = errors.InternalError
+    ProgrammingError = errors.ProgrammingError
+    NotSupportedError = errors.NotSupportedError
+
+    def __init__(self, engine=None, device: str = "cpu"):
+        if engine is None:
+            from tqp.engine import Engine  # late: keeps `import tqp` free of import cycles
+
+            with translate_errors():
+                engine = Engine(device=device)
+        self._engine = engine
+        self._device = device
+        self._closed = False
+
+    # -- PEP 249 ----------------------------------------------------------------------------
+
+    def cursor(self) -> Cursor:
+        """A new cursor on this connection."""
+        self._check_open()
+        return Cursor(self)
+
+    def commit(self) -> None:
+        """Nothing to do: every statement takes effect at once (there are no transactions)."""
+        self._check_open()
+
+    def rollback(self) -> None:
+        """tqp has no transactions, so there is nothing to roll back to."""
+        self._check_open()
+        raise errors.NotSupportedError("tqp does not support transactions: nothing to roll back")
+
+    def close(self) -> None:
+        """Release the engine; any later use of the connection or its cursors is an error."""
+        self._closed = True
+        self._engine = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- extensions -------------------------------------------------------------------------
+
+    def execute(self, sql: str, parameters: Sequence | None = None) -> Cursor:
+        """Shortcut: run `sql` on a new cursor and return that cursor."""
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters) -> Cursor:
+        """Shortcut: `executemany` on a new cursor and return that cursor."""
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+    def register(self, name: str, obj) -> None:
+        """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`."""
+        engine = self._engine_or_raise()
+        if isinstance(obj, Path):
+            obj = str(obj)
+        with translate_errors():
+            engine.register(name, obj)
+
+    def register_files(self, path: str | Path) -> list[str]:
+        """Register the tables found at `path`; return their names.
+
+        A `.parquet` or `.csv` file becomes one table named by its stem. A folder contributes
+        each such file it holds, and each sub-folder of Parquet files as one table named by the
+        sub-folder (a table split into parts). See `tqp.storage.readers.tables_in`.
+        """
+        self._check_open()
+        found = tables_in(Path(path).expanduser())
+        for name, location in found.items():
+            self.register(name, str(location))
+        return list(found)
+
+    def table_names(self) -> list[str]:
+        """Names of the tables and views in the catalog, sorted."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            return list(engine.table_names())
+
+    def schema(self, name: str) -> pa.Schema:
+        """The Arrow schema of table or view `name`."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            return engine.schema(name)
+
+    @property
+    def device(self) -> str:
+        """The device queries run on ('cpu' or 'cuda')."""
+        self._check_open()
+        return self._device
+
+    @device.setter
+    def device(self, device: str) -> None:
+        self.set_device(device)
+
+    def set_device(self, device: str) -> None:
+        """Move work to another device; tensors cached for the old one are dropped."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            engine.set_device(device)
+        self._device = device
+
+    def __enter__(self) -> Connection:
+        self._check_open()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"device={self._device!r}"
+        return f"<tqp.Connection {state}>"
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise InterfaceError("the connection is closed")
+
+    def _engine_or_raise(self):
+        self._check_open()
+        return self._engine
+
+
+class Cursor:
+    """Runs statements and hands out their rows; see PEP 249 for the meaning of each member."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.arraysize = 1
+        self._closed = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self._table: pa.Table | None = None
+        self._rowcount = -1
+        self._pos = 0  # index of the next row to hand out
+        self._buffer: list[tuple] = []  # rows [_buffer_start, _buffer_start + len) as tuples
+        self._buffer_start = 0
+        self._executed = False
+
+    # -- running statements -----------------------------------------------------------------
+
+    def execute(self, sql: str, parameters: Sequence | None = None) -> Cursor:
+        """Run `sql` (one or more ';'-separated statements) with `?` bound to `parameters`."""
+        engine = self._engine_or_raise()
+        if not isinstance(sql, str):
+            raise ProgrammingError(f"SQL must be a str, not {type(sql).__name__}")
+        parameters = _check_parameters(parameters)
+        self._reset()
+        with translate_errors():
+            result = engine.execute(sql, parameters)
+        self._table = result.table
+        if result.rowcount is not None and result.rowcount >= 0:
+            self._rowcount = result.rowcount
+        elif result.table is not None:
+            self._rowcount = result.table.num_rows
+        self._executed = True
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters) -> Cursor:
+        """Run `sql` once per parameter sequence; rowcount is the total when every run knows it.
+
+        The cursor keeps the result of the last run.
+        """
+        total = 0
+        ran = False
+        for parameters in seq_of_parameters:
+            self.execute(sql, parameters)
+            ran = True
+            total = total + self._rowcount if total >= 0 and self._rowcount >= 0 else -1
+        if not ran:
+            self._engine_or_raise()
+            self._reset()
+            self._executed = True
+        self._rowcount = total if ran else -1
+        return self
+
+    # -- describing the result --------------------------------------------------------------
+
+    @property
+    def description(self) -> tuple | None:
+        """One 7-tuple per result column: (name, type_code, None, None, None, None, null_ok)."""
+        if self._table is None:
+            return None
+        return tuple(
+            (field.name, type_code(field.type), None, None, None, None, field.nullable)
+            for field in self._table.schema
+        )
+
+    @property
+    def rowcount(self) -> int:
+        """Rows in the last result, or rows the last statement changed; -1 when unknown."""
+        return self._rowcount
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    def fetchone(self) -> tuple | None:
+        """The next row, or None when there are no more."""
+        rows = self._take(1)
+        return rows[0] if rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[tuple]:
+        """The next `size` rows (default `arraysize`); fewer, or none, at the end."""
+        size = self.arraysize if size is None else size
+        if size < 0:
+            raise ProgrammingError(f"fetchmany size must not be negative, got {size}")
+        return self._take(size)
+
+    def fetchall(self) -> list[tuple]:
+        """All the remaining rows."""
+        table = self._result_table()
+        return self._take(table.num_rows - self._pos)
+
+    def fetch_arrow_table(self) -> pa.Table:
+        """The remaining rows as a pyarrow Table (no conversion to Python values)."""
+        table = self._result_table()
+        rest = table.slice(self._pos)
+        self._pos = table.num_rows
+        return rest
+
+    def fetchdf(self):
+        """The remaining rows as a pandas DataFrame."""
+        return self.fetch_arrow_table().to_pandas()
+
+    def __iter__(self) -> Cursor:
+        return self
+
+    def __next__(self) -> tuple:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+    # -- the rest of PEP 249 ----------------------------------------------------------------
+
+    def setinputsizes(self, sizes) -> None:
+        """Accepted and ignored, as PEP 249 allows."""
+
+    def setoutputsize(self, size, column=None) -> None:
+        """Accepted and ignored, as PEP 249 allows."""
+
+    def close(self) -> None:
+        """Drop the result; any later use of the cursor is an error."""
+        self._closed = True
+        self._reset()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _engine_or_raise(self):
+        if self._closed:
+            raise InterfaceError("the cursor is closed")
+        return self.connection._engine_or_raise()
+
+    def _result_table(self) -> pa.Table:
+        self._engine_or_raise()
+        if not self._executed:
+            raise ProgrammingError("no statement executed yet: call execute() before fetching")
+        if self._table is None:
+            raise ProgrammingError("the last statement produced no result set")
+        return self._table
+
+    def _take(self, n: int) -> list[tuple]:
+        """Hand out the next `n` rows (or fewer at the end), converting chunks as needed."""
+        table = self._result_table()
+        end = min(self._pos + n, table.num_rows)
+        rows: list[tuple] = []
+        while self._pos < end:
+            offset = self._pos - self._buffer_start
+            if not 0 <= offset < len(self._buffer):
+                self._fill(self._pos, max(FETCH_CHUNK_ROWS, end - self._pos))
+                offset = 0
+            count = min(end - self._pos, len(self._buffer) - offset)
+            rows.extend(self._buffer[offset:offset + count])
+            self._pos += count
+        return rows
+
+    def _fill(self, start: int, count: int) -> None:
+        chunk = self._table.slice(start, count)
+        if chunk.num_columns == 0:
+            self._buffer = [()] * chunk.num_rows
+        else:
+            self._buffer = list(zip(*(column.to_pylist() for column in chunk.columns)))
+        self._buffer_start = start
+
+
+def _check_parameters(parameters) -> list | None:
+    if parameters is None:
+        return None
+    if isinstance(parameters, (str, bytes, Mapping)):
+        raise ProgrammingError(
+            "tqp's paramstyle is qmark: pass parameters as a sequence (list or tuple), "
+            f"not a {type(parameters).__name__}"
+        )
+    try:
+        return list(parameters)
+    except TypeError:
+        raise ProgrammingError(
+            f"parameters must be a sequence, not {type(parameters).__name__}"
+        ) from None
+
+
+# -- type objects and constructors (PEP 249) ---------------------------------------------------
+
+
+class DBAPITypeObject:
+    """Compares equal to every `type_code` of its group: `NUMBER == "BIGINT"` is True."""
+
+    def __init__(self, *names: str):
+        self.names = frozenset(names)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, DBAPITypeObject):
+            return self.names == other.names
+        if isinstance(other, str):
+            return other.split("(")[0].strip().upper() in self.names
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.names)
+
+    def __repr__(self) -> str:
+        return f"DBAPITypeObject{tuple(sorted(self.names))}"
+
+
+STRING = DBAPITypeObject("VARCHAR")
+NUMBER = DBAPITypeObject(
+    "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+    "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL",
+)
+DATETIME = DBAPITypeObject("DATE", "TIME", "TIMESTAMP", "INTERVAL")
+BINARY = DBAPITypeObject("BLOB")
+ROWID = DBAPITypeObject("ROWID")
+
+Date = datetime.date
+Time = datetime.time
+Timestamp = datetime.datetime
+Binary = bytes
+
+
+def DateFromTicks(ticks: float) -> datetime.date:  # noqa: N802 - the name is fixed by PEP 249
+    return Date(*time.localtime(ticks)[:3])
+
+
+def TimeFromTicks(ticks: float) -> datetime.time:  # noqa: N802
+    return Time(*time.localtime(ticks)[3:6])
+
+
+def TimestampFromTicks(ticks: float) -> datetime.datetime:  # noqa: N802
+    return Timestamp(*time.localtime(ticks)[:6])
+
+
+_TYPE_CODES = [
+    (pa.types.is_boolean, "BOOLEAN"),
+    (pa.types.is_int8, "TINYINT"),
+    (pa.types.is_int16, "SMALLINT"),
+    (pa.types.is_int32, "INTEGER"),
+    (pa.types.is_int64, "BIGINT"),
+    (pa.types.is_uint8, "UTINYINT"),
+    (pa.types.is_uint16, "USMALLINT"),
+    (pa.types.is_uint32, "UINTEGER"),
+    (pa.types.is_uint64, "UBIGINT"),
+    (pa.types.is_float16, "FLOAT"),
+    (pa.types.is_float32, "FLOAT"),
+    (pa.types.is_float64, "DOUBLE"),
+    (pa.types.is_string, "VARCHAR"),
+    (pa.types.is_large_string, "VARCHAR"),
+    (pa.types.is_date, "DATE"),
+    (pa.types.is_time, "TIME"),
+    (pa.types.is_timestamp, "TIMESTAMP"),
+    (pa.types.is_interval, "INTERVAL"),
+    (pa.types.is_duration, "INTERVAL"),
+    (pa.types.is_binary, "BLOB"),
+    (pa.types.is_large_binary, "BLOB"),
+    (pa.types.is_fixed_size_binary, "BLOB"),
+    (pa.types.is_null, "NULL"),
+]
+
+
+def type_code(arrow_type: pa.DataType) -> str:
+    """The SQL type name reported in `Cursor.description` for a column of `arrow_type`."""
+    if pa.types.is_dictionary(arrow_type):
+        return type_code(arrow_type.value_type)
+    if pa.types.is_decimal(arrow_type):
+        return f"DECIMAL({arrow_type.precision},{arrow_type.scale})"
+    for test, name in _TYPE_CODES:
+        if test(arrow_type):
+            return name
+    return str(arrow_type).upper()

@@ -1,0 +1,98 @@
+"""Render a pyarrow Table as an aligned text table, for tqp-shell.
+
+Example:
+    >>> import pyarrow as pa
+    >>> print(format_table(pa.table({"n": [1, 20, None], "name": ["a", "bb", "c"]})))
+       n | name
+    -----+-----
+       1 | a
+      20 | bb
+    NULL | c
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+import pyarrow as pa
+
+# Rows shown before the rest are summarized as "... N more rows".
+DEFAULT_MAX_ROWS = 40
+# Longer cell texts are cut to this many characters (ending in "...").
+MAX_CELL_WIDTH = 60
+# Significant digits of a DOUBLE: enough for real answers (cents of a 10^11 sum), few enough to
+# hide float noise (0.1 + 0.2 prints 0.3; a float64 SUM over DECIMALs prints 532348211.65, not
+# 532348211.649998). The DB-API returns the exact values.
+FLOAT_DIGITS = 14
+NULL_TEXT = "NULL"
+
+
+def format_table(table: pa.Table, max_rows: int | None = DEFAULT_MAX_ROWS) -> str:
+    """The first `max_rows` rows of `table` (all when None) under a header and a separator line.
+
+    Numbers are right-aligned, everything else left-aligned; NULL shows as NULL. When rows are
+    left out, a last line says how many.
+    """
+    if table.num_columns == 0:
+        return f"(no columns, {rows_text(table.num_rows)})"
+    shown = table if max_rows is None else table.slice(0, max_rows)
+    right = [_is_numeric(field.type) for field in table.schema]
+    header = [_clip(name) for name in table.column_names]
+    columns = [[format_value(v) for v in column.to_pylist()] for column in shown.columns]
+    widths = [max([len(h)] + [len(cell) for cell in cells]) for h, cells in zip(header, columns)]
+
+    def line(cells: list[str]) -> str:
+        padded = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)]
+        return " | ".join(padded).rstrip()
+
+    lines = [line(header), "-+-".join("-" * w for w in widths)]
+    lines += [line(list(row)) for row in zip(*columns)]
+    hidden = table.num_rows - shown.num_rows
+    if hidden > 0:
+        lines.append(f"... {hidden} more {'row' if hidden == 1 else 'rows'}")
+    return "\n".join(lines)
+
+
+def format_value(value) -> str:
+    """The text of one cell."""
+    if value is None:
+        return NULL_TEXT
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = f"{value:.{FLOAT_DIGITS}g}"
+        # Keep a DOUBLE recognizable as one: 3.0 prints "3.0", not "3".
+        return text if any(c in text for c in ".enai") else text + ".0"
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()
+    return _clip(str(value))
+
+
+def _clip(text: str) -> str:
+    # One cell, one line: escape what would break the grid.
+    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if len(text) > MAX_CELL_WIDTH:
+        return text[:MAX_CELL_WIDTH - 3] + "..."
+    return text
+
+
+def _is_numeric(arrow_type: pa.DataType) -> bool:
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    return (
+        pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_decimal(arrow_type)
+    )
+
+
+def rows_text(n: int) -> str:
+    """"1 row", "2 rows"."""
+    return f"{n} row" if n == 1 else f"{n} rows"

@@ -1,0 +1,214 @@
+"""Arithmetic and numeric functions, with DuckDB's typing rules.
+
+`/` is always floating division (x/0 is +-inf, as in DuckDB); `//` truncates for integers; `//`
+and `%` by zero raise a DataError as DuckDB does. Integer results are int64. DATE +/- integer
+days stays a DATE; DATE +/- INTERVAL becomes a TIMESTAMP; DATE - DATE is a day count.
+"""
+
+from __future__ import annotations
+
+import torch
+from sqlglot import exp
+
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
+from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
+from tqp.storage.column import Batch, Column, and_valid
+from tqp.types import DataType
+
+
+def _numeric(column: Column, what: str) -> Column:
+    if column.type is DataType.NULL:
+        return to_type(column, DataType.INTEGER)
+    if column.type is DataType.BOOLEAN:
+        return to_type(column, DataType.INTEGER)
+    if not column.type.is_numeric:
+        if column.type is DataType.VARCHAR:
+            return to_type(column, DataType.DOUBLE, what)
+        raise ProgrammingError(f"cannot do arithmetic on {column.type.value} in {what}")
+    return column
+
+
+def _binary(node: exp.Expression, batch: Batch) -> tuple[Column, Column, str]:
+    return evaluate(node.this, batch), evaluate(node.expression, batch), node.sql(dialect="duckdb")
+
+
+def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column) -> Column:
+    if type_.is_integer:
+        values, type_ = values.long(), DataType.BIGINT
+    return Column(values, type_, and_valid(a.valid, b.valid))
+
+
+@handles(exp.Add, exp.Sub)
+def add_sub(node: exp.Expression, batch: Batch) -> Column:
+    sign = 1 if isinstance(node, exp.Add) else -1
+    if isinstance(node.expression, exp.Interval):
+        from tqp.operators.expressions.dates import add_interval
+
+        return add_interval(evaluate(node.this, batch), node.expression, sign)
+    if isinstance(node.this, exp.Interval) and sign == 1:
+        from tqp.operators.expressions.dates import add_interval
+
+        return add_interval(evaluate(node.expression, batch), node.this, 1)
+    a, b, what = _binary(node, batch)
+    temporal = {DataType.DATE, DataType.TIMESTAMP}
+    if a.type in temporal or b.type in temporal:
+        return _date_arithmetic(a, b, sign, what)
+    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    values = a.values + b.values if sign == 1 else a.values - b.values
+    return _result(values, a.type, a, b)
+
+
+def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
+    if a.type is DataType.DATE and b.type.is_integer:
+        return Column((a.values.long() + sign * b.values.long()).int(), DataType.DATE,
+                      and_valid(a.valid, b.valid))
+    if sign == 1 and b.type is DataType.DATE and a.type.is_integer:
+        return _date_arithmetic(b, a, 1, what)
+    if sign == -1 and a.type == b.type:
+        diff = a.values.long() - b.values.long()
+        if a.type is DataType.TIMESTAMP:
+            raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
+        return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
+    raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
+
+
+@handles(exp.Mul)
+def mul(node: exp.Mul, batch: Batch) -> Column:
+    a, b, what = _binary(node, batch)
+    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    return _result(a.values * b.values, a.type, a, b)
+
+
+@handles(exp.Div)
+def div(node: exp.Div, batch: Batch) -> Column:
+    a, b, what = _binary(node, batch)
+    a, b = _numeric(a, what), _numeric(b, what)
+    return Column(a.values.double() / b.values.double(), DataType.DOUBLE,
+                  and_valid(a.valid, b.valid))
+
+
+def _check_nonzero(b: Column, what: str) -> None:
+    zero = b.values == 0
+    if b.valid is not None:
+        zero = zero & b.valid
+    if bool(zero.any()):
+        raise DataError(f"Division by zero in expression {what}")
+
+
+@handles(exp.IntDiv)
+def int_div(node: exp.IntDiv, batch: Batch) -> Column:
+    a, b, what = _binary(node, batch)
+    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    _check_nonzero(b, what)
+    if a.type.is_integer:
+        safe = torch.where(b.values == 0, torch.ones_like(b.values), b.values)
+        return _result(torch.div(a.values, safe, rounding_mode="trunc"), a.type, a, b)
+    return Column(a.values / b.values, a.type, and_valid(a.valid, b.valid))
+
+
+@handles(exp.Mod)
+def mod(node: exp.Mod, batch: Batch) -> Column:
+    a, b, what = _binary(node, batch)
+    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    _check_nonzero(b, what)
+    safe = torch.where(b.values == 0, torch.ones_like(b.values), b.values)
+    return _result(torch.fmod(a.values, safe), a.type, a, b)
+
+
+@handles(exp.Neg)
+def neg(node: exp.Neg, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql())
+    values = -a.values.long() if a.type.is_integer else -a.values
+    return Column(values, DataType.BIGINT if a.type.is_integer else a.type, a.valid)
+
+
+@handles(exp.Abs)
+def abs_(node: exp.Abs, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql())
+    return Column(a.values.abs(), a.type, a.valid)
+
+
+def round_half_away(values: torch.Tensor, digits: int) -> torch.Tensor:
+    """Round half away from zero, as DuckDB does (torch.round rounds half to even)."""
+    scale = 10.0 ** digits
+    scaled = values * scale
+    # Nudge by a few ulps so that 0.125 * 100 = 12.499999... still rounds up, like decimals do.
+    nudged = scaled.abs() * (1 + 4 * torch.finfo(torch.float64).eps)
+    return torch.sign(scaled) * torch.floor(nudged + 0.5) / scale
+
+
+@handles(exp.Round)
+def round_(node: exp.Round, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql())
+    digits_node = node.args.get("decimals")
+    digits = 0
+    if digits_node is not None:
+        if not (isinstance(digits_node, exp.Literal) and digits_node.is_int) and not (
+                isinstance(digits_node, exp.Neg) and digits_node.this.is_int):
+            raise NotSupportedError("ROUND with a non-constant number of digits")
+        digits = int(digits_node.sql())
+    if a.type.is_integer:
+        return a
+    return Column(round_half_away(a.values.double(), digits), a.type, a.valid)
+
+
+def _unary_float(fn):
+    def handler(node, batch):
+        a = _numeric(evaluate(node.this, batch), node.sql())
+        return Column(fn(a.values.double()), DataType.DOUBLE, a.valid)
+
+    return handler
+
+
+handles(exp.Sqrt)(_unary_float(torch.sqrt))
+handles(exp.Ln)(_unary_float(torch.log))
+handles(exp.Exp)(_unary_float(torch.exp))
+
+
+@handles(exp.Ceil, exp.Floor)
+def ceil_floor(node: exp.Expression, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql())
+    if node.args.get("decimals") is not None:
+        raise NotSupportedError(f"{node.sql_name()} with digits")
+    if a.type.is_integer:
+        return a
+    fn = torch.ceil if isinstance(node, exp.Ceil) else torch.floor
+    return Column(fn(a.values), a.type, a.valid)
+
+
+@handles(exp.Pow)
+def power(node: exp.Pow, batch: Batch) -> Column:
+    a, b, what = _binary(node, batch)
+    a, b = _numeric(a, what), _numeric(b, what)
+    return Column(torch.pow(a.values.double(), b.values.double()), DataType.DOUBLE,
+                  and_valid(a.valid, b.valid))
+
+
+@handles(exp.Sign)
+def sign(node: exp.Sign, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql())
+    return Column(torch.sign(a.values).long(), DataType.BIGINT, a.valid)
+
+
+@handles(exp.Greatest, exp.Least)
+def greatest_least(node: exp.Expression, batch: Batch) -> Column:
+    """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL), as in DuckDB."""
+    what = node.sql(dialect="duckdb")
+    columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what)
+    pick_greater = isinstance(node, exp.Greatest)
+    result = columns[0]
+    for c in columns[1:]:
+        better = c.values > result.values if pick_greater else c.values < result.values
+        rv, cv = result.validity(), c.validity()
+        take = cv & (~rv | better)
+        result = Column(torch.where(take, c.values, result.values), result.type,
+                        rv | cv, result.dictionary)
+    return result.with_valid(result.valid)
+
+
+def micros(column: Column) -> Column:
+    """A DATE or TIMESTAMP column as int64 microseconds."""
+    if column.type is DataType.DATE:
+        return Column(column.values.long() * MICROS_PER_DAY, DataType.TIMESTAMP, column.valid)
+    return column

@@ -1,0 +1,116 @@
+"""CAST between SQL types, following DuckDB (DOUBLE -> INTEGER rounds, strings are parsed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import torch
+from sqlglot import exp
+
+from tqp.errors import DataError, NotSupportedError
+from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions.arithmetic import round_half_away
+from tqp.operators.expressions.coerce import MICROS_PER_DAY
+from tqp.storage import dictionary as dicts
+from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
+from tqp.storage.column import Column
+from tqp.types import DataType, from_sql_name
+
+
+def cast_column(column: Column, target: DataType, scale: int | None = None) -> Column:
+    """`column` as `target`; `scale` rounds DECIMAL targets to that many digits."""
+    source = column.type
+    if source is DataType.NULL:
+        from tqp.operators.expressions.coerce import to_type
+
+        return to_type(column, target)
+    if target is DataType.VARCHAR:
+        return _to_string(column) if source is not DataType.VARCHAR else column
+    if source is DataType.VARCHAR:
+        return _parse(column, target)
+    values = column.values
+    if target.is_numeric:
+        if source in (DataType.DATE, DataType.TIMESTAMP):
+            raise DataError(f"cannot cast {source.value} to {target.value}")
+        if target.is_integer and values.is_floating_point():
+            values = round_half_away(values, 0)
+        if target is DataType.DECIMAL and scale is not None:
+            values = round_half_away(values.double(), scale)
+        return Column(values.to(target.torch_dtype), target, column.valid)
+    if target is DataType.BOOLEAN:
+        if source.is_numeric or source is DataType.BOOLEAN:
+            return Column(values != 0, target, column.valid)
+    if target is DataType.TIMESTAMP and source is DataType.DATE:
+        return Column(values.long() * MICROS_PER_DAY, target, column.valid)
+    if target is DataType.DATE and source is DataType.TIMESTAMP:
+        days = torch.div(values, MICROS_PER_DAY, rounding_mode="floor")
+        return Column(days.int(), target, column.valid)
+    if target is source:
+        return column
+    raise NotSupportedError(f"CAST from {source.value} to {target.value}")
+
+
+def _parse(column: Column, target: DataType) -> Column:
+    arrow_target = pa.int64() if target.is_integer else sql_type_to_arrow(target)
+    if target is DataType.DECIMAL:
+        arrow_target = pa.float64()
+    dictionary = column.dictionary.cast(dicts.STRING)
+    try:
+        if target is DataType.BOOLEAN:
+            parsed = pc.cast(pc.utf8_lower(pc.utf8_trim_whitespace(dictionary)), pa.bool_())
+        else:
+            parsed = pc.cast(pc.utf8_trim_whitespace(dictionary), arrow_target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise DataError(f"could not convert string to {target.value}: {exc}") from None
+    if target is DataType.DATE:
+        parsed = parsed.cast(pa.int32())
+    elif target is DataType.TIMESTAMP:
+        parsed = parsed.cast(pa.int64())
+    values = parsed.fill_null(0).to_numpy(zero_copy_only=False)
+    table = torch.from_numpy(np.array(values)).to(column.device).to(target.torch_dtype)
+    gathered = table[column.values.long()] if len(table) else torch.zeros(
+        len(column), dtype=target.torch_dtype, device=column.device)
+    return Column(gathered, target, column.valid)
+
+
+def _to_string(column: Column) -> Column:
+    """Format each distinct value once, then re-encode as a sorted dictionary."""
+    unique, inverse = torch.unique(column.values, return_inverse=True)
+    distinct = Column(unique, column.type, None)
+    text = column_to_arrow(distinct)
+    if column.type is DataType.BOOLEAN:
+        text = pc.if_else(text, "true", "false")
+    elif column.type is DataType.DOUBLE:
+        text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
+    else:
+        text = text.cast(pa.string())
+    codes, dictionary = dicts.encode(text)
+    values = dicts.to_device_map(codes, column.device)[inverse]
+    return Column(values, DataType.VARCHAR, column.valid, dictionary)
+
+
+def _format_double(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return f"{value:.1f}"
+    return repr(value)
+
+
+@handles(exp.Cast, exp.TryCast)
+def cast(node: exp.Cast, batch) -> Column:
+    to = node.args["to"]
+    name = to.this.name if hasattr(to.this, "name") else str(to.this)
+    target = from_sql_name(name)
+    if target is None:
+        raise NotSupportedError(f"CAST to {to.sql(dialect='duckdb')}")
+    scale = None
+    if target is DataType.DECIMAL:
+        params = to.expressions
+        scale = int(params[1].name) if len(params) > 1 else (0 if params else 3)
+    column = evaluate(node.this, batch)
+    try:
+        return cast_column(column, target, scale)
+    except DataError:
+        if isinstance(node, exp.TryCast):
+            raise NotSupportedError("TRY_CAST of values that do not convert") from None
+        raise

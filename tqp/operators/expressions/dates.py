@@ -1,0 +1,200 @@
+"""Dates and timestamps: EXTRACT, DATE_TRUNC and interval arithmetic on day/microsecond integers.
+
+Calendar conversions are Howard Hinnant's branch-free civil-date algorithms, written as integer
+tensor arithmetic so they run over whole columns on any device.
+"""
+
+from __future__ import annotations
+
+import re
+
+import torch
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions.coerce import MICROS_PER_DAY
+from tqp.storage.column import Batch, Column
+from tqp.types import DataType
+
+MICROS = {"hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
+          "millisecond": 1_000, "microsecond": 1}
+
+
+def _floordiv(a: torch.Tensor, b: int) -> torch.Tensor:
+    return torch.div(a, b, rounding_mode="floor")
+
+
+def civil_from_days(days: torch.Tensor):
+    """(year, month, day) int64 tensors of day numbers since 1970-01-01."""
+    z = days.long() + 719468
+    era = _floordiv(z, 146097)
+    doe = z - era * 146097
+    yoe = _floordiv(doe - _floordiv(doe, 1460) + _floordiv(doe, 36524) - _floordiv(doe, 146096), 365)
+    doy = doe - (365 * yoe + _floordiv(yoe, 4) - _floordiv(yoe, 100))
+    mp = _floordiv(5 * doy + 2, 153)
+    day = doy - _floordiv(153 * mp + 2, 5) + 1
+    month = torch.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2).long()
+    return year, month, day
+
+
+def days_from_civil(year: torch.Tensor, month: torch.Tensor, day: torch.Tensor) -> torch.Tensor:
+    """Day numbers since 1970-01-01 of (year, month, day) int64 tensors."""
+    y = year - (month <= 2).long()
+    era = _floordiv(y, 400)
+    yoe = y - era * 400
+    mp = torch.where(month > 2, month - 3, month + 9)
+    doy = _floordiv(153 * mp + 2, 5) + day - 1
+    doe = yoe * 365 + _floordiv(yoe, 4) - _floordiv(yoe, 100) + doy
+    return era * 146097 + doe - 719468
+
+
+def days_in_month(year: torch.Tensor, month: torch.Tensor) -> torch.Tensor:
+    next_year = year + (month == 12).long()
+    next_month = torch.where(month == 12, torch.ones_like(month), month + 1)
+    return days_from_civil(next_year, next_month, torch.ones_like(month)) - \
+        days_from_civil(year, month, torch.ones_like(month))
+
+
+def _split(column: Column) -> tuple[torch.Tensor, torch.Tensor]:
+    """(days, microseconds within the day) of a DATE or TIMESTAMP column."""
+    if column.type is DataType.DATE:
+        return column.values.long(), torch.zeros_like(column.values, dtype=torch.long)
+    if column.type is DataType.TIMESTAMP:
+        days = _floordiv(column.values, MICROS_PER_DAY)
+        return days, column.values - days * MICROS_PER_DAY
+    raise ProgrammingError(f"expected a DATE or TIMESTAMP, got {column.type.value}")
+
+
+# -- intervals ---------------------------------------------------------------------------------
+
+_UNIT_ALIASES = {"y": "year", "yr": "year", "years": "year", "mon": "month", "months": "month",
+                 "d": "day", "days": "day", "weeks": "week", "quarters": "quarter",
+                 "hours": "hour", "h": "hour", "minutes": "minute", "min": "minute",
+                 "seconds": "second", "s": "second", "sec": "second"}
+
+
+def interval_parts(node: exp.Interval) -> tuple[int, str]:
+    """(amount, unit) of a constant interval such as INTERVAL '3' MONTH or INTERVAL '1 year'."""
+    unit = node.args.get("unit")
+    text = node.this.name if node.this is not None else ""
+    unit_name = unit.name.lower() if unit is not None else ""
+    if not unit_name:
+        match = re.fullmatch(r"\s*(-?\d+)\s*([a-zA-Z]+)\s*", text)
+        if not match:
+            raise NotSupportedError(f"interval {node.sql()}")
+        text, unit_name = match.group(1), match.group(2).lower()
+    unit_name = _UNIT_ALIASES.get(unit_name, unit_name)
+    try:
+        amount = int(text)
+    except ValueError:
+        raise NotSupportedError(f"interval {node.sql()}") from None
+    if unit_name not in ("year", "quarter", "month", "week", "day", *MICROS):
+        raise NotSupportedError(f"interval unit {unit_name}")
+    return amount, unit_name
+
+
+def add_interval(column: Column, interval: exp.Interval, sign: int) -> Column:
+    """DATE/TIMESTAMP +/- a constant interval; the result is a TIMESTAMP, as in DuckDB."""
+    amount, unit = interval_parts(interval)
+    amount *= sign
+    if column.type is DataType.NULL:
+        return Column(column.values.long(), DataType.TIMESTAMP, column.validity())
+    days, micros = _split(column)
+    if unit in ("year", "quarter", "month"):
+        months = amount * {"year": 12, "quarter": 3, "month": 1}[unit]
+        year, month, day = civil_from_days(days)
+        total = year * 12 + (month - 1) + months
+        year, month = _floordiv(total, 12), total - _floordiv(total, 12) * 12 + 1
+        day = torch.minimum(day, days_in_month(year, month))
+        days = days_from_civil(year, month, day)
+    elif unit in ("week", "day"):
+        days = days + amount * (7 if unit == "week" else 1)
+    else:
+        micros = micros + amount * MICROS[unit]
+    return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, column.valid)
+
+
+# -- EXTRACT and friends -------------------------------------------------------------------------
+
+def extract_part(column: Column, part: str) -> Column:
+    part = part.lower()
+    days, micros = _split(column)
+    year, month, day = civil_from_days(days)
+    if part in ("year", "years", "y"):
+        values = year
+    elif part in ("month", "months", "mon"):
+        values = month
+    elif part in ("day", "days", "d", "dayofmonth"):
+        values = day
+    elif part == "quarter":
+        values = _floordiv(month - 1, 3) + 1
+    elif part in ("dow", "dayofweek"):
+        values = torch.remainder(days + 4, 7)
+    elif part == "isodow":
+        values = torch.remainder(days + 3, 7) + 1
+    elif part in ("doy", "dayofyear"):
+        values = days - days_from_civil(year, torch.ones_like(year), torch.ones_like(year)) + 1
+    elif part in ("week", "weeks", "weekofyear"):
+        thursday = days - (torch.remainder(days + 3, 7) + 1) + 4
+        ty, _, _ = civil_from_days(thursday)
+        values = _floordiv(thursday - days_from_civil(ty, torch.ones_like(ty), torch.ones_like(ty)), 7) + 1
+    elif part == "decade":
+        values = _floordiv(year, 10)
+    elif part == "epoch":
+        return Column((days * MICROS_PER_DAY + micros).double() / 1e6, DataType.DOUBLE, column.valid)
+    elif part in ("hour", "minute", "second"):
+        unit = MICROS[part]
+        modulo = {"hour": 24, "minute": 60, "second": 60}[part]
+        values = torch.remainder(_floordiv(micros, unit), modulo)
+    else:
+        raise NotSupportedError(f"EXTRACT({part.upper()})")
+    return Column(values.long(), DataType.BIGINT, column.valid)
+
+
+@handles(exp.Extract)
+def extract(node: exp.Extract, batch: Batch) -> Column:
+    return extract_part(evaluate(node.expression, batch), node.this.name)
+
+
+_PART_FUNCTIONS = {"Year": "year", "Month": "month", "Day": "day", "Quarter": "quarter",
+                   "DayOfWeek": "dow", "DayOfYear": "doy", "WeekOfYear": "week",
+                   "DayOfMonth": "day"}
+for _name, _part in _PART_FUNCTIONS.items():
+    _cls = getattr(exp, _name, None)
+    if _cls is not None:
+        handles(_cls)(lambda node, batch, _p=_part: extract_part(evaluate(node.this, batch), _p))
+
+
+@handles(exp.TimestampTrunc, exp.DateTrunc)
+def date_trunc(node: exp.Expression, batch: Batch) -> Column:
+    """DATE_TRUNC(unit, x): a TIMESTAMP, as DuckDB returns."""
+    column = evaluate(node.this, batch)
+    unit = node.args["unit"]
+    part = (unit.name if isinstance(unit, (exp.Var, exp.Literal)) else unit.sql()).lower()
+    part = _UNIT_ALIASES.get(part, part)
+    days, micros = _split(column)
+    year, month, day = civil_from_days(days)
+    one = torch.ones_like(year)
+    if part == "year":
+        days = days_from_civil(year, one, one)
+    elif part == "quarter":
+        days = days_from_civil(year, _floordiv(month - 1, 3) * 3 + 1, one)
+    elif part == "month":
+        days = days_from_civil(year, month, one)
+    elif part == "week":
+        days = days - torch.remainder(days + 3, 7)
+    elif part == "day":
+        pass
+    elif part in ("hour", "minute", "second"):
+        micros = _floordiv(micros, MICROS[part]) * MICROS[part]
+        return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, column.valid)
+    else:
+        raise NotSupportedError(f"DATE_TRUNC('{part}')")
+    return Column(days * MICROS_PER_DAY, DataType.TIMESTAMP, column.valid)
+
+
+@handles(exp.CurrentDate)
+def current_date(node, batch):
+    raise NotSupportedError("CURRENT_DATE")

@@ -1,0 +1,94 @@
+"""Column references and constants."""
+
+from __future__ import annotations
+
+import datetime
+
+import pyarrow as pa
+import torch
+from sqlglot import exp
+
+from tqp.errors import InternalError, NotSupportedError
+from tqp.operators.expressions import handles
+from tqp.storage.column import Batch, Column, null_column
+from tqp.types import DataType
+
+
+@handles(exp.Column)
+def column(node: exp.Column, batch: Batch) -> Column:
+    try:
+        return batch[node.name]
+    except KeyError:
+        raise InternalError(f"column {node.name} is not in the batch ({batch.names})") from None
+
+
+@handles(exp.Paren)
+def paren(node: exp.Paren, batch: Batch) -> Column:
+    from tqp.operators.expressions import evaluate
+
+    return evaluate(node.this, batch)
+
+
+def constant(value, type_: DataType, length: int, device: torch.device) -> Column:
+    """A column holding `value` in every one of `length` rows (a broadcast view, no copy)."""
+    if value is None:
+        return null_column(length, type_, device)
+    if type_ is DataType.VARCHAR:
+        values = torch.zeros(1, dtype=torch.int32, device=device).expand(length)
+        return Column(values, type_, None, pa.array([value], pa.large_string()))
+    if type_ is DataType.DATE and isinstance(value, datetime.date):
+        value = (value - datetime.date(1970, 1, 1)).days
+    values = torch.tensor([value], dtype=type_.torch_dtype, device=device).expand(length)
+    return Column(values, type_, None)
+
+
+def device_of(batch: Batch) -> torch.device:
+    for c in batch.columns.values():
+        return c.device
+    return batch_device.get()
+
+
+class _BatchDevice:
+    """The device of batches that have no columns (e.g. SELECT without FROM)."""
+
+    def __init__(self):
+        self.device = torch.device("cpu")
+
+    def get(self) -> torch.device:
+        return self.device
+
+
+batch_device = _BatchDevice()
+
+
+def literal_value(node: exp.Literal):
+    """The Python value and type of a SQL literal."""
+    if node.is_string:
+        return node.this, DataType.VARCHAR
+    text = node.this
+    try:
+        value = int(text)
+        return value, DataType.INTEGER if -2**31 <= value < 2**31 else DataType.BIGINT
+    except ValueError:
+        pass
+    try:
+        # DuckDB reads 0.06 as DECIMAL and 1e3 as DOUBLE.
+        return float(text), DataType.DOUBLE if "e" in text.lower() else DataType.DECIMAL
+    except ValueError:
+        raise NotSupportedError(f"literal {text}") from None
+
+
+@handles(exp.Literal)
+def literal(node: exp.Literal, batch: Batch) -> Column:
+    value, type_ = literal_value(node)
+    return constant(value, type_, batch.num_rows, device_of(batch))
+
+
+@handles(exp.Boolean)
+def boolean(node: exp.Boolean, batch: Batch) -> Column:
+    return constant(bool(node.this), DataType.BOOLEAN, batch.num_rows, device_of(batch))
+
+
+@handles(exp.Null)
+def null(node: exp.Null, batch: Batch) -> Column:
+    return null_column(batch.num_rows, DataType.NULL, device_of(batch))

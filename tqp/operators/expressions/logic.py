@@ -1,0 +1,159 @@
+"""Comparisons and boolean logic with SQL's three-valued NULL semantics."""
+
+from __future__ import annotations
+
+import operator
+
+import torch
+from sqlglot import exp
+
+from tqp.errors import ProgrammingError
+from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions.coerce import align
+from tqp.storage import dictionary as dicts
+from tqp.storage.column import Batch, Column, and_valid
+from tqp.types import DataType
+
+COMPARISONS = {
+    exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.GT: operator.gt,
+    exp.GTE: operator.ge, exp.LT: operator.lt, exp.LTE: operator.le,
+}
+
+
+def boolean(values: torch.Tensor, valid: torch.Tensor | None) -> Column:
+    return Column(values, DataType.BOOLEAN, valid)
+
+
+def compare(op, left: Column, right: Column, what: str) -> Column:
+    """`left op right` row by row; NULL where either side is NULL."""
+    if left.type is DataType.NULL or right.type is DataType.NULL:
+        n = max(len(left), len(right))
+        return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
+                       torch.zeros(n, dtype=torch.bool, device=left.device))
+    left, right = align([left, right], what)
+    return boolean(op(left.values, right.values), and_valid(left.valid, right.valid))
+
+
+def _string_constant_compare(op, column: Column, value: str) -> Column:
+    """`column op 'value'` on the codes: one binary search in the dictionary, no remapping."""
+    position, found = dicts.lookup(column.dictionary, value)
+    codes = column.values
+    if op is operator.eq:
+        result = codes == position if found else torch.zeros_like(codes, dtype=torch.bool)
+    elif op is operator.ne:
+        result = codes != position if found else torch.ones_like(codes, dtype=torch.bool)
+    elif op is operator.lt:
+        result = codes < position
+    elif op is operator.ge:
+        result = codes >= position
+    elif op is operator.le:
+        result = codes < position + int(found)
+    else:  # gt
+        result = codes >= position + int(found)
+    return boolean(result, column.valid)
+
+
+_FLIPPED = {operator.lt: operator.gt, operator.gt: operator.lt, operator.le: operator.ge,
+            operator.ge: operator.le, operator.eq: operator.eq, operator.ne: operator.ne}
+
+
+@handles(*COMPARISONS)
+def comparison(node: exp.Expression, batch: Batch) -> Column:
+    op = COMPARISONS[type(node)]
+    lnode, rnode = node.this, node.expression
+    if isinstance(rnode, exp.Literal) and rnode.is_string:
+        left = evaluate(lnode, batch)
+        if left.type is DataType.VARCHAR:
+            return _string_constant_compare(op, left, rnode.this)
+    if isinstance(lnode, exp.Literal) and lnode.is_string:
+        right = evaluate(rnode, batch)
+        if right.type is DataType.VARCHAR:
+            return _string_constant_compare(_FLIPPED[op], right, lnode.this)
+    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), node.sql(dialect="duckdb"))
+
+
+def truth(column: Column, what: str) -> Column:
+    if column.type is DataType.NULL:
+        return boolean(torch.zeros(len(column), dtype=torch.bool, device=column.device),
+                       column.validity())
+    if column.type is not DataType.BOOLEAN:
+        raise ProgrammingError(f"{what} must be a BOOLEAN, not {column.type.value}")
+    return column
+
+
+def and_(a: Column, b: Column) -> Column:
+    """Three-valued AND: FALSE wins over NULL."""
+    if a.valid is None and b.valid is None:
+        return boolean(a.values & b.values, None)
+    va, vb = a.validity(), b.validity()
+    valid = (va & vb) | (va & ~a.values) | (vb & ~b.values)
+    return boolean(a.values & b.values & valid, valid)
+
+
+def or_(a: Column, b: Column) -> Column:
+    """Three-valued OR: TRUE wins over NULL."""
+    if a.valid is None and b.valid is None:
+        return boolean(a.values | b.values, None)
+    va, vb = a.validity(), b.validity()
+    valid = (va & vb) | (va & a.values) | (vb & b.values)
+    return boolean((a.values & va) | (b.values & vb), valid)
+
+
+@handles(exp.And)
+def and_node(node: exp.And, batch: Batch) -> Column:
+    what = node.sql(dialect="duckdb")[:80]
+    return and_(truth(evaluate(node.this, batch), what), truth(evaluate(node.expression, batch), what))
+
+
+@handles(exp.Or)
+def or_node(node: exp.Or, batch: Batch) -> Column:
+    what = node.sql(dialect="duckdb")[:80]
+    return or_(truth(evaluate(node.this, batch), what), truth(evaluate(node.expression, batch), what))
+
+
+@handles(exp.Not)
+def not_node(node: exp.Not, batch: Batch) -> Column:
+    value = truth(evaluate(node.this, batch), node.sql(dialect="duckdb")[:80])
+    return boolean(~value.values, value.valid)
+
+
+@handles(exp.Is)
+def is_node(node: exp.Is, batch: Batch) -> Column:
+    value = evaluate(node.this, batch)
+    target = node.expression
+    if isinstance(target, exp.Null):
+        return boolean(~value.validity(), None)
+    if isinstance(target, exp.Boolean):
+        truthy = truth(value, node.sql())
+        result = truthy.validity() & (truthy.values == bool(target.this))
+        return boolean(result, None)
+    from tqp.errors import NotSupportedError
+
+    raise NotSupportedError(f"IS {target.sql()}")
+
+
+@handles(exp.Between)
+def between(node: exp.Between, batch: Batch) -> Column:
+    value = evaluate(node.this, batch)
+    what = node.sql(dialect="duckdb")[:80]
+    low = compare(operator.ge, value, evaluate(node.args["low"], batch), what)
+    high = compare(operator.le, value, evaluate(node.args["high"], batch), what)
+    result = and_(low, high)
+    return boolean(~result.values, result.valid) if node.args.get("negate") else result
+
+
+@handles(exp.In)
+def in_list(node: exp.In, batch: Batch) -> Column:
+    """x IN (a, b, ...): TRUE if equal to one; NULL if not and x or some item is NULL."""
+    value = evaluate(node.this, batch)
+    what = node.sql(dialect="duckdb")[:80]
+    result = None
+    for item in node.expressions:
+        if isinstance(item, exp.Literal) and item.is_string and value.type is DataType.VARCHAR:
+            match = _string_constant_compare(operator.eq, value, item.this)
+        else:
+            match = compare(operator.eq, value, evaluate(item, batch), what)
+        result = match if result is None else or_(result, match)
+    if result is None:
+        result = boolean(torch.zeros(len(value), dtype=torch.bool, device=value.device), None)
+    return boolean(~result.values, result.valid) if node.args.get("negate") else result

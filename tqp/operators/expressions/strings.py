@@ -1,0 +1,217 @@
+"""String functions: computed once per dictionary entry with Arrow compute, then gathered by code.
+
+A VARCHAR column has far fewer distinct values than rows, so LIKE, SUBSTRING, UPPER... run over
+the sorted dictionary (host) and the per-row work is a single gather on the device.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import torch
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError
+from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions.coerce import gather_map, to_type
+from tqp.storage import dictionary as dicts
+from tqp.storage.column import Batch, Column, and_valid
+from tqp.types import DataType
+
+
+def as_string(column: Column) -> Column:
+    return column if column.type is DataType.VARCHAR else to_type(column, DataType.VARCHAR)
+
+
+def map_strings(column: Column, fn) -> Column:
+    """Apply `fn` (Arrow string array -> Arrow string array) to each distinct value."""
+    column = as_string(column)
+    result = fn(column.dictionary.cast(dicts.STRING))
+    codes, dictionary = dicts.encode(result)
+    valid = column.valid
+    if result.null_count:
+        valid = and_valid(valid, gather_map(pc.is_valid(result).to_numpy(zero_copy_only=False), column.values))
+    return Column(gather_map(codes, column.values), DataType.VARCHAR, valid, dictionary)
+
+
+def map_values(column: Column, fn, type_: DataType) -> Column:
+    """Apply `fn` (Arrow string array -> Arrow array of `type_`) to each distinct value."""
+    column = as_string(column)
+    result = fn(column.dictionary.cast(dicts.STRING))
+    valid = column.valid
+    if result.null_count:
+        valid = and_valid(valid, gather_map(pc.is_valid(result).to_numpy(zero_copy_only=False), column.values))
+        result = result.fill_null(False if type_ is DataType.BOOLEAN else 0)
+    values = np.asarray(result.to_numpy(zero_copy_only=False)).astype(
+        torch.empty(0, dtype=type_.torch_dtype).numpy().dtype)
+    return Column(gather_map(values, column.values), type_, valid)
+
+
+def _constant_string(node: exp.Expression, what: str) -> str:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return node.this
+    raise NotSupportedError(f"{what} with a non-constant pattern")
+
+
+def _constant_int(node: exp.Expression | None, what: str) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Literal) and node.is_int:
+        return int(node.this)
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and node.this.is_int:
+        return -int(node.this.this)
+    raise NotSupportedError(f"{what} with non-constant positions")
+
+
+@handles(exp.Like, exp.ILike)
+def like(node: exp.Expression, batch: Batch) -> Column:
+    if node.args.get("escape") is not None:
+        raise NotSupportedError("LIKE ... ESCAPE")
+    pattern = _constant_string(node.expression, "LIKE")
+    ignore_case = isinstance(node, exp.ILike)
+    result = map_values(evaluate(node.this, batch),
+                        lambda d: pc.match_like(d, pattern, ignore_case=ignore_case),
+                        DataType.BOOLEAN)
+    if node.args.get("negate"):
+        return Column(~result.values, DataType.BOOLEAN, result.valid)
+    return result
+
+
+@handles(exp.Escape)
+def escape(node, batch):
+    raise NotSupportedError("LIKE ... ESCAPE")
+
+
+def substring_bounds(start: int, length: int | None):
+    """Arrow slice bounds (start, stop) of SQL SUBSTRING(s, start, length) (1-based; 0 and
+    negative starts as DuckDB treats them)."""
+    if start > 0:
+        begin = start - 1
+    elif start == 0:
+        begin, length = 0, None if length is None else max(length - 1, 0)
+    else:
+        begin = start
+    if length is None:
+        return begin, None
+    stop = begin + length
+    if begin < 0 and stop >= 0:
+        stop = None
+    return begin, stop
+
+
+def _slice(d: pa.Array, begin: int, stop: int | None) -> pa.Array:
+    if stop is None:
+        return pc.utf8_slice_codeunits(d, begin)
+    if stop <= begin:
+        return pc.utf8_slice_codeunits(d, 0, 0)
+    return pc.utf8_slice_codeunits(d, begin, stop)
+
+
+@handles(exp.Substring)
+def substring(node: exp.Substring, batch: Batch) -> Column:
+    start = _constant_int(node.args.get("start"), "SUBSTRING") or 1
+    length = _constant_int(node.args.get("length"), "SUBSTRING")
+    begin, stop = substring_bounds(start, length)
+    return map_strings(evaluate(node.this, batch), lambda d: _slice(d, begin, stop))
+
+
+@handles(exp.Left, exp.Right)
+def left_right(node: exp.Expression, batch: Batch) -> Column:
+    n = _constant_int(node.expression, node.sql_name())
+    column = evaluate(node.this, batch)
+    if isinstance(node, exp.Left):
+        return map_strings(column, lambda d: _slice(d, 0, max(n, 0)))
+    return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, -n) if n > 0 else _slice(d, 0, 0))
+
+
+@handles(exp.Upper)
+def upper(node, batch):
+    return map_strings(evaluate(node.this, batch), pc.utf8_upper)
+
+
+@handles(exp.Lower)
+def lower(node, batch):
+    return map_strings(evaluate(node.this, batch), pc.utf8_lower)
+
+
+@handles(exp.Length)
+def length(node, batch):
+    return map_values(evaluate(node.this, batch), pc.utf8_length, DataType.BIGINT)
+
+
+@handles(exp.Reverse)
+def reverse(node, batch):
+    return map_strings(evaluate(node.this, batch), pc.utf8_reverse)
+
+
+@handles(exp.Trim)
+def trim(node: exp.Trim, batch: Batch) -> Column:
+    position = (node.args.get("position") or "BOTH").upper()
+    chars = node.args.get("expression")
+    column = evaluate(node.this, batch)
+    if chars is None:
+        fn = {"BOTH": pc.utf8_trim_whitespace, "LEADING": pc.utf8_ltrim_whitespace,
+              "TRAILING": pc.utf8_rtrim_whitespace}[position]
+        return map_strings(column, fn)
+    text = _constant_string(chars, "TRIM")
+    fn = {"BOTH": pc.utf8_trim, "LEADING": pc.utf8_ltrim, "TRAILING": pc.utf8_rtrim}[position]
+    return map_strings(column, lambda d: fn(d, characters=text))
+
+
+@handles(exp.Replace)
+def replace(node: exp.Replace, batch: Batch) -> Column:
+    old = _constant_string(node.expression, "REPLACE")
+    new = _constant_string(node.args.get("replacement"), "REPLACE")
+    return map_strings(evaluate(node.this, batch), lambda d: pc.replace_substring(d, old, new))
+
+
+@handles(exp.StrPosition)
+def strpos(node: exp.StrPosition, batch: Batch) -> Column:
+    needle = _constant_string(node.args.get("substr"), "POSITION")
+    found = map_values(evaluate(node.this, batch), lambda d: pc.find_substring(d, needle),
+                       DataType.BIGINT)
+    return Column(found.values + 1, DataType.BIGINT, found.valid)
+
+
+def concat(columns: list[Column], skip_nulls: bool) -> Column:
+    """Row-wise concatenation: distinct (code, code) pairs are joined once, then gathered."""
+    result = as_string(columns[0])
+    if skip_nulls:
+        result = _empty_if_null(result)
+    for column in columns[1:]:
+        column = as_string(column)
+        if skip_nulls:
+            column = _empty_if_null(column)
+        width = max(len(column.dictionary), 1)
+        pairs = result.values.long() * width + column.values.long()
+        unique, inverse = torch.unique(pairs, return_inverse=True)
+        unique = unique.cpu().numpy()
+        left = result.dictionary.take(pa.array(unique // width))
+        right = column.dictionary.take(pa.array(unique % width))
+        joined = pc.binary_join_element_wise(left.cast(dicts.STRING), right.cast(dicts.STRING), "")
+        codes, dictionary = dicts.encode(joined)
+        values = dicts.to_device_map(codes, inverse.device)[inverse]
+        result = Column(values, DataType.VARCHAR, and_valid(result.valid, column.valid), dictionary)
+    return result
+
+
+def _empty_if_null(column: Column) -> Column:
+    if column.valid is None:
+        return column
+    dictionary = dicts.union(column.dictionary, pa.array([""], dicts.STRING))
+    mapping = dicts.to_device_map(dicts.remap(column.dictionary, dictionary), column.device)
+    empty = int(dicts.lookup(dictionary, "")[0])
+    values = mapping[column.values.long()] if len(column.dictionary) else torch.zeros_like(column.values)
+    values = torch.where(column.valid, values, torch.full_like(values, empty))
+    return Column(values, DataType.VARCHAR, None, dictionary)
+
+
+@handles(exp.DPipe)
+def dpipe(node: exp.DPipe, batch: Batch) -> Column:
+    return concat([evaluate(node.this, batch), evaluate(node.expression, batch)], skip_nulls=False)
+
+
+@handles(exp.Concat)
+def concat_fn(node: exp.Concat, batch: Batch) -> Column:
+    return concat([evaluate(e, batch) for e in node.expressions], skip_nulls=True)

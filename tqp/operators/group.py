@@ -1,0 +1,181 @@
+"""Group-by kernels: a group id per row, then per-group (segment) reductions.
+
+`group_ids` packs the key columns (NULL being a value of its own) into one int64 per row and
+numbers the distinct packed values 0..G-1 in ascending order. A dense packed range goes through
+a bincount over the range; a sparse one through `torch.unique(return_inverse=True)`.
+
+The segment reductions take `(values, valid, ids, num_groups)` where `valid` is the bool validity
+of `values` (None: no NULLs) and `ids` comes from `group_ids`. SQL aggregates ignore NULL inputs,
+so each returns `(result, result_valid)` with `result_valid` False for groups that saw no
+non-NULL input (the aggregate is NULL there), or None when every group did. The contract that
+every group id in 0..G-1 occurs in `ids` is relied on when `valid` is None; the one exception
+handled is no rows at all (a global aggregate over an empty input), where every group is NULL.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from tqp.operators.keys import as_int64, float_from_key, float_key, pack_keys
+
+# A packed key range counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
+DENSE_FACTOR = 2
+DENSE_SLACK = 1024
+
+
+def group_ids(
+    keys: list[tuple[torch.Tensor, torch.Tensor | None]],
+    num_rows: int | None = None,
+    device: torch.device | str | None = None,
+) -> tuple[torch.Tensor, int, torch.Tensor]:
+    """Number the groups of equal key tuples.
+
+    Args:
+        keys: (values, valid) per key column; values int32/int64/bool/float64, valid a bool
+            tensor (True = not NULL) or None. All NULLs of a key form one group.
+        num_rows, device: used only with zero keys (a global aggregate), where the row count
+            cannot be read from the keys.
+
+    Returns:
+        (ids, G, first): an int64 group id in 0..G-1 per row, groups ordered by ascending key
+        tuple (NULLs after the values); G; and the index of the first row of each group.
+        With zero keys every row is in group 0 and G = 1, also for zero rows, where `first`
+        is then empty (the caller decides what a global aggregate over no rows yields).
+
+    Example:
+        >>> group_ids([(torch.tensor([7, 5, 7]), None)])
+        (tensor([1, 0, 1]), 2, tensor([1, 0]))
+    """
+    if not keys:
+        if num_rows is None:
+            raise ValueError("group_ids with zero keys needs num_rows")
+        ids = torch.zeros(num_rows, dtype=torch.int64, device=device)
+        first = torch.zeros(min(num_rows, 1), dtype=torch.int64, device=device)
+        return ids, 1, first
+
+    cols = []
+    for values, valid in keys:
+        if valid is None:
+            cols.append(values)
+        else:
+            # NULL as its own value: a flag column (NULLs last), the values zeroed under it.
+            cols.append(~valid)
+            cols.append(torch.where(valid, as_int64(values), 0))
+    packed = pack_keys(cols)
+    n = packed.numel()
+    dev = packed.device
+    if n == 0:
+        empty = torch.empty(0, dtype=torch.int64, device=dev)
+        return empty, 0, empty.clone()
+
+    lo, hi = (int(v) for v in torch.stack([packed.min(), packed.max()]).tolist())
+    span = hi - lo + 1
+    if span <= DENSE_FACTOR * n + DENSE_SLACK:
+        slot = packed - lo
+        present = torch.bincount(slot, minlength=span) > 0
+        slot_group = torch.cumsum(present, 0) - 1
+        ids = slot_group[slot]
+        num_groups = int(slot_group[-1]) + 1
+    else:
+        uniq, ids = torch.unique(packed, sorted=True, return_inverse=True)
+        num_groups = uniq.numel()
+    ids = ids.to(torch.int64)
+    first = torch.full((num_groups,), n, dtype=torch.int64, device=dev)
+    first.scatter_reduce_(0, ids, torch.arange(n, device=dev), "amin", include_self=True)
+    return ids, num_groups, first
+
+
+def _groups_with_input(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor | None:
+    """Which groups got at least one non-NULL input; None when all did."""
+    if valid is None:
+        if ids.numel() > 0 or num_groups == 0:
+            return None
+        return torch.zeros(num_groups, dtype=torch.bool, device=ids.device)
+    return segment_count(valid, ids, num_groups) > 0
+
+
+def segment_sum(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """SUM per group: integers and bools in int64, floats in float64."""
+    dtype = torch.float64 if values.dtype.is_floating_point else torch.int64
+    work = values.to(dtype)
+    if valid is not None:
+        work = torch.where(valid, work, torch.zeros((), dtype=dtype, device=work.device))
+    result = torch.zeros(num_groups, dtype=dtype, device=values.device)
+    result.index_add_(0, ids, work)
+    return result, _groups_with_input(valid, ids, num_groups)
+
+
+def _segment_extreme(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int, reduce: str
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """MIN or MAX per group (`reduce` is "amin" or "amax"), in the input dtype."""
+    if values.dtype.is_floating_point:
+        # Through order-preserving int64 keys, so NaN is the greatest value as in SQL engines
+        # (torch's amin/amax would propagate NaN instead).
+        work = float_key(values)
+    elif values.dtype == torch.bool:
+        work = values.to(torch.int8)
+    else:
+        work = values
+    if valid is not None:
+        work, ids_kept = work[valid], ids[valid]
+    else:
+        ids_kept = ids
+    result = torch.zeros(num_groups, dtype=work.dtype, device=values.device)
+    result.scatter_reduce_(0, ids_kept, work, reduce, include_self=False)
+    if values.dtype.is_floating_point:
+        result = float_from_key(result).to(values.dtype)
+    else:
+        result = result.to(values.dtype)
+    return result, _groups_with_input(valid, ids, num_groups)
+
+
+def segment_min(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """MIN per group, in the input dtype (int32 string codes stay codes)."""
+    return _segment_extreme(values, valid, ids, num_groups, "amin")
+
+
+def segment_max(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """MAX per group, in the input dtype (int32 string codes stay codes)."""
+    return _segment_extreme(values, valid, ids, num_groups, "amax")
+
+
+def segment_any(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """BOOL_OR per group over bool values."""
+    return segment_max(values.to(torch.bool), valid, ids, num_groups)
+
+
+def segment_all(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """BOOL_AND per group over bool values."""
+    return segment_min(values.to(torch.bool), valid, ids, num_groups)
+
+
+def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor:
+    """COUNT per group of the non-NULL inputs (COUNT(*) with valid=None), int64."""
+    kept = ids if valid is None else ids[valid]
+    return torch.bincount(kept, minlength=num_groups).to(torch.int64)
+
+
+def segment_count_distinct(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> torch.Tensor:
+    """COUNT(DISTINCT values) per group, int64: the distinct (group, value) pairs, counted."""
+    if valid is not None:
+        values, ids = values[valid], ids[valid]
+    if ids.numel() == 0:
+        return torch.zeros(num_groups, dtype=torch.int64, device=ids.device)
+    packed = pack_keys([ids, values])
+    sorted_keys, perm = torch.sort(packed)
+    is_new = torch.ones_like(sorted_keys, dtype=torch.bool)
+    is_new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return torch.bincount(ids[perm[is_new]], minlength=num_groups).to(torch.int64)

@@ -1,0 +1,117 @@
+"""Equi-join match kernels: all (left, right) row pairs with equal int64 keys.
+
+Every join kind (inner, left/right/full outer, semi, anti) is built from the same pairs:
+`join_indices` finds them, `match_any` and `unmatched` derive the semi/anti masks and the rows an
+outer join pads with NULLs.
+
+Two strategies, both whole-column:
+- direct address: when the build side's keys are unique and dense (max - min small against its
+  row count), `lut[key - min] = row` and the probe side is one gather;
+- sort + search: sort the build keys (stable), `searchsorted` each probe key for its run of equal
+  keys, and expand the runs with `repeat_interleave`.
+The build side is normally the right input; a much smaller left input is built instead, and the
+pairs are then re-sorted by left row.
+"""
+
+from __future__ import annotations
+
+import torch
+
+# A unique key set counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
+DENSE_FACTOR = 4
+DENSE_SLACK = 1024
+# Build on the left input instead when it is this many times smaller than the right one.
+SWAP_RATIO = 4
+
+
+def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """All pairs (i, j) with left_key[i] == right_key[j], ordered by i, then j.
+
+    Keys are int64 without NULLs (the caller drops NULL keys first). Returns two int64 index
+    tensors of equal length.
+
+    Example:
+        >>> join_indices(torch.tensor([1, 2, 1]), torch.tensor([1, 1, 3]))
+        (tensor([0, 0, 2, 2]), tensor([0, 1, 0, 1]))
+    """
+    device = left_key.device
+    if left_key.numel() == 0 or right_key.numel() == 0:
+        empty = torch.empty(0, dtype=torch.int64, device=device)
+        return empty, empty.clone()
+    right_bounds = _dense_unique_bounds(right_key)
+    if right_bounds is not None:
+        return _probe_direct(right_key, left_key, *right_bounds)
+    if left_key.numel() * SWAP_RATIO <= right_key.numel():
+        right_idx, left_idx = _probe(build=left_key, probe=right_key)
+        order = torch.sort(left_idx, stable=True).indices
+        return left_idx[order], right_idx[order]
+    return _probe_sorted(right_key, left_key)
+
+
+def _dense_unique_bounds(key: torch.Tensor) -> tuple[int, int] | None:
+    """(min, max) of `key` when its values are unique and dense enough for a lookup table."""
+    lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
+    span = hi - lo + 1
+    if span > DENSE_FACTOR * key.numel() + DENSE_SLACK or span < key.numel():
+        return None
+    counts = torch.bincount(key - lo, minlength=span)
+    if int(counts.max()) > 1:
+        return None
+    return lo, hi
+
+
+def _probe(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """All pairs (p, b) with probe[p] == build[b], ordered by p, then b."""
+    bounds = _dense_unique_bounds(build)
+    if bounds is not None:
+        return _probe_direct(build, probe, *bounds)
+    return _probe_sorted(build, probe)
+
+
+def _probe_direct(
+    build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Direct-address lookup: build keys are unique and lie in [lo, hi]."""
+    device = build.device
+    lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=device)
+    lut[build - lo] = torch.arange(build.numel(), device=device)
+    in_range = (probe >= lo) & (probe <= hi)
+    hit = lut[probe.clamp(lo, hi) - lo]
+    found = in_range & (hit >= 0)
+    probe_idx = torch.nonzero(found).flatten()
+    return probe_idx, hit[probe_idx]
+
+
+def _probe_sorted(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sort the build keys, find each probe key's run of equals, expand the runs."""
+    device = build.device
+    sorted_keys, perm = torch.sort(build, stable=True)
+    lo = torch.searchsorted(sorted_keys, probe, right=False)
+    hi = torch.searchsorted(sorted_keys, probe, right=True)
+    counts = hi - lo
+    total = int(counts.sum())
+    probe_idx = torch.repeat_interleave(torch.arange(probe.numel(), device=device), counts, output_size=total)
+    # Position within the run: global output position minus where this probe row's run starts.
+    run_start = torch.cumsum(counts, 0) - counts
+    offset = torch.arange(total, device=device) - run_start[probe_idx]
+    build_idx = perm[lo[probe_idx] + offset]
+    return probe_idx, build_idx
+
+
+def match_any(num_left: int, left_idx: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
+    """Bool per left row: does it appear in at least one pair (among pairs where `keep`)?
+
+    The semi-join mask; its negation is the anti-join mask.
+    """
+    matched = torch.zeros(num_left, dtype=torch.bool, device=left_idx.device)
+    idx = left_idx if keep is None else left_idx[keep]
+    matched[idx] = True
+    return matched
+
+
+def unmatched(num_rows: int, idx: torch.Tensor) -> torch.Tensor:
+    """int64 indices, ascending, of the rows in range(num_rows) that never appear in `idx`.
+
+    The rows an outer join pads with NULLs.
+    """
+    return torch.nonzero(~match_any(num_rows, idx)).flatten()

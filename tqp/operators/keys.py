@@ -1,0 +1,139 @@
+"""Pack several key columns into one int64 key column.
+
+Joins, group-by and DISTINCT compare whole tuples of keys. Comparing one int64 per row is far
+cheaper than comparing k columns, so the operators first pack the key columns into a single int64
+tensor with the property: two rows get equal packed values iff all their keys are equal.
+
+The packing is mixed radix, first key most significant: `sum((k_i - min_i) * stride_i)`, which
+also preserves the lexicographic order of the key tuples. When the product of the key ranges does
+not fit in `MAX_PACKED_BITS` bits, wide columns are first replaced by their dense ranks
+(`torch.unique(return_inverse=True)`, order-preserving), and a packed prefix that would still
+overflow is re-ranked before the next column is appended.
+
+Float64 keys are mapped to int64 by an order-preserving bit trick (after making -0.0 equal to 0.0
+and all NaNs equal to one another), so they join the integer path.
+"""
+
+from __future__ import annotations
+
+import torch
+
+# The packed value must stay a non-negative int64 with room to spare.
+MAX_PACKED_BITS = 62
+MAX_PACKED_RANGE = 1 << MAX_PACKED_BITS
+
+_LOW_63_BITS = (1 << 63) - 1
+
+
+def float_key(values: torch.Tensor) -> torch.Tensor:
+    """Map float64 values to int64 so that equality and order are those of SQL on doubles.
+
+    -0.0 and 0.0 map to the same integer, every NaN maps to one integer greater than +inf.
+    """
+    x = values.to(torch.float64)
+    x = torch.where(x == 0, torch.zeros_like(x), x)
+    x = torch.where(torch.isnan(x), torch.full_like(x, float("nan")), x)
+    bits = x.contiguous().view(torch.int64)
+    # Negative doubles order backwards as integers: flip their 63 low bits.
+    return torch.where(bits < 0, bits ^ _LOW_63_BITS, bits)
+
+
+def float_from_key(keys: torch.Tensor) -> torch.Tensor:
+    """The inverse of `float_key`: int64 keys back to float64 values."""
+    bits = torch.where(keys < 0, keys ^ _LOW_63_BITS, keys)
+    return bits.contiguous().view(torch.float64)
+
+
+def as_int64(values: torch.Tensor) -> torch.Tensor:
+    """One key column as int64: integers and bools widened, floats through `float_key`."""
+    if values.dtype.is_floating_point:
+        return float_key(values)
+    return values.to(torch.int64)
+
+
+def dense_rank(values: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """Order-preserving dense ranks 0..n_distinct-1 of an int64 tensor, and n_distinct."""
+    uniq, inverse = torch.unique(values, sorted=True, return_inverse=True)
+    return inverse.to(torch.int64), int(uniq.numel())
+
+
+def _column_ranges(cols: list[torch.Tensor]) -> list[tuple[int, int]]:
+    """(min, max) of every column as Python ints, with a single host sync."""
+    bounds = torch.stack([torch.stack([c.min(), c.max()]) for c in cols])
+    return [(int(lo), int(hi)) for lo, hi in bounds.tolist()]
+
+
+def pack_keys(keys: list[torch.Tensor]) -> torch.Tensor:
+    """Pack equal-length key columns (int32/int64/bool/float64) into one int64 tensor.
+
+    Rows get equal packed values iff all their keys are equal, and packed order is the
+    lexicographic order of the key tuples (first key most significant).
+
+    Example:
+        >>> pack_keys([torch.tensor([1, 1, 2]), torch.tensor([5, 6, 5])]).tolist()
+        [0, 1, 2]
+    """
+    if not keys:
+        raise ValueError("pack_keys needs at least one key column")
+    cols = [as_int64(k) for k in keys]
+    n = cols[0].numel()
+    if any(c.numel() != n for c in cols):
+        raise ValueError("key columns must have equal lengths")
+    if len(cols) == 1:
+        return cols[0]
+    if n == 0:
+        return torch.empty(0, dtype=torch.int64, device=cols[0].device)
+
+    ranges = _column_ranges(cols)
+    spans = [hi - lo + 1 for lo, hi in ranges]
+    total = 1
+    for span in spans:
+        total *= span
+    if total <= MAX_PACKED_RANGE:
+        shifted = [c - lo for c, (lo, _) in zip(cols, ranges)]
+        return _mixed_radix(shifted, spans)
+
+    # Too wide: replace columns wider than the row count by their ranks, re-rank as needed.
+    shifted = []
+    for i, (c, (lo, _)) in enumerate(zip(cols, ranges)):
+        if spans[i] > n:
+            c, spans[i] = dense_rank(c)
+            shifted.append(c)
+        else:
+            shifted.append(c - lo)
+    packed, span = shifted[0], spans[0]
+    for c, c_span in zip(shifted[1:], spans[1:]):
+        if span * c_span > MAX_PACKED_RANGE:
+            packed, span = dense_rank(packed)
+        packed = packed * c_span + c
+        span *= c_span
+    return packed
+
+
+def _mixed_radix(shifted: list[torch.Tensor], spans: list[int]) -> torch.Tensor:
+    """sum(shifted[i] * stride[i]) with the first column most significant."""
+    packed = shifted[0]
+    for c, span in zip(shifted[1:], spans[1:]):
+        packed = packed * span + c
+    return packed
+
+
+def pack_join_keys(
+    left: list[torch.Tensor], right: list[torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pack the keys of both join sides consistently: equal tuples give equal int64 values.
+
+    Each pair of key columns is promoted to a common dtype (an int column against a double
+    column compares as doubles), the two sides are packed together and split again.
+    """
+    if len(left) != len(right):
+        raise ValueError("both join sides need the same number of key columns")
+    if not left:
+        raise ValueError("pack_join_keys needs at least one key column")
+    num_left = left[0].numel()
+    both = []
+    for lk, rk in zip(left, right):
+        dtype = torch.promote_types(lk.dtype, rk.dtype)
+        both.append(torch.cat([lk.to(dtype), rk.to(dtype)]))
+    packed = pack_keys(both)
+    return packed[:num_left], packed[num_left:]

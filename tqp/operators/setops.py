@@ -1,0 +1,49 @@
+"""UNION, INTERSECT and EXCEPT (with or without ALL).
+
+Both inputs are concatenated; each distinct row (NULLs equal, as set operations treat them) gets
+a group id, and per-group counts on each side decide how many copies survive."""
+
+from __future__ import annotations
+
+import torch
+
+from tqp.operators.expressions.coerce import align
+from tqp.operators.group import group_ids
+from tqp.planner.logical import SetOp
+from tqp.storage.column import Batch, Column, normalize_valid
+
+
+def concat(left: Batch, right: Batch, names) -> Batch:
+    """Rows of `left` then rows of `right`, column by column (types and dictionaries aligned)."""
+    columns = {}
+    for name, lname, rname in zip(names, left.names, right.names):
+        a, b = align([left[lname], right[rname]], "set operation")
+        valid = None
+        if a.valid is not None or b.valid is not None:
+            valid = normalize_valid(torch.cat([a.validity(), b.validity()]))
+        columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary)
+    return Batch(columns, left.num_rows + right.num_rows)
+
+
+def set_operation(node: SetOp, left: Batch, right: Batch) -> Batch:
+    both = concat(left, right, left.names)
+    if node.kind == "union" and node.all:
+        return both
+    if not both.columns:
+        return Batch({}, min(both.num_rows, 1))
+    ids, groups, first = group_ids([(c.values, c.valid) for c in both.columns.values()])
+    device = ids.device
+    side_right = torch.arange(both.num_rows, device=device) >= left.num_rows
+    left_count = torch.bincount(ids[~side_right], minlength=groups)
+    right_count = torch.bincount(ids[side_right], minlength=groups)
+    if node.kind == "union":
+        copies = torch.ones(groups, dtype=torch.long, device=device)
+    elif node.kind == "intersect":
+        copies = torch.minimum(left_count, right_count) if node.all else \
+            ((left_count > 0) & (right_count > 0)).long()
+    else:  # except
+        copies = (left_count - right_count).clamp(min=0) if node.all else \
+            ((left_count > 0) & (right_count == 0)).long()
+    order = torch.argsort(first)
+    rows = torch.repeat_interleave(first[order], copies[order])
+    return both.take(rows)

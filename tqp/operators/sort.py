@@ -1,0 +1,90 @@
+"""Sort kernels: the permutation that orders rows by several keys, and its first k rows.
+
+`sort_indices` is a least-significant-key-first sort: a stable `torch.sort` on the last key, then
+on each earlier key gathered through the permutation so far. Stability makes the earlier (more
+significant) keys win while ties keep the order of the later ones, and rows equal on every key
+keep their input order. NULLs of a key are moved to its front or back by a stable partition.
+
+`top_k_indices` serves ORDER BY ... LIMIT k: `torch.topk` on the first key finds the k-th value,
+only the rows at or before it are sorted, so the result is exactly `sort_indices(keys)[:k]`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from tqp.operators.keys import float_key
+
+SortKey = tuple[torch.Tensor, "torch.Tensor | None", bool, bool]  # values, valid, descending, nulls_first
+
+# Use the topk pre-selection only when k is at most this fraction of the rows.
+TOPK_MAX_FRACTION = 0.125
+
+
+def _sortable(values: torch.Tensor) -> torch.Tensor:
+    """Values in a dtype every backend sorts the SQL way."""
+    if values.dtype == torch.bool:
+        return values.to(torch.uint8)
+    if values.dtype.is_floating_point:
+        return values + 0.0  # -0.0 becomes 0.0, so the two tie
+    return values
+
+
+def sort_indices(keys: list[SortKey]) -> torch.Tensor:
+    """The int64 permutation ordering the rows lexicographically by `keys` (stable).
+
+    Each key is (values, valid, descending, nulls_first); values int32/int64/float64/bool,
+    valid a bool tensor (True = not NULL) or None. NaN sorts greater than every number.
+
+    Example:
+        >>> sort_indices([(torch.tensor([2, 1, 2]), None, False, False),
+        ...               (torch.tensor([5, 6, 7]), None, True, False)])
+        tensor([1, 2, 0])
+    """
+    if not keys:
+        raise ValueError("sort_indices needs at least one key")
+    n = keys[0][0].numel()
+    perm = torch.arange(n, device=keys[0][0].device)
+    for values, valid, descending, nulls_first in reversed(keys):
+        v = _sortable(values)[perm]
+        if valid is not None:
+            ok = valid[perm]
+            # NULL slots get one common value so the stable sort keeps their relative order.
+            v = torch.where(ok, v, torch.zeros((), dtype=v.dtype, device=v.device))
+        order = torch.sort(v, stable=True, descending=descending).indices
+        perm = perm[order]
+        if valid is not None:
+            ok = ok[order]
+            non_null, null = torch.nonzero(ok).flatten(), torch.nonzero(~ok).flatten()
+            parts = (null, non_null) if nulls_first else (non_null, null)
+            perm = perm[torch.cat(parts)]
+    return perm
+
+
+def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
+    """The first k rows of `sort_indices(keys)`, exactly (ties in the same order).
+
+    When k is small against the row count and the first key has no NULLs, `torch.topk` finds
+    the k-th value of the first key; only rows at or before it can be in the result, and only
+    those are sorted.
+    """
+    if not keys:
+        raise ValueError("top_k_indices needs at least one key")
+    values, valid, descending, _ = keys[0]
+    n = values.numel()
+    if k <= 0:
+        return torch.empty(0, dtype=torch.int64, device=values.device)
+    if k >= n or valid is not None or k > TOPK_MAX_FRACTION * n:
+        return sort_indices(keys)[:k]
+    # float_key orders NaN above every number, as the sort does.
+    first = float_key(values) if values.dtype.is_floating_point else _sortable(values).to(torch.int64)
+    best = torch.topk(first, k, largest=descending, sorted=False).values
+    if descending:
+        candidates = torch.nonzero(first >= best.min()).flatten()
+    else:
+        candidates = torch.nonzero(first <= best.max()).flatten()
+    sub_keys = [
+        (v[candidates], None if ok is None else ok[candidates], desc, nulls_first)
+        for v, ok, desc, nulls_first in keys
+    ]
+    return candidates[sort_indices(sub_keys)[:k]]

@@ -1,0 +1,1 @@
+"""Planner: SQL text -> sqlglot AST -> logical plan (frozen dataclasses) -> physical plan."""

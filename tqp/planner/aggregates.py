@@ -1,0 +1,102 @@
+"""Finding the aggregate calls of a query and rewriting expressions over the aggregate's output."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner.logical import AggregateCall
+from tqp.planner.scope import ref
+
+# sqlglot node -> tqp aggregate function name.
+SUPPORTED = {exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max", exp.Count: "count"}
+
+
+def is_aggregate(node: exp.Expression) -> bool:
+    return isinstance(node, exp.AggFunc)
+
+
+def contains_aggregate(expression: exp.Expression) -> bool:
+    """True if `expression` calls an aggregate outside any subquery."""
+    return any(is_aggregate(n) for n in _outer_nodes(expression))
+
+
+def _outer_nodes(expression: exp.Expression):
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (exp.Subquery, exp.Select, exp.Exists)):
+            continue
+        if isinstance(node, exp.In) and node.args.get("query"):
+            yield from _outer_nodes(node.this)
+            continue
+        stack.extend(node.iter_expressions())
+
+
+def to_call(node: exp.AggFunc) -> tuple[str, exp.Expression | None, bool]:
+    """(function, unresolved argument or None for COUNT(*), distinct) of an aggregate node."""
+    func = next((name for cls, name in SUPPORTED.items() if type(node) is cls), None)
+    if func is None:
+        raise NotSupportedError(f"aggregate function {node.sql_name()}")
+    if node.args.get("filter") is not None:
+        raise NotSupportedError("aggregate FILTER clause")
+    arg = node.this
+    distinct = False
+    if isinstance(arg, exp.Distinct):
+        if len(arg.expressions) != 1:
+            raise NotSupportedError(f"{func.upper()}(DISTINCT ...) over several columns")
+        arg, distinct = arg.expressions[0], True
+    if isinstance(arg, exp.Star) or arg is None:
+        if func != "count":
+            raise ProgrammingError(f"{func.upper()}(*) is not valid")
+        return "count_star", None, False
+    if contains_aggregate(arg):
+        raise ProgrammingError(f"aggregate function calls cannot be nested: {node.sql()}")
+    return func, arg, distinct
+
+
+class AggregateRewriter:
+    """Collects aggregate calls and group keys, and rewrites expressions to refer to the
+    Aggregate node's output columns instead."""
+
+    def __init__(self, group_exprs: list[exp.Expression], fresh):
+        self.groups = [(fresh("_g"), g) for g in group_exprs]
+        self.calls: list[tuple[str, tuple]] = []  # (key, (func, arg, distinct))
+        self._fresh = fresh
+
+    def rewrite(self, expression: exp.Expression) -> exp.Expression:
+        """`expression` over the aggregate output; raises if it uses a column not grouped."""
+        return self._replace(expression.copy())
+
+    def _replace(self, node: exp.Expression) -> exp.Expression:
+        for key, group in self.groups:
+            if node == group:
+                return ref(key)
+        if is_aggregate(node):
+            call = to_call(node)
+            for key, existing in self.calls:
+                if existing == call:
+                    return ref(key)
+            key = self._fresh("_a")
+            self.calls.append((key, call))
+            return ref(key)
+        if isinstance(node, exp.Column) and node.table:
+            raise ProgrammingError(
+                f'column "{node.sql(dialect="duckdb")}" must appear in the GROUP BY clause or '
+                "be used in an aggregate function")
+        if isinstance(node, (exp.Subquery, exp.Exists, exp.Select)):
+            return node
+        for name, value in list(node.args.items()):
+            if isinstance(value, exp.Expression):
+                node.set(name, self._replace(value))
+            elif isinstance(value, list):
+                node.set(name, [self._replace(v) if isinstance(v, exp.Expression) else v
+                                for v in value])
+        return node
+
+    def aggregate_calls(self, resolve) -> tuple[tuple[str, AggregateCall], ...]:
+        """The collected calls with their arguments resolved by `resolve`."""
+        return tuple(
+            (key, AggregateCall(func, None if arg is None else resolve(arg), distinct))
+            for key, (func, arg, distinct) in self.calls)

@@ -1,0 +1,408 @@
+"""From an optimized sqlglot AST to the logical plan.
+
+One method per SQL construct: a SELECT becomes sources and joins, filters, an aggregate, a
+projection, DISTINCT, ORDER BY and LIMIT; subqueries are decorrelated by `planner/subqueries.py`
+into mark joins, scalar applies and left joins on aggregates, never evaluated row by row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner import join_order
+from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
+from tqp.planner.logical import (
+    Aggregate, Distinct, Filter, Join, Limit, OneRow, Plan, Project, Query, Scan, SetOp, Sort,
+    SortKey,
+)
+from tqp.planner.resolve import resolve
+from tqp.planner.scope import Scope, conjuncts, has_subquery, ref, where_condition
+from tqp.planner.subqueries import SubqueryPlanner
+
+UNSUPPORTED_NODES = {
+    exp.Window: "window functions (OVER)",
+    exp.Lateral: "LATERAL",
+    exp.Unnest: "UNNEST",
+    exp.Cube: "GROUP BY CUBE",
+    exp.Rollup: "GROUP BY ROLLUP",
+    exp.GroupingSets: "GROUPING SETS",
+    exp.Pivot: "PIVOT",
+    exp.Lambda: "lambda functions",
+}
+
+
+@dataclass
+class CteDef:
+    """A WITH entry: its query, its column aliases and the CTEs visible where it was defined."""
+
+    query: exp.Expression
+    column_names: list[str]
+    env: dict
+    planned: tuple | None = None
+
+
+@dataclass
+class Source:
+    """One FROM item, planned, with the join that brought it in (None for the first)."""
+
+    plan: Plan
+    alias: str
+    join: exp.Join | None = None
+    rows: float = 1.0
+    filters: list = field(default_factory=list)
+
+
+class Builder:
+    """Plans statements over one catalog; binding names are unique per Builder."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self._ids = itertools.count()
+        self.subqueries = SubqueryPlanner(self)
+
+    def fresh(self, prefix: str) -> str:
+        return f"{prefix}#{next(self._ids)}"
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def plan(self, statement: exp.Expression, names: list[str] | None = None) -> Query:
+        """Plan a whole query; `names` overrides the user-facing output names."""
+        for node_type, what in UNSUPPORTED_NODES.items():
+            if statement.find(node_type) is not None:
+                raise NotSupportedError(what)
+        plan, keys, out_names = self.query(statement, None, {})
+        plan = Project(plan, tuple((k, ref(k)) for k in keys)) if tuple(keys) != plan.columns \
+            else plan
+        if names and len(names) == len(out_names):
+            out_names = names
+        return Query(plan, tuple(out_names))
+
+    def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):
+        """Plan any query expression: (plan, output column keys, output names)."""
+        if isinstance(node, exp.Subquery):
+            plan, keys, names = self.query(node.this, parent, ctes)
+            return self._modifiers(plan, keys, names, node, parent)
+        if isinstance(node, exp.Select):
+            return self.select(node, parent, ctes)
+        if isinstance(node, exp.SetOperation):
+            return self.set_operation(node, parent, ctes)
+        if isinstance(node, exp.Values):
+            raise NotSupportedError("VALUES lists")
+        raise NotSupportedError(f"query of type {type(node).__name__}")
+
+    def with_ctes(self, node: exp.Expression, ctes: dict) -> dict:
+        with_ = node.args.get("with_") or node.args.get("with")
+        if with_ is None:
+            return ctes
+        if with_.args.get("recursive"):
+            raise NotSupportedError("WITH RECURSIVE")
+        env = dict(ctes)
+        for cte in with_.expressions:
+            alias = cte.args.get("alias")
+            columns = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+            env[cte.alias] = CteDef(cte.this, columns, dict(env))
+        return env
+
+    def select(self, select: exp.Select, parent: Scope | None, ctes: dict):
+        ctes = self.with_ctes(select, ctes)
+        scope = parent.child() if parent is not None else Scope()
+        scope.ctes = ctes
+        if select.args.get("distinct") is not None and select.args["distinct"].args.get("on"):
+            raise NotSupportedError("DISTINCT ON")
+        for clause in ("qualify", "connect", "prewhere"):
+            if select.args.get(clause) is not None:
+                raise NotSupportedError(clause.upper())
+        sources = self.sources(select, scope, ctes)
+        plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
+        for condition in leftover:
+            plan = self.filter(plan, condition, scope)
+
+        items = list(select.expressions)
+        names = [item.alias_or_name for item in items]
+        exprs = [item.this if isinstance(item, exp.Alias) else item for item in items]
+        group = select.args.get("group")
+        having = select.args.get("having")
+        order = select.args.get("order")
+        order_items = list(order.expressions) if order is not None else []
+        aggregated = group is not None or having is not None or any(
+            contains_aggregate(e) for e in exprs + [o.this for o in order_items])
+
+        if aggregated:
+            group_exprs = self._group_exprs(group, exprs, names)
+            rewriter = AggregateRewriter(group_exprs, self.fresh)
+            exprs = [rewriter.rewrite(e) for e in exprs]
+            having_expr = rewriter.rewrite(having.this) if having is not None else None
+            order_exprs = [self._order_target(o.this, exprs, names, rewriter) for o in order_items]
+            keys = tuple((k, resolve(g, scope)) for k, g in rewriter.groups)
+            calls = rewriter.aggregate_calls(lambda e: resolve(e, scope))
+            plan = Aggregate(plan, keys, calls)
+            scope = Scope(parent=scope.parent, depth=scope.depth, ctes=ctes)  # only the output
+            if having_expr is not None:
+                plan = self.filter(plan, having_expr, scope)
+        else:
+            order_exprs = [self._order_target(o.this, exprs, names, None) for o in order_items]
+
+        # Projection: the select list plus any ORDER BY expression not in it.
+        out_keys, projected = [], []
+        for name, e in zip(names, exprs):
+            plan, e = self.subqueries.bind(plan, e, scope)
+            key = self.fresh(name or "_col")
+            out_keys.append(key)
+            projected.append((key, resolve(e, scope)))
+        sort_keys = []
+        for item, target in zip(order_items, order_exprs):
+            if isinstance(target, int):
+                key = out_keys[target]
+            else:
+                plan, target = self.subqueries.bind(plan, target, scope)
+                key = self.fresh("_sort")
+                projected.append((key, resolve(target, scope)))
+            sort_keys.append(SortKey(ref(key), bool(item.args.get("desc")),
+                                     bool(item.args.get("nulls_first"))))
+        plan = Project(plan, tuple(projected))
+        if select.args.get("distinct") is not None:
+            if len(projected) > len(out_keys):
+                raise ProgrammingError(
+                    "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+            plan = Distinct(plan)
+        plan = self._sort_and_limit(plan, sort_keys, select)
+        return plan, out_keys, names
+
+    def _group_exprs(self, group, exprs, names) -> list[exp.Expression]:
+        if group is None:
+            return []
+        for kind in ("rollup", "cube", "grouping_sets"):
+            if group.args.get(kind):
+                raise NotSupportedError(f"GROUP BY {kind.upper().replace('_', ' ')}")
+        result = []
+        for g in group.expressions:
+            if isinstance(g, exp.Literal) and g.is_int:
+                index = int(g.name) - 1
+                if not 0 <= index < len(exprs):
+                    raise ProgrammingError(f"GROUP BY position {g.name} is not in select list")
+                g = exprs[index]
+            elif isinstance(g, exp.Column) and not g.table and g.name in names:
+                g = exprs[names.index(g.name)]
+            result.append(g)
+        return result
+
+    def _order_target(self, target, exprs, names, rewriter):
+        """An output position (int) for ORDER BY items naming a select item, else the
+        expression to compute (rewritten over the aggregate when there is one)."""
+        if isinstance(target, exp.Literal) and target.is_int:
+            index = int(target.name) - 1
+            if not 0 <= index < len(exprs):
+                raise ProgrammingError(f"ORDER BY position {target.name} is not in select list")
+            return index
+        if isinstance(target, exp.Column) and not target.table and target.name in names:
+            return names.index(target.name)
+        rewritten = rewriter.rewrite(target) if rewriter is not None else target
+        for i, e in enumerate(exprs):
+            if e == rewritten:
+                return i
+        return rewritten
+
+    def _sort_and_limit(self, plan: Plan, sort_keys: list[SortKey], node: exp.Expression) -> Plan:
+        limit, offset = self._limit_values(node)
+        if sort_keys:
+            top = None if limit is None else limit + offset
+            plan = Sort(plan, tuple(sort_keys), top)
+        if limit is not None or offset:
+            plan = Limit(plan, limit, offset)
+        return plan
+
+    def _limit_values(self, node: exp.Expression) -> tuple[int | None, int]:
+        limit = node.args.get("limit")
+        offset = node.args.get("offset")
+        if isinstance(limit, exp.Fetch):
+            raise NotSupportedError("FETCH FIRST")
+        return (_constant_int(limit.expression, "LIMIT") if limit is not None else None,
+                _constant_int(offset.expression, "OFFSET") if offset is not None else 0)
+
+    def _modifiers(self, plan, keys, names, node, parent):
+        """ORDER BY / LIMIT written on a parenthesised query or a set operation."""
+        order = node.args.get("order")
+        sort_keys = []
+        for item in order.expressions if order is not None else []:
+            target = item.this
+            if isinstance(target, exp.Literal) and target.is_int:
+                index = int(target.name) - 1
+            elif isinstance(target, exp.Column) and target.name in names:
+                index = names.index(target.name)
+            else:
+                raise NotSupportedError(
+                    f"ORDER BY {target.sql()} on a set operation (use an output column)")
+            sort_keys.append(SortKey(ref(keys[index]), bool(item.args.get("desc")),
+                                     bool(item.args.get("nulls_first"))))
+        return self._sort_and_limit(plan, sort_keys, node), keys, names
+
+    def set_operation(self, node: exp.SetOperation, parent, ctes):
+        ctes = self.with_ctes(node, ctes)
+        left, lkeys, names = self.query(node.left, parent, ctes)
+        right, rkeys, _ = self.query(node.right, parent, ctes)
+        if len(lkeys) != len(rkeys):
+            raise ProgrammingError(
+                f"set operation sides have {len(lkeys)} and {len(rkeys)} columns")
+        out = [self.fresh(n or "_col") for n in names]
+        left = Project(left, tuple((o, ref(k)) for o, k in zip(out, lkeys)))
+        right = Project(right, tuple((o, ref(k)) for o, k in zip(out, rkeys)))
+        kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
+        plan = SetOp(kind, not node.args.get("distinct"), left, right)
+        return self._modifiers(plan, out, names, node, parent)
+
+    # -- FROM and joins ----------------------------------------------------------------------
+
+    def sources(self, select: exp.Select, scope: Scope, ctes: dict) -> list[Source]:
+        from_ = select.args.get("from_")
+        if from_ is None:
+            if select.args.get("joins"):
+                raise ProgrammingError("JOIN without FROM")
+            return [Source(OneRow(), "", None, 1.0)]
+        items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
+        used = _columns_by_table(select)
+        return [self.source(item, join, scope, ctes, used) for item, join in items]
+
+    def source(self, item, join, scope: Scope, ctes: dict, used) -> Source:
+        alias = item.alias_or_name
+        binding = self.fresh(alias)
+        if isinstance(item, exp.Table) and not isinstance(item.this, exp.Identifier):
+            raise NotSupportedError(f"table function {item.this.sql(dialect='duckdb')[:60]}")
+        if isinstance(item, exp.Table) and item.name in ctes:
+            plan, keys, names = self._cte(ctes[item.name], scope)
+            names = _alias_columns(item, names)
+            scope.add(alias, binding, names)
+            exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
+            return Source(Project(plan, exprs), alias, join, join_order.estimate_rows(plan, self.catalog))
+        if isinstance(item, exp.Table):
+            if item.args.get("db"):
+                raise NotSupportedError(f"qualified table name {item.sql()}")
+            table = self.catalog.table(item.name)
+            columns = table.column_names
+            scope.add(alias, binding, columns)
+            fields = tuple(c for c in columns if c in used.get(alias, ()))
+            return Source(Scan(item.name, binding, fields), alias, join, float(table.num_rows))
+        if isinstance(item, exp.Subquery):
+            plan, keys, names = self.query(item.this, scope.parent, ctes)
+            plan, keys, names = self._modifiers(plan, keys, names, item, scope.parent)
+            names = _alias_columns(item, names)
+            scope.add(alias, binding, names)
+            exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
+            return Source(Project(plan, exprs), alias, join, join_order.estimate_rows(plan, self.catalog))
+        raise NotSupportedError(f"FROM item {item.sql(dialect='duckdb')[:60]}")
+
+    def _cte(self, cte: CteDef, scope: Scope):
+        if cte.planned is None:
+            plan, keys, names = self.query(cte.query, None, cte.env)
+            if cte.column_names:
+                names = cte.column_names + names[len(cte.column_names):]
+            cte.planned = (plan, keys, names)
+        return cte.planned
+
+    def join_sources(self, sources: list[Source], where: list, scope: Scope):
+        """Join the FROM items; returns the plan and the WHERE conditions still to apply."""
+        first_outer = next((i for i, s in enumerate(sources[1:], 1)
+                            if _join_kind(s.join) not in ("inner", "cross")), len(sources))
+        inner, outer = sources[:first_outer], sources[first_outer:]
+        inner_aliases = {s.alias for s in inner}
+        pool, leftover = [], []
+        for s in inner[1:]:
+            if s.join.args.get("using"):
+                raise NotSupportedError("JOIN ... USING")
+            pool.extend(conjuncts(s.join.args.get("on")))
+        pool.extend(where)
+        ready = []
+        for c in pool:
+            tables = {col.table for col in c.find_all(exp.Column) if col.table}
+            if has_subquery(c) or not tables <= inner_aliases:
+                leftover.append(c)
+            else:
+                ready.append(c)
+        plan = join_order.join_inner(self, inner, ready, scope)
+        for s in outer:
+            plan = self._outer_join(plan, s, scope)
+        return plan, leftover
+
+    def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:
+        kind = _join_kind(source.join)
+        if source.join.args.get("using"):
+            raise NotSupportedError("JOIN ... USING")
+        on = conjuncts(source.join.args.get("on"))
+        if any(has_subquery(c) for c in on):
+            raise NotSupportedError("subquery in the ON clause of an outer join")
+        left, right = plan, source.plan
+        right_aliases = {source.alias}
+        if kind == "right":  # a RIGHT join is a LEFT join with the inputs swapped
+            left, right, kind = right, left, "left"
+            right_aliases = None
+        lkeys, rkeys, residual = [], [], []
+        for c in on:
+            pair = join_order.key_pair(c, left, right, scope)
+            if pair is not None:
+                lkeys.append(pair[0])
+                rkeys.append(pair[1])
+                continue
+            tables = {col.table for col in c.find_all(exp.Column) if col.table}
+            if kind == "left" and right_aliases is not None and tables and tables <= right_aliases:
+                right = Filter(right, resolve(c, scope))  # only restricts which rows match
+            else:
+                residual.append(c)
+        cond = None
+        for c in residual:
+            r = resolve(c, scope)
+            cond = r if cond is None else exp.And(this=cond, expression=r)
+        if kind == "inner" or kind == "cross":
+            kind = "inner" if lkeys or cond is not None else "cross"
+        return Join(left, right, kind, tuple(lkeys), tuple(rkeys), cond)
+
+    def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
+        plan, condition = self.subqueries.bind(plan, condition, scope)
+        return Filter(plan, resolve(condition, scope))
+
+
+def _join_kind(join: exp.Join | None) -> str:
+    if join is None:
+        return "inner"
+    side = (join.args.get("side") or "").lower()
+    kind = (join.args.get("kind") or "").lower()
+    if kind in ("semi", "anti", "asof", "positional"):
+        raise NotSupportedError(f"{kind.upper()} JOIN")
+    if join.args.get("method"):
+        raise NotSupportedError(f"{join.args['method']} JOIN")
+    if side in ("left", "right", "full"):
+        return side
+    if kind == "cross":
+        return "cross"
+    if kind == "outer":
+        return "full"
+    return "inner"
+
+
+def _alias_columns(item: exp.Expression, names: list[str]) -> list[str]:
+    alias = item.args.get("alias")
+    if isinstance(alias, exp.TableAlias) and alias.columns:
+        given = [c.name for c in alias.columns]
+        if len(given) > len(names):
+            raise ProgrammingError(f"{item.alias} has {len(names)} columns, {len(given)} named")
+        names = given + names[len(given):]
+    return names
+
+
+def _columns_by_table(select: exp.Select) -> dict[str, set[str]]:
+    used: dict[str, set[str]] = {}
+    for column in select.find_all(exp.Column):
+        if column.table:
+            used.setdefault(column.table, set()).add(column.name)
+    return used
+
+
+def _constant_int(node: exp.Expression, clause: str) -> int:
+    if isinstance(node, exp.Literal) and node.is_int:
+        value = int(node.name)
+        if value < 0:
+            raise ProgrammingError(f"{clause} must not be negative")
+        return value
+    raise NotSupportedError(f"{clause} with a non-constant expression {node.sql()}")

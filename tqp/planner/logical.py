@@ -1,0 +1,265 @@
+"""The logical plan: small frozen dataclasses, one per relational operator.
+
+Expressions inside the plan are sqlglot expressions whose column references have been resolved
+to the unique names of the columns of the node's input (see `planner/scope.py`), so every node can
+be evaluated against the Batch its child produces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+JOIN_KINDS = ("inner", "left", "right", "full", "cross")
+SET_KINDS = ("union", "intersect", "except")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Base of every plan node; `columns` are the names of the output columns, in order."""
+
+    @property
+    def children(self) -> tuple["Plan", ...]:
+        return ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Scan(Plan):
+    """Read `fields` of catalog table `table`; output columns are named `binding.field`."""
+
+    table: str
+    binding: str
+    fields: tuple[str, ...]
+
+    @property
+    def columns(self):
+        return tuple(f"{self.binding}.{f}" for f in self.fields)
+
+
+@dataclass(frozen=True)
+class OneRow(Plan):
+    """A single row with no columns: the input of SELECT without FROM."""
+
+    @property
+    def columns(self):
+        return ()
+
+
+@dataclass(frozen=True)
+class Filter(Plan):
+    input: Plan
+    condition: exp.Expression
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns
+
+
+@dataclass(frozen=True)
+class Project(Plan):
+    """Compute `exprs` (name, expression) over the input; output exactly those columns."""
+
+    input: Plan
+    exprs: tuple[tuple[str, exp.Expression], ...]
+
+    def __post_init__(self):
+        names = [n for n, _ in self.exprs]
+        assert len(names) == len(set(names)), f"duplicate output names {names}"
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return tuple(n for n, _ in self.exprs)
+
+
+@dataclass(frozen=True)
+class Join(Plan):
+    """Join on equal keys (left_keys[i] = right_keys[i]) plus an optional residual condition.
+
+    With no keys it is a nested-loop (cross) join filtered by the residual."""
+
+    left: Plan
+    right: Plan
+    kind: str
+    left_keys: tuple[exp.Expression, ...] = ()
+    right_keys: tuple[exp.Expression, ...] = ()
+    residual: exp.Expression | None = None
+
+    def __post_init__(self):
+        assert self.kind in JOIN_KINDS, self.kind
+        assert len(self.left_keys) == len(self.right_keys)
+        clash = set(self.left.columns) & set(self.right.columns)
+        assert not clash, f"join inputs share column names {clash}"
+
+    @property
+    def children(self):
+        return (self.left, self.right)
+
+    @property
+    def columns(self):
+        return self.left.columns + self.right.columns
+
+
+@dataclass(frozen=True)
+class MarkJoin(Plan):
+    """The left input plus a bool column `mark`: does the row have a match on the right?
+
+    The building block of EXISTS / IN (subquery) / semi and anti joins. With `null_aware` the mark
+    follows IN's three-valued logic: NULL instead of FALSE when the probe key is NULL or the right
+    side holds a NULL key."""
+
+    left: Plan
+    right: Plan
+    mark: str
+    left_keys: tuple[exp.Expression, ...] = ()
+    right_keys: tuple[exp.Expression, ...] = ()
+    residual: exp.Expression | None = None
+    null_aware: bool = False
+
+    @property
+    def children(self):
+        return (self.left, self.right)
+
+    @property
+    def columns(self):
+        return self.left.columns + (self.mark,)
+
+
+@dataclass(frozen=True)
+class ScalarApply(Plan):
+    """The input plus column `name`: the single value of the uncorrelated `subquery`, broadcast."""
+
+    input: Plan
+    subquery: Plan
+    name: str
+
+    @property
+    def children(self):
+        return (self.input, self.subquery)
+
+    @property
+    def columns(self):
+        return self.input.columns + (self.name,)
+
+
+@dataclass(frozen=True)
+class AggregateCall:
+    """One aggregate: function name (sum, count, avg, min, max, count_star, ...) and argument."""
+
+    func: str
+    arg: exp.Expression | None
+    distinct: bool = False
+
+    def sql(self) -> str:
+        inner = "*" if self.arg is None else self.arg.sql(dialect="duckdb")
+        return f"{self.func}({'DISTINCT ' if self.distinct else ''}{inner})"
+
+
+@dataclass(frozen=True)
+class Aggregate(Plan):
+    """Group by `keys` (name, expression) and compute `aggregates` (name, call) per group.
+
+    With no keys there is exactly one output row, even for an empty input."""
+
+    input: Plan
+    keys: tuple[tuple[str, exp.Expression], ...]
+    aggregates: tuple[tuple[str, AggregateCall], ...]
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return tuple(n for n, _ in self.keys) + tuple(n for n, _ in self.aggregates)
+
+
+@dataclass(frozen=True)
+class Distinct(Plan):
+    input: Plan
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expr: exp.Expression
+    descending: bool
+    nulls_first: bool
+
+
+@dataclass(frozen=True)
+class Sort(Plan):
+    input: Plan
+    keys: tuple[SortKey, ...]
+    limit: int | None = None  # a top-k sort when set (offset already added in)
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns
+
+
+@dataclass(frozen=True)
+class Limit(Plan):
+    input: Plan
+    limit: int | None
+    offset: int = 0
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns
+
+
+@dataclass(frozen=True)
+class SetOp(Plan):
+    """UNION / INTERSECT / EXCEPT [ALL]; output columns take the left input's names."""
+
+    kind: str
+    all: bool
+    left: Plan
+    right: Plan
+
+    def __post_init__(self):
+        assert self.kind in SET_KINDS, self.kind
+
+    @property
+    def children(self):
+        return (self.left, self.right)
+
+    @property
+    def columns(self):
+        return self.left.columns
+
+
+@dataclass(frozen=True)
+class Query:
+    """A planned SELECT: the plan and the user-facing names of its output columns."""
+
+    plan: Plan
+    names: tuple[str, ...]

@@ -1,0 +1,166 @@
+"""Decorrelating subqueries into joins, once per query and never row by row.
+
+- EXISTS / NOT EXISTS: a mark join. Correlated equalities become its keys, other correlated
+  conditions its residual (so `l2.l_suppkey <> l1.l_suppkey` needs no array tricks).
+- x [NOT] IN (SELECT ...): a null-aware mark join on x = the subquery's column.
+- Uncorrelated scalar subqueries: planned once, their single value broadcast (ScalarApply).
+- Correlated scalar subqueries: the subquery grouped by its correlation keys, left-joined back;
+  an aggregate's value over no rows (COUNT -> 0) fills in where nothing matched.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
+from tqp.planner.logical import Aggregate, Filter, Join, MarkJoin, Plan, Project, ScalarApply
+from tqp.planner.resolve import free_columns, resolve, source_aliases
+from tqp.planner.scope import Scope, conjuncts, ref, subquery_nodes, where_condition
+
+
+class SubqueryPlanner:
+    def __init__(self, builder):
+        self.builder = builder
+
+    def bind(self, plan: Plan, expression: exp.Expression, scope: Scope):
+        """Plan the subqueries in `expression` on top of `plan`; return the new plan and the
+        expression with each subquery replaced by a reference to the column that answers it."""
+        expression = expression.copy()
+        nodes = subquery_nodes(expression)
+        if not nodes:
+            return plan, expression
+        for node in nodes:
+            if isinstance(node, exp.Exists):
+                plan, replacement = self.exists(plan, _unwrap(node.this), scope)
+            elif isinstance(node, exp.In):
+                plan, replacement = self.in_subquery(plan, node, scope)
+            else:
+                plan, replacement = self.scalar(plan, _unwrap(node), scope)
+            if node is expression:
+                expression = replacement
+            else:
+                node.replace(replacement)
+        return plan, expression
+
+    # -- EXISTS --------------------------------------------------------------------------------
+
+    def exists(self, plan: Plan, sub: exp.Expression, scope: Scope):
+        mark = self.builder.fresh("_exists")
+        if not _is_simple_select(sub) or contains_aggregate(sub) or sub.args.get("group"):
+            if free_columns(sub):
+                raise NotSupportedError("correlated EXISTS over an aggregate, set operation or LIMIT")
+            inner, _, _ = self.builder.query(sub, scope, scope.ctes)
+            return MarkJoin(plan, inner, mark), ref(mark)
+        inner, child, correlated = self._inner_relation(sub, scope)
+        okeys, ikeys, residual = self._correlation(correlated, child, scope, allow_residual=True)
+        return MarkJoin(plan, inner, mark, okeys, ikeys, residual), ref(mark)
+
+    # -- IN (SELECT ...) -------------------------------------------------------------------
+
+    def in_subquery(self, plan: Plan, node: exp.In, scope: Scope):
+        sub = _unwrap(node.args["query"])
+        if free_columns(sub):
+            raise NotSupportedError("correlated IN (subquery)")
+        inner, keys, _ = self.builder.query(sub, scope, scope.ctes)
+        if len(keys) != 1:
+            raise ProgrammingError(f"IN subquery returns {len(keys)} columns, expected 1")
+        plan, probe = self.bind(plan, node.this, scope)
+        mark = self.builder.fresh("_in")
+        plan = MarkJoin(plan, inner, mark, (resolve(probe, scope),), (ref(keys[0]),), None,
+                        null_aware=True)
+        result = ref(mark)
+        return plan, exp.Not(this=result) if node.args.get("negate") else result
+
+    # -- scalar subqueries -------------------------------------------------------------------
+
+    def scalar(self, plan: Plan, sub: exp.Expression, scope: Scope):
+        name = self.builder.fresh("_scalar")
+        if not free_columns(sub):
+            inner, keys, _ = self.builder.query(sub, scope, scope.ctes)
+            if len(keys) != 1:
+                raise ProgrammingError(f"scalar subquery returns {len(keys)} columns, expected 1")
+            return ScalarApply(plan, inner, name), ref(name)
+        if not _is_simple_select(sub) or sub.args.get("group") or len(sub.expressions) != 1:
+            raise NotSupportedError("correlated scalar subquery with GROUP BY, LIMIT or several columns")
+        value = sub.expressions[0]
+        value = value.this if isinstance(value, exp.Alias) else value
+        if not contains_aggregate(value):
+            raise NotSupportedError("correlated scalar subquery without an aggregate")
+        inner, child, correlated = self._inner_relation(sub, scope)
+        okeys, ikeys, _ = self._correlation(correlated, child, scope, allow_residual=False)
+
+        rewriter = AggregateRewriter([], self.builder.fresh)
+        rewritten = rewriter.rewrite(value)
+        calls = rewriter.aggregate_calls(lambda e: resolve(e, child))
+        key_names = tuple(self.builder.fresh("_corr") for _ in ikeys)
+        grouped = Aggregate(inner, tuple(zip(key_names, ikeys)), calls)
+        matched = self.builder.fresh("_matched")
+        projected = Project(grouped, tuple((k, ref(k)) for k in key_names) + (
+            (name, resolve(rewritten, Scope())), (matched, exp.true())))
+        plan = Join(plan, projected, "left", okeys, tuple(ref(k) for k in key_names))
+        # Where no row matched, the answer is the aggregate over no rows (COUNT(*) -> 0).
+        empty = Project(Aggregate(Filter(inner, exp.false()), (), calls),
+                        ((self.builder.fresh("_v"), resolve(rewritten, Scope())),))
+        empty_name = self.builder.fresh("_empty")
+        plan = ScalarApply(plan, empty, empty_name)
+        answer = exp.Case(ifs=[exp.If(this=exp.Is(this=ref(matched), expression=exp.Null()),
+                                      true=ref(empty_name))], default=ref(name))
+        return plan, answer
+
+    # -- shared ----------------------------------------------------------------------------------
+
+    def _inner_relation(self, sub: exp.Select, scope: Scope):
+        """Plan the FROM and the local WHERE conditions of a correlated subquery; return the
+        plan, its scope and the correlated conditions left over."""
+        child = scope.child()
+        ctes = self.builder.with_ctes(sub, scope.ctes)
+        child.ctes = ctes
+        sources = self.builder.sources(sub, child, ctes)
+        bound = frozenset(source_aliases(sub))
+        local, correlated = [], []
+        for c in conjuncts(where_condition(sub)):
+            (correlated if free_columns(c, bound) else local).append(c)
+        inner, leftover = self.builder.join_sources(sources, local, child)
+        for c in leftover:
+            inner = self.builder.filter(inner, c, child)
+        return inner, child, correlated
+
+    def _correlation(self, correlated, child: Scope, outer: Scope, allow_residual: bool):
+        """Split correlated conditions into (outer keys, inner keys, residual)."""
+        bound = frozenset(child.sources)
+        okeys, ikeys, residual = [], [], None
+        for c in correlated:
+            pair = None
+            if isinstance(c, exp.EQ):
+                a_free, b_free = free_columns(c.this, bound), free_columns(c.expression, bound)
+                a_all = list(c.this.find_all(exp.Column))
+                b_all = list(c.expression.find_all(exp.Column))
+                if a_free and len(a_free) == len(a_all) and not b_free and b_all:
+                    pair = (c.this, c.expression)
+                elif b_free and len(b_free) == len(b_all) and not a_free and a_all:
+                    pair = (c.expression, c.this)
+            if pair is not None:
+                okeys.append(resolve(pair[0], outer))
+                ikeys.append(resolve(pair[1], child))
+            elif allow_residual:
+                r = resolve(c, child, allowed=(outer,))
+                residual = r if residual is None else exp.And(this=residual, expression=r)
+            else:
+                raise NotSupportedError(
+                    f"correlated condition {c.sql(dialect='duckdb')} in a scalar subquery "
+                    "(only equalities are decorrelated)")
+        return tuple(okeys), tuple(ikeys), residual
+
+
+def _unwrap(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.Subquery, exp.Paren)) and not node.args.get("alias"):
+        if isinstance(node, exp.Subquery) and (node.args.get("order") or node.args.get("limit")):
+            break
+        node = node.this
+    return node
+
+
+def _is_simple_select(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Select) and not any(
+        node.args.get(k) for k in ("limit", "offset", "having", "distinct", "with_", "with"))

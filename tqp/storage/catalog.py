@@ -1,0 +1,85 @@
+"""The catalog: named Arrow tables and views, and the device columns made from them.
+
+Each table column is converted to a device tensor on first use, once, and cached until the table
+is replaced or the device changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pyarrow as pa
+import torch
+from sqlglot import exp
+
+from tqp.errors import IntegrityError, ProgrammingError
+from tqp.storage.arrow import arrow_to_column
+from tqp.storage.column import Column
+
+
+class Catalog:
+    """Tables (Arrow) and views (parsed SELECTs) by lower-case name."""
+
+    def __init__(self, device: torch.device):
+        self.device = device
+        self.tables: dict[str, pa.Table] = {}
+        self.views: dict[str, exp.Expression] = {}
+        self._columns: dict[tuple[str, str], Column] = {}
+
+    def set_device(self, device: torch.device) -> None:
+        self.device = device
+        self._columns.clear()
+
+    def add_table(self, name: str, table: pa.Table, replace: bool = True) -> None:
+        key = name.lower()
+        if not replace and key in self:
+            raise IntegrityError(f"table {name} already exists")
+        self.views.pop(key, None)
+        self.tables[key] = table
+        self._forget(key)
+
+    def add_view(self, name: str, query: exp.Expression, replace: bool = False) -> None:
+        key = name.lower()
+        if not replace and key in self:
+            raise IntegrityError(f"{name} already exists")
+        self.tables.pop(key, None)
+        self._forget(key)
+        self.views[key] = query
+
+    def drop(self, name: str, kind: str, if_exists: bool = False) -> None:
+        key = name.lower()
+        store = self.tables if kind == "TABLE" else self.views
+        if key not in store:
+            if if_exists:
+                return
+            raise ProgrammingError(f"{kind.lower()} {name} does not exist{self.suggest(name)}")
+        del store[key]
+        self._forget(key)
+
+    def __contains__(self, name: str) -> bool:
+        key = name.lower()
+        return key in self.tables or key in self.views
+
+    def names(self) -> list[str]:
+        return sorted(set(self.tables) | set(self.views))
+
+    def table(self, name: str) -> pa.Table:
+        key = name.lower()
+        if key not in self.tables:
+            raise ProgrammingError(f"Table with name {name} does not exist{self.suggest(name)}")
+        return self.tables[key]
+
+    def column(self, table: str, name: str) -> Column:
+        """The device column `name` of `table`, converted on first use."""
+        key = (table.lower(), name)
+        if key not in self._columns:
+            self._columns[key] = arrow_to_column(self.table(table).column(name), self.device)
+        return self._columns[key]
+
+    def suggest(self, name: str) -> str:
+        close = difflib.get_close_matches(name.lower(), self.names(), n=1)
+        return f" (did you mean {close[0]}?)" if close else ""
+
+    def _forget(self, key: str) -> None:
+        for cached in [k for k in self._columns if k[0] == key]:
+            del self._columns[cached]

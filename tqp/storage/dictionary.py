@@ -1,0 +1,64 @@
+"""Sorted string dictionaries: encoding, unifying two dictionaries, looking literals up.
+
+A VARCHAR column is int32 codes into a sorted, duplicate-free dictionary, so code order is string
+order. Functions over strings run once per dictionary entry (Arrow compute, on the host) and are
+then gathered by code on the device.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import torch
+
+STRING = pa.large_string()
+
+
+def encode(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes (int32 numpy, 0 for NULL rows) and the sorted dictionary of a string array."""
+    array = array.cast(STRING)
+    encoded = array.dictionary_encode()
+    dictionary = encoded.dictionary
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+    codes = rank[indices] if len(rank) else np.zeros(len(indices), dtype=np.int32)
+    return codes.astype(np.int32, copy=False), dictionary.take(pa.array(order))
+
+
+def from_strings(values: pa.Array, device: torch.device) -> tuple[torch.Tensor, pa.Array]:
+    """Encode an Arrow string array as (codes tensor on `device`, sorted dictionary)."""
+    codes, dictionary = encode(values)
+    return torch.from_numpy(codes).to(device), dictionary
+
+
+def remap(dictionary: pa.Array, target: pa.Array) -> np.ndarray:
+    """For each entry of `dictionary`, its code in the sorted `target` (which must contain it)."""
+    return pc.index_in(dictionary, value_set=target).to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+def union(a: pa.Array, b: pa.Array) -> pa.Array:
+    """The sorted union of two dictionaries."""
+    merged = pc.unique(pa.concat_arrays([a.cast(STRING), b.cast(STRING)]))
+    return merged.take(pc.sort_indices(merged))
+
+
+def lookup(dictionary: pa.Array, value: str) -> tuple[int, bool]:
+    """Position where `value` sorts in `dictionary`, and whether it is there."""
+    n = len(dictionary)
+    lo, hi = 0, n
+    # Binary search over a sorted Arrow array: a handful of scalar reads, not a row loop.
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if dictionary[mid].as_py() < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo, lo < n and dictionary[lo].as_py() == value
+
+
+def to_device_map(values: np.ndarray, device: torch.device) -> torch.Tensor:
+    """A per-code lookup table (numpy) moved to the device, ready to be gathered by codes."""
+    return torch.from_numpy(np.ascontiguousarray(values)).to(device)
