@@ -84,7 +84,7 @@ def assert_same_result(actual: pa.Table, expected: pa.Table, ordered: bool, cont
 
 def check_against_duckdb(tqp_con, duck_con, sql: str):
     """Run `sql` on tqp and DuckDB and assert the answers agree."""
-    expected = duck_con.execute(sql).to_arrow_table()
+    expected = duck_con.sql(sql).to_arrow_table()
     actual = tqp_con.execute(sql).fetch_arrow_table()
     assert_same_result(actual, expected, is_ordered(sql), context=sql.strip()[:200])
 

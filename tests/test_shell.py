@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import select
 import signal
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tqp.shell import has_content, is_complete, split_statements
+from tqp.shell import has_content, is_complete, main, split_statements
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 60
@@ -32,6 +33,21 @@ def run_shell(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedPro
         [sys.executable, "-m", "tqp.shell", *args], input=stdin, capture_output=True, text=True,
         cwd=tmp_path, env=shell_env(tmp_path), timeout=TIMEOUT_S,
     )
+
+
+@pytest.fixture
+def shell(monkeypatch, capsys, tmp_path):
+    """`main` in this process, stdin piped (faster than a subprocess): (status, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TQP_HISTORY", str(tmp_path / "history"))
+
+    def run(stdin: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
 
 
 @pytest.fixture
@@ -68,7 +84,7 @@ def test_is_complete():
     assert not has_content(" -- x\n /* y */ ")
 
 
-# -- piped -------------------------------------------------------------------------------------
+# -- piped: `python -m tqp.shell` in a subprocess, or `main` in-process where that is enough ---
 
 
 def test_piped_query_prints_a_table(tmp_path):
@@ -104,20 +120,20 @@ def test_piped_registered_folder_and_dot_commands(tmp_path, data_dir):
     assert lines[-1] == "3 rows"  # .timer off: no time
 
 
-def test_open_and_read(tmp_path, data_dir):
+def test_open_and_read(shell, data_dir, tmp_path):
     (tmp_path / "q.sql").write_text("-- a script\nselect count(*) as n from t;\n")
-    result = run_shell(tmp_path, f".open {data_dir / 't.parquet'}\n.read q.sql\n")
-    assert result.returncode == 0, result.stderr
-    assert "t.parquet: t" in result.stdout
-    assert "n\n-\n3\n1 row" in result.stdout
+    status, out, err = shell(f".open {data_dir / 't.parquet'}\n.read q.sql\n")
+    assert status == 0, err
+    assert "t.parquet: t" in out
+    assert "n\n-\n3\n1 row" in out
 
 
-def test_long_results_are_truncated(tmp_path, data_dir):
+def test_long_results_are_truncated(shell, data_dir):
     pq.write_table(pa.table({"n": list(range(100))}), data_dir / "big.parquet")
-    result = run_shell(tmp_path, "select n from big order by n;", str(data_dir))
-    assert result.returncode == 0, result.stderr
-    assert "... 60 more rows" in result.stdout
-    assert "100 rows" in result.stdout
+    status, out, err = shell("select n from big order by n;", str(data_dir))
+    assert status == 0, err
+    assert "... 60 more rows" in out
+    assert "100 rows" in out
 
 
 def test_error_exits_1_with_one_line(tmp_path):
@@ -132,56 +148,56 @@ def test_error_exits_1_with_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_syntax_error_is_one_line(tmp_path):
-    result = run_shell(tmp_path, "select from where (;\n")
-    assert result.returncode == 1
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("Error: ")
+def test_syntax_error_is_one_line(shell):
+    status, out, err = shell("select from where (;\n")
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("Error: ")
 
 
-def test_unknown_dot_command(tmp_path):
-    result = run_shell(tmp_path, ".frobnicate\n")
-    assert result.returncode == 1
-    assert result.stderr.strip() == "Error: unknown command .frobnicate (try .help)"
+def test_unknown_dot_command(shell):
+    status, out, err = shell(".frobnicate\n")
+    assert status == 1
+    assert err.strip() == "Error: unknown command .frobnicate (try .help)"
 
 
-def test_statement_without_rows_prints_ok(tmp_path):
-    result = run_shell(tmp_path, ".timer off\ncreate view v as select 1 as x;\nselect x from v;\n")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "OK"
-    assert "1 row" in result.stdout
+def test_statement_without_rows_prints_ok(shell):
+    status, out, err = shell(".timer off\ncreate view v as select 1 as x;\nselect x from v;\n")
+    assert status == 0, err
+    assert out.splitlines()[0] == "OK"
+    assert "1 row" in out
 
 
-def test_explain_prints_the_plan_as_text(tmp_path, data_dir):
-    result = run_shell(tmp_path, "explain select a from t where a > 1;\n", str(data_dir))
-    assert result.returncode == 0, result.stderr
-    assert "Scan" in result.stdout
-    assert " | " not in result.stdout  # the plan itself, not a one-cell table
+def test_explain_prints_the_plan_as_text(shell, data_dir):
+    status, out, err = shell("explain select a from t where a > 1;\n", str(data_dir))
+    assert status == 0, err
+    assert "Scan" in out
+    assert " | " not in out  # the plan itself, not a one-cell table
 
 
-def test_quit_stops_the_script(tmp_path):
-    result = run_shell(tmp_path, "select 1 as one;\n.quit\nselect 2 as two;\n")
-    assert result.returncode == 0
-    assert "one" in result.stdout and "two" not in result.stdout
+def test_quit_stops_the_script(shell):
+    status, out, err = shell("select 1 as one;\n.quit\nselect 2 as two;\n")
+    assert status == 0
+    assert "one" in out and "two" not in out
 
 
-def test_help_lists_the_dot_commands(tmp_path):
-    result = run_shell(tmp_path, ".help\n")
-    assert result.returncode == 0
+def test_help_lists_the_dot_commands(shell):
+    status, out, err = shell(".help\n")
+    assert status == 0
     for command in (".tables", ".schema", ".open", ".read", ".timer", ".device", ".quit"):
-        assert command in result.stdout
+        assert command in out
 
 
-def test_command_option(tmp_path):
-    result = run_shell(tmp_path, "", "-c", "select 5 as five")
-    assert result.returncode == 0, result.stderr
-    assert "five" in result.stdout
+def test_command_option(shell):
+    status, out, err = shell("", "-c", "select 5 as five")
+    assert status == 0, err
+    assert "five" in out
 
 
-def test_missing_path_argument_is_an_error(tmp_path):
-    result = run_shell(tmp_path, "select 1;", str(tmp_path / "missing"))
-    assert result.returncode == 1
-    assert result.stderr.startswith("Error: OperationalError: no such file")
+def test_missing_path_argument_is_an_error(shell, tmp_path):
+    status, out, err = shell("select 1;", str(tmp_path / "missing"))
+    assert status == 1
+    assert err.startswith("Error: OperationalError: no such file")
 
 
 # -- interactive, through a pseudo-terminal ----------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate
 from tqp.operators.keys import pack_keys
@@ -48,6 +48,10 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         arg, ids = arg.take(rows), ids[rows]
     if call.func == "count":
         return Column(kernels.segment_count(arg.valid, ids, groups), DataType.BIGINT)
+    if call.func == "single":
+        if groups and int(torch.bincount(ids, minlength=groups).max()) > 1:
+            raise DataError("More than one row returned by a subquery used as an expression")
+        call = AggregateCall("max", call.arg)
     if call.func in ("min", "max"):
         if arg.type is DataType.NULL:
             return Column(torch.zeros(groups, dtype=torch.int32, device=device), DataType.NULL,

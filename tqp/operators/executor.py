@@ -14,8 +14,8 @@ import torch
 
 from tqp.operators import aggregation, joins, ordering, relational, setops
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, ScalarApply, Scan,
-    SetOp, Sort,
+    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, RowNumber,
+    ScalarApply, Scan, SetOp, Sort,
 )
 from tqp.storage.column import Batch
 
@@ -67,6 +67,7 @@ _OPERATORS = {
     Limit: lambda n, i, x: relational.limit(n, i[0]),
     Distinct: lambda n, i, x: relational.distinct(n, i[0]),
     ScalarApply: lambda n, i, x: relational.scalar_apply(n, i[0], i[1]),
+    RowNumber: lambda n, i, x: relational.row_number(n, i[0]),
     Join: lambda n, i, x: joins.join(n, i[0], i[1], x.device),
     MarkJoin: lambda n, i, x: joins.mark_join(n, i[0], i[1], x.device),
     Aggregate: lambda n, i, x: aggregation.aggregate(n, i[0], x.device),

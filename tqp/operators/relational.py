@@ -8,7 +8,7 @@ from tqp.errors import DataError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.logic import truth
 from tqp.operators.group import group_ids
-from tqp.planner.logical import Distinct, Filter, Limit, OneRow, Project, ScalarApply, Scan
+from tqp.planner.logical import Distinct, Filter, Limit, OneRow, Project, RowNumber, ScalarApply, Scan
 from tqp.storage.column import Batch, Column, null_column
 
 
@@ -65,6 +65,13 @@ def scalar_apply(node: ScalarApply, batch: Batch, sub: Batch) -> Batch:
         valid = None if value.valid is None else value.valid[:1].expand(n)
         column = Column(value.values[:1].expand(n), value.type, valid, value.dictionary)
     return batch.with_columns({node.name: column})
+
+
+def row_number(node: RowNumber, batch: Batch) -> Batch:
+    from tqp.types import DataType
+
+    ids = torch.arange(batch.num_rows, device=_device(batch))
+    return batch.with_columns({node.name: Column(ids, DataType.BIGINT)})
 
 
 def _device(batch: Batch) -> torch.device:

@@ -16,8 +16,8 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner import join_order
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, OneRow, Plan, Project, Query, Scan, SetOp, Sort,
-    SortKey,
+    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, OneRow, Plan, Project, Query, Scan,
+    SetOp, Sort, SortKey,
 )
 from tqp.planner.resolve import resolve
 from tqp.planner.scope import Scope, conjuncts, has_subquery, ref, where_condition
@@ -32,6 +32,8 @@ UNSUPPORTED_NODES = {
     exp.GroupingSets: "GROUPING SETS",
     exp.Pivot: "PIVOT",
     exp.Lambda: "lambda functions",
+    exp.Explode: "UNNEST",
+    exp.Array: "LIST/ARRAY values",
 }
 
 
@@ -134,13 +136,25 @@ class Builder:
         if aggregated:
             group_exprs = self._group_exprs(group, exprs, names)
             rewriter = AggregateRewriter(group_exprs, self.fresh)
+            originals = exprs
             exprs = [rewriter.rewrite(e) for e in exprs]
             having_expr = rewriter.rewrite(having.this) if having is not None else None
-            order_exprs = [self._order_target(o.this, exprs, names, rewriter) for o in order_items]
-            keys = tuple((k, resolve(g, scope)) for k, g in rewriter.groups)
-            calls = rewriter.aggregate_calls(lambda e: resolve(e, scope))
-            plan = Aggregate(plan, keys, calls)
+            order_exprs = [self._order_target(o.this, exprs, names, rewriter, originals)
+                           for o in order_items]
+            keys, calls = [], []
+            for k, g in rewriter.groups:  # subqueries in keys and arguments run before grouping
+                plan, g = self.subqueries.bind(plan, g, scope)
+                keys.append((k, resolve(g, scope)))
+            for k, (func, arg, distinct) in rewriter.calls:
+                if arg is not None:
+                    plan, arg = self.subqueries.bind(plan, arg, scope)
+                    arg = resolve(arg, scope)
+                calls.append((k, AggregateCall(func, arg, distinct)))
+            plan = Aggregate(plan, tuple(keys), tuple(calls))
             scope = Scope(parent=scope.parent, depth=scope.depth, ctes=ctes)  # only the output
+            for key, g in rewriter.groups:  # grouped columns stay visible to subqueries
+                if isinstance(g, exp.Column) and g.table:
+                    scope.sources.setdefault(g.table, {})[g.name] = key
             if having_expr is not None:
                 plan = self.filter(plan, having_expr, scope)
         else:
@@ -190,7 +204,7 @@ class Builder:
             result.append(g)
         return result
 
-    def _order_target(self, target, exprs, names, rewriter):
+    def _order_target(self, target, exprs, names, rewriter, originals=None):
         """An output position (int) for ORDER BY items naming a select item, else the
         expression to compute (rewritten over the aggregate when there is one)."""
         if isinstance(target, exp.Literal) and target.is_int:
@@ -200,6 +214,7 @@ class Builder:
             return index
         if isinstance(target, exp.Column) and not target.table and target.name in names:
             return names.index(target.name)
+        target = _inline_aliases(target, originals or exprs, names)
         rewritten = rewriter.rewrite(target) if rewriter is not None else target
         for i, e in enumerate(exprs):
             if e == rewritten:
@@ -379,6 +394,16 @@ def _join_kind(join: exp.Join | None) -> str:
     if kind == "outer":
         return "full"
     return "inner"
+
+
+def _inline_aliases(target: exp.Expression, exprs, names) -> exp.Expression:
+    """ORDER BY expressions may name select aliases (qualify leaves them unqualified)."""
+    def replace(node):
+        if isinstance(node, exp.Column) and not node.table and node.name in names:
+            return exprs[names.index(node.name)].copy()
+        return node
+
+    return target.copy().transform(replace)
 
 
 def _alias_columns(item: exp.Expression, names: list[str]) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, ScalarApply, Scan,
-    SetOp, Sort,
+    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, RowNumber,
+    ScalarApply, Scan, SetOp, Sort,
 )
 
 
@@ -34,6 +34,8 @@ def describe(node: Plan) -> str:
         text = f"MarkJoin[{node.mark}{', null-aware' if node.null_aware else ''}]"
         text += f" ON {keys}" if keys else ""
         return text + (f" WHERE {_sql(node.residual)}" if node.residual is not None else "")
+    if isinstance(node, RowNumber):
+        return f"RowNumber {node.name}"
     if isinstance(node, ScalarApply):
         return f"ScalarApply {node.name}"
     if isinstance(node, Aggregate):

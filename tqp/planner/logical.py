@@ -155,8 +155,28 @@ class ScalarApply(Plan):
 
 
 @dataclass(frozen=True)
+class RowNumber(Plan):
+    """The input plus column `name` numbering its rows 0..n-1 (identifies outer rows when a
+    correlated subquery is decorrelated by pairs)."""
+
+    input: Plan
+    name: str
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns + (self.name,)
+
+
+@dataclass(frozen=True)
 class AggregateCall:
-    """One aggregate: function name (sum, count, avg, min, max, count_star, ...) and argument."""
+    """One aggregate: function name (sum, count, avg, min, max, count_star, single) and argument.
+
+    `single` is the value of a group that must hold at most one row (a scalar subquery without
+    an aggregate)."""
 
     func: str
     arg: exp.Expression | None

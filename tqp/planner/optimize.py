@@ -7,6 +7,9 @@ itself (see planner/join_order.py). The order of the rest is sqlglot's own.
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer import optimize as sqlglot_optimize
@@ -25,4 +28,17 @@ def optimize(statement: exp.Expression, schema: dict) -> exp.Expression:
     try:
         return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=RULES)
     except OptimizeError as exc:
-        raise ProgrammingError(str(exc)) from None
+        raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
+
+
+def _with_suggestion(message: str, statement: exp.Expression, schema: dict) -> str:
+    """Name the closest existing column of the query's tables, when there is one."""
+    match = re.search(r"Column '([^']+)' could not be resolved|Unknown column: (\S+)", message)
+    if not match:
+        return message
+    name = (match.group(1) or match.group(2)).split(".")[-1].strip('"')
+    tables = {t.name.lower() for t in statement.find_all(exp.Table)}
+    columns = sorted({c for t in tables for c in schema.get(t, {})})
+    close = difflib.get_close_matches(name, columns, n=1)
+    text = f"column {name} does not exist"
+    return text + (f" (did you mean {close[0]}?)" if close else "")

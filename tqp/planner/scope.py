@@ -65,7 +65,7 @@ def subquery_nodes(expression: exp.Expression) -> list[exp.Expression]:
         if isinstance(node, exp.Exists) or (isinstance(node, exp.In) and node.args.get("query")):
             found.append(node)
             return
-        if isinstance(node, (exp.Subquery, exp.Select)) and node is not expression:
+        if isinstance(node, (exp.Subquery, exp.Select)):
             found.append(node)
             return
         for child in node.iter_expressions():

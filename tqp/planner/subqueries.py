@@ -14,7 +14,9 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
-from tqp.planner.logical import Aggregate, Filter, Join, MarkJoin, Plan, Project, ScalarApply
+from tqp.planner.logical import (
+    Aggregate, AggregateCall, Filter, Join, MarkJoin, Plan, Project, RowNumber, ScalarApply,
+)
 from tqp.planner.resolve import free_columns, resolve, source_aliases
 from tqp.planner.scope import Scope, conjuncts, ref, subquery_nodes, where_condition
 
@@ -60,17 +62,43 @@ class SubqueryPlanner:
 
     def in_subquery(self, plan: Plan, node: exp.In, scope: Scope):
         sub = _unwrap(node.args["query"])
-        if free_columns(sub):
-            raise NotSupportedError("correlated IN (subquery)")
-        inner, keys, _ = self.builder.query(sub, scope, scope.ctes)
-        if len(keys) != 1:
-            raise ProgrammingError(f"IN subquery returns {len(keys)} columns, expected 1")
         plan, probe = self.bind(plan, node.this, scope)
-        mark = self.builder.fresh("_in")
-        plan = MarkJoin(plan, inner, mark, (resolve(probe, scope),), (ref(keys[0]),), None,
-                        null_aware=True)
-        result = ref(mark)
+        if free_columns(sub):
+            plan, result = self._correlated_in(plan, probe, sub, scope)
+        else:
+            inner, keys, _ = self.builder.query(sub, scope, scope.ctes)
+            if len(keys) != 1:
+                raise ProgrammingError(f"IN subquery returns {len(keys)} columns, expected 1")
+            mark = self.builder.fresh("_in")
+            plan = MarkJoin(plan, inner, mark, (resolve(probe, scope),), (ref(keys[0]),), None,
+                            null_aware=True)
+            result = ref(mark)
         return plan, exp.Not(this=result) if node.args.get("negate") else result
+
+    def _correlated_in(self, plan: Plan, probe: exp.Expression, sub: exp.Expression, scope: Scope):
+        """x IN (correlated SELECT y ...) with IN's NULL rules, from three mark joins: a match
+        (x = y), a NULL y, and any row at all, each under the correlation."""
+        if not _is_simple_select(sub) or sub.args.get("group") or contains_aggregate(sub) \
+                or len(sub.expressions) != 1:
+            raise NotSupportedError("correlated IN over an aggregate, set operation or LIMIT")
+        value = sub.expressions[0]
+        value = value.this if isinstance(value, exp.Alias) else value
+        inner, child, correlated = self._inner_relation(sub, scope)
+        okeys, ikeys, residual = self._correlation(correlated, child, scope, allow_residual=True)
+        inner_value = resolve(value, child)
+        outer_value = resolve(probe, scope)
+        match, has_null, any_row = (self.builder.fresh(p) for p in ("_in", "_in_null", "_in_any"))
+        plan = MarkJoin(plan, inner, match, okeys + (outer_value,), ikeys + (inner_value,), residual)
+        null_check = exp.Is(this=inner_value, expression=exp.Null())
+        plan = MarkJoin(plan, inner, has_null, okeys, ikeys,
+                        null_check if residual is None else exp.And(this=residual, expression=null_check))
+        plan = MarkJoin(plan, inner, any_row, okeys, ikeys, residual)
+        unknown = exp.Or(this=exp.Is(this=outer_value, expression=exp.Null()), expression=ref(has_null))
+        answer = exp.Case(ifs=[
+            exp.If(this=ref(match), true=exp.true()),
+            exp.If(this=exp.Not(this=ref(any_row)), true=exp.false()),
+            exp.If(this=unknown, true=exp.Null())], default=exp.false())
+        return plan, answer
 
     # -- scalar subqueries -------------------------------------------------------------------
 
@@ -85,23 +113,37 @@ class SubqueryPlanner:
             raise NotSupportedError("correlated scalar subquery with GROUP BY, LIMIT or several columns")
         value = sub.expressions[0]
         value = value.this if isinstance(value, exp.Alias) else value
-        if not contains_aggregate(value):
-            raise NotSupportedError("correlated scalar subquery without an aggregate")
         inner, child, correlated = self._inner_relation(sub, scope)
-        okeys, ikeys, _ = self._correlation(correlated, child, scope, allow_residual=False)
+        okeys, ikeys, residual = self._correlation(correlated, child, scope, allow_residual=True)
 
-        rewriter = AggregateRewriter([], self.builder.fresh)
-        rewritten = rewriter.rewrite(value)
-        calls = rewriter.aggregate_calls(lambda e: resolve(e, child))
-        key_names = tuple(self.builder.fresh("_corr") for _ in ikeys)
-        grouped = Aggregate(inner, tuple(zip(key_names, ikeys)), calls)
+        if contains_aggregate(value):
+            rewriter = AggregateRewriter([], self.builder.fresh)
+            rewritten = resolve(rewriter.rewrite(value), Scope())
+            calls = rewriter.aggregate_calls(lambda e: resolve(e, child))
+        else:  # at most one row may match: its value
+            key = self.builder.fresh("_single")
+            rewritten, calls = ref(key), ((key, AggregateCall("single", resolve(value, child))),)
         matched = self.builder.fresh("_matched")
-        projected = Project(grouped, tuple((k, ref(k)) for k in key_names) + (
-            (name, resolve(rewritten, Scope())), (matched, exp.true())))
-        plan = Join(plan, projected, "left", okeys, tuple(ref(k) for k in key_names))
+        if residual is None:
+            # Group the subquery by its correlation keys and left-join the groups back.
+            key_names = tuple(self.builder.fresh("_corr") for _ in ikeys)
+            grouped = Aggregate(inner, tuple(zip(key_names, ikeys)), calls)
+            projected = Project(grouped, tuple((k, ref(k)) for k in key_names) + (
+                (name, rewritten), (matched, exp.true())))
+            plan = Join(plan, projected, "left", okeys, tuple(ref(k) for k in key_names))
+        else:
+            # Other correlated conditions: pair each outer row with its matching inner rows,
+            # aggregate per outer row, and join the answers back by row number.
+            row = self.builder.fresh("_row")
+            numbered = RowNumber(plan, row)
+            pairs = Join(numbered, inner, "inner", okeys, ikeys, residual)
+            grouped = Aggregate(pairs, ((row + "_g", ref(row)),), calls)
+            projected = Project(grouped, ((row + "_g", ref(row + "_g")), (name, rewritten),
+                                          (matched, exp.true())))
+            plan = Join(numbered, projected, "left", (ref(row),), (ref(row + "_g"),))
         # Where no row matched, the answer is the aggregate over no rows (COUNT(*) -> 0).
         empty = Project(Aggregate(Filter(inner, exp.false()), (), calls),
-                        ((self.builder.fresh("_v"), resolve(rewritten, Scope())),))
+                        ((self.builder.fresh("_v"), rewritten),))
         empty_name = self.builder.fresh("_empty")
         plan = ScalarApply(plan, empty, empty_name)
         answer = exp.Case(ifs=[exp.If(this=exp.Is(this=ref(matched), expression=exp.Null()),

@@ -79,7 +79,8 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device) -> 
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
                       torch.zeros(len(array), dtype=torch.bool, device=device))
     values = _numeric_values(array, type_)
-    return Column(torch.from_numpy(values).to(device), type_, valid)
+    scale = array.type.scale if type_ is DataType.DECIMAL else None
+    return Column(torch.from_numpy(values).to(device), type_, valid, None, scale)
 
 
 def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:

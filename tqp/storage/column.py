@@ -23,6 +23,7 @@ class Column:
     type: DataType
     valid: torch.Tensor | None = None
     dictionary: pa.Array | None = None  # sorted, unique strings (VARCHAR only), on the host
+    scale: int | None = None  # digits after the point of a DECIMAL read from storage or CAST
 
     def __len__(self) -> int:
         return self.values.shape[0]
@@ -34,22 +35,22 @@ class Column:
     def take(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices` (a long tensor); every index must be in range."""
         valid = None if self.valid is None else self.valid[indices]
-        return Column(self.values[indices], self.type, valid, self.dictionary)
+        return Column(self.values[indices], self.type, valid, self.dictionary, self.scale)
 
     def take_or_null(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
         missing = indices < 0
         if len(self) == 0:
             values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
-            return Column(values, self.type, torch.zeros_like(missing), self.dictionary)
+            return Column(values, self.type, torch.zeros_like(missing), self.dictionary, self.scale)
         safe = indices.clamp(min=0)
         valid = ~missing if self.valid is None else (self.valid[safe] & ~missing)
-        return Column(self.values[safe], self.type, valid, self.dictionary)
+        return Column(self.values[safe], self.type, valid, self.dictionary, self.scale)
 
     def filter(self, mask: torch.Tensor) -> "Column":
         """Rows where the bool `mask` is True."""
         valid = None if self.valid is None else self.valid[mask]
-        return Column(self.values[mask], self.type, valid, self.dictionary)
+        return Column(self.values[mask], self.type, valid, self.dictionary, self.scale)
 
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""
@@ -59,7 +60,7 @@ class Column:
 
     def with_valid(self, valid: torch.Tensor | None) -> "Column":
         """The same values with another validity mask (dropped when it is all True)."""
-        return Column(self.values, self.type, normalize_valid(valid), self.dictionary)
+        return Column(self.values, self.type, normalize_valid(valid), self.dictionary, self.scale)
 
 
 def normalize_valid(valid: torch.Tensor | None) -> torch.Tensor | None:

@@ -23,8 +23,6 @@ def _numeric(column: Column, what: str) -> Column:
     if column.type is DataType.BOOLEAN:
         return to_type(column, DataType.INTEGER)
     if not column.type.is_numeric:
-        if column.type is DataType.VARCHAR:
-            return to_type(column, DataType.DOUBLE, what)
         raise ProgrammingError(f"cannot do arithmetic on {column.type.value} in {what}")
     return column
 

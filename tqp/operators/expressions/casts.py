@@ -34,10 +34,14 @@ def cast_column(column: Column, target: DataType, scale: int | None = None) -> C
         if source in (DataType.DATE, DataType.TIMESTAMP):
             raise DataError(f"cannot cast {source.value} to {target.value}")
         if target.is_integer and values.is_floating_point():
-            values = round_half_away(values, 0)
+            # DuckDB: DECIMAL -> INTEGER rounds halves away from zero, DOUBLE -> INTEGER to even.
+            values = round_half_away(values, 0) if source is DataType.DECIMAL else torch.round(values)
         if target is DataType.DECIMAL and scale is not None:
             values = round_half_away(values.double(), scale)
-        return Column(values.to(target.torch_dtype), target, column.valid)
+        elif target is DataType.DECIMAL:
+            scale = column.scale if source is DataType.DECIMAL else 0
+        return Column(values.to(target.torch_dtype), target, column.valid, None,
+                      scale if target is DataType.DECIMAL else None)
     if target is DataType.BOOLEAN:
         if source.is_numeric or source is DataType.BOOLEAN:
             return Column(values != 0, target, column.valid)
@@ -83,6 +87,8 @@ def _to_string(column: Column) -> Column:
         text = pc.if_else(text, "true", "false")
     elif column.type is DataType.DOUBLE:
         text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
+    elif column.type is DataType.DECIMAL and column.scale is not None:
+        text = pa.array([f"{v:.{column.scale}f}" for v in text.to_pylist()], pa.string())
     else:
         text = text.cast(pa.string())
     codes, dictionary = dicts.encode(text)

@@ -110,7 +110,8 @@ def _slice(d: pa.Array, begin: int, stop: int | None) -> pa.Array:
 
 @handles(exp.Substring)
 def substring(node: exp.Substring, batch: Batch) -> Column:
-    start = _constant_int(node.args.get("start"), "SUBSTRING") or 1
+    start = _constant_int(node.args.get("start"), "SUBSTRING")
+    start = 1 if start is None else start
     length = _constant_int(node.args.get("length"), "SUBSTRING")
     begin, stop = substring_bounds(start, length)
     return map_strings(evaluate(node.this, batch), lambda d: _slice(d, begin, stop))
@@ -189,7 +190,8 @@ def concat(columns: list[Column], skip_nulls: bool) -> Column:
         unique = unique.cpu().numpy()
         left = result.dictionary.take(pa.array(unique // width))
         right = column.dictionary.take(pa.array(unique % width))
-        joined = pc.binary_join_element_wise(left.cast(dicts.STRING), right.cast(dicts.STRING), "")
+        joined = pc.binary_join_element_wise(left.cast(dicts.STRING), right.cast(dicts.STRING),
+                                             pa.scalar("", dicts.STRING))
         codes, dictionary = dicts.encode(joined)
         values = dicts.to_device_map(codes, inverse.device)[inverse]
         result = Column(values, DataType.VARCHAR, and_valid(result.valid, column.valid), dictionary)
