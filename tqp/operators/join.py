@@ -5,8 +5,10 @@ Every join kind (inner, left/right/full outer, semi, anti) is built from the sam
 outer join pads with NULLs.
 
 Two strategies, both whole-column:
-- direct address: when the build side's keys are unique and dense (max - min small against its
-  row count), `lut[key - min] = row` and the probe side is one gather;
+- direct address: when the build side's key range is small (against its own row count, or no
+  larger than the probe side, which is read whole anyway), unique keys give `lut[key - min] = row`
+  and the probe side is one gather; duplicate keys give per-key run starts and counts (bincount,
+  cumsum) that the probe side gathers and expands;
 - sort + search: sort the build keys (stable), `searchsorted` each probe key for its run of equal
   keys, and expand the runs with `repeat_interleave`.
 The build side is normally the right input; a much smaller left input is built instead, and the
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 import torch
 
-# A unique key set counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
+# A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
+# probe rows), and never beyond MAX_TABLE entries.
 DENSE_FACTOR = 4
 DENSE_SLACK = 1024
+MAX_TABLE = 1 << 27
 # Build on the left input instead when it is this many times smaller than the right one.
 SWAP_RATIO = 4
 
@@ -38,9 +42,9 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch
     if left_key.numel() == 0 or right_key.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
-    right_bounds = _dense_unique_bounds(right_key)
+    right_bounds = _dense_bounds(right_key, left_key.numel())
     if right_bounds is not None:
-        return _probe_direct(right_key, left_key, *right_bounds)
+        return _probe_dense(right_key, left_key, *right_bounds)
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
         right_idx, left_idx = _probe(build=left_key, probe=right_key)
         order = torch.sort(left_idx, stable=True).indices
@@ -48,16 +52,45 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch
     return _probe_sorted(right_key, left_key)
 
 
-def _dense_unique_bounds(key: torch.Tensor) -> tuple[int, int] | None:
-    """(min, max) of `key` when its values are unique and dense enough for a lookup table."""
+def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
+    """(min, max) of `key` when its range is small enough for a lookup table."""
     lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
     span = hi - lo + 1
-    if span > DENSE_FACTOR * key.numel() + DENSE_SLACK or span < key.numel():
-        return None
-    counts = torch.bincount(key - lo, minlength=span)
-    if int(counts.max()) > 1:
+    if span > min(max(DENSE_FACTOR * key.numel() + DENSE_SLACK, probe_rows), MAX_TABLE):
         return None
     return lo, hi
+
+
+def _dense_unique_bounds(key: torch.Tensor) -> tuple[int, int] | None:
+    """(min, max) of `key` when its values are unique and dense enough for a lookup table."""
+    bounds = _dense_bounds(key)
+    if bounds is None or bounds[1] - bounds[0] + 1 < key.numel():
+        return None
+    counts = torch.bincount(key - bounds[0], minlength=bounds[1] - bounds[0] + 1)
+    return None if int(counts.max()) > 1 else bounds
+
+
+def _probe_dense(
+    build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Lookup tables over the key range [lo, hi]: a row per key when keys are unique, else each
+    key's run (start, count) in the build rows sorted by key."""
+    device = build.device
+    counts = torch.bincount(build - lo, minlength=hi - lo + 1)
+    if int(counts.max()) <= 1:
+        return _probe_direct(build, probe, lo, hi)
+    perm = torch.sort(build, stable=True).indices
+    starts = torch.cumsum(counts, 0) - counts
+    in_range = (probe >= lo) & (probe <= hi)
+    slot = probe.clamp(lo, hi) - lo
+    run = counts[slot] * in_range
+    run_start = starts[slot]
+    total = int(run.sum())
+    probe_idx = torch.repeat_interleave(torch.arange(probe.numel(), device=device), run,
+                                        output_size=total)
+    out_start = torch.cumsum(run, 0) - run
+    offset = torch.arange(total, device=device) - out_start[probe_idx]
+    return probe_idx, perm[run_start[probe_idx] + offset]
 
 
 def _probe(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -73,13 +106,22 @@ def _probe_direct(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Direct-address lookup: build keys are unique and lie in [lo, hi]."""
     device = build.device
+    plo, phi = (int(v) for v in torch.stack([probe.min(), probe.max()]).tolist())
+    base, top = min(lo, plo), max(hi, phi)
+    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
+        # The table covers every probe key: one gather, no range checks.
+        lut = torch.full((top - base + 1,), -1, dtype=torch.int64, device=device)
+        lut[build - base] = torch.arange(build.numel(), device=device)
+        hit = lut.index_select(0, probe - base)
+        probe_idx = torch.nonzero(hit >= 0).flatten()
+        return probe_idx, hit.index_select(0, probe_idx)
     lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=device)
     lut[build - lo] = torch.arange(build.numel(), device=device)
     in_range = (probe >= lo) & (probe <= hi)
-    hit = lut[probe.clamp(lo, hi) - lo]
+    hit = lut.index_select(0, probe.clamp(lo, hi) - lo)
     found = in_range & (hit >= 0)
     probe_idx = torch.nonzero(found).flatten()
-    return probe_idx, hit[probe_idx]
+    return probe_idx, hit.index_select(0, probe_idx)
 
 
 def _probe_sorted(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -43,11 +43,15 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
             lc, rc = align([lc, rc], what)
             lcols.append(lc)
             rcols.append(rc)
-        lrows, _ = _valid_rows(lcols, left.num_rows, device)
-        rrows, _ = _valid_rows(rcols, right.num_rows, device)
-        lk, rk = pack_join_keys([c.values[lrows] for c in lcols], [c.values[rrows] for c in rcols])
+        lrows, lvalid = _valid_rows(lcols, left.num_rows, device)
+        rrows, rvalid = _valid_rows(rcols, right.num_rows, device)
+        lk, rk = pack_join_keys([c.values if lvalid is None else c.values[lrows] for c in lcols],
+                                [c.values if rvalid is None else c.values[rrows] for c in rcols])
         li, ri = join_indices(lk, rk)
-        li, ri = lrows[li], rrows[ri]
+        if lvalid is not None:
+            li = lrows[li]
+        if rvalid is not None:
+            ri = rrows[ri]
     else:
         total = left.num_rows * right.num_rows
         if total > MAX_CROSS_PAIRS:
@@ -82,9 +86,22 @@ def join(node: Join, left: Batch, right: Batch, device) -> Batch:
         extra = unmatched(right.num_rows, ri[ri >= 0])
         li = torch.cat([li, torch.full_like(extra, -1)])
         ri = torch.cat([ri, extra])
-    lout = left.take_or_null(li) if node.kind in ("right", "full") else left.take(li)
+    if node.kind in ("right", "full"):
+        lout = left.take_or_null(li)
+    elif _is_identity(li, left.num_rows):  # every left row matched once: nothing to gather
+        lout = left
+    else:
+        lout = left.take(li)
     rout = right.take_or_null(ri) if node.kind in ("left", "full") else right.take(ri)
     return Batch({**lout.columns, **rout.columns}, int(li.shape[0]))
+
+
+def _is_identity(indices: torch.Tensor, n: int) -> bool:
+    """True when `indices` is 0, 1, ..., n-1 (pairs come ordered by left row)."""
+    if indices.shape[0] != n:
+        return False
+    return n == 0 or (int(indices[0]) == 0 and int(indices[-1]) == n - 1
+                      and bool((indices[1:] - indices[:-1] == 1).all()))
 
 
 def mark_join(node: MarkJoin, left: Batch, right: Batch, device) -> Batch:

@@ -15,6 +15,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner import join_order
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
+from tqp.planner.physical import to_physical
 from tqp.planner.logical import (
     Aggregate, AggregateCall, Distinct, Filter, Join, Limit, OneRow, Plan, Project, Query, Scan,
     SetOp, Sort, SortKey,
@@ -81,7 +82,7 @@ class Builder:
             else plan
         if names and len(names) == len(out_names):
             out_names = names
-        return Query(plan, tuple(out_names))
+        return to_physical(Query(plan, tuple(out_names)))
 
     def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):
         """Plan any query expression: (plan, output column keys, output names)."""

@@ -1,7 +1,9 @@
-"""Ordering inner joins: greedy, largest input first, then the smallest connected input.
+"""Ordering inner joins greedily: the largest input first, then, among the inputs connected to
+what is joined so far, the most selective one (its pushed-down filters, and those of inputs
+reachable only through it), the smaller on ties.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
-so big fact tables are probed and small (filtered) dimensions are built. Conditions on a single
+so the fact table is probed and filtered dimensions cut it down early. Conditions on a single
 input are pushed down onto it; an input connected to nothing is joined last, as a cross product.
 """
 
@@ -75,13 +77,25 @@ def join_inner(builder, sources, conditions: list[exp.Expression], scope: Scope)
         else:
             multi.append(c)
 
+    base = {s.alias: max(s.rows, 1.0) for s in sources}
+    selectivity = {a: rows[a] / base[a] for a in rows}
     remaining = [s.alias for s in sources]
     start = max(remaining, key=lambda a: (rows[a], -remaining.index(a)))
     remaining.remove(start)
     plan, joined = plans[start], {start}
     while remaining:
         connected = [a for a in remaining if any(_connects(c, joined, a) for c in multi)]
-        pick = min(connected or remaining, key=lambda a: (rows[a], remaining.index(a)))
+
+        def score(a):
+            # One step of lookahead: inputs that only `a` connects to come with it.
+            behind = [b for b in remaining if b != a and any(_connects(c, {a}, b) for c in multi)
+                      and not any(_connects(c, joined, b) for c in multi)]
+            reach = selectivity[a]
+            for b in behind:
+                reach *= selectivity[b]
+            return (reach, rows[a], remaining.index(a))
+
+        pick = min(connected or remaining, key=score)
         remaining.remove(pick)
         right = plans[pick]
         lkeys, rkeys, residual = [], [], []

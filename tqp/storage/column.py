@@ -34,8 +34,9 @@ class Column:
 
     def take(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices` (a long tensor); every index must be in range."""
-        valid = None if self.valid is None else self.valid[indices]
-        return Column(self.values[indices], self.type, valid, self.dictionary, self.scale)
+        valid = None if self.valid is None else self.valid.index_select(0, indices)
+        return Column(self.values.index_select(0, indices), self.type, valid, self.dictionary,
+                      self.scale)
 
     def take_or_null(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
@@ -44,8 +45,9 @@ class Column:
             values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
             return Column(values, self.type, torch.zeros_like(missing), self.dictionary, self.scale)
         safe = indices.clamp(min=0)
-        valid = ~missing if self.valid is None else (self.valid[safe] & ~missing)
-        return Column(self.values[safe], self.type, valid, self.dictionary, self.scale)
+        valid = ~missing if self.valid is None else (self.valid.index_select(0, safe) & ~missing)
+        return Column(self.values.index_select(0, safe), self.type, valid, self.dictionary,
+                      self.scale)
 
     def filter(self, mask: torch.Tensor) -> "Column":
         """Rows where the bool `mask` is True."""
