@@ -183,7 +183,7 @@ class Shell:
     # -- dot commands ----------------------------------------------------------------------
 
     def run_command(self, line: str) -> None:
-        """Run one dot command line, e.g. `.schema lineitem`."""
+        """Run one dot command line, e.g. `.schema sales`."""
         try:
             words = shlex.split(line)
         except ValueError as exc:

@@ -1,8 +1,8 @@
 """Is tqp's answer DuckDB's answer? The benchmark's result check.
 
 Row counts first, then values: floats with a relative tolerance of 1e-6, everything else exactly;
-in order when the query orders its output, as multisets when it does not. The same rules as
-tests/oracle.py, but returning a message instead of asserting, so a run can go on after a wrong
+in order when the query orders its output, as multisets when it does not. The one implementation:
+tests/oracle.py asserts on it; the benchmark gets a message back, so a run can go on after a wrong
 answer.
 
 Example:

@@ -119,11 +119,12 @@ class Batch:
         return Batch(cols, int(indices.shape[0]))
 
     def filter(self, mask: torch.Tensor) -> "Batch":
-        count = int(mask.sum())
-        if count == self.num_rows:
+        """Rows where the bool `mask` is True: the indices once, then one gather per column
+        (much faster than boolean-mask selection column by column)."""
+        indices = torch.nonzero(mask).flatten()
+        if indices.shape[0] == self.num_rows:
             return self
-        cols = {n: c.filter(mask) for n, c in self.columns.items()}
-        return Batch(cols, count)
+        return self.take(indices)
 
     def select(self, names: list[str]) -> "Batch":
         return Batch({n: self.columns[n] for n in names}, self.num_rows)
