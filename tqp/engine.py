@@ -108,7 +108,8 @@ class Engine:
             return self._drop(statement)
         if isinstance(statement, exp.Describe):
             return Result(self._describe(statement.this.name))
-        if isinstance(statement, exp.Command) and statement.name.upper() == "SHOW":
+        if isinstance(statement, exp.Show) or (
+                isinstance(statement, exp.Command) and statement.name.upper() == "SHOW"):
             return Result(pa.table({"name": pa.array(self.table_names(), pa.string())}))
         kind = type(statement).__name__.upper()
         if isinstance(statement, exp.Command):
@@ -180,8 +181,7 @@ class Engine:
     # -- rewriting before the optimizer ------------------------------------------------------
 
     def _schema(self) -> dict:
-        return {name: {f.name: _SQLGLOT_TYPES.get(t := arrow_type_to_sql(f.type).value, t)
-                       for f in table.schema}
+        return {name: {f.name: _sqlglot_type(f.type) for f in table.schema}
                 for name, table in self.catalog.tables.items()}
 
     def _expand(self, statement: exp.Expression) -> exp.Expression:
@@ -236,6 +236,15 @@ class Engine:
         alias = table.alias or Path(path).stem.split(".")[0]
         table.replace(exp.Table(this=exp.to_identifier(name),
                                 alias=exp.TableAlias(this=exp.to_identifier(alias))))
+
+
+def _sqlglot_type(arrow_type: pa.DataType) -> str:
+    """The type the optimizer sees; a column tqp cannot read stays usable for the others."""
+    try:
+        name = arrow_type_to_sql(arrow_type).value
+    except NotSupportedError:
+        return "UNKNOWN"  # reading it raises NotSupportedError naming the Arrow type
+    return _SQLGLOT_TYPES.get(name, name)
 
 
 def _device(name: str) -> torch.device:

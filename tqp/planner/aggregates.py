@@ -26,7 +26,7 @@ def _outer_nodes(expression: exp.Expression):
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (exp.Subquery, exp.Select, exp.Exists)):
+        if isinstance(node, (exp.Subquery, exp.Select, exp.Exists)) and node is not expression:
             continue
         if isinstance(node, exp.In) and node.args.get("query"):
             yield from _outer_nodes(node.this)
@@ -73,6 +73,8 @@ class AggregateRewriter:
         for key, group in self.groups:
             if node == group:
                 return ref(key)
+        if isinstance(node, exp.Filter) and is_aggregate(node.this):
+            raise NotSupportedError("aggregate FILTER clause")
         if is_aggregate(node):
             call = to_call(node)
             for key, existing in self.calls:

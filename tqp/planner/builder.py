@@ -34,6 +34,8 @@ UNSUPPORTED_NODES = {
     exp.Pivot: "PIVOT",
     exp.Lambda: "lambda functions",
     exp.Explode: "UNNEST",
+    exp.Any: "ANY (subquery) comparisons",
+    exp.All: "ALL (subquery) comparisons",
     exp.Array: "LIST/ARRAY values",
 }
 
@@ -193,6 +195,8 @@ class Builder:
         for kind in ("rollup", "cube", "grouping_sets"):
             if group.args.get(kind):
                 raise NotSupportedError(f"GROUP BY {kind.upper().replace('_', ' ')}")
+        if group.args.get("all"):  # GROUP BY ALL: every select item without an aggregate
+            return [e for e in exprs if not contains_aggregate(e)]
         result = []
         for g in group.expressions:
             if isinstance(g, exp.Literal) and g.is_int:
@@ -299,7 +303,8 @@ class Builder:
             table = self.catalog.table(item.name)
             columns = table.column_names
             scope.add(alias, binding, columns)
-            fields = tuple(c for c in columns if c in used.get(alias, ()))
+            wanted = {u.lower() for u in used.get(alias, ())}
+            fields = tuple(c for c in columns if c.lower() in wanted)
             return Source(Scan(item.name, binding, fields), alias, join, float(table.num_rows))
         if isinstance(item, exp.Subquery):
             plan, keys, names = self.query(item.this, scope.parent, ctes)
@@ -426,6 +431,8 @@ def _columns_by_table(select: exp.Select) -> dict[str, set[str]]:
 
 
 def _constant_int(node: exp.Expression, clause: str) -> int:
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and node.this.is_int:
+        raise ProgrammingError(f"{clause} must not be negative")
     if isinstance(node, exp.Literal) and node.is_int:
         value = int(node.name)
         if value < 0:

@@ -30,7 +30,8 @@ class Scope:
     def add(self, alias: str, binding: str, columns: list[str]) -> None:
         if alias in self.sources:
             raise ProgrammingError(f"duplicate table alias {alias!r} in FROM clause")
-        self.sources[alias] = {c: f"{binding}.{c}" for c in columns}
+        # SQL identifiers are case-insensitive (as in DuckDB); keys keep the stored spelling.
+        self.sources[alias] = {c.lower(): f"{binding}.{c}" for c in reversed(columns)}
 
     def lookup(self, table: str, name: str) -> tuple[str, "Scope"]:
         """The plan column key of `table.name` and the scope that owns it."""
@@ -38,8 +39,8 @@ class Scope:
         while scope is not None:
             columns = scope.sources.get(table)
             if columns is not None:
-                if name in columns:
-                    return columns[name], scope
+                if name.lower() in columns:
+                    return columns[name.lower()], scope
                 close = difflib.get_close_matches(name, list(columns), n=1)
                 hint = f" (did you mean {table}.{close[0]}?)" if close else ""
                 raise ProgrammingError(f"column {table}.{name} does not exist{hint}")

@@ -49,6 +49,10 @@ class SubqueryPlanner:
 
     def exists(self, plan: Plan, sub: exp.Expression, scope: Scope):
         mark = self.builder.fresh("_exists")
+        if isinstance(sub, exp.Select) and contains_aggregate(sub) and not sub.args.get("group") \
+                and not sub.args.get("having") and not sub.args.get("limit") \
+                and not sub.args.get("offset"):
+            return plan, exp.true()  # an aggregate without GROUP BY always yields one row
         if not _is_simple_select(sub) or contains_aggregate(sub) or sub.args.get("group"):
             if free_columns(sub):
                 raise NotSupportedError("correlated EXISTS over an aggregate, set operation or LIMIT")
@@ -196,7 +200,7 @@ class SubqueryPlanner:
 
 
 def _unwrap(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, (exp.Subquery, exp.Paren)) and not node.args.get("alias"):
+    while isinstance(node, (exp.Subquery, exp.Paren)):
         if isinstance(node, exp.Subquery) and (node.args.get("order") or node.args.get("limit")):
             break
         node = node.this

@@ -87,15 +87,30 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
     if type_ is DataType.DATE:
         array = array.cast(pa.date32()).cast(pa.int32())
     elif type_ is DataType.TIMESTAMP:
-        array = array.cast(pa.timestamp("us")).cast(pa.int64())
+        # Microseconds, as DuckDB's TIMESTAMP; finer units are truncated.
+        array = array.cast(pa.timestamp("us"), safe=False).cast(pa.int64())
     elif type_ is DataType.DECIMAL:
-        array = array.cast(pa.float64())
+        return _decimal_values(array)
     else:
         array = array.cast(sql_type_to_arrow(type_))
     if array.null_count:
         array = array.fill_null(False if type_ is DataType.BOOLEAN else 0)
     out = array.to_numpy(zero_copy_only=False)
     return np.ascontiguousarray(out).copy()
+
+
+def _decimal_values(array: pa.Array) -> np.ndarray:
+    """Decimals as the float64 nearest to each exact value: the unscaled integer divided by
+    10**scale (Arrow's own cast can be one ulp off, e.g. 24710.35 -> 24710.350000000002)."""
+    scale = array.type.scale
+    if pa.types.is_decimal128(array.type) and array.type.precision <= 18:
+        words = np.frombuffer(array.buffers()[1], dtype=np.int64)
+        low = words[2 * array.offset: 2 * (array.offset + len(array)): 2]
+        values = low.astype(np.float64) / 10.0 ** scale if scale >= 0 else low * 10.0 ** -scale
+        if array.null_count:
+            values = np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), values, 0.0)
+        return np.ascontiguousarray(values)
+    return array.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False).copy()
 
 
 def column_to_arrow(column: Column) -> pa.Array:

@@ -127,13 +127,17 @@ def abs_(node: exp.Abs, batch: Batch) -> Column:
     return Column(a.values.abs(), a.type, a.valid)
 
 
-def round_half_away(values: torch.Tensor, digits: int) -> torch.Tensor:
-    """Round half away from zero, as DuckDB does (torch.round rounds half to even)."""
+def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> torch.Tensor:
+    """Round half away from zero, as DuckDB does (torch.round rounds half to even).
+
+    A decimal such as 0.125 is exact in DuckDB but 0.12499999... in float64, so decimals are
+    nudged by a few ulps first; a DOUBLE is rounded as the binary value it is."""
     scale = 10.0 ** digits
     scaled = values * scale
-    # Nudge by a few ulps so that 0.125 * 100 = 12.499999... still rounds up, like decimals do.
-    nudged = scaled.abs() * (1 + 4 * torch.finfo(torch.float64).eps)
-    return torch.sign(scaled) * torch.floor(nudged + 0.5) / scale
+    magnitude = scaled.abs()
+    if decimal:
+        magnitude = magnitude * (1 + 4 * torch.finfo(torch.float64).eps)
+    return torch.sign(scaled) * torch.floor(magnitude + 0.5) / scale
 
 
 @handles(exp.Round)
@@ -148,7 +152,8 @@ def round_(node: exp.Round, batch: Batch) -> Column:
         digits = int(digits_node.sql())
     if a.type.is_integer:
         return a
-    return Column(round_half_away(a.values.double(), digits), a.type, a.valid)
+    decimal = a.type is DataType.DECIMAL
+    return Column(round_half_away(a.values.double(), digits, decimal), a.type, a.valid)
 
 
 def _unary_float(fn):
