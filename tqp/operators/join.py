@@ -42,13 +42,14 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch
     if left_key.numel() == 0 or right_key.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
-    right_bounds = _dense_bounds(right_key, left_key.numel())
-    if right_bounds is not None:
-        return _probe_dense(right_key, left_key, *right_bounds)
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
+        # Build on the much smaller left input, then put the pairs back in left-row order.
         right_idx, left_idx = _probe(build=left_key, probe=right_key)
         order = torch.sort(left_idx, stable=True).indices
         return left_idx[order], right_idx[order]
+    right_bounds = _dense_bounds(right_key, left_key.numel())
+    if right_bounds is not None:
+        return _probe_dense(right_key, left_key, *right_bounds)
     return _probe_sorted(right_key, left_key)
 
 
@@ -83,21 +84,22 @@ def _probe_dense(
     starts = torch.cumsum(counts, 0) - counts
     in_range = (probe >= lo) & (probe <= hi)
     slot = probe.clamp(lo, hi) - lo
-    run = counts[slot] * in_range
-    run_start = starts[slot]
+    run = counts.index_select(0, slot) * in_range
+    rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
+    run, run_start = run.index_select(0, rows), starts.index_select(0, slot.index_select(0, rows))
     total = int(run.sum())
-    probe_idx = torch.repeat_interleave(torch.arange(probe.numel(), device=device), run,
-                                        output_size=total)
+    local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
+                                    output_size=total)
     out_start = torch.cumsum(run, 0) - run
-    offset = torch.arange(total, device=device) - out_start[probe_idx]
-    return probe_idx, perm[run_start[probe_idx] + offset]
+    offset = torch.arange(total, device=device) - out_start.index_select(0, local)
+    return rows.index_select(0, local), perm.index_select(0, run_start.index_select(0, local) + offset)
 
 
 def _probe(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """All pairs (p, b) with probe[p] == build[b], ordered by p, then b."""
-    bounds = _dense_unique_bounds(build)
+    bounds = _dense_bounds(build, probe.numel())
     if bounds is not None:
-        return _probe_direct(build, probe, *bounds)
+        return _probe_dense(build, probe, *bounds)
     return _probe_sorted(build, probe)
 
 
