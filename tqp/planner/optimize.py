@@ -26,9 +26,31 @@ RULES = tuple(r for r in SQLGLOT_RULES if r.__name__ not in ("unnest_subqueries"
 def optimize(statement: exp.Expression, schema: dict) -> exp.Expression:
     """Run the passes over a query; unknown columns become ProgrammingErrors."""
     try:
+        statement = date_interval_as_timestamp(statement.copy())
         return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=RULES)
     except OptimizeError as exc:
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
+
+
+def date_interval_as_timestamp(statement: exp.Expression) -> exp.Expression:
+    """In select lists, `DATE '...' +/- INTERVAL` becomes a TIMESTAMP first.
+
+    DuckDB types DATE + INTERVAL as TIMESTAMP, but sqlglot's simplify folds a constant one into a
+    DATE. Where the value is returned (a select list) the type shows, so keep DuckDB's; inside
+    predicates the fold is harmless and is left alone (it keeps date columns unconverted)."""
+    for select in statement.find_all(exp.Select):
+        for item in select.expressions:
+            for node in list(item.find_all(exp.Add, exp.Sub)):
+                for side, other in (("this", "expression"), ("expression", "this")):
+                    operand = node.args.get(side)
+                    if isinstance(node.args.get(other), exp.Interval) and _is_date_literal(operand):
+                        node.set(side, exp.Cast(this=operand.copy(),
+                                                to=exp.DataType.build("TIMESTAMP")))
+    return statement
+
+
+def _is_date_literal(node) -> bool:
+    return isinstance(node, exp.Cast) and node.to.is_type("date") and isinstance(node.this, exp.Literal)
 
 
 def _with_suggestion(message: str, statement: exp.Expression, schema: dict) -> str:

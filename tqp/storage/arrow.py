@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import torch
 
-from tqp.errors import NotSupportedError
+from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
@@ -92,7 +92,10 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
     elif type_ is DataType.DECIMAL:
         return _decimal_values(array)
     else:
-        array = array.cast(sql_type_to_arrow(type_))
+        try:
+            array = array.cast(sql_type_to_arrow(type_))
+        except pa.ArrowInvalid as exc:
+            raise DataError(f"column values do not fit {type_.value}: {exc}") from None
     if array.null_count:
         array = array.fill_null(False if type_ is DataType.BOOLEAN else 0)
     out = array.to_numpy(zero_copy_only=False)

@@ -52,6 +52,10 @@ class Catalog:
         if key not in store:
             if if_exists:
                 return
+            if key in self:
+                other = "view" if kind == "TABLE" else "table"
+                raise ProgrammingError(f"{name} is a {other}, not a {kind.lower()} "
+                                       f"(use DROP {other.upper()})")
             raise ProgrammingError(f"{kind.lower()} {name} does not exist{self.suggest(name)}")
         del store[key]
         self._forget(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from sqlglot import exp
 
-from tqp.errors import DataError, NotSupportedError, ProgrammingError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
 from tqp.storage.column import Batch, Column, and_valid
@@ -31,10 +31,28 @@ def _binary(node: exp.Expression, batch: Batch) -> tuple[Column, Column, str]:
     return evaluate(node.this, batch), evaluate(node.expression, batch), node.sql(dialect="duckdb")
 
 
-def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column) -> Column:
-    if type_.is_integer:
-        values, type_ = values.long(), DataType.BIGINT
-    return Column(values, type_, and_valid(a.valid, b.valid))
+INT32_RANGE = (-2**31, 2**31 - 1)
+INT64_LIMIT = 2.0 ** 63
+
+
+def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: str = "",
+            approx: torch.Tensor | None = None) -> Column:
+    """An integer result checked for overflow, as DuckDB checks it: INTEGER op INTEGER must fit
+    in 32 bits, anything wider in 64 (`approx` is the float64 value, to catch int64 wrap)."""
+    valid = and_valid(a.valid, b.valid)
+    if not type_.is_integer:
+        return Column(values, type_, valid)
+    values = values.long()
+    live = values if valid is None else values[valid]
+    if approx is not None:
+        big = approx.abs() >= INT64_LIMIT
+        if bool((big if valid is None else big[valid]).any()):
+            raise DataError(f"Overflow in {what}: the value does not fit in BIGINT")
+    if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
+        if live.numel() and (int(live.min()) < INT32_RANGE[0] or int(live.max()) > INT32_RANGE[1]):
+            raise DataError(f"Overflow in {what}: the value does not fit in INTEGER")
+        return Column(values.int(), DataType.INTEGER, valid)
+    return Column(values, DataType.BIGINT, valid)
 
 
 @handles(exp.Add, exp.Sub)
@@ -50,11 +68,27 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         return add_interval(evaluate(node.expression, batch), node.this, 1)
     a, b, what = _binary(node, batch)
     temporal = {DataType.DATE, DataType.TIMESTAMP}
+    if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
+        from tqp.storage.column import null_column
+
+        kind = a.type if a.type in temporal else b.type
+        return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
+    types = (a.type, b.type)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    if a.type.is_integer:
+        approx = a.values.double() + b.values.double() if sign == 1 else \
+            a.values.double() - b.values.double()
+        values = a.values.long() + b.values.long() if sign == 1 else a.values.long() - b.values.long()
+        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what, approx)
     values = a.values + b.values if sign == 1 else a.values - b.values
     return _result(values, a.type, a, b)
+
+
+def _typed(column: Column, type_: DataType) -> Column:
+    """`column` labelled with the type it had before widening (for the overflow rule)."""
+    return Column(column.values, type_ if type_.is_integer else column.type, column.valid)
 
 
 def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
@@ -74,7 +108,11 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
 @handles(exp.Mul)
 def mul(node: exp.Mul, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    types = (a.type, b.type)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    if a.type.is_integer:
+        return _result(a.values.long() * b.values.long(), a.type, _typed(a, types[0]),
+                       _typed(b, types[1]), what, a.values.double() * b.values.double())
     return _result(a.values * b.values, a.type, a, b)
 
 
@@ -109,6 +147,8 @@ def int_div(node: exp.IntDiv, batch: Batch) -> Column:
 def mod(node: exp.Mod, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
+        return _result(torch.fmod(a.values, b.values), a.type, a, b)
     _check_nonzero(b, what)
     safe = torch.where(b.values == 0, torch.ones_like(b.values), b.values)
     return _result(torch.fmod(a.values, safe), a.type, a, b)
@@ -151,7 +191,9 @@ def round_(node: exp.Round, batch: Batch) -> Column:
             raise NotSupportedError("ROUND with a non-constant number of digits")
         digits = int(digits_node.sql())
     if a.type.is_integer:
-        return a
+        if digits >= 0:
+            return a
+        return Column(round_half_away(a.values.double(), digits).long(), a.type, a.valid)
     decimal = a.type is DataType.DECIMAL
     return Column(round_half_away(a.values.double(), digits, decimal), a.type, a.valid)
 

@@ -18,7 +18,28 @@ from tqp.storage.column import Column
 from tqp.types import DataType, from_sql_name
 
 
-def cast_column(column: Column, target: DataType, scale: int | None = None) -> Column:
+_INTEGER_LIMITS = {DataType.INTEGER: 2.0 ** 31, DataType.BIGINT: 2.0 ** 63}
+
+
+def _check_range(column: Column, target: DataType, precision: int | None, scale: int | None):
+    """Values that do not fit the target type are a DataError, as in DuckDB."""
+    if target.is_integer:
+        limit = _INTEGER_LIMITS[target]
+        if column.type.is_integer and target is DataType.BIGINT:
+            return
+    elif target is DataType.DECIMAL and precision is not None:
+        limit = 10.0 ** (precision - (scale or 0))
+    else:
+        return
+    values = column.values.double()
+    if column.valid is not None:
+        values = values[column.valid]
+    if values.numel() and bool(((values >= limit) | (values < -limit) | values.isnan()).any()):
+        raise DataError(f"value out of range for {target.value}")
+
+
+def cast_column(column: Column, target: DataType, scale: int | None = None,
+                precision: int | None = None) -> Column:
     """`column` as `target`; `scale` rounds DECIMAL targets to that many digits."""
     source = column.type
     if source is DataType.NULL:
@@ -33,6 +54,7 @@ def cast_column(column: Column, target: DataType, scale: int | None = None) -> C
     if target.is_numeric:
         if source in (DataType.DATE, DataType.TIMESTAMP):
             raise DataError(f"cannot cast {source.value} to {target.value}")
+        _check_range(column, target, precision, scale)
         if target.is_integer and values.is_floating_point():
             # DuckDB: DECIMAL -> INTEGER rounds halves away from zero, DOUBLE -> INTEGER to even.
             values = round_half_away(values, 0) if source is DataType.DECIMAL else torch.round(values)
@@ -71,7 +93,8 @@ def _parse(column: Column, target: DataType) -> Column:
         parsed = parsed.cast(pa.int32())
     elif target is DataType.TIMESTAMP:
         parsed = parsed.cast(pa.int64())
-    values = parsed.fill_null(0).to_numpy(zero_copy_only=False)
+    values = parsed.fill_null(False if target is DataType.BOOLEAN else 0).to_numpy(
+        zero_copy_only=False)
     table = torch.from_numpy(np.array(values)).to(column.device).to(target.torch_dtype)
     gathered = table[column.values.long()] if len(table) else torch.zeros(
         len(column), dtype=target.torch_dtype, device=column.device)
@@ -87,6 +110,9 @@ def _to_string(column: Column) -> Column:
         text = pc.if_else(text, "true", "false")
     elif column.type is DataType.DOUBLE:
         text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
+    elif column.type is DataType.TIMESTAMP:
+        text = pa.array([None if v is None else _format_timestamp(v) for v in text.to_pylist()],
+                        pa.string())
     elif column.type is DataType.DECIMAL and column.scale is not None:
         text = pa.array([f"{v:.{column.scale}f}" for v in text.to_pylist()], pa.string())
     else:
@@ -96,7 +122,14 @@ def _to_string(column: Column) -> Column:
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 
+def _format_timestamp(value) -> str:
+    text = value.isoformat(sep=" ")
+    return text.rstrip("0") if "." in text else text
+
+
 def _format_double(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return {"nan": "nan", "inf": "inf", "-inf": "-inf"}[repr(value)]
     if value == int(value) and abs(value) < 1e15:
         return f"{value:.1f}"
     return repr(value)
@@ -109,13 +142,14 @@ def cast(node: exp.Cast, batch) -> Column:
     target = from_sql_name(name)
     if target is None:
         raise NotSupportedError(f"CAST to {to.sql(dialect='duckdb')}")
-    scale = None
+    scale = precision = None
     if target is DataType.DECIMAL:
         params = to.expressions
+        precision = int(params[0].name) if params else 18
         scale = int(params[1].name) if len(params) > 1 else (0 if params else 3)
     column = evaluate(node.this, batch)
     try:
-        return cast_column(column, target, scale)
+        return cast_column(column, target, scale, precision)
     except DataError:
         if isinstance(node, exp.TryCast):
             raise NotSupportedError("TRY_CAST of values that do not convert") from None

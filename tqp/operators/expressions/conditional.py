@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import align
+from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.logic import compare, truth
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType
@@ -26,30 +27,51 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
     return Column(values, result.type, normalize_valid(valid), result.dictionary)
 
 
+def _rows_of(batch: Batch, rows: torch.Tensor, *expressions: exp.Expression) -> Batch:
+    """The rows `rows` of just the columns the expressions read."""
+    names = {c.name for e in expressions if e is not None for c in e.find_all(exp.Column)}
+    return Batch({n: batch[n].take(rows) for n in names if n in batch}, int(rows.shape[0]))
+
+
+def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, what: str) -> Column:
+    """CASE evaluated as SQL defines it: each WHEN only on the rows no earlier WHEN took, each
+    THEN only on the rows it answers (so `CASE WHEN z <> 0 THEN 10 // z END` never divides by
+    zero). Every step is whole-column over its subset; the parts are scattered back."""
+    device = device_of(batch)
+    remaining = torch.arange(batch.num_rows, device=device)
+    parts = []
+    for condition, value in branches:
+        sub = _rows_of(batch, remaining, condition, subject)
+        if subject is not None:
+            cond = compare(operator.eq, evaluate(subject, sub), evaluate(condition, sub), what)
+        else:
+            cond = truth(evaluate(condition, sub), what)
+        hit = cond.values & cond.validity()
+        taken, remaining = remaining[hit], remaining[~hit]
+        parts.append((taken, evaluate(value, _rows_of(batch, taken, value))))
+    default = default if default is not None else exp.Null()
+    parts.append((remaining, evaluate(default, _rows_of(batch, remaining, default))))
+    columns = align([c for _, c in parts], what)
+    type_ = columns[0].type
+    values = torch.zeros(batch.num_rows, dtype=columns[0].values.dtype, device=device)
+    valid = torch.zeros(batch.num_rows, dtype=torch.bool, device=device)
+    for (rows, _), column in zip(parts, columns):
+        values[rows] = column.values
+        valid[rows] = column.validity()
+    return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].scale)
+
+
 @handles(exp.Case)
 def case(node: exp.Case, batch: Batch) -> Column:
     what = node.sql(dialect="duckdb")[:80]
-    subject = node.this
-    conditions, branches = [], []
-    for branch in node.args.get("ifs") or []:
-        if subject is not None:
-            cond = compare(operator.eq, evaluate(subject, batch), evaluate(branch.this, batch), what)
-        else:
-            cond = truth(evaluate(branch.this, batch), what)
-        conditions.append(cond.values & cond.validity())
-        branches.append(evaluate(branch.args["true"], batch))
-    default = node.args.get("default")
-    default = evaluate(default if default is not None else exp.Null(), batch)
-    return choose(conditions, branches, default, what)
+    branches = [(b.this, b.args["true"]) for b in node.args.get("ifs") or []]
+    return lazy_case(batch, branches, node.args.get("default"), node.this, what)
 
 
 @handles(exp.If)
 def if_(node: exp.If, batch: Batch) -> Column:
     what = node.sql(dialect="duckdb")[:80]
-    cond = truth(evaluate(node.this, batch), what)
-    false = node.args.get("false")
-    default = evaluate(false if false is not None else exp.Null(), batch)
-    return choose([cond.values & cond.validity()], [evaluate(node.args["true"], batch)], default, what)
+    return lazy_case(batch, [(node.this, node.args["true"])], node.args.get("false"), None, what)
 
 
 @handles(exp.Coalesce)

@@ -29,7 +29,8 @@ def paren(node: exp.Paren, batch: Batch) -> Column:
     return evaluate(node.this, batch)
 
 
-def constant(value, type_: DataType, length: int, device: torch.device) -> Column:
+def constant(value, type_: DataType, length: int, device: torch.device,
+             scale: int | None = None) -> Column:
     """A column holding `value` in every one of `length` rows (a broadcast view, no copy)."""
     if value is None:
         return null_column(length, type_, device)
@@ -39,7 +40,7 @@ def constant(value, type_: DataType, length: int, device: torch.device) -> Colum
     if type_ is DataType.DATE and isinstance(value, datetime.date):
         value = (value - datetime.date(1970, 1, 1)).days
     values = torch.tensor([value], dtype=type_.torch_dtype, device=device).expand(length)
-    return Column(values, type_, None)
+    return Column(values, type_, None, None, scale)
 
 
 def device_of(batch: Batch) -> torch.device:
@@ -61,6 +62,9 @@ class _BatchDevice:
 batch_device = _BatchDevice()
 
 
+MAX_DECIMAL_SCALE = 18
+
+
 def literal_value(node: exp.Literal):
     """The Python value and type of a SQL literal."""
     if node.is_string:
@@ -72,8 +76,11 @@ def literal_value(node: exp.Literal):
     except ValueError:
         pass
     try:
-        # DuckDB reads 0.06 as DECIMAL and 1e3 as DOUBLE.
-        return float(text), DataType.DOUBLE if "e" in text.lower() else DataType.DECIMAL
+        # DuckDB reads 0.06 as DECIMAL and 1e3 as DOUBLE. A literal with more fractional digits
+        # than a decimal holds comes from the optimizer folding a division: DuckDB's is a DOUBLE.
+        digits = len(text.split(".")[1]) if "." in text else 0
+        decimal = "e" not in text.lower() and digits <= MAX_DECIMAL_SCALE
+        return float(text), DataType.DECIMAL if decimal else DataType.DOUBLE
     except ValueError:
         raise NotSupportedError(f"literal {text}") from None
 
@@ -81,7 +88,8 @@ def literal_value(node: exp.Literal):
 @handles(exp.Literal)
 def literal(node: exp.Literal, batch: Batch) -> Column:
     value, type_ = literal_value(node)
-    return constant(value, type_, batch.num_rows, device_of(batch))
+    scale = len(node.this.split(".")[1]) if type_ is DataType.DECIMAL and "." in node.this else None
+    return constant(value, type_, batch.num_rows, device_of(batch), scale)
 
 
 @handles(exp.Boolean)

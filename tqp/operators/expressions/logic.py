@@ -10,6 +10,7 @@ from sqlglot import exp
 from tqp.errors import ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import align
+from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType
@@ -33,6 +34,11 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
     decimal = DataType.DECIMAL in (left.type, right.type) and DataType.DOUBLE not in (left.type, right.type)
     left, right = align([left, right], what)
     a, b = left.values, right.values
+    if a.is_floating_point() and (bool(a.isnan().any()) or bool(b.isnan().any())):
+        # DuckDB orders NaN above every number and equal to itself: compare order-preserving
+        # integer images of the doubles instead.
+        a, b = float_key(a.double()), float_key(b.double())
+        decimal = False
     if decimal:
         # Decimals are exact in DuckDB; in float64, 0.1 * 3 lands a hair off 0.3. Comparing at
         # DECIMAL_DIGITS places keeps boundary values on the side DuckDB puts them.

@@ -121,9 +121,13 @@ def substring(node: exp.Substring, batch: Batch) -> Column:
 def left_right(node: exp.Expression, batch: Batch) -> Column:
     n = _constant_int(node.expression, node.sql_name())
     column = evaluate(node.this, batch)
-    if isinstance(node, exp.Left):
-        return map_strings(column, lambda d: _slice(d, 0, max(n, 0)))
-    return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, -n) if n > 0 else _slice(d, 0, 0))
+    if isinstance(node, exp.Left):  # LEFT(s, -k): all but the last k characters
+        return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, 0, n) if n >= 0 else
+                           pc.utf8_slice_codeunits(d, 0, n))
+    if n > 0:
+        return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, -n))
+    # RIGHT(s, -k): all but the first k characters
+    return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, -n) if n < 0 else _slice(d, 0, 0))
 
 
 @handles(exp.Upper)
@@ -164,6 +168,8 @@ def trim(node: exp.Trim, batch: Batch) -> Column:
 def replace(node: exp.Replace, batch: Batch) -> Column:
     old = _constant_string(node.expression, "REPLACE")
     new = _constant_string(node.args.get("replacement"), "REPLACE")
+    if old == "":
+        return as_string(evaluate(node.this, batch))  # DuckDB: nothing to replace
     return map_strings(evaluate(node.this, batch), lambda d: pc.replace_substring(d, old, new))
 
 
@@ -177,6 +183,15 @@ def strpos(node: exp.StrPosition, batch: Batch) -> Column:
 
 def concat(columns: list[Column], skip_nulls: bool) -> Column:
     """Row-wise concatenation: distinct (code, code) pairs are joined once, then gathered."""
+    if not skip_nulls and any(c.type is DataType.NULL for c in columns):
+        from tqp.storage.column import null_column
+
+        return null_column(max(len(c) for c in columns), DataType.VARCHAR, columns[0].device)
+    columns = [c for c in columns if c.type is not DataType.NULL] or columns[:1]
+    if columns[0].type is DataType.NULL:
+        from tqp.storage.column import null_column
+
+        return null_column(len(columns[0]), DataType.VARCHAR, columns[0].device)
     result = as_string(columns[0])
     if skip_nulls:
         result = _empty_if_null(result)
