@@ -65,6 +65,11 @@ def common_numeric_type(a: DataType, b: DataType) -> DataType:
     return a if _NUMERIC_RANK[a] >= _NUMERIC_RANK[b] else b
 
 
+# Integer types tqp widens to INTEGER: a CAST to them still checks their range.
+NARROW_INTEGER_LIMITS = {"TINYINT": 2 ** 7, "INT1": 2 ** 7, "SMALLINT": 2 ** 15, "INT2": 2 ** 15,
+                         "UTINYINT": (0, 2 ** 8), "USMALLINT": (0, 2 ** 16)}
+
+
 def from_sql_name(name: str) -> DataType:
     """Map a SQL type name (as sqlglot prints it) to a DataType; unknown names return None."""
     name = name.upper().split("(")[0].strip()

@@ -75,13 +75,15 @@ def _sort_key(row: tuple) -> list[tuple]:
     key = []
     for v in row:
         if v is None:
-            key.append((0, 0))
+            key.append((0, 0, 0))
+        elif isinstance(v, float) and math.isnan(v):
+            key.append((1, 1, 0.0))  # NaN after every number, as DuckDB orders it
         elif isinstance(v, float):
-            key.append((1, 0.0 if math.isnan(v) else float(f"{v:.{SORT_DIGITS}g}")))
+            key.append((1, 0, float(f"{v:.{SORT_DIGITS}g}")))
         elif isinstance(v, (int, bool)):
-            key.append((1, float(v)))
+            key.append((1, 0, float(v)))
         else:
-            key.append((2, str(v)))
+            key.append((2, 0, str(v)))
     return key
 
 

@@ -58,7 +58,7 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
                           torch.zeros(groups, dtype=torch.bool, device=device))
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
-        return Column(values, arg.type, normalize_valid(valid), arg.dictionary)
+        return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.scale)
     if arg.type is DataType.NULL:
         return Column(torch.zeros(groups, dtype=torch.float64, device=device), DataType.DOUBLE,
                       torch.zeros(groups, dtype=torch.bool, device=device))
@@ -67,7 +67,7 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
     if call.func == "sum":
         values, valid = kernels.segment_sum(arg.values, arg.valid, ids, groups)
         type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
-        return Column(values, type_, normalize_valid(valid))
+        return Column(values, type_, normalize_valid(valid), None, arg.scale)
     if call.func == "avg":
         sums, _ = kernels.segment_sum(arg.values.double(), arg.valid, ids, groups)
         counts = kernels.segment_count(arg.valid, ids, groups)

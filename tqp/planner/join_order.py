@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import Aggregate, Distinct, Filter, Join, Limit, Plan, Scan, Sort
 from tqp.planner.resolve import resolve
-from tqp.planner.scope import Scope
+from tqp.planner.scope import Scope, may_raise
 
 FILTER_SELECTIVITY = 0.3  # guessed fraction of rows a pushed-down condition keeps
 AGGREGATE_REDUCTION = 0.5
@@ -66,6 +66,9 @@ def join_inner(builder, sources, conditions: list[exp.Expression], scope: Scope)
     plans = {s.alias: s.plan for s in sources}
     rows = {s.alias: s.rows for s in sources}
     multi, constant = [], []
+    # Conditions that can raise (x // y, CAST) run after the others, on the rows that are left:
+    # `z <> 0 AND 10 // z > 1` must not divide by zero.
+    conditions = sorted(conditions, key=may_raise)
     for c in conditions:
         tables = {col.table for col in c.find_all(exp.Column) if col.table}
         if len(tables) == 1:

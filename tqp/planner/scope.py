@@ -130,6 +130,14 @@ def and_all(parts: list[exp.Expression]) -> exp.Expression | None:
     return result
 
 
+def may_raise(expression: exp.Expression) -> bool:
+    """True if evaluating `expression` can fail on some rows (x // 0, x % 0, a failing CAST):
+    such conditions are evaluated last, on the rows the others let through."""
+    if expression.find(exp.IntDiv, exp.Mod) is not None:
+        return True
+    return any(not isinstance(c.this, exp.Literal) for c in expression.find_all(exp.Cast))
+
+
 def where_condition(select: exp.Expression) -> exp.Expression | None:
     """The condition of a SELECT's WHERE clause, or None."""
     where = select.args.get("where")

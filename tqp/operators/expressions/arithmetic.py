@@ -45,7 +45,7 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
     values = values.long()
     live = values if valid is None else values[valid]
     if approx is not None:
-        big = approx.abs() >= INT64_LIMIT
+        big = (approx >= INT64_LIMIT) | (approx < -INT64_LIMIT)
         if bool((big if valid is None else big[valid]).any()):
             raise DataError(f"Overflow in {what}: the value does not fit in BIGINT")
     if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
@@ -83,7 +83,18 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         values = a.values.long() + b.values.long() if sign == 1 else a.values.long() - b.values.long()
         return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what, approx)
     values = a.values + b.values if sign == 1 else a.values - b.values
-    return _result(values, a.type, a, b)
+    return _decimal(_result(values, a.type, a, b), max(_scale(a), _scale(b)))
+
+
+def _scale(column: Column) -> int:
+    return column.scale or 0
+
+
+def _decimal(column: Column, scale: int) -> Column:
+    """A DECIMAL result carries DuckDB's scale for it (sum of scales for *, the larger for +/-)."""
+    if column.type is not DataType.DECIMAL:
+        return column
+    return Column(column.values, column.type, column.valid, None, scale)
 
 
 def _typed(column: Column, type_: DataType) -> Column:
@@ -113,7 +124,7 @@ def mul(node: exp.Mul, batch: Batch) -> Column:
     if a.type.is_integer:
         return _result(a.values.long() * b.values.long(), a.type, _typed(a, types[0]),
                        _typed(b, types[1]), what, a.values.double() * b.values.double())
-    return _result(a.values * b.values, a.type, a, b)
+    return _decimal(_result(a.values * b.values, a.type, a, b), _scale(a) + _scale(b))
 
 
 @handles(exp.Div)
@@ -157,14 +168,16 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
 @handles(exp.Neg)
 def neg(node: exp.Neg, batch: Batch) -> Column:
     a = _numeric(evaluate(node.this, batch), node.sql())
-    values = -a.values.long() if a.type.is_integer else -a.values
-    return Column(values, DataType.BIGINT if a.type.is_integer else a.type, a.valid)
+    if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
+        zero = Column(torch.zeros_like(a.values), a.type, None)
+        return _result(-a.values.long(), a.type, zero, a, node.sql(), -a.values.double())
+    return Column(-a.values, a.type, a.valid, None, a.scale)
 
 
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
     a = _numeric(evaluate(node.this, batch), node.sql())
-    return Column(a.values.abs(), a.type, a.valid)
+    return Column(a.values.abs(), a.type, a.valid, None, a.scale)
 
 
 def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> torch.Tensor:
@@ -195,7 +208,8 @@ def round_(node: exp.Round, batch: Batch) -> Column:
             return a
         return Column(round_half_away(a.values.double(), digits).long(), a.type, a.valid)
     decimal = a.type is DataType.DECIMAL
-    return Column(round_half_away(a.values.double(), digits, decimal), a.type, a.valid)
+    scale = max(digits, 0) if decimal else None
+    return Column(round_half_away(a.values.double(), digits, decimal), a.type, a.valid, None, scale)
 
 
 def _unary_float(fn):

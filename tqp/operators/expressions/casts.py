@@ -15,7 +15,7 @@ from tqp.operators.expressions.coerce import MICROS_PER_DAY
 from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
-from tqp.types import DataType, from_sql_name
+from tqp.types import NARROW_INTEGER_LIMITS, DataType, from_sql_name
 
 
 _INTEGER_LIMITS = {DataType.INTEGER: 2.0 ** 31, DataType.BIGINT: 2.0 ** 63}
@@ -36,6 +36,18 @@ def _check_range(column: Column, target: DataType, precision: int | None, scale:
         values = values[column.valid]
     if values.numel() and bool(((values >= limit) | (values < -limit) | values.isnan()).any()):
         raise DataError(f"value out of range for {target.value}")
+
+
+def _check_narrow(column: Column, name: str, limits) -> None:
+    low, high = (-limits, limits) if isinstance(limits, int) else limits
+    if not column.type.is_numeric:
+        return
+    values = column.values.double()
+    if column.valid is not None:
+        values = values[column.valid]
+    values = torch.round(values)
+    if values.numel() and bool(((values >= high) | (values < low)).any()):
+        raise DataError(f"value out of range for {name}")
 
 
 def cast_column(column: Column, target: DataType, scale: int | None = None,
@@ -114,7 +126,7 @@ def _to_string(column: Column) -> Column:
         text = pa.array([None if v is None else _format_timestamp(v) for v in text.to_pylist()],
                         pa.string())
     elif column.type is DataType.DECIMAL and column.scale is not None:
-        text = pa.array([f"{v:.{column.scale}f}" for v in text.to_pylist()], pa.string())
+        text = pa.array([f"{v + 0.0:.{column.scale}f}" for v in text.to_pylist()], pa.string())
     else:
         text = text.cast(pa.string())
     codes, dictionary = dicts.encode(text)
@@ -148,6 +160,9 @@ def cast(node: exp.Cast, batch) -> Column:
         precision = int(params[0].name) if params else 18
         scale = int(params[1].name) if len(params) > 1 else (0 if params else 3)
     column = evaluate(node.this, batch)
+    narrow = NARROW_INTEGER_LIMITS.get(name.upper())
+    if narrow is not None:
+        _check_narrow(column, name.upper(), narrow)
     try:
         return cast_column(column, target, scale, precision)
     except DataError:

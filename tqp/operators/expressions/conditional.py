@@ -76,11 +76,11 @@ def if_(node: exp.If, batch: Batch) -> Column:
 
 @handles(exp.Coalesce)
 def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
+    """The first non-NULL argument; later arguments are evaluated only on rows still NULL."""
     what = node.sql(dialect="duckdb")[:80]
-    args = [evaluate(e, batch) for e in [node.this, *node.expressions]]
-    args = align(args, what)
-    conditions = [a.validity() for a in args[:-1]]
-    return choose(conditions, args[:-1], args[-1], what)
+    args = [node.this, *node.expressions]
+    branches = [(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())), a) for a in args[:-1]]
+    return lazy_case(batch, branches, args[-1], None, what)
 
 
 @handles(exp.Nullif)

@@ -11,6 +11,7 @@ from tqp.errors import ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import align
 from tqp.operators.keys import float_key
+from tqp.planner.scope import may_raise
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType
@@ -118,16 +119,38 @@ def or_(a: Column, b: Column) -> Column:
     return boolean((a.values & va) | (b.values & vb), valid)
 
 
+
+
+def _guarded(node: exp.Expression, batch: Batch, decided_value: bool) -> Column:
+    """`left op right` where rows whose left side is `decided_value` skip the right side."""
+    what = node.sql(dialect="duckdb")[:80]
+    left = truth(evaluate(node.this, batch), what)
+    combine = and_ if decided_value is False else or_
+    right_node = node.expression
+    # A right side that can raise runs only on the rows the left side leaves undecided, as in
+    # DuckDB (`z <> 0 AND 10 // z > 1`); anything else runs over the whole column.
+    if not may_raise(right_node):
+        return combine(left, truth(evaluate(right_node, batch), what))
+    decided = left.validity() & (left.values == decided_value)
+    rows = torch.nonzero(~decided).flatten()
+    names = {c.name for c in right_node.find_all(exp.Column)}
+    sub = Batch({n: batch[n].take(rows) for n in names if n in batch}, int(rows.shape[0]))
+    part = truth(evaluate(right_node, sub), what)
+    values = torch.full((batch.num_rows,), decided_value, dtype=torch.bool, device=left.values.device)
+    valid = torch.ones(batch.num_rows, dtype=torch.bool, device=left.values.device)
+    values[rows] = part.values
+    valid[rows] = part.validity()
+    return combine(left, boolean(values, valid))
+
+
 @handles(exp.And)
 def and_node(node: exp.And, batch: Batch) -> Column:
-    what = node.sql(dialect="duckdb")[:80]
-    return and_(truth(evaluate(node.this, batch), what), truth(evaluate(node.expression, batch), what))
+    return _guarded(node, batch, False)
 
 
 @handles(exp.Or)
 def or_node(node: exp.Or, batch: Batch) -> Column:
-    what = node.sql(dialect="duckdb")[:80]
-    return or_(truth(evaluate(node.this, batch), what), truth(evaluate(node.expression, batch), what))
+    return _guarded(node, batch, True)
 
 
 @handles(exp.Not)

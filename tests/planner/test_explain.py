@@ -1,0 +1,265 @@
+"""EXPLAIN prints the physical plan as a deterministic indented tree; EXPLAIN ANALYZE adds rows.
+
+Golden plans are compared after normalising the fresh-name counters (`a#0` -> `a#`), so they pin
+the operators, their order, their arguments and the indentation, not the numbering. The plans
+also show the planner's decisions: subqueries decorrelated into mark joins and grouped left
+joins, ORDER BY + LIMIT as a top-k, the biggest (filtered) input of an inner join as the probe
+side, and equalities common to every branch of an OR used as join keys.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pyarrow as pa
+import pytest
+
+import tqp
+from tqp.planner.join_order import FILTER_SELECTIVITY
+
+COUNTER = re.compile(r"#\d+")
+PROFILE = re.compile(r"  \(rows=(\d+), [0-9.]+ ms\)")
+
+
+def _ints(values) -> pa.Array:
+    return pa.array(values, pa.int32())
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = tqp.connect()
+    connection.register("a", pa.table({"id": _ints([1, 2, 3, 4, 5]),
+                                       "x": [1.0, 2.0, 3.0, 4.0, 5.0],
+                                       "s": ["p", "q", "r", "s", "t"]}))
+    connection.register("b", pa.table({"id": _ints([1, 2, 3]), "aid": _ints([1, 1, 2]),
+                                       "y": _ints([10, 20, 30])}))
+    connection.register("c", pa.table({"bid": _ints([1, 2]), "z": ["u", "v"]}))
+    yield connection
+    connection.close()
+
+
+def explain(con, sql: str) -> str:
+    """EXPLAIN's text with fresh-name counters normalised."""
+    result = con.execute(f"EXPLAIN {sql}").fetch_arrow_table()
+    assert result.column_names == ["physical_plan"] and result.num_rows == 1
+    return COUNTER.sub("#", result.column(0)[0].as_py())
+
+
+def golden(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def nodes(plan: str) -> list[tuple[int, str]]:
+    """(depth, line) per plan node; two spaces of indentation per level."""
+    out = []
+    for line in plan.splitlines():
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        assert indent % 2 == 0, f"odd indentation: {line!r}"
+        out.append((indent // 2, stripped))
+    return out
+
+
+def children(tree: list[tuple[int, str]], index: int) -> list[int]:
+    """Indices of the direct children of node `index`."""
+    depth, found = tree[index][0], []
+    for j in range(index + 1, len(tree)):
+        if tree[j][0] <= depth:
+            break
+        if tree[j][0] == depth + 1:
+            found.append(j)
+    return found
+
+
+def subtree(tree: list[tuple[int, str]], index: int) -> list[str]:
+    depth, lines = tree[index][0], [tree[index][1]]
+    for d, line in tree[index + 1:]:
+        if d <= depth:
+            break
+        lines.append(line)
+    return lines
+
+
+def first_scan(plan: str) -> str:
+    """The leftmost leaf: the probe side of a left-deep join tree."""
+    return next(line for _, line in nodes(plan) if line.startswith("Scan "))
+
+
+# -- golden plans --------------------------------------------------------------------------------
+
+def test_inner_join(con):
+    assert explain(con, "SELECT a.x, b.y FROM a JOIN b ON a.id = b.aid") == golden("""
+        Project x# := a#.x, y# := b#.y
+          DirectOrSortJoin[inner] ON a#.id = b#.aid
+            Scan a AS a# [id, x]
+            Scan b AS b# [aid, y]
+    """)
+
+
+def test_exists_becomes_a_mark_join(con):
+    plan = explain(con, "SELECT a.x FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id)")
+    assert plan == golden("""
+        Project x# := a#.x
+          Filter _exists#
+            MarkJoin[_exists#] ON a#.id = b#.aid
+              Scan a AS a# [id, x]
+              Scan b AS b# [aid]
+    """)
+
+
+def test_order_by_limit_is_a_top_k(con):
+    plan = explain(con, "SELECT a.x FROM a ORDER BY a.x DESC LIMIT 2")
+    assert plan == golden("""
+        Limit 2 OFFSET 0
+          TopK[2] x# DESC
+            Project x# := a#.x
+              Scan a AS a# [x]
+    """)
+
+
+def test_explain_is_deterministic(con):
+    sql = "SELECT a.s, count(*) FROM a JOIN b ON a.id = b.aid GROUP BY a.s ORDER BY 1"
+    raw = [con.execute(f"EXPLAIN {sql}").fetchall()[0][0] for _ in range(2)]
+    assert raw[0] == raw[1]
+
+
+# -- plan shapes ---------------------------------------------------------------------------------
+
+def test_not_exists_and_in_subqueries_are_mark_joins(con):
+    plan = explain(con, "SELECT a.x FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.aid = a.id)")
+    lines = [line for _, line in nodes(plan)]
+    assert any(line.startswith("MarkJoin[") for line in lines)
+    assert any(line.startswith("Filter NOT _exists#") for line in lines)
+
+    plan = explain(con, "SELECT a.x FROM a WHERE a.id IN (SELECT aid FROM b)")
+    assert any(line.startswith("MarkJoin[") and "null-aware" in line
+               for _, line in nodes(plan)), plan
+
+
+def test_correlated_scalar_subquery_is_a_left_join_on_a_grouped_aggregate(con):
+    plan = explain(con, "SELECT a.x FROM a WHERE a.x > (SELECT avg(b.y) FROM b WHERE b.aid = a.id)")
+    tree = nodes(plan)
+    joins = [i for i, (_, line) in enumerate(tree) if line.startswith("DirectOrSortJoin[left] ON")]
+    assert len(joins) == 1, plan
+    left, right = children(tree, joins[0])
+    assert tree[left][1].startswith("Scan a AS a#")
+    grouped = [line for line in subtree(tree, right) if line.startswith("GroupAggregate keys=[_")]
+    assert grouped and "avg(" in grouped[0], plan  # grouped by the correlation key
+    assert not any("NestedLoopJoin" in line for _, line in tree)
+
+
+@pytest.mark.parametrize("sql, root", [
+    ("SELECT id FROM a UNION SELECT id FROM b", "UNION"),
+    ("SELECT id FROM a UNION ALL SELECT id FROM b", "UNION ALL"),
+    ("SELECT id FROM a INTERSECT SELECT aid FROM b", "INTERSECT"),
+    ("SELECT id FROM a EXCEPT ALL SELECT aid FROM b", "EXCEPT ALL"),
+])
+def test_set_operations_are_a_node_over_both_inputs(con, sql, root):
+    tree = nodes(explain(con, sql))
+    assert tree[0] == (0, root)
+    left, right = children(tree, 0)
+    assert any(line.startswith("Scan a AS") for line in subtree(tree, left))
+    assert any(line.startswith("Scan b AS") for line in subtree(tree, right))
+
+
+def test_every_node_is_indented_one_level_below_its_parent(con):
+    plan = explain(con, "SELECT a.s, sum(b.y) FROM a JOIN b ON a.id = b.aid "
+                        "WHERE b.y > 5 GROUP BY a.s ORDER BY 2 DESC LIMIT 3")
+    tree = nodes(plan)
+    assert tree[0][0] == 0
+    for (d1, _), (d2, _) in zip(tree, tree[1:]):
+        assert d2 <= d1 + 1
+    names = [line.split(" ")[0].split("[")[0] for _, line in tree]
+    for op in ("TopK", "GroupAggregate", "DirectOrSortJoin", "Scan"):
+        assert op in names, plan
+
+
+# -- EXPLAIN ANALYZE -----------------------------------------------------------------------------
+
+def test_explain_analyze_reports_rows_per_node(con):
+    text = con.execute("EXPLAIN ANALYZE SELECT a.x, b.y FROM a JOIN b ON a.id = b.aid"
+                       ).fetchall()[0][0]
+    lines = COUNTER.sub("#", text).splitlines()
+    rows = [PROFILE.search(line) for line in lines]
+    assert all(rows), text  # every node has (rows=N, T ms)
+    assert [PROFILE.sub("", line) for line in lines] == golden("""
+        Project x# := a#.x, y# := b#.y
+          DirectOrSortJoin[inner] ON a#.id = b#.aid
+            Scan a AS a# [id, x]
+            Scan b AS b# [aid, y]
+    """).splitlines()
+    assert [int(m.group(1)) for m in rows] == [3, 3, 5, 3]
+
+
+def test_explain_analyze_counts_filtered_rows(con):
+    text = con.execute("EXPLAIN ANALYZE SELECT id FROM a WHERE x > 2").fetchall()[0][0]
+    counts = {PROFILE.sub("", line).strip().split(" ")[0]: int(PROFILE.search(line).group(1))
+              for line in text.splitlines()}
+    assert counts["Scan"] == 5 and counts["Filter"] == 3 and counts["Project"] == 3
+
+
+def test_plain_explain_does_not_report_rows(con):
+    assert "rows=" not in explain(con, "SELECT id FROM a")
+
+
+# -- join ordering -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def star():
+    """A fact table and two dimensions of very different sizes."""
+    connection = tqp.connect()
+    n_fact, n_mid, n_small = 1000, 100, 10
+    connection.register("fact", pa.table({"f_mid": _ints([i % n_mid for i in range(n_fact)]),
+                                          "f_small": _ints([i % n_small for i in range(n_fact)]),
+                                          "f_v": _ints(range(n_fact))}))
+    connection.register("mid", pa.table({"m_id": _ints(range(n_mid)), "m_v": _ints(range(n_mid))}))
+    connection.register("small", pa.table({"s_id": _ints(range(n_small)),
+                                           "s_v": _ints(range(n_small))}))
+    # Bigger than the fact table once a filter on the fact table is counted.
+    n_wide = int(n_fact * FILTER_SELECTIVITY) + 100
+    connection.register("wide", pa.table({"w_id": _ints(range(n_wide)),
+                                          "w_v": _ints(range(n_wide))}))
+    yield connection
+    connection.close()
+
+
+def test_largest_input_is_the_probe_side_whatever_the_from_order(star):
+    for order in ("small, mid, fact", "fact, small, mid", "mid, fact, small"):
+        plan = explain(star, f"SELECT count(*) FROM {order} "
+                             "WHERE f_mid = m_id AND f_small = s_id")
+        assert first_scan(plan).startswith("Scan fact AS"), plan
+        assert "NestedLoopJoin" not in plan
+
+
+def test_the_smallest_connected_input_is_joined_next(star):
+    plan = explain(star, "SELECT count(*) FROM mid, small, fact "
+                         "WHERE f_mid = m_id AND f_small = s_id")
+    scans = [line.split(" ")[1] for _, line in nodes(plan) if line.startswith("Scan ")]
+    assert scans == ["fact", "small", "mid"], plan
+
+
+def test_filters_count_when_choosing_the_probe_side(star):
+    """A filtered fact table is estimated smaller than an unfiltered bigger input."""
+    plan = explain(star, "SELECT count(*) FROM fact, wide WHERE f_v = w_id AND f_v < 100")
+    assert first_scan(plan).startswith("Scan wide AS"), plan
+    tree = nodes(plan)
+    fact = next(i for i, (_, line) in enumerate(tree) if line.startswith("Scan fact AS"))
+    assert tree[fact - 1][1].startswith("Filter "), plan  # pushed down onto the fact scan
+
+
+def test_join_order_keeps_the_answer(star):
+    sql = ("SELECT count(*), sum(m_v + s_v) FROM small, mid, fact "
+           "WHERE f_mid = m_id AND f_small = s_id")
+    assert star.execute(sql).fetchall() == [(1000, sum(i % 100 + i % 10 for i in range(1000)))]
+
+
+def test_or_of_ands_sharing_an_equality_is_a_keyed_join(con):
+    plan = explain(con, "SELECT a.id, b.id FROM a, b "
+                        "WHERE (a.id = b.aid AND b.y > 15) OR (a.id = b.aid AND a.x < 2)")
+    assert "NestedLoopJoin" not in plan
+    joins = [line for _, line in nodes(plan) if "Join[" in line]
+    assert len(joins) == 1 and joins[0].startswith("DirectOrSortJoin[inner] ON a#.id = b#.aid")
+    rows = con.execute("SELECT a.id, b.id FROM a, b WHERE (a.id = b.aid AND b.y > 15) "
+                       "OR (a.id = b.aid AND a.x < 2) ORDER BY 1, 2").fetchall()
+    assert rows == [(1, 1), (1, 2), (2, 3)]

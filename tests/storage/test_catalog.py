@@ -1,0 +1,292 @@
+"""The catalog: named Arrow tables and views, their device columns, and the file readers.
+
+Names are case-insensitive; a table column is converted to a tensor once and cached until the
+table is replaced, dropped or the device changes; unknown names come with a suggestion; Parquet
+files, folders of Parquet parts and CSV files read into Arrow tables.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+import sqlglot
+import torch
+
+import tqp
+from tqp.engine import Engine
+from tqp.storage import catalog as catalog_module
+from tqp.storage import readers
+from tqp.storage.catalog import Catalog
+
+CPU = torch.device("cpu")
+ORDERS = pa.table({"o_id": pa.array([1, 2, 3], pa.int32()), "o_note": ["a", None, "c"]})
+ITEMS = pa.table({"i_id": pa.array([10, 20], pa.int64())})
+
+
+def _view(sql: str):
+    return sqlglot.parse_one(sql, read="duckdb")
+
+
+@pytest.fixture
+def catalog():
+    cat = Catalog(CPU)
+    cat.add_table("Orders", ORDERS)
+    cat.add_table("items", ITEMS)
+    return cat
+
+
+@pytest.fixture
+def con():
+    connection = tqp.connect()
+    connection.register("Orders", ORDERS)
+    yield connection
+    connection.close()
+
+
+# -- the Catalog object --------------------------------------------------------------------------
+
+def test_names_are_case_insensitive(catalog):
+    assert "orders" in catalog and "ORDERS" in catalog and "Orders" in catalog
+    assert catalog.table("oRdErS") is ORDERS
+    assert catalog.names() == ["items", "orders"]
+
+
+def test_add_table_replaces_by_default_and_refuses_when_asked(catalog):
+    catalog.add_table("ORDERS", ITEMS)
+    assert catalog.table("orders") is ITEMS
+    with pytest.raises(tqp.IntegrityError):
+        catalog.add_table("orders", ORDERS, replace=False)
+    assert catalog.table("orders") is ITEMS
+
+
+def test_views_and_tables_share_one_namespace(catalog):
+    catalog.add_view("recent", _view("SELECT o_id FROM orders"))
+    assert "RECENT" in catalog and catalog.names() == ["items", "orders", "recent"]
+    with pytest.raises(tqp.IntegrityError):
+        catalog.add_view("orders", _view("SELECT 1"))
+    with pytest.raises(tqp.IntegrityError):
+        catalog.add_table("recent", ITEMS, replace=False)
+    catalog.add_view("orders", _view("SELECT 1"), replace=True)  # a view replaces the table
+    assert "orders" in catalog.views and "orders" not in catalog.tables
+    catalog.add_table("recent", ITEMS)  # and a table replaces the view
+    assert "recent" in catalog.tables and "recent" not in catalog.views
+
+
+def test_drop_removes_only_the_named_kind(catalog):
+    catalog.add_view("v", _view("SELECT 1"))
+    with pytest.raises(tqp.ProgrammingError):
+        catalog.drop("v", "TABLE")
+    assert "v" in catalog
+    catalog.drop("V", "VIEW")
+    catalog.drop("ORDERS", "TABLE")
+    assert catalog.names() == ["items"]
+    catalog.drop("orders", "TABLE", if_exists=True)  # no error
+    with pytest.raises(tqp.ProgrammingError):
+        catalog.drop("orders", "TABLE")
+
+
+def test_unknown_names_suggest_the_closest_one(catalog):
+    with pytest.raises(tqp.ProgrammingError, match=r"did you mean orders\?"):
+        catalog.table("ordres")
+    with pytest.raises(tqp.ProgrammingError, match=r"did you mean items\?"):
+        catalog.drop("itemz", "TABLE")
+    with pytest.raises(tqp.ProgrammingError) as raised:
+        catalog.table("zzzzzz")
+    assert "did you mean" not in str(raised.value)
+
+
+def test_columns_are_converted_once_and_cached(catalog, monkeypatch):
+    calls = []
+    convert = catalog_module.arrow_to_column
+    monkeypatch.setattr(catalog_module, "arrow_to_column",
+                        lambda array, device: calls.append(1) or convert(array, device))
+    first = catalog.column("orders", "o_id")
+    again = catalog.column("ORDERS", "o_id")
+    assert first is again and len(calls) == 1
+    assert first.values.tolist() == [1, 2, 3] and first.device == CPU
+    catalog.column("orders", "o_note")
+    assert len(calls) == 2  # one conversion per column, on first use
+
+
+def test_replacing_or_dropping_a_table_forgets_its_columns(catalog):
+    old = catalog.column("orders", "o_id")
+    other = catalog.column("items", "i_id")
+    catalog.add_table("orders", pa.table({"o_id": pa.array([7], pa.int32())}))
+    new = catalog.column("orders", "o_id")
+    assert new is not old and new.values.tolist() == [7]
+    assert catalog.column("items", "i_id") is other  # other tables keep their cache
+    catalog.drop("orders", "TABLE")
+    catalog.add_table("orders", ORDERS)
+    assert catalog.column("orders", "o_id").values.tolist() == [1, 2, 3]
+
+
+def test_changing_device_drops_cached_columns(catalog):
+    old = catalog.column("orders", "o_id")
+    catalog.set_device(CPU)
+    assert catalog.column("orders", "o_id") is not old
+
+
+# -- through SQL ---------------------------------------------------------------------------------
+
+def test_queries_convert_each_column_once(monkeypatch):
+    calls = []
+    convert = catalog_module.arrow_to_column
+    monkeypatch.setattr(catalog_module, "arrow_to_column",
+                        lambda array, device: calls.append(1) or convert(array, device))
+    engine = Engine()
+    engine.register("orders", ORDERS)
+    for _ in range(3):
+        engine.execute("SELECT o_id, o_note FROM orders WHERE o_id > 1")
+    engine.execute("SELECT count(*) FROM ORDERS WHERE o_id < 3")
+    assert len(calls) == 2
+
+
+def test_table_names_in_sql_are_case_insensitive(con):
+    assert con.execute("SELECT count(*) FROM orders").fetchall() == [(3,)]
+    assert con.execute('SELECT count(*) FROM "ORDERS"').fetchall() == [(3,)]
+    assert con.table_names() == ["orders"]
+
+
+def test_create_replace_and_drop_tables(con):
+    with pytest.raises(tqp.IntegrityError):
+        con.execute("CREATE TABLE orders AS SELECT 1 AS x")
+    assert con.execute("CREATE TABLE IF NOT EXISTS ORDERS AS SELECT 1 AS x").rowcount == 0
+    assert con.execute("SELECT count(*) FROM orders").fetchall() == [(3,)]
+    assert con.execute("CREATE OR REPLACE TABLE orders AS SELECT 5 AS x").rowcount == 1
+    assert con.execute("SELECT * FROM orders").fetchall() == [(5,)]
+    con.execute("DROP TABLE Orders")
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("SELECT * FROM orders")
+    con.execute("DROP TABLE IF EXISTS orders")
+
+
+def test_registering_again_replaces_the_table(con):
+    assert con.execute("SELECT count(*) FROM orders").fetchall() == [(3,)]
+    con.register("ORDERS", ITEMS)
+    assert con.execute("SELECT * FROM orders ORDER BY 1").fetchall() == [(10,), (20,)]
+
+
+def test_views_are_expanded_and_see_the_current_tables(con):
+    con.execute("CREATE VIEW big AS SELECT o_id FROM orders WHERE o_id > 1")
+    assert con.execute("SELECT * FROM BIG ORDER BY 1").fetchall() == [(2,), (3,)]
+    con.register("orders", pa.table({"o_id": pa.array([9], pa.int32())}))
+    assert con.execute("SELECT * FROM big").fetchall() == [(9,)]
+    with pytest.raises(tqp.IntegrityError):
+        con.execute("CREATE VIEW big AS SELECT 1")
+    con.execute("CREATE OR REPLACE VIEW big AS SELECT 2 AS two")
+    assert con.execute("SELECT * FROM big").fetchall() == [(2,)]
+    con.execute("CREATE VIEW bigger AS SELECT two + 1 AS three FROM big")
+    assert con.execute("SELECT * FROM bigger").fetchall() == [(3,)]
+    con.execute("DROP VIEW Big")
+    with pytest.raises(tqp.ProgrammingError):
+        con.execute("SELECT * FROM big")
+
+
+def test_a_view_over_a_missing_table_is_refused_when_created(con):
+    with pytest.raises(tqp.ProgrammingError, match="nope"):
+        con.execute("CREATE VIEW v AS SELECT * FROM nope")
+    assert "v" not in con.table_names()
+
+
+def test_drop_table_on_a_view_is_an_error_that_names_no_look_alike(con):
+    con.execute("CREATE VIEW v1 AS SELECT 1 AS one")
+    with pytest.raises(tqp.ProgrammingError) as raised:
+        con.execute("DROP TABLE v1")
+    assert "did you mean v1" not in str(raised.value)  # v1 exists: suggesting it helps no one
+    assert con.execute("SELECT * FROM v1").fetchall() == [(1,)]
+
+
+def test_misspelled_table_names_get_a_suggestion(con):
+    con.register("lineitem", ITEMS)
+    with pytest.raises(tqp.ProgrammingError, match=r"lineitme.*did you mean lineitem\?"):
+        con.execute("SELECT * FROM lineitme")
+    with pytest.raises(tqp.ProgrammingError, match=r"did you mean orders\?"):
+        con.execute("DROP TABLE ordres")
+
+
+def test_show_tables_and_describe(con):
+    con.execute("CREATE VIEW v AS SELECT o_id FROM orders")
+    assert con.execute("SHOW TABLES").fetchall() == [("orders",), ("v",)]
+    assert con.execute("DESCRIBE orders").fetchall() == [("o_id", "INTEGER"),
+                                                         ("o_note", "VARCHAR")]
+
+
+# -- readers -------------------------------------------------------------------------------------
+
+def test_read_parquet_file(tmp_path):
+    pq.write_table(ORDERS, tmp_path / "orders.parquet")
+    assert readers.read_parquet(tmp_path / "orders.parquet").equals(ORDERS)
+
+
+def test_read_parquet_folder_of_parts(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pq.write_table(ORDERS.slice(0, 2), folder / "part-0.parquet")
+    pq.write_table(ORDERS.slice(2), folder / "part-1.parquet")
+    table = readers.read_parquet(folder)
+    assert table.num_rows == 3
+    assert sorted(table.column("o_id").to_pylist()) == [1, 2, 3]
+
+
+def test_read_csv_infers_types(tmp_path):
+    (tmp_path / "people.csv").write_text(
+        "id,name,score,born\n1,ann,1.5,2000-02-29\n2,bob,,1969-12-31\n")
+    table = readers.read_csv(tmp_path / "people.csv")
+    assert table.column_names == ["id", "name", "score", "born"]
+    assert pa.types.is_integer(table.schema.field("id").type)
+    assert pa.types.is_floating(table.schema.field("score").type)
+    assert pa.types.is_date(table.schema.field("born").type)
+    assert table.column("score").to_pylist() == [1.5, None]
+
+
+def test_missing_or_unreadable_files_are_operational_errors(tmp_path):
+    with pytest.raises(tqp.OperationalError):
+        readers.read_parquet(tmp_path / "missing.parquet")
+    with pytest.raises(tqp.OperationalError):
+        readers.read_csv(tmp_path / "missing.csv")
+    (tmp_path / "junk.parquet").write_text("not parquet")
+    with pytest.raises(tqp.OperationalError):
+        readers.read_parquet(tmp_path / "junk.parquet")
+
+
+def test_to_arrow_accepts_tables_batches_frames_and_paths(tmp_path):
+    import pandas as pd
+
+    assert readers.to_arrow(ORDERS) is ORDERS
+    assert readers.to_arrow(ORDERS.to_batches()[0]).equals(ORDERS)
+    frame = readers.to_arrow(pd.DataFrame({"k": [1, 2]}))
+    assert frame.column("k").to_pylist() == [1, 2]
+    pacsv.write_csv(ITEMS, tmp_path / "items.csv")
+    assert readers.to_arrow(tmp_path / "items.csv").column("i_id").to_pylist() == [10, 20]
+    with pytest.raises(tqp.ProgrammingError, match="cannot register"):
+        readers.to_arrow([1, 2, 3])
+
+
+def test_tables_in_a_folder(tmp_path):
+    pq.write_table(ORDERS, tmp_path / "orders.parquet")
+    pacsv.write_csv(ITEMS, tmp_path / "items.csv")
+    (tmp_path / "notes.txt").write_text("ignored")
+    (tmp_path / "lineitem").mkdir()
+    pq.write_table(ITEMS, tmp_path / "lineitem" / "part-0.parquet")
+    (tmp_path / "empty").mkdir()
+    found = readers.tables_in(tmp_path)
+    assert sorted(found) == ["items", "lineitem", "orders"]
+    assert readers.tables_in(tmp_path / "orders.parquet") == {"orders": tmp_path / "orders.parquet"}
+
+
+def test_files_through_sql(tmp_path):
+    pq.write_table(ORDERS, tmp_path / "orders.parquet")
+    (tmp_path / "parts").mkdir()
+    pq.write_table(ITEMS, tmp_path / "parts" / "p0.parquet")
+    pq.write_table(ITEMS, tmp_path / "parts" / "p1.parquet")
+    pacsv.write_csv(ITEMS, tmp_path / "items.csv")
+    con = tqp.connect(tmp_path)
+    assert con.table_names() == ["items", "orders", "parts"]
+    assert con.execute("SELECT count(*) FROM parts").fetchall() == [(4,)]
+    path = (tmp_path / "orders.parquet").as_posix()
+    assert con.execute(f"SELECT sum(o_id) FROM read_parquet('{path}')").fetchall() == [(6,)]
+    csv = (tmp_path / "items.csv").as_posix()
+    assert con.execute(f"SELECT max(i_id) FROM read_csv('{csv}') AS c").fetchall() == [(20,)]
+    assert con.table_names() == ["items", "orders", "parts"]  # file reads stay hidden
