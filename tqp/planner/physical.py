@@ -1,4 +1,5 @@
-"""From the logical plan to the plan that runs: prune the columns each operator carries.
+"""From the logical plan to the plan that runs: prune the columns each operator carries, and
+merge stacked filters into one.
 
 Join and filter algorithms are picked at run time from the data (dense keys get a direct-address
 table, others a sort + searchsorted), so the physical plan differs from the logical one only in
@@ -69,7 +70,12 @@ class Pruner:
         if isinstance(node, OneRow):
             return node
         if isinstance(node, Filter):
-            return Filter(self.prune(node.input, required | _refs(node.condition)), node.condition)
+            # Stacked filters become one: every condition over the same columns, one gather.
+            condition, source = node.condition, node.input
+            while isinstance(source, Filter) and self.uses[id(source)] == 1:
+                condition = exp.And(this=source.condition, expression=condition)
+                source = source.input
+            return Filter(self.prune(source, required | _refs(condition)), condition)
         if isinstance(node, Project):
             exprs = tuple((n, e) for n, e in node.exprs if n in required) or node.exprs[:1]
             return Project(self.prune(node.input, _refs(*(e for _, e in exprs))), exprs)

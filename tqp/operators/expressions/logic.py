@@ -26,13 +26,17 @@ def boolean(values: torch.Tensor, valid: torch.Tensor | None) -> Column:
     return Column(values, DataType.BOOLEAN, valid)
 
 
-def compare(op, left: Column, right: Column, what: str) -> Column:
-    """`left op right` row by row; NULL where either side is NULL."""
+def compare(op, left: Column, right: Column, what: str, exact: bool = False) -> Column:
+    """`left op right` row by row; NULL where either side is NULL.
+
+    `exact`: both sides are stored values or literals, so DECIMALs are the doubles nearest their
+    exact values and compare correctly as they are (no rounding pass needed)."""
     if left.type is DataType.NULL or right.type is DataType.NULL:
         n = max(len(left), len(right))
         return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
                        torch.zeros(n, dtype=torch.bool, device=left.device))
-    decimal = DataType.DECIMAL in (left.type, right.type) and DataType.DOUBLE not in (left.type, right.type)
+    decimal = not exact and DataType.DECIMAL in (left.type, right.type) and \
+        DataType.DOUBLE not in (left.type, right.type)
     left, right = align([left, right], what)
     a, b = left.values, right.values
     if a.is_floating_point() and (bool(a.isnan().any()) or bool(b.isnan().any())):
@@ -89,7 +93,15 @@ def comparison(node: exp.Expression, batch: Batch) -> Column:
         right = evaluate(rnode, batch)
         if right.type is DataType.VARCHAR:
             return _string_constant_compare(_FLIPPED[op], right, lnode.this)
-    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), node.sql(dialect="duckdb"))
+    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), node.sql(dialect="duckdb"),
+                   _is_exact(lnode) and _is_exact(rnode))
+
+
+def _is_exact(node: exp.Expression) -> bool:
+    """A stored column or a literal: a DECIMAL there is the double nearest its exact value."""
+    if isinstance(node, exp.Neg):
+        node = node.this
+    return isinstance(node, (exp.Column, exp.Literal))
 
 
 def truth(column: Column, what: str) -> Column:
@@ -178,8 +190,11 @@ def is_node(node: exp.Is, batch: Batch) -> Column:
 def between(node: exp.Between, batch: Batch) -> Column:
     value = evaluate(node.this, batch)
     what = node.sql(dialect="duckdb")[:80]
-    low = compare(operator.ge, value, evaluate(node.args["low"], batch), what)
-    high = compare(operator.le, value, evaluate(node.args["high"], batch), what)
+    exact = _is_exact(node.this)
+    low = compare(operator.ge, value, evaluate(node.args["low"], batch), what,
+                  exact and _is_exact(node.args["low"]))
+    high = compare(operator.le, value, evaluate(node.args["high"], batch), what,
+                   exact and _is_exact(node.args["high"]))
     result = and_(low, high)
     return boolean(~result.values, result.valid) if node.args.get("negate") else result
 
