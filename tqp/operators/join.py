@@ -20,9 +20,11 @@ from __future__ import annotations
 import torch
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
-# probe rows), and never beyond MAX_TABLE entries.
+# 2 * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a few million
+# entries costs less than sorting the build side.
 DENSE_FACTOR = 4
 DENSE_SLACK = 1024
+MIN_TABLE = 1 << 23
 MAX_TABLE = 1 << 27
 # Build on the left input instead when it is this many times smaller than the right one.
 SWAP_RATIO = 4
@@ -57,7 +59,9 @@ def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | N
     """(min, max) of `key` when its range is small enough for a lookup table."""
     lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
     span = hi - lo + 1
-    if span > min(max(DENSE_FACTOR * key.numel() + DENSE_SLACK, probe_rows), MAX_TABLE):
+    limit = max(DENSE_FACTOR * key.numel() + DENSE_SLACK, 2 * probe_rows,
+                MIN_TABLE if probe_rows else 0)
+    if span > min(limit, MAX_TABLE):
         return None
     return lo, hi
 

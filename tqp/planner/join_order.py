@@ -69,12 +69,16 @@ def join_inner(builder, sources, conditions: list[exp.Expression], scope: Scope)
     # Conditions that can raise (x // y, CAST) run after the others, on the rows that are left:
     # `z <> 0 AND 10 // z > 1` must not divide by zero.
     conditions = sorted(conditions, key=may_raise)
+    filtered: dict[str, set] = {}
     for c in conditions:
         tables = {col.table for col in c.find_all(exp.Column) if col.table}
         if len(tables) == 1:
             alias = tables.pop()
             plans[alias] = Filter(plans[alias], resolve(c, scope))
-            rows[alias] *= FILTER_SELECTIVITY
+            columns = {col.name for col in c.find_all(exp.Column)}
+            if not columns <= filtered.setdefault(alias, set()):  # a range counts once
+                rows[alias] *= FILTER_SELECTIVITY
+            filtered[alias] |= columns
         elif not tables:
             constant.append(c)
         else:
