@@ -29,6 +29,21 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Unary(Plan):
+    """A node over one input whose rows it keeps, drops or reorders: same columns as its input."""
+
+    input: Plan
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns
+
+
+@dataclass(frozen=True)
 class Scan(Plan):
     """Read `fields` of catalog table `table`; output columns are named `binding.field`."""
 
@@ -51,17 +66,10 @@ class OneRow(Plan):
 
 
 @dataclass(frozen=True)
-class Filter(Plan):
-    input: Plan
+class Filter(Unary):
+    """The rows of the input where `condition` is TRUE."""
+
     condition: exp.Expression
-
-    @property
-    def children(self):
-        return (self.input,)
-
-    @property
-    def columns(self):
-        return self.input.columns
 
 
 @dataclass(frozen=True)
@@ -207,16 +215,8 @@ class Aggregate(Plan):
 
 
 @dataclass(frozen=True)
-class Distinct(Plan):
-    input: Plan
-
-    @property
-    def children(self):
-        return (self.input,)
-
-    @property
-    def columns(self):
-        return self.input.columns
+class Distinct(Unary):
+    """One row per distinct tuple of the input (NULLs equal)."""
 
 
 @dataclass(frozen=True)
@@ -227,33 +227,19 @@ class SortKey:
 
 
 @dataclass(frozen=True)
-class Sort(Plan):
-    input: Plan
-    keys: tuple[SortKey, ...]
-    limit: int | None = None  # a top-k sort when set (offset already added in)
+class Sort(Unary):
+    """The input ordered by `keys`; a top-k sort when `limit` is set (offset already added in)."""
 
-    @property
-    def children(self):
-        return (self.input,)
-
-    @property
-    def columns(self):
-        return self.input.columns
+    keys: tuple[SortKey, ...] = ()
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
-class Limit(Plan):
-    input: Plan
-    limit: int | None
+class Limit(Unary):
+    """At most `limit` rows of the input after skipping `offset`."""
+
+    limit: int | None = None
     offset: int = 0
-
-    @property
-    def children(self):
-        return (self.input,)
-
-    @property
-    def columns(self):
-        return self.input.columns
 
 
 @dataclass(frozen=True)
