@@ -17,7 +17,8 @@ from tqp.planner import join_order
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.physical import to_physical
 from tqp.planner.logical import (
-    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, OneRow, Plan, Project, Query, Scan,
+    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, Query,
+    Scan,
     SetOp, Sort, SortKey,
 )
 from tqp.planner.resolve import free_columns, resolve
@@ -366,6 +367,9 @@ class Builder:
             raise NotSupportedError("subquery in the ON clause of an outer join")
         left, right = plan, source.plan
         right_aliases = {source.alias}
+        semi = kind in ("semi", "anti")
+        if semi:
+            kind = "left"  # conditions split as for a LEFT join: right-only ones filter the right
         if kind == "right":  # a RIGHT join is a LEFT join with the inputs swapped
             left, right, kind = right, left, "left"
             right_aliases = None
@@ -385,6 +389,11 @@ class Builder:
         for c in residual:
             r = resolve(c, scope)
             cond = r if cond is None else exp.And(this=cond, expression=r)
+        if semi:  # SEMI/ANTI JOIN: the left rows with (without) a match, left columns only
+            mark = self.fresh("_semi")
+            marked = MarkJoin(left, right, mark, tuple(lkeys), tuple(rkeys), cond)
+            keep = ref(mark) if _join_kind(source.join) == "semi" else exp.Not(this=ref(mark))
+            return Filter(marked, keep)
         if kind == "inner" or kind == "cross":
             kind = "inner" if lkeys or cond is not None else "cross"
         return Join(left, right, kind, tuple(lkeys), tuple(rkeys), cond)
@@ -410,7 +419,9 @@ def _join_kind(join: exp.Join | None) -> str:
         return "inner"
     side = (join.args.get("side") or "").lower()
     kind = (join.args.get("kind") or "").lower()
-    if kind in ("semi", "anti", "asof", "positional"):
+    if kind in ("semi", "anti"):
+        return kind
+    if kind in ("asof", "positional"):
         raise NotSupportedError(f"{kind.upper()} JOIN")
     if join.args.get("method"):
         raise NotSupportedError(f"{join.args['method']} JOIN")

@@ -167,3 +167,19 @@ order by n_name;
 -- name: inner_join_empty_table
 select n_name, e.a
 from nation join t_empty e on e.a = n_nationkey;
+
+-- name: semi_join_syntax
+select n_name
+from nation semi join supplier on s_nationkey = n_nationkey and s_acctbal > 9000
+order by n_name;
+
+-- name: anti_join_syntax
+select c_custkey, c_name
+from customer anti join orders on o_custkey = c_custkey
+where c_custkey < 100
+order by c_custkey;
+
+-- name: anti_join_with_null_keys
+select l.lid, l.k
+from t_left l anti join t_right r on l.k = r.k
+order by l.lid;
