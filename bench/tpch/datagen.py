@@ -28,14 +28,20 @@ def ensure_data(sf: float, root: Path = DEFAULT_ROOT) -> Path:
     folder = data_dir(sf, root)
     if all((folder / f"{t}.parquet").exists() for t in TABLES):
         return folder
-    tmp = folder.with_name(folder.name + ".tmp")
+    # A private temporary folder per process, renamed into place at the end: concurrent test
+    # workers never see (or delete) each other's half-written files.
+    tmp = folder.with_name(f"{folder.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     cli = shutil.which("tpchgen-cli") or str(Path(sys.executable).with_name("tpchgen-cli"))
     subprocess.run([cli, "parquet", "-s", f"{sf:g}", "-o", str(tmp)], check=True,
                    stdout=subprocess.DEVNULL)
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process finished first: keep its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not all((folder / f"{t}.parquet").exists() for t in TABLES):
+            raise
     return folder
 
 
