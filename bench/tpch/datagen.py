@@ -36,6 +36,8 @@ def ensure_data(sf: float, root: Path = DEFAULT_ROOT) -> Path:
     cli = shutil.which("tpchgen-cli") or str(Path(sys.executable).with_name("tpchgen-cli"))
     subprocess.run([cli, "parquet", "-s", f"{sf:g}", "-o", str(tmp)], check=True,
                    stdout=subprocess.DEVNULL)
+    if folder.exists() and not all((folder / f"{t}.parquet").exists() for t in TABLES):
+        shutil.rmtree(folder, ignore_errors=True)  # left half-written by an interrupted run
     try:
         tmp.rename(folder)
     except OSError:  # another process finished first: keep its copy
