@@ -23,6 +23,7 @@ from tqp.operators.executor import Execution
 from tqp.operators.expressions.literals import batch_device
 from tqp.planner.builder import Builder
 from tqp.planner.explain import explain
+from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
 from tqp.storage import readers
@@ -283,5 +284,4 @@ def _output_names(statement: exp.Expression) -> list[str] | None:
     if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
            for e in select.expressions):
         return None
-    return [e.alias_or_name if isinstance(e, (exp.Alias, exp.Column)) else e.sql(dialect=DIALECT)
-            for e in select.expressions]
+    return [output_name(e) for e in select.expressions]

@@ -1,0 +1,53 @@
+"""Result column names as DuckDB gives them to unaliased expressions.
+
+DuckDB prints `count(*)` as `count_star()`, wraps operators in parentheses (`(a + 1)`) and keeps
+function names lower-case. This covers aggregates, operators, literals and columns; any other
+expression is named by its SQL text.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+DIALECT = "duckdb"
+
+_OPERATORS = {
+    exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.IntDiv: "//",
+    exp.EQ: "=", exp.NEQ: "!=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
+    exp.And: "AND", exp.Or: "OR", exp.DPipe: "||",
+}
+_AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
+
+
+def output_name(item: exp.Expression) -> str:
+    """The name of one select-list item."""
+    if isinstance(item, exp.Alias):
+        return item.alias
+    if isinstance(item, exp.Column):
+        return item.name
+    return render(item)
+
+
+def render(node: exp.Expression) -> str:
+    if isinstance(node, exp.Paren):
+        return render(node.this)
+    if isinstance(node, exp.Column):
+        return node.sql(dialect=DIALECT)
+    if isinstance(node, exp.Literal):
+        return f"'{node.this}'" if node.is_string else node.this
+    operator = _OPERATORS.get(type(node))
+    if operator is not None:
+        return f"({render(node.this)} {operator} {render(node.expression)})"
+    if isinstance(node, exp.Neg):
+        return f"(-({render(node.this)}))"
+    if isinstance(node, exp.Not):
+        return f"(NOT {render(node.this)})"
+    if isinstance(node, _AGGREGATES):
+        arg = node.this
+        if isinstance(node, exp.Count) and (arg is None or isinstance(arg, exp.Star)):
+            return "count_star()"
+        if isinstance(arg, exp.Distinct):
+            inner = ", ".join(render(e) for e in arg.expressions)
+            return f"{node.sql_name().lower()}(DISTINCT {inner})"
+        return f"{node.sql_name().lower()}({render(arg)})"
+    return node.sql(dialect=DIALECT)
