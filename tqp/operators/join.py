@@ -30,8 +30,10 @@ MAX_TABLE = 1 << 27
 SWAP_RATIO = 4
 
 
-def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """All pairs (i, j) with left_key[i] == right_key[j], ordered by i, then j.
+def join_indices(left_key: torch.Tensor, right_key: torch.Tensor,
+                 ordered: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """All pairs (i, j) with left_key[i] == right_key[j], ordered by i, then j (in no particular
+    order with `ordered=False`, which saves a sort when the left side is the one built).
 
     Keys are int64 without NULLs (the caller drops NULL keys first). Returns two int64 index
     tensors of equal length.
@@ -47,6 +49,8 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor) -> tuple[torch
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
         # Build on the much smaller left input, then put the pairs back in left-row order.
         right_idx, left_idx = _probe(build=left_key, probe=right_key)
+        if not ordered:
+            return left_idx, right_idx
         order = torch.sort(left_idx, stable=True).indices
         return left_idx[order], right_idx[order]
     right_bounds = _dense_bounds(right_key, left_key.numel())

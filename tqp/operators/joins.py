@@ -33,8 +33,10 @@ def _valid_rows(columns: list[Column], n: int, device) -> tuple[torch.Tensor, to
     return torch.nonzero(valid).squeeze(1), valid
 
 
-def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device):
-    """All (left row, right row) pairs whose keys are equal and that pass `residual`."""
+def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device,
+                ordered: bool = True):
+    """All (left row, right row) pairs whose keys are equal and that pass `residual` (ordered by
+    left row unless `ordered` is False)."""
     if left_keys:
         lcols, rcols = [], []
         for le, re in zip(left_keys, right_keys):
@@ -47,7 +49,7 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
         rrows, rvalid = _valid_rows(rcols, right.num_rows, device)
         lk, rk = pack_join_keys([c.values if lvalid is None else c.values[lrows] for c in lcols],
                                 [c.values if rvalid is None else c.values[rrows] for c in rcols])
-        li, ri = join_indices(lk, rk)
+        li, ri = join_indices(lk, rk, ordered)
         if lvalid is not None:
             li = lrows[li]
         if rvalid is not None:
@@ -110,7 +112,8 @@ def mark_join(node: MarkJoin, left: Batch, right: Batch, device) -> Batch:
     if not node.left_keys and node.residual is None:
         mark = torch.full((n,), right.num_rows > 0, dtype=torch.bool, device=device)
         return left.with_columns({node.mark: Column(mark, DataType.BOOLEAN)})
-    li, _ = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device)
+    li, _ = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device,
+                        ordered=False)
     mark = match_any(n, li)
     valid = None
     if node.null_aware and right.num_rows:
