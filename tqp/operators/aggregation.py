@@ -1,5 +1,6 @@
 """The Aggregate operator: group ids from the key columns, then one segment reduction per
-aggregate (SUM, COUNT, AVG, MIN, MAX, COUNT(DISTINCT)) over whole columns."""
+aggregate over whole columns: SUM, COUNT, AVG, MIN, MAX, COUNT(DISTINCT), the variances and
+standard deviations, BOOL_AND/BOOL_OR, FIRST/ANY_VALUE and MEDIAN."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate
-from tqp.operators.keys import pack_keys
+from tqp.operators.keys import float_key, pack_keys
 from tqp.planner.logical import Aggregate, AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType
@@ -27,8 +28,13 @@ def aggregate(node: Aggregate, batch: Batch, device) -> Batch:
 
 
 def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
-    """Indices of one row per distinct (group, value) pair."""
-    packed = pack_keys([ids, arg.values.double() if arg.values.is_floating_point() else arg.values.long()])
+    """Indices of one row per distinct (group, value) pair; NULL is a value of its own (a NULL
+    row's stored value must not stand for a real one)."""
+    values = arg.values.double() if arg.values.is_floating_point() else arg.values.long()
+    keys = [ids, values]
+    if arg.valid is not None:
+        keys = [ids, ~arg.valid, torch.where(arg.valid, values, torch.zeros_like(values))]
+    packed = pack_keys(keys)
     _, inverse = torch.unique(packed, return_inverse=True)
     first = torch.full((int(inverse.max()) + 1 if inverse.numel() else 0,), inverse.numel(),
                        dtype=torch.long, device=ids.device)
@@ -43,7 +49,7 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)
-    if call.distinct and call.func in ("sum", "avg"):
+    if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
     if call.func == "count":
@@ -59,9 +65,19 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.scale)
+    if call.func in ("first", "any_value"):
+        return _first(arg, ids, groups, skip_nulls=call.func == "any_value")
+    if call.func in ("bool_and", "bool_or"):
+        return _bool_reduce(call, arg, ids, groups)
     if arg.type is DataType.NULL:
         return Column(torch.zeros(groups, dtype=torch.float64, device=device), DataType.DOUBLE,
                       torch.zeros(groups, dtype=torch.bool, device=device))
+    if call.func in VARIANCES:
+        if not arg.type.is_numeric:
+            raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+        return _variance(arg, ids, groups, *VARIANCES[call.func])
+    if call.func == "median":
+        return _median(call, arg, ids, groups)
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
     if call.func == "sum":
@@ -74,3 +90,78 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         values = sums / counts.clamp(min=1).double()
         return Column(values, DataType.DOUBLE, normalize_valid(counts > 0))
     raise NotSupportedError(f"aggregate {call.func}")
+
+
+# function -> (divide by n - 1, take the square root)
+VARIANCES = {"var_samp": (True, False), "var_pop": (False, False),
+             "stddev_samp": (True, True), "stddev_pop": (False, True)}
+
+
+def _variance(arg: Column, ids: torch.Tensor, groups: int, sample: bool, root: bool) -> Column:
+    """Variance or standard deviation per group, in two passes for numerical stability: the
+    group means first, then the sum of squared deviations from them. NULL where the group has
+    no value (or just one, for the sample versions)."""
+    values = arg.values.double()
+    counts = kernels.segment_count(arg.valid, ids, groups)
+    sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
+    means = sums / counts.clamp(min=1).double()
+    deviations = values - means[ids]
+    squares, _ = kernels.segment_sum(deviations * deviations, arg.valid, ids, groups)
+    divisor = counts - 1 if sample else counts
+    result = squares / divisor.clamp(min=1).double()
+    return Column(result.sqrt() if root else result, DataType.DOUBLE, normalize_valid(divisor > 0))
+
+
+def _bool_reduce(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: int) -> Column:
+    """BOOL_AND / BOOL_OR of a BOOLEAN argument (DuckDB takes no other type)."""
+    if arg.type is DataType.NULL:
+        return Column(torch.zeros(groups, dtype=torch.bool, device=ids.device), DataType.BOOLEAN,
+                      torch.zeros(groups, dtype=torch.bool, device=ids.device))
+    if arg.type is not DataType.BOOLEAN:
+        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+    fn = kernels.segment_all if call.func == "bool_and" else kernels.segment_any
+    values, valid = fn(arg.values, arg.valid, ids, groups)
+    return Column(values, DataType.BOOLEAN, normalize_valid(valid))
+
+
+def _first(arg: Column, ids: torch.Tensor, groups: int, skip_nulls: bool) -> Column:
+    """The value of each group's first row in input order (FIRST, NULL included) or of its
+    first non-NULL row (ANY_VALUE)."""
+    rows = torch.arange(ids.numel(), device=ids.device)
+    if skip_nulls and arg.valid is not None:
+        rows, ids = rows[arg.valid], ids[arg.valid]
+    first = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+    first.scatter_reduce_(0, ids, rows, "amin", include_self=False)
+    taken = arg.take_or_null(first)  # -1 (a group with no such row) is NULL
+    return taken.with_valid(taken.valid)
+
+
+def _median(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: int) -> Column:
+    """MEDIAN per group: sort by (group, value), then read the middle one or two values of each
+    group's run. Integers give a DOUBLE midpoint; a DECIMAL keeps its type, its midpoint cut
+    toward zero at its scale as DuckDB does."""
+    if not arg.type.is_numeric:
+        raise NotSupportedError(f"MEDIAN of a {arg.type.value} value: {call.sql()}")
+    values, kept = arg.values, ids
+    if arg.valid is not None:
+        values, kept = values[arg.valid], ids[arg.valid]
+    key = float_key(values.double()) if values.is_floating_point() else values.long()
+    order = torch.argsort(key, stable=True)
+    order = order[torch.argsort(kept[order], stable=True)]
+    ordered = values[order].double()
+    counts = torch.bincount(kept, minlength=groups)
+    starts = torch.cumsum(counts, 0) - counts
+    last = max(ordered.numel() - 1, 0)
+    lo = (starts + (counts - 1).clamp(min=0) // 2).clamp(max=last)
+    hi = (starts + counts // 2).clamp(max=last)
+    if ordered.numel() == 0:
+        ordered = torch.zeros(1, dtype=torch.float64, device=ids.device)
+    low, high = ordered[lo], ordered[hi]
+    valid = normalize_valid(counts > 0)
+    if arg.type is DataType.DECIMAL and arg.scale is not None:
+        unit = 10.0 ** arg.scale
+        scaled = torch.round(low * unit) + torch.round(high * unit)
+        return Column(torch.trunc(scaled / 2) / unit, arg.type, valid, None, arg.scale)
+    middle = torch.where(low == high, low, low + (high - low) * 0.5)
+    return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
+                  valid, None, arg.scale)

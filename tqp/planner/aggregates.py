@@ -9,7 +9,13 @@ from tqp.planner.logical import AggregateCall
 from tqp.planner.scope import ref
 
 # sqlglot node -> tqp aggregate function name.
-SUPPORTED = {exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max", exp.Count: "count"}
+SUPPORTED = {
+    exp.Sum: "sum", exp.Avg: "avg", exp.Min: "min", exp.Max: "max", exp.Count: "count",
+    exp.StddevSamp: "stddev_samp", exp.Stddev: "stddev_samp", exp.StddevPop: "stddev_pop",
+    exp.Variance: "var_samp", exp.VariancePop: "var_pop",
+    exp.LogicalAnd: "bool_and", exp.LogicalOr: "bool_or",
+    exp.First: "first", exp.AnyValue: "any_value", exp.Median: "median",
+}
 
 
 def is_aggregate(node: exp.Expression) -> bool:
@@ -75,6 +81,12 @@ class AggregateRewriter:
                 return ref(key)
         if isinstance(node, exp.Filter) and is_aggregate(node.this):
             raise NotSupportedError("aggregate FILTER clause")
+        if isinstance(node, (exp.IgnoreNulls, exp.RespectNulls)) and is_aggregate(node.this):
+            # sqlglot reads DuckDB's any_value(x) as any_value(x) IGNORE NULLS, which it is.
+            if not (isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue)):
+                words = "IGNORE NULLS" if isinstance(node, exp.IgnoreNulls) else "RESPECT NULLS"
+                raise NotSupportedError(f"{words} in an aggregate")
+            node = node.this
         if is_aggregate(node):
             call = to_call(node)
             for key, existing in self.calls:

@@ -181,7 +181,8 @@ class RowNumber(Plan):
 
 @dataclass(frozen=True)
 class AggregateCall:
-    """One aggregate: function name (sum, count, avg, min, max, count_star, single) and argument.
+    """One aggregate: a function name from `planner/aggregates.py` (sum, count, avg, min, max,
+    count_star, stddev_samp, var_pop, bool_and, median, ...) and its argument.
 
     `single` is the value of a group that must hold at most one row (a scalar subquery without
     an aggregate)."""

@@ -7,6 +7,8 @@ days stays a DATE; DATE +/- INTERVAL becomes a TIMESTAMP; DATE - DATE is a day c
 
 from __future__ import annotations
 
+import math
+
 import torch
 from sqlglot import exp
 
@@ -220,20 +222,60 @@ def _unary_float(fn):
     return handler
 
 
+def _cbrt(values: torch.Tensor) -> torch.Tensor:
+    # pow(|x|, 1/3) with the sign put back: DuckDB's values (cbrt(27) = 3.0000000000000004).
+    return torch.sign(values) * values.abs().pow(1.0 / 3.0)
+
+
 handles(exp.Sqrt)(_unary_float(torch.sqrt))
 handles(exp.Ln)(_unary_float(torch.log))
 handles(exp.Exp)(_unary_float(torch.exp))
+handles(exp.Cbrt)(_unary_float(_cbrt))
 
 
-@handles(exp.Ceil, exp.Floor)
-def ceil_floor(node: exp.Expression, batch: Batch) -> Column:
+@handles(exp.Log)
+def log(node: exp.Log, batch: Batch) -> Column:
+    """LOG(x) and LOG10(x) are base 10 in DuckDB; LOG(b, x) is base b (ln x / ln b)."""
+    base, x = (None, node.this) if node.expression is None else (node.this, node.expression)
+    what = node.sql(dialect="duckdb")
+    value = _numeric(evaluate(x, batch), what)
+    if base is None or (isinstance(base, exp.Literal) and base.this in ("10", "10.0")):
+        return Column(torch.log10(value.values.double()), DataType.DOUBLE, value.valid)
+    b = _numeric(evaluate(base, batch), what)
+    fn = torch.log2 if isinstance(base, exp.Literal) and base.this in ("2", "2.0") else None
+    values = fn(value.values.double()) if fn else \
+        torch.log(value.values.double()) / torch.log(b.values.double())
+    return Column(values, DataType.DOUBLE, and_valid(value.valid, b.valid))
+
+
+@handles(exp.Pi)
+def pi(node: exp.Pi, batch: Batch) -> Column:
+    from tqp.operators.expressions.literals import constant, device_of
+
+    return constant(math.pi, DataType.DOUBLE, batch.num_rows, device_of(batch))
+
+
+@handles(exp.IsNan)
+def isnan(node: exp.IsNan, batch: Batch) -> Column:
+    a = _numeric(evaluate(node.this, batch), node.sql(dialect="duckdb"))
+    if not a.values.is_floating_point():  # integers and DECIMALs are never NaN
+        return Column(torch.zeros_like(a.values, dtype=torch.bool), DataType.BOOLEAN, a.valid)
+    return Column(a.values.isnan(), DataType.BOOLEAN, a.valid)
+
+
+_ROUNDINGS = {exp.Ceil: torch.ceil, exp.Floor: torch.floor, exp.Trunc: torch.trunc}
+
+
+@handles(*_ROUNDINGS)
+def ceil_floor_trunc(node: exp.Expression, batch: Batch) -> Column:
+    """CEIL, FLOOR and TRUNC (toward zero) keep the argument's type, as in DuckDB."""
     a = _numeric(evaluate(node.this, batch), node.sql())
     if node.args.get("decimals") is not None:
         raise NotSupportedError(f"{node.sql_name()} with digits")
     if a.type.is_integer:
         return a
-    fn = torch.ceil if isinstance(node, exp.Ceil) else torch.floor
-    return Column(fn(a.values), a.type, a.valid)
+    scale = 0 if a.type is DataType.DECIMAL else None
+    return Column(_ROUNDINGS[type(node)](a.values), a.type, a.valid, None, scale)
 
 
 @handles(exp.Pow)

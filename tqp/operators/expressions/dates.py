@@ -11,10 +11,10 @@ import re
 import torch
 from sqlglot import exp
 
-from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
-from tqp.operators.expressions.coerce import MICROS_PER_DAY
-from tqp.storage.column import Batch, Column
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
+from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
 
 MICROS = {"hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
@@ -118,8 +118,27 @@ def add_interval(column: Column, interval: exp.Interval, sign: int) -> Column:
 
 # -- EXTRACT and friends -------------------------------------------------------------------------
 
+_PART_ALIASES = {"weekday": "dow", "yr": "year", "ms": "millisecond", "milliseconds": "millisecond",
+                 "us": "microsecond", "microseconds": "microsecond", "centuries": "century",
+                 "millennia": "millennium", "decades": "decade"}
+
+
+def _iso_week(days: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ISO year, ISO week) of day numbers: the week's Thursday decides the year."""
+    thursday = days - (torch.remainder(days + 3, 7) + 1) + 4
+    ty, _, _ = civil_from_days(thursday)
+    one = torch.ones_like(ty)
+    week = _floordiv(thursday - days_from_civil(ty, one, one), 7) + 1
+    return ty, week
+
+
+def _trunc_div(a: torch.Tensor, b: int) -> torch.Tensor:
+    return torch.div(a, b, rounding_mode="trunc")
+
+
 def extract_part(column: Column, part: str) -> Column:
     part = part.lower()
+    part = _PART_ALIASES.get(part, part)
     days, micros = _split(column)
     year, month, day = civil_from_days(days)
     if part in ("year", "years", "y"):
@@ -137,11 +156,21 @@ def extract_part(column: Column, part: str) -> Column:
     elif part in ("doy", "dayofyear"):
         values = days - days_from_civil(year, torch.ones_like(year), torch.ones_like(year)) + 1
     elif part in ("week", "weeks", "weekofyear"):
-        thursday = days - (torch.remainder(days + 3, 7) + 1) + 4
-        ty, _, _ = civil_from_days(thursday)
-        values = _floordiv(thursday - days_from_civil(ty, torch.ones_like(ty), torch.ones_like(ty)), 7) + 1
+        values = _iso_week(days)[1]
+    elif part == "isoyear":
+        values = _iso_week(days)[0]
+    elif part == "yearweek":
+        iso_year, week = _iso_week(days)
+        values = iso_year * 100 + week
     elif part == "decade":
         values = _floordiv(year, 10)
+    elif part in ("century", "millennium"):
+        # DuckDB: the 21st century starts in 2001; year 0 (1 BC) is in century -1.
+        size = 100 if part == "century" else 1000
+        values = torch.where(year > 0, _trunc_div(year - 1, size) + 1, _trunc_div(year, size) - 1)
+    elif part in ("millisecond", "microsecond"):
+        within_minute = torch.remainder(micros, MICROS["minute"])
+        values = within_minute if part == "microsecond" else _floordiv(within_minute, 1000)
     elif part == "epoch":
         return Column((days * MICROS_PER_DAY + micros).double() / 1e6, DataType.DOUBLE, column.valid)
     elif part in ("hour", "minute", "second"):
@@ -198,3 +227,107 @@ def date_trunc(node: exp.Expression, batch: Batch) -> Column:
 @handles(exp.CurrentDate)
 def current_date(node, batch):
     raise NotSupportedError("CURRENT_DATE")
+
+
+# -- DATE_PART, DATE_DIFF, LAST_DAY, MAKE_DATE -----------------------------------------------------
+
+def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
+    """DATE_PART('part', x): EXTRACT with the part as a (constant) string."""
+    if len(node.expressions) != 2:
+        raise ProgrammingError(f"DATE_PART takes 2 arguments: {node.sql(dialect='duckdb')[:80]}")
+    part, value = node.expressions
+    column = evaluate(value, batch)
+    if isinstance(part, exp.Null):
+        return null_column(len(column), DataType.BIGINT, column.device)
+    if not (isinstance(part, exp.Literal) and part.is_string):
+        raise NotSupportedError("DATE_PART with a non-constant part")
+    return extract_part(column, part.this)
+
+
+# Functions sqlglot does not know (exp.Anonymous), by lower-case name.
+_ANONYMOUS = {"date_part": _date_part, "datepart": _date_part}
+
+
+@handles(exp.Anonymous)
+def anonymous(node: exp.Anonymous, batch: Batch) -> Column:
+    function = _ANONYMOUS.get(node.name.lower())
+    if function is None:
+        raise NotSupportedError(f"function {node.name.upper()}()")
+    return function(node, batch)
+
+
+def _unit_name(text: str) -> str:
+    unit = _UNIT_ALIASES.get(text.lower(), text.lower())
+    return _PART_ALIASES.get(unit, unit)
+
+
+_CALENDAR_DIFF_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+_YEAR_GROUPS = {"decade": 10, "century": 100, "millennium": 1000}
+
+
+@handles(exp.DateDiff)
+def date_diff(node: exp.DateDiff, batch: Batch) -> Column:
+    """DATE_DIFF('unit', start, end) as DuckDB counts it: calendar units (year, quarter, month,
+    decade...) and day and time units count the boundaries crossed between the two values; a
+    week is the day difference divided by 7, truncated toward zero."""
+    unit = node.args.get("unit")
+    unit = _unit_name(unit.name if unit is not None else "day")
+    end, start = evaluate(node.this, batch), evaluate(node.expression, batch)
+    what = node.sql(dialect="duckdb")[:80]
+    if DataType.NULL in (start.type, end.type):
+        return null_column(max(len(start), len(end)), DataType.BIGINT, start.device)
+    for column in (start, end):
+        if column.type not in (DataType.DATE, DataType.TIMESTAMP):
+            raise ProgrammingError(f"DATE_DIFF of a {column.type.value} value: {what}")
+    start, end = align([start, end], what)
+    (d0, u0), (d1, u1) = _split(start), _split(end)
+    if unit in MICROS:
+        step = MICROS[unit]
+        values = _floordiv(d1 * MICROS_PER_DAY + u1, step) - \
+            _floordiv(d0 * MICROS_PER_DAY + u0, step)
+    elif unit == "day":
+        values = d1 - d0
+    elif unit == "week":
+        values = _trunc_div(d1 - d0, 7)
+    elif unit in _CALENDAR_DIFF_MONTHS or unit in _YEAR_GROUPS:
+        (y0, m0, _), (y1, m1, _) = civil_from_days(d0), civil_from_days(d1)
+        if unit in _YEAR_GROUPS:
+            size = _YEAR_GROUPS[unit]
+            values = _trunc_div(y1, size) - _trunc_div(y0, size)
+        else:
+            size = _CALENDAR_DIFF_MONTHS[unit]
+            values = _floordiv(y1 * 12 + m1 - 1, size) - _floordiv(y0 * 12 + m0 - 1, size)
+    else:
+        raise NotSupportedError(f"DATE_DIFF('{unit}')")
+    return Column(values.long(), DataType.BIGINT, and_valid(start.valid, end.valid))
+
+
+@handles(exp.LastDay)
+def last_day(node: exp.LastDay, batch: Batch) -> Column:
+    """LAST_DAY(x): the last day of x's month, a DATE."""
+    column = evaluate(node.this, batch)
+    if column.type is DataType.NULL:
+        return Column(column.values.int(), DataType.DATE, column.validity())
+    year, month, _ = civil_from_days(_split(column)[0])
+    days = days_from_civil(year, month, days_in_month(year, month))
+    return Column(days.int(), DataType.DATE, column.valid)
+
+
+@handles(exp.DateFromParts)
+def make_date(node: exp.DateFromParts, batch: Batch) -> Column:
+    """MAKE_DATE(year, month, day) from integers; a date that does not exist is a DataError."""
+    what = node.sql(dialect="duckdb")[:80]
+    parts = [evaluate(node.args[name], batch) for name in ("year", "month", "day")]
+    valid = None
+    for part in parts:
+        if not (part.type.is_integer or part.type is DataType.NULL):
+            raise ProgrammingError(f"MAKE_DATE of a {part.type.value} value: {what}")
+        valid = and_valid(valid, part.validity() if part.type is DataType.NULL else part.valid)
+    year, month, day = (p.values.long() for p in parts)
+    exists = (month >= 1) & (month <= 12) & (day >= 1) & \
+        (day <= days_in_month(year, month.clamp(1, 12)))
+    bad = ~exists if valid is None else valid & ~exists
+    if bool(bad.any()):
+        i = int(torch.nonzero(bad)[0])
+        raise DataError(f"Date out of range: {int(year[i])}-{int(month[i])}-{int(day[i])}")
+    return Column(days_from_civil(year, month, day).int(), DataType.DATE, valid)

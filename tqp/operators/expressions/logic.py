@@ -214,3 +214,17 @@ def in_list(node: exp.In, batch: Batch) -> Column:
     if result is None:
         result = boolean(torch.zeros(len(value), dtype=torch.bool, device=value.device), None)
     return boolean(~result.values, result.valid) if node.args.get("negate") else result
+
+
+@handles(exp.NullSafeEQ, exp.NullSafeNEQ)
+def is_distinct(node: exp.Expression, batch: Batch) -> Column:
+    """a IS [NOT] DISTINCT FROM b: equality where NULL equals NULL; never NULL itself."""
+    left, right = evaluate(node.this, batch), evaluate(node.expression, batch)
+    lv, rv = left.validity(), right.validity()
+    if DataType.NULL in (left.type, right.type):
+        same = ~lv & ~rv
+    else:
+        equal = compare(operator.eq, left, right, node.sql(dialect="duckdb")[:80],
+                        _is_exact(node.this) and _is_exact(node.expression))
+        same = (equal.values & lv & rv) | (~lv & ~rv)
+    return boolean(same if isinstance(node, exp.NullSafeEQ) else ~same, None)

@@ -12,11 +12,11 @@ import pyarrow.compute as pc
 import torch
 from sqlglot import exp
 
-from tqp.errors import NotSupportedError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column, and_valid
+from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
 
 
@@ -184,14 +184,11 @@ def strpos(node: exp.StrPosition, batch: Batch) -> Column:
 def concat(columns: list[Column], skip_nulls: bool) -> Column:
     """Row-wise concatenation: distinct (code, code) pairs are joined once, then gathered."""
     if not skip_nulls and any(c.type is DataType.NULL for c in columns):
-        from tqp.storage.column import null_column
-
         return null_column(max(len(c) for c in columns), DataType.VARCHAR, columns[0].device)
     columns = [c for c in columns if c.type is not DataType.NULL] or columns[:1]
-    if columns[0].type is DataType.NULL:
-        from tqp.storage.column import null_column
-
-        return null_column(len(columns[0]), DataType.VARCHAR, columns[0].device)
+    if columns[0].type is DataType.NULL:  # every argument NULL: '' (DuckDB's concat)
+        return _fixed_choice(torch.zeros(len(columns[0]), dtype=torch.bool,
+                                         device=columns[0].device), "")
     result = as_string(columns[0])
     if skip_nulls:
         result = _empty_if_null(result)
@@ -232,3 +229,161 @@ def dpipe(node: exp.DPipe, batch: Batch) -> Column:
 @handles(exp.Concat)
 def concat_fn(node: exp.Concat, batch: Batch) -> Column:
     return concat([evaluate(e, batch) for e in node.expressions], skip_nulls=True)
+
+
+def _fixed_choice(mask: torch.Tensor, text: str) -> Column:
+    """A VARCHAR column holding `text` where `mask` is True and '' elsewhere (no NULLs)."""
+    dictionary = pa.array(sorted({"", text}), dicts.STRING)
+    code = int(dicts.lookup(dictionary, text)[0])
+    values = torch.where(mask, torch.full_like(mask, code, dtype=torch.int32),
+                         torch.zeros_like(mask, dtype=torch.int32))
+    return Column(values, DataType.VARCHAR, None, dictionary)
+
+
+@handles(exp.ConcatWs)
+def concat_ws(node: exp.ConcatWs, batch: Batch) -> Column:
+    """CONCAT_WS(sep, ...): the non-NULL arguments joined by `sep`; NULL only when `sep` is.
+
+    The separator before an argument is a column of its own ('' or `sep`, by whether this row
+    already holds a value and the argument is not NULL), so `concat` does all the joining."""
+    separator, *args = node.expressions
+    if not args:
+        raise ProgrammingError("CONCAT_WS needs a separator and at least one value")
+    columns = [evaluate(a, batch) for a in args]
+    sep = _constant_or_null(separator, "CONCAT_WS")
+    if sep is None:
+        return null_column(batch.num_rows, DataType.VARCHAR, columns[0].device)
+    seen = torch.zeros(batch.num_rows, dtype=torch.bool, device=columns[0].device)
+    pieces = []
+    for column in columns:
+        valid = column.validity() if column.type is not DataType.NULL else torch.zeros_like(seen)
+        if pieces:
+            pieces.append(_fixed_choice(seen & valid, sep))
+        pieces.append(column)
+        seen = seen | valid
+    return concat(pieces, skip_nulls=True)
+
+
+def _constant_or_null(node: exp.Expression, what: str) -> str | None:
+    """A constant string argument; None for a NULL literal (the function's result is NULL)."""
+    if isinstance(node, exp.Null):
+        return None
+    return _constant_string(node, what)
+
+
+def _null_boolean(column: Column) -> Column:
+    return null_column(len(column), DataType.BOOLEAN, column.device)
+
+
+_AFFIX_TESTS = {exp.StartsWith: pc.starts_with, exp.EndsWith: pc.ends_with,
+                exp.Contains: pc.match_substring}
+
+
+@handles(*_AFFIX_TESTS)
+def affix_test(node: exp.Expression, batch: Batch) -> Column:
+    """STARTS_WITH, ENDS_WITH, CONTAINS with a constant needle."""
+    column = evaluate(node.this, batch)
+    needle = _constant_or_null(node.expression, node.sql_name())
+    if needle is None:
+        return _null_boolean(column)
+    _require_string(column, node)
+    test = _AFFIX_TESTS[type(node)]
+    return map_values(column, lambda d: test(d, needle), DataType.BOOLEAN)
+
+
+def _require_string(column: Column, node: exp.Expression) -> None:
+    if column.type not in (DataType.VARCHAR, DataType.NULL):
+        raise ProgrammingError(f"{node.sql_name()} of a {column.type.value} value: "
+                               f"{node.sql(dialect='duckdb')[:80]}")
+
+
+@handles(exp.Pad)
+def pad(node: exp.Pad, batch: Batch) -> Column:
+    """LPAD/RPAD(s, n, fill): `s` cut to n characters, or filled up to n with `fill` repeated."""
+    column = evaluate(node.this, batch)
+    what = "LPAD" if node.args.get("is_left") else "RPAD"
+    fill_node = node.args.get("fill_pattern")
+    if fill_node is None:
+        raise ProgrammingError(f"{what} needs a fill string: {node.sql(dialect='duckdb')[:80]}")
+    width = _constant_int_or_null(node.expression, what)
+    fill = _constant_or_null(fill_node, what)
+    if width is None or fill is None:
+        return null_column(len(column), DataType.VARCHAR, column.device)
+    width = max(width, 0)
+    if fill == "":
+        short = map_values(column, lambda d: pc.less(pc.utf8_length(d), width), DataType.BOOLEAN)
+        if bool((short.values & short.validity()).any()):
+            raise DataError(f"Insufficient padding in {what}")
+    left = bool(node.args.get("is_left"))
+    return map_strings(column, lambda d: _pad_entries(d, width, fill, left))
+
+
+def _pad_entries(d: pa.Array, width: int, fill: str, left: bool) -> pa.Array:
+    cut = pc.utf8_slice_codeunits(d, 0, width)
+    missing = width - pc.utf8_length(cut).fill_null(width).to_numpy(zero_copy_only=False)
+    if fill == "" or not missing.any():
+        return cut
+    # One padding string per distinct missing length, then a take: no loop over the entries.
+    lengths, which = np.unique(missing, return_inverse=True)
+    repeated = fill * (width // len(fill) + 1)
+    pads = pa.array([repeated[:k] for k in lengths], dicts.STRING).take(pa.array(which))
+    parts = (pads, cut) if left else (cut, pads)
+    return pc.binary_join_element_wise(*parts, pa.scalar("", dicts.STRING))
+
+
+def _constant_int_or_null(node: exp.Expression, what: str) -> int | None:
+    if isinstance(node, exp.Null):
+        return None
+    if _is_int_literal(node):
+        return _constant_int(node, what)
+    raise NotSupportedError(f"{what} with a non-constant length")
+
+
+def _is_int_literal(node: exp.Expression) -> bool:
+    inner = node.this if isinstance(node, exp.Neg) else node
+    return isinstance(inner, exp.Literal) and inner.is_int
+
+
+@handles(exp.Repeat)
+def repeat(node: exp.Repeat, batch: Batch) -> Column:
+    column = evaluate(node.this, batch)
+    times = _constant_int_or_null(node.args["times"], "REPEAT")
+    if times is None:
+        return null_column(len(column), DataType.VARCHAR, column.device)
+    return map_strings(column, lambda d: pc.binary_repeat(d, max(times, 0)))
+
+
+@handles(exp.RegexpLike)
+def regexp_matches(node: exp.RegexpLike, batch: Batch) -> Column:
+    """REGEXP_MATCHES(s, pattern[, options]): does `pattern` match anywhere in `s` (RE2, as in
+    DuckDB; '.' does not match a newline unless the option 's' is given)."""
+    column = evaluate(node.this, batch)
+    pattern = _constant_or_null(node.expression, "REGEXP_MATCHES")
+    ignore_case, pattern = _regex_options(node.args.get("flag"), pattern)
+    if pattern is None:
+        return _null_boolean(column)
+    _require_string(column, node)
+    try:
+        return map_values(column, lambda d: pc.match_substring_regex(
+            d, pattern, ignore_case=ignore_case), DataType.BOOLEAN)
+    except pa.ArrowInvalid as exc:
+        raise ProgrammingError(f"REGEXP_MATCHES: {exc}") from None
+
+
+def _regex_options(flag: exp.Expression | None, pattern: str | None) -> tuple[bool, str | None]:
+    """(ignore case, pattern) for DuckDB's option letters: c, i (the last one wins) and s."""
+    if flag is None:
+        return False, pattern
+    if not (isinstance(flag, exp.Literal) and flag.is_string):
+        raise ProgrammingError("REGEXP_MATCHES options must be a constant string")
+    ignore_case = False
+    for letter in flag.this:
+        if letter in "ci":
+            ignore_case = letter == "i"
+        elif letter == "s":
+            pattern = None if pattern is None else "(?s)" + pattern
+        elif letter in "lmnp":
+            raise NotSupportedError(f"REGEXP_MATCHES option '{letter}'")
+        else:
+            raise ProgrammingError(f"unrecognized REGEXP_MATCHES option '{letter}'")
+    return ignore_case, pattern
