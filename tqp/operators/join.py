@@ -70,15 +70,6 @@ def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | N
     return lo, hi
 
 
-def _dense_unique_bounds(key: torch.Tensor) -> tuple[int, int] | None:
-    """(min, max) of `key` when its values are unique and dense enough for a lookup table."""
-    bounds = _dense_bounds(key)
-    if bounds is None or bounds[1] - bounds[0] + 1 < key.numel():
-        return None
-    counts = torch.bincount(key - bounds[0], minlength=bounds[1] - bounds[0] + 1)
-    return None if int(counts.max()) > 1 else bounds
-
-
 def _probe_dense(
     build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
 ) -> tuple[torch.Tensor, torch.Tensor]:

@@ -73,8 +73,6 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
         if keep.stride(0) == 0:
             keep = keep.clone()
         li, ri = li[keep], ri[keep]
-    elif residual is not None:
-        pass
     return li, ri
 
 

@@ -49,11 +49,6 @@ class Column:
         return Column(self.values.index_select(0, safe), self.type, valid, self.dictionary,
                       self.scale)
 
-    def filter(self, mask: torch.Tensor) -> "Column":
-        """Rows where the bool `mask` is True."""
-        valid = None if self.valid is None else self.valid[mask]
-        return Column(self.values[mask], self.type, valid, self.dictionary, self.scale)
-
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""
         if self.valid is None:

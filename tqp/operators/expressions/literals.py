@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pyarrow as pa
 import torch
@@ -49,8 +50,10 @@ def device_of(batch: Batch) -> torch.device:
     return batch_device.get()
 
 
-class _BatchDevice:
-    """The device of batches that have no columns (e.g. SELECT without FROM)."""
+class _BatchDevice(threading.local):
+    """The device of batches that have no columns (e.g. SELECT without FROM), set by the engine
+    before each run; per thread, so connections on different devices in different threads
+    do not mix."""
 
     def __init__(self):
         self.device = torch.device("cpu")
