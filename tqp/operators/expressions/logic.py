@@ -39,7 +39,7 @@ def compare(op, left: Column, right: Column, what: str, exact: bool = False) -> 
         DataType.DOUBLE not in (left.type, right.type)
     left, right = align([left, right], what)
     a, b = left.values, right.values
-    if a.is_floating_point() and (bool(a.isnan().any()) or bool(b.isnan().any())):
+    if left.type is DataType.DOUBLE and (bool(a.isnan().any()) or bool(b.isnan().any())):
         # DuckDB orders NaN above every number and equal to itself: compare order-preserving
         # integer images of the doubles instead.
         a, b = float_key(a.double()), float_key(b.double())
