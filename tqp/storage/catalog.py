@@ -25,6 +25,7 @@ class Catalog:
         self.tables: dict[str, pa.Table] = {}
         self.views: dict[str, exp.Expression] = {}
         self._columns: dict[tuple[str, str], Column] = {}
+        self._distinct: dict[tuple[str, str], int] = {}
 
     def set_device(self, device: torch.device) -> None:
         self.device = device
@@ -80,6 +81,20 @@ class Catalog:
             self._columns[key] = arrow_to_column(self.table(table).column(name), self.device)
         return self._columns[key]
 
+    def distinct_count(self, table: str, name: str) -> int:
+        """How many distinct non-NULL values column `name` of `table` holds (for the planner's
+        selectivity estimates); computed once per column."""
+        key = (table.lower(), name)
+        if key not in self._distinct:
+            column = self.column(table, name)
+            if column.dictionary is not None:
+                count = len(column.dictionary)
+            else:
+                values = column.values if column.valid is None else column.values[column.valid]
+                count = int(torch.unique(values).numel())
+            self._distinct[key] = count
+        return self._distinct[key]
+
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name.lower(), self.names(), n=1)
         return f" (did you mean {close[0]}?)" if close else ""
@@ -87,3 +102,5 @@ class Catalog:
     def _forget(self, key: str) -> None:
         for cached in [k for k in self._columns if k[0] == key]:
             del self._columns[cached]
+        for cached in [k for k in self._distinct if k[0] == key]:
+            del self._distinct[cached]
