@@ -32,7 +32,32 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
     handler = _HANDLERS.get(type(expression))
     if handler is None:
         raise NotSupportedError(f"expression {_describe(expression)}")
+    if batch.num_rows > 1 and _is_constant(expression):
+        # Computed once on one row, then broadcast: `DATE '1994-01-01' + INTERVAL 3 MONTH` must
+        # not run date arithmetic over every row of the batch.
+        return _broadcast(handler(expression, Batch({}, 1)), batch.num_rows)
     return handler(expression, batch)
+
+
+# Nodes whose value depends on the rows (or on more than one row).
+_ROW_DEPENDENT = (exp.Column, exp.Star, exp.AggFunc, exp.Subquery, exp.Query)
+
+
+def _is_constant(expression: exp.Expression) -> bool:
+    """Does `expression` compute the same value for every row (and is worth computing once)?
+    Remembered on the node, which lives as long as its plan."""
+    known = expression.meta.get("tqp_constant")
+    if known is None:
+        known = not isinstance(expression, exp.Literal) and not any(
+            isinstance(node, _ROW_DEPENDENT) for node in expression.walk())
+        expression.meta["tqp_constant"] = known
+    return known
+
+
+def _broadcast(column: Column, rows: int) -> Column:
+    """A one-row column repeated `rows` times, as a view."""
+    valid = None if column.valid is None else column.valid.expand(rows)
+    return Column(column.values.expand(rows), column.type, valid, column.dictionary, column.scale)
 
 
 def _describe(expression: exp.Expression) -> str:

@@ -186,13 +186,36 @@ def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> 
     """Round half away from zero, as DuckDB does (torch.round rounds half to even).
 
     A decimal such as 0.125 is exact in DuckDB but 0.12499999... in float64, so decimals are
-    nudged by a few ulps first; a DOUBLE is rounded as the binary value it is."""
-    scale = 10.0 ** digits
-    scaled = values * scale
-    magnitude = scaled.abs()
-    if decimal:
-        magnitude = magnitude * (1 + 4 * torch.finfo(torch.float64).eps)
-    return torch.sign(scaled) * torch.floor(magnitude + 0.5) / scale
+    nudged by a few ulps first. A DOUBLE is rounded as the exact binary value it is: 2.675 is
+    2.67499999..., so it rounds to 2.67 although 2.675 * 100 gives 267.5 in float64."""
+    if decimal or digits < 0:
+        scale = 10.0 ** digits
+        scaled = values * scale
+        magnitude = scaled.abs()
+        if decimal:
+            magnitude = magnitude * (1 + 4 * torch.finfo(torch.float64).eps)
+        return torch.sign(scaled) * torch.floor(magnitude + 0.5) / scale
+    scale = 10.0 ** digits  # exact in float64 for the digits a DOUBLE can hold
+    magnitude = values.abs()
+    scaled = magnitude * scale
+    whole = torch.floor(scaled)
+    # Round up when the exact product's fraction reaches one half: the product's rounding error
+    # decides the ties that the float64 product creates.
+    up = (scaled - whole - 0.5) + _product_error(magnitude, scale, scaled) >= 0
+    rounded = (whole + up) / scale
+    return torch.where(torch.isfinite(scaled), torch.sign(values) * rounded, values)
+
+
+def _product_error(a: torch.Tensor, b: float, product: torch.Tensor) -> torch.Tensor:
+    """a * b - product, exactly, where product is the float64 a * b (Dekker's two-product)."""
+    split = 134217729.0  # 2**27 + 1
+    c = a * split
+    a_hi = c - (c - a)
+    a_lo = a - a_hi
+    d = b * split
+    b_hi = d - (d - b)
+    b_lo = b - b_hi
+    return ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
 
 
 @handles(exp.Round)
