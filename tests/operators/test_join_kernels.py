@@ -1,4 +1,4 @@
-"""join_indices / match_any / unmatched against a nested-loop reference."""
+"""join_indices / match_any / unmatched against a nested-loop reference; key_in against torch.isin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 
 from tests.conftest import devices
 from tqp.operators import join
-from tqp.operators.join import join_indices, match_any, unmatched
+from tqp.operators.join import join_indices, key_in, match_any, unmatched
 
 DEVICES = devices()
 
@@ -82,3 +82,20 @@ def test_unmatched_lists_rows_never_paired(device):
     assert out.tolist() == [0, 2, 4, 6]
     assert unmatched(3, torch.empty(0, dtype=torch.int64, device=device)).tolist() == [0, 1, 2]
     assert unmatched(0, torch.empty(0, dtype=torch.int64, device=device)).tolist() == []
+
+
+@pytest.mark.parametrize("build_span", [10, 1 << 40], ids=["dense", "sparse"])
+def test_key_in_agrees_with_isin(build_span):
+    """key_in is torch.isin for int64 keys, through the presence table and the sorted search."""
+    generator = torch.Generator().manual_seed(7)
+    build = torch.randint(-build_span, build_span, (500,), generator=generator)
+    probe = torch.cat([build[:100], torch.randint(-build_span, build_span, (1000,),
+                                                  generator=generator)])
+    assert torch.equal(key_in(probe, build), torch.isin(probe, build))
+
+
+def test_key_in_with_an_empty_side():
+    keys = torch.tensor([1, 2, 3])
+    empty = torch.empty(0, dtype=torch.int64)
+    assert key_in(keys, empty).tolist() == [False, False, False]
+    assert key_in(empty, keys).numel() == 0

@@ -141,6 +141,31 @@ def _probe_sorted(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tenso
     return probe_idx, build_idx
 
 
+def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:
+    """Bool per probe key: does it occur among the build keys? (A semi join without pairs:
+    duplicates on either side cost nothing.)
+
+    A presence table over the build keys' range when it is small, else a search in the sorted
+    build keys. Keys are int64 without NULLs.
+
+    Example:
+        >>> key_in(torch.tensor([1, 2, 3]), torch.tensor([3, 3, 1]))
+        tensor([ True, False,  True])
+    """
+    if probe.numel() == 0 or build.numel() == 0:
+        return torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
+    bounds = _dense_bounds(build, probe.numel())
+    if bounds is not None:
+        lo, hi = bounds
+        present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
+        present[build - lo] = True
+        found = present.index_select(0, probe.clamp(lo, hi) - lo)
+        return found & (probe >= lo) & (probe <= hi)
+    keys = torch.sort(build).values
+    at = torch.searchsorted(keys, probe).clamp(max=keys.numel() - 1)
+    return keys.index_select(0, at) == probe
+
+
 def match_any(num_left: int, left_idx: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
     """Bool per left row: does it appear in at least one pair (among pairs where `keep`)?
 

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
-from tqp.operators.join import join_indices, match_any, unmatched
+from tqp.operators.join import join_indices, key_in, match_any, unmatched
 from tqp.operators.keys import pack_join_keys
 from tqp.planner.logical import Join, MarkJoin
 from tqp.storage.column import Batch, Column
@@ -22,15 +22,32 @@ from tqp.types import DataType
 MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in memory
 
 
-def _valid_rows(columns: list[Column], n: int, device) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Indices of the rows whose keys are all non-NULL, and the validity mask (None = all)."""
+def _valid_rows(columns: list[Column]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Indices of the rows whose keys are all non-NULL, and the validity mask (None, None when
+    every key is valid)."""
     valid = None
     for c in columns:
         if c.valid is not None:
             valid = c.valid if valid is None else valid & c.valid
     if valid is None:
-        return torch.arange(n, device=device), None
+        return None, None
     return torch.nonzero(valid).squeeze(1), valid
+
+
+def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
+    """Both sides' keys packed into one int64 per row, keeping only rows whose keys are all
+    non-NULL: (left keys, left rows or None for all, right keys, right rows or None)."""
+    lcols, rcols = [], []
+    for le, re in zip(left_keys, right_keys):
+        lc, rc = evaluate(le, left), evaluate(re, right)
+        lc, rc = align([lc, rc], f"join condition {le.sql()} = {re.sql()}")
+        lcols.append(lc)
+        rcols.append(rc)
+    lrows, lvalid = _valid_rows(lcols)
+    rrows, rvalid = _valid_rows(rcols)
+    lk, rk = pack_join_keys([c.values if lvalid is None else c.values[lrows] for c in lcols],
+                            [c.values if rvalid is None else c.values[rrows] for c in rcols])
+    return lk, lrows, rk, rrows
 
 
 def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device,
@@ -38,21 +55,11 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
     """All (left row, right row) pairs whose keys are equal and that pass `residual` (ordered by
     left row unless `ordered` is False)."""
     if left_keys:
-        lcols, rcols = [], []
-        for le, re in zip(left_keys, right_keys):
-            lc, rc = evaluate(le, left), evaluate(re, right)
-            what = f"join condition {le.sql()} = {re.sql()}"
-            lc, rc = align([lc, rc], what)
-            lcols.append(lc)
-            rcols.append(rc)
-        lrows, lvalid = _valid_rows(lcols, left.num_rows, device)
-        rrows, rvalid = _valid_rows(rcols, right.num_rows, device)
-        lk, rk = pack_join_keys([c.values if lvalid is None else c.values[lrows] for c in lcols],
-                                [c.values if rvalid is None else c.values[rrows] for c in rcols])
+        lk, lrows, rk, rrows = _join_keys(left, right, left_keys, right_keys)
         li, ri = join_indices(lk, rk, ordered)
-        if lvalid is not None:
+        if lrows is not None:
             li = lrows[li]
-        if rvalid is not None:
+        if rrows is not None:
             ri = rrows[ri]
     else:
         total = left.num_rows * right.num_rows
@@ -110,9 +117,19 @@ def mark_join(node: MarkJoin, left: Batch, right: Batch, device) -> Batch:
     if not node.left_keys and node.residual is None:
         mark = torch.full((n,), right.num_rows > 0, dtype=torch.bool, device=device)
         return left.with_columns({node.mark: Column(mark, DataType.BOOLEAN)})
-    li, _ = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device,
-                        ordered=False)
-    mark = match_any(n, li)
+    if node.left_keys and node.residual is None:
+        # Only whether a match exists matters: no pairs are formed.
+        lk, lrows, rk, _ = _join_keys(left, right, node.left_keys, node.right_keys)
+        found = key_in(lk, rk)
+        if lrows is None:
+            mark = found
+        else:
+            mark = torch.zeros(n, dtype=torch.bool, device=device)
+            mark[lrows] = found
+    else:
+        li, _ = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device,
+                            ordered=False)
+        mark = match_any(n, li)
     valid = None
     if node.null_aware and right.num_rows:
         # x IN (...) is NULL, not FALSE, when unmatched and x is NULL or the list holds a NULL.

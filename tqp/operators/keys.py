@@ -130,6 +130,10 @@ def pack_join_keys(
         raise ValueError("both join sides need the same number of key columns")
     if not left:
         raise ValueError("pack_join_keys needs at least one key column")
+    if len(left) == 1:
+        # One key: no ranges to share, so no need to concatenate the sides (a copy of both).
+        dtype = torch.promote_types(left[0].dtype, right[0].dtype)
+        return as_int64(left[0].to(dtype)), as_int64(right[0].to(dtype))
     num_left = left[0].numel()
     both = []
     for lk, rk in zip(left, right):
