@@ -18,7 +18,8 @@ from tqp.types import DataType
 def aggregate(node: Aggregate, batch: Batch, device) -> Batch:
     keys = [evaluate(e, batch) for _, e in node.keys]
     if keys:
-        ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in keys])
+        ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in keys],
+                                               first_row=False)
     else:
         ids, groups, first = kernels.group_ids([], num_rows=batch.num_rows, device=device)
     out = {name: k.take(first) for (name, _), k in zip(node.keys, keys)}
@@ -44,7 +45,7 @@ def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
 
 def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, device) -> Column:
     if call.func == "count_star":
-        return Column(torch.bincount(ids, minlength=groups).long(), DataType.BIGINT)
+        return Column(kernels.segment_count(None, ids, groups), DataType.BIGINT)
     arg = evaluate(call.arg, batch)
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),

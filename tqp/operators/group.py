@@ -27,6 +27,7 @@ def group_ids(
     keys: list[tuple[torch.Tensor, torch.Tensor | None]],
     num_rows: int | None = None,
     device: torch.device | str | None = None,
+    first_row: bool = True,
 ) -> tuple[torch.Tensor, int, torch.Tensor]:
     """Number the groups of equal key tuples.
 
@@ -35,6 +36,8 @@ def group_ids(
             tensor (True = not NULL) or None. All NULLs of a key form one group.
         num_rows, device: used only with zero keys (a global aggregate), where the row count
             cannot be read from the keys.
+        first_row: with False, `first` holds some row of each group rather than the first
+            (cheaper; enough to read the group's key values).
 
     Returns:
         (ids, G, first): an int64 group id in 0..G-1 per row, groups ordered by ascending key
@@ -68,11 +71,11 @@ def group_ids(
         empty = torch.empty(0, dtype=torch.int64, device=dev)
         return empty, 0, empty.clone()
 
-    lo, hi = (int(v) for v in torch.stack([packed.min(), packed.max()]).tolist())
+    lo, hi = (int(v) for v in torch.stack(torch.aminmax(packed)).tolist())
     span = hi - lo + 1
     if span <= DENSE_FACTOR * n + DENSE_SLACK:
         slot = packed - lo
-        present = torch.bincount(slot, minlength=span) > 0
+        present = torch.zeros(span, dtype=torch.bool, device=dev).scatter_(0, slot, True)
         slot_group = torch.cumsum(present, 0) - 1
         ids = slot_group[slot]
         num_groups = int(slot_group[-1]) + 1
@@ -80,8 +83,12 @@ def group_ids(
         uniq, ids = torch.unique(packed, sorted=True, return_inverse=True)
         num_groups = uniq.numel()
     ids = ids.to(torch.int64)
-    first = torch.full((num_groups,), n, dtype=torch.int64, device=dev)
-    first.scatter_reduce_(0, ids, torch.arange(n, device=dev), "amin", include_self=True)
+    rows = torch.arange(n, device=dev)
+    if first_row:
+        first = torch.full((num_groups,), n, dtype=torch.int64, device=dev)
+        first.scatter_reduce_(0, ids, rows, "amin", include_self=True)
+    else:  # any row will do: one plain scatter
+        first = torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(0, ids, rows)
     return ids, num_groups, first
 
 
@@ -103,7 +110,7 @@ def segment_sum(
     if valid is not None:
         work = torch.where(valid, work, torch.zeros((), dtype=dtype, device=work.device))
     result = torch.zeros(num_groups, dtype=dtype, device=values.device)
-    result.index_add_(0, ids, work)
+    result.scatter_add_(0, ids, work)  # faster than index_add_ on CPU, for few or many groups
     return result, _groups_with_input(valid, ids, num_groups)
 
 
@@ -163,7 +170,8 @@ def segment_all(
 def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor:
     """COUNT per group of the non-NULL inputs (COUNT(*) with valid=None), int64."""
     kept = ids if valid is None else ids[valid]
-    return torch.bincount(kept, minlength=num_groups).to(torch.int64)
+    ones = torch.ones(kept.numel(), dtype=torch.int64, device=ids.device)
+    return torch.zeros(num_groups, dtype=torch.int64, device=ids.device).scatter_add_(0, kept, ones)
 
 
 def segment_count_distinct(

@@ -59,7 +59,7 @@ def dense_rank(values: torch.Tensor) -> tuple[torch.Tensor, int]:
 
 def _column_ranges(cols: list[torch.Tensor]) -> list[tuple[int, int]]:
     """(min, max) of every column as Python ints, with a single host sync."""
-    bounds = torch.stack([torch.stack([c.min(), c.max()]) for c in cols])
+    bounds = torch.stack([torch.stack(torch.aminmax(c)) for c in cols])
     return [(int(lo), int(hi)) for lo, hi in bounds.tolist()]
 
 
