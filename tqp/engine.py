@@ -18,6 +18,7 @@ import torch
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from tqp.allocator import keep_large_allocations_in_heap
 from tqp.errors import Error, InternalError, NotSupportedError, OperationalError, ProgrammingError
 from tqp.operators.executor import Execution
 from tqp.operators.expressions.literals import batch_device
@@ -48,6 +49,7 @@ class Engine:
     """SQL in, Arrow out. Holds the catalog and the device the tensors live on."""
 
     def __init__(self, device: str = "cpu"):
+        keep_large_allocations_in_heap()
         self.device = _device(device)
         self.catalog = Catalog(self.device)
         self._file_tables: dict[str, str] = {}
