@@ -113,3 +113,14 @@ def test_comparing_a_string_that_is_not_a_number_with_a_number_is_an_error(engin
     """DuckDB casts the string side and fails on 'abc'; tqp must fail too (never guess)."""
     with pytest.raises(tqp.Error):
         engines.tqp.execute("SELECT s = 1 FROM strs").fetchall()
+
+
+@pytest.mark.parametrize("expression", PATTERNS[:4] + ["length(s)", "strpos(s, 'l')"])
+def test_long_dictionaries_are_split_across_threads(engines, monkeypatch, expression):
+    """A dictionary past PARALLEL_MIN_VALUES is evaluated in slices on several threads; the
+    answer is the one-thread answer (forced here by lowering the threshold)."""
+    from tqp.operators.expressions import strings
+
+    monkeypatch.setattr(strings, "PARALLEL_MIN_VALUES", 2)
+    monkeypatch.setattr(strings.torch, "get_num_threads", lambda: 3)
+    engines.check_column("strs", expression)

@@ -6,6 +6,8 @@ the sorted dictionary (host) and the per-row work is a single gather on the devi
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,9 +38,10 @@ def map_strings(column: Column, fn) -> Column:
 
 
 def map_values(column: Column, fn, type_: DataType) -> Column:
-    """Apply `fn` (Arrow string array -> Arrow array of `type_`) to each distinct value."""
+    """Apply `fn` (Arrow string array -> Arrow array of `type_`, element by element) to each
+    distinct value."""
     column = as_string(column)
-    result = fn(column.dictionary.cast(dicts.STRING))
+    result = _in_parallel(lambda part: fn(part.cast(dicts.STRING)), column.dictionary)
     valid = column.valid
     if result.null_count:
         valid = and_valid(valid, gather_map(pc.is_valid(result).to_numpy(zero_copy_only=False), column.values))
@@ -46,6 +49,26 @@ def map_values(column: Column, fn, type_: DataType) -> Column:
     values = np.asarray(result.to_numpy(zero_copy_only=False)).astype(
         torch.empty(0, dtype=type_.torch_dtype).numpy().dtype)
     return Column(gather_map(values, column.values), type_, valid)
+
+
+# Arrow's string kernels run on one thread; a dictionary this long is split across torch's
+# threads (Arrow releases the GIL), e.g. LIKE over 1.5M distinct comments.
+PARALLEL_MIN_VALUES = 1 << 17
+_pool: ThreadPoolExecutor | None = None
+
+
+def _in_parallel(fn, values: pa.Array) -> pa.Array:
+    """fn(values) for an element-wise `fn`, computed on slices in parallel when `values` is long."""
+    global _pool
+    threads = torch.get_num_threads()
+    if threads < 2 or len(values) < PARALLEL_MIN_VALUES:
+        return fn(values)
+    if _pool is None or _pool._max_workers < threads:
+        _pool = ThreadPoolExecutor(threads, thread_name_prefix="tqp-strings")
+    step = -(-len(values) // threads)
+    parts = list(_pool.map(fn, [values.slice(start, step) for start in range(0, len(values), step)]))
+    return pa.concat_arrays([p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p
+                             for p in parts])
 
 
 def _constant_string(node: exp.Expression, what: str) -> str:
