@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.ml.calls import has_model_call
 from tqp.planner import join_order
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.physical import to_physical
@@ -77,8 +78,10 @@ class Builder:
 
     def plan(self, statement: exp.Expression, names: list[str] | None = None) -> Query:
         """Plan a whole query; `names` overrides the user-facing output names."""
-        for node_type, what in UNSUPPORTED_NODES.items():
-            if statement.find(node_type) is not None:
+        unsupported = tuple(UNSUPPORTED_NODES)
+        found = {type(n) for n in statement.walk() if isinstance(n, unsupported)}
+        for node_type, what in UNSUPPORTED_NODES.items():  # one walk; the first listed is named
+            if any(issubclass(t, node_type) for t in found):
                 raise NotSupportedError(what)
         plan, keys, out_names = self.query(statement, None, {})
         plan = Project(plan, tuple((k, ref(k)) for k in keys)) if tuple(keys) != plan.columns \
@@ -347,12 +350,14 @@ class Builder:
                 source = by_alias[target]
                 source.plan = self.filter(source.plan, c, scope)
                 source.rows *= join_order.FILTER_SELECTIVITY
-            elif has_subquery(c) or not tables <= inner_aliases:
+            elif has_subquery(c) or not tables <= inner_aliases or has_model_call(c):
+                # A model call filters after every join and cheaper filter: it scores only the
+                # rows the rest of the query keeps.
                 leftover.append(c)
             else:
                 ready.append(c)
         # Semi-join filters (IN, EXISTS) before conditions on scalar subqueries, which aggregate.
-        leftover.sort(key=lambda c: c.find(exp.In, exp.Exists) is None)
+        leftover.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
         plan = join_order.join_inner(self, inner, ready, scope)
         for s in outer:
             plan = self._outer_join(plan, s, scope)

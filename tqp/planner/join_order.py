@@ -237,9 +237,21 @@ def _join(plan: Plan, joined: set, pick: _Unit, multi: list, scope: Scope) -> Pl
 
 def _connects(condition: exp.Expression, joined: set, aliases) -> bool:
     """Does `condition` equate something of the inputs `joined` with something of `aliases`?"""
-    if not isinstance(condition, exp.EQ):
+    sides = _equality_sides(condition)
+    if sides is None:
         return False
-    left = {c.table for c in condition.this.find_all(exp.Column) if c.table}
-    right = {c.table for c in condition.expression.find_all(exp.Column) if c.table}
-    return bool(left and right) and (
-        (left <= joined and right <= aliases) or (right <= joined and left <= aliases))
+    left, right = sides
+    return (left <= joined and right <= aliases) or (right <= joined and left <= aliases)
+
+
+def _equality_sides(condition: exp.Expression):
+    """The input aliases on each side of an equality (both non-empty), else None; remembered
+    on the node, as the greedy order asks for it many times."""
+    if "tqp_sides" not in condition.meta:
+        sides = None
+        if isinstance(condition, exp.EQ):
+            left = frozenset(c.table for c in condition.this.find_all(exp.Column) if c.table)
+            right = frozenset(c.table for c in condition.expression.find_all(exp.Column) if c.table)
+            sides = (left, right) if left and right else None
+        condition.meta["tqp_sides"] = sides
+    return condition.meta["tqp_sides"]
