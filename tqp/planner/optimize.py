@@ -1,11 +1,16 @@
-"""sqlglot's optimizer passes, minus the three tqp does itself.
+"""sqlglot's optimizer passes, minus those tqp does itself or does not need.
 
-`unnest_subqueries` is left out because tqp decorrelates with mark joins (sqlglot's rewrite of
-non-equality correlation needs arrays and lambdas), `optimize_joins` because tqp orders joins
-itself (see planner/join_order.py), and `pushdown_predicates` because the builder places each
-WHERE conjunct on the inputs it names (planner/join_order.py) and the physical pass merges
-filters; sqlglot's pass was the costliest of all (a third of planning time) and duplicated
-conditions. The order of the rest is sqlglot's own.
+Planning time counts in every query's time, and sqlglot's passes cost about as much as running
+a small query, so only those tqp relies on run (qualify, subquery merging and elimination,
+projection pushdown, normalize). Left out:
+- `unnest_subqueries`: tqp decorrelates with mark joins (sqlglot's rewrite of non-equality
+  correlation needs arrays and lambdas);
+- `optimize_joins`: tqp orders joins itself (planner/join_order.py);
+- `pushdown_predicates`: the builder places each WHERE conjunct on the inputs it names and the
+  physical pass merges filters (sqlglot's pass was the costliest, and duplicated conditions);
+- `simplify`: constant subexpressions are computed once per batch by the evaluator;
+- `annotate_types` and `canonicalize`: the operators type values themselves (a date compared
+  with a string literal, a number used as a condition).
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from tqp.errors import ProgrammingError
 DIALECT = "duckdb"
 
 # Everything sqlglot runs, in sqlglot's order, except the passes tqp does itself.
-OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify")
+OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
+              "annotate_types", "canonicalize")
 RULES = tuple(r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES)
 
 

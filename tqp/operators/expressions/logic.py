@@ -108,6 +108,8 @@ def truth(column: Column, what: str) -> Column:
     if column.type is DataType.NULL:
         return boolean(torch.zeros(len(column), dtype=torch.bool, device=column.device),
                        column.validity())
+    if column.type.is_numeric:  # a number is TRUE unless 0, as DuckDB casts it
+        return boolean(column.values != 0, column.valid)
     if column.type is not DataType.BOOLEAN:
         raise ProgrammingError(f"{what} must be a BOOLEAN, not {column.type.value}")
     return column
