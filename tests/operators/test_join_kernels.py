@@ -99,3 +99,14 @@ def test_key_in_with_an_empty_side():
     empty = torch.empty(0, dtype=torch.int64)
     assert key_in(keys, empty).tolist() == [False, False, False]
     assert key_in(empty, keys).numel() == 0
+
+
+@pytest.mark.parametrize("probe_span", [30, 10_000_000], ids=["table-covers-probe", "range-checked"])
+def test_duplicate_build_keys_probed_from_a_wider_range(probe_span):
+    """Duplicate build keys in a narrow range, probe keys outside it on both sides: the run
+    table is widened to the probe range when that is small, else probes are range-checked."""
+    generator = torch.Generator().manual_seed(3)
+    right = torch.randint(10, 20, (40,), generator=generator).tolist()
+    left = torch.randint(-probe_span, probe_span, (60,), generator=generator).tolist()
+    left += [10, 19, 15, -1, probe_span - 1]
+    check(left, right, "cpu")

@@ -74,16 +74,25 @@ def _probe_dense(
     build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Lookup tables over the key range [lo, hi]: a row per key when keys are unique, else each
-    key's run (start, count) in the build rows sorted by key."""
+    key's run (start, count) in the build rows sorted by key. The run table is widened to the
+    probe keys' range when that stays small, so probing needs no range checks."""
     device = build.device
     counts = torch.bincount(build - lo, minlength=hi - lo + 1)
     if int(counts.max()) <= 1:
         return _probe_direct(build, probe, lo, hi)
     perm = torch.sort(build, stable=True).indices
-    starts = torch.cumsum(counts, 0) - counts
-    in_range = (probe >= lo) & (probe <= hi)
-    slot = probe.clamp(lo, hi) - lo
-    run = counts.index_select(0, slot) * in_range
+    plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
+    base, top = min(lo, plo), max(hi, phi)
+    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
+        counts = torch.cat([counts.new_zeros(lo - base), counts, counts.new_zeros(top - hi)])
+        starts = torch.cumsum(counts, 0) - counts
+        slot = probe - base
+        run = counts.index_select(0, slot)
+    else:
+        starts = torch.cumsum(counts, 0) - counts
+        in_range = (probe >= lo) & (probe <= hi)
+        slot = probe.clamp(lo, hi) - lo
+        run = counts.index_select(0, slot) * in_range
     rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
     run, run_start = run.index_select(0, rows), starts.index_select(0, slot.index_select(0, rows))
     total = int(run.sum())
