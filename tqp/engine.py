@@ -8,6 +8,7 @@ logical plan -> execute on tensors -> Arrow.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -77,19 +78,27 @@ class Engine:
 
     # -- statements ----------------------------------------------------------------------------
 
-    def execute(self, sql: str, parameters: Sequence | None = None) -> Result:
-        """Run every statement in `sql` (separated by ';'); return the last one's result."""
+    def execute(self, sql: str, parameters: Sequence | None = None,
+                timings: dict | None = None) -> Result:
+        """Run every statement in `sql` (separated by ';'); return the last one's result.
+
+        `timings`, when given, receives the seconds spent planning queries (`plan_s`: parsing,
+        the optimizer, building the plan) and executing them (`execute_s`: operators and the
+        conversion to Arrow), summed over the statements: the benchmark's split of a query's time.
+        """
+        start = time.perf_counter()
         statements = [s for s in _parse(sql) if s is not None]
         if not statements:
             raise ProgrammingError("no SQL statement to run")
         if parameters is not None and len(parameters) and len(statements) > 1:
             raise ProgrammingError("parameters can only be bound to a single statement")
+        _add_time(timings, "plan_s", start)
         result = Result(None)
         for statement in statements:
             if parameters is not None or count_parameters(statement):
                 statement = bind_parameters(statement, parameters or ())
             try:
-                result = self._statement(statement)
+                result = self._statement(statement, timings)
             except Error:
                 raise
             except RecursionError:
@@ -100,11 +109,11 @@ class Engine:
                 raise InternalError(f"{type(exc).__name__}: {exc}") from exc
         return result
 
-    def _statement(self, statement: exp.Expression) -> Result:
+    def _statement(self, statement: exp.Expression, timings: dict | None = None) -> Result:
         if isinstance(statement, exp.Command) and statement.name.upper() == "EXPLAIN":
             return self._explain(statement.expression.name)
         if isinstance(statement, (exp.Select, exp.SetOperation, exp.Subquery)):
-            return Result(self.query(statement))
+            return Result(self.query(statement, timings=timings))
         if isinstance(statement, exp.Create):
             return self._create(statement)
         if isinstance(statement, exp.Drop):
@@ -121,17 +130,25 @@ class Engine:
                                 "CREATE VIEW and DROP)")
 
     def query(self, statement: exp.Expression, profile: dict | None = None,
-              plan_only: bool = False):
-        """Plan and run one query; the rows as an Arrow table (or the Query when plan_only)."""
+              plan_only: bool = False, timings: dict | None = None):
+        """Plan and run one query; the rows as an Arrow table (or the Query when plan_only).
+
+        `profile` receives rows and times per plan node (EXPLAIN ANALYZE); `timings` the
+        planning and execution seconds (see `execute`).
+        """
+        start = time.perf_counter()
         names = _output_names(statement)
         statement = self._expand(statement)
         optimized = optimize(statement, self._schema())
         query = Builder(self.catalog).plan(optimized, names)
         if plan_only:
             return query
+        start = _add_time(timings, "plan_s", start)
         batch_device.device = self.device
         batch = Execution(self.catalog, self.device, profile).run(query.plan)
-        return batch_to_arrow(batch, list(query.names))
+        table = batch_to_arrow(batch, list(query.names))
+        _add_time(timings, "execute_s", start)
+        return table
 
     def _explain(self, text: str) -> Result:
         analyze = text.strip().upper().startswith("ANALYZE")
@@ -239,6 +256,14 @@ class Engine:
         alias = table.alias or Path(path).stem.split(".")[0]
         table.replace(exp.Table(this=exp.to_identifier(name),
                                 alias=exp.TableAlias(this=exp.to_identifier(alias))))
+
+
+def _add_time(timings: dict | None, key: str, start: float) -> float:
+    """Add the seconds since `start` to `timings[key]` (when timings are asked for); return now."""
+    now = time.perf_counter()
+    if timings is not None:
+        timings[key] = timings.get(key, 0.0) + now - start
+    return now
 
 
 def _sqlglot_type(arrow_type: pa.DataType) -> str:

@@ -47,6 +47,13 @@ def ensure_data(sf: float, root: Path = DEFAULT_ROOT) -> Path:
     return folder
 
 
-def load_tables(folder: Path) -> dict[str, pa.Table]:
-    """Read every table of a generated folder as an Arrow table."""
-    return {t: pq.read_table(Path(folder) / f"{t}.parquet") for t in TABLES}
+def read_schemas(folder: Path) -> dict[str, pa.Schema]:
+    """The Arrow schema of every table of a generated folder, without reading the data."""
+    return {t: pq.read_schema(Path(folder) / f"{t}.parquet") for t in TABLES}
+
+
+def load_tables(folder: Path, columns: dict[str, list[str]] | None = None) -> dict[str, pa.Table]:
+    """Read the tables of a generated folder as Arrow tables: every table whole, or only the
+    tables and columns named in `columns` (table -> column names)."""
+    wanted = columns if columns is not None else dict.fromkeys(TABLES)
+    return {t: pq.read_table(Path(folder) / f"{t}.parquet", columns=c) for t, c in wanted.items()}

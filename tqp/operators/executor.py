@@ -1,7 +1,8 @@
 """Runs a plan: each node's inputs first, then its operator, bottom-up.
 
-Subplans referenced from several places (a CTE used twice) run once per query. With profiling
-on, rows and time per node are recorded for EXPLAIN ANALYZE.
+Subplans referenced from several places (a CTE used twice) run once per query; their result is
+kept until its last reader has it. With profiling on, rows and time per node are recorded for
+EXPLAIN ANALYZE.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Execution:
     def execute(self, node: Plan) -> Batch:
         key = id(node)
         if key in self.shared:
-            return self.shared[key]
+            return self._reuse(key)
         start = time.perf_counter() if self.profile is not None else 0.0
         inputs = [self.execute(child) for child in node.children]
         if self.profile is not None:
@@ -55,8 +56,14 @@ class Execution:
             now = time.perf_counter()
             self.profile[key] = (result.num_rows, now - own_start, now - start)
         if self._uses[key] > 1:
+            self._uses[key] -= 1  # this reader is served; the others find it in `shared`
             self.shared[key] = result
         return result
+
+    def _reuse(self, key: int) -> Batch:
+        """A shared result for one more reader, forgotten once the last one has it (memory)."""
+        self._uses[key] -= 1
+        return self.shared[key] if self._uses[key] else self.shared.pop(key)
 
 
 _OPERATORS = {

@@ -1,0 +1,44 @@
+"""The engine's own hooks: the planning/execution split of a query's time, and shared subplans."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import sqlglot
+
+from tqp.engine import Engine
+from tqp.operators.executor import Execution
+
+
+def engine() -> Engine:
+    eng = Engine()
+    eng.register("t", pa.table({"k": [1, 2, 2, 3], "v": [1.0, 2.0, 3.0, 4.0]}))
+    return eng
+
+
+def test_timings_split_planning_from_execution():
+    timings = {}
+    result = engine().execute("select k, sum(v) from t group by k order by k", timings=timings)
+    assert result.table.num_rows == 3
+    assert set(timings) == {"plan_s", "execute_s"}
+    assert timings["plan_s"] > 0 and timings["execute_s"] > 0
+
+
+def test_timings_add_up_over_statements():
+    eng, timings = engine(), {}
+    eng.execute("select 1", timings=timings)
+    once = dict(timings)
+    eng.execute("select 1; select 2", timings=timings)
+    assert timings["plan_s"] > once["plan_s"] and timings["execute_s"] > once["execute_s"]
+
+
+def test_timings_are_optional():
+    assert engine().execute("select count(*) from t").table.column(0).to_pylist() == [4]
+
+
+def test_shared_subplan_is_forgotten_after_its_last_reader():
+    eng = engine()
+    sql = "with s as (select k, sum(v) as v from t group by k) select * from s a join s b on a.k = b.k"
+    query = eng.query(sqlglot.parse_one(sql, read="duckdb"), plan_only=True)
+    execution = Execution(eng.catalog, eng.device)
+    assert execution.run(query.plan).num_rows == 3
+    assert execution.shared == {}
