@@ -26,16 +26,17 @@ def boolean(values: torch.Tensor, valid: torch.Tensor | None) -> Column:
     return Column(values, DataType.BOOLEAN, valid)
 
 
-def compare(op, left: Column, right: Column, what: str, exact: bool = False) -> Column:
+def compare(op, left: Column, right: Column, what: str,
+            exact: tuple[bool, bool] = (False, False)) -> Column:
     """`left op right` row by row; NULL where either side is NULL.
 
-    `exact`: both sides are stored values or literals, so DECIMALs are the doubles nearest their
-    exact values and compare correctly as they are (no rounding pass needed)."""
+    `exact`, per side: is it a stored value or a literal? A DECIMAL there is the double nearest
+    its exact value and compares correctly as it is; a computed one is rounded first."""
     if left.type is DataType.NULL or right.type is DataType.NULL:
         n = max(len(left), len(right))
         return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
                        torch.zeros(n, dtype=torch.bool, device=left.device))
-    decimal = not exact and DataType.DECIMAL in (left.type, right.type) and \
+    decimal = not all(exact) and DataType.DECIMAL in (left.type, right.type) and \
         DataType.DOUBLE not in (left.type, right.type)
     left, right = align([left, right], what)
     a, b = left.values, right.values
@@ -47,7 +48,8 @@ def compare(op, left: Column, right: Column, what: str, exact: bool = False) -> 
     if decimal:
         # Decimals are exact in DuckDB; in float64, 0.1 * 3 lands a hair off 0.3. Comparing at
         # DECIMAL_DIGITS places keeps boundary values on the side DuckDB puts them.
-        a, b = _decimal_round(a), _decimal_round(b)
+        a = a if exact[0] else _decimal_round(a)
+        b = b if exact[1] else _decimal_round(b)
     return boolean(op(a, b), and_valid(left.valid, right.valid))
 
 
@@ -55,7 +57,11 @@ DECIMAL_DIGITS = 9
 
 
 def _decimal_round(values: torch.Tensor) -> torch.Tensor:
-    return torch.round(values * 10.0 ** DECIMAL_DIGITS)
+    """`values` rounded to DECIMAL_DIGITS places; once for a broadcast constant."""
+    if values.dim() == 1 and values.numel() > 1 and values.stride(0) == 0:
+        return _decimal_round(values[:1]).expand(values.numel())
+    unit = 10.0 ** DECIMAL_DIGITS
+    return torch.round(values * unit) / unit
 
 
 def _string_constant_compare(op, column: Column, value: str) -> Column:
@@ -94,7 +100,7 @@ def comparison(node: exp.Expression, batch: Batch) -> Column:
         if right.type is DataType.VARCHAR:
             return _string_constant_compare(_FLIPPED[op], right, lnode.this)
     return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), node.sql(dialect="duckdb"),
-                   _is_exact(lnode) and _is_exact(rnode))
+                   (_is_exact(lnode), _is_exact(rnode)))
 
 
 def _is_exact(node: exp.Expression) -> bool:
@@ -194,9 +200,9 @@ def between(node: exp.Between, batch: Batch) -> Column:
     what = node.sql(dialect="duckdb")[:80]
     exact = _is_exact(node.this)
     low = compare(operator.ge, value, evaluate(node.args["low"], batch), what,
-                  exact and _is_exact(node.args["low"]))
+                  (exact, _is_exact(node.args["low"])))
     high = compare(operator.le, value, evaluate(node.args["high"], batch), what,
-                   exact and _is_exact(node.args["high"]))
+                   (exact, _is_exact(node.args["high"])))
     result = and_(low, high)
     return boolean(~result.values, result.valid) if node.args.get("negate") else result
 
@@ -211,7 +217,8 @@ def in_list(node: exp.In, batch: Batch) -> Column:
         if isinstance(item, exp.Literal) and item.is_string and value.type is DataType.VARCHAR:
             match = _string_constant_compare(operator.eq, value, item.this)
         else:
-            match = compare(operator.eq, value, evaluate(item, batch), what)
+            match = compare(operator.eq, value, evaluate(item, batch), what,
+                            (_is_exact(node.this), _is_exact(item)))
         result = match if result is None else or_(result, match)
     if result is None:
         result = boolean(torch.zeros(len(value), dtype=torch.bool, device=value.device), None)
@@ -227,6 +234,6 @@ def is_distinct(node: exp.Expression, batch: Batch) -> Column:
         same = ~lv & ~rv
     else:
         equal = compare(operator.eq, left, right, node.sql(dialect="duckdb")[:80],
-                        _is_exact(node.this) and _is_exact(node.expression))
+                        (_is_exact(node.this), _is_exact(node.expression)))
         same = (equal.values & lv & rv) | (~lv & ~rv)
     return boolean(same if isinstance(node, exp.NullSafeEQ) else ~same, None)
