@@ -184,7 +184,8 @@ def test_quit_stops_the_script(shell):
 def test_help_lists_the_dot_commands(shell):
     status, out, err = shell(".help\n")
     assert status == 0
-    for command in (".tables", ".schema", ".open", ".read", ".timer", ".device", ".quit"):
+    for command in (".tables", ".schema", ".open", ".read", ".timer", ".device", ".model",
+                    ".models", ".quit"):
         assert command in out
 
 
@@ -192,6 +193,42 @@ def test_command_option(shell):
     status, out, err = shell("", "-c", "select 5 as five")
     assert status == 0, err
     assert "five" in out
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit:DeprecationWarning")
+def test_model_and_models(shell, data_dir, tmp_path):
+    """`.model NAME PATH` loads a pickled scikit-learn model or a TorchScript file."""
+    import pickle
+
+    import torch
+
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    x = [[0.0], [1.0], [2.0], [3.0]]
+    pickle.dump(linear_model.LogisticRegression().fit(x, [0, 0, 1, 1]),
+                (tmp_path / "lr.pkl").open("wb"))
+    net = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        net.weight.fill_(2.0)
+        net.bias.fill_(1.0)
+    torch.jit.script(net).save(str(tmp_path / "net.pt"))
+    status, out, err = shell(
+        ".models\n.model lr lr.pkl\n.model net net.pt\n.models\n"
+        "select a, predict('lr', a) as label, predict('net', a) as y from t order by a;\n",
+        str(data_dir))
+    assert status == 0, err
+    assert "(no models: use .model NAME PATH)" in out
+    assert "model lr: LogisticRegression (scikit-learn API, Hummingbird), 1 feature\n" in out
+    assert "model net: TorchScript module Linear, 1 feature\n" in out
+    listing = [line.split("|") for line in out.splitlines() if line.startswith(("lr ", "net "))]
+    assert [(name.strip(), n.strip()) for name, _, n in listing] == [("lr", "1"), ("net", "1")]
+    assert "1 |     0 | 3.0\n2 |     1 | 5.0\n3 |     1 | 7.0\n" in out
+
+
+def test_model_errors(shell, tmp_path):
+    status, out, err = shell(".model only_a_name\n")
+    assert status == 1 and err.startswith("Error: usage: .model NAME PATH")
+    status, out, err = shell(".model m missing.pkl\n")
+    assert status == 1 and err.startswith("Error: OperationalError: no such model file")
 
 
 def test_missing_path_argument_is_an_error(shell, tmp_path):

@@ -121,6 +121,30 @@ class Connection:
             self.register(name, str(location))
         return list(found)
 
+    def register_model(self, name: str, model) -> None:
+        """Make `model` callable from SQL as PREDICT('name', ...) / PREDICT_PROBA('name', ...).
+
+        `model` is a `torch.nn.Module` (called on a float tensor of rows x features, returning
+        one value per row), a TorchScript file path, or a fitted scikit-learn estimator or
+        Pipeline (LightGBM/XGBoost models where installed), which Hummingbird compiles to a
+        torch program. Compiled once, here, on the connection's device. See docs/ml.md.
+        """
+        engine = self._engine_or_raise()
+        if isinstance(model, Path):
+            model = str(model)
+        with translate_errors():
+            engine.register_model(name, model)
+
+    def models(self) -> pa.Table:
+        """The registered models: name, what they are, and how many features they take."""
+        engine = self._engine_or_raise()
+        models = engine.models.models()
+        return pa.table({
+            "name": pa.array([m.name for m in models], pa.string()),
+            "model": pa.array([m.description for m in models], pa.string()),
+            "features": pa.array([m.n_features for m in models], pa.int64()),
+        })
+
     def table_names(self) -> list[str]:
         """Names of the tables and views in the catalog, sorted."""
         engine = self._engine_or_raise()

@@ -21,9 +21,13 @@ from sqlglot.errors import ParseError, TokenError
 
 from tqp.allocator import keep_large_allocations_in_heap
 from tqp.errors import Error, InternalError, NotSupportedError, OperationalError, ProgrammingError
+from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT evaluator
+from tqp.ml.calls import bind_models
+from tqp.ml.registry import ModelRegistry
 from tqp.operators.executor import Execution
 from tqp.operators.expressions.literals import batch_device
 from tqp.planner.builder import Builder
+from tqp.planner.dialect import PARSE_DIALECT
 from tqp.planner.explain import explain
 from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
@@ -53,6 +57,7 @@ class Engine:
         keep_large_allocations_in_heap()
         self.device = _device(device)
         self.catalog = Catalog(self.device)
+        self.models = ModelRegistry(self.device)
         self._file_tables: dict[str, str] = {}
 
     # -- catalog -------------------------------------------------------------------------------
@@ -61,10 +66,16 @@ class Engine:
         """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`."""
         self.catalog.add_table(name, readers.to_arrow(obj))
 
+    def register_model(self, name: str, model) -> None:
+        """Compile `model` (see tqp/ml) onto the device as model `name` for PREDICT."""
+        self.models.register(name, model)
+
     def set_device(self, device: str) -> None:
-        """Move work to another device ('cpu' or 'cuda'); cached tensors are dropped."""
+        """Move work to another device ('cpu' or 'cuda'); cached tensors are dropped, registered
+        models move along."""
         self.device = _device(device)
         self.catalog.set_device(self.device)
+        self.models.set_device(self.device)
 
     def table_names(self) -> list[str]:
         """Names of the tables and views in the catalog, sorted."""
@@ -139,7 +150,7 @@ class Engine:
         start = time.perf_counter()
         names = _output_names(statement)
         statement = self._expand(statement)
-        optimized = optimize(statement, self._schema())
+        optimized = bind_models(optimize(statement, self._schema()), self.models)
         query = Builder(self.catalog).plan(optimized, names)
         if plan_only:
             return query
@@ -289,7 +300,7 @@ def _device(name: str) -> torch.device:
 
 def _parse(sql: str) -> list[exp.Expression]:
     try:
-        return [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]
+        return [s for s in sqlglot.parse(sql, read=PARSE_DIALECT) if s is not None]
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""

@@ -39,6 +39,9 @@ SQL statements end with ';' and may span lines. Dot commands:
   .timer on|off         show the time each statement takes (default on)
   .maxrows N            show at most N rows of a result (default 40)
   .device [cpu|cuda]    show or change the device queries run on
+  .model NAME PATH      register a model for PREDICT('NAME', ...): a TorchScript file or a
+                        pickled scikit-learn model (unpickling runs code: trusted files only)
+  .models               list the registered models
   .quit, .exit          leave (so does Ctrl-D); Ctrl-C cancels the current input"""
 
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -249,6 +252,25 @@ class Shell:
             self.connection.set_device(args[0])
         self.print(f"device: {self.connection.device}")
 
+    def cmd_model(self, args: list[str]) -> None:
+        if len(args) != 2:
+            raise ShellError("usage: .model NAME PATH")
+        name, path = args
+        self.connection.register_model(name, path)
+        model = next(m for m in self.connection.models().to_pylist() if m["name"] == name)
+        count = model["features"]
+        features = "" if count is None else f", {count} feature{'' if count == 1 else 's'}"
+        self.print(f"model {name}: {model['model']}{features}")
+
+    def cmd_models(self, args: list[str]) -> None:
+        if args:
+            raise ShellError("usage: .models")
+        models = self.connection.models()
+        if models.num_rows:
+            self.print(format_table(models, self.max_rows))
+        else:
+            self.print("(no models: use .model NAME PATH)")
+
 
 _COMMANDS = {
     ".help": Shell.cmd_help,
@@ -261,6 +283,8 @@ _COMMANDS = {
     ".timer": Shell.cmd_timer,
     ".maxrows": Shell.cmd_maxrows,
     ".device": Shell.cmd_device,
+    ".model": Shell.cmd_model,
+    ".models": Shell.cmd_models,
 }
 
 

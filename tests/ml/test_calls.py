@@ -1,0 +1,123 @@
+"""Where PREDICT runs in a plan: after the joins and cheaper filters, on the surviving rows only.
+
+A torch module that records how many rows it is given proves the model never scores a row the
+query discards. Counts to compare with come from DuckDB (the same query without the model).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlglot
+import torch
+
+from tqp.ml.calls import PredictCall, bind_models, has_model_call
+from tqp.planner.dialect import PARSE_DIALECT
+
+
+class RowCounter(torch.nn.Module):
+    """Returns its first feature, and counts the rows it is called on (in a class attribute, so
+    the copy tqp registers counts into the same list)."""
+
+    calls: list[int] = []
+
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(2, 1)
+        with torch.no_grad():
+            self.linear.weight.copy_(torch.tensor([[1.0, 0.0]]))
+            self.linear.bias.zero_()
+
+    def forward(self, x):
+        RowCounter.calls.append(x.shape[0])
+        return self.linear(x)
+
+
+@pytest.fixture
+def counter(con):
+    con.register_model("counter", RowCounter())
+    RowCounter.calls.clear()  # registration tried the module on a couple of rows
+    return RowCounter.calls
+
+
+JOIN = "FROM lineitem JOIN orders ON l_orderkey = o_orderkey"
+
+
+def count(duck_con, where: str) -> int:
+    return duck_con.execute(f"SELECT count(*) {JOIN} WHERE {where}").fetchall()[0][0]
+
+
+def test_select_list_scores_only_the_joined_and_filtered_rows(con, duck_con, counter):
+    where = "o_orderdate < DATE '1994-01-01' AND l_shipmode = 'AIR'"
+    got = con.execute(f"SELECT sum(PREDICT('counter', l_quantity, o_totalprice)) {JOIN} "
+                      f"WHERE {where}").fetchone()[0]
+    assert sum(counter) == count(duck_con, where)
+    assert got == pytest.approx(duck_con.execute(f"SELECT sum(l_quantity) {JOIN} WHERE {where}")
+                                .fetchall()[0][0])
+
+
+def test_a_predict_condition_runs_after_the_joins_and_other_conditions(con, duck_con, counter):
+    # The PREDICT condition reads lineitem only, yet it runs after the join with the filtered
+    # orders and after the cheaper lineitem condition.
+    got = con.execute(
+        f"SELECT count(*) {JOIN} WHERE PREDICT('counter', l_quantity, l_discount) > 25 "
+        "AND o_orderdate < DATE '1993-06-01' AND l_discount > 0.05").fetchone()[0]
+    survivors = "o_orderdate < DATE '1993-06-01' AND l_discount > 0.05"
+    assert sum(counter) == count(duck_con, survivors)
+    assert got == count(duck_con, survivors + " AND l_quantity > 25")
+
+
+def test_or_and_case_score_only_the_undecided_rows(con, duck_con, counter):
+    con.execute("SELECT count(*) FROM lineitem "
+                "WHERE l_quantity < 10 OR PREDICT('counter', l_quantity, l_tax) > 45").fetchone()
+    assert sum(counter) == duck_con.execute(
+        "SELECT count(*) FROM lineitem WHERE NOT l_quantity < 10").fetchall()[0][0]
+    counter.clear()
+    con.execute("SELECT sum(CASE WHEN l_returnflag = 'R' THEN PREDICT('counter', l_quantity, "
+                "l_tax) END) FROM lineitem").fetchone()
+    assert sum(counter) == duck_con.execute(
+        "SELECT count(*) FROM lineitem WHERE l_returnflag = 'R'").fetchall()[0][0]
+
+
+def test_explain_shows_the_model_call_last(con):
+    con.register_model("counter", RowCounter())
+    plan = con.execute(f"EXPLAIN SELECT count(*) {JOIN} WHERE PREDICT('counter', l_quantity, "
+                       "l_discount) > 25 AND l_discount > 0.05").fetchone()[0]
+    lines = [line.strip() for line in plan.splitlines()]
+    predict = next(i for i, line in enumerate(lines) if "PREDICT('counter'" in line)
+    join = next(i for i, line in enumerate(lines) if "Join" in line)
+    discount = next(i for i, line in enumerate(lines) if "l_discount > 0.05" in line)
+    assert lines[predict].startswith("Filter") and "l_discount > 0.05" not in lines[predict]
+    assert predict < join < discount  # the model's filter sits above the join, the other below
+
+
+class Registry:
+    """A stand-in for the connection's registry: every name is a model taking 2 features."""
+
+    class Model:
+        def check_call(self, n_features, proba):
+            assert n_features == 2
+
+    def get(self, name):
+        return self.Model()
+
+    def names(self):
+        return []
+
+
+def test_binding_replaces_every_call_inner_first():
+    tree = sqlglot.parse_one("SELECT PREDICT('a', PREDICT('b', x, y), z) FROM t WHERE "
+                             "predict_proba('c', x, 1) > 0.5", read=PARSE_DIALECT)
+    assert has_model_call(tree)
+    bound = bind_models(tree, Registry())
+    calls = list(bound.find_all(PredictCall))
+    assert sorted(c.model_name for c in calls) == ["a", "b"]
+    assert bound.sql(dialect="duckdb") == (
+        "SELECT PREDICT('a', PREDICT('b', x, y), z) FROM t WHERE PREDICT_PROBA('c', x, 1) > 0.5")
+    copy = bound.copy()  # copies share the model object
+    assert copy.find(PredictCall).model is bound.find(PredictCall).model
+
+
+def test_queries_without_predict_are_left_alone():
+    tree = sqlglot.parse_one("SELECT predicted FROM t", read=PARSE_DIALECT)
+    assert not has_model_call(tree)
+    assert bind_models(tree, Registry()) is tree
