@@ -281,8 +281,8 @@ def _probe(program: HummingbirdProgram, n_features: int, dtype: torch.dtype):
 def _chunk_rows(trees: int) -> int:
     """Rows per program call: about 2^18 (row, tree) pairs for a forest, 2^16 rows for other
     models. A forest's per-level tensors then stay in the CPU's cache. Measured with 32 trees
-    of depth 10 on 2 cores: 8K-row calls took ~30% less time than 64K-row calls (500K rows
-    shaped like TPC-H's), and 16K-row calls 60% more than 8K (the TPC-H SF 0.1 benchmark)."""
+    of depth 10 on 2 cores: 8K-row calls took ~30% less time than 64K-row calls (500K rows of
+    the ML benchmark's shape), and 16K-row calls 60% more than 8K (the ML benchmark at SF 0.1)."""
     if not trees:
         return 1 << 16
     rows = (1 << 18) // trees

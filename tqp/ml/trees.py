@@ -2,8 +2,8 @@
 
 Hummingbird's `perf_tree_trav` strategy walks every tree of a forest one level per step, for all
 (row, tree) pairs at once. `LeanPerfectTraversal` replaces that operator with the same walk in
-fewer, smaller tensor passes per level (profiled on TPC-H SF 1, 2 threads: the forest scoring is
-about a quarter faster):
+fewer, smaller tensor passes per level (profiled on the ML benchmark at SF 1, 2 threads: the
+forest scoring is about a quarter faster):
 
 - node indices are int32 (index_select takes them), and `2 * idx + decision` is one `add`;
 - for float32 inputs compared with `<=`, thresholds are float32 rounded *down*: for a float32

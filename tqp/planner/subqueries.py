@@ -160,8 +160,8 @@ class SubqueryPlanner:
     def _semi_join_outer_keys(self, inner: Plan, outer: Plan, okeys, ikeys) -> Plan:
         """The rows of `inner` whose correlation keys some row of `outer` holds: only their
         groups can be joined back, so the rest need not be aggregated (a magic-set reduction:
-        TPC-H Q17 averages 6 thousand lineitems instead of 6 million). `outer` is then read
-        twice; the executor runs it once."""
+        an average per part for 200 selected parts aggregates their thousands of rows, not
+        millions). `outer` is then read twice; the executor runs it once."""
         names = tuple(self.builder.fresh("_outer") for _ in okeys)
         keys = Project(outer, tuple(zip(names, okeys)))
         mark = self.builder.fresh("_reduce")
