@@ -11,21 +11,49 @@ from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate
 from tqp.operators.keys import float_key, pack_keys
 from tqp.planner.logical import Aggregate, AggregateCall
-from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.column import Batch, Column, and_valid, normalize_valid
 from tqp.types import DataType
 
 
-def aggregate(node: Aggregate, batch: Batch, device) -> Batch:
+# The aggregates that can read a filter's mask instead of the filtered rows: a row the filter
+# drops is then an input they skip, like a NULL.
+MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
+
+
+def takes_mask(node: Aggregate) -> bool:
+    """Can `aggregate` run with `keep` for this node (every aggregate skips NULL inputs)?"""
+    return all(call.func in MASKABLE and not call.distinct for _, call in node.aggregates)
+
+
+def aggregate(node: Aggregate, batch: Batch, device, keep: torch.Tensor | None = None) -> Batch:
+    """Group and reduce `batch`; with `keep` (see `takes_mask`), only the rows where it is True
+    count: the result is that of the filtered batch, without copying its columns first. `keep`
+    must hold at least one True (then every group has a kept row)."""
     keys = [evaluate(e, batch) for _, e in node.keys]
     if keys:
         ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in keys],
-                                               first_row=False)
+                                               first_row=False, keep=keep)
     else:
         ids, groups, first = kernels.group_ids([], num_rows=batch.num_rows, device=device)
     out = {name: k.take(first) for (name, _), k in zip(node.keys, keys)}
+    counts = _Counts(ids, groups)
     for name, call in node.aggregates:
-        out[name] = _reduce(call, batch, ids, groups, device)
+        out[name] = _reduce(call, batch, ids, groups, device, keep, counts)
     return Batch(out, groups)
+
+
+class _Counts:
+    """Rows per group that a validity mask lets through, computed once per mask (COUNT(*),
+    COUNT(x) and AVG over the same rows share it)."""
+
+    def __init__(self, ids: torch.Tensor, groups: int):
+        self.ids, self.groups, self._known = ids, groups, {}
+
+    def of(self, valid: torch.Tensor | None) -> torch.Tensor:
+        key = None if valid is None else id(valid)
+        if key not in self._known:
+            self._known[key] = (valid, kernels.segment_count(valid, self.ids, self.groups))
+        return self._known[key][1]
 
 
 def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
@@ -43,10 +71,16 @@ def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
     return first
 
 
-def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, device) -> Column:
+def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, device,
+            keep: torch.Tensor | None, counts: _Counts) -> Column:
     if call.func == "count_star":
-        return Column(kernels.segment_count(None, ids, groups), DataType.BIGINT)
+        return Column(counts.of(keep), DataType.BIGINT)
     arg = evaluate(call.arg, batch)
+    if keep is not None:
+        arg = Column(arg.values, arg.type, and_valid(arg.valid, keep), arg.dictionary, arg.scale)
+    # Only the rows `keep` drops are NULL: every group still has a value (see `aggregate`), so
+    # sums may add zeros in their place and skip finding the groups without input.
+    only_dropped = keep is not None and arg.valid is keep
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)
@@ -54,7 +88,8 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
     if call.func == "count":
-        return Column(kernels.segment_count(arg.valid, ids, groups), DataType.BIGINT)
+        return Column(counts.of(arg.valid) if not call.distinct else
+                      kernels.segment_count(arg.valid, ids, groups), DataType.BIGINT)
     if call.func == "single":
         if groups and int(torch.bincount(ids, minlength=groups).max()) > 1:
             raise DataError("More than one row returned by a subquery used as an expression")
@@ -82,15 +117,26 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
     if call.func == "sum":
-        values, valid = kernels.segment_sum(arg.values, arg.valid, ids, groups)
+        values, valid = kernels.segment_sum(*_summands(arg, only_dropped), ids, groups)
         type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
         return Column(values, type_, normalize_valid(valid), None, arg.scale)
     if call.func == "avg":
-        sums, _ = kernels.segment_sum(arg.values.double(), arg.valid, ids, groups)
-        counts = kernels.segment_count(arg.valid, ids, groups)
-        values = sums / counts.clamp(min=1).double()
-        return Column(values, DataType.DOUBLE, normalize_valid(counts > 0))
+        sums, _ = kernels.segment_sum(*_summands(arg, only_dropped, torch.float64), ids, groups)
+        n = counts.of(arg.valid) if not call.distinct else \
+            kernels.segment_count(arg.valid, ids, groups)
+        values = sums / n.clamp(min=1).double()
+        return Column(values, DataType.DOUBLE, normalize_valid(n > 0))
     raise NotSupportedError(f"aggregate {call.func}")
+
+
+def _summands(arg: Column, only_dropped: bool, dtype: torch.dtype | None = None):
+    """(values, valid) to sum: with `only_dropped`, zeros in place of the dropped rows and no
+    validity to check per group."""
+    values = arg.values if dtype is None else arg.values.to(dtype)
+    if not only_dropped:
+        return values, arg.valid
+    return torch.where(arg.valid, values, torch.zeros((), dtype=values.dtype,
+                                                      device=values.device)), None
 
 
 # function -> (divide by n - 1, take the square root)

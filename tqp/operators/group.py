@@ -28,6 +28,7 @@ def group_ids(
     num_rows: int | None = None,
     device: torch.device | str | None = None,
     first_row: bool = True,
+    keep: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, int, torch.Tensor]:
     """Number the groups of equal key tuples.
 
@@ -38,6 +39,9 @@ def group_ids(
             cannot be read from the keys.
         first_row: with False, `first` holds some row of each group rather than the first
             (cheaper; enough to read the group's key values).
+        keep: a bool per row; rows where it is False form no group of their own (they get
+            id 0, so the caller must treat them as NULL inputs). Lets an aggregate read a
+            filter's mask instead of the filtered rows.
 
     Returns:
         (ids, G, first): an int64 group id in 0..G-1 per row, groups ordered by ascending key
@@ -70,6 +74,9 @@ def group_ids(
     if n == 0:
         empty = torch.empty(0, dtype=torch.int64, device=dev)
         return empty, 0, empty.clone()
+    dropped = keep is not None and not bool(keep.all())
+    if dropped:  # the rows left out share one extra key, greater than all: the last group
+        packed = torch.where(keep, packed, packed.max() + 1)
 
     lo, hi = (int(v) for v in torch.stack(torch.aminmax(packed)).tolist())
     span = hi - lo + 1
@@ -89,6 +96,10 @@ def group_ids(
         first.scatter_reduce_(0, ids, rows, "amin", include_self=True)
     else:  # any row will do: one plain scatter
         first = torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(0, ids, rows)
+    if dropped:
+        num_groups -= 1
+        first = first[:num_groups]
+        ids = torch.where(keep, ids, 0)
     return ids, num_groups, first
 
 
@@ -169,9 +180,11 @@ def segment_all(
 
 def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor:
     """COUNT per group of the non-NULL inputs (COUNT(*) with valid=None), int64."""
-    kept = ids if valid is None else ids[valid]
-    ones = torch.ones(kept.numel(), dtype=torch.int64, device=ids.device)
-    return torch.zeros(num_groups, dtype=torch.int64, device=ids.device).scatter_add_(0, kept, ones)
+    if valid is None:
+        ones = torch.ones(ids.numel(), dtype=torch.int64, device=ids.device)
+    else:  # add the mask itself: no compaction of the ids
+        ones = valid.to(torch.int64)
+    return torch.zeros(num_groups, dtype=torch.int64, device=ids.device).scatter_add_(0, ids, ones)
 
 
 def segment_count_distinct(

@@ -22,13 +22,20 @@ def one_row(node: OneRow, catalog) -> Batch:
     return Batch({}, 1)
 
 
-def filter_(node: Filter, batch: Batch) -> Batch:
-    condition = truth(evaluate(node.condition, batch), "WHERE/HAVING condition")
-    mask = condition.values if condition.valid is None else condition.values & condition.valid
+def filter_(node: Filter, batch: Batch, mask: torch.Tensor | None = None) -> Batch:
+    """The rows where the condition is TRUE (`mask`: the condition, when already computed)."""
+    mask = filter_mask(node, batch) if mask is None else mask
     if mask.dim() == 0 or mask.stride(0) == 0:  # a constant condition
         keep = bool(mask[0]) if batch.num_rows else True
         return batch if keep else batch.take(torch.zeros(0, dtype=torch.long, device=mask.device))
     return batch.filter(mask)
+
+
+def filter_mask(node: Filter, batch: Batch) -> torch.Tensor:
+    """A bool per row of `batch`: is the condition TRUE? (A stride-0 view when the condition is
+    the same for every row.)"""
+    condition = truth(evaluate(node.condition, batch), "WHERE/HAVING condition")
+    return condition.values if condition.valid is None else condition.values & condition.valid
 
 
 def project(node: Project, batch: Batch) -> Batch:
