@@ -150,7 +150,8 @@ class Engine:
         start = time.perf_counter()
         names = _output_names(statement)
         statement = self._expand(statement)
-        optimized = bind_models(optimize(statement, self._schema()), self.models)
+        # _expand made a copy of its own: the passes may rewrite it in place.
+        optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
         query = Builder(self.catalog).plan(optimized, names)
         if plan_only:
             return query

@@ -33,11 +33,14 @@ OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "sim
 RULES = tuple(r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES)
 
 
-def optimize(statement: exp.Expression, schema: dict) -> exp.Expression:
-    """Run the passes over a query; unknown columns become ProgrammingErrors."""
+def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.Expression:
+    """Run the passes over a query; unknown columns become ProgrammingErrors. With
+    `copy=False` the passes rewrite `statement` itself (a tree the caller owns and drops):
+    copying a large tree costs about a millisecond."""
     try:
-        statement = date_interval_as_timestamp(statement.copy())
-        return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=RULES)
+        statement = date_interval_as_timestamp(statement.copy() if copy else statement)
+        return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=RULES,
+                                copy=False)
     except OptimizeError as exc:
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
