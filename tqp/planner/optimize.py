@@ -11,6 +11,8 @@ projection pushdown, normalize). Left out:
 - `simplify`: constant subexpressions are computed once per batch by the evaluator;
 - `annotate_types` and `canonicalize`: the operators type values themselves (a date compared
   with a string literal, a number used as a condition).
+Tables are not isolated into subqueries (sqlglot does that for pushdown_predicates), so a query
+without derived tables or CTEs skips the subquery passes too.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ DIALECT = "duckdb"
 OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
               "annotate_types", "canonicalize")
 RULES = tuple(r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES)
+# Without a derived table or a CTE in the query these passes have nothing to do (tables are not
+# isolated into subqueries, see `optimize`), yet each walks every scope.
+SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes")
+FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
 
 
 def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.Expression:
@@ -39,8 +45,11 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     copying a large tree costs about a millisecond."""
     try:
         statement = date_interval_as_timestamp(statement.copy() if copy else statement)
-        return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=RULES,
-                                copy=False)
+        # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
+        # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
+        rules = RULES if statement.find(exp.Subquery, exp.CTE) else FLAT_RULES
+        return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=rules,
+                                copy=False, isolate_tables=False)
     except OptimizeError as exc:
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
