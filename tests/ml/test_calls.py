@@ -121,3 +121,13 @@ def test_queries_without_predict_are_left_alone():
     tree = sqlglot.parse_one("SELECT predicted FROM t", read=PARSE_DIALECT)
     assert not has_model_call(tree)
     assert bind_models(tree, Registry()) is tree
+
+
+def test_an_aggregate_over_a_filter_keeping_most_rows_scores_only_those(con, duck_con, counter):
+    # The filter keeps nearly every row: the aggregate must still not read the dropped ones.
+    where = "l_quantity > 2"
+    got = con.execute("SELECT l_returnflag, sum(PREDICT('counter', l_quantity, l_tax)) "
+                      f"FROM lineitem WHERE {where} GROUP BY l_returnflag").fetchall()
+    assert sum(counter) == duck_con.execute(
+        f"SELECT count(*) FROM lineitem WHERE {where}").fetchall()[0][0]
+    assert len(got) == 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
+from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate
 from tqp.operators.keys import float_key, pack_keys
@@ -21,8 +22,12 @@ MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
 
 
 def takes_mask(node: Aggregate) -> bool:
-    """Can `aggregate` run with `keep` for this node (every aggregate skips NULL inputs)?"""
-    return all(call.func in MASKABLE and not call.distinct for _, call in node.aggregates)
+    """Can `aggregate` run with `keep` for this node? Every aggregate must skip NULL inputs, and
+    no expression may call a model (a model scores only the rows the query keeps)."""
+    expressions = [e for _, e in node.keys]
+    expressions += [call.arg for _, call in node.aggregates if call.arg is not None]
+    return all(call.func in MASKABLE and not call.distinct for _, call in node.aggregates) and \
+        not any(has_model_call(e) for e in expressions)
 
 
 def aggregate(node: Aggregate, batch: Batch, device, keep: torch.Tensor | None = None) -> Batch:
