@@ -93,8 +93,7 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
     if call.func == "count":
-        return Column(counts.of(arg.valid) if not call.distinct else
-                      kernels.segment_count(arg.valid, ids, groups), DataType.BIGINT)
+        return Column(counts.of(arg.valid), DataType.BIGINT)  # COUNT(DISTINCT) returned above
     if call.func == "single":
         if groups and int(torch.bincount(ids, minlength=groups).max()) > 1:
             raise DataError("More than one row returned by a subquery used as an expression")

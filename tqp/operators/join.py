@@ -74,33 +74,40 @@ def _probe_dense(
     build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Lookup tables over the key range [lo, hi]: a row per key when keys are unique, else each
-    key's run (start, count) in the build rows sorted by key. The run table is widened to the
-    probe keys' range when that stays small, so probing needs no range checks."""
+    key's run (start, count) in the build rows sorted by key."""
     device = build.device
     counts = torch.bincount(build - lo, minlength=hi - lo + 1)
     if int(counts.max()) <= 1:
         return _probe_direct(build, probe, lo, hi)
     perm = torch.sort(build, stable=True).indices
-    plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
-    base, top = min(lo, plo), max(hi, phi)
-    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
-        counts = torch.cat([counts.new_zeros(lo - base), counts, counts.new_zeros(top - hi)])
-        starts = torch.cumsum(counts, 0) - counts
-        slot = probe - base
-        run = counts.index_select(0, slot)
-    else:
-        starts = torch.cumsum(counts, 0) - counts
-        in_range = (probe >= lo) & (probe <= hi)
-        slot = probe.clamp(lo, hi) - lo
-        run = counts.index_select(0, slot) * in_range
+    starts = torch.cumsum(counts, 0) - counts
+    run = _lookup(counts, lo, hi, probe, 0)
     rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
-    run, run_start = run.index_select(0, rows), starts.index_select(0, slot.index_select(0, rows))
+    # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
+    run = run.index_select(0, rows)
+    run_start = starts.index_select(0, probe.index_select(0, rows) - lo)
     total = int(run.sum())
     local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
                                     output_size=total)
     out_start = torch.cumsum(run, 0) - run
     offset = torch.arange(total, device=device) - out_start.index_select(0, local)
     return rows.index_select(0, local), perm.index_select(0, run_start.index_select(0, local) + offset)
+
+
+def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing) -> torch.Tensor:
+    """table[key - lo] for every probe key, `missing` for keys outside [lo, hi].
+
+    When the probe keys' range is small too, the table is padded to cover it and probing is one
+    gather with no range checks; otherwise keys are clamped and checked."""
+    plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
+    base, top = min(lo, plo), max(hi, phi)
+    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
+        if (base, top) != (lo, hi):
+            table = torch.cat([table.new_full((lo - base,), missing), table,
+                               table.new_full((top - hi,), missing)])
+        return table.index_select(0, probe - base)
+    found = table.index_select(0, probe.clamp(lo, hi) - lo)
+    return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
 
 def _probe(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -115,22 +122,10 @@ def _probe_direct(
     build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Direct-address lookup: build keys are unique and lie in [lo, hi]."""
-    device = build.device
-    plo, phi = (int(v) for v in torch.stack([probe.min(), probe.max()]).tolist())
-    base, top = min(lo, plo), max(hi, phi)
-    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
-        # The table covers every probe key: one gather, no range checks.
-        lut = torch.full((top - base + 1,), -1, dtype=torch.int64, device=device)
-        lut[build - base] = torch.arange(build.numel(), device=device)
-        hit = lut.index_select(0, probe - base)
-        probe_idx = torch.nonzero(hit >= 0).flatten()
-        return probe_idx, hit.index_select(0, probe_idx)
-    lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=device)
-    lut[build - lo] = torch.arange(build.numel(), device=device)
-    in_range = (probe >= lo) & (probe <= hi)
-    hit = lut.index_select(0, probe.clamp(lo, hi) - lo)
-    found = in_range & (hit >= 0)
-    probe_idx = torch.nonzero(found).flatten()
+    lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=build.device)
+    lut[build - lo] = torch.arange(build.numel(), device=build.device)
+    hit = _lookup(lut, lo, hi, probe, -1)
+    probe_idx = torch.nonzero(hit >= 0).flatten()
     return probe_idx, hit.index_select(0, probe_idx)
 
 
@@ -168,8 +163,7 @@ def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:
         lo, hi = bounds
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
         present[build - lo] = True
-        found = present.index_select(0, probe.clamp(lo, hi) - lo)
-        return found & (probe >= lo) & (probe <= hi)
+        return _lookup(present, lo, hi, probe, False)
     keys = torch.sort(build).values
     at = torch.searchsorted(keys, probe).clamp(max=keys.numel() - 1)
     return keys.index_select(0, at) == probe

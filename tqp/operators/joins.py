@@ -22,16 +22,13 @@ from tqp.types import DataType
 MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in memory
 
 
-def _valid_rows(columns: list[Column]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-    """Indices of the rows whose keys are all non-NULL, and the validity mask (None, None when
-    every key is valid)."""
+def _valid_rows(columns: list[Column]) -> torch.Tensor | None:
+    """Indices of the rows whose keys are all non-NULL (None when every key is valid)."""
     valid = None
     for c in columns:
         if c.valid is not None:
             valid = c.valid if valid is None else valid & c.valid
-    if valid is None:
-        return None, None
-    return torch.nonzero(valid).squeeze(1), valid
+    return None if valid is None else torch.nonzero(valid).squeeze(1)
 
 
 def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
@@ -43,10 +40,9 @@ def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
         lc, rc = align([lc, rc], f"join condition {le.sql()} = {re.sql()}")
         lcols.append(lc)
         rcols.append(rc)
-    lrows, lvalid = _valid_rows(lcols)
-    rrows, rvalid = _valid_rows(rcols)
-    lk, rk = pack_join_keys([c.values if lvalid is None else c.values[lrows] for c in lcols],
-                            [c.values if rvalid is None else c.values[rrows] for c in rcols])
+    lrows, rrows = _valid_rows(lcols), _valid_rows(rcols)
+    lk, rk = pack_join_keys([c.values if lrows is None else c.values[lrows] for c in lcols],
+                            [c.values if rrows is None else c.values[rrows] for c in rcols])
     return lk, lrows, rk, rrows
 
 
