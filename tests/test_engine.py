@@ -6,7 +6,6 @@ import pyarrow as pa
 import sqlglot
 
 from tqp.engine import Engine
-from tqp.operators.executor import Execution
 
 
 def engine() -> Engine:
@@ -35,10 +34,11 @@ def test_timings_are_optional():
     assert engine().execute("select count(*) from t").table.column(0).to_pylist() == [4]
 
 
-def test_shared_subplan_is_forgotten_after_its_last_reader():
+def test_shared_subplan_runs_once():
     eng = engine()
     sql = "with s as (select k, sum(v) as v from t group by k) select * from s a join s b on a.k = b.k"
-    query = eng.query(sqlglot.parse_one(sql, read="duckdb"), plan_only=True)
-    execution = Execution(eng.catalog, eng.device)
-    assert execution.run(query.plan).num_rows == 3
-    assert execution.shared == {}
+    assert eng.execute(sql).table.num_rows == 3
+    plan = eng.execute("EXPLAIN ANALYZE " + sql).table.column(0)[0].as_py()
+    assert "[shared, see above]" in plan
+    aggregates = [line for line in plan.splitlines() if "Aggregate" in line]
+    assert len(aggregates) == 1 and "rows=3," in aggregates[0]  # computed once

@@ -51,7 +51,8 @@ threadsafety = 1  # threads may share the module, but not connections
 paramstyle = "qmark"
 
 
-def connect(database: str | Path | None = None, device: str = "cpu") -> Connection:
+def connect(database: str | Path | None = None, device: str = "cpu",
+            memory_limit: str | int | None = None, batch_rows: int | None = None) -> Connection:
     """Open a connection computing on `device` ('cpu' or 'cuda').
 
     Args:
@@ -59,11 +60,14 @@ def connect(database: str | Path | None = None, device: str = "cpu") -> Connecti
             file stem (a sub-folder of Parquet files is one table named by the sub-folder).
             None or ":memory:" starts with an empty catalog.
         device: where the tensors live and the operators run.
+        memory_limit: what one query's operators may hold ('4GB', '512MiB' or bytes); by
+            default a share of the RAM (of the GPU's memory on cuda). Also `SET memory_limit`.
+        batch_rows: rows per batch as operators stream; by default tuned to the device.
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
     """
-    connection = Connection(device=device)
+    connection = Connection(device=device, memory_limit=memory_limit, batch_rows=batch_rows)
     if database is not None and str(database) != ":memory:":
         try:
             connection.register_files(database)

@@ -55,12 +55,13 @@ class Connection:
     ProgrammingError = errors.ProgrammingError
     NotSupportedError = errors.NotSupportedError
 
-    def __init__(self, engine=None, device: str = "cpu"):
+    def __init__(self, engine=None, device: str = "cpu", memory_limit: str | int | None = None,
+                 batch_rows: int | None = None):
         if engine is None:
             from tqp.engine import Engine  # late: keeps `import tqp` free of import cycles
 
             with translate_errors():
-                engine = Engine(device=device)
+                engine = Engine(device=device, memory_limit=memory_limit, batch_rows=batch_rows)
         self._engine = engine
         self._device = device
         self._closed = False
@@ -91,6 +92,11 @@ class Connection:
         return self._closed
 
     # -- extensions -------------------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Cancel the query running on this connection (from another thread): it stops at its
+        next batch with OperationalError, and the connection stays usable."""
+        self._engine_or_raise().interrupt()
 
     def execute(self, sql: str, parameters: Sequence | None = None) -> Cursor:
         """Shortcut: run `sql` on a new cursor and return that cursor."""

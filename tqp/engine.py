@@ -24,11 +24,13 @@ from tqp.errors import Error, InternalError, NotSupportedError, OperationalError
 from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT evaluator
 from tqp.ml.calls import bind_models
 from tqp.ml.registry import ModelRegistry
-from tqp.operators.executor import Execution
-from tqp.operators.expressions.literals import batch_device
+from tqp.execution import local
+from tqp.execution.context import ExecutionContext, default_batch_rows
+from tqp.execution.memory import MemoryPool, default_limit, parse_size
+from tqp.physical.explain import explain
 from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
-from tqp.planner.explain import explain
+from tqp.planner.lower import lower
 from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
@@ -53,12 +55,38 @@ class Result:
 class Engine:
     """SQL in, Arrow out. Holds the catalog and the device the tensors live on."""
 
-    def __init__(self, device: str = "cpu"):
+    def __init__(self, device: str = "cpu", memory_limit: str | int | None = None,
+                 batch_rows: int | None = None):
         keep_large_allocations_in_heap()
         self.device = _device(device)
         self.catalog = Catalog(self.device)
         self.models = ModelRegistry(self.device)
         self._file_tables: dict[str, str] = {}
+        self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
+        self._batch_rows = batch_rows
+        self._running: list[ExecutionContext] = []
+
+    # -- settings ------------------------------------------------------------------------------
+
+    @property
+    def memory_limit(self) -> int:
+        """Bytes a query's operators may hold: set explicitly, else a share of the device's
+        memory (see tqp/execution/memory.py)."""
+        return self._memory_limit or default_limit(self.device)
+
+    @memory_limit.setter
+    def memory_limit(self, value: str | int | None) -> None:
+        self._memory_limit = None if value is None else parse_size(value)
+
+    @property
+    def batch_rows(self) -> int:
+        """Rows per batch as operators stream (device-tuned unless set)."""
+        return self._batch_rows or default_batch_rows(self.device)
+
+    def interrupt(self) -> None:
+        """Cancel the running queries: each stops at its next batch with OperationalError."""
+        for ctx in list(self._running):
+            ctx.cancel.set()
 
     # -- catalog -------------------------------------------------------------------------------
 
@@ -129,6 +157,10 @@ class Engine:
             return self._create(statement)
         if isinstance(statement, exp.Drop):
             return self._drop(statement)
+        if isinstance(statement, exp.Set):
+            return self._set(statement)
+        if isinstance(statement, exp.Command) and statement.name.upper() == "RESET":
+            return self._set(statement)
         if isinstance(statement, exp.Describe):
             return Result(self._describe(statement.this.name))
         if isinstance(statement, exp.Show) or (
@@ -155,12 +187,23 @@ class Engine:
         query = Builder(self.catalog).plan(optimized, names)
         if plan_only:
             return query
+        physical = lower(query, self.catalog, self.batch_rows)
         start = _add_time(timings, "plan_s", start)
-        batch_device.device = self.device
-        batch = Execution(self.catalog, self.device, profile).run(query.plan)
+        batch = self.run(physical, profile)
         table = batch_to_arrow(batch, list(query.names))
         _add_time(timings, "execute_s", start)
         return table
+
+    def run(self, physical, profile: dict | None = None):
+        """Run a physical plan under a fresh ExecutionContext (the memory limit, the batch
+        size, cancellation); the result as one Batch."""
+        ctx = ExecutionContext(self.device, self.catalog, MemoryPool(self.memory_limit),
+                               self.batch_rows, profile)
+        self._running.append(ctx)
+        try:
+            return local.run(physical, ctx)
+        finally:
+            self._running.remove(ctx)
 
     def _explain(self, text: str) -> Result:
         analyze = text.strip().upper().startswith("ANALYZE")
@@ -171,11 +214,32 @@ class Engine:
             raise ProgrammingError("EXPLAIN takes one query")
         profile = {} if analyze else None
         query = self.query(statements[0], plan_only=True)
+        physical = lower(query, self.catalog, self.batch_rows)
         if analyze:
-            batch_device.device = self.device
-            Execution(self.catalog, self.device, profile).run(query.plan)
-        plan_text = explain(query.plan, profile)
+            self.run(physical, profile)
+        plan_text = explain(physical, profile)
         return Result(pa.table({"physical_plan": pa.array([plan_text], pa.string())}))
+
+    def _set(self, statement: exp.Expression) -> Result:
+        """SET memory_limit = '4GB' (RESET memory_limit: back to the default)."""
+        if isinstance(statement, exp.Command):  # RESET name
+            name = statement.expression.name.lower() if statement.expression else ""
+            if name != "memory_limit":
+                raise NotSupportedError(f"RESET {name or '(nothing)'} (tqp has memory_limit)")
+            self.memory_limit = None
+            return Result(None, 0)
+        for item in statement.expressions:
+            target = item.this
+            if not isinstance(target, exp.EQ) or not isinstance(target.this, exp.Column):
+                raise NotSupportedError(f"SET {item.sql(dialect=DIALECT)}")
+            name = target.this.name.lower()
+            if name != "memory_limit":
+                raise NotSupportedError(f"setting {name} (tqp has memory_limit)")
+            value = target.expression
+            if not isinstance(value, exp.Literal):
+                raise ProgrammingError("SET memory_limit takes a size such as '4GB'")
+            self.memory_limit = value.this
+        return Result(None, 0)
 
     def _create(self, statement: exp.Create) -> Result:
         kind = (statement.args.get("kind") or "").upper()

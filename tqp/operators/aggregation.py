@@ -11,7 +11,7 @@ from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate
 from tqp.operators.keys import float_key, pack_keys
-from tqp.planner.logical import Aggregate, AggregateCall
+from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid
 from tqp.types import DataType
 
@@ -21,30 +21,35 @@ from tqp.types import DataType
 MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
 
 
-def takes_mask(node: Aggregate) -> bool:
-    """Can `aggregate` run with `keep` for this node? Every aggregate must skip NULL inputs, and
-    no expression may call a model (a model scores only the rows the query keeps)."""
-    expressions = [e for _, e in node.keys]
-    expressions += [call.arg for _, call in node.aggregates if call.arg is not None]
-    return all(call.func in MASKABLE and not call.distinct for _, call in node.aggregates) and \
+def takes_mask(keys, aggregates) -> bool:
+    """Can `aggregate` run with `keep` for these keys and aggregates? Every aggregate must skip
+    NULL inputs, and no expression may call a model (a model scores only the rows the query
+    keeps)."""
+    expressions = [e for _, e in keys]
+    expressions += [call.arg for _, call in aggregates if call.arg is not None]
+    return all(call.func in MASKABLE and not call.distinct for _, call in aggregates) and \
         not any(has_model_call(e) for e in expressions)
 
 
-def aggregate(node: Aggregate, batch: Batch, device, keep: torch.Tensor | None = None) -> Batch:
-    """Group and reduce `batch`; with `keep` (see `takes_mask`), only the rows where it is True
+def aggregate(keys, aggregates, batch: Batch, keep: torch.Tensor | None = None,
+              ran: list | None = None) -> Batch:
+    """Group `batch` by `keys` (name, expression) and compute `aggregates` (name,
+    AggregateCall) per group; with `keep` (see `takes_mask`), only the rows where it is True
     count: the result is that of the filtered batch, without copying its columns first. `keep`
-    must hold at least one True (then every group has a kept row)."""
-    keys = [evaluate(e, batch) for _, e in node.keys]
-    if keys:
-        ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in keys],
-                                               first_row=False, keep=keep)
+    must hold at least one True (then every group has a kept row). `ran` receives the group
+    numbering used."""
+    device = batch.device
+    columns = [evaluate(e, batch) for _, e in keys]
+    if columns:
+        ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in columns],
+                                               first_row=False, keep=keep, ran=ran)
     else:
         ids, groups, first = kernels.group_ids([], num_rows=batch.num_rows, device=device)
-    out = {name: k.take(first) for (name, _), k in zip(node.keys, keys)}
+    out = {name: k.take(first) for (name, _), k in zip(keys, columns)}
     counts = _Counts(ids, groups)
-    for name, call in node.aggregates:
+    for name, call in aggregates:
         out[name] = _reduce(call, batch, ids, groups, device, keep, counts)
-    return Batch(out, groups)
+    return Batch(out, groups, device)
 
 
 class _Counts:

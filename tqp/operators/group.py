@@ -29,6 +29,7 @@ def group_ids(
     device: torch.device | str | None = None,
     first_row: bool = True,
     keep: torch.Tensor | None = None,
+    ran: list | None = None,
 ) -> tuple[torch.Tensor, int, torch.Tensor]:
     """Number the groups of equal key tuples.
 
@@ -42,6 +43,7 @@ def group_ids(
         keep: a bool per row; rows where it is False form no group of their own (they get
             id 0, so the caller must treat them as NULL inputs). Lets an aggregate read a
             filter's mask instead of the filtered rows.
+        ran: when given, receives the numbering used ("dense" or "sorted").
 
     Returns:
         (ids, G, first): an int64 group id in 0..G-1 per row, groups ordered by ascending key
@@ -86,9 +88,13 @@ def group_ids(
         slot_group = torch.cumsum(present, 0) - 1
         ids = slot_group[slot]
         num_groups = int(slot_group[-1]) + 1
+        if ran is not None:
+            ran.append("dense")
     else:
         uniq, ids = torch.unique(packed, sorted=True, return_inverse=True)
         num_groups = uniq.numel()
+        if ran is not None:
+            ran.append("sorted")
     ids = ids.to(torch.int64)
     rows = torch.arange(n, device=dev)
     if first_row:

@@ -17,6 +17,8 @@ pairs are then re-sorted by left row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
@@ -30,33 +32,111 @@ MAX_TABLE = 1 << 27
 SWAP_RATIO = 4
 
 
-def join_indices(left_key: torch.Tensor, right_key: torch.Tensor,
-                 ordered: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+@dataclass(frozen=True)
+class JoinTable:
+    """The build side of an equi-join, built once and probed by any number of probe batches.
+
+    `strategy` says which structure was built: "direct" (unique keys: `table[key - lo]` is the
+    build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` is the key's run
+    length in the build rows sorted by key, `starts` where each run starts), "sorted" (the
+    sorted keys, searched per probe key) or "empty"."""
+
+    strategy: str
+    rows: int
+    lo: int = 0
+    hi: int = -1
+    table: torch.Tensor | None = None
+    starts: torch.Tensor | None = None
+    perm: torch.Tensor | None = None
+    sorted_keys: torch.Tensor | None = None
+
+
+def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") -> JoinTable:
+    """A JoinTable over the int64 build keys `key` (no NULLs).
+
+    With `strategy` "auto" or "direct", a direct-address table when the key range is small
+    (against the build rows, or `probe_rows`, the probe side's expected size); "search"
+    always sorts. A "direct" request over a wide range falls back to sorting: the returned
+    strategy says what was built."""
+    if key.numel() == 0:
+        return JoinTable("empty", 0)
+    if strategy != "search":
+        bounds = _dense_bounds(key, probe_rows)
+        if bounds is not None:
+            lo, hi = bounds
+            counts = torch.bincount(key - lo, minlength=hi - lo + 1)
+            if int(counts.max()) <= 1:
+                lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=key.device)
+                lut[key - lo] = torch.arange(key.numel(), device=key.device)
+                return JoinTable("direct", key.numel(), lo, hi, lut)
+            perm = torch.sort(key, stable=True).indices
+            starts = torch.cumsum(counts, 0) - counts
+            return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
+    sorted_keys, perm = torch.sort(key, stable=True)
+    return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)
+
+
+def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """All pairs (p, b) with probe[p] == the key of build row b, ordered by p, then b."""
+    device = probe.device
+    if table.strategy == "empty" or probe.numel() == 0:
+        empty = torch.empty(0, dtype=torch.int64, device=device)
+        return empty, empty.clone()
+    if table.strategy == "direct":
+        hit = _lookup(table.table, table.lo, table.hi, probe, -1)
+        probe_idx = torch.nonzero(hit >= 0).flatten()
+        return probe_idx, hit.index_select(0, probe_idx)
+    if table.strategy == "direct-runs":
+        run = _lookup(table.table, table.lo, table.hi, probe, 0)
+        rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
+        # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
+        run = run.index_select(0, rows)
+        run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo)
+    else:
+        lo = torch.searchsorted(table.sorted_keys, probe, right=False)
+        run = torch.searchsorted(table.sorted_keys, probe, right=True) - lo
+        rows = torch.nonzero(run).flatten()
+        run, run_start = run.index_select(0, rows), lo.index_select(0, rows)
+    total = int(run.sum())
+    local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
+                                    output_size=total)
+    # Position within the run: global output position minus where this probe row's run starts.
+    out_start = torch.cumsum(run, 0) - run
+    offset = torch.arange(total, device=device) - out_start.index_select(0, local)
+    build_idx = table.perm.index_select(0, run_start.index_select(0, local) + offset)
+    return rows.index_select(0, local), build_idx
+
+
+def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool = True,
+                 ran: list | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """All pairs (i, j) with left_key[i] == right_key[j], ordered by i, then j (in no particular
     order with `ordered=False`, which saves a sort when the left side is the one built).
 
     Keys are int64 without NULLs (the caller drops NULL keys first). Returns two int64 index
-    tensors of equal length.
+    tensors of equal length. The right side is built, unless the left one is SWAP_RATIO times
+    smaller. `ran`, when given, receives the strategy of the table that was built.
 
     Example:
         >>> join_indices(torch.tensor([1, 2, 1]), torch.tensor([1, 1, 3]))
         (tensor([0, 0, 2, 2]), tensor([0, 1, 0, 1]))
     """
-    device = left_key.device
     if left_key.numel() == 0 or right_key.numel() == 0:
-        empty = torch.empty(0, dtype=torch.int64, device=device)
+        empty = torch.empty(0, dtype=torch.int64, device=left_key.device)
         return empty, empty.clone()
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
         # Build on the much smaller left input, then put the pairs back in left-row order.
-        right_idx, left_idx = _probe(build=left_key, probe=right_key)
+        table = build_table(left_key, right_key.numel())
+        if ran is not None:
+            ran.append(f"{table.strategy} (left side built)")
+        right_idx, left_idx = probe_table(table, right_key)
         if not ordered:
             return left_idx, right_idx
         order = torch.sort(left_idx, stable=True).indices
         return left_idx[order], right_idx[order]
-    right_bounds = _dense_bounds(right_key, left_key.numel())
-    if right_bounds is not None:
-        return _probe_dense(right_key, left_key, *right_bounds)
-    return _probe_sorted(right_key, left_key)
+    table = build_table(right_key, left_key.numel())
+    if ran is not None:
+        ran.append(table.strategy)
+    return probe_table(table, left_key)
 
 
 def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
@@ -68,30 +148,6 @@ def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | N
     if span > min(limit, MAX_TABLE):
         return None
     return lo, hi
-
-
-def _probe_dense(
-    build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Lookup tables over the key range [lo, hi]: a row per key when keys are unique, else each
-    key's run (start, count) in the build rows sorted by key."""
-    device = build.device
-    counts = torch.bincount(build - lo, minlength=hi - lo + 1)
-    if int(counts.max()) <= 1:
-        return _probe_direct(build, probe, lo, hi)
-    perm = torch.sort(build, stable=True).indices
-    starts = torch.cumsum(counts, 0) - counts
-    run = _lookup(counts, lo, hi, probe, 0)
-    rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
-    # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
-    run = run.index_select(0, rows)
-    run_start = starts.index_select(0, probe.index_select(0, rows) - lo)
-    total = int(run.sum())
-    local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
-                                    output_size=total)
-    out_start = torch.cumsum(run, 0) - run
-    offset = torch.arange(total, device=device) - out_start.index_select(0, local)
-    return rows.index_select(0, local), perm.index_select(0, run_start.index_select(0, local) + offset)
 
 
 def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing) -> torch.Tensor:
@@ -110,63 +166,49 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
 
-def _probe(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """All pairs (p, b) with probe[p] == build[b], ordered by p, then b."""
-    bounds = _dense_bounds(build, probe.numel())
+@dataclass(frozen=True)
+class KeySet:
+    """The distinct build keys of a semi join: a presence table over their range when it is
+    small ("presence"), else the sorted keys ("sorted"); "empty" for none."""
+
+    strategy: str
+    lo: int = 0
+    hi: int = -1
+    table: torch.Tensor | None = None
+
+
+def build_key_set(build: torch.Tensor, probe_rows: int = 0) -> KeySet:
+    """A KeySet over int64 keys without NULLs."""
+    if build.numel() == 0:
+        return KeySet("empty")
+    bounds = _dense_bounds(build, probe_rows)
     if bounds is not None:
-        return _probe_dense(build, probe, *bounds)
-    return _probe_sorted(build, probe)
+        lo, hi = bounds
+        present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
+        present[build - lo] = True
+        return KeySet("presence", lo, hi, present)
+    return KeySet("sorted", table=torch.sort(build).values)
 
 
-def _probe_direct(
-    build: torch.Tensor, probe: torch.Tensor, lo: int, hi: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Direct-address lookup: build keys are unique and lie in [lo, hi]."""
-    lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=build.device)
-    lut[build - lo] = torch.arange(build.numel(), device=build.device)
-    hit = _lookup(lut, lo, hi, probe, -1)
-    probe_idx = torch.nonzero(hit >= 0).flatten()
-    return probe_idx, hit.index_select(0, probe_idx)
-
-
-def _probe_sorted(build: torch.Tensor, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sort the build keys, find each probe key's run of equals, expand the runs."""
-    device = build.device
-    sorted_keys, perm = torch.sort(build, stable=True)
-    lo = torch.searchsorted(sorted_keys, probe, right=False)
-    hi = torch.searchsorted(sorted_keys, probe, right=True)
-    counts = hi - lo
-    total = int(counts.sum())
-    probe_idx = torch.repeat_interleave(torch.arange(probe.numel(), device=device), counts, output_size=total)
-    # Position within the run: global output position minus where this probe row's run starts.
-    run_start = torch.cumsum(counts, 0) - counts
-    offset = torch.arange(total, device=device) - run_start[probe_idx]
-    build_idx = perm[lo[probe_idx] + offset]
-    return probe_idx, build_idx
+def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
+    """Bool per probe key: is it in the set?"""
+    if keys.strategy == "empty" or probe.numel() == 0:
+        return torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
+    if keys.strategy == "presence":
+        return _lookup(keys.table, keys.lo, keys.hi, probe, False)
+    at = torch.searchsorted(keys.table, probe).clamp(max=keys.table.numel() - 1)
+    return keys.table.index_select(0, at) == probe
 
 
 def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:
     """Bool per probe key: does it occur among the build keys? (A semi join without pairs:
     duplicates on either side cost nothing.)
 
-    A presence table over the build keys' range when it is small, else a search in the sorted
-    build keys. Keys are int64 without NULLs.
-
     Example:
         >>> key_in(torch.tensor([1, 2, 3]), torch.tensor([3, 3, 1]))
         tensor([ True, False,  True])
     """
-    if probe.numel() == 0 or build.numel() == 0:
-        return torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
-    bounds = _dense_bounds(build, probe.numel())
-    if bounds is not None:
-        lo, hi = bounds
-        present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-        present[build - lo] = True
-        return _lookup(present, lo, hi, probe, False)
-    keys = torch.sort(build).values
-    at = torch.searchsorted(keys, probe).clamp(max=keys.numel() - 1)
-    return keys.index_select(0, at) == probe
+    return key_set_contains(build_key_set(build, probe.numel()), probe)
 
 
 def match_any(num_left: int, left_idx: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:

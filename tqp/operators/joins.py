@@ -4,18 +4,29 @@ Key columns are aligned (same type, shared string dictionary), rows with a NULL 
 aside (NULL never equals anything), the keys are packed into one int64 per row and matched by
 `join.join_indices` (direct address table or sort + searchsorted). A residual condition then
 filters the matched pairs; outer joins add the unmatched rows padded with NULLs.
+
+Two ways in: the whole-batch functions (`join`, `mark_join`) take both inputs at once; for a
+probe side that arrives in many batches, `prepare_build` builds the right input's table once
+and `probe_pairs` / `probe_marks` match each batch against it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow.compute as pc
 import torch
 from sqlglot import exp
 
+from tqp.errors import NotSupportedError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
-from tqp.operators.join import join_indices, key_in, match_any, unmatched
-from tqp.operators.keys import pack_join_keys
-from tqp.planner.logical import Join, MarkJoin
+from tqp.operators.join import (
+    JoinTable, KeySet, build_key_set, build_table, join_indices, key_in, key_set_contains,
+    match_any, probe_table, unmatched,
+)
+from tqp.operators.keys import KeyPacking, pack_build_keys, pack_join_keys, pack_probe_keys
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
 
@@ -46,13 +57,28 @@ def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
     return lk, lrows, rk, rrows
 
 
+def _residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, residual):
+    """The pairs (li, ri) for which `residual` is TRUE."""
+    if residual is None or not li.numel():
+        return li, ri
+    needed = {c.name for c in residual.find_all(exp.Column)}
+    pairs = Batch({**{n: c.take(li) for n, c in left.columns.items() if n in needed},
+                   **{n: c.take(ri) for n, c in right.columns.items() if n in needed}},
+                  int(li.shape[0]), left.device)
+    cond = evaluate(residual, pairs)
+    keep = cond.values if cond.valid is None else cond.values & cond.valid
+    if keep.stride(0) == 0:
+        keep = keep.clone()
+    return li[keep], ri[keep]
+
+
 def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device,
-                ordered: bool = True):
+                ordered: bool = True, ran: list | None = None):
     """All (left row, right row) pairs whose keys are equal and that pass `residual` (ordered by
-    left row unless `ordered` is False)."""
+    left row unless `ordered` is False). `ran` receives the strategy used."""
     if left_keys:
         lk, lrows, rk, rrows = _join_keys(left, right, left_keys, right_keys)
-        li, ri = join_indices(lk, rk, ordered)
+        li, ri = join_indices(lk, rk, ordered, ran)
         if lrows is not None:
             li = lrows[li]
         if rrows is not None:
@@ -60,43 +86,41 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
     else:
         total = left.num_rows * right.num_rows
         if total > MAX_CROSS_PAIRS:
-            from tqp.errors import NotSupportedError
-
             raise NotSupportedError(
                 f"a join without equality keys producing {total} candidate pairs")
+        if ran is not None:
+            ran.append("nested loop")
         li = torch.arange(left.num_rows, device=device).repeat_interleave(right.num_rows)
         ri = torch.arange(right.num_rows, device=device).repeat(left.num_rows)
-    if residual is not None and li.numel():
-        needed = {c.name for c in residual.find_all(exp.Column)}
-        pairs = Batch({**{n: c for n, c in left.take(li).columns.items() if n in needed},
-                       **{n: c for n, c in right.take(ri).columns.items() if n in needed}},
-                      int(li.shape[0])) if needed else Batch({}, int(li.shape[0]))
-        cond = evaluate(residual, pairs)
-        keep = cond.values if cond.valid is None else cond.values & cond.valid
-        if keep.stride(0) == 0:
-            keep = keep.clone()
-        li, ri = li[keep], ri[keep]
-    return li, ri
+    return _residual_pairs(left, right, li, ri, residual)
 
 
-def join(node: Join, left: Batch, right: Batch, device) -> Batch:
-    li, ri = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device)
-    if node.kind in ("left", "full"):
+def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind: str) -> Batch:
+    """The joined rows of matched pairs (li, ri), ordered by left row, plus for outer joins the
+    unmatched rows padded with NULLs."""
+    if kind in ("left", "full"):
         extra = unmatched(left.num_rows, li)
         li = torch.cat([li, extra])
         ri = torch.cat([ri, torch.full_like(extra, -1)])
-    if node.kind in ("right", "full"):
+    if kind in ("right", "full"):
         extra = unmatched(right.num_rows, ri[ri >= 0])
         li = torch.cat([li, torch.full_like(extra, -1)])
         ri = torch.cat([ri, extra])
-    if node.kind in ("right", "full"):
+    if kind in ("right", "full"):
         lout = left.take_or_null(li)
     elif _is_identity(li, left.num_rows):  # every left row matched once: nothing to gather
         lout = left
     else:
         lout = left.take(li)
-    rout = right.take_or_null(ri) if node.kind in ("left", "full") else right.take(ri)
-    return Batch({**lout.columns, **rout.columns}, int(li.shape[0]))
+    rout = right.take_or_null(ri) if kind in ("left", "full") else right.take(ri)
+    return Batch({**lout.columns, **rout.columns}, int(li.shape[0]), left.device)
+
+
+def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, device,
+         ran: list | None = None) -> Batch:
+    """`left` joined with `right` (both whole)."""
+    li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ran=ran)
+    return assemble(left, right, li, ri, kind)
 
 
 def _is_identity(indices: torch.Tensor, n: int) -> bool:
@@ -107,35 +131,147 @@ def _is_identity(indices: torch.Tensor, n: int) -> bool:
                       and bool((indices[1:] - indices[:-1] == 1).all()))
 
 
-def mark_join(node: MarkJoin, left: Batch, right: Batch, device) -> Batch:
-    """`left` plus a bool column: does each row have a matching right row?"""
+def mark_join(left: Batch, right: Batch, mark: str, left_keys, right_keys, residual,
+              null_aware: bool, device, ran: list | None = None) -> Batch:
+    """`left` plus a bool column `mark`: does each row have a matching right row?"""
     n = left.num_rows
-    if not node.left_keys and node.residual is None:
-        mark = torch.full((n,), right.num_rows > 0, dtype=torch.bool, device=device)
-        return left.with_columns({node.mark: Column(mark, DataType.BOOLEAN)})
-    if node.left_keys and node.residual is None:
+    if not left_keys and residual is None:
+        found = torch.full((n,), right.num_rows > 0, dtype=torch.bool, device=device)
+        return left.with_columns({mark: Column(found, DataType.BOOLEAN)})
+    if left_keys and residual is None:
         # Only whether a match exists matters: no pairs are formed.
-        lk, lrows, rk, _ = _join_keys(left, right, node.left_keys, node.right_keys)
+        lk, lrows, rk, _ = _join_keys(left, right, left_keys, right_keys)
         found = key_in(lk, rk)
-        if lrows is None:
-            mark = found
-        else:
-            mark = torch.zeros(n, dtype=torch.bool, device=device)
-            mark[lrows] = found
+        if ran is not None:
+            ran.append("key set")
+        if lrows is not None:
+            found = torch.zeros(n, dtype=torch.bool, device=device).index_put_((lrows,), found)
     else:
-        li, _ = match_pairs(left, right, node.left_keys, node.right_keys, node.residual, device,
-                            ordered=False)
-        mark = match_any(n, li)
+        li, _ = match_pairs(left, right, left_keys, right_keys, residual, device,
+                            ordered=False, ran=ran)
+        found = match_any(n, li)
     valid = None
-    if node.null_aware and right.num_rows:
-        # x IN (...) is NULL, not FALSE, when unmatched and x is NULL or the list holds a NULL.
-        probe = evaluate(node.left_keys[0], left)
-        build = evaluate(node.right_keys[0], right)
+    if null_aware and right.num_rows:
+        build = evaluate(right_keys[0], right)
         right_has_null = build.valid is not None and bool((~build.valid).any())
-        unknown = torch.full((n,), right_has_null, dtype=torch.bool, device=device)
-        if probe.valid is not None:
-            unknown = unknown | ~probe.valid
-        valid = mark | ~unknown
-        if bool(valid.all()):
-            valid = None
-    return left.with_columns({node.mark: Column(mark, DataType.BOOLEAN, valid)})
+        valid = _null_aware_valid(found, evaluate(left_keys[0], left), right_has_null)
+    return left.with_columns({mark: Column(found, DataType.BOOLEAN, valid)})
+
+
+def _null_aware_valid(found: torch.Tensor, probe: Column, right_has_null: bool):
+    """x IN (...) is NULL, not FALSE, when unmatched and x is NULL or the list holds a NULL."""
+    unknown = torch.full_like(found, right_has_null)
+    if probe.valid is not None:
+        unknown = unknown | ~probe.valid
+    valid = found | ~unknown
+    return None if bool(valid.all()) else valid
+
+
+# -- a build side prepared once, probed by many batches -----------------------------------------
+
+
+@dataclass
+class BuildSide:
+    """A join's right input with its key columns evaluated and its table built (once)."""
+
+    batch: Batch
+    keys: list[Column]
+    rows: torch.Tensor | None  # the rows with no NULL key (None: all)
+    packing: KeyPacking
+    table: JoinTable | None = None
+    key_set: KeySet | None = None
+    has_null_key: bool = False
+
+    @property
+    def strategy(self) -> str:
+        return self.table.strategy if self.table is not None else self.key_set.strategy
+
+
+def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
+                  key_set: bool = False) -> BuildSide | None:
+    """The right input ready to be probed: a JoinTable (or with `key_set`, a KeySet for a mark
+    join without residual). None when its keys cannot be packed on their own (several keys
+    whose ranges multiply past int64): the caller then joins each batch whole."""
+    keys = [evaluate(e, right) for e in right_keys]
+    rows = _valid_rows(keys)
+    values = [k.values if rows is None else k.values[rows] for k in keys]
+    packed = pack_build_keys([v.contiguous() for v in values])
+    if packed is None:
+        return None
+    packed_keys, packing = packed
+    side = BuildSide(right, keys, rows, packing,
+                     has_null_key=rows is not None and rows.numel() < right.num_rows)
+    if key_set:
+        side.key_set = build_key_set(packed_keys, probe_rows)
+    else:
+        side.table = build_table(packed_keys, probe_rows, strategy)
+    return side
+
+
+def _probe_keys(build: BuildSide, left: Batch, left_keys):
+    """A batch's keys packed like the build side's: (packed, rows with usable keys or None),
+    or None when the types do not meet the build side's as they are."""
+    cols, masks = [], []
+    for expr, bcol in zip(left_keys, build.keys):
+        col = evaluate(expr, left)
+        if col.type is DataType.VARCHAR and bcol.type is DataType.VARCHAR:
+            if col.dictionary is not bcol.dictionary:
+                col, found = _recode(col, bcol.dictionary)
+                masks.append(found)
+        elif col.type is not bcol.type and not (col.type.is_numeric and bcol.type.is_numeric):
+            return None
+        cols.append(col)
+        if col.valid is not None:
+            masks.append(col.valid)
+    ok = None
+    for m in masks:
+        ok = m if ok is None else ok & m
+    rows = None if ok is None else torch.nonzero(ok).squeeze(1)
+    values = [c.values if rows is None else c.values[rows] for c in cols]
+    packed = pack_probe_keys(build.packing, values)
+    if packed is None:
+        return None
+    return packed, rows
+
+
+def _recode(col: Column, dictionary) -> tuple[Column, torch.Tensor]:
+    """String codes re-coded into `dictionary`, and a mask of the rows whose string is there."""
+    positions = pc.index_in(col.dictionary, value_set=dictionary)
+    mapping = np.asarray(positions.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+    table = torch.from_numpy(mapping).to(col.device)
+    codes = table[col.values.long()] if table.numel() else torch.full_like(
+        col.values, -1, dtype=torch.int64)
+    found = codes >= 0
+    return Column(codes.clamp(min=0).to(torch.int32), col.type, col.valid, dictionary), found
+
+
+def probe_pairs(build: BuildSide, left: Batch, left_keys, residual):
+    """The (left row, build row) pairs of one probe batch, ordered by left row; None when the
+    batch's key types do not meet the build side's (join it whole instead)."""
+    probe = _probe_keys(build, left, left_keys)
+    if probe is None:
+        return None
+    packed, lrows = probe
+    li, ri = probe_table(build.table, packed)
+    if lrows is not None:
+        li = lrows[li]
+    if build.rows is not None:
+        ri = build.rows[ri]
+    return _residual_pairs(left, build.batch, li, ri, residual)
+
+
+def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
+    """Per row of one probe batch: is its key in the build side's key set? (None: join it
+    whole instead.) With `null_aware`, IN's NULL rules give the validity."""
+    probe = _probe_keys(build, left, left_keys)
+    if probe is None:
+        return None
+    packed, lrows = probe
+    found = key_set_contains(build.key_set, packed)
+    if lrows is not None:
+        found = torch.zeros(left.num_rows, dtype=torch.bool,
+                            device=left.device).index_put_((lrows,), found)
+    valid = None
+    if null_aware and build.batch.num_rows:
+        valid = _null_aware_valid(found, evaluate(left_keys[0], left), build.has_null_key)
+    return found, valid

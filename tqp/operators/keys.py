@@ -16,6 +16,8 @@ and all NaNs equal to one another), so they join the integer path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 # The packed value must stay a non-negative int64 with room to spare.
@@ -141,3 +143,54 @@ def pack_join_keys(
         both.append(torch.cat([lk.to(dtype), rk.to(dtype)]))
     packed = pack_keys(both)
     return packed[:num_left], packed[num_left:]
+
+
+@dataclass(frozen=True)
+class KeyPacking:
+    """How one join side's key columns were packed, so that batches of the other side can be
+    packed the same way later: per column its dtype and (min, max) (no ranges for a single
+    key, which is used as it is); a probe tuple outside the ranges cannot match and packs
+    to -1."""
+
+    dtypes: tuple[torch.dtype, ...]
+    ranges: tuple[tuple[int, int], ...]
+
+
+def pack_build_keys(keys: list[torch.Tensor]) -> tuple[torch.Tensor, KeyPacking] | None:
+    """The build side's keys packed alone (values >= 0), with the packing; None when the
+    ranges' product passes MAX_PACKED_RANGE (the caller then packs both sides together)."""
+    cols = [as_int64(k) for k in keys]
+    if len(cols) == 1:  # one key needs no ranges
+        return cols[0], KeyPacking((keys[0].dtype,), ())
+    if cols[0].numel() == 0:
+        return None
+    ranges = _column_ranges(cols)
+    total = 1
+    for lo, hi in ranges:
+        total *= hi - lo + 1
+    if total > MAX_PACKED_RANGE:
+        return None
+    spans = [hi - lo + 1 for lo, hi in ranges]
+    packed = _mixed_radix([c - lo for c, (lo, _) in zip(cols, ranges)], spans)
+    return packed, KeyPacking(tuple(k.dtype for k in keys), tuple(ranges))
+
+
+def pack_probe_keys(packing: KeyPacking, keys: list[torch.Tensor]) -> torch.Tensor | None:
+    """Probe keys packed like the build side (-1 where a key lies outside the build's range);
+    None when a column's dtype would have to change the build side's (e.g. an integer build
+    key meeting a double probe key)."""
+    cols = []
+    for k, dtype in zip(keys, packing.dtypes):
+        if torch.promote_types(k.dtype, dtype) != dtype:
+            return None
+        cols.append(as_int64(k.to(dtype)))
+    if not packing.ranges:
+        return cols[0]
+    inside = None
+    shifted = []
+    for c, (lo, hi) in zip(cols, packing.ranges):
+        ok = (c >= lo) & (c <= hi)
+        inside = ok if inside is None else inside & ok
+        shifted.append((c - lo).clamp(min=0, max=hi - lo))
+    packed = _mixed_radix(shifted, [hi - lo + 1 for lo, hi in packing.ranges])
+    return torch.where(inside, packed, torch.full_like(packed, -1))

@@ -9,7 +9,6 @@ import torch
 
 from tqp.operators.expressions.coerce import align
 from tqp.operators.group import group_ids
-from tqp.planner.logical import SetOp
 from tqp.storage.column import Batch, Column, normalize_valid
 
 
@@ -22,27 +21,28 @@ def concat(left: Batch, right: Batch, names) -> Batch:
         if a.valid is not None or b.valid is not None:
             valid = normalize_valid(torch.cat([a.validity(), b.validity()]))
         columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary)
-    return Batch(columns, left.num_rows + right.num_rows)
+    return left.empty_like(left.num_rows + right.num_rows, columns)
 
 
-def set_operation(node: SetOp, left: Batch, right: Batch) -> Batch:
+def set_operation(kind: str, all_: bool, left: Batch, right: Batch) -> Batch:
+    """`left` UNION/INTERSECT/EXCEPT (`kind`) `right`, with ALL when `all_`."""
     both = concat(left, right, left.names)
-    if node.kind == "union" and node.all:
+    if kind == "union" and all_:
         return both
     if not both.columns:
-        return Batch({}, min(both.num_rows, 1))
+        return both.empty_like(min(both.num_rows, 1))
     ids, groups, first = group_ids([(c.values, c.valid) for c in both.columns.values()])
     device = ids.device
     side_right = torch.arange(both.num_rows, device=device) >= left.num_rows
     left_count = torch.bincount(ids[~side_right], minlength=groups)
     right_count = torch.bincount(ids[side_right], minlength=groups)
-    if node.kind == "union":
+    if kind == "union":
         copies = torch.ones(groups, dtype=torch.long, device=device)
-    elif node.kind == "intersect":
-        copies = torch.minimum(left_count, right_count) if node.all else \
+    elif kind == "intersect":
+        copies = torch.minimum(left_count, right_count) if all_ else \
             ((left_count > 0) & (right_count > 0)).long()
     else:  # except
-        copies = (left_count - right_count).clamp(min=0) if node.all else \
+        copies = (left_count - right_count).clamp(min=0) if all_ else \
             ((left_count > 0) & (right_count == 0)).long()
     order = torch.argsort(first)
     rows = torch.repeat_interleave(first[order], copies[order])

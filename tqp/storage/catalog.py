@@ -26,6 +26,7 @@ class Catalog:
         self.views: dict[str, exp.Expression] = {}
         self._columns: dict[tuple[str, str], Column] = {}
         self._distinct: dict[tuple[str, str], int] = {}
+        self._ranges: dict[tuple[str, str], tuple[int, int] | None] = {}
 
     def set_device(self, device: torch.device) -> None:
         self.device = device
@@ -95,6 +96,24 @@ class Catalog:
             self._distinct[key] = count
         return self._distinct[key]
 
+    def value_range(self, table: str, name: str) -> tuple[int, int] | None:
+        """(min, max) of the non-NULL values of an integer, date, boolean or string (as codes)
+        column, for the planner's choice of algorithms; None for other types or no values.
+        Computed once per column."""
+        key = (table.lower(), name)
+        if key not in self._ranges:
+            column = self.column(table, name)
+            values = column.values if column.valid is None else column.values[column.valid]
+            if column.dictionary is not None:
+                found = (0, len(column.dictionary) - 1) if len(column.dictionary) else None
+            elif values.is_floating_point() or values.numel() == 0:
+                found = None
+            else:
+                lo, hi = torch.stack(torch.aminmax(values.long())).tolist()
+                found = (int(lo), int(hi))
+            self._ranges[key] = found
+        return self._ranges[key]
+
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name.lower(), self.names(), n=1)
         return f" (did you mean {close[0]}?)" if close else ""
@@ -104,3 +123,5 @@ class Catalog:
             del self._columns[cached]
         for cached in [k for k in self._distinct if k[0] == key]:
             del self._distinct[cached]
+        for cached in [k for k in self._ranges if k[0] == key]:
+            del self._ranges[cached]

@@ -85,15 +85,37 @@ def null_column(length: int, type_: DataType, device: torch.device) -> Column:
 
 @dataclass(frozen=True, eq=False)
 class Batch:
-    """Named columns of equal length; `num_rows` also covers batches with no columns."""
+    """Named columns of equal length; `num_rows` also covers batches with no columns.
+
+    `device` is where the columns live; a batch with no columns (SELECT without FROM) must be
+    told, so that constants computed over it land on the query's device."""
 
     columns: dict[str, Column] = field(default_factory=dict)
     num_rows: int = 0
+    device: torch.device | None = None
 
     def __post_init__(self):
         for name, column in self.columns.items():
             if len(column) != self.num_rows:
                 raise AssertionError(f"column {name} has {len(column)} rows, batch {self.num_rows}")
+        if self.device is None:
+            first = next(iter(self.columns.values()), None)
+            object.__setattr__(self, "device",
+                               first.device if first is not None else torch.device("cpu"))
+
+    def empty_like(self, num_rows: int, columns: dict | None = None) -> "Batch":
+        """A batch on the same device with `columns` (none by default) and `num_rows` rows."""
+        return Batch(columns or {}, num_rows, self.device)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the batch's tensors (values and validity; views count in full)."""
+        total = 0
+        for c in self.columns.values():
+            total += c.values.numel() * c.values.element_size()
+            if c.valid is not None:
+                total += c.valid.numel()
+        return total
 
     def __getitem__(self, name: str) -> Column:
         return self.columns[name]
@@ -107,11 +129,11 @@ class Batch:
 
     def take(self, indices: torch.Tensor) -> "Batch":
         cols = {n: c.take(indices) for n, c in self.columns.items()}
-        return Batch(cols, int(indices.shape[0]))
+        return Batch(cols, int(indices.shape[0]), self.device)
 
     def take_or_null(self, indices: torch.Tensor) -> "Batch":
         cols = {n: c.take_or_null(indices) for n, c in self.columns.items()}
-        return Batch(cols, int(indices.shape[0]))
+        return Batch(cols, int(indices.shape[0]), self.device)
 
     def filter(self, mask: torch.Tensor) -> "Batch":
         """Rows where the bool `mask` is True: the indices once, then one gather per column
@@ -122,9 +144,9 @@ class Batch:
         return self.take(indices)
 
     def select(self, names: list[str]) -> "Batch":
-        return Batch({n: self.columns[n] for n in names}, self.num_rows)
+        return Batch({n: self.columns[n] for n in names}, self.num_rows, self.device)
 
     def with_columns(self, columns: dict[str, Column]) -> "Batch":
         merged = dict(self.columns)
         merged.update(columns)
-        return Batch(merged, self.num_rows)
+        return Batch(merged, self.num_rows, self.device)

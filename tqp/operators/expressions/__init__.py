@@ -35,7 +35,7 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
     if batch.num_rows > 1 and _is_constant(expression):
         # Computed once on one row, then broadcast: `DATE '1994-01-01' + INTERVAL 3 MONTH` must
         # not run date arithmetic over every row of the batch.
-        return _broadcast(handler(expression, Batch({}, 1)), batch.num_rows)
+        return _broadcast(handler(expression, batch.empty_like(1)), batch.num_rows)
     return handler(expression, batch)
 
 

@@ -30,7 +30,8 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
 def _rows_of(batch: Batch, rows: torch.Tensor, *expressions: exp.Expression) -> Batch:
     """The rows `rows` of just the columns the expressions read."""
     names = {c.name for e in expressions if e is not None for c in e.find_all(exp.Column)}
-    return Batch({n: batch[n].take(rows) for n in names if n in batch}, int(rows.shape[0]))
+    return Batch({n: batch[n].take(rows) for n in names if n in batch},
+                 int(rows.shape[0]), batch.device)
 
 
 def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, what: str) -> Column:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pyarrow as pa
 import torch
@@ -45,24 +44,8 @@ def constant(value, type_: DataType, length: int, device: torch.device,
 
 
 def device_of(batch: Batch) -> torch.device:
-    for c in batch.columns.values():
-        return c.device
-    return batch_device.get()
-
-
-class _BatchDevice(threading.local):
-    """The device of batches that have no columns (e.g. SELECT without FROM), set by the engine
-    before each run; per thread, so connections on different devices in different threads
-    do not mix."""
-
-    def __init__(self):
-        self.device = torch.device("cpu")
-
-    def get(self) -> torch.device:
-        return self.device
-
-
-batch_device = _BatchDevice()
+    """The device a batch's values live on (also known for batches with no columns)."""
+    return batch.device
 
 
 MAX_DECIMAL_SCALE = 18

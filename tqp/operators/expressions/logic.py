@@ -154,7 +154,8 @@ def _guarded(node: exp.Expression, batch: Batch, decided_value: bool) -> Column:
     decided = left.validity() & (left.values == decided_value)
     rows = torch.nonzero(~decided).flatten()
     names = {c.name for c in right_node.find_all(exp.Column)}
-    sub = Batch({n: batch[n].take(rows) for n in names if n in batch}, int(rows.shape[0]))
+    sub = Batch({n: batch[n].take(rows) for n in names if n in batch},
+                 int(rows.shape[0]), batch.device)
     part = truth(evaluate(right_node, sub), what)
     values = torch.full((batch.num_rows,), decided_value, dtype=torch.bool, device=left.values.device)
     valid = torch.ones(batch.num_rows, dtype=torch.bool, device=left.values.device)

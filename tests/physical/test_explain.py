@@ -1,4 +1,5 @@
-"""EXPLAIN prints the physical plan as a deterministic indented tree; EXPLAIN ANALYZE adds rows.
+"""EXPLAIN prints the physical plan as a deterministic indented tree of operators named by
+algorithm; EXPLAIN ANALYZE adds rows, batches, time, peak bytes and what ran.
 
 Golden plans are compared after normalising the fresh-name counters (`a#0` -> `a#`), so they pin
 the operators, their order, their arguments and the indentation, not the numbering. The plans
@@ -19,7 +20,7 @@ import tqp
 from tqp.planner.join_order import FILTER_SELECTIVITY
 
 COUNTER = re.compile(r"#\d+")
-PROFILE = re.compile(r"  \(rows=(\d+), [0-9.]+ ms\)")
+PROFILE = re.compile(r"  \(rows=(\d+), batches=\d+, [0-9.]+ ms, peak=[^)]*\)( \[.*\])?")
 
 
 def _ints(values) -> pa.Array:
@@ -83,7 +84,7 @@ def subtree(tree: list[tuple[int, str]], index: int) -> list[str]:
 
 def first_scan(plan: str) -> str:
     """The leftmost leaf: the probe side of a left-deep join tree."""
-    return next(line for _, line in nodes(plan) if line.startswith("Scan "))
+    return next(line for _, line in nodes(plan) if line.startswith("TableScan "))
 
 
 # -- golden plans --------------------------------------------------------------------------------
@@ -91,9 +92,9 @@ def first_scan(plan: str) -> str:
 def test_inner_join(con):
     assert explain(con, "SELECT a.x, b.y FROM a JOIN b ON a.id = b.aid") == golden("""
         Project x# := a#.x, y# := b#.y
-          DirectOrSortJoin[inner] ON a#.id = b#.aid
-            Scan a AS a# [id, x]
-            Scan b AS b# [aid, y]
+          DirectJoin[inner] ON a#.id = b#.aid
+            TableScan a AS a# [id, x]
+            TableScan b AS b# [aid, y]
     """)
 
 
@@ -102,9 +103,9 @@ def test_exists_becomes_a_mark_join(con):
     assert plan == golden("""
         Project x# := a#.x
           Filter _exists#
-            MarkJoin[_exists#] ON a#.id = b#.aid
-              Scan a AS a# [id, x]
-              Scan b AS b# [aid]
+            KeySetMarkJoin[_exists#] ON a#.id = b#.aid
+              TableScan a AS a# [id, x]
+              TableScan b AS b# [aid]
     """)
 
 
@@ -114,7 +115,7 @@ def test_order_by_limit_is_a_top_k(con):
         Limit 2 OFFSET 0
           TopK[2] x# DESC
             Project x# := a#.x
-              Scan a AS a# [x]
+              TableScan a AS a# [x]
     """)
 
 
@@ -129,38 +130,39 @@ def test_explain_is_deterministic(con):
 def test_not_exists_and_in_subqueries_are_mark_joins(con):
     plan = explain(con, "SELECT a.x FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.aid = a.id)")
     lines = [line for _, line in nodes(plan)]
-    assert any(line.startswith("MarkJoin[") for line in lines)
+    assert any(line.startswith("KeySetMarkJoin[") for line in lines)
     assert any(line.startswith("Filter NOT _exists#") for line in lines)
 
     plan = explain(con, "SELECT a.x FROM a WHERE a.id IN (SELECT aid FROM b)")
-    assert any(line.startswith("MarkJoin[") and "null-aware" in line
+    assert any(line.startswith("KeySetMarkJoin[") and "null-aware" in line
                for _, line in nodes(plan)), plan
 
 
 def test_correlated_scalar_subquery_is_a_left_join_on_a_grouped_aggregate(con):
     plan = explain(con, "SELECT a.x FROM a WHERE a.x > (SELECT avg(b.y) FROM b WHERE b.aid = a.id)")
     tree = nodes(plan)
-    joins = [i for i, (_, line) in enumerate(tree) if line.startswith("DirectOrSortJoin[left] ON")]
+    joins = [i for i, (_, line) in enumerate(tree)
+             if re.match(r"(DirectJoin|BinarySearchJoin)\[left\] ON", line)]
     assert len(joins) == 1, plan
     left, right = children(tree, joins[0])
-    assert tree[left][1].startswith("Scan a AS a#")
-    grouped = [line for line in subtree(tree, right) if line.startswith("GroupAggregate keys=[_")]
+    assert tree[left][1].startswith("TableScan a AS a#")
+    grouped = [line for line in subtree(tree, right) if "Aggregate keys=[_" in line]
     assert grouped and "avg(" in grouped[0], plan  # grouped by the correlation key
     assert not any("NestedLoopJoin" in line for _, line in tree)
 
 
 @pytest.mark.parametrize("sql, root", [
-    ("SELECT id FROM a UNION SELECT id FROM b", "UNION"),
-    ("SELECT id FROM a UNION ALL SELECT id FROM b", "UNION ALL"),
-    ("SELECT id FROM a INTERSECT SELECT aid FROM b", "INTERSECT"),
-    ("SELECT id FROM a EXCEPT ALL SELECT aid FROM b", "EXCEPT ALL"),
+    ("SELECT id FROM a UNION SELECT id FROM b", "GroupCount[UNION]"),
+    ("SELECT id FROM a UNION ALL SELECT id FROM b", "Concat[UNION ALL]"),
+    ("SELECT id FROM a INTERSECT SELECT aid FROM b", "GroupCount[INTERSECT]"),
+    ("SELECT id FROM a EXCEPT ALL SELECT aid FROM b", "GroupCount[EXCEPT ALL]"),
 ])
 def test_set_operations_are_a_node_over_both_inputs(con, sql, root):
     tree = nodes(explain(con, sql))
     assert tree[0] == (0, root)
     left, right = children(tree, 0)
-    assert any(line.startswith("Scan a AS") for line in subtree(tree, left))
-    assert any(line.startswith("Scan b AS") for line in subtree(tree, right))
+    assert any(line.startswith("TableScan a AS") for line in subtree(tree, left))
+    assert any(line.startswith("TableScan b AS") for line in subtree(tree, right))
 
 
 def test_every_node_is_indented_one_level_below_its_parent(con):
@@ -171,7 +173,7 @@ def test_every_node_is_indented_one_level_below_its_parent(con):
     for (d1, _), (d2, _) in zip(tree, tree[1:]):
         assert d2 <= d1 + 1
     names = [line.split(" ")[0].split("[")[0] for _, line in tree]
-    for op in ("TopK", "GroupAggregate", "DirectOrSortJoin", "Scan"):
+    for op in ("TopK", "DirectAggregate", "DirectJoin", "TableScan"):
         assert op in names, plan
 
 
@@ -185,9 +187,9 @@ def test_explain_analyze_reports_rows_per_node(con):
     assert all(rows), text  # every node has (rows=N, T ms)
     assert [PROFILE.sub("", line) for line in lines] == golden("""
         Project x# := a#.x, y# := b#.y
-          DirectOrSortJoin[inner] ON a#.id = b#.aid
-            Scan a AS a# [id, x]
-            Scan b AS b# [aid, y]
+          DirectJoin[inner] ON a#.id = b#.aid
+            TableScan a AS a# [id, x]
+            TableScan b AS b# [aid, y]
     """).splitlines()
     assert [int(m.group(1)) for m in rows] == [3, 3, 5, 3]
 
@@ -196,7 +198,7 @@ def test_explain_analyze_counts_filtered_rows(con):
     text = con.execute("EXPLAIN ANALYZE SELECT id FROM a WHERE x > 2").fetchall()[0][0]
     counts = {PROFILE.sub("", line).strip().split(" ")[0]: int(PROFILE.search(line).group(1))
               for line in text.splitlines()}
-    assert counts["Scan"] == 5 and counts["Filter"] == 3 and counts["Project"] == 3
+    assert counts["TableScan"] == 5 and counts["Filter"] == 3 and counts["Project"] == 3
 
 
 def test_plain_explain_does_not_report_rows(con):
@@ -228,23 +230,23 @@ def test_largest_input_is_the_probe_side_whatever_the_from_order(star):
     for order in ("small, mid, fact", "fact, small, mid", "mid, fact, small"):
         plan = explain(star, f"SELECT count(*) FROM {order} "
                              "WHERE f_mid = m_id AND f_small = s_id")
-        assert first_scan(plan).startswith("Scan fact AS"), plan
+        assert first_scan(plan).startswith("TableScan fact AS"), plan
         assert "NestedLoopJoin" not in plan
 
 
 def test_the_smallest_connected_input_is_joined_next(star):
     plan = explain(star, "SELECT count(*) FROM mid, small, fact "
                          "WHERE f_mid = m_id AND f_small = s_id")
-    scans = [line.split(" ")[1] for _, line in nodes(plan) if line.startswith("Scan ")]
+    scans = [line.split(" ")[1] for _, line in nodes(plan) if line.startswith("TableScan ")]
     assert scans == ["fact", "small", "mid"], plan
 
 
 def test_filters_count_when_choosing_the_probe_side(star):
     """A filtered fact table is estimated smaller than an unfiltered bigger input."""
     plan = explain(star, "SELECT count(*) FROM fact, wide WHERE f_v = w_id AND f_v < 100")
-    assert first_scan(plan).startswith("Scan wide AS"), plan
+    assert first_scan(plan).startswith("TableScan wide AS"), plan
     tree = nodes(plan)
-    fact = next(i for i, (_, line) in enumerate(tree) if line.startswith("Scan fact AS"))
+    fact = next(i for i, (_, line) in enumerate(tree) if line.startswith("TableScan fact AS"))
     assert tree[fact - 1][1].startswith("Filter "), plan  # pushed down onto the fact scan
 
 
@@ -259,7 +261,7 @@ def test_or_of_ands_sharing_an_equality_is_a_keyed_join(con):
                         "WHERE (a.id = b.aid AND b.y > 15) OR (a.id = b.aid AND a.x < 2)")
     assert "NestedLoopJoin" not in plan
     joins = [line for _, line in nodes(plan) if "Join[" in line]
-    assert len(joins) == 1 and joins[0].startswith("DirectOrSortJoin[inner] ON a#.id = b#.aid")
+    assert len(joins) == 1 and joins[0].startswith("DirectJoin[inner] ON a#.id = b#.aid")
     rows = con.execute("SELECT a.id, b.id FROM a, b WHERE (a.id = b.aid AND b.y > 15) "
                        "OR (a.id = b.aid AND a.x < 2) ORDER BY 1, 2").fetchall()
     assert rows == [(1, 1), (1, 2), (2, 3)]

@@ -1,0 +1,106 @@
+"""The memory pool: what a query's operators hold, against the connection's memory limit.
+
+Operators that keep state across batches (a join's build side, an aggregate's groups, a sort's
+input, a shared result) reserve the bytes they hold. A reservation past the limit raises one
+`OperationalError` naming the operator and the limit, before the allocation is attempted, so
+the process is never killed by the operating system and the connection stays usable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+import torch
+
+from tqp.errors import OperationalError, ProgrammingError
+
+# The default limit: this share of the machine's RAM (of the GPU's memory on cuda).
+DEFAULT_SHARE = 0.6
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+          "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+
+
+def parse_size(text: str | int | float) -> int:
+    """Bytes from a size such as '4GB', '512 MiB' or a plain number of bytes.
+
+    Example:
+        >>> parse_size("4GB"), parse_size("1.5 GiB")
+        (4000000000, 1610612736)
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = int(text)
+    else:
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(text))
+        if match is None or match.group(2).lower() not in _UNITS:
+            raise ProgrammingError(f"cannot read memory size {text!r} (use e.g. '4GB' or '512MiB')")
+        value = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if value <= 0:
+        raise ProgrammingError(f"memory limit must be positive, got {text!r}")
+    return value
+
+
+def format_size(nbytes: int) -> str:
+    """A byte count as a short human-readable size ('3.2 GiB')."""
+    size = float(nbytes)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
+
+
+def default_limit(device: torch.device) -> int:
+    """DEFAULT_SHARE of the RAM, or of the GPU's memory when the device is a GPU."""
+    if device.type == "cuda":
+        total = torch.cuda.get_device_properties(device).total_memory
+    else:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return int(total * DEFAULT_SHARE)
+
+
+class MemoryPool:
+    """Reservations of one query's operators against `limit` bytes (thread-safe)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def reserve(self, owner: str, nbytes: int) -> "Reservation":
+        """A reservation of `nbytes` for `owner` (an operator's description), or OperationalError
+        when the pool would pass its limit."""
+        reservation = Reservation(self, owner)
+        reservation.resize(nbytes)
+        return reservation
+
+    def _change(self, owner: str, delta: int) -> None:
+        with self._lock:
+            if delta > 0 and self.used + delta > self.limit:
+                raise OperationalError(
+                    f"out of memory: {owner} needs {format_size(delta)} more, but the query "
+                    f"already holds {format_size(self.used)} of its memory limit "
+                    f"{format_size(self.limit)} (raise it with SET memory_limit = '...')")
+            self.used += delta
+            self.peak = max(self.peak, self.used)
+
+
+class Reservation:
+    """Bytes one operator holds; resized as its state grows, released when it is done."""
+
+    def __init__(self, pool: MemoryPool, owner: str):
+        self.pool, self.owner, self.size = pool, owner, 0
+        self.peak = 0
+
+    def resize(self, nbytes: int) -> None:
+        self.pool._change(self.owner, nbytes - self.size)
+        self.size = nbytes
+        self.peak = max(self.peak, nbytes)
+
+    def grow(self, nbytes: int) -> None:
+        self.resize(self.size + nbytes)
+
+    def release(self) -> None:
+        self.resize(0)

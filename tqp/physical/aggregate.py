@@ -1,0 +1,220 @@
+"""Aggregation operators: group by keys and reduce, reading the input batch by batch.
+
+Each input batch is first reduced on its own (a partial aggregate: sums, counts, minima...),
+and the partial results are merged by a final aggregate over them, so the state held is the
+partial groups, not the input. When the first batch barely reduces (nearly one group per row),
+or an aggregate cannot be merged that way (DISTINCT, MEDIAN, variances), the input batches are
+kept and aggregated whole instead. A Filter directly below is fused: the aggregate reads its
+mask rather than a copy of the rows it keeps, when it keeps most of them.
+
+Named by how groups are numbered, as planned from the key columns' statistics:
+DirectAggregate (a small key range: a presence table over it) and SortAggregate (sorted unique
+keys); UngroupedAggregate has no keys. The numbering that actually ran is noted by EXPLAIN
+ANALYZE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlglot import exp
+
+from tqp.errors import Error
+from tqp.execution.context import ExecutionContext
+from tqp.execution.local import note, stream, track_state
+from tqp.operators import aggregation, relational
+from tqp.operators.batches import concat_batches
+from tqp.physical.operator import PhysicalOperator, sql_text
+from tqp.planner.logical import AggregateCall
+from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.types import DataType
+
+# Aggregate a filter's input with its mask when the filter keeps at least this fraction of rows.
+MASK_AGGREGATE_FRACTION = 0.5
+# Partial aggregation stops paying when a batch keeps more than this fraction of its rows as
+# groups: the batches are then aggregated whole.
+PARTIAL_MAX_FRACTION = 0.5
+# How each mergeable aggregate is split: the partial aggregates, and the final one over them.
+_MERGE = {"count_star": "sum", "count": "sum", "sum": "sum", "min": "min", "max": "max",
+          "bool_and": "bool_and", "bool_or": "bool_or", "any_value": "any_value",
+          "first": "first"}
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The partial and final aggregates of a grouped aggregation, and how the final output is
+    finished (AVG = summed sums / summed counts)."""
+
+    partial: tuple[tuple[str, AggregateCall], ...]
+    final: tuple[tuple[str, AggregateCall], ...]
+    averages: tuple[tuple[str, str, str], ...]  # (output, sum column, count column)
+
+
+def plan_merge(aggregates) -> Merge | None:
+    """The partial/final split of `aggregates`, or None when one of them cannot be merged."""
+    partial, final, averages = [], [], []
+    for name, call in aggregates:
+        if call.distinct:
+            return None
+        if call.func == "avg":
+            s, c = f"{name}$sum", f"{name}$count"
+            partial += [(s, AggregateCall("sum", call.arg)), (c, AggregateCall("count", call.arg))]
+            final += [(s, AggregateCall("sum", _ref(s))), (c, AggregateCall("sum", _ref(c)))]
+            averages.append((name, s, c))
+        elif call.func in _MERGE:
+            partial.append((name, call))
+            final.append((name, AggregateCall(_MERGE[call.func], _ref(name))))
+        else:
+            return None
+    return Merge(tuple(partial), tuple(final), tuple(averages))
+
+
+def _ref(name: str) -> exp.Column:
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
+
+
+@dataclass(frozen=True, eq=False)
+class _Aggregate(PhysicalOperator):
+    input: PhysicalOperator  # one partition (an Exchange gathers a partitioned input)
+    keys: tuple[tuple[str, exp.Expression], ...]
+    aggregates: tuple[tuple[str, AggregateCall], ...]
+    condition: exp.Expression | None = None  # a fused Filter below
+    merge: Merge | None = None
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def describe(self) -> str:
+        keys = ", ".join(f"{n} := {sql_text(e)}" for n, e in self.keys)
+        aggs = ", ".join(f"{n} := {c.sql()}" for n, c in self.aggregates)
+        text = f"{type(self).__name__} keys=[{keys}] aggregates=[{aggs}]"
+        if self.condition is not None:
+            text += f" WHERE {sql_text(self.condition)}"
+        return text
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        source = stream(self.input, partition, ctx)
+        first = next(source)
+        second = next(source, None)
+        if second is None:  # one batch: aggregate it as it is
+            yield self._aggregate(self.keys, self.aggregates, first, ctx)
+            return
+        reservation = ctx.memory.reserve(f"groups of {self.describe()}", 0)
+        if self.merge is not None:
+            partial = self._aggregate(self.keys, self.merge.partial, first, ctx)
+            if partial.num_rows <= PARTIAL_MAX_FRACTION * first.num_rows:
+                note(self, ctx, "ran: partial aggregates merged")
+                yield self._merge_partials([partial], second, source, reservation, ctx)
+                return
+        note(self, ctx, "ran: whole input")
+        batches = [first, second]
+        reservation.resize(first.nbytes + second.nbytes)
+        for batch in source:
+            batches.append(batch)
+            reservation.grow(batch.nbytes)
+        track_state(self, ctx, reservation.size)
+        whole = concat_batches(batches)
+        del batches
+        yield self._aggregate(self.keys, self.aggregates, whole, ctx)
+        reservation.release()
+
+    def _merge_partials(self, partials, second, source, reservation, ctx) -> Batch:
+        reservation.resize(partials[0].nbytes)
+        for batch in [second] if second is not None else []:
+            partials.append(self._aggregate(self.keys, self.merge.partial, batch, ctx))
+            reservation.grow(partials[-1].nbytes)
+        for batch in source:
+            partials.append(self._aggregate(self.keys, self.merge.partial, batch, ctx))
+            reservation.grow(partials[-1].nbytes)
+        track_state(self, ctx, reservation.size)
+        states = concat_batches(partials)
+        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+        merged = aggregation.aggregate(final_keys, self.merge.final, states)
+        reservation.release()
+        return _finish(merged, self.keys, self.aggregates, self.merge)
+
+    def _aggregate(self, keys, aggregates, batch: Batch, ctx: ExecutionContext) -> Batch:
+        """`batch` aggregated, through the fused filter's mask when it keeps most rows."""
+        ran: list = []
+        if self.condition is None:
+            out = aggregation.aggregate(keys, aggregates, batch, ran=ran)
+        else:
+            out = self._aggregate_filtered(keys, aggregates, batch, ran)
+        for r in ran:
+            note(self, ctx, f"groups numbered {r}")
+        return out
+
+    def _aggregate_filtered(self, keys, aggregates, batch: Batch, ran: list) -> Batch:
+        mask = relational.filter_mask(self.condition, batch)
+        use_mask = mask.dim() == 1 and mask.stride(0) != 0 and batch.num_rows > 0 and \
+            aggregation.takes_mask(keys, aggregates)
+        if use_mask and int(mask.sum()) >= MASK_AGGREGATE_FRACTION * batch.num_rows:
+            try:
+                return aggregation.aggregate(keys, aggregates, batch, keep=mask, ran=ran)
+            except Error:  # e.g. an overflow in a row the filter drops: aggregate the kept rows
+                pass
+        rows = relational.filter_(self.condition, batch, mask)
+        return aggregation.aggregate(keys, aggregates, rows, ran=ran)
+
+
+def _finish(merged: Batch, keys, aggregates, merge: Merge) -> Batch:
+    """The final output columns in order: keys, then each aggregate (AVG from its sum and
+    count)."""
+    averages = {name: (s, c) for name, s, c in merge.averages}
+    out = {name: merged[name] for name, _ in keys}
+    for name, _ in aggregates:
+        if name in averages:
+            s, c = (merged[k] for k in averages[name])
+            values = s.values.double() / c.values.clamp(min=1).double()
+            out[name] = Column(values, DataType.DOUBLE, normalize_valid(c.values > 0))
+        else:
+            out[name] = merged[name]
+    return Batch(out, merged.num_rows, merged.device)
+
+
+@dataclass(frozen=True, eq=False)
+class DirectAggregate(_Aggregate):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class SortAggregate(_Aggregate):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class UngroupedAggregate(_Aggregate):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class Distinct(PhysicalOperator):
+    """One row per distinct tuple of the input, in order of first appearance."""
+
+    input: PhysicalOperator
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        whole = _gather(self, self.input, ctx)
+        yield relational.distinct(whole)
+
+    def describe(self) -> str:
+        return "Distinct (group ids, first row of each)"
+
+
+def _gather(op: PhysicalOperator, child: PhysicalOperator, ctx: ExecutionContext) -> Batch:
+    """Every batch of `child` (one partition) as one batch, its bytes reserved for `op`."""
+    reservation = ctx.memory.reserve(f"input of {op.describe()}", 0)
+    batches = []
+    for batch in stream(child, 0, ctx):
+        reservation.grow(batch.nbytes)
+        batches.append(batch)
+    track_state(op, ctx, reservation.size)
+    whole = concat_batches(batches)
+    reservation.release()
+    return whole

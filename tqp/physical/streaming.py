@@ -1,0 +1,144 @@
+"""Streaming operators: each batch of the input becomes a batch of the output, partition by
+partition (filter, project, scalar broadcast), or across partitions in order (limit, row
+numbers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlglot import exp
+
+from tqp.execution.context import ExecutionContext
+from tqp.execution.local import stream
+from tqp.operators import relational
+from tqp.physical.operator import PhysicalOperator, read_all, sql_text
+from tqp.storage.column import Batch
+
+
+@dataclass(frozen=True, eq=False)
+class Filter(PhysicalOperator):
+    """The rows where `condition` is TRUE: a mask, then one gather per column."""
+
+    input: PhysicalOperator
+    condition: exp.Expression
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def partitions(self) -> int:
+        return self.input.partitions
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        for batch in stream(self.input, partition, ctx):
+            yield relational.filter_(self.condition, batch)
+
+    def describe(self) -> str:
+        return f"Filter {sql_text(self.condition)}"
+
+
+@dataclass(frozen=True, eq=False)
+class Project(PhysicalOperator):
+    """The expressions (name, expression) computed over each batch."""
+
+    input: PhysicalOperator
+    exprs: tuple[tuple[str, exp.Expression], ...]
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def partitions(self) -> int:
+        return self.input.partitions
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        for batch in stream(self.input, partition, ctx):
+            yield relational.project(self.exprs, batch)
+
+    def describe(self) -> str:
+        return "Project " + ", ".join(f"{n} := {sql_text(e)}" for n, e in self.exprs)
+
+
+@dataclass(frozen=True, eq=False)
+class ScalarBroadcast(PhysicalOperator):
+    """Each batch plus column `name`: the single value of the uncorrelated `subquery`
+    (computed once), broadcast without a copy."""
+
+    input: PhysicalOperator
+    subquery: PhysicalOperator
+    name: str
+
+    @property
+    def children(self):
+        return (self.input, self.subquery)
+
+    @property
+    def partitions(self) -> int:
+        return self.input.partitions
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        key = ("scalar", id(self))
+        if key not in ctx.state:
+            ctx.state[key] = read_all(self.subquery, ctx)
+        for batch in stream(self.input, partition, ctx):
+            yield relational.scalar_apply(self.name, batch, ctx.state[key])
+
+    def describe(self) -> str:
+        return f"ScalarBroadcast {self.name}"
+
+
+@dataclass(frozen=True, eq=False)
+class Limit(PhysicalOperator):
+    """At most `limit` rows after skipping `offset`, reading the input's partitions in order and
+    no further than needed."""
+
+    input: PhysicalOperator
+    limit: int | None
+    offset: int = 0
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        skip, left, emitted = self.offset, self.limit, False
+        for p in range(self.input.partitions):
+            for batch in stream(self.input, p, ctx):
+                take = batch.num_rows - skip if left is None else min(batch.num_rows - skip, left)
+                out = relational.slice_rows(batch, skip, skip + max(take, 0))
+                skip = max(skip - batch.num_rows, 0)
+                if left is not None:
+                    left -= out.num_rows
+                if out.num_rows or not emitted:  # the first batch always, for its columns
+                    emitted = True
+                    yield out
+                if left is not None and left <= 0:
+                    return  # read no further
+
+    def describe(self) -> str:
+        return f"Limit {self.limit} OFFSET {self.offset}"
+
+
+@dataclass(frozen=True, eq=False)
+class RowNumber(PhysicalOperator):
+    """The input plus column `name` numbering its rows 0..n-1 across all its partitions."""
+
+    input: PhysicalOperator
+    name: str
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        start = 0
+        for p in range(self.input.partitions):
+            for batch in stream(self.input, p, ctx):
+                yield relational.row_number(self.name, batch, start)
+                start += batch.num_rows
+
+    def describe(self) -> str:
+        return f"RowNumber {self.name}"

@@ -1,0 +1,217 @@
+"""Lowering: the logical plan becomes physical operators named by algorithm.
+
+One lowering function per logical node type (`functools.singledispatch`). Algorithms are
+chosen here from the catalog's statistics: a join whose build keys span a small range gets a
+DirectJoin, others a BinarySearchJoin; an aggregate whose keys span a small range a
+DirectAggregate, others a SortAggregate. Exchanges are placed where a breaker (aggregate,
+sort, join build) reads a partitioned input. A logical node used twice (a CTE read twice)
+becomes one physical operator, which the executor runs once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import singledispatch
+
+from sqlglot import exp
+
+from tqp.errors import NotSupportedError
+from tqp.operators import aggregation
+from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
+from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
+from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE
+from tqp.physical import aggregate as agg
+from tqp.physical import joins, scan, setops, sort, streaming
+from tqp.physical.exchange import single
+from tqp.physical.operator import PhysicalOperator
+from tqp.planner import logical as L
+from tqp.planner.join_order import estimate_rows
+
+
+@dataclass
+class Lowering:
+    """What lowering needs: the catalog (statistics), rows per scan partition, and the plan's
+    shared nodes."""
+
+    catalog: object
+    partition_rows: int
+    uses: Counter = field(default_factory=Counter)
+    done: dict = field(default_factory=dict)
+
+    def lower(self, node: L.Plan) -> PhysicalOperator:
+        key = id(node)
+        if key not in self.done:
+            self.done[key] = _lower(node, self)
+        return self.done[key]
+
+
+def lower(query: L.Query, catalog, partition_rows: int) -> PhysicalOperator:
+    """The physical plan of `query` (its root yields the result's rows)."""
+    lowering = Lowering(catalog, partition_rows)
+    _count(query.plan, lowering.uses)
+    return lowering.lower(query.plan)
+
+
+def _count(node: L.Plan, uses: Counter) -> None:
+    uses[id(node)] += 1
+    if uses[id(node)] == 1:
+        for child in node.children:
+            _count(child, uses)
+
+
+@singledispatch
+def _lower(node: L.Plan, lw: Lowering) -> PhysicalOperator:
+    raise NotSupportedError(f"no physical operator for plan node {type(node).__name__}")
+
+
+@_lower.register
+def _(node: L.Scan, lw: Lowering):
+    rows = lw.catalog.table(node.table).num_rows
+    return scan.TableScan(node.table, node.binding, node.fields,
+                          scan.row_ranges(rows, lw.partition_rows))
+
+
+@_lower.register
+def _(node: L.OneRow, lw: Lowering):
+    return scan.OneRowSource()
+
+
+@_lower.register
+def _(node: L.Filter, lw: Lowering):
+    return streaming.Filter(lw.lower(node.input), node.condition)
+
+
+@_lower.register
+def _(node: L.Project, lw: Lowering):
+    return streaming.Project(lw.lower(node.input), node.exprs)
+
+
+@_lower.register
+def _(node: L.Limit, lw: Lowering):
+    return streaming.Limit(lw.lower(node.input), node.limit, node.offset)
+
+
+@_lower.register
+def _(node: L.RowNumber, lw: Lowering):
+    return streaming.RowNumber(lw.lower(node.input), node.name)
+
+
+@_lower.register
+def _(node: L.ScalarApply, lw: Lowering):
+    return streaming.ScalarBroadcast(lw.lower(node.input), single(lw.lower(node.subquery)),
+                                     node.name)
+
+
+@_lower.register
+def _(node: L.Join, lw: Lowering):
+    probe = lw.lower(node.left)
+    if node.kind in ("right", "full"):
+        probe = single(probe)
+    build = single(lw.lower(node.right), "broadcast")
+    if not node.left_keys:
+        cls = joins.NestedLoopJoin
+    elif _dense_join(node, lw.catalog):
+        cls = joins.DirectJoin
+    else:
+        cls = joins.BinarySearchJoin
+    return cls(probe, build, node.kind, node.left_keys, node.right_keys, node.residual)
+
+
+@_lower.register
+def _(node: L.MarkJoin, lw: Lowering):
+    cls = joins.KeySetMarkJoin if node.residual is None else joins.PairMarkJoin
+    return cls(lw.lower(node.left), single(lw.lower(node.right), "broadcast"), node.mark,
+               node.left_keys, node.right_keys, node.residual, node.null_aware)
+
+
+@_lower.register
+def _(node: L.Aggregate, lw: Lowering):
+    source, condition = node.input, None
+    if isinstance(source, L.Filter) and lw.uses[id(source)] == 1 and \
+            aggregation.takes_mask(node.keys, node.aggregates):
+        source, condition = source.input, source.condition  # the filter is fused
+    if not node.keys:
+        cls = agg.UngroupedAggregate
+    elif _dense_group(node, lw.catalog):
+        cls = agg.DirectAggregate
+    else:
+        cls = agg.SortAggregate
+    return cls(single(lw.lower(source)), node.keys, node.aggregates, condition,
+               agg.plan_merge(node.aggregates))
+
+
+@_lower.register
+def _(node: L.Distinct, lw: Lowering):
+    return agg.Distinct(single(lw.lower(node.input)))
+
+
+@_lower.register
+def _(node: L.Sort, lw: Lowering):
+    source = single(lw.lower(node.input))
+    if node.limit is not None:
+        return sort.TopK(source, node.keys, node.limit)
+    return sort.Sort(source, node.keys)
+
+
+@_lower.register
+def _(node: L.SetOp, lw: Lowering):
+    return setops.SetOperation(node.kind, node.all, single(lw.lower(node.left)),
+                               single(lw.lower(node.right)))
+
+
+# -- statistics -------------------------------------------------------------------------------
+
+
+def _span(expression: exp.Expression, plan: L.Plan, catalog) -> tuple[int, int] | None:
+    """The number of distinct values `expression` can take and the rows of its table, when it
+    is a column read straight from a table whose range is known."""
+    if not isinstance(expression, exp.Column):
+        return None
+    binding, _, field_name = expression.name.rpartition(".")
+    found = _scan_of(plan, binding)
+    if found is None or field_name not in found.fields:
+        return None
+    bounds = catalog.value_range(found.table, field_name)
+    if bounds is None:
+        return None
+    return bounds[1] - bounds[0] + 1, catalog.table(found.table).num_rows
+
+
+def _scan_of(plan: L.Plan, binding: str) -> L.Scan | None:
+    if isinstance(plan, L.Scan):
+        return plan if plan.binding == binding else None
+    for child in plan.children:
+        found = _scan_of(child, binding)
+        if found is not None:
+            return found
+    return None
+
+
+def _product_span(expressions, plan: L.Plan, catalog) -> tuple[int, int] | None:
+    total, rows = 1, 0
+    for e in expressions:
+        span = _span(e, plan, catalog)
+        if span is None:
+            return None
+        total *= span[0]
+        rows = max(rows, span[1])
+    return total, rows
+
+
+def _dense_join(node: L.Join, catalog) -> bool:
+    """Will the build keys fit a direct-address table (the kernel's own rule, on statistics)?"""
+    found = _product_span(node.right_keys, node.right, catalog)
+    if found is None:
+        return False
+    span, rows = found
+    probe_rows = estimate_rows(node.left, catalog)
+    return span <= min(max(DENSE_FACTOR * rows + DENSE_SLACK, 2 * probe_rows, MIN_TABLE), MAX_TABLE)
+
+
+def _dense_group(node: L.Aggregate, catalog) -> bool:
+    found = _product_span([e for _, e in node.keys], node.input, catalog)
+    if found is None:
+        return False
+    span, _ = found
+    return span <= GROUP_DENSE_FACTOR * estimate_rows(node.input, catalog) + GROUP_DENSE_SLACK
