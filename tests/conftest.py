@@ -26,11 +26,25 @@ def tpch_tables(tpch_dir):
     return load_tables(tpch_dir)
 
 
-@pytest.fixture(scope="session", params=devices())
+# Rows per batch for the streamed runs: TPC-H SF 0.01's lineitem then arrives in 15 batches,
+# so every operator's many-batch path (partial aggregates, join tables probed batch by batch,
+# limits that stop early) is checked against DuckDB too.
+SMALL_BATCH_ROWS = 4096
+
+
+def engine_params() -> list:
+    """(device, batch rows) per tqp connection under test: each device with its default batch
+    size, and cpu with small batches."""
+    return [pytest.param((d, None), id=d) for d in devices()] + \
+        [pytest.param(("cpu", SMALL_BATCH_ROWS), id="cpu-batched")]
+
+
+@pytest.fixture(scope="session", params=engine_params())
 def tqp_con(request, tpch_tables):
     import tqp
 
-    con = tqp.connect(device=request.param)
+    device, batch_rows = request.param
+    con = tqp.connect(device=device, batch_rows=batch_rows)
     for name, table in tpch_tables.items():
         con.register(name, table)
     yield con

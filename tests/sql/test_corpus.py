@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+import tqp
+from bench.tpch.datagen import TABLES
 from tests.oracle import check_against_duckdb
-from tests.sql.fixtures import load_corpus
+from tests.sql.fixtures import extra_tables, load_corpus
 
 QUERIES = load_corpus()
 
@@ -16,3 +20,27 @@ def test_corpus_query(query, corpus_tqp_con, corpus_duck_con):
         corpus_duck_con.execute(statement)
         corpus_tqp_con.execute(statement)
     check_against_duckdb(corpus_tqp_con, corpus_duck_con, query.sql)
+
+
+TPCH_TABLE = re.compile(r"\b(" + "|".join(TABLES) + r")\b", re.IGNORECASE)
+SMALL_TABLE_QUERIES = [q for q in QUERIES
+                       if not any(TPCH_TABLE.search(s) for s in (q.sql, *q.setup))]
+
+
+@pytest.fixture(scope="module")
+def tiny_batch_con():
+    """tqp over the corpus's small tables only, streaming them in batches of 2 rows."""
+    con = tqp.connect(batch_rows=2)
+    for name, table in extra_tables().items():
+        con.register(name, table)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("query", SMALL_TABLE_QUERIES, ids=[q.id for q in SMALL_TABLE_QUERIES])
+def test_corpus_query_in_batches_of_two_rows(query, tiny_batch_con, corpus_duck_con):
+    """NULLs, duplicate keys and empty inputs cut across batch boundaries give the same answer."""
+    for statement in query.setup:
+        corpus_duck_con.execute(statement)
+        tiny_batch_con.execute(statement)
+    check_against_duckdb(tiny_batch_con, corpus_duck_con, query.sql)
