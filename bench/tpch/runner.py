@@ -145,6 +145,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "is reported (default 3)")
     parser.add_argument("--threads", type=_positive_int, default=None,
                         help="CPU threads for both engines (default: torch.get_num_threads())")
+    parser.add_argument("--memory-limit", default=None, metavar="SIZE",
+                        help="tqp's memory limit for a query's operators, e.g. 4GB "
+                             "(default: tqp's own, a share of the RAM)")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH",
                         help="also write every figure to this JSON file")
     parser.add_argument("--plot", type=Path, default=None, metavar="PATH",
@@ -244,11 +247,11 @@ def open_duckdb(tables: dict[str, pa.Table], threads: int):
     return con
 
 
-def open_tqp(tables: dict[str, pa.Table], device: str):
+def open_tqp(tables: dict[str, pa.Table], device: str, memory_limit: str | None = None):
     """A tqp engine over the Arrow tables (torch's thread count is set once, in `main`)."""
     from tqp.engine import Engine
 
-    engine = Engine(device=device)
+    engine = Engine(device=device, memory_limit=memory_limit)
     for name, table in tables.items():
         engine.register(name, table)
     return engine
@@ -306,7 +309,7 @@ def describe_error(exc: BaseException, engine: str = "tqp") -> tuple[str, str]:
 
 
 def run_query(number: int, folder: Path, device: str, threads: int, repeat: int,
-              memory: PeakMemory) -> QueryRun:
+              memory: PeakMemory, memory_limit: str | None = None) -> QueryRun:
     """Load the columns one query names, then warm up and time it on DuckDB, then on tqp
     (checking tqp's answer against DuckDB's); each engine gets its own memory peak."""
     sql = load_query(number)
@@ -320,7 +323,7 @@ def run_query(number: int, folder: Path, device: str, threads: int, repeat: int,
     except Exception as exc:  # noqa: BLE001 - e.g. out of memory: the run goes on
         run.status, run.message = describe_error(exc, "duckdb")
     else:
-        tqp_side(run, tables, sql, expected, device, repeat, memory)
+        tqp_side(run, tables, sql, expected, device, repeat, memory, memory_limit)
         del expected
     del tables
     release_memory()  # before the next query loads its tables
@@ -343,11 +346,12 @@ def duckdb_side(run: QueryRun, tables: dict[str, pa.Table], sql: str, threads: i
 
 
 def tqp_side(run: QueryRun, tables: dict[str, pa.Table], sql: str, expected: pa.Table,
-             device: str, repeat: int, memory: PeakMemory) -> None:
+             device: str, repeat: int, memory: PeakMemory,
+             memory_limit: str | None = None) -> None:
     """Convert the tables to tensors, then run, check and time tqp; figures go into `run`."""
     memory.start()
     try:
-        engine = open_tqp(tables, device)
+        engine = open_tqp(tables, device, memory_limit)
         _, run.load_tensors_ms = timed(lambda: to_tensors(engine, tables))
         actual, run.tqp_first_ms, _ = timed_tqp(engine, sql)
         mismatch = compare_tables(actual, expected, is_ordered(sql))
@@ -494,7 +498,7 @@ def make_config(args: argparse.Namespace, threads: int) -> dict:
         machine += f", {torch.cuda.get_device_name()}"
     return {"sf": args.sf, "device": args.device, "threads": threads, "repeat": args.repeat,
             "machine": machine, "torch": torch.__version__, "duckdb": duckdb.__version__,
-            "timing": "minimum"}
+            "timing": "minimum", "memory_limit": args.memory_limit}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -514,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     runs = []
     for number in args.queries:
-        runs.append(run_query(number, folder, args.device, threads, args.repeat, memory))
+        runs.append(run_query(number, folder, args.device, threads, args.repeat, memory,
+                              args.memory_limit))
         print(format_row(runs[-1]), flush=True)
     summary = summarize(runs, config)
     print(format_summary(summary))

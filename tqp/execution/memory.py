@@ -18,12 +18,13 @@ from tqp.errors import OperationalError, ProgrammingError
 
 # The default limit: this share of the machine's RAM (of the GPU's memory on cuda).
 DEFAULT_SHARE = 0.6
-_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+_UNITS = {"b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
           "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
 
 
 def parse_size(text: str | int | float) -> int:
-    """Bytes from a size such as '4GB', '512 MiB' or a plain number of bytes.
+    """Bytes from a size such as '4GB' or '512 MiB' (a unit is required, as in DuckDB), or an
+    int of bytes.
 
     Example:
         >>> parse_size("4GB"), parse_size("1.5 GiB")
@@ -34,7 +35,9 @@ def parse_size(text: str | int | float) -> int:
     else:
         match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(text))
         if match is None or match.group(2).lower() not in _UNITS:
-            raise ProgrammingError(f"cannot read memory size {text!r} (use e.g. '4GB' or '512MiB')")
+            raise ProgrammingError(
+                f"cannot read memory size {text!r}: expected a number and a unit, KB, MB, GB, "
+                "TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. '4GB'")
         value = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
     if value <= 0:
         raise ProgrammingError(f"memory limit must be positive, got {text!r}")

@@ -1,0 +1,67 @@
+"""The memory limit: sizes are read as a user writes them, an operator whose state would pass
+the limit stops the query with one OperationalError naming it and the limit, and the
+connection is usable afterwards."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+import tqp
+from tqp.execution.memory import MemoryPool, parse_size
+
+TABLE = pa.table({"k": pa.array(range(10_000), pa.int64()),
+                  "v": pa.array([i * 0.5 for i in range(10_000)], pa.float64())})
+JOIN = "SELECT count(*) FROM t a JOIN t b ON a.k = b.k"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("4GB", 4 * 10**9), ("512MiB", 512 * 2**20), ("1.5 GiB", int(1.5 * 2**30)),
+    ("1000 bytes", 1000), (2048, 2048), ("2kb", 2000),
+])
+def test_sizes(text, expected):
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize("text", ["lots", "4XB", "-1GB", "0GB", "", "1000"])
+def test_bad_sizes_are_programming_errors(text):
+    with pytest.raises(tqp.ProgrammingError):
+        parse_size(text)
+
+
+def test_pool_refuses_past_its_limit_and_names_the_owner():
+    pool = MemoryPool(1000)
+    held = pool.reserve("join build", 600)
+    with pytest.raises(tqp.OperationalError, match="sort input.*memory limit"):
+        pool.reserve("sort input", 500)
+    held.release()
+    pool.reserve("sort input", 500)
+    assert pool.peak == 600
+
+
+def test_a_query_over_the_limit_fails_cleanly_and_the_connection_goes_on():
+    con = tqp.connect(memory_limit="1KB")
+    con.register("t", TABLE)
+    with pytest.raises(tqp.OperationalError) as info:
+        con.execute(JOIN)
+    message = str(info.value)
+    assert "build side of" in message and "memory limit 1000 B" in message
+    con.execute("SET memory_limit = '1GB'")
+    assert con.execute(JOIN).fetchall() == [(10_000,)]
+
+
+def test_set_and_reset_memory_limit():
+    con = tqp.connect()
+    con.register("t", TABLE)
+    con.execute("SET memory_limit TO '2KB'")
+    with pytest.raises(tqp.OperationalError, match="memory limit"):
+        con.execute("SELECT k, sum(v) FROM t GROUP BY k ORDER BY k")
+    con.execute("RESET memory_limit")
+    assert con.execute("SELECT count(*) FROM (SELECT k FROM t ORDER BY k)").fetchall() == [(10_000,)]
+
+
+@pytest.mark.parametrize("sql", ["SET threads = 4", "SET memory_limit = 12", "RESET threads"])
+def test_other_settings_are_refused_by_name(sql):
+    con = tqp.connect()
+    with pytest.raises((tqp.NotSupportedError, tqp.ProgrammingError)):
+        con.execute(sql)
