@@ -63,6 +63,10 @@ def default_limit(device: torch.device) -> int:
     return int(total * DEFAULT_SHARE)
 
 
+class MemoryLimitExceeded(OperationalError):
+    """A reservation would pass the memory limit (an operator may spill instead)."""
+
+
 class MemoryPool:
     """Reservations of one query's operators against `limit` bytes (thread-safe)."""
 
@@ -82,7 +86,7 @@ class MemoryPool:
     def _change(self, owner: str, delta: int) -> None:
         with self._lock:
             if delta > 0 and self.used + delta > self.limit:
-                raise OperationalError(
+                raise MemoryLimitExceeded(
                     f"out of memory: {owner} needs {format_size(delta)} more, but the query "
                     f"already holds {format_size(self.used)} of its memory limit "
                     f"{format_size(self.limit)} (raise it with SET memory_limit = '...')")

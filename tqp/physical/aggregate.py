@@ -15,6 +15,7 @@ ANALYZE.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -23,8 +24,11 @@ from sqlglot import exp
 from tqp.errors import Error
 from tqp.execution.context import ExecutionContext
 from tqp.execution.local import note, stream, track_state
+from tqp.execution.memory import MemoryLimitExceeded
+from tqp.execution.spill import HashSpill
 from tqp.operators import aggregation, relational
 from tqp.operators.batches import concat_batches
+from tqp.operators.expressions import evaluate
 from tqp.physical.operator import PhysicalOperator, sql_text
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
@@ -101,39 +105,84 @@ class _Aggregate(PhysicalOperator):
         if second is None:  # one batch: aggregate it as it is
             yield self._aggregate(self.keys, self.aggregates, first, ctx)
             return
-        reservation = ctx.memory.reserve(f"groups of {self.describe()}", 0)
+        empty = relational.slice_rows(first, 0, 0)
+        partial = False
         if self.merge is not None:
-            partial = self._aggregate(self.keys, self.merge.partial, first, ctx)
-            if partial.num_rows <= PARTIAL_MAX_FRACTION * first.num_rows:
-                note(self, ctx, "ran: partial aggregates merged")
-                yield self._merge_partials([partial], second, source, reservation, ctx)
+            reduced = self._aggregate(self.keys, self.merge.partial, first, ctx)
+            partial = reduced.num_rows <= PARTIAL_MAX_FRACTION * first.num_rows
+            if partial:
+                first = reduced
+        note(self, ctx, "ran: partial aggregates merged" if partial else "ran: whole input")
+        reservation = ctx.memory.reserve(f"groups of {self.describe()}", 0)
+        held = []
+        pending = itertools.chain([second], source)
+        for batch in itertools.chain([first], pending):
+            if partial and batch is not first:
+                batch = self._aggregate(self.keys, self.merge.partial, batch, ctx)
+            try:
+                reservation.grow(batch.nbytes)
+            except MemoryLimitExceeded:
+                if not self.keys:
+                    raise  # one group: partitioning cannot make it smaller
+                reservation.release()
+                yield from self._spill(held + [batch], pending, partial, empty, ctx)
                 return
-        note(self, ctx, "ran: whole input")
-        batches = [first, second]
-        reservation.resize(first.nbytes + second.nbytes)
-        for batch in source:
-            batches.append(batch)
-            reservation.grow(batch.nbytes)
+            held.append(batch)
         track_state(self, ctx, reservation.size)
-        whole = concat_batches(batches)
-        del batches
-        yield self._aggregate(self.keys, self.aggregates, whole, ctx)
+        whole = concat_batches(held)
+        del held
+        yield self._combine(whole, partial, ctx)
         reservation.release()
 
-    def _merge_partials(self, partials, second, source, reservation, ctx) -> Batch:
-        reservation.resize(partials[0].nbytes)
-        for batch in [second] if second is not None else []:
-            partials.append(self._aggregate(self.keys, self.merge.partial, batch, ctx))
-            reservation.grow(partials[-1].nbytes)
-        for batch in source:
-            partials.append(self._aggregate(self.keys, self.merge.partial, batch, ctx))
-            reservation.grow(partials[-1].nbytes)
-        track_state(self, ctx, reservation.size)
-        states = concat_batches(partials)
-        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
-        merged = aggregation.aggregate(final_keys, self.merge.final, states)
-        reservation.release()
-        return _finish(merged, self.keys, self.aggregates, self.merge)
+    def _combine(self, whole: Batch, partial: bool, ctx: ExecutionContext,
+                 filtered: bool = False) -> Batch:
+        """The aggregate of `whole`: merged partial states, or input rows (already `filtered`
+        by the fused condition, or not)."""
+        if partial:
+            final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+            merged = aggregation.aggregate(final_keys, self.merge.final, whole)
+            return _finish(merged, self.keys, self.aggregates, self.merge)
+        if filtered:
+            return aggregation.aggregate(self.keys, self.aggregates, whole)
+        return self._aggregate(self.keys, self.aggregates, whole, ctx)
+
+    def _spill(self, held, pending, partial: bool, empty: Batch, ctx: ExecutionContext):
+        """Past the memory limit: split everything by a hash of the group keys into spill
+        files, then aggregate one partition at a time (each group lies in one partition)."""
+        spill = HashSpill(ctx)
+        try:
+            def add(batch: Batch, raw: bool) -> None:
+                if raw and partial:
+                    batch = self._aggregate(self.keys, self.merge.partial, batch, ctx)
+                elif raw and self.condition is not None:
+                    batch = relational.filter_(self.condition, batch)
+                if partial:
+                    keys = [batch[n] for n, _ in self.keys]
+                else:
+                    keys = [evaluate(e, batch) for _, e in self.keys]
+                spill.add(batch, keys)
+
+            for batch in held:
+                add(batch, raw=not partial)
+            held.clear()
+            for batch in pending:
+                add(batch, raw=True)
+            note(self, ctx, f"spilled {spill.rows} rows to {spill.partitions} partitions")
+            produced = False
+            for p in range(spill.partitions):
+                batches = list(spill.read(p))
+                if not batches:
+                    continue
+                size = sum(b.nbytes for b in batches)
+                reservation = ctx.memory.reserve(f"spilled partition of {self.describe()}", size)
+                track_state(self, ctx, size)
+                produced = True
+                yield self._combine(concat_batches(batches), partial, ctx, filtered=True)
+                reservation.release()
+            if not produced:
+                yield self._aggregate(self.keys, self.aggregates, empty, ctx)
+        finally:
+            spill.close()
 
     def _aggregate(self, keys, aggregates, batch: Batch, ctx: ExecutionContext) -> Batch:
         """`batch` aggregated, through the fused filter's mask when it keeps most rows."""

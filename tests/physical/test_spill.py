@@ -1,0 +1,99 @@
+"""Operators that pass the memory limit spill: the input is split by a hash of the keys into
+files, and each partition is processed alone. Answers must be DuckDB's; where even one
+partition cannot fit, the query fails with one OperationalError and the connection goes on."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+import torch
+
+import tqp
+from tests.oracle import check_against_duckdb
+from tqp.operators.hashing import partition_of, string_hashes
+from tqp.storage.column import Batch, Column
+from tqp.storage.spill import from_record_batch, to_record_batch
+from tqp.types import DataType
+
+ROWS = 12_000
+TABLE = pa.table({
+    "k": pa.array([i % 1500 for i in range(ROWS)], pa.int64()),
+    "s": pa.array([None if i % 11 == 0 else f"name{i % 700}" for i in range(ROWS)], pa.string()),
+    "v": pa.array([None if i % 13 == 0 else i * 0.25 for i in range(ROWS)], pa.float64()),
+    "d": pa.array([i % 50 for i in range(ROWS)], pa.int32()),
+})
+
+QUERIES = [
+    "SELECT k, sum(v), count(*), avg(v), min(s), max(d) FROM t GROUP BY k",
+    "SELECT s, count(*), sum(d) FROM t WHERE d > 3 GROUP BY s",
+    "SELECT k % 900 AS g, s, count(v) FROM t GROUP BY g, s",
+    "SELECT k, median(v), count(DISTINCT d) FROM t GROUP BY k",  # not mergeable: rows spill
+]
+
+
+@pytest.fixture(scope="module")
+def duck():
+    con = duckdb.connect()
+    con.register("t", TABLE)
+    yield con
+    con.close()
+
+
+def spilling_connection(limit: str) -> tqp.Connection:
+    con = tqp.connect(memory_limit=limit, batch_rows=1000)
+    con.register("t", TABLE)
+    return con
+
+
+@pytest.mark.parametrize("sql", QUERIES)
+def test_aggregates_past_the_limit_spill_and_match_duckdb(duck, sql):
+    con = spilling_connection("60KB")
+    check_against_duckdb(con, duck, sql)
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+    assert "spilled" in plan and "to 16 partitions" in plan, plan
+
+
+def test_a_partition_too_big_even_after_spilling_is_one_clear_error(duck):
+    con = spilling_connection("2KB")
+    with pytest.raises(tqp.OperationalError, match="spilled partition of .*memory limit"):
+        con.execute(QUERIES[0]).fetchall()
+    con.execute("SET memory_limit = '1GB'")
+    check_against_duckdb(con, duck, QUERIES[0])
+
+
+def test_spill_files_are_removed(tmp_path, monkeypatch, duck):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    con = spilling_connection("60KB")
+    check_against_duckdb(con, duck, QUERIES[1])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batches_round_trip_through_spill_files_exactly():
+    dictionary = pa.array(["a", "b", "c"], pa.large_string())
+    batch = Batch({
+        "s": Column(torch.tensor([2, 0, 1], dtype=torch.int32), DataType.VARCHAR,
+                    torch.tensor([True, False, True]), dictionary),
+        "d": Column(torch.tensor([1.25, 2.5, 3.0], dtype=torch.float64), DataType.DECIMAL,
+                    None, None, 2),
+        "t": Column(torch.tensor([1, 2, 3], dtype=torch.int32), DataType.DATE),
+    }, 3)
+    back = from_record_batch(to_record_batch(batch), torch.device("cpu"))
+    for name, column in batch.columns.items():
+        again = back[name]
+        assert again.type is column.type and again.scale == column.scale
+        assert torch.equal(again.values, column.values)
+        assert (again.valid is None) == (column.valid is None)
+    assert back["s"].dictionary.equals(dictionary)
+
+
+def test_partitions_follow_values_not_dictionaries():
+    """The same strings in two differently coded batches land in the same partitions."""
+    one = Column(torch.tensor([0, 1, 2], dtype=torch.int32), DataType.VARCHAR, None,
+                 pa.array(["x", "y", "zz"], pa.large_string()))
+    two = Column(torch.tensor([1, 2, 3], dtype=torch.int32), DataType.VARCHAR, None,
+                 pa.array(["a", "x", "y", "zz"], pa.large_string()))
+    assert partition_of([one], 16).tolist() == partition_of([two], 16).tolist()
+    assert len(set(string_hashes(pa.array([f"v{i}" for i in range(1000)])).tolist())) == 1000

@@ -1,0 +1,50 @@
+"""Spilling: batches split by a hash of their keys into partition files in the query's spill
+folder, to be processed one partition at a time when the whole does not fit the memory
+limit (partitioned aggregation, grace hash join)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterator
+
+import torch
+
+from tqp.execution.context import ExecutionContext
+from tqp.operators.hashing import partition_of
+from tqp.storage.column import Batch, Column
+from tqp.storage.spill import SpillFile
+
+# Partitions a spilling operator splits its input into.
+SPILL_PARTITIONS = 16
+_names = itertools.count()
+
+
+class HashSpill:
+    """`partitions` spill files; `add` splits a batch among them by the hash of its keys."""
+
+    def __init__(self, ctx: ExecutionContext, partitions: int = SPILL_PARTITIONS):
+        self.ctx, self.partitions = ctx, partitions
+        stem = f"spill{next(_names)}"
+        self.files = [SpillFile(ctx.spill_dir / f"{stem}-{p}.arrow") for p in range(partitions)]
+        self.rows = 0
+
+    def add(self, batch: Batch, keys: list[Column]) -> None:
+        if batch.num_rows == 0:
+            return
+        part = partition_of(keys, self.partitions)
+        order = torch.argsort(part, stable=True)
+        counts = torch.bincount(part, minlength=self.partitions).tolist()
+        start = 0
+        for p, count in enumerate(counts):
+            if count:
+                self.files[p].write(batch.take(order[start:start + count]))
+                start += count
+        self.rows += batch.num_rows
+
+    def read(self, partition: int) -> Iterator[Batch]:
+        yield from self.files[partition].read(self.ctx.device)
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
+            f.path.unlink(missing_ok=True)

@@ -1,0 +1,97 @@
+"""Spill files: batches written to disk and read back exactly as they were.
+
+Arrow IPC streams, one file per spill partition. Each column keeps its SQL type and decimal
+scale in its field's metadata, and a string column is written as a dictionary array (its codes
+and its sorted dictionary), so reading it back costs no re-encoding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+import torch
+
+from tqp.storage.column import Batch, Column
+from tqp.types import DataType
+
+
+def _array(column: Column) -> pa.Array:
+    values = column.values.contiguous().cpu().numpy()
+    mask = None if column.valid is None else ~column.valid.cpu().numpy()
+    if column.type is DataType.VARCHAR:
+        codes = pa.array(values.astype(np.int32), pa.int32(), mask=mask)
+        return pa.DictionaryArray.from_arrays(codes, column.dictionary)
+    return pa.array(values, mask=mask)
+
+
+def _field(name: str, column: Column, array: pa.Array) -> pa.Field:
+    meta = {"tqp_type": column.type.value}
+    if column.scale is not None:
+        meta["tqp_scale"] = str(column.scale)
+    return pa.field(name, array.type, metadata=meta)
+
+
+def to_record_batch(batch: Batch) -> pa.RecordBatch:
+    """A Batch as an Arrow record batch that `from_record_batch` restores exactly."""
+    arrays = [_array(c) for c in batch.columns.values()]
+    fields = [_field(n, c, a) for (n, c), a in zip(batch.columns.items(), arrays)]
+    if not fields:  # no columns: remember the row count in a placeholder
+        return pa.record_batch([pa.nulls(batch.num_rows)], names=["__rows"])
+    return pa.record_batch(arrays, schema=pa.schema(fields))
+
+
+def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
+    """The Batch `to_record_batch` wrote."""
+    if record.schema.names == ["__rows"]:
+        return Batch({}, record.num_rows, device)
+    columns = {}
+    for field, array in zip(record.schema, record.columns):
+        meta = field.metadata or {}
+        type_ = DataType(meta[b"tqp_type"].decode())
+        scale = int(meta[b"tqp_scale"]) if b"tqp_scale" in meta else None
+        valid = None
+        if array.null_count:
+            valid = torch.from_numpy(array.is_valid().to_numpy(zero_copy_only=False)).to(device)
+        dictionary = None
+        if type_ is DataType.VARCHAR:
+            dictionary = array.dictionary
+            array = array.indices
+        values = array.fill_null(0).to_numpy(zero_copy_only=False) if array.null_count \
+            else array.to_numpy(zero_copy_only=False)
+        tensor = torch.from_numpy(np.ascontiguousarray(values).copy()).to(device)
+        columns[field.name] = Column(tensor, type_, valid, dictionary, scale)
+    return Batch(columns, record.num_rows, device)
+
+
+class SpillFile:
+    """An append-only file of batches of one schema."""
+
+    def __init__(self, path: Path):
+        self.path, self._writer, self._sink = path, None, None
+        self.rows = 0
+
+    def write(self, batch: Batch) -> None:
+        record = to_record_batch(batch)
+        if self._writer is None:
+            self._sink = pa.OSFile(str(self.path), "wb")
+            self._writer = pa.ipc.new_stream(self._sink, record.schema)
+        self._writer.write_batch(record)
+        self.rows += batch.num_rows
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None
+
+    def read(self, device: torch.device) -> Iterator[Batch]:
+        """The batches written, in order (nothing when none was)."""
+        self.close()
+        if not self.path.exists():
+            return
+        with pa.OSFile(str(self.path), "rb") as source:
+            for record in pa.ipc.open_stream(source):
+                yield from_record_batch(record, device)
