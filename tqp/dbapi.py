@@ -449,6 +449,7 @@ _TYPE_CODES = [
     (pa.types.is_float64, "DOUBLE"),
     (pa.types.is_string, "VARCHAR"),
     (pa.types.is_large_string, "VARCHAR"),
+    (pa.types.is_string_view, "VARCHAR"),
     (pa.types.is_date, "DATE"),
     (pa.types.is_time, "TIME"),
     (pa.types.is_timestamp, "TIMESTAMP"),
@@ -456,6 +457,7 @@ _TYPE_CODES = [
     (pa.types.is_duration, "INTERVAL"),
     (pa.types.is_binary, "BLOB"),
     (pa.types.is_large_binary, "BLOB"),
+    (pa.types.is_binary_view, "BLOB"),
     (pa.types.is_fixed_size_binary, "BLOB"),
     (pa.types.is_null, "NULL"),
 ]
