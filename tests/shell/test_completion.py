@@ -1,4 +1,4 @@
-"""Tab completion: what SqlCompleter offers for the text before the cursor."""
+"""Tab completion (what SqlCompleter offers for the text before the cursor) and highlighting."""
 
 from __future__ import annotations
 
@@ -70,3 +70,13 @@ def test_dot_commands_and_their_arguments(completer, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "items.csv").write_text("a\n1\n")
     assert offered(completer, ".import it") == ["ems.csv"]
+
+
+def test_sql_is_highlighted_by_token_kind():
+    from tqp.shell.repl import sql_lexer
+
+    fragments = sql_lexer().lex_document(Document("select x from t where s = 'a'"))(0)
+    styles = {text: style for style, text in fragments if text.strip()}
+    assert styles["select"] == styles["from"] == styles["where"] == "class:pygments.keyword"
+    assert styles["x"] == "class:pygments.name"
+    assert styles["'a'"].startswith("class:pygments.literal.string")

@@ -47,7 +47,7 @@ def run_interactive(shell: Shell) -> int:
         key_bindings=bindings,
         prompt_continuation=lambda width, line_number, wrap_count: CONTINUATION_PROMPT,
         auto_suggest=AutoSuggestFromHistory(),
-        lexer=_sql_lexer(),
+        lexer=sql_lexer(),
         completer=completer,
         complete_while_typing=False,  # Tab completes, as in DuckDB's and sqlite3's shells
     )
@@ -87,7 +87,8 @@ def _history():
     return FileHistory(str(path))
 
 
-def _sql_lexer():
+def sql_lexer():
+    """Highlighting for the prompt: pygments' SQL lexer, styled by prompt_toolkit's defaults."""
     from prompt_toolkit.lexers import PygmentsLexer
     from pygments.lexers.sql import SqlLexer
 
