@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -9,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.oracle import assert_same_result
-from tests.shell.conftest import run_shell
+from tests.shell.conftest import TIMEOUT_S, run_shell, shell_env
 from tqp.shell.commands import COMMANDS
 
 def test_piped_query_prints_a_table(tmp_path):
@@ -296,3 +299,15 @@ def test_status_lines_only_in_modes_for_people(shell, data_dir):
 def test_mode_without_argument_shows_it(shell):
     status, out, err = shell(".mode\n.mode tabs\n.mode\n")
     assert out == "current output mode: aligned\ncurrent output mode: tsv\n"
+
+
+def test_a_reader_that_goes_away_ends_the_shell_quietly(tmp_path, data_dir):
+    """`tqp-shell ... | head -1`: no error, no traceback once the reader has closed the pipe."""
+    pq.write_table(pa.table({"n": list(range(200_000))}), data_dir / "big.parquet")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tqp.shell", str(data_dir), "-csv", "-c", "select n from big"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=shell_env(tmp_path))
+    assert process.stdout.readline() == b"n\n"
+    process.stdout.close()
+    assert process.stderr.read() == b""
+    assert process.wait(timeout=TIMEOUT_S) == 1

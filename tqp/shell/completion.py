@@ -78,6 +78,13 @@ class SqlCompleter(Completer):
 
     def get_completions(self, document: Document,
                         complete_event: CompleteEvent) -> Iterable[Completion]:
+        try:
+            yield from self._completions(document, complete_event)
+        except Exception:  # noqa: BLE001 - a completion bug must not print a traceback
+            return
+
+    def _completions(self, document: Document,
+                     complete_event: CompleteEvent) -> Iterable[Completion]:
         text = document.text_before_cursor
         if text.lstrip().startswith(".") and "\n" not in text:
             yield from self._dot_completions(document, complete_event)

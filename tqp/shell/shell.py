@@ -68,8 +68,10 @@ class Shell:
     def _guarded(self, fn, *args) -> None:
         try:
             fn(*args)
-        except (Quit, Bail, KeyboardInterrupt):
-            raise  # Ctrl-C stops the whole script (at the prompt: the input typed)
+        except (Quit, Bail, KeyboardInterrupt, BrokenPipeError):
+            # Ctrl-C stops the whole script (at the prompt: the input typed); so does a reader
+            # of the output that went away (`| head`).
+            raise
         except Exception as exc:  # noqa: BLE001 - every error becomes one line, never a traceback
             self._failed(exc)
 
