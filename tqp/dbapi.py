@@ -157,6 +157,11 @@ class Connection:
         with translate_errors():
             return engine.schema(name)
 
+    def view_sql(self, name: str) -> str | None:
+        """The query of view `name` as SQL text; None when `name` is not a view."""
+        view = self._engine_or_raise().catalog.views.get(name.lower())
+        return None if view is None else view.sql(dialect="duckdb")
+
     @property
     def device(self) -> str:
         """The device queries run on ('cpu' or 'cuda')."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from tqp.format import format_table
 from tqp.shell.errors import Quit, ShellError
 from tqp.shell.modes import MODES, mode_name
-from tqp.shell.schema import create_table
+from tqp.shell.schema import create_table, create_view
 
 if TYPE_CHECKING:
     from tqp.shell.shell import Shell
@@ -115,10 +115,14 @@ def _tables(shell: Shell, args: list[str]) -> None:
         shell.print("(no tables: use .open PATH)")
 
 
-@command(".schema", "[TABLE ...]", "show tables as CREATE TABLE statements (all by default)")
+@command(".schema", "[TABLE ...]", "show tables and views as CREATE statements (all by default)")
 def _schema(shell: Shell, args: list[str]) -> None:
-    names = args or shell.connection.table_names()
-    shell.write_result("\n".join(create_table(n, shell.connection.schema(n)) for n in names))
+    statements = []
+    for name in args or shell.connection.table_names():
+        view = shell.connection.view_sql(name)
+        statements.append(create_table(name, shell.connection.schema(name)) if view is None
+                          else create_view(name, view))
+    shell.write_result("\n".join(statements))
 
 
 @command(".open", "PATH ...", "register Parquet/CSV files as tables named by file stem (a "

@@ -1,4 +1,4 @@
-"""`.schema`: a table's columns as the CREATE TABLE statement DuckDB's `.schema` prints."""
+"""`.schema`: tables and views as the CREATE statements DuckDB's `.schema` prints."""
 
 from __future__ import annotations
 
@@ -26,3 +26,8 @@ def create_table(name: str, schema: pa.Schema) -> str:
         f"{quote_name(f.name)} {type_code(f.type)}{'' if f.nullable else ' NOT NULL'}"
         for f in schema)
     return f"CREATE TABLE {quote_name(name)}({columns});"
+
+
+def create_view(name: str, sql: str) -> str:
+    """`CREATE VIEW name AS SELECT ...;`"""
+    return f"CREATE VIEW {quote_name(name)} AS {sql};"
