@@ -47,6 +47,8 @@ def test_columns_of_the_tables_in_the_statement_first(completer):
     # No table named yet: the columns of every table.
     assert offered(completer, "select a, no") == ["note", "not"]
     assert offered(completer, "select lineitem.l_t") == ["l_tax"]
+    assert offered(completer, "select o. from orders as o", cursor=9) == ["o_orderkey", "o_total"]
+    assert offered(completer, "select x.n from line_notes x", cursor=10) == ["note"]
 
 
 def test_keywords_and_functions_take_the_typed_case(completer):

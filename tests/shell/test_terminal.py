@@ -166,6 +166,14 @@ def test_interactive_tab_completes_a_table_name(terminal, tmp_path):
     term.type("select 1 as one;\r")
     term.expect("│ one │")
     term.expect("tqp>")
+    term.type("create view totals as select 1 as x;\r")  # a new name completes too
+    term.expect("OK")
+    term.expect("tqp>")
+    term.type("select * from tot\t")
+    term.expect("als")
+    term.type(";\r")
+    term.expect("│ x │")
+    term.expect("tqp>")
     term.type("\x04")
     assert term.wait() == 0
 

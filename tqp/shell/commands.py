@@ -130,6 +130,7 @@ def _schema(shell: Shell, args: list[str]) -> None:
 def _open(shell: Shell, args: list[str]) -> None:
     if not args:
         raise _usage(".open")
+    shell.catalog_version += 1
     for path in args:
         names = shell.connection.register_files(path)
         if names:
@@ -147,6 +148,7 @@ def _import(shell: Shell, args: list[str]) -> None:
         raise ShellError(f"no such file: {args[0]}")
     if name.lower() in (n.lower() for n in shell.connection.table_names()):
         raise ShellError(f"table {name} already exists (DROP TABLE {name} first)")
+    shell.catalog_version += 1
     shell.connection.register(name, str(path))
 
 

@@ -1,7 +1,8 @@
 """Tab completion for tqp-shell: SQL keywords, table, column and function names, dot commands.
 
-Names come from the connection's catalog (`table_names()`, `schema()`), read again by
-`refresh()` before each prompt rather than on every key. After FROM, JOIN and the like only
+Names come from the connection's catalog (`table_names()`, `schema()`), read by `refresh()`
+when a statement may have changed them (the prompt calls it), not on every key: a view's
+columns cost a plan. After FROM, JOIN and the like only
 tables are offered; after `name.` the columns of table `name` (or of every table, for an alias).
 """
 
@@ -92,7 +93,7 @@ class SqlCompleter(Completer):
         qualified = _QUALIFIED.search(text)
         if qualified:
             table, prefix = qualified.groups()
-            yield from _matching(prefix, self._columns_of(table))
+            yield from _matching(prefix, self._columns_of(table, document.text))
             return
         match = _WORD.search(text)
         prefix = match.group(0) if match else ""
@@ -108,9 +109,13 @@ class SqlCompleter(Completer):
         yield from _matching(prefix, KEYWORDS, keyword=True)
         yield from _matching(prefix, self.columns)
 
-    def _columns_of(self, table: str) -> list[str]:
+    def _columns_of(self, table: str, text: str) -> list[str]:
+        """The columns of `table`, a table name or an alias given to one in `text`."""
         for name, columns in self.columns.items():
             if name.lower() == table.lower():
+                return columns
+            alias = rf"\b{re.escape(name)}\s+(as\s+)?{re.escape(table)}\b"
+            if re.search(alias, text, re.IGNORECASE):
                 return columns
         return list(dict.fromkeys(c for columns in self.columns.values() for c in columns))
 

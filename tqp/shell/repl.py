@@ -54,11 +54,14 @@ def run_interactive(shell: Shell) -> int:
     shell.print(f"tqp {tqp.__version__} on {shell.connection.device}. "
                 "Statements end with ';'. Type .help for help.")
     shell.bail = True
+    names_read = None  # the shell's catalog_version when completion last read the names
     while True:
-        try:
-            completer.refresh()
-        except tqp.Error:
-            pass  # completion without names beats no prompt
+        if names_read != shell.catalog_version:
+            names_read = shell.catalog_version
+            try:
+                completer.refresh()
+            except tqp.Error:
+                pass  # completion without names beats no prompt
         try:
             text = session.prompt(PROMPT)
         except KeyboardInterrupt:

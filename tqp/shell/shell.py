@@ -34,6 +34,9 @@ class Shell:
         self.settings = OutputSettings()
         self.timer = True
         self.explain = False  # `.explain on`: queries show their plan instead of running
+        # Counts statements and commands that may have changed the catalog (CREATE, DROP,
+        # .open, .import...): completion reads table and column names again when it moves.
+        self.catalog_version = 0
         self._output: TextIO | None = None  # the `.output` file
         self._once: TextIO | None = None  # the `.once` file
 
@@ -93,6 +96,7 @@ class Shell:
         elapsed = time.perf_counter() - started
         timing = f" ({elapsed:.3f} s)" if self.timer else ""
         if table is None:
+            self.catalog_version += 1
             # CREATE VIEW and DROP report 0 rows: only a real count is worth showing.
             affected = f"{rows_text(cursor.rowcount)} affected" if cursor.rowcount > 0 else "OK"
             self._status(affected + timing, redirected=False)
