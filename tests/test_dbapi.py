@@ -373,3 +373,12 @@ def test_statement_without_result_set():
     assert cursor.rowcount == 5
     with pytest.raises(tqp.ProgrammingError, match="no result set"):
         cursor.fetchall()
+
+
+def test_view_sql_and_string_view_type_codes():
+    con = tqp.connect()
+    con.register("t", pa.table({"a": [1, 2]}))
+    con.execute("create view big as select a from t where a > 1")
+    assert con.view_sql("BIG") == "SELECT a FROM t WHERE a > 1"
+    assert con.view_sql("t") is None and con.view_sql("nowhere") is None
+    assert type_code(pa.string_view()) == "VARCHAR" and type_code(pa.binary_view()) == "BLOB"

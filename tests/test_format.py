@@ -7,7 +7,7 @@ import decimal
 
 import pyarrow as pa
 
-from tqp.format import MAX_CELL_WIDTH, format_table, format_value, rows_text
+from tqp.format import MAX_CELL_WIDTH, format_table, format_value, rows_text, value_text
 
 
 def test_header_separator_and_alignment():
@@ -90,3 +90,19 @@ def test_rows_text():
     assert rows_text(0) == "0 rows"
     assert rows_text(1) == "1 row"
     assert rows_text(2) == "2 rows"
+
+
+def test_exact_value_text_for_data_exports():
+    assert value_text(0.1 + 0.2, exact=True) == "0.30000000000000004"
+    assert value_text(0.1 + 0.2) == "0.3"
+    assert value_text(3.0, exact=True) == "3.0"
+    assert value_text("two\nlines") == "two\nlines"  # only grid cells are kept to one line
+    assert format_value(None, null_text="-") == "-"
+
+
+def test_headers_off_and_fixed_widths():
+    table = pa.table({"id": [1, 200], "name": ["abcdef", "c"]})
+    assert format_table(table, headers=False, widths=[-5, 3]).splitlines() == [
+        "    1 | abc",
+        "  200 | c",
+    ]

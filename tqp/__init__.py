@@ -7,7 +7,7 @@ The public API is PEP 249 (DB-API 2.0), with Arrow and pandas extras:
     >>> con.execute("select 40 + ? as answer", [2]).fetchall()
     [(42,)]
 
-`tqp-shell` (tqp/shell.py) is the interactive front end.
+`tqp-shell` (tqp/shell/) is the interactive front end.
 """
 
 from __future__ import annotations

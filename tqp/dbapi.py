@@ -163,6 +163,11 @@ class Connection:
         with translate_errors():
             return engine.schema(name)
 
+    def view_sql(self, name: str) -> str | None:
+        """The query of view `name` as SQL text; None when `name` is not a view."""
+        view = self._engine_or_raise().catalog.views.get(name.lower())
+        return None if view is None else view.sql(dialect="duckdb")
+
     @property
     def device(self) -> str:
         """The device queries run on ('cpu' or 'cuda')."""
@@ -455,6 +460,7 @@ _TYPE_CODES = [
     (pa.types.is_float64, "DOUBLE"),
     (pa.types.is_string, "VARCHAR"),
     (pa.types.is_large_string, "VARCHAR"),
+    (pa.types.is_string_view, "VARCHAR"),
     (pa.types.is_date, "DATE"),
     (pa.types.is_time, "TIME"),
     (pa.types.is_timestamp, "TIMESTAMP"),
@@ -462,6 +468,7 @@ _TYPE_CODES = [
     (pa.types.is_duration, "INTERVAL"),
     (pa.types.is_binary, "BLOB"),
     (pa.types.is_large_binary, "BLOB"),
+    (pa.types.is_binary_view, "BLOB"),
     (pa.types.is_fixed_size_binary, "BLOB"),
     (pa.types.is_null, "NULL"),
 ]

@@ -1,4 +1,4 @@
-"""Render a pyarrow Table as an aligned text table, for tqp-shell.
+"""The text of result values, and the aligned text table tqp-shell prints by default.
 
 Example:
     >>> import pyarrow as pa
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from typing import Sequence
 
 import pyarrow as pa
 
@@ -28,25 +29,29 @@ FLOAT_DIGITS = 14
 NULL_TEXT = "NULL"
 
 
-def format_table(table: pa.Table, max_rows: int | None = DEFAULT_MAX_ROWS) -> str:
+def format_table(table: pa.Table, max_rows: int | None = DEFAULT_MAX_ROWS, headers: bool = True,
+                 null_text: str = NULL_TEXT, widths: Sequence[int] = ()) -> str:
     """The first `max_rows` rows of `table` (all when None) under a header and a separator line.
 
-    Numbers are right-aligned, everything else left-aligned; NULL shows as NULL. When rows are
-    left out, a last line says how many.
+    Numbers are right-aligned, everything else left-aligned; NULL shows as `null_text`. When rows
+    are left out, a last line says how many. `widths` fixes the width of the first columns
+    (see `fit_widths`).
     """
     if table.num_columns == 0:
         return f"(no columns, {rows_text(table.num_rows)})"
     shown = table if max_rows is None else table.slice(0, max_rows)
-    right = [_is_numeric(field.type) for field in table.schema]
+    right = [is_numeric(field.type) for field in table.schema]
     header = [_clip(name) for name in table.column_names]
-    columns = [[format_value(v) for v in column.to_pylist()] for column in shown.columns]
-    widths = [max([len(h)] + [len(cell) for cell in cells]) for h, cells in zip(header, columns)]
+    columns = [[format_value(v, null_text) for v in column.to_pylist()]
+               for column in shown.columns]
+    sizes = fit_widths([header] + [list(row) for row in zip(*columns)], widths)
+    right = [r if w >= 0 else True for r, w in zip(right, list(widths) + [0] * len(right))]
 
     def line(cells: list[str]) -> str:
-        padded = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)]
+        padded = [c[:w].rjust(w) if r else c[:w].ljust(w) for c, w, r in zip(cells, sizes, right)]
         return " | ".join(padded).rstrip()
 
-    lines = [line(header), "-+-".join("-" * w for w in widths)]
+    lines = [line(header), "-+-".join("-" * w for w in sizes)] if headers else []
     lines += [line(list(row)) for row in zip(*columns)]
     hidden = table.num_rows - shown.num_rows
     if hidden > 0:
@@ -54,14 +59,28 @@ def format_table(table: pa.Table, max_rows: int | None = DEFAULT_MAX_ROWS) -> st
     return "\n".join(lines)
 
 
-def format_value(value) -> str:
-    """The text of one cell."""
-    if value is None:
-        return NULL_TEXT
+def fit_widths(rows: list[list[str]], widths: Sequence[int] = ()) -> list[int]:
+    """The width of each column of `rows` (lists of cell texts): the longest cell, unless
+    `widths` (sqlite3's `.width`) fixes it: N > 0 is N characters (longer cells are cut), -N is
+    N characters right-aligned, 0 or a missing entry is the longest cell."""
+    longest = [max(len(cell) for cell in column) for column in zip(*rows)]
+    fixed = list(widths) + [0] * len(longest)
+    return [abs(w) if w else n for n, w in zip(longest, fixed)]
+
+
+def format_value(value, null_text: str = NULL_TEXT) -> str:
+    """The text of one cell of a grid: one line, at most MAX_CELL_WIDTH characters."""
+    return null_text if value is None else _clip(value_text(value))
+
+
+def value_text(value, exact: bool = False) -> str:
+    """The text of one non-NULL value. DOUBLEs show FLOAT_DIGITS significant digits, or when
+    `exact` (data exported as CSV or JSON) the shortest text that reads back as the same
+    number."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        text = f"{value:.{FLOAT_DIGITS}g}"
+        text = repr(value) if exact else f"{value:.{FLOAT_DIGITS}g}"
         # Keep a DOUBLE recognizable as one: 3.0 prints "3.0", not "3".
         return text if any(c in text for c in ".enai") else text + ".0"
     if isinstance(value, decimal.Decimal):
@@ -72,18 +91,22 @@ def format_value(value) -> str:
         return value.isoformat()
     if isinstance(value, bytes):
         return "\\x" + value.hex()
-    return _clip(str(value))
+    return str(value)
+
+
+def one_line(text: str) -> str:
+    """`text` with the characters that would break a grid's lines escaped."""
+    return text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def _clip(text: str) -> str:
-    # One cell, one line: escape what would break the grid.
-    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    text = one_line(text)
     if len(text) > MAX_CELL_WIDTH:
         return text[:MAX_CELL_WIDTH - 3] + "..."
     return text
 
 
-def _is_numeric(arrow_type: pa.DataType) -> bool:
+def is_numeric(arrow_type: pa.DataType) -> bool:
     if pa.types.is_dictionary(arrow_type):
         arrow_type = arrow_type.value_type
     return (

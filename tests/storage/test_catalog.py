@@ -241,6 +241,15 @@ def test_read_csv_infers_types(tmp_path):
     assert table.column("score").to_pylist() == [1.5, None]
 
 
+def test_read_csv_empty_fields_are_null_as_in_duckdb(tmp_path):
+    import duckdb
+
+    path = tmp_path / "gaps.csv"
+    path.write_text('id,name,note\n1,,x\n2,"",y\n3,c,\n')
+    expected = duckdb.sql(f"select * from read_csv('{path}')").fetchall()
+    assert [tuple(row.values()) for row in readers.read_csv(path).to_pylist()] == expected
+
+
 def test_missing_or_unreadable_files_are_operational_errors(tmp_path):
     with pytest.raises(tqp.OperationalError):
         readers.read_parquet(tmp_path / "missing.parquet")

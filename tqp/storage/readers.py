@@ -27,13 +27,17 @@ def read_parquet(path: str | Path) -> pa.Table:
         raise OperationalError(f"cannot read Parquet {path}: {exc}") from None
 
 
+_CSV_CONVERT = pacsv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=True)
+
+
 def read_csv(path: str | Path) -> pa.Table:
-    """A CSV file with a header row, types inferred by Arrow."""
+    """A CSV file with a header row, types inferred by Arrow. An empty field, quoted ("") or not,
+    is NULL, as DuckDB reads it."""
     path = Path(path)
     if not path.exists():
         raise OperationalError(f"no such file: {path}")
     try:
-        return pacsv.read_csv(path)
+        return pacsv.read_csv(path, convert_options=_CSV_CONVERT)
     except (pa.ArrowInvalid, OSError) as exc:
         raise OperationalError(f"cannot read CSV {path}: {exc}") from None
 

@@ -72,3 +72,8 @@ def _describe(expression: exp.Expression) -> str:
 from tqp.operators.expressions import (  # noqa: E402,F401
     arithmetic, casts, conditional, dates, literals, logic, strings,
 )
+
+
+def handled_types() -> frozenset[type]:
+    """The sqlglot node types `evaluate` knows (the shell completes their function names)."""
+    return frozenset(_HANDLERS)
