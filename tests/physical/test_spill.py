@@ -97,3 +97,25 @@ def test_partitions_follow_values_not_dictionaries():
                  pa.array(["a", "x", "y", "zz"], pa.large_string()))
     assert partition_of([one], 16).tolist() == partition_of([two], 16).tolist()
     assert len(set(string_hashes(pa.array([f"v{i}" for i in range(1000)])).tolist())) == 1000
+
+
+JOINS = [
+    "SELECT a.k, a.v, b.s FROM t a JOIN t b ON a.k = b.k AND a.d = b.d",
+    "SELECT a.k, b.v FROM t a LEFT JOIN (SELECT * FROM t WHERE d < 45) b ON a.s = b.s AND a.k = b.k",
+    "SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM t b WHERE b.k = a.k AND b.v > a.v)",
+    "SELECT k, d FROM t a WHERE NOT EXISTS (SELECT 1 FROM t b WHERE b.k = a.k + 1 AND b.v > a.d)",
+]
+
+
+@pytest.mark.parametrize("sql", JOINS)
+def test_joins_past_the_limit_spill_both_sides_and_match_duckdb(duck, sql):
+    con = spilling_connection("100KB")
+    check_against_duckdb(con, duck, sql)
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+    assert "build side spilled" in plan, plan
+
+
+def test_a_null_aware_in_cannot_spill_and_says_so(duck):
+    con = spilling_connection("100KB")
+    with pytest.raises(tqp.OperationalError, match="build side of .*null-aware.*memory limit"):
+        con.execute("SELECT count(*) FROM t WHERE v NOT IN (SELECT v FROM t)").fetchall()

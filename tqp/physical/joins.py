@@ -19,6 +19,7 @@ sparse is sorted instead); EXPLAIN ANALYZE notes what ran.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar, Iterator
 
@@ -26,8 +27,11 @@ from sqlglot import exp
 
 from tqp.execution.context import ExecutionContext
 from tqp.execution.local import note, stream, track_state
-from tqp.operators import joins
+from tqp.execution.memory import MemoryLimitExceeded
+from tqp.execution.spill import HashSpill
+from tqp.operators import joins, relational
 from tqp.operators.batches import concat_batches
+from tqp.operators.expressions import evaluate
 from tqp.operators.join import match_any
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
@@ -61,18 +65,40 @@ class _Join(PhysicalOperator):
         text = f"{type(self).__name__}[{self.kind}]" + (f" ON {keys}" if keys else "")
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
-    def _build_batch(self, ctx: ExecutionContext) -> list:
-        """[build batch, prepared BuildSide or None (not yet / cannot), reservation]."""
+    def _build_batch(self, ctx: ExecutionContext):
+        """[build batch, prepared BuildSide or None (not yet / cannot), reservation], or a
+        SpilledBuild when the build side passed the memory limit and was spilled."""
         key = ("build", id(self))
         if key not in ctx.state:
-            batch = read_all(self.build, ctx)
-            reservation = ctx.memory.reserve(f"build side of {self.describe()}", batch.nbytes)
-            track_state(self, ctx, batch.nbytes)
-            ctx.state[key] = [batch, None, reservation]
+            reservation = ctx.memory.reserve(f"build side of {self.describe()}", 0)
+            batches = []
+            source = stream(self.build, 0, ctx)
+            for batch in source:
+                try:
+                    reservation.grow(batch.nbytes)
+                except MemoryLimitExceeded as exc:
+                    if not self._spillable():
+                        raise
+                    reservation.release()
+                    ctx.state[key] = _spill_build(self, batches + [batch], source, exc, ctx)
+                    return ctx.state[key]
+                batches.append(batch)
+            track_state(self, ctx, reservation.size)
+            ctx.state[key] = [concat_batches(batches), None, reservation]
         return ctx.state[key]
+
+    def _spillable(self) -> bool:
+        """Can this join run partition by partition of the key hash? (Inner and left joins
+        with keys: every match lies within one partition, and unmatched rows stay apart.)"""
+        return bool(self.left_keys) and self.kind in ("inner", "left")
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = self._build_batch(ctx)
+        if isinstance(state, SpilledBuild):
+            yield from _grace(self, partition, state, ctx, lambda left, right: joins.join(
+                left, right, self.kind, self.left_keys, self.right_keys, self.residual,
+                ctx.device))
+            return
         right = state[0]
         ran: list = []
         if self.partitions == 1:
@@ -151,8 +177,18 @@ class _MarkJoin(PhysicalOperator):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = _Join._build_batch(self, ctx)
+        if isinstance(state, SpilledBuild):
+            yield from _grace(self, partition, state, ctx, lambda left, right: joins.mark_join(
+                left, right, self.mark, self.left_keys, self.right_keys, self.residual,
+                False, ctx.device))
+            return
         for batch in stream(self.probe, partition, ctx):
             yield self._mark_batch(batch, state, ctx)
+
+    def _spillable(self) -> bool:
+        """Marks need only the matches, which lie within one key partition; not null-aware
+        ones, whose NULL rule looks at the whole build side."""
+        return bool(self.left_keys) and not self.null_aware
 
     def _whole(self, batch: Batch, right: Batch, ctx: ExecutionContext) -> Batch:
         ran: list = []
@@ -200,3 +236,58 @@ class PairMarkJoin(_MarkJoin):
         note(self, ctx, f"ran: {state[1].strategy}")
         found = match_any(batch.num_rows, pairs[0])
         return batch.with_columns({self.mark: Column(found, DataType.BOOLEAN)})
+
+
+# -- grace hash join: both sides split by a hash of the keys, joined partition by partition ----
+
+
+@dataclass
+class SpilledBuild:
+    """A build side written to spill files by key hash; `empty` keeps its columns."""
+
+    spill: HashSpill
+    empty: Batch
+    reason: Exception
+
+
+def _spill_build(op, held: list, source, reason: Exception, ctx: ExecutionContext) -> SpilledBuild:
+    spill = HashSpill(ctx)
+    empty = relational.slice_rows(held[0], 0, 0)
+    for batch in itertools.chain(held, source):
+        spill.add(batch, [evaluate(k, batch) for k in op.right_keys])
+    held.clear()
+    note(op, ctx, f"build side spilled: {spill.rows} rows to {spill.partitions} partitions")
+    ctx.state.setdefault("spills", []).append(spill)
+    return SpilledBuild(spill, empty, reason)
+
+
+def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join) -> Iterator[Batch]:
+    """The probe partition split like the build side, then each hash partition joined alone
+    (its build rows reserved in the pool). Key types must hash alike on both sides."""
+    probe = HashSpill(ctx)
+    empty = None
+    try:
+        for batch in stream(op.probe, partition, ctx):
+            keys = [evaluate(k, batch) for k in op.left_keys]
+            build_types = [evaluate(k, built.empty).type for k in op.right_keys]
+            if [k.type for k in keys] != build_types:
+                raise built.reason  # e.g. INTEGER against DOUBLE keys: hashes would differ
+            if empty is None:
+                empty = relational.slice_rows(batch, 0, 0)
+            probe.add(batch, keys)
+        produced = False
+        for h in range(probe.partitions):
+            batches = list(probe.read(h))
+            if not batches:
+                continue
+            right = concat_batches(list(built.spill.read(h)) or [built.empty])
+            reservation = ctx.memory.reserve(f"spilled partition of {op.describe()}", right.nbytes)
+            track_state(op, ctx, right.nbytes)
+            for left in batches:
+                produced = True
+                yield join(left, right)
+            reservation.release()
+        if not produced:
+            yield join(empty, built.empty)
+    finally:
+        probe.close()
