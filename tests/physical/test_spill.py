@@ -119,3 +119,19 @@ def test_a_null_aware_in_cannot_spill_and_says_so(duck):
     con = spilling_connection("100KB")
     with pytest.raises(tqp.OperationalError, match="build side of .*null-aware.*memory limit"):
         con.execute("SELECT count(*) FROM t WHERE v NOT IN (SELECT v FROM t)").fetchall()
+
+
+SORTS = [
+    "SELECT k, s, v FROM t ORDER BY s, v DESC NULLS FIRST, k",
+    "SELECT * FROM t ORDER BY v NULLS LAST, d DESC, k, s",
+    "SELECT k, s FROM t ORDER BY s DESC, k LIMIT 5000",
+    "SELECT d, k FROM t ORDER BY d, k OFFSET 100",
+]
+
+
+@pytest.mark.parametrize("sql", SORTS)
+def test_sorts_past_the_limit_go_external_and_match_duckdb(duck, sql):
+    con = spilling_connection("100KB")
+    check_against_duckdb(con, duck, sql)
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+    assert "external sort" in plan, plan

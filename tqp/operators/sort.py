@@ -88,3 +88,42 @@ def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
         for v, ok, desc, nulls_first in keys
     ]
     return candidates[sort_indices(sub_keys)[:k]]
+
+
+def rank_components(values: torch.Tensor, valid: torch.Tensor | None, descending: bool,
+                    nulls_first: bool) -> list[torch.Tensor]:
+    """Two int64 tensors whose lexicographic order is this key's ORDER BY order: a NULL flag
+    (placing NULLs first or last), then the value (order-preserving integers; bitwise NOT for
+    DESC). Integer-like values must come as they are; doubles through `float_key`."""
+    if values.dtype.is_floating_point:
+        ranked = float_key((values + 0.0).double())
+    else:
+        ranked = values.to(torch.int64)
+    if descending:
+        ranked = ~ranked
+    if valid is None:
+        flag = torch.full_like(ranked, 0 if not nulls_first else 1)
+        return [flag, ranked]
+    is_null = ~valid
+    flag = (~is_null if nulls_first else is_null).to(torch.int64)
+    return [flag, torch.where(valid, ranked, torch.zeros_like(ranked))]
+
+
+def count_splitters_below(rows: list[torch.Tensor], splitters: list[torch.Tensor]) -> torch.Tensor:
+    """For each row, how many splitter tuples sort strictly before it: its range partition.
+
+    `rows` and `splitters` are the same number of int64 component tensors (n and m long);
+    tuples compare lexicographically. Rows equal to a splitter go to the partition before it,
+    so equal rows always share a partition. A loop over the m splitters and the components,
+    never over rows."""
+    n = rows[0].numel()
+    count = torch.zeros(n, dtype=torch.int64, device=rows[0].device)
+    for j in range(splitters[0].numel()):
+        greater = torch.zeros(n, dtype=torch.bool, device=count.device)
+        equal = torch.ones(n, dtype=torch.bool, device=count.device)
+        for r, s in zip(rows, splitters):
+            value = s[j]
+            greater |= equal & (r > value)
+            equal &= r == value
+        count += greater.to(torch.int64)
+    return count
