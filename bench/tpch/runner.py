@@ -23,8 +23,11 @@ import math
 import os
 import platform
 import resource
+import subprocess
+import sys
+import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
@@ -148,6 +151,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-limit", default=None, metavar="SIZE",
                         help="tqp's memory limit for a query's operators, e.g. 4GB "
                              "(default: tqp's own, a share of the RAM)")
+    parser.add_argument("--fresh-process", action="store_true",
+                        help="run each query in a process of its own (its peak memory is then "
+                             "its own, nothing is cached from an earlier query)")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH",
                         help="also write every figure to this JSON file")
     parser.add_argument("--plot", type=Path, default=None, metavar="PATH",
@@ -501,6 +507,31 @@ def make_config(args: argparse.Namespace, threads: int) -> dict:
             "timing": "minimum", "memory_limit": args.memory_limit}
 
 
+def run_in_child(number: int, argv: list[str]) -> QueryRun:
+    """Query `number` run by `python -m bench.tpch` in a child process (same options)."""
+    keep, skip = [], False
+    for arg in argv:  # the child runs one query and reports through JSON
+        if skip:
+            skip = False
+            continue
+        if arg in ("--queries", "--json", "--plot"):
+            skip = True
+            continue
+        if arg == "--fresh-process" or arg.startswith(("--queries=", "--json=", "--plot=")):
+            continue
+        keep.append(arg)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "run.json"
+        child = subprocess.run([sys.executable, "-m", "bench.tpch", *keep, "--queries",
+                                str(number), "--json", str(out)], capture_output=True, text=True)
+        if child.returncode != 0 or not out.exists():
+            last = (child.stderr.strip().splitlines() or ["no output"])[-1][:MESSAGE_WIDTH]
+            return QueryRun(number, "error", f"child process failed: {last}")
+        data = json.loads(out.read_text())["queries"][0]
+    names = {f.name for f in fields(QueryRun)}
+    return QueryRun(**{k: v for k, v in data.items() if k in names})
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; the exit status is 0 whenever the run itself completes."""
     import torch
@@ -518,8 +549,11 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     runs = []
     for number in args.queries:
-        runs.append(run_query(number, folder, args.device, threads, args.repeat, memory,
-                              args.memory_limit))
+        if args.fresh_process:
+            runs.append(run_in_child(number, argv if argv is not None else sys.argv[1:]))
+        else:
+            runs.append(run_query(number, folder, args.device, threads, args.repeat, memory,
+                                  args.memory_limit))
         print(format_row(runs[-1]), flush=True)
     summary = summarize(runs, config)
     print(format_summary(summary))

@@ -258,3 +258,14 @@ def test_tiny_run_end_to_end(tmp_path, capsys):
         assert 0 < query["plan_ms"] <= query["tqp_ms"]
         assert query["tqp_peak_rss_mib"] > 0 and query["load_tensors_ms"] is not None
     assert plot.stat().st_size > 0
+
+
+def test_each_query_in_a_fresh_process_under_a_memory_limit(tmp_path, capsys):
+    out = tmp_path / "out.json"
+    assert main(["--sf", "0.01", "--queries", "6,12", "--repeat", "1", "--threads", "1",
+                 "--memory-limit", "1GB", "--fresh-process", "--json", str(out)]) == 0
+    assert "queries correct 2/2" in capsys.readouterr().out
+    payload = json.loads(out.read_text())
+    assert payload["summary"]["memory_limit"] == "1GB"
+    assert [q["query"] for q in payload["queries"]] == [6, 12]
+    assert all(q["status"] == "yes" and q["tqp_peak_rss_mib"] > 0 for q in payload["queries"])
