@@ -65,35 +65,13 @@ class _Join(PhysicalOperator):
         text = f"{type(self).__name__}[{self.kind}]" + (f" ON {keys}" if keys else "")
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
-    def _build_batch(self, ctx: ExecutionContext):
-        """[build batch, prepared BuildSide or None (not yet / cannot), reservation], or a
-        SpilledBuild when the build side passed the memory limit and was spilled."""
-        key = ("build", id(self))
-        if key not in ctx.state:
-            reservation = ctx.memory.reserve(f"build side of {self.describe()}", 0)
-            batches = []
-            source = stream(self.build, 0, ctx)
-            for batch in source:
-                try:
-                    reservation.grow(batch.nbytes)
-                except MemoryLimitExceeded as exc:
-                    if not self._spillable():
-                        raise
-                    reservation.release()
-                    ctx.state[key] = _spill_build(self, batches + [batch], source, exc, ctx)
-                    return ctx.state[key]
-                batches.append(batch)
-            track_state(self, ctx, reservation.size)
-            ctx.state[key] = [concat_batches(batches), None, reservation]
-        return ctx.state[key]
-
-    def _spillable(self) -> bool:
+    def spillable(self) -> bool:
         """Can this join run partition by partition of the key hash? (Inner and left joins
         with keys: every match lies within one partition, and unmatched rows stay apart.)"""
         return bool(self.left_keys) and self.kind in ("inner", "left")
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        state = self._build_batch(ctx)
+        state = _build(self, ctx)
         if isinstance(state, SpilledBuild):
             yield from _grace(self, partition, state, ctx, lambda left, right: joins.join(
                 left, right, self.kind, self.left_keys, self.right_keys, self.residual,
@@ -176,7 +154,7 @@ class _MarkJoin(PhysicalOperator):
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        state = _Join._build_batch(self, ctx)
+        state = _build(self, ctx)
         if isinstance(state, SpilledBuild):
             yield from _grace(self, partition, state, ctx, lambda left, right: joins.mark_join(
                 left, right, self.mark, self.left_keys, self.right_keys, self.residual,
@@ -185,7 +163,7 @@ class _MarkJoin(PhysicalOperator):
         for batch in stream(self.probe, partition, ctx):
             yield self._mark_batch(batch, state, ctx)
 
-    def _spillable(self) -> bool:
+    def spillable(self) -> bool:
         """Marks need only the matches, which lie within one key partition; not null-aware
         ones, whose NULL rule looks at the whole build side."""
         return bool(self.left_keys) and not self.null_aware
@@ -238,6 +216,30 @@ class PairMarkJoin(_MarkJoin):
         return batch.with_columns({self.mark: Column(found, DataType.BOOLEAN)})
 
 
+def _build(op, ctx: ExecutionContext):
+    """The build side of join `op`, read once per query: [build batch, prepared BuildSide or
+    None (not yet / cannot), reservation], or a SpilledBuild when it passed the memory limit
+    and `op` can be split by key hash."""
+    key = ("build", id(op))
+    if key not in ctx.state:
+        reservation = ctx.memory.reserve(f"build side of {op.describe()}", 0)
+        batches = []
+        source = stream(op.build, 0, ctx)
+        for batch in source:
+            try:
+                reservation.grow(batch.nbytes)
+            except MemoryLimitExceeded as exc:
+                if not op.spillable():
+                    raise
+                reservation.release()
+                ctx.state[key] = _spill_build(op, batches + [batch], source, exc, ctx)
+                return ctx.state[key]
+            batches.append(batch)
+        track_state(op, ctx, reservation.size)
+        ctx.state[key] = [concat_batches(batches), None, reservation]
+    return ctx.state[key]
+
+
 # -- grace hash join: both sides split by a hash of the keys, joined partition by partition ----
 
 
@@ -257,7 +259,6 @@ def _spill_build(op, held: list, source, reason: Exception, ctx: ExecutionContex
         spill.add(batch, [evaluate(k, batch) for k in op.right_keys])
     held.clear()
     note(op, ctx, f"build side spilled: {spill.rows} rows to {spill.partitions} partitions")
-    ctx.state.setdefault("spills", []).append(spill)
     return SpilledBuild(spill, empty, reason)
 
 
