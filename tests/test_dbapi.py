@@ -102,10 +102,15 @@ def test_context_manager_closes():
         connection.cursor()
 
 
-def test_commit_is_a_no_op_and_rollback_is_not_supported(con):
+def test_rollback_undoes_what_was_not_committed(con):
+    con.execute("create table kept as select 1 as x")
     con.commit()
-    with pytest.raises(tqp.NotSupportedError):
-        con.rollback()
+    con.execute("create table dropped as select 2 as x")
+    con.execute("insert into kept values (3)")
+    con.rollback()
+    assert "dropped" not in con.table_names()
+    assert con.execute("select x from kept").fetchall() == [(1,)]
+    assert "people" in con.table_names()  # registered tables stay: they are outside transactions
 
 
 def test_closed_connection_refuses_everything(con):
@@ -172,9 +177,11 @@ def test_connect_to_a_file(tmp_path):
         assert connection.table_names() == ["folks"]
 
 
-def test_connect_to_a_missing_path_is_an_operational_error(tmp_path):
+def test_connect_to_a_missing_file_is_an_operational_error(tmp_path):
     with pytest.raises(tqp.OperationalError, match="no such file"):
-        tqp.connect(tmp_path / "missing")
+        tqp.connect(tmp_path / "missing.parquet")
+    with pytest.raises(tqp.OperationalError, match="no such folder"):
+        tqp.connect(tmp_path / "nowhere" / "db")
 
 
 # -- executing ---------------------------------------------------------------------------------
@@ -351,13 +358,19 @@ def test_setinputsizes_and_setoutputsize_are_accepted(con):
 
 
 class _FailingEngine:
-    def execute(self, sql, parameters=None):
+    def execute(self, sql, parameters=None, **options):
         raise RuntimeError("boom in the engine")
+
+    def close(self):
+        pass
 
 
 class _NoResultEngine:
-    def execute(self, sql, parameters=None):
+    def execute(self, sql, parameters=None, **options):
         return Result(None, 5)
+
+    def close(self):
+        pass
 
 
 def test_stray_exceptions_become_internal_errors():

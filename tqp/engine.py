@@ -177,7 +177,7 @@ class Engine:
             return self._run(lambda: insert_rows(self, statement, seq_of_parameters), True)
         total, result = 0, Result(None, -1)
         for parameters in seq_of_parameters:
-            result = self.execute(sql, parameters)
+            result = self.execute(sql, parameters, keep_batch=True)
             total = total + result.rowcount if total >= 0 and result.rowcount >= 0 else -1
         result.rowcount = total
         return result
