@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Sequence
 
 import pyarrow as pa
@@ -44,7 +45,7 @@ def placeholder_rows(template: list[exp.Expression], parameter_rows) -> pa.Table
     of `template` are constants repeated on every row."""
     rows = list(parameter_rows)
     count = sum(isinstance(e, exp.Placeholder) for e in template)
-    if any(isinstance(r, (str, bytes, Mapping)) for r in rows):
+    if any(issubclass(t, (str, bytes, Mapping)) for t in set(map(type, rows))):
         raise ProgrammingError("tqp's paramstyle is qmark: each parameter row must be a "
                                "sequence (list or tuple)")
     try:
@@ -54,11 +55,11 @@ def placeholder_rows(template: list[exp.Expression], parameter_rows) -> pa.Table
     if lengths - {count}:
         raise ProgrammingError(f"wrong number of parameters: the statement expects {count}, "
                                f"rows of {sorted(lengths - {count})} given")
-    columns = iter(zip(*rows)) if rows else iter([()] * count)
-    arrays = {}
+    arrays, position = {}, 0
     for index, expression in enumerate(template):
         if isinstance(expression, exp.Placeholder):
-            arrays[f"c{index}"] = column_array(list(next(columns)))
+            arrays[f"c{index}"] = column_array(list(map(itemgetter(position), rows)))
+            position += 1
         else:
             value = python_value(expression)
             if value is _NOT_LITERAL:
