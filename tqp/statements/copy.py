@@ -39,11 +39,12 @@ def copy(engine, statement: exp.Copy) -> Result:
 
 
 def _copy_to(engine, source, path, file_format, header, delimiter) -> Result:
-    if isinstance(source, exp.Table):
-        query = exp.select("*").from_(source.copy())
+    if isinstance(source, exp.Table) and source.name.lower() in engine.catalog.tables:
+        table = engine.catalog.table(source.name)  # as stored: declared types kept exactly
+    elif isinstance(source, exp.Table):
+        table = engine.query(exp.select("*").from_(source.copy()))
     else:
-        query = source.this if isinstance(source, exp.Subquery) else source
-    table = engine.query(query)
+        table = engine.query(source.this if isinstance(source, exp.Subquery) else source)
     write_table(table, path, file_format, header=header, delimiter=delimiter)
     return Result(None, table.num_rows)
 
@@ -68,7 +69,8 @@ def _read_csv(path: str, header: bool, delimiter: str) -> pa.Table:
     try:
         return pacsv.read_csv(
             path, read_options=pacsv.ReadOptions(autogenerate_column_names=not header),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter))
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=True))  # "" is NULL
     except (pa.ArrowInvalid, OSError) as exc:
         raise OperationalError(f"cannot read CSV {path}: {exc}") from None
 
