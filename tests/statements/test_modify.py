@@ -165,3 +165,17 @@ def test_insert_default_values_and_begin_commit(both):
     assert tqp_con.execute("SELECT count(*) FROM n").fetchone() == (0,)
     tqp_con.execute("INSERT INTO n DEFAULT VALUES; COMMIT")
     assert tqp_con.execute("SELECT * FROM n").fetchall() == [(None, None)]
+
+
+def test_parameter_rows_convert_like_duckdb(both):
+    tqp_con, duck = both
+    import datetime
+    import decimal
+
+    rows = [(1, 2.5, 1.125, "a", "2024-01-01", datetime.datetime(2024, 1, 1, 5), True, 1),
+            (2, -2.5, decimal.Decimal("2.675"), None, datetime.date(2000, 1, 1), None, None, 2.5),
+            (3, 3.5, 7, "c", None, "2001-02-03 04:05:06", False, None)]
+    sql = "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    assert tqp_con.executemany(sql, rows).rowcount == 3
+    duck.executemany(sql, rows)
+    _same_table(tqp_con, duck, sql)

@@ -22,6 +22,8 @@ TYPE_KEY = b"tqp.type"
 # DuckDB's DECIMAL without arguments.
 DEFAULT_DECIMAL = (18, 3)
 MAX_DECIMAL_PRECISION = 38
+# Text parsed as a decimal keeps this many digits after the point before rounding to the column's.
+TEXT_DECIMAL_SCALE = 18
 
 _ARROW_TYPES = {
     exp.DataType.Type.TINYINT: ("TINYINT", pa.int8()),
@@ -118,8 +120,11 @@ def _convert(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
     if pa.types.is_integer(target):
         if pa.types.is_floating(source):
             _check_finite(array)
-        if pa.types.is_floating(source) or pa.types.is_decimal(source):
-            # DuckDB rounds to the nearest integer, ties away from zero.
+        # DuckDB rounds to the nearest integer: a DOUBLE's ties to even (nearbyint), a
+        # DECIMAL's away from zero.
+        if pa.types.is_floating(source):
+            array = pc.round(array, round_mode="half_to_even")
+        elif pa.types.is_decimal(source):
             array = pc.round(array, round_mode="half_towards_infinity")
         return array.cast(target)
     if pa.types.is_decimal(target):
@@ -127,7 +132,9 @@ def _convert(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
             return array.cast(pa.string()).cast(target)  # int -> decimal checks the width
         if pa.types.is_floating(source):
             _check_finite(array)
-        if pa.types.is_decimal(source) or pa.types.is_floating(source):
+        if pa.types.is_string(source) or pa.types.is_large_string(source):
+            array = array.cast(pa.decimal128(MAX_DECIMAL_PRECISION, TEXT_DECIMAL_SCALE))
+        if pa.types.is_decimal(array.type) or pa.types.is_floating(source):
             array = pc.round(array, ndigits=target.scale, round_mode="half_towards_infinity")
         return array.cast(target)
     if pa.types.is_floating(target):
