@@ -10,7 +10,8 @@ import pytest
 import tqp
 from tests.oracle import assert_same_result
 
-QUERY = "SELECT l_orderkey, l_quantity, l_shipdate, l_returnflag FROM lineitem WHERE l_orderkey < 100"
+QUERY = ("SELECT l_orderkey, l_quantity, l_shipdate, l_returnflag FROM lineitem "
+         "WHERE l_orderkey < 100")
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])

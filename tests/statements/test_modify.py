@@ -21,7 +21,8 @@ SCRIPT = [
     "INSERT INTO t (name, id) SELECT name || '2', id + 10 FROM t WHERE id <= 2",
     "INSERT INTO t SELECT id + 100, qty, price, name, day, seen, ok, score FROM t WHERE ok",
     "INSERT INTO t (id, qty, price, score) VALUES (20, 2.5, 7, 3), (21, -2.5, 1.234, 1e3)",
-    "INSERT INTO t (id, day, seen) VALUES (30, CAST('2000-02-29' AS DATE), '2000-02-29 12:34:56.789')",
+    "INSERT INTO t (id, day, seen) "
+    "VALUES (30, CAST('2000-02-29' AS DATE), '2000-02-29 12:34:56.789')",
     "UPDATE t SET qty = qty * 2, name = upper(name) WHERE id > 2",
     "UPDATE t SET score = score + 1 WHERE ok IS NULL",
     "UPDATE t SET price = price / 3",

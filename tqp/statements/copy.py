@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, OperationalError, ProgrammingError
 from tqp.result import Result
-from tqp.statements.modify import _target, append, resolve_columns
+from tqp.statements.modify import append, resolve_columns, target_name
 from tqp.storage import readers
 from tqp.storage.files import write_table
 
@@ -54,7 +54,7 @@ def _copy_from(engine, target, path, file_format, header, delimiter) -> Result:
     if isinstance(target, exp.Schema):
         columns = [c.name for c in target.expressions]
         target = target.this
-    name, _ = _target(target)
+    name, _ = target_name(target)
     if file_format == "parquet":
         rows = readers.read_parquet(path)
     else:

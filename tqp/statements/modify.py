@@ -66,7 +66,7 @@ def batchable(statement: exp.Expression) -> bool:
 
 def append(engine, name: str, rows: pa.Table, columns: list[str] | None) -> int:
     """Add `rows` (columns by position, or named by `columns`) to table `name`; the row count."""
-    table = _table(engine, name, "INSERT into")
+    table = writable_table(engine, name, "INSERT into")
     schema = table.schema
     targets = columns if columns is not None else schema.names
     if rows.num_columns != len(targets):
@@ -88,8 +88,8 @@ def delete(engine, statement: exp.Delete) -> Result:
     for key in ("using", "returning", "limit", "order"):
         if statement.args.get(key):
             raise NotSupportedError(f"DELETE ... {key.upper()}")
-    name, alias = _target(statement.this)
-    table = _table(engine, name, "DELETE from")
+    name, alias = target_name(statement.this)
+    table = writable_table(engine, name, "DELETE from")
     where = statement.args.get("where")
     if where is None:
         engine.catalog.replace_table(name, table.slice(0, 0))
@@ -105,8 +105,8 @@ def update(engine, statement: exp.Update) -> Result:
     for key in ("from", "from_", "returning", "limit", "order", "joins"):
         if statement.args.get(key):
             raise NotSupportedError(f"UPDATE ... {key.rstrip('_').upper()}")
-    name, alias = _target(statement.this)
-    table = _table(engine, name, "UPDATE")
+    name, alias = target_name(statement.this)
+    table = writable_table(engine, name, "UPDATE")
     where = statement.args.get("where")
     condition = where.this if where is not None else None
     assignments = _assignments(statement, table.schema)
@@ -142,13 +142,13 @@ def _insert_target(engine, statement: exp.Insert) -> tuple[str, list[str] | None
     if isinstance(target, exp.Schema):
         columns = [c.name for c in target.expressions]
         target = target.this
-    name, _ = _target(target)
+    name, _ = target_name(target)
     return name, resolve_columns(engine, name, columns)
 
 
 def resolve_columns(engine, name: str, columns: list[str] | None) -> list[str] | None:
     """The table's spelling of the columns an INSERT/COPY names (checked: known, once each)."""
-    table = _table(engine, name, "INSERT into")
+    table = writable_table(engine, name, "INSERT into")
     if columns is None:
         return None
     lower = {n.lower(): n for n in table.column_names}
@@ -167,7 +167,8 @@ def _plain_insert(statement: exp.Insert) -> bool:
         "alternative", "conflict", "returning", "by_name", "overwrite", "ignore", "where"))
 
 
-def _target(table: exp.Expression) -> tuple[str, str]:
+def target_name(table: exp.Expression) -> tuple[str, str]:
+    """The name and alias of the table a statement writes to (a plain catalog table)."""
     if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
         raise NotSupportedError(f"writing to {table.sql(dialect='duckdb')[:60]}")
     if table.args.get("db") or table.args.get("catalog"):
@@ -175,7 +176,8 @@ def _target(table: exp.Expression) -> tuple[str, str]:
     return table.name, table.alias or table.name
 
 
-def _table(engine, name: str, action: str) -> pa.Table:
+def writable_table(engine, name: str, action: str) -> pa.Table:
+    """The catalog table `name`; a view or an unknown name is a ProgrammingError."""
     if name.lower() in engine.catalog.views:
         raise ProgrammingError(f"cannot {action} view {name}: it is a view, not a table")
     return engine.catalog.table(name)

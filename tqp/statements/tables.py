@@ -7,14 +7,14 @@ from sqlglot import exp
 
 from tqp.errors import IntegrityError, NotSupportedError, ProgrammingError
 from tqp.result import Result
-from tqp.statements.modify import _table, _target
+from tqp.statements.modify import target_name, writable_table
 from tqp.storage.declared import declared_field
 
 
 def create_table(engine, statement: exp.Create) -> Result:
     """CREATE [OR REPLACE] [TEMP] TABLE [IF NOT EXISTS] t (column type [NOT NULL], ...)."""
     schema_node = statement.this
-    name, _ = _target(schema_node.this)
+    name, _ = target_name(schema_node.this)
     fields = [_column(definition) for definition in schema_node.expressions]
     names = [f.name.lower() for f in fields]
     duplicate = next((n for n in names if names.count(n) > 1), None)
@@ -32,8 +32,8 @@ def truncate(engine, statement: exp.TruncateTable) -> Result:
     """TRUNCATE [TABLE] t [, ...]: every row goes, the columns stay."""
     removed = 0
     for target in statement.expressions:
-        name, _ = _target(target)
-        table = _table(engine, name, "TRUNCATE")
+        name, _ = target_name(target)
+        table = writable_table(engine, name, "TRUNCATE")
         removed += table.num_rows
         engine.catalog.replace_table(name, table.slice(0, 0))
     return Result(None, removed)
@@ -46,10 +46,10 @@ def alter_table(engine, statement: exp.Alter) -> Result:
     """
     if (statement.args.get("kind") or "").upper() != "TABLE":
         raise NotSupportedError(f"ALTER {statement.args.get('kind')}")
-    name, _ = _target(statement.this)
+    name, _ = target_name(statement.this)
     if statement.args.get("exists") and name.lower() not in engine.catalog.tables:
         return Result(None, 0)
-    table = _table(engine, name, "ALTER")
+    table = writable_table(engine, name, "ALTER")
     new_name = name
     for action in statement.args.get("actions") or []:
         if isinstance(action, exp.ColumnDef):
@@ -60,7 +60,7 @@ def alter_table(engine, statement: exp.Alter) -> Result:
             table = _rename_column(table, action.this.name, action.args["to"].name,
                                    bool(action.args.get("exists")))
         elif isinstance(action, exp.AlterRename):
-            new_name, _ = _target(action.this)
+            new_name, _ = target_name(action.this)
             if new_name.lower() != name.lower() and new_name.lower() in engine.catalog:
                 raise IntegrityError(f"cannot rename {name} to {new_name}: {new_name} exists")
         else:
