@@ -412,6 +412,8 @@ EXTREMES = {
     "ts": (pa.timestamp("us"), [datetime.datetime(1, 1, 1),
                                 datetime.datetime(9999, 12, 31, 23, 59, 59, 999999),
                                 datetime.datetime(1970, 1, 1)]),
+    "i16": (pa.int16(), [-(2 ** 15), 2 ** 15 - 1, 0]),
+    "f32": (pa.float32(), [-3.4028234663852886e38, 1.401298464324817e-45, float("-inf")]),
     "s": (pa.string(), ["", "ünïcødé ✓ " * 100, "x"]),
     "b": (pa.bool_(), [True, False, None]),
 }
@@ -430,6 +432,7 @@ def test_fetching_every_type_at_its_extremes(name):
         assert fetched == _expected_python(name, values)
         # The same values written by INSERT into a declared column come back the same.
         sql_type = {"i32": "INTEGER", "i64": "BIGINT", "f64": "DOUBLE", "dec": "DECIMAL(15,2)",
+                    "i16": "SMALLINT", "f32": "REAL",
                     "d": "DATE", "ts": "TIMESTAMP", "s": "VARCHAR", "b": "BOOLEAN"}[name]
         connection.execute(f"create table y (v {sql_type})")
         connection.executemany("insert into y values (?)", [(v,) for v in values])
@@ -473,3 +476,6 @@ def test_executemany_inserts_all_rows_as_one_statement(con):
         con.executemany("insert into m (id, name) values (?, ?)", [(1, "a"), (2,)])
     assert con.execute("select count(*) from m").fetchone() == (5000,)
     assert con.executemany("insert into m (id) values (?)", []).rowcount == 0
+    for not_rows in (None, 5, "12"):
+        with pytest.raises(tqp.ProgrammingError, match="sequence of parameter sequences"):
+            con.executemany("insert into m (id) values (?)", not_rows)

@@ -277,6 +277,10 @@ class Cursor:
         engine = self._engine_or_raise()
         if not isinstance(sql, str):
             raise ProgrammingError(f"SQL must be a str, not {type(sql).__name__}")
+        if isinstance(seq_of_parameters, (str, bytes, Mapping)) or not hasattr(
+                seq_of_parameters, "__iter__"):
+            raise ProgrammingError("executemany takes a sequence of parameter sequences, not "
+                                   f"a {type(seq_of_parameters).__name__}")
         self._reset()
         with translate_errors():
             result = engine.executemany(sql, seq_of_parameters)

@@ -121,6 +121,7 @@ def test_create_table_declares_types(both):
     ("UPDATE t SET id = NULL WHERE id = 1", tqp.IntegrityError, "NOT NULL"),
     ("UPDATE t SET qty = 100000 WHERE id = 1", tqp.DataError, "qty SMALLINT"),
     ("UPDATE t SET qty = 1, qty = 2", tqp.ProgrammingError, "twice"),
+    ("UPDATE t SET qty = DEFAULT", tqp.NotSupportedError, "DEFAULT"),
     ("UPDATE t SET qty = 1 FROM t AS u", tqp.NotSupportedError, "FROM"),
     ("INSERT INTO t (id) VALUES (1) RETURNING id", tqp.NotSupportedError, "RETURNING"),
     ("ALTER TABLE t ADD COLUMN z INTEGER NOT NULL", tqp.IntegrityError, "NOT NULL"),

@@ -190,6 +190,11 @@ def _assignments(statement: exp.Update, schema: pa.Schema) -> dict[str, exp.Expr
         if not isinstance(item, exp.EQ) or not isinstance(item.this, exp.Column):
             raise NotSupportedError(f"SET {item.sql(dialect='duckdb')[:60]}")
         column = item.this.name
+        value = item.expression
+        if isinstance(value, exp.Column) and value.name.upper() == "DEFAULT" \
+                and not value.table and "default" not in lower:
+            raise NotSupportedError(f"SET {column} = DEFAULT (tqp has no column defaults: "
+                                    "write NULL)")
         if column.lower() not in lower:
             raise ProgrammingError(f"table {statement.this.name} has no column {column}")
         column = lower[column.lower()]

@@ -166,7 +166,10 @@ class Database:
         (in this process or another) is writing. The OS drops the lock when a process dies."""
         if self._lock is not None or fcntl is None:
             return
-        handle = open(self.path / LOCK_FILE, "a+")
+        try:
+            handle = open(self.path / LOCK_FILE, "a+")
+        except OSError as exc:
+            raise OperationalError(f"cannot write to database folder {self.path}: {exc}") from None
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
