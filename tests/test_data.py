@@ -52,3 +52,12 @@ def test_training_a_small_model(con):
 def test_batch_size_must_be_positive(con):
     with pytest.raises(tqp.ProgrammingError, match="batch_size"):
         QueryDataset(con, "select 1", batch_size=0)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_batches_arrive_on_the_connections_device():
+    with tqp.connect(device="cuda") as connection:
+        connection.register("t", pa.table({"x": [1.0, 2.0, 3.0]}))
+        batches = list(QueryDataset(connection, "select x * 2 as y from t", batch_size=2))
+        assert [b["y"].device.type for b in batches] == ["cuda", "cuda"]
+        assert torch.cat([b["y"] for b in batches]).tolist() == [2.0, 4.0, 6.0]

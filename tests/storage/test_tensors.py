@@ -7,10 +7,13 @@ import pytest
 import torch
 
 import tqp
-from tests.conftest import devices
 
 
-@pytest.fixture(params=devices())
+CUDA = pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(),
+                                                     reason="no CUDA device"))
+
+
+@pytest.fixture(params=["cpu", CUDA])
 def con(request):
     connection = tqp.connect(device=request.param)
     connection.register("t", pa.table({
