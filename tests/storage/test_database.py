@@ -125,7 +125,8 @@ def test_a_writer_killed_mid_write_leaves_the_last_commit(tmp_path):
         con.commit()
         for i in range(100000):
             con.executemany("INSERT INTO t VALUES (?)", [(i * 1000 + j,) for j in range(1000)])
-            con.commit()
+            con.execute("CREATE OR REPLACE TABLE total AS SELECT count(*) AS n FROM t")
+            con.commit()  # both tables or neither
             print(i, flush=True)
     """)
     committed = -1
@@ -140,10 +141,12 @@ def test_a_writer_killed_mid_write_leaves_the_last_commit(tmp_path):
         count, low, high = con.execute("SELECT count(*), min(i), max(i) FROM t").fetchone()
         assert count % 1000 == 0 and count >= (committed + 1) * 1000
         assert (low, high) == (0, count - 1)
+        assert con.execute("SELECT n FROM total").fetchone() == (count,)
         con.execute("INSERT INTO t VALUES (-1)")  # the dead writer's lock is gone
         con.commit()
     files = os.listdir(db / DATA_FOLDER)
-    assert len(files) == 1, files  # older versions and half-written files are cleaned up
+    assert len(files) == 2, files  # older versions and half-written files are cleaned up
+    assert sorted(os.listdir(db)) == [".tqp.lock", CATALOG_FILE, DATA_FOLDER]
 
 
 def test_a_folder_of_parquet_files_opens_with_them_as_tables(tmp_path):

@@ -52,7 +52,7 @@ class Database:
             if not self.path.parent.is_dir():
                 raise OperationalError(f"cannot create database folder {self.path}: "
                                        f"no such folder {self.path.parent}")
-            self.path.mkdir()
+            self.path.mkdir(exist_ok=True)  # another process may make it at the same time
         if not self.path.is_dir():
             raise OperationalError(f"{self.path} is not a folder")
         self.version = 0
@@ -147,13 +147,15 @@ class Database:
         self._collect_garbage({entry["file"] for _, entry in entries.values()})
 
     def _collect_garbage(self, live: set[str]) -> None:
-        """Delete the files in tqp_tables/ that the committed catalog does not name."""
-        for child in (self.path / DATA_FOLDER).iterdir():
-            if f"{DATA_FOLDER}/{child.name}" not in live:
-                try:
-                    child.unlink()
-                except OSError:
-                    pass  # another try at the next commit
+        """Delete the files in tqp_tables/ that the committed catalog does not name, and the
+        temporary files of writers that died."""
+        dead = [child for child in (self.path / DATA_FOLDER).iterdir()
+                if f"{DATA_FOLDER}/{child.name}" not in live]
+        for child in dead + list(self.path.glob(f".{CATALOG_FILE}.*.tmp")):
+            try:
+                child.unlink()
+            except OSError:
+                pass  # another try at the next commit
 
     # -- the writer's lock ----------------------------------------------------------------------
 
