@@ -111,9 +111,10 @@ class Engine:
         """
         table = readers.to_arrow(obj)
         self.catalog.add_table(name, table, temporary=True)
-        tables, views = self._committed
+        tables, views, temporary = self._committed
         tables[name.lower()] = table
         views.pop(name.lower(), None)
+        temporary.add(name.lower())
 
     def register_model(self, name: str, model) -> None:
         """Compile `model` (see tqp/ml) onto the device as model `name` for PREDICT."""

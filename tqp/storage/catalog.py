@@ -56,18 +56,18 @@ class Catalog:
         self.tables[key] = table
         self._forget(key)
 
-    def snapshot(self) -> tuple[dict, dict]:
-        """The catalog's state, to `restore` later (tables and views are immutable values)."""
-        return dict(self.tables), dict(self.views)
+    def snapshot(self) -> tuple[dict, dict, set]:
+        """The catalog's state, to `restore` later (tables and views are immutable values):
+        tables, views and the names of the temporary tables."""
+        return dict(self.tables), dict(self.views), set(self.temporary)
 
-    def restore(self, state: tuple[dict, dict]) -> None:
+    def restore(self, state: tuple[dict, dict, set]) -> None:
         """Go back to a `snapshot`; cached columns of tables that changed are dropped."""
-        tables, views = state
+        tables, views, temporary = state
         for key in set(self.tables) | set(tables):
             if self.tables.get(key) is not tables.get(key):
                 self._forget(key)
-        self.tables, self.views = dict(tables), dict(views)
-        self.temporary &= set(self.tables)
+        self.tables, self.views, self.temporary = dict(tables), dict(views), set(temporary)
 
     def add_view(self, name: str, query: exp.Expression, replace: bool = False) -> None:
         key = name.lower()
