@@ -158,6 +158,9 @@ class Engine:
         _add_time(timings, "plan_s", start)
         result = Result(None)
         for statement in statements:
+            if parameters and batchable(statement):  # Python values straight into the columns
+                result = self._run(lambda s=statement: insert_rows(self, s, [parameters]), True)
+                continue
             if parameters is not None or count_parameters(statement):
                 statement = bind_parameters(statement, parameters or ())
             result = self._run(lambda s=statement: self._statement(s, timings, keep_batch),

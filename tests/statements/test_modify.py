@@ -181,3 +181,8 @@ def test_parameter_rows_convert_like_duckdb(both):
     assert tqp_con.executemany(sql, rows).rowcount == 3
     duck.executemany(sql, rows)
     _same_table(tqp_con, duck, sql)
+    sql = "INSERT INTO t (id, qty, score) VALUES (?, ?, 0.5)"  # execute: the same conversions
+    for row in [(4, 4.5), (5, -0.5)]:
+        assert tqp_con.execute(sql, row).rowcount == 1
+        duck.execute(sql, row)
+    _same_table(tqp_con, duck, sql)

@@ -53,8 +53,9 @@ def placeholder_rows(template: list[exp.Expression], parameter_rows) -> pa.Table
     except TypeError:
         raise ProgrammingError("each parameter row must be a sequence (list or tuple)") from None
     if lengths - {count}:
+        given = " or ".join(str(n) for n in sorted(lengths - {count}))
         raise ProgrammingError(f"wrong number of parameters: the statement expects {count}, "
-                               f"rows of {sorted(lengths - {count})} given")
+                               f"{given} given")
     arrays, position = {}, 0
     for index, expression in enumerate(template):
         if isinstance(expression, exp.Placeholder):
