@@ -375,23 +375,17 @@ class Cursor:
         the column. Each tensor is a copy the caller may change.
         """
         self._result_table_or_batch()
-        from tqp.storage.tensors import batch_to_tensors
+        from tqp.storage.tensors import arrow_to_tensors, batch_to_tensors
 
         result = self._result
-        if result.batch is None:  # not a query (EXPLAIN, DESCRIBE): go through Arrow
-            from tqp.storage.arrow import arrow_to_column
-            from tqp.storage.column import Batch
-
-            table = result.table
-            columns = {n: arrow_to_column(c, self.connection._engine.device)
-                       for n, c in zip(table.column_names, table.columns)}
-            batch, names = Batch(columns, table.num_rows), table.column_names
-        else:
-            batch, names = result.batch, result.names
-        start = self._pos
-        self._pos = batch.num_rows
         with translate_errors():
-            return batch_to_tensors(batch, names, start)
+            if result.batch is not None:
+                tensors = batch_to_tensors(result.batch, result.names, self._pos)
+            else:  # not a query (EXPLAIN, DESCRIBE): its rows exist as Arrow only
+                tensors = arrow_to_tensors(result.table.slice(self._pos),
+                                           self.connection._engine.device)
+        self._pos = result.num_rows
+        return tensors
 
     def __iter__(self) -> Cursor:
         return self

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import torch
 
 from tqp.errors import DataError, NotSupportedError
+from tqp.storage.arrow import arrow_to_column
 from tqp.storage.column import Batch
 from tqp.types import DataType
 
@@ -35,3 +37,10 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
                 "tensor cannot: use COALESCE(...) or a filter in the query")
         tensors[name] = values.clone()
     return tensors
+
+
+def arrow_to_tensors(table: pa.Table, device: torch.device) -> dict[str, torch.Tensor]:
+    """{name: tensor} for an Arrow table (a result that never was a Batch), same rules."""
+    columns = {name: arrow_to_column(column, device)
+               for name, column in zip(table.column_names, table.columns)}
+    return batch_to_tensors(Batch(columns, table.num_rows), table.column_names)
