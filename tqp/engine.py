@@ -192,6 +192,8 @@ class Engine:
         try:
             if changes:
                 self._begin_write()
+            else:
+                self._refresh()
             result = run()
             if changes and self.autocommit and not self._explicit_transaction:
                 self.commit()
@@ -279,8 +281,16 @@ class Engine:
         if self.database is None or self.database.locked:
             return
         self.database.lock()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Outside a transaction, read what other connections committed since we looked."""
+        if self.database is None or self._explicit_transaction:
+            return
         if self.database.on_disk_version() != self.database.version:
-            self._load_database()  # another connection committed since we read the folder
+            # Nothing of ours is pending: a connection with changes holds the lock, which
+            # keeps others from committing.
+            self._load_database()
             self._committed = self.catalog.snapshot()
 
     def _after_failure(self, changes: bool) -> None:

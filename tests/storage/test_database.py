@@ -194,3 +194,15 @@ def test_a_newer_commit_is_read_before_writing(tmp_path):
 def test_cannot_create_a_folder_inside_a_missing_one(tmp_path):
     with pytest.raises(tqp.OperationalError, match="no such folder"):
         tqp.connect(tmp_path / "missing" / "db")
+
+
+def test_a_reader_sees_each_new_commit(tmp_path):
+    db = tmp_path / "db"
+    with tqp.connect(db) as writer, tqp.connect(db) as reader:
+        writer.execute("CREATE TABLE t AS SELECT 1 AS x")
+        assert reader.table_names() == []
+        writer.execute("INSERT INTO t VALUES (2)")
+        writer.commit()
+        assert reader.execute("SELECT sum(x) FROM t").fetchone() == (3,)
+        writer.execute("INSERT INTO t VALUES (3)")  # not committed: not seen
+        assert reader.execute("SELECT sum(x) FROM t").fetchone() == (3,)
