@@ -36,9 +36,9 @@ SCRIPT = [
 ]
 
 
-@pytest.fixture()
-def both():
-    tqp_con = tqp.connect()
+@pytest.fixture(params=[None, 2], ids=["whole", "2-row-batches"])
+def both(request):
+    tqp_con = tqp.connect(batch_rows=request.param)  # streamed too: row order must hold
     duck = duckdb.connect()
     tqp_con.execute(CREATE)
     duck.execute(CREATE)
