@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import math
 import time
 
 import pandas as pd
@@ -102,10 +104,15 @@ def test_context_manager_closes():
         connection.cursor()
 
 
-def test_commit_is_a_no_op_and_rollback_is_not_supported(con):
+def test_rollback_undoes_what_was_not_committed(con):
+    con.execute("create table kept as select 1 as x")
     con.commit()
-    with pytest.raises(tqp.NotSupportedError):
-        con.rollback()
+    con.execute("create table dropped as select 2 as x")
+    con.execute("insert into kept values (3)")
+    con.rollback()
+    assert "dropped" not in con.table_names()
+    assert con.execute("select x from kept").fetchall() == [(1,)]
+    assert "people" in con.table_names()  # registered tables stay: they are outside transactions
 
 
 def test_closed_connection_refuses_everything(con):
@@ -172,9 +179,11 @@ def test_connect_to_a_file(tmp_path):
         assert connection.table_names() == ["folks"]
 
 
-def test_connect_to_a_missing_path_is_an_operational_error(tmp_path):
+def test_connect_to_a_missing_file_is_an_operational_error(tmp_path):
     with pytest.raises(tqp.OperationalError, match="no such file"):
-        tqp.connect(tmp_path / "missing")
+        tqp.connect(tmp_path / "missing.parquet")
+    with pytest.raises(tqp.OperationalError, match="no such folder"):
+        tqp.connect(tmp_path / "nowhere" / "db")
 
 
 # -- executing ---------------------------------------------------------------------------------
@@ -351,13 +360,19 @@ def test_setinputsizes_and_setoutputsize_are_accepted(con):
 
 
 class _FailingEngine:
-    def execute(self, sql, parameters=None):
+    def execute(self, sql, parameters=None, **options):
         raise RuntimeError("boom in the engine")
+
+    def close(self):
+        pass
 
 
 class _NoResultEngine:
-    def execute(self, sql, parameters=None):
+    def execute(self, sql, parameters=None, **options):
         return Result(None, 5)
+
+    def close(self):
+        pass
 
 
 def test_stray_exceptions_become_internal_errors():
@@ -382,3 +397,85 @@ def test_view_sql_and_string_view_type_codes():
     assert con.view_sql("BIG") == "SELECT a FROM t WHERE a > 1"
     assert con.view_sql("t") is None and con.view_sql("nowhere") is None
     assert type_code(pa.string_view()) == "VARCHAR" and type_code(pa.binary_view()) == "BLOB"
+
+
+# -- every type at its extremes ------------------------------------------------------------------
+
+EXTREMES = {
+    "i32": (pa.int32(), [-(2 ** 31), 2 ** 31 - 1, 0]),
+    "i64": (pa.int64(), [-(2 ** 63), 2 ** 63 - 1, 0]),
+    "f64": (pa.float64(), [-1.7976931348623157e308, 5e-324, float("inf")]),
+    "dec": (pa.decimal128(15, 2), [decimal.Decimal("-9999999999999.99"),
+                                   decimal.Decimal("9999999999999.99"), decimal.Decimal("0.01")]),
+    "d": (pa.date32(), [datetime.date(1, 1, 1), datetime.date(9999, 12, 31),
+                        datetime.date(1970, 1, 1)]),
+    "ts": (pa.timestamp("us"), [datetime.datetime(1, 1, 1),
+                                datetime.datetime(9999, 12, 31, 23, 59, 59, 999999),
+                                datetime.datetime(1970, 1, 1)]),
+    "i16": (pa.int16(), [-(2 ** 15), 2 ** 15 - 1, 0]),
+    "f32": (pa.float32(), [-3.4028234663852886e38, 1.401298464324817e-45, float("-inf")]),
+    "s": (pa.string(), ["", "ünïcødé ✓ " * 100, "x"]),
+    "b": (pa.bool_(), [True, False, None]),
+}
+
+
+def _expected_python(name, values):
+    return [float(v) if name == "dec" else v for v in values]  # DECIMAL arrives as float
+
+
+@pytest.mark.parametrize("name", list(EXTREMES))
+def test_fetching_every_type_at_its_extremes(name):
+    arrow_type, values = EXTREMES[name]
+    with tqp.connect() as connection:
+        connection.register("x", pa.table({"v": pa.array(values, arrow_type)}))
+        fetched = [row[0] for row in connection.execute("select v from x").fetchall()]
+        assert fetched == _expected_python(name, values)
+        # The same values written by INSERT into a declared column come back the same.
+        sql_type = {"i32": "INTEGER", "i64": "BIGINT", "f64": "DOUBLE", "dec": "DECIMAL(15,2)",
+                    "i16": "SMALLINT", "f32": "REAL",
+                    "d": "DATE", "ts": "TIMESTAMP", "s": "VARCHAR", "b": "BOOLEAN"}[name]
+        connection.execute(f"create table y (v {sql_type})")
+        connection.executemany("insert into y values (?)", [(v,) for v in values])
+        connection.execute("insert into y select v from x")
+        fetched = [row[0] for row in connection.execute("select v from y").fetchall()]
+        assert fetched == _expected_python(name, values) * 2
+
+
+def test_nan_round_trips():
+    with tqp.connect() as connection:
+        connection.execute("create table n (v DOUBLE)")
+        connection.execute("insert into n values (?)", [float("nan")])
+        assert math.isnan(connection.execute("select v from n").fetchone()[0])
+
+
+@pytest.mark.parametrize("arrow_type, value", [
+    (pa.date32(), 2_932_897),  # 10000-01-01
+    (pa.date32(), -719_163),  # year 0
+    (pa.timestamp("us"), 253_402_300_800_000_000),  # 10000-01-01 00:00
+])
+def test_a_value_outside_pythons_range_is_a_data_error(arrow_type, value):
+    with tqp.connect() as connection:
+        storage = pa.int32() if arrow_type == pa.date32() else pa.int64()
+        connection.register("x", pa.table({"v": pa.array([value], storage).cast(arrow_type)}))
+        cursor = connection.execute("select v from x")
+        with pytest.raises(tqp.DataError, match="column v holds a .* Python cannot represent"):
+            cursor.fetchall()
+        assert connection.execute("select v from x").fetch_arrow_table().num_rows == 1
+
+
+def test_executemany_inserts_all_rows_as_one_statement(con):
+    con.execute("create table m (id integer not null, name varchar, d date, p decimal(12,2))")
+    rows = [(i, f"n{i}", datetime.date(2020, 1, 1), decimal.Decimal("1.25")) for i in range(5000)]
+    cursor = con.executemany("insert into m values (?, ?, ?, ?)", rows)
+    assert cursor.rowcount == 5000
+    assert con.execute("select count(*), sum(id), min(d), max(p) from m").fetchone() == (
+        5000, sum(range(5000)), datetime.date(2020, 1, 1), 1.25)
+    with pytest.raises(tqp.IntegrityError):  # one NULL id: none of the rows goes in
+        con.executemany("insert into m (id, name) values (?, 'x')", [(1,), (None,), (3,)])
+    with pytest.raises(tqp.ProgrammingError, match="expects 2"):
+        con.executemany("insert into m (id, name) values (?, ?)", [(1, "a"), (2,)])
+    assert con.execute("select count(*) from m").fetchone() == (5000,)
+    assert con.executemany("insert into m (id) values (?)", []).rowcount == 0
+    for not_rows in (None, 5, "12"):
+        with pytest.raises(tqp.ProgrammingError, match="sequence of parameter sequences"):
+            con.executemany("insert into m (id) values (?)", not_rows)

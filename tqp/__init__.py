@@ -30,6 +30,7 @@ from tqp.dbapi import (
     Timestamp,
     TimestampFromTicks,
 )
+from tqp.storage.readers import TABLE_SUFFIXES
 from tqp.errors import (
     DatabaseError,
     DataError,
@@ -52,29 +53,39 @@ paramstyle = "qmark"
 
 
 def connect(database: str | Path | None = None, device: str = "cpu",
-            memory_limit: str | int | None = None, batch_rows: int | None = None) -> Connection:
+            memory_limit: str | int | None = None, batch_rows: int | None = None,
+            autocommit: bool = False) -> Connection:
     """Open a connection computing on `device` ('cpu' or 'cuda').
 
     Args:
-        database: optional Parquet/CSV file, or folder of them, registered as tables named by
-            file stem (a sub-folder of Parquet files is one table named by the sub-folder).
-            None or ":memory:" starts with an empty catalog.
+        database: None or ":memory:" for an in-memory catalog (lost at close); a folder (made
+            if missing) for a database folder that keeps its tables as Parquet files and a
+            catalog file (docs/usage.md); a folder of Parquet/CSV files opens with them as its
+            tables; a single Parquet or CSV file opens in memory with that file as a table.
         device: where the tensors live and the operators run.
         memory_limit: what one query's operators may hold ('4GB', '512MiB' or bytes); by
             default a share of the RAM (of the GPU's memory on cuda). Also `SET memory_limit`.
         batch_rows: rows per batch as operators stream; by default tuned to the device.
+        autocommit: when True, every statement that changes something commits on its own;
+            otherwise changes wait for `commit()` and `close()` drops uncommitted ones.
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
     """
-    connection = Connection(device=device, memory_limit=memory_limit, batch_rows=batch_rows)
-    if database is not None and str(database) != ":memory:":
+    options = {"device": device, "memory_limit": memory_limit, "batch_rows": batch_rows,
+               "autocommit": autocommit}
+    if database is None or str(database) == ":memory:":
+        return Connection(**options)
+    path = Path(database).expanduser()
+    if path.is_file() or (not path.exists() and path.suffix.lower() in TABLE_SUFFIXES):
+        connection = Connection(**options)
         try:
-            connection.register_files(database)
+            connection.register_files(path)
         except BaseException:
             connection.close()
             raise
-    return connection
+        return connection
+    return Connection(database=path, **options)
 
 
 __all__ = [

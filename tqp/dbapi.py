@@ -1,7 +1,8 @@
 """The PEP 249 (DB-API 2.0) face of tqp: `Connection` and `Cursor` over an `Engine`.
 
-Results come back from the engine as one pyarrow Table; the cursor hands them out as tuples of
-Python values (converted a chunk of rows at a time), or whole as Arrow / pandas.
+Results come back from the engine as device tensors; the cursor hands them out as tensors
+(`torch()`), or converts them to one pyarrow Table once and hands that out as tuples of Python
+values (a chunk of rows at a time), as Arrow (whole or as a stream of batches) or as pandas.
 
 Example:
     >>> import tqp
@@ -22,8 +23,11 @@ from typing import Iterator, Sequence
 import pyarrow as pa
 
 from tqp import errors
-from tqp.errors import Error, InterfaceError, InternalError, ProgrammingError
+from tqp.errors import DataError, Error, InterfaceError, InternalError, ProgrammingError
 from tqp.storage.readers import tables_in
+
+# Rows per Arrow batch from fetch_record_batch by default.
+RECORD_BATCH_ROWS = 1_000_000
 
 # Rows converted from Arrow to Python per step when fetching one or a few rows at a time.
 FETCH_CHUNK_ROWS = 1024
@@ -56,12 +60,14 @@ class Connection:
     NotSupportedError = errors.NotSupportedError
 
     def __init__(self, engine=None, device: str = "cpu", memory_limit: str | int | None = None,
-                 batch_rows: int | None = None):
+                 batch_rows: int | None = None, database: str | Path | None = None,
+                 autocommit: bool = False):
         if engine is None:
             from tqp.engine import Engine  # late: keeps `import tqp` free of import cycles
 
             with translate_errors():
-                engine = Engine(device=device, memory_limit=memory_limit, batch_rows=batch_rows)
+                engine = Engine(device=device, memory_limit=memory_limit, batch_rows=batch_rows,
+                                database=database, autocommit=autocommit)
         self._engine = engine
         self._device = device
         self._closed = False
@@ -74,18 +80,38 @@ class Connection:
         return Cursor(self)
 
     def commit(self) -> None:
-        """Nothing to do: every statement takes effect at once (there are no transactions)."""
-        self._check_open()
+        """Make the changes since the last commit permanent: in a database folder, written to
+        disk (crash-safe) and visible to connections opened later."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            engine.commit()
 
     def rollback(self) -> None:
-        """tqp has no transactions, so there is nothing to roll back to."""
-        self._check_open()
-        raise errors.NotSupportedError("tqp does not support transactions: nothing to roll back")
+        """Undo the changes (to tables, views, anything but `register`) since the last commit."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            engine.rollback()
 
     def close(self) -> None:
-        """Release the engine; any later use of the connection or its cursors is an error."""
+        """Roll back what is not committed, let go of the database folder, release the engine;
+        any later use of the connection or its cursors is an error. Closing twice is allowed."""
+        if self._engine is not None:
+            with translate_errors():
+                self._engine.close()
         self._closed = True
         self._engine = None
+
+    @property
+    def autocommit(self) -> bool:
+        """When True, every statement that changes something commits on its own."""
+        return self._engine_or_raise().autocommit
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        engine = self._engine_or_raise()
+        if value and not engine.autocommit:
+            self.commit()  # as sqlite3 does: switching autocommit on commits what is pending
+        engine.autocommit = bool(value)
 
     @property
     def closed(self) -> bool:
@@ -105,6 +131,10 @@ class Connection:
     def executemany(self, sql: str, seq_of_parameters) -> Cursor:
         """Shortcut: `executemany` on a new cursor and return that cursor."""
         return self.cursor().executemany(sql, seq_of_parameters)
+
+    def torch(self, sql: str, parameters: Sequence | None = None) -> dict:
+        """Shortcut: run a query and return its columns as tensors (see `Cursor.torch`)."""
+        return self.cursor().execute(sql, parameters).torch()
 
     def register(self, name: str, obj) -> None:
         """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`."""
@@ -217,7 +247,7 @@ class Cursor:
         self._reset()
 
     def _reset(self) -> None:
-        self._table: pa.Table | None = None
+        self._result = None  # tqp.result.Result of the last statement
         self._rowcount = -1
         self._pos = 0  # index of the next row to hand out
         self._buffer: list[tuple] = []  # rows [_buffer_start, _buffer_start + len) as tuples
@@ -234,43 +264,61 @@ class Cursor:
         parameters = _check_parameters(parameters)
         self._reset()
         with translate_errors():
-            result = engine.execute(sql, parameters)
-        self._table = result.table
-        if result.rowcount is not None and result.rowcount >= 0:
-            self._rowcount = result.rowcount
-        elif result.table is not None:
-            self._rowcount = result.table.num_rows
-        self._executed = True
+            result = engine.execute(sql, parameters, keep_batch=True)
+        self._set_result(result)
         return self
 
     def executemany(self, sql: str, seq_of_parameters) -> Cursor:
         """Run `sql` once per parameter sequence; rowcount is the total when every run knows it.
 
-        The cursor keeps the result of the last run.
+        `INSERT ... VALUES (?, ...)` runs as one insert of all the rows (100k rows in well
+        under a second); any other statement once per sequence, keeping the last result.
         """
-        total = 0
-        ran = False
-        for parameters in seq_of_parameters:
-            self.execute(sql, parameters)
-            ran = True
-            total = total + self._rowcount if total >= 0 and self._rowcount >= 0 else -1
-        if not ran:
-            self._engine_or_raise()
-            self._reset()
-            self._executed = True
-        self._rowcount = total if ran else -1
+        engine = self._engine_or_raise()
+        if not isinstance(sql, str):
+            raise ProgrammingError(f"SQL must be a str, not {type(sql).__name__}")
+        if isinstance(seq_of_parameters, (str, bytes, Mapping)) or not hasattr(
+                seq_of_parameters, "__iter__"):
+            raise ProgrammingError("executemany takes a sequence of parameter sequences, not "
+                                   f"a {type(seq_of_parameters).__name__}")
+        self._reset()
+        with translate_errors():
+            result = engine.executemany(sql, seq_of_parameters)
+        self._set_result(result)
         return self
+
+    def _set_result(self, result) -> None:
+        self._result = result
+        if result.rowcount is not None and result.rowcount >= 0:
+            self._rowcount = result.rowcount
+        elif result.has_rows:
+            self._rowcount = result.num_rows
+        self._executed = True
+
+    @property
+    def _table(self) -> pa.Table | None:
+        if self._result is None or not self._result.has_rows:
+            return None
+        with translate_errors():
+            return self._result.table
 
     # -- describing the result --------------------------------------------------------------
 
     @property
     def description(self) -> tuple | None:
         """One 7-tuple per result column: (name, type_code, None, None, None, None, null_ok)."""
-        if self._table is None:
+        result = self._result
+        if result is None or not result.has_rows:
             return None
+        if result.batch is not None:  # no conversion to Arrow needed to describe it
+            from tqp.storage.arrow import sql_type_to_arrow
+
+            return tuple((name, type_code(sql_type_to_arrow(column.type)), None, None, None,
+                          None, True)
+                         for name, column in zip(result.names, result.batch.columns.values()))
         return tuple(
             (field.name, type_code(field.type), None, None, None, None, field.nullable)
-            for field in self._table.schema
+            for field in result.table.schema
         )
 
     @property
@@ -306,7 +354,38 @@ class Cursor:
 
     def fetchdf(self):
         """The remaining rows as a pandas DataFrame."""
-        return self.fetch_arrow_table().to_pandas()
+        with translate_errors():
+            return self.fetch_arrow_table().to_pandas()
+
+    def fetch_record_batch(self, rows_per_batch: int = RECORD_BATCH_ROWS) -> pa.RecordBatchReader:
+        """The remaining rows as a stream of Arrow record batches of at most `rows_per_batch`."""
+        if rows_per_batch < 1:
+            raise ProgrammingError(f"rows_per_batch must be at least 1, got {rows_per_batch}")
+        rest = self.fetch_arrow_table()
+        return pa.RecordBatchReader.from_batches(
+            rest.schema, rest.to_batches(max_chunksize=rows_per_batch))
+
+    def torch(self) -> dict:
+        """The remaining rows as {column name: tensor} on the connection's device.
+
+        The engine's result tensors, with no trip through Arrow or NumPy: INTEGER int32,
+        BIGINT int64, DOUBLE and DECIMAL float64, BOOLEAN bool, DATE int32 days since
+        1970-01-01, TIMESTAMP int64 microseconds. A NULL becomes NaN in a floating column;
+        NULLs in any other column, and VARCHAR columns (no tensor form), raise an error naming
+        the column. Each tensor is a copy the caller may change.
+        """
+        self._result_table_or_batch()
+        from tqp.storage.tensors import arrow_to_tensors, batch_to_tensors
+
+        result = self._result
+        with translate_errors():
+            if result.batch is not None:
+                tensors = batch_to_tensors(result.batch, result.names, self._pos)
+            else:  # not a query (EXPLAIN, DESCRIBE): its rows exist as Arrow only
+                tensors = arrow_to_tensors(result.table.slice(self._pos),
+                                           self.connection._engine.device)
+        self._pos = result.num_rows
+        return tensors
 
     def __iter__(self) -> Cursor:
         return self
@@ -348,12 +427,15 @@ class Cursor:
         return self.connection._engine_or_raise()
 
     def _result_table(self) -> pa.Table:
+        self._result_table_or_batch()
+        return self._table
+
+    def _result_table_or_batch(self) -> None:
         self._engine_or_raise()
         if not self._executed:
             raise ProgrammingError("no statement executed yet: call execute() before fetching")
-        if self._table is None:
+        if self._result is None or not self._result.has_rows:
             raise ProgrammingError("the last statement produced no result set")
-        return self._table
 
     def _take(self, n: int) -> list[tuple]:
         """Hand out the next `n` rows (or fewer at the end), converting chunks as needed."""
@@ -375,8 +457,21 @@ class Cursor:
         if chunk.num_columns == 0:
             self._buffer = [()] * chunk.num_rows
         else:
-            self._buffer = list(zip(*(column.to_pylist() for column in chunk.columns)))
+            self._buffer = list(zip(*(_python_values(name, column)
+                                      for name, column in zip(chunk.column_names,
+                                                              chunk.columns))))
         self._buffer_start = start
+
+
+def _python_values(name: str, column: pa.ChunkedArray) -> list:
+    """A column's values as Python objects; a value Python cannot hold is a DataError."""
+    try:
+        return column.to_pylist()
+    except (OverflowError, ValueError) as exc:
+        raise DataError(
+            f"column {name} holds a {type_code(column.type)} value Python cannot represent "
+            f"({exc}; datetime covers years 1 to 9999): fetch it with fetch_arrow_table() or "
+            "torch(), or cast it to VARCHAR in the query") from None
 
 
 def _check_parameters(parameters) -> list | None:

@@ -2,14 +2,15 @@
 
 Every front end (DB-API connection, tqp-shell, the benchmark) goes through `Engine.execute`:
 parse (sqlglot, DuckDB dialect) -> expand views and file reads -> sqlglot optimizer passes ->
-logical plan -> execute on tensors -> Arrow.
+logical plan -> execute on tensors -> Arrow. Statements that change tables are handled in
+tqp/statements/; the engine keeps the transaction (the catalog as of the last commit) and, for a
+database folder, writes committed states to it (tqp/storage/database.py).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -34,9 +35,15 @@ from tqp.planner.lower import lower
 from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
+from tqp.result import Result
+from tqp.statements import HANDLERS, changes_catalog
+from tqp.statements.modify import batchable, insert_rows
+from tqp.statements.tables import create_table, is_temporary
 from tqp.storage import readers
 from tqp.storage.arrow import arrow_type_to_sql, batch_to_arrow
 from tqp.storage.catalog import Catalog
+from tqp.storage.database import Database
+from tqp.storage.declared import type_name
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -44,19 +51,19 @@ _SQLGLOT_TYPES = {"DECIMAL": "DOUBLE"}
 MAX_VIEW_DEPTH = 32
 
 
-@dataclass
-class Result:
-    """What one statement produced: a table of rows (queries, EXPLAIN) or a row count."""
-
-    table: pa.Table | None
-    rowcount: int = -1
-
-
 class Engine:
-    """SQL in, Arrow out. Holds the catalog and the device the tensors live on."""
+    """SQL in, Arrow out. Holds the catalog, the device the tensors live on and the open
+    transaction.
+
+    Transactions: every change is made to the in-memory catalog; `commit` makes the changes the
+    new starting point (and, for a database folder, writes them there), `rollback` goes back to
+    the last commit. With `autocommit`, each statement that changes something commits on its own
+    (unless inside BEGIN ... COMMIT).
+    """
 
     def __init__(self, device: str = "cpu", memory_limit: str | int | None = None,
-                 batch_rows: int | None = None):
+                 batch_rows: int | None = None, database: str | Path | None = None,
+                 autocommit: bool = False):
         keep_large_allocations_in_heap()
         self.device = _device(device)
         self.catalog = Catalog(self.device)
@@ -65,6 +72,12 @@ class Engine:
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
         self._batch_rows = batch_rows
         self._running: list[ExecutionContext] = []
+        self.autocommit = autocommit
+        self._explicit_transaction = False
+        self.database = Database(database) if database is not None else None
+        if self.database is not None:
+            self._load_database()
+        self._committed = self.catalog.snapshot()
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -91,8 +104,17 @@ class Engine:
     # -- catalog -------------------------------------------------------------------------------
 
     def register(self, name: str, obj) -> None:
-        """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`."""
-        self.catalog.add_table(name, readers.to_arrow(obj))
+        """Make `obj` (pyarrow Table, pandas DataFrame, Parquet/CSV path or folder) table `name`.
+
+        A registered table is temporary (never written to a database folder) and outside
+        transactions: a rollback keeps it.
+        """
+        table = readers.to_arrow(obj)
+        self.catalog.add_table(name, table, temporary=True)
+        tables, views, temporary = self._committed
+        tables[name.lower()] = table
+        views.pop(name.lower(), None)
+        temporary.add(name.lower())
 
     def register_model(self, name: str, model) -> None:
         """Compile `model` (see tqp/ml) onto the device as model `name` for PREDICT."""
@@ -118,12 +140,14 @@ class Engine:
     # -- statements ----------------------------------------------------------------------------
 
     def execute(self, sql: str, parameters: Sequence | None = None,
-                timings: dict | None = None) -> Result:
+                timings: dict | None = None, keep_batch: bool = False) -> Result:
         """Run every statement in `sql` (separated by ';'); return the last one's result.
 
         `timings`, when given, receives the seconds spent planning queries (`plan_s`: parsing,
         the optimizer, building the plan) and executing them (`execute_s`: operators and the
         conversion to Arrow), summed over the statements: the benchmark's split of a query's time.
+        With `keep_batch`, a query's result keeps its device tensors (`Result.batch`) and is
+        converted to Arrow only when `Result.table` is read.
         """
         start = time.perf_counter()
         statements = [s for s in _parse(sql) if s is not None]
@@ -134,25 +158,79 @@ class Engine:
         _add_time(timings, "plan_s", start)
         result = Result(None)
         for statement in statements:
+            if parameters and batchable(statement):  # Python values straight into the columns
+                result = self._run(lambda s=statement: insert_rows(self, s, [parameters]), True)
+                continue
             if parameters is not None or count_parameters(statement):
                 statement = bind_parameters(statement, parameters or ())
-            try:
-                result = self._statement(statement, timings)
-            except Error:
-                raise
-            except RecursionError:
-                raise NotSupportedError("query too deeply nested") from None
-            except torch.cuda.OutOfMemoryError as exc:
-                raise OperationalError(f"out of device memory: {exc}") from None
-            except Exception as exc:  # a bug in tqp: never a bare traceback for the user
-                raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+            result = self._run(lambda s=statement: self._statement(s, timings, keep_batch),
+                               changes_catalog(statement))
         return result
 
-    def _statement(self, statement: exp.Expression, timings: dict | None = None) -> Result:
+    def executemany(self, sql: str, seq_of_parameters) -> Result:
+        """Run one statement once per parameter sequence; rowcount is the total.
+
+        `INSERT ... VALUES (?, ...)` runs as one insert of all the rows (one statement: all or
+        nothing). Any other statement runs once per parameter sequence.
+        """
+        statements = _parse(sql)
+        if len(statements) != 1:
+            raise ProgrammingError("executemany takes a single statement")
+        statement = statements[0]
+        if batchable(statement):
+            return self._run(lambda: insert_rows(self, statement, seq_of_parameters), True)
+        total, result = 0, Result(None, -1)
+        for parameters in seq_of_parameters:
+            result = self.execute(sql, parameters, keep_batch=True)
+            total = total + result.rowcount if total >= 0 and result.rowcount >= 0 else -1
+        result.rowcount = total
+        return result
+
+    def _run(self, run, changes: bool) -> Result:
+        """Run one statement: take the database's lock first if it changes something, commit
+        after it under autocommit; errors from below become tqp errors."""
+        try:
+            if changes:
+                self._begin_write()
+            else:
+                self._refresh()
+            result = run()
+            if changes and self.autocommit and not self._explicit_transaction:
+                self.commit()
+            return result
+        except Error:
+            self._after_failure(changes)
+            raise
+        except RecursionError:
+            self._after_failure(changes)
+            raise NotSupportedError("query too deeply nested") from None
+        except torch.cuda.OutOfMemoryError as exc:
+            self._after_failure(changes)
+            raise OperationalError(f"out of device memory: {exc}") from None
+        except Exception as exc:  # a bug in tqp: never a bare traceback for the user
+            self._after_failure(changes)
+            raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _statement(self, statement: exp.Expression, timings: dict | None = None,
+                   keep_batch: bool = False) -> Result:
         if isinstance(statement, exp.Command) and statement.name.upper() == "EXPLAIN":
             return self._explain(statement.expression.name)
         if isinstance(statement, (exp.Select, exp.SetOperation, exp.Subquery)):
+            if keep_batch:
+                batch, names = self.query_batch(statement, timings=timings)
+                return Result(None, batch.num_rows, batch=batch, names=names)
             return Result(self.query(statement, timings=timings))
+        if type(statement) in HANDLERS:
+            return HANDLERS[type(statement)](self, statement)
+        if isinstance(statement, exp.Transaction):
+            self._explicit_transaction = True
+            return Result(None, 0)
+        if isinstance(statement, exp.Commit):
+            self.commit()
+            return Result(None, 0)
+        if isinstance(statement, exp.Rollback):
+            self.rollback()
+            return Result(None, 0)
         if isinstance(statement, exp.Create):
             return self._create(statement)
         if isinstance(statement, exp.Drop):
@@ -169,8 +247,69 @@ class Engine:
         kind = type(statement).__name__.upper()
         if isinstance(statement, exp.Command):
             kind = statement.name.upper()
-        raise NotSupportedError(f"{kind} statements (tqp runs queries, CREATE TABLE AS, "
-                                "CREATE VIEW and DROP)")
+        raise NotSupportedError(f"{kind} statements (see docs/sql.md for the statements tqp "
+                                "runs)")
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Make the changes since the last commit permanent (written to the database folder)."""
+        if self.database is not None and self.database.locked:
+            tables = {name: table for name, table in self.catalog.tables.items()
+                      if name not in self.catalog.temporary}
+            views = {name: view.sql(dialect=DIALECT) for name, view in self.catalog.views.items()}
+            self.database.commit(tables, views)
+        self._committed = self.catalog.snapshot()
+        self._end_transaction()
+
+    def rollback(self) -> None:
+        """Undo the changes since the last commit."""
+        self.catalog.restore(self._committed)
+        self._end_transaction()
+
+    def close(self) -> None:
+        """Drop uncommitted changes and let other connections write to the database folder."""
+        self.rollback()
+
+    def _end_transaction(self) -> None:
+        self._explicit_transaction = False
+        if self.database is not None:
+            self.database.unlock()
+
+    def _begin_write(self) -> None:
+        """Before a change: become the database folder's writer, on its latest committed state."""
+        if self.database is None or self.database.locked:
+            return
+        self.database.lock()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Outside a transaction, read what other connections committed since we looked."""
+        if self.database is None or self._explicit_transaction:
+            return
+        if self.database.on_disk_version() != self.database.version:
+            # Nothing of ours is pending: a connection with changes holds the lock, which
+            # keeps others from committing.
+            self._load_database()
+            self._committed = self.catalog.snapshot()
+
+    def _after_failure(self, changes: bool) -> None:
+        # The failed statement changed nothing; under autocommit nothing else is pending.
+        if changes and self.autocommit and not self._explicit_transaction:
+            self.rollback()
+
+    def _load_database(self) -> None:
+        tables, views = self.database.load()
+        for name in [n for n in self.catalog.tables if n not in self.catalog.temporary]:
+            self.catalog.drop(name, "TABLE")
+        for name in list(self.catalog.views):
+            self.catalog.drop(name, "VIEW")
+        for name, table in tables.items():
+            self.catalog.add_table(name, table)
+        for name, sql in views.items():
+            self.catalog.add_view(name, _parse(sql)[0], replace=True)
+
+    # -- queries -------------------------------------------------------------------------------
 
     def query(self, statement: exp.Expression, profile: dict | None = None,
               plan_only: bool = False, timings: dict | None = None):
@@ -179,20 +318,31 @@ class Engine:
         `profile` receives rows and times per plan node (EXPLAIN ANALYZE); `timings` the
         planning and execution seconds (see `execute`).
         """
+        if plan_only:
+            return self._plan(statement)
+        batch, names = self.query_batch(statement, profile, timings)
         start = time.perf_counter()
+        table = batch_to_arrow(batch, names)
+        _add_time(timings, "execute_s", start)
+        return table
+
+    def query_batch(self, statement: exp.Expression, profile: dict | None = None,
+                    timings: dict | None = None):
+        """Plan and run one query; its result Batch (device tensors) and column names."""
+        start = time.perf_counter()
+        query = self._plan(statement)
+        physical = lower(query, self.catalog, self.batch_rows)
+        start = _add_time(timings, "plan_s", start)
+        batch = self.run(physical, profile)
+        _add_time(timings, "execute_s", start)
+        return batch, list(query.names)
+
+    def _plan(self, statement: exp.Expression):
         names = _output_names(statement)
         statement = self._expand(statement)
         # _expand made a copy of its own: the passes may rewrite it in place.
         optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
-        query = Builder(self.catalog).plan(optimized, names)
-        if plan_only:
-            return query
-        physical = lower(query, self.catalog, self.batch_rows)
-        start = _add_time(timings, "plan_s", start)
-        batch = self.run(physical, profile)
-        table = batch_to_arrow(batch, list(query.names))
-        _add_time(timings, "execute_s", start)
-        return table
+        return Builder(self.catalog).plan(optimized, names)
 
     def run(self, physical, profile: dict | None = None):
         """Run a physical plan under a fresh ExecutionContext (the memory limit, the batch
@@ -245,15 +395,18 @@ class Engine:
         kind = (statement.args.get("kind") or "").upper()
         name = statement.this.name if isinstance(statement.this, exp.Table) else statement.this.this.name
         body = statement.expression
+        if body is None and kind == "TABLE" and isinstance(statement.this, exp.Schema):
+            return create_table(self, statement)
         if body is None:
-            raise NotSupportedError("CREATE TABLE without AS SELECT (tables are read-only)")
+            raise NotSupportedError(f"CREATE {kind} without AS query")
         replace = bool(statement.args.get("replace"))
         exists = bool(statement.args.get("exists"))
         if exists and name.lower() in self.catalog:
             return Result(None, 0)
         if kind == "TABLE":
             table = self.query(body)
-            self.catalog.add_table(name, table, replace=replace)
+            self.catalog.add_table(name, table, replace=replace,
+                                   temporary=is_temporary(statement))
             return Result(None, table.num_rows)
         if kind == "VIEW":
             self.query(body, plan_only=True)  # validate now, as DuckDB does
@@ -271,7 +424,7 @@ class Engine:
 
     def _describe(self, name: str) -> pa.Table:
         schema = self.schema(name)
-        types = [arrow_type_to_sql(f.type).value for f in schema]
+        types = [type_name(f) for f in schema]
         return pa.table({"column_name": schema.names, "column_type": types})
 
     # -- rewriting before the optimizer ------------------------------------------------------
@@ -327,7 +480,7 @@ class Engine:
         name = self._file_tables.get(key)
         if name is None or name not in self.catalog.tables:
             name = f"__file_{len(self._file_tables)}"
-            self.catalog.add_table(name, reader(path))
+            self.catalog.add_table(name, reader(path), temporary=True)
             self._file_tables[key] = name
         alias = table.alias or Path(path).stem.split(".")[0]
         table.replace(exp.Table(this=exp.to_identifier(name),

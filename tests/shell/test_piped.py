@@ -187,9 +187,18 @@ def test_model_errors(shell, tmp_path):
 
 
 def test_missing_path_argument_is_an_error(shell, tmp_path):
-    status, out, err = shell("select 1;", str(tmp_path / "missing"))
+    status, out, err = shell("select 1;", str(tmp_path / "missing.parquet"))
     assert status == 1
     assert err.startswith("Error: OperationalError: no such file")
+
+
+def test_a_folder_alone_is_a_database_that_keeps_changes(shell, tmp_path):
+    db = str(tmp_path / "db")  # made on first use
+    status, _, err = shell("create table t (a integer);\ninsert into t values (1), (2);\n", db)
+    assert status == 0, err
+    status, out, err = shell(".timer off\n.mode csv\nselect sum(a) as s from t;\n", db)
+    assert status == 0, err
+    assert out.split() == ["s", "3"]
 
 
 def test_output_until_reset_and_once(shell, data_dir, tmp_path):

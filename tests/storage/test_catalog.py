@@ -299,3 +299,18 @@ def test_files_through_sql(tmp_path):
     csv = (tmp_path / "items.csv").as_posix()
     assert con.execute(f"SELECT max(i_id) FROM read_csv('{csv}') AS c").fetchall() == [(20,)]
     assert con.table_names() == ["items", "orders", "parts"]  # file reads stay hidden
+
+
+def test_snapshot_and_restore_bring_back_tables_views_and_temporary_names():
+    catalog = Catalog(CPU)
+    first = pa.table({"a": [1, 2]})
+    catalog.add_table("t", first)
+    catalog.add_table("r", pa.table({"b": [1]}), temporary=True)
+    state = catalog.snapshot()
+    assert catalog.column("t", "a").values.tolist() == [1, 2]  # cached
+    catalog.replace_table("t", pa.table({"a": [9]}))
+    catalog.add_table("r", pa.table({"b": [2]}))  # now persistent
+    catalog.drop("t", "TABLE")
+    catalog.restore(state)
+    assert catalog.tables["t"] is first and catalog.column("t", "a").values.tolist() == [1, 2]
+    assert catalog.temporary == {"r"} and catalog.table("r").column("b").to_pylist() == [1]

@@ -14,7 +14,9 @@ from tqp.shell.shell import Shell
 USAGE = """\
 tqp-shell: an interactive SQL prompt over tqp, and a SQL script runner when stdin is piped.
 
-PATH is a Parquet/CSV file or a folder of them, registered as tables (like `.open`). Piped, stdin
+One PATH alone opens as tqp.connect(PATH): a folder is a database folder (made if missing; its
+Parquet/CSV files are its tables), and each statement that changes something is committed there.
+Several PATHs (Parquet/CSV files or folders) are registered as tables (like `.open`). Piped, stdin
 is read as a script (SQL plus dot commands on their own lines); an error is printed and the
 script goes on (-bail: stops), and the exit status is 1 when any statement failed."""
 
@@ -23,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tqp-shell", description=USAGE, allow_abbrev=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="Parquet/CSV file or folder to register as tables")
+                        help="a database folder (one PATH alone), or Parquet/CSV files and "
+                             "folders to register as tables")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument("-c", "--command", metavar="SQL",
                         help="run SQL (and dot commands) and exit instead of reading stdin")
@@ -44,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `tqp-shell`; returns the exit status (1 when a statement failed)."""
     args = _parser().parse_args(argv)
     try:
-        connection = tqp.connect(device=args.device)
-        for path in args.paths:
+        # One path alone opens as tqp.connect(path) does: a folder (made if missing) is a
+        # database folder whose changes the shell commits statement by statement.
+        alone = args.paths[0] if len(args.paths) == 1 else None
+        connection = tqp.connect(alone, device=args.device, autocommit=True)
+        for path in args.paths if alone is None else []:
             connection.register_files(path)
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
         print(error_line(exc), file=sys.stderr, flush=True)

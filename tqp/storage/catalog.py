@@ -1,7 +1,9 @@
 """The catalog: named Arrow tables and views, and the device columns made from them.
 
 Each table column is converted to a device tensor on first use, once, and cached until the table
-is replaced or the device changes.
+is replaced or the device changes. Tables are immutable Arrow tables and views parsed trees, so a
+statement that changes a table builds a new one and swaps it in whole (statements are atomic),
+and a transaction's starting point is a shallow copy of the two dicts (`snapshot`/`restore`).
 """
 
 from __future__ import annotations
@@ -27,18 +29,45 @@ class Catalog:
         self._columns: dict[tuple[str, str], Column] = {}
         self._distinct: dict[tuple[str, str], int] = {}
         self._ranges: dict[tuple[str, str], tuple[int, int] | None] = {}
+        # Tables registered from Python objects or read by read_parquet(): never written to a
+        # database folder.
+        self.temporary: set[str] = set()
 
     def set_device(self, device: torch.device) -> None:
         self.device = device
         self._columns.clear()
 
-    def add_table(self, name: str, table: pa.Table, replace: bool = True) -> None:
+    def add_table(self, name: str, table: pa.Table, replace: bool = True,
+                  temporary: bool = False) -> None:
         key = name.lower()
         if not replace and key in self:
             raise IntegrityError(f"table {name} already exists")
         self.views.pop(key, None)
         self.tables[key] = table
+        if temporary:
+            self.temporary.add(key)
+        else:
+            self.temporary.discard(key)
         self._forget(key)
+
+    def replace_table(self, name: str, table: pa.Table) -> None:
+        """Swap in the new contents of an existing table (it stays temporary or persistent)."""
+        key = name.lower()
+        self.tables[key] = table
+        self._forget(key)
+
+    def snapshot(self) -> tuple[dict, dict, set]:
+        """The catalog's state, to `restore` later (tables and views are immutable values):
+        tables, views and the names of the temporary tables."""
+        return dict(self.tables), dict(self.views), set(self.temporary)
+
+    def restore(self, state: tuple[dict, dict, set]) -> None:
+        """Go back to a `snapshot`; cached columns of tables that changed are dropped."""
+        tables, views, temporary = state
+        for key in set(self.tables) | set(tables):
+            if self.tables.get(key) is not tables.get(key):
+                self._forget(key)
+        self.tables, self.views, self.temporary = dict(tables), dict(views), set(temporary)
 
     def add_view(self, name: str, query: exp.Expression, replace: bool = False) -> None:
         key = name.lower()
