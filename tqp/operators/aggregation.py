@@ -221,3 +221,10 @@ def _median(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: int) ->
     middle = torch.where(low == high, low, low + (high - low) * 0.5)
     return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
                   valid, None, arg.scale)
+
+
+def reduce_groups(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int,
+                  device) -> Column:
+    """One aggregate of `batch` per group of `ids` (0..groups-1, each present): what a window
+    aggregate over whole partitions computes before it is spread back to the rows."""
+    return _reduce(call, batch, ids, groups, device, None, _Counts(ids, groups))

@@ -23,7 +23,8 @@ def is_aggregate(node: exp.Expression) -> bool:
 
 
 def contains_aggregate(expression: exp.Expression) -> bool:
-    """True if `expression` calls an aggregate outside any subquery."""
+    """True if `expression` calls an aggregate outside any subquery (a window aggregate such
+    as `sum(x) OVER ()` is not one; an aggregate inside its arguments is)."""
     return any(is_aggregate(n) for n in _outer_nodes(expression))
 
 
@@ -37,7 +38,20 @@ def _outer_nodes(expression: exp.Expression):
         if isinstance(node, exp.In) and node.args.get("query"):
             yield from _outer_nodes(node.this)
             continue
+        if isinstance(node, exp.Window):
+            stack.extend(_window_parts(node))
+            continue
         stack.extend(node.iter_expressions())
+
+
+def _window_parts(window: exp.Window) -> list[exp.Expression]:
+    """What a window call evaluates per row: its function's arguments, partition and order
+    (the function itself runs over the window, after any grouping)."""
+    func = window.this
+    if isinstance(func, (exp.IgnoreNulls, exp.RespectNulls)):
+        func = func.this
+    return list(func.iter_expressions()) + [e for e in window.iter_expressions()
+                                            if e is not window.this]
 
 
 def to_call(node: exp.AggFunc) -> tuple[str, exp.Expression | None, bool]:
@@ -101,13 +115,24 @@ class AggregateRewriter:
                 "be used in an aggregate function")
         if isinstance(node, (exp.Subquery, exp.Exists, exp.Select)):
             return node
+        if isinstance(node, exp.Window):  # the window's function runs after the grouping
+            func = node.this.this if isinstance(node.this, (exp.IgnoreNulls, exp.RespectNulls)) \
+                else node.this
+            self._replace_args(func)
+            self._replace_args(node, skip="this")
+            return node
+        self._replace_args(node)
+        return node
+
+    def _replace_args(self, node: exp.Expression, skip: str | None = None) -> None:
         for name, value in list(node.args.items()):
+            if name == skip:
+                continue
             if isinstance(value, exp.Expression):
                 node.set(name, self._replace(value))
             elif isinstance(value, list):
                 node.set(name, [self._replace(v) if isinstance(v, exp.Expression) else v
                                 for v in value])
-        return node
 
     def aggregate_calls(self, resolve) -> tuple[tuple[str, AggregateCall], ...]:
         """The collected calls with their arguments resolved by `resolve`."""

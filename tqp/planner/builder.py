@@ -20,14 +20,16 @@ from tqp.planner.physical import to_physical
 from tqp.planner.logical import (
     Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, Query,
     Scan,
-    SetOp, Sort, SortKey,
+    SetOp, Sort, SortKey, Window,
 )
 from tqp.planner.resolve import free_columns, resolve
 from tqp.planner.scope import Scope, conjuncts, has_subquery, ref, where_condition
 from tqp.planner.subqueries import SubqueryPlanner
+from tqp.planner.windows import (
+    WindowExtractor, contains_window, inline_named, named_windows, to_window_call,
+)
 
 UNSUPPORTED_NODES = {
-    exp.Window: "window functions (OVER)",
     exp.Lateral: "LATERAL",
     exp.Unnest: "UNNEST",
     exp.Cube: "GROUP BY CUBE",
@@ -122,9 +124,10 @@ class Builder:
         scope.ctes = ctes
         if select.args.get("distinct") is not None and select.args["distinct"].args.get("on"):
             raise NotSupportedError("DISTINCT ON")
-        for clause in ("qualify", "connect", "prewhere"):
+        for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
+        _reject_misplaced_windows(select)
         sources = self.sources(select, scope, ctes)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
@@ -137,8 +140,16 @@ class Builder:
         having = select.args.get("having")
         order = select.args.get("order")
         order_items = list(order.expressions) if order is not None else []
+        qualify = select.args.get("qualify")
+        qualify = qualify.this if qualify is not None else None
+        windows = named_windows(select)
+        if windows or select.find(exp.Window):  # OVER w: the WINDOW clause's definition inlined
+            exprs = [inline_named(e, windows) for e in exprs]
+            order_items = [inline_named(o, windows) for o in order_items]
+            qualify = inline_named(qualify, windows) if qualify is not None else None
         aggregated = group is not None or having is not None or any(
-            contains_aggregate(e) for e in exprs + [o.this for o in order_items])
+            contains_aggregate(e) for e in exprs + [o.this for o in order_items]
+            + ([qualify] if qualify is not None else []))
 
         if aggregated:
             group_exprs = self._group_exprs(group, exprs, names)
@@ -146,6 +157,7 @@ class Builder:
             originals = exprs
             exprs = [rewriter.rewrite(e) for e in exprs]
             having_expr = rewriter.rewrite(having.this) if having is not None else None
+            qualify = rewriter.rewrite(qualify) if qualify is not None else None
             order_exprs = [self._order_target(o.this, exprs, names, rewriter, originals)
                            for o in order_items]
             keys, calls = [], []
@@ -153,6 +165,9 @@ class Builder:
                 plan, g = self.subqueries.bind(plan, g, scope)
                 keys.append((k, resolve(g, scope)))
             for k, (func, arg, distinct) in rewriter.calls:
+                if contains_window(arg):
+                    raise ProgrammingError("aggregate function calls cannot contain window "
+                                           "function calls")
                 if arg is not None:
                     plan, arg = self.subqueries.bind(plan, arg, scope)
                     arg = resolve(arg, scope)
@@ -166,6 +181,7 @@ class Builder:
                 plan = self.filter(plan, having_expr, scope)
         else:
             order_exprs = [self._order_target(o.this, exprs, names, None) for o in order_items]
+        plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
 
         # Projection: the select list plus any ORDER BY expression not in it.
         out_keys, projected = [], []
@@ -192,6 +208,22 @@ class Builder:
             plan = Distinct(plan)
         plan = self._sort_and_limit(plan, sort_keys, select)
         return plan, out_keys, names
+
+    def _windows(self, plan, exprs, order_exprs, qualify, scope):
+        """The window functions of the select list, ORDER BY and QUALIFY computed by one
+        Window node (after grouping), then QUALIFY's filter; returns the plan and the select
+        list and ORDER BY expressions reading the window columns."""
+        extractor = WindowExtractor(self.fresh)
+        exprs = [extractor.extract(e) for e in exprs]
+        order_exprs = [t if isinstance(t, int) else extractor.extract(t) for t in order_exprs]
+        qualify = extractor.extract(qualify) if qualify is not None else None
+        if extractor.windows:
+            calls = tuple((key, to_window_call(w, lambda e: resolve(e, scope)))
+                          for key, w in extractor.windows)
+            plan = Window(plan, calls)
+        if qualify is not None:
+            plan = self.filter(plan, qualify, scope)
+        return plan, exprs, order_exprs
 
     def _group_exprs(self, group, exprs, names) -> list[exp.Expression]:
         if group is None:
@@ -406,6 +438,25 @@ class Builder:
     def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
         plan, condition = self.subqueries.bind(plan, condition, scope)
         return Filter(plan, resolve(condition, scope))
+
+
+def _reject_misplaced_windows(select: exp.Select) -> None:
+    """Window functions run after grouping: not in WHERE, GROUP BY, HAVING or a join's ON."""
+    clauses = [("WHERE", select.args.get("where")), ("GROUP BY", select.args.get("group")),
+               ("HAVING", select.args.get("having"))]
+    clauses += [("JOIN ... ON", j.args.get("on")) for j in select.args.get("joins") or []]
+    for clause, node in clauses:
+        if contains_window(node) and any(_outside_subquery(w, node) for w in node.find_all(exp.Window)):
+            raise ProgrammingError(f"window functions are not allowed in {clause}")
+
+
+def _outside_subquery(node: exp.Expression, root: exp.Expression) -> bool:
+    """Is `node` part of `root`'s own query (not of a subquery inside it)?"""
+    while node is not None and node is not root:
+        if isinstance(node, (exp.Select, exp.Subquery)):
+            return False
+        node = node.parent
+    return True
 
 
 def _semi_join_target(condition: exp.Expression) -> str | None:

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (
     Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, RowNumber,
-    ScalarApply, Scan, SetOp, Sort,
+    ScalarApply, Scan, SetOp, Sort, Window,
 )
 
 
@@ -50,9 +50,21 @@ def describe(node: Plan) -> str:
         return (f"TopK[{node.limit}] " if node.limit is not None else "Sort ") + keys
     if isinstance(node, Limit):
         return f"Limit {node.limit} OFFSET {node.offset}"
+    if isinstance(node, Window):
+        return " | ".join(f"WindowSort partition=[{p}] order=[{o}] functions=[{fs}]"
+                          for (p, o), fs in _window_sorts(node).items()).replace('"', "")
     if isinstance(node, SetOp):
         return f"{node.kind.upper()}{' ALL' if node.all else ''}"
     return type(node).__name__
+
+
+def _window_sorts(node: Window) -> dict:
+    """The window's functions grouped by the sort they share."""
+    sorts: dict = {}
+    for name, call in node.functions:
+        line = sorts.setdefault(call.spec_sql(), [])
+        line.append(f"{name} := {call.sql()}")
+    return {spec: ", ".join(lines) for spec, lines in sorts.items()}
 
 
 def explain(plan: Plan, profile: dict | None = None) -> str:

@@ -270,3 +270,103 @@ class Query:
 
     plan: Plan
     names: tuple[str, ...]
+
+
+FRAME_KINDS = ("rows", "range", "groups")
+FRAME_EXCLUDES = ("no others", "current row", "group", "ties")
+
+
+@dataclass(frozen=True)
+class FrameBound:
+    """One end of a window frame: "unbounded", "current" or "offset" (`offset` rows, peer
+    groups or order-key distance); `preceding` tells the direction."""
+
+    kind: str
+    preceding: bool
+    offset: exp.Expression | None = None
+
+    def sql(self) -> str:
+        side = "PRECEDING" if self.preceding else "FOLLOWING"
+        if self.kind == "current":
+            return "CURRENT ROW"
+        if self.kind == "unbounded":
+            return f"UNBOUNDED {side}"
+        return f"{self.offset.sql(dialect='duckdb')} {side}"
+
+
+@dataclass(frozen=True)
+class WindowFrame:
+    """ROWS / RANGE / GROUPS BETWEEN `start` AND `end` EXCLUDE `exclude`."""
+
+    kind: str
+    start: FrameBound
+    end: FrameBound
+    exclude: str = "no others"
+
+    def __post_init__(self):
+        assert self.kind in FRAME_KINDS, self.kind
+        assert self.exclude in FRAME_EXCLUDES, self.exclude
+
+    def whole_partition(self, ordered: bool) -> bool:
+        """Does the frame hold every row of the partition, for every row? (Without ORDER BY
+        all rows are peers, so a RANGE or GROUPS frame bounded by CURRENT ROW covers them.)"""
+        if self.exclude != "no others":
+            return False
+        if self.start.kind == "unbounded" and self.end.kind == "unbounded":
+            return True
+        peers_all = not ordered and self.kind != "rows"
+        return peers_all and self.start.kind in ("unbounded", "current") and \
+            self.end.kind in ("unbounded", "current")
+
+    def sql(self) -> str:
+        text = f"{self.kind.upper()} BETWEEN {self.start.sql()} AND {self.end.sql()}"
+        return text + (f" EXCLUDE {self.exclude.upper()}" if self.exclude != "no others" else "")
+
+
+@dataclass(frozen=True)
+class WindowCall:
+    """One window function: `func` (row_number, rank, lag, first_value, sum, ...) over `args`,
+    computed per partition (rows equal on `partition`) in the order of `order`, over `frame`.
+
+    Aggregates carry their AggregateCall name (count_star, sum, ...) and `distinct`;
+    `ignore_nulls` applies to lag, lead, first_value, last_value and nth_value."""
+
+    func: str
+    args: tuple[exp.Expression, ...]
+    partition: tuple[exp.Expression, ...]
+    order: tuple[SortKey, ...]
+    frame: WindowFrame
+    ignore_nulls: bool = False
+    distinct: bool = False
+
+    def spec_sql(self) -> tuple[str, str]:
+        """(partition keys, order keys) as text: one sort serves every call with the same."""
+        partition = ", ".join(e.sql(dialect="duckdb") for e in self.partition)
+        order = ", ".join(f"{k.expr.sql(dialect='duckdb')} {'DESC' if k.descending else 'ASC'}"
+                          f"{' NULLS FIRST' if k.nulls_first else ''}" for k in self.order)
+        return partition, order
+
+    def sql(self) -> str:
+        args = ", ".join(a.sql(dialect="duckdb") for a in self.args)
+        args = "*" if self.func == "count_star" else ("DISTINCT " if self.distinct else "") + args
+        func = "count" if self.func == "count_star" else self.func
+        text = f"{func}({args}{' IGNORE NULLS' if self.ignore_nulls else ''})"
+        framed = func not in ("row_number", "rank", "dense_rank", "ntile", "percent_rank",
+                              "cume_dist", "lag", "lead")
+        return f"{text} {self.frame.sql()}" if framed else text
+
+
+@dataclass(frozen=True)
+class Window(Plan):
+    """The input plus one column per window function (name, call), in input row order."""
+
+    input: Plan
+    functions: tuple[tuple[str, WindowCall], ...]
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns + tuple(n for n, _ in self.functions)

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (
     Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, Query, RowNumber,
-    ScalarApply, Scan, SetOp, Sort,
+    ScalarApply, Scan, SetOp, Sort, Window,
 )
 from tqp.planner.scope import ref
 
@@ -101,6 +101,15 @@ class Pruner:
         if isinstance(node, Sort):
             need = required | _refs(*(k.expr for k in node.keys))
             return Sort(self.prune(node.input, need), node.keys, node.limit)
+        if isinstance(node, Window):
+            functions = tuple((n, c) for n, c in node.functions if n in required)
+            if not functions:
+                return self.prune(node.input, required)
+            need = (required - {n for n, _ in functions}) | _refs(*(
+                e for _, c in functions
+                for e in (*c.args, *c.partition, *(k.expr for k in c.order),
+                          c.frame.start.offset, c.frame.end.offset)))
+            return Window(self.prune(node.input, need), functions)
         if isinstance(node, Limit):
             return Limit(self.prune(node.input, required), node.limit, node.offset)
         if isinstance(node, Distinct):

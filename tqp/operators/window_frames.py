@@ -1,0 +1,315 @@
+"""Window frames over sorted rows, and the aggregates computed over them.
+
+Every tensor here is in the window's sorted order (partition, then order keys): a partition is a
+run of rows [part_start, part_end) and a peer group (rows equal on the order keys) a run
+[peer_start, peer_end). A frame is, per row, a half-open range [lo, hi) of positions clamped to
+the row's partition; EXCLUDE cuts it into at most three ordered, disjoint segments.
+
+- ROWS bounds are the position plus or minus the offset.
+- GROUPS bounds are peer-group starts/ends, the group index plus or minus the offset.
+- RANGE offsets are searched: a vectorised binary search (one step per bit of the largest
+  partition, every row at once) for the first order-key value at or past `key -/+ offset`
+  within the row's partition and its non-NULL keys. It compares values exactly in any dtype
+  (dates against intervals, decimals, doubles), which packing (partition, key) into one sorted
+  int64 for `torch.searchsorted` cannot do without overflow or rounding.
+
+Aggregates over segments: COUNT and SUM as differences of prefix sums gathered at segment edges
+(DECIMALs summed as exact scaled integers), AVG as their ratio, MIN/MAX by a segmented running
+scan (log-step doubling) when frames start at the partition start, else a sparse table (the
+extreme of each power-of-two range, log2(longest segment) levels) queried with two gathers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from sqlglot import exp
+
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
+from tqp.operators.expressions import evaluate
+from tqp.operators.expressions.coerce import align
+from tqp.operators.keys import float_from_key, float_key
+from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
+from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.types import DataType
+
+_INT64_MAX = torch.iinfo(torch.int64).max
+_INT64_MIN = torch.iinfo(torch.int64).min
+
+
+@dataclass
+class Layout:
+    """One window sort: the permutation and, per sorted row, its partition and peer runs."""
+
+    perm: torch.Tensor  # sorted position -> input row
+    inverse: torch.Tensor  # input row -> sorted position
+    pid: torch.Tensor  # partition id of each sorted row (ascending)
+    pos: torch.Tensor  # 0..n-1
+    part_start: torch.Tensor
+    part_end: torch.Tensor
+    new_peer: torch.Tensor  # the row starts a peer group (or a partition)
+    peer_start: torch.Tensor
+    peer_end: torch.Tensor
+    sorted_input: Batch  # the input rows the window reads, in sorted order
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.pos.shape[0])
+
+    def sorted(self, expression: exp.Expression) -> Column:
+        return evaluate(expression, self.sorted_input)
+
+    def longest_partition(self) -> int:
+        return int((self.part_end - self.part_start).max()) if self.num_rows else 0
+
+
+def run_ends(starts: torch.Tensor) -> torch.Tensor:
+    """For a bool mask of run starts, the (exclusive) end of each row's run."""
+    n = starts.shape[0]
+    pos = torch.arange(n, device=starts.device)
+    candidates = torch.where(starts, pos, n)
+    following = torch.cat([candidates[1:], torch.full((min(n, 1),), n, device=starts.device)])
+    return torch.flip(torch.cummin(torch.flip(following, (0,)), 0).values, (0,))
+
+
+def prefix(values: torch.Tensor) -> torch.Tensor:
+    """[0, v0, v0+v1, ...]: sums over [a, b) are prefix[b] - prefix[a]."""
+    return torch.cat([torch.zeros(1, dtype=values.dtype, device=values.device),
+                      torch.cumsum(values, 0)])
+
+
+# -- frames ------------------------------------------------------------------------------------
+
+def segments(frame: WindowFrame, call: WindowCall, layout: Layout) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """The frame of every row as ordered [lo, hi) segments (EXCLUDE removes a middle part)."""
+    lo = _bound(frame.start, frame, call, layout, is_start=True)
+    hi = _bound(frame.end, frame, call, layout, is_start=False)
+    lo = torch.minimum(torch.maximum(lo, layout.part_start), layout.part_end)
+    hi = torch.minimum(torch.maximum(hi, lo), layout.part_end)
+    pos = layout.pos
+    if frame.exclude == "no others":
+        parts = [(lo, hi)]
+    elif frame.exclude == "current row":
+        parts = [(lo, torch.minimum(hi, pos)), (torch.maximum(lo, pos + 1), hi)]
+    else:
+        parts = [(lo, torch.minimum(hi, layout.peer_start)),
+                 (torch.maximum(lo, layout.peer_end), hi)]
+        if frame.exclude == "ties":
+            inside = (lo <= pos) & (pos < hi)
+            parts.insert(1, (pos, torch.where(inside, pos + 1, pos)))
+    return [(a, torch.maximum(a, b)) for a, b in parts]
+
+
+def _bound(bound: FrameBound, frame: WindowFrame, call: WindowCall, layout: Layout,
+           is_start: bool) -> torch.Tensor:
+    """One edge of every row's frame: a start position or an exclusive end position."""
+    if bound.kind == "unbounded":
+        return layout.part_start if bound.preceding else layout.part_end
+    if bound.kind == "current":
+        if frame.kind == "rows":
+            return layout.pos if is_start else layout.pos + 1
+        return layout.peer_start if is_start else layout.peer_end
+    if frame.kind == "range":
+        return _range_bound(bound, call, layout, is_start)
+    offset = _offset(bound, layout)
+    if frame.kind == "rows":
+        edge = layout.pos - offset if bound.preceding else layout.pos + offset
+        return edge if is_start else edge + 1
+    return _groups_bound(offset if not bound.preceding else -offset, layout, is_start)
+
+
+def _offset(bound: FrameBound, layout: Layout) -> torch.Tensor:
+    """A ROWS/GROUPS offset per sorted row: a non-negative integer."""
+    column = layout.sorted(bound.offset)
+    if not (column.type.is_integer or column.type is DataType.NULL):
+        raise ProgrammingError(f"a ROWS or GROUPS frame offset must be an integer: "
+                               f"{bound.offset.sql(dialect='duckdb')}")
+    values = column.values.long()
+    bad = values < 0 if column.valid is None else (values < 0) | ~column.valid
+    if layout.num_rows and bool(bad.any()):
+        raise DataError("a window frame offset must be a non-negative number, not NULL")
+    return values
+
+
+def _groups_bound(step: torch.Tensor, layout: Layout, is_start: bool) -> torch.Tensor:
+    """GROUPS: the start (end) of the peer group `step` groups from the row's own, clamped to
+    the partition (a group past its end gives an empty frame)."""
+    group = torch.cumsum(layout.new_peer.long(), 0) - 1
+    group_starts = torch.nonzero(layout.new_peer).flatten()
+    group_ends = torch.cat([group_starts[1:], torch.full((1,), layout.num_rows,
+                                                         device=group_starts.device)])
+    first, last = group[layout.part_start], group[layout.part_end - 1]
+    target = group + step
+    inside = torch.minimum(torch.maximum(target, first), last)
+    if is_start:
+        return torch.where(target > last, layout.part_end, group_starts[inside])
+    edge = torch.where(target < first, layout.part_start, group_ends[inside])
+    return torch.where(target > last, layout.part_end, edge)
+
+
+def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout, is_start: bool) -> torch.Tensor:
+    """RANGE `offset` PRECEDING/FOLLOWING: the first row (start) or the first row past the last
+    (end) whose order key lies within `offset` of the row's, searched in the row's partition
+    among its non-NULL keys. Rows with a NULL key keep their peer group."""
+    key_order = call.order[0]
+    towards_smaller = bound.preceding != key_order.descending
+    op = exp.Sub if towards_smaller else exp.Add
+    target = layout.sorted(op(this=key_order.expr, expression=bound.offset))
+    key = layout.sorted(key_order.expr)
+    if not isinstance(bound.offset, exp.Interval):
+        offset = layout.sorted(bound.offset)
+        if not offset.type.is_numeric:
+            raise ProgrammingError("a RANGE frame offset must be a number or an interval")
+        bad = offset.values < 0 if offset.valid is None else (offset.values < 0) | ~offset.valid
+        if layout.num_rows and bool(bad.any()):
+            raise DataError("a window frame offset must be a non-negative number, not NULL")
+    key, target = align([key, target], "a RANGE frame")
+    if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
+        raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
+                               f"ORDER BY key, not {key.type.value}")
+    values, goal = _ascending(key.values, key_order.descending), \
+        _ascending(target.values, key_order.descending)
+    valid = key.validity()
+    counts = prefix(valid.long())
+    non_null = counts[layout.part_end] - counts[layout.part_start]
+    if key_order.nulls_first:
+        lo, hi = layout.part_end - non_null, layout.part_end.clone()
+    else:
+        lo, hi = layout.part_start.clone(), layout.part_start + non_null
+    found = _search(values, goal, lo, hi, strict=not is_start, steps=layout.longest_partition())
+    return torch.where(valid, found, layout.peer_start if is_start else layout.peer_end)
+
+
+def _ascending(values: torch.Tensor, descending: bool) -> torch.Tensor:
+    values = values.double() if values.is_floating_point() else values.long()
+    return -values if descending else values
+
+
+def _search(values: torch.Tensor, goal: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor,
+            strict: bool, steps: int) -> torch.Tensor:
+    """Per row, the first position in [lo, hi) of ascending `values` holding a value >= goal
+    (> goal when `strict`), or hi: a binary search of all rows at once."""
+    lo, hi = lo.clone(), hi.clone()
+    last = max(values.shape[0] - 1, 0)
+    for _ in range(max(steps, 1).bit_length()):
+        mid = (lo + hi) // 2
+        probe = values[mid.clamp(max=last)] if values.shape[0] else goal
+        right = (probe <= goal) if strict else (probe < goal)
+        active = lo < hi
+        lo = torch.where(active & right, mid + 1, lo)
+        hi = torch.where(active & ~right, mid, hi)
+    return lo
+
+
+# -- aggregates over frames ----------------------------------------------------------------------
+
+def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
+    """COUNT(*), COUNT, SUM, AVG, MIN or MAX of every row's frame (sorted order)."""
+    parts = segments(call.frame, call, layout)
+    if call.func == "count_star":
+        return Column(sum(b - a for a, b in parts), DataType.BIGINT)
+    arg = layout.sorted(call.args[0])
+    valid = arg.validity()
+    counts = prefix(valid.long())
+    count = sum(counts[b] - counts[a] for a, b in parts)
+    if call.func == "count":
+        return Column(count, DataType.BIGINT)
+    has_value = normalize_valid(count > 0)
+    if call.func in ("min", "max"):
+        return _extreme(call, arg, parts, layout, has_value)
+    if arg.type is DataType.NULL:
+        return Column(torch.zeros_like(count, dtype=torch.float64), DataType.DOUBLE,
+                      torch.zeros_like(count, dtype=torch.bool))
+    if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
+        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+    exact = arg.type is DataType.DECIMAL and arg.scale is not None
+    if exact:  # scaled integers: prefix differences without rounding
+        values = torch.round(arg.values * 10.0 ** arg.scale).long()
+    elif arg.values.is_floating_point():
+        values = arg.values.double()
+    else:
+        values = arg.values.long()
+    values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
+    sums = prefix(values)
+    total = sum(sums[b] - sums[a] for a, b in parts)
+    if exact:
+        total = total.double() / 10.0 ** arg.scale
+    if call.func == "avg":
+        return Column(total.double() / count.clamp(min=1).double(), DataType.DOUBLE, has_value)
+    if call.func != "sum":
+        raise NotSupportedError(f"{call.func.upper()} over a window frame")
+    type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
+    return Column(total, type_, has_value, None, arg.scale)
+
+
+def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value) -> Column:
+    """MIN/MAX over the segments, as order-preserving int64 keys (NaN greatest, as SQL)."""
+    if arg.type is DataType.NULL:
+        return Column(torch.zeros_like(layout.pos, dtype=torch.int32), DataType.NULL,
+                      torch.zeros_like(layout.pos, dtype=torch.bool))
+    is_max = call.func == "max"
+    work = float_key(arg.values) if arg.values.is_floating_point() else arg.values.long()
+    identity = _INT64_MIN if is_max else _INT64_MAX
+    work = torch.where(arg.validity(), work, torch.full_like(work, identity))
+    op = torch.maximum if is_max else torch.minimum
+    frame = call.frame
+    if frame.start.kind == "unbounded" and frame.exclude == "no others":
+        running = _running(work, layout.part_start, layout.pos, op, layout.longest_partition())
+        lo, hi = parts[0]
+        result = running[(hi - 1).clamp(min=0)] if layout.num_rows else work
+    else:
+        result = _SparseTable(work, op, parts).query(parts, identity)
+    values = float_from_key(result) if arg.values.is_floating_point() else result
+    return Column(values.to(arg.values.dtype), arg.type, has_value, arg.dictionary, arg.scale)
+
+
+def _running(work: torch.Tensor, run_start: torch.Tensor, pos: torch.Tensor, op,
+             longest: int) -> torch.Tensor:
+    """Segmented inclusive scan: op over [run_start, i] for every row, in log2 doubling steps."""
+    result = work.clone()
+    step = 1
+    while step < longest:
+        back = pos - step
+        earlier = result[back.clamp(min=0)]
+        result = torch.where(back >= run_start, op(result, earlier), result)
+        step *= 2
+    return result
+
+
+class _SparseTable:
+    """The extreme of every range [i, i + 2^k) for k up to log2(longest segment): a range
+    [a, b) is then the extreme of two overlapping power-of-two ranges."""
+
+    def __init__(self, work: torch.Tensor, op, parts):
+        n = work.shape[0]
+        longest = int(max((b - a).max() for a, b in parts)) if n else 0
+        levels = [work]
+        width = 1
+        while 2 * width <= longest:
+            prev = levels[-1]
+            shifted = prev[(torch.arange(n, device=work.device) + width).clamp(max=n - 1)]
+            levels.append(op(prev, shifted))
+            width *= 2
+        self.table = torch.stack(levels)
+        self.op, self.n = op, n
+
+    def query(self, parts, identity: int) -> torch.Tensor:
+        result = None
+        for a, b in parts:
+            length = b - a
+            level = _floor_log2(length.clamp(min=1))
+            width = torch.ones_like(level) << level
+            last = max(self.n - 1, 0)
+            left = self.table[level, a.clamp(max=last)]
+            right = self.table[level, (b - width).clamp(min=0, max=last)]
+            value = torch.where(length > 0, self.op(left, right), torch.full_like(left, identity))
+            result = value if result is None else self.op(result, value)
+        return result
+
+
+def _floor_log2(values: torch.Tensor) -> torch.Tensor:
+    """floor(log2(v)) of positive int64 values, exactly."""
+    level = torch.floor(torch.log2(values.double())).long()
+    level = torch.where((torch.ones_like(level) << (level + 1)) <= values, level + 1, level)
+    return torch.where((torch.ones_like(level) << level) > values, level - 1, level)
