@@ -48,12 +48,31 @@ TYPE_ERRORS = [
     ("select -n_name from nation", "n_name"),
 ]
 
+WINDOW_MISUSE = [
+    # (sql, a word the message must hold): window functions where SQL does not allow them
+    ("select n_name from nation where row_number() over (order by n_name) = 1", "where"),
+    ("select n_regionkey, count(*) from nation group by n_regionkey "
+     "having rank() over (order by n_regionkey) = 1", "having"),
+    ("select sum(row_number() over (order by n_name)) from nation", "aggregate"),
+    ("select rank() over (order by row_number() over (order by n_name)) from nation", "nested"),
+    ("select row_number() over w from nation", "not defined"),
+    ("select lag(n_name, 1) over (w partition by n_name) from nation "
+     "window w as (partition by n_regionkey)", "partition by"),
+    ("select sum(n_nationkey) over (order by n_regionkey, n_name range between 1 preceding "
+     "and current row) from nation", "range"),
+    ("select sum(n_nationkey) over (rows between unbounded following and current row) "
+     "from nation", "unbounded following"),
+    ("select ntile(0) over (order by n_name) from nation", "ntile"),
+]
+
 NOT_SUPPORTED = [
     # (sql, words of which the message must hold at least one, case-insensitive)
-    ("select n_name, row_number() over (order by n_name) as rn from nation",
-     ("window", "over", "row_number")),
-    ("select n_regionkey, sum(n_nationkey) over (partition by n_regionkey) from nation",
-     ("window", "over")),
+    ("select stddev_samp(n_nationkey) over (order by n_name rows between 1 preceding and "
+     "current row) from nation", ("stddev_samp", "frame")),
+    ("select median(n_nationkey) over (order by n_name) from nation", ("median",)),
+    ("select count(distinct n_regionkey) over (order by n_name) from nation", ("distinct",)),
+    ("select sum(n_nationkey) filter (where n_regionkey > 1) over (order by n_name) from nation",
+     ("filter",)),
     ("with recursive t(n) as (select 1 union all select n + 1 from t where n < 5) select * from t",
      ("recursive",)),
     ("select n_name, r.r_name from nation, lateral (select * from region where r_regionkey = n_regionkey) r",
@@ -117,6 +136,14 @@ def test_type_error_names_the_expression(tqp, tqp_con, sql, word):
     assert word.lower() in message.lower(), message
 
 
+@pytest.mark.parametrize("sql,word", WINDOW_MISUSE, ids=_ids(WINDOW_MISUSE))
+def test_misplaced_window_function_is_rejected(tqp, tqp_con, sql, word):
+    with pytest.raises((tqp.ProgrammingError, tqp.DataError)) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert word.lower() in message.lower(), message
+
+
 @pytest.mark.parametrize("sql,words", NOT_SUPPORTED, ids=_ids(NOT_SUPPORTED))
 def test_unsupported_sql_names_the_construct(tqp, tqp_con, sql, words):
     with pytest.raises(tqp.NotSupportedError) as excinfo:
@@ -143,7 +170,8 @@ def test_cases_agree_with_duckdb(duck_con):
     import duckdb
 
     wrong = ([s for s, _ in SYNTAX_ERRORS] + [s for s, _, _ in UNKNOWN_TABLES]
-             + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _ in TYPE_ERRORS])
+             + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _ in TYPE_ERRORS]
+             + [s for s, _ in WINDOW_MISUSE])
     for sql in wrong:
         with pytest.raises(duckdb.Error):
             duck_con.execute(sql).fetchall()

@@ -50,6 +50,8 @@ def _window_parts(window: exp.Window) -> list[exp.Expression]:
     func = window.this
     if isinstance(func, (exp.IgnoreNulls, exp.RespectNulls)):
         func = func.this
+    if isinstance(func, exp.Filter):
+        raise NotSupportedError("FILTER clause in a window aggregate")
     return list(func.iter_expressions()) + [e for e in window.iter_expressions()
                                             if e is not window.this]
 

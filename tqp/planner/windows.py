@@ -177,8 +177,6 @@ def _frame(spec: exp.WindowSpec | None, order: tuple[SortKey, ...], resolve) -> 
         raise NotSupportedError(f"EXCLUDE {exclude.upper()}")
     if kind == "range" and "offset" in (start.kind, end.kind) and len(order) != 1:
         raise ProgrammingError("a RANGE frame with an offset needs exactly one ORDER BY key")
-    if kind == "groups" and not order:
-        raise ProgrammingError("a GROUPS frame needs an ORDER BY")
     return WindowFrame(kind, start, end, exclude)
 
 
