@@ -388,3 +388,12 @@ select n_nationkey, n_regionkey,
     sum(n_nationkey) over (order by n_nationkey rows between n_regionkey preceding and current row) as s
 from nation
 order by n_nationkey;
+
+-- name: range_offsets_beside_null_keys
+select id, a,
+    count(*) over (order by a nulls first range between unbounded preceding and 1 preceding) as n_first,
+    sum(id) over (order by a range between 1 following and unbounded following) as s_last,
+    count(*) over (order by a desc nulls first range between 2 following and unbounded following) as n_desc,
+    sum(id) over (order by a desc range between unbounded preceding and 3 preceding) as s_desc
+from t_nulls
+order by id;
