@@ -265,3 +265,20 @@ def test_or_of_ands_sharing_an_equality_is_a_keyed_join(con):
     rows = con.execute("SELECT a.id, b.id FROM a, b WHERE (a.id = b.aid AND b.y > 15) "
                        "OR (a.id = b.aid AND a.x < 2) ORDER BY 1, 2").fetchall()
     assert rows == [(1, 1), (1, 2), (2, 3)]
+
+
+def test_window_functions_share_one_sort_per_spec(con):
+    plan = explain(con, "SELECT a.id, row_number() OVER (PARTITION BY a.s ORDER BY a.x DESC) AS rn, "
+                        "sum(a.x) OVER (PARTITION BY a.s ORDER BY a.x DESC ROWS 1 PRECEDING) AS w, "
+                        "lag(a.x) OVER (ORDER BY a.id) AS l FROM a QUALIFY rn = 1")
+    assert plan == golden("""
+        Project id# := a#.id, rn# := _w#, w# := _w#, l# := _w#
+          Filter _w# = 1
+            WindowSort partition=[a#.s] order=[a#.x DESC] functions=[_w# := row_number(), _w# := sum(a#.x) ROWS BETWEEN 1 PRECEDING AND CURRENT ROW] | WindowSort partition=[] order=[a#.id ASC] functions=[_w# := lag(a#.x, 1, NULL)]
+              Scan a AS a# [id, x, s]
+    """)
+
+
+def test_unused_window_functions_are_pruned(con):
+    plan = explain(con, "SELECT t.id FROM (SELECT a.id, rank() OVER (ORDER BY a.x) AS r FROM a) t")
+    assert "WindowSort" not in plan and "Scan a AS a# [id]" in plan
