@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from tests.conftest import devices
-from tqp.operators.sort import sort_indices, top_k_indices
+from tqp.operators.sort import sort_indices, sort_key, top_k_indices
 
 DEVICES = devices()
 
@@ -91,6 +91,24 @@ def test_sort_indices_is_the_stable_lexicographic_order(device, spec):
     perm = sort_indices(keys)
     assert perm.dtype == torch.int64 and perm.device == keys[0][0].device
     assert perm.tolist() == reference_order(keys)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("spec", list(SPECS))
+def test_sort_key_orders_and_ties_as_the_keys(device, spec):
+    rng = np.random.default_rng(50 + list(SPECS).index(spec))
+    keys = _random_keys(rng, 150, device, SPECS[spec])
+    key = sort_key(keys)
+    assert torch.sort(key, stable=True).indices.tolist() == reference_order(keys)
+    def value(values, valid, i):
+        if valid is not None and not bool(valid[i]):
+            return None
+        v = values[i].item()
+        return "NaN" if isinstance(v, float) and math.isnan(v) else v
+
+    rows = [tuple(value(values, valid, i) for values, valid, _, _ in keys) for i in range(150)]
+    for i in range(150):  # equal packed values exactly for equal key tuples (NULLs equal)
+        assert [rows[j] == rows[i] for j in range(150)] == (key == key[i]).tolist()
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -1,7 +1,8 @@
 """WindowSort: window functions as whole-column tensor programs.
 
 Per distinct (PARTITION BY, ORDER BY) the rows are sorted once: partition ids from
-`group.group_ids` (NULL a partition of its own), then the order keys, by `sort.sort_indices`.
+`group.group_ids` (NULL a partition of its own) and the order keys packed into one int64 per row
+by `sort.sort_key`, then one stable `torch.sort`; rows with equal packed keys are peers.
 Over the sorted rows, partition and peer-group runs come from boundary masks: a run's start is a
 running maximum (`cummax`) of the boundary positions, its end a reversed running minimum. Then
 every function is a few gathers and scans over whole tensors, with no loop over rows or
@@ -30,8 +31,7 @@ from tqp.operators import aggregation
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.conditional import choose
 from tqp.operators.group import group_ids
-from tqp.operators.keys import as_int64
-from tqp.operators.sort import sort_indices
+from tqp.operators.sort import sort_key
 from tqp.operators.window_frames import Layout, framed_aggregate, prefix, run_ends, segments
 from tqp.planner.logical import AggregateCall, SortKey, Window, WindowCall
 from tqp.storage.column import Batch, Column, normalize_valid
@@ -64,23 +64,21 @@ def _layout(batch: Batch, partition, order: tuple[SortKey, ...], calls, device) 
         pid, _, _ = group_ids([(k.values, k.valid) for k in keys], first_row=False)
     else:
         pid = torch.zeros(n, dtype=torch.int64, device=device)
-    order_columns = [evaluate(k.expr, batch) for k in order]
     sort_keys = [(pid, None, False, False)] if partition else []
-    sort_keys += [(c.values.contiguous(), c.valid, k.descending, k.nulls_first)
-                  for c, k in zip(order_columns, order)]
-    perm = sort_indices(sort_keys) if sort_keys and n else pos
+    for k in order:
+        column = evaluate(k.expr, batch)
+        sort_keys.append((column.values.contiguous(), column.valid, k.descending, k.nulls_first))
+    if sort_keys and n:
+        key = sort_key(sort_keys)  # equal keys are peers
+        key, perm = torch.sort(key, stable=True)
+    else:
+        key, perm = torch.zeros_like(pos), pos
     inverse = torch.empty_like(perm).scatter_(0, perm, pos)
     pid = pid[perm]
     new_part = torch.ones(n, dtype=torch.bool, device=device)
     new_part[1:] = pid[1:] != pid[:-1]
-    new_peer = new_part.clone()
-    for column in order_columns:
-        values = as_int64(column.values[perm])  # floats: -0.0 = 0.0, NaN = NaN, as peers
-        if column.valid is not None:
-            valid = column.valid[perm]
-            values = torch.where(valid, values, 0)
-            new_peer[1:] |= valid[1:] != valid[:-1]
-        new_peer[1:] |= values[1:] != values[:-1]
+    new_peer = torch.ones(n, dtype=torch.bool, device=device)
+    new_peer[1:] = key[1:] != key[:-1]
     part_start = torch.cummax(torch.where(new_part, pos, 0), 0).values if n else pos
     peer_start = torch.cummax(torch.where(new_peer, pos, 0), 0).values if n else pos
     return Layout(perm, inverse, pid, pos, part_start, run_ends(new_part), new_peer, peer_start,

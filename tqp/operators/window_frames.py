@@ -7,11 +7,10 @@ the row's partition; EXCLUDE cuts it into at most three ordered, disjoint segmen
 
 - ROWS bounds are the position plus or minus the offset.
 - GROUPS bounds are peer-group starts/ends, the group index plus or minus the offset.
-- RANGE offsets are searched: a vectorised binary search (one step per bit of the largest
-  partition, every row at once) for the first order-key value at or past `key -/+ offset`
-  within the row's partition and its non-NULL keys. It compares values exactly in any dtype
-  (dates against intervals, decimals, doubles), which packing (partition, key) into one sorted
-  int64 for `torch.searchsorted` cannot do without overflow or rounding.
+- RANGE offsets are searched: `key -/+ offset` (the evaluator's arithmetic, so dates take
+  intervals) is looked up with `torch.searchsorted` among the keys of the row's partition. The
+  keys and the targets are ranked together first, so the search is exact for every dtype and
+  the partition id can offset the ranks without overflow.
 
 Aggregates over segments: COUNT and SUM as differences of prefix sums gathered at segment edges
 (DECIMALs summed as exact scaled integers), AVG as their ratio, MIN/MAX by a segmented running
@@ -22,6 +21,7 @@ extreme of each power-of-two range, log2(longest segment) levels) queried with t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import torch
 from sqlglot import exp
@@ -60,7 +60,9 @@ class Layout:
     def sorted(self, expression: exp.Expression) -> Column:
         return evaluate(expression, self.sorted_input)
 
+    @cached_property
     def longest_partition(self) -> int:
+        """Rows in the largest partition (one host sync, shared by the calls of this sort)."""
         return int((self.part_end - self.part_start).max()) if self.num_rows else 0
 
 
@@ -168,38 +170,31 @@ def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout, is_start: 
     if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
         raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
                                f"ORDER BY key, not {key.type.value}")
-    values, goal = _ascending(key.values, key_order.descending), \
-        _ascending(target.values, key_order.descending)
     valid = key.validity()
-    counts = prefix(valid.long())
-    non_null = counts[layout.part_end] - counts[layout.part_start]
-    if key_order.nulls_first:
-        lo, hi = layout.part_end - non_null, layout.part_end.clone()
-    else:
-        lo, hi = layout.part_start.clone(), layout.part_start + non_null
-    found = _search(values, goal, lo, hi, strict=not is_start, steps=layout.longest_partition())
+    found = _search(key.values, target.values, valid, key_order, layout.pid, strict=not is_start)
     return torch.where(valid, found, layout.peer_start if is_start else layout.peer_end)
 
 
-def _ascending(values: torch.Tensor, descending: bool) -> torch.Tensor:
-    values = values.double() if values.is_floating_point() else values.long()
-    return -values if descending else values
+def _search(values: torch.Tensor, goal: torch.Tensor, valid: torch.Tensor, key_order,
+            pid: torch.Tensor, strict: bool) -> torch.Tensor:
+    """Per row, the first position of its partition whose (non-NULL) key is at or past `goal`
+    in sort order (strictly past when `strict`), or the end of the partition's non-NULL keys.
 
-
-def _search(values: torch.Tensor, goal: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor,
-            strict: bool, steps: int) -> torch.Tensor:
-    """Per row, the first position in [lo, hi) of ascending `values` holding a value >= goal
-    (> goal when `strict`), or hi: a binary search of all rows at once."""
-    lo, hi = lo.clone(), hi.clone()
-    last = max(values.shape[0] - 1, 0)
-    for _ in range(max(steps, 1).bit_length()):
-        mid = (lo + hi) // 2
-        probe = values[mid.clamp(max=last)] if values.shape[0] else goal
-        right = (probe <= goal) if strict else (probe < goal)
-        active = lo < hi
-        lo = torch.where(active & right, mid + 1, lo)
-        hi = torch.where(active & ~right, mid, hi)
-    return lo
+    Keys and goals are ranked together (exact for any dtype), each rank offset by its row's
+    partition id times the number of ranks (+2 slots for the NULL keys at either end): the
+    sorted rows are then one ascending int64 sequence for `torch.searchsorted`."""
+    both = torch.cat([values, goal])
+    if both.is_floating_point():
+        both = float_key(both)
+    ranks = torch.unique(both.long(), sorted=True, return_inverse=True)[1]
+    width = int(ranks.max()) + 3 if ranks.numel() else 3
+    if key_order.descending:
+        ranks = width - 3 - ranks
+    n = values.shape[0]
+    base = pid * width
+    null_slot = 0 if key_order.nulls_first else width - 1
+    sequence = torch.where(valid, base + ranks[:n] + 1, base + null_slot)
+    return torch.searchsorted(sequence, base + ranks[n:] + 1, right=strict)
 
 
 # -- aggregates over frames ----------------------------------------------------------------------
@@ -255,7 +250,7 @@ def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value) ->
     op = torch.maximum if is_max else torch.minimum
     frame = call.frame
     if frame.start.kind == "unbounded" and frame.exclude == "no others":
-        running = _running(work, layout.part_start, layout.pos, op, layout.longest_partition())
+        running = _running(work, layout.part_start, layout.pos, op, layout.longest_partition)
         lo, hi = parts[0]
         result = running[(hi - 1).clamp(min=0)] if layout.num_rows else work
     else:
