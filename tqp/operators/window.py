@@ -3,8 +3,8 @@
 Per distinct (PARTITION BY, ORDER BY) the rows are sorted once: partition ids from
 `group.group_ids` (NULL a partition of its own) and the order keys packed into one int64 per row
 by `sort.sort_key`, then one stable `torch.sort`; rows with equal packed keys are peers.
-Over the sorted rows, partition and peer-group runs come from boundary masks: a run's start is a
-running maximum (`cummax`) of the boundary positions, its end a reversed running minimum. Then
+Over the sorted rows, partition and peer-group runs come from boundary masks: run ids are a
+`cumsum` of the mask, run ends the running sum of the run lengths (`bincount`). Then
 every function is a few gathers and scans over whole tensors, with no loop over rows or
 partitions:
 
@@ -32,7 +32,7 @@ from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.conditional import choose
 from tqp.operators.group import group_ids
 from tqp.operators.sort import sort_key
-from tqp.operators.window_frames import Layout, framed_aggregate, prefix, run_ends, segments
+from tqp.operators.window_frames import Layout, framed_aggregate, prefix, segments
 from tqp.planner.logical import AggregateCall, SortKey, Window, WindowCall
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType
@@ -75,14 +75,9 @@ def _layout(batch: Batch, partition, order: tuple[SortKey, ...], calls, device) 
         key, perm = torch.zeros_like(pos), pos
     inverse = torch.empty_like(perm).scatter_(0, perm, pos)
     pid = pid[perm]
-    new_part = torch.ones(n, dtype=torch.bool, device=device)
-    new_part[1:] = pid[1:] != pid[:-1]
     new_peer = torch.ones(n, dtype=torch.bool, device=device)
     new_peer[1:] = key[1:] != key[:-1]
-    part_start = torch.cummax(torch.where(new_part, pos, 0), 0).values if n else pos
-    peer_start = torch.cummax(torch.where(new_peer, pos, 0), 0).values if n else pos
-    return Layout(perm, inverse, pid, pos, part_start, run_ends(new_part), new_peer, peer_start,
-                  run_ends(new_peer), _sorted_input(batch, calls, perm))
+    return Layout(perm, inverse, pid, pos, new_peer, _sorted_input(batch, calls, perm))
 
 
 def _sorted_input(batch: Batch, calls, perm: torch.Tensor) -> Batch:

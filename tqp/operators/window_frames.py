@@ -44,13 +44,9 @@ class Layout:
 
     perm: torch.Tensor  # sorted position -> input row
     inverse: torch.Tensor  # input row -> sorted position
-    pid: torch.Tensor  # partition id of each sorted row (ascending)
+    pid: torch.Tensor  # partition id of each sorted row (0, 1, ... ascending)
     pos: torch.Tensor  # 0..n-1
-    part_start: torch.Tensor
-    part_end: torch.Tensor
     new_peer: torch.Tensor  # the row starts a peer group (or a partition)
-    peer_start: torch.Tensor
-    peer_end: torch.Tensor
     sorted_input: Batch  # the input rows the window reads, in sorted order
 
     @property
@@ -61,18 +57,41 @@ class Layout:
         return evaluate(expression, self.sorted_input)
 
     @cached_property
+    def _partitions(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return runs(self.pid)
+
+    @cached_property
+    def _peers(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return runs(torch.cumsum(self.new_peer.long(), 0) - 1)
+
+    @property
+    def part_start(self) -> torch.Tensor:
+        return self._partitions[0]
+
+    @property
+    def part_end(self) -> torch.Tensor:
+        return self._partitions[1]
+
+    @property
+    def peer_start(self) -> torch.Tensor:
+        return self._peers[0]
+
+    @property
+    def peer_end(self) -> torch.Tensor:
+        return self._peers[1]
+
+    @cached_property
     def longest_partition(self) -> int:
         """Rows in the largest partition (one host sync, shared by the calls of this sort)."""
         return int((self.part_end - self.part_start).max()) if self.num_rows else 0
 
 
-def run_ends(starts: torch.Tensor) -> torch.Tensor:
-    """For a bool mask of run starts, the (exclusive) end of each row's run."""
-    n = starts.shape[0]
-    pos = torch.arange(n, device=starts.device)
-    candidates = torch.where(starts, pos, n)
-    following = torch.cat([candidates[1:], torch.full((min(n, 1),), n, device=starts.device)])
-    return torch.flip(torch.cummin(torch.flip(following, (0,)), 0).values, (0,))
+def runs(ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """For ascending run ids 0, 0, 1, 1, 1, 2, ... (one per row), each row's run as
+    [start, end) positions: from the run lengths (`bincount`) and their running sum."""
+    lengths = torch.bincount(ids)
+    ends = torch.cumsum(lengths, 0)
+    return (ends - lengths)[ids], ends[ids]
 
 
 def prefix(values: torch.Tensor) -> torch.Tensor:
