@@ -301,29 +301,27 @@ class _SparseTable:
         levels = [work]
         width = 1
         while 2 * width <= longest:
-            prev = levels[-1]
-            shifted = prev[(torch.arange(n, device=work.device) + width).clamp(max=n - 1)]
-            levels.append(op(prev, shifted))
+            prev = levels[-1]  # the tail keeps its shorter ranges: queries never reach past n
+            levels.append(torch.cat([op(prev[:n - width], prev[width:]), prev[n - width:]]))
             width *= 2
-        self.table = torch.stack(levels)
+        self.table = torch.stack(levels).flatten()
+        # floor(log2(length)) for every length up to the longest, as a lookup table.
+        lengths = torch.arange(max(longest, 1) + 1, device=work.device)
+        self.level = torch.floor(torch.log2(lengths.clamp(min=1).double())).long()
+        self.level = torch.where((1 << (self.level + 1)) <= lengths, self.level + 1, self.level)
+        self.level = torch.where((1 << self.level) > lengths.clamp(min=1), self.level - 1,
+                                 self.level)
         self.op, self.n = op, n
 
     def query(self, parts, identity: int) -> torch.Tensor:
         result = None
+        last = max(self.n - 1, 0)
         for a, b in parts:
             length = b - a
-            level = _floor_log2(length.clamp(min=1))
-            width = torch.ones_like(level) << level
-            last = max(self.n - 1, 0)
-            left = self.table[level, a.clamp(max=last)]
-            right = self.table[level, (b - width).clamp(min=0, max=last)]
+            level = self.level[length]
+            row = level * self.n
+            left = self.table[row + a.clamp(max=last)]
+            right = self.table[row + (b - (1 << level)).clamp(min=0, max=last)]
             value = torch.where(length > 0, self.op(left, right), torch.full_like(left, identity))
             result = value if result is None else self.op(result, value)
         return result
-
-
-def _floor_log2(values: torch.Tensor) -> torch.Tensor:
-    """floor(log2(v)) of positive int64 values, exactly."""
-    level = torch.floor(torch.log2(values.double())).long()
-    level = torch.where((torch.ones_like(level) << (level + 1)) <= values, level + 1, level)
-    return torch.where((torch.ones_like(level) << level) > values, level - 1, level)
