@@ -63,6 +63,8 @@ WINDOW_MISUSE = [
     ("select sum(n_nationkey) over (rows between unbounded following and current row) "
      "from nation", "unbounded following"),
     ("select ntile(0) over (order by n_name) from nation", "ntile"),
+    ("select row_number() over (order by n_name range between 1 preceding and current row) "
+     "from nation", "range"),
 ]
 
 NOT_SUPPORTED = [
@@ -73,6 +75,8 @@ NOT_SUPPORTED = [
     ("select count(distinct n_regionkey) over (order by n_name) from nation", ("distinct",)),
     ("select sum(n_nationkey) filter (where n_regionkey > 1) over (order by n_name) from nation",
      ("filter",)),
+    ("select n_name, (select count(*) over () from region where r_regionkey = n_regionkey) "
+     "from nation", ("window",)),
     ("with recursive t(n) as (select 1 union all select n + 1 from t where n < 5) select * from t",
      ("recursive",)),
     ("select n_name, r.r_name from nation, lateral (select * from region where r_regionkey = n_regionkey) r",

@@ -32,7 +32,9 @@ from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.conditional import choose
 from tqp.operators.group import group_ids
 from tqp.operators.sort import sort_key
-from tqp.operators.window_frames import Layout, framed_aggregate, prefix, segments
+from tqp.operators.window_frames import (
+    Layout, framed_aggregate, prefix, range_key, segments,
+)
 from tqp.planner.logical import AggregateCall, SortKey, Window, WindowCall
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType
@@ -108,6 +110,9 @@ def _partition_aggregate(call: WindowCall, batch: Batch, layout: Layout, device)
 
 def _compute(call: WindowCall, layout: Layout) -> Column:
     """One window function over the sorted rows (sorted order)."""
+    frame = call.frame
+    if frame.kind == "range" and "offset" in (frame.start.kind, frame.end.kind):
+        range_key(call, layout)  # checked even where the function ignores its frame
     if call.func in RANKING:
         return _ranking(call, layout)
     if call.func in ("lag", "lead"):

@@ -177,7 +177,7 @@ def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout, is_start: 
     towards_smaller = bound.preceding != key_order.descending
     op = exp.Sub if towards_smaller else exp.Add
     target = layout.sorted(op(this=key_order.expr, expression=bound.offset))
-    key = layout.sorted(key_order.expr)
+    key = range_key(call, layout)
     if not isinstance(bound.offset, exp.Interval):
         offset = layout.sorted(bound.offset)
         if not offset.type.is_numeric:
@@ -186,12 +186,18 @@ def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout, is_start: 
         if layout.num_rows and bool(bad.any()):
             raise DataError("a window frame offset must be a non-negative number, not NULL")
     key, target = align([key, target], "a RANGE frame")
-    if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
-        raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
-                               f"ORDER BY key, not {key.type.value}")
     valid = key.validity()
     found = _search(key.values, target.values, valid, key_order, layout.pid, strict=not is_start)
     return torch.where(valid, found, layout.peer_start if is_start else layout.peer_end)
+
+
+def range_key(call: WindowCall, layout: Layout) -> Column:
+    """The ORDER BY key of a RANGE frame with an offset (sorted): a number or a date/time."""
+    key = layout.sorted(call.order[0].expr)
+    if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
+        raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
+                               f"ORDER BY key, not {key.type.value}")
+    return key
 
 
 def _search(values: torch.Tensor, goal: torch.Tensor, valid: torch.Tensor, key_order,

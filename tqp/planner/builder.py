@@ -218,9 +218,11 @@ class Builder:
         order_exprs = [t if isinstance(t, int) else extractor.extract(t) for t in order_exprs]
         qualify = extractor.extract(qualify) if qualify is not None else None
         if extractor.windows:
-            calls = tuple((key, to_window_call(w, lambda e: resolve(e, scope)))
-                          for key, w in extractor.windows)
-            plan = Window(plan, calls)
+            calls = []
+            for key, w in extractor.windows:  # subqueries in arguments and keys run first
+                plan, w = self.subqueries.bind(plan, w, scope)
+                calls.append((key, to_window_call(w, lambda e: resolve(e, scope))))
+            plan = Window(plan, tuple(calls))
         if qualify is not None:
             plan = self.filter(plan, qualify, scope)
         return plan, exprs, order_exprs

@@ -171,6 +171,9 @@ class SubqueryPlanner:
     def _inner_relation(self, sub: exp.Select, scope: Scope):
         """Plan the FROM and the local WHERE conditions of a correlated subquery; return the
         plan, its scope and the correlated conditions left over."""
+        if any(part is not None and part.find(exp.Window) is not None for part in
+               [*sub.expressions, sub.args.get("order"), sub.args.get("qualify")]):
+            raise NotSupportedError("window functions in a correlated subquery")
         child = scope.child()
         ctes = self.builder.with_ctes(sub, scope.ctes)
         child.ctes = ctes

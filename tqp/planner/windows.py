@@ -48,18 +48,45 @@ def named_windows(select: exp.Select) -> dict[str, exp.Window]:
     return named
 
 
+def outer_windows(expression: exp.Expression) -> list[exp.Window]:
+    """The window calls of `expression` itself: not those of its subqueries (planned with
+    their own SELECT), nor windows nested in a window."""
+    found, stack = [], [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Window):
+            found.append(node)
+        elif isinstance(node, (exp.Subquery, exp.Select, exp.Exists)) and node is not expression:
+            continue
+        elif isinstance(node, exp.In) and node.args.get("query"):
+            stack.append(node.this)
+        else:
+            stack.extend(node.iter_expressions())
+    return found
+
+
+def _replace_windows(expression: exp.Expression, replace) -> exp.Expression:
+    """A copy of `expression` with each of its own window calls replaced by `replace(call)`."""
+    copy = expression.copy()
+    for window in outer_windows(copy):
+        if window is copy:
+            return replace(window)
+        window.replace(replace(window))
+    return copy
+
+
 def inline_named(expression: exp.Expression, named: dict[str, exp.Window]) -> exp.Expression:
     """A copy of `expression` where each `OVER w` / `OVER (w ...)` carries w's definition."""
 
-    def replace(node):
-        if not isinstance(node, exp.Window) or node.args.get("alias") is None:
+    def replace(node: exp.Window) -> exp.Window:
+        if node.args.get("alias") is None:
             return node
         name = node.args["alias"].name.lower()
         if name not in named:
             raise ProgrammingError(f"window {name!r} is not defined")
         return _merge(named[name], node)
 
-    return expression.copy().transform(replace, copy=False)
+    return _replace_windows(expression, replace)
 
 
 def _merge(base: exp.Window, window: exp.Window) -> exp.Window:
@@ -89,9 +116,7 @@ class WindowExtractor:
         self._fresh = fresh
 
     def extract(self, expression: exp.Expression) -> exp.Expression:
-        def replace(node):
-            if not isinstance(node, exp.Window):
-                return node
+        def replace(node: exp.Window) -> exp.Expression:
             for key, known in self.windows:
                 if known == node:
                     return ref(key)
@@ -99,7 +124,7 @@ class WindowExtractor:
             self.windows.append((key, node))
             return ref(key)
 
-        return expression.copy().transform(replace, copy=False)
+        return _replace_windows(expression, replace)
 
 
 def to_window_call(window: exp.Window, resolve) -> WindowCall:

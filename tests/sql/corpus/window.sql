@@ -358,7 +358,7 @@ order by c_custkey;
 select id, c,
     rank() over (order by c) as r,
     sum(id) over (order by c desc range between 1 preceding and 1 following) as s,
-    max(id) over (order by c rows between 1 preceding and current row) as mx
+    max(id) over (order by c, id rows between 1 preceding and current row) as mx
 from t_nulls
 order by id;
 
@@ -397,3 +397,12 @@ select id, a,
     sum(id) over (order by a desc range between unbounded preceding and 3 preceding) as s_desc
 from t_nulls
 order by id;
+
+-- name: subqueries_beside_windows
+select n_name,
+    (select max(r_name) over (order by r_name) from region order by 1 desc limit 1) as last_region,
+    sum(n_nationkey) over (partition by (select max(r_regionkey) from region)) as total,
+    rank() over (order by n_name) as r
+from nation
+where n_regionkey in (select rank() over (order by r_regionkey desc) from region)
+order by n_name;
