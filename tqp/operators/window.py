@@ -23,6 +23,8 @@ Results are scattered back to the input's row order, so the node keeps its input
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 from sqlglot import exp
 
@@ -119,6 +121,9 @@ def _compute(call: WindowCall, layout: Layout) -> Column:
         return _lag_lead(call, layout)
     if call.func in ("first_value", "last_value", "nth_value"):
         return _nth(call, layout)
+    if call.func in ("first", "any_value"):  # the frame's first row; ANY_VALUE: non-NULL
+        return _nth(replace(call, func="first_value", ignore_nulls=call.func == "any_value"),
+                    layout)
     return framed_aggregate(call, layout)
 
 

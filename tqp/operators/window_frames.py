@@ -225,7 +225,8 @@ def _search(values: torch.Tensor, goal: torch.Tensor, valid: torch.Tensor, key_o
 # -- aggregates over frames ----------------------------------------------------------------------
 
 def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
-    """COUNT(*), COUNT, SUM, AVG, MIN or MAX of every row's frame (sorted order)."""
+    """COUNT(*), COUNT, SUM, AVG, MIN, MAX, BOOL_AND or BOOL_OR of every row's frame (sorted
+    order)."""
     parts = segments(call.frame, call, layout)
     if call.func == "count_star":
         return Column(sum(b - a for a, b in parts), DataType.BIGINT)
@@ -237,7 +238,12 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
         return Column(count, DataType.BIGINT)
     has_value = normalize_valid(count > 0)
     if call.func in ("min", "max"):
-        return _extreme(call, arg, parts, layout, has_value)
+        return _extreme(call, arg, parts, layout, has_value, call.func == "max")
+    if call.func in ("bool_and", "bool_or"):
+        if arg.type not in (DataType.BOOLEAN, DataType.NULL):
+            raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+        result = _extreme(call, arg, parts, layout, has_value, call.func == "bool_or")
+        return Column(result.values.to(torch.bool), DataType.BOOLEAN, result.valid)
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(count, dtype=torch.float64), DataType.DOUBLE,
                       torch.zeros_like(count, dtype=torch.bool))
@@ -263,12 +269,12 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
     return Column(total, type_, has_value, None, arg.scale)
 
 
-def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value) -> Column:
+def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
+             is_max: bool) -> Column:
     """MIN/MAX over the segments, as order-preserving int64 keys (NaN greatest, as SQL)."""
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(layout.pos, dtype=torch.int32), DataType.NULL,
                       torch.zeros_like(layout.pos, dtype=torch.bool))
-    is_max = call.func == "max"
     work = float_key(arg.values) if arg.values.is_floating_point() else arg.values.long()
     identity = _INT64_MIN if is_max else _INT64_MAX
     work = torch.where(arg.validity(), work, torch.full_like(work, identity))

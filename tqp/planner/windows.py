@@ -21,7 +21,8 @@ RANKING = {exp.RowNumber: "row_number", exp.Rank: "rank", exp.DenseRank: "dense_
 VALUES = {exp.Lag: "lag", exp.Lead: "lead", exp.FirstValue: "first_value",
           exp.LastValue: "last_value", exp.NthValue: "nth_value"}
 # Aggregates computed over any frame; the others need the frame to be the whole partition.
-FRAMED_AGGREGATES = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
+FRAMED_AGGREGATES = frozenset({"count_star", "count", "sum", "avg", "min", "max", "bool_and",
+                               "bool_or", "first", "any_value"})
 
 WHOLE_PARTITION = WindowFrame("rows", FrameBound("unbounded", True), FrameBound("unbounded", False))
 RUNNING = WindowFrame("range", FrameBound("unbounded", True), FrameBound("current", False))
@@ -142,6 +143,8 @@ def to_window_call(window: exp.Window, resolve) -> WindowCall:
                   for o in (order_node.expressions if order_node is not None else []))
     frame = _frame(window.args.get("spec"), order, resolve)
     name, args, distinct = _function(func, resolve)
+    if name == "any_value":  # sqlglot reads DuckDB's any_value(x) as any_value(x) IGNORE NULLS
+        ignore_nulls = False
     if ignore_nulls and name not in ("lag", "lead", "first_value", "last_value", "nth_value"):
         raise NotSupportedError(f"IGNORE NULLS in {name}")
     if (distinct or name not in FRAMED_AGGREGATES) and name not in RANKING.values() \

@@ -406,3 +406,12 @@ select n_name,
 from nation
 where n_regionkey in (select rank() over (order by r_regionkey desc) from region)
 order by n_name;
+
+-- name: framed_bool_and_first_aggregates
+select id, a,
+    bool_and(a > 0) over (order by id rows between 1 preceding and 1 following) as all_pos,
+    bool_or(a > 4) over (order by id rows between 2 preceding and current row) as any_big,
+    first(c) over (order by id rows between 1 following and 2 following) as first_c,
+    any_value(c) over (order by id rows between 1 following and 2 following) as any_c
+from t_nulls
+order by id;
