@@ -44,6 +44,12 @@ from tqp.types import DataType
 RANKING = frozenset({"row_number", "rank", "dense_rank", "ntile", "percent_rank", "cume_dist"})
 
 
+# Functions that read the rows in window order; the other aggregates over whole partitions
+# are grouped aggregates, computed without sorting.
+ORDERED = RANKING | {"lag", "lead", "first_value", "last_value", "nth_value", "first",
+                     "any_value"}
+
+
 def window(node: Window, batch: Batch, device) -> Batch:
     """The input plus one column per window function, rows in input order."""
     sorts: dict[tuple, list[tuple[str, WindowCall]]] = {}
@@ -51,24 +57,34 @@ def window(node: Window, batch: Batch, device) -> Batch:
         sorts.setdefault((call.partition, call.order), []).append((name, call))
     out = {}
     for (partition, order), calls in sorts.items():
-        layout = _layout(batch, partition, order, calls, device)
+        pid, groups = _partition_ids(batch, partition, device)
+        layout = None
         for name, call in calls:
-            if call.func not in RANKING and _whole_partition_aggregate(call):
-                out[name] = _partition_aggregate(call, batch, layout, device)
-            else:
-                out[name] = _compute(call, layout).take(layout.inverse)
+            if call.func not in ORDERED and call.frame.whole_partition(bool(call.order)):
+                out[name] = _partition_aggregate(call, batch, pid, groups, device)
+                continue
+            if layout is None:
+                layout = _layout(batch, pid, bool(partition), order, calls, device)
+            out[name] = _compute(call, layout).take(layout.inverse)
     return batch.with_columns(out)
 
 
-def _layout(batch: Batch, partition, order: tuple[SortKey, ...], calls, device) -> Layout:
+def _partition_ids(batch: Batch, partition, device) -> tuple[torch.Tensor, int]:
+    """Partition id per row (0..P-1 in ascending key order, NULLs a partition of their own)."""
+    n = batch.num_rows
+    if not partition:
+        return torch.zeros(n, dtype=torch.int64, device=device), min(n, 1)
+    keys = [evaluate(e, batch) for e in partition]
+    pid, groups, _ = group_ids([(k.values, k.valid) for k in keys], first_row=False)
+    return pid, groups
+
+
+def _layout(batch: Batch, pid: torch.Tensor, partitioned: bool, order: tuple[SortKey, ...],
+            calls, device) -> Layout:
+    """The sort by (partition, order keys) and the runs it makes."""
     n = batch.num_rows
     pos = torch.arange(n, device=device)
-    if partition:
-        keys = [evaluate(e, batch) for e in partition]
-        pid, _, _ = group_ids([(k.values, k.valid) for k in keys], first_row=False)
-    else:
-        pid = torch.zeros(n, dtype=torch.int64, device=device)
-    sort_keys = [(pid, None, False, False)] if partition else []
+    sort_keys = [(pid, None, False, False)] if partitioned else []
     for k in order:
         column = evaluate(k.expr, batch)
         sort_keys.append((column.values.contiguous(), column.valid, k.descending, k.nulls_first))
@@ -78,10 +94,9 @@ def _layout(batch: Batch, partition, order: tuple[SortKey, ...], calls, device) 
     else:
         key, perm = torch.zeros_like(pos), pos
     inverse = torch.empty_like(perm).scatter_(0, perm, pos)
-    pid = pid[perm]
     new_peer = torch.ones(n, dtype=torch.bool, device=device)
     new_peer[1:] = key[1:] != key[:-1]
-    return Layout(perm, inverse, pid, pos, new_peer, _sorted_input(batch, calls, perm))
+    return Layout(perm, inverse, pid[perm], pos, new_peer, _sorted_input(batch, calls, perm))
 
 
 def _sorted_input(batch: Batch, calls, perm: torch.Tensor) -> Batch:
@@ -95,19 +110,13 @@ def _sorted_input(batch: Batch, calls, perm: torch.Tensor) -> Batch:
     return Batch({n: batch[n].take(perm) for n in names if n in batch}, int(perm.shape[0]))
 
 
-def _whole_partition_aggregate(call: WindowCall) -> bool:
-    return call.func not in ("lag", "lead", "first_value", "last_value", "nth_value") and \
-        call.frame.whole_partition(bool(call.order))
-
-
-def _partition_aggregate(call: WindowCall, batch: Batch, layout: Layout, device) -> Column:
-    """An aggregate over whole partitions: grouped by partition, spread back (input order)."""
-    ids = layout.pid[layout.inverse]
-    groups = int(layout.pid[-1]) + 1 if batch.num_rows else 0
+def _partition_aggregate(call: WindowCall, batch: Batch, pid: torch.Tensor, groups: int,
+                         device) -> Column:
+    """An aggregate over whole partitions: grouped by partition, spread back to the rows."""
     arg = call.args[0] if call.args else None
-    result = aggregation.reduce_groups(AggregateCall(call.func, arg, call.distinct), batch, ids,
+    result = aggregation.reduce_groups(AggregateCall(call.func, arg, call.distinct), batch, pid,
                                        groups, device)
-    return result.take(ids)
+    return result.take(pid)
 
 
 def _compute(call: WindowCall, layout: Layout) -> Column:

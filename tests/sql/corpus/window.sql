@@ -415,3 +415,14 @@ select id, a,
     any_value(c) over (order by id rows between 1 following and 2 following) as any_c
 from t_nulls
 order by id;
+
+-- name: first_over_ordered_whole_partitions
+select n_regionkey, n_nationkey,
+    first(n_name) over (partition by n_regionkey order by n_name desc
+        rows between unbounded preceding and unbounded following) as last_name,
+    any_value(n_nationkey) over (partition by n_regionkey order by n_nationkey desc
+        rows between unbounded preceding and unbounded following) as top_key,
+    max(n_name) over (partition by n_regionkey order by n_nationkey
+        rows between unbounded preceding and unbounded following) as max_name
+from nation
+order by n_nationkey;
