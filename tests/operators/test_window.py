@@ -161,7 +161,7 @@ def reference(data, call: WindowCall):
     return out
 
 
-# -- the cases --------------------------------------------------------------------------------------
+# -- the cases ------------------------------------------------------------------------------
 
 def _bound(text: str) -> FrameBound:
     words = text.split()

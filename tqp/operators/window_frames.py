@@ -102,7 +102,8 @@ def prefix(values: torch.Tensor) -> torch.Tensor:
 
 # -- frames ------------------------------------------------------------------------------------
 
-def segments(frame: WindowFrame, call: WindowCall, layout: Layout) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def segments(frame: WindowFrame, call: WindowCall,
+             layout: Layout) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """The frame of every row as ordered [lo, hi) segments (EXCLUDE removes a middle part)."""
     lo = _bound(frame.start, frame, call, layout, is_start=True)
     hi = _bound(frame.end, frame, call, layout, is_start=False)
@@ -169,7 +170,8 @@ def _groups_bound(step: torch.Tensor, layout: Layout, is_start: bool) -> torch.T
     return torch.where(target > last, layout.part_end, edge)
 
 
-def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout, is_start: bool) -> torch.Tensor:
+def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout,
+                 is_start: bool) -> torch.Tensor:
     """RANGE `offset` PRECEDING/FOLLOWING: the first row (start) or the first row past the last
     (end) whose order key lies within `offset` of the row's, searched in the row's partition
     among its non-NULL keys. Rows with a NULL key keep their peer group."""

@@ -26,7 +26,7 @@ from tqp.planner.resolve import free_columns, resolve
 from tqp.planner.scope import Scope, conjuncts, has_subquery, ref, where_condition
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
-    WindowExtractor, contains_window, inline_named, named_windows, to_window_call,
+    WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
 )
 
 UNSUPPORTED_NODES = {
@@ -448,17 +448,8 @@ def _reject_misplaced_windows(select: exp.Select) -> None:
                ("HAVING", select.args.get("having"))]
     clauses += [("JOIN ... ON", j.args.get("on")) for j in select.args.get("joins") or []]
     for clause, node in clauses:
-        if contains_window(node) and any(_outside_subquery(w, node) for w in node.find_all(exp.Window)):
+        if node is not None and outer_windows(node):
             raise ProgrammingError(f"window functions are not allowed in {clause}")
-
-
-def _outside_subquery(node: exp.Expression, root: exp.Expression) -> bool:
-    """Is `node` part of `root`'s own query (not of a subquery inside it)?"""
-    while node is not None and node is not root:
-        if isinstance(node, (exp.Select, exp.Subquery)):
-            return False
-        node = node.parent
-    return True
 
 
 def _semi_join_target(condition: exp.Expression) -> str | None:

@@ -139,7 +139,8 @@ def to_window_call(window: exp.Window, resolve) -> WindowCall:
         raise ProgrammingError(f"window functions cannot be nested: {window.sql()[:80]}")
     partition = tuple(resolve(p) for p in window.args.get("partition_by") or [])
     order_node = window.args.get("order")
-    order = tuple(SortKey(resolve(o.this), bool(o.args.get("desc")), bool(o.args.get("nulls_first")))
+    order = tuple(SortKey(resolve(o.this), bool(o.args.get("desc")),
+                          bool(o.args.get("nulls_first")))
                   for o in (order_node.expressions if order_node is not None else []))
     frame = _frame(window.args.get("spec"), order, resolve)
     name, args, distinct = _function(func, resolve)
