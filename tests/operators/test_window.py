@@ -282,3 +282,15 @@ def test_results_keep_input_order_and_columns(device):
     result = window(node, batch, device)
     assert result.names == ["p", "o", "x", "rn", "s"]
     assert result["x"] is batch["x"]  # the input columns pass through untouched
+
+
+@pytest.mark.parametrize("device", devices())
+@pytest.mark.parametrize("func", ["row_number", "rank", "lag", "sum", "max", "last_value"])
+def test_input_already_in_window_order(device, func):
+    data = _data(8)
+    rows = sorted(range(N), key=lambda i: (data["p"][i] is None, data["p"][i] or 0,
+                                           data["o"][i] is None, data["o"][i] or 0))
+    data = {name: [values[i] for i in rows] for name, values in data.items()}
+    frame = WindowFrame("rows", _bound("2 preceding"), _bound("1 following"))
+    call = _call(func, frame)
+    _same(_run(data, call, device), reference(data, call))

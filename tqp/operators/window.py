@@ -65,7 +65,7 @@ def window(node: Window, batch: Batch, device) -> Batch:
                 continue
             if layout is None:
                 layout = _layout(batch, pid, bool(partition), order, calls, device)
-            out[name] = _compute(call, layout).take(layout.inverse)
+            out[name] = layout.to_input_order(_compute(call, layout))
     return batch.with_columns(out)
 
 
@@ -88,26 +88,30 @@ def _layout(batch: Batch, pid: torch.Tensor, partitioned: bool, order: tuple[Sor
     for k in order:
         column = evaluate(k.expr, batch)
         sort_keys.append((column.values.contiguous(), column.valid, k.descending, k.nulls_first))
-    if sort_keys and n:
-        key = sort_key(sort_keys)  # equal keys are peers
-        key, perm = torch.sort(key, stable=True)
+    key = sort_key(sort_keys) if sort_keys and n else torch.zeros_like(pos)
+    # Input often arrives clustered (a table stored in key order): then there is nothing to sort.
+    in_order = n < 2 or bool((key[1:] >= key[:-1]).all())
+    if in_order:
+        perm = inverse = pos
     else:
-        key, perm = torch.zeros_like(pos), pos
-    inverse = torch.empty_like(perm).scatter_(0, perm, pos)
+        key, perm = torch.sort(key, stable=True)
+        inverse = torch.empty_like(perm).scatter_(0, perm, pos)
     new_peer = torch.ones(n, dtype=torch.bool, device=device)
     new_peer[1:] = key[1:] != key[:-1]
-    return Layout(perm, inverse, pid[perm], pos, new_peer, _sorted_input(batch, calls, perm))
+    return Layout(perm, inverse, pid if in_order else pid[perm], pos, new_peer,
+                  _sorted_input(batch, calls, None if in_order else perm), in_order)
 
 
-def _sorted_input(batch: Batch, calls, perm: torch.Tensor) -> Batch:
-    """The columns the calls read, in sorted order."""
+def _sorted_input(batch: Batch, calls, perm: torch.Tensor | None) -> Batch:
+    """The columns the calls read, in sorted order (`perm` None: already in order)."""
     names = set()
     for _, call in calls:
         bounds = (call.frame.start.offset, call.frame.end.offset)
         for e in (*call.args, *(k.expr for k in call.order), *bounds):
             if e is not None:
                 names.update(c.name for c in e.find_all(exp.Column))
-    return Batch({n: batch[n].take(perm) for n in names if n in batch}, int(perm.shape[0]))
+    columns = {n: batch[n] if perm is None else batch[n].take(perm) for n in names if n in batch}
+    return Batch(columns, batch.num_rows)
 
 
 def _partition_aggregate(call: WindowCall, batch: Batch, pid: torch.Tensor, groups: int,

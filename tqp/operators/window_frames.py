@@ -48,6 +48,11 @@ class Layout:
     pos: torch.Tensor  # 0..n-1
     new_peer: torch.Tensor  # the row starts a peer group (or a partition)
     sorted_input: Batch  # the input rows the window reads, in sorted order
+    in_order: bool = False  # the input was sorted already: perm is the identity
+
+    def to_input_order(self, column: Column) -> Column:
+        """A result in sorted order scattered back to the input's row order."""
+        return column if self.in_order else column.take(self.inverse)
 
     @property
     def num_rows(self) -> int:
