@@ -65,6 +65,8 @@ WINDOW_MISUSE = [
     ("select ntile(0) over (order by n_name) from nation", "ntile"),
     ("select row_number() over (order by n_name range between 1 preceding and current row) "
      "from nation", "range"),
+    ("select n_regionkey, sum(n_nationkey) over (partition by n_regionkey) from nation "
+     "group by all", "group by"),
 ]
 
 NOT_SUPPORTED = [

@@ -153,6 +153,8 @@ class Builder:
 
         if aggregated:
             group_exprs = self._group_exprs(group, exprs, names)
+            if any(outer_windows(g) for g in group_exprs):
+                raise ProgrammingError("cannot group by a window function")
             rewriter = AggregateRewriter(group_exprs, self.fresh)
             originals = exprs
             exprs = [rewriter.rewrite(e) for e in exprs]
