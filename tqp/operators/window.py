@@ -31,6 +31,7 @@ from sqlglot import exp
 from tqp.errors import DataError, ProgrammingError
 from tqp.operators import aggregation
 from tqp.operators.expressions import evaluate
+from tqp.operators.expressions.casts import cast_column
 from tqp.operators.expressions.conditional import choose
 from tqp.operators.group import group_ids
 from tqp.operators.sort import sort_key
@@ -210,8 +211,10 @@ def _lag_lead(call: WindowCall, layout: Layout) -> Column:
     default = call.args[2]
     if isinstance(default, exp.Null):
         return result.with_valid(result.valid)
-    return choose([~found & offset.validity()], [layout.sorted(default)], result,
-                  f"{call.func.upper()} default")
+    default = layout.sorted(default)
+    if value.type is not DataType.NULL and default.type is not value.type:
+        default = cast_column(default, value.type, value.scale)  # the result keeps x's type
+    return choose([~found & offset.validity()], [default], result, f"{call.func.upper()} default")
 
 
 def _nth(call: WindowCall, layout: Layout) -> Column:
@@ -231,9 +234,7 @@ def _nth(call: WindowCall, layout: Layout) -> Column:
         nth = layout.sorted(call.args[1])
         if not (nth.type.is_integer or nth.type is DataType.NULL):
             raise ProgrammingError(f"the index of NTH_VALUE must be an integer: {call.sql()}")
-        k, known = nth.values.long(), nth.validity()
-        if layout.num_rows and bool((known & (k <= 0)).any()):
-            raise DataError("NTH_VALUE's index must be greater than zero")
+        k, known = nth.values.long(), nth.validity()  # k <= 0 finds no row: NULL
     target = torch.full_like(total, -1)
     before = torch.zeros_like(total)
     last = max(positions.shape[0] - 1, 0)

@@ -426,3 +426,9 @@ select n_regionkey, n_nationkey,
         rows between unbounded preceding and unbounded following) as max_name
 from nation
 order by n_nationkey;
+
+-- name: lag_default_takes_the_value_type
+select id, lag(a, 1, 1.5) over (order by id) as l_int, lead(c, 1, 2) over (order by id) as l_dbl,
+    lag(b, 2, 7) over (order by id) as l_str, nth_value(a, 0) over (order by id) as nth0
+from t_nulls
+order by id;
