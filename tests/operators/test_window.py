@@ -294,3 +294,18 @@ def test_input_already_in_window_order(device, func):
     frame = WindowFrame("rows", _bound("2 preceding"), _bound("1 following"))
     call = _call(func, frame)
     _same(_run(data, call, device), reference(data, call))
+
+
+@pytest.mark.parametrize("device", devices())
+def test_sliding_double_sums_do_not_cancel_against_earlier_rows(device):
+    import math
+
+    values = [1e17, 1.5, 2.25, -3.0, 0.5, 7.0, 1e-3, 2.0, -1e17, 0.25]
+    batch = Batch({"p": Column(torch.zeros(10, dtype=torch.int64, device=device), DataType.BIGINT),
+                   "o": Column(torch.arange(10, device=device), DataType.BIGINT),
+                   "x": Column(torch.tensor(values, dtype=torch.float64, device=device),
+                               DataType.DOUBLE)}, 10)
+    frame = WindowFrame("rows", _bound("1 preceding"), _bound("current row"))
+    column = window(Window(OneRow(), (("w", _call("sum", frame)),)), batch, device)["w"]
+    expected = [math.fsum(values[max(0, i - 1):i + 1]) for i in range(10)]
+    assert column.values.cpu().tolist() == pytest.approx(expected, rel=1e-12, abs=0)

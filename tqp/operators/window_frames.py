@@ -105,6 +105,19 @@ def prefix(values: torch.Tensor) -> torch.Tensor:
                       torch.cumsum(values, 0)])
 
 
+def compensated_prefix(values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """`prefix` of float64 values plus the running sum of each step's rounding error (TwoSum,
+    recovered from consecutive prefix values). A frame's sum is then the difference of the
+    prefix sums plus that of the errors: no cancellation against the (possibly much larger)
+    sum of all earlier rows. Exact where the cumsum adds sequentially (CPU); no worse than a
+    plain prefix where it does not."""
+    sums = prefix(values)
+    before, after = sums[:-1], sums[1:]
+    added = after - before
+    errors = (before - (after - added)) + (values - added)
+    return sums, prefix(errors)
+
+
 # -- frames ------------------------------------------------------------------------------------
 
 def segments(frame: WindowFrame, call: WindowCall,
@@ -264,8 +277,12 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
     else:
         values = arg.values.long()
     values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
-    sums = prefix(values)
-    total = sum(sums[b] - sums[a] for a, b in parts)
+    if values.is_floating_point():
+        sums, errors = compensated_prefix(values)
+        total = sum((sums[b] - sums[a]) + (errors[b] - errors[a]) for a, b in parts)
+    else:
+        sums = prefix(values)
+        total = sum(sums[b] - sums[a] for a, b in parts)
     if exact:
         total = total.double() / 10.0 ** arg.scale
     if call.func == "avg":
