@@ -148,8 +148,9 @@ def to_window_call(window: exp.Window, resolve) -> WindowCall:
         ignore_nulls = False
     if ignore_nulls and name not in ("lag", "lead", "first_value", "last_value", "nth_value"):
         raise NotSupportedError(f"IGNORE NULLS in {name}")
-    if (distinct or name not in FRAMED_AGGREGATES) and name not in RANKING.values() \
-            and name not in VALUES.values() and not frame.whole_partition(bool(order)):
+    aggregate = name not in RANKING.values() and name not in VALUES.values()
+    whole_only = distinct or name not in FRAMED_AGGREGATES
+    if aggregate and whole_only and not frame.whole_partition(bool(order)):
         raise NotSupportedError(
             f"{name.upper()}{'(DISTINCT)' if distinct else ''} over a window frame smaller than "
             "the partition (it is computed over whole partitions only)")
