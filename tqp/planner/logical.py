@@ -363,6 +363,12 @@ class Window(Plan):
     input: Plan
     functions: tuple[tuple[str, WindowCall], ...]
 
+    def __post_init__(self):
+        names = [n for n, _ in self.functions]
+        assert len(names) == len(set(names)), f"duplicate window columns {names}"
+        clash = set(names) & set(self.input.columns)
+        assert not clash, f"window columns shadow input columns {clash}"
+
     @property
     def children(self):
         return (self.input,)
