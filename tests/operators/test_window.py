@@ -8,6 +8,7 @@ sort is stable), so even row_number over tied keys must match exactly.
 from __future__ import annotations
 
 import random
+import statistics
 
 import pytest
 import torch
@@ -155,9 +156,14 @@ def reference(data, call: WindowCall):
                 out.append(len(values))
             elif not values:
                 out.append(None)
+            elif f in ("var_samp", "stddev_samp") and len(values) < 2:
+                out.append(None)
             else:
                 out.append({"sum": sum, "min": min, "max": max,
-                            "avg": lambda v: sum(v) / len(v)}[f](values))
+                            "avg": lambda v: sum(v) / len(v),
+                            "var_samp": statistics.variance, "var_pop": statistics.pvariance,
+                            "stddev_samp": statistics.stdev,
+                            "stddev_pop": statistics.pstdev}[f](values))
     return out
 
 
@@ -187,7 +193,7 @@ FRAMES = [
     ("groups", "current row", "unbounded following", "group"),
 ]
 FRAMED = ["count_star", "count", "sum", "avg", "min", "max", "first_value", "last_value",
-          "nth_value"]
+          "nth_value", "var_samp", "stddev_pop"]
 
 
 def _call(func, frame=None, descending=False, nulls_first=False, args=(), ignore_nulls=False):

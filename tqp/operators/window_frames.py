@@ -29,7 +29,9 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
+from tqp.operators.aggregation import VARIANCES
 from tqp.operators.keys import float_from_key, float_key
+from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType
@@ -245,8 +247,8 @@ def _search(values: torch.Tensor, goal: torch.Tensor, valid: torch.Tensor, key_o
 # -- aggregates over frames ----------------------------------------------------------------------
 
 def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
-    """COUNT(*), COUNT, SUM, AVG, MIN, MAX, BOOL_AND or BOOL_OR of every row's frame (sorted
-    order)."""
+    """COUNT(*), COUNT, SUM, AVG, MIN, MAX, BOOL_AND, BOOL_OR, or a variance or standard
+    deviation of every row's frame (sorted order)."""
     parts = segments(call.frame, call, layout)
     if call.func == "count_star":
         return Column(sum(b - a for a, b in parts), DataType.BIGINT)
@@ -269,6 +271,10 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
                       torch.zeros_like(count, dtype=torch.bool))
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+    if call.func in VARIANCES:
+        if not arg.type.is_numeric:
+            raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+        return framed_variance(call.func, arg, parts)
     exact = arg.type is DataType.DECIMAL and arg.scale is not None
     if exact:  # scaled integers: prefix differences without rounding
         values = torch.round(arg.values * 10.0 ** arg.scale).long()

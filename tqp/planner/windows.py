@@ -22,7 +22,8 @@ VALUES = {exp.Lag: "lag", exp.Lead: "lead", exp.FirstValue: "first_value",
           exp.LastValue: "last_value", exp.NthValue: "nth_value"}
 # Aggregates computed over any frame; the others need the frame to be the whole partition.
 FRAMED_AGGREGATES = frozenset({"count_star", "count", "sum", "avg", "min", "max", "bool_and",
-                               "bool_or", "first", "any_value"})
+                               "bool_or", "first", "any_value", "var_samp", "var_pop",
+                               "stddev_samp", "stddev_pop"})
 
 WHOLE_PARTITION = WindowFrame("rows", FrameBound("unbounded", True), FrameBound("unbounded", False))
 RUNNING = WindowFrame("range", FrameBound("unbounded", True), FrameBound("current", False))

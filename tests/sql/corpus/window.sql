@@ -432,3 +432,20 @@ select id, lag(a, 1, 1.5) over (order by id) as l_int, lead(c, 1, 2) over (order
     lag(b, 2, 7) over (order by id) as l_str, nth_value(a, 0) over (order by id) as nth0
 from t_nulls
 order by id;
+
+-- name: framed_variances
+select l_orderkey, l_linenumber,
+    stddev_samp(l_quantity) over (partition by l_orderkey order by l_linenumber) as running_sd,
+    var_pop(l_extendedprice) over (order by l_orderkey, l_linenumber rows between 3 preceding and 3 following) as vp,
+    variance(l_discount) over (partition by l_orderkey order by l_linenumber rows between 1 preceding and 1 following exclude current row) as vs,
+    stddev_pop(l_tax * 100) over (partition by l_returnflag order by l_orderkey, l_linenumber rows 4 preceding) as sdp
+from lineitem
+where l_orderkey < 200
+order by l_orderkey, l_linenumber;
+
+-- name: framed_variances_with_nulls
+select id, c,
+    var_samp(c) over (order by id rows between 2 preceding and 1 following) as vs,
+    stddev_pop(a) over (order by id rows between unbounded preceding and current row) as sdp
+from t_nulls
+order by id;
