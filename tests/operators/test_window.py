@@ -275,7 +275,7 @@ def test_value_functions_ignore_nulls(device, func):
 @pytest.mark.parametrize("device", devices())
 def test_empty_input(device):
     data = {"p": [], "o": [], "x": []}
-    for func in ["row_number", "rank", "lag", "sum", "min", "first_value"]:
+    for func in ["row_number", "rank", "lag", "sum", "min", "first_value", "var_samp"]:
         frame = WindowFrame("rows", _bound("1 preceding"), _bound("1 following"))
         assert _run(data, _call(func, frame), device) == []
 

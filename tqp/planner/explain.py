@@ -50,21 +50,15 @@ def describe(node: Plan) -> str:
         return (f"TopK[{node.limit}] " if node.limit is not None else "Sort ") + keys
     if isinstance(node, Limit):
         return f"Limit {node.limit} OFFSET {node.offset}"
-    if isinstance(node, Window):
-        return " | ".join(f"WindowSort partition=[{p}] order=[{o}] functions=[{fs}]"
-                          for (p, o), fs in _window_sorts(node).items()).replace('"', "")
+    if isinstance(node, Window):  # one WindowSort per (partition, order) the calls share
+        sorts: dict = {}
+        for name, call in node.functions:
+            sorts.setdefault(call.spec_sql(), []).append(f"{name} := {call.sql()}")
+        return " | ".join(f"WindowSort partition=[{p}] order=[{o}] functions=[{', '.join(fs)}]"
+                          for (p, o), fs in sorts.items()).replace('"', "")
     if isinstance(node, SetOp):
         return f"{node.kind.upper()}{' ALL' if node.all else ''}"
     return type(node).__name__
-
-
-def _window_sorts(node: Window) -> dict:
-    """The window's functions grouped by the sort they share."""
-    sorts: dict = {}
-    for name, call in node.functions:
-        line = sorts.setdefault(call.spec_sql(), [])
-        line.append(f"{name} := {call.sql()}")
-    return {spec: ", ".join(lines) for spec, lines in sorts.items()}
 
 
 def explain(plan: Plan, profile: dict | None = None) -> str:
