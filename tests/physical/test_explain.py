@@ -275,7 +275,7 @@ def test_window_functions_share_one_sort_per_spec(con):
         Project id# := a#.id, rn# := _w#, w# := _w#, l# := _w#
           Filter _w# = 1
             WindowSort partition=[a#.s] order=[a#.x DESC] functions=[_w# := row_number(), _w# := sum(a#.x) ROWS BETWEEN 1 PRECEDING AND CURRENT ROW] | WindowSort partition=[] order=[a#.id ASC] functions=[_w# := lag(a#.x, 1, NULL)]
-              Scan a AS a# [id, x, s]
+              TableScan a AS a# [id, x, s]
     """)
 
 

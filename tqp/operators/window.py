@@ -52,7 +52,8 @@ ORDERED = RANKING | {"lag", "lead", "first_value", "last_value", "nth_value", "f
 
 
 def window(node: Window, batch: Batch, device) -> Batch:
-    """The input plus one column per window function, rows in input order."""
+    """The input plus one column per window function, rows in input order. `node` is the
+    logical Window or its physical WindowSort: only its `functions` are read."""
     sorts: dict[tuple, list[tuple[str, WindowCall]]] = {}
     for name, call in node.functions:
         sorts.setdefault((call.partition, call.order), []).append((name, call))

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (
     Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, RowNumber,
-    ScalarApply, Scan, SetOp, Sort, Window,
+    ScalarApply, Scan, SetOp, Sort,
 )
 
 
@@ -50,12 +50,6 @@ def describe(node: Plan) -> str:
         return (f"TopK[{node.limit}] " if node.limit is not None else "Sort ") + keys
     if isinstance(node, Limit):
         return f"Limit {node.limit} OFFSET {node.offset}"
-    if isinstance(node, Window):  # one WindowSort per (partition, order) the calls share
-        sorts: dict = {}
-        for name, call in node.functions:
-            sorts.setdefault(call.spec_sql(), []).append(f"{name} := {call.sql()}")
-        return " | ".join(f"WindowSort partition=[{p}] order=[{o}] functions=[{', '.join(fs)}]"
-                          for (p, o), fs in sorts.items()).replace('"', "")
     if isinstance(node, SetOp):
         return f"{node.kind.upper()}{' ALL' if node.all else ''}"
     return type(node).__name__

@@ -22,7 +22,7 @@ from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
 from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE
 from tqp.physical import aggregate as agg
-from tqp.physical import joins, scan, setops, sort, streaming
+from tqp.physical import joins, scan, setops, sort, streaming, window
 from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
@@ -152,6 +152,11 @@ def _(node: L.Sort, lw: Lowering):
     if node.limit is not None:
         return sort.TopK(source, node.keys, node.limit)
     return sort.Sort(source, node.keys)
+
+
+@_lower.register
+def _(node: L.Window, lw: Lowering):
+    return window.WindowSort(single(lw.lower(node.input)), node.functions)
 
 
 @_lower.register
