@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import torch
 
-from tqp.operators.keys import as_int64, float_key, pack_keys
+from tqp.operators.keys import float_key, pack_keys
 
 SortKey = tuple[torch.Tensor, "torch.Tensor | None", bool, bool]  # values, valid, descending, nulls_first
 
@@ -63,8 +63,9 @@ def sort_indices(keys: list[SortKey]) -> torch.Tensor:
 
 def sort_key(keys: list[SortKey]) -> torch.Tensor:
     """One int64 per row whose ascending order is the lexicographic order of `keys` and whose
-    equality is the keys' equality (NULLs equal, -0.0 = 0.0, NaN = NaN): the keys packed by
-    `keys.pack_keys`, descending ones bit-inverted, a NULL flag before each nullable key.
+    equality is the keys' equality (NULLs equal, -0.0 = 0.0, NaN = NaN): each key's
+    `rank_components` (a NULL flag where the key has NULLs, then the value) packed by
+    `keys.pack_keys`.
 
     One stable sort of it replaces `sort_indices`' one sort per key, and neighbouring rows
     compare on it as peers (window functions read both)."""
@@ -72,14 +73,8 @@ def sort_key(keys: list[SortKey]) -> torch.Tensor:
         raise ValueError("sort_key needs at least one key")
     columns = []
     for values, valid, descending, nulls_first in keys:
-        ordered = as_int64(_sortable(values))
-        if descending:
-            ordered = ~ordered  # order-reversing without overflow: ~v = -v - 1
-        if valid is not None:
-            columns.append(valid if nulls_first else ~valid)
-            ordered = torch.where(valid, ordered, torch.zeros((), dtype=ordered.dtype,
-                                                              device=ordered.device))
-        columns.append(ordered)
+        flag, ranked = rank_components(_sortable(values), valid, descending, nulls_first)
+        columns += [ranked] if valid is None else [flag, ranked]
     return pack_keys(columns)
 
 
