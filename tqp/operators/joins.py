@@ -22,6 +22,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
+from tqp.operators.expressions.logic import truth
 from tqp.operators.join import (
     JoinTable, KeySet, build_key_set, build_table, join_indices, key_in, key_set_contains,
     match_any, probe_table, unmatched,
@@ -65,7 +66,7 @@ def _residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tenso
     pairs = Batch({**{n: c.take(li) for n, c in left.columns.items() if n in needed},
                    **{n: c.take(ri) for n, c in right.columns.items() if n in needed}},
                   int(li.shape[0]), left.device)
-    cond = evaluate(residual, pairs)
+    cond = truth(evaluate(residual, pairs), "join condition")
     keep = cond.values if cond.valid is None else cond.values & cond.valid
     if keep.stride(0) == 0:
         keep = keep.clone()
