@@ -31,7 +31,9 @@ from tqp.execution.memory import MemoryPool, default_limit, parse_size
 from tqp.physical.explain import explain
 from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
+from tqp.planner.logical import Query
 from tqp.planner.lower import lower
+from tqp.planner.passes import RewriteOptions, rewrite
 from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
@@ -72,6 +74,8 @@ class Engine:
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
         self._batch_rows = batch_rows
         self._running: list[ExecutionContext] = []
+        # Rewrite passes to skip, by name (planner/passes PASS_NAMES): for tests and diagnosis.
+        self.disabled_passes: frozenset[str] = frozenset()
         self.autocommit = autocommit
         self._explicit_transaction = False
         self.database = Database(database) if database is not None else None
@@ -144,10 +148,11 @@ class Engine:
         """Run every statement in `sql` (separated by ';'); return the last one's result.
 
         `timings`, when given, receives the seconds spent planning queries (`plan_s`: parsing,
-        the optimizer, building the plan) and executing them (`execute_s`: operators and the
-        conversion to Arrow), summed over the statements: the benchmark's split of a query's time.
-        With `keep_batch`, a query's result keeps its device tensors (`Result.batch`) and is
-        converted to Arrow only when `Result.table` is read.
+        the optimizer, building and rewriting the plan) and executing them (`execute_s`:
+        operators and the conversion to Arrow), summed over the statements: the benchmark's
+        split of a query's time. `timings['passes']` maps each rewrite pass to its seconds (a
+        part of `plan_s`). With `keep_batch`, a query's result keeps its device tensors
+        (`Result.batch`) and is converted to Arrow only when `Result.table` is read.
         """
         start = time.perf_counter()
         statements = [s for s in _parse(sql) if s is not None]
@@ -330,19 +335,38 @@ class Engine:
                     timings: dict | None = None):
         """Plan and run one query; its result Batch (device tensors) and column names."""
         start = time.perf_counter()
-        query = self._plan(statement)
+        query = self._plan(statement, timings)
         physical = lower(query, self.catalog, self.batch_rows)
         start = _add_time(timings, "plan_s", start)
         batch = self.run(physical, profile)
         _add_time(timings, "execute_s", start)
         return batch, list(query.names)
 
-    def _plan(self, statement: exp.Expression):
+    def _plan(self, statement: exp.Expression, timings: dict | None = None) -> Query:
+        """The rewritten logical plan of one query (`timings['passes']`: seconds per pass)."""
+        rewritten = rewrite(*self._build(statement))
+        if timings is not None:
+            passes = timings.setdefault("passes", {})
+            for name, seconds in rewritten.seconds.items():
+                passes[name] = passes.get(name, 0.0) + seconds
+        return rewritten.query
+
+    def build(self, sql: str) -> tuple[Query, RewriteOptions]:
+        """The logical plan of one query as the builder emits it, before the rewrite passes,
+        and the options `rewrite` takes for it: to run and test the passes one by one."""
+        statements = _parse(sql)
+        if len(statements) != 1:
+            raise ProgrammingError("build takes one query")
+        return self._build(statements[0])
+
+    def _build(self, statement: exp.Expression) -> tuple[Query, RewriteOptions]:
         names = _output_names(statement)
         statement = self._expand(statement)
-        # _expand made a copy of its own: the passes may rewrite it in place.
+        # _expand made a copy of its own: the sqlglot passes may rewrite it in place.
         optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
-        return Builder(self.catalog).plan(optimized, names)
+        builder = Builder(self.catalog)
+        return (builder.plan(optimized, names),
+                RewriteOptions(self.catalog, builder.fresh, self.disabled_passes))
 
     def run(self, physical, profile: dict | None = None):
         """Run a physical plan under a fresh ExecutionContext (the memory limit, the batch

@@ -8,22 +8,20 @@ into mark joins, scalar applies and left joins on aggregates, never evaluated ro
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
-from tqp.planner import join_order
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
-from tqp.planner.physical import to_physical
+from tqp.planner.join_order import key_pair
 from tqp.planner.logical import (
-    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, Query,
-    Scan,
-    SetOp, Sort, SortKey, Window,
+    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan,
+    Project, Query, Scan, SetOp, Sort, SortKey, Window,
 )
-from tqp.planner.resolve import free_columns, resolve
-from tqp.planner.scope import Scope, conjuncts, has_subquery, ref, where_condition
+from tqp.planner.resolve import resolve
+from tqp.planner.scope import Scope, conjuncts, has_subquery, may_raise, ref, where_condition
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
     WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
@@ -61,8 +59,6 @@ class Source:
     plan: Plan
     alias: str
     join: exp.Join | None = None
-    rows: float = 1.0
-    filters: list = field(default_factory=list)
 
 
 class Builder:
@@ -79,7 +75,8 @@ class Builder:
     # -- queries -----------------------------------------------------------------------------
 
     def plan(self, statement: exp.Expression, names: list[str] | None = None) -> Query:
-        """Plan a whole query; `names` overrides the user-facing output names."""
+        """Plan a whole query; `names` overrides the user-facing output names. The plan is
+        not yet rewritten (planner/passes: join order, pushdowns)."""
         unsupported = tuple(UNSUPPORTED_NODES)
         found = {type(n) for n in statement.walk() if isinstance(n, unsupported)}
         for node_type, what in UNSUPPORTED_NODES.items():  # one walk; the first listed is named
@@ -90,7 +87,7 @@ class Builder:
             else plan
         if names and len(names) == len(out_names):
             out_names = names
-        return to_physical(Query(plan, tuple(out_names)))
+        return Query(plan, tuple(out_names))
 
     def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):
         """Plan any query expression: (plan, output column keys, output names)."""
@@ -321,7 +318,7 @@ class Builder:
         if from_ is None:
             if select.args.get("joins"):
                 raise ProgrammingError("JOIN without FROM")
-            return [Source(OneRow(), "", None, 1.0)]
+            return [Source(OneRow(), "", None)]
         items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
         used = _columns_by_table(select)
         return [self.source(item, join, scope, ctes, used) for item, join in items]
@@ -336,7 +333,7 @@ class Builder:
             names = _alias_columns(item, names)
             scope.add(alias, binding, names)
             exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
-            return Source(Project(plan, exprs), alias, join, join_order.estimate_rows(plan, self.catalog))
+            return Source(Project(plan, exprs), alias, join)
         if isinstance(item, exp.Table):
             if item.args.get("db"):
                 raise NotSupportedError(f"qualified table name {item.sql()}")
@@ -345,14 +342,14 @@ class Builder:
             scope.add(alias, binding, columns)
             wanted = {u.lower() for u in used.get(alias, ())}
             fields = tuple(c for c in columns if c.lower() in wanted)
-            return Source(Scan(item.name, binding, fields), alias, join, float(table.num_rows))
+            return Source(Scan(item.name, binding, fields), alias, join)
         if isinstance(item, exp.Subquery):
             plan, keys, names = self.query(item.this, scope.parent, ctes)
             plan, keys, names = self._modifiers(plan, keys, names, item, scope.parent)
             names = _alias_columns(item, names)
             scope.add(alias, binding, names)
             exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
-            return Source(Project(plan, exprs), alias, join, join_order.estimate_rows(plan, self.catalog))
+            return Source(Project(plan, exprs), alias, join)
         raise NotSupportedError(f"FROM item {item.sql(dialect='duckdb')[:60]}")
 
     def _cte(self, cte: CteDef, scope: Scope):
@@ -364,40 +361,39 @@ class Builder:
         return cte.planned
 
     def join_sources(self, sources: list[Source], where: list, scope: Scope):
-        """Join the FROM items; returns the plan and the WHERE conditions still to apply."""
+        """Join the FROM items; returns the plan and the WHERE conditions to apply above it,
+        in order.
+
+        The inner and cross joins become one unordered join block (`MultiJoin`) holding their
+        ON conditions; outer joins follow in the order written. Every WHERE condition is left
+        to the caller, to filter the whole FROM clause: the passes move them down
+        (pushdown_predicates) and order the block (order_joins)."""
         first_outer = next((i for i, s in enumerate(sources[1:], 1)
                             if _join_kind(s.join) not in ("inner", "cross")), len(sources))
         inner, outer = sources[:first_outer], sources[first_outer:]
-        inner_aliases = {s.alias for s in inner}
-        pool, leftover = [], []
+        on, bound = [], []
         for s in inner[1:]:
             if s.join.args.get("using"):
                 raise NotSupportedError("JOIN ... USING")
-            pool.extend(conjuncts(s.join.args.get("on")))
-        pool.extend(where)
-        ready = []
-        by_alias = {s.alias: s for s in inner}
-        for c in pool:
-            tables = {col.table for col in c.find_all(exp.Column) if col.table}
-            target = _semi_join_target(c)
-            if target is not None and target in by_alias:
-                # An uncorrelated IN (subquery) on one input filters that input before the joins
-                # (a semi-join reduction: TPC-H Q18's 57 orders of 1.5M).
-                source = by_alias[target]
-                source.plan = self.filter(source.plan, c, scope)
-                source.rows *= join_order.FILTER_SELECTIVITY
-            elif has_subquery(c) or not tables <= inner_aliases or has_model_call(c):
-                # A model call filters after every join and cheaper filter: it scores only the
-                # rows the rest of the query keeps.
-                leftover.append(c)
-            else:
-                ready.append(c)
-        # Semi-join filters (IN, EXISTS) before conditions on scalar subqueries, which aggregate.
-        leftover.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
-        plan = join_order.join_inner(self, inner, ready, scope)
+            for c in conjuncts(s.join.args.get("on")):
+                (bound if has_subquery(c) or has_model_call(c) else on).append(c)
+        if len(inner) > 1:
+            plan = MultiJoin(tuple(s.plan for s in inner),
+                             tuple(resolve(c, scope) for c in sorted(on, key=may_raise)))
+        else:
+            plan = inner[0].plan
+        for c in bound:
+            plan = self.filter(plan, c, scope)
         for s in outer:
             plan = self._outer_join(plan, s, scope)
-        return plan, leftover
+        # Conditions that can raise (x // y, CAST) run after the others, on the rows that are
+        # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
+        # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
+        # filters last: it scores only the rows the rest of the query keeps.
+        plain = [c for c in where if not has_subquery(c) and not has_model_call(c)]
+        rest = [c for c in where if has_subquery(c) or has_model_call(c)]
+        rest.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
+        return plan, sorted(plain, key=may_raise) + rest
 
     def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:
         kind = _join_kind(source.join)
@@ -416,7 +412,7 @@ class Builder:
             right_aliases = None
         lkeys, rkeys, residual = [], [], []
         for c in on:
-            pair = join_order.key_pair(c, left, right, scope)
+            pair = key_pair(resolve(c, scope), left, right)
             if pair is not None:
                 lkeys.append(pair[0])
                 rkeys.append(pair[1])
@@ -452,17 +448,6 @@ def _reject_misplaced_windows(select: exp.Select) -> None:
     for clause, node in clauses:
         if node is not None and outer_windows(node):
             raise ProgrammingError(f"window functions are not allowed in {clause}")
-
-
-def _semi_join_target(condition: exp.Expression) -> str | None:
-    """The one FROM alias an uncorrelated `x [NOT] IN (SELECT ...)` condition tests, else None."""
-    node = condition.this if isinstance(condition, exp.Not) else condition
-    if not (isinstance(node, exp.In) and node.args.get("query")) or free_columns(node.args["query"]):
-        return None
-    if has_subquery(node.this):
-        return None
-    tables = {c.table for c in node.this.find_all(exp.Column) if c.table}
-    return tables.pop() if len(tables) == 1 else None
 
 
 def _join_kind(join: exp.Join | None) -> str:

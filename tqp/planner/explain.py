@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, RowNumber,
+    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project, RowNumber,
     ScalarApply, Scan, SetOp, Sort,
 )
 
@@ -29,6 +29,9 @@ def describe(node: Plan) -> str:
         algo = "DirectOrSortJoin" if node.left_keys else "NestedLoopJoin"
         text = f"{algo}[{node.kind}]" + (f" ON {keys}" if keys else "")
         return text + (f" WHERE {_sql(node.residual)}" if node.residual is not None else "")
+    if isinstance(node, MultiJoin):
+        return "MultiJoin" + (f" WHERE {' AND '.join(_sql(c) for c in node.conditions)}"
+                              if node.conditions else "")
     if isinstance(node, MarkJoin):
         keys = " AND ".join(f"{_sql(a)} = {_sql(b)}" for a, b in zip(node.left_keys, node.right_keys))
         text = f"MarkJoin[{node.mark}{', null-aware' if node.null_aware else ''}]"

@@ -3,8 +3,9 @@ what is joined so far, the most selective one (its pushed-down filters, and thos
 reachable only through it), the smaller on ties.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
-so the fact table is probed and filtered dimensions cut it down early. Conditions on a single
-input are pushed down onto it; an input connected to nothing is joined last, as a cross product.
+so the fact table is probed and filtered dimensions cut it down early. An input connected to
+nothing is joined last, as a cross product. The `order_joins` pass applies this to each join
+block (`MultiJoin`), after `pushdown_predicates` has put the conditions on a single input onto it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, Plan, Project, Scan,
-                                 Sort)
-from tqp.planner.resolve import resolve
-from tqp.planner.scope import Scope, may_raise
+from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MarkJoin, Plan, Project,
+                                 Scan, Sort)
+from tqp.planner.scope import and_all
 
 FILTER_SELECTIVITY = 0.3  # guessed fraction of rows a pushed-down condition keeps
 EQUALITY_SELECTIVITY = 0.1  # the guess for `x = constant` when x's distinct count is unknown
@@ -35,7 +35,7 @@ def estimate_rows(plan: Plan, catalog) -> float:
         return estimate_rows(plan.children[0], catalog) * AGGREGATE_REDUCTION
     if isinstance(plan, Limit) and plan.limit is not None:
         return float(plan.limit)
-    if isinstance(plan, Join):
+    if isinstance(plan, Join):  # also a MultiJoin, by its children below
         return max(estimate_rows(plan.left, catalog), estimate_rows(plan.right, catalog))
     if isinstance(plan, Sort) and plan.limit is not None:
         return float(plan.limit)
@@ -103,12 +103,12 @@ def _keys(expression: exp.Expression) -> set[str]:
     return {c.name for c in expression.find_all(exp.Column)}
 
 
-def key_pair(condition: exp.Expression, left: Plan, right: Plan, scope: Scope):
-    """(left expression, right expression) when `condition` equates something of `left` with
-    something of `right`, both resolved; None otherwise."""
+def key_pair(condition: exp.Expression, left: Plan, right: Plan):
+    """(left expression, right expression) when the resolved `condition` equates something of
+    `left` with something of `right`; None otherwise."""
     if not isinstance(condition, exp.EQ):
         return None
-    a, b = resolve(condition.this, scope), resolve(condition.expression, scope)
+    a, b = condition.this, condition.expression
     ka, kb = _keys(a), _keys(b)
     if not ka or not kb:
         return None
@@ -120,60 +120,120 @@ def key_pair(condition: exp.Expression, left: Plan, right: Plan, scope: Scope):
     return None
 
 
-def join_inner(builder, sources, conditions: list[exp.Expression], scope: Scope) -> Plan:
-    """Join `sources` (all inner or cross) under `conditions` (each naming only these sources)."""
-    plans = {s.alias: s.plan for s in sources}
-    rows = {s.alias: s.rows for s in sources}
-    multi, constant = [], []
-    # Conditions that can raise (x // y, CAST) run after the others, on the rows that are left:
-    # `z <> 0 AND 10 // z > 1` must not divide by zero.
-    conditions = sorted(conditions, key=may_raise)
-    filtered: dict[str, set] = {}
-    # Derived inputs (subqueries, CTEs) come with their own filters.
-    derived = {a: filtered_fraction(p, builder.catalog) for a, p in plans.items()}
-    for c in conditions:
-        tables = {col.table for col in c.find_all(exp.Column) if col.table}
-        if len(tables) == 1:
-            alias = tables.pop()
-            known = condition_selectivity(c, _scan_below(plans[alias]), builder.catalog)
-            plans[alias] = Filter(plans[alias], resolve(c, scope))
-            columns = {col.name for col in c.find_all(exp.Column)}
-            if known is not None:
-                rows[alias] *= known
-            elif not columns <= filtered.setdefault(alias, set()):  # a range counts once
-                rows[alias] *= FILTER_SELECTIVITY
-            filtered.setdefault(alias, set()).update(columns)
-        elif not tables:
-            constant.append(c)
-        else:
-            multi.append(c)
-
-    base = {s.alias: max(s.rows, 1.0) for s in sources}
-    start = max(rows, key=lambda a: (rows[a], -list(rows).index(a)))
-    units = [_Unit(frozenset([a]), plans[a], rows[a], rows[a] / base[a] * derived[a]) for a in rows]
-    units = _merge_filtered_leaves(units, start, multi, scope)
+def order_inputs(inputs: tuple[Plan, ...], conditions, catalog) -> Plan:
+    """A tree of Joins over `inputs` (a join block, the pushed-down filters of each input
+    included) under the resolved `conditions`, in the greedy order described above."""
+    block = _Block(inputs, conditions)
+    rows, base, derived = {}, {}, {}
+    for i, plan in enumerate(inputs):
+        rows[i], base[i], derived[i] = _input_estimate(plan, catalog)
+    start = max(rows, key=lambda a: (rows[a], -a))
+    units = [_Unit(frozenset([a]), inputs[a], rows[a], rows[a] / base[a] * derived[a])
+             for a in rows]
+    multi = list(conditions)
+    units = _merge_filtered_leaves(units, start, multi, block)
     first = next(u for u in units if start in u.aliases)
     remaining = [u for u in units if u is not first]
     plan, joined = first.plan, set(first.aliases)
     while remaining:
-        connected = [u for u in remaining if any(_connects(c, joined, u.aliases) for c in multi)]
+        connected = [u for u in remaining if any(block.connects(c, joined, u.aliases)
+                                                 for c in multi)]
 
         def score(u):
             # One step of lookahead: inputs that only `u` connects to come with it.
             reach = u.selectivity
             for b in remaining:
-                if b is not u and any(_connects(c, u.aliases, b.aliases) for c in multi) and \
-                        not any(_connects(c, joined, b.aliases) for c in multi):
+                if b is not u and any(block.connects(c, u.aliases, b.aliases) for c in multi) \
+                        and not any(block.connects(c, joined, b.aliases) for c in multi):
                     reach *= b.selectivity
             return (reach, u.rows, remaining.index(u))
 
         pick = min(connected or remaining, key=score)
         remaining.remove(pick)
-        plan = _join(plan, joined, pick, multi, scope)
+        plan = _join(plan, joined, pick, multi, block)
         joined |= pick.aliases
-    for c in multi + constant:
-        plan = Filter(plan, resolve(c, scope))
+    return _filter_rest(plan, multi)
+
+
+def written_order(inputs: tuple[Plan, ...], conditions) -> Plan:
+    """The join block joined left-deep in the order its inputs were written (what runs when
+    the `order_joins` pass is switched off)."""
+    block = _Block(inputs, conditions)
+    multi = list(conditions)
+    plan, joined = inputs[0], {0}
+    for i in range(1, len(inputs)):
+        plan = _join(plan, joined, _Unit(frozenset([i]), inputs[i], 1.0, 1.0), multi, block)
+        joined.add(i)
+    return _filter_rest(plan, multi)
+
+
+def _filter_rest(plan: Plan, conditions) -> Plan:
+    """Conditions no join completed (constants) filter the joined rows."""
+    for c in conditions:
+        plan = Filter(plan, c)
     return plan
+
+
+def _input_estimate(plan: Plan, catalog) -> tuple[float, float, float]:
+    """(estimated rows, rows before the block's filters, the fraction the input's own filters
+    keep) of one input of a join block. The filters pushed onto it count as the order's
+    selectivity: `column = constant` and `IN (constants)` from distinct counts, any other
+    condition on a new column FILTER_SELECTIVITY (a range counts once). A semi-join reduction
+    (a Filter on a null-aware MarkJoin) belongs to the input itself."""
+    conditions = []
+    while isinstance(plan, Filter) and not _is_semi_join(plan):
+        conditions.append(plan.condition)
+        plan = plan.input
+    rows = _source_rows(plan, catalog)
+    base = max(rows, 1.0)
+    scan = _scan_below(plan)
+    filtered: set = set()
+    for c in reversed(conditions):  # in the order they apply
+        known = condition_selectivity(c, scan, catalog)
+        columns = {col.name for col in c.find_all(exp.Column)}
+        if known is not None:
+            rows *= known
+        elif not columns <= filtered:  # a range counts once
+            rows *= FILTER_SELECTIVITY
+        filtered |= columns
+    return rows, base, filtered_fraction(plan, catalog)
+
+
+def _is_semi_join(plan: Filter) -> bool:
+    return isinstance(plan.input, MarkJoin) and plan.input.null_aware
+
+
+def _source_rows(plan: Plan, catalog) -> float:
+    if isinstance(plan, Filter) and _is_semi_join(plan):
+        return _source_rows(plan.input.left, catalog) * FILTER_SELECTIVITY
+    return estimate_rows(plan, catalog)
+
+
+class _Block:
+    """Which inputs of a join block each condition names (by the columns it reads)."""
+
+    def __init__(self, inputs, conditions):
+        self.owner = {c: i for i, p in enumerate(inputs) for c in p.columns}
+        self._sides = {}
+        for c in conditions:
+            sides = None
+            if isinstance(c, exp.EQ):
+                left, right = self.inputs(c.this), self.inputs(c.expression)
+                sides = (left, right) if left and right else None
+            self._sides[id(c)] = sides
+
+    def inputs(self, expression: exp.Expression) -> frozenset:
+        return frozenset(self.owner[c.name] for c in expression.find_all(exp.Column)
+                         if c.name in self.owner)
+
+    def connects(self, condition, joined: set, aliases) -> bool:
+        """Does `condition` equate something of the inputs `joined` with something of
+        `aliases`?"""
+        sides = self._sides[id(condition)]
+        if sides is None:
+            return False
+        left, right = sides
+        return (left <= joined and right <= aliases) or (right <= joined and left <= aliases)
 
 
 @dataclass(frozen=True)
@@ -187,7 +247,7 @@ class _Unit:
     selectivity: float
 
 
-def _merge_filtered_leaves(units: list[_Unit], start: str, multi: list, scope: Scope) -> list[_Unit]:
+def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list, block: _Block) -> list[_Unit]:
     """Join each filtered input that is connected to only one other input into that input first
     (a snowflake dimension: `supplier JOIN (nation WHERE n_name = ...)`), so that the largest
     input later probes the already reduced pair instead of carrying every row through two joins.
@@ -199,11 +259,11 @@ def _merge_filtered_leaves(units: list[_Unit], start: str, multi: list, scope: S
             if leaf.selectivity >= 1.0 or start in leaf.aliases:
                 continue
             neighbours = [u for u in units if u is not leaf and any(
-                _connects(c, u.aliases, leaf.aliases) for c in multi)]
+                block.connects(c, u.aliases, leaf.aliases) for c in multi)]
             if len(neighbours) != 1 or start in neighbours[0].aliases:
                 continue
             host = neighbours[0]
-            plan = _join(host.plan, set(host.aliases), leaf, multi, scope)
+            plan = _join(host.plan, set(host.aliases), leaf, multi, block)
             merged = _Unit(host.aliases | leaf.aliases, plan, host.rows * leaf.selectivity,
                            host.selectivity * leaf.selectivity)
             units = [merged if u is host else u for u in units if u is not leaf]
@@ -212,46 +272,20 @@ def _merge_filtered_leaves(units: list[_Unit], start: str, multi: list, scope: S
     return units
 
 
-def _join(plan: Plan, joined: set, pick: _Unit, multi: list, scope: Scope) -> Plan:
+def _join(plan: Plan, joined: set, pick: _Unit, multi: list, block: _Block) -> Plan:
     """`plan` (holding the inputs `joined`) joined with `pick` on every condition the two sides
     complete; the conditions used are removed from `multi`."""
     right = pick.plan
     lkeys, rkeys, residual = [], [], []
     for c in list(multi):
-        tables = {col.table for col in c.find_all(exp.Column) if col.table}
-        if not tables <= joined | pick.aliases:
+        if not block.inputs(c) <= joined | pick.aliases:
             continue
         multi.remove(c)
-        pair = key_pair(c, plan, right, scope)
+        pair = key_pair(c, plan, right)
         if pair is not None:
             lkeys.append(pair[0])
             rkeys.append(pair[1])
         else:
-            residual.append(resolve(c, scope))
-    cond = None
-    for r in residual:
-        cond = r if cond is None else exp.And(this=cond, expression=r)
+            residual.append(c)
     kind = "inner" if lkeys else "cross"
-    return Join(plan, right, kind, tuple(lkeys), tuple(rkeys), cond)
-
-
-def _connects(condition: exp.Expression, joined: set, aliases) -> bool:
-    """Does `condition` equate something of the inputs `joined` with something of `aliases`?"""
-    sides = _equality_sides(condition)
-    if sides is None:
-        return False
-    left, right = sides
-    return (left <= joined and right <= aliases) or (right <= joined and left <= aliases)
-
-
-def _equality_sides(condition: exp.Expression):
-    """The input aliases on each side of an equality (both non-empty), else None; remembered
-    on the node, as the greedy order asks for it many times."""
-    if "tqp_sides" not in condition.meta:
-        sides = None
-        if isinstance(condition, exp.EQ):
-            left = frozenset(c.table for c in condition.this.find_all(exp.Column) if c.table)
-            right = frozenset(c.table for c in condition.expression.find_all(exp.Column) if c.table)
-            sides = (left, right) if left and right else None
-        condition.meta["tqp_sides"] = sides
-    return condition.meta["tqp_sides"]
+    return Join(plan, right, kind, tuple(lkeys), tuple(rkeys), and_all(residual))

@@ -121,6 +121,29 @@ class Join(Plan):
 
 
 @dataclass(frozen=True)
+class MultiJoin(Plan):
+    """An unordered block of inner (and cross) joins: the rows of the product of `inputs` where
+    every one of `conditions` is TRUE. The builder emits it for a FROM clause; the `order_joins`
+    pass turns it into a tree of Joins."""
+
+    inputs: tuple[Plan, ...]
+    conditions: tuple[exp.Expression, ...] = ()
+
+    def __post_init__(self):
+        assert len(self.inputs) >= 2, "a join block has at least two inputs"
+        names = [c for p in self.inputs for c in p.columns]
+        assert len(names) == len(set(names)), "join inputs share column names"
+
+    @property
+    def children(self):
+        return self.inputs
+
+    @property
+    def columns(self):
+        return tuple(c for p in self.inputs for c in p.columns)
+
+
+@dataclass(frozen=True)
 class MarkJoin(Plan):
     """The left input plus a bool column `mark`: does the row have a match on the right?
 

@@ -129,10 +129,10 @@ class SubqueryPlanner:
             rewritten, calls = ref(key), ((key, AggregateCall("single", resolve(value, child))),)
         matched = self.builder.fresh("_matched")
         if residual is None:
-            # Group the subquery by its correlation keys and left-join the groups back.
+            # Group the subquery by its correlation keys and left-join the groups back (the
+            # magic_sets pass then groups only the rows whose keys an outer row holds).
             key_names = tuple(self.builder.fresh("_corr") for _ in ikeys)
-            reduced = self._semi_join_outer_keys(inner, plan, okeys, ikeys)
-            grouped = Aggregate(reduced, tuple(zip(key_names, ikeys)), calls)
+            grouped = Aggregate(inner, tuple(zip(key_names, ikeys)), calls)
             projected = Project(grouped, tuple((k, ref(k)) for k in key_names) + (
                 (name, rewritten), (matched, exp.true())))
             plan = Join(plan, projected, "left", okeys, tuple(ref(k) for k in key_names))
@@ -156,17 +156,6 @@ class SubqueryPlanner:
         return plan, answer
 
     # -- shared ----------------------------------------------------------------------------------
-
-    def _semi_join_outer_keys(self, inner: Plan, outer: Plan, okeys, ikeys) -> Plan:
-        """The rows of `inner` whose correlation keys some row of `outer` holds: only their
-        groups can be joined back, so the rest need not be aggregated (a magic-set reduction:
-        an average per part for 200 selected parts aggregates their thousands of rows, not
-        millions). `outer` is then read twice; the executor runs it once."""
-        names = tuple(self.builder.fresh("_outer") for _ in okeys)
-        keys = Project(outer, tuple(zip(names, okeys)))
-        mark = self.builder.fresh("_reduce")
-        return Filter(MarkJoin(inner, keys, mark, tuple(ikeys), tuple(ref(n) for n in names)),
-                      ref(mark))
 
     def _inner_relation(self, sub: exp.Select, scope: Scope):
         """Plan the FROM and the local WHERE conditions of a correlated subquery; return the

@@ -1,52 +1,36 @@
-"""From the logical plan to the plan that runs: prune the columns each operator carries, and
-merge stacked filters into one.
-
-Join and filter algorithms are picked at run time from the data (dense keys get a direct-address
-table, others a sort + searchsorted), so the physical plan differs from the logical one only in
-which columns flow: every node keeps just what the nodes above it still read, and scans read
-only those columns from storage.
+"""Projection pushdown: every node carries only the columns the nodes above it still read, and
+scans read only those from storage; stacked filters merge into one (one mask, one gather).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from sqlglot import exp
 
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, OneRow, Plan, Project, Query, RowNumber,
-    ScalarApply, Scan, SetOp, Sort, Window,
+    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
+    RowNumber, ScalarApply, Scan, SetOp, Sort, Window,
 )
+from tqp.planner.passes.context import PassContext
+from tqp.planner.passes.tree import use_counts
 from tqp.planner.scope import ref
 
 
-def to_physical(query: Query) -> Query:
-    """The query with unused columns pruned from every operator."""
-    return Query(Pruner(query.plan).prune(query.plan, set(query.plan.columns)), query.names)
+def prune_columns(plan: Plan, context: PassContext) -> Plan:
+    """`plan` with every node narrowed to the columns read above it.
+
+    Example: `Project(a := t.x) <- Filter(t.y > 1) <- Filter(t.z = 2) <- Scan t [x, y, z, w]`
+    becomes `Project(a := t.x) <- Filter(t.z = 2 AND t.y > 1) <- Scan t [x, y, z]`."""
+    return _Pruner(plan, context.reads).prune(plan, set(plan.columns))
 
 
-def _refs(*expressions) -> set[str]:
-    names = set()
-    for e in expressions:
-        if e is not None:
-            names.update(c.name for c in e.find_all(exp.Column))
-    return names
-
-
-class Pruner:
+class _Pruner:
     """Top-down pass; subplans used more than once (a CTE read twice) are pruned once, keeping
     all their columns, so they still run once."""
 
-    def __init__(self, root: Plan):
-        self.uses: Counter = Counter()
-        self._count(root)
+    def __init__(self, root: Plan, reads):
+        self.uses = use_counts(root)
+        self.reads = reads
         self.shared: dict[int, Plan] = {}
-
-    def _count(self, node: Plan) -> None:
-        self.uses[id(node)] += 1
-        if self.uses[id(node)] == 1:
-            for child in node.children:
-                self._count(child)
 
     def prune(self, node: Plan, required: set[str]) -> Plan:
         if self.uses[id(node)] > 1:
@@ -75,17 +59,21 @@ class Pruner:
             while isinstance(source, Filter) and self.uses[id(source)] == 1:
                 condition = exp.And(this=source.condition, expression=condition)
                 source = source.input
-            return Filter(self.prune(source, required | _refs(condition)), condition)
+            return Filter(self.prune(source, required | self.reads(condition)), condition)
         if isinstance(node, Project):
             exprs = tuple((n, e) for n, e in node.exprs if n in required) or node.exprs[:1]
-            return Project(self.prune(node.input, _refs(*(e for _, e in exprs))), exprs)
+            return Project(self.prune(node.input, self.reads(*(e for _, e in exprs))), exprs)
         if isinstance(node, Join):
-            need = required | _refs(*node.left_keys, *node.right_keys, node.residual)
+            need = required | self.reads(*node.left_keys, *node.right_keys, node.residual)
             left = self._narrow(node.left, need & set(node.left.columns))
             right = self._narrow(node.right, need & set(node.right.columns))
             return Join(left, right, node.kind, node.left_keys, node.right_keys, node.residual)
+        if isinstance(node, MultiJoin):  # only when order_joins is switched off
+            need = required | self.reads(*node.conditions)
+            return MultiJoin(tuple(self._narrow(p, need & set(p.columns)) for p in node.inputs),
+                             node.conditions)
         if isinstance(node, MarkJoin):
-            need = (required - {node.mark}) | _refs(*node.left_keys, *node.right_keys, node.residual)
+            need = (required - {node.mark}) | self.reads(*node.left_keys, *node.right_keys, node.residual)
             left = self._narrow(node.left, need & set(node.left.columns))
             right = self._narrow(node.right, need & set(node.right.columns))
             return MarkJoin(left, right, node.mark, node.left_keys, node.right_keys,
@@ -96,16 +84,16 @@ class Pruner:
         if isinstance(node, RowNumber):
             return RowNumber(self.prune(node.input, required - {node.name}), node.name)
         if isinstance(node, Aggregate):
-            need = _refs(*(e for _, e in node.keys), *(c.arg for _, c in node.aggregates))
+            need = self.reads(*(e for _, e in node.keys), *(c.arg for _, c in node.aggregates))
             return Aggregate(self.prune(node.input, need), node.keys, node.aggregates)
         if isinstance(node, Sort):
-            need = required | _refs(*(k.expr for k in node.keys))
+            need = required | self.reads(*(k.expr for k in node.keys))
             return Sort(self.prune(node.input, need), node.keys, node.limit)
         if isinstance(node, Window):
             functions = tuple((n, c) for n, c in node.functions if n in required)
             if not functions:
                 return self.prune(node.input, required)
-            need = (required - {n for n, _ in functions}) | _refs(*(
+            need = (required - {n for n, _ in functions}) | self.reads(*(
                 e for _, c in functions
                 for e in (*c.args, *c.partition, *(k.expr for k in c.order),
                           c.frame.start.offset, c.frame.end.offset)))

@@ -1,0 +1,85 @@
+"""tqp's own rewrite passes over the logical plan, in one ordered tuple.
+
+Each pass is a function `plan -> plan` (given a `PassContext`) in a module of its own. sqlglot
+has already done the SQL-level rewriting (planner/optimize.py); these passes need the plan:
+row estimates, which input a column comes from, which side of an outer join pads NULLs.
+
+`rewrite` runs them in order, skips those named in `RewriteOptions.disabled`, times each, and
+checks after each that the root's output columns are unchanged and the plan is well formed
+(every expression reads only columns its node's inputs produce).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tqp.planner.logical import MultiJoin, Plan, Query
+from tqp.planner.passes.check import check_plan
+from tqp.planner.passes.context import PassContext
+from tqp.planner.passes.magic_sets import magic_sets
+from tqp.planner.passes.order_joins import order_joins, written_order_joins
+from tqp.planner.passes.prune_columns import prune_columns
+from tqp.planner.passes.pushdown_predicates import pushdown_predicates
+from tqp.planner.passes.reduce_semi_joins import reduce_semi_joins
+from tqp.planner.passes.tree import transform
+
+PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
+    # Before pushdown: it moves whole `Filter(mark) <- MarkJoin` pairs into a join block's
+    # input, where pushdown then stacks that input's own conditions above them.
+    reduce_semi_joins,
+    # Before order_joins, which reads the filters on each input as its selectivity.
+    pushdown_predicates,
+    order_joins,
+    # After order_joins: it reads the outer side of a decorrelated subquery as the finished
+    # join tree, and shares that subplan.
+    magic_sets,
+    # Last: it narrows every node to the columns read above it, which any later rewrite
+    # would have to respect.
+    prune_columns,
+)
+PASS_NAMES = tuple(p.__name__ for p in PASSES)
+
+
+@dataclass(frozen=True)
+class RewriteOptions:
+    """What `rewrite` needs: the catalog (row counts, distinct counts), the builder's name
+    generator (new columns must not clash), and the names of passes to skip."""
+
+    catalog: object
+    fresh: Callable[[str], str]
+    disabled: frozenset[str] = frozenset()
+
+
+@dataclass
+class Rewritten:
+    """The rewritten query and the seconds each pass took (absent when switched off)."""
+
+    query: Query
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def rewrite(query: Query, options: RewriteOptions) -> Rewritten:
+    """Run the passes of `PASSES` not in `options.disabled` over `query`, in order."""
+    unknown = set(options.disabled) - set(PASS_NAMES)
+    if unknown:
+        from tqp.errors import ProgrammingError
+
+        raise ProgrammingError(f"unknown rewrite pass {sorted(unknown)[0]!r} "
+                               f"(passes: {', '.join(PASS_NAMES)})")
+    context = PassContext(options.catalog, options.fresh)
+    plan, seconds = query.plan, {}
+    for rule in PASSES:
+        name = rule.__name__
+        if name in options.disabled:
+            continue
+        start = time.perf_counter()
+        result = rule(plan, context)
+        seconds[name] = time.perf_counter() - start
+        check_plan(result, plan.columns, name, context.reads)
+        plan = result
+    if "order_joins" in options.disabled:
+        # The executor runs Joins: a join block still left joins in the order written.
+        plan = transform(plan, lambda n: written_order_joins(n) if isinstance(n, MultiJoin) else n)
+    return Rewritten(Query(plan, query.names), seconds)

@@ -1,0 +1,99 @@
+"""Predicate pushdown: each condition runs as low in the plan as its meaning allows.
+
+The builder plans a WHERE clause as Filters above the whole FROM clause. This pass moves each
+condition down to the inputs it names:
+
+- into a join block (`MultiJoin`): a condition naming one input filters that input; the others
+  join the block's conditions, where `order_joins` makes them keys and residuals;
+- through an inner join, to the side it names;
+- through an outer join only to the side the join preserves (the left of a LEFT JOIN, the right
+  of a RIGHT JOIN, neither of a FULL JOIN). Above an outer join a condition must see the NULLs
+  the join pads in: `l RIGHT JOIN r ... WHERE l.x = 'p'` drops the rows of `r` without a match,
+  which filtering `l` first would keep.
+
+A condition that calls a model stays where it is (it must score only the rows every other
+condition keeps), and nothing moves below a MarkJoin, a projection or an aggregate. Conditions
+that can raise (`x // y`, a CAST) run after the others on the same input.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tqp.ml.calls import has_model_call
+from tqp.planner.logical import Filter, Join, MultiJoin, Plan
+from tqp.planner.passes.context import PassContext
+from tqp.planner.passes.tree import use_counts, with_children
+from tqp.planner.scope import may_raise
+
+
+def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
+    """Move the conditions of Filters down to the inputs they name.
+
+    Example: `Filter(l.x = 'p') <- MultiJoin(l, r) WHERE l.k = r.k` becomes
+    `MultiJoin(Filter(l.x = 'p') <- l, r) WHERE l.k = r.k`."""
+    uses = use_counts(plan)
+    done: dict[int, Plan] = {}
+
+    def visit(node: Plan, pending: list[exp.Expression]) -> Plan:
+        """`node` with the conditions `pending` (in the order they apply) placed in it."""
+        if pending and uses[id(node)] > 1:  # a shared subplan is the same for every reader
+            return _stack(visit(node, []), pending)
+        if not pending and id(node) in done:
+            return done[id(node)]
+        result = place(node, pending)
+        if not pending:
+            done[id(node)] = result
+        return result
+
+    def place(node: Plan, pending: list[exp.Expression]) -> Plan:
+        if isinstance(node, Filter):
+            if has_model_call(node.condition):
+                return _stack(Filter(visit(node.input, []), node.condition), pending)
+            return visit(node.input, [node.condition] + pending)
+        if isinstance(node, MultiJoin):
+            return _into_block(node, pending, visit, context.reads)
+        if isinstance(node, Join):
+            return _through_join(node, pending, visit, context.reads)
+        return _stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
+
+    return visit(plan, [])
+
+
+def _stack(plan: Plan, conditions: list[exp.Expression]) -> Plan:
+    """Filters for `conditions` over `plan`, those that can raise last."""
+    for c in sorted(conditions, key=may_raise):
+        plan = Filter(plan, c)
+    return plan
+
+
+def _into_block(node: MultiJoin, pending, visit, reads) -> Plan:
+    owner = {c: i for i, p in enumerate(node.inputs) for c in p.columns}
+    on_input: list[list] = [[] for _ in node.inputs]
+    kept = []
+    for c in sorted(node.conditions + tuple(pending), key=may_raise):
+        inputs = {owner.get(name) for name in reads(c)}
+        if len(inputs) == 1 and None not in inputs:
+            on_input[inputs.pop()].append(c)
+        else:
+            kept.append(c)
+    inputs = tuple(visit(p, conditions) for p, conditions in zip(node.inputs, on_input))
+    return MultiJoin(inputs, tuple(kept))
+
+
+def _through_join(node: Join, pending, visit, reads) -> Plan:
+    # The sides a condition may move to: those whose rows the join never pads with NULLs.
+    to_left = node.kind in ("inner", "cross", "left")
+    to_right = node.kind in ("inner", "cross", "right")
+    left_columns, right_columns = set(node.left.columns), set(node.right.columns)
+    on_left, on_right, kept = [], [], []
+    for c in pending:
+        names = reads(c)
+        if names and to_left and names <= left_columns:
+            on_left.append(c)
+        elif names and to_right and names <= right_columns:
+            on_right.append(c)
+        else:
+            kept.append(c)
+    join = with_children(node, (visit(node.left, on_left), visit(node.right, on_right)))
+    return _stack(join, kept)
