@@ -73,7 +73,17 @@ def extra_tables() -> dict[str, pa.Table]:
         "id": list(range(1, 11)),
         "s": ["hello", "  padded  ", "MiXeD Case", "a_b", "a%b", "", None, "café", "abc", "ABC"],
     }, schema=pa.schema([("id", pa.int32()), ("s", pa.string())]))
+    # The outer-join predicate cases: two rows a side, one key matching.
+    int32 = pa.int32()
+    oj_l = pa.table({"k": pa.array([1, 2], int32), "x": ["p", "q"]})
+    oj_r = pa.table({"k": pa.array([1, 3], int32), "y": ["r", "s"]})
+    oj_a = pa.table({"i": pa.array([1, 2, 3], int32)})
+    oj_b = pa.table({"k": pa.array([1, 2], int32)})
     return {
+        "oj_l": oj_l,
+        "oj_r": oj_r,
+        "oj_a": oj_a,
+        "oj_b": oj_b,
         "t_nulls": t_nulls,
         "t_empty": t_empty,
         "t_left": t_left,

@@ -1,0 +1,98 @@
+-- Conditions around outer joins: a WHERE condition sees the NULLs the join pads in (it never
+-- filters the NULL-padding side before the join), and an ON condition only decides which rows
+-- match (it never drops a row of the preserved side). Tables oj_l(k, x) = (1,p), (2,q) and
+-- oj_r(k, y) = (1,r), (3,s); oj_a(i) = 1, 2, 3; oj_b(k) = 1, 2.
+
+-- name: right_join_where_on_padded_side
+select * from oj_l l right join oj_r r on l.k = r.k where l.x = 'p';
+
+-- name: right_join_where_on_preserved_side
+select * from oj_l l right join oj_r r on l.k = r.k where r.y = 's';
+
+-- name: right_join_where_is_not_null
+select a.i, b.k from oj_b b right join oj_a a on a.i = b.k where b.k is not null;
+
+-- name: right_join_where_is_null
+select a.i, b.k from oj_b b right join oj_a a on a.i = b.k where b.k is null;
+
+-- name: left_join_where_on_padded_side
+select * from oj_l l left join oj_r r on l.k = r.k where r.y = 'r';
+
+-- name: left_join_where_on_preserved_side
+select * from oj_l l left join oj_r r on l.k = r.k where l.x = 'q';
+
+-- name: left_join_where_is_null
+select * from oj_l l left join oj_r r on l.k = r.k where r.k is null;
+
+-- name: left_join_where_coalesce
+select * from oj_l l left join oj_r r on l.k = r.k where coalesce(r.y, 'none') = 'none';
+
+-- name: right_join_where_coalesce
+select * from oj_l l right join oj_r r on l.k = r.k where coalesce(l.x, 'none') = 'none';
+
+-- name: full_join_where_false
+select * from oj_l l full join oj_r r on l.k = r.k where false;
+
+-- name: full_join_where_left_side
+select * from oj_l l full join oj_r r on l.k = r.k where l.x = 'q';
+
+-- name: full_join_where_right_side
+select * from oj_l l full join oj_r r on l.k = r.k where r.y = 's';
+
+-- name: full_join_where_is_null_either
+select * from oj_l l full join oj_r r on l.k = r.k where l.k is null or r.k is null;
+
+-- name: full_join_where_coalesce_key
+select coalesce(l.k, r.k) as k, l.x, r.y from oj_l l full join oj_r r on l.k = r.k
+where coalesce(l.k, r.k) >= 2;
+
+-- name: left_join_where_false
+select * from oj_l l left join oj_r r on l.k = r.k where false;
+
+-- name: right_join_where_null
+select * from oj_l l right join oj_r r on l.k = r.k where null;
+
+-- name: left_join_on_key_and_null
+select * from oj_l l left join oj_r r on l.k = r.k and null;
+
+-- name: left_join_on_null
+select * from oj_l l left join oj_r r on null;
+
+-- name: left_join_on_true
+select * from oj_l l left join oj_r r on true;
+
+-- name: left_join_on_false
+select * from oj_l l left join oj_r r on false;
+
+-- name: right_join_on_null
+select * from oj_l l right join oj_r r on null;
+
+-- name: full_join_on_null
+select * from oj_l l full join oj_r r on null;
+
+-- name: full_join_on_key_and_false
+select * from oj_l l full join oj_r r on l.k = r.k and false;
+
+-- name: left_join_on_preserved_side_condition
+select * from oj_l l left join oj_r r on l.k = r.k and l.x = 'q';
+
+-- name: right_join_on_preserved_side_condition
+select * from oj_l l right join oj_r r on l.k = r.k and r.y = 'r';
+
+-- name: right_join_on_padded_side_condition
+select * from oj_l l right join oj_r r on l.k = r.k and l.x = 'q';
+
+-- name: full_join_on_one_side_condition
+select * from oj_l l full join oj_r r on l.k = r.k and l.x = 'p';
+
+-- name: inner_then_right_join_where_inner_side
+select a.i, b.k, l.x from oj_a a join oj_l l on a.i = l.k right join oj_b b on b.k = a.i
+where l.x = 'p';
+
+-- name: inner_then_left_join_where_both_sides
+select a.i, l.x, r.y from oj_a a join oj_l l on a.i = l.k left join oj_r r on r.k = a.i
+where l.x = 'p' or r.y is null;
+
+-- name: left_join_count_padded
+select l.x, count(r.k) as n from oj_l l left join oj_r r on l.k = r.k where r.y is null or l.x = 'p'
+group by l.x;
