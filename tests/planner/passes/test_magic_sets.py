@@ -1,0 +1,43 @@
+"""magic_sets alone (after the passes it follows): a correlated scalar subquery's groups are
+computed only for the keys the outer rows hold."""
+
+from tests.planner.passes.conftest import built, golden, passes_before, run, text
+from tqp.planner.passes import magic_sets
+
+QUERY = ("select f.id from fact f, dim d where f.did = d.did and d.name = 'n3' "
+         "and f.v > (select avg(f2.v) from fact f2 where f2.did = f.did)")
+
+
+def test_the_grouped_subquery_reads_only_rows_whose_key_an_outer_row_holds(con):
+    plan, context = built(con, QUERY)
+    plan = run(plan, context, *passes_before("magic_sets"))
+    assert text(magic_sets(plan, context)) == golden("""
+        Project id# := f#.id
+          Filter f#.v > CASE WHEN _matched# IS NULL THEN _empty# ELSE _scalar# END
+            ScalarApply _empty#
+              DirectOrSortJoin[left] ON f#.did = _corr#
+                DirectOrSortJoin[inner] ON f#.did = d#.did
+                  Scan fact AS f# [id, did, v]
+                  Filter d#.name = 'n3'
+                    Scan dim AS d# [did, name]
+                Project _corr# := _corr#, _scalar# := _a#, _matched# := TRUE
+                  GroupAggregate keys=[_corr# := f2#.did] aggregates=[_a# := avg("f2#.v")]
+                    Filter _reduce#
+                      MarkJoin[_reduce#] ON f2#.did = _outer#
+                        Scan fact AS f2# [did, v]
+                        Project _outer# := f#.did
+                          DirectOrSortJoin[inner] ON f#.did = d#.did  [shared, see above]
+              Project _v# := _a#
+                GroupAggregate keys=[] aggregates=[_a# := avg("f2#.v")]
+                  Filter FALSE
+                    Scan fact AS f2# [did, v]  [shared, see above]
+    """)
+
+
+def test_pairs_numbered_by_outer_row_are_not_reduced(con):
+    # A non-equality correlation pairs each outer row with its inner rows first: every group
+    # the aggregate forms already belongs to an outer row.
+    plan, context = built(con, "select f.id from fact f where f.v > "
+                               "(select avg(f2.v) from fact f2 where f2.did = f.did and f2.id < f.id)")
+    plan = run(plan, context, *passes_before("magic_sets"))
+    assert text(magic_sets(plan, context)) == text(plan)

@@ -1,0 +1,55 @@
+"""order_joins alone (after the passes it follows): a join block becomes a tree of Joins, the
+largest input probing, a filtered snowflake dimension joined into its neighbour first."""
+
+from tests.planner.passes.conftest import built, golden, passes_before, run, text
+from tqp.planner.passes import order_joins
+
+
+def test_a_filtered_snowflake_dimension_joins_its_neighbour_first(con):
+    plan, context = built(con, "select f.v, d.name, g.label from fact f, dim d, grp g "
+                               "where f.did = d.did and d.gid = g.gid and g.label = 'odd'")
+    plan = run(plan, context, *passes_before("order_joins"))
+    assert text(plan) == golden("""
+        Project v# := f#.v, name# := d#.name, label# := g#.label
+          MultiJoin WHERE f#.did = d#.did AND d#.gid = g#.gid
+            Scan fact AS f# [did, v]
+            Scan dim AS d# [did, name, gid]
+            Filter g#.label = 'odd'
+              Scan grp AS g# [gid, label]
+    """)
+    assert text(order_joins(plan, context)) == golden("""
+        Project v# := f#.v, name# := d#.name, label# := g#.label
+          DirectOrSortJoin[inner] ON f#.did = d#.did
+            Scan fact AS f# [did, v]
+            DirectOrSortJoin[inner] ON d#.gid = g#.gid
+              Scan dim AS d# [did, name, gid]
+              Filter g#.label = 'odd'
+                Scan grp AS g# [gid, label]
+    """)
+
+
+def test_the_largest_input_probes_whatever_order_it_was_written_in(con):
+    plan, context = built(con, "select f.v, e.w from ext e, fact f where e.eid = f.eid")
+    plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
+    assert text(plan) == golden("""
+        Project v# := f#.v, w# := e#.w
+          DirectOrSortJoin[inner] ON f#.eid = e#.eid
+            Scan fact AS f# [eid, v]
+            Scan ext AS e# [eid, w]
+    """)
+
+
+def test_inputs_without_a_condition_join_last_as_a_cross_product(con):
+    plan, context = built(con, "select count(*) as n from fact f, grp g, dim d "
+                               "where f.did = d.did and f.v < 1")
+    plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
+    assert text(plan) == golden("""
+        Project n# := _a#
+          GroupAggregate keys=[] aggregates=[_a# := count_star(*)]
+            NestedLoopJoin[cross]
+              DirectOrSortJoin[inner] ON f#.did = d#.did
+                Filter f#.v < 1
+                  Scan fact AS f# [did, v]
+                Scan dim AS d# [did]
+              Scan grp AS g# []
+    """)

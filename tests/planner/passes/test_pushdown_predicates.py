@@ -1,0 +1,58 @@
+"""pushdown_predicates alone: WHERE conditions move to the inputs they name, into a join block,
+and through an outer join only to the side it preserves."""
+
+from tests.planner.passes.conftest import built, golden, text
+from tqp.planner.passes import pushdown_predicates
+
+
+def test_conditions_go_to_their_inputs_and_the_join_block(con):
+    plan, context = built(con, "select f.v, d.name from fact f, dim d, l left join r on l.k = r.k "
+                               "where f.did = d.did and d.gid = 1 and f.v > 3 and l.k = f.eid "
+                               "and r.y = 'r'")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project v# := f#.v, name# := d#.name
+          Filter r#.y = 'r'
+            DirectOrSortJoin[left] ON l#.k = r#.k
+              MultiJoin WHERE f#.did = d#.did AND l#.k = f#.eid
+                Filter f#.v > 3
+                  Scan fact AS f# [did, eid, v]
+                Filter d#.gid = 1
+                  Scan dim AS d# [did, name, gid]
+                Scan l AS l# [k]
+              Scan r AS r# [k, y]
+    """)
+
+
+def test_a_right_join_keeps_conditions_on_its_padded_side_above(con):
+    # l is the NULL-padded side: `l.x = 'p'` must see the padded NULLs (and drop those rows).
+    plan, context = built(con, "select * from l right join r on l.k = r.k "
+                               "where l.x = 'p' and r.y = 's'")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project k# := l#.k, x# := l#.x, k# := r#.k, y# := r#.y
+          Filter l#.x = 'p'
+            DirectOrSortJoin[left] ON r#.k = l#.k
+              Filter r#.y = 's'
+                Scan r AS r# [k, y]
+              Scan l AS l# [k, x]
+    """)
+
+
+def test_nothing_moves_below_a_full_join(con):
+    plan, context = built(con, "select * from l full join r on l.k = r.k where false")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project k# := l#.k, x# := l#.x, k# := r#.k, y# := r#.y
+          Filter FALSE
+            DirectOrSortJoin[full] ON l#.k = r#.k
+              Scan l AS l# [k, x]
+              Scan r AS r# [k, y]
+    """)
+
+
+def test_a_condition_that_can_raise_runs_after_the_others(con):
+    plan, context = built(con, "select f.id from fact f where 10 // f.eid > 1 and f.eid <> 0")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project id# := f#.id
+          Filter 10 // f#.eid > 1
+            Filter f#.eid <> 0
+              Scan fact AS f# [id, eid]
+    """)
