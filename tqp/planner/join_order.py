@@ -120,13 +120,15 @@ def key_pair(condition: exp.Expression, left: Plan, right: Plan):
     return None
 
 
-def order_inputs(inputs: tuple[Plan, ...], conditions, catalog) -> Plan:
+def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> Plan:
     """A tree of Joins over `inputs` (a join block, the pushed-down filters of each input
-    included) under the resolved `conditions`, in the greedy order described above."""
-    block = _Block(inputs, conditions)
+    included) under the resolved `conditions`, in the greedy order described above.
+    `reads(expression)` gives the columns an expression reads (a cache, when given)."""
+    reads = reads or _column_names
+    block = _Block(inputs, conditions, reads)
     rows, base, derived = {}, {}, {}
     for i, plan in enumerate(inputs):
-        rows[i], base[i], derived[i] = _input_estimate(plan, catalog)
+        rows[i], base[i], derived[i] = _input_estimate(plan, catalog, reads)
     start = max(rows, key=lambda a: (rows[a], -a))
     units = [_Unit(frozenset([a]), inputs[a], rows[a], rows[a] / base[a] * derived[a])
              for a in rows]
@@ -158,7 +160,7 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog) -> Plan:
 def written_order(inputs: tuple[Plan, ...], conditions) -> Plan:
     """The join block joined left-deep in the order its inputs were written (what runs when
     the `order_joins` pass is switched off)."""
-    block = _Block(inputs, conditions)
+    block = _Block(inputs, conditions, _column_names)
     multi = list(conditions)
     plan, joined = inputs[0], {0}
     for i in range(1, len(inputs)):
@@ -174,7 +176,11 @@ def _filter_rest(plan: Plan, conditions) -> Plan:
     return plan
 
 
-def _input_estimate(plan: Plan, catalog) -> tuple[float, float, float]:
+def _column_names(expression: exp.Expression) -> set[str]:
+    return {c.name for c in expression.find_all(exp.Column)}
+
+
+def _input_estimate(plan: Plan, catalog, reads) -> tuple[float, float, float]:
     """(estimated rows, rows before the block's filters, the fraction the input's own filters
     keep) of one input of a join block. The filters pushed onto it count as the order's
     selectivity: `column = constant` and `IN (constants)` from distinct counts, any other
@@ -190,7 +196,7 @@ def _input_estimate(plan: Plan, catalog) -> tuple[float, float, float]:
     filtered: set = set()
     for c in reversed(conditions):  # in the order they apply
         known = condition_selectivity(c, scan, catalog)
-        columns = {col.name for col in c.find_all(exp.Column)}
+        columns = reads(c)
         if known is not None:
             rows *= known
         elif not columns <= filtered:  # a range counts once
@@ -212,7 +218,8 @@ def _source_rows(plan: Plan, catalog) -> float:
 class _Block:
     """Which inputs of a join block each condition names (by the columns it reads)."""
 
-    def __init__(self, inputs, conditions):
+    def __init__(self, inputs, conditions, reads):
+        self.reads = reads
         self.owner = {c: i for i, p in enumerate(inputs) for c in p.columns}
         self._sides = {}
         for c in conditions:
@@ -223,8 +230,7 @@ class _Block:
             self._sides[id(c)] = sides
 
     def inputs(self, expression: exp.Expression) -> frozenset:
-        return frozenset(self.owner[c.name] for c in expression.find_all(exp.Column)
-                         if c.name in self.owner)
+        return frozenset(self.owner[c] for c in self.reads(expression) if c in self.owner)
 
     def connects(self, condition, joined: set, aliases) -> bool:
         """Does `condition` equate something of the inputs `joined` with something of
@@ -247,7 +253,8 @@ class _Unit:
     selectivity: float
 
 
-def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list, block: _Block) -> list[_Unit]:
+def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list,
+                           block: _Block) -> list[_Unit]:
     """Join each filtered input that is connected to only one other input into that input first
     (a snowflake dimension: `supplier JOIN (nation WHERE n_name = ...)`), so that the largest
     input later probes the already reduced pair instead of carrying every row through two joins.

@@ -38,6 +38,7 @@ def test_pairs_numbered_by_outer_row_are_not_reduced(con):
     # A non-equality correlation pairs each outer row with its inner rows first: every group
     # the aggregate forms already belongs to an outer row.
     plan, context = built(con, "select f.id from fact f where f.v > "
-                               "(select avg(f2.v) from fact f2 where f2.did = f.did and f2.id < f.id)")
+                               "(select avg(f2.v) from fact f2 "
+                               "where f2.did = f.did and f2.id < f.id)")
     plan = run(plan, context, *passes_before("magic_sets"))
     assert text(magic_sets(plan, context)) == text(plan)

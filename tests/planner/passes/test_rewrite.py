@@ -15,7 +15,8 @@ from tqp.planner.passes.tree import transform
 QUERIES = [
     "select f.id, d.name, g.label from fact f, dim d, grp g "
     "where f.did = d.did and d.gid = g.gid and g.label = 'odd' and f.v > 50",
-    "select f.v from fact f, dim d where f.did = d.did and f.eid in (select eid from ext where w > 6)",
+    "select f.v from fact f, dim d where f.did = d.did "
+    "and f.eid in (select eid from ext where w > 6)",
     "select f.id from fact f, dim d where f.did = d.did and d.name = 'n3' "
     "and f.v > (select avg(f2.v) from fact f2 where f2.did = f.did)",
     "select * from l right join r on l.k = r.k where l.x = 'p'",

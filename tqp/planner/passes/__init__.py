@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tqp.planner.logical import MultiJoin, Plan, Query
-from tqp.planner.passes.check import check_plan
+from tqp.planner.passes.check import PlanCheck
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.magic_sets import magic_sets
 from tqp.planner.passes.order_joins import order_joins, written_order_joins
@@ -69,6 +69,7 @@ def rewrite(query: Query, options: RewriteOptions) -> Rewritten:
         raise ProgrammingError(f"unknown rewrite pass {sorted(unknown)[0]!r} "
                                f"(passes: {', '.join(PASS_NAMES)})")
     context = PassContext(options.catalog, options.fresh)
+    check = PlanCheck(context.reads)
     plan, seconds = query.plan, {}
     for rule in PASSES:
         name = rule.__name__
@@ -77,7 +78,7 @@ def rewrite(query: Query, options: RewriteOptions) -> Rewritten:
         start = time.perf_counter()
         result = rule(plan, context)
         seconds[name] = time.perf_counter() - start
-        check_plan(result, plan.columns, name, context.reads)
+        check(result, plan.columns, name)
         plan = result
     if "order_joins" in options.disabled:
         # The executor runs Joins: a join block still left joins in the order written.

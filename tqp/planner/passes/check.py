@@ -15,26 +15,33 @@ from tqp.planner.logical import (
 from tqp.planner.passes.context import ColumnReads
 
 
-def check_plan(plan: Plan, columns: tuple[str, ...], pass_name: str, reads: ColumnReads) -> None:
-    """Raise `InternalError` when `plan` does not output `columns` or reads an absent column."""
-    if plan.columns != columns:
-        raise InternalError(f"rewrite pass {pass_name} changed the output columns "
-                            f"{list(columns)} into {list(plan.columns)}")
-    seen: set[int] = set()
+class PlanCheck:
+    """Checks the plans of one rewrite. Plan nodes are immutable, so a subtree that passed
+    once (most of the plan, after most passes) is not walked again."""
 
-    def visit(node: Plan) -> None:
-        if id(node) in seen:
+    def __init__(self, reads: ColumnReads):
+        self.reads = reads
+        self._passed: dict[int, Plan] = {}  # holding the node keeps its id unique
+
+    def __call__(self, plan: Plan, columns: tuple[str, ...], pass_name: str) -> None:
+        """Raise `InternalError` when `plan` does not output `columns` or reads an absent
+        column."""
+        if plan.columns != columns:
+            raise InternalError(f"rewrite pass {pass_name} changed the output columns "
+                                f"{list(columns)} into {list(plan.columns)}")
+        self._visit(plan, pass_name)
+
+    def _visit(self, node: Plan, pass_name: str) -> None:
+        if self._passed.get(id(node)) is node:
             return
-        seen.add(id(node))
         for child in node.children:
-            visit(child)
+            self._visit(child, pass_name)
         for expressions, available in _reads(node):
-            missing = reads(*expressions) - available
+            missing = self.reads(*expressions) - available
             if missing:
                 raise InternalError(f"after rewrite pass {pass_name}, {type(node).__name__} "
                                     f"reads columns its inputs lack: {sorted(missing)}")
-
-    visit(plan)
+        self._passed[id(node)] = node
 
 
 def _reads(node: Plan):

@@ -18,7 +18,7 @@ def order_joins(plan: Plan, context: PassContext) -> Plan:
     o_orderkey`: the largest input probes, the filtered one is built."""
     def rule(node: Plan) -> Plan:
         if isinstance(node, MultiJoin):
-            return order_inputs(node.inputs, node.conditions, context.catalog)
+            return order_inputs(node.inputs, node.conditions, context.catalog, context.reads)
         return node
 
     return transform(plan, rule)

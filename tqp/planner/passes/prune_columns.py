@@ -73,7 +73,8 @@ class _Pruner:
             return MultiJoin(tuple(self._narrow(p, need & set(p.columns)) for p in node.inputs),
                              node.conditions)
         if isinstance(node, MarkJoin):
-            need = (required - {node.mark}) | self.reads(*node.left_keys, *node.right_keys, node.residual)
+            need = (required - {node.mark}) | self.reads(*node.left_keys, *node.right_keys,
+                                                         node.residual)
             left = self._narrow(node.left, need & set(node.left.columns))
             right = self._narrow(node.right, need & set(node.right.columns))
             return MarkJoin(left, right, node.mark, node.left_keys, node.right_keys,
