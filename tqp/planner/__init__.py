@@ -1,1 +1,2 @@
-"""Planner: SQL text -> sqlglot AST -> logical plan (frozen dataclasses) -> physical plan."""
+"""Planner: SQL text -> sqlglot AST -> logical plan (frozen dataclasses) -> rewrite passes
+(planner/passes) -> the plan that runs."""

@@ -5,9 +5,10 @@ a small query, so only those tqp relies on run (qualify, subquery merging and el
 projection pushdown, normalize). Left out:
 - `unnest_subqueries`: tqp decorrelates with mark joins (sqlglot's rewrite of non-equality
   correlation needs arrays and lambdas);
-- `optimize_joins`: tqp orders joins itself (planner/join_order.py);
-- `pushdown_predicates`: the builder places each WHERE conjunct on the inputs it names and the
-  physical pass merges filters (sqlglot's pass was the costliest, and duplicated conditions);
+- `optimize_joins`: tqp orders joins itself (the order_joins pass, planner/join_order.py);
+- `pushdown_predicates`: tqp's pass of that name places each WHERE conjunct on the inputs it
+  names, and prune_columns merges filters (sqlglot's pass was the costliest, and duplicated
+  conditions);
 - `simplify`: constant subexpressions are computed once per batch by the evaluator;
 - `annotate_types` and `canonicalize`: the operators type values themselves (a date compared
   with a string literal, a number used as a condition).
