@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from tqp.errors import ProgrammingError
 from tqp.planner.logical import MultiJoin, Plan, Query
 from tqp.planner.passes.check import PlanCheck
 from tqp.planner.passes.context import PassContext
@@ -64,8 +65,6 @@ def rewrite(query: Query, options: RewriteOptions) -> Rewritten:
     """Run the passes of `PASSES` not in `options.disabled` over `query`, in order."""
     unknown = set(options.disabled) - set(PASS_NAMES)
     if unknown:
-        from tqp.errors import ProgrammingError
-
         raise ProgrammingError(f"unknown rewrite pass {sorted(unknown)[0]!r} "
                                f"(passes: {', '.join(PASS_NAMES)})")
     context = PassContext(options.catalog, options.fresh)
@@ -82,5 +81,7 @@ def rewrite(query: Query, options: RewriteOptions) -> Rewritten:
         plan = result
     if "order_joins" in options.disabled:
         # The executor runs Joins: a join block still left joins in the order written.
-        plan = transform(plan, lambda n: written_order_joins(n) if isinstance(n, MultiJoin) else n)
+        joined = transform(plan, lambda n: written_order_joins(n) if isinstance(n, MultiJoin) else n)
+        check(joined, plan.columns, "joins in written order")
+        plan = joined
     return Rewritten(Query(plan, query.names), seconds)
