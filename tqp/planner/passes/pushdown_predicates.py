@@ -34,11 +34,24 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
     `MultiJoin(Filter(l.x = 'p') <- l, r) WHERE l.k = r.k`."""
     uses = use_counts(plan)
     done: dict[int, Plan] = {}
+    raises: dict[int, bool] = {}
+
+    def last(condition: exp.Expression) -> bool:
+        """Can the condition raise? (Such conditions run after the others.)"""
+        if id(condition) not in raises:
+            raises[id(condition)] = may_raise(condition)
+        return raises[id(condition)]
+
+    def stack(plan: Plan, conditions: list[exp.Expression]) -> Plan:
+        """Filters for `conditions` over `plan`, those that can raise last."""
+        for c in sorted(conditions, key=last) if len(conditions) > 1 else conditions:
+            plan = Filter(plan, c)
+        return plan
 
     def visit(node: Plan, pending: list[exp.Expression]) -> Plan:
         """`node` with the conditions `pending` (in the order they apply) placed in it."""
         if pending and uses[id(node)] > 1:  # a shared subplan is the same for every reader
-            return _stack(visit(node, []), pending)
+            return stack(visit(node, []), pending)
         if not pending and id(node) in done:
             return done[id(node)]
         result = place(node, pending)
@@ -49,29 +62,23 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
     def place(node: Plan, pending: list[exp.Expression]) -> Plan:
         if isinstance(node, Filter):
             if has_model_call(node.condition):
-                return _stack(Filter(visit(node.input, []), node.condition), pending)
+                return stack(Filter(visit(node.input, []), node.condition), pending)
             return visit(node.input, [node.condition] + pending)
         if isinstance(node, MultiJoin):
-            return _into_block(node, pending, visit, context.reads)
+            return _into_block(node, pending, visit, context.reads, last)
         if isinstance(node, Join):
-            return _through_join(node, pending, visit, context.reads)
-        return _stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
+            return stack(*_through_join(node, pending, visit, context.reads))
+        return stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
 
     return visit(plan, [])
 
 
-def _stack(plan: Plan, conditions: list[exp.Expression]) -> Plan:
-    """Filters for `conditions` over `plan`, those that can raise last."""
-    for c in sorted(conditions, key=may_raise):
-        plan = Filter(plan, c)
-    return plan
-
-
-def _into_block(node: MultiJoin, pending, visit, reads) -> Plan:
+def _into_block(node: MultiJoin, pending, visit, reads, last) -> Plan:
+    """The join block with each condition on the one input it names, or among its own."""
     owner = {c: i for i, p in enumerate(node.inputs) for c in p.columns}
     on_input: list[list] = [[] for _ in node.inputs]
     kept = []
-    for c in sorted(node.conditions + tuple(pending), key=may_raise):
+    for c in sorted(node.conditions + tuple(pending), key=last):
         inputs = {owner.get(name) for name in reads(c)}
         if len(inputs) == 1 and None not in inputs:
             on_input[inputs.pop()].append(c)
@@ -81,8 +88,10 @@ def _into_block(node: MultiJoin, pending, visit, reads) -> Plan:
     return MultiJoin(inputs, tuple(kept))
 
 
-def _through_join(node: Join, pending, visit, reads) -> Plan:
-    # The sides a condition may move to: those whose rows the join never pads with NULLs.
+def _through_join(node: Join, pending, visit, reads):
+    """(the join with the conditions it lets through placed in its inputs, the others).
+
+    A condition moves only to a side whose rows the join never pads with NULLs."""
     to_left = node.kind in ("inner", "cross", "left")
     to_right = node.kind in ("inner", "cross", "right")
     left_columns, right_columns = set(node.left.columns), set(node.right.columns)
@@ -95,5 +104,4 @@ def _through_join(node: Join, pending, visit, reads) -> Plan:
             on_right.append(c)
         else:
             kept.append(c)
-    join = with_children(node, (visit(node.left, on_left), visit(node.right, on_right)))
-    return _stack(join, kept)
+    return with_children(node, (visit(node.left, on_left), visit(node.right, on_right))), kept
