@@ -21,7 +21,9 @@ from tqp.planner.logical import (
     Project, Query, Scan, SetOp, Sort, SortKey, Window,
 )
 from tqp.planner.resolve import resolve
-from tqp.planner.scope import Scope, conjuncts, has_subquery, may_raise, ref, where_condition
+from tqp.planner.scope import (
+    Scope, column_tables, conjuncts, has_subquery, may_raise, ref, where_condition,
+)
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
     WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
@@ -367,7 +369,40 @@ class Builder:
         The inner and cross joins become one unordered join block (`MultiJoin`) holding their
         ON conditions; outer joins follow in the order written. Every WHERE condition is left
         to the caller, to filter the whole FROM clause: the passes move them down
-        (pushdown_predicates) and order the block (order_joins)."""
+        (pushdown_predicates) and order the block (order_joins).
+
+        A comma binds loosest: `a, l RIGHT JOIN r` is `a` times `(l RIGHT JOIN r)`, so an item
+        whose joins include a RIGHT or FULL join is joined on its own first (with a LEFT join
+        both readings give the same rows)."""
+        items = []
+        aliases = {s.alias for s in sources}
+        for segment in _comma_segments(sources):
+            if not any(_join_kind(s.join) in ("right", "full") for s in segment[1:]):
+                items.extend(segment)
+                continue
+            inside = {s.alias for s in segment}
+            for s in segment[1:]:
+                outside = (column_tables(s.join.args.get("on") or exp.true()) & aliases) - inside
+                if outside:
+                    raise NotSupportedError(
+                        f"an ON condition naming {sorted(outside)[0]}, a FROM item outside its "
+                        "join (a comma binds loosest: the join is planned on its own)")
+            first = Source(segment[0].plan, segment[0].alias)
+            items.append(Source(self._join_chain([first] + segment[1:], scope), "",
+                                segment[0].join))
+        plan = self._join_chain(items, scope)
+        # Conditions that can raise (x // y, CAST) run after the others, on the rows that are
+        # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
+        # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
+        # filters last: it scores only the rows the rest of the query keeps.
+        plain = [c for c in where if not has_subquery(c) and not has_model_call(c)]
+        rest = [c for c in where if has_subquery(c) or has_model_call(c)]
+        rest.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
+        return plan, sorted(plain, key=may_raise) + rest
+
+    def _join_chain(self, sources: list[Source], scope: Scope) -> Plan:
+        """The first source joined with the others: the inner and cross joins up to the first
+        outer join as one join block, then the rest in the order written."""
         first_outer = next((i for i, s in enumerate(sources[1:], 1)
                             if _join_kind(s.join) not in ("inner", "cross")), len(sources))
         inner, outer = sources[:first_outer], sources[first_outer:]
@@ -386,14 +421,7 @@ class Builder:
             plan = self.filter(plan, c, scope)
         for s in outer:
             plan = self._outer_join(plan, s, scope)
-        # Conditions that can raise (x // y, CAST) run after the others, on the rows that are
-        # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
-        # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
-        # filters last: it scores only the rows the rest of the query keeps.
-        plain = [c for c in where if not has_subquery(c) and not has_model_call(c)]
-        rest = [c for c in where if has_subquery(c) or has_model_call(c)]
-        rest.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
-        return plan, sorted(plain, key=may_raise) + rest
+        return plan
 
     def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:
         kind = _join_kind(source.join)
@@ -448,6 +476,20 @@ def _reject_misplaced_windows(select: exp.Select) -> None:
     for clause, node in clauses:
         if node is not None and outer_windows(node):
             raise ProgrammingError(f"window functions are not allowed in {clause}")
+
+
+def _comma_segments(sources: list[Source]) -> list[list[Source]]:
+    """The FROM items split at each comma: every part is an item with the joins written after
+    it, up to the next comma."""
+    segments: list[list[Source]] = []
+    for s in sources:
+        join = s.join
+        comma = join is None or not any(join.args.get(k) for k in ("kind", "side", "on", "using"))
+        if comma or not segments:
+            segments.append([s])
+        else:
+            segments[-1].append(s)
+    return segments
 
 
 def _join_kind(join: exp.Join | None) -> str:

@@ -96,3 +96,20 @@ where l.x = 'p' or r.y is null;
 -- name: left_join_count_padded
 select l.x, count(r.k) as n from oj_l l left join oj_r r on l.k = r.k where r.y is null or l.x = 'p'
 group by l.x;
+
+-- name: comma_then_right_join
+select * from oj_a a, oj_l l right join oj_r r on l.k = r.k;
+
+-- name: comma_then_full_join_where
+select a.i, l.x, r.y from oj_a a, oj_l l full join oj_r r on l.k = r.k
+where a.i = coalesce(l.k, r.k) or r.y is null;
+
+-- name: comma_then_left_join_where_padded
+select a.i, l.x, r.y from oj_a a, oj_l l left join oj_r r on l.k = r.k where r.y is null;
+
+-- name: left_join_then_where_in_subquery_on_padded_side
+select * from oj_a a, oj_l l left join oj_r r on l.k = r.k
+where r.k in (select k from oj_b) or r.k is null;
+
+-- name: chained_left_joins_where_last_is_null
+select * from oj_l l left join oj_r r on l.k = r.k left join oj_a a on a.i = r.k where a.i is null;
