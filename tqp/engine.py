@@ -33,7 +33,6 @@ from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
 from tqp.planner.logical import Query
 from tqp.planner.lower import lower
-from tqp.planner.logical import Query
 from tqp.planner.passes import RewriteOptions, rewrite
 from tqp.planner.names import output_name
 from tqp.planner.optimize import DIALECT, optimize
