@@ -104,10 +104,17 @@ def _typed(column: Column, type_: DataType) -> Column:
     return Column(column.values, type_ if type_.is_integer else column.type, column.valid)
 
 
+DATE_DAYS_LIMIT = 2**31 - 2  # DuckDB's finite dates: 5877642-06-25 (BC) to 5881580-07-10
+
+
 def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if a.type is DataType.DATE and b.type.is_integer:
-        return Column((a.values.long() + sign * b.values.long()).int(), DataType.DATE,
-                      and_valid(a.valid, b.valid))
+        days = a.values.long() + sign * b.values.long()
+        valid = and_valid(a.valid, b.valid)
+        outside = days.abs() > DATE_DAYS_LIMIT
+        if bool((outside if valid is None else outside & valid).any()):
+            raise DataError(f"Date out of range in {what}")
+        return Column(days.int(), DataType.DATE, valid)
     if sign == 1 and b.type is DataType.DATE and a.type.is_integer:
         return _date_arithmetic(b, a, 1, what)
     if sign == -1 and a.type == b.type:
@@ -145,14 +152,32 @@ def _check_nonzero(b: Column, what: str) -> None:
         raise DataError(f"Division by zero in expression {what}")
 
 
+def _safe_divisor(b: torch.Tensor) -> torch.Tensor:
+    """`b` with 0 and -1 replaced by 1: integer division by 0, and of the type's minimum by -1,
+    traps (SIGFPE) in the CPU kernels, even on rows that are NULL or never used."""
+    return torch.where((b == 0) | (b == -1), torch.ones_like(b), b)
+
+
+def _check_min_by_minus_one(a: Column, b: Column, what: str) -> None:
+    """The type's minimum // -1 does not fit the type: DuckDB's overflow error."""
+    bad = (a.values == torch.iinfo(a.values.dtype).min) & (b.values == -1)
+    valid = and_valid(a.valid, b.valid)
+    if valid is not None:
+        bad = bad & valid
+    if bool(bad.any()):
+        raise DataError(f"Overflow in division {what}: the value does not fit in {a.type.value}")
+
+
 @handles(exp.IntDiv)
 def int_div(node: exp.IntDiv, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
     _check_nonzero(b, what)
     if a.type.is_integer:
-        safe = torch.where(b.values == 0, torch.ones_like(b.values), b.values)
-        return _result(torch.div(a.values, safe, rounding_mode="trunc"), a.type, a, b)
+        _check_min_by_minus_one(a, b, what)
+        quotient = torch.div(a.values, _safe_divisor(b.values), rounding_mode="trunc")
+        quotient = torch.where(b.values == -1, -a.values, quotient)
+        return _result(quotient, a.type, a, b)
     return Column(a.values / b.values, a.type, and_valid(a.valid, b.valid))
 
 
@@ -163,8 +188,9 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
     if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
     _check_nonzero(b, what)
-    safe = torch.where(b.values == 0, torch.ones_like(b.values), b.values)
-    return _result(torch.fmod(a.values, safe), a.type, a, b)
+    if not a.type.is_integer:
+        return _result(torch.fmod(a.values, b.values), a.type, a, b)
+    return _result(torch.fmod(a.values, _safe_divisor(b.values)), a.type, a, b)  # x % -1 = 0
 
 
 @handles(exp.Neg)
@@ -179,6 +205,10 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
     a = _numeric(evaluate(node.this, batch), node.sql())
+    if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
+        at_min = a.values == torch.iinfo(a.values.dtype).min
+        if bool((at_min if a.valid is None else at_min & a.valid).any()):
+            raise DataError(f"Overflow in {node.sql()}: the value does not fit in {a.type.value}")
     return Column(a.values.abs(), a.type, a.valid, None, a.scale)
 
 

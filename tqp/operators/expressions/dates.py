@@ -39,6 +39,14 @@ def civil_from_days(days: torch.Tensor):
     return year, month, day
 
 
+def date_strings(days: torch.Tensor) -> list[str]:
+    """Day numbers as DuckDB prints dates: `2024-01-31`, `10000-01-01`, `0001-12-31 (BC)` for
+    the year 0. For distinct values and result edges (a Python list), not for whole columns."""
+    year, month, day = (part.tolist() for part in civil_from_days(days))
+    return [f"{y:04d}-{m:02d}-{d:02d}" if y > 0 else f"{1 - y:04d}-{m:02d}-{d:02d} (BC)"
+            for y, m, d in zip(year, month, day)]
+
+
 def days_from_civil(year: torch.Tensor, month: torch.Tensor, day: torch.Tensor) -> torch.Tensor:
     """Day numbers since 1970-01-01 of (year, month, day) int64 tensors."""
     y = year - (month <= 2).long()
