@@ -79,7 +79,21 @@ def extra_tables() -> dict[str, pa.Table]:
     oj_r = pa.table({"k": pa.array([1, 3], int32), "y": ["r", "s"]})
     oj_a = pa.table({"i": pa.array([1, 2, 3], int32)})
     oj_b = pa.table({"k": pa.array([1, 2], int32)})
+    # Values at the edges of their types: integer minimums, signed zeros, NaN, the last date,
+    # backslashes and control characters, and a string column that is NULL throughout.
+    t_edge = pa.table({
+        "id": [1, 2, 3, 4, 5],
+        "i": [-2**31, -1, 0, 7, None],
+        "b": [-2**63, -1, 0, 7, None],
+        "f": [-0.0, 0.0, 1.5, None, float("nan")],
+        "s": ["ab%", "a\\b", " \ta\n ", "  b  ", None],
+        "dt": [_d(x) for x in ["9999-12-31", "1970-01-01", "0001-01-01", None, "2000-02-29"]],
+        "n": [None] * 5,
+    }, schema=pa.schema([("id", pa.int32()), ("i", pa.int32()), ("b", pa.int64()),
+                         ("f", pa.float64()), ("s", pa.string()), ("dt", pa.date32()),
+                         ("n", pa.string())]))
     return {
+        "t_edge": t_edge,
         "oj_l": oj_l,
         "oj_r": oj_r,
         "oj_a": oj_a,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,6 +13,7 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
+from tqp.operators.expressions.dates import date_strings
 from tqp.operators.expressions.coerce import MICROS_PER_DAY
 from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
@@ -74,6 +77,8 @@ def cast_column(column: Column, target: DataType, scale: int | None = None,
             values = round_half_away(values.double(), scale)
         elif target is DataType.DECIMAL:
             scale = column.scale if source is DataType.DECIMAL else 0
+        if source is DataType.DECIMAL and target is DataType.DOUBLE:
+            values = values + 0.0  # a DECIMAL has no negative zero
         return Column(values.to(target.torch_dtype), target, column.valid, None,
                       scale if target is DataType.DECIMAL else None)
     if target is DataType.BOOLEAN:
@@ -115,13 +120,19 @@ def _parse(column: Column, target: DataType) -> Column:
 
 def _to_string(column: Column) -> Column:
     """Format each distinct value once, then re-encode as a sorted dictionary."""
-    unique, inverse = torch.unique(column.values, return_inverse=True)
+    if column.type is DataType.DOUBLE:  # by bits: -0.0 and 0.0 print differently
+        bits, inverse = torch.unique(column.values.view(torch.int64), return_inverse=True)
+        unique = bits.view(torch.float64)
+    else:
+        unique, inverse = torch.unique(column.values, return_inverse=True)
     distinct = Column(unique, column.type, None)
     text = column_to_arrow(distinct)
     if column.type is DataType.BOOLEAN:
         text = pc.if_else(text, "true", "false")
     elif column.type is DataType.DOUBLE:
         text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
+    elif column.type is DataType.DATE:
+        text = pa.array(date_strings(unique), pa.string())
     elif column.type is DataType.TIMESTAMP:
         text = pa.array([None if v is None else _format_timestamp(v) for v in text.to_pylist()],
                         pa.string())
@@ -140,8 +151,10 @@ def _format_timestamp(value) -> str:
 
 
 def _format_double(value: float) -> str:
-    if value != value or value in (float("inf"), float("-inf")):
-        return {"nan": "nan", "inf": "inf", "-inf": "-inf"}[repr(value)]
+    if value != value:
+        return "-nan" if math.copysign(1.0, value) < 0 else "nan"  # DuckDB prints the sign
+    if value in (float("inf"), float("-inf")):
+        return repr(value)
     if value == int(value) and abs(value) < 1e15:
         return f"{value:.1f}"
     return repr(value)

@@ -88,10 +88,10 @@ def _constant_int(node: exp.Expression | None, what: str) -> int | None:
 
 
 @handles(exp.Like, exp.ILike)
-def like(node: exp.Expression, batch: Batch) -> Column:
-    if node.args.get("escape") is not None:
-        raise NotSupportedError("LIKE ... ESCAPE")
-    pattern = _constant_string(node.expression, "LIKE")
+def like(node: exp.Expression, batch: Batch, escape: str | None = None) -> Column:
+    """[NOT] LIKE / ILIKE with a constant pattern. As in DuckDB, no character escapes unless
+    `ESCAPE` names one (a backslash is an ordinary character)."""
+    pattern = _arrow_like_pattern(_constant_string(node.expression, "LIKE"), escape)
     ignore_case = isinstance(node, exp.ILike)
     result = map_values(evaluate(node.this, batch),
                         lambda d: pc.match_like(d, pattern, ignore_case=ignore_case),
@@ -102,8 +102,28 @@ def like(node: exp.Expression, batch: Batch) -> Column:
 
 
 @handles(exp.Escape)
-def escape(node, batch):
-    raise NotSupportedError("LIKE ... ESCAPE")
+def like_escape(node: exp.Escape, batch: Batch) -> Column:
+    """`x LIKE pattern ESCAPE 'c'`: `c` makes the next pattern character literal."""
+    if not isinstance(node.this, (exp.Like, exp.ILike)):
+        raise NotSupportedError(f"ESCAPE after {node.this.key.upper()}")
+    escape = _constant_string(node.expression, "LIKE ... ESCAPE")
+    if len(escape) > 1:
+        raise ProgrammingError("LIKE ... ESCAPE: the escape string must be empty or one character")
+    return like(node.this, batch, escape or None)
+
+
+def _arrow_like_pattern(pattern: str, escape: str | None) -> str:
+    """A SQL LIKE pattern rewritten for Arrow's `match_like`, whose escape is a backslash."""
+    out, chars = [], iter(pattern)
+    for char in chars:
+        if char == escape:
+            char = next(chars, None)
+            if char is None:
+                raise ProgrammingError("LIKE pattern must not end with the escape character")
+            out.append("\\" + char if char in "%_\\" else char)
+        else:
+            out.append("\\\\" if char == "\\" else char)
+    return "".join(out)
 
 
 def substring_bounds(start: int, length: int | None):
@@ -178,11 +198,7 @@ def trim(node: exp.Trim, batch: Batch) -> Column:
     position = (node.args.get("position") or "BOTH").upper()
     chars = node.args.get("expression")
     column = evaluate(node.this, batch)
-    if chars is None:
-        fn = {"BOTH": pc.utf8_trim_whitespace, "LEADING": pc.utf8_ltrim_whitespace,
-              "TRAILING": pc.utf8_rtrim_whitespace}[position]
-        return map_strings(column, fn)
-    text = _constant_string(chars, "TRIM")
+    text = " " if chars is None else _constant_string(chars, "TRIM")  # DuckDB: spaces only
     fn = {"BOTH": pc.utf8_trim, "LEADING": pc.utf8_ltrim, "TRAILING": pc.utf8_rtrim}[position]
     return map_strings(column, lambda d: fn(d, characters=text))
 
@@ -223,14 +239,19 @@ def concat(columns: list[Column], skip_nulls: bool) -> Column:
         pairs = result.values.long() * width + column.values.long()
         unique, inverse = torch.unique(pairs, return_inverse=True)
         unique = unique.cpu().numpy()
-        left = result.dictionary.take(pa.array(unique // width))
-        right = column.dictionary.take(pa.array(unique % width))
+        left = _with_entry(result.dictionary).take(pa.array(unique // width))
+        right = _with_entry(column.dictionary).take(pa.array(unique % width))
         joined = pc.binary_join_element_wise(left.cast(dicts.STRING), right.cast(dicts.STRING),
                                              pa.scalar("", dicts.STRING))
         codes, dictionary = dicts.encode(joined)
         values = dicts.to_device_map(codes, inverse.device)[inverse]
         result = Column(values, DataType.VARCHAR, and_valid(result.valid, column.valid), dictionary)
     return result
+
+
+def _with_entry(dictionary: pa.Array) -> pa.Array:
+    """An all-NULL column's empty dictionary with one entry, for the code its NULL rows hold."""
+    return dictionary if len(dictionary) else pa.array([""], dicts.STRING)
 
 
 def _empty_if_null(column: Column) -> Column:

@@ -1,0 +1,50 @@
+-- Values at the edges of their types (t_edge): integer minimums, signed zeros, NaN, the last
+-- date, backslashes in LIKE patterns, whitespace other than spaces, an all-NULL string column.
+
+-- name: like_backslash_is_ordinary
+select id, s like 'ab\%' as a, s like 'a\b' as b, s ilike 'A\B' as c, s not like 'a\b' as d
+from t_edge
+order by id;
+
+-- name: like_escape
+select id, s like 'ab!%' escape '!' as a, s not like 'a!\b' escape '!' as b,
+    s ilike 'AB!%' escape '!' as c, s like 'a\b' escape '\' as d, s like 'a__' escape '_' as e
+from t_edge
+order by id;
+
+-- name: trim_spaces_only
+select id, trim(s) as t, ltrim(s) as l, rtrim(s) as r
+from t_edge
+order by id;
+
+-- name: double_signed_zero_to_varchar
+select id, cast(f as varchar) as f, cast(-f as varchar) as neg, cast(f + 0.0 as varchar) as plus
+from t_edge
+order by id;
+
+-- name: integer_division_by_minus_one
+select id, i % -1 as im, b % -1 as bm, b // 2 as bh, i // -2 as ih, i // -1::bigint as wide
+from t_edge
+order by id;
+
+-- name: abs_without_minimum
+select id, abs(i) as ai, abs(b) as ab
+from t_edge
+where id > 1
+order by id;
+
+-- name: date_past_year_9999
+select id, cast(dt + 1 as varchar) as next, cast(dt - 1 as varchar) as prev, dt + 1 > dt as later,
+    year(dt + 1) as y
+from t_edge
+order by id;
+
+-- name: concat_all_null_column
+select id, n || 'a' as a, 'a' || n as b, concat(n, 'x') as c, n || n as d
+from t_edge
+order by id;
+
+-- name: concat_outer_join_to_empty
+select t_edge.id, t_empty.b || 'a' as x, upper(t_empty.b) as u
+from t_edge left join t_empty on t_edge.id = t_empty.id
+order by t_edge.id;
