@@ -9,7 +9,9 @@ database folder, writes committed states to it (tqp/storage/database.py).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import Sequence
@@ -155,21 +157,26 @@ class Engine:
         (`Result.batch`) and is converted to Arrow only when `Result.table` is read.
         """
         start = time.perf_counter()
-        statements = [s for s in _parse(sql) if s is not None]
-        if not statements:
-            raise ProgrammingError("no SQL statement to run")
-        if parameters is not None and len(parameters) and len(statements) > 1:
-            raise ProgrammingError("parameters can only be bound to a single statement")
-        _add_time(timings, "plan_s", start)
-        result = Result(None)
-        for statement in statements:
-            if parameters and batchable(statement):  # Python values straight into the columns
-                result = self._run(lambda s=statement: insert_rows(self, s, [parameters]), True)
-                continue
-            if parameters is not None or count_parameters(statement):
-                statement = bind_parameters(statement, parameters or ())
-            result = self._run(lambda s=statement: self._statement(s, timings, keep_batch),
-                               changes_catalog(statement))
+        with _deep_recursion():
+            try:
+                statements = [s for s in _parse(sql) if s is not None]
+            except RecursionError:
+                raise NotSupportedError("query too deeply nested") from None
+            if not statements:
+                raise ProgrammingError("no SQL statement to run")
+            if parameters is not None and len(parameters) and len(statements) > 1:
+                raise ProgrammingError("parameters can only be bound to a single statement")
+            _add_time(timings, "plan_s", start)
+            result = Result(None)
+            for statement in statements:
+                if parameters and batchable(statement):  # Python values straight into the columns
+                    result = self._run(lambda s=statement: insert_rows(self, s, [parameters]),
+                                       True)
+                    continue
+                if parameters is not None or count_parameters(statement):
+                    statement = bind_parameters(statement, parameters or ())
+                result = self._run(lambda s=statement: self._statement(s, timings, keep_batch),
+                                   changes_catalog(statement))
         return result
 
     def executemany(self, sql: str, seq_of_parameters) -> Result:
@@ -538,6 +545,23 @@ def _device(name: str) -> torch.device:
     if device.type not in ("cpu", "cuda"):
         raise NotSupportedError(f"device {name!r}")
     return device
+
+
+# sqlglot's parser descends about 20 Python frames per level of expression nesting (the
+# optimizer and the evaluator recurse per level too), so Python's default limit of 1000 frames
+# stopped queries nested 50 deep. Deeper than this limit allows is refused as too deeply nested.
+RECURSION_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def _deep_recursion():
+    """Python's recursion limit raised to RECURSION_LIMIT for one statement's work."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _parse(sql: str) -> list[exp.Expression]:

@@ -95,6 +95,9 @@ def bind_statements(statements: Sequence[exp.Expression], parameters: Sequence |
     return bound
 
 
+DECIMAL_MAX_PRECISION = 38
+
+
 def to_literal(value) -> exp.Expression:
     """The SQL literal for one Python value (None -> NULL, date -> CAST('...' AS DATE), ...)."""
     # bool before int (bool is an int); datetime before date (datetime is a date).
@@ -103,11 +106,17 @@ def to_literal(value) -> exp.Expression:
     if isinstance(value, bool) or _is_numpy_bool(value):
         return exp.Boolean(this=bool(value))
     if isinstance(value, numbers.Integral):
+        if not -2**63 <= int(value) < 2**63:
+            raise NotSupportedError(f"integer parameter {int(value)}: beyond BIGINT "
+                                    "(HUGEINT is not supported)")
         return exp.Literal.number(int(value))
     if isinstance(value, decimal.Decimal):
-        if not value.is_finite():
-            return _cast(str(value).lower(), "DOUBLE")
-        return _number(format(value, "f"))
+        if not value.is_finite() or value.adjusted() >= DECIMAL_MAX_PRECISION:
+            return _cast(str(value).lower(), "DOUBLE")  # DuckDB: DOUBLE past DECIMAL(38)
+        text = format(value, "f")
+        if "." not in text and not -2**63 <= int(text) < 2**63:
+            return _cast(text, f"DECIMAL({DECIMAL_MAX_PRECISION}, 0)")
+        return _number(text)
     if isinstance(value, numbers.Real):
         value = float(value)
         if not math.isfinite(value):

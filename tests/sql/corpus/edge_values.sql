@@ -48,3 +48,8 @@ order by id;
 select t_edge.id, t_empty.b || 'a' as x, upper(t_empty.b) as u
 from t_edge left join t_empty on t_edge.id = t_empty.id
 order by t_edge.id;
+
+-- name: bigint_minimum_literal
+select id, b = -9223372036854775808 as is_min, -9223372036854775808 as m, -2147483648 as im
+from t_edge
+order by id;

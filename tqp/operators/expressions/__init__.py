@@ -60,6 +60,23 @@ def _broadcast(column: Column, rows: int) -> Column:
     return Column(column.values.expand(rows), column.type, valid, column.dictionary, column.scale)
 
 
+class SqlText:
+    """An expression's SQL text for error messages, generated only when a message is formatted:
+    generating it up front for every evaluated node cost a copy of each subtree (quadratic in
+    the nesting depth)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: exp.Expression):
+        self.node = node
+
+    def __str__(self) -> str:
+        return self.node.sql(dialect="duckdb")[:MESSAGE_SQL_CHARS]
+
+
+MESSAGE_SQL_CHARS = 200
+
+
 def _describe(expression: exp.Expression) -> str:
     if isinstance(expression, exp.Anonymous):
         return f"function {expression.name.upper()}()"

@@ -13,7 +13,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType
@@ -30,7 +30,7 @@ def _numeric(column: Column, what: str) -> Column:
 
 
 def _binary(node: exp.Expression, batch: Batch) -> tuple[Column, Column, str]:
-    return evaluate(node.this, batch), evaluate(node.expression, batch), node.sql(dialect="duckdb")
+    return evaluate(node.this, batch), evaluate(node.expression, batch), SqlText(node)
 
 
 INT32_RANGE = (-2**31, 2**31 - 1)
@@ -195,16 +195,20 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
 
 @handles(exp.Neg)
 def neg(node: exp.Neg, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), node.sql())
+    if isinstance(node.this, exp.Literal) and node.this.is_int and int(node.this.this) == 2**63:
+        from tqp.operators.expressions.literals import constant, device_of
+
+        return constant(-2**63, DataType.BIGINT, batch.num_rows, device_of(batch))  # BIGINT's min
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
-        return _result(-a.values.long(), a.type, zero, a, node.sql(), -a.values.double())
+        return _result(-a.values.long(), a.type, zero, a, SqlText(node), -a.values.double())
     return Column(-a.values, a.type, a.valid, None, a.scale)
 
 
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), node.sql())
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):
@@ -250,7 +254,7 @@ def _product_error(a: torch.Tensor, b: float, product: torch.Tensor) -> torch.Te
 
 @handles(exp.Round)
 def round_(node: exp.Round, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), node.sql())
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     digits_node = node.args.get("decimals")
     digits = 0
     if digits_node is not None:
@@ -269,7 +273,7 @@ def round_(node: exp.Round, batch: Batch) -> Column:
 
 def _unary_float(fn):
     def handler(node, batch):
-        a = _numeric(evaluate(node.this, batch), node.sql())
+        a = _numeric(evaluate(node.this, batch), SqlText(node))
         return Column(fn(a.values.double()), DataType.DOUBLE, a.valid)
 
     return handler
@@ -290,7 +294,7 @@ handles(exp.Cbrt)(_unary_float(_cbrt))
 def log(node: exp.Log, batch: Batch) -> Column:
     """LOG(x) and LOG10(x) are base 10 in DuckDB; LOG(b, x) is base b (ln x / ln b)."""
     base, x = (None, node.this) if node.expression is None else (node.this, node.expression)
-    what = node.sql(dialect="duckdb")
+    what = SqlText(node)
     value = _numeric(evaluate(x, batch), what)
     if base is None or (isinstance(base, exp.Literal) and base.this in ("10", "10.0")):
         return Column(torch.log10(value.values.double()), DataType.DOUBLE, value.valid)
@@ -310,7 +314,7 @@ def pi(node: exp.Pi, batch: Batch) -> Column:
 
 @handles(exp.IsNan)
 def isnan(node: exp.IsNan, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), node.sql(dialect="duckdb"))
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     if not a.values.is_floating_point():  # integers and DECIMALs are never NaN
         return Column(torch.zeros_like(a.values, dtype=torch.bool), DataType.BOOLEAN, a.valid)
     return Column(a.values.isnan(), DataType.BOOLEAN, a.valid)
@@ -322,7 +326,7 @@ _ROUNDINGS = {exp.Ceil: torch.ceil, exp.Floor: torch.floor, exp.Trunc: torch.tru
 @handles(*_ROUNDINGS)
 def ceil_floor_trunc(node: exp.Expression, batch: Batch) -> Column:
     """CEIL, FLOOR and TRUNC (toward zero) keep the argument's type, as in DuckDB."""
-    a = _numeric(evaluate(node.this, batch), node.sql())
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     if node.args.get("decimals") is not None:
         raise NotSupportedError(f"{node.sql_name()} with digits")
     if a.type.is_integer:
@@ -341,14 +345,14 @@ def power(node: exp.Pow, batch: Batch) -> Column:
 
 @handles(exp.Sign)
 def sign(node: exp.Sign, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), node.sql())
+    a = _numeric(evaluate(node.this, batch), SqlText(node))
     return Column(torch.sign(a.values).long(), DataType.BIGINT, a.valid)
 
 
 @handles(exp.Greatest, exp.Least)
 def greatest_least(node: exp.Expression, batch: Batch) -> Column:
     """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL), as in DuckDB."""
-    what = node.sql(dialect="duckdb")
+    what = SqlText(node)
     columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]

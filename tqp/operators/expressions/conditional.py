@@ -8,7 +8,7 @@ import operator
 import torch
 from sqlglot import exp
 
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.logic import compare, truth
@@ -64,21 +64,21 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
 
 @handles(exp.Case)
 def case(node: exp.Case, batch: Batch) -> Column:
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     branches = [(b.this, b.args["true"]) for b in node.args.get("ifs") or []]
     return lazy_case(batch, branches, node.args.get("default"), node.this, what)
 
 
 @handles(exp.If)
 def if_(node: exp.If, batch: Batch) -> Column:
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     return lazy_case(batch, [(node.this, node.args["true"])], node.args.get("false"), None, what)
 
 
 @handles(exp.Coalesce)
 def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
     """The first non-NULL argument; later arguments are evaluated only on rows still NULL."""
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     args = [node.this, *node.expressions]
     branches = [(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())), a) for a in args[:-1]]
     return lazy_case(batch, branches, args[-1], None, what)
@@ -86,7 +86,7 @@ def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
 
 @handles(exp.Nullif)
 def nullif(node: exp.Nullif, batch: Batch) -> Column:
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     value = evaluate(node.this, batch)
     equal = compare(operator.eq, value, evaluate(node.expression, batch), what)
     same = equal.values & equal.validity()

@@ -12,7 +12,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
@@ -281,7 +281,7 @@ def date_diff(node: exp.DateDiff, batch: Batch) -> Column:
     unit = node.args.get("unit")
     unit = _unit_name(unit.name if unit is not None else "day")
     end, start = evaluate(node.this, batch), evaluate(node.expression, batch)
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     if DataType.NULL in (start.type, end.type):
         return null_column(max(len(start), len(end)), DataType.BIGINT, start.device)
     for column in (start, end):
@@ -324,7 +324,7 @@ def last_day(node: exp.LastDay, batch: Batch) -> Column:
 @handles(exp.DateFromParts)
 def make_date(node: exp.DateFromParts, batch: Batch) -> Column:
     """MAKE_DATE(year, month, day) from integers; a date that does not exist is a DataError."""
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     parts = [evaluate(node.args[name], batch) for name in ("year", "month", "day")]
     valid = None
     for part in parts:

@@ -58,9 +58,12 @@ def literal_value(node: exp.Literal):
     text = node.this
     try:
         value = int(text)
-        return value, DataType.INTEGER if -2**31 <= value < 2**31 else DataType.BIGINT
     except ValueError:
         pass
+    else:
+        if not -2**63 <= value < 2**63:
+            raise NotSupportedError(f"integer literal {text}: beyond BIGINT (HUGEINT is not supported)")
+        return value, DataType.INTEGER if -2**31 <= value < 2**31 else DataType.BIGINT
     try:
         # DuckDB reads 0.06 as DECIMAL and 1e3 as DOUBLE. A literal with more fractional digits
         # than a decimal holds comes from the optimizer folding a division: DuckDB's is a DOUBLE.

@@ -8,7 +8,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import ProgrammingError
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import align
 from tqp.operators.keys import float_key
 from tqp.planner.scope import may_raise
@@ -99,7 +99,7 @@ def comparison(node: exp.Expression, batch: Batch) -> Column:
         right = evaluate(rnode, batch)
         if right.type is DataType.VARCHAR:
             return _string_constant_compare(_FLIPPED[op], right, lnode.this)
-    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), node.sql(dialect="duckdb"),
+    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), SqlText(node),
                    (_is_exact(lnode), _is_exact(rnode)))
 
 
@@ -143,7 +143,7 @@ def or_(a: Column, b: Column) -> Column:
 
 def _guarded(node: exp.Expression, batch: Batch, decided_value: bool) -> Column:
     """`left op right` where rows whose left side is `decided_value` skip the right side."""
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     left = truth(evaluate(node.this, batch), what)
     combine = and_ if decided_value is False else or_
     right_node = node.expression
@@ -176,7 +176,7 @@ def or_node(node: exp.Or, batch: Batch) -> Column:
 
 @handles(exp.Not)
 def not_node(node: exp.Not, batch: Batch) -> Column:
-    value = truth(evaluate(node.this, batch), node.sql(dialect="duckdb")[:80])
+    value = truth(evaluate(node.this, batch), SqlText(node))
     return boolean(~value.values, value.valid)
 
 
@@ -187,7 +187,7 @@ def is_node(node: exp.Is, batch: Batch) -> Column:
     if isinstance(target, exp.Null):
         return boolean(~value.validity(), None)
     if isinstance(target, exp.Boolean):
-        truthy = truth(value, node.sql())
+        truthy = truth(value, SqlText(node))
         result = truthy.validity() & (truthy.values == bool(target.this))
         return boolean(result, None)
     from tqp.errors import NotSupportedError
@@ -198,7 +198,7 @@ def is_node(node: exp.Is, batch: Batch) -> Column:
 @handles(exp.Between)
 def between(node: exp.Between, batch: Batch) -> Column:
     value = evaluate(node.this, batch)
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     exact = _is_exact(node.this)
     low = compare(operator.ge, value, evaluate(node.args["low"], batch), what,
                   (exact, _is_exact(node.args["low"])))
@@ -212,7 +212,7 @@ def between(node: exp.Between, batch: Batch) -> Column:
 def in_list(node: exp.In, batch: Batch) -> Column:
     """x IN (a, b, ...): TRUE if equal to one; NULL if not and x or some item is NULL."""
     value = evaluate(node.this, batch)
-    what = node.sql(dialect="duckdb")[:80]
+    what = SqlText(node)
     result = None
     for item in node.expressions:
         if isinstance(item, exp.Literal) and item.is_string and value.type is DataType.VARCHAR:
@@ -234,7 +234,7 @@ def is_distinct(node: exp.Expression, batch: Batch) -> Column:
     if DataType.NULL in (left.type, right.type):
         same = ~lv & ~rv
     else:
-        equal = compare(operator.eq, left, right, node.sql(dialect="duckdb")[:80],
+        equal = compare(operator.eq, left, right, SqlText(node),
                         (_is_exact(node.this), _is_exact(node.expression)))
         same = (equal.values & lv & rv) | (~lv & ~rv)
     return boolean(same if isinstance(node, exp.NullSafeEQ) else ~same, None)

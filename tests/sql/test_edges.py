@@ -1,0 +1,89 @@
+"""Errors at the edges of the types (t_edge): where DuckDB raises, tqp raises the fitting
+`tqp.Error` subclass, never a wrong answer, a raw exception or a crash of the process."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+ERRORS = [
+    # (sql, the tqp.Error subclass, a regex the message must match, case-insensitive)
+    ("select b // -1 from t_edge", "DataError", r"overflow"),
+    ("select i // -1 from t_edge", "DataError", r"overflow"),
+    ("select i // (-1)::int from t_edge where id = 1", "DataError", r"overflow"),
+    ("select abs(i) from t_edge", "DataError", r"overflow"),
+    ("select abs(b) from t_edge", "DataError", r"overflow"),
+    ("select dt + 2147483647 < dt from t_edge", "DataError", r"date out of range"),
+    ("select dt - 2147483647 from t_edge where id = 2", "DataError", r"date out of range"),
+    ("select s like 'ab' escape '!!' from t_edge", "ProgrammingError", r"escape"),
+    ("select s like 'ab!' escape '!' from t_edge", "ProgrammingError", r"escape"),
+]
+
+
+def _ids(cases) -> list[str]:
+    return [re.sub(r"\s+", " ", case[0])[:60] for case in cases]
+
+
+@pytest.mark.parametrize("sql,cls,pattern", ERRORS, ids=_ids(ERRORS))
+def test_edge_error(corpus_tqp_con, corpus_duck_con, sql, cls, pattern):
+    import tqp
+
+    with pytest.raises(duckdb.Error):
+        corpus_duck_con.execute(sql).fetchall()
+    with pytest.raises(getattr(tqp, cls)) as excinfo:
+        corpus_tqp_con.execute(sql).fetchall()
+    assert re.search(pattern, str(excinfo.value), re.IGNORECASE), str(excinfo.value)
+
+
+def test_dates_past_python_range_fetch_as_duckdb_strings(corpus_tqp_con, corpus_duck_con):
+    sql = "select dt + 1 as a, dt - 3652060 as b, dt + 2000000000 as c from t_edge order by id"
+    assert corpus_tqp_con.execute(sql).fetchall() == corpus_duck_con.execute(sql).fetchall()
+
+
+NOT_SUPPORTED = [
+    # (sql or (sql, parameters), a word the message must hold) that DuckDB runs
+    ("select 9223372036854775808 as h", "hugeint"),
+    (("select ? as h", [2**70]), "hugeint"),
+]
+
+
+@pytest.mark.parametrize("case,word", NOT_SUPPORTED, ids=[str(c)[:60] for c, _ in NOT_SUPPORTED])
+def test_not_supported_beyond_bigint(corpus_tqp_con, corpus_duck_con, case, word):
+    import tqp
+
+    sql, parameters = case if isinstance(case, tuple) else (case, None)
+    corpus_duck_con.execute(sql, parameters).fetchall()
+    with pytest.raises(tqp.NotSupportedError) as excinfo:
+        corpus_tqp_con.execute(sql, parameters).fetchall()
+    assert word in str(excinfo.value).lower(), str(excinfo.value)
+
+
+def test_wide_decimal_parameters_as_duckdb(corpus_tqp_con, corpus_duck_con):
+    from decimal import Decimal
+
+    for value in (Decimal("1e40"), Decimal("-1e38"), Decimal("1e20")):
+        expected = corpus_duck_con.execute("select ? as v", [value]).fetchall()
+        assert corpus_tqp_con.execute("select ? as v", [value]).fetchall() == expected
+
+
+def _nested(kind: str, depth: int) -> str:
+    text = "id"
+    for k in range(depth):
+        text = {"paren": f"({text} + 1)", "abs": f"abs({text})",
+                "case": f"case when id > {k % 5} then {text} else 0 end"}[kind]
+    return f"select id, {text} as x from t_edge order by id"
+
+
+@pytest.mark.parametrize("kind", ["paren", "abs", "case"])
+def test_deeply_nested_expressions(corpus_tqp_con, corpus_duck_con, kind):
+    sql = _nested(kind, 120)  # the oracle's own sqlglot parse would hit Python's recursion limit
+    assert corpus_tqp_con.execute(sql).fetchall() == corpus_duck_con.execute(sql).fetchall()
+
+
+def test_absurdly_nested_expression_is_refused(corpus_tqp_con):
+    import tqp
+
+    with pytest.raises(tqp.NotSupportedError, match="nested"):
+        corpus_tqp_con.execute(_nested("abs", 3000))
