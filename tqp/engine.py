@@ -30,6 +30,7 @@ from tqp.ml.registry import ModelRegistry
 from tqp.execution import local
 from tqp.execution.context import ExecutionContext, default_batch_rows
 from tqp.execution.memory import MemoryPool, default_limit, parse_size
+from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
 from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
@@ -226,7 +227,7 @@ class Engine:
     def _statement(self, statement: exp.Expression, timings: dict | None = None,
                    keep_batch: bool = False) -> Result:
         if isinstance(statement, exp.Command) and statement.name.upper() == "EXPLAIN":
-            return self._explain(statement.expression.name)
+            return self._explain(statement.expression.name, statement.meta.get("in_lists"))
         if isinstance(statement, (exp.Select, exp.SetOperation, exp.Subquery)):
             if keep_batch:
                 batch, names = self.query_batch(statement, timings=timings)
@@ -368,7 +369,7 @@ class Engine:
 
     def _build(self, statement: exp.Expression) -> tuple[Query, RewriteOptions]:
         names = _output_names(statement)
-        statement = self._expand(statement)
+        statement = self._expand(compact_in_lists(statement))
         # _expand made a copy of its own: the sqlglot passes may rewrite it in place.
         optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
         builder = Builder(self.catalog)
@@ -386,11 +387,11 @@ class Engine:
         finally:
             self._running.remove(ctx)
 
-    def _explain(self, text: str) -> Result:
+    def _explain(self, text: str, in_lists: dict | None = None) -> Result:
         analyze = text.strip().upper().startswith("ANALYZE")
         if analyze:
             text = text.strip()[len("ANALYZE"):]
-        statements = _parse(text)
+        statements = _parse(text, in_lists)
         if len(statements) != 1:
             raise ProgrammingError("EXPLAIN takes one query")
         profile = {} if analyze else None
@@ -564,9 +565,18 @@ def _deep_recursion():
         sys.setrecursionlimit(previous)
 
 
-def _parse(sql: str) -> list[exp.Expression]:
+def _parse(sql: str, lifted: dict | None = None) -> list[exp.Expression]:
+    """The statements of `sql`. Long IN lists are lifted out of the text first; `lifted`, for a
+    text already lifted (EXPLAIN's query), holds its lists. Each statement keeps its lists in
+    its meta, for EXPLAIN, whose query sqlglot leaves as text."""
+    if lifted is None:
+        sql, lifted = lift_in_lists(sql)
     try:
-        return [s for s in sqlglot.parse(sql, read=PARSE_DIALECT) if s is not None]
+        statements = [s if not lifted else compact_in_lists(s, lifted)
+                      for s in sqlglot.parse(sql, read=PARSE_DIALECT) if s is not None]
+        for statement in statements:
+            statement.meta["in_lists"] = lifted
+        return statements
     except ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""

@@ -87,3 +87,29 @@ def test_absurdly_nested_expression_is_refused(corpus_tqp_con):
 
     with pytest.raises(tqp.NotSupportedError, match="nested"):
         corpus_tqp_con.execute(_nested("abs", 3000))
+
+
+def _in_list(items, null: bool = False) -> str:
+    return ", ".join([str(v) for v in items] + (["NULL"] if null else []))
+
+
+IN_LISTS = [
+    # lifted from the text (long), compacted after parsing (64+ items), or kept (short)
+    f"select id, i in ({_in_list(range(-3000, 3000, 3))}) as x from t_edge order by id",
+    f"select id, b not in ({_in_list(range(-5000, 5000), null=True)}) as x from t_edge order by id",
+    f"select id, f in ({_in_list(range(-100, 100))}) as x, i in ({_in_list(range(-100, 100))}, -2147483648) as y"
+    " from t_edge order by id",
+    f"select id, s in ({_in_list(repr(str(k)) for k in range(3000))}, 'ab%', '  b  ') as x from t_edge order by id",
+    f"select id, cast(dt as varchar) in ({_in_list(repr(str(k)) for k in range(100))}, '2000-02-29') as x"
+    " from t_edge order by id",
+    f"select id, n in ({_in_list(repr(str(k)) for k in range(100))}) as x from t_edge order by id",
+    f"select count(*) as n from lineitem where l_orderkey in ({_in_list(range(0, 60000, 7))})",
+    f"select count(*) as n from lineitem where l_shipmode not in ({_in_list(repr(str(k)) for k in range(2000))}, 'AIR')",
+]
+
+
+@pytest.mark.parametrize("sql", IN_LISTS, ids=[s[:40] for s in IN_LISTS])
+def test_long_in_lists(corpus_tqp_con, corpus_duck_con, sql):
+    from tests.oracle import check_against_duckdb
+
+    check_against_duckdb(corpus_tqp_con, corpus_duck_con, sql)

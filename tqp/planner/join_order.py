@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from tqp.operators.expressions.in_lists import item_count
 from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MarkJoin, Plan, Project,
                                  Scan, Sort)
 from tqp.planner.scope import and_all
@@ -73,7 +74,7 @@ def condition_selectivity(condition: exp.Expression, scan: Scan | None, catalog)
             all(_is_constant(e) for e in condition.expressions):
         distinct = _distinct_count(condition.this, scan, catalog)
         if distinct is not None:
-            return min(1.0, len(condition.expressions) / max(distinct, 1))
+            return min(1.0, item_count(condition) / max(distinct, 1))
     return None
 
 

@@ -10,6 +10,7 @@ from sqlglot import exp
 from tqp.errors import ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import align
+from tqp.operators.expressions.in_lists import LOOKUP_MIN_ITEMS, constant_list, lookup
 from tqp.operators.keys import float_key
 from tqp.planner.scope import may_raise
 from tqp.storage import dictionary as dicts
@@ -213,6 +214,17 @@ def in_list(node: exp.In, batch: Batch) -> Column:
     """x IN (a, b, ...): TRUE if equal to one; NULL if not and x or some item is NULL."""
     value = evaluate(node.this, batch)
     what = SqlText(node)
+    constants = constant_list(node)
+    if constants is not None and len(constants) >= LOOKUP_MIN_ITEMS:
+        round_decimal = (lambda v: v) if _is_exact(node.this) else _decimal_round
+        result = lookup(value, constants, what, round_decimal)
+        if result is not None:
+            return boolean(~result.values, result.valid) if node.args.get("negate") else result
+        if node.args.get("constants") is not None:  # compacted: compare item by item
+            node = node.copy()
+            node.set("expressions", [exp.Literal.string(v) if constants.is_string else
+                                     exp.Literal.number(v) for v in constants.values]
+                     + [exp.Null()] * constants.has_null)
     result = None
     for item in node.expressions:
         if isinstance(item, exp.Literal) and item.is_string and value.type is DataType.VARCHAR:
