@@ -113,3 +113,40 @@ def test_long_in_lists(corpus_tqp_con, corpus_duck_con, sql):
     from tests.oracle import check_against_duckdb
 
     check_against_duckdb(corpus_tqp_con, corpus_duck_con, sql)
+
+
+def test_integer_sum_never_wraps(corpus_tqp_con, corpus_duck_con):
+    """DuckDB sums BIGINTs in HUGEINT; tqp has none, so a sum past BIGINT is an error, not a
+    wrapped value. Sums that fit are exact, however close to the limit."""
+    import tqp
+
+    sql = ("select sum(x) as s from (select b as x from t_edge where id = 1 union all "
+           "select b from t_edge where id = 1)")
+    assert corpus_duck_con.execute(sql).fetchall() == [(-2**64,)]
+    with pytest.raises(tqp.DataError, match="(?i)overflow"):
+        corpus_tqp_con.execute(sql).fetchall()
+    grouped = ("select id % 2 as g, sum(b) as s from (select id, b from t_edge union all "
+               "select id, -(b + 1) from t_edge) group by g")
+    with pytest.raises(tqp.DataError, match="(?i)overflow"):
+        corpus_tqp_con.execute(grouped.replace("-(b + 1)", "b")).fetchall()
+    from tests.oracle import check_against_duckdb
+
+    check_against_duckdb(corpus_tqp_con, corpus_duck_con, grouped + " order by g")
+
+
+ARITHMETIC_OVERFLOWS = [
+    "select b - 1 from t_edge", "select b + -1 from t_edge", "select b * 2 from t_edge",
+    "select b * -1 from t_edge", "select -b from t_edge", "select i * i from t_edge",
+    "select 3037000500 * 3037000500", "select 4611686018427387904 * 2",
+    "select 9223372036854775807 + b from t_edge where id = 4",
+]
+
+
+@pytest.mark.parametrize("sql", ARITHMETIC_OVERFLOWS)
+def test_integer_arithmetic_overflow(corpus_tqp_con, corpus_duck_con, sql):
+    import tqp
+
+    with pytest.raises(duckdb.Error):
+        corpus_duck_con.execute(sql).fetchall()
+    with pytest.raises(tqp.DataError, match="(?i)overflow"):
+        corpus_tqp_con.execute(sql).fetchall()

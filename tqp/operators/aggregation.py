@@ -126,7 +126,11 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
     if call.func == "sum":
-        values, valid = kernels.segment_sum(*_summands(arg, only_dropped), ids, groups)
+        summands = _summands(arg, only_dropped)
+        if kernels.segment_sum_overflows(*summands, ids, groups):
+            raise DataError(f"Overflow in {call.sql()}: the sum does not fit in BIGINT "
+                            "(tqp has no HUGEINT)")
+        values, valid = kernels.segment_sum(*summands, ids, groups)
         type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
         return Column(values, type_, normalize_valid(valid), None, arg.scale)
     if call.func == "avg":

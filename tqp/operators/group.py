@@ -131,6 +131,25 @@ def segment_sum(
     return result, _groups_with_input(valid, ids, num_groups)
 
 
+def segment_sum_overflows(
+    values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
+) -> bool:
+    """Would some group's int64 SUM leave int64 (and wrap)? Checked exactly, in two 32-bit limbs,
+    and only when the largest magnitude times the row count could pass 2**62."""
+    if values.dtype != torch.int64 or values.numel() == 0:
+        return False
+    if valid is not None:
+        values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
+    if float(values.double().abs().max()) * values.numel() < 2.0 ** 62:
+        return False
+    high = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
+    low = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
+    high.scatter_add_(0, ids, values >> 32)  # signed: |high| < 2**31 per row
+    low.scatter_add_(0, ids, values & 0xFFFFFFFF)  # unsigned 32-bit limbs: no wrap below 2**31 rows
+    top = high + (low >> 32)  # the sum is top * 2**32 + (low mod 2**32)
+    return bool(((top < -2**31) | (top >= 2**31)).any())
+
+
 def _segment_extreme(
     values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int, reduce: str
 ) -> tuple[torch.Tensor, torch.Tensor | None]:

@@ -53,3 +53,14 @@ order by t_edge.id;
 select id, b = -9223372036854775808 as is_min, -9223372036854775808 as m, -2147483648 as im
 from t_edge
 order by id;
+
+-- name: sum_near_bigint_limits
+select sum(b) as s, sum(i) as si, sum(b + 1) as s1, min(b) as lo
+from t_edge;
+
+-- name: arithmetic_at_bigint_limits
+select id, -(b + 1) as negated, b - 0 as same, (b + 1) * -1 as flipped, b * 1 as one,
+    b // 1 as quotient, 3037000499 * 3037000499 as square, 4611686018427387904 * -2 as lowest
+from t_edge
+where id < 3
+order by id;

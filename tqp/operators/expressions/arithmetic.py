@@ -34,21 +34,20 @@ def _binary(node: exp.Expression, batch: Batch) -> tuple[Column, Column, str]:
 
 
 INT32_RANGE = (-2**31, 2**31 - 1)
-INT64_LIMIT = 2.0 ** 63
+INT64_MIN = -2**63
 
 
 def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: str = "",
-            approx: torch.Tensor | None = None) -> Column:
+            wrapped: torch.Tensor | None = None) -> Column:
     """An integer result checked for overflow, as DuckDB checks it: INTEGER op INTEGER must fit
-    in 32 bits, anything wider in 64 (`approx` is the float64 value, to catch int64 wrap)."""
+    in 32 bits, anything wider in 64 (`wrapped` marks the rows whose int64 result wrapped)."""
     valid = and_valid(a.valid, b.valid)
     if not type_.is_integer:
         return Column(values, type_, valid)
     values = values.long()
     live = values if valid is None else values[valid]
-    if approx is not None:
-        big = (approx >= INT64_LIMIT) | (approx < -INT64_LIMIT)
-        if bool((big if valid is None else big[valid]).any()):
+    if wrapped is not None:
+        if bool((wrapped if valid is None else wrapped[valid]).any()):
             raise DataError(f"Overflow in {what}: the value does not fit in BIGINT")
     if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
         if live.numel() and (int(live.min()) < INT32_RANGE[0] or int(live.max()) > INT32_RANGE[1]):
@@ -80,10 +79,11 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
     types = (a.type, b.type)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
     if a.type.is_integer:
-        approx = a.values.double() + b.values.double() if sign == 1 else \
-            a.values.double() - b.values.double()
-        values = a.values.long() + b.values.long() if sign == 1 else a.values.long() - b.values.long()
-        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what, approx)
+        x, y = a.values.long(), b.values.long()
+        values = x + y if sign == 1 else x - y
+        # Two's complement: a sum wrapped when both operands have the sign the result lacks.
+        wrapped = ((x ^ values) & ((y if sign == 1 else ~y) ^ values)) < 0
+        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what, wrapped)
     values = a.values + b.values if sign == 1 else a.values - b.values
     return _decimal(_result(values, a.type, a, b), max(_scale(a), _scale(b)))
 
@@ -131,9 +131,23 @@ def mul(node: exp.Mul, batch: Batch) -> Column:
     types = (a.type, b.type)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
     if a.type.is_integer:
-        return _result(a.values.long() * b.values.long(), a.type, _typed(a, types[0]),
-                       _typed(b, types[1]), what, a.values.double() * b.values.double())
+        x, y = a.values.long(), b.values.long()
+        values = x * y
+        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what,
+                       _product_wrapped(x, y, values))
     return _decimal(_result(a.values * b.values, a.type, a, b), _scale(a) + _scale(b))
+
+
+def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) -> torch.Tensor:
+    """Rows where the int64 product x * y wrapped: the float64 product says so far from the
+    limits; near them, dividing back decides exactly."""
+    approx = (x.double() * y.double()).abs()
+    near = approx >= 2.0 ** 62
+    if not bool(near.any()):
+        return near
+    divisor = torch.where((x == 0) | (x == -1), torch.ones_like(x), x)  # no trap on 0 or -1
+    exact = torch.where(x == -1, y == INT64_MIN, torch.div(product, divisor, rounding_mode="trunc") != y)
+    return near & (x != 0) & exact
 
 
 @handles(exp.Div)
@@ -202,7 +216,7 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
     a = _numeric(evaluate(node.this, batch), SqlText(node))
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
-        return _result(-a.values.long(), a.type, zero, a, SqlText(node), -a.values.double())
+        return _result(-a.values.long(), a.type, zero, a, SqlText(node), a.values.long() == INT64_MIN)
     return Column(-a.values, a.type, a.valid, None, a.scale)
 
 
