@@ -37,7 +37,7 @@ from tqp.planner.dialect import PARSE_DIALECT
 from tqp.planner.logical import Query
 from tqp.planner.lower import lower
 from tqp.planner.passes import RewriteOptions, rewrite
-from tqp.planner.names import output_name
+from tqp.planner.names import mark_user_aliases, output_name
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
 from tqp.result import Result
@@ -369,7 +369,7 @@ class Engine:
 
     def _build(self, statement: exp.Expression) -> tuple[Query, RewriteOptions]:
         names = _output_names(statement)
-        statement = self._expand(compact_in_lists(statement))
+        statement = self._expand(mark_user_aliases(compact_in_lists(statement)))
         # _expand made a copy of its own: the sqlglot passes may rewrite it in place.
         optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
         builder = Builder(self.catalog)
@@ -578,12 +578,25 @@ def _parse(sql: str, lifted: dict | None = None) -> list[exp.Expression]:
             statement.meta["in_lists"] = lifted
         return statements
     except ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        where = f" at line {first.get('line')}, column {first.get('col')}" if first else ""
-        detail = first.get("description", str(exc)).split(". Line")[0]
-        raise ProgrammingError(f"syntax error{where}: {detail}") from None
+        raise ProgrammingError(_syntax_message(exc)) from None
     except TokenError as exc:
-        raise ProgrammingError(f"syntax error: {exc}") from None
+        near = str(exc).removeprefix("Error tokenizing ")
+        raise ProgrammingError(f"syntax error: unterminated string or quoted name in {near}") from None
+
+
+def _syntax_message(exc: ParseError) -> str:
+    """A short syntax error: the line, the column and the token there, as DuckDB reports it;
+    sqlglot's description only where it says something to a user (`Expecting )`)."""
+    first = exc.errors[0] if exc.errors else {}
+    if not first:
+        return f"syntax error: {str(exc).split('. Line')[0]}"
+    message = f"syntax error at line {first.get('line')}, column {first.get('col')}"
+    if first.get("highlight"):
+        message += f' at or near "{first["highlight"]}"'
+    detail = first.get("description") or ""
+    if "<class" in detail or detail.startswith("Invalid expression"):  # sqlglot's internals
+        detail = "" if (first.get("end_context") or "").strip() else "unexpected end of query"
+    return f"{message}: {detail}" if detail else message
 
 
 def _output_names(statement: exp.Expression) -> list[str] | None:

@@ -19,6 +19,18 @@ ERRORS = [
     ("select dt - 2147483647 from t_edge where id = 2", "DataError", r"date out of range"),
     ("select s like 'ab' escape '!!' from t_edge", "ProgrammingError", r"escape"),
     ("select s like 'ab!' escape '!' from t_edge", "ProgrammingError", r"escape"),
+    # messages that name the user's construct
+    ("select id from t_edge a, t_edge b", "ProgrammingError",
+     r"ambiguous reference to column name \"id\" \(use: 'a.id' or 'b.id'\)"),
+    ("select count(*) from t_edge group by 1", "ProgrammingError", r"GROUP BY clause cannot contain aggregates"),
+    ("select count(*) from t_edge group by count(*)", "ProgrammingError", r"cannot contain aggregates"),
+    ("select id from t_edge group by -3", "ProgrammingError", r"GROUP BY term out of range"),
+    ("select id, count(*) from t_edge group by 0", "ProgrammingError", r"GROUP BY term out of range"),
+    ("select id from t_edge order by -1", "ProgrammingError", r"ORDER BY term out of range"),
+    ("select id is (id + 1) from t_edge group by id", "ProgrammingError", r"^syntax error: IS must"),
+    ("select * from t_edge wher id = 1", "ProgrammingError", r'^syntax error at line 1, column \d+ at or near "id"$'),
+    ("select id from t_edge order by", "ProgrammingError", r"line 1, column \d+ .*end of query$"),
+    ("select 'abc from t_edge", "ProgrammingError", r"^syntax error: unterminated string"),
 ]
 
 
@@ -35,6 +47,7 @@ def test_edge_error(corpus_tqp_con, corpus_duck_con, sql, cls, pattern):
     with pytest.raises(getattr(tqp, cls)) as excinfo:
         corpus_tqp_con.execute(sql).fetchall()
     assert re.search(pattern, str(excinfo.value), re.IGNORECASE), str(excinfo.value)
+    assert "#" not in str(excinfo.value) and "<class" not in str(excinfo.value), str(excinfo.value)
 
 
 def test_dates_past_python_range_fetch_as_duckdb_strings(corpus_tqp_con, corpus_duck_con):

@@ -9,7 +9,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
-from tqp.operators.expressions import evaluate
+from tqp.operators.expressions import evaluate, user_names
 from tqp.operators.keys import float_key, pack_keys
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid
@@ -119,16 +119,16 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
                       torch.zeros(groups, dtype=torch.bool, device=device))
     if call.func in VARIANCES:
         if not arg.type.is_numeric:
-            raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+            raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
         return _variance(arg, ids, groups, *VARIANCES[call.func])
     if call.func == "median":
         return _median(call, arg, ids, groups)
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
-        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":
         summands = _summands(arg, only_dropped)
         if kernels.segment_sum_overflows(*summands, ids, groups):
-            raise DataError(f"Overflow in {call.sql()}: the sum does not fit in BIGINT "
+            raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in BIGINT "
                             "(tqp has no HUGEINT)")
         values, valid = kernels.segment_sum(*summands, ids, groups)
         type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
@@ -178,7 +178,7 @@ def _bool_reduce(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: in
         return Column(torch.zeros(groups, dtype=torch.bool, device=ids.device), DataType.BOOLEAN,
                       torch.zeros(groups, dtype=torch.bool, device=ids.device))
     if arg.type is not DataType.BOOLEAN:
-        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
+        raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     fn = kernels.segment_all if call.func == "bool_and" else kernels.segment_any
     values, valid = fn(arg.values, arg.valid, ids, groups)
     return Column(values, DataType.BOOLEAN, normalize_valid(valid))
@@ -201,7 +201,7 @@ def _median(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: int) ->
     group's run. Integers give a DOUBLE midpoint; a DECIMAL keeps its type, its midpoint cut
     toward zero at its scale as DuckDB does."""
     if not arg.type.is_numeric:
-        raise NotSupportedError(f"MEDIAN of a {arg.type.value} value: {call.sql()}")
+        raise NotSupportedError(f"MEDIAN of a {arg.type.value} value: {user_names(call.sql())}")
     values, kept = arg.values, ids
     if arg.valid is not None:
         values, kept = values[arg.valid], ids[arg.valid]

@@ -16,6 +16,7 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.join_order import key_pair
+from tqp.planner.names import USER_ALIAS
 from tqp.planner.logical import (
     Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan,
     Project, Query, Scan, SetOp, Sort, SortKey, Window,
@@ -134,6 +135,7 @@ class Builder:
 
         items = list(select.expressions)
         names = [item.alias_or_name for item in items]
+        aliased = [bool(item.meta_get(USER_ALIAS)) for item in items]
         exprs = [item.this if isinstance(item, exp.Alias) else item for item in items]
         group = select.args.get("group")
         having = select.args.get("having")
@@ -151,7 +153,7 @@ class Builder:
             + ([qualify] if qualify is not None else []))
 
         if aggregated:
-            group_exprs = self._group_exprs(group, exprs, names)
+            group_exprs = self._group_exprs(group, exprs, names, aliased)
             if any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
             rewriter = AggregateRewriter(group_exprs, self.fresh)
@@ -159,7 +161,7 @@ class Builder:
             exprs = [rewriter.rewrite(e) for e in exprs]
             having_expr = rewriter.rewrite(having.this) if having is not None else None
             qualify = rewriter.rewrite(qualify) if qualify is not None else None
-            order_exprs = [self._order_target(o.this, exprs, names, rewriter, originals)
+            order_exprs = [self._order_target(o.this, exprs, names, aliased, rewriter, originals)
                            for o in order_items]
             keys, calls = [], []
             for k, g in rewriter.groups:  # subqueries in keys and arguments run before grouping
@@ -181,7 +183,8 @@ class Builder:
             if having_expr is not None:
                 plan = self.filter(plan, having_expr, scope)
         else:
-            order_exprs = [self._order_target(o.this, exprs, names, None) for o in order_items]
+            order_exprs = [self._order_target(o.this, exprs, names, aliased, None)
+                           for o in order_items]
         plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
 
         # Projection: the select list plus any ORDER BY expression not in it.
@@ -228,36 +231,36 @@ class Builder:
             plan = self.filter(plan, qualify, scope)
         return plan, exprs, order_exprs
 
-    def _group_exprs(self, group, exprs, names) -> list[exp.Expression]:
+    def _group_exprs(self, group, exprs, names, aliased) -> list[exp.Expression]:
         if group is None:
             return []
         for kind in ("rollup", "cube", "grouping_sets"):
             if group.args.get(kind):
                 raise NotSupportedError(f"GROUP BY {kind.upper().replace('_', ' ')}")
-        if group.args.get("all"):  # GROUP BY ALL: every select item without an aggregate
-            return [e for e in exprs if not contains_aggregate(e)]
+        if group.args.get("all"):
+            # GROUP BY ALL: every select item that reads a column and holds no aggregate (a
+            # constant is no key: `SELECT 1, count(*) ... GROUP BY ALL` is one row, as in DuckDB)
+            return [e for e in exprs if not contains_aggregate(e) and e.find(exp.Column)]
         result = []
         for g in group.expressions:
-            if isinstance(g, exp.Literal) and g.is_int:
-                index = int(g.name) - 1
-                if not 0 <= index < len(exprs):
-                    raise ProgrammingError(f"GROUP BY position {g.name} is not in select list")
+            index = _position(g, "GROUP BY", len(exprs))
+            if index is not None:
                 g = exprs[index]
             elif isinstance(g, exp.Column) and not g.table and g.name in names:
-                g = exprs[names.index(g.name)]
+                g = exprs[_named_item(g.name, names, aliased)]
+            if contains_aggregate(g):
+                raise ProgrammingError(f"GROUP BY clause cannot contain aggregates: {g.sql(dialect='duckdb')}")
             result.append(g)
         return result
 
-    def _order_target(self, target, exprs, names, rewriter, originals=None):
+    def _order_target(self, target, exprs, names, aliased, rewriter, originals=None):
         """An output position (int) for ORDER BY items naming a select item, else the
         expression to compute (rewritten over the aggregate when there is one)."""
-        if isinstance(target, exp.Literal) and target.is_int:
-            index = int(target.name) - 1
-            if not 0 <= index < len(exprs):
-                raise ProgrammingError(f"ORDER BY position {target.name} is not in select list")
+        index = _position(target, "ORDER BY", len(exprs))
+        if index is not None:
             return index
         if isinstance(target, exp.Column) and not target.table and target.name in names:
-            return names.index(target.name)
+            return _named_item(target.name, names, aliased)
         target = _inline_aliases(target, originals or exprs, names)
         rewritten = rewriter.rewrite(target) if rewriter is not None else target
         for i, e in enumerate(exprs):
@@ -538,6 +541,26 @@ def _columns_by_table(select: exp.Select) -> dict[str, set[str]]:
         if column.table:
             used.setdefault(column.table, set()).add(column.name)
     return used
+
+
+def _named_item(name: str, names: list[str], aliased: list[bool]) -> int:
+    """The select item a bare name in GROUP BY or ORDER BY means: the first one the user named
+    with AS, else the first one called so (DuckDB binds aliases first)."""
+    candidates = [i for i, n in enumerate(names) if n == name]
+    return ([i for i in candidates if aliased[i]] or candidates)[0]
+
+
+def _position(node: exp.Expression, clause: str, count: int) -> int | None:
+    """The 0-based select-list index an integer constant in GROUP BY / ORDER BY names, checked
+    to be in range (a negative one is out of range too, as in DuckDB); None for other terms."""
+    negative = isinstance(node, exp.Neg)
+    literal = node.this if negative else node
+    if not (isinstance(literal, exp.Literal) and literal.is_int):
+        return None
+    position = -int(literal.name) if negative else int(literal.name)
+    if not 1 <= position <= count:
+        raise ProgrammingError(f"{clause} term out of range: {position} (should be between 1 and {count})")
+    return position - 1
 
 
 def _constant_int(node: exp.Expression, clause: str) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from tqp.errors import ProgrammingError
+
 DIALECT = "duckdb"
 
 _OPERATORS = {
@@ -17,6 +19,24 @@ _OPERATORS = {
     exp.And: "AND", exp.Or: "OR", exp.DPipe: "||",
 }
 _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
+
+
+USER_ALIAS = "tqp_user_alias"
+
+
+def mark_user_aliases(tree: exp.Expression) -> exp.Expression:
+    """Flag the select items the user named with AS (in place), before sqlglot's qualify gives
+    every column an alias: an ORDER BY name binds to those first, as in DuckDB. Also refuse
+    GROUP BY 0 before sqlglot reads it as the last select item (Python's index -1)."""
+    for select in tree.find_all(exp.Select):
+        for item in select.expressions:
+            if isinstance(item, exp.Alias):
+                item.meta[USER_ALIAS] = True
+        group = select.args.get("group")
+        for term in group.expressions if group is not None else []:
+            if isinstance(term, exp.Literal) and term.is_int and int(term.name) < 1:
+                raise ProgrammingError(f"GROUP BY term out of range: {term.name}")
+    return tree
 
 
 def output_name(item: exp.Expression) -> str:

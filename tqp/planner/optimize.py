@@ -82,6 +82,11 @@ def _with_suggestion(message: str, statement: exp.Expression, schema: dict) -> s
     if not match:
         return message
     name = (match.group(1) or match.group(2)).split(".")[-1].strip('"')
+    holders = [t.alias_or_name for t in statement.find_all(exp.Table)
+               if name in schema.get(t.name.lower(), {})]
+    if len(holders) > 1:  # sqlglot cannot tell which table's column is meant
+        choices = " or ".join(f"'{h}.{name}'" for h in dict.fromkeys(holders))
+        return f'Ambiguous reference to column name "{name}" (use: {choices})'
     tables = {t.name.lower() for t in statement.find_all(exp.Table)}
     columns = sorted({c for t in tables for c in schema.get(t, {})})
     close = difflib.get_close_matches(name, columns, n=1)

@@ -64,3 +64,24 @@ select id, -(b + 1) as negated, b - 0 as same, (b + 1) * -1 as flipped, b * 1 as
 from t_edge
 where id < 3
 order by id;
+
+-- name: group_by_all_constants_over_empty
+select 1 as one, 'x' as x, count(*) as n, sum(a) as s
+from t_empty
+group by all;
+
+-- name: group_by_all_constants_and_a_column
+select 1 as one, id % 2 as parity, count(*) as n
+from t_edge
+group by all
+order by parity;
+
+-- name: order_by_alias_named_like_a_column
+select id, id % 2 as id
+from t_edge
+order by id, 1;
+
+-- name: order_by_alias_before_column_in_position
+select id % 3 as id, id as raw
+from t_edge
+order by id desc, raw;

@@ -6,6 +6,7 @@ it by the modules of this package (arithmetic, logic, strings, dates, casts, con
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from sqlglot import exp
@@ -71,10 +72,16 @@ class SqlText:
         self.node = node
 
     def __str__(self) -> str:
-        return self.node.sql(dialect="duckdb")[:MESSAGE_SQL_CHARS]
+        return user_names(self.node.sql(dialect="duckdb"))[:MESSAGE_SQL_CHARS]
 
 
 MESSAGE_SQL_CHARS = 200
+_PLAN_KEY = re.compile(r'"([^"#]+)#\d+\.([^"]+)"')
+
+
+def user_names(text: str) -> str:
+    """SQL text with the plan's column keys (`"t#0.i"`) written as the user wrote them (`t.i`)."""
+    return _PLAN_KEY.sub(r"\1.\2", text)
 
 
 def _describe(expression: exp.Expression) -> str:

@@ -226,7 +226,7 @@ def abs_(node: exp.Abs, batch: Batch) -> Column:
     if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):
-            raise DataError(f"Overflow in {node.sql()}: the value does not fit in {a.type.value}")
+            raise DataError(f"Overflow in {SqlText(node)}: the value does not fit in {a.type.value}")
     return Column(a.values.abs(), a.type, a.valid, None, a.scale)
 
 

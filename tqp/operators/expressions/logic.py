@@ -191,9 +191,9 @@ def is_node(node: exp.Is, batch: Batch) -> Column:
         truthy = truth(value, SqlText(node))
         result = truthy.validity() & (truthy.values == bool(target.this))
         return boolean(result, None)
-    from tqp.errors import NotSupportedError
-
-    raise NotSupportedError(f"IS {target.sql()}")
+    # DuckDB's parser rejects the rest; the target's text here would hold tqp's internal names.
+    raise ProgrammingError("syntax error: IS must be followed by [NOT] NULL, TRUE, FALSE or "
+                           "DISTINCT FROM")
 
 
 @handles(exp.Between)
