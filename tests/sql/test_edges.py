@@ -163,3 +163,11 @@ def test_integer_arithmetic_overflow(corpus_tqp_con, corpus_duck_con, sql):
         corpus_duck_con.execute(sql).fetchall()
     with pytest.raises(tqp.DataError, match="(?i)overflow"):
         corpus_tqp_con.execute(sql).fetchall()
+
+
+def test_limit_evaluates_only_the_rows_it_keeps(corpus_tqp_con, corpus_duck_con):
+    """LIMIT over a projection computes the projection for the kept rows only: the overflow
+    of -i on the first row is never computed (DuckDB agrees)."""
+    sql = "select -i as neg, abs(b) as mag from (select * from t_edge where id > 1) as kept limit 2"
+    assert sorted(corpus_tqp_con.execute(sql).fetchall()) == \
+        sorted(corpus_duck_con.execute(sql).fetchall())

@@ -85,3 +85,30 @@ order by id, 1;
 select id % 3 as id, id as raw
 from t_edge
 order by id desc, raw;
+
+-- name: limit_zero_computes_nothing
+select -i as neg, b * 2 as twice, cast(s as integer) as parsed, id
+from t_edge
+order by id
+limit 0;
+
+-- name: limit_zero_over_aggregates_joins_and_sorts
+select t_edge.id, sum(-t_edge.b) as s, count(*) as n
+from t_edge join t_nulls on t_edge.id = t_nulls.id
+group by t_edge.id
+order by t_edge.id
+limit 0;
+
+-- name: cast_reads_only_strings_rows_use
+select id, cast(s as integer) + 1 as parsed, s = 12 as same
+from (select id, case when id = 1 then '12' when id = 2 then '1999-01-02' else s end as s
+      from t_edge) as picked
+where id = 1
+order by id;
+
+-- name: cast_to_date_reads_only_strings_rows_use
+select id, cast(s as date) as day
+from (select id, case when id = 1 then '12' when id = 2 then '1999-01-02' else s end as s
+      from t_edge) as picked
+where id = 2
+order by id;

@@ -100,12 +100,20 @@ def _parse(column: Column, target: DataType) -> Column:
         arrow_target = pa.float64()
     dictionary = column.dictionary.cast(dicts.STRING)
     try:
-        if target is DataType.BOOLEAN:
-            parsed = pc.cast(pc.utf8_lower(pc.utf8_trim_whitespace(dictionary)), pa.bool_())
-        else:
-            parsed = pc.cast(pc.utf8_trim_whitespace(dictionary), arrow_target)
+        parsed = _parse_strings(dictionary, target, arrow_target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise DataError(f"could not convert string to {target.value}: {exc}") from None
+        # The dictionary may hold strings no row uses (rows a filter dropped): only the used
+        # ones must convert, as in DuckDB.
+        used = torch.unique(column.values[column.valid] if column.valid is not None
+                            else column.values).cpu().numpy()
+        try:
+            parsed_used = _parse_strings(dictionary.take(pa.array(used)), target, arrow_target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as used_exc:
+            raise DataError(f"could not convert string to {target.value}: {used_exc}") from None
+        # Unused entries parse as NULL (no row reads them).
+        codes = np.full(len(dictionary), -1, dtype=np.int64)
+        codes[used] = np.arange(len(used))
+        parsed = parsed_used.take(pa.array(codes, mask=codes < 0))
     if target is DataType.DATE:
         parsed = parsed.cast(pa.int32())
     elif target is DataType.TIMESTAMP:
@@ -116,6 +124,12 @@ def _parse(column: Column, target: DataType) -> Column:
     gathered = table[column.values.long()] if len(table) else torch.zeros(
         len(column), dtype=target.torch_dtype, device=column.device)
     return Column(gathered, target, column.valid)
+
+
+def _parse_strings(strings: pa.Array, target: DataType, arrow_target: pa.DataType) -> pa.Array:
+    if target is DataType.BOOLEAN:
+        return pc.cast(pc.utf8_lower(pc.utf8_trim_whitespace(strings)), pa.bool_())
+    return pc.cast(pc.utf8_trim_whitespace(strings), arrow_target)
 
 
 def _to_string(column: Column) -> Column:

@@ -22,6 +22,7 @@ from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.magic_sets import magic_sets
 from tqp.planner.passes.order_joins import order_joins, written_order_joins
 from tqp.planner.passes.prune_columns import prune_columns
+from tqp.planner.passes.push_limits import push_limits
 from tqp.planner.passes.pushdown_predicates import pushdown_predicates
 from tqp.planner.passes.reduce_semi_joins import reduce_semi_joins
 from tqp.planner.passes.tree import transform
@@ -36,6 +37,9 @@ PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
     # After order_joins: it reads the outer side of a decorrelated subquery as the finished
     # join tree, and shares that subplan.
     magic_sets,
+    # After the joins are final: LIMIT 0 cuts the scans below it, LIMIT n moves under a
+    # projection (rows no result needs are never computed).
+    push_limits,
     # Last: it narrows every node to the columns read above it, which any later rewrite
     # would have to respect.
     prune_columns,
