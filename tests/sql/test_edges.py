@@ -59,11 +59,13 @@ NOT_SUPPORTED = [
     # (sql or (sql, parameters), a word the message must hold) that DuckDB runs
     ("select 9223372036854775808 as h", "hugeint"),
     (("select ? as h", [2**70]), "hugeint"),
+    ("select min(id, 2) as m from t_edge", "min with a second argument"),
+    ("select max(b, 3) as m from t_edge", "max with a second argument"),
 ]
 
 
 @pytest.mark.parametrize("case,word", NOT_SUPPORTED, ids=[str(c)[:60] for c, _ in NOT_SUPPORTED])
-def test_not_supported_beyond_bigint(corpus_tqp_con, corpus_duck_con, case, word):
+def test_not_supported_names_the_construct(corpus_tqp_con, corpus_duck_con, case, word):
     import tqp
 
     sql, parameters = case if isinstance(case, tuple) else (case, None)

@@ -63,6 +63,12 @@ def to_call(node: exp.AggFunc) -> tuple[str, exp.Expression | None, bool]:
         raise NotSupportedError(f"aggregate function {node.sql_name()}")
     if node.args.get("filter") is not None:
         raise NotSupportedError("aggregate FILTER clause")
+    extra = [k for k, v in node.args.items() if k not in ("this", "filter") and v not in (None, [])
+             and isinstance(v, (exp.Expression, list))]
+    if extra:  # e.g. DuckDB's MIN(x, n): the n smallest values, as a LIST
+        raise NotSupportedError(f"{func.upper()} with a second argument (a LIST result)"
+                                if func in ("min", "max") else
+                                f"{func.upper()} with several arguments")
     arg = node.this
     distinct = False
     if isinstance(arg, exp.Distinct):
