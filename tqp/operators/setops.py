@@ -7,21 +7,32 @@ from __future__ import annotations
 
 import torch
 
-from tqp.operators.expressions.coerce import align
+from tqp.operators.expressions.coerce import align, to_type
 from tqp.operators.group import group_ids
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.types import DataType
 
 
 def concat(left: Batch, right: Batch, names) -> Batch:
     """Rows of `left` then rows of `right`, column by column (types and dictionaries aligned)."""
     columns = {}
     for name, lname, rname in zip(names, left.names, right.names):
-        a, b = align([left[lname], right[rname]], "set operation")
+        a, b = align(_strings_win([left[lname], right[rname]]), "set operation")
         valid = None
         if a.valid is not None or b.valid is not None:
             valid = normalize_valid(torch.cat([a.validity(), b.validity()]))
         columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary)
     return left.empty_like(left.num_rows + right.num_rows, columns)
+
+
+def _strings_win(columns: list[Column]) -> list[Column]:
+    """DuckDB's rule for set operations: a VARCHAR side turns the other (number, date, boolean)
+    into VARCHAR too, where a comparison would parse the string instead."""
+    types = {c.type for c in columns}
+    if DataType.VARCHAR not in types or types <= {DataType.VARCHAR, DataType.NULL}:
+        return columns
+    return [c if c.type in (DataType.VARCHAR, DataType.NULL) else to_type(c, DataType.VARCHAR)
+            for c in columns]
 
 
 def set_operation(kind: str, all_: bool, left: Batch, right: Batch) -> Batch:

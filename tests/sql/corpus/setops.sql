@@ -162,3 +162,15 @@ select a from t_empty
 union all
 select n_nationkey from nation where n_nationkey < 4
 order by 1;
+
+-- name: union_number_with_string_is_varchar
+select a from t_nulls union select b from t_nulls;
+
+-- name: union_all_date_with_string_is_varchar
+select d from t_nulls union all select '1995-01-31' union all select b from t_nulls where id < 3;
+
+-- name: intersect_double_boolean_with_string
+select c from t_nulls intersect select '2.5' union all select true union select 'x';
+
+-- name: except_string_minus_numbers
+select b from t_nulls except select a from t_nulls;
