@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.optimizer.scope import traverse_scope, walk_in_scope
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner.logical import AggregateCall
@@ -147,3 +148,20 @@ class AggregateRewriter:
         return tuple(
             (key, AggregateCall(func, None if arg is None else resolve(arg), distinct))
             for key, (func, arg, distinct) in self.calls)
+
+
+def reject_outer_aggregates(statement: exp.Expression) -> None:
+    """An aggregate inside a subquery over only the outer query's columns belongs to the outer
+    query (`SELECT EXISTS (SELECT ... WHERE i > min(o.i)) FROM t o` is one row in DuckDB);
+    tqp does not plan that, so it refuses rather than aggregate per outer row."""
+    for scope in traverse_scope(statement):
+        if scope.parent is None:
+            continue
+        for node in walk_in_scope(scope.expression):
+            if not is_aggregate(node):
+                continue
+            tables = {c.table for c in node.find_all(exp.Column)}
+            if tables and not tables & set(scope.sources):
+                raise NotSupportedError(
+                    f"an aggregate of the outer query's columns inside a subquery: "
+                    f"{node.sql(dialect='duckdb')}")

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
-from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
+from tqp.planner.aggregates import AggregateRewriter, contains_aggregate, reject_outer_aggregates
 from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
 from tqp.planner.logical import (
@@ -85,6 +85,8 @@ class Builder:
         for node_type, what in UNSUPPORTED_NODES.items():  # one walk; the first listed is named
             if any(issubclass(t, node_type) for t in found):
                 raise NotSupportedError(what)
+        if statement.find(exp.Subquery, exp.Exists):
+            reject_outer_aggregates(statement)
         plan, keys, out_names = self.query(statement, None, {})
         plan = Project(plan, tuple((k, ref(k)) for k in keys)) if tuple(keys) != plan.columns \
             else plan

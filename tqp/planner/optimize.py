@@ -19,6 +19,7 @@ without derived tables or CTEs skips the subquery passes too.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 
 from sqlglot import exp
@@ -27,13 +28,17 @@ from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 
 from tqp.errors import ProgrammingError
+from tqp.planner.unique_aliases import unique_aliases
 
 DIALECT = "duckdb"
 
 # Everything sqlglot runs, in sqlglot's order, except the passes tqp does itself.
 OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
               "annotate_types", "canonicalize")
-RULES = tuple(r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES)
+_SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES]
+# unique_aliases right after qualify: merge_subqueries must not capture a correlated name.
+RULES = tuple(itertools.chain.from_iterable(
+    (r, unique_aliases) if r.__name__ == "qualify" else (r,) for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
 # isolated into subqueries, see `optimize`), yet each walks every scope.
 SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes")

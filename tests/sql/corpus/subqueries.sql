@@ -230,3 +230,14 @@ where p_retailprice > (
 )
     and p_brand = 'Brand#33'
 order by p_partkey;
+
+-- name: correlated_name_survives_derived_table_merge
+select id from t_edge
+where not exists (select 1 from (select t_edge.id as col0 from t_edge) sq
+                  where t_edge.id is distinct from sq.col0);
+
+-- name: correlated_name_shadowed_in_nested_exists
+select id, exists (select 1 from (select t_edge.id as col0 from t_edge) sq
+                   where t_edge.id = sq.col0 + 1) as has_prev
+from t_edge
+order by id;
