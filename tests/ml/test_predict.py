@@ -240,3 +240,27 @@ def test_nested_calls_and_views(con, points, forest):
     got = column(con, f"SELECT PREDICT('double', PREDICT('rf', {FEATURES})) FROM points "
                       "ORDER BY id")
     assert_close(got, forest * 2.0 + 0.5)
+
+
+@pytest.mark.parametrize("labels", ["int", "str"])
+def test_forest_tie_takes_the_first_class(con, labels):
+    """A forest whose mean probability is exactly (0.5, 0.5) on a row predicts the first class,
+    as scikit-learn's argmax does, although the compiled program sums the trees in another
+    order and lands an ulp off the tie."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(363)  # a small forest that ties on one grid point
+    m = int(rng.integers(8, 30))
+    X = rng.integers(0, 4, size=(m, 2)).astype(float)
+    y = rng.integers(0, 2, size=m)
+    if labels == "str":
+        y = np.where(y == 1, "yes", "no")
+    n_trees, depth = int(rng.integers(3, 13)), int(rng.integers(1, 4))
+    forest = ensemble.RandomForestClassifier(n_trees, max_depth=depth, random_state=363).fit(X, y)
+    grid = np.array([[a, b] for a in range(4) for b in range(4)], dtype=float)
+    proba = forest.predict_proba(grid)
+    assert (proba[:, 0] == proba[:, 1]).any()  # the tie this test is about
+    con.register_model("tied", forest)
+    con.register("grid", pa.table({"id": np.arange(len(grid)), "a": grid[:, 0], "b": grid[:, 1]}))
+    got = column(con, "select predict('tied', a, b) from grid order by id")
+    assert list(got) == list(forest.predict(grid))

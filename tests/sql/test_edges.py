@@ -27,6 +27,8 @@ ERRORS = [
     ("select id from t_edge group by -3", "ProgrammingError", r"GROUP BY term out of range"),
     ("select id, count(*) from t_edge group by 0", "ProgrammingError", r"GROUP BY term out of range"),
     ("select id from t_edge order by -1", "ProgrammingError", r"ORDER BY term out of range"),
+    ("select id, count(*) from t_edge group by id order by 0", "ProgrammingError", r"ORDER BY term out of range"),
+    ("select id, count(*) from t_edge group by 3", "ProgrammingError", r"term out of range"),
     ("select id is (id + 1) from t_edge group by id", "ProgrammingError", r"^syntax error: IS must"),
     ("select * from t_edge wher id = 1", "ProgrammingError", r'^syntax error at line 1, column \d+ at or near "id"$'),
     ("select id from t_edge order by", "ProgrammingError", r"line 1, column \d+ .*end of query$"),

@@ -33,6 +33,10 @@ FLOAT64_ESTIMATORS = frozenset({
     "HistGradientBoostingClassifier", "HistGradientBoostingRegressor",
     "LGBMClassifier", "LGBMRegressor",
 })
+# Classifiers whose predict() is the first class of highest mean probability over their trees.
+# Hummingbird sums the trees in another order, so a tie (0.5, 0.5) can come out 1 ulp apart and
+# its argmax pick the other class: PREDICT applies the estimator's rule itself.
+AVERAGING_CLASSIFIERS = frozenset({"RandomForestClassifier", "ExtraTreesClassifier"})
 # A torch module's input width is looked for among these widths when its layers do not say.
 MAX_PROBED_WIDTH = 64
 _TREE_STRATEGIES = {
@@ -224,7 +228,8 @@ def _estimator_model(name: str, estimator, device: torch.device) -> Model:
     return Model(name, description, program, n_features,
                  torch.float64 if float64 else torch.float32, classes, labels,
                  probabilities=classifier and hasattr(estimator, "predict_proba"),
-                 chunk_rows=_chunk_rows(count_trees(program.executor)))
+                 chunk_rows=_chunk_rows(count_trees(program.executor)),
+                 label_by_probability=classifier and type(final).__name__ in AVERAGING_CLASSIFIERS)
 
 
 def _hummingbird(hb, missing_converter, estimator, n_features: int, classifier: bool,

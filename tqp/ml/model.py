@@ -35,6 +35,9 @@ class Model:
     torch_module: bool = False  # a user's module: one value per row, no probabilities
     probabilities: bool = False  # a classifier with predict_proba (not e.g. LinearSVC)
     chunk_rows: int = 1 << 16  # rows per call of the program (see tqp/ml/predict.py)
+    # The label is the first class of highest averaged probability (scikit-learn's forests);
+    # tqp takes it from the probabilities itself, ties included (see tqp/ml/predict.py).
+    label_by_probability: bool = False
 
     @property
     def is_classifier(self) -> bool:

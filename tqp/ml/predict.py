@@ -78,7 +78,12 @@ def _run(model: Model, x: torch.Tensor, proba: bool) -> torch.Tensor:
         with torch.no_grad():
             for start in range(0, x.shape[0], model.chunk_rows):
                 prediction, probabilities = model.program(x[start:start + model.chunk_rows])
-                parts.append(probabilities[:, 1] if proba else _one_per_row(model, prediction))
+                if proba:
+                    parts.append(probabilities[:, 1])
+                elif model.label_by_probability:
+                    parts.append(_label_of_highest(model, probabilities))
+                else:
+                    parts.append(_one_per_row(model, prediction))
     except torch.cuda.OutOfMemoryError:
         raise
     except RuntimeError as exc:  # e.g. a torch module given the wrong number of features
@@ -88,6 +93,21 @@ def _run(model: Model, x: torch.Tensor, proba: bool) -> torch.Tensor:
     if not parts:
         return torch.zeros(0, dtype=torch.float64 if proba else torch.float32, device=x.device)
     return torch.cat(parts)
+
+
+# Probabilities this close (relative) to the highest count as tied with it: a mean of tree votes
+# summed in another order than scikit-learn's is off by an ulp or so, never by this much.
+TIE_TOLERANCE = 1e-12
+
+
+def _label_of_highest(model: Model, probabilities: torch.Tensor) -> torch.Tensor:
+    """The first class of highest probability (numpy's argmax rule, as scikit-learn applies it),
+    as the program would give it: a class value, or its index for LABEL_INDEX models."""
+    top = probabilities.max(dim=1, keepdim=True).values
+    index = (probabilities >= top - top.abs() * TIE_TOLERANCE).int().argmax(dim=1)
+    if model.labels == LABEL_INDEX:
+        return index
+    return torch.as_tensor(model.classes.astype(np.int64), device=index.device)[index]
 
 
 def _one_per_row(model: Model, prediction: torch.Tensor) -> torch.Tensor:

@@ -27,7 +27,8 @@ USER_ALIAS = "tqp_user_alias"
 def mark_user_aliases(tree: exp.Expression) -> exp.Expression:
     """Flag the select items the user named with AS (in place), before sqlglot's qualify gives
     every column an alias: an ORDER BY name binds to those first, as in DuckDB. Also refuse
-    GROUP BY 0 before sqlglot reads it as the last select item (Python's index -1)."""
+    GROUP BY 0 and ORDER BY 0 before sqlglot reads them as the last select item (Python's
+    index -1)."""
     for select in tree.find_all(exp.Select):
         for item in select.expressions:
             if isinstance(item, exp.Alias):
@@ -36,6 +37,13 @@ def mark_user_aliases(tree: exp.Expression) -> exp.Expression:
         for term in group.expressions if group is not None else []:
             if isinstance(term, exp.Literal) and term.is_int and int(term.name) < 1:
                 raise ProgrammingError(f"GROUP BY term out of range: {term.name}")
+    for order in tree.find_all(exp.Order):
+        if order.arg_key != "order":  # a window's ORDER BY sorts by values, not positions
+            continue
+        for item in order.expressions:
+            term = item.this if isinstance(item, exp.Ordered) else item
+            if isinstance(term, exp.Literal) and term.is_int and int(term.name) < 1:
+                raise ProgrammingError(f"ORDER BY term out of range: {term.name}")
     return tree
 
 

@@ -83,6 +83,9 @@ def _is_date_literal(node) -> bool:
 
 def _with_suggestion(message: str, statement: exp.Expression, schema: dict) -> str:
     """Name the closest existing column of the query's tables, when there is one."""
+    position = re.fullmatch(r"Unknown output column: (\d+)", message)
+    if position:  # sqlglot's word for a GROUP BY / ORDER BY position past the select list
+        return f"GROUP BY or ORDER BY term out of range: {position.group(1)} is not a select item"
     match = re.search(r"Column '([^']+)' could not be resolved|Unknown column: (\S+)", message)
     if not match:
         return message
