@@ -56,7 +56,8 @@ order by id;
 
 -- name: sum_near_bigint_limits
 select sum(b) as s, sum(i) as si, sum(b + 1) as s1, min(b) as lo
-from t_edge;
+from t_edge
+where id <> 2;
 
 -- name: arithmetic_at_bigint_limits
 select id, -(b + 1) as negated, b - 0 as same, (b + 1) * -1 as flipped, b * 1 as one,
