@@ -163,7 +163,8 @@ class Builder:
             exprs = [rewriter.rewrite(e) for e in exprs]
             having_expr = rewriter.rewrite(having.this) if having is not None else None
             qualify = rewriter.rewrite(qualify) if qualify is not None else None
-            order_exprs = [self._order_target(o.this, exprs, names, aliased, rewriter, originals)
+            order_exprs = [self._order_target(o.this, exprs, names, aliased, rewriter, originals,
+                                               scope.sources)
                            for o in order_items]
             keys, calls = [], []
             for k, g in rewriter.groups:  # subqueries in keys and arguments run before grouping
@@ -185,8 +186,8 @@ class Builder:
             if having_expr is not None:
                 plan = self.filter(plan, having_expr, scope)
         else:
-            order_exprs = [self._order_target(o.this, exprs, names, aliased, None)
-                           for o in order_items]
+            order_exprs = [self._order_target(o.this, exprs, names, aliased, None,
+                                               sources=scope.sources) for o in order_items]
         plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
 
         # Projection: the select list plus any ORDER BY expression not in it.
@@ -255,7 +256,7 @@ class Builder:
             result.append(g)
         return result
 
-    def _order_target(self, target, exprs, names, aliased, rewriter, originals=None):
+    def _order_target(self, target, exprs, names, aliased, rewriter, originals=None, sources=None):
         """An output position (int) for ORDER BY items naming a select item, else the
         expression to compute (rewritten over the aggregate when there is one)."""
         index = _position(target, "ORDER BY", len(exprs))
@@ -263,7 +264,7 @@ class Builder:
             return index
         if isinstance(target, exp.Column) and not target.table and target.name in names:
             return _named_item(target.name, names, aliased)
-        target = _inline_aliases(target, originals or exprs, names)
+        target = _inline_aliases(target, originals or exprs, names, sources or {})
         rewritten = rewriter.rewrite(target) if rewriter is not None else target
         for i, e in enumerate(exprs):
             if e == rewritten:
@@ -517,10 +518,15 @@ def _join_kind(join: exp.Join | None) -> str:
     return "inner"
 
 
-def _inline_aliases(target: exp.Expression, exprs, names) -> exp.Expression:
-    """ORDER BY expressions may name select aliases (qualify leaves them unqualified)."""
+def _inline_aliases(target: exp.Expression, exprs, names, sources: dict) -> exp.Expression:
+    """ORDER BY expressions may name select aliases (qualify leaves them unqualified). Inside an
+    expression a name that is also a column of one FROM item means the column, as in DuckDB
+    (`SELECT i % 2 AS i ... ORDER BY i + 1` sorts by the column i)."""
     def replace(node):
         if isinstance(node, exp.Column) and not node.table and node.name in names:
+            owners = [alias for alias, columns in sources.items() if node.name.lower() in columns]
+            if len(owners) == 1:
+                return exp.column(node.name, table=owners[0], quoted=True)
             return exprs[names.index(node.name)].copy()
         return node
 

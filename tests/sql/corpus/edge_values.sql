@@ -113,3 +113,13 @@ from (select id, case when id = 1 then '12' when id = 2 then '1999-01-02' else s
       from t_edge) as picked
 where id = 2
 order by id;
+
+-- name: order_by_expression_binds_the_column_before_the_alias
+select id % 3 as id, b
+from t_edge
+order by -id, b;
+
+-- name: order_by_expression_over_an_alias_only
+select id % 3 as k, id
+from t_edge
+order by k + 1 desc, id;
