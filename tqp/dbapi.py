@@ -21,12 +21,9 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import torch
 
 from tqp import errors
 from tqp.errors import DataError, Error, InterfaceError, InternalError, ProgrammingError
-from tqp.operators.expressions.dates import date_strings
 from tqp.storage.readers import tables_in
 
 # Rows per Arrow batch from fetch_record_batch by default.
@@ -467,29 +464,14 @@ class Cursor:
 
 
 def _python_values(name: str, column: pa.ChunkedArray) -> list:
-    """A column's values as Python objects. Dates and timestamps outside Python's years 1-9999
-    come back as strings (`'10000-01-01'`, `'0001-12-31 (BC)'`), as DuckDB's Python client
-    returns them; any other value Python cannot hold is a DataError."""
+    """A column's values as Python objects; a value Python cannot hold is a DataError."""
     try:
         return column.to_pylist()
     except (OverflowError, ValueError) as exc:
-        if not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):
-            raise DataError(
-                f"column {name} holds a {type_code(column.type)} value Python cannot represent "
-                f"({exc}): fetch it with fetch_arrow_table() or torch(), or cast it to VARCHAR "
-                "in the query") from None
-    if pa.types.is_date(column.type):
-        low, high = datetime.date.min, datetime.date.max
-        days = torch.from_numpy(column.cast(pa.int32()).fill_null(0).to_numpy().copy())
-        texts = date_strings(days)
-    else:
-        low, high = datetime.datetime.min, datetime.datetime.max
-        texts = [text.removesuffix(".000000")
-                 for text in pc.cast(column, pa.string()).fill_null("").to_pylist()]
-    low, high = pa.scalar(low, column.type), pa.scalar(high, column.type)
-    inside = pc.and_(pc.greater_equal(column, low), pc.less_equal(column, high)).fill_null(True)
-    values = pc.if_else(inside, column, pa.scalar(None, column.type)).to_pylist()
-    return [value if ok else text for value, ok, text in zip(values, inside.to_pylist(), texts)]
+        raise DataError(
+            f"column {name} holds a {type_code(column.type)} value Python cannot represent "
+            f"({exc}; datetime covers years 1 to 9999): fetch it with fetch_arrow_table() or "
+            "torch(), or cast it to VARCHAR in the query") from None
 
 
 def _check_parameters(parameters) -> list | None:
