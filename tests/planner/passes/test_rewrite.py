@@ -37,7 +37,7 @@ def duck():
 
 def test_the_passes_run_in_one_ordered_tuple():
     assert PASS_NAMES == ("reduce_semi_joins", "pushdown_predicates", "order_joins",
-                          "magic_sets", "prune_columns")
+                          "magic_sets", "push_limits", "prune_columns")
 
 
 @pytest.mark.parametrize("disabled", PASS_NAMES)
