@@ -160,7 +160,16 @@ class _MarkJoin(PhysicalOperator):
                 left, right, self.mark, self.left_keys, self.right_keys, self.residual,
                 False, ctx.device))
             return
-        for batch in stream(self.probe, partition, ctx):
+        source = stream(self.probe, partition, ctx)
+        if self.probe.partitions == 1:
+            # A probe side of one batch is matched whole: the kernel may then build the
+            # smaller side (a few probe rows against a large build side).
+            batches = list(source)
+            if len(batches) == 1:
+                yield self._whole(batches[0], state[0], ctx)
+                return
+            source = iter(batches)
+        for batch in source:
             yield self._mark_batch(batch, state, ctx)
 
     def spillable(self) -> bool:
