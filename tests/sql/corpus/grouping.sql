@@ -126,3 +126,16 @@ from (select r_name, n_name, s_acctbal, 1 as rank_key
       join region on n_regionkey = r_regionkey) x
 group by rollup (r_name, n_name), rank_key
 order by lochierarchy desc, r_name, n_name;
+
+-- name: rollup_subquery_joined_back
+select n.n_name, r.n
+from nation n
+left join (select n_regionkey, count(*) as n from nation group by rollup (n_regionkey)) r
+    on n.n_regionkey = r.n_regionkey
+where n.n_nationkey < 6
+order by n.n_name;
+
+-- name: rollup_filtered_above
+select * from (select n_regionkey, count(*) as n from nation group by rollup (n_regionkey)) t
+where n_regionkey is null or n > 4
+order by n_regionkey nulls first;
