@@ -54,7 +54,7 @@ def test_columns_of_the_tables_in_the_statement_first(completer):
 def test_keywords_and_functions_take_the_typed_case(completer):
     assert "substring" in offered(completer, "select subs")
     assert "SUBSTRING" in offered(completer, "select SUBS")
-    assert offered(completer, "select 1 gro") == ["group"]
+    assert offered(completer, "select 1 gro") == ["group_concat", "group"]
     assert "WHERE" in offered(completer, "select a from t WH")
 
 

@@ -1,6 +1,8 @@
 """The Aggregate operator: group ids from the key columns, then one segment reduction per
 aggregate over whole columns: SUM, COUNT, AVG, MIN, MAX, COUNT(DISTINCT), the variances and
-standard deviations, BOOL_AND/BOOL_OR, FIRST/ANY_VALUE and MEDIAN."""
+standard deviations, BOOL_AND/BOOL_OR, STRING_AGG, GROUPING and the order statistics of
+operators/statistics.py. An aggregate's FILTER and inner ORDER BY select and order the rows it
+reads; grouping sets run one aggregation per set over the same input."""
 
 from __future__ import annotations
 
@@ -10,7 +12,11 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate, user_names
-from tqp.operators.keys import float_key, pack_keys
+from tqp.operators import statistics
+from tqp.operators.keys import pack_keys
+from tqp.operators.setops import concat
+from tqp.operators.sort import sort_indices
+from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid
 from tqp.types import DataType
@@ -21,35 +27,90 @@ from tqp.types import DataType
 MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
 
 
-def takes_mask(keys, aggregates) -> bool:
+def takes_mask(keys, aggregates, sets=None) -> bool:
     """Can `aggregate` run with `keep` for these keys and aggregates? Every aggregate must skip
     NULL inputs, and no expression may call a model (a model scores only the rows the query
     keeps)."""
     expressions = [e for _, e in keys]
-    expressions += [call.arg for _, call in aggregates if call.arg is not None]
-    return all(call.func in MASKABLE and not call.distinct for _, call in aggregates) and \
-        not any(has_model_call(e) for e in expressions)
+    expressions += [e for _, call in aggregates for e in call.expressions()]
+    return sets is None and all(
+        call.func in MASKABLE and not call.distinct and call.filter is None and not call.order
+        for _, call in aggregates) and not any(has_model_call(e) for e in expressions)
 
 
 def aggregate(keys, aggregates, batch: Batch, keep: torch.Tensor | None = None,
-              ran: list | None = None) -> Batch:
+              ran: list | None = None, sets=None) -> Batch:
     """Group `batch` by `keys` (name, expression) and compute `aggregates` (name,
     AggregateCall) per group; with `keep` (see `takes_mask`), only the rows where it is True
     count: the result is that of the filtered batch, without copying its columns first. `keep`
     must hold at least one True (then every group has a kept row). `ran` receives the group
-    numbering used."""
-    device = batch.device
-    columns = [evaluate(e, batch) for _, e in keys]
-    if columns:
-        ids, groups, first = kernels.group_ids([(k.values, k.valid) for k in columns],
-                                               first_row=False, keep=keep, ran=ran)
+    numbering used. With grouping `sets` (key positions per set), the input is grouped once
+    per set and the results are concatenated."""
+    inputs = _Inputs(batch, reuse=sets is not None)
+    columns = [inputs.of(e) for _, e in keys]
+    if sets is None:
+        return _aggregate_set(keys, aggregates, inputs, columns, tuple(range(len(columns))),
+                              keep, ran)
+    result = None
+    for present in sets:  # a loop over the grouping sets, each a whole-column aggregation
+        part = _aggregate_set(keys, aggregates, inputs, columns, present, None, None)
+        result = part if result is None else concat(result, part, result.names)
+    return result
+
+
+class _Inputs:
+    """The values of the keys and the aggregates' expressions over the input batch. With
+    `reuse` (grouping sets, which all read the same ones) each is computed once and kept;
+    otherwise each is computed where it is read and freed after it (less memory held)."""
+
+    def __init__(self, batch: Batch, reuse: bool):
+        self.batch, self.num_rows, self.reuse, self._known = batch, batch.num_rows, reuse, {}
+
+    def of(self, expression) -> Column:
+        if not self.reuse:
+            return evaluate(expression, self.batch)
+        key = id(expression)
+        if key not in self._known:
+            self._known[key] = (expression, evaluate(expression, self.batch))
+        return self._known[key][1]
+
+
+def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
+                   present: tuple[int, ...], keep: torch.Tensor | None, ran) -> Batch:
+    """The aggregation grouped by the keys at positions `present`, the others NULL."""
+    device = inputs.batch.device
+    used = [(columns[i].values, columns[i].valid) for i in present]
+    if used:
+        ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
     else:
-        ids, groups, first = kernels.group_ids([], num_rows=batch.num_rows, device=device)
-    out = {name: k.take(first) for (name, _), k in zip(keys, columns)}
+        ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device)
+    out = {}
+    for i, ((name, _), key) in enumerate(zip(keys, columns)):
+        out[name] = key.take(first) if i in present else _nulls_like(key, groups)
     counts = _Counts(ids, groups)
     for name, call in aggregates:
-        out[name] = _reduce(call, batch, ids, groups, device, keep, counts)
+        if call.func == "grouping":
+            out[name] = _grouping(call, present, groups, device)
+        else:
+            out[name] = _reduce(call, inputs, ids, groups, device, keep, counts)
     return Batch(out, groups, device)
+
+
+def _nulls_like(column: Column, length: int) -> Column:
+    """`length` NULLs of `column`'s type (a key absent from a grouping set)."""
+    values = torch.zeros(length, dtype=column.values.dtype, device=column.device)
+    return Column(values, column.type, torch.zeros(length, dtype=torch.bool,
+                                                   device=column.device),
+                  column.dictionary, column.scale)
+
+
+def _grouping(call: AggregateCall, present: tuple[int, ...], groups: int, device) -> Column:
+    """GROUPING(a, b, ...): a bit per argument, the first the most significant, set where the
+    key is not grouped by in this set (DuckDB's order)."""
+    value = 0
+    for position in call.param:
+        value = value * 2 + (position not in present)
+    return Column(torch.full((groups,), value, dtype=torch.int64, device=device), DataType.BIGINT)
 
 
 class _Counts:
@@ -67,8 +128,8 @@ class _Counts:
 
 
 def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
-    """Indices of one row per distinct (group, value) pair; NULL is a value of its own (a NULL
-    row's stored value must not stand for a real one)."""
+    """Indices of the first row of each distinct (group, value) pair, in input order; NULL is a
+    value of its own (a NULL row's stored value must not stand for a real one)."""
     values = arg.values.double() if arg.values.is_floating_point() else arg.values.long()
     keys = [ids, values]
     if arg.valid is not None:
@@ -78,14 +139,44 @@ def _distinct_rows(arg: Column, ids: torch.Tensor) -> torch.Tensor:
     first = torch.full((int(inverse.max()) + 1 if inverse.numel() else 0,), inverse.numel(),
                        dtype=torch.long, device=ids.device)
     first.scatter_reduce_(0, inverse, torch.arange(inverse.numel(), device=ids.device), "amin")
-    return first
+    return torch.sort(first).values
 
 
-def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, device,
+def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
+    """The rows an aggregate reads, in the order it reads them: those where its FILTER
+    condition is TRUE, sorted by the ORDER BY inside the call (stable)."""
+    rows = torch.arange(inputs.num_rows, device=device)
+    if call.filter is not None:
+        condition = inputs.of(call.filter)
+        if condition.type not in (DataType.BOOLEAN, DataType.NULL):
+            raise ProgrammingError(f"FILTER condition {call.filter.sql()} is not BOOLEAN")
+        rows = torch.nonzero(condition.values.bool() & condition.validity()).flatten()
+    if call.order:
+        keys = []
+        for key in call.order:
+            column = inputs.of(key.expr).take(rows)
+            keys.append((column.values.contiguous(), column.valid, key.descending,
+                         key.nulls_first))
+        rows = rows[sort_indices(keys)]
+    return rows
+
+
+def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int, device,
             keep: torch.Tensor | None, counts: _Counts) -> Column:
+    arg = inputs.of(call.arg) if call.arg is not None else None
+    by = inputs.of(call.by) if call.by is not None else None
+    if call.filter is not None or call.order:
+        rows = _call_rows(call, inputs, ids.device)
+        ids = ids[rows]
+        counts = _Counts(ids, groups)
+        # An explicit mask: a group may now have no row at all, which the segment kernels
+        # detect only through a validity mask.
+        if arg is not None:
+            arg = arg.take(rows)
+            arg = Column(arg.values, arg.type, arg.validity(), arg.dictionary, arg.scale)
+        by = by.take(rows) if by is not None else None
     if call.func == "count_star":
         return Column(counts.of(keep), DataType.BIGINT)
-    arg = evaluate(call.arg, batch)
     if keep is not None:
         arg = Column(arg.values, arg.type, and_valid(arg.valid, keep), arg.dictionary, arg.scale)
     # Only the rows `keep` drops are NULL: every group still has a value (see `aggregate`), so
@@ -97,6 +188,7 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
     if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
+        by = by.take(rows) if by is not None else None
     if call.func == "count":
         return Column(counts.of(arg.valid), DataType.BIGINT)  # COUNT(DISTINCT) returned above
     if call.func == "single":
@@ -110,8 +202,17 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.scale)
-    if call.func in ("first", "any_value"):
-        return _first(arg, ids, groups, skip_nulls=call.func == "any_value")
+    if call.func in ("first", "last", "any_value"):
+        return statistics.first_or_last(arg, ids, groups, last=call.func == "last",
+                                        skip_nulls=call.func == "any_value")
+    if call.func in ("arg_min", "arg_max"):
+        return statistics.arg_extreme(arg, by, ids, groups, largest=call.func == "arg_max")
+    if call.func == "mode":
+        return statistics.mode(arg, ids, groups)
+    if call.func == "quantile_disc":
+        return statistics.quantile(arg, ids, groups, call.param[0], True, call.param[1])
+    if call.func == "string_agg":
+        return string_agg(arg, ids, groups, call.param)
     if call.func in ("bool_and", "bool_or"):
         return _bool_reduce(call, arg, ids, groups)
     if arg.type is DataType.NULL:
@@ -122,7 +223,9 @@ def _reduce(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int, d
             raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
         return _variance(arg, ids, groups, *VARIANCES[call.func])
     if call.func == "median":
-        return _median(call, arg, ids, groups)
+        return statistics.quantile(arg, ids, groups, 0.5, False)
+    if call.func == "quantile_cont":
+        return statistics.quantile(arg, ids, groups, call.param[0], False, call.param[1])
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":
@@ -184,51 +287,9 @@ def _bool_reduce(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: in
     return Column(values, DataType.BOOLEAN, normalize_valid(valid))
 
 
-def _first(arg: Column, ids: torch.Tensor, groups: int, skip_nulls: bool) -> Column:
-    """The value of each group's first row in input order (FIRST, NULL included) or of its
-    first non-NULL row (ANY_VALUE)."""
-    rows = torch.arange(ids.numel(), device=ids.device)
-    if skip_nulls and arg.valid is not None:
-        rows, ids = rows[arg.valid], ids[arg.valid]
-    first = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
-    first.scatter_reduce_(0, ids, rows, "amin", include_self=False)
-    taken = arg.take_or_null(first)  # -1 (a group with no such row) is NULL
-    return taken.with_valid(taken.valid)
-
-
-def _median(call: AggregateCall, arg: Column, ids: torch.Tensor, groups: int) -> Column:
-    """MEDIAN per group: sort by (group, value), then read the middle one or two values of each
-    group's run. Integers give a DOUBLE midpoint; a DECIMAL keeps its type, its midpoint cut
-    toward zero at its scale as DuckDB does."""
-    if not arg.type.is_numeric:
-        raise NotSupportedError(f"MEDIAN of a {arg.type.value} value: {user_names(call.sql())}")
-    values, kept = arg.values, ids
-    if arg.valid is not None:
-        values, kept = values[arg.valid], ids[arg.valid]
-    key = float_key(values.double()) if values.is_floating_point() else values.long()
-    order = torch.argsort(key, stable=True)
-    order = order[torch.argsort(kept[order], stable=True)]
-    ordered = values[order].double()
-    counts = torch.bincount(kept, minlength=groups)
-    starts = torch.cumsum(counts, 0) - counts
-    last = max(ordered.numel() - 1, 0)
-    lo = (starts + (counts - 1).clamp(min=0) // 2).clamp(max=last)
-    hi = (starts + counts // 2).clamp(max=last)
-    if ordered.numel() == 0:
-        ordered = torch.zeros(1, dtype=torch.float64, device=ids.device)
-    low, high = ordered[lo], ordered[hi]
-    valid = normalize_valid(counts > 0)
-    if arg.type is DataType.DECIMAL and arg.scale is not None:
-        unit = 10.0 ** arg.scale
-        scaled = torch.round(low * unit) + torch.round(high * unit)
-        return Column(torch.trunc(scaled / 2) / unit, arg.type, valid, None, arg.scale)
-    middle = torch.where(low == high, low, low + (high - low) * 0.5)
-    return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
-                  valid, None, arg.scale)
-
-
 def reduce_groups(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: int,
                   device) -> Column:
     """One aggregate of `batch` per group of `ids` (0..groups-1, each present): what a window
     aggregate over whole partitions computes before it is spread back to the rows."""
-    return _reduce(call, batch, ids, groups, device, None, _Counts(ids, groups))
+    return _reduce(call, _Inputs(batch, reuse=False), ids, groups, device, None,
+                   _Counts(ids, groups))

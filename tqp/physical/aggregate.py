@@ -59,8 +59,8 @@ def plan_merge(aggregates) -> Merge | None:
     """The partial/final split of `aggregates`, or None when one of them cannot be merged."""
     partial, final, averages = [], [], []
     for name, call in aggregates:
-        if call.distinct:
-            return None
+        if call.distinct or call.filter is not None or call.order:
+            return None  # FIRST ... FILTER / ORDER BY do not merge across batches
         if call.func == "avg":
             s, c = f"{name}$sum", f"{name}$count"
             partial += [(s, AggregateCall("sum", call.arg)), (c, AggregateCall("count", call.arg))]
@@ -236,6 +236,31 @@ class SortAggregate(_Aggregate):
 @dataclass(frozen=True, eq=False)
 class UngroupedAggregate(_Aggregate):
     pass
+
+
+@dataclass(frozen=True, eq=False)
+class GroupingSetsAggregate(PhysicalOperator):
+    """GROUPING SETS / ROLLUP / CUBE: the whole input gathered, then one aggregation per set
+    (the keys outside the set NULL), concatenated."""
+
+    input: PhysicalOperator
+    keys: tuple[tuple[str, exp.Expression], ...]
+    aggregates: tuple[tuple[str, AggregateCall], ...]
+    sets: tuple[tuple[int, ...], ...]
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        whole = _gather(self, self.input, ctx)
+        yield aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
+
+    def describe(self) -> str:
+        keys = ", ".join(f"{n} := {sql_text(e)}" for n, e in self.keys)
+        aggs = ", ".join(f"{n} := {c.sql()}" for n, c in self.aggregates)
+        return f"GroupingSetsAggregate keys=[{keys}] sets={[list(s) for s in self.sets]} " \
+               f"aggregates=[{aggs}]"
 
 
 @dataclass(frozen=True, eq=False)

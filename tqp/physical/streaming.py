@@ -4,6 +4,7 @@ numbers)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -120,6 +121,28 @@ class Limit(PhysicalOperator):
 
     def describe(self) -> str:
         return f"Limit {self.limit} OFFSET {self.offset}"
+
+
+@dataclass(frozen=True, eq=False)
+class PercentLimit(PhysicalOperator):
+    """`LIMIT p%`: the input read whole (its row count decides the limit), then the first
+    floor(rows * p / 100) rows after skipping `offset`."""
+
+    input: PhysicalOperator
+    percent: float
+    offset: int = 0
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        whole = read_all(self.input, ctx)
+        count = math.floor(whole.num_rows * self.percent / 100)
+        yield relational.slice_rows(whole, self.offset, self.offset + count)
+
+    def describe(self) -> str:
+        return f"Limit {self.percent:g}% OFFSET {self.offset}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope, walk_in_scope
 
 from tqp.errors import NotSupportedError, ProgrammingError
-from tqp.planner.logical import AggregateCall
+from tqp.planner.logical import AggregateCall, SortKey
 from tqp.planner.scope import ref
 
 # sqlglot node -> tqp aggregate function name.
@@ -15,8 +17,17 @@ SUPPORTED = {
     exp.StddevSamp: "stddev_samp", exp.Stddev: "stddev_samp", exp.StddevPop: "stddev_pop",
     exp.Variance: "var_samp", exp.VariancePop: "var_pop",
     exp.LogicalAnd: "bool_and", exp.LogicalOr: "bool_or",
-    exp.First: "first", exp.AnyValue: "any_value", exp.Median: "median",
+    exp.First: "first", exp.Last: "last", exp.AnyValue: "any_value", exp.Median: "median",
+    exp.Mode: "mode", exp.ArgMin: "arg_min", exp.ArgMax: "arg_max",
+    exp.PercentileCont: "quantile_cont", exp.PercentileDisc: "quantile_disc",
+    exp.Quantile: "quantile_disc", exp.GroupConcat: "string_agg",
 }
+# Aggregates whose second argument is a constant (the quantile fraction, the separator).
+CONSTANT_SECOND = {"quantile_cont", "quantile_disc", "string_agg"}
+# sqlglot names for the constant argument, by node type.
+_SECOND_ARG = {exp.Quantile: "quantile", exp.GroupConcat: "separator"}
+# The arguments of aggregate nodes `to_call` reads (or rejects itself); any other is refused.
+_READ_ARGS = {"this", "expression", "quantile", "separator", "big_int", "count", "on_overflow"}
 
 
 def is_aggregate(node: exp.Expression) -> bool:
@@ -57,32 +68,88 @@ def _window_parts(window: exp.Window) -> list[exp.Expression]:
                                             if e is not window.this]
 
 
-def to_call(node: exp.AggFunc) -> tuple[str, exp.Expression | None, bool]:
-    """(function, unresolved argument or None for COUNT(*), distinct) of an aggregate node."""
+def _sort_keys(order: exp.Order) -> tuple[SortKey, ...]:
+    return tuple(SortKey(o.this, bool(o.args.get("desc")), bool(o.args.get("nulls_first")))
+                 for o in order.expressions)
+
+
+def _constant(node: exp.Expression | None, func: str):
+    """The value of a constant argument (a number or a string literal)."""
+    negative = isinstance(node, exp.Neg)
+    literal = node.this if negative else node
+    if not isinstance(literal, exp.Literal):
+        what = "a list of quantiles" if isinstance(node, (exp.Array, exp.Tuple)) else \
+            (node.sql(dialect="duckdb") if node is not None else "nothing")
+        raise NotSupportedError(f"{func.upper()} with {what} as its constant argument")
+    if literal.is_string:
+        return literal.this
+    value = float(literal.this)
+    return -value if negative else value
+
+
+def to_call(node: exp.Expression) -> AggregateCall:
+    """The call (expressions not yet resolved) of an aggregate node, with its FILTER clause,
+    WITHIN GROUP / ORDER BY ordering and constant argument."""
+    condition = None
+    if isinstance(node, exp.Filter):
+        condition, node = node.expression.this, node.this
+    within = None
+    if isinstance(node, exp.WithinGroup):
+        within, node = node.expression, node.this
     func = next((name for cls, name in SUPPORTED.items() if type(node) is cls), None)
     if func is None:
         raise NotSupportedError(f"aggregate function {node.sql_name()}")
-    if node.args.get("filter") is not None:
-        raise NotSupportedError("aggregate FILTER clause")
-    extra = [k for k, v in node.args.items() if k not in ("this", "filter") and v not in (None, [])
-             and isinstance(v, (exp.Expression, list))]
-    if extra:  # e.g. DuckDB's MIN(x, n): the n smallest values, as a LIST
-        raise NotSupportedError(f"{func.upper()} with a second argument (a LIST result)"
-                                if func in ("min", "max") else
-                                f"{func.upper()} with several arguments")
-    arg = node.this
+    arg, second = node.this, node.args.get(_SECOND_ARG.get(type(node), "expression"))
+    unread = [k for k, v in node.args.items() if v not in (None, False, [])
+              and k not in _READ_ARGS]
+    if unread:
+        raise NotSupportedError(f"{func.upper()} with {unread[0]} arguments")
+    if node.args.get("count") is not None:
+        raise NotSupportedError(f"{func.upper()} with a second argument (a LIST result)")
+    if node.args.get("on_overflow") is not None:
+        raise NotSupportedError("LISTAGG ... ON OVERFLOW")
+    if second is not None and func not in CONSTANT_SECOND | {"arg_min", "arg_max"}:
+        raise NotSupportedError(f"{func.upper()} with a second argument")
+    order: tuple[SortKey, ...] = ()
+    for name, value in (("arg", arg), ("second", second)):
+        if isinstance(value, exp.Order):  # agg(x ORDER BY y): the ordering wraps an argument
+            order = _sort_keys(value)
+            if name == "arg":
+                arg = value.this
+            else:
+                second = value.this
+    param = None
+    if within is not None:  # percentile_cont(q) WITHIN GROUP (ORDER BY x), mode() WITHIN ...
+        keys = _sort_keys(within)
+        if len(keys) != 1:
+            raise NotSupportedError(f"{func.upper()} WITHIN GROUP over several keys")
+        if func != "mode":
+            param = (_constant(arg, func), keys[0].descending)
+        arg = keys[0].expr
+    elif func in ("quantile_cont", "quantile_disc"):
+        param = (_constant(second, func), False)
+    elif func == "string_agg":
+        param = "," if second is None else _constant(second, func)
+        if not isinstance(param, str):
+            raise NotSupportedError("STRING_AGG with a separator that is not a string")
+    if param is not None and func.startswith("quantile") and not 0 <= param[0] <= 1:
+        raise ProgrammingError(f"{func.upper()} fraction {param[0]} is not between 0 and 1")
     distinct = False
     if isinstance(arg, exp.Distinct):
         if len(arg.expressions) != 1:
             raise NotSupportedError(f"{func.upper()}(DISTINCT ...) over several columns")
         arg, distinct = arg.expressions[0], True
+    by = second if func in ("arg_min", "arg_max") else None
+    if func in ("arg_min", "arg_max") and by is None:
+        raise ProgrammingError(f"{func.upper()} takes two arguments")
     if isinstance(arg, exp.Star) or arg is None:
         if func != "count":
             raise ProgrammingError(f"{func.upper()}(*) is not valid")
-        return "count_star", None, False
-    if contains_aggregate(arg):
+        func = "count_star"
+        arg = None
+    if any(contains_aggregate(e) for e in (arg, by, condition) if e is not None):
         raise ProgrammingError(f"aggregate function calls cannot be nested: {node.sql()}")
-    return func, arg, distinct
+    return AggregateCall(func, arg, distinct, condition, by, order, param)
 
 
 class AggregateRewriter:
@@ -91,7 +158,7 @@ class AggregateRewriter:
 
     def __init__(self, group_exprs: list[exp.Expression], fresh):
         self.groups = [(fresh("_g"), g) for g in group_exprs]
-        self.calls: list[tuple[str, tuple]] = []  # (key, (func, arg, distinct))
+        self.calls: list[tuple[str, AggregateCall]] = []  # (key, call, expressions unresolved)
         self._fresh = fresh
 
     def rewrite(self, expression: exp.Expression) -> exp.Expression:
@@ -102,22 +169,17 @@ class AggregateRewriter:
         for key, group in self.groups:
             if node == group:
                 return ref(key)
-        if isinstance(node, exp.Filter) and is_aggregate(node.this):
-            raise NotSupportedError("aggregate FILTER clause")
         if isinstance(node, (exp.IgnoreNulls, exp.RespectNulls)) and is_aggregate(node.this):
             # sqlglot reads DuckDB's any_value(x) as any_value(x) IGNORE NULLS, which it is.
             if not (isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue)):
                 words = "IGNORE NULLS" if isinstance(node, exp.IgnoreNulls) else "RESPECT NULLS"
                 raise NotSupportedError(f"{words} in an aggregate")
             node = node.this
-        if is_aggregate(node):
-            call = to_call(node)
-            for key, existing in self.calls:
-                if existing == call:
-                    return ref(key)
-            key = self._fresh("_a")
-            self.calls.append((key, call))
-            return ref(key)
+        if isinstance(node, exp.Grouping):
+            return self._register(AggregateCall("grouping", None, param=self._positions(node)))
+        if is_aggregate(node) or (isinstance(node, (exp.Filter, exp.WithinGroup))
+                                  and is_aggregate(node.this)):
+            return self._register(to_call(node))
         if isinstance(node, exp.Column) and node.table:
             raise ProgrammingError(
                 f'column "{node.sql(dialect="duckdb")}" must appear in the GROUP BY clause or '
@@ -143,11 +205,38 @@ class AggregateRewriter:
                 node.set(name, [self._replace(v) if isinstance(v, exp.Expression) else v
                                 for v in value])
 
+    def _register(self, call: AggregateCall) -> exp.Expression:
+        """A reference to `call`'s output column (calls written twice are computed once)."""
+        for key, existing in self.calls:
+            if existing == call:
+                return ref(key)
+        key = self._fresh("_a")
+        self.calls.append((key, call))
+        return ref(key)
+
+    def _positions(self, node: exp.Grouping) -> tuple[int, ...]:
+        """GROUPING(a, b): the positions of its arguments among the group keys."""
+        positions = []
+        for argument in node.expressions:
+            found = [i for i, (_, group) in enumerate(self.groups) if group == argument]
+            if not found:
+                raise ProgrammingError(
+                    f"GROUPING argument {argument.sql(dialect='duckdb')} is not a GROUP BY key")
+            positions.append(found[0])
+        return tuple(positions)
+
     def aggregate_calls(self, resolve) -> tuple[tuple[str, AggregateCall], ...]:
-        """The collected calls with their arguments resolved by `resolve`."""
-        return tuple(
-            (key, AggregateCall(func, None if arg is None else resolve(arg), distinct))
-            for key, (func, arg, distinct) in self.calls)
+        """The collected calls with their expressions resolved by `resolve`."""
+        return tuple((key, resolve_call(call, resolve)) for key, call in self.calls)
+
+
+def resolve_call(call: AggregateCall, resolve) -> AggregateCall:
+    """`call` with every expression it reads passed through `resolve`."""
+    def fix(e):
+        return None if e is None else resolve(e)
+
+    order = tuple(SortKey(resolve(k.expr), k.descending, k.nulls_first) for k in call.order)
+    return replace(call, arg=fix(call.arg), filter=fix(call.filter), by=fix(call.by), order=order)
 
 
 def reject_outer_aggregates(statement: exp.Expression) -> None:

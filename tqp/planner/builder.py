@@ -8,18 +8,21 @@ into mark joins, scalar applies and left joins on aggregates, never evaluated ro
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
-from tqp.planner.aggregates import AggregateRewriter, contains_aggregate, reject_outer_aggregates
+from tqp.planner import grouping_sets, unsupported
+from tqp.planner.aggregates import (
+    AggregateRewriter, contains_aggregate, reject_outer_aggregates, resolve_call,
+)
 from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
 from tqp.planner.logical import (
-    Aggregate, AggregateCall, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan,
-    Project, Query, Scan, SetOp, Sort, SortKey, Window,
+    Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
+    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Window,
 )
 from tqp.planner.resolve import resolve
 from tqp.planner.scope import (
@@ -29,21 +32,6 @@ from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
     WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
 )
-
-UNSUPPORTED_NODES = {
-    exp.Lateral: "LATERAL",
-    exp.Unnest: "UNNEST",
-    exp.Cube: "GROUP BY CUBE",
-    exp.Rollup: "GROUP BY ROLLUP",
-    exp.GroupingSets: "GROUPING SETS",
-    exp.Pivot: "PIVOT",
-    exp.Lambda: "lambda functions",
-    exp.Explode: "UNNEST",
-    exp.Any: "ANY (subquery) comparisons",
-    exp.All: "ALL (subquery) comparisons",
-    exp.Array: "LIST/ARRAY values",
-}
-
 
 @dataclass
 class CteDef:
@@ -80,11 +68,7 @@ class Builder:
     def plan(self, statement: exp.Expression, names: list[str] | None = None) -> Query:
         """Plan a whole query; `names` overrides the user-facing output names. The plan is
         not yet rewritten (planner/passes: join order, pushdowns)."""
-        unsupported = tuple(UNSUPPORTED_NODES)
-        found = {type(n) for n in statement.walk() if isinstance(n, unsupported)}
-        for node_type, what in UNSUPPORTED_NODES.items():  # one walk; the first listed is named
-            if any(issubclass(t, node_type) for t in found):
-                raise NotSupportedError(what)
+        unsupported.check(statement)
         if statement.find(exp.Subquery, exp.Exists):
             reject_outer_aggregates(statement)
         plan, keys, out_names = self.query(statement, None, {})
@@ -124,8 +108,6 @@ class Builder:
         ctes = self.with_ctes(select, ctes)
         scope = parent.child() if parent is not None else Scope()
         scope.ctes = ctes
-        if select.args.get("distinct") is not None and select.args["distinct"].args.get("on"):
-            raise NotSupportedError("DISTINCT ON")
         for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
@@ -142,7 +124,10 @@ class Builder:
         group = select.args.get("group")
         having = select.args.get("having")
         order = select.args.get("order")
-        order_items = list(order.expressions) if order is not None else []
+        order_items = _order_items(order, len(exprs))
+        distinct = select.args.get("distinct")
+        distinct_on = list(distinct.args["on"].expressions) if distinct is not None and \
+            distinct.args.get("on") is not None else None
         qualify = select.args.get("qualify")
         qualify = qualify.this if qualify is not None else None
         windows = named_windows(select)
@@ -155,7 +140,7 @@ class Builder:
             + ([qualify] if qualify is not None else []))
 
         if aggregated:
-            group_exprs = self._group_exprs(group, exprs, names, aliased)
+            group_exprs, sets = self._group_exprs(group, exprs, names, aliased)
             if any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
             rewriter = AggregateRewriter(group_exprs, self.fresh)
@@ -166,19 +151,22 @@ class Builder:
             order_exprs = [self._order_target(o.this, exprs, names, aliased, rewriter, originals,
                                                scope.sources)
                            for o in order_items]
+            on_exprs = [self._order_target(e, exprs, names, aliased, rewriter, originals,
+                                           scope.sources) for e in distinct_on or []]
             keys, calls = [], []
             for k, g in rewriter.groups:  # subqueries in keys and arguments run before grouping
                 plan, g = self.subqueries.bind(plan, g, scope)
                 keys.append((k, resolve(g, scope)))
-            for k, (func, arg, distinct) in rewriter.calls:
-                if contains_window(arg):
+            for k, call in rewriter.calls:
+                if any(contains_window(e) for e in call.expressions()):
                     raise ProgrammingError("aggregate function calls cannot contain window "
                                            "function calls")
-                if arg is not None:
-                    plan, arg = self.subqueries.bind(plan, arg, scope)
-                    arg = resolve(arg, scope)
-                calls.append((k, AggregateCall(func, arg, distinct)))
-            plan = Aggregate(plan, tuple(keys), tuple(calls))
+                for field_name in ("arg", "filter", "by"):
+                    if getattr(call, field_name) is not None:
+                        plan, bound = self.subqueries.bind(plan, getattr(call, field_name), scope)
+                        call = replace(call, **{field_name: bound})
+                calls.append((k, resolve_call(call, lambda e: resolve(e, scope))))
+            plan = Aggregate(plan, tuple(keys), tuple(calls), sets)
             scope = Scope(parent=scope.parent, depth=scope.depth, ctes=ctes)  # only the output
             for key, g in rewriter.groups:  # grouped columns stay visible to subqueries
                 if isinstance(g, exp.Column) and g.table:
@@ -188,6 +176,8 @@ class Builder:
         else:
             order_exprs = [self._order_target(o.this, exprs, names, aliased, None,
                                                sources=scope.sources) for o in order_items]
+            on_exprs = [self._order_target(e, exprs, names, aliased, None,
+                                            sources=scope.sources) for e in distinct_on or []]
         plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
 
         # Projection: the select list plus any ORDER BY expression not in it.
@@ -199,16 +189,17 @@ class Builder:
             projected.append((key, resolve(e, scope)))
         sort_keys = []
         for item, target in zip(order_items, order_exprs):
-            if isinstance(target, int):
-                key = out_keys[target]
-            else:
-                plan, target = self.subqueries.bind(plan, target, scope)
-                key = self.fresh("_sort")
-                projected.append((key, resolve(target, scope)))
+            plan, key = self._projected(plan, target, out_keys, projected, scope, "_sort")
             sort_keys.append(SortKey(ref(key), bool(item.args.get("desc")),
                                      bool(item.args.get("nulls_first"))))
+        on_keys = []
+        for target in on_exprs:
+            plan, key = self._projected(plan, target, out_keys, projected, scope, "_on")
+            on_keys.append(key)
         plan = Project(plan, tuple(projected))
-        if select.args.get("distinct") is not None:
+        if distinct_on is not None:
+            plan, sort_keys = self._distinct_on(plan, on_keys, sort_keys)
+        elif distinct is not None:
             if len(projected) > len(out_keys):
                 raise ProgrammingError(
                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
@@ -234,27 +225,49 @@ class Builder:
             plan = self.filter(plan, qualify, scope)
         return plan, exprs, order_exprs
 
-    def _group_exprs(self, group, exprs, names, aliased) -> list[exp.Expression]:
+    def _projected(self, plan, target, out_keys, projected, scope, prefix):
+        """The column holding an ORDER BY / DISTINCT ON target: a select item (by position)
+        or a new projected expression."""
+        if isinstance(target, int):
+            return plan, out_keys[target]
+        plan, target = self.subqueries.bind(plan, target, scope)
+        key = self.fresh(prefix)
+        projected.append((key, resolve(target, scope)))
+        return plan, key
+
+    def _distinct_on(self, plan: Plan, on_keys: list[str], sort_keys: list[SortKey]):
+        """DISTINCT ON (keys): the first row of each key in the ORDER BY order. The rows are
+        sorted and numbered, each key keeps the values of its lowest-numbered row (FIRST), and
+        the result is ordered by that number: the ORDER BY order again."""
+        if sort_keys:
+            plan = Sort(plan, tuple(sort_keys))
+        number = self.fresh("_row")
+        plan = RowNumber(plan, number)
+        keys = tuple((self.fresh("_g"), ref(k)) for k in on_keys)
+        firsts = tuple((c, AggregateCall("first", ref(c))) for c in plan.columns)
+        return Aggregate(plan, keys, firsts), [SortKey(ref(number), False, False)]
+
+    def _group_exprs(self, group, exprs, names, aliased):
+        """(key expressions, grouping sets or None) of a GROUP BY clause."""
         if group is None:
-            return []
-        for kind in ("rollup", "cube", "grouping_sets"):
-            if group.args.get(kind):
-                raise NotSupportedError(f"GROUP BY {kind.upper().replace('_', ' ')}")
+            return [], None
         if group.args.get("all"):
             # GROUP BY ALL: every select item that reads a column and holds no aggregate (a
             # constant is no key: `SELECT 1, count(*) ... GROUP BY ALL` is one row, as in DuckDB)
-            return [e for e in exprs if not contains_aggregate(e) and e.find(exp.Column)]
-        result = []
-        for g in group.expressions:
+            return [e for e in exprs if not contains_aggregate(e) and e.find(exp.Column)], None
+
+        def key(g):
             index = _position(g, "GROUP BY", len(exprs))
             if index is not None:
                 g = exprs[index]
             elif isinstance(g, exp.Column) and not g.table and g.name in names:
                 g = exprs[_named_item(g.name, names, aliased)]
             if contains_aggregate(g):
-                raise ProgrammingError(f"GROUP BY clause cannot contain aggregates: {g.sql(dialect='duckdb')}")
-            result.append(g)
-        return result
+                raise ProgrammingError(
+                    f"GROUP BY clause cannot contain aggregates: {g.sql(dialect='duckdb')}")
+            return g
+
+        return grouping_sets.expand(group, key)
 
     def _order_target(self, target, exprs, names, aliased, rewriter, originals=None, sources=None):
         """An output position (int) for ORDER BY items naming a select item, else the
@@ -272,6 +285,12 @@ class Builder:
         return rewritten
 
     def _sort_and_limit(self, plan: Plan, sort_keys: list[SortKey], node: exp.Expression) -> Plan:
+        percent = _limit_percent(node)
+        if percent is not None:  # LIMIT n%: the row count is known only when the input runs
+            _, offset = self._limit_values(node, with_limit=False)
+            if sort_keys:
+                plan = Sort(plan, tuple(sort_keys))
+            return Limit(plan, None, offset, percent)
         limit, offset = self._limit_values(node)
         if sort_keys:
             top = None if limit is None else limit + offset
@@ -280,8 +299,8 @@ class Builder:
             plan = Limit(plan, limit, offset)
         return plan
 
-    def _limit_values(self, node: exp.Expression) -> tuple[int | None, int]:
-        limit = node.args.get("limit")
+    def _limit_values(self, node: exp.Expression, with_limit: bool = True) -> tuple[int | None, int]:
+        limit = node.args.get("limit") if with_limit else None
         offset = node.args.get("offset")
         if isinstance(limit, exp.Fetch):
             raise NotSupportedError("FETCH FIRST")
@@ -290,9 +309,8 @@ class Builder:
 
     def _modifiers(self, plan, keys, names, node, parent):
         """ORDER BY / LIMIT written on a parenthesised query or a set operation."""
-        order = node.args.get("order")
         sort_keys = []
-        for item in order.expressions if order is not None else []:
+        for item in _order_items(node.args.get("order"), len(keys)):
             target = item.this
             if isinstance(target, exp.Literal) and target.is_int:
                 index = int(target.name) - 1
@@ -308,7 +326,10 @@ class Builder:
     def set_operation(self, node: exp.SetOperation, parent, ctes):
         ctes = self.with_ctes(node, ctes)
         left, lkeys, names = self.query(node.left, parent, ctes)
-        right, rkeys, _ = self.query(node.right, parent, ctes)
+        right, rkeys, rnames = self.query(node.right, parent, ctes)
+        if node.args.get("by_name"):
+            (left, lkeys), (right, rkeys), names = self._by_name(
+                (left, lkeys, names), (right, rkeys, rnames))
         if len(lkeys) != len(rkeys):
             raise ProgrammingError(
                 f"set operation sides have {len(lkeys)} and {len(rkeys)} columns")
@@ -318,6 +339,28 @@ class Builder:
         kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
         plan = SetOp(kind, not node.args.get("distinct"), left, right)
         return self._modifiers(plan, out, names, node, parent)
+
+    def _by_name(self, left, right):
+        """UNION [ALL] BY NAME: both sides' columns matched by name (case-insensitively); the
+        output holds the left side's columns, then the right side's other ones, each side
+        padded with NULLs where it lacks a column."""
+        names = list(left[2])
+        seen = {n.lower() for n in names}
+        names += [n for n in right[2] if n.lower() not in seen]
+        sides = []
+        for plan, keys, side_names in (left, right):
+            by_name = {n.lower(): k for n, k in zip(side_names, keys)}
+            exprs, out = [], []
+            for name in names:
+                key = by_name.get(name.lower())
+                if key is None:
+                    key = self.fresh(name)
+                    exprs.append((key, exp.Null()))
+                else:
+                    exprs.append((key, ref(key)))
+                out.append(key)
+            sides.append((Project(plan, tuple(exprs)), out))
+        return sides[0], sides[1], names
 
     # -- FROM and joins ----------------------------------------------------------------------
 
@@ -433,6 +476,8 @@ class Builder:
         kind = _join_kind(source.join)
         if source.join.args.get("using"):
             raise NotSupportedError("JOIN ... USING")
+        if kind.startswith("asof"):
+            return self._asof_join(plan, source, scope, "left" if kind == "asof_left" else "inner")
         on = conjuncts(source.join.args.get("on"))
         if any(has_subquery(c) for c in on):
             raise NotSupportedError("subquery in the ON clause of an outer join")
@@ -469,6 +514,29 @@ class Builder:
             kind = "inner" if lkeys or cond is not None else "cross"
         return Join(left, right, kind, tuple(lkeys), tuple(rkeys), cond)
 
+    def _asof_join(self, left: Plan, source: Source, scope: Scope, kind: str) -> Plan:
+        """ASOF JOIN ... ON equalities AND one inequality between the two sides; conditions
+        on the right input alone restrict which rows can match."""
+        right, lkeys, rkeys, nearest = source.plan, [], [], []
+        for c in conjuncts(source.join.args.get("on")):
+            pair = key_pair(resolve(c, scope), left, right)
+            if pair is not None:
+                lkeys.append(pair[0])
+                rkeys.append(pair[1])
+                continue
+            tables = {col.table for col in c.find_all(exp.Column) if col.table}
+            sides = _asof_sides(c, left, right, scope)
+            if sides is not None:
+                nearest.append(sides)
+            elif tables and tables <= {source.alias} and not has_subquery(c):
+                right = Filter(right, resolve(c, scope))
+            else:
+                raise NotSupportedError(f"ASOF JOIN condition {c.sql(dialect='duckdb')}")
+        if len(nearest) != 1:
+            raise NotSupportedError("ASOF JOIN needs exactly one inequality between the inputs")
+        left_on, op, right_on = nearest[0]
+        return AsofJoin(left, right, kind, tuple(lkeys), tuple(rkeys), left_on, right_on, op)
+
     def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
         plan, condition = self.subqueries.bind(plan, condition, scope)
         return Filter(plan, resolve(condition, scope))
@@ -498,6 +566,53 @@ def _comma_segments(sources: list[Source]) -> list[list[Source]]:
     return segments
 
 
+_INEQUALITIES = {exp.GTE: ">=", exp.GT: ">", exp.LTE: "<=", exp.LT: "<"}
+_FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
+def _asof_sides(condition, left: Plan, right: Plan, scope: Scope):
+    """(left expression, operator, right expression) of an inequality between an expression of
+    the left input and one of the right input; None for any other condition."""
+    op = _INEQUALITIES.get(type(condition))
+    if op is None or has_subquery(condition):
+        return None
+    a, b = resolve(condition.this, scope), resolve(condition.expression, scope)
+    ca = {c.name for c in a.find_all(exp.Column)}
+    cb = {c.name for c in b.find_all(exp.Column)}
+    lcols, rcols = set(left.columns), set(right.columns)
+    if ca and cb and ca <= lcols and cb <= rcols:
+        return a, op, b
+    if ca and cb and cb <= lcols and ca <= rcols:
+        return b, _FLIPPED[op], a
+    return None
+
+
+def _order_items(order: exp.Order | None, width: int) -> list[exp.Ordered]:
+    """The ORDER BY items; `ORDER BY ALL [DESC]` orders by every output column, left to
+    right."""
+    items = list(order.expressions) if order is not None else []
+    if len(items) == 1 and isinstance(items[0].this, exp.Var) and items[0].name.upper() == "ALL":
+        return [exp.Ordered(this=exp.Literal.number(i + 1), desc=items[0].args.get("desc"),
+                            nulls_first=items[0].args.get("nulls_first")) for i in range(width)]
+    return items
+
+
+def _limit_percent(node: exp.Expression) -> float | None:
+    """The percentage of `LIMIT n%` / `LIMIT n PERCENT`, else None."""
+    limit = node.args.get("limit")
+    options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
+    if options is None or not options.args.get("percent"):
+        return None
+    value = limit.expression
+    if not (isinstance(value, exp.Literal) and not value.is_string):
+        raise NotSupportedError(f"LIMIT {value.sql()}% with a non-constant expression")
+    percent = float(value.name)
+    if not 0 <= percent <= 100:
+        raise ProgrammingError(f"LIMIT percentage {percent} is not between 0 and 100")
+    return percent
+
+
+
 def _join_kind(join: exp.Join | None) -> str:
     if join is None:
         return "inner"
@@ -505,10 +620,11 @@ def _join_kind(join: exp.Join | None) -> str:
     kind = (join.args.get("kind") or "").lower()
     if kind in ("semi", "anti"):
         return kind
-    if kind in ("asof", "positional"):
-        raise NotSupportedError(f"{kind.upper()} JOIN")
-    if join.args.get("method"):
-        raise NotSupportedError(f"{join.args['method']} JOIN")
+    method = (join.args.get("method") or "").lower()
+    if method == "asof" and side in ("", "left") and kind in ("", "inner", "outer"):
+        return "asof_left" if side == "left" else "asof"
+    if kind in ("asof", "positional") or method:
+        raise NotSupportedError(f"{' '.join(w for w in (method, side, kind) if w).upper()} JOIN")
     if side in ("left", "right", "full"):
         return side
     if kind == "cross":

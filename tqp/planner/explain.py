@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project, RowNumber,
+    Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
+    RowNumber,
     ScalarApply, Scan, SetOp, Sort,
 )
 
@@ -32,6 +33,9 @@ def describe(node: Plan) -> str:
     if isinstance(node, MultiJoin):
         return "MultiJoin" + (f" WHERE {' AND '.join(_sql(c) for c in node.conditions)}"
                               if node.conditions else "")
+    if isinstance(node, AsofJoin):
+        keys = "".join(f"{_sql(a)} = {_sql(b)} AND " for a, b in zip(node.left_keys, node.right_keys))
+        return f"AsofJoin[{node.kind}] ON {keys}{_sql(node.left_on)} {node.op} {_sql(node.right_on)}"
     if isinstance(node, MarkJoin):
         keys = " AND ".join(f"{_sql(a)} = {_sql(b)}" for a, b in zip(node.left_keys, node.right_keys))
         text = f"MarkJoin[{node.mark}{', null-aware' if node.null_aware else ''}]"
@@ -44,7 +48,8 @@ def describe(node: Plan) -> str:
     if isinstance(node, Aggregate):
         keys = ", ".join(f"{n} := {_sql(e)}" for n, e in node.keys)
         aggs = ", ".join(f"{n} := {c.sql()}" for n, c in node.aggregates)
-        return f"GroupAggregate keys=[{keys}] aggregates=[{aggs}]"
+        sets = "" if node.sets is None else f" sets={[list(s) for s in node.sets]}"
+        return f"GroupAggregate keys=[{keys}]{sets} aggregates=[{aggs}]"
     if isinstance(node, Distinct):
         return "Distinct"
     if isinstance(node, Sort):
@@ -52,7 +57,8 @@ def describe(node: Plan) -> str:
                          f"{' NULLS FIRST' if k.nulls_first else ''}" for k in node.keys)
         return (f"TopK[{node.limit}] " if node.limit is not None else "Sort ") + keys
     if isinstance(node, Limit):
-        return f"Limit {node.limit} OFFSET {node.offset}"
+        count = f"{node.percent:g}%" if node.percent is not None else node.limit
+        return f"Limit {count} OFFSET {node.offset}"
     if isinstance(node, SetOp):
         return f"{node.kind.upper()}{' ALL' if node.all else ''}"
     return type(node).__name__

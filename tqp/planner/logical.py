@@ -144,6 +144,34 @@ class MultiJoin(Plan):
 
 
 @dataclass(frozen=True)
+class AsofJoin(Plan):
+    """ASOF JOIN: each left row with the right row of equal keys whose `right_on` is nearest
+    to its `left_on` among those where `left_on op right_on` holds (op one of >=, >, <=, <).
+    `kind` "inner" drops left rows without one; "left" keeps them, padded with NULLs."""
+
+    left: Plan
+    right: Plan
+    kind: str
+    left_keys: tuple[exp.Expression, ...]
+    right_keys: tuple[exp.Expression, ...]
+    left_on: exp.Expression
+    right_on: exp.Expression
+    op: str
+
+    def __post_init__(self):
+        assert self.kind in ("inner", "left") and self.op in (">=", ">", "<=", "<")
+        assert len(self.left_keys) == len(self.right_keys)
+
+    @property
+    def children(self):
+        return (self.left, self.right)
+
+    @property
+    def columns(self):
+        return self.left.columns + self.right.columns
+
+
+@dataclass(frozen=True)
 class MarkJoin(Plan):
     """The left input plus a bool column `mark`: does the row have a match on the right?
 
@@ -205,29 +233,60 @@ class RowNumber(Plan):
 @dataclass(frozen=True)
 class AggregateCall:
     """One aggregate: a function name from `planner/aggregates.py` (sum, count, avg, min, max,
-    count_star, stddev_samp, var_pop, bool_and, median, ...) and its argument.
+    count_star, stddev_samp, var_pop, bool_and, median, quantile_cont, arg_min, string_agg,
+    grouping, ...) and its argument.
 
     `single` is the value of a group that must hold at most one row (a scalar subquery without
-    an aggregate)."""
+    an aggregate). `filter` keeps only the rows where it is TRUE (`FILTER (WHERE ...)`); `by` is
+    the second argument of ARG_MIN/ARG_MAX; `order` the ORDER BY inside the call (STRING_AGG);
+    `param` a constant: the fraction of a quantile, the separator of STRING_AGG, the key
+    positions of GROUPING (bit order: the first key is the highest bit)."""
 
     func: str
     arg: exp.Expression | None
     distinct: bool = False
+    filter: exp.Expression | None = None
+    by: exp.Expression | None = None
+    order: tuple["SortKey", ...] = ()
+    param: object = None
+
+    def expressions(self) -> tuple[exp.Expression, ...]:
+        """Every expression the call reads from its input."""
+        found = (self.arg, self.filter, self.by) + tuple(k.expr for k in self.order)
+        return tuple(e for e in found if e is not None)
 
     def sql(self) -> str:
         inner = "*" if self.arg is None else self.arg.sql(dialect="duckdb")
-        return f"{self.func}({'DISTINCT ' if self.distinct else ''}{inner})"
+        if self.by is not None:
+            inner += ", " + self.by.sql(dialect="duckdb")
+        if self.param is not None:
+            inner += f", {self.param!r}"
+        if self.order:
+            inner += " ORDER BY " + ", ".join(
+                k.expr.sql(dialect="duckdb") + (" DESC" if k.descending else "")
+                for k in self.order)
+        text = f"{self.func}({'DISTINCT ' if self.distinct else ''}{inner})"
+        if self.filter is not None:
+            text += f" FILTER (WHERE {self.filter.sql(dialect='duckdb')})"
+        return text
 
 
 @dataclass(frozen=True)
 class Aggregate(Plan):
     """Group by `keys` (name, expression) and compute `aggregates` (name, call) per group.
 
-    With no keys there is exactly one output row, even for an empty input."""
+    With no keys there is exactly one output row, even for an empty input. With `sets`
+    (GROUPING SETS, ROLLUP, CUBE) the input is grouped once per set, by the keys at the set's
+    positions, the other keys being NULL in that set's rows; the results are concatenated in
+    the order of the sets."""
 
     input: Plan
     keys: tuple[tuple[str, exp.Expression], ...]
     aggregates: tuple[tuple[str, AggregateCall], ...]
+    sets: tuple[tuple[int, ...], ...] | None = None
+
+    def __post_init__(self):
+        assert self.sets is None or all(0 <= i < len(self.keys) for s in self.sets for i in s)
 
     @property
     def children(self):
@@ -260,10 +319,12 @@ class Sort(Unary):
 
 @dataclass(frozen=True)
 class Limit(Unary):
-    """At most `limit` rows of the input after skipping `offset`."""
+    """At most `limit` rows of the input after skipping `offset`; with `percent`, the limit is
+    that share of the input's rows, rounded down (`LIMIT 50%`)."""
 
     limit: int | None = None
     offset: int = 0
+    percent: float | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
 from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE
 from tqp.physical import aggregate as agg
-from tqp.physical import joins, scan, setops, sort, streaming, window
+from tqp.physical import asof_join, joins, scan, setops, sort, streaming, window
 from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
@@ -89,6 +89,8 @@ def _(node: L.Project, lw: Lowering):
 
 @_lower.register
 def _(node: L.Limit, lw: Lowering):
+    if node.percent is not None:
+        return streaming.PercentLimit(lw.lower(node.input), node.percent, node.offset)
     return streaming.Limit(lw.lower(node.input), node.limit, node.offset)
 
 
@@ -126,7 +128,17 @@ def _(node: L.MarkJoin, lw: Lowering):
 
 
 @_lower.register
+def _(node: L.AsofJoin, lw: Lowering):
+    return asof_join.AsofJoin(single(lw.lower(node.left)), single(lw.lower(node.right)),
+                              node.kind, node.left_keys, node.right_keys, node.left_on,
+                              node.right_on, node.op)
+
+
+@_lower.register
 def _(node: L.Aggregate, lw: Lowering):
+    if node.sets is not None:
+        return agg.GroupingSetsAggregate(single(lw.lower(node.input)), node.keys,
+                                         node.aggregates, node.sets)
     source, condition = node.input, None
     if isinstance(source, L.Filter) and lw.uses[id(source)] == 1 and \
             aggregation.takes_mask(node.keys, node.aggregates):

@@ -51,6 +51,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     copying a large tree costs about a millisecond."""
     try:
         statement = date_interval_as_timestamp(statement.copy() if copy else statement)
+        statement = from_first_joins(statement)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         rules = RULES if statement.find(exp.Subquery, exp.CTE) else FLAT_RULES
@@ -58,6 +59,20 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
                                 copy=False, isolate_tables=False)
     except OptimizeError as exc:
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
+
+
+def from_first_joins(statement: exp.Expression) -> exp.Expression:
+    """DuckDB's FROM-first form (`FROM a JOIN b ON ... SELECT ...`) parses with the joins
+    attached to the first FROM item; they belong to the SELECT, as in `SELECT ... FROM a JOIN b`.
+    """
+    for select in list(statement.find_all(exp.Select)):
+        from_ = select.args.get("from_")
+        item = from_.this if from_ is not None else None
+        if item is not None and item.args.get("joins"):
+            joins = item.args["joins"]
+            item.set("joins", None)
+            select.set("joins", list(joins) + list(select.args.get("joins") or []))
+    return statement
 
 
 def date_interval_as_timestamp(statement: exp.Expression) -> exp.Expression:

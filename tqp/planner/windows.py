@@ -158,14 +158,24 @@ def to_window_call(window: exp.Window, resolve) -> WindowCall:
     return WindowCall(name, args, partition, order, frame, ignore_nulls, distinct)
 
 
+# The aggregates that run over windows (the others, e.g. QUANTILE_CONT, STRING_AGG, only in
+# GROUP BY).
+WINDOW_AGGREGATES = frozenset({
+    "sum", "avg", "min", "max", "count", "count_star", "stddev_samp", "stddev_pop", "var_samp",
+    "var_pop", "bool_and", "bool_or", "first", "any_value", "median"})
+
+
 def _function(func: exp.Expression, resolve) -> tuple[str, tuple[exp.Expression, ...], bool]:
     """(name, resolved arguments, distinct) of a window function node."""
     if isinstance(func, exp.Filter):
         raise NotSupportedError("FILTER clause in a window aggregate")
     name = RANKING.get(type(func)) or VALUES.get(type(func))
     if name is None and isinstance(func, exp.AggFunc):
-        agg, arg, distinct = to_call(func)
-        return agg, () if arg is None else (resolve(arg),), distinct
+        call = to_call(func)
+        if call.func not in WINDOW_AGGREGATES or call.order or call.by is not None or \
+                call.param is not None:
+            raise NotSupportedError(f"{call.func.upper()} as a window function")
+        return call.func, () if call.arg is None else (resolve(call.arg),), call.distinct
     if name is None:
         raise NotSupportedError(f"window function {func.sql_name()}")
     if name == "ntile":

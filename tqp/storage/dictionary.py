@@ -62,3 +62,15 @@ def lookup(dictionary: pa.Array, value: str) -> tuple[int, bool]:
 def to_device_map(values: np.ndarray, device: torch.device) -> torch.Tensor:
     """A per-code lookup table (numpy) moved to the device, ready to be gathered by codes."""
     return torch.from_numpy(np.ascontiguousarray(values)).to(device)
+
+
+def join_runs(codes: np.ndarray, dictionary: pa.Array, lengths: np.ndarray,
+              separator: str) -> pa.Array:
+    """One string per run of `lengths[i]` consecutive `codes`, their strings joined by
+    `separator` (STRING_AGG); NULL for an empty run. One Arrow call, no loop over runs."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    strings = dictionary.cast(STRING).take(pa.array(codes, pa.int32()))
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), strings,
+                                          mask=pa.array(lengths == 0))
+    return pc.binary_join(lists, pa.scalar(separator, STRING))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tqp.errors import InternalError
 from tqp.planner.logical import (
-    Aggregate, Filter, Join, MarkJoin, MultiJoin, Plan, Project, Sort, Window,
+    Aggregate, AsofJoin, Filter, Join, MarkJoin, MultiJoin, Plan, Project, Sort, Window,
 )
 from tqp.planner.passes.context import ColumnReads
 
@@ -55,10 +55,13 @@ def _reads(node: Plan):
         return [(node.left_keys, set(node.left.columns)),
                 (node.right_keys, set(node.right.columns)),
                 ((node.residual,), both)]
+    if isinstance(node, AsofJoin):
+        return [(node.left_keys + (node.left_on,), set(node.left.columns)),
+                (node.right_keys + (node.right_on,), set(node.right.columns))]
     if isinstance(node, MultiJoin):
         return [(node.conditions, set(node.columns))]
     if isinstance(node, Aggregate):
-        calls = tuple(c.arg for _, c in node.aggregates)
+        calls = tuple(e for _, c in node.aggregates for e in c.expressions())
         return [(tuple(e for _, e in node.keys) + calls, set(node.input.columns))]
     if isinstance(node, Sort):
         return [(tuple(k.expr for k in node.keys), set(node.input.columns))]

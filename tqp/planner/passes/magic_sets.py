@@ -40,6 +40,8 @@ def _reduce(join: Join, context: PassContext) -> Join | None:
     if not (isinstance(project, Project) and isinstance(project.input, Aggregate)):
         return None
     grouped = project.input
+    if grouped.sets is not None:
+        return None  # grouping sets: the coarser sets' rows read every input row
     if _pairs_with(grouped.input, join.left) or isinstance(grouped.input, Filter) and \
             isinstance(grouped.input.input, MarkJoin):
         return None  # rows already paired with the outer side, or already reduced

@@ -4,10 +4,12 @@ scans read only those from storage; stacked filters merge into one (one mask, on
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlglot import exp
 
 from tqp.planner.logical import (
-    Aggregate, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
+    Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
     RowNumber, ScalarApply, Scan, SetOp, Sort, Window,
 )
 from tqp.planner.passes.context import PassContext
@@ -72,6 +74,11 @@ class _Pruner:
             need = required | self.reads(*node.conditions)
             return MultiJoin(tuple(self._narrow(p, need & set(p.columns)) for p in node.inputs),
                              node.conditions)
+        if isinstance(node, AsofJoin):
+            need = required | self.reads(*node.left_keys, *node.right_keys, node.left_on,
+                                         node.right_on)
+            return replace(node, left=self._narrow(node.left, need & set(node.left.columns)),
+                           right=self._narrow(node.right, need & set(node.right.columns)))
         if isinstance(node, MarkJoin):
             need = (required - {node.mark}) | self.reads(*node.left_keys, *node.right_keys,
                                                          node.residual)
@@ -85,8 +92,9 @@ class _Pruner:
         if isinstance(node, RowNumber):
             return RowNumber(self.prune(node.input, required - {node.name}), node.name)
         if isinstance(node, Aggregate):
-            need = self.reads(*(e for _, e in node.keys), *(c.arg for _, c in node.aggregates))
-            return Aggregate(self.prune(node.input, need), node.keys, node.aggregates)
+            need = self.reads(*(e for _, e in node.keys),
+                              *(e for _, c in node.aggregates for e in c.expressions()))
+            return replace(node, input=self.prune(node.input, need))
         if isinstance(node, Sort):
             need = required | self.reads(*(k.expr for k in node.keys))
             return Sort(self.prune(node.input, need), node.keys, node.limit)
@@ -100,7 +108,7 @@ class _Pruner:
                           c.frame.start.offset, c.frame.end.offset)))
             return Window(self.prune(node.input, need), functions)
         if isinstance(node, Limit):
-            return Limit(self.prune(node.input, required), node.limit, node.offset)
+            return replace(node, input=self.prune(node.input, required))
         if isinstance(node, Distinct):
             return Distinct(self.prune(node.input, set(node.input.columns)))
         if isinstance(node, SetOp):

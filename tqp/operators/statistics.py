@@ -1,0 +1,123 @@
+"""Order-statistic aggregates as segmented tensor programs: quantiles (MEDIAN, QUANTILE_CONT,
+QUANTILE_DISC), MODE, ARG_MIN/ARG_MAX and FIRST/LAST.
+
+Each sorts the rows once by (group, value) or scatters per group, then gathers at computed
+positions: no loop over groups. Arguments are Columns whose NULL rows are ignored; `ids` numbers
+the groups 0..groups-1 and a group without input gets NULL.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from tqp.errors import NotSupportedError
+from tqp.operators.keys import as_int64
+from tqp.storage.column import Column, normalize_valid
+from tqp.types import DataType
+
+
+def _sorted_by_group(arg: Column, ids: torch.Tensor, descending: bool = False) -> torch.Tensor:
+    """The non-NULL rows ordered by (group, value), ties in input order."""
+    rows = torch.arange(len(arg), device=ids.device)
+    if arg.valid is not None:
+        rows = rows[arg.valid]
+    key = as_int64(arg.values[rows])
+    order = torch.argsort(key, stable=True, descending=descending)
+    rows = rows[order]
+    rows = rows[torch.argsort(ids[rows], stable=True)]
+    return rows
+
+
+def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discrete: bool,
+             descending: bool = False) -> Column:
+    """QUANTILE_CONT / QUANTILE_DISC per group (MEDIAN is QUANTILE_CONT at 0.5), as DuckDB
+    computes them: the continuous one interpolates between the values at floor and ceil of
+    (n - 1) * q; the discrete one takes the value at max(1, n - floor(n - q * n)) - 1, in
+    ascending order, or descending for WITHIN GROUP (ORDER BY x DESC)."""
+    if not discrete and not arg.type.is_numeric:
+        raise NotSupportedError(f"QUANTILE_CONT/MEDIAN of a {arg.type.value} value")
+    rows = _sorted_by_group(arg, ids, descending and discrete)
+    counts = torch.bincount(ids[rows], minlength=groups)
+    starts = torch.cumsum(counts, 0) - counts
+    n = counts.double()
+    last = max(rows.numel() - 1, 0)
+    none = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+
+    def row_at(offset: torch.Tensor) -> torch.Tensor:
+        """The row at `offset` within each group's run; -1 (NULL) for an empty group."""
+        if rows.numel() == 0:
+            return none
+        return torch.where(counts > 0, rows[(starts + offset).clamp(max=last)], none)
+
+    if discrete:
+        index = (torch.clamp(n - torch.floor(n - fraction * n), min=1) - 1).long()
+        return arg.take_or_null(row_at(index))
+    if descending:
+        fraction = 1.0 - fraction
+    position = (n - 1).clamp(min=0) * fraction
+    lo, hi = torch.floor(position), torch.ceil(position)
+    low_column, high_column = arg.take_or_null(row_at(lo.long())), arg.take_or_null(row_at(hi.long()))
+    low, high = low_column.values.double(), high_column.values.double()
+    valid = normalize_valid(low_column.valid)
+    weight = position - lo
+    if arg.type is DataType.DECIMAL and arg.scale is not None:
+        # A DECIMAL keeps its type, cut toward zero at its scale, as DuckDB does.
+        unit = 10.0 ** arg.scale
+        low, high = torch.round(low * unit), torch.round(high * unit)
+        return Column(torch.trunc(low + (high - low) * weight) / unit, arg.type, valid, None,
+                      arg.scale)
+    middle = torch.where(low == high, low, low + (high - low) * weight)
+    return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
+                  valid, None, arg.scale)
+
+
+def mode(arg: Column, ids: torch.Tensor, groups: int) -> Column:
+    """The most frequent value per group; among equally frequent values, the one seen first."""
+    rows = _sorted_by_group(arg, ids)
+    n = len(arg)
+    if rows.numel() == 0:
+        return arg.take_or_null(torch.full((groups,), -1, dtype=torch.long, device=ids.device))
+    key, group = as_int64(arg.values[rows]), ids[rows]
+    new_run = torch.ones_like(rows, dtype=torch.bool)
+    new_run[1:] = (key[1:] != key[:-1]) | (group[1:] != group[:-1])
+    run = torch.cumsum(new_run, 0) - 1
+    runs = int(run[-1]) + 1
+    size = torch.bincount(run, minlength=runs)
+    first = torch.full((runs,), n, dtype=torch.long, device=ids.device)
+    first.scatter_reduce_(0, run, rows, "amin")
+    # One int64 score per run: larger counts win, then earlier first rows.
+    score = size * (n + 1) + (n - first)
+    best = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+    best.scatter_reduce_(0, group[new_run], score, "amax")
+    picked = torch.where(best >= 0, n - best % (n + 1), torch.full_like(best, -1))
+    return arg.take_or_null(picked)
+
+
+def arg_extreme(arg: Column, by: Column, ids: torch.Tensor, groups: int, largest: bool) -> Column:
+    """ARG_MIN / ARG_MAX: `arg` at the first row holding the least (greatest) `by` of its group;
+    rows where either is NULL are skipped, as in DuckDB."""
+    usable = torch.ones(len(arg), dtype=torch.bool, device=ids.device)
+    for column in (arg, by):
+        if column.valid is not None:
+            usable = usable & column.valid
+    rows = torch.nonzero(usable).flatten()
+    key, group = as_int64(by.values[rows]), ids[rows]
+    extreme = torch.zeros(groups, dtype=torch.long, device=ids.device)
+    extreme.scatter_reduce_(0, group, key, "amax" if largest else "amin", include_self=False)
+    winners = key == extreme[group]
+    picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+    picked.scatter_reduce_(0, group[winners], rows[winners], "amin", include_self=False)
+    return arg.take_or_null(picked)
+
+
+def first_or_last(arg: Column, ids: torch.Tensor, groups: int, last: bool,
+                  skip_nulls: bool) -> Column:
+    """The value of each group's first (last) row in input order, NULL included (FIRST, LAST),
+    or of its first non-NULL row (ANY_VALUE)."""
+    rows = torch.arange(ids.numel(), device=ids.device)
+    if skip_nulls and arg.valid is not None:
+        rows, ids = rows[arg.valid], ids[arg.valid]
+    picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+    picked.scatter_reduce_(0, ids, rows, "amax" if last else "amin", include_self=False)
+    taken = arg.take_or_null(picked)  # -1 (a group with no such row) is NULL
+    return taken.with_valid(taken.valid)
