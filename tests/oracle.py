@@ -1,9 +1,10 @@
 """DuckDB as the oracle: compare a tqp result with DuckDB's answer to the same SQL.
 
-The comparison rules (row counts, then values: floats with a relative tolerance of 1e-6, in order
-when the query orders its output, as multisets otherwise) live in `bench/tpch/compare.py`, the
-one implementation shared by the tests and the benchmark; this module turns a difference into a
-test failure.
+Column names and the kind of each column's type are compared here (`schema_problem`); the value
+rules (row counts, then values: floats with a relative tolerance of 1e-6, in order when the query
+orders its output, as multisets otherwise) live in `bench/tpch/compare.py`, the one
+implementation shared by the tests and the benchmark. This module turns a difference into a test
+failure.
 """
 
 from __future__ import annotations
@@ -12,12 +13,64 @@ import pyarrow as pa
 
 from bench.tpch.compare import compare_tables, is_ordered
 
-__all__ = ["assert_same_result", "check_against_duckdb", "is_ordered"]
+__all__ = ["assert_same_result", "check_against_duckdb", "is_ordered", "result_problem",
+           "schema_problem", "type_kind"]
+
+# Kinds that tqp answers where DuckDB answers another, each by design (docs/sql.md#types).
+_ACCEPTED_KINDS = {
+    ("floating", "decimal"): "tqp computes and returns DECIMAL as DOUBLE",
+}
+
+
+def type_kind(arrow_type: pa.DataType) -> str:
+    """The kind of an Arrow type: integer, decimal, floating, string, date, timestamp, boolean,
+    null, or the type's own name."""
+    if pa.types.is_integer(arrow_type):
+        return "integer"
+    if pa.types.is_decimal(arrow_type):
+        return "decimal"
+    if pa.types.is_floating(arrow_type):
+        return "floating"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_null(arrow_type):
+        return "null"
+    return str(arrow_type)
+
+
+def schema_problem(actual: pa.Table, expected: pa.Table) -> str | None:
+    """None when the column names and type kinds agree, otherwise a message saying where not.
+
+    A column DuckDB types as NULL (an untyped NULL literal) may have any type in tqp.
+    """
+    if actual.column_names != expected.column_names:
+        return f"column names {actual.column_names} != {expected.column_names}"
+    for name, got, want in zip(actual.column_names, actual.schema.types, expected.schema.types):
+        got_kind, want_kind = type_kind(got), type_kind(want)
+        # DuckDB's HUGEINT (the SUM of integers) arrives as decimal128(38, 0); tqp's is BIGINT.
+        hugeint = got_kind == "integer" and pa.types.is_decimal(want) and want.scale == 0
+        if got_kind != want_kind and want_kind != "null" and not hugeint and (
+                (got_kind, want_kind) not in _ACCEPTED_KINDS):
+            return f"column {name!r}: type {got} ({got_kind}) != {want} ({want_kind})"
+    return None
+
+
+def result_problem(actual: pa.Table, expected: pa.Table, ordered: bool) -> str | None:
+    """None when `actual` is `expected`: names, type kinds, then rows (see compare_tables)."""
+    if actual.num_columns != expected.num_columns:
+        return compare_tables(actual, expected, ordered)
+    return schema_problem(actual, expected) or compare_tables(actual, expected, ordered)
 
 
 def assert_same_result(actual: pa.Table, expected: pa.Table, ordered: bool, context: str = ""):
     """Fail with a readable message unless `actual` holds the same rows as `expected`."""
-    problem = compare_tables(actual, expected, ordered)
+    problem = result_problem(actual, expected, ordered)
     if problem is not None:
         where = f" [{context}]" if context else ""
         raise AssertionError(f"{problem}{where}")
