@@ -14,8 +14,12 @@ TORCH_PIP_ARGS ?=
 TEST_SF := 0.01
 SF ?= 0.1
 BENCH_ARGS ?=
+# `make fuzz N=100000 SEED=7`: random queries checked by three oracles (tests/fuzz).
+N ?= 10000
+SEED ?= 0
+FUZZ_ARGS ?=
 
-.PHONY: venv data test demo bench clean distclean
+.PHONY: venv data test demo bench fuzz clean distclean
 
 venv: $(STAMP)
 
@@ -41,6 +45,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.tpch --sf $(SF) $(BENCH_ARGS)
+
+# Prints counts by oracle; writes each failure, reduced, to fuzz-failures.sql.
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz --n $(N) --seed $(SEED) $(FUZZ_ARGS)
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

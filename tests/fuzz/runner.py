@@ -1,0 +1,103 @@
+"""Run many fuzz cases: counts by oracle and outcome, failures reduced and written as SQL.
+
+Case i of a run with seed S is drawn from QueryGenerator(seed=S + i), so any single case can be
+replayed alone (`python -m tests.fuzz --seed S+i --n 1`). The oracle of a case is chosen by the
+same generator, by the weights in ORACLES.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.fuzz.generator import QueryGenerator
+from tests.fuzz.oracles import (
+    BOTH_ERROR, FAILURES, INTERNAL, ORACLES, PASS, UNSUPPORTED, WRONG, Case, Engines, Outcome,
+    check,
+)
+from tests.fuzz.reduce import reduce_case
+
+
+@dataclass
+class Failure:
+    seed: int
+    case: Case
+    outcome: Outcome
+
+
+@dataclass
+class Report:
+    """Counts by oracle: cases, and outcomes (errors by exception class), and the failures."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    failures: list[Failure] = field(default_factory=list)
+    unsupported: Counter = field(default_factory=Counter)  # tqp's refusals, by message
+
+    def add(self, seed: int, case: Case, outcome: Outcome):
+        if outcome.status == UNSUPPORTED:
+            self.unsupported[re.sub(r"[0-9]+", "N", outcome.detail)[:100]] += 1
+        counts = self.counts[case.oracle]
+        counts["cases"] += 1
+        counts[outcome.status] += 1
+        if outcome.error:
+            counts[f"{outcome.status}:{outcome.error}"] += 1
+        if outcome.status in FAILURES:
+            self.failures.append(Failure(seed, case, outcome))
+
+    def summary(self) -> str:
+        lines = []
+        for oracle in sorted(self.counts):
+            c = self.counts[oracle]
+            by_class = ", ".join(f"{k.split(':', 1)[1]} {v}" for k, v in sorted(c.items())
+                                 if k.startswith(f"{INTERNAL}:"))
+            unsupported = ", ".join(f"{k.split(':', 1)[1]} {v}" for k, v in sorted(c.items())
+                                    if k.startswith(f"{UNSUPPORTED}:"))
+            lines.append(
+                f"{oracle:13} cases {c['cases']:6}  passed {c[PASS]:6}  wrong {c[WRONG]:4}  "
+                f"tqp errors {c[INTERNAL]:4}{f' ({by_class})' if by_class else ''}  "
+                f"duckdb-only errors {c['duckdb_error']:4}  "
+                f"unsupported {c[UNSUPPORTED]:5}{f' ({unsupported})' if unsupported else ''}  "
+                f"both error {c[BOTH_ERROR]:5}")
+        return "\n".join(lines)
+
+
+def make_case(seed: int, excluded: frozenset[str] = frozenset(),
+              oracles: tuple[str, ...] = tuple(ORACLES)) -> Case:
+    """Case number `seed`: its oracle and its parts, all drawn from one generator."""
+    gen = QueryGenerator(seed, excluded)
+    oracle = gen.rng.choices(oracles, [ORACLES[o].weight for o in oracles])[0]
+    return ORACLES[oracle].make_case(gen)
+
+
+def run(seed: int, n: int, engines: Engines, excluded: frozenset[str] = frozenset(),
+        oracles: tuple[str, ...] = tuple(ORACLES), reduce_limit: int = 0,
+        progress: bool = False) -> Report:
+    """Run cases seed .. seed+n-1; reduce the first `reduce_limit` failures."""
+    report = Report()
+    started = time.monotonic()
+    for i in range(seed, seed + n):
+        case = make_case(i, excluded, oracles)
+        outcome = check(case, engines)
+        if outcome.status in FAILURES and len(report.failures) < reduce_limit:
+            case, outcome = reduce_case(case, outcome, engines)
+        report.add(i, case, outcome)
+        if progress and (i - seed + 1) % 1000 == 0:
+            rate = (i - seed + 1) / (time.monotonic() - started)
+            print(f"  {i - seed + 1} cases, {len(report.failures)} failures, {rate:.0f}/s",
+                  flush=True)
+    return report
+
+
+def write_failures(report: Report, path: Path):
+    """Each failure as a commented SQL reproducer: oracle, seed, outcome, then the queries."""
+    blocks = []
+    for f in report.failures:
+        detail = "\n".join(f"--   {line}" for line in f.outcome.detail.splitlines())
+        parts = "\n".join(f"-- {name}: {sql}" for name, sql in f.case.parts.items())
+        blocks.append(f"-- oracle: {f.case.oracle} {f.case.variant} | seed: {f.seed} | "
+                      f"{f.outcome.status} {f.outcome.error}\n{detail}\n{parts}\n"
+                      f"{f.outcome.sql};\n")
+    Path(path).write_text("\n".join(blocks))

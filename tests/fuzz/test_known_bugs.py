@@ -1,0 +1,52 @@
+"""Reduced reproducers of the wrong answers the fuzzer found and that are not fixed yet.
+
+Each is a strict xfail naming its feature in tests/fuzz/known.py: when the bug is fixed the test
+fails, and the fix should move the query into tests/sql/corpus/fuzz_found.sql and drop the
+feature from KNOWN_BROKEN, so that the CI slice covers it again.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fuzz.known import KNOWN_BROKEN
+from tests.fuzz.oracles import PASS, Case, Engines, check
+
+REPRODUCERS = [
+    ("outer_join_where", Case("differential", {"query": (
+        "SELECT a2.x AS c0 FROM t1 AS a1 RIGHT JOIN t1 AS a2 ON TRUE WHERE FALSE")})),
+    ("outer_join_where", Case("differential", {"query": (
+        "SELECT count(*) AS n FROM t3 AS a1 RIGHT JOIN t1 AS a2 ON a1.k = a2.k WHERE a1.f")})),
+    ("outer_join_where", Case("norec", {
+        "query": "SELECT count(*) AS n FROM t1 AS a1 FULL OUTER JOIN t2 AS a2 ON a1.k = a2.k",
+        "predicate": "NULL"})),
+    ("null_in_join_condition", Case("differential", {"query": (
+        "SELECT a1.x AS c0 FROM t3 AS a1 LEFT JOIN t1 AS a2 ON NULL")})),
+    ("null_in_join_condition", Case("differential", {"query": (
+        "SELECT count(*) AS n FROM t3 AS a1 SEMI JOIN t1 AS a2 ON a1.k = a2.k AND NULL")})),
+    ("derived_order_by", Case("differential", {"query": (
+        "SELECT a1.c0 AS c0 FROM (SELECT a2.x AS c0, a2.x AS c1 FROM t2 AS a2 ORDER BY 2, 1) "
+        "AS a1")})),
+    ("like_backslash", Case("differential", {"query": (
+        "SELECT a1.s AS c0 FROM t1 AS a1 WHERE a1.s LIKE 'a\\%%'")})),
+]
+
+
+@pytest.fixture(scope="module")
+def engines():
+    engines = Engines()
+    yield engines
+    engines.close()
+
+
+@pytest.mark.parametrize("feature, case", [
+    pytest.param(feature, case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[feature]))
+    for feature, case in REPRODUCERS
+], ids=[f"{feature}-{i}" for i, (feature, _) in enumerate(REPRODUCERS)])
+def test_known_bug(feature, case, engines):
+    outcome = check(case, engines)
+    assert outcome.status == PASS, f"{outcome.status}: {outcome.detail}\n{outcome.sql}"
+
+
+def test_every_known_feature_has_a_reproducer():
+    assert {feature for feature, _ in REPRODUCERS} == set(KNOWN_BROKEN)
