@@ -6,7 +6,7 @@ import argparse
 import time
 
 from tests.fuzz.oracles import ORACLES, Engines
-from tests.fuzz.runner import run, write_failures
+from tests.fuzz.runner import run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ci-grammar", action="store_true",
                         help="leave out the features known broken (tests/fuzz/test_fuzz.py)")
     parser.add_argument("--out", default="fuzz-failures.sql", help="reproducers file")
-    parser.add_argument("--reduce", type=int, default=200,
+    parser.add_argument("--reduce", type=int, default=50,
                         help="reduce at most this many failures (the rest are written as found)")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
@@ -32,13 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     engines = Engines(args.device)
     started = time.monotonic()
     report = run(args.seed, args.n, engines, frozenset(excluded),
-                 tuple(args.oracle or ORACLES), reduce_limit=args.reduce, progress=True)
+                 tuple(args.oracle or ORACLES), reduce_limit=args.reduce, progress=True,
+                 out=args.out)
     print(f"{args.n} cases from seed {args.seed} in {time.monotonic() - started:.0f} s")
     print(report.summary())
     print("most frequent refusals where DuckDB answers:")
     for message, count in report.unsupported.most_common(12):
         print(f"  {count:5}  {message}")
-    write_failures(report, args.out)
     print(f"{len(report.failures)} failures written to {args.out}")
     return 1 if report.failures else 0
 

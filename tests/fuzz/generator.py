@@ -36,6 +36,7 @@ FEATURES = frozenset({
     "outer_join_where",  # a WHERE over an outer join's output
     "null_in_join_condition",  # a NULL literal in a join's ON
     "derived_order_by",  # ORDER BY/LIMIT inside a derived table
+    "null_ceil_floor",  # CEIL/FLOOR of a NULL literal
 })
 _OUTER_JOINS = ("left_join", "right_join", "full_join")
 
@@ -126,7 +127,7 @@ class QueryGenerator:
         if where:
             sql += f" WHERE {self.expr('bool', scope)}"
         if self.on("group_by", 0.3):
-            keys = self._group_keys(scope)
+            keys = self.group_keys(scope)
             grouped = Scope(keys, outer=scope.outer, rows=scope, depth=depth)
             items = [self.expr(k, grouped) for k in kinds]
             if keys:
@@ -164,7 +165,7 @@ class QueryGenerator:
                     sql += f" OFFSET {self.rng.randint(0, 4)}"
         return sql
 
-    def _group_keys(self, scope: Scope) -> list[tuple[str, str]]:
+    def group_keys(self, scope: Scope) -> list[tuple[str, str]]:
         keys = []
         for _ in range(self.rng.choice([0, 1, 1, 2])):
             sql, kind = self._pick(scope.columns)
@@ -342,7 +343,10 @@ class QueryGenerator:
         if r < 0.7 and self.on("round"):
             fn = self._pick(["round", "ceil", "floor"])
             digits = f", {self.rng.randint(0, 2)}" if fn == "round" else ""
-            return f"{fn}({self.expr('double', scope, depth)}{digits})"
+            self._null_literals = fn == "round" or "null_ceil_floor" not in self.excluded
+            argument = self.expr('double', scope, depth)
+            self._null_literals = True
+            return f"{fn}({argument}{digits})"
         if r < 0.8 and self.on("cast"):
             return f"CAST({self.expr('int', scope, depth)} AS DOUBLE)"
         if r < 0.86 and self.on("greatest_least"):

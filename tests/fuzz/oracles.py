@@ -19,7 +19,8 @@ e.g. an overflow that tqp let pass: a failure).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -136,7 +137,7 @@ def tlp_case(gen: QueryGenerator) -> Case:
     scope = Scope(columns)
     where = f" WHERE {gen.expr('bool', scope)}" if gen.rng.random() < 0.3 else ""
     if variant == "having":
-        keys = gen._group_keys(scope) or [gen.rng.choice(columns)]
+        keys = gen.group_keys(scope) or [gen.rng.choice(columns)]
         grouped = Scope(keys, rows=scope)
         items = [k for k, _ in keys] + [gen.expr(gen.rng.choice(KINDS), grouped)]
         listed = ", ".join(f"{e} AS c{i}" for i, e in enumerate(items))
@@ -170,8 +171,7 @@ def tlp_queries(case: Case) -> tuple[str, str]:
         parts = [query.copy().where(c, copy=False) for c in conditions]
     parts_sql = [p.sql(dialect="duckdb") for p in parts]
     if case.variant == "aggregate":
-        fn = query.expressions[0].this.key.lower()
-        fn = {"count": "count", "sum": "sum", "min": "min", "max": "max"}.get(fn, fn)
+        fn = query.expressions[0].this.key  # count, sum, min or max (an alias's target)
         union = " UNION ALL ".join(parts_sql)
         combined = f"SELECT {_COMBINE.get(fn, fn)}(c0) AS c0 FROM ({union}) AS tlp"
     else:
@@ -234,9 +234,9 @@ def _nulls_to_zero(table: pa.Table) -> pa.Table:
 @dataclass(frozen=True)
 class Oracle:
     name: str
-    make_case: object  # (QueryGenerator) -> Case
-    check: object  # (Case, Engines) -> Outcome
-    weight: int = field(default=1)
+    make_case: Callable[[QueryGenerator], Case]
+    check: Callable[[Case, Engines], Outcome]
+    weight: int  # how often the runner picks it
 
 
 ORACLES = {

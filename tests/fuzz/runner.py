@@ -74,9 +74,12 @@ def make_case(seed: int, excluded: frozenset[str] = frozenset(),
 
 def run(seed: int, n: int, engines: Engines, excluded: frozenset[str] = frozenset(),
         oracles: tuple[str, ...] = tuple(ORACLES), reduce_limit: int = 0,
-        progress: bool = False) -> Report:
-    """Run cases seed .. seed+n-1; reduce the first `reduce_limit` failures."""
+        progress: bool = False, out: Path | None = None) -> Report:
+    """Run cases seed .. seed+n-1; reduce the first `reduce_limit` failures; append each
+    failure to `out` as it is found."""
     report = Report()
+    if out is not None:
+        Path(out).write_text("")
     started = time.monotonic()
     for i in range(seed, seed + n):
         case = make_case(i, excluded, oracles)
@@ -84,6 +87,9 @@ def run(seed: int, n: int, engines: Engines, excluded: frozenset[str] = frozense
         if outcome.status in FAILURES and len(report.failures) < reduce_limit:
             case, outcome = reduce_case(case, outcome, engines)
         report.add(i, case, outcome)
+        if out is not None and outcome.status in FAILURES:
+            with open(out, "a") as file:
+                file.write(_reproducer(report.failures[-1]) + "\n")
         if progress and (i - seed + 1) % 1000 == 0:
             rate = (i - seed + 1) / (time.monotonic() - started)
             print(f"  {i - seed + 1} cases, {len(report.failures)} failures, {rate:.0f}/s",
@@ -91,13 +97,9 @@ def run(seed: int, n: int, engines: Engines, excluded: frozenset[str] = frozense
     return report
 
 
-def write_failures(report: Report, path: Path):
-    """Each failure as a commented SQL reproducer: oracle, seed, outcome, then the queries."""
-    blocks = []
-    for f in report.failures:
-        detail = "\n".join(f"--   {line}" for line in f.outcome.detail.splitlines())
-        parts = "\n".join(f"-- {name}: {sql}" for name, sql in f.case.parts.items())
-        blocks.append(f"-- oracle: {f.case.oracle} {f.case.variant} | seed: {f.seed} | "
-                      f"{f.outcome.status} {f.outcome.error}\n{detail}\n{parts}\n"
-                      f"{f.outcome.sql};\n")
-    Path(path).write_text("\n".join(blocks))
+def _reproducer(f: Failure) -> str:
+    """A failure as a commented SQL reproducer: oracle, seed, outcome, parts, the queries."""
+    detail = "\n".join(f"--   {line}" for line in f.outcome.detail.splitlines())
+    parts = "\n".join(f"-- {name}: {sql}" for name, sql in f.case.parts.items())
+    return (f"-- oracle: {f.case.oracle} {f.case.variant} | seed: {f.seed} | "
+            f"{f.outcome.status} {f.outcome.error}\n{detail}\n{parts}\n{f.outcome.sql};\n")

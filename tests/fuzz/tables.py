@@ -74,7 +74,10 @@ TABLES = (
 
 def _values(rng: random.Random, kind: str, n: int, key: bool) -> list:
     domain = list(range(-1, 6)) if key else _DOMAINS[kind]
-    return [None if rng.random() < NULL_SHARE else rng.choice(domain) for _ in range(n)]
+    values = [None if rng.random() < NULL_SHARE else rng.choice(domain) for _ in range(n)]
+    if n and None not in values:  # every column of a non-empty table holds a NULL
+        values[rng.randrange(n)] = None
+    return values
 
 
 def fuzz_tables(seed: int = DATA_SEED) -> dict[str, pa.Table]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fuzz.known import KNOWN_BROKEN
+from tests.fuzz.known import KNOWN_BROKEN, KNOWN_REFUSALS
 from tests.fuzz.oracles import PASS, Case, Engines, check
 
 REPRODUCERS = [
@@ -29,7 +29,11 @@ REPRODUCERS = [
         "AS a1")})),
     ("like_backslash", Case("differential", {"query": (
         "SELECT a1.s AS c0 FROM t1 AS a1 WHERE a1.s LIKE 'a\\%%'")})),
+    ("null_ceil_floor", Case("differential", {"query": "SELECT ceil(NULL) AS c0"})),
+    ("null_dividend_by_zero", Case("differential", {"query": (
+        "SELECT a1.i // a1.k AS c0, a1.i % a1.k AS c1 FROM t1 AS a1 WHERE a1.k = 0")})),
 ]
+KNOWN = {**KNOWN_BROKEN, **KNOWN_REFUSALS}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,7 @@ def engines():
 
 
 @pytest.mark.parametrize("feature, case", [
-    pytest.param(feature, case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[feature]))
+    pytest.param(feature, case, marks=pytest.mark.xfail(strict=True, reason=KNOWN[feature]))
     for feature, case in REPRODUCERS
 ], ids=[f"{feature}-{i}" for i, (feature, _) in enumerate(REPRODUCERS)])
 def test_known_bug(feature, case, engines):
@@ -49,4 +53,4 @@ def test_known_bug(feature, case, engines):
 
 
 def test_every_known_feature_has_a_reproducer():
-    assert {feature for feature, _ in REPRODUCERS} == set(KNOWN_BROKEN)
+    assert {feature for feature, _ in REPRODUCERS} == set(KNOWN)
