@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
-from tests.fuzz.oracles import ORACLES, Engines
-from tests.fuzz.runner import run
+from tests.fuzz.oracles import FAILURES, ORACLES, Engines, check
+from tests.fuzz.runner import read_reproducers, run
+
+
+def replay(path: Path, engines: Engines) -> int:
+    """Check each reproducer of `path` again; print its outcome now."""
+    failing = 0
+    for seed, case in read_reproducers(path.read_text()):
+        outcome = check(case, engines)
+        failing += outcome.status in FAILURES
+        print(f"seed {seed} {case.oracle} {case.variant}: {outcome.status} {outcome.error}  "
+              f"{case.parts.get('query', '')[:150]}")
+    print(f"{failing} still failing")
+    return 1 if failing else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reduce", type=int, default=50,
                         help="reduce at most this many failures (the rest are written as found)")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--replay", metavar="FILE",
+                        help="check the reproducers of FILE again (a fix's progress) and exit")
     args = parser.parse_args(argv)
+    if args.replay:
+        return replay(Path(args.replay), Engines(args.device))
 
     excluded = set(args.exclude)
     if args.ci_grammar:

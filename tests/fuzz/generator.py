@@ -37,6 +37,7 @@ FEATURES = frozenset({
     "null_in_join_condition",  # a NULL literal in a join's ON
     "derived_order_by",  # ORDER BY/LIMIT inside a derived table
     "null_ceil_floor",  # CEIL/FLOOR of a NULL literal
+    "least",  # LEAST (GREATEST stays)
 })
 _OUTER_JOINS = ("left_join", "right_join", "full_join")
 
@@ -323,7 +324,7 @@ class QueryGenerator:
         if r < 0.78 and self.on("cast"):
             return f"CAST({self.expr('double', scope, depth)} AS {self._pick(['INTEGER', 'BIGINT'])})"
         if r < 0.84 and self.on("greatest_least"):
-            return f"{self._pick(['greatest', 'least'])}({e()}, {e()})"
+            return f"{self._greatest_least()}({e()}, {e()})"
         if r < 0.9 and self.on("date_arith"):
             return f"({self.expr('date', scope, depth)} - {self.expr('date', scope, depth)})"
         return self._leaf("int", scope)
@@ -350,7 +351,7 @@ class QueryGenerator:
         if r < 0.8 and self.on("cast"):
             return f"CAST({self.expr('int', scope, depth)} AS DOUBLE)"
         if r < 0.86 and self.on("greatest_least"):
-            return (f"{self._pick(['greatest', 'least'])}({self.expr('double', scope, depth)}, "
+            return (f"{self._greatest_least()}({self.expr('double', scope, depth)}, "
                     f"{self.expr('double', scope, depth)})")
         return self._leaf("double", scope)
 
@@ -425,6 +426,9 @@ class QueryGenerator:
             sub, _ = self._subselect(scope, [kind])
             return f"({self.expr(kind, scope, depth)} {self._pick(['', 'NOT '])}IN ({sub}))"
         return self._leaf("bool", scope)
+
+    def _greatest_least(self) -> str:
+        return self._pick(["greatest", "least"] if self.on("least") else ["greatest"])
 
     # -- subqueries ------------------------------------------------------------------------
 

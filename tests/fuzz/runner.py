@@ -97,6 +97,21 @@ def run(seed: int, n: int, engines: Engines, excluded: frozenset[str] = frozense
     return report
 
 
+_HEADER = re.compile(r"^-- oracle: (\w+) (\w*) \| seed: (\d+)", re.MULTILINE)
+_PART = re.compile(r"^-- (query|predicate): (.*)$", re.MULTILINE)
+
+
+def read_reproducers(text: str) -> list[tuple[int, Case]]:
+    """The (seed, case) of each reproducer in a file written by `run`."""
+    marks = list(_HEADER.finditer(text))
+    cases = []
+    for i, mark in enumerate(marks):
+        block = text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)]
+        parts = dict(_PART.findall(block))
+        cases.append((int(mark.group(3)), Case(mark.group(1), parts, mark.group(2))))
+    return cases
+
+
 def _reproducer(f: Failure) -> str:
     """A failure as a commented SQL reproducer: oracle, seed, outcome, parts, the queries."""
     detail = "\n".join(f"--   {line}" for line in f.outcome.detail.splitlines())

@@ -30,6 +30,8 @@ REPRODUCERS = [
     ("like_backslash", Case("differential", {"query": (
         "SELECT a1.s AS c0 FROM t1 AS a1 WHERE a1.s LIKE 'a\\%%'")})),
     ("null_ceil_floor", Case("differential", {"query": "SELECT ceil(NULL) AS c0"})),
+    ("least", Case("differential", {"query": (
+        "SELECT least(CAST('nan' AS DOUBLE), 1e0) AS c0")})),
     ("null_dividend_by_zero", Case("differential", {"query": (
         "SELECT a1.i // a1.k AS c0, a1.i % a1.k AS c1 FROM t1 AS a1 WHERE a1.k = 0")})),
 ]
