@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tests.fuzz.tables import TABLES
@@ -36,8 +37,9 @@ FEATURES = frozenset({
     "outer_join_where",  # a WHERE over an outer join's output
     "null_in_join_condition",  # a NULL literal in a join's ON
     "derived_order_by",  # ORDER BY/LIMIT inside a derived table
-    "null_ceil_floor",  # CEIL/FLOOR of a NULL literal
+    "untyped_null_operand",  # a NULL literal as CEIL/FLOOR's argument or left of DATE - DATE
     "least",  # LEAST (GREATEST stays)
+    "concat_operator",  # ||
 })
 _OUTER_JOINS = ("left_join", "right_join", "full_join")
 
@@ -91,6 +93,16 @@ class QueryGenerator:
     def on(self, feature: str, p: float = 1.0) -> bool:
         """True with probability `p` when `feature` is allowed."""
         return feature not in self.excluded and self.rng.random() < p
+
+    @contextmanager
+    def _null_literals_unless(self, feature: str | bool):
+        """No NULL literals inside the block when `feature` is excluded."""
+        saved = self._null_literals
+        self._null_literals = saved and (not feature or feature not in self.excluded)
+        try:
+            yield
+        finally:
+            self._null_literals = saved
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -219,9 +231,8 @@ class QueryGenerator:
             terms.append("{} = {}".format(*self._pick(pairs)))
         if not terms or self.on("join_residual", 0.3):
             scope = Scope(left + right, depth=MAX_QUERY_DEPTH)  # no subqueries in ON
-            self._null_literals = "null_in_join_condition" not in self.excluded
-            terms.append(self.expr("bool", scope, depth=1))
-            self._null_literals = True
+            with self._null_literals_unless("null_in_join_condition"):
+                terms.append(self.expr("bool", scope, depth=1))
         return " AND ".join(terms)
 
     def _table_ref(self, depth: int, filtered: bool) -> tuple[str, list[tuple[str, str]]]:
@@ -326,7 +337,9 @@ class QueryGenerator:
         if r < 0.84 and self.on("greatest_least"):
             return f"{self._greatest_least()}({e()}, {e()})"
         if r < 0.9 and self.on("date_arith"):
-            return f"({self.expr('date', scope, depth)} - {self.expr('date', scope, depth)})"
+            with self._null_literals_unless("untyped_null_operand"):
+                left = self.expr("date", scope, depth)
+            return f"({left} - {self.expr('date', scope, depth)})"
         return self._leaf("int", scope)
 
     def _double_expr(self, scope: Scope, depth: int) -> str:
@@ -344,9 +357,8 @@ class QueryGenerator:
         if r < 0.7 and self.on("round"):
             fn = self._pick(["round", "ceil", "floor"])
             digits = f", {self.rng.randint(0, 2)}" if fn == "round" else ""
-            self._null_literals = fn == "round" or "null_ceil_floor" not in self.excluded
-            argument = self.expr('double', scope, depth)
-            self._null_literals = True
+            with self._null_literals_unless(fn != "round" and "untyped_null_operand"):
+                argument = self.expr("double", scope, depth)
             return f"{fn}({argument}{digits})"
         if r < 0.8 and self.on("cast"):
             return f"CAST({self.expr('int', scope, depth)} AS DOUBLE)"
@@ -371,8 +383,10 @@ class QueryGenerator:
                                f"left({s()}, {self.rng.randint(0, 3)})",
                                f"right({s()}, {self.rng.randint(0, 3)})",
                                f"replace({s()}, 'a', 'xy')"])
+        if r < 0.62 and self.on("concat_operator"):
+            return f"({s()} || {s()})"
         if r < 0.7 and self.on("concat"):
-            return self._pick([f"({s()} || {s()})", f"concat({s()}, {s()})"])
+            return f"concat({s()}, {s()})"
         if r < 0.75 and self.on("cast"):
             return f"CAST({self.expr('int', scope, depth)} AS VARCHAR)"
         return self._leaf("varchar", scope)

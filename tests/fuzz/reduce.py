@@ -94,8 +94,8 @@ def _changes(node: exp.Expression) -> Iterator[Callable[[exp.Expression], exp.Ex
         yield lambda n: n.replace(n.this)
         yield lambda n: n.replace(n.expression)
         return
-    if isinstance(node, (exp.Exists, exp.In)) or (
-            isinstance(node, exp.Subquery) and not isinstance(node.parent, (exp.From, exp.Join))):
+    if isinstance(node, (exp.Exists, exp.In)) or (isinstance(node, exp.Subquery) and not (
+            isinstance(node.parent, (exp.From, exp.Join, exp.In, exp.Exists)))):
         yield lambda n: n.replace(exp.true())
         yield lambda n: n.replace(exp.Null())
     if isinstance(node, exp.Join) and node.args.get("on"):
