@@ -4,11 +4,6 @@ strict xfail. When a bug is fixed, its reproducer passes (the xfail fails): move
 corpus and drop its entry here."""
 
 KNOWN_BROKEN: dict[str, str] = {
-    "outer_join_where": (
-        "a WHERE over a RIGHT or FULL join's output keeps rows it should drop "
-        "(t3 RIGHT JOIN t1 ON k WHERE t3.f; FULL JOIN ... WHERE NULL)"),
-    "null_in_join_condition": (
-        "a bare NULL literal in the ON of a LEFT/FULL/SEMI/ANTI join acts as TRUE"),
     "derived_order_by": (
         "ORDER BY in a derived table on a column the outer query does not read: "
         "InternalError 'column ... is not in the batch'"),

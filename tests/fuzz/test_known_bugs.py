@@ -13,17 +13,6 @@ from tests.fuzz.known import KNOWN_BROKEN, KNOWN_REFUSALS
 from tests.fuzz.oracles import PASS, Case, Engines, check
 
 REPRODUCERS = [
-    ("outer_join_where", Case("differential", {"query": (
-        "SELECT a2.x AS c0 FROM t1 AS a1 RIGHT JOIN t1 AS a2 ON TRUE WHERE FALSE")})),
-    ("outer_join_where", Case("differential", {"query": (
-        "SELECT count(*) AS n FROM t3 AS a1 RIGHT JOIN t1 AS a2 ON a1.k = a2.k WHERE a1.f")})),
-    ("outer_join_where", Case("norec", {
-        "query": "SELECT count(*) AS n FROM t1 AS a1 FULL OUTER JOIN t2 AS a2 ON a1.k = a2.k",
-        "predicate": "NULL"})),
-    ("null_in_join_condition", Case("differential", {"query": (
-        "SELECT a1.x AS c0 FROM t3 AS a1 LEFT JOIN t1 AS a2 ON NULL")})),
-    ("null_in_join_condition", Case("differential", {"query": (
-        "SELECT count(*) AS n FROM t3 AS a1 SEMI JOIN t1 AS a2 ON a1.k = a2.k AND NULL")})),
     ("derived_order_by", Case("differential", {"query": (
         "SELECT a1.c0 AS c0 FROM (SELECT a2.x AS c0, a2.x AS c1 FROM t2 AS a2 ORDER BY 2, 1) "
         "AS a1")})),
