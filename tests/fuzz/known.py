@@ -7,17 +7,11 @@ KNOWN_BROKEN: dict[str, str] = {
     "derived_order_by": (
         "ORDER BY in a derived table on a column the outer query does not read: "
         "InternalError 'column ... is not in the batch'"),
-    "like_backslash": (
-        "LIKE treats a backslash as an escape character; DuckDB has no default escape"),
     "untyped_null_operand": (
         "the type of an expression over an untyped NULL: CEIL(NULL) is INTEGER (DuckDB 2: DOUBLE, "
         "as for CEIL/FLOOR of any integer), "
         "NULL - d is DATE (DuckDB: BIGINT)"),
     "least": "LEAST(NaN, 1) is NaN in tqp; DuckDB orders NaN above every number and answers 1",
-    "concat_operator": (
-        "s || t where t is an all-NULL string column with an empty dictionary (a LEFT JOIN with "
-        "an empty table, CAST(NULL AS VARCHAR)): InternalError 'ArrowIndexError: Index 0 out of "
-        "bounds'"),
 }
 
 # tqp raising a tqp.Error where DuckDB answers: counted as "unsupported" by the fuzzer, not

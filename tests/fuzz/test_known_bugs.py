@@ -16,13 +16,9 @@ REPRODUCERS = [
     ("derived_order_by", Case("differential", {"query": (
         "SELECT a1.c0 AS c0 FROM (SELECT a2.x AS c0, a2.x AS c1 FROM t2 AS a2 ORDER BY 2, 1) "
         "AS a1")})),
-    ("like_backslash", Case("differential", {"query": (
-        "SELECT a1.s AS c0 FROM t1 AS a1 WHERE a1.s LIKE 'a\\%%'")})),
     ("untyped_null_operand", Case("differential", {"query": "SELECT ceil(NULL) AS c0"})),
     ("untyped_null_operand", Case("differential", {"query": (
         "SELECT NULL - a1.d AS c0 FROM t2 AS a1")})),
-    ("concat_operator", Case("differential", {"query": (
-        "SELECT a1.s || a2.s AS c0 FROM t2 AS a1 LEFT JOIN t0 AS a2 ON TRUE")})),
     ("least", Case("differential", {"query": (
         "SELECT least(CAST('nan' AS DOUBLE), 1e0) AS c0")})),
     ("null_dividend_by_zero", Case("differential", {"query": (
