@@ -4,9 +4,9 @@ tensors, `batch_size` rows at a time, straight from the engine's result tensors.
 Example:
     >>> import tqp
     >>> from tqp.data import QueryDataset
-    >>> con = tqp.connect("data/tpch/sf0.01")  # doctest: +SKIP
-    >>> for batch in QueryDataset(con, "select l_quantity from lineitem", batch_size=4096):
-    ...     batch["l_quantity"].shape                 # torch.Size([4096]), then the rest
+    >>> con = tqp.connect("data/shop")  # doctest: +SKIP
+    >>> for batch in QueryDataset(con, "select quantity from sales", batch_size=4096):
+    ...     batch["quantity"].shape                   # torch.Size([4096]), then the rest
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from tqp.errors import OperationalError
 from tqp.execution.memory import MemoryPool
 
 # Rows per batch: on a CPU large enough that Python's per-operation cost and the per-batch
-# host syncs vanish (2^21-row batches measured 5-25% slower than whole tables on TPC-H SF 1
-# joins and aggregates; 2^23 keeps SF 1 tables whole and streams SF 10 in 8 batches); on a GPU
+# host syncs vanish (2^21-row batches measured 5-25% slower than whole tables of 6M rows
+# in joins and aggregates; 2^23 keeps such tables whole and streams 60M rows in 8 batches); on a GPU
 # larger still, so that kernels stay busy.
 CPU_BATCH_ROWS = 1 << 23
 CUDA_BATCH_ROWS = 1 << 25

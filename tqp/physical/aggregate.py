@@ -253,7 +253,7 @@ class GroupingSetsAggregate(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        whole = _gather(self, self.input, ctx)
+        whole = gather_input(self, self.input, ctx)
         yield aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
 
     def describe(self) -> str:
@@ -274,14 +274,14 @@ class Distinct(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        whole = _gather(self, self.input, ctx)
+        whole = gather_input(self, self.input, ctx)
         yield relational.distinct(whole)
 
     def describe(self) -> str:
         return "Distinct (group ids, first row of each)"
 
 
-def _gather(op: PhysicalOperator, child: PhysicalOperator, ctx: ExecutionContext) -> Batch:
+def gather_input(op: PhysicalOperator, child: PhysicalOperator, ctx: ExecutionContext) -> Batch:
     """Every batch of `child` (one partition) as one batch, its bytes reserved for `op`."""
     reservation = ctx.memory.reserve(f"input of {op.describe()}", 0)
     batches = []

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from tqp.execution.context import ExecutionContext
 from tqp.operators.setops import set_operation
-from tqp.physical.aggregate import _gather
+from tqp.physical.aggregate import gather_input
 from tqp.physical.operator import PhysicalOperator
 from tqp.storage.column import Batch
 
@@ -27,8 +27,8 @@ class SetOperation(PhysicalOperator):
         return (self.left, self.right)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        left = _gather(self, self.left, ctx)
-        right = _gather(self, self.right, ctx)
+        left = gather_input(self, self.left, ctx)
+        right = gather_input(self, self.right, ctx)
         yield set_operation(self.kind, self.all, left, right)
 
     def describe(self) -> str:

@@ -18,11 +18,10 @@ from tqp.storage.column import Batch
 
 
 @dataclass(frozen=True, eq=False)
-class Filter(PhysicalOperator):
-    """The rows where `condition` is TRUE: a mask, then one gather per column."""
+class _PerBatch(PhysicalOperator):
+    """An operator over one input that maps each of its batches, keeping its partitions."""
 
     input: PhysicalOperator
-    condition: exp.Expression
 
     @property
     def children(self):
@@ -31,6 +30,13 @@ class Filter(PhysicalOperator):
     @property
     def partitions(self) -> int:
         return self.input.partitions
+
+
+@dataclass(frozen=True, eq=False)
+class Filter(_PerBatch):
+    """The rows where `condition` is TRUE: a mask, then one gather per column."""
+
+    condition: exp.Expression
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):
@@ -41,19 +47,10 @@ class Filter(PhysicalOperator):
 
 
 @dataclass(frozen=True, eq=False)
-class Project(PhysicalOperator):
+class Project(_PerBatch):
     """The expressions (name, expression) computed over each batch."""
 
-    input: PhysicalOperator
     exprs: tuple[tuple[str, exp.Expression], ...]
-
-    @property
-    def children(self):
-        return (self.input,)
-
-    @property
-    def partitions(self) -> int:
-        return self.input.partitions
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):

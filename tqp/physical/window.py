@@ -8,7 +8,7 @@ from typing import Iterator
 
 from tqp.execution.context import ExecutionContext
 from tqp.operators.window import window
-from tqp.physical.aggregate import _gather
+from tqp.physical.aggregate import gather_input
 from tqp.physical.operator import PhysicalOperator
 from tqp.storage.column import Batch
 
@@ -25,7 +25,7 @@ class WindowSort(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        yield window(self, _gather(self, self.input, ctx), ctx.device)
+        yield window(self, gather_input(self, self.input, ctx), ctx.device)
 
     def describe(self) -> str:
         """One `WindowSort partition=[...] order=[...] functions=[...]` per sort, joined by |."""

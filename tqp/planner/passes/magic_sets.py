@@ -3,8 +3,8 @@
 A correlated scalar subquery with equality correlation is decorrelated into
 `Join[left](outer, Project <- Aggregate(inner) grouped by the correlation keys)`. Only the
 groups whose keys some outer row holds are ever joined, so the inner rows are first reduced to
-those (a mark join against the outer keys): TPC-H Q17 averages the 6 thousand lineitems of its
-204 parts instead of grouping all 6 million by part. The outer plan is then read twice, as one
+those (a mark join against the outer keys): a subquery correlated on a key that a few hundred
+outer rows hold groups only their few thousand inner rows, not millions. The outer plan is then read twice, as one
 shared subplan the executor runs once.
 """
 

@@ -13,9 +13,9 @@ from tqp.planner.passes.tree import transform
 def order_joins(plan: Plan, context: PassContext) -> Plan:
     """Replace every join block by Joins in the greedy order.
 
-    Example: `MultiJoin(lineitem, Filter(o_orderdate < ...) <- orders) WHERE l_orderkey =
-    o_orderkey` becomes `Join[inner](lineitem, Filter(...) <- orders) ON l_orderkey =
-    o_orderkey`: the largest input probes, the filtered one is built."""
+    Example: `MultiJoin(facts, Filter(d.day < ...) <- d) WHERE facts.k = d.k` becomes
+    `Join[inner](facts, Filter(...) <- d) ON facts.k = d.k`: the largest input probes, the
+    filtered one is built."""
     def rule(node: Plan) -> Plan:
         if isinstance(node, MultiJoin):
             return order_inputs(node.inputs, node.conditions, context.catalog, context.reads)

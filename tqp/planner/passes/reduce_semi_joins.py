@@ -3,8 +3,8 @@ filters that input before the joins.
 
 The builder plans every WHERE condition above the FROM clause; decorrelation turns this one
 into a null-aware MarkJoin with a Filter on its mark just above. When the probe `x` reads only
-one input of the join block below, the pair moves onto that input: TPC-H Q18 then joins the 57
-orders whose key is in the subquery, not all 1.5 million. The mark of a row depends on that row
+one input of the join block below, the pair moves onto that input, which then joins only its rows
+whose key is in the subquery (a few dozen of a million, say), not all of them. The mark of a row depends on that row
 alone, so the answer is the same.
 """
 
