@@ -260,17 +260,21 @@ def test_missing_or_unreadable_files_are_operational_errors(tmp_path):
         readers.read_parquet(tmp_path / "junk.parquet")
 
 
-def test_to_arrow_accepts_tables_batches_frames_and_paths(tmp_path):
+def test_to_source_accepts_tables_batches_frames_and_paths(tmp_path):
     import pandas as pd
 
-    assert readers.to_arrow(ORDERS) is ORDERS
-    assert readers.to_arrow(ORDERS.to_batches()[0]).equals(ORDERS)
-    frame = readers.to_arrow(pd.DataFrame({"k": [1, 2]}))
+    assert readers.to_source(ORDERS).to_arrow() is ORDERS  # zero-copy
+    assert readers.to_source(ORDERS.to_batches()[0]).to_arrow().equals(ORDERS)
+    frame = readers.to_source(pd.DataFrame({"k": [1, 2]})).to_arrow()
     assert frame.column("k").to_pylist() == [1, 2]
     pacsv.write_csv(ITEMS, tmp_path / "items.csv")
-    assert readers.to_arrow(tmp_path / "items.csv").column("i_id").to_pylist() == [10, 20]
+    csv = readers.to_source(tmp_path / "items.csv")
+    assert csv.to_arrow().column("i_id").to_pylist() == [10, 20]
+    pq.write_table(ITEMS, tmp_path / "items.parquet")
+    parquet = readers.to_source(tmp_path / "items.parquet")
+    assert parquet.num_rows == 2 and parquet.to_arrow().equals(ITEMS)
     with pytest.raises(tqp.ProgrammingError, match="cannot register"):
-        readers.to_arrow([1, 2, 3])
+        readers.to_source([1, 2, 3])
 
 
 def test_tables_in_a_folder(tmp_path):
@@ -312,5 +316,5 @@ def test_snapshot_and_restore_bring_back_tables_views_and_temporary_names():
     catalog.add_table("r", pa.table({"b": [2]}))  # now persistent
     catalog.drop("t", "TABLE")
     catalog.restore(state)
-    assert catalog.tables["t"] is first and catalog.column("t", "a").values.tolist() == [1, 2]
+    assert catalog.table("t") is first and catalog.column("t", "a").values.tolist() == [1, 2]
     assert catalog.temporary == {"r"} and catalog.table("r").column("b").to_pylist() == [1]

@@ -56,6 +56,13 @@ def note(op, ctx: ExecutionContext, text: str) -> None:
         entry.note(text)
 
 
+def count(op, ctx: ExecutionContext, name: str, n: int) -> None:
+    """Add `n` to `op`'s counter `name` (shown by EXPLAIN ANALYZE)."""
+    entry = stats(op, ctx)
+    if entry is not None:
+        entry.count(name, n)
+
+
 def track_state(op, ctx: ExecutionContext, nbytes: int) -> None:
     """Record that `op` holds `nbytes` of state (for its peak in EXPLAIN ANALYZE)."""
     entry = stats(op, ctx)

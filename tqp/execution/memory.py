@@ -70,8 +70,9 @@ class MemoryLimitExceeded(OperationalError):
 class MemoryPool:
     """Reservations of one query's operators against `limit` bytes (thread-safe)."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, cache=None):
         self.limit = limit
+        self.cache = cache  # a TensorCache sharing the limit: evicted before a reservation fails
         self.used = 0
         self.peak = 0
         self._lock = threading.Lock()
@@ -85,6 +86,10 @@ class MemoryPool:
 
     def _change(self, owner: str, delta: int) -> None:
         with self._lock:
+            if delta > 0 and self.cache is not None:
+                over = self.used + delta + self.cache.bytes - self.limit
+                if over > 0:
+                    self.cache.evict(over)
             if delta > 0 and self.used + delta > self.limit:
                 raise MemoryLimitExceeded(
                     f"out of memory: {owner} needs {format_size(delta)} more, but the query "

@@ -19,7 +19,12 @@ class OperatorStats:
     seconds: float = 0.0
     peak_bytes: int = 0
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+    def count(self, name: str, n: int) -> None:
+        """Add `n` to the counter `name` (e.g. row groups read), shown after the notes."""
+        self.counts[name] = self.counts.get(name, 0) + n

@@ -33,6 +33,7 @@ def _figures(op, profile: dict) -> str:
     own = max(stats.seconds - below, 0.0)
     text = (f"(rows={stats.rows}, batches={stats.batches}, {own * 1000:.2f} ms, "
             f"peak={format_size(stats.peak_bytes)})")
-    if stats.notes:
-        text += " [" + "; ".join(stats.notes) + "]"
+    notes = stats.notes + [f"{name} {n}" for name, n in stats.counts.items()]
+    if notes:
+        text += " [" + "; ".join(notes) + "]"
     return text

@@ -1,7 +1,9 @@
 """Sources: table scans and the one-row source of SELECT without FROM.
 
-A table scan's partitions are row ranges of the table; each yields batches of the context's
-batch size, sliced (as views, no copy) from the table's device columns.
+A table scan's partitions are the table's segments (tqp/storage/sources.py): for Parquet files,
+runs of row groups. Each partition skips the row groups its pushed-down bounds rule out by their
+statistics, takes its columns from the tensor cache or reads and converts only the columns the
+query needs, and yields batches of the context's batch size, sliced (as views) from them.
 """
 
 from __future__ import annotations
@@ -10,34 +12,60 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from tqp.execution.context import ExecutionContext
+from tqp.execution.local import count
 from tqp.physical.operator import PhysicalOperator
 from tqp.storage.column import Batch, Column
+from tqp.storage.pruning import Bound
+from tqp.storage.sources import Segment
 
 
 @dataclass(frozen=True, eq=False)
 class TableScan(PhysicalOperator):
-    """Read `fields` of catalog table `table` as columns `binding.field`, in `ranges` of rows
-    (one partition each)."""
+    """Read `fields` of catalog table `table` as columns `binding.field`, one segment per
+    partition, skipping row groups that `bounds` rule out."""
 
     table: str
     binding: str
     fields: tuple[str, ...]
-    ranges: tuple[tuple[int, int], ...]
+    segments: tuple[Segment, ...]
+    bounds: tuple[Bound, ...] = ()
 
     @property
     def partitions(self) -> int:
-        return len(self.ranges)
+        return len(self.segments)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        columns = {f"{self.binding}.{f}": ctx.catalog.column(self.table, f) for f in self.fields}
-        start, stop = self.ranges[partition]
+        segment = self.segments[partition]
+        catalog = ctx.catalog
+        groups = None
+        if segment.row_groups:
+            groups = catalog.surviving_row_groups(self.table, segment, self.bounds)
+            count(self, ctx, "row groups read", len(groups))
+            if len(groups) < len(segment.row_groups):
+                count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
+        room = ctx.memory.limit - ctx.memory.used
+        columns = catalog.read(self.table, segment, self.fields, groups, room)
+        columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
+        if columns:
+            rows = len(next(iter(columns.values())))
+        elif groups is None or groups == segment.row_groups:
+            rows = segment.num_rows
+        else:
+            rows = sum(catalog.source(self.table).group_rows(
+                Segment(segment.start, 0, segment.file, groups)))
         step = max(ctx.batch_rows, 1)
-        for lo in range(start, max(stop, start + 1), step):
-            hi = min(lo + step, stop)
+        for lo in range(0, max(rows, 1), step):
+            hi = min(lo + step, rows)
             yield Batch({n: _slice(c, lo, hi) for n, c in columns.items()}, hi - lo, ctx.device)
+            if ctx.progress is not None:
+                ctx.progress.add(hi - lo)
+        if ctx.progress is not None and rows < segment.num_rows:
+            ctx.progress.add(segment.num_rows - rows)  # skipped row groups count as done
 
     def describe(self) -> str:
         text = f"TableScan {self.table} AS {self.binding} [{', '.join(self.fields)}]"
+        if self.bounds:
+            text += f" bounds=[{', '.join(b.describe() for b in self.bounds)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
 
 
@@ -46,15 +74,6 @@ def _slice(column: Column, lo: int, hi: int) -> Column:
         return column
     valid = None if column.valid is None else column.valid[lo:hi]
     return Column(column.values[lo:hi], column.type, valid, column.dictionary, column.scale)
-
-
-def row_ranges(num_rows: int, partition_rows: int) -> tuple[tuple[int, int], ...]:
-    """[start, stop) ranges of at most `partition_rows` rows covering `num_rows` (at least one
-    range, so an empty table still yields its empty batch)."""
-    if num_rows == 0:
-        return ((0, 0),)
-    return tuple((lo, min(lo + partition_rows, num_rows))
-                 for lo in range(0, num_rows, partition_rows))
 
 
 @dataclass(frozen=True, eq=False)

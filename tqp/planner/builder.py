@@ -388,8 +388,7 @@ class Builder:
         if isinstance(item, exp.Table):
             if item.args.get("db"):
                 raise NotSupportedError(f"qualified table name {item.sql()}")
-            table = self.catalog.table(item.name)
-            columns = table.column_names
+            columns = self.catalog.schema(item.name).names
             scope.add(alias, binding, columns)
             wanted = {u.lower() for u in used.get(alias, ())}
             fields = tuple(c for c in columns if c.lower() in wanted)

@@ -27,7 +27,7 @@ AGGREGATE_REDUCTION = 0.5
 def estimate_rows(plan: Plan, catalog) -> float:
     """A rough row count used only to order joins."""
     if isinstance(plan, Scan):
-        return float(catalog.table(plan.table).num_rows)
+        return float(catalog.num_rows(plan.table))
     if isinstance(plan, Filter):
         return estimate_rows(plan.input, catalog) * _filter_selectivity(plan, catalog)
     if isinstance(plan, (Aggregate, Distinct)):

@@ -27,6 +27,7 @@ from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
 from tqp.planner.join_order import estimate_rows
+from tqp.planner.scan_bounds import scan_bounds
 
 
 @dataclass
@@ -44,6 +45,13 @@ class Lowering:
         if key not in self.done:
             self.done[key] = _lower(node, self)
         return self.done[key]
+
+    def lower_filtered(self, node: L.Plan, condition: exp.Expression | None) -> PhysicalOperator:
+        """`node` lowered below a filter on `condition`: a scan read by this filter alone
+        gets the condition's bounds, to skip row groups by their statistics."""
+        if isinstance(node, L.Scan) and self.uses[id(node)] == 1 and id(node) not in self.done:
+            self.done[id(node)] = _scan(node, self, scan_bounds(condition, node))
+        return self.lower(node)
 
 
 def lower(query: L.Query, catalog, partition_rows: int) -> PhysicalOperator:
@@ -67,9 +75,12 @@ def _lower(node: L.Plan, lw: Lowering) -> PhysicalOperator:
 
 @_lower.register
 def _(node: L.Scan, lw: Lowering):
-    rows = lw.catalog.table(node.table).num_rows
+    return _scan(node, lw, ())
+
+
+def _scan(node: L.Scan, lw: Lowering, bounds) -> scan.TableScan:
     return scan.TableScan(node.table, node.binding, node.fields,
-                          scan.row_ranges(rows, lw.partition_rows))
+                          lw.catalog.segments(node.table), bounds)
 
 
 @_lower.register
@@ -79,7 +90,7 @@ def _(node: L.OneRow, lw: Lowering):
 
 @_lower.register
 def _(node: L.Filter, lw: Lowering):
-    return streaming.Filter(lw.lower(node.input), node.condition)
+    return streaming.Filter(lw.lower_filtered(node.input, node.condition), node.condition)
 
 
 @_lower.register
@@ -149,7 +160,7 @@ def _(node: L.Aggregate, lw: Lowering):
         cls = agg.DirectAggregate
     else:
         cls = agg.SortAggregate
-    return cls(single(lw.lower(source)), node.keys, node.aggregates, condition,
+    return cls(single(lw.lower_filtered(source, condition)), node.keys, node.aggregates, condition,
                agg.plan_merge(node.aggregates))
 
 
@@ -192,7 +203,7 @@ def _span(expression: exp.Expression, plan: L.Plan, catalog) -> tuple[int, int] 
     bounds = catalog.value_range(found.table, field_name)
     if bounds is None:
         return None
-    return bounds[1] - bounds[0] + 1, catalog.table(found.table).num_rows
+    return bounds[1] - bounds[0] + 1, catalog.num_rows(found.table)
 
 
 def _scan_of(plan: L.Plan, binding: str) -> L.Scan | None:

@@ -66,7 +66,7 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device) -> 
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     type_ = arrow_type_to_sql(array.type)
-    if pa.types.is_dictionary(array.type):
+    if pa.types.is_dictionary(array.type) and type_ is not DataType.VARCHAR:
         array = array.cast(array.type.value_type)
     valid = None
     if array.null_count:

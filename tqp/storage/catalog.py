@@ -1,32 +1,45 @@
-"""The catalog: named Arrow tables and views, and the device columns made from them.
+"""The catalog: named tables (sources) and views, and the device columns read from them.
 
-Each table column is converted to a device tensor on first use, once, and cached until the table
-is replaced or the device changes. Tables are immutable Arrow tables and views parsed trees, so a
-statement that changes a table builds a new one and swaps it in whole (statements are atomic),
-and a transaction's starting point is a shallow copy of the two dicts (`snapshot`/`restore`).
+A table is a `Source` (tqp/storage/sources.py): an Arrow table in memory, or Parquet/CSV files
+read lazily, segment by segment, only for the columns a query needs. The device columns of the
+segments a query read stay in the tensor cache (tqp/storage/cache.py) for later queries, within
+the memory limit. Sources are immutable values and views parsed trees, so a statement that
+changes a table builds a new one and swaps it in whole (statements are atomic), and a
+transaction's starting point is a shallow copy of the two dicts (`snapshot`/`restore`). A source
+whose files changed on disk is reopened before a query uses it (`refresh`), never served stale.
 """
 
 from __future__ import annotations
 
 import difflib
+from datetime import date
 
 import pyarrow as pa
 import torch
 from sqlglot import exp
 
 from tqp.errors import IntegrityError, ProgrammingError
+from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import arrow_to_column
+from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
+from tqp.storage.pruning import surviving_groups
+from tqp.storage.sources import ArrowSource, ParquetSource, Segment, Source
+from tqp.types import DataType
+
+EPOCH = date(1970, 1, 1)
 
 
 class Catalog:
-    """Tables (Arrow) and views (parsed SELECTs) by lower-case name."""
+    """Tables (sources) and views (parsed SELECTs) by lower-case name, and the tensor cache."""
 
-    def __init__(self, device: torch.device):
+    def __init__(self, device: torch.device, segment_rows: int = 1 << 23):
         self.device = device
-        self.tables: dict[str, pa.Table] = {}
+        self.segment_rows = segment_rows  # rows per segment of an in-memory table
+        self.tables: dict[str, Source] = {}
         self.views: dict[str, exp.Expression] = {}
-        self._columns: dict[tuple[str, str], Column] = {}
+        self.cache = TensorCache()
+        self._segments: dict[str, tuple[Segment, ...]] = {}
         self._distinct: dict[tuple[str, str], int] = {}
         self._ranges: dict[tuple[str, str], tuple[int, int] | None] = {}
         # Tables registered from Python objects or read by read_parquet(): never written to a
@@ -35,25 +48,25 @@ class Catalog:
 
     def set_device(self, device: torch.device) -> None:
         self.device = device
-        self._columns.clear()
+        self.cache.clear()
 
-    def add_table(self, name: str, table: pa.Table, replace: bool = True,
+    def add_table(self, name: str, table: pa.Table | Source, replace: bool = True,
                   temporary: bool = False) -> None:
         key = name.lower()
         if not replace and key in self:
             raise IntegrityError(f"table {name} already exists")
         self.views.pop(key, None)
-        self.tables[key] = table
+        self.tables[key] = _source(table)
         if temporary:
             self.temporary.add(key)
         else:
             self.temporary.discard(key)
         self._forget(key)
 
-    def replace_table(self, name: str, table: pa.Table) -> None:
+    def replace_table(self, name: str, table: pa.Table | Source) -> None:
         """Swap in the new contents of an existing table (it stays temporary or persistent)."""
         key = name.lower()
-        self.tables[key] = table
+        self.tables[key] = _source(table)
         self._forget(key)
 
     def snapshot(self) -> tuple[dict, dict, set]:
@@ -90,6 +103,7 @@ class Catalog:
             raise ProgrammingError(f"{kind.lower()} {name} does not exist{self.suggest(name)}")
         del store[key]
         self._forget(key)
+        self.cache.pinned.discard(key)
 
     def __contains__(self, name: str) -> bool:
         key = name.lower()
@@ -98,18 +112,100 @@ class Catalog:
     def names(self) -> list[str]:
         return sorted(set(self.tables) | set(self.views))
 
-    def table(self, name: str) -> pa.Table:
+    def source(self, name: str) -> Source:
+        """Table `name`'s source (its data may still be in files)."""
         key = name.lower()
         if key not in self.tables:
             raise ProgrammingError(f"Table with name {name} does not exist{self.suggest(name)}")
         return self.tables[key]
 
+    def table(self, name: str) -> pa.Table:
+        """Table `name` whole, in memory, as Arrow (for statements that rewrite it)."""
+        return self.source(name).to_arrow()
+
+    def schema(self, name: str) -> pa.Schema:
+        return self.source(name).schema
+
+    def num_rows(self, name: str) -> int:
+        return self.source(name).num_rows
+
+    def refresh(self, name: str) -> None:
+        """Reopen table `name` if its files changed on disk since it was opened (its cached
+        columns are dropped), so that no query reads stale data."""
+        key = name.lower()
+        source = self.tables.get(key)
+        if source is not None and source.lazy and source.is_stale():
+            self.tables[key] = source.reopen()
+            self._forget(key)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def segments(self, name: str) -> tuple[Segment, ...]:
+        """Table `name` cut into the segments its scans read and the cache keeps."""
+        key = name.lower()
+        if key not in self._segments:
+            self._segments[key] = self.source(key).segments(self.segment_rows)
+        return self._segments[key]
+
+    def surviving_row_groups(self, name: str, segment: Segment, bounds) -> tuple[int, ...]:
+        """The row groups of `segment` that `bounds` (pruning.Bound) do not rule out."""
+        if not bounds or not segment.row_groups:
+            return segment.row_groups
+        source = self.source(name)
+        statistics = {b.column: source.statistics(segment, b.column) for b in bounds}
+        rows = source.group_rows(segment)
+        keep = surviving_groups(bounds, statistics, rows)
+        return tuple(g for g, k in zip(segment.row_groups, keep) if k)
+
+    def read(self, name: str, segment: Segment, fields, row_groups: tuple[int, ...] | None = None,
+             room: int | None = None) -> dict[str, Column]:
+        """Device columns `fields` of `segment` (only its `row_groups` when given), from the
+        cache or read and converted now; what is read is cached while it fits in `room` bytes
+        (the memory limit less what the running query holds)."""
+        key = name.lower()
+        part = None if row_groups is None or row_groups == segment.row_groups else tuple(row_groups)
+        whole = {f: self.cache.get((key, f, segment.start, None)) for f in fields}
+        if part is None or all(c is not None for c in whole.values()):
+            found = whole  # a whole segment serves any of its row groups: the filter still runs
+        else:
+            found = {f: self.cache.get((key, f, segment.start, part)) for f in fields}
+            for f, column in whole.items():
+                if found[f] is None and column is not None:
+                    found[f] = _restrict(column, self.source(key).group_rows(segment),
+                                         segment.row_groups, part)
+        missing = [f for f in fields if found[f] is None]
+        if missing:
+            table = self.source(key).read(segment, missing, part)
+            for f, array in zip(missing, table.columns):
+                column = arrow_to_column(array, self.device)
+                if room is None or room > 0:
+                    self.cache.put((key, f, segment.start, part), column,
+                                   room if room is not None else 1 << 62)
+                found[f] = column
+        return {f: found[f] for f in fields}
+
     def column(self, table: str, name: str) -> Column:
-        """The device column `name` of `table`, converted on first use."""
-        key = (table.lower(), name)
-        if key not in self._columns:
-            self._columns[key] = arrow_to_column(self.table(table).column(name), self.device)
-        return self._columns[key]
+        """The device column `name` of `table` whole (its segments joined; for statistics)."""
+        parts = [self.read(table, s, [name])[name] for s in self.segments(table)]
+        return parts[0] if len(parts) == 1 else _concat(parts)
+
+    def pin(self, name: str) -> int:
+        """Read every column of table `name` into the cache and keep it there; its bytes."""
+        key = name.lower()
+        source = self.source(key)
+        self.cache.pinned.add(key)
+        for segment in self.segments(key):
+            self.read(key, segment, source.schema.names)
+        return self.cache.table_bytes().get(key, 0)
+
+    def unpin(self, name: str) -> None:
+        """Let table `name`'s cached columns go (they are dropped now)."""
+        key = name.lower()
+        self.source(key)
+        self.cache.pinned.discard(key)
+        self.cache.drop(key)
+
+    # -- statistics ------------------------------------------------------------------------------
 
     def distinct_count(self, table: str, name: str) -> int:
         """How many distinct non-NULL values column `name` of `table` holds (for the planner's
@@ -128,29 +224,89 @@ class Catalog:
     def value_range(self, table: str, name: str) -> tuple[int, int] | None:
         """(min, max) of the non-NULL values of an integer, date, boolean or string (as codes)
         column, for the planner's choice of algorithms; None for other types or no values.
-        Computed once per column."""
+        Taken from the files' statistics when they have them, else computed once per column."""
         key = (table.lower(), name)
         if key not in self._ranges:
-            column = self.column(table, name)
-            values = column.values if column.valid is None else column.values[column.valid]
-            if column.dictionary is not None:
-                found = (0, len(column.dictionary) - 1) if len(column.dictionary) else None
-            elif values.is_floating_point() or values.numel() == 0:
-                found = None
-            else:
-                lo, hi = torch.stack(torch.aminmax(values.long())).tolist()
-                found = (int(lo), int(hi))
+            found = self._range_from_statistics(table, name)
+            if found is None:
+                found = _range_of(self.column(table, name))
             self._ranges[key] = found
         return self._ranges[key]
+
+    def _range_from_statistics(self, table: str, name: str) -> tuple[int, int] | None:
+        source = self.source(table)
+        if not isinstance(source, ParquetSource):
+            return None
+        field = source.schema.field(name)
+        if not (pa.types.is_integer(field.type) or pa.types.is_date32(field.type)):
+            return None
+        lows, highs = [], []
+        for segment in self.segments(table):
+            for stats in source.statistics(segment, name):
+                if stats is None or stats[0] is None:
+                    return None
+                lows.append(stats[0])
+                highs.append(stats[1])
+        if not lows:
+            return None
+        low, high = min(lows), max(highs)
+        if isinstance(low, date):
+            return (low - EPOCH).days, (high - EPOCH).days
+        return int(low), int(high)
 
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name.lower(), self.names(), n=1)
         return f" (did you mean {close[0]}?)" if close else ""
 
     def _forget(self, key: str) -> None:
-        for cached in [k for k in self._columns if k[0] == key]:
-            del self._columns[cached]
+        self.cache.drop(key)
+        self._segments.pop(key, None)
         for cached in [k for k in self._distinct if k[0] == key]:
             del self._distinct[cached]
         for cached in [k for k in self._ranges if k[0] == key]:
             del self._ranges[cached]
+
+
+def _source(table: pa.Table | Source) -> Source:
+    return table if isinstance(table, Source) else ArrowSource(table)
+
+
+def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
+              keep: tuple[int, ...]) -> Column:
+    """The rows of row groups `keep` out of a column holding row groups `groups` (of `rows`
+    rows each), in order."""
+    starts, offset = {}, 0
+    for g, n in zip(groups, rows):
+        starts[g] = (offset, n)
+        offset += n
+    pieces = [(starts[g][0], starts[g][0] + starts[g][1]) for g in keep]
+    values = torch.cat([column.values[a:b] for a, b in pieces])
+    valid = None if column.valid is None else torch.cat([column.valid[a:b] for a, b in pieces])
+    return Column(values, column.type, valid, column.dictionary, column.scale)
+
+
+def _concat(parts: list[Column]) -> Column:
+    """Columns of one type end to end; strings re-coded into the union of their dictionaries."""
+    head = parts[0]
+    values = [p.values for p in parts]
+    dictionary = head.dictionary
+    if dictionary is not None:
+        for p in parts[1:]:
+            dictionary = dicts.union(dictionary, p.dictionary)
+        values = [dicts.to_device_map(dicts.remap(p.dictionary, dictionary), p.device)
+                  .index_select(0, p.values.long()) if len(p.dictionary) else p.values
+                  for p in parts]
+    valid = None
+    if any(p.valid is not None for p in parts):
+        valid = torch.cat([p.validity() for p in parts])
+    return Column(torch.cat(values), head.type, valid, dictionary, head.scale)
+
+
+def _range_of(column: Column) -> tuple[int, int] | None:
+    values = column.values if column.valid is None else column.values[column.valid]
+    if column.dictionary is not None:
+        return (0, len(column.dictionary) - 1) if len(column.dictionary) else None
+    if values.is_floating_point() or values.numel() == 0 or column.type is DataType.DECIMAL:
+        return None
+    lo, hi = torch.stack(torch.aminmax(values.long())).tolist()
+    return int(lo), int(hi)

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from tqp.errors import OperationalError
 from tqp.storage import readers
+from tqp.storage.sources import ArrowSource, Source
 from tqp.storage.declared import type_name
 from tqp.storage.files import replace_atomically, sync_folder
 
@@ -58,7 +59,7 @@ class Database:
         self.version = 0
         # name -> (the table as loaded or last written, its catalog entry): unchanged tables
         # keep their file.
-        self._entries: dict[str, tuple[pa.Table, dict]] = {}
+        self._entries: dict[str, tuple[Source, dict]] = {}
         self._lock = None
 
     # -- reading ------------------------------------------------------------------------------
@@ -72,8 +73,8 @@ class Database:
         except (OSError, ValueError, KeyError) as exc:
             raise OperationalError(f"cannot read {self.path / CATALOG_FILE}: {exc}") from None
 
-    def load(self) -> tuple[dict[str, pa.Table], dict[str, str]]:
-        """The committed tables (name -> Arrow table) and views (name -> SQL text)."""
+    def load(self) -> tuple[dict[str, Source], dict[str, str]]:
+        """The committed tables (name -> source) and views (name -> SQL text)."""
         for attempt in range(LOAD_ATTEMPTS):
             try:
                 return self._load()
@@ -84,13 +85,13 @@ class Database:
                         "missing") from None
         raise AssertionError("unreachable")
 
-    def _load(self) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    def _load(self) -> tuple[dict[str, Source], dict[str, str]]:
         catalog_path = self.path / CATALOG_FILE
         if not catalog_path.exists():
             self.version = 0
             tables, self._entries = {}, {}
             for name, location in readers.tables_in(self.path).items():
-                table = readers.to_arrow(str(location))
+                table = readers.to_source(str(location))
                 tables[name.lower()] = table
                 self._entries[name.lower()] = (table, _external_entry(self.path, location))
             return tables, {}
@@ -106,9 +107,11 @@ class Database:
             location = self.path / entry["file"]
             if not location.exists():
                 raise FileNotFoundError(location)
-            table = readers.to_arrow(str(location))
+            # Read whole: a later commit of another connection may delete this file.
+            table = readers.read_parquet(location)
             if "columns" in entry:  # the Parquet file keeps the declared types (Arrow schema)
                 table = table.select([c["name"] for c in entry["columns"]])
+            table = ArrowSource(table)
             tables[name] = table
             entries[name] = (table, entry)
         self.version = int(catalog["version"])
@@ -117,7 +120,7 @@ class Database:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def commit(self, tables: dict[str, pa.Table], views: dict[str, str]) -> None:
+    def commit(self, tables: dict[str, Source], views: dict[str, str]) -> None:
         """Make `tables` and `views` the folder's committed state (the lock must be held)."""
         if self._lock is None:
             raise OperationalError("internal: commit without holding the database lock")
@@ -131,7 +134,8 @@ class Database:
                 entries[name] = known
                 continue
             file_name = f"{_file_stem(name)}-{version}-{index}.parquet"
-            replace_atomically(data / file_name, lambda tmp, t=table: pq.write_table(t, tmp))
+            replace_atomically(data / file_name,
+                               lambda tmp, t=table: pq.write_table(t.to_arrow(), tmp))
             entries[name] = (table, {"file": f"{DATA_FOLDER}/{file_name}",
                                      "columns": _columns(table.schema)})
         sync_folder(data)

@@ -16,14 +16,20 @@ STRING = pa.large_string()
 
 
 def encode(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Codes (int32 numpy, 0 for NULL rows) and the sorted dictionary of a string array."""
-    array = array.cast(STRING)
-    encoded = array.dictionary_encode()
-    dictionary = encoded.dictionary
+    """Codes (int32 numpy, 0 for NULL rows) and the sorted dictionary of a string array (plain,
+    or Arrow dictionary-encoded as Parquet's own dictionaries are read)."""
+    if pa.types.is_dictionary(array.type):
+        encoded = array
+    else:
+        encoded = array.cast(STRING).dictionary_encode()
+    dictionary = encoded.dictionary.cast(STRING)
     order = pc.sort_indices(dictionary).to_numpy()
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
-    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(0)
+    indices = indices.to_numpy(zero_copy_only=False)
     codes = rank[indices] if len(rank) else np.zeros(len(indices), dtype=np.int32)
     return codes.astype(np.int32, copy=False), dictionary.take(pa.array(order))
 

@@ -1,64 +1,43 @@
-"""Reading user data into Arrow: tables, DataFrames, Parquet and CSV files or folders."""
+"""User data as table sources: Arrow tables, DataFrames, Parquet and CSV files or folders."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
 from tqp.errors import OperationalError, ProgrammingError
+from tqp.storage.sources import ArrowSource, CsvSource, ParquetSource, Source, open_source
 
 TABLE_SUFFIXES = (".parquet", ".csv")
 
 
 def read_parquet(path: str | Path) -> pa.Table:
-    """A Parquet file, or a folder of Parquet files, as one Arrow table."""
-    path = Path(path)
-    if not path.exists():
-        raise OperationalError(f"no such file or folder: {path}")
-    try:
-        if path.is_dir():
-            return ds.dataset(path, format="parquet").to_table()
-        return pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise OperationalError(f"cannot read Parquet {path}: {exc}") from None
-
-
-_CSV_CONVERT = pacsv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=True)
+    """A Parquet file, or a folder of Parquet files, as one Arrow table (read whole now)."""
+    return ParquetSource(path).to_arrow()
 
 
 def read_csv(path: str | Path) -> pa.Table:
-    """A CSV file with a header row, types inferred by Arrow. An empty field, quoted ("") or not,
-    is NULL, as DuckDB reads it."""
-    path = Path(path)
-    if not path.exists():
-        raise OperationalError(f"no such file: {path}")
-    try:
-        return pacsv.read_csv(path, convert_options=_CSV_CONVERT)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise OperationalError(f"cannot read CSV {path}: {exc}") from None
+    """A CSV file with a header row, types inferred by Arrow (read whole now). An empty field,
+    quoted ("") or not, is NULL, as DuckDB reads it."""
+    return CsvSource(path).table
 
 
-def to_arrow(obj) -> pa.Table:
-    """Whatever `register` accepts, as an Arrow table."""
+def to_source(obj) -> Source:
+    """Whatever `register` accepts, as a table source: Arrow data stays in memory (zero-copy),
+    a path to Parquet or CSV files is opened lazily (metadata only, see sources.py)."""
     if isinstance(obj, pa.Table):
-        return obj
+        return ArrowSource(obj)
     if isinstance(obj, pa.RecordBatch):
-        return pa.Table.from_batches([obj])
+        return ArrowSource(pa.Table.from_batches([obj]))
     if isinstance(obj, (str, Path)):
-        path = Path(obj)
-        if path.suffix.lower() == ".csv":
-            return read_csv(path)
-        return read_parquet(path)
+        return open_source(obj)
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is a dependency
         pd = None
     if pd is not None and isinstance(obj, pd.DataFrame):
-        return pa.Table.from_pandas(obj, preserve_index=False)
+        return ArrowSource(pa.Table.from_pandas(obj, preserve_index=False))
     raise ProgrammingError(
         f"cannot register an object of type {type(obj).__name__}: expected a pyarrow Table, "
         "a pandas DataFrame, or a path to a Parquet or CSV file or folder")

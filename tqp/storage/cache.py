@@ -1,0 +1,90 @@
+"""The tensor cache: device columns of table segments that queries read, kept for later queries.
+
+Entries are keyed by (table, column, segment start, row groups) and leave least recently used
+first. The cache shares the connection's memory limit with the running query's operators: an
+entry is only added while it fits beside what the query holds, and a reservation that would
+pass the limit first evicts entries (tqp/execution/memory.py). Pinned tables (`con.cache`) never
+leave until unpinned.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from tqp.storage.column import Column
+
+
+def column_bytes(column: Column) -> int:
+    """Bytes a column's tensors hold."""
+    total = column.values.numel() * column.values.element_size()
+    if column.valid is not None:
+        total += column.valid.numel()
+    return total
+
+
+class TensorCache:
+    """Least-recently-used device columns, with their sizes in bytes."""
+
+    def __init__(self):
+        self._entries: OrderedDict[tuple, tuple[Column, int]] = OrderedDict()
+        self.bytes = 0
+        self.pinned: set[str] = set()
+        self._lock = threading.RLock()
+
+    def get(self, key: tuple) -> Column | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple, column: Column, room: int) -> bool:
+        """Keep `column` if it fits in `room` bytes (other entries are evicted to make room,
+        least recently used first); whether it was kept."""
+        size = column_bytes(column)
+        with self._lock:
+            if key in self._entries:
+                return True
+            pinned = key[0] in self.pinned
+            if not pinned:
+                self.evict(self.bytes + size - room)
+                if self.bytes + size > room:
+                    return False
+            self._entries[key] = (column, size)
+            self.bytes += size
+            return True
+
+    def evict(self, nbytes: int) -> int:
+        """Drop unpinned entries, least recently used first, until `nbytes` are freed (or none
+        is left); the bytes freed."""
+        freed = 0
+        with self._lock:
+            for key in list(self._entries):
+                if freed >= nbytes:
+                    break
+                if key[0] in self.pinned:
+                    continue
+                freed += self._entries.pop(key)[1]
+            self.bytes -= freed
+        return freed
+
+    def drop(self, table: str) -> None:
+        """Forget every entry of `table`."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == table]:
+                self.bytes -= self._entries.pop(key)[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0
+
+    def table_bytes(self) -> dict[str, int]:
+        """Bytes cached per table."""
+        totals: dict[str, int] = {}
+        with self._lock:
+            for key, (_, size) in self._entries.items():
+                totals[key[0]] = totals.get(key[0], 0) + size
+        return totals
