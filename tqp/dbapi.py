@@ -124,6 +124,12 @@ class Connection:
         next batch with OperationalError, and the connection stays usable."""
         self._engine_or_raise().interrupt()
 
+    def progress(self):
+        """The running query's progress (rows scanned of the rows its scans read, elapsed
+        seconds; see tqp/execution/progress.py), or None when nothing runs. Safe to call from
+        another thread."""
+        return self._engine_or_raise().progress()
+
     def execute(self, sql: str, parameters: Sequence | None = None) -> Cursor:
         """Shortcut: run `sql` on a new cursor and return that cursor."""
         return self.cursor().execute(sql, parameters)
@@ -156,6 +162,31 @@ class Connection:
         for name, location in found.items():
             self.register(name, str(location))
         return list(found)
+
+    def cache(self, name: str) -> int:
+        """Read every column of table `name` onto the device now and keep it cached (pinned:
+        not evicted by the memory limit's LRU) until `uncache`; the bytes it takes."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            return engine.cache(name)
+
+    def uncache(self, name: str | None = None) -> None:
+        """Drop table `name`'s cached columns (all tables' when `name` is None) and unpin it;
+        the next query reads them again."""
+        engine = self._engine_or_raise()
+        with translate_errors():
+            engine.uncache(name)
+
+    def cached(self) -> pa.Table:
+        """What the tensor cache holds: table name, bytes, and whether it is pinned."""
+        engine = self._engine_or_raise()
+        sizes = engine.catalog.cache.table_bytes()
+        names = sorted(set(sizes) | engine.catalog.cache.pinned)
+        return pa.table({
+            "table": pa.array(names, pa.string()),
+            "bytes": pa.array([sizes.get(n, 0) for n in names], pa.int64()),
+            "pinned": pa.array([n in engine.catalog.cache.pinned for n in names], pa.bool_()),
+        })
 
     def register_model(self, name: str, model) -> None:
         """Make `model` callable from SQL as PREDICT('name', ...) / PREDICT_PROBA('name', ...).

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+import pandas  # noqa: F401 - pyarrow imports it on the first pa.array(numpy): once, here
 import pyarrow as pa
 import sqlglot
 import torch
@@ -30,6 +31,7 @@ from tqp.ml.registry import ModelRegistry
 from tqp.execution import local
 from tqp.execution.context import ExecutionContext, default_batch_rows
 from tqp.execution.memory import MemoryPool, default_limit, parse_size
+from tqp.execution.progress import Progress, scanned_rows
 from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
 from tqp.planner.builder import Builder
@@ -48,6 +50,7 @@ from tqp.storage import readers
 from tqp.storage.arrow import arrow_type_to_sql, batch_to_arrow
 from tqp.storage.catalog import Catalog
 from tqp.storage.database import Database
+from tqp.storage.sources import CsvSource, ParquetSource
 from tqp.storage.declared import type_name
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -71,7 +74,7 @@ class Engine:
                  autocommit: bool = False):
         keep_large_allocations_in_heap()
         self.device = _device(device)
-        self.catalog = Catalog(self.device)
+        self.catalog = Catalog(self.device, batch_rows or default_batch_rows(self.device))
         self.models = ModelRegistry(self.device)
         self._file_tables: dict[str, str] = {}
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
@@ -103,6 +106,11 @@ class Engine:
         """Rows per batch as operators stream (device-tuned unless set)."""
         return self._batch_rows or default_batch_rows(self.device)
 
+    def progress(self) -> Progress | None:
+        """The progress of the query running now (the latest, if several), or None."""
+        running = list(self._running)
+        return running[-1].progress if running else None
+
     def interrupt(self) -> None:
         """Cancel the running queries: each stops at its next batch with OperationalError."""
         for ctx in list(self._running):
@@ -116,12 +124,25 @@ class Engine:
         A registered table is temporary (never written to a database folder) and outside
         transactions: a rollback keeps it.
         """
-        table = readers.to_arrow(obj)
+        table = readers.to_source(obj)
         self.catalog.add_table(name, table, temporary=True)
+        table = self.catalog.source(name)
         tables, views, temporary = self._committed
         tables[name.lower()] = table
         views.pop(name.lower(), None)
         temporary.add(name.lower())
+
+    def cache(self, name: str) -> int:
+        """Read all of table `name` into the tensor cache and pin it there; its bytes."""
+        if name.lower() in self.catalog.views:
+            raise ProgrammingError(f"{name} is a view: cache the tables it reads")
+        self.catalog.refresh(name)
+        return self.catalog.pin(name)
+
+    def uncache(self, name: str | None = None) -> None:
+        """Unpin table `name` and drop its cached columns (every table's when None)."""
+        for key in [name] if name is not None else list(self.catalog.tables):
+            self.catalog.unpin(key)
 
     def register_model(self, name: str, model) -> None:
         """Compile `model` (see tqp/ml) onto the device as model `name` for PREDICT."""
@@ -132,6 +153,7 @@ class Engine:
         models move along."""
         self.device = _device(device)
         self.catalog.set_device(self.device)
+        self.catalog.segment_rows = self.batch_rows
         self.models.set_device(self.device)
 
     def table_names(self) -> list[str]:
@@ -142,7 +164,7 @@ class Engine:
         """The Arrow schema of a table or view."""
         if name.lower() in self.catalog.views:
             return self.execute(f'SELECT * FROM "{name}" LIMIT 0').table.schema
-        return self.catalog.table(name).schema
+        return self.catalog.schema(name)
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -268,7 +290,7 @@ class Engine:
     def commit(self) -> None:
         """Make the changes since the last commit permanent (written to the database folder)."""
         if self.database is not None and self.database.locked:
-            tables = {name: table for name, table in self.catalog.tables.items()
+            tables = {name: source for name, source in self.catalog.tables.items()
                       if name not in self.catalog.temporary}
             views = {name: view.sql(dialect=DIALECT) for name, view in self.catalog.views.items()}
             self.database.commit(tables, views)
@@ -379,8 +401,9 @@ class Engine:
     def run(self, physical, profile: dict | None = None):
         """Run a physical plan under a fresh ExecutionContext (the memory limit, the batch
         size, cancellation); the result as one Batch."""
-        ctx = ExecutionContext(self.device, self.catalog, MemoryPool(self.memory_limit),
-                               self.batch_rows, profile)
+        ctx = ExecutionContext(self.device, self.catalog,
+                               MemoryPool(self.memory_limit, self.catalog.cache),
+                               self.batch_rows, profile, Progress(scanned_rows(physical)))
         self._running.append(ctx)
         try:
             return local.run(physical, ctx)
@@ -462,8 +485,8 @@ class Engine:
     # -- rewriting before the optimizer ------------------------------------------------------
 
     def _schema(self) -> dict:
-        return {name: {f.name: _sqlglot_type(f.type) for f in table.schema}
-                for name, table in self.catalog.tables.items()}
+        return {name: {f.name: _sqlglot_type(f.type) for f in source.schema}
+                for name, source in self.catalog.tables.items()}
 
     def _expand(self, statement: exp.Expression) -> exp.Expression:
         """Replace views by their queries and file reads by catalog tables; check table names."""
@@ -487,8 +510,10 @@ class Engine:
                 elif name not in self.catalog.tables:
                     raise ProgrammingError(
                         f"Table with name {table.name} does not exist{self.catalog.suggest(table.name)}")
-                elif table.name != name:
-                    table.set("this", exp.to_identifier(name))
+                else:
+                    self.catalog.refresh(name)
+                    if table.name != name:
+                        table.set("this", exp.to_identifier(name))
             if not changed:
                 return statement
         raise ProgrammingError("views nest too deeply (a view that refers to itself?)")
@@ -503,17 +528,19 @@ class Engine:
             raise NotSupportedError(f"table function {fn.sql(dialect=DIALECT)[:80]}")
         path = args[0].this
         if fname in ("readparquet", "read_parquet", "parquet_scan"):
-            reader = readers.read_parquet
+            opener = ParquetSource
         elif fname in ("readcsv", "read_csv", "read_csv_auto"):
-            reader = readers.read_csv
+            opener = CsvSource
         else:
             raise NotSupportedError(f"table function {fn.sql(dialect=DIALECT)[:80]}")
-        key = f"{reader.__name__}:{Path(path).resolve()}"
+        key = f"{opener.__name__}:{Path(path).resolve()}"
         name = self._file_tables.get(key)
         if name is None or name not in self.catalog.tables:
             name = f"__file_{len(self._file_tables)}"
-            self.catalog.add_table(name, reader(path), temporary=True)
+            self.catalog.add_table(name, opener(path), temporary=True)
             self._file_tables[key] = name
+        else:
+            self.catalog.refresh(name)
         alias = table.alias or Path(path).stem.split(".")[0]
         table.replace(exp.Table(this=exp.to_identifier(name),
                                 alias=exp.TableAlias(this=exp.to_identifier(alias))))

@@ -19,6 +19,16 @@ from tests.shell.conftest import TIMEOUT_S, shell_env
 # -- interactive, through a pseudo-terminal ----------------------------------------------------
 
 
+def _own_terminal() -> None:
+    """In the child: a session of its own whose controlling terminal is the pseudo-terminal on
+    its stdin, so that Ctrl-C typed there sends SIGINT as at a real terminal."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """The shell running on a pseudo-terminal, with everything it wrote collected."""
 
@@ -30,7 +40,7 @@ class Terminal:
         env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", COLUMNS="120", LINES="40")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tqp.shell", *args], stdin=slave, stdout=slave, stderr=slave,
-            cwd=tmp_path, env=env, start_new_session=True, close_fds=True,
+            cwd=tmp_path, env=env, preexec_fn=_own_terminal, close_fds=True,
         )
         os.close(slave)
         self.output = ""
@@ -142,6 +152,27 @@ def test_interactive_ctrl_c_cancels_the_input(terminal):
     assert "ran" in ran and "dropped" not in ran and "cleared" not in ran
     term.expect("tqp>")
     term.type(".exit\r")
+    assert term.wait() == 0
+
+
+def test_interactive_long_query_shows_progress_and_ctrl_c_cancels_it(terminal, tmp_path):
+    folder = tmp_path / "big"
+    folder.mkdir()
+    rows = 2_000_000
+    pq.write_table(pa.table({"a": pa.array(range(rows), pa.int64())}), folder / "t.parquet",
+                   row_group_size=100_000)
+    term = terminal("--batch-rows", "200", str(folder))  # 10,000 batches: seconds of work
+    term.expect("tqp>")
+    term.type("select sum(a * 2 + 1) as s from t where a % 3 = 0;\r")
+    term.expect("rows scanned")  # the progress line, after a second
+    term.type("\x03")  # Ctrl-C cancels the running query
+    output = term.expect("tqp>")
+    assert "cancelled" in output and "Traceback" not in output
+    term.type("select count(*) as n from t where a < 10;\r")  # state and connection intact
+    output = term.expect("1 row")
+    assert "10" in output.split("n")[-1]
+    term.expect("tqp>")
+    term.type(".quit\r")
     assert term.wait() == 0
 
 

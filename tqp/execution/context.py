@@ -18,6 +18,7 @@ import torch
 
 from tqp.errors import OperationalError
 from tqp.execution.memory import MemoryPool
+from tqp.execution.progress import Progress
 
 # Rows per batch: on a CPU large enough that Python's per-operation cost and the per-batch
 # host syncs vanish (2^21-row batches measured 5-25% slower than whole tables of 6M rows
@@ -44,6 +45,7 @@ class ExecutionContext:
     memory: MemoryPool
     batch_rows: int
     profile: dict | None = None
+    progress: Progress | None = None  # rows scanned so far, for a front end's progress line
     cancel: threading.Event = field(default_factory=threading.Event)
     state: dict = field(default_factory=dict)  # per-operator state that outlives a batch
     _spill: Path | None = None

@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="a database folder (one PATH alone), or Parquet/CSV files and "
                              "folders to register as tables")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    parser.add_argument("--memory-limit", metavar="SIZE",
+                        help="what a query may hold, e.g. 4GB (default: a share of the memory)")
+    parser.add_argument("--batch-rows", metavar="N", type=int,
+                        help="rows per batch as queries stream (default: tuned to the device)")
     parser.add_argument("-c", "--command", metavar="SQL",
                         help="run SQL (and dot commands) and exit instead of reading stdin")
     parser.add_argument("-bail", "--bail", action="store_true",
@@ -50,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         # One path alone opens as tqp.connect(path) does: a folder (made if missing) is a
         # database folder whose changes the shell commits statement by statement.
         alone = args.paths[0] if len(args.paths) == 1 else None
-        connection = tqp.connect(alone, device=args.device, autocommit=True)
+        connection = tqp.connect(alone, device=args.device, autocommit=True,
+                                 memory_limit=args.memory_limit, batch_rows=args.batch_rows)
         for path in args.paths if alone is None else []:
             connection.register_files(path)
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback

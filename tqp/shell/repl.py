@@ -54,6 +54,7 @@ def run_interactive(shell: Shell) -> int:
     shell.print(f"tqp {tqp.__version__} on {shell.connection.device}. "
                 "Statements end with ';'. Type .help for help.")
     shell.bail = True
+    shell.interactive = True
     names_read = None  # the shell's catalog_version when completion last read the names
     while True:
         if names_read != shell.catalog_version:

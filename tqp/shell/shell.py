@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ import tqp
 from tqp.format import rows_text
 from tqp.shell.commands import run_command
 from tqp.shell.errors import Bail, Quit, ShellError, error_line
+from tqp.shell.feedback import running
 from tqp.shell.modes import HUMAN_MODES, OutputSettings, render
 from tqp.shell.statements import has_content, is_explain, is_query, split_statements
 
@@ -34,6 +36,8 @@ class Shell:
         self.settings = OutputSettings()
         self.timer = True
         self.explain = False  # `.explain on`: queries show their plan instead of running
+        # At a terminal: a progress line for long statements, and Ctrl-C cancels the query.
+        self.interactive = False
         # Counts statements and commands that may have changed the catalog (CREATE, DROP,
         # .open, .import...): completion reads table and column names again when it moves.
         self.catalog_version = 0
@@ -91,8 +95,9 @@ class Shell:
         if self.explain and is_query(sql):
             sql = "EXPLAIN " + sql
         started = time.perf_counter()
-        cursor = self.connection.execute(sql)
-        table = cursor.fetch_arrow_table() if cursor.description is not None else None
+        with running(self.connection, self.err) if self.interactive else contextlib.nullcontext():
+            cursor = self.connection.execute(sql)
+            table = cursor.fetch_arrow_table() if cursor.description is not None else None
         elapsed = time.perf_counter() - started
         timing = f" ({elapsed:.3f} s)" if self.timer else ""
         if table is None:
