@@ -29,9 +29,11 @@ import numpy as np
 import pyarrow as pa
 import torch
 
+from bench.harness.measure import machine_description, timed
+from bench.harness.report import number_cell
+from bench.harness.runner import positive_int
 from bench.tpch.compare import compare_tables
 from bench.tpch.datagen import ensure_data, load_tables
-from bench.tpch.runner import _num, _positive_int, machine_description, timed
 
 FEATURES = {  # feature name -> SQL over lineitem JOIN orders
     "ship_days": "l_shipdate - o_orderdate",
@@ -214,8 +216,8 @@ HEADER = (f"{'model':<16}{'rows scored':>12}{'tqp ms':>10}{'duckdb+sklearn ms':>
 
 
 def format_row(case: Case) -> str:
-    line = (f"{case.model:<16}{case.rows_scored:>12}{_num(case.tqp_ms, 10)}"
-            f"{_num(case.baseline_ms, 19)}{_num(case.ratio, 8, 2)}  "
+    line = (f"{case.model:<16}{case.rows_scored:>12}{number_cell(case.tqp_ms, 10)}"
+            f"{number_cell(case.baseline_ms, 19)}{number_cell(case.ratio, 8, 2)}  "
             f"{'yes' if case.correct else 'NO'}")
     if case.message:
         line += "\n" + "\n".join("      " + m for m in case.message.splitlines())
@@ -228,16 +230,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Score TPC-H rows with a random forest and a torch MLP inside a tqp query "
                     "(PREDICT) and with DuckDB + pandas + the model; check and time both.")
     parser.add_argument("--sf", type=float, default=1.0, help="scale factor (default 1)")
-    parser.add_argument("--repeat", type=_positive_int, default=3,
+    parser.add_argument("--repeat", type=positive_int, default=3,
                         help="timed runs per side after one warm-up; the minimum is kept "
                              "(default 3)")
-    parser.add_argument("--threads", type=_positive_int, default=None,
+    parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads for every engine (default: torch.get_num_threads())")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                         help="device tqp runs on (default cpu)")
-    parser.add_argument("--trees", type=_positive_int, default=RF_TREES,
+    parser.add_argument("--trees", type=positive_int, default=RF_TREES,
                         help=f"trees in the forest (default {RF_TREES})")
-    parser.add_argument("--depth", type=_positive_int, default=RF_DEPTH,
+    parser.add_argument("--depth", type=positive_int, default=RF_DEPTH,
                         help=f"maximum tree depth (default {RF_DEPTH})")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH",
                         help="also write every figure to this JSON file")

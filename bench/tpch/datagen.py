@@ -47,11 +47,6 @@ def ensure_data(sf: float, root: Path = DEFAULT_ROOT) -> Path:
     return folder
 
 
-def read_schemas(folder: Path) -> dict[str, pa.Schema]:
-    """The Arrow schema of every table of a generated folder, without reading the data."""
-    return {t: pq.read_schema(Path(folder) / f"{t}.parquet") for t in TABLES}
-
-
 def load_tables(folder: Path, columns: dict[str, list[str]] | None = None) -> dict[str, pa.Table]:
     """Read the tables of a generated folder as Arrow tables: every table whole, or only the
     tables and columns named in `columns` (table -> column names)."""
