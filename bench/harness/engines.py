@@ -1,8 +1,8 @@
 """Each engine's setups and one run of a query to an Arrow table.
 
 Warm, in the runner's process: DuckDB over its native tables (`duckdb_native`, the figure tqp is
-compared with) or over Arrow tables (`duckdb_arrow`), and tqp over Arrow tables whose columns
-are converted to tensors up front (`tqp_arrow`, `to_tensors`). Cold, in a fresh process
+compared with) or over Arrow tables (`duckdb_arrow`), and tqp over the same Parquet files whose
+needed columns are read into its tensor cache up front (`tqp_engine`, `to_tensors`). Cold, in a fresh process
 (bench.harness.cold): each engine's setup over the Parquet files as a new user would write it
 (`duckdb_views`, `tqp_files`).
 """
@@ -70,21 +70,24 @@ def run_duckdb(con, sql: str) -> pa.Table:
     return fetch()
 
 
-def tqp_arrow(tables: dict[str, pa.Table], device: str, memory_limit: str | None = None):
-    """A tqp engine over the Arrow tables (torch's thread count is the caller's to set)."""
+def tqp_engine(files: dict[str, Path], device: str, memory_limit: str | None = None):
+    """A tqp engine with each table file registered (lazily: footers only; torch's thread count
+    is the caller's to set)."""
     from tqp.engine import Engine
 
     engine = Engine(device=device, memory_limit=memory_limit)
-    for name, table in tables.items():
-        engine.register(name, table)
+    for name, path in files.items():
+        engine.register(name, str(path))
     return engine
 
 
-def to_tensors(engine, tables: dict[str, pa.Table]) -> None:
-    """Convert every registered column to a tensor on tqp's device, as first use would."""
-    for name, table in tables.items():
-        for column in table.column_names:
-            engine.catalog.column(name, column)
+def to_tensors(engine, columns: dict[str, list[str]]) -> None:
+    """Read the named columns of each table into tqp's tensor cache on its device, as a first
+    query would (within the memory limit: what does not fit is read again by each run)."""
+    catalog = engine.catalog
+    for name, names in columns.items():
+        for segment in catalog.segments(name):
+            catalog.read(name, segment, names, room=engine.memory_limit)
     if engine.device.type == "cuda":
         import torch
         torch.cuda.synchronize()

@@ -224,8 +224,7 @@ def format_summary(summary: dict) -> str:
             f"tqp planning {summary['plan_ms_total']:.0f} ms in all",
             f"load, per query and only the columns it names, summed over the queries: DuckDB "
             f"CREATE TABLE from Parquet {summary['duckdb_load_s']:.1f} s; for tqp Parquet -> "
-            f"Arrow {summary['load_arrow_s']:.1f} s, Arrow -> tensors "
-            f"{summary['load_tensors_s']:.1f} s",
+            f"tensor cache {summary['load_tensors_s']:.1f} s",
             _memory_line(summary)]
         if summary["geomean_arrow_ratio"] is not None:
             lines.append(f"DuckDB over Arrow tables / over its native tables: geomean "

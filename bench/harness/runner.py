@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from bench.harness.cold import cold_query, last_error_line, python_child
 from bench.harness.engines import (
-    describe_error, duckdb_arrow, duckdb_native, run_duckdb, timed_tqp, to_tensors, tqp_arrow,
+    describe_error, duckdb_arrow, duckdb_native, run_duckdb, timed_tqp, to_tensors, tqp_engine,
 )
 from bench.harness.measure import MIB, PeakMemory, machine_description, release_memory, timed
 from bench.harness.report import (
@@ -130,10 +130,10 @@ def warm_query(run: QueryRun, sql: str, files: dict[str, Path], columns: dict[st
     except Exception as exc:  # noqa: BLE001 - e.g. out of memory: the run goes on
         run.status, run.message = describe_error(exc, "duckdb")
         return
-    tables, run.load_arrow_ms = timed(lambda: read_tables(files, columns))
     run.columns_loaded = sum(len(c) for c in columns.values())
-    run.arrow_mib = sum(t.nbytes for t in tables.values()) / MIB
     if args.duckdb_arrow:
+        tables, run.load_arrow_ms = timed(lambda: read_tables(files, columns))
+        run.arrow_mib = sum(t.nbytes for t in tables.values()) / MIB
         con = duckdb_arrow(tables, args.threads)
         try:
             run_duckdb(con, sql)  # warm-up
@@ -141,7 +141,9 @@ def warm_query(run: QueryRun, sql: str, files: dict[str, Path], columns: dict[st
                                         for _ in range(args.repeat)]
         finally:
             con.close()
-    tqp_side(run, tables, sql, expected, args, memory)
+        del tables
+        release_memory()
+    tqp_side(run, {t: files[t] for t in columns}, columns, sql, expected, args, memory)
 
 
 def duckdb_side(run: QueryRun, files: dict[str, Path], columns: dict[str, list[str]], sql: str,
@@ -159,13 +161,14 @@ def duckdb_side(run: QueryRun, files: dict[str, Path], columns: dict[str, list[s
     return expected
 
 
-def tqp_side(run: QueryRun, tables: dict[str, pa.Table], sql: str, expected: pa.Table,
-             args: argparse.Namespace, memory: PeakMemory) -> None:
-    """Convert the tables to tensors, then run, check and time tqp; figures go into `run`."""
+def tqp_side(run: QueryRun, files: dict[str, Path], columns: dict[str, list[str]], sql: str,
+             expected: pa.Table, args: argparse.Namespace, memory: PeakMemory) -> None:
+    """Register the files, read the query's columns into the tensor cache, then run, check and
+    time tqp on its cached tensors; figures go into `run`."""
     memory.start()
     try:
-        engine = tqp_arrow(tables, args.device, args.memory_limit)
-        _, run.load_tensors_ms = timed(lambda: to_tensors(engine, tables))
+        engine = tqp_engine(files, args.device, args.memory_limit)
+        _, run.load_tensors_ms = timed(lambda: to_tensors(engine, columns))
         actual, run.tqp_first_ms, _ = timed_tqp(engine, sql)
         mismatch = compare_tables(actual, expected, is_ordered(sql))
         del actual
