@@ -78,6 +78,7 @@ class Engine:
         self.models = ModelRegistry(self.device)
         self._file_tables: dict[str, str] = {}
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
+        self.catalog.set_cache_limit(self.memory_limit)
         self._batch_rows = batch_rows
         self._running: list[ExecutionContext] = []
         # Rewrite passes to skip, by name (planner/passes PASS_NAMES): for tests and diagnosis.
@@ -100,6 +101,7 @@ class Engine:
     @memory_limit.setter
     def memory_limit(self, value: str | int | None) -> None:
         self._memory_limit = None if value is None else parse_size(value)
+        self.catalog.set_cache_limit(self.memory_limit)
 
     @property
     def batch_rows(self) -> int:
@@ -152,8 +154,8 @@ class Engine:
         """Move work to another device ('cpu' or 'cuda'); cached tensors are dropped, registered
         models move along."""
         self.device = _device(device)
-        self.catalog.set_device(self.device)
-        self.catalog.segment_rows = self.batch_rows
+        self.catalog.set_device(self.device, self.batch_rows)
+        self.catalog.set_cache_limit(self.memory_limit)
         self.models.set_device(self.device)
 
     def table_names(self) -> list[str]:

@@ -101,7 +101,7 @@ def test_columns_are_converted_once_and_cached(catalog, monkeypatch):
     calls = []
     convert = catalog_module.arrow_to_column
     monkeypatch.setattr(catalog_module, "arrow_to_column",
-                        lambda array, device: calls.append(1) or convert(array, device))
+                        lambda array, device, **kw: calls.append(1) or convert(array, device, **kw))
     first = catalog.column("orders", "o_id")
     again = catalog.column("ORDERS", "o_id")
     assert first is again and len(calls) == 1
@@ -134,7 +134,7 @@ def test_queries_convert_each_column_once(monkeypatch):
     calls = []
     convert = catalog_module.arrow_to_column
     monkeypatch.setattr(catalog_module, "arrow_to_column",
-                        lambda array, device: calls.append(1) or convert(array, device))
+                        lambda array, device, **kw: calls.append(1) or convert(array, device, **kw))
     engine = Engine()
     engine.register("orders", ORDERS)
     for _ in range(3):

@@ -271,3 +271,30 @@ def test_a_csv_with_ragged_rows_fails_naming_the_file(tmp_path):
         con.register("t", path)
         con.execute("SELECT * FROM t").fetchall()
     assert con.execute("SELECT count(*) FROM ok").fetchone() == (ROWS,)
+
+
+def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
+    """A string column read only by LIKE keeps its dictionary in hash order: no sort at all."""
+    from tqp.storage import dictionary
+
+    sorts = []
+    original = dictionary.pc.sort_indices
+
+    def counting(values, *args, **kwargs):
+        sorts.append(len(values))
+        return original(values, *args, **kwargs)
+
+    monkeypatch.setattr(dictionary.pc, "sort_indices", counting)
+    con, duck = tqp.connect(), _duck(parquet_file)
+    con.register("t", parquet_file)
+    like = "SELECT count(*), sum(k) FROM t WHERE u LIKE '%7%' AND u NOT LIKE 'x%'"
+    plan = con.execute(f"EXPLAIN {like}").fetchone()[0]
+    assert "unsorted=[u]" in plan
+    check_against_duckdb(con, duck, like)
+    assert sorts == []
+    for sql in ["SELECT max(u), min(u) FROM t WHERE u LIKE '%1%'",  # the same column, ordered
+                "SELECT u FROM t WHERE u LIKE '%3' ORDER BY u",
+                "SELECT u, count(*) FROM t WHERE u > 'unique-00050' GROUP BY u ORDER BY 1",
+                like]:
+        check_against_duckdb(con, duck, sql)
+    assert sorts  # ordering needed a sorted dictionary

@@ -205,6 +205,10 @@ def segment_all(
 
 def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor:
     """COUNT per group of the non-NULL inputs (COUNT(*) with valid=None), int64."""
+    if num_groups == 1:  # one group (no GROUP BY): a sum, not a scatter
+        if valid is None:
+            return torch.full((1,), ids.numel(), dtype=torch.int64, device=ids.device)
+        return valid.sum(dtype=torch.int64).reshape(1)
     if valid is None:
         ones = torch.ones(ids.numel(), dtype=torch.int64, device=ids.device)
     else:  # add the mask itself: no compaction of the ids

@@ -22,13 +22,15 @@ from tqp.storage.sources import Segment
 @dataclass(frozen=True, eq=False)
 class TableScan(PhysicalOperator):
     """Read `fields` of catalog table `table` as columns `binding.field`, one segment per
-    partition, skipping row groups that `bounds` rule out."""
+    partition, skipping row groups that `bounds` rule out. The string fields in `unordered`
+    keep their dictionaries in hash order (only LIKE reads them: planner/order_free.py)."""
 
     table: str
     binding: str
     fields: tuple[str, ...]
     segments: tuple[Segment, ...]
     bounds: tuple[Bound, ...] = ()
+    unordered: tuple[str, ...] = ()  # string fields whose dictionaries may stay unsorted
 
     @property
     def partitions(self) -> int:
@@ -44,7 +46,7 @@ class TableScan(PhysicalOperator):
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
         room = ctx.memory.limit - ctx.memory.used
-        columns = catalog.read(self.table, segment, self.fields, groups, room)
+        columns = catalog.read(self.table, segment, self.fields, groups, room, self.unordered)
         columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
         if columns:
             rows = len(next(iter(columns.values())))
@@ -66,6 +68,8 @@ class TableScan(PhysicalOperator):
         text = f"TableScan {self.table} AS {self.binding} [{', '.join(self.fields)}]"
         if self.bounds:
             text += f" bounds=[{', '.join(b.describe() for b in self.bounds)}]"
+        if self.unordered:
+            text += f" unsorted=[{', '.join(self.unordered)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
 
 

@@ -27,6 +27,7 @@ from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
 from tqp.planner.join_order import estimate_rows
+from tqp.planner.order_free import order_free_columns
 from tqp.planner.scan_bounds import scan_bounds
 
 
@@ -37,6 +38,7 @@ class Lowering:
 
     catalog: object
     partition_rows: int
+    order_free: frozenset[str] = frozenset()  # scanned strings only LIKE reads (order_free.py)
     uses: Counter = field(default_factory=Counter)
     done: dict = field(default_factory=dict)
 
@@ -56,7 +58,7 @@ class Lowering:
 
 def lower(query: L.Query, catalog, partition_rows: int) -> PhysicalOperator:
     """The physical plan of `query` (its root yields the result's rows)."""
-    lowering = Lowering(catalog, partition_rows)
+    lowering = Lowering(catalog, partition_rows, order_free_columns(query.plan))
     _count(query.plan, lowering.uses)
     return lowering.lower(query.plan)
 
@@ -79,8 +81,9 @@ def _(node: L.Scan, lw: Lowering):
 
 
 def _scan(node: L.Scan, lw: Lowering, bounds) -> scan.TableScan:
+    unordered = tuple(f for f, c in zip(node.fields, node.columns) if c in lw.order_free)
     return scan.TableScan(node.table, node.binding, node.fields,
-                          lw.catalog.segments(node.table), bounds)
+                          lw.catalog.segments(node.table), bounds, unordered)
 
 
 @_lower.register

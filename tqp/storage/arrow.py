@@ -61,8 +61,13 @@ _ARROW_TYPES = {
 }
 
 
-def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device) -> Column:
-    """Convert one Arrow column to a device Column (done once per column, then cached)."""
+def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
+                    sort_strings: bool = True) -> Column:
+    """Convert one Arrow column to a device Column (done once per column, then cached).
+
+    Strings get a sorted dictionary, unless `sort_strings` is False: then the dictionary stays
+    in the order values were met, for a column nothing will compare or order (see
+    planner/order_free.py); that skips the sort, the dominant cost of near-unique strings."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     type_ = arrow_type_to_sql(array.type)
@@ -73,7 +78,7 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device) -> 
         valid = torch.from_numpy(
             pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
     if type_ is DataType.VARCHAR:
-        codes, dictionary = dicts.from_strings(array, device)
+        codes, dictionary = dicts.from_strings(array, device, sort_strings)
         return Column(codes, type_, valid, dictionary)
     if type_ is DataType.NULL:
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,

@@ -39,6 +39,9 @@ class Catalog:
         self.tables: dict[str, Source] = {}
         self.views: dict[str, exp.Expression] = {}
         self.cache = TensorCache()
+        # Bytes the cache may hold outside queries (the connection's memory limit; the engine
+        # keeps it current). Inside a query, `read` is told the room left beside the operators.
+        self.cache_limit = 1 << 62
         self._segments: dict[str, tuple[Segment, ...]] = {}
         self._distinct: dict[tuple[str, str], int] = {}
         self._ranges: dict[tuple[str, str], tuple[int, int] | None] = {}
@@ -46,9 +49,18 @@ class Catalog:
         # database folder.
         self.temporary: set[str] = set()
 
-    def set_device(self, device: torch.device) -> None:
+    def set_cache_limit(self, nbytes: int) -> None:
+        """Let the cache hold at most `nbytes` (what is over is evicted now)."""
+        self.cache_limit = nbytes
+        self.cache.evict(self.cache.bytes - nbytes)
+
+    def set_device(self, device: torch.device, segment_rows: int | None = None) -> None:
+        """Compute on `device` from now on (with segments of `segment_rows`): the cache empties."""
         self.device = device
         self.cache.clear()
+        if segment_rows is not None:
+            self.segment_rows = segment_rows
+            self._segments.clear()
 
     def add_table(self, name: str, table: pa.Table | Source, replace: bool = True,
                   temporary: bool = False) -> None:
@@ -158,17 +170,25 @@ class Catalog:
         return tuple(g for g, k in zip(segment.row_groups, keep) if k)
 
     def read(self, name: str, segment: Segment, fields, row_groups: tuple[int, ...] | None = None,
-             room: int | None = None) -> dict[str, Column]:
+             room: int | None = None, unordered=()) -> dict[str, Column]:
         """Device columns `fields` of `segment` (only its `row_groups` when given), from the
         cache or read and converted now; what is read is cached while it fits in `room` bytes
-        (the memory limit less what the running query holds)."""
+        (the memory limit less what the running query holds). String fields in `unordered` may
+        come with their dictionary unsorted (never sorted for them if read now)."""
         key = name.lower()
         part = None if row_groups is None or row_groups == segment.row_groups else tuple(row_groups)
-        whole = {f: self.cache.get((key, f, segment.start, None)) for f in fields}
+
+        def cached(f: str, groups) -> Column | None:
+            found = self.cache.get((key, f, segment.start, groups, True))
+            if found is None and f in unordered:
+                found = self.cache.get((key, f, segment.start, groups, False))
+            return found
+
+        whole = {f: cached(f, None) for f in fields}
         if part is None or all(c is not None for c in whole.values()):
             found = whole  # a whole segment serves any of its row groups: the filter still runs
         else:
-            found = {f: self.cache.get((key, f, segment.start, part)) for f in fields}
+            found = {f: cached(f, part) for f in fields}
             for f, column in whole.items():
                 if found[f] is None and column is not None:
                     found[f] = _restrict(column, self.source(key).group_rows(segment),
@@ -177,10 +197,11 @@ class Catalog:
         if missing:
             table = self.source(key).read(segment, missing, part)
             for f, array in zip(missing, table.columns):
-                column = arrow_to_column(array, self.device)
-                if room is None or room > 0:
-                    self.cache.put((key, f, segment.start, part), column,
-                                   room if room is not None else 1 << 62)
+                ordered = f not in unordered
+                column = arrow_to_column(array, self.device, sort_strings=ordered)
+                limit = self.cache_limit if room is None else room
+                if limit > 0:
+                    self.cache.put((key, f, segment.start, part, ordered), column, limit)
                 found[f] = column
         return {f: found[f] for f in fields}
 

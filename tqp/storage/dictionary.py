@@ -15,14 +15,25 @@ import torch
 STRING = pa.large_string()
 
 
-def encode(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+def encode(array: pa.Array, sort: bool = True) -> tuple[np.ndarray, pa.Array]:
     """Codes (int32 numpy, 0 for NULL rows) and the sorted dictionary of a string array (plain,
-    or Arrow dictionary-encoded as Parquet's own dictionaries are read)."""
+    or Arrow dictionary-encoded as Parquet's own dictionaries are read). With `sort` False the
+    dictionary is neither sorted nor, for plain strings, free of duplicates: only for columns
+    that nothing compares, groups or orders."""
+    if not sort and not pa.types.is_dictionary(array.type):
+        # Each row its own entry (duplicates and all): for a column that only per-entry string
+        # functions read (planner/order_free.py), hashing it into unique values buys nothing.
+        # The strings stay as read (a string view too): per-entry functions cast their parts.
+        return np.arange(len(array), dtype=np.int32), array
     if pa.types.is_dictionary(array.type):
         encoded = array
     else:
         encoded = array.cast(STRING).dictionary_encode()
     dictionary = encoded.dictionary.cast(STRING)
+    if not sort:
+        indices = encoded.indices
+        indices = indices.fill_null(0) if indices.null_count else indices
+        return indices.to_numpy(zero_copy_only=False).astype(np.int32), dictionary  # a copy
     order = pc.sort_indices(dictionary).to_numpy()
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
@@ -34,9 +45,11 @@ def encode(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes.astype(np.int32, copy=False), dictionary.take(pa.array(order))
 
 
-def from_strings(values: pa.Array, device: torch.device) -> tuple[torch.Tensor, pa.Array]:
-    """Encode an Arrow string array as (codes tensor on `device`, sorted dictionary)."""
-    codes, dictionary = encode(values)
+def from_strings(values: pa.Array, device: torch.device,
+                 sort: bool = True) -> tuple[torch.Tensor, pa.Array]:
+    """Encode an Arrow string array as (codes tensor on `device`, sorted dictionary; unsorted
+    when `sort` is False)."""
+    codes, dictionary = encode(values, sort)
     return torch.from_numpy(codes).to(device), dictionary
 
 
