@@ -323,3 +323,20 @@ def test_a_reader_that_goes_away_ends_the_shell_quietly(tmp_path, data_dir):
     process.stdout.close()
     assert process.stderr.read() == b""
     assert process.wait(timeout=TIMEOUT_S) == 1
+
+
+def test_cache_pins_tables_and_shows_them(shell, data_dir):
+    status, out, err = shell(".cache\n.cache t\n.cache\nselect sum(a) as s from t;\n.cache off\n"
+                             ".cache\n", str(data_dir))
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "(nothing cached)"
+    assert lines[1].startswith("t: ") and lines[1].endswith(" cached")
+    assert lines[2].startswith("t: ") and lines[2].endswith("(pinned)")
+    assert lines[3:6] == ["s", "-", "6"]
+    assert lines[-1] == "(nothing cached)"
+
+
+def test_cache_of_an_unknown_table_is_an_error(shell, data_dir):
+    status, out, err = shell(".cache nope\n", str(data_dir))
+    assert status == 1 and "nope" in err

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from tqp.execution.memory import format_size
 from tqp.format import format_table
 from tqp.shell.errors import Quit, ShellError
 from tqp.shell.modes import MODES, mode_name
@@ -150,6 +151,24 @@ def _import(shell: Shell, args: list[str]) -> None:
         raise ShellError(f"table {name} already exists (DROP TABLE {name} first)")
     shell.catalog_version += 1
     shell.connection.register(name, str(path))
+
+
+@command(".cache", "[TABLE ...|off TABLE ...|off]", "read tables onto the device and keep them "
+         "there (no argument: show what is cached); `off` drops them")
+def _cache(shell: Shell, args: list[str]) -> None:
+    con = shell.connection
+    if args and args[0].lower() == "off":
+        for name in args[1:] or [None]:
+            con.uncache(name)
+        return
+    for name in args:
+        size = con.cache(name)
+        shell.print(f"{name}: {format_size(size)} cached")
+    if not args:
+        cached = con.cached()
+        lines = [f"{row['table']}: {format_size(row['bytes'])}"
+                 f"{' (pinned)' if row['pinned'] else ''}" for row in cached.to_pylist()]
+        shell.write_result("\n".join(lines) if lines else "(nothing cached)")
 
 
 @command(".read", "FILE", "run the SQL and dot commands in FILE")
