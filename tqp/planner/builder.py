@@ -279,8 +279,9 @@ class Builder:
             return _named_item(target.name, names, aliased)
         target = _inline_aliases(target, originals or exprs, names, sources or {})
         rewritten = rewriter.rewrite(target) if rewriter is not None else target
+        bare = rewritten.unnest()  # parentheses change nothing: `DISTINCT (x) ... ORDER BY x`
         for i, e in enumerate(exprs):
-            if e == rewritten:
+            if e.unnest() == bare:
                 return i
         return rewritten
 
