@@ -1,6 +1,7 @@
 """Ordering inner joins greedily: the largest input first, then, among the inputs connected to
 what is joined so far, the most selective one (its pushed-down filters, and those of inputs
-reachable only through it), the smaller on ties.
+reachable only through it, times how many of its rows each joined row matches), the smaller on
+ties.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
 so the fact table is probed and filtered dimensions cut it down early. An input connected to
@@ -144,7 +145,7 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
 
         def score(u):
             # One step of lookahead: inputs that only `u` connects to come with it.
-            reach = u.selectivity
+            reach = u.selectivity * _fanout(u, joined, multi, block, catalog)
             for b in remaining:
                 if b is not u and any(block.connects(c, u.aliases, b.aliases) for c in multi) \
                         and not any(block.connects(c, joined, b.aliases) for c in multi):
@@ -156,6 +157,30 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
         plan = _join(plan, joined, pick, multi, block)
         joined |= pick.aliases
     return _filter_rest(plan, multi)
+
+
+def _fanout(unit: _Unit, joined: set, conditions, block: _Block, catalog) -> float:
+    """How many rows of `unit` each joined row matches through the equalities that connect
+    them: the unit's rows over the distinct combinations of its key columns (the product of
+    their distinct counts, at most the rows), so 1 for a unique key. Joining on a many-to-many
+    key (`s.zip = a.zip`) multiplies the rows, so a unit joined only that way waits for a
+    better-keyed one. 1 when nothing is known (a merged unit, an expression key)."""
+    scan = _scan_below(unit.plan) if len(unit.aliases) == 1 else None
+    if scan is None:
+        return 1.0
+    rows = float(catalog.num_rows(scan.table))
+    if rows == 0:
+        return 1.0
+    combinations = 1.0
+    for c in conditions:
+        if not block.connects(c, joined, unit.aliases):
+            continue
+        side = c.this if block.inputs(c.this) <= unit.aliases else c.expression
+        distinct = _distinct_count(side, scan, catalog) if isinstance(side, exp.Column) else None
+        if distinct is None:
+            return 1.0
+        combinations *= max(distinct, 1)
+    return max(1.0, rows / min(rows, combinations))
 
 
 def written_order(inputs: tuple[Plan, ...], conditions) -> Plan:

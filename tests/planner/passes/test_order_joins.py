@@ -1,6 +1,9 @@
 """order_joins alone (after the passes it follows): a join block becomes a tree of Joins, the
 largest input probing, a filtered snowflake dimension joined into its neighbour first."""
 
+import pyarrow as pa
+
+import tqp
 from tests.planner.passes.conftest import built, golden, passes_before, run, text
 from tqp.planner.passes import order_joins
 
@@ -69,4 +72,30 @@ def test_inputs_after_an_outer_join_join_it_on_their_keys_not_as_a_cross_product
                 Scan ext AS e# [eid]
               Scan dim AS d# [did, gid]
             Scan grp AS g# [gid, label]
+    """)
+
+
+def test_an_input_keyed_many_to_many_waits_for_a_unique_key():
+    """`s.zip = a.zip` matches each row with many addresses; `c.addr = a.addr` with one. The
+    smaller `a` is joined after `c`, on both keys, not first on the zip alone."""
+    ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
+    con = tqp.connect()
+    con.register("f", pa.table({"sk": ints([i % 4 for i in range(1000)]),
+                                "ck": ints([i % 100 for i in range(1000)])}))
+    con.register("s", pa.table({"sk": ints(range(4)), "zip": ints([0, 1, 0, 1])}))
+    con.register("c", pa.table({"ck": ints(range(100)), "addr": ints([i % 50 for i in range(100)])}))
+    con.register("a", pa.table({"addr": ints(range(50)), "zip": ints([i % 2 for i in range(50)])}))
+    plan, context = built(con, "select count(*) as n from f, s, c, a where f.sk = s.sk "
+                               "and f.ck = c.ck and c.addr = a.addr and s.zip = a.zip")
+    plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
+    assert text(plan) == golden("""
+        Project n# := _a#
+          GroupAggregate keys=[] aggregates=[_a# := count_star(*)]
+            DirectOrSortJoin[inner] ON c#.addr = a#.addr AND s#.zip = a#.zip
+              DirectOrSortJoin[inner] ON f#.ck = c#.ck
+                DirectOrSortJoin[inner] ON f#.sk = s#.sk
+                  Scan f AS f# [sk, ck]
+                  Scan s AS s# [sk, zip]
+                Scan c AS c# [ck, addr]
+              Scan a AS a# [addr, zip]
     """)
