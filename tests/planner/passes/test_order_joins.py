@@ -59,19 +59,20 @@ def test_inputs_without_a_condition_join_last_as_a_cross_product(con):
 
 
 def test_inputs_after_an_outer_join_join_it_on_their_keys_not_as_a_cross_product(con):
+    """The LEFT join then runs after the block (simplify_outer_joins lifts it)."""
     plan, context = built(con, "select f.v, g.label from fact f left join ext e on f.eid = e.eid, "
                                "dim d, grp g where f.did = d.did and d.gid = g.gid")
     plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
     assert "cross" not in text(plan)
     assert text(plan) == golden("""
         Project v# := f#.v, label# := g#.label
-          DirectOrSortJoin[inner] ON d#.gid = g#.gid
-            DirectOrSortJoin[inner] ON f#.did = d#.did
-              DirectOrSortJoin[left] ON f#.eid = e#.eid
+          DirectOrSortJoin[left] ON f#.eid = e#.eid
+            DirectOrSortJoin[inner] ON d#.gid = g#.gid
+              DirectOrSortJoin[inner] ON f#.did = d#.did
                 Scan fact AS f# [did, eid, v]
-                Scan ext AS e# [eid]
-              Scan dim AS d# [did, gid]
-            Scan grp AS g# [gid, label]
+                Scan dim AS d# [did, gid]
+              Scan grp AS g# [gid, label]
+            Scan ext AS e# [eid]
     """)
 
 

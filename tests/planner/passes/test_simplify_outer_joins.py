@@ -75,3 +75,32 @@ def test_the_on_condition_of_an_outer_join_simplifies_a_join_inside_its_right_in
 def test_which_conditions_reject_the_padded_nulls(sql, rejects):
     condition = exp.maybe_parse(sql, dialect="duckdb")
     assert rejects_nulls(condition, {"rx", "rz"}) is rejects
+
+
+def test_a_left_join_in_a_block_runs_after_the_block(con):
+    assert simplified(con, "select f.v, d.name from fact f left join ext e on f.eid = e.eid, dim d "
+                           "where f.did = d.did") == golden("""
+        Project v# := f#.v, name# := d#.name
+          Filter f#.did = d#.did
+            DirectOrSortJoin[left] ON f#.eid = e#.eid
+              MultiJoin
+                Scan fact AS f# [did, eid, v]
+                Scan dim AS d# [did, name]
+              Scan ext AS e# [eid]
+    """)
+
+
+@pytest.mark.parametrize("sql", [
+    "select f.v from fact f left join ext e on f.eid = e.eid join dim d on coalesce(e.w, 0) = d.did",
+    "select f.v from fact f left join ext e on f.eid = e.eid, dim d where coalesce(e.w, 0) = d.did",
+])
+def test_a_left_join_whose_padded_side_a_condition_reads_stays_in_the_block(con, sql):
+    """The condition may be the key that joins another input (here `d`)."""
+    plan = simplified(con, sql)
+    assert plan.index("MultiJoin") < plan.index("Join[left]")
+
+
+def test_two_left_joins_in_a_chain_keep_their_order(con):
+    plan = simplified(con, "select f.v from fact f left join ext e on f.eid = e.eid "
+                           "left join dim d on e.w = d.did, grp g where f.did = g.gid")
+    assert plan.index("ON e#.w = d#.did") < plan.index("ON f#.eid = e#.eid") < plan.index("MultiJoin")

@@ -169,3 +169,28 @@ select l.lid, r.rid, k.kid
 from t_left l left join t_right r on l.k = r.k left join t_keys k on r.rid = k.kid
 where k.label like 'f%'
 order by l.lid, r.rid, k.kid;
+
+-- name: left_join_after_the_block_that_filters_its_preserved_side
+select l.lid, r.rid, r.w, k.label
+from t_left l left join t_right r on l.k = r.k and r.w <> 201, t_keys k
+where l.lid = k.kid and k.label <> 'zero'
+order by l.lid, r.rid;
+
+-- name: left_join_kept_in_the_block_when_its_padded_side_keys_another_input
+select l.lid, r.rid, k.kid
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where coalesce(r.rid, 0) = k.kid
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_chain_after_the_block
+select l.lid, r.rid, n.nid, k.kid
+from t_left l left join t_right r on l.k = r.k left join t_names n on r.rid = n.nid, t_keys k
+where l.lid = k.kid
+order by l.lid, r.rid, n.nid;
+
+-- name: left_join_after_the_block_grouped_with_nulls
+select k.label, count(r.rid) as matched, sum(coalesce(r.w, 0)) as w, count(*) as n
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where l.k = k.k - 3 or l.k is null
+group by k.label
+order by k.label;

@@ -1,4 +1,5 @@
-"""Outer joins that a condition above makes inner: `l LEFT JOIN r ... WHERE r.x = l.y`.
+"""Outer joins that a condition above makes inner (`l LEFT JOIN r ... WHERE r.x = l.y`), and
+LEFT joins done after the inner joins of their block.
 
 A condition that cannot be TRUE when a column of `r` is NULL drops every row the LEFT join padded
 with NULLs, so the join keeps only matched rows: an inner join. As an inner join it joins the
@@ -9,9 +10,14 @@ Conditions count when they filter the join's rows: the Filters, join-block condi
 inner-join keys above it, through inner joins and the preserved (left) side of LEFT joins, and
 the ON condition of a LEFT join for the joins inside its right input. A shared subplan is left
 as it is (its other readers may need the padded rows).
+
+A LEFT join that stays outer but is an input of a join block runs after the block:
+`(l LEFT JOIN r) JOIN d` is `(l JOIN d) LEFT JOIN r`, so the joins that filter `l` run first.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlglot import exp
 
@@ -82,13 +88,14 @@ def simplify_outer_joins(plan: Plan, context: PassContext) -> Plan:
             return with_children(node, (visit(node.input, above + (node.condition,)),))
         if isinstance(node, MultiJoin):
             above += node.conditions
-            return _merged(node.conditions, [visit(p, above) for p in node.inputs], uses)
+            return _lifted(_merged(node.conditions, [visit(p, above) for p in node.inputs], uses),
+                           uses, above)
         if isinstance(node, Join) and node.kind in ("inner", "cross", "left"):
             on = tuple(_on_conditions(node))
             right = node.right.columns
             if node.kind == "left" and any(rejects_nulls(c, right) for c in above):
-                return _merged(on, [visit(node.left, above + on), visit(node.right, above + on)],
-                               uses)
+                inputs = [visit(node.left, above + on), visit(node.right, above + on)]
+                return _lifted(_merged(on, inputs, uses), uses, above + on)
             left = above if node.kind == "left" else above + on
             return with_children(node, (visit(node.left, left), visit(node.right, above + on)))
         return with_children(node, tuple(visit(c, ()) for c in node.children))
@@ -100,6 +107,34 @@ def _on_conditions(join: Join) -> list[exp.Expression]:
     """A join's keys as equalities, and its residual's conjuncts."""
     keys = [exp.EQ(this=l, expression=r) for l, r in zip(join.left_keys, join.right_keys)]
     return keys + conjuncts(join.residual)
+
+
+def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
+    """The block with the LEFT joins among its inputs done after it: `(a LEFT JOIN b)` joined
+    with `c` is `(a JOIN c) LEFT JOIN b` (the LEFT join's ON reads only `a` and `b`), so the
+    inner joins filter `a` before it probes `b`. Not when a condition `above` (the block's
+    own among them) reads `b`: it may be what joins `c`, and it must see the padded rows."""
+    read = set().union(*(_reads(c) for c in above))
+    inputs, chains = [], []
+    for p in block.inputs:
+        chain = []
+        while isinstance(p, Join) and p.kind == "left" and uses[id(p)] <= 1 \
+                and not read & set(p.right.columns):
+            chain.append(p)
+            p = p.left
+        inputs.append(p)
+        chains.append(chain)
+    if not any(chains):
+        return block
+    plan: Plan = MultiJoin(tuple(inputs), block.conditions)
+    for chain in chains:
+        for join in reversed(chain):  # the innermost first: an ON may read an earlier join
+            plan = replace(join, left=plan)
+    return plan
+
+
+def _reads(condition: exp.Expression) -> set[str]:
+    return {c.name for c in condition.find_all(exp.Column)}
 
 
 def _merged(conditions, inputs: list[Plan], uses) -> MultiJoin:
