@@ -11,8 +11,11 @@ block (`MultiJoin`), after `pushdown_predicates` has put the conditions on a sin
 
 from __future__ import annotations
 
+import datetime
+import math
 from dataclasses import dataclass
 
+import pyarrow as pa
 from sqlglot import exp
 
 from tqp.operators.expressions.in_lists import item_count
@@ -63,7 +66,8 @@ def _filter_selectivity(plan: Filter, catalog) -> float:
 
 def condition_selectivity(condition: exp.Expression, scan: Scan | None, catalog) -> float | None:
     """The fraction of `scan`'s rows that `column = constant` or `column IN (constants)` keeps,
-    from the column's distinct count; None for other conditions (callers guess)."""
+    from the column's distinct count, or a range of an integer or date column
+    (`_range_selectivity`); None for other conditions (callers guess)."""
     if isinstance(condition, exp.EQ):
         for column, value in ((condition.this, condition.expression),
                               (condition.expression, condition.this)):
@@ -76,7 +80,56 @@ def condition_selectivity(condition: exp.Expression, scan: Scan | None, catalog)
         distinct = _distinct_count(condition.this, scan, catalog)
         if distinct is not None:
             return min(1.0, item_count(condition) / max(distinct, 1))
-    return None
+    return _range_selectivity(condition, scan, catalog)
+
+
+_FLIPPED = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE}
+
+
+def _range_selectivity(condition: exp.Expression, scan: Scan | None, catalog) -> float | None:
+    """The fraction of an integer or date column's [min, max] that `column BETWEEN a AND b` or
+    `column < constant` (>, <=, >=) keeps, the values taken as spread evenly; None for other
+    conditions and columns."""
+    if isinstance(condition, exp.Between):
+        column, low, high = condition.this, condition.args["low"], condition.args["high"]
+    elif type(condition) in _FLIPPED:
+        kind, column, value = type(condition), condition.this, condition.expression
+        if not isinstance(column, exp.Column):
+            kind, column, value = _FLIPPED[kind], value, column
+        low, high = (value, None) if kind in (exp.GT, exp.GTE) else (None, value)
+    else:
+        return None
+    if scan is None or not isinstance(column, exp.Column):
+        return None
+    name = column.name.rsplit(".", 1)[-1]
+    if name not in scan.fields:
+        return None
+    kind = catalog.schema(scan.table).field(name).type
+    if not (pa.types.is_integer(kind) or pa.types.is_date32(kind)):
+        return None
+    bounds = catalog.value_range(scan.table, name)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    wanted = [lo if low is None else _ordinal(low, kind), hi if high is None else _ordinal(high, kind)]
+    if None in wanted:
+        return None
+    kept = min(wanted[1], hi) - max(wanted[0], lo) + 1
+    return min(1.0, max(kept, 1) / (hi - lo + 1))
+
+
+def _ordinal(node: exp.Expression, kind: pa.DataType) -> int | None:
+    """A constant as the column stores it: an integer, or a date as days since 1970-01-01."""
+    while isinstance(node, exp.Cast):
+        node = node.this
+    if not isinstance(node, exp.Literal):
+        return None
+    try:
+        if pa.types.is_date32(kind):
+            return (datetime.date.fromisoformat(node.this) - datetime.date(1970, 1, 1)).days
+        return math.floor(float(node.this)) if node.is_number else None
+    except ValueError:
+        return None
 
 
 def _is_constant(node: exp.Expression) -> bool:
