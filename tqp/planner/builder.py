@@ -279,8 +279,9 @@ class Builder:
             return _named_item(target.name, names, aliased)
         target = _inline_aliases(target, originals or exprs, names, sources or {})
         rewritten = rewriter.rewrite(target) if rewriter is not None else target
+        bare = rewritten.unnest()  # parentheses change nothing: `DISTINCT (x) ... ORDER BY x`
         for i, e in enumerate(exprs):
-            if e == rewritten:
+            if e.unnest() == bare:
                 return i
         return rewritten
 
@@ -449,26 +450,35 @@ class Builder:
         return plan, sorted(plain, key=may_raise) + rest
 
     def _join_chain(self, sources: list[Source], scope: Scope) -> Plan:
-        """The first source joined with the others: the inner and cross joins up to the first
-        outer join as one join block, then the rest in the order written."""
-        first_outer = next((i for i, s in enumerate(sources[1:], 1)
-                            if _join_kind(s.join) not in ("inner", "cross")), len(sources))
-        inner, outer = sources[:first_outer], sources[first_outer:]
+        """The first source joined with the others, in the order written: each run of inner
+        and cross joins is one join block whose first input is the plan so far (`a LEFT JOIN b,
+        c, d WHERE ...` orders `(a LEFT JOIN b)`, `c` and `d` by the WHERE keys), and each
+        outer join joins the plan so far."""
+        plan, run = sources[0].plan, []
+        for s in sources[1:]:
+            if _join_kind(s.join) in ("inner", "cross"):
+                run.append(s)
+                continue
+            plan = self._inner_block(plan, run, scope)
+            run = []
+            plan = self._outer_join(plan, s, scope)
+        return self._inner_block(plan, run, scope)
+
+    def _inner_block(self, plan: Plan, sources: list[Source], scope: Scope) -> Plan:
+        """`plan` joined with `sources` (inner and cross joins) as one join block holding their
+        ON conditions; ON conditions with subqueries filter the joined rows."""
+        if not sources:
+            return plan
         on, bound = [], []
-        for s in inner[1:]:
+        for s in sources:
             if s.join.args.get("using"):
                 raise NotSupportedError("JOIN ... USING")
             for c in conjuncts(s.join.args.get("on")):
                 (bound if has_subquery(c) or has_model_call(c) else on).append(c)
-        if len(inner) > 1:
-            plan = MultiJoin(tuple(s.plan for s in inner),
-                             tuple(resolve(c, scope) for c in sorted(on, key=may_raise)))
-        else:
-            plan = inner[0].plan
+        plan = MultiJoin((plan, *(s.plan for s in sources)),
+                         tuple(resolve(c, scope) for c in sorted(on, key=may_raise)))
         for c in bound:
             plan = self.filter(plan, c, scope)
-        for s in outer:
-            plan = self._outer_join(plan, s, scope)
         return plan
 
     def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:

@@ -1,6 +1,7 @@
 """Ordering inner joins greedily: the largest input first, then, among the inputs connected to
 what is joined so far, the most selective one (its pushed-down filters, and those of inputs
-reachable only through it), the smaller on ties.
+reachable only through it, times how many of its rows each joined row matches), the smaller on
+ties.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
 so the fact table is probed and filtered dimensions cut it down early. An input connected to
@@ -10,8 +11,11 @@ block (`MultiJoin`), after `pushdown_predicates` has put the conditions on a sin
 
 from __future__ import annotations
 
+import datetime
+import math
 from dataclasses import dataclass
 
+import pyarrow as pa
 from sqlglot import exp
 
 from tqp.operators.expressions.in_lists import item_count
@@ -62,7 +66,8 @@ def _filter_selectivity(plan: Filter, catalog) -> float:
 
 def condition_selectivity(condition: exp.Expression, scan: Scan | None, catalog) -> float | None:
     """The fraction of `scan`'s rows that `column = constant` or `column IN (constants)` keeps,
-    from the column's distinct count; None for other conditions (callers guess)."""
+    from the column's distinct count, or a range of an integer or date column
+    (`_range_selectivity`); None for other conditions (callers guess)."""
     if isinstance(condition, exp.EQ):
         for column, value in ((condition.this, condition.expression),
                               (condition.expression, condition.this)):
@@ -75,7 +80,56 @@ def condition_selectivity(condition: exp.Expression, scan: Scan | None, catalog)
         distinct = _distinct_count(condition.this, scan, catalog)
         if distinct is not None:
             return min(1.0, item_count(condition) / max(distinct, 1))
-    return None
+    return _range_selectivity(condition, scan, catalog)
+
+
+_FLIPPED = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE}
+
+
+def _range_selectivity(condition: exp.Expression, scan: Scan | None, catalog) -> float | None:
+    """The fraction of an integer or date column's [min, max] that `column BETWEEN a AND b` or
+    `column < constant` (>, <=, >=) keeps, the values taken as spread evenly; None for other
+    conditions and columns."""
+    if isinstance(condition, exp.Between):
+        column, low, high = condition.this, condition.args["low"], condition.args["high"]
+    elif type(condition) in _FLIPPED:
+        kind, column, value = type(condition), condition.this, condition.expression
+        if not isinstance(column, exp.Column):
+            kind, column, value = _FLIPPED[kind], value, column
+        low, high = (value, None) if kind in (exp.GT, exp.GTE) else (None, value)
+    else:
+        return None
+    if scan is None or not isinstance(column, exp.Column):
+        return None
+    name = column.name.rsplit(".", 1)[-1]
+    if name not in scan.fields:
+        return None
+    kind = catalog.schema(scan.table).field(name).type
+    if not (pa.types.is_integer(kind) or pa.types.is_date32(kind)):
+        return None
+    bounds = catalog.value_range(scan.table, name)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    wanted = [lo if low is None else _ordinal(low, kind), hi if high is None else _ordinal(high, kind)]
+    if None in wanted:
+        return None
+    kept = min(wanted[1], hi) - max(wanted[0], lo) + 1
+    return min(1.0, max(kept, 1) / (hi - lo + 1))
+
+
+def _ordinal(node: exp.Expression, kind: pa.DataType) -> int | None:
+    """A constant as the column stores it: an integer, or a date as days since 1970-01-01."""
+    while isinstance(node, exp.Cast):
+        node = node.this
+    if not isinstance(node, exp.Literal):
+        return None
+    try:
+        if pa.types.is_date32(kind):
+            return (datetime.date.fromisoformat(node.this) - datetime.date(1970, 1, 1)).days
+        return math.floor(float(node.this)) if node.is_number else None
+    except ValueError:
+        return None
 
 
 def _is_constant(node: exp.Expression) -> bool:
@@ -144,7 +198,7 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
 
         def score(u):
             # One step of lookahead: inputs that only `u` connects to come with it.
-            reach = u.selectivity
+            reach = u.selectivity * _fanout(u, joined, multi, block, catalog)
             for b in remaining:
                 if b is not u and any(block.connects(c, u.aliases, b.aliases) for c in multi) \
                         and not any(block.connects(c, joined, b.aliases) for c in multi):
@@ -156,6 +210,30 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
         plan = _join(plan, joined, pick, multi, block)
         joined |= pick.aliases
     return _filter_rest(plan, multi)
+
+
+def _fanout(unit: _Unit, joined: set, conditions, block: _Block, catalog) -> float:
+    """How many rows of `unit` each joined row matches through the equalities that connect
+    them: the unit's rows over the distinct combinations of its key columns (the product of
+    their distinct counts, at most the rows), so 1 for a unique key. Joining on a many-to-many
+    key (`s.zip = a.zip`) multiplies the rows, so a unit joined only that way waits for a
+    better-keyed one. 1 when nothing is known (a merged unit, an expression key)."""
+    scan = _scan_below(unit.plan) if len(unit.aliases) == 1 else None
+    if scan is None:
+        return 1.0
+    rows = float(catalog.num_rows(scan.table))
+    if rows == 0:
+        return 1.0
+    combinations = 1.0
+    for c in conditions:
+        if not block.connects(c, joined, unit.aliases):
+            continue
+        side = c.this if block.inputs(c.this) <= unit.aliases else c.expression
+        distinct = _distinct_count(side, scan, catalog) if isinstance(side, exp.Column) else None
+        if distinct is None:
+            return 1.0
+        combinations *= max(distinct, 1)
+    return max(1.0, rows / min(rows, combinations))
 
 
 def written_order(inputs: tuple[Plan, ...], conditions) -> Plan:

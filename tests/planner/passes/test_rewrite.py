@@ -23,6 +23,8 @@ QUERIES = [
     "select * from l left join r on l.k = r.k where r.y is null",
     "select e.w, count(*) as n from ext e join fact f on e.eid = f.eid left join dim d "
     "on f.did = d.did and d.gid = 1 where f.v < 30 group by e.w order by e.w",
+    "select f.id, e.w, d.name from fact f left join ext e on f.eid = e.eid, dim d "
+    "where e.w > 5 and f.did = d.did",
 ]
 
 
@@ -36,8 +38,8 @@ def duck():
 
 
 def test_the_passes_run_in_one_ordered_tuple():
-    assert PASS_NAMES == ("reduce_semi_joins", "pushdown_predicates", "order_joins",
-                          "magic_sets", "push_limits", "prune_columns")
+    assert PASS_NAMES == ("simplify_outer_joins", "reduce_semi_joins", "pushdown_predicates",
+                          "order_joins", "magic_sets", "push_limits", "prune_columns")
 
 
 @pytest.mark.parametrize("disabled", PASS_NAMES)

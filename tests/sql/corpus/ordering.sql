@@ -106,3 +106,29 @@ order by a * c nulls first, id;
 select id, a > 2 as big
 from t_nulls
 order by big, id;
+
+-- name: distinct_parenthesised_item_ordered_by_bare
+select distinct(a)
+from t_nulls
+order by a;
+
+-- name: distinct_parenthesised_expression_desc_nulls_first
+select distinct ((a % 3))
+from t_nulls
+order by a % 3 desc nulls first;
+
+-- name: distinct_item_ordered_by_parenthesised
+select distinct b
+from t_nulls
+order by ((b)) nulls first;
+
+-- name: distinct_parenthesised_empty
+select distinct(a)
+from t_empty
+order by a;
+
+-- name: distinct_parenthesised_grouped
+select distinct (count(*)) as n
+from t_nulls
+group by a
+order by count(*);

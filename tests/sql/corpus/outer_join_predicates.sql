@@ -113,3 +113,84 @@ where r.k in (select k from oj_b) or r.k is null;
 
 -- name: chained_left_joins_where_last_is_null
 select * from oj_l l left join oj_r r on l.k = r.k left join oj_a a on a.i = r.k where a.i is null;
+
+-- name: left_join_made_inner_by_a_where_key_on_the_padded_side
+select l.lid, r.rid, k.kid
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where r.w = k.k * 40 + 200
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_made_inner_by_a_comparison_on_the_padded_side
+select l.lid, l.s, r.rid, r.w
+from t_left l left join t_right r on l.k = r.k and r.w < 300
+where r.w > 200
+order by l.lid, r.rid;
+
+-- name: left_join_kept_outer_by_is_null_on_the_padded_side
+select l.lid, r.rid
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where r.rid is null and l.lid = k.kid
+order by l.lid;
+
+-- name: left_join_kept_outer_by_coalesce_on_the_padded_side
+select l.lid, r.rid, coalesce(r.w, -1) as w
+from t_left l left join t_right r on l.k = r.k
+where coalesce(r.w, 0) < 250
+order by l.lid, r.rid;
+
+-- name: left_join_kept_outer_by_or_with_the_preserved_side
+select l.lid, r.rid
+from t_left l left join t_right r on l.k = r.k
+where r.w = 600 or l.v > 35
+order by l.lid, r.rid;
+
+-- name: right_join_made_inner_by_a_where_key_on_the_padded_side
+select l.lid, r.rid, n.nid
+from t_left l right join t_right r on l.k = r.k, t_names n
+where l.s = n.tag or l.lid = n.nid
+order by l.lid, r.rid, n.nid;
+
+-- name: left_join_made_inner_case_on_the_padded_side_grouped
+select k.label, count(*) as n,
+    sum(case when r.w is not null then r.w - l.v else l.v end) as amount
+from t_left l left join t_right r on r.k = l.k, t_keys k
+where r.rid = k.kid
+group by k.label
+order by k.label;
+
+-- name: left_join_made_inner_over_an_empty_table
+select e.id, r.rid
+from t_empty e left join t_right r on e.a = r.k
+where r.w > 0
+order by e.id;
+
+-- name: two_left_joins_second_made_inner
+select l.lid, r.rid, k.kid
+from t_left l left join t_right r on l.k = r.k left join t_keys k on r.rid = k.kid
+where k.label like 'f%'
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_after_the_block_that_filters_its_preserved_side
+select l.lid, r.rid, r.w, k.label
+from t_left l left join t_right r on l.k = r.k and r.w <> 201, t_keys k
+where l.lid = k.kid and k.label <> 'zero'
+order by l.lid, r.rid;
+
+-- name: left_join_kept_in_the_block_when_its_padded_side_keys_another_input
+select l.lid, r.rid, k.kid
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where coalesce(r.rid, 0) = k.kid
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_chain_after_the_block
+select l.lid, r.rid, n.nid, k.kid
+from t_left l left join t_right r on l.k = r.k left join t_names n on r.rid = n.nid, t_keys k
+where l.lid = k.kid
+order by l.lid, r.rid, n.nid;
+
+-- name: left_join_after_the_block_grouped_with_nulls
+select k.label, count(r.rid) as matched, sum(coalesce(r.w, 0)) as w, count(*) as n
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where l.k = k.k - 3 or l.k is null
+group by k.label
+order by k.label;

@@ -125,3 +125,39 @@ select case when o_orderkey is null then 'none' else o_orderstatus end as status
 from customer left join orders on o_custkey = c_custkey and o_totalprice > 300000
 group by status
 order by status;
+
+-- name: left_join_then_comma_items_joined_on_where_keys
+select l.lid, r.rid, k.kid, k.label
+from t_left l left join t_right r on l.k = r.k and r.w > 200, t_keys k
+where l.k = k.k
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_then_comma_item_keyed_on_the_padded_side
+select l.lid, r.rid, n.nid
+from t_left l left join t_right r on l.k = r.k, t_names n
+where r.rid = n.nid
+order by l.lid, r.rid, n.nid;
+
+-- name: left_join_then_inner_join_on_the_padded_side
+select l.lid, r.rid, k.kid
+from t_left l left join t_right r on l.k = r.k join t_keys k on r.w = k.k + 195
+order by l.lid, r.rid, k.kid;
+
+-- name: left_join_then_comma_items_then_left_join
+select l.lid, r.rid, k.kid, n.nid
+from t_left l left join t_right r on l.k = r.k, t_keys k left join t_names n on k.kid = n.nid
+where l.lid = k.kid
+order by l.lid, r.rid, k.kid, n.nid;
+
+-- name: empty_left_join_then_comma_items
+select e.id, r.rid, l.lid
+from t_empty e left join t_right r on e.a = r.k, t_left l
+where e.id = l.lid
+order by e.id;
+
+-- name: left_join_then_comma_items_grouped
+select k.label, count(*) as n, count(r.rid) as matched, sum(r.w) as w
+from t_left l left join t_right r on l.k = r.k, t_keys k
+where l.k = k.k - 3
+group by k.label
+order by k.label;

@@ -25,9 +25,12 @@ from tqp.planner.passes.prune_columns import prune_columns
 from tqp.planner.passes.push_limits import push_limits
 from tqp.planner.passes.pushdown_predicates import pushdown_predicates
 from tqp.planner.passes.reduce_semi_joins import reduce_semi_joins
+from tqp.planner.passes.simplify_outer_joins import simplify_outer_joins
 from tqp.planner.passes.tree import transform
 
 PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
+    # First: the LEFT joins it makes inner join their blocks, which the passes below order.
+    simplify_outer_joins,
     # Before pushdown: it moves whole `Filter(mark) <- MarkJoin` pairs into a join block's
     # input, where pushdown then stacks that input's own conditions above them.
     reduce_semi_joins,
