@@ -246,7 +246,7 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     part, value = node.expressions
     column = evaluate(value, batch)
     if isinstance(part, exp.Null):
-        return null_column(len(column), DataType.BIGINT, column.device)
+        return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
     if not (isinstance(part, exp.Literal) and part.is_string):
         raise NotSupportedError("DATE_PART with a non-constant part")
     return extract_part(column, part.this)
