@@ -624,7 +624,9 @@ def _syntax_message(exc: ParseError) -> str:
     if first.get("highlight"):
         message += f' at or near "{first["highlight"]}"'
     detail = first.get("description") or ""
-    if "<class" in detail or detail.startswith("Invalid expression"):  # sqlglot's internals
+    if detail.startswith("Invalid expression"):  # a token that cannot start what comes there
+        detail = ""
+    elif "<class" in detail:  # sqlglot's internals: an operand is missing
         detail = "" if (first.get("end_context") or "").strip() else "unexpected end of query"
     return f"{message}: {detail}" if detail else message
 

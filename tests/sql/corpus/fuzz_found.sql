@@ -56,3 +56,8 @@ from t_nulls;
 select count(*) as n, count(d.a) as m
 from t_nulls x join (select a from t_nulls where a in (select id from t_nulls where id < 4)) as d on x.a = d.a
 right join t_nulls r on false;
+
+-- name: extract_of_a_constant_null_date_is_double
+select id, extract(doy from case when null then date '2020-01-01' end) as e,
+       date_part('year', case when null then date '2020-01-01' end) as p, extract(year from d) as y
+from t_nulls;
