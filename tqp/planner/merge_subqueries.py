@@ -1,11 +1,14 @@
-"""sqlglot's merge_subqueries, kept from merging a derived table whose WHERE it would misplace.
+"""sqlglot's merge_subqueries, kept from merging a derived table that an outer join pads.
 
-Merging `... JOIN (SELECT ... FROM t WHERE p) AS d ON c RIGHT JOIN u ON ...` moves `p` into the
-JOIN's ON when `p` reads only the tables joined so far, and into the outer WHERE otherwise (a
-subquery in `p` reads other tables). The outer WHERE runs after the RIGHT or FULL join, where
-it drops the rows that join pads with NULLs: a wrong answer. sqlglot already refuses the merge
-when the derived table is itself the outer join's operand or in FROM; this covers an inner join
-that a later RIGHT or FULL join pads. Such a derived table stays a subquery.
+Merging a derived table replaces its columns by their expressions in the outer query. Two
+merges sqlglot makes are wrong where the derived table is on the NULL-padded side of an outer
+join (the right of a LEFT JOIN, the left of a RIGHT JOIN, either side of a FULL JOIN, or an
+input inner-joined before a later RIGHT or FULL join):
+- a select item that is not a bare column (`1 AS c`, `coalesce(x, 0) AS c`) is computed after
+  the join, so a padded row gets its value instead of NULL;
+- its WHERE, when it reads tables other than those joined so far (a subquery), moves into the
+  outer WHERE, above the outer join, where it drops the padded rows.
+Such a derived table (or CTE used once, which sqlglot first turns into one) stays a subquery.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ _HOLD = "sample"
 def merge_subqueries(expression: exp.Expression, leave_tables_isolated: bool = False,
                      **_) -> exp.Expression:
     """sqlglot's pass (CTEs used once become derived tables, then those merge), except for
-    the derived tables and CTEs `_padded_later` names."""
+    the derived tables and CTEs `_padded` names."""
     ctes = {cte.alias_or_name: cte.this for cte in expression.find_all(exp.CTE)}
     held = [inner for select in list(expression.find_all(exp.Select))
-            for inner in _padded_later(select, ctes)]
+            for inner in _padded(select, ctes)]
     for select in held:
         select.set(_HOLD, exp.TableSample())
     try:
@@ -34,18 +37,32 @@ def merge_subqueries(expression: exp.Expression, leave_tables_isolated: bool = F
             select.set(_HOLD, None)
 
 
-def _padded_later(select: exp.Select, ctes: dict[str, exp.Expression]) -> list[exp.Select]:
-    """The filtered derived tables (or CTEs, by name in `ctes`) that `select` inner-joins
-    before a RIGHT or FULL join."""
+def _padded(select: exp.Select, ctes: dict[str, exp.Expression]) -> list[exp.Select]:
+    """The derived tables (or CTEs, by name in `ctes`) that an outer join of `select` pads
+    with NULLs and that computes a select item or filters."""
+    from_ = select.args.get("from_")
     joins = select.args.get("joins") or []
-    padding = [i for i, join in enumerate(joins) if join.side in ("RIGHT", "FULL")]
-    if not padding:
-        return []
+    items = [from_.this if from_ is not None else None] + [join.this for join in joins]
+    padded = set()
+    for i, join in enumerate(joins, start=1):
+        if join.side in ("LEFT", "FULL"):
+            padded.add(i)
+        if join.side in ("RIGHT", "FULL"):
+            padded.update(range(i))
     held = []
-    for join in joins[:padding[-1]]:
-        item = join.this
-        inner = (item.unnest() if isinstance(item, exp.Subquery)
-                 else ctes.get(item.name) if isinstance(item, exp.Table) and not item.db else None)
-        if not join.side and isinstance(inner, exp.Select) and inner.args.get("where"):
+    for i in sorted(padded):
+        inner = _query(items[i], ctes)
+        if inner is not None and (inner.args.get("where") or not all(
+                isinstance(item.unalias(), exp.Column) for item in inner.expressions)):
             held.append(inner)
     return held
+
+
+def _query(item: exp.Expression | None, ctes: dict[str, exp.Expression]) -> exp.Select | None:
+    if isinstance(item, exp.Subquery):
+        inner = item.unnest()
+    elif isinstance(item, exp.Table) and not item.db:
+        inner = ctes.get(item.name)
+    else:
+        return None
+    return inner if isinstance(inner, exp.Select) else None

@@ -61,3 +61,12 @@ right join t_nulls r on false;
 select id, extract(doy from case when null then date '2020-01-01' end) as e,
        date_part('year', case when null then date '2020-01-01' end) as p, extract(year from d) as y
 from t_nulls;
+
+-- name: computed_items_of_a_derived_table_padded_by_an_outer_join
+select count(*) as n, count(d.c) as m, sum(d.z) as s, count(d.isnull) as k
+from t_nulls x left join (select 1 as c, coalesce(a, 0) as z, a is null as isnull, id from t_nulls) as d
+  on x.a = d.id;
+
+-- name: computed_items_of_a_cte_padded_by_a_right_join
+with d as (select 1 as c, coalesce(a, 0) as z, id from t_nulls)
+select count(*) as n, count(d.c) as m, sum(d.z) as s from d right join t_nulls x on x.a = d.id + 100;
