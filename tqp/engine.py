@@ -39,7 +39,7 @@ from tqp.planner.dialect import PARSE_DIALECT
 from tqp.planner.logical import Query
 from tqp.planner.lower import lower
 from tqp.planner.passes import RewriteOptions, rewrite
-from tqp.planner.names import mark_user_aliases, output_name
+from tqp.planner.names import mark_user_aliases, output_name, record_spellings
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
 from tqp.result import Result
@@ -605,6 +605,7 @@ def _parse(sql: str, lifted: dict | None = None) -> list[exp.Expression]:
                       for s in sqlglot.parse(sql, read=PARSE_DIALECT) if s is not None]
         for statement in statements:
             statement.meta["in_lists"] = lifted
+            record_spellings(statement, sql)
         return statements
     except ParseError as exc:
         raise ProgrammingError(_syntax_message(exc)) from None
@@ -623,7 +624,9 @@ def _syntax_message(exc: ParseError) -> str:
     if first.get("highlight"):
         message += f' at or near "{first["highlight"]}"'
     detail = first.get("description") or ""
-    if "<class" in detail or detail.startswith("Invalid expression"):  # sqlglot's internals
+    if detail.startswith("Invalid expression"):  # a token that cannot start what comes there
+        detail = ""
+    elif "<class" in detail:  # sqlglot's internals: an operand is missing
         detail = "" if (first.get("end_context") or "").strip() else "unexpected end of query"
     return f"{message}: {detail}" if detail else message
 

@@ -32,6 +32,7 @@ ERRORS = [
     ("select id is (id + 1) from t_edge group by id", "ProgrammingError", r"^syntax error: IS must"),
     ("select * from t_edge wher id = 1", "ProgrammingError", r'^syntax error at line 1, column \d+ at or near "id"$'),
     ("select id from t_edge order by", "ProgrammingError", r"line 1, column \d+ .*end of query$"),
+    ("selec 1", "ProgrammingError", r'^syntax error at line 1, column \d+ at or near "1"$'),
     ("select 'abc from t_edge", "ProgrammingError", r"^syntax error: unterminated string"),
 ]
 

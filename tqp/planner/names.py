@@ -1,8 +1,10 @@
 """Result column names as DuckDB gives them to unaliased expressions.
 
-DuckDB prints `count(*)` as `count_star()`, wraps operators in parentheses (`(a + 1)`) and keeps
-function names lower-case. This covers aggregates, operators, literals and columns; any other
-expression is named by its SQL text.
+DuckDB prints `count(*)` as `count_star()`, wraps operators in parentheses (`(a + 1)`, `(s ~~ 'a%')`)
+and names a function call by the name the user wrote, lower-case, quoted where it is a keyword
+(`"mode"(k)`). The parser records that spelling (`record_spellings`) because sqlglot folds
+aliases into one node (`max_by` is ARG_MAX). This covers functions, aggregates, operators,
+literals and columns; any other expression is named by its SQL text.
 """
 
 from __future__ import annotations
@@ -16,9 +18,27 @@ DIALECT = "duckdb"
 _OPERATORS = {
     exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.IntDiv: "//",
     exp.EQ: "=", exp.NEQ: "!=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
-    exp.And: "AND", exp.Or: "OR", exp.DPipe: "||",
+    exp.And: "AND", exp.Or: "OR", exp.DPipe: "||", exp.NullSafeNEQ: "IS DISTINCT FROM",
+    exp.NullSafeEQ: "IS NOT DISTINCT FROM",
 }
 _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
+SPELLING = "tqp_spelling"
+# DuckDB's keywords (duckdb_keywords()) that also name functions: DuckDB quotes them in a name.
+_KEYWORD_FUNCTIONS = frozenset({
+    "add", "aggregate", "century", "checkpoint", "day", "decade", "error", "filter", "first",
+    "functions", "glob", "hour", "if", "json", "last", "left", "map", "microsecond", "millennium",
+    "millisecond", "minute", "mode", "month", "nullif", "overlay", "position", "quarter", "range",
+    "replace", "right", "row", "second", "show", "substring", "trim", "user", "version", "week",
+    "year"})
+
+
+def record_spellings(statement: exp.Expression, sql: str) -> None:
+    """Note on each function call the name the user wrote (sqlglot keeps its position in `sql`
+    as meta), for `output_name`."""
+    for node in statement.find_all(exp.Func):
+        start, end = node.meta.get("start"), node.meta.get("end")
+        if start is not None and end is not None and sql[start:end + 1].isidentifier():
+            node.meta[SPELLING] = sql[start:end + 1].lower()
 
 
 USER_ALIAS = "tqp_user_alias"
@@ -63,12 +83,28 @@ def render(node: exp.Expression) -> str:
         return node.sql(dialect=DIALECT)
     if isinstance(node, exp.Literal):
         return f"'{node.this}'" if node.is_string else node.this
+    if isinstance(node, exp.Boolean):
+        return "true" if node.this else "false"
     operator = _OPERATORS.get(type(node))
     if operator is not None:
         return f"({render(node.this)} {operator} {render(node.expression)})"
+    if isinstance(node, (exp.Like, exp.ILike)):
+        operator = ("!" if node.args.get("negate") else "") + (
+            "~~*" if isinstance(node, exp.ILike) else "~~")
+        return f"({render(node.this)} {operator} {render(node.expression)})"
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+        return f"({render(node.this)} IS NULL)"
+    if isinstance(node, exp.Between):
+        return (f"({render(node.this)} BETWEEN {render(node.args['low'])} AND "
+                f"{render(node.args['high'])})")
+    if isinstance(node, exp.In) and node.expressions:
+        return f"({render(node.this)} IN ({', '.join(render(e) for e in node.expressions)}))"
     if isinstance(node, exp.Neg):
         return f"(-({render(node.this)}))"
     if isinstance(node, exp.Not):
+        inner = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
+        if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
+            return f"({render(inner.this)} IS NOT NULL)"
         return f"(NOT {render(node.this)})"
     if isinstance(node, _AGGREGATES):
         arg = node.this
@@ -77,5 +113,42 @@ def render(node: exp.Expression) -> str:
         if isinstance(arg, exp.Distinct):
             inner = ", ".join(render(e) for e in arg.expressions)
             return f"{node.sql_name().lower()}(DISTINCT {inner})"
-        return f"{node.sql_name().lower()}({render(arg)})"
+        return f"{node.meta.get(SPELLING) or node.sql_name().lower()}({render(arg)})"
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        return render(node.this)  # sqlglot's reading of ANY_VALUE, which skips NULLs anyway
+    if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL
+        return f"COALESCE({', '.join(render(a) for a in _arguments(node))})"
+    name = _function_name(node)
+    if name is not None:
+        name = f'"{name}"' if name in _KEYWORD_FUNCTIONS else name
+        return f"{name}({', '.join(render(a) for a in _arguments(node))})"
     return node.sql(dialect=DIALECT)
+
+
+def _function_name(node: exp.Expression) -> str | None:
+    """The name of a call as the user wrote it, else as sqlglot prints it, lower-case; None for
+    what is not printed as NAME(arguments...) with the arguments in their written order (a
+    call with a date part, which sqlglot moves to the end)."""
+    if (not isinstance(node, exp.Func) or isinstance(node, (exp.Cast, exp.Extract))
+            or node.args.get("unit") is not None):
+        return None
+    if node.meta.get(SPELLING):
+        return node.meta[SPELLING]
+    name = node.sql(dialect=DIALECT).split("(", 1)[0]
+    return name.lower() if name.isidentifier() else None
+
+
+def _arguments(node: exp.Func) -> list[exp.Expression]:
+    """The arguments of a call as the user wrote them, without those sqlglot adds: the base of
+    LOG2/LOG10 and the BOOLEAN cast of BOOL_AND/BOOL_OR."""
+    if isinstance(node, exp.Log) and node.meta.get(SPELLING, "log") != "log":
+        return [node.expression]
+    arguments = []
+    for key in node.arg_types:
+        value = node.args.get(key)
+        for argument in value if isinstance(value, list) else [value]:
+            if isinstance(argument, exp.Expression):
+                arguments.append(argument)
+    if isinstance(node, (exp.LogicalOr, exp.LogicalAnd)) and isinstance(arguments[0], exp.Cast):
+        arguments[0] = arguments[0].this
+    return arguments

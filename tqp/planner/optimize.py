@@ -28,6 +28,8 @@ from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 
 from tqp.errors import ProgrammingError
+from tqp.planner.inner_order_by import inner_order_by
+from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.unique_aliases import unique_aliases
 
 DIALECT = "duckdb"
@@ -36,9 +38,13 @@ DIALECT = "duckdb"
 OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
               "annotate_types", "canonicalize")
 _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES]
-# unique_aliases right after qualify: merge_subqueries must not capture a correlated name.
+# tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) in
+# sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
+# correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
 RULES = tuple(itertools.chain.from_iterable(
-    (r, unique_aliases) if r.__name__ == "qualify" else (r,) for r in _SQLGLOT))
+    (r, unique_aliases, inner_order_by) if r.__name__ == "qualify"
+    else (merge_subqueries,) if r.__name__ == "merge_subqueries" else (r,)
+    for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
 # isolated into subqueries, see `optimize`), yet each walks every scope.
 SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes")

@@ -20,3 +20,53 @@ select s, s like 'a\%%' as m from t_str;
 
 -- name: concat_with_all_null_empty_table_column
 select l.s || e.b as c from t_left l left join t_empty e on true;
+
+-- name: derived_order_by_on_an_unselected_alias
+select s.c0 from (select id as c0, a as c1 from t_nulls order by 2, 1) as s;
+
+-- name: derived_order_by_alias_with_limit
+select s.c0 from (select id as c0, a + 1 as c1 from t_nulls order by c1 desc, c0 limit 3) as s order by 1;
+
+-- name: ceil_floor_of_integers_and_null_are_double
+select id, ceil(a) as ce, floor(a) as fl, ceil(null) as cn, floor(null) as fn from t_nulls;
+
+-- name: null_minus_date_is_a_day_count
+select id, null - d as days, d - null as back from t_nulls;
+
+-- name: date_part_of_a_null_part
+select id, date_part(null, d) as p from t_nulls;
+
+-- name: least_greatest_order_nan_above_numbers
+select id, least(cast('nan' as double), c) as lo, greatest(cast('nan' as double), c) as hi,
+       least(c, cast('nan' as double), 1e0) as lo3 from t_nulls;
+
+-- name: null_dividend_by_zero_is_null
+select id, a // 0 as q, a % 0 as r from t_nulls where a is null;
+
+-- name: unaliased_function_names
+select median(c), bool_or(c > 1), bool_and(c > 1), stddev_samp(c), quantile_cont(c, 0.5),
+       count(*), count(distinct a), any_value(5) from t_nulls;
+
+-- name: unaliased_scalar_names
+select upper(b), "left"(b, 2), coalesce(a, 0), a between 1 and 3, b like 'a%', b not ilike 'a%',
+       a is not null, a is distinct from 1, ceil(c), abs(a), log10(id), not (a in (1, 2)), true
+from t_nulls;
+
+-- name: derived_table_filter_with_subquery_under_right_join
+select count(*) as n, count(d.a) as m
+from t_nulls x join (select a from t_nulls where a in (select id from t_nulls where id < 4)) as d on x.a = d.a
+right join t_nulls r on false;
+
+-- name: extract_of_a_constant_null_date_is_double
+select id, extract(doy from case when null then date '2020-01-01' end) as e,
+       date_part('year', case when null then date '2020-01-01' end) as p, extract(year from d) as y
+from t_nulls;
+
+-- name: computed_items_of_a_derived_table_padded_by_an_outer_join
+select count(*) as n, count(d.c) as m, sum(d.z) as s, count(d.isnull) as k
+from t_nulls x left join (select 1 as c, coalesce(a, 0) as z, a is null as isnull, id from t_nulls) as d
+  on x.a = d.id;
+
+-- name: computed_items_of_a_cte_padded_by_a_right_join
+with d as (select 1 as c, coalesce(a, 0) as z, id from t_nulls)
+select count(*) as n, count(d.c) as m, sum(d.z) as s from d right join t_nulls x on x.a = d.id + 100;

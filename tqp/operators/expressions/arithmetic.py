@@ -73,6 +73,10 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         from tqp.storage.column import null_column
 
         kind = a.type if a.type in temporal else b.type
+        if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
+            if kind is DataType.TIMESTAMP:
+                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
+            kind = DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
@@ -158,10 +162,12 @@ def div(node: exp.Div, batch: Batch) -> Column:
                   and_valid(a.valid, b.valid))
 
 
-def _check_nonzero(b: Column, what: str) -> None:
+def _check_nonzero(a: Column, b: Column, what: str) -> None:
+    """Dividing by zero is DuckDB's error, but only on rows where the dividend is not NULL."""
     zero = b.values == 0
-    if b.valid is not None:
-        zero = zero & b.valid
+    valid = and_valid(a.valid, b.valid)
+    if valid is not None:
+        zero = zero & valid
     if bool(zero.any()):
         raise DataError(f"Division by zero in expression {what}")
 
@@ -186,7 +192,7 @@ def _check_min_by_minus_one(a: Column, b: Column, what: str) -> None:
 def int_div(node: exp.IntDiv, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
-    _check_nonzero(b, what)
+    _check_nonzero(a, b, what)
     if a.type.is_integer:
         _check_min_by_minus_one(a, b, what)
         quotient = torch.div(a.values, _safe_divisor(b.values), rounding_mode="trunc")
@@ -201,7 +207,7 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
     if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
-    _check_nonzero(b, what)
+    _check_nonzero(a, b, what)
     if not a.type.is_integer:
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
     return _result(torch.fmod(a.values, _safe_divisor(b.values)), a.type, a, b)  # x % -1 = 0
@@ -339,12 +345,15 @@ _ROUNDINGS = {exp.Ceil: torch.ceil, exp.Floor: torch.floor, exp.Trunc: torch.tru
 
 @handles(*_ROUNDINGS)
 def ceil_floor_trunc(node: exp.Expression, batch: Batch) -> Column:
-    """CEIL, FLOOR and TRUNC (toward zero) keep the argument's type, as in DuckDB."""
+    """CEIL, FLOOR and TRUNC (toward zero) keep the argument's type, as in DuckDB, except that
+    CEIL and FLOOR of an integer (or an untyped NULL) are DOUBLE (DuckDB 2)."""
     a = _numeric(evaluate(node.this, batch), SqlText(node))
     if node.args.get("decimals") is not None:
         raise NotSupportedError(f"{node.sql_name()} with digits")
     if a.type.is_integer:
-        return a
+        if isinstance(node, exp.Trunc):
+            return a
+        return Column(a.values.double(), DataType.DOUBLE, a.valid)
     scale = 0 if a.type is DataType.DECIMAL else None
     return Column(_ROUNDINGS[type(node)](a.values), a.type, a.valid, None, scale)
 
@@ -363,15 +372,24 @@ def sign(node: exp.Sign, batch: Batch) -> Column:
     return Column(torch.sign(a.values).long(), DataType.BIGINT, a.valid)
 
 
+def _above(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """x > y, with NaN above every number (and equal to NaN)."""
+    if not x.is_floating_point():
+        return x > y
+    return (x > y) | (x.isnan() & ~y.isnan())
+
+
 @handles(exp.Greatest, exp.Least)
 def greatest_least(node: exp.Expression, batch: Batch) -> Column:
-    """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL), as in DuckDB."""
+    """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL) and order NaN above
+    every number, as in DuckDB."""
     what = SqlText(node)
     columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]
     for c in columns[1:]:
-        better = c.values > result.values if pick_greater else c.values < result.values
+        better = (_above(c.values, result.values) if pick_greater
+                  else _above(result.values, c.values))
         rv, cv = result.validity(), c.validity()
         take = cv & (~rv | better)
         result = Column(torch.where(take, c.values, result.values), result.type,

@@ -192,7 +192,19 @@ def extract_part(column: Column, part: str) -> Column:
 
 @handles(exp.Extract)
 def extract(node: exp.Extract, batch: Batch) -> Column:
-    return extract_part(evaluate(node.expression, batch), node.this.name)
+    column = evaluate(node.expression, batch)
+    if _constant_null(node.expression, column):
+        return null_column(len(column), DataType.DOUBLE, column.device)
+    return extract_part(column, node.this.name)
+
+
+def _constant_null(expression: exp.Expression, column: Column) -> bool:
+    """A DATE or TIMESTAMP expression of no column that is NULL (`CASE WHEN NULL THEN d END`):
+    DuckDB folds EXTRACT/DATE_PART of it to a DOUBLE NULL. Checked on the host only for
+    expressions without columns, which are constant."""
+    if expression.find(exp.Column, exp.Subquery) is not None or column.valid is None:
+        return False
+    return column.type in (DataType.DATE, DataType.TIMESTAMP) and not bool(column.valid.any())
 
 
 _PART_FUNCTIONS = {"Year": "year", "Month": "month", "Day": "day", "Quarter": "quarter",
@@ -246,9 +258,11 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     part, value = node.expressions
     column = evaluate(value, batch)
     if isinstance(part, exp.Null):
-        return null_column(len(column), DataType.BIGINT, column.device)
+        return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
     if not (isinstance(part, exp.Literal) and part.is_string):
         raise NotSupportedError("DATE_PART with a non-constant part")
+    if _constant_null(value, column):
+        return null_column(len(column), DataType.DOUBLE, column.device)
     return extract_part(column, part.this)
 
 

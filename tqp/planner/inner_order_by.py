@@ -1,0 +1,33 @@
+"""A rewrite pass run after sqlglot's qualify: a nested query's ORDER BY names expressions, not
+select-list aliases.
+
+qualify turns `ORDER BY 2` and `ORDER BY c1` into a reference to the select alias `c1`.
+sqlglot's merge_subqueries then moves a derived table's ORDER BY into the query that reads it,
+where that alias does not exist when the outer query does not select it:
+
+    SELECT a.c0 FROM (SELECT t.x AS c0, t.y AS c1 FROM t ORDER BY c1) AS a
+
+became `SELECT t.x AS c0 FROM t ORDER BY c1`. Written as the aliased expression (`ORDER BY t.y`)
+the key means the same in either place.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def inner_order_by(expression: exp.Expression, **_) -> exp.Expression:
+    """Replace (in place) each select-alias reference in the ORDER BY of every query nested in
+    `expression` with a copy of the aliased expression. The outermost query keeps its aliases:
+    the planner binds those to the select list itself."""
+    for select in expression.find_all(exp.Select):
+        order = select.args.get("order")
+        if select is expression or order is None:
+            continue
+        aliased = {item.alias: item.this for item in select.expressions
+                   if isinstance(item, exp.Alias)}
+        for ordered in order.expressions:
+            key = ordered.this
+            if isinstance(key, exp.Column) and not key.table and key.name in aliased:
+                ordered.set("this", aliased[key.name].copy())
+    return expression
