@@ -54,7 +54,7 @@ paramstyle = "qmark"
 
 def connect(database: str | Path | None = None, device: str = "cpu",
             memory_limit: str | int | None = None, batch_rows: int | None = None,
-            autocommit: bool = False) -> Connection:
+            autocommit: bool = False, compile: str | None = None) -> Connection:
     """Open a connection computing on `device` ('cpu' or 'cuda').
 
     Args:
@@ -68,12 +68,15 @@ def connect(database: str | Path | None = None, device: str = "cpu",
         batch_rows: rows per batch as operators stream; by default tuned to the device.
         autocommit: when True, every statement that changes something commits on its own;
             otherwise changes wait for `commit()` and `close()` drops uncommitted ones.
+        compile: "auto" compiles the expressions of filters, projections and aggregate inputs
+            over large batches into fused kernels (torch.compile); "always" at every size;
+            "off" evaluates them eagerly. None: the default, "auto".
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
     """
     options = {"device": device, "memory_limit": memory_limit, "batch_rows": batch_rows,
-               "autocommit": autocommit}
+               "autocommit": autocommit, "compile": compile}
     if database is None or str(database) == ":memory:":
         return Connection(**options)
     path = Path(database).expanduser()

@@ -32,6 +32,7 @@ from tqp.execution import local
 from tqp.execution.context import ExecutionContext, default_batch_rows
 from tqp.execution.memory import MemoryPool, default_limit, parse_size
 from tqp.execution.progress import Progress, scanned_rows
+from tqp.operators import fused
 from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
 from tqp.planner.builder import Builder
@@ -71,7 +72,7 @@ class Engine:
 
     def __init__(self, device: str = "cpu", memory_limit: str | int | None = None,
                  batch_rows: int | None = None, database: str | Path | None = None,
-                 autocommit: bool = False):
+                 autocommit: bool = False, compile: str | None = None):
         keep_large_allocations_in_heap()
         self.device = _device(device)
         self.catalog = Catalog(self.device, batch_rows or default_batch_rows(self.device))
@@ -80,6 +81,8 @@ class Engine:
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
         self.catalog.set_cache_limit(self.memory_limit)
         self._batch_rows = batch_rows
+        # Compiled fused kernels (tqp/operators/fused.py): "auto", "off" or "always".
+        self.compile = fused.check_mode(fused.DEFAULT_MODE if compile is None else compile)
         self._running: list[ExecutionContext] = []
         # Rewrite passes to skip, by name (planner/passes PASS_NAMES): for tests and diagnosis.
         self.disabled_passes: frozenset[str] = frozenset()
@@ -405,7 +408,8 @@ class Engine:
         size, cancellation); the result as one Batch."""
         ctx = ExecutionContext(self.device, self.catalog,
                                MemoryPool(self.memory_limit, self.catalog.cache),
-                               self.batch_rows, profile, Progress(scanned_rows(physical)))
+                               self.batch_rows, profile, Progress(scanned_rows(physical)),
+                               compile=self.compile)
         self._running.append(ctx)
         try:
             return local.run(physical, ctx)

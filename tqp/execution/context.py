@@ -46,6 +46,7 @@ class ExecutionContext:
     batch_rows: int
     profile: dict | None = None
     progress: Progress | None = None  # rows scanned so far, for a front end's progress line
+    compile: str = "off"  # compiled fused kernels: "auto", "off" or "always" (operators/fused.py)
     cancel: threading.Event = field(default_factory=threading.Event)
     state: dict = field(default_factory=dict)  # per-operator state that outlives a batch
     _spill: Path | None = None

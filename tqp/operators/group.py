@@ -126,8 +126,11 @@ def segment_sum(
     work = values.to(dtype)
     if valid is not None:
         work = torch.where(valid, work, torch.zeros((), dtype=dtype, device=work.device))
-    result = torch.zeros(num_groups, dtype=dtype, device=values.device)
-    result.scatter_add_(0, ids, work)  # faster than index_add_ on CPU, for few or many groups
+    if num_groups == 1:  # every id is 0: a plain reduction, not a scatter into one slot
+        result = work.sum(dtype=dtype).reshape(1)
+    else:
+        result = torch.zeros(num_groups, dtype=dtype, device=values.device)
+        result.scatter_add_(0, ids, work)  # faster than index_add_ on CPU, for few or many groups
     return result, _groups_with_input(valid, ids, num_groups)
 
 

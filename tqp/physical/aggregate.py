@@ -16,9 +16,10 @@ ANALYZE.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
+import torch
 from sqlglot import exp
 
 from tqp.errors import Error
@@ -26,7 +27,7 @@ from tqp.execution.context import ExecutionContext
 from tqp.execution.local import note, stream, track_state
 from tqp.execution.memory import MemoryLimitExceeded
 from tqp.execution.spill import HashSpill
-from tqp.operators import aggregation, relational
+from tqp.operators import aggregation, fused, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
 from tqp.physical.operator import PhysicalOperator, sql_text
@@ -185,21 +186,52 @@ class _Aggregate(PhysicalOperator):
             spill.close()
 
     def _aggregate(self, keys, aggregates, batch: Batch, ctx: ExecutionContext) -> Batch:
-        """`batch` aggregated, through the fused filter's mask when it keeps most rows."""
+        """`batch` aggregated, through the fused filter's mask when it keeps most rows; the
+        filter and the aggregates' inputs from one compiled kernel where that applies."""
         ran: list = []
+        mask = None
+        compiled = self._compiled_inputs(keys, aggregates, batch, ctx)
+        if compiled is not None:
+            keys, aggregates, batch, mask = compiled
         if self.condition is None:
             out = aggregation.aggregate(keys, aggregates, batch, ran=ran)
         else:
-            out = self._aggregate_filtered(keys, aggregates, batch, ran)
+            out = self._aggregate_filtered(keys, aggregates, batch, ran, mask)
         for r in ran:
             note(self, ctx, f"groups numbered {r}")
         return out
 
-    def _aggregate_filtered(self, keys, aggregates, batch: Batch, ran: list) -> Batch:
-        mask = relational.filter_mask(self.condition, batch)
+    def _compiled_inputs(self, keys, aggregates, batch: Batch, ctx: ExecutionContext):
+        """(keys, aggregates, batch, mask) reading the fused filter's mask and the computed
+        keys and arguments from one compiled kernel, or None to evaluate them eagerly."""
+        if not fused.applies(ctx.compile, batch.num_rows) or \
+                any(call.expressions() not in ((), (call.arg,)) for _, call in aggregates):
+            return None  # FILTER, ORDER BY, a second argument: their own row selections
+        computed = fused.ComputedColumns(batch)
+        keys = tuple((name, computed.add(e)) for name, e in keys)
+        aggregates = tuple((name, replace(call, arg=computed.add(call.arg)))
+                           for name, call in aggregates)
+        condition = None if self.condition is None else computed.add(fused.is_true(self.condition))
+        try:
+            out = computed.run(ctx.compile)
+        except Error:
+            return None  # e.g. an overflow in a row the filter drops: the eager path decides
+        if out is None:
+            return None
+        note(self, ctx, "ran compiled: filter and aggregate inputs in one fused kernel")
+        mask = out[condition.name].values if computed.holds(condition) else None
+        return keys, aggregates, out, mask
+
+    def _aggregate_filtered(self, keys, aggregates, batch: Batch, ran: list,
+                            mask: torch.Tensor | None = None) -> Batch:
+        """With a `mask` from a compiled kernel, the aggregates' inputs are computed for every
+        row already: reading them through the mask beats gathering the kept rows however few."""
+        least = 1 if mask is not None else MASK_AGGREGATE_FRACTION * batch.num_rows
+        if mask is None:
+            mask = relational.filter_mask(self.condition, batch)
         use_mask = mask.dim() == 1 and mask.stride(0) != 0 and batch.num_rows > 0 and \
             aggregation.takes_mask(keys, aggregates)
-        if use_mask and int(mask.sum()) >= MASK_AGGREGATE_FRACTION * batch.num_rows:
+        if use_mask and int(mask.sum()) >= least:
             try:
                 return aggregation.aggregate(keys, aggregates, batch, keep=mask, ran=ran)
             except Error:  # e.g. an overflow in a row the filter drops: aggregate the kept rows

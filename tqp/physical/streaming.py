@@ -11,10 +11,12 @@ from typing import Iterator
 from sqlglot import exp
 
 from tqp.execution.context import ExecutionContext
-from tqp.execution.local import stream
-from tqp.operators import relational
+from tqp.execution.local import note, stream
+from tqp.operators import fused, relational
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch
+
+COMPILED_NOTE = "ran compiled: one fused kernel"
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,7 +42,9 @@ class Filter(_PerBatch):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):
-            yield relational.filter_(self.condition, batch)
+            mask = _compiled(self, ctx, (fused.is_true(self.condition),), batch)
+            yield relational.filter_(self.condition, batch,
+                                     None if mask is None else mask[0].values)
 
     def describe(self) -> str:
         return f"Filter {sql_text(self.condition)}"
@@ -54,10 +58,28 @@ class Project(_PerBatch):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):
-            yield relational.project(self.exprs, batch)
+            exprs, computed = self.exprs, None
+            if fused.applies(ctx.compile, batch.num_rows):
+                columns = fused.ComputedColumns(batch)
+                exprs = tuple((name, columns.add(e)) for name, e in self.exprs)
+                computed = columns.run(ctx.compile)
+            if computed is None:
+                yield relational.project(self.exprs, batch)
+            else:
+                note(self, ctx, COMPILED_NOTE)
+                yield relational.project(exprs, computed)
 
     def describe(self) -> str:
         return "Project " + ", ".join(f"{n} := {sql_text(e)}" for n, e in self.exprs)
+
+
+def _compiled(op: PhysicalOperator, ctx: ExecutionContext, expressions, batch: Batch):
+    """The values of `expressions` over `batch` from a compiled kernel (noted for EXPLAIN
+    ANALYZE), or None to evaluate them eagerly."""
+    columns = fused.fused_columns(expressions, batch, ctx.compile)
+    if columns is not None:
+        note(op, ctx, COMPILED_NOTE)
+    return columns
 
 
 @dataclass(frozen=True, eq=False)

@@ -33,7 +33,7 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
     handler = _HANDLERS.get(type(expression))
     if handler is None:
         raise NotSupportedError(f"expression {_describe(expression)}")
-    if batch.num_rows > 1 and _is_constant(expression):
+    if batch.num_rows > 1 and is_constant(expression):
         # Computed once on one row, then broadcast: `DATE '1994-01-01' + INTERVAL 3 MONTH` must
         # not run date arithmetic over every row of the batch.
         return _broadcast(handler(expression, batch.empty_like(1)), batch.num_rows)
@@ -44,7 +44,7 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
 _ROW_DEPENDENT = (exp.Column, exp.Star, exp.AggFunc, exp.Subquery, exp.Query)
 
 
-def _is_constant(expression: exp.Expression) -> bool:
+def is_constant(expression: exp.Expression) -> bool:
     """Does `expression` compute the same value for every row (and is worth computing once)?
     Remembered on the node, which lives as long as its plan."""
     known = expression.meta.get("tqp_constant")
