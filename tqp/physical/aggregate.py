@@ -224,9 +224,11 @@ class _Aggregate(PhysicalOperator):
 
     def _aggregate_filtered(self, keys, aggregates, batch: Batch, ran: list,
                             mask: torch.Tensor | None = None) -> Batch:
-        """With a `mask` from a compiled kernel, the aggregates' inputs are computed for every
-        row already: reading them through the mask beats gathering the kept rows however few."""
-        least = 1 if mask is not None else MASK_AGGREGATE_FRACTION * batch.num_rows
+        """With a `mask` from a compiled kernel and no keys, the aggregates' inputs are computed
+        for every row already: reading them through the mask beats gathering the kept rows
+        however few. With keys, numbering the groups of every row costs more than gathering
+        few kept rows (a sort, for SortAggregate)."""
+        least = 1 if mask is not None and not keys else MASK_AGGREGATE_FRACTION * batch.num_rows
         if mask is None:
             mask = relational.filter_mask(self.condition, batch)
         use_mask = mask.dim() == 1 and mask.stride(0) != 0 and batch.num_rows > 0 and \
