@@ -70,7 +70,7 @@ def connect(database: str | Path | None = None, device: str = "cpu",
             otherwise changes wait for `commit()` and `close()` drops uncommitted ones.
         compile: "auto" compiles the expressions of filters, projections and aggregate inputs
             over large batches into fused kernels (torch.compile); "always" at every size;
-            "off" evaluates them eagerly. None: the default, "auto".
+            "off" evaluates them eagerly. None: the default, "off".
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
