@@ -54,7 +54,7 @@ paramstyle = "qmark"
 
 def connect(database: str | Path | None = None, device: str = "cpu",
             memory_limit: str | int | None = None, batch_rows: int | None = None,
-            autocommit: bool = False) -> Connection:
+            autocommit: bool = False, cluster: str | None = None) -> Connection:
     """Open a connection computing on `device` ('cpu' or 'cuda').
 
     Args:
@@ -68,12 +68,16 @@ def connect(database: str | Path | None = None, device: str = "cpu",
         batch_rows: rows per batch as operators stream; by default tuned to the device.
         autocommit: when True, every statement that changes something commits on its own;
             otherwise changes wait for `commit()` and `close()` drops uncommitted ones.
+        cluster: None to run in this process; "ray" to run the plan's stages as Ray tasks on
+            the running `ray.init()` connection (else a local Ray instance), or
+            "ray://host:port" to attach to a Ray cluster (docs/distributed.md). Needs the ray
+            extra: `pip install 'tqp[ray]'`.
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
     """
     options = {"device": device, "memory_limit": memory_limit, "batch_rows": batch_rows,
-               "autocommit": autocommit}
+               "autocommit": autocommit, "cluster": cluster}
     if database is None or str(database) == ":memory:":
         return Connection(**options)
     path = Path(database).expanduser()
