@@ -59,3 +59,14 @@ def duck_con(tpch_tables):
         con.register(name, table)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_duck_con(duck_con):
+    """The shared DuckDB connection with the SQL corpus's extra tables registered too (the
+    corpus runs in tests/sql and, on Ray, in tests/distributed)."""
+    from tests.sql.fixtures import extra_tables
+
+    for name, table in extra_tables().items():
+        duck_con.register(name, table)
+    return duck_con

@@ -54,7 +54,8 @@ paramstyle = "qmark"
 
 def connect(database: str | Path | None = None, device: str = "cpu",
             memory_limit: str | int | None = None, batch_rows: int | None = None,
-            autocommit: bool = False, compile: str | None = None) -> Connection:
+            autocommit: bool = False, compile: str | None = None,
+            cluster: str | None = None) -> Connection:
     """Open a connection computing on `device` ('cpu' or 'cuda').
 
     Args:
@@ -71,12 +72,16 @@ def connect(database: str | Path | None = None, device: str = "cpu",
         compile: "auto" compiles the expressions of filters, projections and aggregate inputs
             over large batches into fused kernels (torch.compile); "always" at every size;
             "off" evaluates them eagerly. None: the default, "off".
+        cluster: None to run in this process; "ray" to run the plan's stages as Ray tasks on
+            the running `ray.init()` connection (else a local Ray instance), or
+            "ray://host:port" to attach to a Ray cluster (docs/distributed.md). Needs the ray
+            extra: `pip install 'tqp[ray]'`.
 
     Returns:
         A `Connection`; use it as a context manager to close it at the end.
     """
     options = {"device": device, "memory_limit": memory_limit, "batch_rows": batch_rows,
-               "autocommit": autocommit, "compile": compile}
+               "autocommit": autocommit, "compile": compile, "cluster": cluster}
     if database is None or str(database) == ":memory:":
         return Connection(**options)
     path = Path(database).expanduser()

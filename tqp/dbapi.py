@@ -61,13 +61,15 @@ class Connection:
 
     def __init__(self, engine=None, device: str = "cpu", memory_limit: str | int | None = None,
                  batch_rows: int | None = None, database: str | Path | None = None,
-                 autocommit: bool = False, compile: str | None = None):
+                 autocommit: bool = False, compile: str | None = None,
+                 cluster: str | None = None):
         if engine is None:
             from tqp.engine import Engine  # late: keeps `import tqp` free of import cycles
 
             with translate_errors():
                 engine = Engine(device=device, memory_limit=memory_limit, batch_rows=batch_rows,
-                                database=database, autocommit=autocommit, compile=compile)
+                                database=database, autocommit=autocommit, compile=compile,
+                                cluster=cluster)
         self._engine = engine
         self._device = device
         self._closed = False

@@ -29,6 +29,7 @@ from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT eva
 from tqp.ml.calls import bind_models
 from tqp.ml.registry import ModelRegistry
 from tqp.execution import local
+from tqp.distributed.connect import cluster_executor
 from tqp.execution.context import ExecutionContext, default_batch_rows
 from tqp.execution.memory import MemoryPool, default_limit, parse_size
 from tqp.execution.progress import Progress, scanned_rows
@@ -72,15 +73,18 @@ class Engine:
 
     def __init__(self, device: str = "cpu", memory_limit: str | int | None = None,
                  batch_rows: int | None = None, database: str | Path | None = None,
-                 autocommit: bool = False, compile: str | None = None):
+                 autocommit: bool = False, compile: str | None = None,
+                 cluster: str | None = None):
         keep_large_allocations_in_heap()
+        # None: the local executor; else the cluster's (tqp/distributed).
+        self.executor = None if cluster is None else cluster_executor(cluster)
         self.device = _device(device)
-        self.catalog = Catalog(self.device, batch_rows or default_batch_rows(self.device))
+        self._batch_rows = batch_rows
+        self.catalog = Catalog(self.device, self.partition_rows)
         self.models = ModelRegistry(self.device)
         self._file_tables: dict[str, str] = {}
         self._memory_limit = None if memory_limit is None else parse_size(memory_limit)
         self.catalog.set_cache_limit(self.memory_limit)
-        self._batch_rows = batch_rows
         # Compiled fused kernels (tqp/operators/fused.py): "auto", "off" or "always".
         self.compile = fused.check_mode(fused.DEFAULT_MODE if compile is None else compile)
         self._running: list[ExecutionContext] = []
@@ -115,6 +119,14 @@ class Engine:
         """The progress of the query running now (the latest, if several), or None."""
         running = list(self._running)
         return running[-1].progress if running else None
+
+    @property
+    def partition_rows(self) -> int:
+        """Rows per scan partition (the catalog's segments of in-memory tables): one batch
+        locally, a task's share on a cluster."""
+        if self.executor is None:
+            return self.batch_rows
+        return self.executor.partition_rows(self.batch_rows)
 
     def interrupt(self) -> None:
         """Cancel the running queries: each stops at its next batch with OperationalError."""
@@ -157,7 +169,7 @@ class Engine:
         """Move work to another device ('cpu' or 'cuda'); cached tensors are dropped, registered
         models move along."""
         self.device = _device(device)
-        self.catalog.set_device(self.device, self.batch_rows)
+        self.catalog.set_device(self.device, self.partition_rows)
         self.catalog.set_cache_limit(self.memory_limit)
         self.models.set_device(self.device)
 
@@ -371,7 +383,7 @@ class Engine:
         """Plan and run one query; its result Batch (device tensors) and column names."""
         start = time.perf_counter()
         query = self._plan(statement, timings)
-        physical = lower(query, self.catalog, self.batch_rows)
+        physical = lower(query, self.catalog, self.partition_rows)
         start = _add_time(timings, "plan_s", start)
         batch = self.run(physical, profile)
         _add_time(timings, "execute_s", start)
@@ -412,6 +424,8 @@ class Engine:
                                compile=self.compile)
         self._running.append(ctx)
         try:
+            if self.executor is not None:
+                return self.executor.run(physical, ctx)
             return local.run(physical, ctx)
         finally:
             self._running.remove(ctx)
@@ -425,10 +439,13 @@ class Engine:
             raise ProgrammingError("EXPLAIN takes one query")
         profile = {} if analyze else None
         query = self.query(statements[0], plan_only=True)
-        physical = lower(query, self.catalog, self.batch_rows)
+        physical = lower(query, self.catalog, self.partition_rows)
         if analyze:
             self.run(physical, profile)
-        plan_text = explain(physical, profile)
+        if self.executor is not None:
+            plan_text = self.executor.explain(physical, self.catalog, profile)
+        else:
+            plan_text = explain(physical, profile)
         return Result(pa.table({"physical_plan": pa.array([plan_text], pa.string())}))
 
     def _set(self, statement: exp.Expression) -> Result:

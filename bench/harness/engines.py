@@ -70,12 +70,13 @@ def run_duckdb(con, sql: str) -> pa.Table:
     return fetch()
 
 
-def tqp_engine(files: dict[str, Path], device: str, memory_limit: str | None = None):
+def tqp_engine(files: dict[str, Path], device: str, memory_limit: str | None = None,
+               cluster: str | None = None):
     """A tqp engine with each table file registered (lazily: footers only; torch's thread count
-    is the caller's to set)."""
+    is the caller's to set); on `cluster` (tqp.connect's cluster=) when given."""
     from tqp.engine import Engine
 
-    engine = Engine(device=device, memory_limit=memory_limit)
+    engine = Engine(device=device, memory_limit=memory_limit, cluster=cluster)
     for name, path in files.items():
         engine.register(name, str(path))
     return engine

@@ -72,6 +72,12 @@ def parse_args(suite: Suite, argv: list[str] | None = None) -> argparse.Namespac
     parser.add_argument("--memory-limit", default=None, metavar="SIZE",
                         help="tqp's memory limit for a query's operators, e.g. 4GB "
                              "(default: tqp's own, a share of the RAM)")
+    parser.add_argument("--cluster", default=None, metavar="ray|ray://HOST:PORT",
+                        help="warm: run tqp's plans as Ray tasks, on a local Ray instance "
+                             "('ray') or a cluster (docs/distributed.md)")
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="with --cluster ray: CPUs (task slots) of the local Ray instance "
+                             "(default: all)")
     parser.add_argument("--fresh-process", action="store_true",
                         help="run each query in a process of its own (its warm peak "
                              "memory is then its own, nothing is cached from an earlier query)")
@@ -167,7 +173,7 @@ def tqp_side(run: QueryRun, files: dict[str, Path], columns: dict[str, list[str]
     time tqp on its cached tensors; figures go into `run`."""
     memory.start()
     try:
-        engine = tqp_engine(files, args.device, args.memory_limit)
+        engine = tqp_engine(files, args.device, args.memory_limit, args.cluster)
         _, run.load_tensors_ms = timed(lambda: to_tensors(engine, columns))
         actual, run.tqp_first_ms, _ = timed_tqp(engine, sql)
         mismatch = compare_tables(actual, expected, is_ordered(sql))
@@ -222,7 +228,8 @@ def make_config(suite: Suite, args: argparse.Namespace) -> dict:
             "repeat": args.repeat, "machine": machine, "torch": torch.__version__,
             "duckdb": duckdb.__version__, "timing": "minimum", "duckdb_tables": "native",
             "memory_limit": args.memory_limit, "warm": not args.cold_only,
-            "cold": args.cold or args.cold_only, "duckdb_arrow": args.duckdb_arrow}
+            "cold": args.cold or args.cold_only, "duckdb_arrow": args.duckdb_arrow,
+            "cluster": args.cluster, "workers": args.workers}
 
 
 def main(suite: Suite, argv: list[str] | None = None) -> int:
@@ -236,8 +243,13 @@ def main(suite: Suite, argv: list[str] | None = None) -> int:
     config = make_config(suite, args)
     memory = PeakMemory(args.device)
     folder = suite.ensure_data(args.sf)
-    print(f"data {folder}; tqp on {args.device}, DuckDB {config['duckdb']}, "
-          f"{args.threads} threads")
+    if args.cluster == "ray" and args.workers:
+        import ray
+        ray.init(address="local", num_cpus=args.workers, include_dashboard=False,
+                 log_to_driver=False)
+    print(f"data {folder}; tqp on {args.device}"
+          + (f" through {args.cluster}" if args.cluster else "")
+          + f", DuckDB {config['duckdb']}, {args.threads} threads")
 
     shown = columns(config["warm"], args.duckdb_arrow, config["cold"])
     print(format_header(shown))

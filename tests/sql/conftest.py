@@ -8,14 +8,6 @@ from tests.sql.fixtures import extra_tables
 
 
 @pytest.fixture(scope="session")
-def corpus_duck_con(duck_con):
-    """The shared DuckDB connection with the corpus's extra tables registered too."""
-    for name, table in extra_tables().items():
-        duck_con.register(name, table)
-    return duck_con
-
-
-@pytest.fixture(scope="session")
 def corpus_tqp_con(tqp_con):
     """The tqp connection (one per device) with the corpus's extra tables registered too."""
     for name, table in extra_tables().items():

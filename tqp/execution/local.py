@@ -21,12 +21,17 @@ from tqp.storage.column import Batch
 
 def run(root, ctx: ExecutionContext) -> Batch:
     """All rows of `root`'s partitions, in partition order, as one batch."""
+    return concat_batches(run_partitions(root, range(root.partitions), ctx))
+
+
+def run_partitions(root, partitions, ctx: ExecutionContext) -> list[Batch]:
+    """The batches of `partitions` of `root`, in order, then the context closed (a Ray task
+    runs one partition of a stage this way)."""
     ctx.state["uses"] = _count_uses(root)
     try:
-        batches = [b for p in range(root.partitions) for b in stream(root, p, ctx)]
+        return [b for p in partitions for b in stream(root, p, ctx)]
     finally:
         ctx.close()
-    return concat_batches(batches)
 
 
 def _count_uses(root) -> Counter:

@@ -30,6 +30,7 @@ from tqp.execution.spill import HashSpill
 from tqp.operators import aggregation, fused, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
+from tqp.physical.exchange import Exchange
 from tqp.physical.operator import PhysicalOperator, sql_text
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
@@ -270,6 +271,43 @@ class SortAggregate(_Aggregate):
 @dataclass(frozen=True, eq=False)
 class UngroupedAggregate(_Aggregate):
     pass
+
+
+@dataclass(frozen=True, eq=False)
+class PartialAggregate(_Aggregate):
+    """The partial states (`aggregates`: a Merge's partial aggregates) of each input partition
+    on its own, keeping the input's partitions. Where partitions run apart (Ray tasks), only
+    these partial groups cross the exchange to a MergeAggregate."""
+
+    @property
+    def partitions(self) -> int:
+        return self.input.partitions
+
+
+@dataclass(frozen=True, eq=False)
+class MergeAggregate(_Aggregate):
+    """The final aggregate over gathered partial states (`aggregates`: a Merge's final ones,
+    keyed by the group key columns), finished into `outputs` (AVG from its sum and count)."""
+
+    finish: Merge | None = None
+    outputs: tuple[tuple[str, AggregateCall], ...] = ()
+
+    def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
+        for batch in super().execute(partition, ctx):
+            yield _finish(batch, self.keys, self.outputs, self.finish)
+
+
+def split_partial(op: PhysicalOperator) -> PhysicalOperator | None:
+    """A mergeable aggregate over a gathered, partitioned input as a PartialAggregate per
+    input partition, gathered into a MergeAggregate; None when `op` is not one."""
+    if not isinstance(op, (DirectAggregate, SortAggregate, UngroupedAggregate)) or \
+            op.merge is None or not isinstance(op.input, Exchange) or op.input.kind != "gather":
+        return None
+    partial = PartialAggregate(op.input.input, op.keys, op.merge.partial, op.condition,
+                               plan_merge(op.merge.partial))
+    final_keys = tuple((n, _ref(n)) for n, _ in op.keys)
+    return MergeAggregate(Exchange(partial, "gather"), final_keys, op.merge.final, None,
+                          plan_merge(op.merge.final), op.merge, op.aggregates)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,95 @@
+"""The physical plan as the Ray executor runs it.
+
+In one process an aggregate merges its input batch by batch, and a single-partition subplan
+beside a partitioned one is simply read where it is needed. Across tasks, both would move or
+repeat work, so before the plan is cut into stages:
+- a mergeable aggregate over a gathered input becomes partial aggregates per partition and
+  a merge of the partial states: only the groups cross the exchange, not the rows;
+- the build side of a join and an uncorrelated scalar subquery get a broadcast Exchange of
+  their own when the other input is partitioned, so they run once, not once per task;
+- a join whose two sides are both partitioned (a large build side, which every probe task
+  would otherwise read whole) gets a hash Exchange on its probe side and a hash-broadcast on
+  its build side instead: task p joins the rows of both sides whose keys hash to p. Only where the keys hash alike on both sides:
+  columns read from tables, both integers, both strings or both dates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+
+import pyarrow as pa
+from sqlglot import exp
+
+from tqp.distributed.stages import operators
+from tqp.physical.aggregate import split_partial
+from tqp.physical.exchange import Exchange
+from tqp.physical.operator import PhysicalOperator
+from tqp.physical.scan import TableScan
+from tqp.physical.streaming import ScalarBroadcast
+from tqp.physical.tree import transform
+
+
+def distribute(root: PhysicalOperator, catalog) -> PhysicalOperator:
+    """`root` with partial aggregation, broadcasts and hash exchanges made explicit (see the
+    module doc); `catalog` gives the key columns' types."""
+    return transform(root, partial(_rewrite, catalog=catalog))
+
+
+def _rewrite(op: PhysicalOperator, catalog) -> PhysicalOperator:
+    split = split_partial(op)
+    if split is not None:
+        return split
+    if isinstance(op, ScalarBroadcast):
+        return _broadcast(op, "input", "subquery")
+    if hasattr(op, "probe") and hasattr(op, "build"):  # the joins and mark joins
+        return _hash_join(op, catalog) or _broadcast(op, "probe", "build")
+    return op
+
+
+def _hash_join(op: PhysicalOperator, catalog) -> PhysicalOperator | None:
+    """Join `op` with both sides hash-partitioned by their keys, when both are partitioned and
+    a split by key is exact for it (inner, left and non-null-aware mark joins)."""
+    build = op.build
+    if not (isinstance(build, Exchange) and build.kind == "broadcast"):
+        return None
+    if op.probe.partitions == 1 or build.input.partitions == 1 or not op.left_keys:
+        return None
+    if getattr(op, "kind", "inner") not in ("inner", "left") or getattr(op, "null_aware", False):
+        return None
+    for left, right in zip(op.left_keys, op.right_keys):
+        kind = _key_kind(left, op.probe, catalog)
+        if kind is None or kind != _key_kind(right, build.input, catalog):
+            return None
+    buckets = max(op.probe.partitions, build.input.partitions)
+    return dataclasses.replace(
+        op, probe=Exchange(op.probe, "hash", tuple(op.left_keys), buckets),
+        build=Exchange(build.input, "hash-broadcast", tuple(op.right_keys), buckets))
+
+
+def _key_kind(key: exp.Expression, plan: PhysicalOperator, catalog) -> str | None:
+    """'integer', 'string' or 'date' for a key column read from a table under `plan` (values
+    of one kind hash alike whatever their width or dictionary); None otherwise."""
+    if not isinstance(key, exp.Column):
+        return None
+    binding, _, field = key.name.rpartition(".")
+    scan = next((op for op in operators(plan)
+                 if isinstance(op, TableScan) and op.binding == binding), None)
+    if scan is None or field not in scan.fields:
+        return None
+    type_ = catalog.table(scan.table).schema.field(field).type
+    for kind, test in (("integer", pa.types.is_integer), ("date", pa.types.is_date32),
+                       ("string", pa.types.is_string), ("string", pa.types.is_large_string)):
+        if test(type_):
+            return kind
+    return None
+
+
+
+def _broadcast(op: PhysicalOperator, streamed: str, whole: str) -> PhysicalOperator:
+    """`op` with its `whole` input behind a broadcast Exchange, when `streamed` is
+    partitioned and `whole` is not already an Exchange."""
+    side = getattr(op, whole)
+    if getattr(op, streamed).partitions == 1 or isinstance(side, Exchange):
+        return op
+    return dataclasses.replace(op, **{whole: Exchange(side, "broadcast")})
