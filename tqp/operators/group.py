@@ -131,6 +131,15 @@ def segment_sum(
     return result, _groups_with_input(valid, ids, num_groups)
 
 
+def sum_may_overflow(values: torch.Tensor) -> bool:
+    """Could a sum of some of these int64 values pass 2**62? The cheap bound: the largest
+    magnitude times the count (one pass, one host sync)."""
+    if values.numel() == 0:
+        return False
+    low, high = torch.aminmax(values)
+    return max(-float(low), float(high)) * values.numel() >= 2.0 ** 62
+
+
 def segment_sum_overflows(
     values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
 ) -> bool:
@@ -140,7 +149,7 @@ def segment_sum_overflows(
         return False
     if valid is not None:
         values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
-    if float(values.double().abs().max()) * values.numel() < 2.0 ** 62:
+    if not sum_may_overflow(values):
         return False
     high = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
     low = torch.zeros(num_groups, dtype=torch.int64, device=values.device)

@@ -57,18 +57,16 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
     position = (n - 1).clamp(min=0) * fraction
     lo, hi = torch.floor(position), torch.ceil(position)
     low_column, high_column = arg.take_or_null(row_at(lo.long())), arg.take_or_null(row_at(hi.long()))
-    low, high = low_column.values.double(), high_column.values.double()
     valid = normalize_valid(low_column.valid)
     weight = position - lo
-    if arg.type is DataType.DECIMAL and arg.scale is not None:
-        # A DECIMAL keeps its type, cut toward zero at its scale, as DuckDB does.
-        unit = 10.0 ** arg.scale
-        low, high = torch.round(low * unit), torch.round(high * unit)
-        return Column(torch.trunc(low + (high - low) * weight) / unit, arg.type, valid, None,
-                      arg.scale)
+    if arg.type is DataType.DECIMAL:
+        # A DECIMAL keeps its type: the scaled integers interpolated, cut toward zero, as DuckDB.
+        low, high = low_column.values, high_column.values
+        step = torch.trunc((high - low).double() * weight).long()
+        return Column(low + step, arg.type, valid, None, arg.decimal)
+    low, high = low_column.values.double(), high_column.values.double()
     middle = torch.where(low == high, low, low + (high - low) * weight)
-    return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
-                  valid, None, arg.scale)
+    return Column(middle, DataType.DOUBLE, valid)
 
 
 def mode(arg: Column, ids: torch.Tensor, groups: int) -> Column:
