@@ -236,7 +236,7 @@ def _self_check(engines: Engines, first: str, second: str, zero_null: bool) -> O
 def _nulls_to_zero(table: pa.Table) -> pa.Table:
     if table.num_rows != 1 or table.num_columns != 1 or table.column(0)[0].is_valid:
         return table
-    if not pa.types.is_integer(table.schema.types[0]):
+    if not (pa.types.is_integer(table.schema.types[0]) or pa.types.is_decimal(table.schema.types[0])):
         return table
     return pa.table({table.column_names[0]: pa.array([0], type=table.schema.types[0])})
 

@@ -61,9 +61,9 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
     weight = position - lo
     if arg.type is DataType.DECIMAL:
         # A DECIMAL keeps its type: the scaled integers interpolated, cut toward zero, as DuckDB.
-        low, high = low_column.values, high_column.values
-        step = torch.trunc((high - low).double() * weight).long()
-        return Column(low + step, arg.type, valid, None, arg.decimal)
+        low, high = low_column.values.double(), high_column.values.double()
+        middle = torch.trunc(low + (high - low) * weight).long()
+        return Column(middle, arg.type, valid, None, arg.decimal)
     low, high = low_column.values.double(), high_column.values.double()
     middle = torch.where(low == high, low, low + (high - low) * weight)
     return Column(middle, DataType.DOUBLE, valid)

@@ -13,7 +13,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
-from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
+from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
 
 
 def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
@@ -30,8 +30,8 @@ def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
         return DataType.BIGINT
     if pa.types.is_floating(t):
         return DataType.DOUBLE
-    if pa.types.is_decimal(t):
-        return DataType.DECIMAL
+    if pa.types.is_decimal(t):  # past DuckDB's widest DECIMAL: DOUBLE
+        return DataType.DECIMAL if t.precision <= MAX_DECIMAL_PRECISION else DataType.DOUBLE
     if pa.types.is_date(t):
         return DataType.DATE
     if pa.types.is_timestamp(t):
@@ -114,9 +114,10 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
 def _decimal_values(array: pa.Array) -> np.ndarray:
     """A decimal128 array's unscaled integers as int64: the low word of each 128-bit value, which
     is the whole value when the high word only extends its sign (always so up to 18 digits)."""
-    if not pa.types.is_decimal128(array.type) or array.type.scale < 0:
-        raise NotSupportedError(f"columns of Arrow type {array.type} (only decimal128 with a "
-                                "scale of 0 or more)")
+    if array.type.scale < 0:
+        raise NotSupportedError(f"columns of Arrow type {array.type} (a negative scale)")
+    if not pa.types.is_decimal128(array.type):
+        array = array.cast(pa.decimal128(array.type.precision, array.type.scale))
     words = np.frombuffer(array.buffers()[1], dtype=np.int64)
     words = words[2 * array.offset: 2 * (array.offset + len(array))]
     low = words[0::2]

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from sqlglot import exp
 
 from tqp.errors import DataError, IntegrityError, NotSupportedError, ProgrammingError
+from tqp.types import DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION
 from tqp.storage.arrow import arrow_type_to_sql
 
 TYPE_KEY = b"tqp.type"
