@@ -13,7 +13,7 @@ import torch
 from tqp.errors import NotSupportedError
 from tqp.operators.keys import as_int64
 from tqp.storage.column import Column, normalize_valid
-from tqp.types import DataType
+from tqp.types import INT64_DECIMAL_PRECISION, DataType
 
 
 def _sorted_by_group(arg: Column, ids: torch.Tensor, descending: bool = False) -> torch.Tensor:
@@ -60,9 +60,11 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
     valid = normalize_valid(low_column.valid)
     weight = position - lo
     if arg.type is DataType.DECIMAL:
-        # A DECIMAL keeps its type: the scaled integers interpolated, cut toward zero, as DuckDB.
+        # A DECIMAL keeps its type: the scaled integers interpolated, then cut as DuckDB cuts
+        # them: toward zero up to 18 digits (int64), toward -inf past them (its int128).
         low, high = low_column.values.double(), high_column.values.double()
-        middle = torch.trunc(low + (high - low) * weight).long()
+        cut = torch.floor if arg.decimal.precision > INT64_DECIMAL_PRECISION else torch.trunc
+        middle = cut(low + (high - low) * weight).long()
         return Column(middle, arg.type, valid, None, arg.decimal)
     low, high = low_column.values.double(), high_column.values.double()
     middle = torch.where(low == high, low, low + (high - low) * weight)

@@ -34,6 +34,16 @@ def _once(fn, values: torch.Tensor, *args) -> torch.Tensor:
     return fn(values, *args)
 
 
+def max_magnitude(values: torch.Tensor) -> float:
+    """The largest |value| of an integer tensor, as a float (one pass, one host sync): the cheap
+    bound that lets the exact overflow checks be skipped."""
+    if values.numel() == 0:
+        return 0.0
+    if _is_broadcast(values):
+        values = values[:1]
+    return float(torch.stack(torch.aminmax(values)).double().abs().max())
+
+
 def check_fits(bad: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalType,
                what) -> None:
     """Raise DataError when a non-NULL row is `bad` (out of range for `decimal`)."""
