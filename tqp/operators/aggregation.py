@@ -229,19 +229,16 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":
-        summands = _summands(arg, only_dropped)
-        if kernels.segment_sum_overflows(*summands, ids, groups):
+        if kernels.segment_sum_overflows(arg.values, arg.valid, ids, groups):
             raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in 64 "
                             "bits (tqp holds HUGEINT and DECIMAL(38) values in int64)")
-        values, valid = kernels.segment_sum(*summands, ids, groups)
+        values, valid = kernels.segment_sum(*_summands(arg, only_dropped), ids, groups)
         type_, decimal = sum_type(arg.type, arg.decimal)
         return Column(values, type_, normalize_valid(valid), None, decimal)
     if call.func == "avg":
-        summands = _summands(arg, only_dropped)
         exact = arg.type is DataType.DECIMAL and not kernels.segment_sum_overflows(
-            *summands, ids, groups)
-        if not exact:
-            summands = _summands(arg, only_dropped, torch.float64)
+            arg.values, arg.valid, ids, groups)
+        summands = _summands(arg, only_dropped, None if exact else torch.float64)
         sums, _ = kernels.segment_sum(*summands, ids, groups)
         n = counts.of(arg.valid) if not call.distinct else \
             kernels.segment_count(arg.valid, ids, groups)

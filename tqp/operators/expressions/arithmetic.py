@@ -19,7 +19,8 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
 from tqp.operators.expressions.decimals import (
-    check_fits, decimal_of, max_magnitude, round_down, scale_up, truncate_down,
+    check_fits, decimal_of, max_magnitude, remember_magnitude, round_down, scale_up,
+    truncate_down,
 )
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
@@ -139,13 +140,16 @@ def _decimal_multiply(a: Column, b: Column, what) -> Column:
     values = x * y
     valid = and_valid(a.valid, b.valid)
     limit = 10 ** min(result.precision, INT64_DECIMAL_PRECISION)
-    if da.precision + db.precision > INT64_DECIMAL_PRECISION and \
-            max_magnitude(x) * max_magnitude(y) >= limit * (1 - 1e-9):
-        near = (x.double() * y.double()).abs() >= limit * (1 - 1e-9)
-        if bool((near if valid is None else near & valid).any()):
-            over = _product_wrapped(x, y, values) | (values.abs() >= limit) \
-                if result.precision <= INT64_DECIMAL_PRECISION else _product_wrapped(x, y, values)
-            check_fits(near & over, valid, result, what)
+    if da.precision + db.precision > INT64_DECIMAL_PRECISION:
+        bound = max_magnitude(x) * max_magnitude(y)
+        if bound >= limit * (1 - 1e-9):
+            near = (x.double() * y.double()).abs() >= limit * (1 - 1e-9)
+            if bool((near if valid is None else near & valid).any()):
+                over = _product_wrapped(x, y, values) | (values.abs() >= limit) \
+                    if result.precision <= INT64_DECIMAL_PRECISION else \
+                    _product_wrapped(x, y, values)
+                check_fits(near & over, valid, result, what)
+        remember_magnitude(values, min(bound, float(limit)))
     return Column(values, DataType.DECIMAL, valid, None, result)
 
 

@@ -7,6 +7,8 @@ expanded to the batch) run once and stay broadcast.
 
 from __future__ import annotations
 
+import weakref
+
 import torch
 
 from tqp.errors import DataError
@@ -34,14 +36,32 @@ def _once(fn, values: torch.Tensor, *args) -> torch.Tensor:
     return fn(values, *args)
 
 
+# Known bounds on |value| per tensor (by identity, dropped with the tensor): a column read by
+# several aggregates and products of the same batch is scanned once, and a product's bound
+# comes from its operands' without a scan.
+_BOUNDS: dict[int, tuple[weakref.ref, float]] = {}
+
+
 def max_magnitude(values: torch.Tensor) -> float:
-    """The largest |value| of an integer tensor, as a float (one pass, one host sync): the cheap
-    bound that lets the exact overflow checks be skipped."""
+    """An upper bound of |value| over an integer tensor, as a float (the largest magnitude: one
+    pass and one host sync, once per tensor): the cheap test that lets the exact overflow checks
+    be skipped."""
+    known = _BOUNDS.get(id(values))
+    if known is not None and known[0]() is values:
+        return known[1]
     if values.numel() == 0:
         return 0.0
-    if _is_broadcast(values):
-        values = values[:1]
-    return float(torch.stack(torch.aminmax(values)).double().abs().max())
+    sample = values[:1] if _is_broadcast(values) else values
+    bound = float(torch.stack(torch.aminmax(sample)).double().abs().max())
+    remember_magnitude(values, bound)
+    return bound
+
+
+def remember_magnitude(values: torch.Tensor, bound: float) -> None:
+    """Record `bound` as an upper bound of |value| over `values` (values are never changed in
+    place once a column holds them)."""
+    key = id(values)
+    _BOUNDS[key] = (weakref.ref(values, lambda _, key=key: _BOUNDS.pop(key, None)), bound)
 
 
 def check_fits(bad: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalType,
