@@ -81,7 +81,7 @@ order by id;
 
 -- name: order_statistics
 select median(d) as md, quantile_cont(w, 0.25) as qw, quantile_disc(e, 0.5) as qe,
-    stddev_samp(e) as sde, mode(e) as me
+    stddev_samp(e) as sde
 from t_dec;
 
 -- name: union_of_scales
