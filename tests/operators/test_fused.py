@@ -11,7 +11,6 @@ import torch
 
 import tqp
 from tests.oracle import check_against_duckdb
-from tests.sql.conftest import corpus_duck_con  # noqa: F401 - a fixture
 from tests.sql.fixtures import extra_tables, load_corpus
 from tqp.operators import fused
 
