@@ -346,7 +346,7 @@ class Cursor:
         if result.batch is not None:  # no conversion to Arrow needed to describe it
             from tqp.storage.arrow import sql_type_to_arrow
 
-            return tuple((name, type_code(sql_type_to_arrow(column.type)), None, None, None,
+            return tuple((name, type_code(sql_type_to_arrow(column.type, column.decimal)), None, None, None,
                           None, True)
                          for name, column in zip(result.names, result.batch.columns.values()))
         return tuple(
@@ -402,7 +402,7 @@ class Cursor:
         """The remaining rows as {column name: tensor} on the connection's device.
 
         The engine's result tensors, with no trip through Arrow or NumPy: INTEGER int32,
-        BIGINT int64, DOUBLE and DECIMAL float64, BOOLEAN bool, DATE int32 days since
+        BIGINT and HUGEINT int64, DOUBLE and DECIMAL float64, BOOLEAN bool, DATE int32 days since
         1970-01-01, TIMESTAMP int64 microseconds. A NULL becomes NaN in a floating column;
         NULLs in any other column, and VARCHAR columns (no tensor form), raise an error naming
         the column. Each tensor is a copy the caller may change.
@@ -549,7 +549,7 @@ class DBAPITypeObject:
 STRING = DBAPITypeObject("VARCHAR")
 NUMBER = DBAPITypeObject(
     "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
-    "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL",
+    "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
 )
 DATETIME = DBAPITypeObject("DATE", "TIME", "TIMESTAMP", "INTERVAL")
 BINARY = DBAPITypeObject("BLOB")

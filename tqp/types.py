@@ -1,12 +1,15 @@
 """SQL data types as tqp sees them, and the tensor dtype each one lives in on the device.
 
-See DESIGN.md: decimals are computed in float64, dates are int32 days since the epoch, timestamps
-int64 microseconds, strings int32 codes into a sorted dictionary.
+See DESIGN.md: a DECIMAL(p,s) is an int64 tensor of its values scaled by 10**s (its precision and
+scale ride on the Column as a `DecimalType`), dates are int32 days since the epoch, timestamps
+int64 microseconds, strings int32 codes into a sorted dictionary. HUGEINT, DuckDB's type of an
+integer SUM, is an int64 tensor too: a value past int64 is an error, never a wrap.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 import torch
 
@@ -17,6 +20,7 @@ class DataType(enum.Enum):
     BOOLEAN = "BOOLEAN"
     INTEGER = "INTEGER"
     BIGINT = "BIGINT"
+    HUGEINT = "HUGEINT"
     DOUBLE = "DOUBLE"
     DECIMAL = "DECIMAL"
     DATE = "DATE"
@@ -35,25 +39,93 @@ class DataType(enum.Enum):
 
     @property
     def is_integer(self) -> bool:
-        return self in (DataType.INTEGER, DataType.BIGINT)
+        return self in (DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT)
 
 
 _TORCH_DTYPES = {
     DataType.BOOLEAN: torch.bool,
     DataType.INTEGER: torch.int32,
     DataType.BIGINT: torch.int64,
+    DataType.HUGEINT: torch.int64,
     DataType.DOUBLE: torch.float64,
-    DataType.DECIMAL: torch.float64,
+    DataType.DECIMAL: torch.int64,
     DataType.DATE: torch.int32,
     DataType.TIMESTAMP: torch.int64,
     DataType.VARCHAR: torch.int32,
     DataType.NULL: torch.int32,
 }
 
-NUMERIC_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.DOUBLE, DataType.DECIMAL})
+NUMERIC_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
+                           DataType.DECIMAL})
 
 # Widening order for numeric arithmetic: the result type of `a op b` is the later of the two.
-_NUMERIC_RANK = {DataType.INTEGER: 0, DataType.BIGINT: 1, DataType.DECIMAL: 2, DataType.DOUBLE: 3}
+_NUMERIC_RANK = {DataType.INTEGER: 0, DataType.BIGINT: 1, DataType.HUGEINT: 2, DataType.DECIMAL: 3,
+                 DataType.DOUBLE: 4}
+
+MAX_DECIMAL_PRECISION = 38  # DuckDB's widest DECIMAL (an int128)
+INT64_DECIMAL_PRECISION = 18  # the widest DECIMAL whose every value fits in int64
+DEFAULT_DECIMAL = (18, 3)  # DuckDB's DECIMAL without arguments
+
+
+@dataclass(frozen=True)
+class DecimalType:
+    """The precision (total digits) and scale (digits after the point) of a DECIMAL.
+
+    The result types follow DuckDB's binder (checked against `typeof` in
+    tests/operators/expressions/test_decimal_types.py)."""
+
+    precision: int
+    scale: int
+
+    @property
+    def unit(self) -> int:
+        """10**scale: the stored integer of the value 1."""
+        return 10 ** self.scale
+
+    @property
+    def integral(self) -> int:
+        return self.precision - self.scale
+
+    def add(self, other: "DecimalType") -> "DecimalType":
+        """The type of `a + b` and `a - b`: one more integral digit than the wider side."""
+        scale = max(self.scale, other.scale)
+        return DecimalType(min(max(self.integral, other.integral) + scale + 1,
+                               MAX_DECIMAL_PRECISION), scale)
+
+    def multiply(self, other: "DecimalType") -> "DecimalType":
+        """The type of `a * b`: the digits add up; DuckDB keeps a product of two int64 decimals
+        at 18 digits (and checks it fits) rather than widening past int64."""
+        scale = self.scale + other.scale
+        precision = self.precision + other.precision
+        if precision > INT64_DECIMAL_PRECISION and scale <= INT64_DECIMAL_PRECISION and max(
+                self.precision, other.precision) <= INT64_DECIMAL_PRECISION:
+            precision = INT64_DECIMAL_PRECISION
+        return DecimalType(min(precision, MAX_DECIMAL_PRECISION), scale)
+
+    def common(self, other: "DecimalType") -> "DecimalType":
+        """The type both meet in (comparisons, CASE, COALESCE, %, UNION)."""
+        scale = max(self.scale, other.scale)
+        return DecimalType(min(max(self.integral, other.integral) + scale, MAX_DECIMAL_PRECISION),
+                           scale)
+
+    def sql(self) -> str:
+        return f"DECIMAL({self.precision},{self.scale})"
+
+
+def sum_type(type_: DataType, decimal: DecimalType | None) -> tuple[DataType, DecimalType | None]:
+    """The type of SUM over values of this type: DuckDB sums integers into a HUGEINT and a
+    DECIMAL(p,s) into a DECIMAL(38,s)."""
+    if type_.is_integer or type_ is DataType.BOOLEAN:
+        return DataType.HUGEINT, None
+    if type_ is DataType.DECIMAL:
+        return type_, DecimalType(MAX_DECIMAL_PRECISION, decimal.scale)
+    return type_, None
+
+
+# The DECIMAL each integer type converts to when it meets a DECIMAL.
+INTEGER_DECIMALS = {DataType.BOOLEAN: DecimalType(1, 0), DataType.INTEGER: DecimalType(10, 0),
+                    DataType.BIGINT: DecimalType(19, 0), DataType.HUGEINT: DecimalType(38, 0),
+                    DataType.NULL: DecimalType(1, 0)}
 
 
 def common_numeric_type(a: DataType, b: DataType) -> DataType:
@@ -82,7 +154,7 @@ _SQL_NAMES = {
     "INTEGER": DataType.INTEGER, "INT4": DataType.INTEGER, "UTINYINT": DataType.INTEGER,
     "USMALLINT": DataType.INTEGER,
     "BIGINT": DataType.BIGINT, "INT8": DataType.BIGINT, "LONG": DataType.BIGINT,
-    "UINT": DataType.BIGINT, "HUGEINT": DataType.BIGINT, "UBIGINT": DataType.BIGINT,
+    "UINT": DataType.BIGINT, "HUGEINT": DataType.HUGEINT, "UBIGINT": DataType.BIGINT,
     "DOUBLE": DataType.DOUBLE, "FLOAT": DataType.DOUBLE, "REAL": DataType.DOUBLE,
     "FLOAT8": DataType.DOUBLE, "FLOAT4": DataType.DOUBLE, "DOUBLE PRECISION": DataType.DOUBLE,
     "DECIMAL": DataType.DECIMAL, "NUMERIC": DataType.DECIMAL,

@@ -14,7 +14,7 @@ from tests.oracle import check_against_duckdb
 from tqp.operators.hashing import partition_of, string_hashes
 from tqp.storage.column import Batch, Column
 from tqp.storage.spill import from_record_batch, to_record_batch
-from tqp.types import DataType
+from tqp.types import DataType, DecimalType
 
 ROWS = 12_000
 TABLE = pa.table({
@@ -76,14 +76,13 @@ def test_batches_round_trip_through_spill_files_exactly():
     batch = Batch({
         "s": Column(torch.tensor([2, 0, 1], dtype=torch.int32), DataType.VARCHAR,
                     torch.tensor([True, False, True]), dictionary),
-        "d": Column(torch.tensor([1.25, 2.5, 3.0], dtype=torch.float64), DataType.DECIMAL,
-                    None, None, 2),
+        "d": Column(torch.tensor([125, 250, 300]), DataType.DECIMAL, None, None, DecimalType(20, 2)),
         "t": Column(torch.tensor([1, 2, 3], dtype=torch.int32), DataType.DATE),
     }, 3)
     back = from_record_batch(to_record_batch(batch), torch.device("cpu"))
     for name, column in batch.columns.items():
         again = back[name]
-        assert again.type is column.type and again.scale == column.scale
+        assert again.type is column.type and again.decimal == column.decimal
         assert torch.equal(again.values, column.values)
         assert (again.valid is None) == (column.valid is None)
     assert back["s"].dictionary.equals(dictionary)

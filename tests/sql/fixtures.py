@@ -9,6 +9,7 @@ engines, the last one is the query whose answer is compared with DuckDB's.
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,24 @@ def extra_tables() -> dict[str, pa.Table]:
     }, schema=pa.schema([("id", pa.int32()), ("i", pa.int32()), ("b", pa.int64()),
                          ("f", pa.float64()), ("s", pa.string()), ("dt", pa.date32()),
                          ("n", pa.string())]))
+    # Decimals of three widths (one past int64's 18 digits) beside integers and doubles: NULLs,
+    # negatives, zeros, halves for rounding and values at DECIMAL(15,2)'s limit.
+    dec = decimal.Decimal
+    t_dec = pa.table({
+        "id": [1, 2, 3, 4, 5, 6, 7, 8],
+        "d": [dec(x) if x else None for x in ["1.50", "-2.25", None, "9999999999999.99", "0.01",
+                                              "-0.05", "12.35", "0.00"]],
+        "e": [dec(x) if x else None for x in ["0.06", "0.10", "0.05", None, "-1.00", "99.99",
+                                              "0.00", "0.07"]],
+        "w": [dec(x) if x else None for x in ["1.0001", None, "-123456789.1234", "0.5000",
+                                              "2.2500", "0.0000", "7.7777", "-0.0001"]],
+        "i": [1, 2, 3, None, -4, 5, 6, 7],
+        "f": [0.5, None, 1.25, -2.0, 3.0, 0.1, 1e10, -0.0],
+    }, schema=pa.schema([("id", pa.int32()), ("d", pa.decimal128(15, 2)),
+                         ("e", pa.decimal128(4, 2)), ("w", pa.decimal128(38, 4)),
+                         ("i", pa.int32()), ("f", pa.float64())]))
     return {
+        "t_dec": t_dec,
         "t_edge": t_edge,
         "oj_l": oj_l,
         "oj_r": oj_r,

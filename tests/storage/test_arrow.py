@@ -1,6 +1,7 @@
 """Arrow -> Column -> Arrow: every supported Arrow type survives the trip to the device and back.
 
-The representation follows DESIGN.md: integers as int32/int64, floats and decimals as float64,
+The representation follows DESIGN.md: integers as int32/int64, floats as float64, DECIMAL(p,s)
+as int64 scaled by 10**s (a decimal wider than DECIMAL(38) as float64, as DuckDB has none),
 DATE as int32 days, TIMESTAMP as int64 microseconds, strings as int32 codes into a sorted
 dictionary (code order = string order), NULLs as a bool validity tensor that is absent when a
 column has no NULLs. The result column types are fixed by the SQL type (int8 comes back int32).
@@ -41,8 +42,12 @@ CASES = {
     "float64": (pa.float64(), [1.5, -1e300, 0.0, float("inf")], DataType.DOUBLE, torch.float64,
                 pa.float64()),
     "decimal128": (pa.decimal128(10, 2), [D("1.25"), D("-99999999.99"), D("0.00")],
-                   DataType.DECIMAL, torch.float64, pa.float64()),
-    "decimal256": (pa.decimal256(40, 3), [D("1.125"), D("-7.000")], DataType.DECIMAL,
+                   DataType.DECIMAL, torch.int64, pa.decimal128(10, 2)),
+    "decimal128_38": (pa.decimal128(38, 4), [D("922337203685477.5807"), D("-1.0001")],
+                      DataType.DECIMAL, torch.int64, pa.decimal128(38, 4)),
+    "decimal256_38": (pa.decimal256(20, 3), [D("1.125"), D("-7.000")], DataType.DECIMAL,
+                      torch.int64, pa.decimal128(20, 3)),
+    "decimal256": (pa.decimal256(40, 3), [D("1.125"), D("-7.000")], DataType.DOUBLE,
                    torch.float64, pa.float64()),
     "bool": (pa.bool_(), [True, False, True], DataType.BOOLEAN, torch.bool, pa.bool_()),
     "date32": (pa.date32(), [day(2000, 2, 29), day(1969, 12, 31), day(1970, 1, 1),
@@ -73,7 +78,8 @@ def _array(arrow_type: pa.DataType, values: list, with_nulls: bool) -> pa.Array:
 
 
 def _expected(values: list, result_type: pa.DataType) -> list:
-    """What the values read back as: decimals and float32 become the float64 of their value."""
+    """What the values read back as: wide decimals and float32 become the float64 of their
+    value."""
     if pa.types.is_floating(result_type):
         return [None if v is None else float(v) for v in values]
     return values

@@ -51,7 +51,7 @@ def test_committed_tables_and_views_survive_in_another_process(tmp_path):
         print(con.execute("DESCRIBE t").fetchall())
     """)
     assert out.splitlines() == [
-        "[(1, 2.5, 'a'), (2, None, 'b')]", "[(10,), (20,)]",
+        "[(1, Decimal('2.50'), 'a'), (2, None, 'b')]", "[(10,), (20,)]",
         "[('id', 'INTEGER'), ('price', 'DECIMAL(10,2)'), ('name', 'VARCHAR')]"]
     with tqp.connect(db) as con:  # NOT NULL is kept too
         with pytest.raises(tqp.IntegrityError):

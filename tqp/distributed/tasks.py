@@ -101,7 +101,7 @@ def _own_storage(batch: Batch) -> Batch:
         values, valid = _compact(column.values), column.valid
         valid = None if valid is None else _compact(valid)
         if values is not column.values or valid is not column.valid:
-            column = Column(values, column.type, valid, column.dictionary, column.scale)
+            column = Column(values, column.type, valid, column.dictionary, column.decimal)
         columns[name] = column
     return Batch(columns, batch.num_rows, batch.device)
 

@@ -22,8 +22,8 @@ from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
 
-_FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.DOUBLE, DataType.DECIMAL,
-                  DataType.BOOLEAN, DataType.NULL}
+_FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
+                  DataType.DECIMAL, DataType.BOOLEAN, DataType.NULL}
 
 
 @handles(PredictCall, PredictProbaCall)
@@ -38,8 +38,8 @@ def model_call(node: ModelCall, batch: Batch) -> Column:
     m = n if rows is None else int(rows.shape[0])
     x = torch.empty((m, len(columns)), dtype=model.input_dtype, device=device)
     for i, column in enumerate(columns):
-        values = column.values if rows is None else column.values.index_select(0, rows)
-        x[:, i] = values
+        values = column.as_double() if column.type is DataType.DECIMAL else column.values
+        x[:, i] = values if rows is None else values.index_select(0, rows)
     out = _run(model, x, node.proba)
     column = _as_column(model, out, node.proba, device)
     if rows is None:

@@ -19,7 +19,7 @@ from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid
-from tqp.types import DataType
+from tqp.types import DataType, sum_type
 
 
 # The aggregates that can read a filter's mask instead of the filtered rows: a row the filter
@@ -101,7 +101,7 @@ def _nulls_like(column: Column, length: int) -> Column:
     values = torch.zeros(length, dtype=column.values.dtype, device=column.device)
     return Column(values, column.type, torch.zeros(length, dtype=torch.bool,
                                                    device=column.device),
-                  column.dictionary, column.scale)
+                  column.dictionary, column.decimal)
 
 
 def _grouping(call: AggregateCall, present: tuple[int, ...], groups: int, device) -> Column:
@@ -173,12 +173,12 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         # detect only through a validity mask.
         if arg is not None:
             arg = arg.take(rows)
-            arg = Column(arg.values, arg.type, arg.validity(), arg.dictionary, arg.scale)
+            arg = Column(arg.values, arg.type, arg.validity(), arg.dictionary, arg.decimal)
         by = by.take(rows) if by is not None else None
     if call.func == "count_star":
         return Column(counts.of(keep), DataType.BIGINT)
     if keep is not None:
-        arg = Column(arg.values, arg.type, and_valid(arg.valid, keep), arg.dictionary, arg.scale)
+        arg = Column(arg.values, arg.type, and_valid(arg.valid, keep), arg.dictionary, arg.decimal)
     # Only the rows `keep` drops are NULL: every group still has a value (see `aggregate`), so
     # sums may add zeros in their place and skip finding the groups without input.
     only_dropped = keep is not None and arg.valid is keep
@@ -201,7 +201,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
                           torch.zeros(groups, dtype=torch.bool, device=device))
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
-        return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.scale)
+        return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)
     if call.func in ("first", "last", "any_value"):
         return statistics.first_or_last(arg, ids, groups, last=call.func == "last",
                                         skip_nulls=call.func == "any_value")
@@ -229,18 +229,22 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":
-        summands = _summands(arg, only_dropped)
-        if kernels.segment_sum_overflows(*summands, ids, groups):
-            raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in BIGINT "
-                            "(tqp has no HUGEINT)")
-        values, valid = kernels.segment_sum(*summands, ids, groups)
-        type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
-        return Column(values, type_, normalize_valid(valid), None, arg.scale)
+        if kernels.segment_sum_overflows(arg.values, arg.valid, ids, groups):
+            raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in 64 "
+                            "bits (tqp holds HUGEINT and DECIMAL(38) values in int64)")
+        values, valid = kernels.segment_sum(*_summands(arg, only_dropped), ids, groups)
+        type_, decimal = sum_type(arg.type, arg.decimal)
+        return Column(values, type_, normalize_valid(valid), None, decimal)
     if call.func == "avg":
-        sums, _ = kernels.segment_sum(*_summands(arg, only_dropped, torch.float64), ids, groups)
+        exact = arg.type is DataType.DECIMAL and not kernels.segment_sum_overflows(
+            arg.values, arg.valid, ids, groups)
+        summands = _summands(arg, only_dropped, None if exact else torch.float64)
+        sums, _ = kernels.segment_sum(*summands, ids, groups)
         n = counts.of(arg.valid) if not call.distinct else \
             kernels.segment_count(arg.valid, ids, groups)
-        values = sums / n.clamp(min=1).double()
+        values = sums.double() / n.clamp(min=1).double()
+        if arg.type is DataType.DECIMAL:  # the scaled integers' mean, then the scale divided out
+            values = values / arg.decimal.unit
         return Column(values, DataType.DOUBLE, normalize_valid(n > 0))
     raise NotSupportedError(f"aggregate {call.func}")
 
@@ -264,7 +268,7 @@ def _variance(arg: Column, ids: torch.Tensor, groups: int, sample: bool, root: b
     """Variance or standard deviation per group, in two passes for numerical stability: the
     group means first, then the sum of squared deviations from them. NULL where the group has
     no value (or just one, for the sample versions)."""
-    values = arg.values.double()
+    values = arg.as_double()
     counts = kernels.segment_count(arg.valid, ids, groups)
     sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
     means = sums / counts.clamp(min=1).double()

@@ -33,7 +33,7 @@ def concat_batches(batches: list[Batch]) -> Batch:
         if any(p.valid is not None for p in parts):
             valid = normalize_valid(_cat([p.validity() for p in parts]))
         head = parts[0]
-        columns[name] = Column(values, head.type, valid, head.dictionary, head.scale)
+        columns[name] = Column(values, head.type, valid, head.dictionary, head.decimal)
     return Batch(columns, total, first.device)
 
 

@@ -51,8 +51,9 @@ _TRACED = (exp.Column, exp.Paren, exp.And, exp.Or, exp.Not, exp.EQ, exp.NEQ, exp
            exp.Cast)
 # Argument slots that are not values: a CAST's target type, the NULL/TRUE/FALSE after IS.
 _NOT_VALUES = {exp.Cast: frozenset({"to"}), exp.Is: frozenset({"expression"})}
-# Types a kernel's inputs may have: plain tensors, no dictionary.
-_TENSOR_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.DOUBLE, DataType.DECIMAL,
+# Types a kernel's inputs may have: plain tensors, no dictionary (DECIMAL stays eager: its
+# overflow checks remember magnitudes per tensor, host work a kernel cannot trace).
+_TENSOR_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.DOUBLE,
                            DataType.DATE, DataType.TIMESTAMP, DataType.BOOLEAN})
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ def _shape(expressions, batch: Batch) -> _Shape | None:
 
 
 def _spec(column: Column) -> tuple:
-    return column.type, column.scale, column.values.dtype, column.valid is not None
+    return column.type, column.decimal, column.values.dtype, column.valid is not None
 
 
 def _template(node: exp.Expression, batch: Batch, columns: dict, constants: list):
@@ -210,7 +211,7 @@ class _Kernel:
     """One compiled program for one shape, and the types of its outputs."""
 
     def __init__(self, shape: _Shape, outputs: list[Column]):
-        self.outputs = [(c.type, c.scale, c.values.dtype) for c in outputs]
+        self.outputs = [(c.type, c.decimal, c.values.dtype) for c in outputs]
         self.broken = False
         self.compiled_once = False
         self.compiling: threading.Thread | None = None

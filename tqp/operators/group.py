@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import torch
 
+from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import as_int64, float_from_key, float_key, pack_keys
 
 # A packed key range counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
@@ -134,17 +135,21 @@ def segment_sum(
     return result, _groups_with_input(valid, ids, num_groups)
 
 
+def sum_may_overflow(values: torch.Tensor) -> bool:
+    """Could a sum of some of these int64 values pass 2**62? The cheap bound: the largest
+    magnitude times the count (one pass, one host sync)."""
+    return max_magnitude(values) * values.numel() >= 2.0 ** 62
+
+
 def segment_sum_overflows(
     values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
 ) -> bool:
     """Would some group's int64 SUM leave int64 (and wrap)? Checked exactly, in two 32-bit limbs,
     and only when the largest magnitude times the row count could pass 2**62."""
-    if values.dtype != torch.int64 or values.numel() == 0:
+    if values.dtype != torch.int64 or not sum_may_overflow(values):  # NULL rows count too: a bound
         return False
     if valid is not None:
         values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
-    if float(values.double().abs().max()) * values.numel() < 2.0 ** 62:
-        return False
     high = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
     low = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
     high.scatter_add_(0, ids, values >> 32)  # signed: |high| < 2**31 per row

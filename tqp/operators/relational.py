@@ -57,11 +57,12 @@ def scalar_apply(name: str, batch: Batch, sub: Batch) -> Batch:
     value = next(iter(sub.columns.values()))
     n = batch.num_rows
     if sub.num_rows == 0:
-        column = null_column(n, value.type, value.device)
-        column = Column(column.values, column.type, column.valid, value.dictionary)
+        column = null_column(n, value.type, value.device, value.decimal)
+        column = Column(column.values, column.type, column.valid, value.dictionary, value.decimal)
     else:
         valid = None if value.valid is None else value.valid[:1].expand(n)
-        column = Column(value.values[:1].expand(n), value.type, valid, value.dictionary)
+        column = Column(value.values[:1].expand(n), value.type, valid, value.dictionary,
+                        value.decimal)
     return batch.with_columns({name: column})
 
 

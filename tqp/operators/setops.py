@@ -21,8 +21,8 @@ def concat(left: Batch, right: Batch, names) -> Batch:
         valid = None
         if a.valid is not None or b.valid is not None:
             valid = normalize_valid(torch.cat([a.validity(), b.validity()]))
-        scale = a.scale if a.scale == b.scale else None
-        columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary, scale)
+        columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary,
+                               a.decimal)
     return left.empty_like(left.num_rows + right.num_rows, columns)
 
 

@@ -13,7 +13,7 @@ import torch
 from tqp.errors import NotSupportedError
 from tqp.operators.keys import as_int64
 from tqp.storage.column import Column, normalize_valid
-from tqp.types import DataType
+from tqp.types import INT64_DECIMAL_PRECISION, DataType
 
 
 def _sorted_by_group(arg: Column, ids: torch.Tensor, descending: bool = False) -> torch.Tensor:
@@ -57,18 +57,18 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
     position = (n - 1).clamp(min=0) * fraction
     lo, hi = torch.floor(position), torch.ceil(position)
     low_column, high_column = arg.take_or_null(row_at(lo.long())), arg.take_or_null(row_at(hi.long()))
-    low, high = low_column.values.double(), high_column.values.double()
     valid = normalize_valid(low_column.valid)
     weight = position - lo
-    if arg.type is DataType.DECIMAL and arg.scale is not None:
-        # A DECIMAL keeps its type, cut toward zero at its scale, as DuckDB does.
-        unit = 10.0 ** arg.scale
-        low, high = torch.round(low * unit), torch.round(high * unit)
-        return Column(torch.trunc(low + (high - low) * weight) / unit, arg.type, valid, None,
-                      arg.scale)
+    if arg.type is DataType.DECIMAL:
+        # A DECIMAL keeps its type: the scaled integers interpolated, then cut as DuckDB cuts
+        # them: toward zero up to 18 digits (int64), toward -inf past them (its int128).
+        low, high = low_column.values.double(), high_column.values.double()
+        cut = torch.floor if arg.decimal.precision > INT64_DECIMAL_PRECISION else torch.trunc
+        middle = cut(low + (high - low) * weight).long()
+        return Column(middle, arg.type, valid, None, arg.decimal)
+    low, high = low_column.values.double(), high_column.values.double()
     middle = torch.where(low == high, low, low + (high - low) * weight)
-    return Column(middle, DataType.DECIMAL if arg.type is DataType.DECIMAL else DataType.DOUBLE,
-                  valid, None, arg.scale)
+    return Column(middle, DataType.DOUBLE, valid)
 
 
 def mode(arg: Column, ids: torch.Tensor, groups: int) -> Column:

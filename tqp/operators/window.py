@@ -214,7 +214,7 @@ def _lag_lead(call: WindowCall, layout: Layout) -> Column:
         return result.with_valid(result.valid)
     default = layout.sorted(default)
     if value.type is not DataType.NULL and default.type is not value.type:
-        default = cast_column(default, value.type, value.scale)  # the result keeps x's type
+        default = cast_column(default, value.type, value.decimal)  # the result keeps x's type
     return choose([~found & offset.validity()], [default], result, f"{call.func.upper()} default")
 
 

@@ -30,11 +30,12 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.aggregation import VARIANCES
+from tqp.operators.group import sum_may_overflow
 from tqp.operators.keys import float_from_key, float_key
 from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
-from tqp.types import DataType
+from tqp.types import DataType, sum_type
 
 _INT64_MAX = torch.iinfo(torch.int64).max
 _INT64_MIN = torch.iinfo(torch.int64).min
@@ -275,28 +276,32 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
         if not arg.type.is_numeric:
             raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
         return framed_variance(call.func, arg, parts)
-    exact = arg.type is DataType.DECIMAL and arg.scale is not None
-    if exact:  # scaled integers: prefix differences without rounding
-        values = torch.round(arg.values * 10.0 ** arg.scale).long()
-    elif arg.values.is_floating_point():
-        values = arg.values.double()
-    else:
-        values = arg.values.long()
+    values = arg.values.double() if arg.values.is_floating_point() else arg.values.long()
     values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
     if values.is_floating_point():
-        sums, errors = compensated_prefix(values)
-        total = sum((sums[b] - sums[a]) + (errors[b] - errors[a]) for a, b in parts)
-    else:
+        total = _float_frame_sums(values, parts)
+    else:  # integers and scaled decimals: exact prefix differences (correct modulo 2**64) ...
         sums = prefix(values)
         total = sum(sums[b] - sums[a] for a, b in parts)
-    if exact:
-        total = total.double() / 10.0 ** arg.scale
+        if sum_may_overflow(values):  # ... so a frame's sum near the int64 limits is an error
+            near = _float_frame_sums(values.double(), parts).abs() >= 2.0 ** 62
+            if bool((near if has_value is None else near & has_value).any()):
+                raise DataError(f"Overflow in {call.sql()}: the sum does not fit in 64 bits")
     if call.func == "avg":
-        return Column(total.double() / count.clamp(min=1).double(), DataType.DOUBLE, has_value)
+        mean = total.double() / count.clamp(min=1).double()
+        if arg.type is DataType.DECIMAL:
+            mean = mean / arg.decimal.unit
+        return Column(mean, DataType.DOUBLE, has_value)
     if call.func != "sum":
         raise NotSupportedError(f"{call.func.upper()} over a window frame")
-    type_ = DataType.BIGINT if arg.type.is_integer or arg.type is DataType.BOOLEAN else arg.type
-    return Column(total, type_, has_value, None, arg.scale)
+    type_, decimal = sum_type(arg.type, arg.decimal)
+    return Column(total, type_, has_value, None, decimal)
+
+
+def _float_frame_sums(values: torch.Tensor, parts) -> torch.Tensor:
+    """float64 sums over the frames' segments, compensated (Kahan) prefix differences."""
+    sums, errors = compensated_prefix(values)
+    return sum((sums[b] - sums[a]) + (errors[b] - errors[a]) for a, b in parts)
 
 
 def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
@@ -317,7 +322,7 @@ def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
     else:
         result = _SparseTable(work, op, parts).query(parts, identity)
     values = float_from_key(result) if arg.values.is_floating_point() else result
-    return Column(values.to(arg.values.dtype), arg.type, has_value, arg.dictionary, arg.scale)
+    return Column(values.to(arg.values.dtype), arg.type, has_value, arg.dictionary, arg.decimal)
 
 
 def _running(work: torch.Tensor, run_start: torch.Tensor, pos: torch.Tensor, op,

@@ -32,7 +32,7 @@ def framed_variance(func: str, arg: Column, parts) -> Column:
     """VAR_SAMP, VAR_POP, STDDEV_SAMP or STDDEV_POP of every row's frame segments."""
     valid = arg.validity()
     count = valid.double()
-    values = torch.where(valid, arg.values.double(), torch.zeros((), dtype=torch.float64,
+    values = torch.where(valid, arg.as_double(), torch.zeros((), dtype=torch.float64,
                                                                 device=arg.device))
     rows = values.shape[0]
     levels = [(count, values, torch.zeros_like(values))]

@@ -247,12 +247,15 @@ def _finish(merged: Batch, keys, aggregates, merge: Merge) -> Batch:
     """The final output columns in order: keys, then each aggregate (AVG from its sum and
     count)."""
     averages = {name: (s, c) for name, s, c in merge.averages}
+    counts = {name: call.func in ("count", "count_star") for name, call in aggregates}
     out = {name: merged[name] for name, _ in keys}
     for name, _ in aggregates:
         if name in averages:
             s, c = (merged[k] for k in averages[name])
-            values = s.values.double() / c.values.clamp(min=1).double()
+            values = s.as_double() / c.values.clamp(min=1).double()
             out[name] = Column(values, DataType.DOUBLE, normalize_valid(c.values > 0))
+        elif counts.get(name):  # the summed partial counts are a count again, not a HUGEINT
+            out[name] = Column(merged[name].values, DataType.BIGINT, merged[name].valid)
         else:
             out[name] = merged[name]
     return Batch(out, merged.num_rows, merged.device)

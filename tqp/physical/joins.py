@@ -279,9 +279,11 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join)
     try:
         for batch in stream(op.probe, partition, ctx):
             keys = [evaluate(k, batch) for k in op.left_keys]
-            build_types = [evaluate(k, built.empty).type for k in op.right_keys]
-            if [k.type for k in keys] != build_types:
-                raise built.reason  # e.g. INTEGER against DOUBLE keys: hashes would differ
+            build_types = [(c.type, c.decimal) for c in
+                           (evaluate(k, built.empty) for k in op.right_keys)]
+            if [(k.type, k.decimal) for k in keys] != build_types:
+                # e.g. INTEGER against DOUBLE keys, or decimals of two scales: hashes would differ
+                raise built.reason
             if empty is None:
                 empty = relational.slice_rows(batch, 0, 0)
             probe.add(batch, keys)

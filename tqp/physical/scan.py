@@ -77,7 +77,7 @@ def _slice(column: Column, lo: int, hi: int) -> Column:
     if lo == 0 and hi == len(column):
         return column
     valid = None if column.valid is None else column.valid[lo:hi]
-    return Column(column.values[lo:hi], column.type, valid, column.dictionary, column.scale)
+    return Column(column.values[lo:hi], column.type, valid, column.dictionary, column.decimal)
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
-from tqp.types import DataType
+from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
 
 
 def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
@@ -30,8 +30,8 @@ def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
         return DataType.BIGINT
     if pa.types.is_floating(t):
         return DataType.DOUBLE
-    if pa.types.is_decimal(t):
-        return DataType.DECIMAL
+    if pa.types.is_decimal(t):  # past DuckDB's widest DECIMAL: DOUBLE
+        return DataType.DECIMAL if t.precision <= MAX_DECIMAL_PRECISION else DataType.DOUBLE
     if pa.types.is_date(t):
         return DataType.DATE
     if pa.types.is_timestamp(t):
@@ -43,8 +43,11 @@ def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
     raise NotSupportedError(f"columns of Arrow type {t} are not supported")
 
 
-def sql_type_to_arrow(type_: DataType) -> pa.DataType:
-    """The Arrow type a result column of this SQL type is returned as."""
+def sql_type_to_arrow(type_: DataType, decimal: DecimalType | None = None) -> pa.DataType:
+    """The Arrow type a result column of this SQL type is returned as (a DECIMAL's needs its
+    precision and scale; a HUGEINT is decimal128(38, 0), as DuckDB returns it)."""
+    if type_ is DataType.DECIMAL:
+        return pa.decimal128(decimal.precision, decimal.scale)
     return _ARROW_TYPES[type_]
 
 
@@ -52,8 +55,8 @@ _ARROW_TYPES = {
     DataType.BOOLEAN: pa.bool_(),
     DataType.INTEGER: pa.int32(),
     DataType.BIGINT: pa.int64(),
+    DataType.HUGEINT: pa.decimal128(38, 0),
     DataType.DOUBLE: pa.float64(),
-    DataType.DECIMAL: pa.float64(),
     DataType.DATE: pa.date32(),
     DataType.TIMESTAMP: pa.timestamp("us"),
     DataType.VARCHAR: pa.string(),
@@ -84,8 +87,9 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
                       torch.zeros(len(array), dtype=torch.bool, device=device))
     values = _numeric_values(array, type_)
-    scale = array.type.scale if type_ is DataType.DECIMAL else None
-    return Column(torch.from_numpy(values).to(device), type_, valid, None, scale)
+    decimal = DecimalType(array.type.precision, array.type.scale) \
+        if type_ is DataType.DECIMAL else None
+    return Column(torch.from_numpy(values).to(device), type_, valid, None, decimal)
 
 
 def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
@@ -108,17 +112,38 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
 
 
 def _decimal_values(array: pa.Array) -> np.ndarray:
-    """Decimals as the float64 nearest to each exact value: the unscaled integer divided by
-    10**scale (Arrow's own cast can be one ulp off, e.g. 24710.35 -> 24710.350000000002)."""
-    scale = array.type.scale
-    if pa.types.is_decimal128(array.type) and array.type.precision <= 18:
-        words = np.frombuffer(array.buffers()[1], dtype=np.int64)
-        low = words[2 * array.offset: 2 * (array.offset + len(array)): 2]
-        values = low.astype(np.float64) / 10.0 ** scale if scale >= 0 else low * 10.0 ** -scale
+    """A decimal128 array's unscaled integers as int64: the low word of each 128-bit value, which
+    is the whole value when the high word only extends its sign (always so up to 18 digits)."""
+    if array.type.scale < 0:
+        raise NotSupportedError(f"columns of Arrow type {array.type} (a negative scale)")
+    if not pa.types.is_decimal128(array.type):
+        array = array.cast(pa.decimal128(array.type.precision, array.type.scale))
+    words = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    words = words[2 * array.offset: 2 * (array.offset + len(array))]
+    low = words[0::2]
+    if array.type.precision > INT64_DECIMAL_PRECISION:
+        high = words[1::2]
+        beyond = high != (low >> 63)
         if array.null_count:
-            values = np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), values, 0.0)
-        return np.ascontiguousarray(values)
-    return array.cast(pa.float64()).fill_null(0).to_numpy(zero_copy_only=False).copy()
+            beyond &= pc.is_valid(array).to_numpy(zero_copy_only=False)
+        if beyond.any():
+            raise DataError(f"a {array.type} value is beyond the 64-bit integers tqp holds "
+                            "decimals in")
+    if array.null_count:
+        low = np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), low, 0)
+    return np.ascontiguousarray(low).copy()
+
+
+def _wide_integers(values: np.ndarray, arrow_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:
+    """int64 values (a DECIMAL's scaled integers, a HUGEINT) as a decimal128 array: each value
+    sign-extended to the 128-bit little-endian word pair Arrow stores."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    words = np.empty((len(values), 2), dtype=np.int64)
+    words[:, 0] = values
+    words[:, 1] = values >> 63
+    validity = None if mask is None else pa.array(~mask).buffers()[1]
+    return pa.Array.from_buffers(arrow_type, len(values), [validity, pa.py_buffer(words)],
+                                 null_count=-1 if mask is None else int(mask.sum()))
 
 
 def column_to_arrow(column: Column) -> pa.Array:
@@ -140,7 +165,9 @@ def column_to_arrow(column: Column) -> pa.Array:
             taken = pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), taken)
         return taken
     values = column.values.cpu().numpy()
-    arrow_type = sql_type_to_arrow(type_)
+    arrow_type = sql_type_to_arrow(type_, column.decimal)
+    if pa.types.is_decimal(arrow_type):
+        return _wide_integers(values, arrow_type, mask)
     if type_ is DataType.DATE:
         return pa.array(values.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
     if type_ is DataType.TIMESTAMP:

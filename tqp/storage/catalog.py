@@ -303,7 +303,7 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
     pieces = [(starts[g][0], starts[g][0] + starts[g][1]) for g in keep]
     values = torch.cat([column.values[a:b] for a, b in pieces])
     valid = None if column.valid is None else torch.cat([column.valid[a:b] for a, b in pieces])
-    return Column(values, column.type, valid, column.dictionary, column.scale)
+    return Column(values, column.type, valid, column.dictionary, column.decimal)
 
 
 def _concat(parts: list[Column]) -> Column:
@@ -320,7 +320,7 @@ def _concat(parts: list[Column]) -> Column:
     valid = None
     if any(p.valid is not None for p in parts):
         valid = torch.cat([p.validity() for p in parts])
-    return Column(torch.cat(values), head.type, valid, dictionary, head.scale)
+    return Column(torch.cat(values), head.type, valid, dictionary, head.decimal)
 
 
 def _range_of(column: Column) -> tuple[int, int] | None:

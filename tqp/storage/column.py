@@ -1,7 +1,8 @@
 """Column and Batch: the one currency between operators.
 
 A Column is a values tensor on the device, an optional bool validity tensor (True = not NULL;
-None when the column has no NULLs) and, for strings, the sorted dictionary its int32 codes index.
+None when the column has no NULLs), for strings the sorted dictionary its int32 codes index, and
+for decimals their precision and scale (the values are the int64 numbers scaled by 10**scale).
 A Batch is an ordered mapping of column names to Columns that all have the same length.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import torch
 
-from tqp.types import DataType
+from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,7 +24,11 @@ class Column:
     type: DataType
     valid: torch.Tensor | None = None
     dictionary: pa.Array | None = None  # sorted, unique strings (VARCHAR only), on the host
-    scale: int | None = None  # digits after the point of a DECIMAL read from storage or CAST
+    decimal: DecimalType | None = None  # precision and scale (DECIMAL only)
+
+    def __post_init__(self):
+        if (self.type is DataType.DECIMAL) != (self.decimal is not None):
+            raise AssertionError(f"a {self.type.value} column with decimal type {self.decimal}")
 
     def __len__(self) -> int:
         return self.values.shape[0]
@@ -36,18 +41,25 @@ class Column:
         """Rows at `indices` (a long tensor); every index must be in range."""
         valid = None if self.valid is None else self.valid.index_select(0, indices)
         return Column(self.values.index_select(0, indices), self.type, valid, self.dictionary,
-                      self.scale)
+                      self.decimal)
 
     def take_or_null(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
         missing = indices < 0
         if len(self) == 0:
             values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
-            return Column(values, self.type, torch.zeros_like(missing), self.dictionary, self.scale)
+            return Column(values, self.type, torch.zeros_like(missing), self.dictionary, self.decimal)
         safe = indices.clamp(min=0)
         valid = ~missing if self.valid is None else (self.valid.index_select(0, safe) & ~missing)
         return Column(self.values.index_select(0, safe), self.type, valid, self.dictionary,
-                      self.scale)
+                      self.decimal)
+
+    def as_double(self) -> torch.Tensor:
+        """The values as float64: a DECIMAL's scaled integers divided by 10**scale (where DuckDB
+        computes in DOUBLE, and at the float boundaries: models, `cursor.torch()`)."""
+        if self.type is DataType.DECIMAL:
+            return self.values.double() / self.decimal.unit
+        return self.values.double()
 
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""
@@ -57,7 +69,7 @@ class Column:
 
     def with_valid(self, valid: torch.Tensor | None) -> "Column":
         """The same values with another validity mask (dropped when it is all True)."""
-        return Column(self.values, self.type, normalize_valid(valid), self.dictionary, self.scale)
+        return Column(self.values, self.type, normalize_valid(valid), self.dictionary, self.decimal)
 
 
 def normalize_valid(valid: torch.Tensor | None) -> torch.Tensor | None:
@@ -76,11 +88,15 @@ def and_valid(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | 
     return a & b
 
 
-def null_column(length: int, type_: DataType, device: torch.device) -> Column:
-    """A column of `length` NULLs."""
+def null_column(length: int, type_: DataType, device: torch.device,
+                decimal: DecimalType | None = None) -> Column:
+    """A column of `length` NULLs (of DECIMAL(18,3), DuckDB's default, unless told)."""
     values = torch.zeros(length, dtype=type_.torch_dtype, device=device)
     dictionary = pa.array([], pa.large_string()) if type_ is DataType.VARCHAR else None
-    return Column(values, type_, torch.zeros(length, dtype=torch.bool, device=device), dictionary)
+    if type_ is DataType.DECIMAL and decimal is None:
+        decimal = DecimalType(*DEFAULT_DECIMAL)
+    return Column(values, type_, torch.zeros(length, dtype=torch.bool, device=device), dictionary,
+                  decimal)
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,13 +15,11 @@ import pyarrow.compute as pc
 from sqlglot import exp
 
 from tqp.errors import DataError, IntegrityError, NotSupportedError, ProgrammingError
+from tqp.types import DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION
 from tqp.storage.arrow import arrow_type_to_sql
 
 TYPE_KEY = b"tqp.type"
 
-# DuckDB's DECIMAL without arguments.
-DEFAULT_DECIMAL = (18, 3)
-MAX_DECIMAL_PRECISION = 38
 # Text parsed as a decimal keeps this many digits after the point before rounding to the column's.
 TEXT_DECIMAL_SCALE = 18
 

@@ -1,7 +1,7 @@
 """Spill files: batches written to disk and read back exactly as they were.
 
 Arrow IPC streams, one file per spill partition. Each column keeps its SQL type and decimal
-scale in its field's metadata, and a string column is written as a dictionary array (its codes
+precision and scale in its field's metadata, and a string column is written as a dictionary array (its codes
 and its sorted dictionary), so reading it back costs no re-encoding.
 """
 
@@ -15,7 +15,7 @@ import pyarrow as pa
 import torch
 
 from tqp.storage.column import Batch, Column
-from tqp.types import DataType
+from tqp.types import DataType, DecimalType
 
 
 def _array(column: Column) -> pa.Array:
@@ -29,8 +29,8 @@ def _array(column: Column) -> pa.Array:
 
 def _field(name: str, column: Column, array: pa.Array) -> pa.Field:
     meta = {"tqp_type": column.type.value}
-    if column.scale is not None:
-        meta["tqp_scale"] = str(column.scale)
+    if column.decimal is not None:
+        meta["tqp_decimal"] = f"{column.decimal.precision},{column.decimal.scale}"
     return pa.field(name, array.type, metadata=meta)
 
 
@@ -51,7 +51,8 @@ def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
     for field, array in zip(record.schema, record.columns):
         meta = field.metadata or {}
         type_ = DataType(meta[b"tqp_type"].decode())
-        scale = int(meta[b"tqp_scale"]) if b"tqp_scale" in meta else None
+        decimal = DecimalType(*map(int, meta[b"tqp_decimal"].split(b","))) \
+            if b"tqp_decimal" in meta else None
         valid = None
         if array.null_count:
             valid = torch.from_numpy(array.is_valid().to_numpy(zero_copy_only=False)).to(device)
@@ -62,7 +63,7 @@ def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
         values = array.fill_null(0).to_numpy(zero_copy_only=False) if array.null_count \
             else array.to_numpy(zero_copy_only=False)
         tensor = torch.from_numpy(np.ascontiguousarray(values).copy()).to(device)
-        columns[field.name] = Column(tensor, type_, valid, dictionary, scale)
+        columns[field.name] = Column(tensor, type_, valid, dictionary, decimal)
     return Batch(columns, record.num_rows, device)
 
 

@@ -15,7 +15,7 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
     """{name: tensor} for rows `start:` of `batch`, on the batch's device.
 
     Each tensor is a copy (a result column may be a cached table column, which must not be
-    changed through it). DECIMAL is float64 like DOUBLE; DATE int32 days and TIMESTAMP int64
+    changed through it). DECIMAL is float64 like DOUBLE (its exact value divided out), HUGEINT int64; DATE int32 days and TIMESTAMP int64
     microseconds since the epoch. NULL is NaN in floating columns and an error elsewhere.
     """
     tensors = {}
@@ -24,7 +24,8 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
             raise NotSupportedError(
                 f"column {name} is VARCHAR, which has no tensor form: leave it out of the query, "
                 "or fetch it with fetch_arrow_table()")
-        values = column.values[start:]
+        values = column.as_double()[start:] if column.type is DataType.DECIMAL \
+            else column.values[start:]
         valid = None if column.valid is None else column.valid[start:]
         if column.type is DataType.NULL:
             values = torch.full(values.shape, float("nan"), dtype=torch.float64,

@@ -58,7 +58,7 @@ def is_constant(expression: exp.Expression) -> bool:
 def _broadcast(column: Column, rows: int) -> Column:
     """A one-row column repeated `rows` times, as a view."""
     valid = None if column.valid is None else column.valid.expand(rows)
-    return Column(column.values.expand(rows), column.type, valid, column.dictionary, column.scale)
+    return Column(column.values.expand(rows), column.type, valid, column.dictionary, column.decimal)
 
 
 class SqlText:

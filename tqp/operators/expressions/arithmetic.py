@@ -1,7 +1,10 @@
 """Arithmetic and numeric functions, with DuckDB's typing rules.
 
 `/` is always floating division (x/0 is +-inf, as in DuckDB); `//` truncates for integers; `//`
-and `%` by zero raise a DataError as DuckDB does. Integer results are int64. DATE +/- integer
+and `%` by zero raise a DataError as DuckDB does. Integer results are int64. `+ - *` with a
+DECIMAL (and no DOUBLE) run on the scaled integers and type the result as DuckDB does
+(`DecimalType.add` / `multiply`); `/`, `//` and the float functions (SQRT, LN, POWER...)
+compute a DECIMAL in DOUBLE, as DuckDB does. DATE +/- integer
 days stays a DATE; DATE +/- INTERVAL becomes a TIMESTAMP; DATE - DATE is a day count.
 """
 
@@ -15,8 +18,12 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
+from tqp.operators.expressions.decimals import (
+    check_fits, decimal_of, max_magnitude, remember_magnitude, round_down, scale_up,
+    truncate_down,
+)
 from tqp.storage.column import Batch, Column, and_valid
-from tqp.types import DataType
+from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
 def _numeric(column: Column, what: str) -> Column:
@@ -46,9 +53,13 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
         return Column(values, type_, valid)
     values = values.long()
     live = values if valid is None else values[valid]
+    wide = DataType.HUGEINT in (a.type, b.type)
     if wrapped is not None:
         if bool((wrapped if valid is None else wrapped[valid]).any()):
-            raise DataError(f"Overflow in {what}: the value does not fit in BIGINT")
+            raise DataError(f"Overflow in {what}: the value does not fit in "
+                            + ("64 bits (tqp's HUGEINT)" if wide else "BIGINT"))
+    if wide:
+        return Column(values, DataType.HUGEINT, valid)
     if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
         if live.numel() and (int(live.min()) < INT32_RANGE[0] or int(live.max()) > INT32_RANGE[1]):
             raise DataError(f"Overflow in {what}: the value does not fit in INTEGER")
@@ -81,26 +92,65 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
     types = (a.type, b.type)
-    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    a, b = _numeric(a, what), _numeric(b, what)
+    if _exact_decimal(a, b):
+        return _decimal_add_sub(a, b, sign, what)
+    a, b = align([a, b], what)
     if a.type.is_integer:
         x, y = a.values.long(), b.values.long()
         values = x + y if sign == 1 else x - y
-        # Two's complement: a sum wrapped when both operands have the sign the result lacks.
-        wrapped = ((x ^ values) & ((y if sign == 1 else ~y) ^ values)) < 0
-        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what, wrapped)
+        return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what,
+                       _sum_wrapped(x, y, values, sign))
     values = a.values + b.values if sign == 1 else a.values - b.values
-    return _decimal(_result(values, a.type, a, b), max(_scale(a), _scale(b)))
+    return _result(values, a.type, a, b)
 
 
-def _scale(column: Column) -> int:
-    return column.scale or 0
+def _sum_wrapped(x: torch.Tensor, y: torch.Tensor, values: torch.Tensor, sign: int) -> torch.Tensor:
+    """Two's complement: x + y (or x - y) wrapped when both operands have the sign the result
+    lacks."""
+    return ((x ^ values) & ((y if sign == 1 else ~y) ^ values)) < 0
 
 
-def _decimal(column: Column, scale: int) -> Column:
-    """A DECIMAL result carries DuckDB's scale for it (sum of scales for *, the larger for +/-)."""
-    if column.type is not DataType.DECIMAL:
-        return column
-    return Column(column.values, column.type, column.valid, None, scale)
+def _exact_decimal(a: Column, b: Column) -> bool:
+    """Does `a op b` compute on scaled integers: a DECIMAL with a DECIMAL or an integer?"""
+    return DataType.DECIMAL in (a.type, b.type) and DataType.DOUBLE not in (a.type, b.type)
+
+
+def _decimal_add_sub(a: Column, b: Column, sign: int, what) -> Column:
+    """`a + b` or `a - b` at the larger scale; only a result wider than 18 digits can leave int64
+    (narrower operands cannot reach it)."""
+    da, db = decimal_of(a), decimal_of(b)
+    result = da.add(db)
+    x = scale_up(a, result.scale - da.scale, result, what)
+    y = scale_up(b, result.scale - db.scale, result, what)
+    values = x + y if sign == 1 else x - y
+    valid = and_valid(a.valid, b.valid)
+    if result.precision > INT64_DECIMAL_PRECISION:
+        check_fits(_sum_wrapped(x, y, values, sign), valid, result, what)
+    return Column(values, DataType.DECIMAL, valid, None, result)
+
+
+def _decimal_multiply(a: Column, b: Column, what) -> Column:
+    """`a * b`: the product of the scaled integers at the sum of the scales, checked against the
+    result's precision where the operands' digits could pass it (float64 estimates first, one
+    exact look at the rows near the limit)."""
+    da, db = decimal_of(a), decimal_of(b)
+    result = da.multiply(db)
+    x, y = a.values.long(), b.values.long()
+    values = x * y
+    valid = and_valid(a.valid, b.valid)
+    limit = 10 ** min(result.precision, INT64_DECIMAL_PRECISION)
+    if da.precision + db.precision > INT64_DECIMAL_PRECISION:
+        bound = max_magnitude(x) * max_magnitude(y)
+        if bound >= limit * (1 - 1e-9):
+            near = (x.double() * y.double()).abs() >= limit * (1 - 1e-9)
+            if bool((near if valid is None else near & valid).any()):
+                over = _product_wrapped(x, y, values) | (values.abs() >= limit) \
+                    if result.precision <= INT64_DECIMAL_PRECISION else \
+                    _product_wrapped(x, y, values)
+                check_fits(near & over, valid, result, what)
+        remember_magnitude(values, min(bound, float(limit)))
+    return Column(values, DataType.DECIMAL, valid, None, result)
 
 
 def _typed(column: Column, type_: DataType) -> Column:
@@ -133,13 +183,16 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
 def mul(node: exp.Mul, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     types = (a.type, b.type)
-    a, b = align([_numeric(a, what), _numeric(b, what)], what)
+    a, b = _numeric(a, what), _numeric(b, what)
+    if _exact_decimal(a, b):
+        return _decimal_multiply(a, b, what)
+    a, b = align([a, b], what)
     if a.type.is_integer:
         x, y = a.values.long(), b.values.long()
         values = x * y
         return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what,
                        _product_wrapped(x, y, values))
-    return _decimal(_result(a.values * b.values, a.type, a, b), _scale(a) + _scale(b))
+    return _result(a.values * b.values, a.type, a, b)
 
 
 def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) -> torch.Tensor:
@@ -158,8 +211,7 @@ def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) ->
 def div(node: exp.Div, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = _numeric(a, what), _numeric(b, what)
-    return Column(a.values.double() / b.values.double(), DataType.DOUBLE,
-                  and_valid(a.valid, b.valid))
+    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
 
 def _check_nonzero(a: Column, b: Column, what: str) -> None:
@@ -198,7 +250,8 @@ def int_div(node: exp.IntDiv, batch: Batch) -> Column:
         quotient = torch.div(a.values, _safe_divisor(b.values), rounding_mode="trunc")
         quotient = torch.where(b.values == -1, -a.values, quotient)
         return _result(quotient, a.type, a, b)
-    return Column(a.values / b.values, a.type, and_valid(a.valid, b.valid))
+    # DuckDB's // of a DOUBLE or DECIMAL is the floating quotient.
+    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
 
 @handles(exp.Mod)
@@ -208,9 +261,10 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
     if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
     _check_nonzero(a, b, what)
-    if not a.type.is_integer:
-        return _result(torch.fmod(a.values, b.values), a.type, a, b)
-    return _result(torch.fmod(a.values, _safe_divisor(b.values)), a.type, a, b)  # x % -1 = 0
+    remainder = torch.fmod(a.values, _safe_divisor(b.values))  # x % -1 = 0
+    if a.type is DataType.DECIMAL:  # both at their common scale: the remainder is exact
+        return Column(remainder, a.type, and_valid(a.valid, b.valid), None, a.decimal)
+    return _result(remainder, a.type, a, b)
 
 
 @handles(exp.Neg)
@@ -223,7 +277,7 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
         return _result(-a.values.long(), a.type, zero, a, SqlText(node), a.values.long() == INT64_MIN)
-    return Column(-a.values, a.type, a.valid, None, a.scale)
+    return Column(-a.values, a.type, a.valid, None, a.decimal)  # DOUBLE or DECIMAL
 
 
 @handles(exp.Abs)
@@ -233,7 +287,7 @@ def abs_(node: exp.Abs, batch: Batch) -> Column:
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):
             raise DataError(f"Overflow in {SqlText(node)}: the value does not fit in {a.type.value}")
-    return Column(a.values.abs(), a.type, a.valid, None, a.scale)
+    return Column(a.values.abs(), a.type, a.valid, None, a.decimal)
 
 
 def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> torch.Tensor:
@@ -274,6 +328,8 @@ def _product_error(a: torch.Tensor, b: float, product: torch.Tensor) -> torch.Te
 
 @handles(exp.Round)
 def round_(node: exp.Round, batch: Batch) -> Column:
+    """ROUND half away from zero; a DECIMAL keeps its precision and takes the scale rounded to
+    (at most its own, 0 for negative digits), as DuckDB types it."""
     a = _numeric(evaluate(node.this, batch), SqlText(node))
     digits_node = node.args.get("decimals")
     digits = 0
@@ -286,15 +342,21 @@ def round_(node: exp.Round, batch: Batch) -> Column:
         if digits >= 0:
             return a
         return Column(round_half_away(a.values.double(), digits).long(), a.type, a.valid)
-    decimal = a.type is DataType.DECIMAL
-    scale = max(digits, 0) if decimal else None
-    return Column(round_half_away(a.values.double(), digits, decimal), a.type, a.valid, None, scale)
+    if a.type is DataType.DECIMAL:
+        scale = a.decimal.scale
+        if digits >= scale:
+            return a
+        values = round_down(a.values, scale - digits)
+        if digits < 0:
+            values = values * 10 ** -digits
+        return Column(values, a.type, a.valid, None, DecimalType(a.decimal.precision, max(digits, 0)))
+    return Column(round_half_away(a.values, digits, False), a.type, a.valid)
 
 
 def _unary_float(fn):
     def handler(node, batch):
         a = _numeric(evaluate(node.this, batch), SqlText(node))
-        return Column(fn(a.values.double()), DataType.DOUBLE, a.valid)
+        return Column(fn(a.as_double()), DataType.DOUBLE, a.valid)
 
     return handler
 
@@ -317,11 +379,10 @@ def log(node: exp.Log, batch: Batch) -> Column:
     what = SqlText(node)
     value = _numeric(evaluate(x, batch), what)
     if base is None or (isinstance(base, exp.Literal) and base.this in ("10", "10.0")):
-        return Column(torch.log10(value.values.double()), DataType.DOUBLE, value.valid)
+        return Column(torch.log10(value.as_double()), DataType.DOUBLE, value.valid)
     b = _numeric(evaluate(base, batch), what)
     fn = torch.log2 if isinstance(base, exp.Literal) and base.this in ("2", "2.0") else None
-    values = fn(value.values.double()) if fn else \
-        torch.log(value.values.double()) / torch.log(b.values.double())
+    values = fn(value.as_double()) if fn else torch.log(value.as_double()) / torch.log(b.as_double())
     return Column(values, DataType.DOUBLE, and_valid(value.valid, b.valid))
 
 
@@ -341,6 +402,7 @@ def isnan(node: exp.IsNan, batch: Batch) -> Column:
 
 
 _ROUNDINGS = {exp.Ceil: torch.ceil, exp.Floor: torch.floor, exp.Trunc: torch.trunc}
+_DECIMAL_ROUNDINGS = {exp.Ceil: "ceil", exp.Floor: "floor", exp.Trunc: "trunc"}
 
 
 @handles(*_ROUNDINGS)
@@ -354,15 +416,19 @@ def ceil_floor_trunc(node: exp.Expression, batch: Batch) -> Column:
         if isinstance(node, exp.Trunc):
             return a
         return Column(a.values.double(), DataType.DOUBLE, a.valid)
-    scale = 0 if a.type is DataType.DECIMAL else None
-    return Column(_ROUNDINGS[type(node)](a.values), a.type, a.valid, None, scale)
+    if a.type is DataType.DECIMAL:  # to scale 0, the precision kept
+        mode, scale = _DECIMAL_ROUNDINGS[type(node)], a.decimal.scale
+        values = -truncate_down(-a.values, scale, "floor") if mode == "ceil" else \
+            truncate_down(a.values, scale, mode)
+        return Column(values, a.type, a.valid, None, DecimalType(a.decimal.precision, 0))
+    return Column(_ROUNDINGS[type(node)](a.values), a.type, a.valid)
 
 
 @handles(exp.Pow)
 def power(node: exp.Pow, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = _numeric(a, what), _numeric(b, what)
-    return Column(torch.pow(a.values.double(), b.values.double()), DataType.DOUBLE,
+    return Column(torch.pow(a.as_double(), b.as_double()), DataType.DOUBLE,
                   and_valid(a.valid, b.valid))
 
 
@@ -393,7 +459,7 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
         rv, cv = result.validity(), c.validity()
         take = cv & (~rv | better)
         result = Column(torch.where(take, c.values, result.values), result.type,
-                        rv | cv, result.dictionary)
+                        rv | cv, result.dictionary, result.decimal)
     return result.with_valid(result.valid)
 
 

@@ -10,31 +10,34 @@ import pyarrow.compute as pc
 import torch
 from sqlglot import exp
 
-from tqp.errors import DataError, NotSupportedError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
 from tqp.operators.expressions.dates import date_strings
 from tqp.operators.expressions.coerce import MICROS_PER_DAY
+from tqp.operators.expressions.decimals import (
+    check_fits, check_precision, decimal_of, round_down, scale_up,
+)
 from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
-from tqp.types import NARROW_INTEGER_LIMITS, DataType, from_sql_name
+from tqp.types import (
+    DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, DataType, DecimalType,
+    from_sql_name,
+)
 
 
-_INTEGER_LIMITS = {DataType.INTEGER: 2.0 ** 31, DataType.BIGINT: 2.0 ** 63}
+_INTEGER_LIMITS = {DataType.INTEGER: 2.0 ** 31, DataType.BIGINT: 2.0 ** 63,
+                   DataType.HUGEINT: 2.0 ** 63}
 
 
-def _check_range(column: Column, target: DataType, precision: int | None, scale: int | None):
-    """Values that do not fit the target type are a DataError, as in DuckDB."""
-    if target.is_integer:
-        limit = _INTEGER_LIMITS[target]
-        if column.type.is_integer and target is DataType.BIGINT:
-            return
-    elif target is DataType.DECIMAL and precision is not None:
-        limit = 10.0 ** (precision - (scale or 0))
-    else:
+def _check_integer_range(column: Column, values: torch.Tensor, target: DataType) -> None:
+    """Values that do not fit the target integer type are a DataError, as in DuckDB (`values`:
+    the column's values, rounded to integers where they were not)."""
+    if column.type.is_integer and target is not DataType.INTEGER:
         return
-    values = column.values.double()
+    limit = _INTEGER_LIMITS[target]
+    values = values.double()
     if column.valid is not None:
         values = values[column.valid]
     if values.numel() and bool(((values >= limit) | (values < -limit) | values.isnan()).any()):
@@ -45,7 +48,7 @@ def _check_narrow(column: Column, name: str, limits) -> None:
     low, high = (-limits, limits) if isinstance(limits, int) else limits
     if not column.type.is_numeric:
         return
-    values = column.values.double()
+    values = column.as_double()
     if column.valid is not None:
         values = values[column.valid]
     values = torch.round(values)
@@ -53,34 +56,32 @@ def _check_narrow(column: Column, name: str, limits) -> None:
         raise DataError(f"value out of range for {name}")
 
 
-def cast_column(column: Column, target: DataType, scale: int | None = None,
-                precision: int | None = None) -> Column:
-    """`column` as `target`; `scale` rounds DECIMAL targets to that many digits."""
+def cast_column(column: Column, target: DataType, decimal: DecimalType | None = None) -> Column:
+    """`column` as `target`; a DECIMAL target takes `decimal` (by default the column's own, or
+    the one its integer type converts to), rounding half away from zero, as DuckDB does."""
     source = column.type
     if source is DataType.NULL:
         from tqp.operators.expressions.coerce import to_type
 
-        return to_type(column, target)
+        return to_type(column, target, decimal=decimal)
     if target is DataType.VARCHAR:
         return _to_string(column) if source is not DataType.VARCHAR else column
     if source is DataType.VARCHAR:
-        return _parse(column, target)
+        return _parse(column, target, decimal)
     values = column.values
     if target.is_numeric:
         if source in (DataType.DATE, DataType.TIMESTAMP):
             raise DataError(f"cannot cast {source.value} to {target.value}")
-        _check_range(column, target, precision, scale)
-        if target.is_integer and values.is_floating_point():
-            # DuckDB: DECIMAL -> INTEGER rounds halves away from zero, DOUBLE -> INTEGER to even.
-            values = round_half_away(values, 0) if source is DataType.DECIMAL else torch.round(values)
-        if target is DataType.DECIMAL and scale is not None:
-            values = round_half_away(values.double(), scale)
-        elif target is DataType.DECIMAL:
-            scale = column.scale if source is DataType.DECIMAL else 0
-        if source is DataType.DECIMAL and target is DataType.DOUBLE:
-            values = values + 0.0  # a DECIMAL has no negative zero
-        return Column(values.to(target.torch_dtype), target, column.valid, None,
-                      scale if target is DataType.DECIMAL else None)
+        if target is DataType.DECIMAL:
+            return _to_decimal(column, decimal or decimal_of(column))
+        if target is DataType.DOUBLE:
+            return Column(column.as_double() + 0.0, target, column.valid)  # no negative zero
+        if source is DataType.DECIMAL:  # DuckDB: DECIMAL -> integer rounds halves away from zero
+            values = round_down(values, column.decimal.scale)
+        elif values.is_floating_point():  # and DOUBLE -> integer to even
+            values = torch.round(values)
+        _check_integer_range(column, values, target)
+        return Column(values.to(target.torch_dtype), target, column.valid)
     if target is DataType.BOOLEAN:
         if source.is_numeric or source is DataType.BOOLEAN:
             return Column(values != 0, target, column.valid)
@@ -94,10 +95,31 @@ def cast_column(column: Column, target: DataType, scale: int | None = None,
     raise NotSupportedError(f"CAST from {source.value} to {target.value}")
 
 
-def _parse(column: Column, target: DataType) -> Column:
+def _to_decimal(column: Column, decimal: DecimalType) -> Column:
+    """A number as `decimal`: integers and decimals rescaled exactly (rounded half away from
+    zero when the scale shrinks), doubles rounded at the scale; then checked against the
+    precision."""
+    what = f"CAST to {decimal.sql()}"
+    if column.type is DataType.DOUBLE:
+        scaled = round_half_away(column.values, decimal.scale)
+        limit = min(10.0 ** decimal.integral, 2.0 ** 63 / decimal.unit)  # and int64's range
+        bad = (scaled >= limit) | (scaled <= -limit) | scaled.isnan()
+        check_fits(bad, column.valid, decimal, what)
+        values = torch.round(scaled * decimal.unit).long()
+    else:
+        source = decimal_of(column)
+        if decimal.scale >= source.scale:
+            values = scale_up(column, decimal.scale - source.scale, decimal, what)
+        else:
+            values = round_down(column.values.long(), source.scale - decimal.scale)
+    check_precision(values, column.valid, decimal, what)
+    return Column(values, DataType.DECIMAL, column.valid, None, decimal)
+
+
+def _parse(column: Column, target: DataType, decimal: DecimalType | None = None) -> Column:
+    if target is DataType.DECIMAL:  # through the double nearest each text, rounded at the scale
+        return _to_decimal(_parse(column, DataType.DOUBLE), decimal or DecimalType(*DEFAULT_DECIMAL))
     arrow_target = pa.int64() if target.is_integer else sql_type_to_arrow(target)
-    if target is DataType.DECIMAL:
-        arrow_target = pa.float64()
     dictionary = column.dictionary.cast(dicts.STRING)
     try:
         parsed = _parse_strings(dictionary, target, arrow_target)
@@ -139,7 +161,7 @@ def _to_string(column: Column) -> Column:
         unique = bits.view(torch.float64)
     else:
         unique, inverse = torch.unique(column.values, return_inverse=True)
-    distinct = Column(unique, column.type, None)
+    distinct = Column(unique, column.type, None, None, column.decimal)
     text = column_to_arrow(distinct)
     if column.type is DataType.BOOLEAN:
         text = pc.if_else(text, "true", "false")
@@ -150,8 +172,8 @@ def _to_string(column: Column) -> Column:
     elif column.type is DataType.TIMESTAMP:
         text = pa.array([None if v is None else _format_timestamp(v) for v in text.to_pylist()],
                         pa.string())
-    elif column.type is DataType.DECIMAL and column.scale is not None:
-        text = pa.array([f"{v + 0.0:.{column.scale}f}" for v in text.to_pylist()], pa.string())
+    elif column.type in (DataType.DECIMAL, DataType.HUGEINT):  # Arrow prints them exactly
+        text = text.cast(pa.string())
     else:
         text = text.cast(pa.string())
     codes, dictionary = dicts.encode(text)
@@ -181,17 +203,20 @@ def cast(node: exp.Cast, batch) -> Column:
     target = from_sql_name(name)
     if target is None:
         raise NotSupportedError(f"CAST to {to.sql(dialect='duckdb')}")
-    scale = precision = None
+    decimal = None
     if target is DataType.DECIMAL:
-        params = to.expressions
-        precision = int(params[0].name) if params else 18
-        scale = int(params[1].name) if len(params) > 1 else (0 if params else 3)
+        params = [int(p.name) for p in to.expressions]
+        precision, scale = (params + [0])[:2] if params else DEFAULT_DECIMAL
+        if not 1 <= precision <= MAX_DECIMAL_PRECISION or not 0 <= scale <= precision:
+            raise ProgrammingError(f"DECIMAL({precision},{scale}): the width must be 1 to 38 "
+                                   "and the scale 0 to the width")
+        decimal = DecimalType(precision, scale)
     column = evaluate(node.this, batch)
     narrow = NARROW_INTEGER_LIMITS.get(name.upper())
     if narrow is not None:
         _check_narrow(column, name.upper(), narrow)
     try:
-        return cast_column(column, target, scale, precision)
+        return cast_column(column, target, decimal)
     except DataError:
         if isinstance(node, exp.TryCast):
             raise NotSupportedError("TRY_CAST of values that do not convert") from None

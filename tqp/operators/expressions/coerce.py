@@ -1,6 +1,7 @@
 """Bringing two or more columns to one representation so they can be compared or combined.
 
-Numbers widen to a common numeric type, DATE meets TIMESTAMP as microseconds, strings share one
+Numbers widen to a common numeric type (DECIMALs to a common precision and scale, exactly; a
+DECIMAL meeting a DOUBLE becomes a DOUBLE), DATE meets TIMESTAMP as microseconds, strings share one
 sorted dictionary, and a string meeting a date or number is cast (as DuckDB casts literals).
 """
 
@@ -11,9 +12,10 @@ import pyarrow as pa
 import torch
 
 from tqp.errors import ProgrammingError
+from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column
-from tqp.types import DataType, common_numeric_type
+from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType, common_numeric_type
 
 MICROS_PER_DAY = 86_400_000_000
 
@@ -60,16 +62,22 @@ def common_type(types: list[DataType], what: str) -> DataType:
     raise ProgrammingError(f"cannot compare or combine values of types {names} in {what}")
 
 
-def to_type(column: Column, target: DataType, what: str = "expression") -> Column:
+def to_type(column: Column, target: DataType, what: str = "expression",
+            decimal: DecimalType | None = None) -> Column:
     """`column` converted to `target` (implicit conversions only: widening, DATE -> TIMESTAMP,
-    string -> anything by parsing, NULL -> anything)."""
-    if column.type is target:
+    string -> anything by parsing, NULL -> anything); a DECIMAL target takes `decimal` (by
+    default the column's own, or the one its integer type converts to)."""
+    if column.type is target and (decimal is None or column.decimal == decimal):
         return column
     if column.type is DataType.NULL:
         values = torch.zeros(len(column), dtype=target.torch_dtype, device=column.device)
         dictionary = pa.array([], pa.large_string()) if target is DataType.VARCHAR else None
-        return Column(values, target, column.validity(), dictionary)
+        return Column(values, target, column.validity(), dictionary, _null_decimal(target, decimal))
     if column.type.is_numeric and target.is_numeric:
+        if target is DataType.DOUBLE:
+            return Column(column.as_double(), target, column.valid)
+        if target is DataType.DECIMAL:
+            return to_decimal(column, decimal or decimal_of(column), what)
         return Column(column.values.to(target.torch_dtype), target, column.valid)
     if column.type is DataType.DATE and target is DataType.TIMESTAMP:
         return Column(column.values.long() * MICROS_PER_DAY, target, column.valid)
@@ -78,8 +86,23 @@ def to_type(column: Column, target: DataType, what: str = "expression") -> Colum
     if column.type is DataType.VARCHAR or target is DataType.VARCHAR:
         from tqp.operators.expressions.casts import cast_column
 
-        return cast_column(column, target)
+        return cast_column(column, target, decimal)
     raise ProgrammingError(f"cannot convert {column.type.value} to {target.value} in {what}")
+
+
+def _null_decimal(target: DataType, decimal: DecimalType | None) -> DecimalType | None:
+    if target is not DataType.DECIMAL:
+        return None
+    return decimal or DecimalType(*DEFAULT_DECIMAL)
+
+
+def common_decimal(columns: list[Column]) -> DecimalType:
+    """The DECIMAL the numeric columns among `columns` meet in."""
+    typed = [decimal_of(c) for c in columns if c.type is DataType.DECIMAL or c.type.is_integer]
+    result = typed[0]
+    for d in typed[1:]:
+        result = result.common(d)
+    return result
 
 
 def align(columns: list[Column], what: str) -> list[Column]:
@@ -87,7 +110,8 @@ def align(columns: list[Column], what: str) -> list[Column]:
     target = common_type([c.type for c in columns], what)
     if target is DataType.NULL:
         return columns
-    converted = [to_type(c, target, what) for c in columns]
+    decimal = common_decimal(columns) if target is DataType.DECIMAL else None
+    converted = [to_type(c, target, what, decimal) for c in columns]
     if target is DataType.VARCHAR:
         converted = unify_strings(converted)
     return converted

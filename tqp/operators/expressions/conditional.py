@@ -24,7 +24,7 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
     for condition, branch in zip(reversed(conditions), reversed(columns[:-1])):
         values = torch.where(condition, branch.values, values)
         valid = torch.where(condition, branch.validity(), valid)
-    return Column(values, result.type, normalize_valid(valid), result.dictionary)
+    return Column(values, result.type, normalize_valid(valid), result.dictionary, result.decimal)
 
 
 def _rows_of(batch: Batch, rows: torch.Tensor, *expressions: exp.Expression) -> Batch:
@@ -59,7 +59,7 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
     for (rows, _), column in zip(parts, columns):
         values[rows] = column.values
         valid[rows] = column.validity()
-    return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].scale)
+    return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].decimal)
 
 
 @handles(exp.Case)
@@ -91,4 +91,5 @@ def nullif(node: exp.Nullif, batch: Batch) -> Column:
     equal = compare(operator.eq, value, evaluate(node.expression, batch), what)
     same = equal.values & equal.validity()
     value = align([value], what)[0] if value.type is not DataType.NULL else value
-    return Column(value.values, value.type, normalize_valid(value.validity() & ~same), value.dictionary)
+    return Column(value.values, value.type, normalize_valid(value.validity() & ~same), value.dictionary,
+                  value.decimal)

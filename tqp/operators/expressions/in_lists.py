@@ -116,7 +116,7 @@ def _member(values: torch.Tensor, constants: torch.Tensor) -> torch.Tensor:
     return ordered[at] == values
 
 
-def lookup(value: Column, constants: ConstantList, what, round_decimal) -> Column | None:
+def lookup(value: Column, constants: ConstantList, what) -> Column | None:
     """`value IN constants` with SQL's NULL rule (TRUE on a match; NULL when `value` is NULL
     or, without a match, when the list holds a NULL); None where the common type is not
     compared by value (a NULL column), for the caller's per-item comparison."""
@@ -130,8 +130,6 @@ def lookup(value: Column, constants: ConstantList, what, round_decimal) -> Colum
     a, b = left.values, right.values
     if left.type is DataType.DOUBLE:  # SQL's equality of doubles: -0.0 = 0.0, NaN = NaN
         a, b = float_key(a), float_key(b)
-    elif left.type is DataType.DECIMAL:
-        a = round_decimal(a)
     return _with_nulls(_member(a.contiguous(), b), left.validity(), constants)
 
 

@@ -11,7 +11,7 @@ from sqlglot import exp
 from tqp.errors import InternalError, NotSupportedError
 from tqp.operators.expressions import handles
 from tqp.storage.column import Batch, Column, null_column
-from tqp.types import DataType
+from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
 @handles(exp.Column)
@@ -30,17 +30,18 @@ def paren(node: exp.Paren, batch: Batch) -> Column:
 
 
 def constant(value, type_: DataType, length: int, device: torch.device,
-             scale: int | None = None) -> Column:
-    """A column holding `value` in every one of `length` rows (a broadcast view, no copy)."""
+             decimal: DecimalType | None = None) -> Column:
+    """A column holding `value` in every one of `length` rows (a broadcast view, no copy); a
+    DECIMAL's `value` is its scaled integer."""
     if value is None:
-        return null_column(length, type_, device)
+        return null_column(length, type_, device, decimal)
     if type_ is DataType.VARCHAR:
         values = torch.zeros(1, dtype=torch.int32, device=device).expand(length)
         return Column(values, type_, None, pa.array([value], pa.large_string()))
     if type_ is DataType.DATE and isinstance(value, datetime.date):
         value = (value - datetime.date(1970, 1, 1)).days
     values = torch.tensor([value], dtype=type_.torch_dtype, device=device).expand(length)
-    return Column(values, type_, None, None, scale)
+    return Column(values, type_, None, None, decimal)
 
 
 def device_of(batch: Batch) -> torch.device:
@@ -48,13 +49,12 @@ def device_of(batch: Batch) -> torch.device:
     return batch.device
 
 
-MAX_DECIMAL_SCALE = 18
-
-
 def literal_value(node: exp.Literal):
-    """The Python value and type of a SQL literal."""
+    """The Python value, type and decimal type of a SQL literal: DuckDB reads 0.06 as
+    DECIMAL(3,2) (every digit written counts) and 1e3 as DOUBLE. A decimal past 18 digits does
+    not fit tqp's int64 decimals and is read as DOUBLE."""
     if node.is_string:
-        return node.this, DataType.VARCHAR
+        return node.this, DataType.VARCHAR, None
     text = node.this
     try:
         value = int(text)
@@ -63,22 +63,22 @@ def literal_value(node: exp.Literal):
     else:
         if not -2**63 <= value < 2**63:
             raise NotSupportedError(f"integer literal {text}: beyond BIGINT (HUGEINT is not supported)")
-        return value, DataType.INTEGER if -2**31 <= value < 2**31 else DataType.BIGINT
+        return value, DataType.INTEGER if -2**31 <= value < 2**31 else DataType.BIGINT, None
+    whole, point, fraction = text.partition(".")
+    digits = whole + fraction
+    if point and "e" not in text.lower() and digits.isdigit() and \
+            len(digits) <= INT64_DECIMAL_PRECISION:
+        return int(digits), DataType.DECIMAL, DecimalType(len(digits), len(fraction))
     try:
-        # DuckDB reads 0.06 as DECIMAL and 1e3 as DOUBLE. A literal with more fractional digits
-        # than a decimal holds comes from the optimizer folding a division: DuckDB's is a DOUBLE.
-        digits = len(text.split(".")[1]) if "." in text else 0
-        decimal = "e" not in text.lower() and digits <= MAX_DECIMAL_SCALE
-        return float(text), DataType.DECIMAL if decimal else DataType.DOUBLE
+        return float(text), DataType.DOUBLE, None
     except ValueError:
         raise NotSupportedError(f"literal {text}") from None
 
 
 @handles(exp.Literal)
 def literal(node: exp.Literal, batch: Batch) -> Column:
-    value, type_ = literal_value(node)
-    scale = len(node.this.split(".")[1]) if type_ is DataType.DECIMAL and "." in node.this else None
-    return constant(value, type_, batch.num_rows, device_of(batch), scale)
+    value, type_, decimal = literal_value(node)
+    return constant(value, type_, batch.num_rows, device_of(batch), decimal)
 
 
 @handles(exp.Boolean)

@@ -27,42 +27,20 @@ def boolean(values: torch.Tensor, valid: torch.Tensor | None) -> Column:
     return Column(values, DataType.BOOLEAN, valid)
 
 
-def compare(op, left: Column, right: Column, what: str,
-            exact: tuple[bool, bool] = (False, False)) -> Column:
-    """`left op right` row by row; NULL where either side is NULL.
-
-    `exact`, per side: is it a stored value or a literal? A DECIMAL there is the double nearest
-    its exact value and compares correctly as it is; a computed one is rounded first."""
+def compare(op, left: Column, right: Column, what: str) -> Column:
+    """`left op right` row by row; NULL where either side is NULL. DECIMALs compare exactly, as
+    integers at their common scale."""
     if left.type is DataType.NULL or right.type is DataType.NULL:
         n = max(len(left), len(right))
         return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
                        torch.zeros(n, dtype=torch.bool, device=left.device))
-    decimal = not all(exact) and DataType.DECIMAL in (left.type, right.type) and \
-        DataType.DOUBLE not in (left.type, right.type)
     left, right = align([left, right], what)
     a, b = left.values, right.values
     if left.type is DataType.DOUBLE and (bool(a.isnan().any()) or bool(b.isnan().any())):
         # DuckDB orders NaN above every number and equal to itself: compare order-preserving
         # integer images of the doubles instead.
         a, b = float_key(a.double()), float_key(b.double())
-        decimal = False
-    if decimal:
-        # Decimals are exact in DuckDB; in float64, 0.1 * 3 lands a hair off 0.3. Comparing at
-        # DECIMAL_DIGITS places keeps boundary values on the side DuckDB puts them.
-        a = a if exact[0] else _decimal_round(a)
-        b = b if exact[1] else _decimal_round(b)
     return boolean(op(a, b), and_valid(left.valid, right.valid))
-
-
-DECIMAL_DIGITS = 9
-
-
-def _decimal_round(values: torch.Tensor) -> torch.Tensor:
-    """`values` rounded to DECIMAL_DIGITS places; once for a broadcast constant."""
-    if values.dim() == 1 and values.numel() > 1 and values.stride(0) == 0:
-        return _decimal_round(values[:1]).expand(values.numel())
-    unit = 10.0 ** DECIMAL_DIGITS
-    return torch.round(values * unit) / unit
 
 
 def _string_constant_compare(op, column: Column, value: str) -> Column:
@@ -100,15 +78,7 @@ def comparison(node: exp.Expression, batch: Batch) -> Column:
         right = evaluate(rnode, batch)
         if right.type is DataType.VARCHAR:
             return _string_constant_compare(_FLIPPED[op], right, lnode.this)
-    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), SqlText(node),
-                   (_is_exact(lnode), _is_exact(rnode)))
-
-
-def _is_exact(node: exp.Expression) -> bool:
-    """A stored column or a literal: a DECIMAL there is the double nearest its exact value."""
-    if isinstance(node, exp.Neg):
-        node = node.this
-    return isinstance(node, (exp.Column, exp.Literal))
+    return compare(op, evaluate(lnode, batch), evaluate(rnode, batch), SqlText(node))
 
 
 def truth(column: Column, what: str) -> Column:
@@ -200,11 +170,8 @@ def is_node(node: exp.Is, batch: Batch) -> Column:
 def between(node: exp.Between, batch: Batch) -> Column:
     value = evaluate(node.this, batch)
     what = SqlText(node)
-    exact = _is_exact(node.this)
-    low = compare(operator.ge, value, evaluate(node.args["low"], batch), what,
-                  (exact, _is_exact(node.args["low"])))
-    high = compare(operator.le, value, evaluate(node.args["high"], batch), what,
-                   (exact, _is_exact(node.args["high"])))
+    low = compare(operator.ge, value, evaluate(node.args["low"], batch), what)
+    high = compare(operator.le, value, evaluate(node.args["high"], batch), what)
     result = and_(low, high)
     return boolean(~result.values, result.valid) if node.args.get("negate") else result
 
@@ -216,8 +183,7 @@ def in_list(node: exp.In, batch: Batch) -> Column:
     what = SqlText(node)
     constants = constant_list(node)
     if constants is not None and len(constants) >= LOOKUP_MIN_ITEMS:
-        round_decimal = (lambda v: v) if _is_exact(node.this) else _decimal_round
-        result = lookup(value, constants, what, round_decimal)
+        result = lookup(value, constants, what)
         if result is not None:
             return boolean(~result.values, result.valid) if node.args.get("negate") else result
         if node.args.get("constants") is not None:  # compacted: compare item by item
@@ -230,8 +196,7 @@ def in_list(node: exp.In, batch: Batch) -> Column:
         if isinstance(item, exp.Literal) and item.is_string and value.type is DataType.VARCHAR:
             match = _string_constant_compare(operator.eq, value, item.this)
         else:
-            match = compare(operator.eq, value, evaluate(item, batch), what,
-                            (_is_exact(node.this), _is_exact(item)))
+            match = compare(operator.eq, value, evaluate(item, batch), what)
         result = match if result is None else or_(result, match)
     if result is None:
         result = boolean(torch.zeros(len(value), dtype=torch.bool, device=value.device), None)
@@ -246,7 +211,6 @@ def is_distinct(node: exp.Expression, batch: Batch) -> Column:
     if DataType.NULL in (left.type, right.type):
         same = ~lv & ~rv
     else:
-        equal = compare(operator.eq, left, right, SqlText(node),
-                        (_is_exact(node.this), _is_exact(node.expression)))
+        equal = compare(operator.eq, left, right, SqlText(node))
         same = (equal.values & lv & rv) | (~lv & ~rv)
     return boolean(same if isinstance(node, exp.NullSafeEQ) else ~same, None)

@@ -1,0 +1,131 @@
+"""Kernels over DECIMAL values: int64 tensors of the numbers scaled by 10**scale.
+
+A value leaves int64 only where a DECIMAL wider than 18 digits holds it (DuckDB's int128); tqp
+raises a DataError there rather than wrap. Operations on a broadcast constant (a literal
+expanded to the batch) run once and stay broadcast.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import torch
+
+from tqp.errors import DataError
+from tqp.storage.column import Column
+from tqp.types import INT64_DECIMAL_PRECISION, INTEGER_DECIMALS, DataType, DecimalType
+
+INT64_MAX = 2**63 - 1
+
+
+def decimal_of(column: Column) -> DecimalType:
+    """The DECIMAL type of a DECIMAL column, or the one an integer column converts to."""
+    if column.type is DataType.DECIMAL:
+        return column.decimal
+    return INTEGER_DECIMALS[column.type]
+
+
+def _is_broadcast(values: torch.Tensor) -> bool:
+    return values.dim() == 1 and values.numel() > 1 and values.stride(0) == 0
+
+
+def _once(fn, values: torch.Tensor, *args) -> torch.Tensor:
+    """`fn(values, *args)`, computed on one row when `values` is a broadcast constant."""
+    if _is_broadcast(values):
+        return fn(values[:1], *args).expand(values.numel())
+    return fn(values, *args)
+
+
+# Known bounds on |value| per tensor (by identity, dropped with the tensor): a column read by
+# several aggregates and products of the same batch is scanned once, and a product's bound
+# comes from its operands' without a scan.
+_BOUNDS: dict[int, tuple[weakref.ref, float]] = {}
+
+
+def max_magnitude(values: torch.Tensor) -> float:
+    """An upper bound of |value| over an integer tensor, as a float (the largest magnitude: one
+    pass and one host sync, once per tensor): the cheap test that lets the exact overflow checks
+    be skipped."""
+    known = _BOUNDS.get(id(values))
+    if known is not None and known[0]() is values:
+        return known[1]
+    if values.numel() == 0:
+        return 0.0
+    sample = values[:1] if _is_broadcast(values) else values
+    bound = float(torch.stack(torch.aminmax(sample)).double().abs().max())
+    remember_magnitude(values, bound)
+    return bound
+
+
+def remember_magnitude(values: torch.Tensor, bound: float) -> None:
+    """Record `bound` as an upper bound of |value| over `values` (values are never changed in
+    place once a column holds them)."""
+    key = id(values)
+    _BOUNDS[key] = (weakref.ref(values, lambda _, key=key: _BOUNDS.pop(key, None)), bound)
+
+
+def check_fits(bad: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalType,
+               what) -> None:
+    """Raise DataError when a non-NULL row is `bad` (out of range for `decimal`)."""
+    if valid is not None:
+        bad = bad & valid
+    if bool(bad.any()):
+        raise DataError(f"Overflow in {what}: a value does not fit in {decimal.sql()}"
+                        + (" (tqp holds decimals in 64 bits)" if decimal.precision
+                           > INT64_DECIMAL_PRECISION else ""))
+
+
+def scale_up(column: Column, digits: int, decimal: DecimalType, what) -> torch.Tensor:
+    """`column`'s integers times 10**digits (toward `decimal`), checked against int64 only
+    where the input's precision lets a value pass it."""
+    values = column.values.long()
+    if digits <= 0:
+        return values
+    factor = 10 ** digits
+    if decimal_of(column).precision + digits > INT64_DECIMAL_PRECISION:
+        limit = INT64_MAX // factor
+        check_fits(_once(lambda v: (v > limit) | (v < -limit), values), column.valid, decimal,
+                   what)
+    if factor > INT64_MAX:  # only zeros (and NULLs) are left
+        return torch.zeros_like(values)
+    return _once(torch.mul, values, factor)
+
+
+def round_down(values: torch.Tensor, digits: int) -> torch.Tensor:
+    """Integers divided by 10**digits, rounded half away from zero (DuckDB's decimal rounding)."""
+    if digits <= 0:
+        return values
+    if digits > INT64_DECIMAL_PRECISION:
+        return torch.zeros_like(values)
+    factor = 10 ** digits
+
+    def rounded(v):
+        half = torch.where(v < 0, -(factor // 2), factor // 2)
+        return torch.div(v + half, factor, rounding_mode="trunc")
+
+    return _once(rounded, values)
+
+
+def truncate_down(values: torch.Tensor, digits: int, mode: str = "trunc") -> torch.Tensor:
+    """Integers divided by 10**digits toward zero (`trunc`) or toward -inf (`floor`)."""
+    if digits <= 0:
+        return values
+    if digits > INT64_DECIMAL_PRECISION:
+        return torch.zeros_like(values)
+    return _once(lambda v: torch.div(v, 10 ** digits, rounding_mode=mode), values)
+
+
+def to_decimal(column: Column, decimal: DecimalType, what) -> Column:
+    """An integer or DECIMAL column as `decimal` (a scale at least the column's: exact)."""
+    source = decimal_of(column)
+    values = scale_up(column, decimal.scale - source.scale, decimal, what)
+    return Column(values, DataType.DECIMAL, column.valid, None, decimal)
+
+
+def check_precision(values: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalType,
+                    what) -> None:
+    """A DataError unless every value has at most `decimal.precision` digits (up to 18)."""
+    if decimal.precision > INT64_DECIMAL_PRECISION:
+        return
+    limit = 10 ** decimal.precision
+    check_fits(_once(lambda v: (v >= limit) | (v <= -limit), values), valid, decimal, what)
