@@ -31,9 +31,9 @@ from tqp.storage.column import Batch, Column
 from tqp.types import DataType
 
 MODES = ("auto", "off", "always")
-# Off by default: measured on TPC-H SF 1 (2 cores), compiled kernels cut q01/q06 by a quarter to
-# a half but left the 22-query geomean unchanged, and "auto" pays Inductor's import and a
-# background compile competing for the cores in every new process.
+# Off by default: measured on the benchmark (2 cores), compiled kernels cut its scan-and-aggregate
+# queries by a quarter to a half but left the geomean unchanged, and "auto" pays Inductor's
+# import and a background compile competing for the cores in every new process.
 DEFAULT_MODE = "off"
 # In "auto" mode, batches with fewer rows run eager: a compile (seconds) pays off only where
 # the columns are long enough for the memory traffic it saves to matter.
