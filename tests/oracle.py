@@ -18,15 +18,6 @@ __all__ = ["assert_same_result", "check_against_duckdb", "is_ordered", "result_p
            "schema_problem", "type_kind"]
 
 
-def decimal_not_yet_exact(got: pa.DataType, want: pa.DataType) -> bool:
-    """TEMPORARY, until exact DECIMAL and widened integer sums land (issue #12, the decimal work):
-    the only type-kind differences the oracle accepts. tqp computes and returns DECIMAL as DOUBLE;
-    the SUM of integers is BIGINT where DuckDB answers HUGEINT (decimal128(38, 0) in Arrow); and
-    a DECIMAL column that tqp writes to CSV as DOUBLE text ('17' for 17.00) reads back as an
-    integer."""
-    return pa.types.is_decimal(want) and (pa.types.is_floating(got) or pa.types.is_integer(got))
-
-
 def type_kind(arrow_type: pa.DataType) -> str:
     """The kind of an Arrow type: integer, decimal, floating, string, date, timestamp, boolean,
     null, or the type's own name."""
@@ -58,7 +49,7 @@ def schema_problem(actual: pa.Table, expected: pa.Table) -> str | None:
         return f"column names {actual.column_names} != {expected.column_names}"
     for name, got, want in zip(actual.column_names, actual.schema.types, expected.schema.types):
         got_kind, want_kind = type_kind(got), type_kind(want)
-        if got_kind != want_kind and want_kind != "null" and not decimal_not_yet_exact(got, want):
+        if got_kind != want_kind and want_kind != "null":
             return f"column {name!r}: type {got} ({got_kind}) != {want} ({want_kind})"
     return None
 
