@@ -107,8 +107,8 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
             raise DataError(f"column values do not fit {type_.value}: {exc}") from None
     if array.null_count:
         array = array.fill_null(False if type_ is DataType.BOOLEAN else 0)
-    out = array.to_numpy(zero_copy_only=False)
-    return np.ascontiguousarray(out).copy()
+    # One contiguous copy: a cached column never shares (read-only) memory with Arrow's buffers.
+    return np.array(array.to_numpy(zero_copy_only=False), copy=True, order="C")
 
 
 def _decimal_values(array: pa.Array) -> np.ndarray:
@@ -130,8 +130,8 @@ def _decimal_values(array: pa.Array) -> np.ndarray:
             raise DataError(f"a {array.type} value is beyond the 64-bit integers tqp holds "
                             "decimals in")
     if array.null_count:
-        low = np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), low, 0)
-    return np.ascontiguousarray(low).copy()
+        return np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), low, 0)  # a new array
+    return np.array(low, copy=True, order="C")  # the strided low words, gathered once
 
 
 def _wide_integers(values: np.ndarray, arrow_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:
