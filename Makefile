@@ -19,7 +19,7 @@ N ?= 10000
 SEED ?= 0
 FUZZ_ARGS ?=
 
-.PHONY: venv data test demo bench fuzz clean distclean
+.PHONY: venv data test test-ray demo bench fuzz clean distclean
 
 venv: $(STAMP)
 
@@ -39,6 +39,10 @@ data: $(STAMP)
 
 test: data
 	$(PY) -m pytest -q -n 2
+
+# The Ray executor's tests (tests/distributed), in one process: a local Ray instance, 2 CPUs.
+test-ray: data
+	TQP_RAY_TESTS=1 $(PY) -m pytest -q -p no:xdist tests/distributed
 
 demo: $(STAMP)
 	$(PY) -m bench.tpch --sf 1

@@ -1,8 +1,13 @@
 """A local Ray instance (2 CPUs) for the session, and tqp connections that run on it.
 
-The tests are skipped, with the reason shown, only when the ray extra is not installed."""
+The tests run with `make test-ray` (TQP_RAY_TESTS=1, one process, no xdist). In the default
+`make test` run they are skipped with the reason shown: on this machine a full `-n 2` run once
+lost both xdist workers while the Ray tests ran and then hung, cause not yet found. They are
+also skipped, with the reason shown, when the ray extra is not installed."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -15,6 +20,9 @@ PARTITION_ROWS = 16384
 @pytest.fixture(scope="session")
 def ray_cluster():
     """Ray with 2 CPUs, started once (about 4 s here) and shut down at the end."""
+    if os.environ.get("TQP_RAY_TESTS") != "1":
+        pytest.skip("Ray tests run with `make test-ray` (TQP_RAY_TESTS=1): under xdist a run "
+                    "once lost its workers (see tests/distributed/conftest.py)")
     ray = pytest.importorskip("ray", reason="the ray extra is not installed: "
                                             "pip install 'tqp[ray]'")
     started = not ray.is_initialized()
