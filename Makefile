@@ -42,7 +42,7 @@ test: data
 
 # The Ray executor's tests (tests/distributed), in one process: a local Ray instance, 2 CPUs.
 test-ray: data
-	TQP_RAY_TESTS=1 $(PY) -m pytest -q -p no:xdist tests/distributed
+	TQP_RAY_TESTS=1 $(PY) -m pytest -q -n 0 tests/distributed
 
 demo: $(STAMP)
 	$(PY) -m bench.tpch --sf 1

@@ -1,6 +1,6 @@
 """A local Ray instance (2 CPUs) for the session, and tqp connections that run on it.
 
-The tests run with `make test-ray` (TQP_RAY_TESTS=1, one process, no xdist). In the default
+The tests run with `make test-ray` (TQP_RAY_TESTS=1, one process, `-n 0`). In the default
 `make test` run they are skipped with the reason shown: on this machine a full `-n 2` run once
 lost both xdist workers while the Ray tests ran and then hung, cause not yet found. They are
 also skipped, with the reason shown, when the ray extra is not installed."""
