@@ -383,7 +383,7 @@ class Engine:
         """Plan and run one query; its result Batch (device tensors) and column names."""
         start = time.perf_counter()
         query = self._plan(statement, timings)
-        physical = lower(query, self.catalog, self.partition_rows)
+        physical = lower(query, self.catalog)
         start = _add_time(timings, "plan_s", start)
         batch = self.run(physical, profile)
         _add_time(timings, "execute_s", start)
@@ -439,7 +439,7 @@ class Engine:
             raise ProgrammingError("EXPLAIN takes one query")
         profile = {} if analyze else None
         query = self.query(statements[0], plan_only=True)
-        physical = lower(query, self.catalog, self.partition_rows)
+        physical = lower(query, self.catalog)
         if analyze:
             self.run(physical, profile)
         if self.executor is not None:

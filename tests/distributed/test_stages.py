@@ -40,7 +40,7 @@ def engine():
 
 
 def stages_of(engine, sql: str):
-    plan = lower(engine._plan(_parse(sql)[0]), engine.catalog, engine.partition_rows)
+    plan = lower(engine._plan(_parse(sql)[0]), engine.catalog)
     return cut(distribute(plan, engine.catalog))
 
 
@@ -79,7 +79,7 @@ def test_a_join_of_two_partitioned_sides_hashes_both_by_their_keys(engine):
 
 def test_the_distributed_plan_runs_in_one_process_too(engine):
     sql = "SELECT f.k, f.v, g.w FROM f LEFT JOIN g ON f.k = g.k ORDER BY f.k"
-    plan = lower(engine._plan(_parse(sql)[0]), engine.catalog, engine.partition_rows)
+    plan = lower(engine._plan(_parse(sql)[0]), engine.catalog)
     ctx = ExecutionContext(engine.device, engine.catalog, MemoryPool(1 << 30), engine.batch_rows)
     rows = batch_to_arrow(local.run(distribute(plan, engine.catalog), ctx), ["k", "v", "w"])
     expected = duckdb.sql("SELECT f.k, f.v, g.w FROM f_arrow AS f LEFT JOIN g_arrow AS g "

@@ -33,11 +33,10 @@ from tqp.planner.scan_bounds import scan_bounds
 
 @dataclass
 class Lowering:
-    """What lowering needs: the catalog (statistics), rows per scan partition, and the plan's
-    shared nodes."""
+    """What lowering needs: the catalog (statistics and segments), the string columns only LIKE
+    reads, and the plan's shared nodes."""
 
     catalog: object
-    partition_rows: int
     order_free: frozenset[str] = frozenset()  # scanned strings only LIKE reads (order_free.py)
     uses: Counter = field(default_factory=Counter)
     done: dict = field(default_factory=dict)
@@ -56,9 +55,9 @@ class Lowering:
         return self.lower(node)
 
 
-def lower(query: L.Query, catalog, partition_rows: int) -> PhysicalOperator:
+def lower(query: L.Query, catalog) -> PhysicalOperator:
     """The physical plan of `query` (its root yields the result's rows)."""
-    lowering = Lowering(catalog, partition_rows, order_free_columns(query.plan))
+    lowering = Lowering(catalog, order_free_columns(query.plan))
     _count(query.plan, lowering.uses)
     return lowering.lower(query.plan)
 
