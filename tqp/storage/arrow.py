@@ -5,6 +5,8 @@ This is the only place where Arrow arrays become tensors and tensors become Arro
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -86,10 +88,37 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     if type_ is DataType.NULL:
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
                       torch.zeros(len(array), dtype=torch.bool, device=device))
-    values = _numeric_values(array, type_)
     decimal = DecimalType(array.type.precision, array.type.scale) \
         if type_ is DataType.DECIMAL else None
+    shared = _shared_values(array, type_)
+    if shared is not None:
+        return Column(shared.to(device), type_, valid, None, decimal)
+    values = _numeric_values(array, type_)
     return Column(torch.from_numpy(values).to(device), type_, valid, None, decimal)
+
+
+# SQL type -> the Arrow type whose values buffer already is that type's tensor, and its dtype.
+_SAME_LAYOUT = {
+    DataType.BIGINT: (pa.int64(), torch.int64),
+    DataType.INTEGER: (pa.int32(), torch.int32),
+    DataType.DOUBLE: (pa.float64(), torch.float64),
+    DataType.DATE: (pa.date32(), torch.int32),
+    DataType.TIMESTAMP: (pa.timestamp("us"), torch.int64),
+}
+
+
+def _shared_values(array: pa.Array, type_: DataType) -> torch.Tensor | None:
+    """A tensor over `array`'s own values buffer, with no copy, when it already has the tensor's
+    layout and no NULLs (whose slots must read as zeros); None otherwise. The tensor keeps the
+    buffer alive. Arrow buffers are immutable, and so are columns: no kernel writes into one."""
+    layout = _SAME_LAYOUT.get(type_)
+    if layout is None or array.null_count or array.type != layout[0] or len(array) == 0:
+        return None
+    arrow_type, dtype = layout
+    with warnings.catch_warnings():  # torch warns that the buffer is read-only: it stays so
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+                                offset=array.offset * arrow_type.bit_width // 8)
 
 
 def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:

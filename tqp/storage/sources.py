@@ -162,7 +162,7 @@ class ParquetSource(Source):
         f = self.files[segment.file]
         wanted = [c for c in columns if c in self._dictionary_columns]
         try:
-            reader = pq.ParquetFile(f.path, read_dictionary=wanted)
+            reader = pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted)
             return reader.read_row_groups(list(groups), columns=columns, use_threads=True)
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
