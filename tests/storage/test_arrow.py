@@ -19,7 +19,8 @@ import torch
 import tqp
 from tests.conftest import devices
 from tqp.storage.arrow import (
-    arrow_to_column, arrow_type_to_sql, batch_to_arrow, column_to_arrow, sql_type_to_arrow,
+    ColumnBuilder, arrow_to_column, arrow_type_to_sql, batch_to_arrow, column_to_arrow,
+    sql_type_to_arrow,
 )
 from tqp.storage.column import Batch
 from tqp.types import DataType
@@ -249,3 +250,49 @@ def test_empty_table_reads_back_with_its_result_types():
     result = con.execute("SELECT * FROM nothing").fetch_arrow_table()
     assert result.num_rows == 0
     assert [f.type for f in result.schema] == [case[4] for case in CASES.values()]
+
+
+def _same_column(a, b) -> None:
+    assert (a.type, a.decimal, a.values.dtype) == (b.type, b.decimal, b.values.dtype)
+    assert (a.valid is None) == (b.valid is None)
+    assert column_to_arrow(a).to_pylist() == column_to_arrow(b).to_pylist()
+
+
+@pytest.mark.parametrize("with_nulls", [False, True], ids=["no_nulls", "nulls"])
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_column_built_piece_by_piece_is_the_column_of_the_whole(name, with_nulls):
+    """ColumnBuilder (a Parquet segment decoded batch by batch) gives what arrow_to_column gives
+    for the whole array, cut anywhere, with NULLs in some pieces only."""
+    arrow_type, values, *_ = CASES[name]
+    array = _array(arrow_type, values * 3, with_nulls)
+    device = torch.device("cpu")
+    for cuts in ([0, len(array)], [0, 1, 4, len(array)], list(range(len(array) + 1))):
+        builder = ColumnBuilder(arrow_type, len(array), device)
+        for lo, hi in zip(cuts, cuts[1:]):
+            builder.add(array.slice(lo, hi - lo))
+        _same_column(builder.finish(), arrow_to_column(array, device))
+
+
+def test_a_built_column_of_dictionary_pieces_unifies_their_dictionaries():
+    first = pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int32()), pa.array(["b", "a"]))
+    second = pa.DictionaryArray.from_arrays(pa.array([1, None], pa.int32()), pa.array(["c", "a"]))
+    builder = ColumnBuilder(pa.string(), 5, torch.device("cpu"))
+    builder.add(first)
+    builder.add(second)
+    column = builder.finish()
+    assert column.type is DataType.VARCHAR
+    assert column_to_arrow(column).to_pylist() == ["b", "a", "b", "a", None]
+    assert column.dictionary.to_pylist() == sorted(column.dictionary.to_pylist())
+
+
+def test_a_built_column_with_no_pieces_is_empty_of_its_declared_type():
+    column = ColumnBuilder(pa.decimal128(12, 2), 0, torch.device("cpu")).finish()
+    assert (column.type, len(column)) == (DataType.DECIMAL, 0)
+
+
+def test_numbers_without_nulls_share_arrows_buffer():
+    """No copy: the tensor reads Arrow's own memory (columns are never written to)."""
+    array = pa.array([5, 6, 7, 8], pa.int64()).slice(1)
+    column = arrow_to_column(array, torch.device("cpu"))
+    assert column.values.tolist() == [6, 7, 8]
+    assert column.values.data_ptr() == array.buffers()[1].address + 8

@@ -44,15 +44,17 @@ def parquet_file(tmp_path):
 
 @pytest.fixture
 def reads(monkeypatch):
-    """Every ParquetSource.read call: (columns, row groups)."""
+    """Every read of Parquet data (ParquetSource.read or .batches): (columns, row groups)."""
     calls = []
-    original = ParquetSource.read
+    for method in ("read", "batches"):
+        original = getattr(ParquetSource, method)
 
-    def counting(self, segment, columns, row_groups=None):
-        calls.append((tuple(columns), segment.row_groups if row_groups is None else row_groups))
-        return original(self, segment, columns, row_groups)
+        def counting(self, segment, columns, row_groups=None, original=original):
+            calls.append((tuple(columns),
+                          segment.row_groups if row_groups is None else row_groups))
+            return original(self, segment, columns, row_groups)
 
-    monkeypatch.setattr(ParquetSource, "read", counting)
+        monkeypatch.setattr(ParquetSource, method, counting)
     return calls
 
 
@@ -111,6 +113,21 @@ def test_pruned_answers_match_duckdb_on_every_kind_of_bound(parquet_file):
                   "d BETWEEN DATE '2020-02-01' AND DATE '2020-02-10'", "n IS NULL AND k > 90",
                   "k = NULL", "u = 'unique-00077'", "u > 'unique-00090'"]:
         check_against_duckdb(con, duck, f"SELECT k, s, n, d FROM t WHERE {where} ORDER BY k")
+
+
+def test_a_scan_reads_its_next_segment_ahead_and_answers_the_same(tmp_path):
+    """Locally, segment p + 1 is decoded on a background thread while p is worked on."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(_table(), path, row_group_size=GROUP)
+    con = tqp.connect(batch_rows=GROUP)  # a segment per row group
+    con.register("t", path)
+    check_against_duckdb(con, _duck(path), "SELECT k, s, n, d FROM t WHERE k % 4 = 1 ORDER BY k")
+    con.uncache("t")
+    sql = "SELECT s, count(*), sum(k), min(d), max(n) FROM t WHERE k % 3 <> 1 GROUP BY s"
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchone()[0]
+    scan = next(line for line in plan.splitlines() if "TableScan" in line)
+    assert f"partitions read ahead {ROWS // GROUP - 1}" in scan
+    check_against_duckdb(con, _duck(path), sql + " ORDER BY s")  # cached now, all the same
 
 
 def test_limit_without_order_stops_reading(tmp_path, reads):

@@ -18,7 +18,7 @@ from tqp.operators.setops import concat
 from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
-from tqp.storage.column import Batch, Column, and_valid, normalize_valid
+from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.types import DataType, sum_type
 
 
@@ -83,17 +83,32 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     if used:
         ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
     else:
-        ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device)
+        ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
+                                               keep=keep)
     out = {}
     for i, ((name, _), key) in enumerate(zip(keys, columns)):
         out[name] = key.take(first) if i in present else _nulls_like(key, groups)
-    counts = _Counts(ids, groups)
+    # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over one
+    # slot more, which is dropped, so no aggregate applies the mask itself.
+    slots = groups if keep is None else groups + 1
+    counts = _Counts(ids, slots)
+    computed: dict[AggregateCall, Column] = {}  # the same call twice is computed once
     for name, call in aggregates:
         if call.func == "grouping":
             out[name] = _grouping(call, present, groups, device)
-        else:
-            out[name] = _reduce(call, inputs, ids, groups, device, keep, counts)
+            continue
+        if call not in computed:
+            column = _reduce(call, inputs, ids, slots, device, counts)
+            computed[call] = column if slots == groups else _head(column, groups)
+        out[name] = computed[call]
     return Batch(out, groups, device)
+
+
+def _head(column: Column, n: int) -> Column:
+    """The first `n` values of `column`."""
+    valid = None if column.valid is None else column.valid[:n]
+    return Column(column.values[:n], column.type, normalize_valid(valid), column.dictionary,
+                  column.decimal)
 
 
 def _nulls_like(column: Column, length: int) -> Column:
@@ -162,7 +177,7 @@ def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
 
 
 def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int, device,
-            keep: torch.Tensor | None, counts: _Counts) -> Column:
+            counts: _Counts) -> Column:
     arg = inputs.of(call.arg) if call.arg is not None else None
     by = inputs.of(call.by) if call.by is not None else None
     if call.filter is not None or call.order:
@@ -176,12 +191,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
             arg = Column(arg.values, arg.type, arg.validity(), arg.dictionary, arg.decimal)
         by = by.take(rows) if by is not None else None
     if call.func == "count_star":
-        return Column(counts.of(keep), DataType.BIGINT)
-    if keep is not None:
-        arg = Column(arg.values, arg.type, and_valid(arg.valid, keep), arg.dictionary, arg.decimal)
-    # Only the rows `keep` drops are NULL: every group still has a value (see `aggregate`), so
-    # sums may add zeros in their place and skip finding the groups without input.
-    only_dropped = keep is not None and arg.valid is keep
+        return Column(counts.of(None), DataType.BIGINT)
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)
@@ -232,14 +242,14 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         if kernels.segment_sum_overflows(arg.values, arg.valid, ids, groups):
             raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in 64 "
                             "bits (tqp holds HUGEINT and DECIMAL(38) values in int64)")
-        values, valid = kernels.segment_sum(*_summands(arg, only_dropped), ids, groups)
+        values, valid = kernels.segment_sum(arg.values, arg.valid, ids, groups)
         type_, decimal = sum_type(arg.type, arg.decimal)
         return Column(values, type_, normalize_valid(valid), None, decimal)
     if call.func == "avg":
         exact = arg.type is DataType.DECIMAL and not kernels.segment_sum_overflows(
             arg.values, arg.valid, ids, groups)
-        summands = _summands(arg, only_dropped, None if exact else torch.float64)
-        sums, _ = kernels.segment_sum(*summands, ids, groups)
+        values = arg.values if exact else arg.values.to(torch.float64)
+        sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
         n = counts.of(arg.valid) if not call.distinct else \
             kernels.segment_count(arg.valid, ids, groups)
         values = sums.double() / n.clamp(min=1).double()
@@ -247,16 +257,6 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
             values = values / arg.decimal.unit
         return Column(values, DataType.DOUBLE, normalize_valid(n > 0))
     raise NotSupportedError(f"aggregate {call.func}")
-
-
-def _summands(arg: Column, only_dropped: bool, dtype: torch.dtype | None = None):
-    """(values, valid) to sum: with `only_dropped`, zeros in place of the dropped rows and no
-    validity to check per group."""
-    values = arg.values if dtype is None else arg.values.to(dtype)
-    if not only_dropped:
-        return values, arg.valid
-    return torch.where(arg.valid, values, torch.zeros((), dtype=values.dtype,
-                                                      device=values.device)), None
 
 
 # function -> (divide by n - 1, take the square root)
@@ -295,5 +295,4 @@ def reduce_groups(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: 
                   device) -> Column:
     """One aggregate of `batch` per group of `ids` (0..groups-1, each present): what a window
     aggregate over whole partitions computes before it is spread back to the rows."""
-    return _reduce(call, _Inputs(batch, reuse=False), ids, groups, device, None,
-                   _Counts(ids, groups))
+    return _reduce(call, _Inputs(batch, reuse=False), ids, groups, device, _Counts(ids, groups))

@@ -41,9 +41,10 @@ def group_ids(
             cannot be read from the keys.
         first_row: with False, `first` holds some row of each group rather than the first
             (cheaper; enough to read the group's key values).
-        keep: a bool per row; rows where it is False form no group of their own (they get
-            id 0, so the caller must treat them as NULL inputs). Lets an aggregate read a
-            filter's mask instead of the filtered rows.
+        keep: a bool per row; rows where it is False form no group: they get the id G, one
+            past the last group, so that a reduction over G + 1 slots gathers them in a slot
+            the caller drops. Lets an aggregate read a filter's mask instead of the filtered
+            rows, with no mask applied per aggregate.
         ran: when given, receives the numbering used ("dense" or "sorted").
 
     Returns:
@@ -59,7 +60,10 @@ def group_ids(
     if not keys:
         if num_rows is None:
             raise ValueError("group_ids with zero keys needs num_rows")
-        ids = torch.zeros(num_rows, dtype=torch.int64, device=device)
+        if keep is not None:  # the dropped rows: id 1, one past the only group
+            ids = (~keep).to(torch.int64)
+        else:
+            ids = torch.zeros(num_rows, dtype=torch.int64, device=device)
         first = torch.zeros(min(num_rows, 1), dtype=torch.int64, device=device)
         return ids, 1, first
 
@@ -103,10 +107,9 @@ def group_ids(
         first.scatter_reduce_(0, ids, rows, "amin", include_self=True)
     else:  # any row will do: one plain scatter
         first = torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(0, ids, rows)
-    if dropped:
+    if dropped:  # the extra last group holds the dropped rows: id G
         num_groups -= 1
         first = first[:num_groups]
-        ids = torch.where(keep, ids, 0)
     return ids, num_groups, first
 
 

@@ -122,6 +122,14 @@ def _shared_values(array: pa.Array, type_: DataType) -> torch.Tensor | None:
 
 
 def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
+    """An array's values as a contiguous numpy array of their own (never Arrow's memory),
+    NULL slots zero."""
+    return np.array(_numeric_view(array, type_), copy=True, order="C")
+
+
+def _numeric_view(array: pa.Array, type_: DataType) -> np.ndarray:
+    """An array's values in the dtype tqp computes them in, NULL slots zero; a view of Arrow's
+    memory where the layout allows (read-only, possibly strided: copy before keeping it)."""
     if type_ is DataType.DATE:
         array = array.cast(pa.date32()).cast(pa.int32())
     elif type_ is DataType.TIMESTAMP:
@@ -136,13 +144,13 @@ def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:
             raise DataError(f"column values do not fit {type_.value}: {exc}") from None
     if array.null_count:
         array = array.fill_null(False if type_ is DataType.BOOLEAN else 0)
-    # One contiguous copy: a cached column never shares (read-only) memory with Arrow's buffers.
-    return np.array(array.to_numpy(zero_copy_only=False), copy=True, order="C")
+    return array.to_numpy(zero_copy_only=False)
 
 
 def _decimal_values(array: pa.Array) -> np.ndarray:
-    """A decimal128 array's unscaled integers as int64: the low word of each 128-bit value, which
-    is the whole value when the high word only extends its sign (always so up to 18 digits)."""
+    """A decimal128 array's unscaled integers as int64 (a strided view of the low words when
+    there are no NULLs): the low word of each 128-bit value, which is the whole value when the
+    high word only extends its sign (always so up to 18 digits)."""
     if array.type.scale < 0:
         raise NotSupportedError(f"columns of Arrow type {array.type} (a negative scale)")
     if not pa.types.is_decimal128(array.type):
@@ -159,8 +167,78 @@ def _decimal_values(array: pa.Array) -> np.ndarray:
             raise DataError(f"a {array.type} value is beyond the 64-bit integers tqp holds "
                             "decimals in")
     if array.null_count:
-        return np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), low, 0)  # a new array
-    return np.array(low, copy=True, order="C")  # the strided low words, gathered once
+        return np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), low, 0)
+    return low
+
+
+# SQL type -> numpy dtype of its values (the types `ColumnBuilder` fills in place).
+_NUMPY_DTYPES = {
+    DataType.BOOLEAN: np.bool_, DataType.INTEGER: np.int32, DataType.BIGINT: np.int64,
+    DataType.DOUBLE: np.float64, DataType.DECIMAL: np.int64, DataType.DATE: np.int32,
+    DataType.TIMESTAMP: np.int64,
+}
+
+
+class ColumnBuilder:
+    """One device column of Arrow type `arrow_type` built from arrays that arrive piece by piece (a Parquet segment
+    decoded a batch at a time). Numbers go straight into one array of the segment's length, so
+    no whole-segment Arrow copy is held beside it: a decimal's 16-byte Arrow values exist one
+    batch at a time, and a fresh process touches a third of the memory. Strings and other types
+    are joined at the end and converted by `arrow_to_column`."""
+
+    def __init__(self, arrow_type: pa.DataType, num_rows: int, device: torch.device,
+                 sort_strings: bool = True):
+        self.num_rows, self.device, self.sort_strings = num_rows, device, sort_strings
+        self._declared = arrow_type  # the column's type when no piece comes
+        self._type: DataType | None = None
+        self._arrow_type: pa.DataType | None = None
+        self._values: np.ndarray | None = None
+        self._valid: np.ndarray | None = None
+        self._pieces: list[pa.Array] = []
+        self._filled = 0
+
+    def add(self, array: pa.Array) -> None:
+        """Append the next piece of the column."""
+        if self._arrow_type is None:
+            self._start(array.type)
+        if self._values is None:
+            self._pieces.append(array)
+            return
+        if pa.types.is_dictionary(array.type):
+            array = array.cast(array.type.value_type)
+        lo, hi = self._filled, self._filled + len(array)
+        if hi > self.num_rows:
+            raise DataError(f"more rows than the {self.num_rows} expected")
+        if array.null_count:
+            if self._valid is None:
+                self._valid = np.ones(self.num_rows, dtype=np.bool_)
+            self._valid[lo:hi] = pc.is_valid(array).to_numpy(zero_copy_only=False)
+        self._values[lo:hi] = _numeric_view(array, self._type)
+        self._filled = hi
+
+    def finish(self) -> Column:
+        """The column of everything added."""
+        if self._arrow_type is None:
+            return arrow_to_column(pa.array([], type=self._declared), self.device,
+                                   self.sort_strings)
+        if self._values is None:
+            return arrow_to_column(pa.chunked_array(self._pieces, type=self._arrow_type),
+                                   self.device, self.sort_strings)
+        n = self._filled
+        valid = None if self._valid is None else torch.from_numpy(self._valid[:n]).to(self.device)
+        decimal = DecimalType(self._arrow_type.precision, self._arrow_type.scale) \
+            if self._type is DataType.DECIMAL else None
+        return Column(torch.from_numpy(self._values[:n]).to(self.device), self._type, valid,
+                      None, decimal)
+
+    def _start(self, arrow_type: pa.DataType) -> None:
+        self._type = arrow_type_to_sql(arrow_type)
+        if pa.types.is_dictionary(arrow_type) and self._type is not DataType.VARCHAR:
+            arrow_type = arrow_type.value_type  # numbers: each piece is decoded (`add`)
+        self._arrow_type = arrow_type
+        dtype = _NUMPY_DTYPES.get(self._type)
+        if dtype is not None:
+            self._values = np.empty(self.num_rows, dtype=dtype)
 
 
 def _wide_integers(values: np.ndarray, arrow_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from tqp.errors import IntegrityError, ProgrammingError
 from tqp.storage import dictionary as dicts
-from tqp.storage.arrow import arrow_to_column
+from tqp.storage.arrow import ColumnBuilder, arrow_to_column
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
 from tqp.storage.pruning import surviving_groups
@@ -195,15 +195,33 @@ class Catalog:
                                          segment.row_groups, part)
         missing = [f for f in fields if found[f] is None]
         if missing:
-            table = self.source(key).read(segment, missing, part)
-            for f, array in zip(missing, table.columns):
+            columns = self._convert(key, segment, missing, part, unordered)
+            for f, column in zip(missing, columns):
                 ordered = f not in unordered
-                column = arrow_to_column(array, self.device, sort_strings=ordered)
                 limit = self.cache_limit if room is None else room
                 if limit > 0:
                     self.cache.put((key, f, segment.start, part, ordered), column, limit)
                 found[f] = column
         return {f: found[f] for f in fields}
+
+    def _convert(self, key: str, segment: Segment, fields: list[str], part, unordered) -> list[Column]:
+        """Device columns `fields` of `segment` (row groups `part`, or all), read now: from a
+        stream of record batches where the source decodes one (each column filled in place),
+        else from the whole Arrow table."""
+        source = self.source(key)
+        batches = source.batches(segment, fields, part)
+        if batches is None:
+            table = source.read(segment, fields, part)
+            return [arrow_to_column(array, self.device, sort_strings=f not in unordered)
+                    for f, array in zip(fields, table.columns)]
+        groups = segment.row_groups if part is None else part
+        rows = sum(source.group_rows(Segment(segment.start, 0, segment.file, groups)))
+        builders = [ColumnBuilder(source.schema.field(f).type, rows, self.device, f not in unordered)
+                    for f in fields]
+        for batch in batches:
+            for builder, array in zip(builders, batch.columns):
+                builder.add(array)
+        return [b.finish() for b in builders]
 
     def column(self, table: str, name: str) -> Column:
         """The device column `name` of `table` whole (its segments joined; for statistics)."""

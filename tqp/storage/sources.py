@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -23,6 +24,10 @@ from tqp.errors import OperationalError
 # writer usually gave up on the dictionary part-way): reading plain strings and hashing them
 # once is cheaper than unifying per-row-group dictionaries.
 DICTIONARY_BYTES_PER_ROW = 0.5
+
+# Rows per record batch as `ParquetSource.batches` decodes: small enough that a batch's Arrow
+# buffers stay in the CPU caches and are reused from one batch to the next.
+BATCH_ROWS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,13 @@ class Source:
              row_groups: tuple[int, ...] | None = None) -> pa.Table:
         """`columns` of `segment` (only its row groups `row_groups` when given) as Arrow."""
         raise NotImplementedError
+
+    def batches(self, segment: Segment, columns: list[str],
+                row_groups: tuple[int, ...] | None = None) -> Iterator[pa.RecordBatch] | None:
+        """`read`'s rows as a stream of record batches decoded one at a time (so that they can
+        be converted piece by piece), or None where the source holds its rows in memory
+        already (`read` then costs nothing)."""
+        return None
 
     def statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         """Per row group of `segment`: (min, max, null_count) of `column`, or None if unknown."""
@@ -160,12 +172,31 @@ class ParquetSource(Source):
         if not self.files or not groups:
             return self.schema.empty_table().select(columns)
         f = self.files[segment.file]
-        wanted = [c for c in columns if c in self._dictionary_columns]
         try:
-            reader = pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted)
-            return reader.read_row_groups(list(groups), columns=columns, use_threads=True)
+            return self._reader(f, columns).read_row_groups(list(groups), columns=columns,
+                                                            use_threads=True)
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
+
+    def batches(self, segment: Segment, columns: list[str],
+                row_groups: tuple[int, ...] | None = None) -> Iterator[pa.RecordBatch]:
+        groups = segment.row_groups if row_groups is None else row_groups
+        if not self.files or not groups:
+            yield from self.schema.empty_table().select(columns).to_batches()
+            return
+        f = self.files[segment.file]
+        try:
+            yield from self._reader(f, columns).iter_batches(
+                batch_size=BATCH_ROWS, row_groups=list(groups), columns=columns,
+                use_threads=True)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
+
+    def _reader(self, f: "_File", columns: list[str]) -> pq.ParquetFile:
+        """A reader of file `f` (its footer as read at registration) that decodes the columns
+        with small dictionaries as Arrow dictionary arrays."""
+        wanted = [c for c in columns if c in self._dictionary_columns]
+        return pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted)
 
     def statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         if not self.files:
