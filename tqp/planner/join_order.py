@@ -107,7 +107,7 @@ def _range_selectivity(condition: exp.Expression, scan: Scan | None, catalog) ->
     kind = catalog.schema(scan.table).field(name).type
     if not (pa.types.is_integer(kind) or pa.types.is_date32(kind)):
         return None
-    bounds = catalog.value_range(scan.table, name)
+    bounds = catalog.value_range(scan.table, name, along=scan.fields)
     if bounds is None:
         return None
     lo, hi = bounds
@@ -145,7 +145,7 @@ def _distinct_count(column: exp.Column, scan: Scan | None, catalog) -> int | Non
     name = column.name.rsplit(".", 1)[-1]
     if name not in scan.fields:
         return None
-    return catalog.distinct_count(scan.table, name)
+    return catalog.distinct_count(scan.table, name, along=scan.fields)
 
 
 def _scan_below(plan: Plan) -> Scan | None:

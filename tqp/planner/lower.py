@@ -202,7 +202,7 @@ def _span(expression: exp.Expression, plan: L.Plan, catalog) -> tuple[int, int] 
     found = _scan_of(plan, binding)
     if found is None or field_name not in found.fields:
         return None
-    bounds = catalog.value_range(found.table, field_name)
+    bounds = catalog.value_range(found.table, field_name, along=found.fields)
     if bounds is None:
         return None
     return bounds[1] - bounds[0] + 1, catalog.num_rows(found.table)

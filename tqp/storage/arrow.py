@@ -99,11 +99,11 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
 
 # SQL type -> the Arrow type whose values buffer already is that type's tensor, and its dtype.
 _SAME_LAYOUT = {
-    DataType.BIGINT: (pa.int64(), torch.int64),
-    DataType.INTEGER: (pa.int32(), torch.int32),
-    DataType.DOUBLE: (pa.float64(), torch.float64),
-    DataType.DATE: (pa.date32(), torch.int32),
-    DataType.TIMESTAMP: (pa.timestamp("us"), torch.int64),
+    DataType.BIGINT: (pa.int64(), np.int64),
+    DataType.INTEGER: (pa.int32(), np.int32),
+    DataType.DOUBLE: (pa.float64(), np.float64),
+    DataType.DATE: (pa.date32(), np.int32),
+    DataType.TIMESTAMP: (pa.timestamp("us"), np.int64),
 }
 
 
@@ -115,10 +115,11 @@ def _shared_values(array: pa.Array, type_: DataType) -> torch.Tensor | None:
     if layout is None or array.null_count or array.type != layout[0] or len(array) == 0:
         return None
     arrow_type, dtype = layout
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+                           offset=array.offset * arrow_type.bit_width // 8)
     with warnings.catch_warnings():  # torch warns that the buffer is read-only: it stays so
         warnings.simplefilter("ignore", UserWarning)
-        return torch.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
-                                offset=array.offset * arrow_type.bit_width // 8)
+        return torch.from_numpy(values)
 
 
 def _numeric_values(array: pa.Array, type_: DataType) -> np.ndarray:

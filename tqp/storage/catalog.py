@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from tqp.errors import IntegrityError, ProgrammingError
 from tqp.storage import dictionary as dicts
-from tqp.storage.arrow import ColumnBuilder, arrow_to_column
+from tqp.storage.arrow import ColumnBuilder, arrow_to_column, arrow_type_to_sql
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
 from tqp.storage.pruning import surviving_groups
@@ -223,9 +223,15 @@ class Catalog:
                 builder.add(array)
         return [b.finish() for b in builders]
 
-    def column(self, table: str, name: str) -> Column:
-        """The device column `name` of `table` whole (its segments joined; for statistics)."""
-        parts = [self.read(table, s, [name])[name] for s in self.segments(table)]
+    def column(self, table: str, name: str, along=()) -> Column:
+        """The device column `name` of `table` whole (its segments joined; for statistics).
+        The numeric columns of `along` (those the query's scan will read) are read in the same
+        pass and cached for it: one pass over the files, the columns decoded in parallel.
+        Strings are left to the scan, which knows which of them need no sorted dictionary."""
+        schema = self.schema(table)
+        fields = [name, *(f for f in along if f != name and f in schema.names
+                          and arrow_type_to_sql(schema.field(f).type) is not DataType.VARCHAR)]
+        parts = [self.read(table, s, fields)[name] for s in self.segments(table)]
         return parts[0] if len(parts) == 1 else _concat(parts)
 
     def pin(self, name: str) -> int:
@@ -246,29 +252,31 @@ class Catalog:
 
     # -- statistics ------------------------------------------------------------------------------
 
-    def distinct_count(self, table: str, name: str) -> int:
+    def distinct_count(self, table: str, name: str, along=()) -> int:
         """How many distinct non-NULL values column `name` of `table` holds (for the planner's
-        selectivity estimates); computed once per column."""
+        selectivity estimates); computed once per column (a read takes `along` with it, see
+        `column`)."""
         key = (table.lower(), name)
         if key not in self._distinct:
-            column = self.column(table, name)
+            column = self.column(table, name, along)
             if column.dictionary is not None:
                 count = len(column.dictionary)
             else:
                 values = column.values if column.valid is None else column.values[column.valid]
-                count = int(torch.unique(values).numel())
+                count = _count_distinct(values)
             self._distinct[key] = count
         return self._distinct[key]
 
-    def value_range(self, table: str, name: str) -> tuple[int, int] | None:
+    def value_range(self, table: str, name: str, along=()) -> tuple[int, int] | None:
         """(min, max) of the non-NULL values of an integer, date, boolean or string (as codes)
         column, for the planner's choice of algorithms; None for other types or no values.
-        Taken from the files' statistics when they have them, else computed once per column."""
+        Taken from the files' statistics when they have them, else computed once per column (a
+        read takes `along` with it, see `column`)."""
         key = (table.lower(), name)
         if key not in self._ranges:
             found = self._range_from_statistics(table, name)
             if found is None:
-                found = _range_of(self.column(table, name))
+                found = _range_of(self.column(table, name, along))
             self._ranges[key] = found
         return self._ranges[key]
 
@@ -304,6 +312,21 @@ class Catalog:
             del self._distinct[cached]
         for cached in [k for k in self._ranges if k[0] == key]:
             del self._ranges[cached]
+
+
+def _count_distinct(values: torch.Tensor) -> int:
+    """How many distinct values a tensor holds: integers over a range not much wider than their
+    count by marking each in a bitmap (one pass), others by sorting them."""
+    if values.numel() == 0:
+        return 0
+    if not values.is_floating_point() and values.dtype is not torch.bool:
+        low, high = (int(v) for v in torch.stack(torch.aminmax(values)).tolist())
+        span = high - low + 1
+        if span <= 4 * values.numel() + 1024:
+            present = torch.zeros(span, dtype=torch.bool, device=values.device)
+            present[values.long() - low] = True
+            return int(present.sum())
+    return int(torch.unique(values).numel())
 
 
 def _source(table: pa.Table | Source) -> Source:
