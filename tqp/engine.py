@@ -421,7 +421,7 @@ class Engine:
         ctx = ExecutionContext(self.device, self.catalog,
                                MemoryPool(self.memory_limit, self.catalog.cache),
                                self.batch_rows, profile, Progress(scanned_rows(physical)),
-                               compile=self.compile, prefetch=self.executor is None)
+                               compile=self.compile)
         self._running.append(ctx)
         try:
             if self.executor is not None:

@@ -115,21 +115,6 @@ def test_pruned_answers_match_duckdb_on_every_kind_of_bound(parquet_file):
         check_against_duckdb(con, duck, f"SELECT k, s, n, d FROM t WHERE {where} ORDER BY k")
 
 
-def test_a_scan_reads_its_next_segment_ahead_and_answers_the_same(tmp_path):
-    """Locally, segment p + 1 is decoded on a background thread while p is worked on."""
-    path = tmp_path / "t.parquet"
-    pq.write_table(_table(), path, row_group_size=GROUP)
-    con = tqp.connect(batch_rows=GROUP)  # a segment per row group
-    con.register("t", path)
-    check_against_duckdb(con, _duck(path), "SELECT k, s, n, d FROM t WHERE k % 4 = 1 ORDER BY k")
-    con.uncache("t")
-    sql = "SELECT s, count(*), sum(k), min(d), max(n) FROM t WHERE k % 3 <> 1 GROUP BY s"
-    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchone()[0]
-    scan = next(line for line in plan.splitlines() if "TableScan" in line)
-    assert f"partitions read ahead {ROWS // GROUP - 1}" in scan
-    check_against_duckdb(con, _duck(path), sql + " ORDER BY s")  # cached now, all the same
-
-
 def test_limit_without_order_stops_reading(tmp_path, reads):
     path = tmp_path / "t.parquet"
     pq.write_table(_table(), path, row_group_size=GROUP)

@@ -47,9 +47,6 @@ class ExecutionContext:
     profile: dict | None = None
     progress: Progress | None = None  # rows scanned so far, for a front end's progress line
     compile: str = "off"  # compiled fused kernels: "auto", "off" or "always" (operators/fused.py)
-    # Whether a scan may read its next partition in the background while this one is worked on
-    # (the local executor, which runs a scan's partitions one after another).
-    prefetch: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
     state: dict = field(default_factory=dict)  # per-operator state that outlives a batch
     _spill: Path | None = None

@@ -4,15 +4,10 @@ A table scan's partitions are the table's segments (tqp/storage/sources.py): for
 runs of row groups. Each partition skips the row groups its pushed-down bounds rule out by their
 statistics, takes its columns from the tensor cache or reads and converts only the columns the
 query needs, and yields batches of the context's batch size, sliced (as views) from them.
-
-Run locally, a scan reads partition p + 1 on a background thread while its consumers work on
-partition p (Parquet decoding and conversion release the GIL), when the next partition's columns
-fit easily in the memory left.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -49,9 +44,7 @@ class TableScan(PhysicalOperator):
             count(self, ctx, "row groups read", len(groups))
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
-        ahead = ctx.state.pop(("prefetch", id(self), partition), None)
-        columns = ahead.result() if ahead is not None else self._read(segment, groups, ctx)
-        self._prefetch(partition + 1, ctx)
+        columns = self._read(segment, groups, ctx)
         columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
         if columns:
             rows = len(next(iter(columns.values())))
@@ -79,20 +72,6 @@ class TableScan(PhysicalOperator):
         room = ctx.memory.limit - ctx.memory.used
         return ctx.catalog.read(self.table, segment, self.fields, groups, room, self.unordered)
 
-    def _prefetch(self, partition: int, ctx: ExecutionContext) -> None:
-        """Start reading `partition` on the background thread, if the context allows it and
-        its columns (at 8 bytes a value, an upper bound) take under a quarter of the room."""
-        if not ctx.prefetch or partition >= self.partitions or not self.fields:
-            return
-        segment = self.segments[partition]
-        room = ctx.memory.limit - ctx.memory.used
-        if 4 * 8 * segment.num_rows * len(self.fields) > room:
-            return
-        groups = self._row_groups(segment, ctx)
-        future = _READER.submit(self._read, segment, groups, ctx)
-        ctx.state[("prefetch", id(self), partition)] = future
-        count(self, ctx, "partitions read ahead", 1)
-
     def describe(self) -> str:
         text = f"TableScan {self.table} AS {self.binding} [{', '.join(self.fields)}]"
         if self.bounds:
@@ -100,10 +79,6 @@ class TableScan(PhysicalOperator):
         if self.unordered:
             text += f" unsorted=[{', '.join(self.unordered)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
-
-
-# The one background thread that reads scans' next partitions (one read ahead at a time).
-_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tqp-prefetch")
 
 
 def _slice(column: Column, lo: int, hi: int) -> Column:

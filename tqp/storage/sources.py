@@ -26,8 +26,9 @@ from tqp.errors import OperationalError
 DICTIONARY_BYTES_PER_ROW = 0.5
 
 # Rows per record batch as `ParquetSource.batches` decodes: small enough that a batch's Arrow
-# buffers stay in the CPU caches and are reused from one batch to the next.
-BATCH_ROWS = 1 << 16
+# buffers are reused from one batch to the next, large enough that decoding the columns in
+# parallel pays (SF 10 Q1 cold: 13.6 s at 64K rows, 11.1 s at 256K, 11.0 s at 1M).
+BATCH_ROWS = 1 << 18
 
 
 @dataclass(frozen=True)
