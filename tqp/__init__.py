@@ -12,6 +12,15 @@ The public API is PEP 249 (DB-API 2.0), with Arrow and pandas extras:
 
 from __future__ import annotations
 
+import os
+
+# Before torch loads OpenMP: its worker threads then sleep between parallel regions instead of
+# spinning. On a CPU shared with other processes a spinning thread holds a core its peer
+# needs, and every parallel op waits for descheduled threads: with 2 threads on 2 busy cores,
+# `torch.nonzero` over 3M rows took 3-4x longer than with 1 thread, and 1x with sleeping
+# threads. An OMP_WAIT_POLICY set by the user wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from pathlib import Path
 
 from tqp.dbapi import (

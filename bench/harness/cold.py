@@ -117,8 +117,8 @@ def child_main(spec_path: str) -> int:
     engine, sql, threads = spec["engine"], spec["sql"], spec["threads"]
     files = {t: Path(p) for t, p in spec["files"].items()}
     if engine == "tqp":
-        import torch
         import tqp.engine  # noqa: F401 - what connect() would import, imported before the clock
+        import torch
 
         torch.set_num_threads(threads)
 

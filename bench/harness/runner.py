@@ -234,6 +234,7 @@ def make_config(suite: Suite, args: argparse.Namespace) -> dict:
 
 def main(suite: Suite, argv: list[str] | None = None) -> int:
     """Run the benchmark; the exit status is 0 whenever the run itself completes."""
+    import tqp  # noqa: F401 - before torch: it sets OpenMP's wait policy (tqp/__init__.py)
     import torch
 
     args = parse_args(suite, argv)
