@@ -4,9 +4,12 @@ reachable only through it, times how many of its rows each joined row matches), 
 ties.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
-so the fact table is probed and filtered dimensions cut it down early. An input connected to
-nothing is joined last, as a cross product. The `order_joins` pass applies this to each join
-block (`MultiJoin`), after `pushdown_predicates` has put the conditions on a single input onto it.
+so the fact table is probed and filtered dimensions cut it down early. When the filters have
+cut the accumulated result far below a large new input's rows (estimated: each join multiplies the
+rows by the input's selectivity and fanout), the sides swap: the few joined rows are built and
+the large input probes them, rather than a table over the large input probed by a few rows.
+An input connected to nothing is joined last, as a cross product. The `order_joins` pass
+applies this to each join block (`MultiJoin`), after `pushdown_predicates` has put the conditions on a single input onto it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ from tqp.planner.scope import and_all
 FILTER_SELECTIVITY = 0.3  # guessed fraction of rows a pushed-down condition keeps
 EQUALITY_SELECTIVITY = 0.1  # the guess for `x = constant` when x's distinct count is unknown
 AGGREGATE_REDUCTION = 0.5
+# An input of at least BUILD_SWAP_ROWS rows, estimated at more than BUILD_SMALLER times the rows
+# joined so far, is probed and the joined rows are built: a table over a few rows, not over a
+# large input that a few rows probe. (Below that size either table is cheap, and a build side
+# with repeated keys, which the swapped one usually is, costs more per row.)
+BUILD_SMALLER = 8.0
+BUILD_SWAP_ROWS = 1 << 18
 
 
 def estimate_rows(plan: Plan, catalog) -> float:
@@ -191,7 +200,7 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
     units = _merge_filtered_leaves(units, start, multi, block)
     first = next(u for u in units if start in u.aliases)
     remaining = [u for u in units if u is not first]
-    plan, joined = first.plan, set(first.aliases)
+    plan, joined, so_far = first.plan, set(first.aliases), first.rows
     while remaining:
         connected = [u for u in remaining if any(block.connects(c, joined, u.aliases)
                                                  for c in multi)]
@@ -207,7 +216,11 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
 
         pick = min(connected or remaining, key=score)
         remaining.remove(pick)
-        plan = _join(plan, joined, pick, multi, block)
+        joined_rows = max(1.0, so_far * pick.selectivity * _fanout(pick, joined, multi, block,
+                                                                     catalog))
+        plan = _join(plan, joined, pick, multi, block,
+                     build_joined=pick.rows > max(BUILD_SMALLER * so_far, BUILD_SWAP_ROWS))
+        so_far = joined_rows
         joined |= pick.aliases
     return _filter_rest(plan, multi)
 
@@ -358,9 +371,11 @@ def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list,
     return units
 
 
-def _join(plan: Plan, joined: set, pick: _Unit, multi: list, block: _Block) -> Plan:
+def _join(plan: Plan, joined: set, pick: _Unit, multi: list, block: _Block,
+          build_joined: bool = False) -> Plan:
     """`plan` (holding the inputs `joined`) joined with `pick` on every condition the two sides
-    complete; the conditions used are removed from `multi`."""
+    complete; the conditions used are removed from `multi`. `pick` is the build (right) side,
+    unless `build_joined` asks for `plan` there (an inner join with keys only)."""
     right = pick.plan
     lkeys, rkeys, residual = [], [], []
     for c in list(multi):
@@ -373,5 +388,8 @@ def _join(plan: Plan, joined: set, pick: _Unit, multi: list, block: _Block) -> P
             rkeys.append(pair[1])
         else:
             residual.append(c)
-    kind = "inner" if lkeys else "cross"
-    return Join(plan, right, kind, tuple(lkeys), tuple(rkeys), and_all(residual))
+    if not lkeys:
+        return Join(plan, right, "cross", (), (), and_all(residual))
+    if build_joined:
+        return Join(right, plan, "inner", tuple(rkeys), tuple(lkeys), and_all(residual))
+    return Join(plan, right, "inner", tuple(lkeys), tuple(rkeys), and_all(residual))

@@ -119,3 +119,61 @@ def test_a_narrow_date_or_integer_range_counts_by_its_share_of_the_column():
                                    f"f.dk = d.dk and p.price < 90 and {condition}")
         plan = text(order_joins(run(plan, context, *passes_before("order_joins")), context))
         assert plan.index("ON f#.pk = p#.pk") < plan.index("ON f#.dk = d#.dk"), condition
+
+
+def _swap_tables(sales_rows: int) -> dict[str, pa.Table]:
+    """`inv` (the largest input) and `sales` both reference `item`, which a filter cuts to one
+    row; `sales` has `sales_rows` rows."""
+    ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
+    return {"inv": pa.table({"ik": ints([i % 1000 for i in range(1_000_000)])}),
+            "item": pa.table({"ik": ints(range(1000)), "m": ints(range(1000))}),
+            "sales": pa.table({"ik": ints([i % 1000 for i in range(sales_rows)])})}
+
+
+SWAP_QUERY = ("select count(*) as n from inv, item, sales "
+              "where inv.ik = item.ik and sales.ik = item.ik and item.m = 7")
+
+
+def test_a_large_input_probes_the_few_rows_joined_so_far():
+    """After `item = 7`, about a thousand joined rows remain: they are built, and the 400,000
+    rows of `sales` probe them, instead of a table over `sales` probed by a thousand rows."""
+    con = tqp.connect()
+    for name, table in _swap_tables(400_000).items():
+        con.register(name, table)
+    plan, context = built(con, SWAP_QUERY)
+    plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
+    assert text(plan) == golden("""
+        Project n# := _a#
+          GroupAggregate keys=[] aggregates=[_a# := count_star(*)]
+            DirectOrSortJoin[inner] ON sales#.ik = item#.ik
+              Scan sales AS sales# [ik]
+              DirectOrSortJoin[inner] ON inv#.ik = item#.ik
+                Scan inv AS inv# [ik]
+                Filter item#.m = 7
+                  Scan item AS item# [ik, m]
+    """)
+
+
+def test_a_small_input_stays_the_build_side():
+    """Below BUILD_SWAP_ROWS either table is cheap: `sales` is built as written."""
+    con = tqp.connect()
+    for name, table in _swap_tables(100_000).items():
+        con.register(name, table)
+    plan, context = built(con, SWAP_QUERY)
+    plan = text(order_joins(run(plan, context, *passes_before("order_joins")), context))
+    assert "ON item#.ik = sales#.ik" in plan
+
+
+def test_the_swapped_join_answers_as_duckdb():
+    import duckdb
+
+    from tests.oracle import check_against_duckdb
+
+    tables = _swap_tables(400_000)
+    con, duck = tqp.connect(), duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+        duck.register(name, table)
+    check_against_duckdb(con, duck, SWAP_QUERY)
+    check_against_duckdb(con, duck, SWAP_QUERY.replace("count(*) as n", "inv.ik, sales.ik as s")
+                         + " order by 1, 2 limit 5")
