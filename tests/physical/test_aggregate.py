@@ -81,3 +81,26 @@ def test_explain_shows_the_fused_filter_and_what_ran(engines):
     line = plan.splitlines()[1]
     assert "Aggregate keys=" in line and "WHERE" in line and "partial aggregates merged" in line
     assert "Filter" not in plan
+
+
+SETS = [
+    "SELECT k, s, count(*), count(x), sum(x), avg(x), min(s), max(f), grouping(k, s) AS g "
+    "FROM t GROUP BY ROLLUP (k, s)",
+    "SELECT k, s, sum(f), avg(f) FROM t WHERE x IS NULL GROUP BY CUBE (k, s)",
+    "SELECT k, count(*), sum(x) FROM t WHERE f > 100 GROUP BY ROLLUP (k)",  # empty input
+    "SELECT x, count(*) FROM t GROUP BY GROUPING SETS ((x), ())",  # as many groups as rows
+    "SELECT k, count(DISTINCT s), median(f) FROM t GROUP BY ROLLUP (k)",  # do not merge
+]
+
+
+@pytest.mark.parametrize("sql", SETS)
+def test_grouping_sets_from_partial_groups_match_duckdb(engines, sql):
+    """Mergeable aggregates reduce the input once by every key, and each set aggregates those
+    partial groups (NULL keys, GROUPING(), AVG and COUNT finished as over rows)."""
+    check_against_duckdb(*engines, sql)
+
+
+def test_explain_shows_grouping_sets_from_partial_groups(engines):
+    plan = "\n".join(r[0] for r in engines[0].execute(
+        "EXPLAIN ANALYZE SELECT k, s, sum(x) FROM t GROUP BY ROLLUP (k, s)").fetchall())
+    assert "ran: sets from 22 partial groups" in plan

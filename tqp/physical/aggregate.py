@@ -316,7 +316,11 @@ def split_partial(op: PhysicalOperator) -> PhysicalOperator | None:
 @dataclass(frozen=True, eq=False)
 class GroupingSetsAggregate(PhysicalOperator):
     """GROUPING SETS / ROLLUP / CUBE: the whole input gathered, then one aggregation per set
-    (the keys outside the set NULL), concatenated."""
+    (the keys outside the set NULL), concatenated.
+
+    When the aggregates merge (`plan_merge`; GROUPING() is computed per set anyway), the input
+    is first reduced to partial states grouped by every key, and each set aggregates those
+    groups instead of the input rows: one pass over the input rather than one per set."""
 
     input: PhysicalOperator
     keys: tuple[tuple[str, exp.Expression], ...]
@@ -329,7 +333,18 @@ class GroupingSetsAggregate(PhysicalOperator):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         whole = gather_input(self, self.input, ctx)
-        yield aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
+        grouping = tuple((n, c) for n, c in self.aggregates if c.func == "grouping")
+        merge = plan_merge(tuple((n, c) for n, c in self.aggregates if c.func != "grouping"))
+        if merge is None or whole.num_rows == 0 or len(self.sets) < 2:
+            # (An empty input: the grand total's COUNT is 0, where summed partial counts
+            # would be NULL.)
+            yield aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
+            return
+        finest = aggregation.aggregate(self.keys, merge.partial, whole)
+        note(self, ctx, f"ran: sets from {finest.num_rows} partial groups")
+        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+        merged = aggregation.aggregate(final_keys, merge.final + grouping, finest, sets=self.sets)
+        yield _finish(merged, self.keys, self.aggregates, merge)
 
     def describe(self) -> str:
         keys = ", ".join(f"{n} := {sql_text(e)}" for n, e in self.keys)
