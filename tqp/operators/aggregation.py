@@ -226,8 +226,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         return string_agg(arg, ids, groups, call.param)
     if call.func in ("bool_and", "bool_or"):
         return _bool_reduce(call, arg, ids, groups)
-    if arg.type is DataType.NULL:
-        return Column(torch.zeros(groups, dtype=torch.float64, device=device), DataType.DOUBLE,
+    if arg.type is DataType.NULL:  # SUM(NULL) is a HUGEINT in DuckDB, the others DOUBLE
+        type_ = DataType.HUGEINT if call.func == "sum" else DataType.DOUBLE
+        return Column(torch.zeros(groups, dtype=type_.torch_dtype, device=device), type_,
                       torch.zeros(groups, dtype=torch.bool, device=device))
     if call.func in VARIANCES:
         if not arg.type.is_numeric:

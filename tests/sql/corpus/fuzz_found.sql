@@ -78,3 +78,6 @@ from t_nulls where c = 0;
 -- name: grouped_min_of_negative_zero_beside_other_values
 select id % 3 as g, 1 / min(case when c = 0 then -c else abs(c) + 1 end) as inv
 from t_nulls group by g order by g;
+
+-- name: sum_of_null_is_a_hugeint
+select sum(null) as s, sum(distinct null) as d, avg(null) as a from t_nulls;
