@@ -74,7 +74,6 @@ NOT_SUPPORTED = [
     (("select ? as h", [2**70]), "hugeint"),
     ("select min(id, 2) as m from t_edge", "min with a second argument"),
     ("select max(b, 3) as m from t_edge", "max with a second argument"),
-    ("select exists (select id from t_nulls where id > min(o.id)) as e from t_edge o", "outer query"),
 ]
 
 
