@@ -264,3 +264,32 @@ def test_forest_tie_takes_the_first_class(con, labels):
     con.register("grid", pa.table({"id": np.arange(len(grid)), "a": grid[:, 0], "b": grid[:, 1]}))
     got = column(con, "select predict('tied', a, b) from grid order by id")
     assert list(got) == list(forest.predict(grid))
+
+
+TIED_CLASSIFIERS = {  # each scores (0.5, 0.5) on the rows where a == 0
+    "gradient_boosting": lambda: ensemble.GradientBoostingClassifier(
+        n_estimators=1, init="zero", max_depth=2),
+    "hist_gradient_boosting": lambda: ensemble.HistGradientBoostingClassifier(
+        max_iter=1, min_samples_leaf=1),
+    "decision_tree": lambda: tree.DecisionTreeClassifier(),
+    "random_forest": lambda: ensemble.RandomForestClassifier(
+        n_estimators=4, bootstrap=False, random_state=0),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TIED_CLASSIFIERS))
+def test_exact_ties_follow_each_models_own_rule(con, kind):
+    """On a row whose probabilities tie exactly, PREDICT gives the class the estimator's own
+    predict() gives: the first class for the argmax rule (trees, forests, histogram boosting),
+    class 1 for a binary gradient boosting classifier (its decision function >= 0)."""
+    import pyarrow as pa
+
+    a = np.array([0, 0, 0, 0, 1, 1, 2, 2], dtype=float)  # a == 0: both classes, as many of each
+    y = np.array([0, 1, 0, 1, 1, 1, 0, 0])
+    model = TIED_CLASSIFIERS[kind]().fit(a.reshape(-1, 1), y)
+    proba = model.predict_proba(a.reshape(-1, 1))
+    assert (proba[:4, 0] == proba[:4, 1]).all()  # the ties this test is about
+    con.register_model("tied", model)
+    con.register("tied_rows", pa.table({"id": np.arange(len(a)), "a": a}))
+    got = column(con, "select predict('tied', a) from tied_rows order by id")
+    assert list(got) == list(model.predict(a.reshape(-1, 1)))

@@ -232,3 +232,43 @@ def test_global_aggregate_over_no_rows_is_null_except_counts(device):
             assert result.shape == (1,) and result_valid.tolist() == [False]
     assert segment_count(None, ids, 1).tolist() == [0]
     assert segment_count_distinct(values, None, ids, 1).tolist() == [0]
+
+
+def _python_ints(words: torch.Tensor) -> list[int]:
+    """128-bit words (or int64 values) as Python ints."""
+    if words.dim() == 1:
+        return words.tolist()
+    return [(hi << 64) + (lo & (2**64 - 1)) for lo, hi in words.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_segment_sum_wide_is_the_exact_sum_of_int64_and_128_bit_values(seed):
+    """Sums in 32-bit limbs with the carries passed up equal Python's exact sums, for int64
+    inputs near the limits and for 128-bit inputs (the partial sums a merge adds up)."""
+    from tqp.operators.group import segment_sum_wide
+    from tqp.storage.wide import widen
+
+    g = torch.Generator().manual_seed(seed)
+    n, groups = 2000, 7
+    values = torch.randint(-2**63, 2**63 - 1, (n,), generator=g, dtype=torch.int64)
+    valid = torch.rand(n, generator=g) > 0.1
+    ids = torch.randint(0, groups, (n,), generator=g)
+    sums, sums_valid = segment_sum_wide(values, valid, ids, groups)
+    expected = [0] * groups
+    for v, ok, i in zip(values.tolist(), valid.tolist(), ids.tolist()):
+        expected[i] += v if ok else 0
+    assert _python_ints(sums) == expected
+    assert bool(sums_valid.all())  # every group got a value
+    # The 128-bit sums summed again (as a merge of partial sums does), mixed with int64 ones.
+    wide = torch.cat([sums, widen(values[:groups])])
+    again, _ = segment_sum_wide(wide, None, torch.arange(2 * groups) % 2, 2)
+    both = expected + values[:groups].tolist()
+    assert _python_ints(again) == [sum(both[0::2]), sum(both[1::2])]
+
+
+def test_segment_sum_wide_is_one_word_where_every_sum_fits():
+    from tqp.operators.group import segment_sum_wide
+
+    values = torch.tensor([2**62, 2**62, -2**62, 5], dtype=torch.int64)
+    sums, _ = segment_sum_wide(values, None, torch.tensor([0, 1, 1, 0]), 2)
+    assert sums.dim() == 1 and sums.tolist() == [2**62 + 5, 0]

@@ -88,6 +88,21 @@ def test_batches_round_trip_through_spill_files_exactly():
     assert back["s"].dictionary.equals(dictionary)
 
 
+def test_128_bit_sums_round_trip_through_spill_files_exactly():
+    """A HUGEINT or DECIMAL(38) column is written as 128-bit words whatever its batch holds
+    (one schema per file), and read back as one int64 word a row where every value fits."""
+    wide = torch.tensor([[5, 1], [-1, -1], [7, 0]], dtype=torch.int64)  # 2**64 + 5, -1, 7
+    batch = Batch({
+        "h": Column(wide, DataType.HUGEINT, torch.tensor([True, False, True])),
+        "d": Column(torch.tensor([125, -250, 300]), DataType.DECIMAL, None, None,
+                    DecimalType(38, 2)),
+    }, 3)
+    back = from_record_batch(to_record_batch(batch), torch.device("cpu"))
+    assert torch.equal(back["h"].values, wide) and torch.equal(back["h"].valid, batch["h"].valid)
+    assert back["d"].values.dim() == 1 and torch.equal(back["d"].values, batch["d"].values)
+    assert back["d"].decimal == DecimalType(38, 2)
+
+
 def test_partitions_follow_values_not_dictionaries():
     """The same strings in two differently coded batches land in the same partitions."""
     one = Column(torch.tensor([0, 1, 2], dtype=torch.int32), DataType.VARCHAR, None,

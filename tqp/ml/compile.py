@@ -37,6 +37,9 @@ FLOAT64_ESTIMATORS = frozenset({
 # Hummingbird sums the trees in another order, so a tie (0.5, 0.5) can come out 1 ulp apart and
 # its argmax pick the other class: PREDICT applies the estimator's rule itself.
 AVERAGING_CLASSIFIERS = frozenset({"RandomForestClassifier", "ExtraTreesClassifier"})
+# Binary classifiers whose predict() is class 1 where the decision function is >= 0, where the
+# probabilities tie: the argmax of (0.5, 0.5) would pick class 0.
+BOUNDARY_TO_SECOND_CLASS = frozenset({"GradientBoostingClassifier"})
 # A torch module's input width is looked for among these widths when its layers do not say.
 MAX_PROBED_WIDTH = 64
 _TREE_STRATEGIES = {
@@ -229,7 +232,10 @@ def _estimator_model(name: str, estimator, device: torch.device) -> Model:
                  torch.float64 if float64 else torch.float32, classes, labels,
                  probabilities=classifier and hasattr(estimator, "predict_proba"),
                  chunk_rows=_chunk_rows(count_trees(program.executor)),
-                 label_by_probability=classifier and type(final).__name__ in AVERAGING_CLASSIFIERS)
+                 label_by_probability=classifier and (
+                     type(final).__name__ in AVERAGING_CLASSIFIERS | BOUNDARY_TO_SECOND_CLASS),
+                 ties_to_last=classifier and len(classes) == 2
+                 and type(final).__name__ in BOUNDARY_TO_SECOND_CLASS)
 
 
 def _hummingbird(hb, missing_converter, estimator, n_features: int, classifier: bool,

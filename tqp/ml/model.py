@@ -38,6 +38,9 @@ class Model:
     # The label is the first class of highest averaged probability (scikit-learn's forests);
     # tqp takes it from the probabilities itself, ties included (see tqp/ml/predict.py).
     label_by_probability: bool = False
+    # ... except that a tie goes to the last class of highest probability (a binary gradient
+    # boosting classifier: class 1 where its decision function is >= 0).
+    ties_to_last: bool = False
 
     @property
     def is_classifier(self) -> bool:

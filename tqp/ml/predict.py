@@ -102,9 +102,14 @@ TIE_TOLERANCE = 1e-12
 
 def _label_of_highest(model: Model, probabilities: torch.Tensor) -> torch.Tensor:
     """The first class of highest probability (numpy's argmax rule, as scikit-learn applies it),
-    as the program would give it: a class value, or its index for LABEL_INDEX models."""
+    or the last one for `ties_to_last` models, as the program would give it: a class value, or
+    its index for LABEL_INDEX models."""
     top = probabilities.max(dim=1, keepdim=True).values
-    index = (probabilities >= top - top.abs() * TIE_TOLERANCE).int().argmax(dim=1)
+    highest = (probabilities >= top - top.abs() * TIE_TOLERANCE).int()
+    if model.ties_to_last:
+        index = highest.shape[1] - 1 - highest.flip(1).argmax(dim=1)
+    else:
+        index = highest.argmax(dim=1)
     if model.labels == LABEL_INDEX:
         return index
     return torch.as_tensor(model.classes.astype(np.int64), device=index.device)[index]

@@ -19,6 +19,7 @@ from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.wide import to_double
 from tqp.types import DataType, sum_type
 
 
@@ -225,8 +226,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         return string_agg(arg, ids, groups, call.param)
     if call.func in ("bool_and", "bool_or"):
         return _bool_reduce(call, arg, ids, groups)
-    if arg.type is DataType.NULL:
-        return Column(torch.zeros(groups, dtype=torch.float64, device=device), DataType.DOUBLE,
+    if arg.type is DataType.NULL:  # SUM(NULL) is a HUGEINT in DuckDB, the others DOUBLE
+        type_ = DataType.HUGEINT if call.func == "sum" else DataType.DOUBLE
+        return Column(torch.zeros(groups, dtype=type_.torch_dtype, device=device), type_,
                       torch.zeros(groups, dtype=torch.bool, device=device))
     if call.func in VARIANCES:
         if not arg.type.is_numeric:
@@ -239,20 +241,22 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":
-        if kernels.segment_sum_overflows(arg.values, arg.valid, ids, groups):
-            raise DataError(f"Overflow in {user_names(call.sql())}: the sum does not fit in 64 "
-                            "bits (tqp holds HUGEINT and DECIMAL(38) values in int64)")
-        values, valid = kernels.segment_sum(arg.values, arg.valid, ids, groups)
+        if kernels.sum_needs_words(arg.values):  # exact past int64: HUGEINT, DECIMAL(38)
+            values, valid = kernels.segment_sum_wide(arg.values, arg.valid, ids, groups)
+        else:
+            values, valid = kernels.segment_sum(arg.values, arg.valid, ids, groups)
         type_, decimal = sum_type(arg.type, arg.decimal)
         return Column(values, type_, normalize_valid(valid), None, decimal)
-    if call.func == "avg":
-        exact = arg.type is DataType.DECIMAL and not kernels.segment_sum_overflows(
-            arg.values, arg.valid, ids, groups)
-        values = arg.values if exact else arg.values.to(torch.float64)
-        sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
+    if call.func == "avg":  # integers and decimals summed exactly, then divided in float64
+        if kernels.sum_needs_words(arg.values):
+            sums = to_double(kernels.segment_sum_wide(arg.values, arg.valid, ids, groups)[0])
+        else:
+            exact = arg.type is DataType.DECIMAL or arg.type.is_integer
+            values = arg.values if exact else arg.values.to(torch.float64)
+            sums = kernels.segment_sum(values, arg.valid, ids, groups)[0].double()
         n = counts.of(arg.valid) if not call.distinct else \
             kernels.segment_count(arg.valid, ids, groups)
-        values = sums.double() / n.clamp(min=1).double()
+        values = sums / n.clamp(min=1).double()
         if arg.type is DataType.DECIMAL:  # the scaled integers' mean, then the scale divided out
             values = values / arg.decimal.unit
         return Column(values, DataType.DOUBLE, normalize_valid(n > 0))

@@ -11,6 +11,7 @@ import torch
 
 from tqp.operators.expressions.coerce import align
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.wide import same_width
 
 
 def concat_batches(batches: list[Batch]) -> Batch:
@@ -28,7 +29,7 @@ def concat_batches(batches: list[Batch]) -> Batch:
                    for p in parts)
         if not same:
             parts = align(parts, "concatenation of batches")
-        values = _cat([p.values for p in parts])
+        values = _cat(same_width([p.values for p in parts]))
         valid = None
         if any(p.valid is not None for p in parts):
             valid = normalize_valid(_cat([p.validity() for p in parts]))

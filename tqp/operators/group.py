@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import torch
 
+from tqp.errors import DataError
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import as_int64, float_from_key, float_key, pack_keys
+from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
 # A packed key range counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
 DENSE_FACTOR = 2
@@ -74,7 +76,7 @@ def group_ids(
         else:
             # NULL as its own value: a flag column (NULLs last), the values zeroed under it.
             cols.append(~valid)
-            cols.append(torch.where(valid, as_int64(values), 0))
+            cols += [torch.where(valid, as_int64(words), 0) for words in key_words(values)]
     packed = pack_keys(cols)
     n = packed.numel()
     dev = packed.device
@@ -144,27 +146,57 @@ def sum_may_overflow(values: torch.Tensor) -> bool:
     return max_magnitude(values) * values.numel() >= 2.0 ** 62
 
 
-def segment_sum_overflows(
+def sum_needs_words(values: torch.Tensor) -> bool:
+    """Must a SUM of these values go through `segment_sum_wide`? For 128-bit values, and for
+    int64 ones whose largest magnitude times the count could pass 2**62; the fast int64 path
+    otherwise."""
+    return values.dtype == torch.int64 and (is_wide(values) or sum_may_overflow(values))
+
+
+_LOW32 = 0xFFFFFFFF
+
+
+def _pieces(values: torch.Tensor) -> list[torch.Tensor]:
+    """int64 or 128-bit integers as 32-bit pieces, least significant first; all unsigned but
+    the last, which keeps the sign."""
+    if not is_wide(values):
+        return [values & _LOW32, values >> 32]
+    low, high = values[:, 0], values[:, 1]
+    return [low & _LOW32, (low >> 32) & _LOW32, high & _LOW32, high >> 32]
+
+
+def segment_sum_wide(
     values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
-) -> bool:
-    """Would some group's int64 SUM leave int64 (and wrap)? Checked exactly, in two 32-bit limbs,
-    and only when the largest magnitude times the row count could pass 2**62."""
-    if values.dtype != torch.int64 or not sum_may_overflow(values):  # NULL rows count too: a bound
-        return False
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Exact SUM per group of int64 or 128-bit integers (storage/wide.py), in int64 limbs: each
+    32-bit piece summed on its own (no piece's sum leaves int64 below 2**31 rows), then the
+    carries passed up. One int64 word per group where every sum fits, else 128-bit words; a
+    DataError past 128 bits."""
     if valid is not None:
-        values = torch.where(valid, values, torch.zeros((), dtype=values.dtype, device=values.device))
-    high = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
-    low = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
-    high.scatter_add_(0, ids, values >> 32)  # signed: |high| < 2**31 per row
-    low.scatter_add_(0, ids, values & 0xFFFFFFFF)  # unsigned 32-bit limbs: no wrap below 2**31 rows
-    top = high + (low >> 32)  # the sum is top * 2**32 + (low mod 2**32)
-    return bool(((top < -2**31) | (top >= 2**31)).any())
+        keep = valid if not is_wide(values) else valid[:, None]
+        values = torch.where(keep, values, torch.zeros((), dtype=values.dtype,
+                                                       device=values.device))
+    sums = [segment_sum(piece, None, ids, num_groups)[0] for piece in _pieces(values)]
+    limbs, carry = [], 0
+    for piece_sum in sums[:-1]:  # a loop over the pieces of one value, whole columns each
+        piece_sum = piece_sum + carry
+        limbs.append(piece_sum & _LOW32)
+        carry = piece_sum >> 32
+    top = sums[-1] + carry  # the sum is top * 2**(32 * len(limbs)) + the limbs below it
+    if len(limbs) == 1:
+        words = torch.stack([(top << 32) | limbs[0], top >> 32], dim=1)
+    else:
+        if bool(((top < -2**31) | (top >= 2**31)).any()):
+            raise DataError("Overflow in SUM: the sum does not fit in 128 bits")
+        words = torch.stack([(limbs[1] << 32) | limbs[0], (top << 32) | limbs[2]], dim=1)
+    return narrowed(words), _groups_with_input(valid, ids, num_groups)
 
 
 def _segment_extreme(
     values: torch.Tensor, valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int, reduce: str
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """MIN or MAX per group (`reduce` is "amin" or "amax"), in the input dtype."""
+    require_narrow(values, reduce[1:].upper())
     if values.dtype.is_floating_point:
         # Through order-preserving int64 keys, so NaN is the greatest value as in SQL engines
         # (torch's amin/amax would propagate NaN instead).
@@ -180,10 +212,29 @@ def _segment_extreme(
     result = torch.zeros(num_groups, dtype=work.dtype, device=values.device)
     result.scatter_reduce_(0, ids_kept, work, reduce, include_self=False)
     if values.dtype.is_floating_point:
-        result = float_from_key(result).to(values.dtype)
+        result = _signed_zero(float_from_key(result).to(values.dtype), values, valid, ids,
+                              num_groups, reduce)
     else:
         result = result.to(values.dtype)
     return result, _groups_with_input(valid, ids, num_groups)
+
+
+def _signed_zero(result: torch.Tensor, values: torch.Tensor, valid: torch.Tensor | None,
+                 ids: torch.Tensor, num_groups: int, reduce: str) -> torch.Tensor:
+    """A float MIN/MAX of zero with its sign: the keys rank -0.0 with 0.0, so the key's value
+    is 0.0; a group holding only -0.0 zeros (for MAX) or any -0.0 (for MIN, -0.0 coming first)
+    gives -0.0, an input value it holds. One host sync, and more only where a -0.0 occurs."""
+    zero = values == 0
+    negative = zero & torch.signbit(values)
+    if valid is not None:
+        zero, negative = zero & valid, negative & valid
+    if not bool(negative.any()):
+        return result
+    which = negative if reduce == "amin" else zero & ~negative
+    seen = torch.zeros(num_groups, dtype=torch.int64, device=values.device)
+    seen = seen.scatter_add_(0, ids, which.long()) > 0
+    signed = seen if reduce == "amin" else ~seen
+    return torch.where((result == 0) & signed, torch.full_like(result, -0.0), result)
 
 
 def segment_min(

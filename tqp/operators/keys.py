@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tqp.storage.wide import key_words
+
 # The packed value must stay a non-negative int64 with room to spare.
 MAX_PACKED_BITS = 62
 MAX_PACKED_RANGE = 1 << MAX_PACKED_BITS
@@ -77,7 +79,7 @@ def pack_keys(keys: list[torch.Tensor]) -> torch.Tensor:
     """
     if not keys:
         raise ValueError("pack_keys needs at least one key column")
-    cols = [as_int64(k) for k in keys]
+    cols = [as_int64(words) for k in keys for words in key_words(k)]
     n = cols[0].numel()
     if any(c.numel() != n for c in cols):
         raise ValueError("key columns must have equal lengths")

@@ -10,6 +10,7 @@ import torch
 from tqp.operators.expressions.coerce import align, to_type
 from tqp.operators.group import group_ids
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.wide import same_width
 from tqp.types import DataType
 
 
@@ -21,7 +22,7 @@ def concat(left: Batch, right: Batch, names) -> Batch:
         valid = None
         if a.valid is not None or b.valid is not None:
             valid = normalize_valid(torch.cat([a.validity(), b.validity()]))
-        columns[name] = Column(torch.cat([a.values, b.values]), a.type, valid, a.dictionary,
+        columns[name] = Column(torch.cat(same_width([a.values, b.values])), a.type, valid, a.dictionary,
                                a.decimal)
     return left.empty_like(left.num_rows + right.num_rows, columns)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from tqp.operators.keys import float_key, pack_keys
+from tqp.storage.wide import key_words
 
 SortKey = tuple[torch.Tensor, "torch.Tensor | None", bool, bool]  # values, valid, descending, nulls_first
 
@@ -30,6 +31,11 @@ def _sortable(values: torch.Tensor) -> torch.Tensor:
     return values
 
 
+def _one_word_keys(keys: list[SortKey]) -> list[SortKey]:
+    """`keys` with each 128-bit key (storage/wide.py) as its two int64 `key_words`."""
+    return [(words, *rest) for values, *rest in keys for words in key_words(values)]
+
+
 def sort_indices(keys: list[SortKey]) -> torch.Tensor:
     """The int64 permutation ordering the rows lexicographically by `keys` (stable).
 
@@ -43,6 +49,7 @@ def sort_indices(keys: list[SortKey]) -> torch.Tensor:
     """
     if not keys:
         raise ValueError("sort_indices needs at least one key")
+    keys = _one_word_keys(keys)
     n = keys[0][0].numel()
     perm = torch.arange(n, device=keys[0][0].device)
     for values, valid, descending, nulls_first in reversed(keys):
@@ -71,6 +78,7 @@ def sort_key(keys: list[SortKey]) -> torch.Tensor:
     compare on it as peers (window functions read both)."""
     if not keys:
         raise ValueError("sort_key needs at least one key")
+    keys = _one_word_keys(keys)
     columns = []
     for values, valid, descending, nulls_first in keys:
         flag, ranked = rank_components(_sortable(values), valid, descending, nulls_first)
@@ -87,6 +95,7 @@ def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
     """
     if not keys:
         raise ValueError("top_k_indices needs at least one key")
+    keys = _one_word_keys(keys)
     values, valid, descending, _ = keys[0]
     n = values.numel()
     if k <= 0:

@@ -9,7 +9,8 @@ from sqlglot.optimizer.scope import traverse_scope, walk_in_scope
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner.logical import AggregateCall, SortKey
-from tqp.planner.scope import ref
+from tqp.planner.resolve import source_aliases
+from tqp.planner.scope import as_written, ref
 
 # sqlglot node -> tqp aggregate function name.
 SUPPORTED = {
@@ -168,7 +169,7 @@ class AggregateRewriter:
     def _replace(self, node: exp.Expression) -> exp.Expression:
         for key, group in self.groups:
             if node == group:
-                return ref(key)
+                return ref(key, group)
         if isinstance(node, (exp.IgnoreNulls, exp.RespectNulls)) and is_aggregate(node.this):
             # sqlglot reads DuckDB's any_value(x) as any_value(x) IGNORE NULLS, which it is.
             if not (isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue)):
@@ -176,13 +177,14 @@ class AggregateRewriter:
                 raise NotSupportedError(f"{words} in an aggregate")
             node = node.this
         if isinstance(node, exp.Grouping):
-            return self._register(AggregateCall("grouping", None, param=self._positions(node)))
+            return self._register(AggregateCall("grouping", None, param=self._positions(node)),
+                                  node)
         if is_aggregate(node) or (isinstance(node, (exp.Filter, exp.WithinGroup))
                                   and is_aggregate(node.this)):
-            return self._register(to_call(node))
+            return self._register(to_call(node), node)
         if isinstance(node, exp.Column) and node.table:
             raise ProgrammingError(
-                f'column "{node.sql(dialect="duckdb")}" must appear in the GROUP BY clause or '
+                f'column "{as_written(node)}" must appear in the GROUP BY clause or '
                 "be used in an aggregate function")
         if isinstance(node, (exp.Subquery, exp.Exists, exp.Select)):
             return node
@@ -205,14 +207,15 @@ class AggregateRewriter:
                 node.set(name, [self._replace(v) if isinstance(v, exp.Expression) else v
                                 for v in value])
 
-    def _register(self, call: AggregateCall) -> exp.Expression:
-        """A reference to `call`'s output column (calls written twice are computed once)."""
+    def _register(self, call: AggregateCall, node: exp.Expression) -> exp.Expression:
+        """A reference to `call`'s output column (calls written twice are computed once);
+        `node` is the call as written."""
         for key, existing in self.calls:
             if existing == call:
-                return ref(key)
+                return ref(key, node)
         key = self._fresh("_a")
         self.calls.append((key, call))
-        return ref(key)
+        return ref(key, node)
 
     def _positions(self, node: exp.Grouping) -> tuple[int, ...]:
         """GROUPING(a, b): the positions of its arguments among the group keys."""
@@ -239,18 +242,30 @@ def resolve_call(call: AggregateCall, resolve) -> AggregateCall:
     return replace(call, arg=fix(call.arg), filter=fix(call.filter), by=fix(call.by), order=order)
 
 
-def reject_outer_aggregates(statement: exp.Expression) -> None:
-    """An aggregate inside a subquery over only the outer query's columns belongs to the outer
-    query (`SELECT EXISTS (SELECT ... WHERE i > min(o.i)) FROM t o` is one row in DuckDB);
-    tqp does not plan that, so it refuses rather than aggregate per outer row."""
-    for scope in traverse_scope(statement):
-        if scope.parent is None:
+def owned_outer_aggregates(select: exp.Select, parts) -> list[exp.Expression]:
+    """The aggregate calls inside the subqueries of `parts` (expressions of `select`) that
+    belong to `select`: every column they read is bound by its FROM clause and by no query in
+    between. SQL aggregates them in `select`, which makes it an aggregate query
+    (`SELECT EXISTS (SELECT ... WHERE i > min(o.i)) FROM t o` is one row)."""
+    own = source_aliases(select)
+    found = []
+    for part in parts:
+        if part is None:
             continue
-        for node in walk_in_scope(scope.expression):
-            if not is_aggregate(node):
-                continue
+        for node in part.find_all(exp.AggFunc):
             tables = {c.table for c in node.find_all(exp.Column)}
-            if tables and not tables & set(scope.sources):
-                raise NotSupportedError(
-                    f"an aggregate of the outer query's columns inside a subquery: "
-                    f"{node.sql(dialect='duckdb')}")
+            if not tables or not tables <= own:
+                continue
+            inside, between = False, node.parent
+            while between is not None and between is not part:
+                if isinstance(between, exp.Select):
+                    inside = True
+                    if tables & source_aliases(between):  # an inner query's own alias
+                        inside = False
+                        break
+                between = between.parent
+            if inside:
+                wrapped = node.parent  # FILTER (...), WITHIN GROUP (...) belong to the call
+                found.append(wrapped if isinstance(wrapped, (exp.Filter, exp.WithinGroup))
+                             else node)
+    return found

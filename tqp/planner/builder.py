@@ -16,7 +16,7 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.planner import grouping_sets, unsupported
 from tqp.planner.aggregates import (
-    AggregateRewriter, contains_aggregate, reject_outer_aggregates, resolve_call,
+    AggregateRewriter, contains_aggregate, owned_outer_aggregates, resolve_call,
 )
 from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
@@ -26,7 +26,8 @@ from tqp.planner.logical import (
 )
 from tqp.planner.resolve import resolve
 from tqp.planner.scope import (
-    Scope, column_tables, conjuncts, has_subquery, may_raise, ref, where_condition,
+    Scope, as_written, column_tables, conjuncts, has_subquery, may_raise, ref, show_as,
+    where_condition,
 )
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
@@ -69,8 +70,6 @@ class Builder:
         """Plan a whole query; `names` overrides the user-facing output names. The plan is
         not yet rewritten (planner/passes: join order, pushdowns)."""
         unsupported.check(statement)
-        if statement.find(exp.Subquery, exp.Exists):
-            reject_outer_aggregates(statement)
         plan, keys, out_names = self.query(statement, None, {})
         plan = Project(plan, tuple((k, ref(k)) for k in keys)) if tuple(keys) != plan.columns \
             else plan
@@ -112,6 +111,7 @@ class Builder:
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
         _reject_misplaced_windows(select)
+        _reject_misplaced_outer_aggregates(select)
         sources = self.sources(select, scope, ctes)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
@@ -135,7 +135,9 @@ class Builder:
             exprs = [inline_named(e, windows) for e in exprs]
             order_items = [inline_named(o, windows) for o in order_items]
             qualify = inline_named(qualify, windows) if qualify is not None else None
-        aggregated = group is not None or having is not None or any(
+        hoisted = owned_outer_aggregates(
+            select, exprs + [o.this for o in order_items] + [qualify, having])
+        aggregated = bool(hoisted) or group is not None or having is not None or any(
             contains_aggregate(e) for e in exprs + [o.this for o in order_items]
             + ([qualify] if qualify is not None else []))
 
@@ -144,6 +146,10 @@ class Builder:
             if any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
             rewriter = AggregateRewriter(group_exprs, self.fresh)
+            outer = self.fresh("_aggregates")  # the hoisted calls' outputs, as a FROM item
+            for node in hoisted:  # computed here; the subquery reads the output as a column
+                node.replace(show_as(exp.column(rewriter.rewrite(node).name, table=outer,
+                                                quoted=True), node))
             originals = exprs
             exprs = [rewriter.rewrite(e) for e in exprs]
             having_expr = rewriter.rewrite(having.this) if having is not None else None
@@ -171,6 +177,7 @@ class Builder:
             for key, g in rewriter.groups:  # grouped columns stay visible to subqueries
                 if isinstance(g, exp.Column) and g.table:
                     scope.sources.setdefault(g.table, {})[g.name] = key
+            scope.sources[outer] = {key.lower(): key for key, _ in rewriter.calls}
             if having_expr is not None:
                 plan = self.filter(plan, having_expr, scope)
         else:
@@ -549,6 +556,17 @@ class Builder:
     def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
         plan, condition = self.subqueries.bind(plan, condition, scope)
         return Filter(plan, resolve(condition, scope))
+
+
+def _reject_misplaced_outer_aggregates(select: exp.Select) -> None:
+    """An aggregate of `select`'s columns inside a subquery of its WHERE, ON or GROUP BY is an
+    aggregate where SQL allows none (DuckDB's error)."""
+    parts = [select.args.get("where"), select.args.get("group")]
+    parts += [join.args.get("on") for join in select.args.get("joins") or []]
+    misplaced = owned_outer_aggregates(select, parts)
+    if misplaced:
+        raise ProgrammingError("aggregate functions are not allowed in WHERE, ON or GROUP BY: "
+                               f"{as_written(misplaced[0])}")
 
 
 def _reject_misplaced_windows(select: exp.Select) -> None:

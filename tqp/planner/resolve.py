@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError
+from tqp.operators.expressions import user_sql
 from tqp.planner.scope import Scope, is_resolved, ref
 
 
@@ -20,7 +21,7 @@ def resolve(expression: exp.Expression, scope: Scope, allowed: tuple[Scope, ...]
             key, owner = scope.lookup(node.table, node.name)
             if not any(owner is s for s in allowed):
                 raise NotSupportedError(
-                    f"correlated reference to {node.sql(dialect='duckdb')} in this position")
+                    f"correlated reference to {user_sql(node)} in this position")
             return ref(key)
         if isinstance(node, (exp.Subquery, exp.Exists)) or (
                 isinstance(node, exp.In) and node.args.get("query")):

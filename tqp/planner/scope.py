@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from tqp.errors import ProgrammingError
+from tqp.operators.expressions import SHOWN_AS
 from tqp.ml.calls import has_model_call
 
 
@@ -49,9 +50,28 @@ class Scope:
         raise ProgrammingError(f"table or alias {table!r} is not in the FROM clause")
 
 
-def ref(key: str) -> exp.Column:
-    """A resolved column reference: no table qualifier, the plan column key as its name."""
-    return exp.Column(this=exp.Identifier(this=key, quoted=True))
+def ref(key: str, shown: exp.Expression | None = None) -> exp.Column:
+    """A resolved column reference: no table qualifier, the plan column key as its name. With
+    `shown`, the user's expression the key stands for (an aggregate call, a group key), which
+    error messages write in its place (`operators.expressions.SqlText`)."""
+    column = exp.Column(this=exp.Identifier(this=key, quoted=True))
+    if shown is not None:
+        show_as(column, shown)
+    return column
+
+
+def show_as(column: exp.Column, shown: exp.Expression) -> exp.Column:
+    """`column` marked as standing for the user's expression `shown` in error messages."""
+    column.meta[SHOWN_AS] = as_written(shown)
+    return column
+
+
+def as_written(expression: exp.Expression) -> str:
+    """SQL text with identifiers quoted only where SQL needs it (`MAX(t.s)`, not
+    `MAX("t"."s")`)."""
+    return expression.transform(
+        lambda n: exp.to_identifier(n.name) if isinstance(n, exp.Identifier) else n
+    ).sql(dialect="duckdb")
 
 
 def is_resolved(column: exp.Column) -> bool:

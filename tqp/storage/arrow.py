@@ -243,12 +243,16 @@ class ColumnBuilder:
 
 
 def _wide_integers(values: np.ndarray, arrow_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:
-    """int64 values (a DECIMAL's scaled integers, a HUGEINT) as a decimal128 array: each value
-    sign-extended to the 128-bit little-endian word pair Arrow stores."""
-    values = np.ascontiguousarray(values, dtype=np.int64)
-    words = np.empty((len(values), 2), dtype=np.int64)
-    words[:, 0] = values
-    words[:, 1] = values >> 63
+    """Integers (a DECIMAL's scaled integers, a HUGEINT: int64, or 128-bit words as in
+    storage/wide.py) as a decimal128 array: int64 values sign-extended to the 128-bit
+    little-endian word pair Arrow stores."""
+    if values.ndim == 2:  # already Arrow's layout
+        words = np.ascontiguousarray(values, dtype=np.int64)
+    else:
+        values = np.ascontiguousarray(values, dtype=np.int64)
+        words = np.empty((len(values), 2), dtype=np.int64)
+        words[:, 0] = values
+        words[:, 1] = values >> 63
     validity = None if mask is None else pa.array(~mask).buffers()[1]
     return pa.Array.from_buffers(arrow_type, len(values), [validity, pa.py_buffer(words)],
                                  null_count=-1 if mask is None else int(mask.sum()))

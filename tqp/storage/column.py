@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import torch
 
+from tqp.storage.wide import to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
 
 
@@ -58,8 +59,8 @@ class Column:
         """The values as float64: a DECIMAL's scaled integers divided by 10**scale (where DuckDB
         computes in DOUBLE, and at the float boundaries: models, `cursor.torch()`)."""
         if self.type is DataType.DECIMAL:
-            return self.values.double() / self.decimal.unit
-        return self.values.double()
+            return to_double(self.values) / self.decimal.unit
+        return to_double(self.values)
 
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""

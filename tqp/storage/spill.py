@@ -15,16 +15,29 @@ import pyarrow as pa
 import torch
 
 from tqp.storage.column import Batch, Column
-from tqp.types import DataType, DecimalType
+from tqp.storage.wide import narrowed, widen
+from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
 def _array(column: Column) -> pa.Array:
-    values = column.values.contiguous().cpu().numpy()
+    values = column.values
+    if _may_be_wide(column):  # one schema per file: such a column is always written wide
+        values = widen(values)
+    values = values.contiguous().cpu().numpy()
     mask = None if column.valid is None else ~column.valid.cpu().numpy()
     if column.type is DataType.VARCHAR:
         codes = pa.array(values.astype(np.int32), pa.int32(), mask=mask)
         return pa.DictionaryArray.from_arrays(codes, column.dictionary)
+    if values.ndim == 2:  # 128-bit words (storage/wide.py): two int64 a row
+        return pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), 2,
+                                                 mask=None if mask is None else pa.array(mask))
     return pa.array(values, mask=mask)
+
+
+def _may_be_wide(column: Column) -> bool:
+    """Can a column of this type hold 128-bit values (a SUM past int64)?"""
+    return column.type is DataType.HUGEINT or (
+        column.decimal is not None and column.decimal.precision > INT64_DECIMAL_PRECISION)
 
 
 def _field(name: str, column: Column, array: pa.Array) -> pa.Field:
@@ -60,6 +73,12 @@ def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
         if type_ is DataType.VARCHAR:
             dictionary = array.dictionary
             array = array.indices
+        if pa.types.is_fixed_size_list(array.type):  # 128-bit words, one int64 again if they fit
+            words = array.values.slice(2 * array.offset, 2 * len(array))
+            words = words.to_numpy(zero_copy_only=False).reshape(-1, 2)
+            tensor = narrowed(torch.from_numpy(words.copy()).to(device))
+            columns[field.name] = Column(tensor, type_, valid, None, decimal)
+            continue
         values = array.fill_null(0).to_numpy(zero_copy_only=False) if array.null_count \
             else array.to_numpy(zero_copy_only=False)
         tensor = torch.from_numpy(np.ascontiguousarray(values).copy()).to(device)

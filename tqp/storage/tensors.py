@@ -8,6 +8,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage.arrow import arrow_to_column
 from tqp.storage.column import Batch
+from tqp.storage.wide import require_narrow
 from tqp.types import DataType
 
 
@@ -16,7 +17,8 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
 
     Each tensor is a copy (a result column may be a cached table column, which must not be
     changed through it). DECIMAL is float64 like DOUBLE (its exact value divided out), HUGEINT int64; DATE int32 days and TIMESTAMP int64
-    microseconds since the epoch. NULL is NaN in floating columns and an error elsewhere.
+    microseconds since the epoch. NULL is NaN in floating columns and an error elsewhere; a
+    HUGEINT past 64 bits (a SUM) an error too.
     """
     tensors = {}
     for name, column in zip(names, batch.columns.values()):
@@ -24,8 +26,11 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
             raise NotSupportedError(
                 f"column {name} is VARCHAR, which has no tensor form: leave it out of the query, "
                 "or fetch it with fetch_arrow_table()")
-        values = column.as_double()[start:] if column.type is DataType.DECIMAL \
-            else column.values[start:]
+        if column.type is DataType.DECIMAL:
+            values = column.as_double()[start:]
+        else:
+            require_narrow(column.values, f"the int64 tensor of column {name}")
+            values = column.values[start:]
         valid = None if column.valid is None else column.valid[start:]
         if column.type is DataType.NULL:
             values = torch.full(values.shape, float("nan"), dtype=torch.float64,

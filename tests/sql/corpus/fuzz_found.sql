@@ -70,3 +70,14 @@ from t_nulls x left join (select 1 as c, coalesce(a, 0) as z, a is null as isnul
 -- name: computed_items_of_a_cte_padded_by_a_right_join
 with d as (select 1 as c, coalesce(a, 0) as z, id from t_nulls)
 select count(*) as n, count(d.c) as m, sum(d.z) as s from d right join t_nulls x on x.a = d.id + 100;
+
+-- name: min_max_of_a_negative_zero_keep_its_sign
+select 1 / min(-c) as min_inv, 1 / max(-c) as max_inv, 1 / min(c) as pos_inv
+from t_nulls where c = 0;
+
+-- name: grouped_min_of_negative_zero_beside_other_values
+select id % 3 as g, 1 / min(case when c = 0 then -c else abs(c) + 1 end) as inv
+from t_nulls group by g order by g;
+
+-- name: sum_of_null_is_a_hugeint
+select sum(null) as s, sum(distinct null) as d, avg(null) as a from t_nulls;

@@ -241,3 +241,16 @@ select id, exists (select 1 from (select t_edge.id as col0 from t_edge) sq
                    where t_edge.id = sq.col0 + 1) as has_prev
 from t_edge
 order by id;
+
+-- name: outer_aggregate_in_exists_makes_an_aggregate_query
+select exists (select a from t_nulls where a > min(o.a)) as e from t_nulls o;
+
+-- name: outer_aggregate_in_scalar_subquery_beside_an_aggregate
+select (select count(*) from t_nulls where a > min(o.a)) as c, max(o.a) as m from t_nulls o;
+
+-- name: outer_aggregate_in_subquery_of_a_grouped_query
+select o.id % 2 as g, (select count(*) from t_nulls where a >= max(o.a)) as c
+from t_nulls o group by g order by g;
+
+-- name: outer_aggregate_in_having_subquery
+select count(*) as n from t_nulls o having exists (select 1 from t_nulls where a = max(o.a));

@@ -72,7 +72,21 @@ class SqlText:
         self.node = node
 
     def __str__(self) -> str:
-        return user_names(self.node.sql(dialect="duckdb"))[:MESSAGE_SQL_CHARS]
+        return user_sql(self.node)[:MESSAGE_SQL_CHARS]
+
+
+# The meta entry of a plan column reference holding the user's SQL it stands for.
+SHOWN_AS = "tqp_shown_as"
+
+
+def user_sql(node: exp.Expression) -> str:
+    """`node`'s SQL as the user wrote it: plan column keys as their names, an aggregate's or a
+    group key's output column as the expression it stands for (`planner.scope.ref`)."""
+    if any(isinstance(n, exp.Column) and n.meta.get(SHOWN_AS) for n in node.walk()):
+        node = node.transform(
+            lambda n: exp.column(exp.Identifier(this=n.meta[SHOWN_AS], quoted=False))
+            if isinstance(n, exp.Column) and n.meta.get(SHOWN_AS) else n)
+    return user_names(node.sql(dialect="duckdb"))
 
 
 MESSAGE_SQL_CHARS = 200

@@ -11,15 +11,21 @@ from sqlglot import exp
 from tqp.errors import InternalError, NotSupportedError
 from tqp.operators.expressions import handles
 from tqp.storage.column import Batch, Column, null_column
+from tqp.storage.wide import require_narrow
 from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
 @handles(exp.Column)
 def column(node: exp.Column, batch: Batch) -> Column:
+    """The column itself; a 128-bit one (a SUM past int64) only where it is the whole
+    expression (a projection, a sort key): no operator computes with its values."""
     try:
-        return batch[node.name]
+        found = batch[node.name]
     except KeyError:
         raise InternalError(f"column {node.name} is not in the batch ({batch.names})") from None
+    if node.parent is not None:
+        require_narrow(found.values, node.parent.key.upper())
+    return found
 
 
 @handles(exp.Paren)
