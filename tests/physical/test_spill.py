@@ -114,6 +114,17 @@ def test_joins_past_the_limit_spill_both_sides_and_match_duckdb(duck, sql):
     assert "build side spilled" in plan, plan
 
 
+def test_a_build_side_that_fits_but_whose_table_does_not_spills_before_any_output(duck):
+    """The build rows (9600 x 12 bytes) fit in 200KB; the table built over them (and the
+    sort that builds it) would not: the join goes grace before probing, and matches DuckDB."""
+    sql = "SELECT a.k, a.v, b.d FROM t a JOIN (SELECT k, d FROM t WHERE d < 40) b ON a.k = b.k"
+    for limit, spills in (("200KB", True), ("2MB", False)):
+        con = spilling_connection(limit)
+        check_against_duckdb(con, duck, sql)
+        plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+        assert ("build side spilled" in plan) == spills, plan
+
+
 def test_a_null_aware_in_cannot_spill_and_says_so(duck):
     con = spilling_connection("100KB")
     with pytest.raises(tqp.OperationalError, match="build side of .*null-aware.*memory limit"):

@@ -187,6 +187,17 @@ class BuildSide:
     def strategy(self) -> str:
         return self.table.strategy if self.table is not None else self.key_set.strategy
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held beside the batch's own columns: the table or key set, the rows with keys,
+        and key columns computed rather than read from the batch."""
+        own = {c.values.data_ptr() for c in self.batch.columns.values()}
+        extra = [k.values for k in self.keys if k.values.data_ptr() not in own]
+        if self.rows is not None:
+            extra.append(self.rows)
+        structure = self.table if self.table is not None else self.key_set
+        return structure.nbytes + sum(t.numel() * t.element_size() for t in extra)
+
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
                   key_set: bool = False) -> BuildSide | None:
