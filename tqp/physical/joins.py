@@ -66,9 +66,9 @@ class _Join(PhysicalOperator):
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
     def spillable(self) -> bool:
-        """Can this join run partition by partition of the key hash? (Inner and left joins
-        with keys: every match lies within one partition, and unmatched rows stay apart.)"""
-        return bool(self.left_keys) and self.kind in ("inner", "left")
+        """Can this join run partition by partition of the key hash? (Any join with keys:
+        every match lies within one partition, and so do a build row's missed matches.)"""
+        return bool(self.left_keys)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = _build(self, ctx)
@@ -95,8 +95,8 @@ class _Join(PhysicalOperator):
                               self._whole_join(ctx))
 
     def _whole_join(self, ctx: ExecutionContext):
-        return lambda left, right: joins.join(left, right, self.kind, self.left_keys,
-                                              self.right_keys, self.residual, ctx.device)
+        return lambda left, right, built: joins.join(
+            left, right, self.kind, self.left_keys, self.right_keys, self.residual, ctx.device)
 
     def _probe(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
         right = state[0]
@@ -155,9 +155,7 @@ class _MarkJoin(PhysicalOperator):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = _build(self, ctx)
-        whole = lambda left, right: joins.mark_join(  # noqa: E731
-            left, right, self.mark, self.left_keys, self.right_keys, self.residual, False,
-            ctx.device)
+        whole = lambda left, right, built: self._spilled_marks(left, right, built, ctx)  # noqa: E731
         if isinstance(state, SpilledBuild):
             yield from _grace(self, partition, state, ctx, whole)
             return
@@ -174,9 +172,22 @@ class _MarkJoin(PhysicalOperator):
         yield from _probe_all(self, partition, source, state, ctx, self._mark_batch, whole)
 
     def spillable(self) -> bool:
-        """Marks need only the matches, which lie within one key partition; not null-aware
-        ones, whose NULL rule looks at the whole build side."""
-        return bool(self.left_keys) and not self.null_aware
+        """Marks need only the matches, which lie within one key partition; a null-aware
+        one (NOT IN) also whether the whole build side is empty or holds a NULL key, which
+        spilling records."""
+        return bool(self.left_keys) and (not self.null_aware or len(self.left_keys) == 1)
+
+    def _spilled_marks(self, left: Batch, right: Batch, built: "SpilledBuild",
+                       ctx: ExecutionContext) -> Batch:
+        """The marks of one hash partition; IN's NULL rules from the whole build side."""
+        out = joins.mark_join(left, right, self.mark, self.left_keys, self.right_keys,
+                              self.residual, False, ctx.device)
+        if not self.null_aware or not built.spill.rows:
+            return out
+        found = out[self.mark].values
+        valid = joins.null_aware_valid(found, evaluate(self.left_keys[0], left),
+                                       built.has_null_key)
+        return out.with_columns({self.mark: Column(found, DataType.BOOLEAN, valid)})
 
     def _whole(self, batch: Batch, right: Batch, ctx: ExecutionContext) -> Batch:
         ran: list = []
@@ -306,16 +317,20 @@ class SpilledBuild:
     spill: HashSpill
     empty: Batch
     reason: Exception
+    has_null_key: bool = False  # a build row's first key is NULL (for NOT IN)
 
 
 def _spill_build(op, held: list, source, reason: Exception, ctx: ExecutionContext) -> SpilledBuild:
     spill = HashSpill(ctx)
     empty = relational.slice_rows(held[0], 0, 0)
+    has_null = False
     for batch in itertools.chain(held, source):
-        spill.add(batch, [evaluate(k, batch) for k in op.right_keys])
+        keys = [evaluate(k, batch) for k in op.right_keys]
+        has_null = has_null or (keys[0].valid is not None and bool((~keys[0].valid).any()))
+        spill.add(batch, keys)
     held.clear()
     note(op, ctx, f"build side spilled: {spill.rows} rows to {spill.partitions} partitions")
-    return SpilledBuild(spill, empty, reason)
+    return SpilledBuild(spill, empty, reason, has_null)
 
 
 def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join,
@@ -336,9 +351,14 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join,
             if empty is None:
                 empty = relational.slice_rows(batch, 0, 0)
             probe.add(batch, keys)
+        # Right and full joins pad the build rows a partition's probe rows never met: each
+        # partition is joined whole, even with no probe rows.
+        whole = getattr(op, "kind", None) in ("right", "full")
         produced = False
         for h in range(probe.partitions):
             batches = list(probe.read(h))
+            if whole and (batches or built.spill.files[h].rows):
+                batches = [concat_batches(batches or [empty])]
             if not batches:
                 continue
             right = concat_batches(list(built.spill.read(h)) or [built.empty])
@@ -346,9 +366,9 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join,
             track_state(op, ctx, right.nbytes)
             for left in batches:
                 produced = True
-                yield join(left, right)
+                yield join(left, right, built)
             reservation.release()
         if not produced:
-            yield join(empty, built.empty)
+            yield join(empty, built.empty, built)
     finally:
         probe.close()
