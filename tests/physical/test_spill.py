@@ -46,12 +46,17 @@ def spilling_connection(limit: str) -> tqp.Connection:
     return con
 
 
-@pytest.mark.parametrize("sql", QUERIES)
-def test_aggregates_past_the_limit_spill_and_match_duckdb(duck, sql):
-    con = spilling_connection("60KB")
+def check_spilling(duck, sql: str, limit: str, *notes: str) -> None:
+    """`sql` under `limit` gives DuckDB's answer, and EXPLAIN ANALYZE shows each of `notes`."""
+    con = spilling_connection(limit)
     check_against_duckdb(con, duck, sql)
     plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
-    assert "spilled" in plan and "to 16 partitions" in plan, plan
+    assert all(n in plan for n in notes), plan
+
+
+@pytest.mark.parametrize("sql", QUERIES)
+def test_aggregates_past_the_limit_spill_and_match_duckdb(duck, sql):
+    check_spilling(duck, sql, "60KB", "spilled", "to 16 partitions")
 
 
 def test_a_partition_too_big_even_after_spilling_is_one_clear_error(duck):
@@ -123,16 +128,38 @@ JOINS = [
 
 @pytest.mark.parametrize("sql", JOINS)
 def test_joins_past_the_limit_spill_both_sides_and_match_duckdb(duck, sql):
-    con = spilling_connection("100KB")
-    check_against_duckdb(con, duck, sql)
-    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
-    assert "build side spilled" in plan, plan
+    check_spilling(duck, sql, "100KB", "build side spilled")
 
 
-def test_a_null_aware_in_cannot_spill_and_says_so(duck):
-    con = spilling_connection("100KB")
-    with pytest.raises(tqp.OperationalError, match="build side of .*null-aware.*memory limit"):
-        con.execute("SELECT count(*) FROM t WHERE v NOT IN (SELECT v FROM t)").fetchall()
+def test_a_build_side_that_fits_but_whose_table_does_not_spills_before_any_output(duck):
+    """The build rows (9600 x 12 bytes) fit in 200KB; the table built over them (and the
+    sort that builds it) would not: the join goes grace before probing, and matches DuckDB."""
+    sql = "SELECT a.k, a.v, b.d FROM t a JOIN (SELECT k, d FROM t WHERE d < 40) b ON a.k = b.k"
+    for limit, spills in (("200KB", True), ("2MB", False)):
+        con = spilling_connection(limit)
+        check_against_duckdb(con, duck, sql)
+        plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+        assert ("build side spilled" in plan) == spills, plan
+
+
+OUTER_AND_NOT_IN = [
+    "SELECT a.k, a.d, b.s FROM (SELECT * FROM t WHERE d < 10) a "
+    "RIGHT JOIN (SELECT * FROM t WHERE d > 5) b ON a.k = b.k AND a.d = b.d",
+    "SELECT a.k, b.k, b.v FROM (SELECT * FROM t WHERE d < 30) a "
+    "FULL JOIN (SELECT * FROM t WHERE d > 20) b ON a.s = b.s AND a.d = b.d AND a.v < b.v",
+    "SELECT count(*) FROM t WHERE d NOT IN (SELECT d + 10 FROM t WHERE k > 100)",
+    "SELECT count(*) FROM t WHERE v NOT IN (SELECT v FROM t)",  # the build side holds NULLs
+    "SELECT k, v, v IN (SELECT v * 2 FROM t WHERE v IS NOT NULL) AS found FROM t",
+    "SELECT k FROM t WHERE v NOT IN (SELECT v FROM t WHERE k < 0)",  # an empty build side
+]
+
+
+@pytest.mark.parametrize("sql", OUTER_AND_NOT_IN)
+def test_outer_joins_and_null_aware_in_spill_and_match_duckdb(duck, sql):
+    """Right and full joins pad per key partition; NOT IN's NULL rules read two facts of the
+    whole build side (empty, holds a NULL) that spilling records."""
+    empty_build = "k < 0" in sql  # nothing to spill
+    check_spilling(duck, sql, "100KB", *(() if empty_build else ("build side spilled",)))
 
 
 SORTS = [
@@ -145,7 +172,49 @@ SORTS = [
 
 @pytest.mark.parametrize("sql", SORTS)
 def test_sorts_past_the_limit_go_external_and_match_duckdb(duck, sql):
+    check_spilling(duck, sql, "100KB", "external sort")
+
+
+WINDOWS = [
+    "SELECT k, d, v, sum(v) OVER (PARTITION BY k ORDER BY d, v) AS s, "
+    "row_number() OVER (PARTITION BY k, d ORDER BY v DESC NULLS LAST, s) AS r FROM t",
+    "SELECT s, k, lag(k) OVER (PARTITION BY s ORDER BY k, v) AS prev, "
+    "count(*) OVER (PARTITION BY s) AS n, median(v) OVER (PARTITION BY s) AS m FROM t",
+]
+
+
+@pytest.mark.parametrize("sql", WINDOWS)
+def test_windows_past_the_limit_spill_by_their_shared_partition_keys(duck, sql):
+    check_spilling(duck, sql, "100KB", "spilled", "to 16 partitions")
+
+
+def test_a_window_over_everything_cannot_spill_and_says_so(duck):
     con = spilling_connection("100KB")
+    sql = "SELECT k, d, count(v) OVER () AS n FROM t"
+    with pytest.raises(tqp.OperationalError, match="input of WindowSort.*memory limit"):
+        con.execute(sql).fetchall()
+    con.execute("SET memory_limit = '1GB'")
     check_against_duckdb(con, duck, sql)
-    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
-    assert "external sort" in plan, plan
+
+
+GROUPING_SETS = [
+    "SELECT k % 40 AS a, d, sum(v), count(*), avg(v), min(s) FROM t GROUP BY ROLLUP (a, d)",
+    "SELECT s, d, count(v), max(k), grouping(s, d) AS g FROM t GROUP BY CUBE (s, d)",
+    "SELECT d, s, median(v), count(DISTINCT k) FROM t GROUP BY GROUPING SETS ((d), (s))",
+]
+
+
+@pytest.mark.parametrize("sql", GROUPING_SETS)
+def test_grouping_sets_past_the_limit_spill_and_match_duckdb(duck, sql):
+    """Each set with keys is aggregated by hash partitions of its keys; the set () merges
+    partial states (or reads the input whole, within the limit, when they do not merge)."""
+    check_spilling(duck, sql, "150KB", "read once per grouping set")
+
+
+def test_a_grand_total_that_does_not_merge_reads_its_input_whole_or_says_so(duck):
+    sql = "SELECT d, median(v) FROM t GROUP BY ROLLUP (d)"
+    con = spilling_connection("150KB")
+    with pytest.raises(tqp.OperationalError, match="input of GroupingSetsAggregate.*memory limit"):
+        con.execute(sql).fetchall()
+    con.execute("SET memory_limit = '1GB'")
+    check_against_duckdb(con, duck, sql)

@@ -318,3 +318,27 @@ def test_snapshot_and_restore_bring_back_tables_views_and_temporary_names():
     catalog.restore(state)
     assert catalog.table("t") is first and catalog.column("t", "a").values.tolist() == [1, 2]
     assert catalog.temporary == {"r"} and catalog.table("r").column("b").to_pylist() == [1]
+
+
+@pytest.mark.parametrize("column", ["k", "d", "wide"])
+def test_distinct_counts_are_duckdbs_with_or_without_a_presence_table(tmp_path, column):
+    """Distinct counts for the planner are DuckDB's, for small and wide integer ranges, NULLs
+    left out, over several segments."""
+    import datetime
+
+    import duckdb
+
+    rows = 5000
+    table = pa.table({
+        "k": pa.array([None if i % 7 == 0 else (i * 37) % 1300 - 400 for i in range(rows)],
+                      pa.int64()),
+        "d": pa.array([datetime.date(2000, 1, 1) + datetime.timedelta(days=i % 97)
+                       for i in range(rows)], pa.date32()),
+        "wide": pa.array([i * (1 << 40) for i in range(rows)], pa.int64()),
+    })
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=700)
+    engine = Engine(device="cpu", batch_rows=1500)
+    engine.register("t", str(path))
+    expected = duckdb.sql(f"SELECT count(DISTINCT {column}) FROM '{path}'").fetchall()[0][0]
+    assert engine.catalog.distinct_count("t", column) == expected

@@ -14,8 +14,11 @@ import threading
 
 import torch
 
+from tqp.allocator import release_free_memory
 from tqp.errors import OperationalError, ProgrammingError
 
+# A release of at least this many bytes returns the freed pages to the system.
+RELEASE_BYTES = 256 * 1024**2
 # The default limit: this share of the machine's RAM (of the GPU's memory on cuda).
 DEFAULT_SHARE = 0.6
 _UNITS = {"b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
@@ -88,8 +91,8 @@ class MemoryPool:
         with self._lock:
             if delta > 0 and self.cache is not None:
                 over = self.used + delta + self.cache.bytes - self.limit
-                if over > 0:
-                    self.cache.evict(over)
+                if over > 0 and self.cache.evict(over):
+                    release_free_memory()  # the evicted columns' pages, for the new state
             if delta > 0 and self.used + delta > self.limit:
                 raise MemoryLimitExceeded(
                     f"out of memory: {owner} needs {format_size(delta)} more, but the query "
@@ -97,6 +100,8 @@ class MemoryPool:
                     f"{format_size(self.limit)} (raise it with SET memory_limit = '...')")
             self.used += delta
             self.peak = max(self.peak, self.used)
+        if -delta >= RELEASE_BYTES:
+            release_free_memory()  # large state let go: its pages leave the process
 
 
 class Reservation:

@@ -10,6 +10,8 @@ from typing import Iterator
 import torch
 
 from tqp.execution.context import ExecutionContext
+from tqp.execution.memory import MemoryLimitExceeded
+from tqp.operators.expressions import evaluate
 from tqp.operators.hashing import partition_of
 from tqp.storage.column import Batch, Column
 from tqp.storage.spill import SpillFile
@@ -48,3 +50,28 @@ class HashSpill:
         for f in self.files:
             f.close()
             f.path.unlink(missing_ok=True)
+
+
+def hold(owner: str, source: Iterator[Batch], ctx: ExecutionContext):
+    """Read `source`, holding its batches under one reservation for `owner`: (batches,
+    reservation, None) when all fit the memory limit, else (batches read so far, the one that
+    did not fit included, a released reservation, the rest of `source`) for the caller to
+    spill."""
+    reservation = ctx.memory.reserve(owner, 0)
+    held = []
+    for batch in source:
+        held.append(batch)
+        try:
+            reservation.grow(batch.nbytes)
+        except MemoryLimitExceeded:
+            reservation.release()
+            return held, reservation, source
+    return held, reservation, None
+
+
+def spill_by_hash(ctx: ExecutionContext, batches, keys) -> HashSpill:
+    """Every batch of `batches` split into a HashSpill by the hash of the expressions `keys`."""
+    spill = HashSpill(ctx)
+    for batch in batches:
+        spill.add(batch, [evaluate(k, batch) for k in keys])
+    return spill

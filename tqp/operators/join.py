@@ -28,6 +28,8 @@ DENSE_FACTOR = 4
 DENSE_SLACK = 1024
 MIN_TABLE = 1 << 23
 MAX_TABLE = 1 << 27
+# Bytes per build row that building a table may hold transiently (see build_scratch_bytes).
+BUILD_SCRATCH_BYTES_PER_ROW = 32
 # Build on the left input instead when it is this many times smaller than the right one.
 SWAP_RATIO = 4
 
@@ -50,6 +52,12 @@ class JoinTable:
     perm: torch.Tensor | None = None
     sorted_keys: torch.Tensor | None = None
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes the table's tensors hold."""
+        return sum(t.numel() * t.element_size() for t in
+                   (self.table, self.starts, self.perm, self.sorted_keys) if t is not None)
+
 
 def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") -> JoinTable:
     """A JoinTable over the int64 build keys `key` (no NULLs).
@@ -65,15 +73,27 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
         if bounds is not None:
             lo, hi = bounds
             counts = torch.bincount(key - lo, minlength=hi - lo + 1)
+            # Row numbers, counts and run starts in int32 where the rows allow: half the state
+            # a large build side holds.
+            index = torch.int32 if key.numel() < 2**31 else torch.int64
             if int(counts.max()) <= 1:
-                lut = torch.full((hi - lo + 1,), -1, dtype=torch.int64, device=key.device)
-                lut[key - lo] = torch.arange(key.numel(), device=key.device)
+                lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+                lut[key - lo] = torch.arange(key.numel(), dtype=index, device=key.device)
                 return JoinTable("direct", key.numel(), lo, hi, lut)
-            perm = torch.sort(key, stable=True).indices
-            starts = torch.cumsum(counts, 0) - counts
+            narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
+            perm = torch.sort(narrow, stable=True).indices.to(index)
+            del narrow
+            counts = counts.to(index)
+            starts = torch.cumsum(counts, 0, dtype=index) - counts
             return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
     sorted_keys, perm = torch.sort(key, stable=True)
     return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)
+
+
+def build_scratch_bytes(rows: int) -> int:
+    """Bytes that building a JoinTable over `rows` keys may hold at once besides its result:
+    the packed keys, and a stable sort's values, indices and buffers."""
+    return BUILD_SCRATCH_BYTES_PER_ROW * rows
 
 
 def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -85,13 +105,13 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     if table.strategy == "direct":
         hit = _lookup(table.table, table.lo, table.hi, probe, -1)
         probe_idx = torch.nonzero(hit >= 0).flatten()
-        return probe_idx, hit.index_select(0, probe_idx)
+        return probe_idx, hit.index_select(0, probe_idx).long()
     if table.strategy == "direct-runs":
         run = _lookup(table.table, table.lo, table.hi, probe, 0)
         rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
         # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
-        run = run.index_select(0, rows)
-        run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo)
+        run = run.index_select(0, rows).long()
+        run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
     else:
         lo = torch.searchsorted(table.sorted_keys, probe, right=False)
         run = torch.searchsorted(table.sorted_keys, probe, right=True) - lo
@@ -103,7 +123,7 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     # Position within the run: global output position minus where this probe row's run starts.
     out_start = torch.cumsum(run, 0) - run
     offset = torch.arange(total, device=device) - out_start.index_select(0, local)
-    build_idx = table.perm.index_select(0, run_start.index_select(0, local) + offset)
+    build_idx = table.perm.index_select(0, run_start.index_select(0, local) + offset).long()
     return rows.index_select(0, local), build_idx
 
 
@@ -175,6 +195,10 @@ class KeySet:
     lo: int = 0
     hi: int = -1
     table: torch.Tensor | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return 0 if self.table is None else self.table.numel() * self.table.element_size()
 
 
 def build_key_set(build: torch.Tensor, probe_rows: int = 0) -> KeySet:

@@ -155,11 +155,11 @@ def mark_join(left: Batch, right: Batch, mark: str, left_keys, right_keys, resid
     if null_aware and right.num_rows:
         build = evaluate(right_keys[0], right)
         right_has_null = build.valid is not None and bool((~build.valid).any())
-        valid = _null_aware_valid(found, evaluate(left_keys[0], left), right_has_null)
+        valid = null_aware_valid(found, evaluate(left_keys[0], left), right_has_null)
     return left.with_columns({mark: Column(found, DataType.BOOLEAN, valid)})
 
 
-def _null_aware_valid(found: torch.Tensor, probe: Column, right_has_null: bool):
+def null_aware_valid(found: torch.Tensor, probe: Column, right_has_null: bool):
     """x IN (...) is NULL, not FALSE, when unmatched and x is NULL or the list holds a NULL."""
     unknown = torch.full_like(found, right_has_null)
     if probe.valid is not None:
@@ -186,6 +186,17 @@ class BuildSide:
     @property
     def strategy(self) -> str:
         return self.table.strategy if self.table is not None else self.key_set.strategy
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held beside the batch's own columns: the table or key set, the rows with keys,
+        and key columns computed rather than read from the batch."""
+        own = {c.values.data_ptr() for c in self.batch.columns.values()}
+        extra = [k.values for k in self.keys if k.values.data_ptr() not in own]
+        if self.rows is not None:
+            extra.append(self.rows)
+        structure = self.table if self.table is not None else self.key_set
+        return structure.nbytes + sum(t.numel() * t.element_size() for t in extra)
 
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
@@ -274,5 +285,5 @@ def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
                             device=left.device).index_put_((lrows,), found)
     valid = None
     if null_aware and build.batch.num_rows:
-        valid = _null_aware_valid(found, evaluate(left_keys[0], left), build.has_null_key)
+        valid = null_aware_valid(found, evaluate(left_keys[0], left), build.has_null_key)
     return found, valid

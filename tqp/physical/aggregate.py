@@ -26,7 +26,7 @@ from tqp.errors import Error
 from tqp.execution.context import ExecutionContext
 from tqp.execution.local import note, stream, track_state
 from tqp.execution.memory import MemoryLimitExceeded
-from tqp.execution.spill import HashSpill
+from tqp.execution.spill import HashSpill, hold, spill_by_hash
 from tqp.operators import aggregation, fused, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
@@ -332,19 +332,90 @@ class GroupingSetsAggregate(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        whole = gather_input(self, self.input, ctx)
+        held, reservation, rest = hold(f"input of {self.describe()}", stream(self.input, 0, ctx),
+                                       ctx)
+        if rest is None:
+            track_state(self, ctx, reservation.size)
+            whole = concat_batches(held)
+            del held
+            yield self._whole(whole, ctx)
+            reservation.release()
+            return
+        # Past the limit: the input goes to a spill file, read once per grouping set.
+        run = HashSpill(ctx, partitions=1)
+        try:
+            for batch in itertools.chain(held, rest):
+                run.files[0].write(batch)
+            held.clear()
+            note(self, ctx, f"spilled {run.files[0].rows} rows, read once per grouping set")
+            for present in self.sets:
+                if present:
+                    yield from self._spilled_set(present, run, ctx)
+                else:
+                    yield self._spilled_total(run, ctx)
+        finally:
+            run.close()
+
+    def _spilled_set(self, present: tuple[int, ...], run: HashSpill,
+                     ctx: ExecutionContext) -> Iterator[Batch]:
+        """One grouping set with keys: the input split by a hash of them (each group in one
+        partition), aggregated a partition at a time."""
+        spill = spill_by_hash(ctx, run.read(0), [self.keys[i][1] for i in present])
+        try:
+            for p in range(spill.partitions):
+                batches = list(spill.read(p))
+                if batches:
+                    part = concat_batches(batches)
+                    reservation = ctx.memory.reserve(
+                        f"spilled partition of {self.describe()}", part.nbytes)
+                    track_state(self, ctx, part.nbytes)
+                    yield aggregation.aggregate(self.keys, self.aggregates, part,
+                                                sets=(present,))
+                    reservation.release()
+        finally:
+            spill.close()
+
+    def _spilled_total(self, run: HashSpill, ctx: ExecutionContext) -> Batch:
+        """The grouping set () over the spilled input: each batch reduced to partial states,
+        merged; the whole input read at once (within the limit) when an aggregate does not
+        merge."""
+        calls = tuple((n, c) for n, c in self.aggregates if c.func != "grouping")
+        merge = plan_merge(calls)
+        if merge is None:
+            whole = concat_batches(list(run.read(0)))
+            reservation = ctx.memory.reserve(f"input of {self.describe()}", whole.nbytes)
+            out = aggregation.aggregate(self.keys, self.aggregates, whole, sets=((),))
+            reservation.release()
+            return out
+        first = None
+        partials = []
+        for batch in run.read(0):
+            if first is None:
+                first = relational.slice_rows(batch, 0, 1)
+            partials.append(aggregation.aggregate(self.keys, merge.partial, batch, sets=((),)))
+        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+        merged = aggregation.aggregate(final_keys, merge.final, concat_batches(partials),
+                                       sets=((),))
+        out = _finish(merged, self.keys, calls, merge).columns
+        # GROUPING() of the set (): the same for any row, taken from one.
+        grouping = aggregation.aggregate(self.keys, self.aggregates, first, sets=((),))
+        columns = {n: out.get(n, grouping[n]) for n in grouping.names}
+        return Batch(columns, 1, grouping.device)
+
+    def _whole(self, whole: Batch, ctx: ExecutionContext) -> Batch:
+        """The sets over the input held whole: with mergeable aggregates, reduced once to
+        partial groups by every key, and each set aggregated from those."""
         grouping = tuple((n, c) for n, c in self.aggregates if c.func == "grouping")
         merge = plan_merge(tuple((n, c) for n, c in self.aggregates if c.func != "grouping"))
         if merge is None or whole.num_rows == 0 or len(self.sets) < 2:
             # (An empty input: the grand total's COUNT is 0, where summed partial counts
             # would be NULL.)
-            yield aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
-            return
+            return aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
         finest = aggregation.aggregate(self.keys, merge.partial, whole)
         note(self, ctx, f"ran: sets from {finest.num_rows} partial groups")
         final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
         merged = aggregation.aggregate(final_keys, merge.final + grouping, finest, sets=self.sets)
-        yield _finish(merged, self.keys, self.aggregates, merge)
+        return _finish(merged, self.keys, self.aggregates, merge)
 
     def describe(self) -> str:
         keys = ", ".join(f"{n} := {sql_text(e)}" for n, e in self.keys)

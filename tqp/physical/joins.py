@@ -32,7 +32,7 @@ from tqp.execution.spill import HashSpill
 from tqp.operators import joins, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
-from tqp.operators.join import match_any
+from tqp.operators.join import build_scratch_bytes, match_any
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
@@ -66,16 +66,14 @@ class _Join(PhysicalOperator):
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
     def spillable(self) -> bool:
-        """Can this join run partition by partition of the key hash? (Inner and left joins
-        with keys: every match lies within one partition, and unmatched rows stay apart.)"""
-        return bool(self.left_keys) and self.kind in ("inner", "left")
+        """Can this join run partition by partition of the key hash? (Any join with keys:
+        every match lies within one partition, and so do a build row's missed matches.)"""
+        return bool(self.left_keys)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = _build(self, ctx)
         if isinstance(state, SpilledBuild):
-            yield from _grace(self, partition, state, ctx, lambda left, right: joins.join(
-                left, right, self.kind, self.left_keys, self.right_keys, self.residual,
-                ctx.device))
+            yield from _grace(self, partition, state, ctx, self._whole_join(ctx))
             return
         right = state[0]
         ran: list = []
@@ -93,17 +91,19 @@ class _Join(PhysicalOperator):
             source = iter(batches)
         else:
             source = stream(self.probe, partition, ctx)
-        for batch in source:
-            yield self._probe(batch, state, ctx)
+        yield from _probe_all(self, partition, source, state, ctx, self._probe,
+                              self._whole_join(ctx))
+
+    def _whole_join(self, ctx: ExecutionContext):
+        return lambda left, right, built: joins.join(
+            left, right, self.kind, self.left_keys, self.right_keys, self.residual, ctx.device)
 
     def _probe(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
         right = state[0]
         if not self.left_keys:
             note(self, ctx, "ran: nested loop")
             return joins.join(batch, right, self.kind, (), (), self.residual, ctx.device)
-        if state[1] is None:
-            state[1] = joins.prepare_build(right, self.right_keys, batch.num_rows,
-                                           self.strategy) or False
+        _prepare(self, state, batch.num_rows, ctx, strategy=self.strategy)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -155,10 +155,9 @@ class _MarkJoin(PhysicalOperator):
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         state = _build(self, ctx)
+        whole = lambda left, right, built: self._spilled_marks(left, right, built, ctx)  # noqa: E731
         if isinstance(state, SpilledBuild):
-            yield from _grace(self, partition, state, ctx, lambda left, right: joins.mark_join(
-                left, right, self.mark, self.left_keys, self.right_keys, self.residual,
-                False, ctx.device))
+            yield from _grace(self, partition, state, ctx, whole)
             return
         source = stream(self.probe, partition, ctx)
         if self.probe.partitions == 1:
@@ -167,15 +166,28 @@ class _MarkJoin(PhysicalOperator):
             batches = list(source)
             if len(batches) == 1:
                 yield self._whole(batches[0], state[0], ctx)
+                _release_build(self, ctx)
                 return
             source = iter(batches)
-        for batch in source:
-            yield self._mark_batch(batch, state, ctx)
+        yield from _probe_all(self, partition, source, state, ctx, self._mark_batch, whole)
 
     def spillable(self) -> bool:
-        """Marks need only the matches, which lie within one key partition; not null-aware
-        ones, whose NULL rule looks at the whole build side."""
-        return bool(self.left_keys) and not self.null_aware
+        """Marks need only the matches, which lie within one key partition; a null-aware
+        one (NOT IN) also whether the whole build side is empty or holds a NULL key, which
+        spilling records."""
+        return bool(self.left_keys) and (not self.null_aware or len(self.left_keys) == 1)
+
+    def _spilled_marks(self, left: Batch, right: Batch, built: "SpilledBuild",
+                       ctx: ExecutionContext) -> Batch:
+        """The marks of one hash partition; IN's NULL rules from the whole build side."""
+        out = joins.mark_join(left, right, self.mark, self.left_keys, self.right_keys,
+                              self.residual, False, ctx.device)
+        if not self.null_aware or not built.spill.rows:
+            return out
+        found = out[self.mark].values
+        valid = joins.null_aware_valid(found, evaluate(self.left_keys[0], left),
+                                       built.has_null_key)
+        return out.with_columns({self.mark: Column(found, DataType.BOOLEAN, valid)})
 
     def _whole(self, batch: Batch, right: Batch, ctx: ExecutionContext) -> Batch:
         ran: list = []
@@ -194,9 +206,7 @@ class KeySetMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys:
             return self._whole(batch, right, ctx)
-        if state[1] is None:
-            state[1] = joins.prepare_build(right, self.right_keys, batch.num_rows,
-                                           key_set=True) or False
+        _prepare(self, state, batch.num_rows, ctx, key_set=True)
         marks = joins.probe_marks(state[1], batch, self.left_keys, self.null_aware) \
             if state[1] else None
         if marks is None:
@@ -214,8 +224,7 @@ class PairMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys or self.null_aware:
             return self._whole(batch, right, ctx)
-        if state[1] is None:
-            state[1] = joins.prepare_build(right, self.right_keys, batch.num_rows) or False
+        _prepare(self, state, batch.num_rows, ctx)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -249,6 +258,55 @@ def _build(op, ctx: ExecutionContext):
     return ctx.state[key]
 
 
+def _prepare(op, state: list, probe_rows: int, ctx: ExecutionContext, **how) -> None:
+    """Build side `state` made ready to probe once (its table's bytes reserved beside the
+    rows'), or marked as not preparable (False)."""
+    if state[1] is None:
+        # The building's transient bytes are reserved first (MemoryLimitExceeded: the caller
+        # may spill), then the table's own.
+        scratch = ctx.memory.reserve(f"table of {op.describe()}",
+                                     build_scratch_bytes(state[0].num_rows))
+        try:
+            side = joins.prepare_build(state[0], op.right_keys, probe_rows, **how) or False
+        finally:
+            scratch.release()
+        if side:
+            state[2].grow(side.nbytes)
+            track_state(op, ctx, state[2].size)
+        state[1] = side
+
+
+def _probe_all(op, partition: int, source, state: list, ctx: ExecutionContext, probe,
+               whole) -> Iterator[Batch]:
+    """`probe(batch, state, ctx)` for each batch of `source`, then the build side released
+    once every partition has been probed. When the first table prepared passes the memory
+    limit (before any output), the build side spills and the join goes grace instead."""
+    for batch in source:
+        try:
+            out = probe(batch, state, ctx)
+        except MemoryLimitExceeded as exc:
+            if state[1] is not None or not op.spillable():
+                raise
+            state[2].release()
+            built = _spill_build(op, [state[0]], iter(()), exc, ctx)
+            ctx.state[("build", id(op))] = built
+            yield from _grace(op, partition, built, ctx, whole,
+                              itertools.chain([batch], source))
+            return
+        yield out
+    _release_build(op, ctx)
+
+
+def _release_build(op, ctx: ExecutionContext) -> None:
+    """Count a probe partition done; after the last one, drop the build side and its
+    reservation (later operators of the query get the memory)."""
+    done = ctx.state[("probed", id(op))] = ctx.state.get(("probed", id(op)), 0) + 1
+    if done == op.partitions:
+        state = ctx.state.pop(("build", id(op)), None)
+        if isinstance(state, list):
+            state[2].release()
+
+
 # -- grace hash join: both sides split by a hash of the keys, joined partition by partition ----
 
 
@@ -259,25 +317,31 @@ class SpilledBuild:
     spill: HashSpill
     empty: Batch
     reason: Exception
+    has_null_key: bool = False  # a build row's first key is NULL (for NOT IN)
 
 
 def _spill_build(op, held: list, source, reason: Exception, ctx: ExecutionContext) -> SpilledBuild:
     spill = HashSpill(ctx)
     empty = relational.slice_rows(held[0], 0, 0)
+    has_null = False
     for batch in itertools.chain(held, source):
-        spill.add(batch, [evaluate(k, batch) for k in op.right_keys])
+        keys = [evaluate(k, batch) for k in op.right_keys]
+        has_null = has_null or (keys[0].valid is not None and bool((~keys[0].valid).any()))
+        spill.add(batch, keys)
     held.clear()
     note(op, ctx, f"build side spilled: {spill.rows} rows to {spill.partitions} partitions")
-    return SpilledBuild(spill, empty, reason)
+    return SpilledBuild(spill, empty, reason, has_null)
 
 
-def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join) -> Iterator[Batch]:
-    """The probe partition split like the build side, then each hash partition joined alone
-    (its build rows reserved in the pool). Key types must hash alike on both sides."""
+def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join,
+           source=None) -> Iterator[Batch]:
+    """The probe partition (`source`, or its stream) split like the build side, then each
+    hash partition joined alone (its build rows reserved in the pool). Key types must hash
+    alike on both sides."""
     probe = HashSpill(ctx)
     empty = None
     try:
-        for batch in stream(op.probe, partition, ctx):
+        for batch in source if source is not None else stream(op.probe, partition, ctx):
             keys = [evaluate(k, batch) for k in op.left_keys]
             build_types = [(c.type, c.decimal) for c in
                            (evaluate(k, built.empty) for k in op.right_keys)]
@@ -287,9 +351,14 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join)
             if empty is None:
                 empty = relational.slice_rows(batch, 0, 0)
             probe.add(batch, keys)
+        # Right and full joins pad the build rows a partition's probe rows never met: each
+        # partition is joined whole, even with no probe rows.
+        whole = getattr(op, "kind", None) in ("right", "full")
         produced = False
         for h in range(probe.partitions):
             batches = list(probe.read(h))
+            if whole and (batches or built.spill.files[h].rows):
+                batches = [concat_batches(batches or [empty])]
             if not batches:
                 continue
             right = concat_batches(list(built.spill.read(h)) or [built.empty])
@@ -297,9 +366,9 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join)
             track_state(op, ctx, right.nbytes)
             for left in batches:
                 produced = True
-                yield join(left, right)
+                yield join(left, right, built)
             reservation.release()
         if not produced:
-            yield join(empty, built.empty)
+            yield join(empty, built.empty, built)
     finally:
         probe.close()
