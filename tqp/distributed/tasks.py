@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from tqp.distributed.cancel import FlagWatch
 from tqp.distributed.scan import worker_catalog
 from tqp.distributed.stages import TASK_PARTITION, input_key, operators
 from tqp.execution import local
@@ -39,7 +40,8 @@ class TaskSpec:
     batch_rows: int
     memory_limit: int
     profile: bool
-    tables: dict = field(default_factory=dict)  # table name -> ref of its source (scan.py)
+    tables: dict  # table name -> ref of its source (scan.py)
+    cancel_flag: str  # raised when the query stops early (cancel.py)
     split: Exchange | None = None  # split the output by this hash Exchange's keys
 
 
@@ -67,7 +69,9 @@ def run_task(spec: TaskSpec, partition: int, *inputs: Batch) -> tuple:
     given = iter(inputs)
     for slot, count in enumerate(spec.inputs):
         ctx.state[input_key(slot)] = [next(given) for _ in range(count)]
-    batch = concat_batches(local.run_partitions(spec.root, [partition], ctx))
+    with FlagWatch(spec.cancel_flag, ctx.cancel):
+        ctx.check_cancelled()
+        batch = concat_batches(local.run_partitions(spec.root, [partition], ctx))
     parts = [batch] if spec.split is None else _hash_parts(batch, spec.split)
     parts = [_own_storage(p) for p in parts]
     figures = TaskFigures(batch.num_rows, batch.nbytes, time.perf_counter() - start)
