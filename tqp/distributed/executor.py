@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import ray
 
 from tqp.distributed.cancel import drop_flag, new_flag, raise_flag
+from tqp.distributed.models import ShippedModels, pack
 from tqp.distributed.plan import distribute
 from tqp.distributed.scan import ShippedTables, ship_sources
 from tqp.distributed.stages import Stage, cut, operators
@@ -66,6 +67,7 @@ class RayExecutor:
                                        f": {e}") from None
         self._task = ray.remote(run_task)
         self._shipped = ShippedTables()
+        self._models = ShippedModels()
         self._raised: list[tuple[str, list]] = []  # flags of stopped queries, their tasks
         self.max_retries = MAX_RETRIES
 
@@ -117,7 +119,8 @@ class RayExecutor:
         return True
 
     def _submit(self, stage: Stage, submitted: dict, ctx: ExecutionContext, flag: str) -> list:
-        spec = ray.put(TaskSpec(stage.root, tuple(s.partitions for s in stage.inputs),
+        spec = ray.put(TaskSpec(*pack(stage.root, self._models),
+                                tuple(s.partitions for s in stage.inputs),
                                 str(ctx.device), ctx.batch_rows, ctx.memory.limit,
                                 ctx.profile is not None,
                                 ship_sources(stage.root, ctx.catalog, self._shipped),
