@@ -1,8 +1,8 @@
 """A local Ray instance (2 CPUs) for the session, and tqp connections that run on it.
 
-The Ray tests are part of `make test`: marked `xdist_group("ray")`, they all run in one
-xdist worker (`--dist loadgroup`), which starts one Ray instance. They are skipped, with the
-reason shown, only when the ray extra is not installed."""
+The Ray tests are part of `make test`: under `-n`, all of tests/distributed runs in one xdist
+worker (the scheduler in tests/conftest.py), which starts one Ray instance. They are skipped,
+with the reason shown, only when the ray extra is not installed."""
 
 from __future__ import annotations
 

@@ -20,8 +20,6 @@ import torch
 import tqp
 from tests.oracle import result_problem
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 ROWS, PARTITION_ROWS = 400, 100  # 4 tasks in the first stage
 TABLE = pa.table({"k": pa.array(range(ROWS), pa.int64()),

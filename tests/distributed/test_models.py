@@ -14,8 +14,6 @@ import torch
 import tqp
 from tests.oracle import result_problem
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 TABLE = pa.table({"k": pa.array(range(400), pa.int64()),
                   "v": pa.array([float(i % 37) for i in range(400)], pa.float64())})

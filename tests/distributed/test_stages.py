@@ -23,9 +23,6 @@ from tqp.physical.aggregate import MergeAggregate, PartialAggregate
 from tqp.physical.exchange import Exchange
 from tqp.planner.lower import lower
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
-
 
 f_arrow = pa.table({"k": list(range(20)), "v": [float(i) for i in range(20)]})
 g_arrow = pa.table({"k": [None] + list(range(0, 22, 2)), "w": [i * 0.5 for i in range(12)]})
