@@ -1,11 +1,11 @@
 """One stage partition as a Ray task: the code that runs on a worker.
 
 A task gets its stage's plan (TaskSpec, put once per stage and shared by its tasks; the
-models it calls are loaded once per worker, models.py), its
-partition number and, as Ray task arguments, the output of every partition of each stage it
-reads (so Ray schedules it when they are ready, and fetches them to its node). It runs the
-partition with the local executor and returns the batch and its figures as two objects, so
-the driver can read the figures without fetching the rows. Below a hash exchange, the batch
+models it calls are loaded once per worker, models.py), its partition number and, as Ray
+task arguments, the output of every partition of each stage it reads (so Ray schedules it
+when they are ready, and fetches them to its node). It runs the partition with the local
+executor and returns the batch and its figures as two objects, so the driver can read the
+figures without fetching the rows. Below a hash exchange, the batch
 is first split by the hash of the exchange's keys, one object per part.
 """
 
