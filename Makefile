@@ -37,12 +37,14 @@ $(STAMP): pyproject.toml | $(PY)
 data: $(STAMP)
 	$(PY) -c 'from bench.tpch.datagen import ensure_data; ensure_data($(TEST_SF))'
 
+# -rs: every skipped test's reason is printed (no CUDA device, no ray extra, ...).
 test: data
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -rs -n 2
 
-# The Ray executor's tests (tests/distributed), in one process: a local Ray instance, 2 CPUs.
+# Only the Ray executor's tests (tests/distributed; `make test` runs them too, in one of its
+# workers): one process, a local Ray instance of 2 CPUs.
 test-ray: data
-	TQP_RAY_TESTS=1 $(PY) -m pytest -q -n 0 tests/distributed
+	$(PY) -m pytest -q -rs -n 0 tests/distributed
 
 demo: $(STAMP)
 	$(PY) -m bench.tpch --sf 1

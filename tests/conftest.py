@@ -9,6 +9,23 @@ import torch
 from bench.tpch.datagen import ensure_data, load_tables
 
 TEST_SF = 0.01
+# Tests that share one xdist worker (the one Ray instance of a run): all of tests/distributed.
+RAY_TESTS = "tests/distributed/"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n`, xdist's load scheduling with one exception: all of tests/distributed is one
+    unit of work, run by one worker, so one Ray instance starts per run. (The `xdist_group`
+    mark would say so, but pytest 9 ignores the node-id suffix xdist 3.8 groups by: each worker
+    started a Ray instance of its own.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class RayInOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return RAY_TESTS if nodeid.startswith(RAY_TESTS) else nodeid
+
+    return RayInOneWorker(config, log)
 
 
 def devices() -> list[str]:

@@ -235,8 +235,15 @@ def format_summary(summary: dict) -> str:
             f"geomean ratio tqp/duckdb {_geomean(summary['geomean_cold_ratio'])} (a fresh "
             f"process per query and engine: connect + register the files + query + Arrow "
             f"answer; over correct queries)")
-    lines.append(f"device {summary['device']}, threads {summary['threads']}, "
-                 f"SF {summary['sf']:g}, machine {summary['machine']}")
+    setting = (f"device {summary['device']}, threads {summary['threads']}, "
+               f"SF {summary['sf']:g}, machine {summary['machine']}")
+    if summary.get("cluster"):
+        setting += f", tqp on {summary['cluster']}"
+        if summary.get("workers"):
+            setting += f" with {summary['workers']} workers"
+    if summary.get("load_start") is not None and summary.get("load_end") is not None:
+        setting += f", load average {summary['load_start']:.1f} -> {summary['load_end']:.1f}"
+    lines.append(setting)
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from dataclasses import fields
@@ -77,7 +78,8 @@ def parse_args(suite: Suite, argv: list[str] | None = None) -> argparse.Namespac
                              "('ray') or a cluster (docs/distributed.md)")
     parser.add_argument("--workers", type=positive_int, default=None,
                         help="with --cluster ray: CPUs (task slots) of the local Ray instance "
-                             "(default: all)")
+                             "(default: all); `python -m bench.harness.side_by_side` prints "
+                             "the --json files of runs with 1, 2, ... workers side by side")
     parser.add_argument("--fresh-process", action="store_true",
                         help="run each query in a process of its own (its warm peak "
                              "memory is then its own, nothing is cached from an earlier query)")
@@ -229,7 +231,8 @@ def make_config(suite: Suite, args: argparse.Namespace) -> dict:
             "duckdb": duckdb.__version__, "timing": "minimum", "duckdb_tables": "native",
             "memory_limit": args.memory_limit, "warm": not args.cold_only,
             "cold": args.cold or args.cold_only, "duckdb_arrow": args.duckdb_arrow,
-            "cluster": args.cluster, "workers": args.workers}
+            "cluster": args.cluster, "workers": args.workers,
+            "load_start": os.getloadavg()[0]}
 
 
 def main(suite: Suite, argv: list[str] | None = None) -> int:
@@ -261,6 +264,7 @@ def main(suite: Suite, argv: list[str] | None = None) -> int:
         else:
             runs.append(run_query(suite, number, folder, args, memory))
         print(format_row(runs[-1], shown), flush=True)
+    config["load_end"] = os.getloadavg()[0]
     summary = summarize(runs, config)
     print(format_summary(summary))
 

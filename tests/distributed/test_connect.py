@@ -9,9 +9,6 @@ import pytest
 
 import tqp
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
-
 
 def test_without_ray_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if absent

@@ -11,8 +11,6 @@ from tests.oracle import check_against_duckdb
 from tests.sql.fixtures import extra_tables, load_corpus
 from tests.sql.test_corpus import TPCH_TABLE
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 QUERIES = load_corpus()
 

@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 SQL = ("SELECT l_returnflag, count(*) AS n FROM lineitem WHERE l_quantity > 10 "
        "GROUP BY l_returnflag ORDER BY l_returnflag")

@@ -1,6 +1,8 @@
 """Faults on Ray: a worker killed mid-query has its task re-run and the answer stays exact; a
 stage that cannot finish fails the query with one OperationalError naming it; cancelling a
-query cancels its tasks; a tqp error inside a task reaches the caller as itself."""
+query stops its tasks; a tqp error inside a task reaches the caller as itself, and failing
+queries whose other tasks are finishing at that moment leave the driver running (ray.cancel
+there aborted it: tqp/distributed/cancel.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,6 @@ import torch
 import tqp
 from tests.oracle import result_problem
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 ROWS, PARTITION_ROWS = 400, 100  # 4 tasks in the first stage
 TABLE = pa.table({"k": pa.array(range(ROWS), pa.int64()),
@@ -41,10 +41,12 @@ class Sleepy(torch.nn.Module):
 
 @pytest.fixture
 def sleepy_con(ray_cluster):
+    no_task_runs_within(10)  # the watchers below look for tasks of this test's query
     con = tqp.connect(cluster="ray", batch_rows=PARTITION_ROWS)
     con.register("t", TABLE)
     con.register_model("sleepy", Sleepy())
     yield con
+    assert con._engine.executor.wait_stopped(60), "the tasks of a stopped query still run"
     con.close()
 
 
@@ -74,12 +76,21 @@ def _descends_from(pid: int, ancestor: int) -> bool:
     return False
 
 
-def when_a_task_runs(action) -> threading.Thread:
-    """A thread calling `action(pid)` once a tqp task is running (within 60 s)."""
+def no_task_runs_within(seconds: float) -> bool:
+    """Whether, within `seconds`, no tqp task is running any more."""
+    deadline = time.monotonic() + seconds
+    while running_tasks() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return running_tasks() == []
+
+
+def when_a_task_runs(con, action) -> threading.Thread:
+    """A thread calling `action(pid)` once a query of `con` runs and a tqp task is running
+    (within 60 s)."""
     def watch():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            pids = running_tasks()
+            pids = running_tasks() if con.progress() is not None else []
             if pids:
                 action(pids[0])
                 return
@@ -98,7 +109,8 @@ def expected() -> pa.Table:
 
 def test_a_killed_worker_is_retried_and_the_answer_is_exact(sleepy_con):
     killed = []
-    watcher = when_a_task_runs(lambda pid: (os.kill(pid, signal.SIGKILL), killed.append(pid)))
+    watcher = when_a_task_runs(sleepy_con, lambda pid: (os.kill(pid, signal.SIGKILL),
+                                                        killed.append(pid)))
     actual = sleepy_con.execute(QUERY).fetch_arrow_table()
     watcher.join()
     assert killed, "no tqp task was seen running"
@@ -107,23 +119,23 @@ def test_a_killed_worker_is_retried_and_the_answer_is_exact(sleepy_con):
 
 def test_a_stage_that_cannot_finish_is_one_operational_error(sleepy_con):
     sleepy_con._engine.executor.max_retries = 0
-    watcher = when_a_task_runs(lambda pid: os.kill(pid, signal.SIGKILL))
+    watcher = when_a_task_runs(sleepy_con, lambda pid: os.kill(pid, signal.SIGKILL))
     with pytest.raises(tqp.OperationalError, match=r"stage 1 \(tqp:stage1:PartialAggregate\)"):
         sleepy_con.execute(QUERY).fetchall()
     watcher.join()
+    # its other tasks stop too, at their next batch (generous: workers restart slowly here)
+    assert sleepy_con._engine.executor.wait_stopped(60)
 
 
 def test_interrupt_cancels_the_tasks(sleepy_con):
-    watcher = when_a_task_runs(lambda pid: sleepy_con.interrupt())
-    start = time.monotonic()
+    interrupted = []
+    watcher = when_a_task_runs(sleepy_con, lambda pid: (interrupted.append(time.monotonic()),
+                                            sleepy_con.interrupt()))
     with pytest.raises(tqp.OperationalError, match="cancelled"):
         sleepy_con.execute(QUERY).fetchall()
-    assert time.monotonic() - start < 4 * 1.5  # the four 1.5 s tasks did not all run
+    assert time.monotonic() - interrupted[0] < 1.5  # not waiting for a 1.5 s task
     watcher.join()
-    deadline = time.monotonic() + 5
-    while running_tasks() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running_tasks() == []
+    assert sleepy_con._engine.executor.wait_stopped(60)
     actual = sleepy_con.execute(ORACLE).fetch_arrow_table()  # the connection still works
     assert result_problem(actual, expected(), ordered=False) is None
 
@@ -135,3 +147,14 @@ def test_a_tqp_error_in_a_task_is_raised_as_itself(ray_cluster):
         con.execute("SELECT CAST(x AS INTEGER) FROM s").fetchall()
     with pytest.raises(tqp.DataError):
         tqp.connect().execute("SELECT CAST('x3' AS INTEGER)").fetchall()  # as run locally
+
+
+def test_failing_queries_leave_the_driver_and_connection_working(ray_cluster):
+    con = tqp.connect(cluster="ray", batch_rows=2)
+    values = [str(i) for i in range(15)] + ["x"]  # 8 tasks; the last one fails
+    con.register("s", pa.table({"x": values}))
+    for _ in range(20):
+        with pytest.raises(tqp.DataError):
+            con.execute("SELECT CAST(x AS INTEGER) FROM s").fetchall()
+    rows = con.execute("SELECT count(*) FROM s WHERE x <> 'x'").fetchall()
+    assert rows == [(15,)]

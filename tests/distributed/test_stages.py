@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import tqp
@@ -21,9 +22,6 @@ from tqp.storage.arrow import batch_to_arrow
 from tqp.physical.aggregate import MergeAggregate, PartialAggregate
 from tqp.physical.exchange import Exchange
 from tqp.planner.lower import lower
-
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
 
 
 f_arrow = pa.table({"k": list(range(20)), "v": [float(i) for i in range(20)]})
@@ -102,3 +100,14 @@ def test_a_subplan_read_twice_is_one_stage(engine):
 def test_task_names_say_stage_operator_and_partition(engine):
     partial, _ = stages_of(engine, "SELECT sum(v) FROM f")
     assert partial.task_name(3) == "tqp:stage1:PartialAggregate[3]"
+
+
+def test_hashing_a_join_of_files_reads_their_footers_only(tmp_path, monkeypatch):
+    for name, table in (("f", f_arrow), ("g", g_arrow)):
+        keyed = table.append_column("s", pa.array([str(k) for k in table["k"].to_pylist()]))
+        pq.write_table(keyed, tmp_path / f"{name}.parquet", row_group_size=4)
+    engine = tqp.connect(tmp_path, batch_rows=4)._engine
+    for name in ("f", "g"):  # a read of rows (rather than the footer's schema) fails now
+        monkeypatch.setattr(engine.catalog.source(name), "to_arrow", None)
+    stages = stages_of(engine, "SELECT f.v, g.w FROM f JOIN g ON f.s = g.s")
+    assert [s.split.buckets for s in stages[:2]] == [5, 5]

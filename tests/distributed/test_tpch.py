@@ -8,9 +8,6 @@ import pytest
 from tests.oracle import is_ordered, result_problem
 from tests.tpch.test_queries import QUERIES, QUERY_DIR
 
-# One xdist worker runs all Ray tests (`--dist loadgroup`), so one Ray instance starts.
-pytestmark = pytest.mark.xdist_group("ray")
-
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_tpch_query_on_ray(query, ray_con, duck_con):

@@ -4,7 +4,9 @@ Every stage's tasks are submitted at once, each with the output refs of the stag
 as arguments: Ray starts a task when its inputs exist, moves batches through its object store
 and re-runs a task whose worker died (`max_retries`). The driver then waits stage by stage, so
 a failure is reported against the first stage that failed, and the cancellation flag is
-checked while it waits; the last stage's partitions are gathered to the driver.
+checked while it waits; the last stage's partitions are gathered to the driver. A query that
+stops early raises its flag in Ray's key-value store, and its tasks stop themselves
+(cancel.py says why not `ray.cancel`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 
 import ray
 
+from tqp.distributed.cancel import drop_flag, new_flag, raise_flag
+from tqp.distributed.models import ShippedModels, pack
 from tqp.distributed.plan import distribute
 from tqp.distributed.scan import ShippedTables, ship_sources
 from tqp.distributed.stages import Stage, cut, operators
@@ -63,6 +67,8 @@ class RayExecutor:
                                        f": {e}") from None
         self._task = ray.remote(run_task)
         self._shipped = ShippedTables()
+        self._models = ShippedModels()
+        self._raised: list[tuple[str, list]] = []  # flags of stopped queries, their tasks
         self.max_retries = MAX_RETRIES
 
     @staticmethod
@@ -72,21 +78,22 @@ class RayExecutor:
 
     def run(self, root, ctx: ExecutionContext) -> Batch:
         """All rows of `root`, computed by Ray tasks (see the module doc)."""
+        self.wait_stopped()  # drops the flags no task reads any more
         stages = cut(distribute(root, ctx.catalog))
         start = time.perf_counter()
+        flag = new_flag()
         submitted: dict[int, list] = {}
         try:
             for stage in stages:
-                submitted[stage.number] = self._submit(stage, submitted, ctx)
+                submitted[stage.number] = self._submit(stage, submitted, ctx, flag)
             figures = {}
             for stage in stages:
                 figures[stage.number] = self._wait(stage, submitted[stage.number], ctx, start)
             final = submitted[stages[-1].number]
             result = concat_batches(ray.get([parts[0] for parts, _ in final]))
         except BaseException:
-            for refs in submitted.values():
-                for parts, _ in refs:
-                    ray.cancel(parts[0], force=False)
+            raise_flag(flag)
+            self._raised.append((flag, [f for refs in submitted.values() for _, f in refs]))
             raise
         finally:
             ctx.close()
@@ -101,12 +108,23 @@ class RayExecutor:
             return "\n".join(_stage_text(s, f) for s, f in profile[STAGES])
         return "\n".join(_stage_text(s, None) for s in cut(distribute(root, catalog)))
 
-    def _submit(self, stage: Stage, submitted: dict, ctx: ExecutionContext) -> list:
-        spec = ray.put(TaskSpec(stage.root, tuple(s.partitions for s in stage.inputs),
+    def wait_stopped(self, timeout: float = 0) -> bool:
+        """Whether every task of the queries that stopped early has ended, waiting up to
+        `timeout` seconds for them; their flags are dropped once they have."""
+        for flag, refs in list(self._raised):
+            if refs and len(ray.wait(refs, num_returns=len(refs), timeout=timeout)[0]) < len(refs):
+                return False
+            drop_flag(flag)
+            self._raised.remove((flag, refs))
+        return True
+
+    def _submit(self, stage: Stage, submitted: dict, ctx: ExecutionContext, flag: str) -> list:
+        spec = ray.put(TaskSpec(*pack(stage.root, self._models),
+                                tuple(s.partitions for s in stage.inputs),
                                 str(ctx.device), ctx.batch_rows, ctx.memory.limit,
                                 ctx.profile is not None,
                                 ship_sources(stage.root, ctx.catalog, self._shipped),
-                                stage.split))
+                                flag, stage.split))
         outputs = 1 if stage.split is None else stage.split.buckets
         tasks = []
         for p in range(stage.partitions):

@@ -77,9 +77,10 @@ def _key_kind(key: exp.Expression, plan: PhysicalOperator, catalog) -> str | Non
                  if isinstance(op, TableScan) and op.binding == binding), None)
     if scan is None or field not in scan.fields:
         return None
-    type_ = catalog.table(scan.table).schema.field(field).type
+    type_ = catalog.schema(scan.table).field(field).type  # the footer's, not the rows
     for kind, test in (("integer", pa.types.is_integer), ("date", pa.types.is_date32),
-                       ("string", pa.types.is_string), ("string", pa.types.is_large_string)):
+                       ("string", pa.types.is_string), ("string", pa.types.is_large_string),
+                       ("string", pa.types.is_string_view)):
         if test(type_):
             return kind
     return None

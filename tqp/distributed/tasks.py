@@ -1,10 +1,11 @@
 """One stage partition as a Ray task: the code that runs on a worker.
 
-A task gets its stage's plan (TaskSpec, put once per stage and shared by its tasks), its
-partition number and, as Ray task arguments, the output of every partition of each stage it
-reads (so Ray schedules it when they are ready, and fetches them to its node). It runs the
-partition with the local executor and returns the batch and its figures as two objects, so
-the driver can read the figures without fetching the rows. Below a hash exchange, the batch
+A task gets its stage's plan (TaskSpec, put once per stage and shared by its tasks; the
+models it calls are loaded once per worker, models.py), its partition number and, as Ray
+task arguments, the output of every partition of each stage it reads (so Ray schedules it
+when they are ready, and fetches them to its node). It runs the partition with the local
+executor and returns the batch and its figures as two objects, so the driver can read the
+figures without fetching the rows. Below a hash exchange, the batch
 is first split by the hash of the exchange's keys, one object per part.
 """
 
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from tqp.distributed.cancel import FlagWatch
+from tqp.distributed.models import unpack
 from tqp.distributed.scan import worker_catalog
 from tqp.distributed.stages import TASK_PARTITION, input_key, operators
 from tqp.execution import local
@@ -25,7 +28,6 @@ from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT eva
 from tqp.operators.batches import concat_batches
 from tqp.operators.relational import slice_rows
 from tqp.physical.exchange import Exchange
-from tqp.physical.operator import PhysicalOperator
 from tqp.storage.column import Batch, Column
 
 
@@ -33,13 +35,15 @@ from tqp.storage.column import Batch, Column
 class TaskSpec:
     """What every task of one stage needs besides its inputs."""
 
-    root: PhysicalOperator
+    plan: bytes  # the stage's plan, its models as references (models.py)
+    models: dict  # the models' refs by their ids
     inputs: tuple[int, ...]  # partitions of each stage read, by StageInput slot
     device: str
     batch_rows: int
     memory_limit: int
     profile: bool
-    tables: dict = field(default_factory=dict)  # table name -> ref of its source (scan.py)
+    tables: dict  # table name -> ref of its source (scan.py)
+    cancel_flag: str  # raised when the query stops early (cancel.py)
     split: Exchange | None = None  # split the output by this hash Exchange's keys
 
 
@@ -59,6 +63,7 @@ def run_task(spec: TaskSpec, partition: int, *inputs: Batch) -> tuple:
     order (spec.inputs says how many belong to each): its batch (or the batch's hash parts)
     and then its figures."""
     start = time.perf_counter()
+    root = unpack(spec.plan, spec.models)
     device = torch.device(spec.device)
     catalog = worker_catalog(device, spec.tables)
     ctx = ExecutionContext(device, catalog, MemoryPool(spec.memory_limit, catalog.cache),
@@ -67,12 +72,14 @@ def run_task(spec: TaskSpec, partition: int, *inputs: Batch) -> tuple:
     given = iter(inputs)
     for slot, count in enumerate(spec.inputs):
         ctx.state[input_key(slot)] = [next(given) for _ in range(count)]
-    batch = concat_batches(local.run_partitions(spec.root, [partition], ctx))
+    with FlagWatch(spec.cancel_flag, ctx.cancel):
+        ctx.check_cancelled()
+        batch = concat_batches(local.run_partitions(root, [partition], ctx))
     parts = [batch] if spec.split is None else _hash_parts(batch, spec.split)
     parts = [_own_storage(p) for p in parts]
     figures = TaskFigures(batch.num_rows, batch.nbytes, time.perf_counter() - start)
     if ctx.profile is not None:
-        for position, op in enumerate(operators(spec.root)):
+        for position, op in enumerate(operators(root)):
             if id(op) in ctx.profile:
                 figures.profile[position] = ctx.profile[id(op)]
     return (*parts, figures)
