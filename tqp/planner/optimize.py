@@ -27,8 +27,9 @@ from sqlglot.errors import OptimizeError
 from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 
-from tqp.errors import ProgrammingError
+from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner.inner_order_by import inner_order_by
+from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
@@ -66,6 +67,9 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=rules,
                                 copy=False, isolate_tables=False)
     except OptimizeError as exc:
+        lateral = lateral_reference(statement)
+        if lateral is not None:
+            raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
 

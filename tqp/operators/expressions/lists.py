@@ -149,3 +149,37 @@ def _two_arguments(node: exp.Anonymous):
     if len(node.expressions) != 2:
         raise NotSupportedError(f"{node.name.upper()} with {len(node.expressions)} arguments")
     return node.expressions
+
+
+@handles(exp.GenerateSeries)
+def series(node: exp.GenerateSeries, batch: Batch) -> Column:
+    """range(start, stop[, step]) (stop excluded) and generate_series(...) (stop included):
+    BIGINT lists, one per row; a step of 0 or one pointing away from stop gives `[]`, a NULL
+    argument NULL."""
+    n, device = batch.num_rows, device_of(batch)
+    bounds = []
+    for key, default in (("start", 0), ("end", None), ("step", 1)):
+        value = node.args.get(key)
+        if value is None and default is not None:
+            bounds.append(constant(default, DataType.BIGINT, n, device))
+            continue
+        column = evaluate(value, batch)
+        if column.type is DataType.NULL:  # a NULL list of BIGINT
+            nothing = torch.zeros(n, dtype=torch.int64, device=device)
+            return lists.from_lengths(Column(nothing[:0], DataType.BIGINT), nothing,
+                                      torch.zeros(n, dtype=torch.bool, device=device))
+        if not column.type.is_integer:
+            raise NotSupportedError(f"RANGE/GENERATE_SERIES of {column.type.value} values")
+        bounds.append(column)
+    start, stop, step = (b.values.long() for b in bounds)
+    span = stop - start
+    safe = torch.where(step == 0, torch.ones_like(step), step)
+    if node.args.get("is_end_exclusive"):  # ceil(span / step), by floor division
+        count = -torch.div(-span, safe, rounding_mode="floor")
+    else:
+        count = torch.div(span, safe, rounding_mode="floor") + 1
+    valid = bounds[0].validity() & bounds[1].validity() & bounds[2].validity()
+    count = torch.where((step == 0) | ~valid, torch.zeros_like(count), count.clamp(min=0))
+    rows, _, position = element_rows(torch.zeros_like(count), count)
+    elements = Column(start[rows] + position * step[rows], DataType.BIGINT)
+    return lists.from_lengths(elements, count, valid)
