@@ -39,3 +39,17 @@ def test_large_list_arrow_columns_are_read():
     con.register("big", pa.table({"l": pa.array([[1], None, [2, 3]], pa.large_list(pa.int8()))}))
     assert con.execute("select len(l) as n, l[-1] as x from big").fetchall() == [
         (1, 1), (None, None), (2, 3)]
+
+
+def test_lists_are_stored_and_described():
+    con = tqp.connect()
+    con.execute("create table tl as select [1, 2] as l, ['a'] as s")
+    con.execute("insert into tl select [3], NULL")
+    assert con.execute("select * from tl").fetchall() == [([1, 2], ["a"]), ([3], None)]
+    assert con.execute("describe tl").fetchall() == [("l", "INTEGER[]"), ("s", "VARCHAR[]")]
+
+
+def test_lists_have_no_tensor_form():
+    con = tqp.connect()
+    with pytest.raises(tqp.NotSupportedError, match="LIST"):
+        con.execute("select [1, 2] as l").torch()

@@ -47,10 +47,11 @@ select * from t_lists where id > 1 order by id desc;
 select a.id, b.l, b.s from t_lists a left join t_lists b on a.id = b.id + 1 order by a.id;
 
 -- name: list_aggregate
-select list(a) as a, array_agg(b) as b, list(c order by c desc nulls first) as c from t_nulls;
+select list(a order by id) as a, array_agg(b order by id desc) as b,
+    list(c order by c desc nulls first, id) as c from t_nulls;
 
 -- name: list_aggregate_grouped
-select a, list(id order by id desc) as ids, list(b) filter (where c > 0) as names
+select a, list(id order by id desc) as ids, list(b order by id) filter (where c > 0) as names
 from t_nulls group by a order by a;
 
 -- name: list_aggregate_empty
