@@ -65,7 +65,6 @@ NOT_SUPPORTED = [
     # (sql or (sql, parameters), a word the message must hold) that DuckDB runs
     ("select 9223372036854775808 as h", "hugeint"),
     (("select ? as h", [2**70]), "hugeint"),
-    ("select max(b, 3) as m from t_edge", "max with a second argument"),
     ("select exists (select id from t_nulls where id > min(o.id)) as e from t_edge o", "outer query"),
 ]
 

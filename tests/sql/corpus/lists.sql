@@ -99,3 +99,6 @@ select unnest(l) as x from t_lists where id > 100;
 
 -- name: unnest_nested
 select unnest([[1, 2], [3]]) as x;
+
+-- name: top_n_at_integer_limits
+select max(b, 3) as m, min(i, 2) as n, min(f, 2) as f2 from t_edge;
