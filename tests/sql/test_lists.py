@@ -26,7 +26,10 @@ def test_description_names_list_types(corpus_tqp_con, corpus_duck_con):
     sql = "select l, s, [1, 2] as i from t_lists"
     got = [d[1] for d in corpus_tqp_con.execute(sql).description]
     assert got == ["BIGINT[]", "VARCHAR[]", "INTEGER[]"]
-    assert [str(d[1]) for d in corpus_duck_con.execute(sql).description] == got
+    duck = corpus_duck_con.execute(sql)
+    described = [str(d[1]) for d in duck.description]
+    duck.fetchall()  # the shared connection must not keep an unfinished result
+    assert described == got
 
 
 def test_top_n_needs_a_positive_n(corpus_tqp_con):
