@@ -37,6 +37,8 @@ def type_kind(arrow_type: pa.DataType) -> str:
         return "boolean"
     if pa.types.is_null(arrow_type):
         return "null"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return f"list of {type_kind(arrow_type.value_type)}"
     return str(arrow_type)
 
 

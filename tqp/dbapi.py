@@ -344,9 +344,9 @@ class Cursor:
         if result is None or not result.has_rows:
             return None
         if result.batch is not None:  # no conversion to Arrow needed to describe it
-            from tqp.storage.arrow import sql_type_to_arrow
+            from tqp.storage.arrow import arrow_type_of
 
-            return tuple((name, type_code(sql_type_to_arrow(column.type, column.decimal)), None, None, None,
+            return tuple((name, type_code(arrow_type_of(column)), None, None, None,
                           None, True)
                          for name, column in zip(result.names, result.batch.columns.values()))
         return tuple(
@@ -608,6 +608,8 @@ def type_code(arrow_type: pa.DataType) -> str:
         return type_code(arrow_type.value_type)
     if pa.types.is_decimal(arrow_type):
         return f"DECIMAL({arrow_type.precision},{arrow_type.scale})"
+    if pa.types.is_list(arrow_type):
+        return type_code(arrow_type.value_type) + "[]"
     for test, name in _TYPE_CODES:
         if test(arrow_type):
             return name

@@ -36,6 +36,7 @@ from tqp.execution.progress import Progress, scanned_rows
 from tqp.operators import fused
 from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
+from tqp.planner import table_functions
 from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
 from tqp.planner.logical import Query
@@ -513,7 +514,7 @@ class Engine:
 
     def _expand(self, statement: exp.Expression) -> exp.Expression:
         """Replace views by their queries and file reads by catalog tables; check table names."""
-        statement = statement.copy()
+        statement = table_functions.expand(statement.copy())
         for _ in range(MAX_VIEW_DEPTH):
             cte_names = {cte.alias for cte in statement.find_all(exp.CTE)}
             changed = False

@@ -26,6 +26,7 @@ class DataType(enum.Enum):
     DATE = "DATE"
     TIMESTAMP = "TIMESTAMP"
     VARCHAR = "VARCHAR"
+    LIST = "LIST"
     NULL = "NULL"
 
     @property
@@ -52,6 +53,7 @@ _TORCH_DTYPES = {
     DataType.DATE: torch.int32,
     DataType.TIMESTAMP: torch.int64,
     DataType.VARCHAR: torch.int32,
+    DataType.LIST: torch.int64,
     DataType.NULL: torch.int32,
 }
 

@@ -109,7 +109,16 @@ def extra_tables() -> dict[str, pa.Table]:
     }, schema=pa.schema([("id", pa.int32()), ("d", pa.decimal128(15, 2)),
                          ("e", pa.decimal128(4, 2)), ("w", pa.decimal128(38, 4)),
                          ("i", pa.int32()), ("f", pa.float64())]))
+    # Lists: NULL lists, empty lists, NULL elements, repeated values and a group key with NULLs.
+    t_lists = pa.table({
+        "id": [1, 2, 3, 4, 5, 6],
+        "g": [1, 1, 2, None, 2, 3],
+        "l": [[1, 2, 3], None, [], [None, 4], [2, 2], [5]],
+        "s": [["a", "b"], ["b"], None, [], [None, "c"], ["a"]],
+    }, schema=pa.schema([("id", pa.int32()), ("g", pa.int32()), ("l", pa.list_(pa.int64())),
+                         ("s", pa.list_(pa.string()))]))
     return {
+        "t_lists": t_lists,
         "t_dec": t_dec,
         "t_edge": t_edge,
         "oj_l": oj_l,

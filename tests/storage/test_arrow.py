@@ -203,7 +203,7 @@ def test_unsigned_values_beyond_bigint_are_refused_cleanly():
         con.execute("SELECT u FROM unsigned").fetchall()
 
 
-@pytest.mark.parametrize("arrow_type", [pa.binary(), pa.time64("us"), pa.list_(pa.int32()),
+@pytest.mark.parametrize("arrow_type", [pa.binary(), pa.time64("us"), pa.list_(pa.int32(), 2),
                                         pa.struct([("a", pa.int32())])], ids=str)
 def test_types_without_a_tensor_form_are_not_supported(arrow_type):
     with pytest.raises(tqp.NotSupportedError, match="Arrow type"):
@@ -296,3 +296,14 @@ def test_numbers_without_nulls_share_arrows_buffer():
     column = arrow_to_column(array, torch.device("cpu"))
     assert column.values.tolist() == [6, 7, 8]
     assert column.values.data_ptr() == array.buffers()[1].address + 8
+
+
+def test_list_columns_round_trip_with_nulls_and_offsets():
+    """A sliced list array (offsets not starting at 0) with NULL lists, empty lists and NULL
+    elements comes back as it went in, lists of lists too."""
+    array = pa.array([[9], [1, None], None, [], [3, 4]], pa.list_(pa.int16())).slice(1)
+    column = arrow_to_column(array, torch.device("cpu"))
+    assert column_to_arrow(column).to_pylist() == array.to_pylist()
+    nested = pa.array([[[1], []], None, [None, [2, 3]]], pa.list_(pa.list_(pa.int64())))
+    assert column_to_arrow(arrow_to_column(nested, torch.device("cpu"))).to_pylist() == \
+        nested.to_pylist()

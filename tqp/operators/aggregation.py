@@ -6,14 +6,17 @@ reads; grouping sets run one aggregation per set over the same input."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
 from tqp.operators.expressions import evaluate, user_names
-from tqp.operators import statistics
+from tqp.operators import list_aggregates, statistics
 from tqp.operators.keys import pack_keys
+from tqp.operators.lists import reject_list_keys
 from tqp.operators.setops import concat
 from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
@@ -23,6 +26,8 @@ from tqp.storage.wide import to_double
 from tqp.types import DataType, sum_type
 
 
+# The aggregates that take LIST values as they are (the others would compare whole lists).
+LIST_ARGUMENTS = frozenset({"count", "list", "first", "last", "any_value", "single"})
 # The aggregates that can read a filter's mask instead of the filtered rows: a row the filter
 # drops is then an input they skip, like a NULL.
 MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
@@ -80,6 +85,7 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
                    present: tuple[int, ...], keep: torch.Tensor | None, ran) -> Batch:
     """The aggregation grouped by the keys at positions `present`, the others NULL."""
     device = inputs.batch.device
+    reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = [(columns[i].values, columns[i].valid) for i in present]
     if used:
         ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
@@ -171,6 +177,7 @@ def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
         keys = []
         for key in call.order:
             column = inputs.of(key.expr).take(rows)
+            reject_list_keys([column], "ORDER BY")
             keys.append((column.values.contiguous(), column.valid, key.descending,
                          key.nulls_first))
         rows = rows[sort_indices(keys)]
@@ -189,10 +196,12 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         # detect only through a validity mask.
         if arg is not None:
             arg = arg.take(rows)
-            arg = Column(arg.values, arg.type, arg.validity(), arg.dictionary, arg.decimal)
+            arg = replace(arg, valid=arg.validity())
         by = by.take(rows) if by is not None else None
     if call.func == "count_star":
         return Column(counts.of(None), DataType.BIGINT)
+    if arg.type is DataType.LIST and (call.distinct or call.func not in LIST_ARGUMENTS):
+        raise NotSupportedError(f"{user_names(call.sql())} of LIST values")
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)
@@ -224,6 +233,10 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         return statistics.quantile(arg, ids, groups, call.param[0], True, call.param[1])
     if call.func == "string_agg":
         return string_agg(arg, ids, groups, call.param)
+    if call.func == "list":
+        return list_aggregates.collect(arg, ids, groups)
+    if call.func in ("min_n", "max_n"):
+        return list_aggregates.top_n(arg, ids, groups, call.param, call.func == "max_n")
     if call.func in ("bool_and", "bool_or"):
         return _bool_reduce(call, arg, ids, groups)
     if arg.type is DataType.NULL:  # SUM(NULL) is a HUGEINT in DuckDB, the others DOUBLE

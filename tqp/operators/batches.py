@@ -2,16 +2,21 @@
 
 Batches that are consecutive slices of one tensor (the batches a scan cut from a cached
 column) are joined back into a view, without a copy; string columns with different
-dictionaries are re-coded against their union first.
+dictionaries are re-coded against their union first, and LIST columns over different list
+arrays number the union of those arrays.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
+from tqp.errors import NotSupportedError
 from tqp.operators.expressions.coerce import align
-from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.column import Batch, Column, ListArray, normalize_valid, null_column
 from tqp.storage.wide import same_width
+from tqp.types import DataType
 
 
 def concat_batches(batches: list[Batch]) -> Batch:
@@ -22,20 +27,50 @@ def concat_batches(batches: list[Batch]) -> Batch:
         return batches[0]
     first = batches[0]
     total = sum(b.num_rows for b in batches)
-    columns = {}
-    for name in first.names:
-        parts = [b[name] for b in batches]
-        same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary
-                   for p in parts)
-        if not same:
-            parts = align(parts, "concatenation of batches")
-        values = _cat(same_width([p.values for p in parts]))
-        valid = None
-        if any(p.valid is not None for p in parts):
-            valid = normalize_valid(_cat([p.validity() for p in parts]))
-        head = parts[0]
-        columns[name] = Column(values, head.type, valid, head.dictionary, head.decimal)
+    columns = {name: concat_columns([b[name] for b in batches], "concatenation of batches")
+               for name in first.names}
     return Batch(columns, total, first.device)
+
+
+def concat_columns(parts: list[Column], what: str) -> Column:
+    """The rows of `parts`, in order, as one column of their common type."""
+    if any(p.type is DataType.LIST for p in parts):
+        return _concat_lists(parts, what)
+    same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary for p in parts)
+    if not same:
+        parts = align(parts, what)
+    values = _cat(same_width([p.values for p in parts]))
+    valid = None
+    if any(p.valid is not None for p in parts):
+        valid = normalize_valid(_cat([p.validity() for p in parts]))
+    return replace(parts[0], values=values, valid=valid)
+
+
+def _concat_lists(parts: list[Column], what: str) -> Column:
+    """LIST columns end to end: their list arrays joined (offsets shifted past the elements
+    before them) and their row numbers shifted past the lists before them. An untyped NULL
+    column joins as NULL lists."""
+    parts = [null_column(len(p), DataType.LIST, p.device) if p.type is DataType.NULL else p
+             for p in parts]
+    if any(p.type is not DataType.LIST for p in parts):
+        raise NotSupportedError(f"LIST values meeting other values in {what}")
+    head = parts[0]
+    valid = None
+    if any(p.valid is not None for p in parts):
+        valid = normalize_valid(torch.cat([p.validity() for p in parts]))
+    if all(p.lists is head.lists for p in parts):
+        return replace(head, values=_cat([p.values for p in parts]), valid=valid)
+    arrays = [p.lists for p in parts]
+    elements = concat_columns([a.elements for a in arrays], what)
+    offsets, ids, element_shift, row_shift = [], [], 0, 0
+    for part, array in zip(parts, arrays):  # a loop over the parts, each shifted whole
+        offsets.append(array.offsets[:-1] + element_shift)
+        ids.append(part.values + row_shift)
+        element_shift += len(array.elements)
+        row_shift += array.offsets.shape[0] - 1
+    offsets.append(torch.tensor([element_shift], dtype=torch.int64, device=head.device))
+    lists = ListArray(torch.cat(offsets), elements)
+    return Column(torch.cat(ids), DataType.LIST, valid, lists=lists)
 
 
 def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:

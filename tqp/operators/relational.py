@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
 from tqp.errors import DataError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.logic import truth
 from tqp.operators.group import group_ids
+from tqp.operators.lists import reject_list_keys
 from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType
 
@@ -46,6 +49,7 @@ def distinct(batch: Batch) -> Batch:
     """One row per distinct tuple (NULLs equal to each other), in order of first appearance."""
     if not batch.columns:
         return batch.empty_like(min(batch.num_rows, 1))
+    reject_list_keys(batch.columns.values(), "DISTINCT")
     _, _, first = group_ids([(c.values, c.valid) for c in batch.columns.values()])
     return batch.take(torch.sort(first).values)
 
@@ -58,11 +62,10 @@ def scalar_apply(name: str, batch: Batch, sub: Batch) -> Batch:
     n = batch.num_rows
     if sub.num_rows == 0:
         column = null_column(n, value.type, value.device, value.decimal)
-        column = Column(column.values, column.type, column.valid, value.dictionary, value.decimal)
+        column = replace(value, values=column.values, valid=column.valid)
     else:
         valid = None if value.valid is None else value.valid[:1].expand(n)
-        column = Column(value.values[:1].expand(n), value.type, valid, value.dictionary,
-                        value.decimal)
+        column = replace(value, values=value.values[:1].expand(n), valid=valid)
     return batch.with_columns({name: column})
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import torch
 
 from tqp.operators.expressions.coerce import align, to_type
+from tqp.operators.batches import concat_columns
 from tqp.operators.group import group_ids
+from tqp.operators.lists import reject_list_keys
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.wide import same_width
 from tqp.types import DataType
@@ -18,6 +20,9 @@ def concat(left: Batch, right: Batch, names) -> Batch:
     """Rows of `left` then rows of `right`, column by column (types and dictionaries aligned)."""
     columns = {}
     for name, lname, rname in zip(names, left.names, right.names):
+        if DataType.LIST in (left[lname].type, right[rname].type):
+            columns[name] = concat_columns([left[lname], right[rname]], "set operation")
+            continue
         a, b = align(_strings_win([left[lname], right[rname]]), "set operation")
         valid = None
         if a.valid is not None or b.valid is not None:
@@ -44,6 +49,7 @@ def set_operation(kind: str, all_: bool, left: Batch, right: Batch) -> Batch:
         return both
     if not both.columns:
         return both.empty_like(min(both.num_rows, 1))
+    reject_list_keys(both.columns.values(), f"{kind.upper()}{' ALL' if all_ else ''}")
     ids, groups, first = group_ids([(c.values, c.valid) for c in both.columns.values()])
     device = ids.device
     side_right = torch.arange(both.num_rows, device=device) >= left.num_rows

@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, ProgrammingError
 from tqp.operators import aggregation
+from tqp.operators.lists import reject_list_keys
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.casts import cast_column
 from tqp.operators.expressions.conditional import choose
@@ -51,6 +52,18 @@ ORDERED = RANKING | {"lag", "lead", "first_value", "last_value", "nth_value", "f
                      "any_value"}
 
 
+# Window functions over a frame that move LIST values without comparing or adding them.
+LIST_FRAMED = RANKING | {"lag", "lead", "first_value", "last_value", "nth_value", "first",
+                         "any_value", "count", "count_star"}
+
+
+def _reject_list_arguments(call: WindowCall, batch: Batch) -> None:
+    """Refuse a framed window function of LIST values that would compare or add them (the
+    types are known from no rows at all)."""
+    empty = batch.take(torch.zeros(0, dtype=torch.long, device=batch.device))
+    reject_list_keys([evaluate(a, empty) for a in call.args[:1]], f"{call.func} OVER (...)")
+
+
 def window(node: Window, batch: Batch, device) -> Batch:
     """The input plus one column per window function, rows in input order. `node` is the
     logical Window or its physical WindowSort: only its `functions` are read."""
@@ -65,6 +78,8 @@ def window(node: Window, batch: Batch, device) -> Batch:
             if call.func not in ORDERED and call.frame.whole_partition(bool(call.order)):
                 out[name] = _partition_aggregate(call, batch, pid, groups, device)
                 continue
+            if call.func not in LIST_FRAMED:
+                _reject_list_arguments(call, batch)
             if layout is None:
                 layout = _layout(batch, pid, bool(partition), order, calls, device)
             out[name] = layout.to_input_order(_compute(call, layout))
@@ -77,6 +92,7 @@ def _partition_ids(batch: Batch, partition, device) -> tuple[torch.Tensor, int]:
     if not partition:
         return torch.zeros(n, dtype=torch.int64, device=device), min(n, 1)
     keys = [evaluate(e, batch) for e in partition]
+    reject_list_keys(keys, "PARTITION BY")
     pid, groups, _ = group_ids([(k.values, k.valid) for k in keys], first_row=False)
     return pid, groups
 
@@ -89,6 +105,7 @@ def _layout(batch: Batch, pid: torch.Tensor, partitioned: bool, order: tuple[Sor
     sort_keys = [(pid, None, False, False)] if partitioned else []
     for k in order:
         column = evaluate(k.expr, batch)
+        reject_list_keys([column], "a window's ORDER BY")
         sort_keys.append((column.values.contiguous(), column.valid, k.descending, k.nulls_first))
     key = sort_key(sort_keys) if sort_keys and n else torch.zeros_like(pos)
     # Input often arrives clustered (a table stored in key order): then there is nothing to sort.

@@ -20,7 +20,7 @@ extreme of each power-of-two range, log2(longest segment) levels) queried with t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import torch
@@ -322,7 +322,7 @@ def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
     else:
         result = _SparseTable(work, op, parts).query(parts, identity)
     values = float_from_key(result) if arg.values.is_floating_point() else result
-    return Column(values.to(arg.values.dtype), arg.type, has_value, arg.dictionary, arg.decimal)
+    return replace(arg, values=values.to(arg.values.dtype), valid=has_value)
 
 
 def _running(work: torch.Tensor, run_start: torch.Tensor, pos: torch.Tensor, op,

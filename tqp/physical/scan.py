@@ -8,7 +8,7 @@ query needs, and yields batches of the context's batch size, sliced (as views) f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from tqp.execution.context import ExecutionContext
@@ -85,7 +85,7 @@ def _slice(column: Column, lo: int, hi: int) -> Column:
     if lo == 0 and hi == len(column):
         return column
     valid = None if column.valid is None else column.valid[lo:hi]
-    return Column(column.values[lo:hi], column.type, valid, column.dictionary, column.decimal)
+    return replace(column, values=column.values[lo:hi], valid=valid)
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ from tqp.execution.spill import SPILL_PARTITIONS
 from tqp.operators import relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
+from tqp.operators.lists import reject_list_keys
 from tqp.operators.sort import count_splitters_below, rank_components, sort_indices, top_k_indices
 from tqp.physical.operator import PhysicalOperator, sql_text
 from tqp.storage import dictionary as dicts
@@ -38,6 +39,7 @@ def _order_keys(keys, batch: Batch) -> list:
     out = []
     for key in keys:
         column = evaluate(key.expr, batch)
+        reject_list_keys([column], "ORDER BY")
         out.append((column.values.contiguous(), column.valid, key.descending, key.nulls_first))
     return out
 

@@ -21,14 +21,17 @@ SUPPORTED = {
     exp.First: "first", exp.Last: "last", exp.AnyValue: "any_value", exp.Median: "median",
     exp.Mode: "mode", exp.ArgMin: "arg_min", exp.ArgMax: "arg_max",
     exp.PercentileCont: "quantile_cont", exp.PercentileDisc: "quantile_disc",
-    exp.Quantile: "quantile_disc", exp.GroupConcat: "string_agg",
+    exp.Quantile: "quantile_disc", exp.GroupConcat: "string_agg", exp.ArrayAgg: "list",
 }
+# Aggregates whose result is a LIST (operators/list_aggregates.py).
+LIST_RESULTS = frozenset({"list", "min_n", "max_n"})
 # Aggregates whose second argument is a constant (the quantile fraction, the separator).
 CONSTANT_SECOND = {"quantile_cont", "quantile_disc", "string_agg"}
 # sqlglot names for the constant argument, by node type.
 _SECOND_ARG = {exp.Quantile: "quantile", exp.GroupConcat: "separator"}
 # The arguments of aggregate nodes `to_call` reads (or rejects itself); any other is refused.
-_READ_ARGS = {"this", "expression", "quantile", "separator", "big_int", "count", "on_overflow"}
+_READ_ARGS = {"this", "expression", "quantile", "separator", "big_int", "count", "on_overflow",
+              "nulls_excluded"}
 
 
 def is_aggregate(node: exp.Expression) -> bool:
@@ -105,8 +108,14 @@ def to_call(node: exp.Expression) -> AggregateCall:
               and k not in _READ_ARGS]
     if unread:
         raise NotSupportedError(f"{func.upper()} with {unread[0]} arguments")
-    if node.args.get("count") is not None:
-        raise NotSupportedError(f"{func.upper()} with a second argument (a LIST result)")
+    if node.args.get("nulls_excluded"):
+        raise NotSupportedError(f"{func.upper()} ... IGNORE NULLS")
+    param = None
+    if node.args.get("count") is not None:  # DuckDB's top-n MIN(x, n) / MAX(x, n): a LIST
+        param = _constant(node.args["count"], func)
+        if not float(param).is_integer() or param < 1:
+            raise ProgrammingError(f"{func.upper()}(x, n) takes a positive integer n")
+        func, param = f"{func}_n", int(param)
     if node.args.get("on_overflow") is not None:
         raise NotSupportedError("LISTAGG ... ON OVERFLOW")
     if second is not None and func not in CONSTANT_SECOND | {"arg_min", "arg_max"}:
@@ -119,7 +128,6 @@ def to_call(node: exp.Expression) -> AggregateCall:
                 arg = value.this
             else:
                 second = value.this
-    param = None
     if within is not None:  # percentile_cont(q) WITHIN GROUP (ORDER BY x), mode() WITHIN ...
         keys = _sort_keys(within)
         if len(keys) != 1:
@@ -139,6 +147,8 @@ def to_call(node: exp.Expression) -> AggregateCall:
     if isinstance(arg, exp.Distinct):
         if len(arg.expressions) != 1:
             raise NotSupportedError(f"{func.upper()}(DISTINCT ...) over several columns")
+        if func in LIST_RESULTS:  # DuckDB orders the distinct elements by its hash table
+            raise NotSupportedError(f"{func.upper()}(DISTINCT ...)")
         arg, distinct = arg.expressions[0], True
     by = second if func in ("arg_min", "arg_max") else None
     if func in ("arg_min", "arg_max") and by is None:

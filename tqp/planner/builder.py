@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
-from tqp.planner import grouping_sets, unsupported
+from tqp.planner import grouping_sets, recursion, unnest, unsupported
 from tqp.planner.aggregates import (
     AggregateRewriter, contains_aggregate, owned_outer_aggregates, resolve_call,
 )
@@ -22,7 +22,7 @@ from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
 from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
-    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Window,
+    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window,
 )
 from tqp.planner.resolve import resolve
 from tqp.planner.scope import (
@@ -94,13 +94,14 @@ class Builder:
         with_ = node.args.get("with_") or node.args.get("with")
         if with_ is None:
             return ctes
-        if with_.args.get("recursive"):
-            raise NotSupportedError("WITH RECURSIVE")
         env = dict(ctes)
         for cte in with_.expressions:
             alias = cte.args.get("alias")
             columns = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
-            env[cte.alias] = CteDef(cte.this, columns, dict(env))
+            definition = CteDef(cte.this, columns, dict(env))
+            if recursion.is_recursive(cte):
+                definition.planned = recursion.plan_recursive(self, cte, columns, env, CteDef)
+            env[cte.alias] = definition
         return env
 
     def select(self, select: exp.Select, parent: Scope | None, ctes: dict):
@@ -112,6 +113,7 @@ class Builder:
                 raise NotSupportedError(clause.upper())
         _reject_misplaced_windows(select)
         _reject_misplaced_outer_aggregates(select)
+        unnest.reject_misplaced(select)
         sources = self.sources(select, scope, ctes)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
@@ -186,6 +188,9 @@ class Builder:
             on_exprs = [self._order_target(e, exprs, names, aliased, None,
                                             sources=scope.sources) for e in distinct_on or []]
         plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
+        exprs, lists = unnest.extract(exprs, self.fresh)
+        if lists:
+            plan = Unnest(plan, tuple((k, resolve(e, scope)) for k, e in lists))
 
         # Projection: the select list plus any ORDER BY expression not in it.
         out_keys, projected = [], []

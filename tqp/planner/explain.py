@@ -7,7 +7,7 @@ from sqlglot import exp
 from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
     RowNumber,
-    ScalarApply, Scan, SetOp, Sort,
+    RecursiveUnion, ScalarApply, Scan, SetOp, Sort, Unnest, WorkTable,
 )
 
 
@@ -43,6 +43,12 @@ def describe(node: Plan) -> str:
         return text + (f" WHERE {_sql(node.residual)}" if node.residual is not None else "")
     if isinstance(node, RowNumber):
         return f"RowNumber {node.name}"
+    if isinstance(node, WorkTable):
+        return f"WorkTable {node.name}"
+    if isinstance(node, RecursiveUnion):
+        return f"RecursiveUnion{'' if node.distinct else ' ALL'} over {node.work.name}"
+    if isinstance(node, Unnest):
+        return "Unnest " + ", ".join(f"{n} := {_sql(e)}" for n, e in node.lists)
     if isinstance(node, ScalarApply):
         return f"ScalarApply {node.name}"
     if isinstance(node, Aggregate):

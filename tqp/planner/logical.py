@@ -231,6 +231,25 @@ class RowNumber(Plan):
 
 
 @dataclass(frozen=True)
+class Unnest(Plan):
+    """UNNEST in the select list: each input row repeated once per element of the longest of
+    its lists `lists` (name, LIST expression), plus one column per list holding the element at
+    that position (NULL past the end of a shorter list). A row whose lists are all empty or
+    NULL yields no row, as in DuckDB."""
+
+    input: Plan
+    lists: tuple[tuple[str, exp.Expression], ...]
+
+    @property
+    def children(self):
+        return (self.input,)
+
+    @property
+    def columns(self):
+        return self.input.columns + tuple(n for n, _ in self.lists)
+
+
+@dataclass(frozen=True)
 class AggregateCall:
     """One aggregate: a function name from `planner/aggregates.py` (sum, count, avg, min, max,
     count_star, stddev_samp, var_pop, bool_and, median, quantile_cont, arg_min, string_agg,
@@ -346,6 +365,44 @@ class SetOp(Plan):
     @property
     def columns(self):
         return self.left.columns
+
+
+@dataclass(frozen=True)
+class WorkTable(Plan):
+    """Inside the recursive step of a RecursiveUnion: the rows its last iteration added."""
+
+    name: str
+    fields: tuple[str, ...]
+
+    @property
+    def columns(self):
+        return self.fields
+
+
+@dataclass(frozen=True)
+class RecursiveUnion(Plan):
+    """WITH RECURSIVE: the rows of `anchor`, then of `step` run again and again over the rows
+    the previous run added (read through `work`), until a run adds none. With `distinct`
+    (UNION) a row already produced is not added again. Output columns `fields`, by position."""
+
+    anchor: Plan
+    step: Plan
+    work: WorkTable
+    distinct: bool
+    fields: tuple[str, ...]
+
+    def __post_init__(self):
+        widths = {len(self.anchor.columns), len(self.step.columns), len(self.work.columns),
+                  len(self.fields)}
+        assert len(widths) == 1, f"recursive union of widths {widths}"
+
+    @property
+    def children(self):
+        return (self.anchor, self.step)
+
+    @property
+    def columns(self):
+        return self.fields
 
 
 @dataclass(frozen=True)

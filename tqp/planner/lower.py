@@ -22,7 +22,9 @@ from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
 from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE
 from tqp.physical import aggregate as agg
-from tqp.physical import asof_join, joins, scan, setops, sort, streaming, window
+from tqp.physical import (
+    asof_join, joins, recursion, scan, setops, sort, streaming, unnest, window,
+)
 from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
@@ -110,6 +112,22 @@ def _(node: L.Limit, lw: Lowering):
 @_lower.register
 def _(node: L.RowNumber, lw: Lowering):
     return streaming.RowNumber(lw.lower(node.input), node.name)
+
+
+@_lower.register
+def _(node: L.WorkTable, lw: Lowering):
+    return recursion.WorkTableScan(node.name, node.fields)
+
+
+@_lower.register
+def _(node: L.RecursiveUnion, lw: Lowering):
+    return recursion.RecursiveUnion(lw.lower(node.anchor), lw.lower(node.step),
+                                    lw.lower(node.work), node.distinct, node.fields)
+
+
+@_lower.register
+def _(node: L.Unnest, lw: Lowering):
+    return unnest.Unnest(lw.lower(node.input), node.lists)
 
 
 @_lower.register

@@ -113,9 +113,15 @@ def render(node: exp.Expression) -> str:
         if isinstance(arg, exp.Distinct):
             inner = ", ".join(render(e) for e in arg.expressions)
             return f"{node.sql_name().lower()}(DISTINCT {inner})"
-        return f"{node.meta.get(SPELLING) or node.sql_name().lower()}({render(arg)})"
+        count = node.args.get("count")  # DuckDB's top-n min(x, n)
+        inner = render(arg) + (f", {render(count)}" if count is not None else "")
+        return f"{node.meta.get(SPELLING) or node.sql_name().lower()}({inner})"
     if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
         return render(node.this)  # sqlglot's reading of ANY_VALUE, which skips NULLs anyway
+    if isinstance(node, exp.Array):  # DuckDB names a list literal by its constructor
+        return f"list_value({', '.join(render(e) for e in node.expressions)})"
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        return f"{render(node.this)}[{node.sql(dialect=DIALECT).rsplit('[', 1)[1]}"
     if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL
         return f"COALESCE({', '.join(render(a) for a in _arguments(node))})"
     name = _function_name(node)

@@ -27,9 +27,11 @@ from sqlglot.errors import OptimizeError
 from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 
-from tqp.errors import ProgrammingError
+from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner.inner_order_by import inner_order_by
+from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
+from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
 
 DIALECT = "duckdb"
@@ -57,6 +59,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     copying a large tree costs about a millisecond."""
     try:
         statement = date_interval_as_timestamp(statement.copy() if copy else statement)
+        mark_recursive(statement)
         statement = from_first_joins(statement)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
@@ -64,6 +67,9 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         return sqlglot_optimize(statement, schema=schema, dialect=DIALECT, rules=rules,
                                 copy=False, isolate_tables=False)
     except OptimizeError as exc:
+        lateral = lateral_reference(statement)
+        if lateral is not None:
+            raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
 

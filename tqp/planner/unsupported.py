@@ -17,10 +17,8 @@ UNSUPPORTED_NODES = {
     exp.Unnest: "UNNEST",
     exp.Pivot: "PIVOT",
     exp.Lambda: "lambda functions",
-    exp.Explode: "UNNEST",
     exp.Any: "ANY (subquery) comparisons",
     exp.All: "ALL (subquery) comparisons",
-    exp.Array: "LIST/ARRAY values",
     exp.TableSample: "TABLESAMPLE / USING SAMPLE",
     exp.Columns: "COLUMNS(...)",
 }

@@ -14,7 +14,8 @@ import torch
 
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column
+from tqp.storage.column import Batch, Column, ListArray
+from tqp.storage.lists import compact
 from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
 
 
@@ -42,6 +43,8 @@ def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
         return DataType.VARCHAR
     if pa.types.is_null(t):
         return DataType.NULL
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return DataType.LIST
     raise NotSupportedError(f"columns of Arrow type {t} are not supported")
 
 
@@ -66,6 +69,13 @@ _ARROW_TYPES = {
 }
 
 
+def arrow_type_of(column: Column) -> pa.DataType:
+    """The Arrow type `column` leaves as (a LIST's from its elements)."""
+    if column.type is DataType.LIST:
+        return pa.list_(arrow_type_of(column.lists.elements))
+    return sql_type_to_arrow(column.type, column.decimal)
+
+
 def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
                     sort_strings: bool = True) -> Column:
     """Convert one Arrow column to a device Column (done once per column, then cached).
@@ -76,6 +86,8 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     type_ = arrow_type_to_sql(array.type)
+    if type_ is DataType.LIST:
+        return _list_column(array, device)
     if pa.types.is_dictionary(array.type) and type_ is not DataType.VARCHAR:
         array = array.cast(array.type.value_type)
     valid = None
@@ -95,6 +107,20 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
         return Column(shared.to(device), type_, valid, None, decimal)
     values = _numeric_values(array, type_)
     return Column(torch.from_numpy(values).to(device), type_, valid, None, decimal)
+
+
+def _list_column(array: pa.Array, device: torch.device) -> Column:
+    """A list array as a LIST column: its offsets (rebased to its own elements) and its
+    elements, converted like any column (lists of lists recursively)."""
+    offsets = array.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+    elements = array.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    offsets = torch.from_numpy(offsets - offsets[0]).to(device)
+    valid = None
+    if array.null_count:
+        valid = torch.from_numpy(pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    ids = torch.arange(len(array), device=device)
+    return Column(ids, DataType.LIST, valid,
+                  lists=ListArray(offsets, arrow_to_column(elements, device)))
 
 
 # SQL type -> the Arrow type whose values buffer already is that type's tensor, and its dtype.
@@ -266,6 +292,8 @@ def column_to_arrow(column: Column) -> pa.Array:
         mask = ~column.valid.cpu().numpy()
     if type_ is DataType.NULL:
         return pa.nulls(len(column))
+    if type_ is DataType.LIST:
+        return _list_to_arrow(column, mask)
     if type_ is DataType.VARCHAR:
         codes = column.values.cpu().numpy()
         if mask is not None:
@@ -285,6 +313,17 @@ def column_to_arrow(column: Column) -> pa.Array:
     if type_ is DataType.TIMESTAMP:
         return pa.array(values.astype(np.int64), pa.int64(), mask=mask).cast(arrow_type)
     return pa.array(values, arrow_type, mask=mask)
+
+
+def _list_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
+    """A LIST column as an Arrow list array: each row's elements gathered in row order (the
+    lists' layout on the device may share or skip elements), offsets from the lengths."""
+    lengths, elements = compact(column)
+    offsets = np.zeros(len(column) + 1, dtype=np.int32)
+    np.cumsum(lengths.cpu().numpy(), out=offsets[1:])
+    values = column_to_arrow(elements)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values,
+                                    mask=None if mask is None else pa.array(mask))
 
 
 def batch_to_arrow(batch: Batch, names: list[str] | None = None) -> pa.Table:

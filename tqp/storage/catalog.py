@@ -11,6 +11,7 @@ whose files changed on disk is reopened before a query uses it (`refresh`), neve
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from datetime import date
 
@@ -344,7 +345,7 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
     pieces = [(starts[g][0], starts[g][0] + starts[g][1]) for g in keep]
     values = torch.cat([column.values[a:b] for a, b in pieces])
     valid = None if column.valid is None else torch.cat([column.valid[a:b] for a, b in pieces])
-    return Column(values, column.type, valid, column.dictionary, column.decimal)
+    return dataclasses.replace(column, values=values, valid=valid)
 
 
 def _concat(parts: list[Column]) -> Column:

@@ -3,12 +3,15 @@
 A Column is a values tensor on the device, an optional bool validity tensor (True = not NULL;
 None when the column has no NULLs), for strings the sorted dictionary its int32 codes index, and
 for decimals their precision and scale (the values are the int64 numbers scaled by 10**scale).
+A LIST column's values are int64 row numbers into a `ListArray` (Arrow's list layout: offsets
+into one flat column of elements), as a VARCHAR's codes index its dictionary: gathering rows
+(filters, joins, sorts) moves row numbers, never elements.
 A Batch is an ordered mapping of column names to Columns that all have the same length.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 import torch
@@ -26,10 +29,13 @@ class Column:
     valid: torch.Tensor | None = None
     dictionary: pa.Array | None = None  # sorted, unique strings (VARCHAR only), on the host
     decimal: DecimalType | None = None  # precision and scale (DECIMAL only)
+    lists: "ListArray | None" = None  # the lists the values number (LIST only)
 
     def __post_init__(self):
         if (self.type is DataType.DECIMAL) != (self.decimal is not None):
             raise AssertionError(f"a {self.type.value} column with decimal type {self.decimal}")
+        if (self.type is DataType.LIST) != (self.lists is not None):
+            raise AssertionError(f"a {self.type.value} column with lists {self.lists}")
 
     def __len__(self) -> int:
         return self.values.shape[0]
@@ -41,19 +47,17 @@ class Column:
     def take(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices` (a long tensor); every index must be in range."""
         valid = None if self.valid is None else self.valid.index_select(0, indices)
-        return Column(self.values.index_select(0, indices), self.type, valid, self.dictionary,
-                      self.decimal)
+        return replace(self, values=self.values.index_select(0, indices), valid=valid)
 
     def take_or_null(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
         missing = indices < 0
         if len(self) == 0:
             values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
-            return Column(values, self.type, torch.zeros_like(missing), self.dictionary, self.decimal)
+            return replace(self, values=values, valid=torch.zeros_like(missing))
         safe = indices.clamp(min=0)
         valid = ~missing if self.valid is None else (self.valid.index_select(0, safe) & ~missing)
-        return Column(self.values.index_select(0, safe), self.type, valid, self.dictionary,
-                      self.decimal)
+        return replace(self, values=self.values.index_select(0, safe), valid=valid)
 
     def as_double(self) -> torch.Tensor:
         """The values as float64: a DECIMAL's scaled integers divided by 10**scale (where DuckDB
@@ -70,7 +74,27 @@ class Column:
 
     def with_valid(self, valid: torch.Tensor | None) -> "Column":
         """The same values with another validity mask (dropped when it is all True)."""
-        return Column(self.values, self.type, normalize_valid(valid), self.dictionary, self.decimal)
+        return replace(self, valid=normalize_valid(valid))
+
+
+@dataclass(frozen=True, eq=False)
+class ListArray:
+    """Lists in Arrow's layout: list i holds `elements[offsets[i]:offsets[i + 1]]`.
+
+    `offsets` is an int64 tensor one longer than the number of lists; `elements` is the flat
+    column of every list's elements, with its own validity (a NULL element) and, for nested
+    lists, its own ListArray. A NULL list is marked by the validity of the LIST column that
+    numbers it."""
+
+    offsets: torch.Tensor
+    elements: Column
+
+    @property
+    def element_type(self) -> DataType:
+        return self.elements.type
+
+    def lengths(self) -> torch.Tensor:
+        return self.offsets[1:] - self.offsets[:-1]
 
 
 def normalize_valid(valid: torch.Tensor | None) -> torch.Tensor | None:
@@ -96,8 +120,12 @@ def null_column(length: int, type_: DataType, device: torch.device,
     dictionary = pa.array([], pa.large_string()) if type_ is DataType.VARCHAR else None
     if type_ is DataType.DECIMAL and decimal is None:
         decimal = DecimalType(*DEFAULT_DECIMAL)
+    lists = None
+    if type_ is DataType.LIST:  # no lists at all, of NULL elements
+        lists = ListArray(torch.zeros(1, dtype=torch.int64, device=device),
+                          null_column(0, DataType.NULL, device))
     return Column(values, type_, torch.zeros(length, dtype=torch.bool, device=device), dictionary,
-                  decimal)
+                  decimal, lists)
 
 
 @dataclass(frozen=True, eq=False)

@@ -75,6 +75,8 @@ def type_name(field: pa.Field) -> str:
         return field.metadata[TYPE_KEY].decode()
     if pa.types.is_decimal(field.type):
         return f"DECIMAL({field.type.precision},{field.type.scale})"
+    if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):  # INTEGER[]
+        return type_name(pa.field(field.name, field.type.value_type)) + "[]"
     return arrow_type_to_sql(field.type).value
 
 

@@ -22,10 +22,10 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
     """
     tensors = {}
     for name, column in zip(names, batch.columns.values()):
-        if column.type is DataType.VARCHAR:
+        if column.type in (DataType.VARCHAR, DataType.LIST):
             raise NotSupportedError(
-                f"column {name} is VARCHAR, which has no tensor form: leave it out of the query, "
-                "or fetch it with fetch_arrow_table()")
+                f"column {name} is {column.type.value}, which has no tensor form: leave it out of "
+                "the query (or UNNEST a list), or fetch it with fetch_arrow_table()")
         if column.type is DataType.DECIMAL:
             values = column.as_double()[start:]
         else:

@@ -7,6 +7,7 @@ it by the modules of this package (arithmetic, logic, strings, dates, casts, con
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
@@ -58,7 +59,7 @@ def is_constant(expression: exp.Expression) -> bool:
 def _broadcast(column: Column, rows: int) -> Column:
     """A one-row column repeated `rows` times, as a view."""
     valid = None if column.valid is None else column.valid.expand(rows)
-    return Column(column.values.expand(rows), column.type, valid, column.dictionary, column.decimal)
+    return replace(column, values=column.values.expand(rows), valid=valid)
 
 
 class SqlText:
@@ -108,7 +109,7 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, dates, literals, logic, strings,
+    arithmetic, casts, conditional, dates, lists, literals, logic, strings,
 )
 
 

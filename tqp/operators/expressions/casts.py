@@ -60,6 +60,8 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
     """`column` as `target`; a DECIMAL target takes `decimal` (by default the column's own, or
     the one its integer type converts to), rounding half away from zero, as DuckDB does."""
     source = column.type
+    if DataType.LIST in (source, target):
+        raise NotSupportedError(f"conversion of {source.value} to {target.value} (LIST values)")
     if source is DataType.NULL:
         from tqp.operators.expressions.coerce import to_type
 

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import torch
 
-from tqp.errors import ProgrammingError
+from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column
@@ -44,6 +44,8 @@ def common_type(types: list[DataType], what: str) -> DataType:
     known = [t for t in types if t is not DataType.NULL]
     if not known:
         return DataType.NULL
+    if DataType.LIST in known:  # lists are numbered per array: rows of two cannot be mixed
+        raise NotSupportedError(f"LIST values in {what}")
     if all(t is known[0] for t in known):
         return known[0]
     if all(t.is_numeric for t in known):

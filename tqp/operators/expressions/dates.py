@@ -270,6 +270,18 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
 _ANONYMOUS = {"date_part": _date_part, "datepart": _date_part}
 
 
+def handles_anonymous(*names: str):
+    """Register the decorated function as the evaluator of calls sqlglot does not know, by
+    lower-case name (`list_extract(l, 1)`)."""
+
+    def register(fn):
+        for name in names:
+            _ANONYMOUS[name] = fn
+        return fn
+
+    return register
+
+
 @handles(exp.Anonymous)
 def anonymous(node: exp.Anonymous, batch: Batch) -> Column:
     function = _ANONYMOUS.get(node.name.lower())

@@ -185,7 +185,12 @@ def lower(node, batch):
 
 @handles(exp.Length)
 def length(node, batch):
-    return map_values(evaluate(node.this, batch), pc.utf8_length, DataType.BIGINT)
+    column = evaluate(node.this, batch)
+    if column.type is DataType.LIST:  # len(list) and length(list) count elements
+        from tqp.operators.lists import length as list_length
+
+        return list_length(column)
+    return map_values(column, pc.utf8_length, DataType.BIGINT)
 
 
 @handles(exp.Reverse)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tqp.errors import InternalError
 from tqp.planner.logical import (
-    Aggregate, AsofJoin, Filter, Join, MarkJoin, MultiJoin, Plan, Project, Sort, Window,
+    Aggregate, AsofJoin, Filter, Join, MarkJoin, MultiJoin, Plan, Project, Sort, Unnest, Window,
 )
 from tqp.planner.passes.context import ColumnReads
 
@@ -65,6 +65,8 @@ def _reads(node: Plan):
         return [(tuple(e for _, e in node.keys) + calls, set(node.input.columns))]
     if isinstance(node, Sort):
         return [(tuple(k.expr for k in node.keys), set(node.input.columns))]
+    if isinstance(node, Unnest):
+        return [(tuple(e for _, e in node.lists), set(node.input.columns))]
     if isinstance(node, Window):
         read = tuple(e for _, c in node.functions
                      for e in (*c.args, *c.partition, *(k.expr for k in c.order),

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
-    RowNumber, ScalarApply, Scan, SetOp, Sort, Window,
+    RecursiveUnion, RowNumber, ScalarApply, Scan, SetOp, Sort, Unnest, Window, WorkTable,
 )
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.tree import use_counts
@@ -109,8 +109,17 @@ class _Pruner:
             return Window(self.prune(node.input, need), functions)
         if isinstance(node, Limit):
             return replace(node, input=self.prune(node.input, required))
+        if isinstance(node, Unnest):  # every list decides how many rows there are: all stay
+            need = (required - {n for n, _ in node.lists}) | self.reads(
+                *(e for _, e in node.lists))
+            return Unnest(self.prune(node.input, need), node.lists)
         if isinstance(node, Distinct):
             return Distinct(self.prune(node.input, set(node.input.columns)))
+        if isinstance(node, WorkTable):  # every iteration's rows keep all their columns
+            return node
+        if isinstance(node, RecursiveUnion):
+            return replace(node, anchor=self.prune(node.anchor, set(node.anchor.columns)),
+                           step=self.prune(node.step, set(node.step.columns)))
         if isinstance(node, SetOp):
             return SetOp(node.kind, node.all, self.prune(node.left, set(node.left.columns)),
                          self.prune(node.right, set(node.right.columns)))
