@@ -300,3 +300,13 @@ def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
                 like]:
         check_against_duckdb(con, duck, sql)
     assert sorts  # ordering needed a sorted dictionary
+
+
+def test_a_parquet_table_read_whole_decodes_its_dictionary_columns(parquet_file):
+    """Statements that rewrite a table read it whole: dictionary-read strings (`s`) come back
+    as plain values of the schema's type, equal to the file."""
+    con = tqp.connect()
+    con.register("t", parquet_file)
+    whole = con._engine.catalog.table("t")
+    assert whole.schema == con.schema("t")
+    assert whole.to_pylist() == pq.read_table(parquet_file).to_pylist()

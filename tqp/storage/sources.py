@@ -220,7 +220,7 @@ class ParquetSource(Source):
 
     def to_arrow(self) -> pa.Table:
         columns = self.schema.names
-        parts = [self.read(s, columns) for s in self.segments(1 << 62)]
+        parts = [_decoded(self.read(s, columns)) for s in self.segments(1 << 62)]
         return pa.concat_tables([p.cast(self.schema) for p in parts]) if parts \
             else self.schema.empty_table()
 
@@ -297,6 +297,17 @@ def _parquet_files(path: Path) -> list[Path]:
     if not files:
         raise OperationalError(f"folder {path} holds no .parquet files")
     return files
+
+
+def _decoded(table: pa.Table) -> pa.Table:
+    """`table` with its dictionary-encoded columns (small Parquet dictionaries, as `read` gives
+    them) decoded to their values: Arrow casts no dictionary to a string view."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            column = table.column(i).cast(field.type.value_type)
+            table = table.set_column(i, pa.field(field.name, column.type, field.nullable,
+                                                 field.metadata), column)
+    return table
 
 
 def _open(path: Path) -> _File:
