@@ -25,6 +25,7 @@ from tqp.distributed.stages import operators
 from tqp.physical.aggregate import split_partial
 from tqp.physical.exchange import Exchange
 from tqp.physical.operator import PhysicalOperator
+from tqp.physical.recursion import RecursiveUnion
 from tqp.physical.scan import TableScan
 from tqp.physical.streaming import ScalarBroadcast
 from tqp.physical.tree import transform
@@ -32,11 +33,35 @@ from tqp.physical.tree import transform
 
 def distribute(root: PhysicalOperator, catalog) -> PhysicalOperator:
     """`root` with partial aggregation, broadcasts and hash exchanges made explicit (see the
-    module doc); `catalog` gives the key columns' types."""
-    return transform(root, partial(_rewrite, catalog=catalog))
+    module doc); `catalog` gives the key columns' types. A WITH RECURSIVE stays as it is: it
+    runs whole in one task (stages.cut), where its step can read the work table."""
+    return transform(root, partial(_rewrite, catalog=catalog, kept=_recursive(root)))
 
 
-def _rewrite(op: PhysicalOperator, catalog) -> PhysicalOperator:
+def _recursive(root: PhysicalOperator) -> set[int]:
+    """Ids of the RecursiveUnions of the plan and of every operator below them."""
+    kept: set[int] = set()
+    stack = [root]
+    seen: set[int] = set()
+    while stack:  # a loop over the plan's operators
+        op = stack.pop()
+        if id(op) in seen:
+            continue
+        seen.add(id(op))
+        if isinstance(op, RecursiveUnion):
+            below = [op]
+            while below:
+                node = below.pop()
+                if id(node) not in kept:
+                    kept.add(id(node))
+                    below.extend(node.children)
+        stack.extend(op.children)
+    return kept
+
+
+def _rewrite(op: PhysicalOperator, catalog, kept: set[int]) -> PhysicalOperator:
+    if id(op) in kept:
+        return op
     split = split_partial(op)
     if split is not None:
         return split

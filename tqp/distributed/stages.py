@@ -16,6 +16,7 @@ from typing import Iterator
 from tqp.execution.context import ExecutionContext
 from tqp.operators.relational import slice_rows
 from tqp.physical.exchange import HASHED, Exchange
+from tqp.physical.recursion import RecursiveUnion
 from tqp.physical.operator import PhysicalOperator
 from tqp.physical.tree import with_children
 from tqp.storage.column import Batch
@@ -99,7 +100,9 @@ def cut(root: PhysicalOperator) -> list[Stage]:
         def visit(op: PhysicalOperator) -> PhysicalOperator:
             if id(op) in done:
                 return done[id(op)]
-            if isinstance(op, Exchange):
+            if isinstance(op, RecursiveUnion):
+                new = op  # iterated whole inside one task: its step reads the work table there
+            elif isinstance(op, Exchange):
                 hashed = op.kind in HASHED
                 key = id(op) if hashed else id(op.input)
                 if key not in made:
