@@ -40,23 +40,8 @@ def distribute(root: PhysicalOperator, catalog) -> PhysicalOperator:
 
 def _recursive(root: PhysicalOperator) -> set[int]:
     """Ids of the RecursiveUnions of the plan and of every operator below them."""
-    kept: set[int] = set()
-    stack = [root]
-    seen: set[int] = set()
-    while stack:  # a loop over the plan's operators
-        op = stack.pop()
-        if id(op) in seen:
-            continue
-        seen.add(id(op))
-        if isinstance(op, RecursiveUnion):
-            below = [op]
-            while below:
-                node = below.pop()
-                if id(node) not in kept:
-                    kept.add(id(node))
-                    below.extend(node.children)
-        stack.extend(op.children)
-    return kept
+    return {id(below) for op in operators(root) if isinstance(op, RecursiveUnion)
+            for below in operators(op)}
 
 
 def _rewrite(op: PhysicalOperator, catalog, kept: set[int]) -> PhysicalOperator:

@@ -39,12 +39,14 @@ class TableScan(PhysicalOperator):
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         segment = self.segments[partition]
         catalog = ctx.catalog
-        groups = self._row_groups(segment, ctx)
-        if groups is not None:
+        groups = None
+        if segment.row_groups:
+            groups = catalog.surviving_row_groups(self.table, segment, self.bounds)
             count(self, ctx, "row groups read", len(groups))
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
-        columns = self._read(segment, groups, ctx)
+        room = ctx.memory.limit - ctx.memory.used
+        columns = catalog.read(self.table, segment, self.fields, groups, room, self.unordered)
         columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
         if columns:
             rows = len(next(iter(columns.values())))
@@ -61,16 +63,6 @@ class TableScan(PhysicalOperator):
                 ctx.progress.add(hi - lo)
         if ctx.progress is not None and rows < segment.num_rows:
             ctx.progress.add(segment.num_rows - rows)  # skipped row groups count as done
-
-    def _row_groups(self, segment: Segment, ctx: ExecutionContext) -> tuple[int, ...] | None:
-        """The row groups of `segment` to read (None: the segment has none, it is in memory)."""
-        if not segment.row_groups:
-            return None
-        return ctx.catalog.surviving_row_groups(self.table, segment, self.bounds)
-
-    def _read(self, segment: Segment, groups, ctx: ExecutionContext) -> dict[str, Column]:
-        room = ctx.memory.limit - ctx.memory.used
-        return ctx.catalog.read(self.table, segment, self.fields, groups, room, self.unordered)
 
     def describe(self) -> str:
         text = f"TableScan {self.table} AS {self.binding} [{', '.join(self.fields)}]"

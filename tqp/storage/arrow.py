@@ -100,8 +100,7 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     if type_ is DataType.NULL:
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
                       torch.zeros(len(array), dtype=torch.bool, device=device))
-    decimal = DecimalType(array.type.precision, array.type.scale) \
-        if type_ is DataType.DECIMAL else None
+    decimal = _decimal_type(array.type) if type_ is DataType.DECIMAL else None
     shared = _shared_values(array, type_)
     if shared is not None:
         return Column(shared.to(device), type_, valid, None, decimal)
@@ -123,13 +122,15 @@ def _list_column(array: pa.Array, device: torch.device) -> Column:
                   lists=ListArray(offsets, arrow_to_column(elements, device)))
 
 
-# SQL type -> the Arrow type whose values buffer already is that type's tensor, and its dtype.
+def _decimal_type(arrow_type: pa.DataType) -> DecimalType:
+    """The precision and scale of an Arrow decimal type."""
+    return DecimalType(arrow_type.precision, arrow_type.scale)
+
+
+# SQL type -> the Arrow type whose values buffer already is that type's tensor.
 _SAME_LAYOUT = {
-    DataType.BIGINT: (pa.int64(), np.int64),
-    DataType.INTEGER: (pa.int32(), np.int32),
-    DataType.DOUBLE: (pa.float64(), np.float64),
-    DataType.DATE: (pa.date32(), np.int32),
-    DataType.TIMESTAMP: (pa.timestamp("us"), np.int64),
+    DataType.BIGINT: pa.int64(), DataType.INTEGER: pa.int32(), DataType.DOUBLE: pa.float64(),
+    DataType.DATE: pa.date32(), DataType.TIMESTAMP: pa.timestamp("us"),
 }
 
 
@@ -137,11 +138,10 @@ def _shared_values(array: pa.Array, type_: DataType) -> torch.Tensor | None:
     """A tensor over `array`'s own values buffer, with no copy, when it already has the tensor's
     layout and no NULLs (whose slots must read as zeros); None otherwise. The tensor keeps the
     buffer alive. Arrow buffers are immutable, and so are columns: no kernel writes into one."""
-    layout = _SAME_LAYOUT.get(type_)
-    if layout is None or array.null_count or array.type != layout[0] or len(array) == 0:
+    arrow_type = _SAME_LAYOUT.get(type_)
+    if arrow_type is None or array.null_count or array.type != arrow_type or len(array) == 0:
         return None
-    arrow_type, dtype = layout
-    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+    values = np.frombuffer(array.buffers()[1], dtype=_NUMPY_DTYPES[type_], count=len(array),
                            offset=array.offset * arrow_type.bit_width // 8)
     with warnings.catch_warnings():  # torch warns that the buffer is read-only: it stays so
         warnings.simplefilter("ignore", UserWarning)
@@ -253,8 +253,7 @@ class ColumnBuilder:
                                    self.device, self.sort_strings)
         n = self._filled
         valid = None if self._valid is None else torch.from_numpy(self._valid[:n]).to(self.device)
-        decimal = DecimalType(self._arrow_type.precision, self._arrow_type.scale) \
-            if self._type is DataType.DECIMAL else None
+        decimal = _decimal_type(self._arrow_type) if self._type is DataType.DECIMAL else None
         return Column(torch.from_numpy(self._values[:n]).to(self.device), self._type, valid,
                       None, decimal)
 
