@@ -39,6 +39,13 @@ UNKNOWN_COLUMNS = [
     ("select c_name from customer group by c_nme", "c_nme", r"\bc_name\b"),
 ]
 
+AMBIGUOUS_COLUMNS = [
+    # (sql, the ambiguous name, the qualified names the message must offer)
+    ("select n_name from nation a, nation b", "n_name", ("a.n_name", "b.n_name")),
+    ("select n_name from (select n_name from nation) d, nation", "n_name", ("d.n_name", "nation.n_name")),
+    ("with c as (select 1 as n_name) select n_name from c, nation", "n_name", ("c.n_name", "nation.n_name")),
+]
+
 TYPE_ERRORS = [
     # (sql, a word the message must hold: the expression or its operand)
     ("select 'abc' + 1", "abc"),
@@ -159,6 +166,16 @@ def test_unknown_column_is_named_and_suggested(tqp, tqp_con, sql, name, suggesti
     assert re.search(suggestion, message), f"no suggestion {suggestion!r} in: {message}"
 
 
+@pytest.mark.parametrize("sql,name,choices", AMBIGUOUS_COLUMNS, ids=_ids(AMBIGUOUS_COLUMNS))
+def test_ambiguous_column_offers_each_source(tqp, tqp_con, sql, name, choices):
+    """A name two FROM items hold (tables, derived tables, CTEs) is ambiguous, not unknown."""
+    with pytest.raises(tqp.ProgrammingError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert "mbiguous" in message and name in message, message
+    assert all(choice in message for choice in choices), message
+
+
 @pytest.mark.parametrize("sql,word", TYPE_ERRORS, ids=_ids(TYPE_ERRORS))
 def test_type_error_names_the_expression(tqp, tqp_con, sql, word):
     with pytest.raises((tqp.ProgrammingError, tqp.DataError)) as excinfo:
@@ -202,7 +219,8 @@ def test_cases_agree_with_duckdb(corpus_duck_con):
     import duckdb
 
     wrong = ([s for s, _ in SYNTAX_ERRORS] + [s for s, _, _ in UNKNOWN_TABLES]
-             + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _ in TYPE_ERRORS]
+             + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _, _ in AMBIGUOUS_COLUMNS]
+             + [s for s, _ in TYPE_ERRORS]
              + [s for s, _ in WINDOW_MISUSE])
     for sql in wrong:
         with pytest.raises(duckdb.Error):

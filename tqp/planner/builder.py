@@ -24,9 +24,10 @@ from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
     Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window,
 )
+from tqp.operators.expressions import may_raise
 from tqp.planner.resolve import resolve
 from tqp.planner.scope import (
-    Scope, as_written, column_tables, conjuncts, has_subquery, may_raise, ref, show_as,
+    Scope, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
     where_condition,
 )
 from tqp.planner.subqueries import SubqueryPlanner

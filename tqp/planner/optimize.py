@@ -28,6 +28,7 @@ from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 
 from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
 from tqp.planner.inner_order_by import inner_order_by
 from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
@@ -59,6 +60,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     copying a large tree costs about a millisecond."""
     try:
         statement = date_interval_as_timestamp(statement.copy() if copy else statement)
+        mark_constant_date_parts(statement)
         mark_recursive(statement)
         statement = from_first_joins(statement)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
@@ -104,6 +106,43 @@ def date_interval_as_timestamp(statement: exp.Expression) -> exp.Expression:
     return statement
 
 
+def mark_constant_date_parts(statement: exp.Expression) -> None:
+    """Mark each EXTRACT/DATE_PART whose argument, as written, reads no column and calls no
+    aggregate or window function.
+
+    DuckDB folds such an argument at bind time, and EXTRACT of a NULL it folds to is a DOUBLE
+    NULL. A derived table's column merged into the outer query later looks the same, but
+    DuckDB binds it as a column (BIGINT), so the mark is made before merging."""
+    for node in statement.find_all(exp.Extract, exp.Anonymous):
+        if isinstance(node, exp.Extract):
+            argument = node.expression
+        elif node.name.lower() in ("date_part", "datepart") and len(node.expressions) == 2:
+            argument = node.expressions[1]
+        else:
+            continue
+        if argument.find(exp.Column, exp.Subquery, exp.AggFunc, exp.Window) is None:
+            node.meta[CONSTANT_ARGUMENT] = True
+
+
+def _holders(name: str, statement: exp.Expression, schema: dict) -> list[str]:
+    """The names of the FROM items of `statement` that have a column `name`: tables by the
+    schema, derived tables and CTEs by their select lists."""
+    ctes = {cte.alias_or_name: cte.this for cte in statement.find_all(exp.CTE)}
+    holders = []
+    for item in statement.find_all(exp.Table, exp.Subquery):
+        if isinstance(item, exp.Subquery):
+            inner, alias = item.this, item.alias
+        elif item.name in ctes and not item.db:
+            inner, alias = ctes[item.name], item.alias_or_name
+        else:
+            if name in schema.get(item.name.lower(), {}):
+                holders.append(item.alias_or_name)
+            continue
+        if alias and isinstance(inner, exp.Query) and name in inner.named_selects:
+            holders.append(alias)
+    return holders
+
+
 def _is_date_literal(node) -> bool:
     return isinstance(node, exp.Cast) and node.to.is_type("date") and isinstance(node.this, exp.Literal)
 
@@ -117,8 +156,7 @@ def _with_suggestion(message: str, statement: exp.Expression, schema: dict) -> s
     if not match:
         return message
     name = (match.group(1) or match.group(2)).split(".")[-1].strip('"')
-    holders = [t.alias_or_name for t in statement.find_all(exp.Table)
-               if name in schema.get(t.name.lower(), {})]
+    holders = _holders(name, statement, schema)
     if len(holders) > 1:  # sqlglot cannot tell which table's column is meant
         choices = " or ".join(f"'{h}.{name}'" for h in dict.fromkeys(holders))
         return f'Ambiguous reference to column name "{name}" (use: {choices})'

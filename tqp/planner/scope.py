@@ -14,7 +14,6 @@ from sqlglot import exp
 
 from tqp.errors import ProgrammingError
 from tqp.operators.expressions import SHOWN_AS
-from tqp.ml.calls import has_model_call
 
 
 @dataclass
@@ -149,15 +148,6 @@ def and_all(parts: list[exp.Expression]) -> exp.Expression | None:
     for part in parts:
         result = part if result is None else exp.And(this=result, expression=part)
     return result
-
-
-def may_raise(expression: exp.Expression) -> bool:
-    """True if evaluating `expression` can fail on some rows (x // 0, x % 0, a failing CAST) or
-    calls a model (PREDICT: costly, and it must score only the rows the query keeps): such
-    conditions are evaluated last, on the rows the others let through."""
-    if expression.find(exp.IntDiv, exp.Mod) is not None or has_model_call(expression):
-        return True
-    return any(not isinstance(c.this, exp.Literal) for c in expression.find_all(exp.Cast))
 
 
 def where_condition(select: exp.Expression) -> exp.Expression | None:

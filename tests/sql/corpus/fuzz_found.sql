@@ -81,3 +81,19 @@ from t_nulls group by g order by g;
 
 -- name: sum_of_null_is_a_hugeint
 select sum(null) as s, sum(distinct null) as d, avg(null) as a from t_nulls;
+
+-- name: extract_of_a_constant_null_date_over_an_empty_table_is_double
+select extract(dayofyear from case when null then cast('2020-01-01' as date) end) as c0,
+       date_part('year', cast(null as date)) as c1
+from t_empty;
+
+-- name: extract_of_a_merged_derived_null_date_column_is_bigint
+select extract(dayofyear from s.d) as c0, date_part('year', s.d) as c1
+from (select cast(null as date) as d from t_nulls) as s;
+
+-- name: extract_of_a_merged_derived_null_date_column_over_empty_input_is_bigint
+select extract(year from s.d) as c0 from (select cast(null as date) as d from t_empty) as s;
+
+-- name: extract_of_an_aggregate_of_constant_dates_is_bigint
+select extract(quarter from max(date '1969-12-31' - 1)) as c0, extract(day from min(cast(null as date))) as c1
+from t_nulls group by d;

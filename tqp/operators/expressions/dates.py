@@ -12,7 +12,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, is_constant
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
@@ -193,18 +193,27 @@ def extract_part(column: Column, part: str) -> Column:
 @handles(exp.Extract)
 def extract(node: exp.Extract, batch: Batch) -> Column:
     column = evaluate(node.expression, batch)
-    if _constant_null(node.expression, column):
+    if _constant_null(node, node.expression, column, batch):
         return null_column(len(column), DataType.DOUBLE, column.device)
     return extract_part(column, node.this.name)
 
 
-def _constant_null(expression: exp.Expression, column: Column) -> bool:
-    """A DATE or TIMESTAMP expression of no column that is NULL (`CASE WHEN NULL THEN d END`):
-    DuckDB folds EXTRACT/DATE_PART of it to a DOUBLE NULL. Checked on the host only for
-    expressions without columns, which are constant."""
-    if expression.find(exp.Column, exp.Subquery) is not None or column.valid is None:
+# Set by the planner on an EXTRACT/DATE_PART whose argument, as written, reads no column.
+CONSTANT_ARGUMENT = "constant_argument"
+
+
+def _constant_null(node: exp.Expression, argument: exp.Expression, column: Column,
+                   batch: Batch) -> bool:
+    """A DATE or TIMESTAMP argument written without columns that is NULL (`CAST(NULL AS DATE)`):
+    DuckDB folds EXTRACT/DATE_PART of it to a DOUBLE NULL, over any number of rows. A derived
+    table's column merged into the query is not marked: DuckDB binds it as a column. Checked on
+    the host, on one row, only for marked arguments, which are constant."""
+    if (not node.meta.get(CONSTANT_ARGUMENT) or column.type not in (DataType.DATE, DataType.TIMESTAMP)
+            or not is_constant(argument)):
         return False
-    return column.type in (DataType.DATE, DataType.TIMESTAMP) and not bool(column.valid.any())
+    if len(column) == 0:
+        column = evaluate(argument, batch.empty_like(1))
+    return column.valid is not None and not bool(column.valid[0])
 
 
 _PART_FUNCTIONS = {"Year": "year", "Month": "month", "Day": "day", "Quarter": "quarter",
@@ -261,7 +270,7 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
         return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
     if not (isinstance(part, exp.Literal) and part.is_string):
         raise NotSupportedError("DATE_PART with a non-constant part")
-    if _constant_null(value, column):
+    if _constant_null(node, value, column, batch):
         return null_column(len(column), DataType.DOUBLE, column.device)
     return extract_part(column, part.this)
 

@@ -8,11 +8,10 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, may_raise
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.in_lists import LOOKUP_MIN_ITEMS, constant_list, lookup
 from tqp.operators.keys import float_key
-from tqp.planner.scope import may_raise
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType

@@ -24,7 +24,7 @@ from tqp.ml.calls import has_model_call
 from tqp.planner.logical import Filter, Join, MultiJoin, Plan
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.tree import use_counts, with_children
-from tqp.planner.scope import may_raise
+from tqp.operators.expressions import may_raise
 
 
 def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
