@@ -284,6 +284,27 @@ def test_description(con):
     assert description[3][1] == tqp.DATETIME
 
 
+@pytest.mark.parametrize("sql", [
+    "select sum(id) as s from people",
+    "select sum(b) as s from (select 4611686018427387904 + id as b from people) t",
+    "select sum(id) as s from people where id > 100",
+])
+def test_integer_sums_are_hugeint_fetched_as_int_as_duckdb_does(con, sql):
+    import duckdb
+
+    duck = duckdb.connect()
+    duck.register("people", PEOPLE)
+    expected = duck.execute(sql)
+    cursor = con.execute(sql)
+    assert [d[:2] for d in cursor.description] == [d[:2] for d in expected.description]
+    rows, duck_rows = cursor.fetchall(), expected.fetchall()
+    assert rows == duck_rows
+    assert [type(v) for row in rows for v in row] == [type(v) for row in duck_rows for v in row]
+    assert cursor.fetch_arrow_table().schema.types == [pa.decimal128(38, 0)]
+    described = con.execute(f"describe {sql}").fetchall()
+    assert described == [(d[0], d[1]) for d in expected.description]
+
+
 def test_rowcount(con):
     cursor = con.cursor()
     assert cursor.rowcount == -1

@@ -345,12 +345,14 @@ class Cursor:
             return None
         if result.batch is not None:  # no conversion to Arrow needed to describe it
             from tqp.storage.arrow import arrow_type_of
+            from tqp.types import DataType
 
-            return tuple((name, type_code(arrow_type_of(column)), None, None, None,
-                          None, True)
+            return tuple((name, "HUGEINT" if column.type is DataType.HUGEINT
+                          else type_code(arrow_type_of(column)), None, None, None, None, True)
                          for name, column in zip(result.names, result.batch.columns.values()))
         return tuple(
-            (field.name, type_code(field.type), None, None, None, None, field.nullable)
+            (field.name, "HUGEINT" if _is_hugeint(field) else type_code(field.type), None, None,
+             None, None, field.nullable)
             for field in result.table.schema
         )
 
@@ -490,21 +492,35 @@ class Cursor:
         if chunk.num_columns == 0:
             self._buffer = [()] * chunk.num_rows
         else:
-            self._buffer = list(zip(*(_python_values(name, column)
-                                      for name, column in zip(chunk.column_names,
-                                                              chunk.columns))))
+            self._buffer = list(zip(*(_python_values(field, column)
+                                      for field, column in zip(chunk.schema, chunk.columns))))
         self._buffer_start = start
 
 
-def _python_values(name: str, column: pa.ChunkedArray) -> list:
-    """A column's values as Python objects; a value Python cannot hold is a DataError."""
+def _is_hugeint(field: pa.Field) -> bool:
+    """A HUGEINT column (its Arrow type is decimal128(38, 0); the field's metadata says)."""
+    from tqp.storage.arrow import TYPE_KEY  # not at import: `import tqp` loads no torch
+
+    return bool(field.metadata) and field.metadata.get(TYPE_KEY) == b"HUGEINT"
+
+
+def _python_values(field: pa.Field, column: pa.ChunkedArray) -> list:
+    """A column's values as Python objects (a HUGEINT's as ints, as DuckDB fetches them); a
+    value Python cannot hold is a DataError."""
+    name = field.name
     try:
-        return column.to_pylist()
+        values = None if _is_hugeint(field) else column.to_pylist()
     except (OverflowError, ValueError) as exc:
         raise DataError(
             f"column {name} holds a {type_code(column.type)} value Python cannot represent "
             f"({exc}; datetime covers years 1 to 9999): fetch it with fetch_arrow_table() or "
             "torch(), or cast it to VARCHAR in the query") from None
+    if _is_hugeint(field):
+        try:  # most sums fit in 64 bits: Arrow makes those ints
+            return column.cast(pa.int64()).to_pylist()
+        except pa.ArrowInvalid:
+            return [None if v is None else int(v) for v in column.to_pylist()]
+    return values
 
 
 def _check_parameters(parameters) -> list | None:

@@ -293,6 +293,9 @@ class Engine:
         if isinstance(statement, exp.Command) and statement.name.upper() == "RESET":
             return self._set(statement)
         if isinstance(statement, exp.Describe):
+            if isinstance(statement.this, exp.Query):  # DESCRIBE SELECT ...: its result's columns
+                empty = exp.select("*").from_(statement.this.subquery("_described")).limit(0)
+                return Result(_describe_schema(self.query(empty).schema))
             return Result(self._describe(statement.this.name))
         if isinstance(statement, exp.Show) or (
                 isinstance(statement, exp.Command) and statement.name.upper() == "SHOW"):
@@ -502,9 +505,7 @@ class Engine:
         return Result(None, 0)
 
     def _describe(self, name: str) -> pa.Table:
-        schema = self.schema(name)
-        types = [type_name(f) for f in schema]
-        return pa.table({"column_name": schema.names, "column_type": types})
+        return _describe_schema(self.schema(name))
 
     # -- rewriting before the optimizer ------------------------------------------------------
 
@@ -666,3 +667,8 @@ def _output_names(statement: exp.Expression) -> list[str] | None:
            for e in select.expressions):
         return None
     return [output_name(e) for e in select.expressions]
+
+
+def _describe_schema(schema: pa.Schema) -> pa.Table:
+    """DESCRIBE's answer: each column's name and SQL type."""
+    return pa.table({"column_name": schema.names, "column_type": [type_name(f) for f in schema]})

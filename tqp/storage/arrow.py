@@ -325,7 +325,18 @@ def _list_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
                                     mask=None if mask is None else pa.array(mask))
 
 
+# Field metadata naming a column's SQL type where its Arrow type does not tell it: a declared
+# SMALLINT (storage/declared.py), or a HUGEINT, which leaves as decimal128(38, 0) as DuckDB's
+# does and is still described and fetched as an integer.
+TYPE_KEY = b"tqp.type"
+
+
 def batch_to_arrow(batch: Batch, names: list[str] | None = None) -> pa.Table:
     """A Batch as an Arrow table; `names` renames the columns in order."""
-    arrays = [column_to_arrow(c) for c in batch.columns.values()]
-    return pa.Table.from_arrays(arrays, names=names or batch.names)
+    columns = list(batch.columns.values())
+    arrays = [column_to_arrow(c) for c in columns]
+    fields = [pa.field(name, array.type, metadata=(
+                  {TYPE_KEY: column.type.value.encode()}
+                  if column.type is DataType.HUGEINT else None))
+              for name, array, column in zip(names or batch.names, arrays, columns)]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))

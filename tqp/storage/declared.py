@@ -16,9 +16,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, IntegrityError, NotSupportedError, ProgrammingError
 from tqp.types import DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION
-from tqp.storage.arrow import arrow_type_to_sql
-
-TYPE_KEY = b"tqp.type"
+from tqp.storage.arrow import TYPE_KEY, arrow_type_to_sql
 
 # Text parsed as a decimal keeps this many digits after the point before rounding to the column's.
 TEXT_DECIMAL_SCALE = 18
