@@ -105,10 +105,19 @@ class DecimalType:
         return DecimalType(min(precision, MAX_DECIMAL_PRECISION), scale)
 
     def common(self, other: "DecimalType") -> "DecimalType":
-        """The type both meet in (comparisons, CASE, COALESCE, %, UNION)."""
+        """The type both meet in to be compared (and in `%`): past 38 digits the precision is
+        capped and the scale kept, as in DuckDB's comparisons."""
         scale = max(self.scale, other.scale)
         return DecimalType(min(max(self.integral, other.integral) + scale, MAX_DECIMAL_PRECISION),
                            scale)
+
+    def supertype(self, other: "DecimalType") -> "DecimalType":
+        """The type values of both take in one column (CASE, COALESCE, GREATEST, UNION). Unlike
+        `common`, past 38 digits the integral digits are kept and the scale gives way, as in
+        DuckDB: DECIMAL(38,1) and DECIMAL(3,2) make DECIMAL(38,1)."""
+        integral = max(self.integral, other.integral)
+        scale = min(max(self.scale, other.scale), max(MAX_DECIMAL_PRECISION - integral, 0))
+        return DecimalType(min(integral + scale, MAX_DECIMAL_PRECISION), scale)
 
     def sql(self) -> str:
         return f"DECIMAL({self.precision},{self.scale})"

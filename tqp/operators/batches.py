@@ -38,7 +38,7 @@ def concat_columns(parts: list[Column], what: str) -> Column:
         return _concat_lists(parts, what)
     same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary for p in parts)
     if not same:
-        parts = align(parts, what)
+        parts = align(parts, what, supertype=True)
     values = _cat(same_width([p.values for p in parts]))
     valid = None
     if any(p.valid is not None for p in parts):

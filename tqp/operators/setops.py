@@ -23,7 +23,7 @@ def concat(left: Batch, right: Batch, names) -> Batch:
         if DataType.LIST in (left[lname].type, right[rname].type):
             columns[name] = concat_columns([left[lname], right[rname]], "set operation")
             continue
-        a, b = align(_strings_win([left[lname], right[rname]]), "set operation")
+        a, b = align(_strings_win([left[lname], right[rname]]), "set operation", supertype=True)
         valid = None
         if a.valid is not None or b.valid is not None:
             valid = normalize_valid(torch.cat([a.validity(), b.validity()]))

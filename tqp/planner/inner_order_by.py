@@ -26,8 +26,21 @@ def inner_order_by(expression: exp.Expression, **_) -> exp.Expression:
             continue
         aliased = {item.alias: item.this for item in select.expressions
                    if isinstance(item, exp.Alias)}
+        kept = []
         for ordered in order.expressions:
             key = ordered.this
             if isinstance(key, exp.Column) and not key.table and key.name in aliased:
-                ordered.set("this", aliased[key.name].copy())
+                value = aliased[key.name]
+                if isinstance(value, _CONSTANTS):
+                    continue  # orders nothing, and an integer here would read as a position
+                ordered.set("this", value.copy())
+            kept.append(ordered)
+        if kept:
+            order.set("expressions", kept)
+        else:
+            select.set("order", None)
     return expression
+
+
+# Select items whose ORDER BY key is dropped: a constant orders no rows.
+_CONSTANTS = (exp.Literal, exp.Null, exp.Boolean)

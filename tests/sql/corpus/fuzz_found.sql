@@ -97,3 +97,20 @@ select extract(year from s.d) as c0 from (select cast(null as date) as d from t_
 -- name: extract_of_an_aggregate_of_constant_dates_is_bigint
 select extract(quarter from max(date '1969-12-31' - 1)) as c0, extract(day from min(cast(null as date))) as c1
 from t_nulls group by d;
+
+-- name: decimal_arithmetic_with_an_untyped_null_is_untyped
+select 1.5 - null as a, null * 1.5 as b, 1.5 % null as c, abs(1.5 - null) as d, -null as e,
+       abs(null) as f, (1.5 - null) + 1 as g
+from t_nulls;
+
+-- name: case_of_a_sum_and_a_finer_decimal_gives_way_on_the_scale
+select case when id > 2 then sum(1.5) else 2.25 end as c,
+       coalesce(sum(1.5), 2.25) as d, greatest(sum(1.5), 2.25) as e,
+       sum(1.5) = 4.45 as f, sum(1.5) in (4.45, 1.0) as g
+from t_nulls group by id;
+
+-- name: union_of_a_sum_and_a_finer_decimal_rounds_to_the_scale_kept
+select x from (select sum(1.5) as x from t_nulls union all select 2.25 union all select -2.35) as u;
+
+-- name: derived_order_by_a_constant_item_is_no_position
+select q.c1, q.c2 from (select 3 as c0, b as c1, a as c2 from t_nulls order by 1, 2, 3 desc limit 3) as q;

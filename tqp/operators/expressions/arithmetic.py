@@ -40,6 +40,16 @@ def _binary(node: exp.Expression, batch: Batch) -> tuple[Column, Column, str]:
     return evaluate(node.this, batch), evaluate(node.expression, batch), SqlText(node)
 
 
+def _decimal_and_null(a: Column, b: Column) -> Column | None:
+    """`+ - * %` of a DECIMAL and an untyped NULL: a NULL of no type, as DuckDB binds it (its
+    decimal rules need both types), so `abs(1.5 - NULL)` is then an integer as in DuckDB."""
+    if {a.type, b.type} != {DataType.DECIMAL, DataType.NULL}:
+        return None
+    from tqp.storage.column import null_column
+
+    return null_column(max(len(a), len(b)), DataType.NULL, a.device)
+
+
 INT32_RANGE = (-2**31, 2**31 - 1)
 INT64_MIN = -2**63
 
@@ -91,6 +101,9 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
+    null = _decimal_and_null(a, b)
+    if null is not None:
+        return null
     types = (a.type, b.type)
     a, b = _numeric(a, what), _numeric(b, what)
     if _exact_decimal(a, b):
@@ -182,6 +195,9 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
 @handles(exp.Mul)
 def mul(node: exp.Mul, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    null = _decimal_and_null(a, b)
+    if null is not None:
+        return null
     types = (a.type, b.type)
     a, b = _numeric(a, what), _numeric(b, what)
     if _exact_decimal(a, b):
@@ -257,6 +273,9 @@ def int_div(node: exp.IntDiv, batch: Batch) -> Column:
 @handles(exp.Mod)
 def mod(node: exp.Mod, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    null = _decimal_and_null(a, b)
+    if null is not None:
+        return null
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
     if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
@@ -267,13 +286,22 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
     return _result(remainder, a.type, a, b)
 
 
+def _untyped_null_as_bigint(column: Column) -> Column:
+    """`-NULL` and `abs(NULL)` are BIGINT NULLs in DuckDB (its first integer overload)."""
+    if column.type is not DataType.NULL:
+        return column
+    from tqp.storage.column import null_column
+
+    return null_column(len(column), DataType.BIGINT, column.device)
+
+
 @handles(exp.Neg)
 def neg(node: exp.Neg, batch: Batch) -> Column:
     if isinstance(node.this, exp.Literal) and node.this.is_int and int(node.this.this) == 2**63:
         from tqp.operators.expressions.literals import constant, device_of
 
         return constant(-2**63, DataType.BIGINT, batch.num_rows, device_of(batch))  # BIGINT's min
-    a = _numeric(evaluate(node.this, batch), SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
         return _result(-a.values.long(), a.type, zero, a, SqlText(node), a.values.long() == INT64_MIN)
@@ -282,7 +310,7 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
 
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
-    a = _numeric(evaluate(node.this, batch), SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
     if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):
@@ -450,7 +478,7 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
     """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL) and order NaN above
     every number, as in DuckDB."""
     what = SqlText(node)
-    columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what)
+    columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what, supertype=True)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]
     for c in columns[1:]:

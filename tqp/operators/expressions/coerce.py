@@ -98,21 +98,23 @@ def _null_decimal(target: DataType, decimal: DecimalType | None) -> DecimalType 
     return decimal or DecimalType(*DEFAULT_DECIMAL)
 
 
-def common_decimal(columns: list[Column]) -> DecimalType:
-    """The DECIMAL the numeric columns among `columns` meet in."""
+def common_decimal(columns: list[Column], supertype: bool = False) -> DecimalType:
+    """The DECIMAL the numeric columns among `columns` meet in: to be compared, or with
+    `supertype` to be one column (see `DecimalType.supertype`)."""
     typed = [decimal_of(c) for c in columns if c.type is DataType.DECIMAL or c.type.is_integer]
     result = typed[0]
     for d in typed[1:]:
-        result = result.common(d)
+        result = result.supertype(d) if supertype else result.common(d)
     return result
 
 
-def align(columns: list[Column], what: str) -> list[Column]:
-    """Columns converted to their common type; strings also share one dictionary."""
+def align(columns: list[Column], what: str, supertype: bool = False) -> list[Column]:
+    """Columns converted to their common type; strings also share one dictionary. With
+    `supertype` the values become one column (CASE, COALESCE, UNION) rather than compared."""
     target = common_type([c.type for c in columns], what)
     if target is DataType.NULL:
         return columns
-    decimal = common_decimal(columns) if target is DataType.DECIMAL else None
+    decimal = common_decimal(columns, supertype) if target is DataType.DECIMAL else None
     converted = [to_type(c, target, what, decimal) for c in columns]
     if target is DataType.VARCHAR:
         converted = unify_strings(converted)

@@ -18,7 +18,7 @@ from tqp.types import DataType
 
 def choose(conditions: list[torch.Tensor], branches: list[Column], default: Column, what: str) -> Column:
     """For each row, the first branch whose condition holds, else the default."""
-    columns = align(branches + [default], what)
+    columns = align(branches + [default], what, supertype=True)
     result = columns[-1]
     values, valid = result.values, result.validity()
     for condition, branch in zip(reversed(conditions), reversed(columns[:-1])):
@@ -52,7 +52,7 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
         parts.append((taken, evaluate(value, _rows_of(batch, taken, value))))
     default = default if default is not None else exp.Null()
     parts.append((remaining, evaluate(default, _rows_of(batch, remaining, default))))
-    columns = align([c for _, c in parts], what)
+    columns = align([c for _, c in parts], what, supertype=True)
     type_ = columns[0].type
     values = torch.zeros(batch.num_rows, dtype=columns[0].values.dtype, device=device)
     valid = torch.zeros(batch.num_rows, dtype=torch.bool, device=device)

@@ -116,9 +116,15 @@ def truncate_down(values: torch.Tensor, digits: int, mode: str = "trunc") -> tor
 
 
 def to_decimal(column: Column, decimal: DecimalType, what) -> Column:
-    """An integer or DECIMAL column as `decimal` (a scale at least the column's: exact)."""
+    """An integer or DECIMAL column as `decimal`: exact to a scale at least the column's,
+    rounded half away from zero to a smaller one (where a common type past 38 digits gave
+    way on its scale, see `DecimalType.common`)."""
     source = decimal_of(column)
-    values = scale_up(column, decimal.scale - source.scale, decimal, what)
+    if decimal.scale < source.scale:
+        values = round_down(column.values.long(), source.scale - decimal.scale)
+        check_precision(values, column.valid, decimal, what)
+    else:
+        values = scale_up(column, decimal.scale - source.scale, decimal, what)
     return Column(values, DataType.DECIMAL, column.valid, None, decimal)
 
 
