@@ -87,17 +87,25 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = [(columns[i].values, columns[i].valid) for i in present]
-    if used:
-        ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
+    if numbering is not None:  # reduced over the key range, then its occupied slots picked
+        ids, slots, first, pick = numbering.ids, numbering.size, numbering.first, \
+            numbering.occupied
+        groups = pick.numel()
+        if ran is not None:
+            ran.append("by key range")
     else:
-        ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
-                                               keep=keep)
+        if used:
+            ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+        else:
+            ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
+                                                   keep=keep)
+        # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over
+        # one slot more, which is dropped, so no aggregate applies the mask itself.
+        slots, pick = (groups, None) if keep is None else (groups + 1, groups)
     out = {}
     for i, ((name, _), key) in enumerate(zip(keys, columns)):
         out[name] = key.take(first) if i in present else _nulls_like(key, groups)
-    # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over one
-    # slot more, which is dropped, so no aggregate applies the mask itself.
-    slots = groups if keep is None else groups + 1
     counts = _Counts(ids, slots)
     computed: dict[AggregateCall, Column] = {}  # the same call twice is computed once
     for name, call in aggregates:
@@ -106,15 +114,24 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
             continue
         if call not in computed:
             column = _reduce(call, inputs, ids, slots, device, counts)
-            computed[call] = column if slots == groups else _head(column, groups)
+            computed[call] = column if slots == groups else _pick(column, pick)
         out[name] = computed[call]
     return Batch(out, groups, device)
 
 
-def _head(column: Column, n: int) -> Column:
-    """The first `n` values of `column`."""
-    valid = None if column.valid is None else column.valid[:n]
-    return Column(column.values[:n], column.type, normalize_valid(valid), column.dictionary,
+def _reads_slots(aggregates) -> bool:
+    """Can these aggregates reduce over slots that no row occupies (see group.Slots)? Those
+    that skip NULLs can: an empty slot's value is computed, then dropped."""
+    return all(call.func in MASKABLE and not call.distinct for _, call in aggregates)
+
+
+def _pick(column: Column, pick: int | torch.Tensor) -> Column:
+    """The groups' values among a reduction's slots: the first `pick` ones, or those at the
+    positions `pick` holds."""
+    if isinstance(pick, torch.Tensor):
+        return column.take(pick)
+    valid = None if column.valid is None else column.valid[:pick]
+    return Column(column.values[:pick], column.type, normalize_valid(valid), column.dictionary,
                   column.decimal)
 
 
