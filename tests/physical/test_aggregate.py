@@ -91,6 +91,27 @@ def test_groups_numbered_by_key_range_match_duckdb(engines, monkeypatch, sql, sl
     check_against_duckdb(*engines, sql)
 
 
+SHARED_INPUTS = [
+    # AVG after and before the SUM of its argument; an argument inside another; NULLs in x.
+    "SELECT k, sum(x), avg(x), avg(f), sum(f), count(x), avg(x * 2), sum(x * 2 + 1), "
+    "sum(x * 2) FROM t WHERE f < 19 GROUP BY k",
+    "SELECT avg(x % 5 * 3 - 1), sum((x % 5 * 3 - 1) * (x % 5 * 3 - 1)), max(x % 5 * 3 - 1), "
+    "avg(f * 3 - 1), sum((f * 3 - 1) * (f * 3 - 1)) FROM t",
+    "SELECT k, avg(x) FILTER (WHERE f > 2) AS a, sum(x), avg(DISTINCT x % 3), sum(x % 3) "
+    "FROM t GROUP BY k",
+    "SELECT k, sum(f::DECIMAL(18, 2)), "
+    "avg(f::DECIMAL(18, 2)) FROM t GROUP BY k",
+    "SELECT k, x % 2 AS r, sum(x % 2), avg(x % 2) FROM t GROUP BY k, r",  # a key read again
+]
+
+
+@pytest.mark.parametrize("sql", SHARED_INPUTS)
+def test_aggregates_sharing_inputs_and_sums_match_duckdb(engines, sql):
+    """An expression read by several aggregates (or inside another's argument) is computed
+    once, and an AVG divides the SUM of its argument: the answers are DuckDB's."""
+    check_against_duckdb(*engines, sql)
+
+
 def test_explain_shows_the_fused_filter_and_what_ran(engines):
     con = tqp.connect(device=engines[0]._device, batch_rows=20)  # 2 batches, 5 groups each
     con.register("t", TABLE)
