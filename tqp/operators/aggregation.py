@@ -22,7 +22,6 @@ from tqp.operators.setops import concat
 from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
-from tqp.planner.scope import ref
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import DataType, sum_type
@@ -90,13 +89,18 @@ class _Inputs:
         if self._known and not isinstance(expression, exp.Column):
             names = {e: f"{self.PREFIX}{i}" for i, e in enumerate(self._known)}
             value = evaluate(
-                expression.transform(lambda n: ref(names[n]) if n in names else n),
+                expression.transform(lambda n: _ref(names[n]) if n in names else n),
                 self.batch.with_columns({names[e]: c for e, c in self._known.items()}))
         else:
             value = evaluate(expression, self.batch)
         if self.reuse or expression in self._shared:
             self._known[expression] = value
         return value
+
+
+def _ref(name: str) -> exp.Column:
+    """A reference to the batch column `name`."""
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
 
 def _read_again(expressions) -> set:
