@@ -272,3 +272,35 @@ def test_segment_sum_wide_is_one_word_where_every_sum_fits():
     values = torch.tensor([2**62, 2**62, -2**62, 5], dtype=torch.int64)
     sums, _ = segment_sum_wide(values, None, torch.tensor([0, 1, 1, 0]), 2)
     assert sums.dim() == 1 and sums.tolist() == [2**62 + 5, 0]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("keep", [False, True])
+def test_key_slots_place_each_group_at_its_key_tuple(device, keep):
+    """Rows with equal key tuples share a slot; the occupied slots, ascending, are the groups
+    of `group_ids` in order; rows `keep` drops occupy no slot."""
+    rng = np.random.default_rng(7)
+    n = 300
+    keys = [
+        _nullable(rng, torch.tensor(rng.integers(-3, 3, n), dtype=torch.int32), device),
+        (torch.tensor(rng.integers(10, 14, n), device=device), None),
+        (torch.tensor(rng.integers(0, 2, n).astype(bool), device=device), None),
+    ]
+    mask = torch.tensor(rng.random(n) < 0.7, device=device) if keep else None
+    slots = group.key_slots(keys, mask)
+    kept = torch.arange(n, device=device) if mask is None else torch.nonzero(mask).flatten()
+    ids, num_groups, _ = group_ids([(v[kept], None if ok is None else ok[kept])
+                                    for v, ok in keys])
+    assert slots.occupied.numel() == num_groups
+    assert slots.size == 2 * 6 * 4 * 2 + keep  # NULL flag x values, x 4 x 2 (+ dropped rows)
+    # The slot of each kept row is the occupied slot of its group.
+    assert slots.ids[kept].tolist() == slots.occupied[ids].tolist()
+    first_slots = slots.ids[slots.first]
+    assert first_slots.tolist() == slots.occupied.tolist()
+    if mask is not None:
+        assert (slots.ids[~mask] == slots.size - 1).all()
+
+
+def test_key_slots_leave_wide_ranges_to_group_ids():
+    keys = [(torch.tensor([0, 10**6, 5]), None)]
+    assert group.key_slots(keys) is None

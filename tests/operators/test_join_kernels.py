@@ -94,6 +94,18 @@ def test_key_in_agrees_with_isin(build_span):
     assert torch.equal(key_in(probe, build), torch.isin(probe, build))
 
 
+@pytest.mark.parametrize("device", devices())
+def test_sorted_key_set_searches_only_probes_whose_bucket_holds_a_key(device):
+    """A sparse build (one key, extreme keys, neighbours of the keys in the same bucket):
+    the bucket filter passes every member and the search rejects the near misses."""
+    for build in ([5], [-2**62, 2**62 - 1, 0], [10**12 + i * 977 for i in range(300)]):
+        build = torch.tensor(build, device=device)
+        probe = torch.cat([build, build + 1, build - 1, torch.tensor([-1, 2**62, 7],
+                                                                     device=device)])
+        assert torch.equal(key_in(probe, build), torch.isin(probe, build))
+        assert key_in(probe, build).sum() >= build.unique().numel()
+
+
 def test_key_in_with_an_empty_side():
     keys = torch.tensor([1, 2, 3])
     empty = torch.empty(0, dtype=torch.int64)

@@ -12,6 +12,7 @@ import pytest
 import tqp
 from tests.conftest import devices
 from tests.oracle import check_against_duckdb
+from tqp.operators import group
 from tqp.physical import aggregate
 
 # k: groups 0-3; group 9 appears only in rows every filter below drops. x: NULLs, and a value
@@ -71,6 +72,44 @@ def test_aggregates_over_many_batches_match_duckdb(engines, monkeypatch, sql, fr
     con.register("t", TABLE)
     monkeypatch.setattr(aggregate, "PARTIAL_MAX_FRACTION", fraction)
     check_against_duckdb(con, duck, sql)
+
+
+KEY_RANGES = QUERIES + [
+    "SELECT k, s, count(*), sum(x), avg(f), min(x), max(s) FROM t WHERE f < 19 GROUP BY k, s",
+    "SELECT x % 3 AS r, k, count(x), max(f) FROM t GROUP BY r, k",  # NULL keys: a flag each
+    "SELECT k, count(*), sum(x) FROM t WHERE f > 15 GROUP BY k",  # keeps a few of the groups
+    "SELECT f > 3 AS p, k, count(*) FROM t GROUP BY p, k",  # bool keys
+]
+
+
+@pytest.mark.parametrize("sql", KEY_RANGES)
+@pytest.mark.parametrize("slots", [group.SLOTS_MAX, 0], ids=["key-range", "group-ids"])
+def test_groups_numbered_by_key_range_match_duckdb(engines, monkeypatch, sql, slots):
+    """Reductions over the keys' whole range (empty slots dropped after) and over the numbered
+    groups agree with DuckDB, with and without the filter's mask."""
+    monkeypatch.setattr(group, "SLOTS_MAX", slots)
+    check_against_duckdb(*engines, sql)
+
+
+SHARED_INPUTS = [
+    # AVG after and before the SUM of its argument; an argument inside another; NULLs in x.
+    "SELECT k, sum(x), avg(x), avg(f), sum(f), count(x), avg(x * 2), sum(x * 2 + 1), "
+    "sum(x * 2) FROM t WHERE f < 19 GROUP BY k",
+    "SELECT avg(x % 5 * 3 - 1), sum((x % 5 * 3 - 1) * (x % 5 * 3 - 1)), max(x % 5 * 3 - 1), "
+    "avg(f * 3 - 1), sum((f * 3 - 1) * (f * 3 - 1)) FROM t",
+    "SELECT k, avg(x) FILTER (WHERE f > 2) AS a, sum(x), avg(DISTINCT x % 3), sum(x % 3) "
+    "FROM t GROUP BY k",
+    "SELECT k, sum(f::DECIMAL(18, 2)), "
+    "avg(f::DECIMAL(18, 2)) FROM t GROUP BY k",
+    "SELECT k, x % 2 AS r, sum(x % 2), avg(x % 2) FROM t GROUP BY k, r",  # a key read again
+]
+
+
+@pytest.mark.parametrize("sql", SHARED_INPUTS)
+def test_aggregates_sharing_inputs_and_sums_match_duckdb(engines, sql):
+    """An expression read by several aggregates (or inside another's argument) is computed
+    once, and an AVG divides the SUM of its argument: the answers are DuckDB's."""
+    check_against_duckdb(*engines, sql)
 
 
 def test_explain_shows_the_fused_filter_and_what_ran(engines):

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import torch
+from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
-from tqp.operators.expressions import evaluate, user_names
+from tqp.operators.expressions import evaluate, is_constant, user_names
 from tqp.operators import list_aggregates, statistics
 from tqp.operators.keys import pack_keys
 from tqp.operators.lists import reject_list_keys
@@ -22,7 +23,7 @@ from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
-from tqp.storage.wide import to_double
+from tqp.storage.wide import is_wide, to_double
 from tqp.types import DataType, sum_type
 
 
@@ -52,7 +53,8 @@ def aggregate(keys, aggregates, batch: Batch, keep: torch.Tensor | None = None,
     must hold at least one True (then every group has a kept row). `ran` receives the group
     numbering used. With grouping `sets` (key positions per set), the input is grouped once
     per set and the results are concatenated."""
-    inputs = _Inputs(batch, reuse=sets is not None)
+    read = [e for _, e in keys] + [e for _, call in aggregates for e in call.expressions()]
+    inputs = _Inputs(batch, read, reuse=sets is not None)
     columns = [inputs.of(e) for _, e in keys]
     if sets is None:
         return _aggregate_set(keys, aggregates, inputs, columns, tuple(range(len(columns))),
@@ -65,20 +67,52 @@ def aggregate(keys, aggregates, batch: Batch, keep: torch.Tensor | None = None,
 
 
 class _Inputs:
-    """The values of the keys and the aggregates' expressions over the input batch. With
-    `reuse` (grouping sets, which all read the same ones) each is computed once and kept;
-    otherwise each is computed where it is read and freed after it (less memory held)."""
+    """The values of the keys and the aggregates' expressions over the input batch. Each is
+    computed where it is read and freed after it (less memory held), except those read again:
+    an expression read twice (SUM(x) and AVG(x)) or inside another one read (`a * b` in
+    `a * b * c`), or with `reuse` (grouping sets, which all read every one) all of them. Those
+    are computed once and kept, and a kept one stands in for its occurrences inside the
+    expressions read after it. Every expression read is evaluated over all rows, so reading
+    a kept value instead raises nothing the expression would not."""
 
-    def __init__(self, batch: Batch, reuse: bool):
-        self.batch, self.num_rows, self.reuse, self._known = batch, batch.num_rows, reuse, {}
+    PREFIX = "$shared"
+
+    def __init__(self, batch: Batch, expressions, reuse: bool):
+        self.batch, self.num_rows, self.reuse = batch, batch.num_rows, reuse
+        self._shared = set() if reuse else _read_again(expressions)
+        self._known: dict[exp.Expression, Column] = {}
 
     def of(self, expression) -> Column:
-        if not self.reuse:
-            return evaluate(expression, self.batch)
-        key = id(expression)
-        if key not in self._known:
-            self._known[key] = (expression, evaluate(expression, self.batch))
-        return self._known[key][1]
+        known = self._known.get(expression)
+        if known is not None:
+            return known
+        if self._known and not isinstance(expression, exp.Column):
+            names = {e: f"{self.PREFIX}{i}" for i, e in enumerate(self._known)}
+            value = evaluate(
+                expression.transform(lambda n: _ref(names[n]) if n in names else n),
+                self.batch.with_columns({names[e]: c for e, c in self._known.items()}))
+        else:
+            value = evaluate(expression, self.batch)
+        if self.reuse or expression in self._shared:
+            self._known[expression] = value
+        return value
+
+
+def _ref(name: str) -> exp.Column:
+    """A reference to the batch column `name`."""
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
+
+
+def _read_again(expressions) -> set:
+    """The computed expressions among `expressions` that are read twice, or inside another of
+    them (bare columns and constants cost nothing to read again)."""
+    computed = [e for e in expressions if not isinstance(e, exp.Column) and not is_constant(e)]
+    seen, again = set(), set()
+    for e in computed:
+        (again if e in seen else seen).add(e)
+    for e in computed:
+        again.update(n for n in e.walk() if n is not e and n in seen)
+    return again
 
 
 def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
@@ -87,34 +121,53 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = [(columns[i].values, columns[i].valid) for i in present]
-    if used:
-        ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
+    if numbering is not None:  # reduced over the key range, then its occupied slots picked
+        ids, slots, first, pick = numbering.ids, numbering.size, numbering.first, \
+            numbering.occupied
+        groups = pick.numel()
+        if ran is not None:
+            ran.append("by key range")
     else:
-        ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
-                                               keep=keep)
+        if used:
+            ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+        else:
+            ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
+                                                   keep=keep)
+        # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over
+        # one slot more, which is dropped, so no aggregate applies the mask itself.
+        slots, pick = (groups, None) if keep is None else (groups + 1, groups)
     out = {}
     for i, ((name, _), key) in enumerate(zip(keys, columns)):
         out[name] = key.take(first) if i in present else _nulls_like(key, groups)
-    # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over one
-    # slot more, which is dropped, so no aggregate applies the mask itself.
-    slots = groups if keep is None else groups + 1
     counts = _Counts(ids, slots)
-    computed: dict[AggregateCall, Column] = {}  # the same call twice is computed once
+    reduced: dict[AggregateCall, Column] = {}  # the same call twice is computed once
+    # SUMs before AVGs, which divide a SUM of the same argument computed already.
+    for _, call in sorted(aggregates, key=lambda named: named[1].func == "avg"):
+        if call.func != "grouping" and call not in reduced:
+            reduced[call] = _reduce(call, inputs, ids, slots, device, counts, reduced)
     for name, call in aggregates:
         if call.func == "grouping":
             out[name] = _grouping(call, present, groups, device)
-            continue
-        if call not in computed:
-            column = _reduce(call, inputs, ids, slots, device, counts)
-            computed[call] = column if slots == groups else _head(column, groups)
-        out[name] = computed[call]
+        else:
+            column = reduced[call]
+            out[name] = column if slots == groups else _pick(column, pick)
     return Batch(out, groups, device)
 
 
-def _head(column: Column, n: int) -> Column:
-    """The first `n` values of `column`."""
-    valid = None if column.valid is None else column.valid[:n]
-    return Column(column.values[:n], column.type, normalize_valid(valid), column.dictionary,
+def _reads_slots(aggregates) -> bool:
+    """Can these aggregates reduce over slots that no row occupies (see group.Slots)? Those
+    that skip NULLs can: an empty slot's value is computed, then dropped."""
+    return all(call.func in MASKABLE and not call.distinct for _, call in aggregates)
+
+
+def _pick(column: Column, pick: int | torch.Tensor) -> Column:
+    """The groups' values among a reduction's slots: the first `pick` ones, or those at the
+    positions `pick` holds."""
+    if isinstance(pick, torch.Tensor):
+        return column.take(pick)
+    valid = None if column.valid is None else column.valid[:pick]
+    return Column(column.values[:pick], column.type, normalize_valid(valid), column.dictionary,
                   column.decimal)
 
 
@@ -185,7 +238,9 @@ def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
 
 
 def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int, device,
-            counts: _Counts) -> Column:
+            counts: _Counts, reduced: dict) -> Column:
+    """One aggregate per slot; `reduced` holds those computed already (an AVG reuses the SUM
+    of its argument)."""
     arg = inputs.of(call.arg) if call.arg is not None else None
     by = inputs.of(call.by) if call.by is not None else None
     if call.filter is not None or call.order:
@@ -261,7 +316,11 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         type_, decimal = sum_type(arg.type, arg.decimal)
         return Column(values, type_, normalize_valid(valid), None, decimal)
     if call.func == "avg":  # integers and decimals summed exactly, then divided in float64
-        if kernels.sum_needs_words(arg.values):
+        summed = reduced.get(AggregateCall("sum", call.arg)) if call == AggregateCall(
+            "avg", call.arg) and arg.type in _AVG_READS_SUM else None
+        if summed is not None:
+            sums = to_double(summed.values) if is_wide(summed.values) else summed.values.double()
+        elif kernels.sum_needs_words(arg.values):
             sums = to_double(kernels.segment_sum_wide(arg.values, arg.valid, ids, groups)[0])
         else:
             exact = arg.type is DataType.DECIMAL or arg.type.is_integer
@@ -276,6 +335,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     raise NotSupportedError(f"aggregate {call.func}")
 
 
+# The argument types whose SUM holds the exact sum an AVG divides (BOOLEAN sums differ).
+_AVG_READS_SUM = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT,
+                            DataType.DECIMAL, DataType.DOUBLE})
 # function -> (divide by n - 1, take the square root)
 VARIANCES = {"var_samp": (True, False), "var_pop": (False, False),
              "stddev_samp": (True, True), "stddev_pop": (False, True)}
@@ -312,4 +374,5 @@ def reduce_groups(call: AggregateCall, batch: Batch, ids: torch.Tensor, groups: 
                   device) -> Column:
     """One aggregate of `batch` per group of `ids` (0..groups-1, each present): what a window
     aggregate over whole partitions computes before it is spread back to the rows."""
-    return _reduce(call, _Inputs(batch, reuse=False), ids, groups, device, _Counts(ids, groups))
+    return _reduce(call, _Inputs(batch, call.expressions(), reuse=False), ids, groups, device,
+                   _Counts(ids, groups), {})

@@ -3,6 +3,8 @@
 `group_ids` packs the key columns (NULL being a value of its own) into one int64 per row and
 numbers the distinct packed values 0..G-1 in ascending order. A dense packed range goes through
 a bincount over the range; a sparse one through `torch.unique(return_inverse=True)`.
+`key_slots` skips the numbering where the packed range is small: the packed key is the id, and
+the reductions run over the whole range (see `Slots`).
 
 The segment reductions take `(values, valid, ids, num_groups)` where `valid` is the bool validity
 of `values` (None: no NULLs) and `ids` comes from `group_ids`. SQL aggregates ignore NULL inputs,
@@ -14,13 +16,18 @@ handled is no rows at all (a global aggregate over an empty input), where every 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 from tqp.errors import DataError
 from tqp.operators.expressions.decimals import max_magnitude
-from tqp.operators.keys import as_int64, float_from_key, float_key, pack_keys
+from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
+                                pack_keys, rangeable)
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
+# `key_slots` numbers rows by their key tuple's place in the key range up to this many slots.
+SLOTS_MAX = 1 << 16
 # A packed key range counts as dense when max - min + 1 <= DENSE_FACTOR * rows + DENSE_SLACK.
 DENSE_FACTOR = 2
 DENSE_SLACK = 1024
@@ -69,15 +76,7 @@ def group_ids(
         first = torch.zeros(min(num_rows, 1), dtype=torch.int64, device=device)
         return ids, 1, first
 
-    cols = []
-    for values, valid in keys:
-        if valid is None:
-            cols.append(values)
-        else:
-            # NULL as its own value: a flag column (NULLs last), the values zeroed under it.
-            cols.append(~valid)
-            cols += [torch.where(valid, as_int64(words), 0) for words in key_words(values)]
-    packed = pack_keys(cols)
+    packed = pack_keys(_key_columns(keys))
     n = packed.numel()
     dev = packed.device
     if n == 0:
@@ -113,6 +112,59 @@ def group_ids(
         num_groups -= 1
         first = first[:num_groups]
     return ids, num_groups, first
+
+
+def _key_columns(keys: list[tuple[torch.Tensor, torch.Tensor | None]]) -> list[torch.Tensor]:
+    """The columns `pack_keys` packs for (values, valid) keys: NULL as a value of its own, a
+    flag column (NULLs last) before the values zeroed under it."""
+    cols = []
+    for values, valid in keys:
+        if valid is None:
+            cols.append(values)
+        else:
+            cols.append(~valid)
+            cols += [torch.where(valid, as_int64(words), 0) for words in key_words(values)]
+    return cols
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Rows numbered by the position of their key tuple in the key columns' whole range (the
+    product of each column's min..max), not by rank among the tuples present: one packing of
+    the keys, no renumbering pass over the rows. A reduction runs over all `size` slots, then
+    `occupied` (the slots that hold a kept row, ascending: the groups in key order) picks its
+    groups; `first` holds a row of each of them."""
+
+    ids: torch.Tensor
+    size: int
+    occupied: torch.Tensor
+    first: torch.Tensor
+
+
+def key_slots(keys: list[tuple[torch.Tensor, torch.Tensor | None]],
+              keep: torch.Tensor | None = None) -> Slots | None:
+    """`keys` (as for `group_ids`) numbered by `Slots`, or None where the key range has more
+    than SLOTS_MAX slots or more slots than rows (then `group_ids` numbers them). With `keep`,
+    the rows where it is False get the slot one past the range, which no group occupies."""
+    cols = [rangeable(c) for k in _key_columns(keys) for c in key_words(k)]
+    n = cols[0].numel()
+    if n == 0:
+        return None
+    ranges = column_ranges(cols)
+    span = 1
+    for lo, hi in ranges:
+        span *= hi - lo + 1
+    if span > min(SLOTS_MAX, n):
+        return None
+    ids = mixed_radix(cols, ranges)
+    size = span
+    if keep is not None:
+        ids = torch.where(keep, ids, span)
+        size += 1
+    some_row = torch.full((size,), -1, dtype=torch.int64, device=ids.device)
+    some_row.scatter_(0, ids, torch.arange(n, device=ids.device))
+    occupied = torch.nonzero(some_row[:span] >= 0).flatten()
+    return Slots(ids, size, occupied, some_row[occupied])
 
 
 def _groups_with_input(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor | None:

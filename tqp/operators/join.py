@@ -28,6 +28,10 @@ DENSE_FACTOR = 4
 DENSE_SLACK = 1024
 MIN_TABLE = 1 << 23
 MAX_TABLE = 1 << 27
+# The buckets of a sorted key set: about this many per key, at least MIN_BUCKETS, at most
+# MIN_TABLE (a bool each).
+BUCKETS_PER_KEY = 64
+MIN_BUCKETS = 1 << 16
 # Bytes per build row that building a table may hold transiently (see build_scratch_bytes).
 BUILD_SCRATCH_BYTES_PER_ROW = 32
 # Build on the left input instead when it is this many times smaller than the right one.
@@ -189,16 +193,21 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
 @dataclass(frozen=True)
 class KeySet:
     """The distinct build keys of a semi join: a presence table over their range when it is
-    small ("presence"), else the sorted keys ("sorted"); "empty" for none."""
+    small ("presence"), else the sorted keys ("sorted"); "empty" for none. A sorted set also
+    has `buckets`, a presence table over the keys shifted right by `shift` (lo..hi its range
+    then): a probe key whose bucket holds no key is out without a binary search."""
 
     strategy: str
     lo: int = 0
     hi: int = -1
     table: torch.Tensor | None = None
+    shift: int = 0
+    buckets: torch.Tensor | None = None
 
     @property
     def nbytes(self) -> int:
-        return 0 if self.table is None else self.table.numel() * self.table.element_size()
+        return sum(t.numel() * t.element_size() for t in (self.table, self.buckets)
+                   if t is not None)
 
 
 def build_key_set(build: torch.Tensor, probe_rows: int = 0) -> KeySet:
@@ -211,7 +220,15 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0) -> KeySet:
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
         present[build - lo] = True
         return KeySet("presence", lo, hi, present)
-    return KeySet("sorted", table=torch.sort(build).values)
+    table = torch.sort(build).values
+    lo, hi = (int(v) for v in torch.stack([table[0], table[-1]]).tolist())
+    # Buckets of 2**shift keys, about BUCKETS_PER_KEY per key: few hold a key.
+    buckets = min(MIN_TABLE, max(MIN_BUCKETS, BUCKETS_PER_KEY * table.numel()))
+    shift = ((hi - lo) // buckets).bit_length()
+    lo, hi = lo >> shift, hi >> shift
+    present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
+    present[(table >> shift) - lo] = True
+    return KeySet("sorted", lo, hi, table, shift, present)
 
 
 def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
@@ -220,8 +237,13 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
         return torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
     if keys.strategy == "presence":
         return _lookup(keys.table, keys.lo, keys.hi, probe, False)
-    at = torch.searchsorted(keys.table, probe).clamp(max=keys.table.numel() - 1)
-    return keys.table.index_select(0, at) == probe
+    # Only the keys whose bucket holds a key are searched for.
+    maybe = torch.nonzero(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift,
+                                  False)).flatten()
+    candidates = probe.index_select(0, maybe)
+    at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
+    found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
+    return found.index_put_((maybe,), keys.table.index_select(0, at) == candidates)
 
 
 def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:

@@ -55,13 +55,21 @@ def as_int64(values: torch.Tensor) -> torch.Tensor:
     return values.to(torch.int64)
 
 
+def rangeable(values: torch.Tensor) -> torch.Tensor:
+    """One key column in a dtype with an integer range: integers as they are (no int64 copy of
+    an int32 column), bools widened, floats through `float_key`."""
+    if values.dtype.is_floating_point or values.dtype == torch.bool:
+        return as_int64(values)
+    return values
+
+
 def dense_rank(values: torch.Tensor) -> tuple[torch.Tensor, int]:
     """Order-preserving dense ranks 0..n_distinct-1 of an int64 tensor, and n_distinct."""
     uniq, inverse = torch.unique(values, sorted=True, return_inverse=True)
     return inverse.to(torch.int64), int(uniq.numel())
 
 
-def _column_ranges(cols: list[torch.Tensor]) -> list[tuple[int, int]]:
+def column_ranges(cols: list[torch.Tensor]) -> list[tuple[int, int]]:
     """(min, max) of every column as Python ints, with a single host sync."""
     bounds = torch.stack([torch.stack(torch.aminmax(c)) for c in cols])
     return [(int(lo), int(hi)) for lo, hi in bounds.tolist()]
@@ -79,32 +87,31 @@ def pack_keys(keys: list[torch.Tensor]) -> torch.Tensor:
     """
     if not keys:
         raise ValueError("pack_keys needs at least one key column")
-    cols = [as_int64(words) for k in keys for words in key_words(k)]
+    cols = [rangeable(words) for k in keys for words in key_words(k)]
     n = cols[0].numel()
     if any(c.numel() != n for c in cols):
         raise ValueError("key columns must have equal lengths")
     if len(cols) == 1:
-        return cols[0]
+        return cols[0].to(torch.int64)
     if n == 0:
         return torch.empty(0, dtype=torch.int64, device=cols[0].device)
 
-    ranges = _column_ranges(cols)
+    ranges = column_ranges(cols)
     spans = [hi - lo + 1 for lo, hi in ranges]
     total = 1
     for span in spans:
         total *= span
     if total <= MAX_PACKED_RANGE:
-        shifted = [c - lo for c, (lo, _) in zip(cols, ranges)]
-        return _mixed_radix(shifted, spans)
+        return mixed_radix(cols, ranges)
 
     # Too wide: replace columns wider than the row count by their ranks, re-rank as needed.
     shifted = []
     for i, (c, (lo, _)) in enumerate(zip(cols, ranges)):
         if spans[i] > n:
-            c, spans[i] = dense_rank(c)
+            c, spans[i] = dense_rank(c.to(torch.int64))
             shifted.append(c)
         else:
-            shifted.append(c - lo)
+            shifted.append(c.to(torch.int64) - lo)
     packed, span = shifted[0], spans[0]
     for c, c_span in zip(shifted[1:], spans[1:]):
         if span * c_span > MAX_PACKED_RANGE:
@@ -114,12 +121,24 @@ def pack_keys(keys: list[torch.Tensor]) -> torch.Tensor:
     return packed
 
 
-def _mixed_radix(shifted: list[torch.Tensor], spans: list[int]) -> torch.Tensor:
-    """sum(shifted[i] * stride[i]) with the first column most significant."""
-    packed = shifted[0]
-    for c, span in zip(shifted[1:], spans[1:]):
-        packed = packed * span + c
+def mixed_radix(cols: list[torch.Tensor], ranges: list[tuple[int, int]]) -> torch.Tensor:
+    """sum((cols[i] - lo[i]) * stride[i]) as int64, the first column most significant, for
+    integer columns within their `ranges` (lo, hi) whose spans' product fits in int64. One new
+    tensor, updated in place: no temporary column per key."""
+    lo, _ = ranges[0]
+    packed = cols[0].to(torch.int64) - lo
+    for c, (lo, hi) in zip(cols[1:], ranges[1:]):
+        packed.mul_(hi - lo + 1)
+        if -_SMALL < lo and hi < _SMALL:  # packed + c stays inside int64 before the shift
+            packed.add_(c).sub_(lo)
+        else:
+            packed.add_(c.to(torch.int64) - lo)
     return packed
+
+
+# Key values with magnitudes below this may be added to a packed prefix (itself below 2**62)
+# before their minimum is subtracted.
+_SMALL = 1 << 62
 
 
 def pack_join_keys(
@@ -161,19 +180,18 @@ class KeyPacking:
 def pack_build_keys(keys: list[torch.Tensor]) -> tuple[torch.Tensor, KeyPacking] | None:
     """The build side's keys packed alone (values >= 0), with the packing; None when the
     ranges' product passes MAX_PACKED_RANGE (the caller then packs both sides together)."""
-    cols = [as_int64(k) for k in keys]
+    cols = [rangeable(k) for k in keys]
     if len(cols) == 1:  # one key needs no ranges
-        return cols[0], KeyPacking((keys[0].dtype,), ())
+        return cols[0].to(torch.int64), KeyPacking((keys[0].dtype,), ())
     if cols[0].numel() == 0:
         return None
-    ranges = _column_ranges(cols)
+    ranges = column_ranges(cols)
     total = 1
     for lo, hi in ranges:
         total *= hi - lo + 1
     if total > MAX_PACKED_RANGE:
         return None
-    spans = [hi - lo + 1 for lo, hi in ranges]
-    packed = _mixed_radix([c - lo for c, (lo, _) in zip(cols, ranges)], spans)
+    packed = mixed_radix(cols, ranges)
     return packed, KeyPacking(tuple(k.dtype for k in keys), tuple(ranges))
 
 
@@ -194,5 +212,5 @@ def pack_probe_keys(packing: KeyPacking, keys: list[torch.Tensor]) -> torch.Tens
         ok = (c >= lo) & (c <= hi)
         inside = ok if inside is None else inside & ok
         shifted.append((c - lo).clamp(min=0, max=hi - lo))
-    packed = _mixed_radix(shifted, [hi - lo + 1 for lo, hi in packing.ranges])
+    packed = mixed_radix(shifted, [(0, hi - lo) for lo, hi in packing.ranges])
     return torch.where(inside, packed, torch.full_like(packed, -1))

@@ -91,3 +91,23 @@ def test_boolean_compared_with_a_string_literal(engines):
 ])
 def test_non_boolean_conditions_are_programming_errors(engines, sql):
     engines.both_raise(sql, tqp.ProgrammingError)
+
+
+# A column against a constant in finer units (a DATE against a TIMESTAMP, an INTEGER or DECIMAL
+# against a DECIMAL of larger scale, an INTEGER against a BIGINT) compares with the constant
+# rounded to the column's units: each operator on both sides of every rounding.
+FINER_CONSTANTS = [
+    ("dates", "dt", ["TIMESTAMP '2000-02-29 00:00:00'", "TIMESTAMP '2000-02-29 12:00:00'",
+                     "DATE '1970-01-01' - INTERVAL 1 HOUR", "TIMESTAMP '1969-12-31 23:59:59'"]),
+    ("nums", "i", ["1.5", "-7.0", "2.000", "-6.999", "5::BIGINT", "99999999999", "-1.5"]),
+    ("nums", "d", ["1.255", "-0.015", "2.50000", "-2.4999"]),
+    ("nums", "b", ["0.5", "-3.01", "5.0"]),
+]
+
+
+@pytest.mark.parametrize("table,column,constant",
+                         [(t, c, k) for t, c, ks in FINER_CONSTANTS for k in ks])
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "=", "<>"])
+def test_column_against_a_constant_in_finer_units(engines, table, column, constant, op):
+    engines.check_column(table, f"{column} {op} {constant}")
+    engines.check_column(table, f"{constant} {op} {column}")

@@ -9,7 +9,8 @@ from sqlglot import exp
 
 from tqp.errors import ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles, may_raise
-from tqp.operators.expressions.coerce import align
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
+from tqp.operators.expressions.decimals import decimal_of
 from tqp.operators.expressions.in_lists import LOOKUP_MIN_ITEMS, constant_list, lookup
 from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
@@ -33,6 +34,14 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
         n = max(len(left), len(right))
         return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
                        torch.zeros(n, dtype=torch.bool, device=left.device))
+    if _is_constant_column(right) and not _is_constant_column(left):
+        folded = _compare_constant(op, left, right)
+    elif _is_constant_column(left) and not _is_constant_column(right):
+        folded = _compare_constant(_FLIPPED[op], right, left)
+    else:
+        folded = None
+    if folded is not None:
+        return folded
     left, right = align([left, right], what)
     a, b = left.values, right.values
     if left.type is DataType.DOUBLE and (bool(a.isnan().any()) or bool(b.isnan().any())):
@@ -40,6 +49,53 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
         # integer images of the doubles instead.
         a, b = float_key(a.double()), float_key(b.double())
     return boolean(op(a, b), and_valid(left.valid, right.valid))
+
+
+def _is_constant_column(column: Column) -> bool:
+    """Is `column` one value broadcast over the rows (an evaluated constant)?"""
+    values = column.values
+    return values.dim() == 1 and values.numel() > 0 and values.stride(0) == 0 and \
+        (column.valid is None or column.valid.stride(0) == 0)
+
+
+def _unit_ratio(column: Column, constant: Column) -> int | None:
+    """How many of the constant's units make one of the column's, where the column's values
+    compare with the constant's as integers counted in those units (a DATE's days against a
+    TIMESTAMP's microseconds, a DECIMAL's or integer's against a DECIMAL of larger scale, an
+    integer against a wider integer); None otherwise."""
+    if column.values.dim() != 1 or constant.values.dim() != 1:
+        return None  # 128-bit values
+    if column.type is DataType.DATE and constant.type is DataType.TIMESTAMP:
+        return MICROS_PER_DAY
+    exact = (DataType.INTEGER, DataType.BIGINT, DataType.DECIMAL)
+    if column.type not in exact or constant.type not in exact:
+        return None
+    digits = decimal_of(constant).scale - decimal_of(column).scale
+    if digits < 0 or digits == 0 and (column.values.dtype == torch.int64
+                                      or constant.values.dtype == column.values.dtype):
+        return None  # the types align by converting the constant alone, or not at all
+    return 10 ** digits
+
+
+def _compare_constant(op, column: Column, constant: Column) -> Column | None:
+    """`column op constant` for a constant in finer units than the column (see `_unit_ratio`),
+    with the constant rounded to the column's units, exactly: no row is converted to the
+    constant's type. None where that does not apply (the caller then aligns the types)."""
+    ratio = _unit_ratio(column, constant)
+    if ratio is None or constant.valid is not None:
+        return None
+    value = int(constant.values[0])  # one host read of the constant
+    below, remainder = divmod(value, ratio)  # value / ratio lies in [below, below + 1)
+    above = below + (remainder != 0)
+    n, device = len(column), column.device
+    if op in (operator.eq, operator.ne) and remainder:  # no row equals it
+        values = torch.full((n,), op is operator.ne, dtype=torch.bool, device=device)
+        return boolean(values, column.valid)
+    bound = above if op in (operator.lt, operator.ge) else below
+    limits = torch.iinfo(column.values.dtype)
+    if not limits.min <= bound <= limits.max:
+        return None
+    return boolean(op(column.values, bound), column.valid)
 
 
 def _string_constant_compare(op, column: Column, value: str) -> Column:
