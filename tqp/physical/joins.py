@@ -33,6 +33,7 @@ from tqp.operators import joins, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
 from tqp.operators.join import build_scratch_bytes, match_any
+from tqp.physical.join_bounds import push_join_bounds
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
@@ -76,6 +77,7 @@ class _Join(PhysicalOperator):
             yield from _grace(self, partition, state, ctx, self._whole_join(ctx))
             return
         right = state[0]
+        push_join_bounds(self, right, ctx)
         ran: list = []
         if self.partitions == 1:
             # Whole probe side at once: right/full joins, or a probe side of one batch (which

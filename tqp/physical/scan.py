@@ -41,7 +41,8 @@ class TableScan(PhysicalOperator):
         catalog = ctx.catalog
         groups = None
         if segment.row_groups:
-            groups = catalog.surviving_row_groups(self.table, segment, self.bounds)
+            bounds = self.bounds + tuple(ctx.state.get(pushed_key(self), ()))
+            groups = catalog.surviving_row_groups(self.table, segment, bounds)
             count(self, ctx, "row groups read", len(groups))
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
@@ -71,6 +72,11 @@ class TableScan(PhysicalOperator):
         if self.unordered:
             text += f" unsorted=[{', '.join(self.unordered)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
+
+
+def pushed_key(scan: TableScan) -> tuple:
+    """Where a run keeps the bounds that operators above (join_bounds.py) hand to `scan`."""
+    return ("pushed bounds", id(scan))
 
 
 def _slice(column: Column, lo: int, hi: int) -> Column:

@@ -197,7 +197,7 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
     units = [_Unit(frozenset([a]), inputs[a], rows[a], rows[a] / base[a] * derived[a])
              for a in rows]
     multi = list(conditions)
-    units = _merge_filtered_leaves(units, start, multi, block)
+    units = _merge_filtered_leaves(units, start, multi, block, catalog)
     first = next(u for u in units if start in u.aliases)
     remaining = [u for u in units if u is not first]
     plan, joined, so_far = first.plan, set(first.aliases), first.rows
@@ -231,12 +231,23 @@ def _fanout(unit: _Unit, joined: set, conditions, block: _Block, catalog) -> flo
     their distinct counts, at most the rows), so 1 for a unique key. Joining on a many-to-many
     key (`s.zip = a.zip`) multiplies the rows, so a unit joined only that way waits for a
     better-keyed one. 1 when nothing is known (a merged unit, an expression key)."""
+    known = _key_combinations(unit, joined, conditions, block, catalog)
+    if known is None:
+        return 1.0
+    rows, combinations = known
+    return max(1.0, rows / min(rows, combinations))
+
+
+def _key_combinations(unit: _Unit, joined: set, conditions, block: _Block,
+                      catalog) -> tuple[float, float] | None:
+    """(rows of `unit`'s table, distinct combinations of its columns that the equalities to
+    `joined` name); None when unknown (a merged unit, an expression key, no statistics)."""
     scan = _scan_below(unit.plan) if len(unit.aliases) == 1 else None
     if scan is None:
-        return 1.0
+        return None
     rows = float(catalog.num_rows(scan.table))
     if rows == 0:
-        return 1.0
+        return None
     combinations = 1.0
     for c in conditions:
         if not block.connects(c, joined, unit.aliases):
@@ -244,9 +255,16 @@ def _fanout(unit: _Unit, joined: set, conditions, block: _Block, catalog) -> flo
         side = c.this if block.inputs(c.this) <= unit.aliases else c.expression
         distinct = _distinct_count(side, scan, catalog) if isinstance(side, exp.Column) else None
         if distinct is None:
-            return 1.0
+            return None
         combinations *= max(distinct, 1)
-    return max(1.0, rows / min(rows, combinations))
+    return rows, combinations
+
+
+def _joins_on_unique_key(leaf: _Unit, host: _Unit, conditions, block: _Block, catalog) -> bool:
+    """Does `host` join `leaf` through a key unique in `leaf` (each host row matches at most one
+    leaf row, by the statistics)?"""
+    known = _key_combinations(leaf, set(host.aliases), conditions, block, catalog)
+    return known is not None and known[1] >= known[0]
 
 
 def written_order(inputs: tuple[Plan, ...], conditions) -> Plan:
@@ -346,10 +364,13 @@ class _Unit:
 
 
 def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list,
-                           block: _Block) -> list[_Unit]:
+                           block: _Block, catalog) -> list[_Unit]:
     """Join each filtered input that is connected to only one other input into that input first
     (a snowflake dimension: `supplier JOIN (nation WHERE n_name = ...)`), so that the largest
     input later probes the already reduced pair instead of carrying every row through two joins.
+    A filtered input connected to several is merged the same way into the one neighbour that
+    joins it on its unique key (each of that neighbour's rows keeps at most one match, so the
+    filter only cuts it down; the other connections stay conditions of the merged pair).
     Inputs are never merged into the one holding `start`, which the greedy order handles."""
     changed = True
     while changed:
@@ -359,6 +380,9 @@ def _merge_filtered_leaves(units: list[_Unit], start: int, multi: list,
                 continue
             neighbours = [u for u in units if u is not leaf and any(
                 block.connects(c, u.aliases, leaf.aliases) for c in multi)]
+            if len(neighbours) > 1:
+                neighbours = [u for u in neighbours
+                              if _joins_on_unique_key(leaf, u, multi, block, catalog)]
             if len(neighbours) != 1 or start in neighbours[0].aliases:
                 continue
             host = neighbours[0]

@@ -186,9 +186,9 @@ class Catalog:
             return found
 
         whole = {f: cached(f, None) for f in fields}
-        if part is None or all(c is not None for c in whole.values()):
-            found = whole  # a whole segment serves any of its row groups: the filter still runs
-        else:
+        if part is None:
+            found = whole
+        else:  # a whole segment serves any of its row groups (slices of it)
             found = {f: cached(f, part) for f in fields}
             for f, column in whole.items():
                 if found[f] is None and column is not None:
@@ -342,10 +342,20 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
     for g, n in zip(groups, rows):
         starts[g] = (offset, n)
         offset += n
-    pieces = [(starts[g][0], starts[g][0] + starts[g][1]) for g in keep]
-    values = torch.cat([column.values[a:b] for a, b in pieces])
-    valid = None if column.valid is None else torch.cat([column.valid[a:b] for a, b in pieces])
-    return dataclasses.replace(column, values=values, valid=valid)
+    pieces: list[list[int]] = []
+    for g in keep:  # adjacent row groups make one piece: a run of them is a view, no copy
+        a, n = starts[g]
+        if pieces and pieces[-1][1] == a:
+            pieces[-1][1] = a + n
+        else:
+            pieces.append([a, a + n])
+
+    def cut(tensor: torch.Tensor) -> torch.Tensor:
+        parts = [tensor[a:b] for a, b in pieces] or [tensor[:0]]
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+    return dataclasses.replace(column, values=cut(column.values),
+                               valid=None if column.valid is None else cut(column.valid))
 
 
 def _concat(parts: list[Column]) -> Column:

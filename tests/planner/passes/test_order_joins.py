@@ -1,9 +1,11 @@
 """order_joins alone (after the passes it follows): a join block becomes a tree of Joins, the
 largest input probing, a filtered snowflake dimension joined into its neighbour first."""
 
+import duckdb
 import pyarrow as pa
 
 import tqp
+from tests.oracle import check_against_duckdb
 from tests.planner.passes.conftest import built, golden, passes_before, run, text
 from tqp.planner.passes import order_joins
 
@@ -177,3 +179,28 @@ def test_the_swapped_join_answers_as_duckdb():
     check_against_duckdb(con, duck, SWAP_QUERY)
     check_against_duckdb(con, duck, SWAP_QUERY.replace("count(*) as n", "inv.ik, sales.ik as s")
                          + " order by 1, 2 limit 5")
+
+
+def test_a_filtered_dimension_with_several_neighbours_joins_the_one_on_its_unique_key_first():
+    """`d` (filtered) is reached from `s` by its unique key and from `d2` by a week shared by
+    many days: it cuts `s` down before `s` is joined with the large `inv`, not after."""
+    ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
+    tables = {
+        "inv": pa.table({"item": ints([i % 50 for i in range(4000)]),
+                         "dk2": ints([i % 100 for i in range(4000)])}),
+        "s": pa.table({"item": ints([i % 50 for i in range(1000)]),
+                       "dk": ints([i % 100 for i in range(1000)])}),
+        "d": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)]),
+                       "yr": ints([i // 25 for i in range(100)])}),
+        "d2": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)])}),
+    }
+    con, duck = tqp.connect(), duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+        duck.register(name, table)
+    sql = ("select count(*) as n from s join inv on s.item = inv.item join d on s.dk = d.dk "
+           "join d2 on inv.dk2 = d2.dk where d.w = d2.w and d.yr = 1")
+    plan, context = built(con, sql)
+    plan = text(order_joins(run(plan, context, *passes_before("order_joins")), context))
+    assert plan.index("ON inv#.item = s#.item") < plan.index("ON s#.dk = d#.dk"), plan
+    check_against_duckdb(con, duck, sql)
