@@ -174,11 +174,14 @@ def _add(total: OperatorStats, stats: OperatorStats) -> None:
 
 def _stage_text(stage: Stage, figures: StageFigures | None) -> str:
     head = f"Stage {stage.number}: {stage.partitions} task{'s' * (stage.partitions != 1)}"
+    if stage.split is not None:  # its output is shuffled: each task's rows split by key hash
+        head += f", hash-split into {stage.split.buckets} parts"
     profile = None
     if figures is not None:
         seconds = [t.seconds for t in figures.tasks]
         head += (f", {sum(t.rows for t in figures.tasks)} rows, "
-                 f"{format_size(sum(t.nbytes for t in figures.tasks))} out, "
+                 f"{format_size(sum(t.nbytes for t in figures.tasks))} "
+                 f"{'out' if stage.split is None else 'shuffled'}, "
                  f"{sum(seconds) * 1000:.1f} ms in tasks (slowest {max(seconds) * 1000:.1f} ms), "
                  f"done at {figures.finished_s * 1000:.1f} ms")
         ops = operators(stage.root)
