@@ -15,6 +15,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 import torch
 
 from tqp.distributed.cancel import FlagWatch
@@ -80,7 +81,7 @@ def run_task(spec: TaskSpec, partition: int, tables: WorkerTables, inputs) -> tu
         ctx.check_cancelled()
         batch = concat_batches(local.run_partitions(root, [partition], ctx))
     parts = [batch] if split is None else _hash_parts(batch, split)
-    parts = [_with_tensors(p, HOST, _shippable) for p in parts]
+    parts = [_with_tensors(_used_strings(p), HOST, _shippable) for p in parts]
     figures = TaskFigures(batch.num_rows, batch.nbytes, time.perf_counter() - start)
     if ctx.profile is not None:
         for position, op in enumerate(operators(root)):
@@ -102,6 +103,21 @@ def _hash_parts(batch: Batch, exchange: Exchange) -> list[Batch]:
                      slice_rows(ordered, 0, 0))
         start += count
     return parts
+
+
+def _used_strings(batch: Batch) -> Batch:
+    """`batch` with each string dictionary longer than the batch cut to the strings its rows
+    use: a hash part (or a filtered scan) would otherwise ship, and its reader unify, the
+    whole dictionary of the batch it was cut from."""
+    columns = dict(batch.columns)
+    for name, column in batch.columns.items():
+        if column.dictionary is None or len(column.dictionary) <= batch.num_rows:
+            continue
+        used, codes = torch.unique(column.values, sorted=True, return_inverse=True)
+        dictionary = column.dictionary.take(pa.array(used.cpu().numpy()))
+        columns[name] = dataclasses.replace(column, values=codes.to(column.values.dtype),
+                                            dictionary=dictionary)
+    return Batch(columns, batch.num_rows, batch.device)
 
 
 def _with_tensors(batch: Batch, device: torch.device, change) -> Batch:
