@@ -80,7 +80,8 @@ def run_task(spec: TaskSpec, partition: int, tables: WorkerTables, inputs) -> tu
     with FlagWatch(spec.cancel_flag, ctx.cancel):
         ctx.check_cancelled()
         batch = concat_batches(local.run_partitions(root, [partition], ctx))
-    parts = [batch] if split is None else _hash_parts(batch, split)
+    # hashing a string key hashes its whole dictionary: cut to the strings used first
+    parts = [batch] if split is None else _hash_parts(_used_strings(batch), split)
     parts = [_with_tensors(_used_strings(p), HOST, _shippable) for p in parts]
     figures = TaskFigures(batch.num_rows, batch.nbytes, time.perf_counter() - start)
     if ctx.profile is not None:
