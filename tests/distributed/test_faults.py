@@ -46,7 +46,7 @@ def sleepy_con(ray_cluster):
     con.register("t", TABLE)
     con.register_model("sleepy", Sleepy())
     yield con
-    assert con._engine.executor.wait_stopped(60), "the tasks of a stopped query still run"
+    assert con._engine.executor.wait_stopped(120), "the tasks of a stopped query still run"
     con.close()
 
 
@@ -124,7 +124,7 @@ def test_a_stage_that_cannot_finish_is_one_operational_error(sleepy_con):
         sleepy_con.execute(QUERY).fetchall()
     watcher.join()
     # its other tasks stop too, at their next batch (generous: workers restart slowly here)
-    assert sleepy_con._engine.executor.wait_stopped(60)
+    assert sleepy_con._engine.executor.wait_stopped(120)
 
 
 def test_interrupt_cancels_the_tasks(sleepy_con):
@@ -135,7 +135,7 @@ def test_interrupt_cancels_the_tasks(sleepy_con):
         sleepy_con.execute(QUERY).fetchall()
     assert time.monotonic() - interrupted[0] < 1.5  # not waiting for a 1.5 s task
     watcher.join()
-    assert sleepy_con._engine.executor.wait_stopped(60)
+    assert sleepy_con._engine.executor.wait_stopped(120)
     actual = sleepy_con.execute(ORACLE).fetch_arrow_table()  # the connection still works
     assert result_problem(actual, expected(), ordered=False) is None
 

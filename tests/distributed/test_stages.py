@@ -42,20 +42,30 @@ def stages_of(engine, sql: str):
     return cut(distribute(plan, engine.catalog))
 
 
-def test_an_aggregate_becomes_partial_states_per_partition_and_one_merge(engine):
-    partial, final = stages_of(engine, "SELECT k % 2 AS g, avg(v) FROM f GROUP BY g")
+def test_a_grouped_aggregate_merges_its_partial_states_by_a_hash_of_the_keys(engine):
+    partial, merge, final = stages_of(engine, "SELECT k % 2 AS g, avg(v) FROM f GROUP BY g")
     assert isinstance(partial.root, PartialAggregate) and partial.partitions == 5
+    assert partial.split is not None and partial.split.buckets == 5
+    assert isinstance(merge.root, MergeAggregate) and merge.partitions == 5
+    (shuffled,) = [op for op in operators(merge.root) if isinstance(op, StageInput)]
+    assert (shuffled.stage, shuffled.kind, shuffled.buckets) == (1, "hash", 5)
+    (gathered,) = [op for op in operators(final.root) if isinstance(op, StageInput)]
+    assert (gathered.stage, gathered.kind, gathered.source_partitions) == (2, "gather", 5)
+    assert final.partitions == 1 and final.inputs == (merge,) and merge.inputs == (partial,)
+
+
+def test_an_aggregate_without_keys_merges_in_one_task(engine):
+    partial, final = stages_of(engine, "SELECT avg(v), count(*) FROM f")
+    assert isinstance(partial.root, PartialAggregate) and partial.split is None
     merge = [op for op in operators(final.root) if isinstance(op, MergeAggregate)]
     assert len(merge) == 1 and final.partitions == 1
-    (source,) = [op for op in operators(final.root) if isinstance(op, StageInput)]
-    assert (source.stage, source.kind, source.source_partitions) == (1, "gather", 5)
-    assert final.inputs == (partial,)
 
 
-def test_an_aggregate_that_does_not_merge_gathers_its_rows(engine):
-    rows, final = stages_of(engine, "SELECT count(DISTINCT v) FROM f")
+def test_a_grouped_aggregate_that_does_not_merge_hashes_its_rows_by_the_keys(engine):
+    rows, grouped, final = stages_of(engine, "SELECT k % 3 AS g, count(DISTINCT v) FROM f "
+                                             "GROUP BY g")
     assert not any(isinstance(op, PartialAggregate) for op in operators(rows.root))
-    assert rows.partitions == 5 and final.partitions == 1
+    assert rows.split is not None and grouped.partitions == 5 and final.partitions == 1
 
 
 def test_a_join_build_side_is_a_broadcast_stage(engine):

@@ -1,16 +1,21 @@
-"""The Ray executor: the stages of a physical plan as Ray tasks.
+"""The Ray executor: the stages of a physical plan as Ray tasks on tqp's worker actors.
 
-Every stage's tasks are submitted at once, each with the output refs of the stages it reads
-as arguments: Ray starts a task when its inputs exist, moves batches through its object store
-and re-runs a task whose worker died (`max_retries`). The driver then waits stage by stage, so
+Every stage's tasks are submitted at once, each to the actor of its partition (workers.py)
+with the output refs of the stages it reads as arguments: Ray runs a task when its inputs
+exist and moves batches through its object store. The driver then waits stage by stage, so
 a failure is reported against the first stage that failed, and the cancellation flag is
 checked while it waits; the last stage's partitions are gathered to the driver. A query that
 stops early raises its flag in Ray's key-value store, and its tasks stop themselves
-(cancel.py says why not `ray.cancel`).
+(cancel.py says why not `ray.cancel`). A worker whose process died is restarted by Ray;
+the query then runs again (`max_retries` times at most): Ray's own retries of actor tasks
+count each attempt made while the actor restarts (seconds, importing torch), so they ran out
+before it was back.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
 import time
 from dataclasses import dataclass, field
@@ -22,7 +27,8 @@ from tqp.distributed.models import ShippedModels, pack
 from tqp.distributed.plan import distribute
 from tqp.distributed.scan import ShippedTables, ship_sources
 from tqp.distributed.stages import Stage, cut, operators
-from tqp.distributed.tasks import TaskFigures, TaskSpec, run_task
+from tqp.distributed.tasks import TaskFigures, TaskSpec
+from tqp.distributed.workers import Workers
 from tqp.errors import Error, OperationalError
 from tqp.execution.context import Cancelled, ExecutionContext
 from tqp.execution.memory import format_size
@@ -34,12 +40,18 @@ from tqp.storage.column import Batch
 # Rows per scan partition (one task each): 2^20 cuts a table of 6M rows into 6 tasks, enough
 # to keep a few workers busy while each task's fixed cost (tens of ms) stays small.
 PARTITION_ROWS = 1 << 20
-# Attempts after the first for a task whose worker died (Ray re-runs it; the answer is the same).
+# Runs after the first of a query that lost a worker (the answer is the same).
 MAX_RETRIES = 3
+# How long a lost worker may take to come back (Ray restarts its actor; torch imports again).
+RESTART_S = 120.0
 # How often the driver looks at the cancellation flag while tasks run, in seconds.
 POLL_S = 0.05
 # Where a profile keeps the stages of an EXPLAIN ANALYZE run (beside per-operator entries).
 STAGES = "ray stages"
+
+
+class WorkerLost(OperationalError):
+    """A stage failed because a worker's process died: the query may run again."""
 
 
 @dataclass
@@ -65,7 +77,7 @@ class RayExecutor:
             except (ConnectionError, RuntimeError, ValueError) as e:
                 raise OperationalError(f"cannot connect to Ray at {address or 'a local instance'}"
                                        f": {e}") from None
-        self._task = ray.remote(run_task)
+        self.workers = Workers()
         self._shipped = ShippedTables()
         self._models = ShippedModels()
         self._raised: list[tuple[str, list]] = []  # flags of stopped queries, their tasks
@@ -77,9 +89,22 @@ class RayExecutor:
         return min(batch_rows, PARTITION_ROWS)
 
     def run(self, root, ctx: ExecutionContext) -> Batch:
-        """All rows of `root`, computed by Ray tasks (see the module doc)."""
+        """All rows of `root`, computed by Ray tasks (see the module doc). A query that lost
+        a worker runs again once the actors are back, up to `max_retries` more times."""
         self.wait_stopped()  # drops the flags no task reads any more
         stages = cut(distribute(root, ctx.catalog))
+        try:
+            for attempt in itertools.count():
+                try:
+                    return self._run(stages, ctx)
+                except WorkerLost:
+                    if attempt >= self.max_retries:
+                        raise
+                    self.workers.wait_ready(RESTART_S)
+        finally:
+            ctx.close()
+
+    def _run(self, stages: list[Stage], ctx: ExecutionContext) -> Batch:
         start = time.perf_counter()
         flag = new_flag()
         submitted: dict[int, list] = {}
@@ -95,8 +120,6 @@ class RayExecutor:
             raise_flag(flag)
             self._raised.append((flag, [f for refs in submitted.values() for _, f in refs]))
             raise
-        finally:
-            ctx.close()
         if ctx.profile is not None:
             ctx.profile[STAGES] = [(stage, figures[stage.number]) for stage in stages]
         return result
@@ -119,20 +142,21 @@ class RayExecutor:
         return True
 
     def _submit(self, stage: Stage, submitted: dict, ctx: ExecutionContext, flag: str) -> list:
-        spec = ray.put(TaskSpec(*pack(stage.root, self._models),
-                                tuple(s.partitions for s in stage.inputs),
-                                str(ctx.device), ctx.batch_rows, ctx.memory.limit,
-                                ctx.profile is not None,
-                                ship_sources(stage.root, ctx.catalog, self._shipped),
-                                flag, stage.split))
+        # the hash Exchange splitting the output is over the stage's own plan (pickled with
+        # it once): its original input would ship the plan below, models included, again
+        split = None if stage.split is None else dataclasses.replace(stage.split,
+                                                                     input=stage.root)
+        spec = ray.put(TaskSpec(*pack((stage.root, split), self._models),
+                                tuple(s.partitions for s in stage.inputs), ctx.batch_rows,
+                                ctx.memory.limit, ctx.profile is not None,
+                                ship_sources(stage.root, ctx.catalog, self._shipped), flag))
         outputs = 1 if stage.split is None else stage.split.buckets
         tasks = []
         for p in range(stage.partitions):
             # a hash-split input gives this task its part p; others their one output
             inputs = [parts[p if s.split is not None else 0]
                       for s in stage.inputs for parts, _ in submitted[s.number]]
-            refs = self._task.options(name=stage.task_name(p), num_returns=outputs + 1,
-                                      max_retries=self.max_retries).remote(spec, p, *inputs)
+            refs = self.workers.submit(stage.task_name(p), p, outputs, spec, inputs)
             tasks.append((refs[:-1], refs[-1]))
         return tasks
 
@@ -154,8 +178,10 @@ class RayExecutor:
                                    f"{type(e.cause).__name__}: {e.cause}") from None
         except ray.exceptions.RayError as e:
             cause = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise OperationalError(f"stage {stage.number} ({stage.name}) failed: "
-                                   f"{type(e).__name__}: {cause}") from None
+            lost = isinstance(e, ray.exceptions.RayActorError)
+            raise (WorkerLost if lost else OperationalError)(
+                f"stage {stage.number} ({stage.name}) failed: {type(e).__name__}: {cause}"
+            ) from None
         figures = StageFigures(tasks, time.perf_counter() - start)
         for task in tasks:
             for position, stats in task.profile.items():
@@ -174,11 +200,14 @@ def _add(total: OperatorStats, stats: OperatorStats) -> None:
 
 def _stage_text(stage: Stage, figures: StageFigures | None) -> str:
     head = f"Stage {stage.number}: {stage.partitions} task{'s' * (stage.partitions != 1)}"
+    if stage.split is not None:  # its output is shuffled: each task's rows split by key hash
+        head += f", hash-split into {stage.split.buckets} parts"
     profile = None
     if figures is not None:
         seconds = [t.seconds for t in figures.tasks]
         head += (f", {sum(t.rows for t in figures.tasks)} rows, "
-                 f"{format_size(sum(t.nbytes for t in figures.tasks))} out, "
+                 f"{format_size(sum(t.nbytes for t in figures.tasks))} "
+                 f"{'out' if stage.split is None else 'shuffled'}, "
                  f"{sum(seconds) * 1000:.1f} ms in tasks (slowest {max(seconds) * 1000:.1f} ms), "
                  f"done at {figures.finished_s * 1000:.1f} ms")
         ops = operators(stage.root)

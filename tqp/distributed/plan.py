@@ -5,6 +5,11 @@ beside a partitioned one is simply read where it is needed. Across tasks, both w
 repeat work, so before the plan is cut into stages:
 - a mergeable aggregate over a gathered input becomes partial aggregates per partition and
   a merge of the partial states: only the groups cross the exchange, not the rows;
+- a grouped aggregate over a partitioned input (the merge of partial states, or the whole
+  rows of one that does not merge, such as COUNT(DISTINCT x)) is split by a hash of its keys:
+  task p aggregates the groups whose keys hash to p, and their outputs are gathered (equal
+  keys hash alike in every task, whatever the batches' string dictionaries); an aggregate
+  without keys still merges in one task;
 - the build side of a join and an uncorrelated scalar subquery get a broadcast Exchange of
   their own when the other input is partitioned, so they run once, not once per task;
 - a join whose two sides are both partitioned (a large build side, which every probe task
@@ -22,7 +27,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from tqp.distributed.stages import operators
-from tqp.physical.aggregate import split_partial
+from tqp.physical.aggregate import DirectAggregate, SortAggregate, split_partial
 from tqp.physical.exchange import Exchange
 from tqp.physical.operator import PhysicalOperator
 from tqp.physical.recursion import RecursiveUnion
@@ -49,12 +54,27 @@ def _rewrite(op: PhysicalOperator, catalog, kept: set[int]) -> PhysicalOperator:
         return op
     split = split_partial(op)
     if split is not None:
-        return split
+        return _hash_aggregate(split)
+    if isinstance(op, (DirectAggregate, SortAggregate)):
+        return _hash_aggregate(op)
     if isinstance(op, ScalarBroadcast):
         return _broadcast(op, "input", "subquery")
     if hasattr(op, "probe") and hasattr(op, "build"):  # the joins and mark joins
         return _hash_join(op, catalog) or _broadcast(op, "probe", "build")
     return op
+
+
+def _hash_aggregate(op) -> PhysicalOperator:
+    """Grouped aggregate `op` over a gathered, partitioned input as one aggregate per hash
+    partition of its keys, gathered; `op` itself when it has no keys or one input partition."""
+    gathered = op.input
+    if not (op.keys and isinstance(gathered, Exchange) and gathered.kind == "gather" and
+            gathered.input.partitions > 1):
+        return op
+    buckets = gathered.input.partitions
+    keys = tuple(expression for _, expression in op.keys)
+    hashed = dataclasses.replace(op, input=Exchange(gathered.input, "hash", keys, buckets))
+    return Exchange(hashed, "gather")
 
 
 def _hash_join(op: PhysicalOperator, catalog) -> PhysicalOperator | None:

@@ -5,7 +5,8 @@ scans: each table's Source, put in the object store once per connection while th
 holds that same source. A ParquetSource travels as its file paths and footers, so the tasks
 read their row groups from the files themselves (the files must be readable at the same
 paths on every node); an in-memory table travels as its Arrow data in IPC form (Ray's own
-Arrow serializer refuses some types, such as string views). A task registers them in a catalog of its own (`worker_catalog`), and
+Arrow serializer refuses some types, such as string views). A worker registers them in a
+catalog it keeps across queries (`WorkerTables`), with the columns it decoded cached, and
 TableScan runs there unchanged: segments, row-group pruning and dictionaries as in one
 process.
 """
@@ -44,13 +45,31 @@ def ship_sources(root: PhysicalOperator, catalog, shipped: ShippedTables) -> dic
     return {t: shipped.ref(t, catalog.source(t)) for t in tables}
 
 
-def worker_catalog(device: torch.device, sources: dict) -> Catalog:
-    """A task's catalog of the tables its stage scans (their sources fetched from the
-    object store)."""
-    catalog = Catalog(device)
-    for name, shipped in zip(sources, ray.get(list(sources.values()))):
-        catalog.add_table(name, _source(shipped))
-    return catalog
+class WorkerTables:
+    """A worker's catalog of the tables its tasks scan, kept across tasks and queries with the
+    tensor cache of the segments they read (tqp/storage/cache.py), so that a later query
+    reads its columns from memory instead of decoding the files again. A table is registered
+    again, and its cached columns dropped, only when the driver ships a different source for
+    it (a new object-store copy: its files changed and were reopened, the table was replaced,
+    or another connection registered a table of that name). `cache_bytes` bounds what stays
+    cached between tasks; during a task the cache shares the query's memory limit."""
+
+    def __init__(self, device: torch.device, cache_bytes: int):
+        self.catalog = Catalog(device)
+        self.cache_bytes = cache_bytes
+        self._refs: dict[str, str] = {}  # table -> the id of the shipped source registered
+
+    def catalog_for(self, sources: dict) -> Catalog:
+        """The catalog with the tables of `sources` (table -> ref, from ship_sources) current."""
+        changed = [name for name, ref in sources.items() if self._refs.get(name) != ref.hex()]
+        for name, shipped in zip(changed, ray.get([sources[name] for name in changed])):
+            self.catalog.add_table(name, _source(shipped))
+            self._refs[name] = sources[name].hex()
+        return self.catalog
+
+    def trim(self) -> None:
+        """Evict the cache down to `cache_bytes` (after a task)."""
+        self.catalog.set_cache_limit(self.cache_bytes)
 
 
 def _shippable(source: Source):

@@ -1,4 +1,4 @@
-"""One stage partition as a Ray task: the code that runs on a worker.
+"""One stage partition as a Ray task: the code that runs on a worker (workers.py).
 
 A task gets its stage's plan (TaskSpec, put once per stage and shared by its tasks; the
 models it calls are loaded once per worker, models.py), its partition number and, as Ray
@@ -11,14 +11,16 @@ is first split by the hash of the exchange's keys, one object per part.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 import torch
 
 from tqp.distributed.cancel import FlagWatch
 from tqp.distributed.models import unpack
-from tqp.distributed.scan import worker_catalog
+from tqp.distributed.scan import WorkerTables
 from tqp.distributed.stages import TASK_PARTITION, input_key, operators
 from tqp.execution import local
 from tqp.execution.context import ExecutionContext
@@ -28,23 +30,25 @@ from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT eva
 from tqp.operators.batches import concat_batches
 from tqp.operators.relational import slice_rows
 from tqp.physical.exchange import Exchange
-from tqp.storage.column import Batch, Column
+from tqp.storage.column import Batch
+
+HOST = torch.device("cpu")  # where task outputs travel from: any node can read them
 
 
 @dataclass
 class TaskSpec:
     """What every task of one stage needs besides its inputs."""
 
-    plan: bytes  # the stage's plan, its models as references (models.py)
+    # the stage's plan and the hash Exchange (over it) that splits its output, or None; its
+    # models as references (models.py)
+    plan: bytes
     models: dict  # the models' refs by their ids
     inputs: tuple[int, ...]  # partitions of each stage read, by StageInput slot
-    device: str
     batch_rows: int
     memory_limit: int
     profile: bool
     tables: dict  # table name -> ref of its source (scan.py)
     cancel_flag: str  # raised when the query stops early (cancel.py)
-    split: Exchange | None = None  # split the output by this hash Exchange's keys
 
 
 @dataclass
@@ -58,25 +62,27 @@ class TaskFigures:
     profile: dict[int, OperatorStats] = field(default_factory=dict)
 
 
-def run_task(spec: TaskSpec, partition: int, *inputs: Batch) -> tuple:
-    """Partition `partition` of the stage, its inputs being each read stage's partitions in
-    order (spec.inputs says how many belong to each): its batch (or the batch's hash parts)
-    and then its figures."""
+def run_task(spec: TaskSpec, partition: int, tables: WorkerTables, inputs) -> tuple:
+    """Partition `partition` of the stage on the worker's device, reading its tables through
+    `tables` and its inputs (each read stage's partitions in order; spec.inputs says how many
+    belong to each): its batch (or the batch's hash parts), on the host, and its figures."""
     start = time.perf_counter()
-    root = unpack(spec.plan, spec.models)
-    device = torch.device(spec.device)
-    catalog = worker_catalog(device, spec.tables)
+    root, split = unpack(spec.plan, spec.models)
+    catalog = tables.catalog_for(spec.tables)
+    device = catalog.device
     ctx = ExecutionContext(device, catalog, MemoryPool(spec.memory_limit, catalog.cache),
                            spec.batch_rows, {} if spec.profile else None)
     ctx.state[TASK_PARTITION] = partition
     given = iter(inputs)
     for slot, count in enumerate(spec.inputs):
-        ctx.state[input_key(slot)] = [next(given) for _ in range(count)]
+        ctx.state[input_key(slot)] = [_with_tensors(next(given), device, lambda t: t.to(device))
+                                      for _ in range(count)]
     with FlagWatch(spec.cancel_flag, ctx.cancel):
         ctx.check_cancelled()
         batch = concat_batches(local.run_partitions(root, [partition], ctx))
-    parts = [batch] if spec.split is None else _hash_parts(batch, spec.split)
-    parts = [_own_storage(p) for p in parts]
+    # hashing a string key hashes its whole dictionary: cut to the strings used first
+    parts = [batch] if split is None else _hash_parts(_used_strings(batch), split)
+    parts = [_with_tensors(_used_strings(p), HOST, _shippable) for p in parts]
     figures = TaskFigures(batch.num_rows, batch.nbytes, time.perf_counter() - start)
     if ctx.profile is not None:
         for position, op in enumerate(operators(root)):
@@ -100,20 +106,36 @@ def _hash_parts(batch: Batch, exchange: Exchange) -> list[Batch]:
     return parts
 
 
-def _own_storage(batch: Batch) -> Batch:
-    """`batch` with every tensor that is a view into a larger one copied: pickling a view
-    ships its whole storage."""
-    columns = {}
+def _used_strings(batch: Batch) -> Batch:
+    """`batch` with each string dictionary longer than the batch cut to the strings its rows
+    use: a hash part (or a filtered scan) would otherwise ship, and its reader unify, the
+    whole dictionary of the batch it was cut from."""
+    columns = dict(batch.columns)
     for name, column in batch.columns.items():
-        values, valid = _compact(column.values), column.valid
-        valid = None if valid is None else _compact(valid)
-        if values is not column.values or valid is not column.valid:
-            column = Column(values, column.type, valid, column.dictionary, column.decimal)
-        columns[name] = column
+        if column.dictionary is None or len(column.dictionary) <= batch.num_rows:
+            continue
+        used, codes = torch.unique(column.values, sorted=True, return_inverse=True)
+        dictionary = column.dictionary.take(pa.array(used.cpu().numpy()))
+        columns[name] = dataclasses.replace(column, values=codes.to(column.values.dtype),
+                                            dictionary=dictionary)
     return Batch(columns, batch.num_rows, batch.device)
 
 
-def _compact(tensor: torch.Tensor) -> torch.Tensor:
+def _with_tensors(batch: Batch, device: torch.device, change) -> Batch:
+    """`batch` on `device`, `change` applied to each column's values and validity tensors."""
+    columns = {}
+    for name, column in batch.columns.items():
+        values, valid = change(column.values), column.valid
+        valid = None if valid is None else change(valid)
+        if values is not column.values or valid is not column.valid:
+            column = dataclasses.replace(column, values=values, valid=valid)
+        columns[name] = column
+    return Batch(columns, batch.num_rows, device)
+
+
+def _shippable(tensor: torch.Tensor) -> torch.Tensor:
+    """`tensor` on the host, owning its storage: pickling a view ships its whole storage."""
+    tensor = tensor.cpu()
     needed = tensor.numel() * tensor.element_size()
     if tensor.untyped_storage().nbytes() > needed or not tensor.is_contiguous():
         return tensor.clone(memory_format=torch.contiguous_format)

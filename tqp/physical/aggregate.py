@@ -82,7 +82,9 @@ def _ref(name: str) -> exp.Column:
 
 @dataclass(frozen=True, eq=False)
 class _Aggregate(PhysicalOperator):
-    input: PhysicalOperator  # one partition (an Exchange gathers a partitioned input)
+    # One partition (an Exchange gathers a partitioned input), or, with keys, partitions of
+    # the input split by a hash of the keys (on Ray): each partition's groups are its own.
+    input: PhysicalOperator
     keys: tuple[tuple[str, exp.Expression], ...]
     aggregates: tuple[tuple[str, AggregateCall], ...]
     condition: exp.Expression | None = None  # a fused Filter below
@@ -91,6 +93,10 @@ class _Aggregate(PhysicalOperator):
     @property
     def children(self):
         return (self.input,)
+
+    @property
+    def partitions(self) -> int:
+        return self.input.partitions
 
     def describe(self) -> str:
         keys = ", ".join(f"{n} := {sql_text(e)}" for n, e in self.keys)
@@ -281,10 +287,6 @@ class PartialAggregate(_Aggregate):
     """The partial states (`aggregates`: a Merge's partial aggregates) of each input partition
     on its own, keeping the input's partitions. Where partitions run apart (Ray tasks), only
     these partial groups cross the exchange to a MergeAggregate."""
-
-    @property
-    def partitions(self) -> int:
-        return self.input.partitions
 
 
 @dataclass(frozen=True, eq=False)
