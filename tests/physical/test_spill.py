@@ -142,6 +142,30 @@ def test_a_build_side_that_fits_but_whose_table_does_not_spills_before_any_outpu
         assert ("build side spilled" in plan) == spills, plan
 
 
+WHOLE_PROBES = [
+    "SELECT a.k, a.v, b.d FROM t a JOIN (SELECT k, d FROM t WHERE d < 40) b ON a.k = b.k",
+    "SELECT a.k, a.v, b.d FROM t a RIGHT JOIN (SELECT k, d FROM t WHERE d < 40) b "
+    "ON a.k = b.k AND a.d = b.d + 1",
+    "SELECT a.k, b.k, b.d FROM (SELECT * FROM t WHERE d > 5) a "
+    "FULL JOIN (SELECT k, d FROM t WHERE d < 40) b ON a.k = b.k AND a.d = b.d",
+    "SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM t b WHERE b.k = a.k AND b.v > a.v)",
+]
+
+
+@pytest.mark.parametrize("sql", WHOLE_PROBES)
+def test_a_probe_side_joined_whole_reserves_its_rows_and_table_or_goes_grace(duck, sql):
+    """A probe side of one batch (or every probe row, for right and full joins) is joined in
+    one kernel call: the gathered probe rows and the table built reserve their bytes. The
+    build rows fit in 300KB, those would not: the build side spills and the join goes grace;
+    with 4MB it runs whole. Both match DuckDB."""
+    for limit, spills in (("300KB", True), ("4MB", False)):
+        con = tqp.connect(memory_limit=limit, batch_rows=1 << 20)
+        con.register("t", TABLE)
+        check_against_duckdb(con, duck, sql)
+        plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+        assert ("build side spilled" in plan) == spills, plan
+
+
 OUTER_AND_NOT_IN = [
     "SELECT a.k, a.d, b.s FROM (SELECT * FROM t WHERE d < 10) a "
     "RIGHT JOIN (SELECT * FROM t WHERE d > 5) b ON a.k = b.k AND a.d = b.d",

@@ -79,20 +79,25 @@ class _Join(PhysicalOperator):
         right = state[0]
         push_join_bounds(self, right, ctx)
         ran: list = []
-        if self.partitions == 1:
-            # Whole probe side at once: right/full joins, or a probe side of one batch (which
-            # may then be the side that is built, when it is much smaller).
+
+        def whole(left: Batch) -> Batch:
+            out = joins.join(left, right, self.kind, self.left_keys, self.right_keys,
+                             self.residual, ctx.device, ran=ran)
+            for r in ran:
+                note(self, ctx, f"ran: {r}")
+            return out
+
+        if self.partitions == 1 and (self.kind in ("right", "full") or not self.left_keys):
+            # Every probe row at once: right/full joins pad the build rows none met.
             batches = list(stream(self.probe, partition, ctx))
-            if len(batches) == 1 or self.kind in ("right", "full") or not self.left_keys:
-                left = concat_batches(batches)
-                yield joins.join(left, right, self.kind, self.left_keys, self.right_keys,
-                                 self.residual, ctx.device, ran=ran)
-                for r in ran:
-                    note(self, ctx, f"ran: {r}")
-                return
-            source = iter(batches)
-        else:
-            source = stream(self.probe, partition, ctx)
+            yield from _join_whole(self, partition, state, batches, ctx, whole,
+                                   self._whole_join(ctx))
+            return
+        batches, source = _gather_probe(self, partition, ctx)
+        if batches is not None:
+            yield from _join_whole(self, partition, state, batches, ctx, whole,
+                                   self._whole_join(ctx))
+            return
         yield from _probe_all(self, partition, source, state, ctx, self._probe,
                               self._whole_join(ctx))
 
@@ -161,16 +166,11 @@ class _MarkJoin(PhysicalOperator):
         if isinstance(state, SpilledBuild):
             yield from _grace(self, partition, state, ctx, whole)
             return
-        source = stream(self.probe, partition, ctx)
-        if self.probe.partitions == 1:
-            # A probe side of one batch is matched whole: the kernel may then build the
-            # smaller side (a few probe rows against a large build side).
-            batches = list(source)
-            if len(batches) == 1:
-                yield self._whole(batches[0], state[0], ctx)
-                _release_build(self, ctx)
-                return
-            source = iter(batches)
+        batches, source = _gather_probe(self, partition, ctx)
+        if batches is not None:
+            yield from _join_whole(self, partition, state, batches, ctx,
+                                   lambda left: self._whole(left, state[0], ctx), whole)
+            return
         yield from _probe_all(self, partition, source, state, ctx, self._mark_batch, whole)
 
     def spillable(self) -> bool:
@@ -289,14 +289,57 @@ def _probe_all(op, partition: int, source, state: list, ctx: ExecutionContext, p
         except MemoryLimitExceeded as exc:
             if state[1] is not None or not op.spillable():
                 raise
-            state[2].release()
-            built = _spill_build(op, [state[0]], iter(()), exc, ctx)
-            ctx.state[("build", id(op))] = built
-            yield from _grace(op, partition, built, ctx, whole,
-                              itertools.chain([batch], source))
+            yield from _spill_and_grace(op, partition, state, exc, ctx, whole,
+                                        itertools.chain([batch], source))
             return
         yield out
     _release_build(op, ctx)
+
+
+def _gather_probe(op, partition: int, ctx: ExecutionContext):
+    """(the probe batches, None) when a single-partition probe side is one batch, to be
+    joined whole (the kernel may then build the smaller side: a few probe rows against a
+    large build side); else (None, the probe stream) to probe batch by batch."""
+    source = stream(op.probe, partition, ctx)
+    if op.probe.partitions > 1:
+        return None, source
+    batches = list(source)
+    return (batches, None) if len(batches) == 1 else (None, iter(batches))
+
+
+def _join_whole(op, partition: int, state: list, batches: list, ctx: ExecutionContext, join,
+                whole) -> Iterator[Batch]:
+    """`join(left)` over the probe batches gathered into one, the gathered rows and the table
+    the kernel builds (over the smaller side) reserved while it runs; then the build side is
+    released. When they pass the memory limit, the build side spills and the join goes grace."""
+    left = concat_batches(batches)
+    try:
+        scratch = ctx.memory.reserve(
+            f"table of {op.describe()}",
+            left.nbytes + build_scratch_bytes(min(left.num_rows, state[0].num_rows)))
+    except MemoryLimitExceeded as exc:
+        if not op.spillable():
+            raise
+        del left
+        yield from _spill_and_grace(op, partition, state, exc, ctx, whole, iter(batches))
+        return
+    try:
+        out = join(left)
+    finally:
+        scratch.release()
+    del left, batches[:]
+    _release_build(op, ctx)
+    yield out
+
+
+def _spill_and_grace(op, partition: int, state: list, reason: Exception, ctx: ExecutionContext,
+                     whole, source) -> Iterator[Batch]:
+    """The build side held in `state` written to spill files, then the probe batches of
+    `source` joined grace (partition by partition of the key hash)."""
+    state[2].release()
+    built = _spill_build(op, [state[0]], iter(()), reason, ctx)
+    ctx.state[("build", id(op))] = built
+    yield from _grace(op, partition, built, ctx, whole, source)
 
 
 def _release_build(op, ctx: ExecutionContext) -> None:
