@@ -14,7 +14,7 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
-from tqp.operators.expressions import evaluate, is_constant, user_names
+from tqp.operators.expressions import column_ref, evaluate, is_constant, user_names
 from tqp.operators import list_aggregates, statistics
 from tqp.operators.keys import pack_keys
 from tqp.operators.lists import reject_list_keys
@@ -89,18 +89,13 @@ class _Inputs:
         if self._known and not isinstance(expression, exp.Column):
             names = {e: f"{self.PREFIX}{i}" for i, e in enumerate(self._known)}
             value = evaluate(
-                expression.transform(lambda n: _ref(names[n]) if n in names else n),
+                expression.transform(lambda n: column_ref(names[n]) if n in names else n),
                 self.batch.with_columns({names[e]: c for e, c in self._known.items()}))
         else:
             value = evaluate(expression, self.batch)
         if self.reuse or expression in self._shared:
             self._known[expression] = value
         return value
-
-
-def _ref(name: str) -> exp.Column:
-    """A reference to the batch column `name`."""
-    return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
 
 def _read_again(expressions) -> set:

@@ -26,7 +26,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import Error
-from tqp.operators.expressions import evaluate, is_constant
+from tqp.operators.expressions import column_ref, evaluate, is_constant
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
 
@@ -93,7 +93,7 @@ class ComputedColumns:
                 is_constant(expression) or _template(expression, self.batch, {}, []) is None:
             return expression
         self.expressions.append(expression)
-        return _ref(f"{self.PREFIX}{len(self.expressions) - 1}")
+        return column_ref(f"{self.PREFIX}{len(self.expressions) - 1}")
 
     def holds(self, expression: exp.Expression | None) -> bool:
         """Is `expression` a reference `add` gave (its value computed by the kernel)?"""
@@ -173,7 +173,7 @@ def _template(node: exp.Expression, batch: Batch, columns: dict, constants: list
         if value.type not in _TENSOR_TYPES or value.dictionary is not None:
             return None
         constants.append(value)
-        ref = _ref(f"$k{len(constants) - 1}")
+        ref = column_ref(f"$k{len(constants) - 1}")
         # A literal compares as an exact value, a computed constant as a computed one.
         exact = isinstance(node, exp.Literal) or (isinstance(node, exp.Neg)
                                                   and isinstance(node.this, exp.Literal))
@@ -186,7 +186,7 @@ def _template(node: exp.Expression, batch: Batch, columns: dict, constants: list
             return None
         if node.name not in columns:
             columns[node.name] = f"$c{len(columns)}"
-        return _ref(columns[node.name])
+        return column_ref(columns[node.name])
     if type(node) not in _TRACED:
         return None
     args = {}
@@ -201,10 +201,6 @@ def _template(node: exp.Expression, batch: Batch, columns: dict, constants: list
             value = value.copy()
         args[name] = value
     return type(node)(**args)
-
-
-def _ref(name: str) -> exp.Column:
-    return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
 
 class _Kernel:

@@ -29,7 +29,7 @@ from tqp.execution.memory import MemoryLimitExceeded
 from tqp.execution.spill import HashSpill, hold, spill_by_hash
 from tqp.operators import aggregation, fused, relational
 from tqp.operators.batches import concat_batches
-from tqp.operators.expressions import evaluate
+from tqp.operators.expressions import column_ref, evaluate
 from tqp.physical.exchange import Exchange
 from tqp.physical.operator import PhysicalOperator, sql_text
 from tqp.planner.logical import AggregateCall
@@ -66,18 +66,14 @@ def plan_merge(aggregates) -> Merge | None:
         if call.func == "avg":
             s, c = f"{name}$sum", f"{name}$count"
             partial += [(s, AggregateCall("sum", call.arg)), (c, AggregateCall("count", call.arg))]
-            final += [(s, AggregateCall("sum", _ref(s))), (c, AggregateCall("sum", _ref(c)))]
+            final += [(s, AggregateCall("sum", column_ref(s))), (c, AggregateCall("sum", column_ref(c)))]
             averages.append((name, s, c))
         elif call.func in _MERGE:
             partial.append((name, call))
-            final.append((name, AggregateCall(_MERGE[call.func], _ref(name))))
+            final.append((name, AggregateCall(_MERGE[call.func], column_ref(name))))
         else:
             return None
     return Merge(tuple(partial), tuple(final), tuple(averages))
-
-
-def _ref(name: str) -> exp.Column:
-    return exp.Column(this=exp.Identifier(this=name, quoted=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +143,7 @@ class _Aggregate(PhysicalOperator):
         """The aggregate of `whole`: merged partial states, or input rows (already `filtered`
         by the fused condition, or not)."""
         if partial:
-            final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+            final_keys = tuple((n, column_ref(n)) for n, _ in self.keys)
             merged = aggregation.aggregate(final_keys, self.merge.final, whole)
             return _finish(merged, self.keys, self.aggregates, self.merge)
         if filtered:
@@ -310,7 +306,7 @@ def split_partial(op: PhysicalOperator) -> PhysicalOperator | None:
         return None
     partial = PartialAggregate(op.input.input, op.keys, op.merge.partial, op.condition,
                                plan_merge(op.merge.partial))
-    final_keys = tuple((n, _ref(n)) for n, _ in op.keys)
+    final_keys = tuple((n, column_ref(n)) for n, _ in op.keys)
     return MergeAggregate(Exchange(partial, "gather"), final_keys, op.merge.final, None,
                           plan_merge(op.merge.final), op.merge, op.aggregates)
 
@@ -395,7 +391,7 @@ class GroupingSetsAggregate(PhysicalOperator):
             if first is None:
                 first = relational.slice_rows(batch, 0, 1)
             partials.append(aggregation.aggregate(self.keys, merge.partial, batch, sets=((),)))
-        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+        final_keys = tuple((n, column_ref(n)) for n, _ in self.keys)
         merged = aggregation.aggregate(final_keys, merge.final, concat_batches(partials),
                                        sets=((),))
         out = _finish(merged, self.keys, calls, merge).columns
@@ -415,7 +411,7 @@ class GroupingSetsAggregate(PhysicalOperator):
             return aggregation.aggregate(self.keys, self.aggregates, whole, sets=self.sets)
         finest = aggregation.aggregate(self.keys, merge.partial, whole)
         note(self, ctx, f"ran: sets from {finest.num_rows} partial groups")
-        final_keys = tuple((n, _ref(n)) for n, _ in self.keys)
+        final_keys = tuple((n, column_ref(n)) for n, _ in self.keys)
         merged = aggregation.aggregate(final_keys, merge.final + grouping, finest, sets=self.sets)
         return _finish(merged, self.keys, self.aggregates, merge)
 

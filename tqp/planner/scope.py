@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from tqp.errors import ProgrammingError
-from tqp.operators.expressions import SHOWN_AS
+from tqp.operators.expressions import SHOWN_AS, column_ref
 
 
 @dataclass
@@ -53,7 +53,7 @@ def ref(key: str, shown: exp.Expression | None = None) -> exp.Column:
     """A resolved column reference: no table qualifier, the plan column key as its name. With
     `shown`, the user's expression the key stands for (an aggregate call, a group key), which
     error messages write in its place (`operators.expressions.SqlText`)."""
-    column = exp.Column(this=exp.Identifier(this=key, quoted=True))
+    column = column_ref(key)
     if shown is not None:
         show_as(column, shown)
     return column

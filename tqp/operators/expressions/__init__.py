@@ -66,6 +66,11 @@ def may_raise(expression: exp.Expression) -> bool:
     return any(not isinstance(c.this, exp.Literal) for c in expression.find_all(exp.Cast))
 
 
+def column_ref(name: str) -> exp.Column:
+    """A reference to the batch column `name` (a plan column key), as evaluate reads it."""
+    return exp.Column(this=exp.Identifier(this=name, quoted=True))
+
+
 def _broadcast(column: Column, rows: int) -> Column:
     """A one-row column repeated `rows` times, as a view."""
     valid = None if column.valid is None else column.valid.expand(rows)
