@@ -507,15 +507,15 @@ def _is_hugeint(field: pa.Field) -> bool:
 def _python_values(field: pa.Field, column: pa.ChunkedArray) -> list:
     """A column's values as Python objects (a HUGEINT's as ints, as DuckDB fetches them); a
     value Python cannot hold is a DataError."""
-    name = field.name
+    name, hugeint = field.name, _is_hugeint(field)
     try:
-        values = None if _is_hugeint(field) else column.to_pylist()
+        values = None if hugeint else column.to_pylist()
     except (OverflowError, ValueError) as exc:
         raise DataError(
             f"column {name} holds a {type_code(column.type)} value Python cannot represent "
             f"({exc}; datetime covers years 1 to 9999): fetch it with fetch_arrow_table() or "
             "torch(), or cast it to VARCHAR in the query") from None
-    if _is_hugeint(field):
+    if hugeint:
         try:  # most sums fit in 64 bits: Arrow makes those ints
             return column.cast(pa.int64()).to_pylist()
         except pa.ArrowInvalid:

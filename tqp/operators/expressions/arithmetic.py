@@ -22,7 +22,7 @@ from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, max_magnitude, remember_magnitude, round_down, scale_up,
     truncate_down,
 )
-from tqp.storage.column import Batch, Column, and_valid
+from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
@@ -45,8 +45,6 @@ def _decimal_and_null(a: Column, b: Column) -> Column | None:
     decimal rules need both types), so `abs(1.5 - NULL)` is then an integer as in DuckDB."""
     if {a.type, b.type} != {DataType.DECIMAL, DataType.NULL}:
         return None
-    from tqp.storage.column import null_column
-
     return null_column(max(len(a), len(b)), DataType.NULL, a.device)
 
 
@@ -91,8 +89,6 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     temporal = {DataType.DATE, DataType.TIMESTAMP}
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
-        from tqp.storage.column import null_column
-
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
             if kind is DataType.TIMESTAMP:
@@ -290,8 +286,6 @@ def _untyped_null_as_bigint(column: Column) -> Column:
     """`-NULL` and `abs(NULL)` are BIGINT NULLs in DuckDB (its first integer overload)."""
     if column.type is not DataType.NULL:
         return column
-    from tqp.storage.column import null_column
-
     return null_column(len(column), DataType.BIGINT, column.device)
 
 
