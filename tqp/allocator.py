@@ -46,6 +46,10 @@ def keep_large_allocations_in_heap() -> bool:
 
 
 def release_free_memory() -> None:
-    """Return the heap's free pages to the system (only where the heap keeps them, see above)."""
+    """Return free memory to the system: the heap's free pages (only where the heap keeps them,
+    see above) and what Arrow's allocator keeps from decoding files."""
     if _libc is not None:
         _libc.malloc_trim(0)
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

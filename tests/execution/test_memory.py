@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+import torch
 
 import tqp
-from tqp.execution.memory import MemoryPool, parse_size
+from tqp.execution.memory import STREAM_SHARE, MemoryPool, parse_size
+from tqp.storage.cache import TensorCache
+from tqp.storage.column import Column
+from tqp.types import DataType
 
 TABLE = pa.table({"k": pa.array(range(10_000), pa.int64()),
                   "v": pa.array([i * 0.5 for i in range(10_000)], pa.float64())})
@@ -37,6 +41,28 @@ def test_pool_refuses_past_its_limit_and_names_the_owner():
     held.release()
     pool.reserve("sort input", 500)
     assert pool.peak == 600
+
+
+def _cached_column(cache: TensorCache, name: str, rows: int) -> None:
+    column = Column(torch.zeros(rows, dtype=torch.int64), DataType.BIGINT)
+    assert cache.put(("t", name, 0, None, True), column, room=1 << 40)
+
+
+def test_the_cache_leaves_a_share_of_the_limit_to_batches_in_flight():
+    cache = TensorCache()
+    for name in "abcd":
+        _cached_column(cache, name, 100)  # 800 bytes each
+    pool = MemoryPool(4000, cache)
+    assert pool.cache_room == int(4000 * (1 - STREAM_SHARE))
+    pool.reserve("join build", 1000)
+    # State and cache together stay within the limit less the share for batches in flight:
+    # the least recently used columns went.
+    assert pool.used + cache.bytes <= 4000 * (1 - STREAM_SHARE)
+    assert cache.get(("t", "a", 0, None, True)) is None
+    assert cache.get(("t", "d", 0, None, True)) is not None
+    # The state alone may still take the whole limit (the cache empties for it).
+    pool.reserve("sort input", 3000)
+    assert pool.used == 4000 and cache.bytes == 0
 
 
 def test_a_query_over_the_limit_fails_cleanly_and_the_connection_goes_on():

@@ -19,6 +19,14 @@ from tqp.errors import OperationalError, ProgrammingError
 
 # A release of at least this many bytes returns the freed pages to the system.
 RELEASE_BYTES = 256 * 1024**2
+# A reservation that takes the query's state and the cache past this share of the limit first
+# returns the heap's free pages to the system: under pressure, freed batches must not stay
+# resident beside the new state (tqp/allocator.py keeps them for speed).
+PRESSURE_SHARE = 0.5
+# The share of the limit the tensor cache leaves to batches in flight (scanned segments, filter
+# and join outputs), which no reservation counts: the cache and the query's state together stay
+# below the rest, while the state alone may use the whole limit.
+STREAM_SHARE = 0.1
 # The default limit: this share of the machine's RAM (of the GPU's memory on cuda).
 DEFAULT_SHARE = 0.6
 _UNITS = {"b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
@@ -87,12 +95,19 @@ class MemoryPool:
         reservation.resize(nbytes)
         return reservation
 
+    @property
+    def cache_room(self) -> int:
+        """Bytes the tensor cache may hold beside the query's state (see STREAM_SHARE)."""
+        return int(self.limit * (1 - STREAM_SHARE)) - self.used
+
     def _change(self, owner: str, delta: int) -> None:
         with self._lock:
             if delta > 0 and self.cache is not None:
-                over = self.used + delta + self.cache.bytes - self.limit
+                over = self.cache.bytes - (self.cache_room - delta)
                 if over > 0 and self.cache.evict(over):
                     release_free_memory()  # the evicted columns' pages, for the new state
+                elif self.used + delta + self.cache.bytes > PRESSURE_SHARE * self.limit:
+                    release_free_memory()
             if delta > 0 and self.used + delta > self.limit:
                 raise MemoryLimitExceeded(
                     f"out of memory: {owner} needs {format_size(delta)} more, but the query "

@@ -76,19 +76,20 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
             lo, hi = bounds
-            counts = torch.bincount(key - lo, minlength=hi - lo + 1)
             # Row numbers, counts and run starts in int32 where the rows allow: half the state
             # a large build side holds.
             index = torch.int32 if key.numel() < 2**31 else torch.int64
+            counts = torch.bincount(key - lo, minlength=hi - lo + 1)
             if int(counts.max()) <= 1:
+                del counts
                 lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
                 lut[key - lo] = torch.arange(key.numel(), dtype=index, device=key.device)
                 return JoinTable("direct", key.numel(), lo, hi, lut)
+            counts = counts.to(index)  # narrowed before the sort: it stays alive through it
             narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
             perm = torch.sort(narrow, stable=True).indices.to(index)
             del narrow
-            counts = counts.to(index)
-            starts = torch.cumsum(counts, 0, dtype=index) - counts
+            starts = torch.cumsum(counts, 0, dtype=index).sub_(counts)
             return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
     sorted_keys, perm = torch.sort(key, stable=True)
     return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)

@@ -46,8 +46,8 @@ class TableScan(PhysicalOperator):
             count(self, ctx, "row groups read", len(groups))
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
-        room = ctx.memory.limit - ctx.memory.used
-        columns = catalog.read(self.table, segment, self.fields, groups, room, self.unordered)
+        columns = catalog.read(self.table, segment, self.fields, groups, ctx.memory.cache_room,
+                               self.unordered)
         columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
         if columns:
             rows = len(next(iter(columns.values())))
