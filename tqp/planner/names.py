@@ -116,6 +116,8 @@ def render(node: exp.Expression) -> str:
         count = node.args.get("count")  # DuckDB's top-n min(x, n)
         inner = render(arg) + (f", {render(count)}" if count is not None else "")
         return f"{node.meta.get(SPELLING) or node.sql_name().lower()}({inner})"
+    if isinstance(node, exp.Filter) and isinstance(node.expression, exp.Where):
+        return f"{render(node.this)} FILTER (WHERE {render(node.expression.this)})"
     if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
         return render(node.this)  # sqlglot's reading of ANY_VALUE, which skips NULLs anyway
     if isinstance(node, exp.Array):  # DuckDB names a list literal by its constructor

@@ -197,3 +197,9 @@ select a % 2 as p, string_agg(a, ',' order by id) as ints, string_agg(c / 2, ' '
 from t_nulls
 group by 1
 order by 1;
+
+-- name: filter_default_names
+-- Unaliased FILTER aggregates are named as DuckDB names them.
+select count(*) filter (where l_quantity > 30), sum(l_quantity) filter (where l_tax = 0),
+    avg(l_discount) filter (where l_returnflag = 'R' and l_linestatus = 'F')
+from lineitem;

@@ -139,3 +139,10 @@ select l_linenumber + l_orderkey as s, cast(l_linenumber as bigint) * 1000000000
 from lineitem
 where l_orderkey = 3
 order by s;
+
+-- name: cast_to_hugeint
+select cast(l_orderkey as hugeint) as k, l_quantity::hugeint + 1 as q, cast('12' as hugeint) as s,
+    cast(2.5::double as hugeint) as d, sum(cast(l_linenumber as hugeint)) over () as total
+from lineitem
+order by l_orderkey, l_linenumber
+limit 5;
