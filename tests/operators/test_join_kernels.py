@@ -35,6 +35,11 @@ CASES = {
     "small unique dense left": (lambda rng: (rng.permutation(30), rng.integers(-5, 40, 400))),
     "no matches": (lambda rng: (rng.integers(0, 10, 50), rng.integers(100, 110, 50))),
     "one key everywhere": (lambda rng: (np.full(30, 7), np.full(20, 7))),
+    # A build side stored in key order (a clustered table) skips the sort.
+    "sorted right with duplicates": (lambda rng: (rng.integers(-5, 30, 200),
+                                                 np.sort(rng.integers(0, 25, 150)))),
+    "sorted sparse right": (lambda rng: (rng.integers(-3, 3, 100) * 2**61,
+                                        np.sort(rng.integers(-3, 3, 90)) * 2**61)),
 }
 
 
@@ -54,6 +59,18 @@ def test_join_indices_both_strategies_agree(device, monkeypatch):
     monkeypatch.setattr(join, "DENSE_FACTOR", 0)
     monkeypatch.setattr(join, "DENSE_SLACK", 0)
     check(left, right, device)  # sort + search
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("strategy", ["auto", "search"])
+def test_a_build_side_already_in_key_order_keeps_its_row_order(device, strategy):
+    key = torch.tensor([2, 2, 3, 5, 5, 5, 9], device=device)
+    table = join.build_table(key, strategy=strategy)
+    assert table.perm is None  # no sort, no permutation
+    assert table.strategy == ("sorted" if strategy == "search" else "direct-runs")
+    probe = torch.tensor([5, 1, 2], device=device)
+    pi, bi = join.probe_table(table, probe)
+    assert list(zip(pi.tolist(), bi.tolist())) == [(0, 3), (0, 4), (0, 5), (2, 0), (2, 1)]
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -45,7 +45,8 @@ class JoinTable:
     `strategy` says which structure was built: "direct" (unique keys: `table[key - lo]` is the
     build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` is the key's run
     length in the build rows sorted by key, `starts` where each run starts), "sorted" (the
-    sorted keys, searched per probe key) or "empty"."""
+    sorted keys, searched per probe key) or "empty". `perm` lists the build rows in key order;
+    None when they already are (a build side stored by its key)."""
 
     strategy: str
     rows: int
@@ -86,13 +87,23 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
                 lut[key - lo] = torch.arange(key.numel(), dtype=index, device=key.device)
                 return JoinTable("direct", key.numel(), lo, hi, lut)
             counts = counts.to(index)  # narrowed before the sort: it stays alive through it
-            narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
-            perm = torch.sort(narrow, stable=True).indices.to(index)
-            del narrow
+            perm = None
+            if not _is_sorted(key):
+                narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
+                perm = torch.sort(narrow, stable=True).indices.to(index)
+                del narrow
             starts = torch.cumsum(counts, 0, dtype=index).sub_(counts)
             return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
+    if _is_sorted(key):
+        return JoinTable("sorted", key.numel(), sorted_keys=key)
     sorted_keys, perm = torch.sort(key, stable=True)
     return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)
+
+
+def _is_sorted(key: torch.Tensor) -> bool:
+    """Are the keys already in order? (A table stored by its key, or a filtered run of one: its
+    rows need no sort, and the table no permutation.)"""
+    return key.numel() < 2 or bool((key[1:] >= key[:-1]).all())
 
 
 def build_scratch_bytes(rows: int) -> int:
@@ -128,7 +139,9 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     # Position within the run: global output position minus where this probe row's run starts.
     out_start = torch.cumsum(run, 0) - run
     offset = torch.arange(total, device=device) - out_start.index_select(0, local)
-    build_idx = table.perm.index_select(0, run_start.index_select(0, local) + offset).long()
+    position = run_start.index_select(0, local) + offset  # in the build rows sorted by key
+    build_idx = position.long() if table.perm is None else \
+        table.perm.index_select(0, position).long()
     return rows.index_select(0, local), build_idx
 
 
