@@ -34,6 +34,8 @@ BUCKETS_PER_KEY = 64
 MIN_BUCKETS = 1 << 16
 # Bytes per build row that building a table may hold transiently (see build_scratch_bytes).
 BUILD_SCRATCH_BYTES_PER_ROW = 32
+# Bytes per key a stable sort holds at once: its values, indices and buffers.
+SORT_BYTES_PER_ROW = 32
 # Build on the left input instead when it is this many times smaller than the right one.
 SWAP_RATIO = 4
 
@@ -64,15 +66,18 @@ class JoinTable:
                    (self.table, self.starts, self.perm, self.sorted_keys) if t is not None)
 
 
-def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") -> JoinTable:
+def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
+                reserve=None) -> JoinTable:
     """A JoinTable over the int64 build keys `key` (no NULLs).
 
     With `strategy` "auto" or "direct", a direct-address table when the key range is small
     (against the build rows, or `probe_rows`, the probe side's expected size); "search"
     always sorts. A "direct" request over a wide range falls back to sorting: the returned
-    strategy says what was built."""
+    strategy says what was built. `reserve(nbytes)`, when given, is told each time the build
+    is about to hold `nbytes` more (the table included); it may raise to stop the build."""
     if key.numel() == 0:
         return JoinTable("empty", 0)
+    reserve = reserve or _hold_anything
     if strategy != "search":
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
@@ -80,6 +85,8 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
             # Row numbers, counts and run starts in int32 where the rows allow: half the state
             # a large build side holds.
             index = torch.int32 if key.numel() < 2**31 else torch.int64
+            # int64 counts per key (then the table: as many int32 entries, or two), key - lo.
+            reserve(8 * (hi - lo + 1) + 8 * key.numel())
             counts = torch.bincount(key - lo, minlength=hi - lo + 1)
             if int(counts.max()) <= 1:
                 del counts
@@ -89,6 +96,7 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
             counts = counts.to(index)  # narrowed before the sort: it stays alive through it
             perm = None
             if not _is_sorted(key):
+                reserve(SORT_BYTES_PER_ROW * key.numel())
                 narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
                 perm = torch.sort(narrow, stable=True).indices.to(index)
                 del narrow
@@ -96,8 +104,13 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto") 
             return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
     if _is_sorted(key):
         return JoinTable("sorted", key.numel(), sorted_keys=key)
+    reserve(SORT_BYTES_PER_ROW * key.numel())
     sorted_keys, perm = torch.sort(key, stable=True)
     return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)
+
+
+def _hold_anything(nbytes: int) -> None:
+    """The `reserve` of a build nobody accounts for."""
 
 
 def _is_sorted(key: torch.Tensor) -> bool:
@@ -224,16 +237,19 @@ class KeySet:
                    if t is not None)
 
 
-def build_key_set(build: torch.Tensor, probe_rows: int = 0) -> KeySet:
-    """A KeySet over int64 keys without NULLs."""
+def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None) -> KeySet:
+    """A KeySet over int64 keys without NULLs (`reserve` as for `build_table`)."""
     if build.numel() == 0:
         return KeySet("empty")
+    reserve = reserve or _hold_anything
     bounds = _dense_bounds(build, probe_rows)
     if bounds is not None:
         lo, hi = bounds
+        reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
         present[build - lo] = True
         return KeySet("presence", lo, hi, present)
+    reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values
     lo, hi = (int(v) for v in torch.stack([table[0], table[-1]]).tolist())
     # Buckets of 2**shift keys, about BUCKETS_PER_KEY per key: few hold a key.

@@ -200,10 +200,13 @@ class BuildSide:
 
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
-                  key_set: bool = False) -> BuildSide | None:
+                  key_set: bool = False, reserve=None) -> BuildSide | None:
     """The right input ready to be probed: a JoinTable (or with `key_set`, a KeySet for a mark
     join without residual). None when its keys cannot be packed on their own (several keys
-    whose ranges multiply past int64): the caller then joins each batch whole."""
+    whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
+    told the bytes the build is about to hold (join.build_table)."""
+    if reserve is not None:  # evaluated and packed keys: at most an int64 column or two each
+        reserve(16 * right.num_rows * len(right_keys))
     keys = [evaluate(e, right) for e in right_keys]
     rows = _valid_rows(keys)
     values = [k.values if rows is None else k.values[rows] for k in keys]
@@ -214,9 +217,9 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     side = BuildSide(right, keys, rows, packing,
                      has_null_key=rows is not None and rows.numel() < right.num_rows)
     if key_set:
-        side.key_set = build_key_set(packed_keys, probe_rows)
+        side.key_set = build_key_set(packed_keys, probe_rows, reserve)
     else:
-        side.table = build_table(packed_keys, probe_rows, strategy)
+        side.table = build_table(packed_keys, probe_rows, strategy, reserve)
     return side
 
 

@@ -110,7 +110,7 @@ class _Join(PhysicalOperator):
         if not self.left_keys:
             note(self, ctx, "ran: nested loop")
             return joins.join(batch, right, self.kind, (), (), self.residual, ctx.device)
-        _prepare(self, state, batch.num_rows, ctx, strategy=self.strategy)
+        _prepare(self, state, _probe_rows(self, batch), ctx, strategy=self.strategy)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -208,7 +208,7 @@ class KeySetMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys:
             return self._whole(batch, right, ctx)
-        _prepare(self, state, batch.num_rows, ctx, key_set=True)
+        _prepare(self, state, _probe_rows(self, batch), ctx, key_set=True)
         marks = joins.probe_marks(state[1], batch, self.left_keys, self.null_aware) \
             if state[1] else None
         if marks is None:
@@ -226,7 +226,7 @@ class PairMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys or self.null_aware:
             return self._whole(batch, right, ctx)
-        _prepare(self, state, batch.num_rows, ctx)
+        _prepare(self, state, _probe_rows(self, batch), ctx)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -260,16 +260,24 @@ def _build(op, ctx: ExecutionContext):
     return ctx.state[key]
 
 
+def _probe_rows(op, batch: Batch) -> int:
+    """The rows a join's table will be probed with, judged from one probe batch: every
+    partition of the probe side probes the same table, so a direct-address table's size is
+    weighed against all of them."""
+    return batch.num_rows * max(op.probe.partitions, 1)
+
+
 def _prepare(op, state: list, probe_rows: int, ctx: ExecutionContext, **how) -> None:
     """Build side `state` made ready to probe once (its table's bytes reserved beside the
     rows'), or marked as not preparable (False)."""
     if state[1] is None:
-        # The building's transient bytes are reserved first (MemoryLimitExceeded: the caller
-        # may spill), then the table's own.
-        scratch = ctx.memory.reserve(f"table of {op.describe()}",
-                                     build_scratch_bytes(state[0].num_rows))
+        # The kernel reserves what the building holds as it learns it (the key range, whether
+        # the keys need sorting; MemoryLimitExceeded: the caller may spill), then the table's
+        # own bytes replace that.
+        scratch = ctx.memory.reserve(f"table of {op.describe()}", 0)
         try:
-            side = joins.prepare_build(state[0], op.right_keys, probe_rows, **how) or False
+            side = joins.prepare_build(state[0], op.right_keys, probe_rows, **how,
+                                       reserve=scratch.grow) or False
         finally:
             scratch.release()
         if side:
