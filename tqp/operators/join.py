@@ -22,10 +22,13 @@ from dataclasses import dataclass
 import torch
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
-# 2 * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a few million
-# entries costs less than sorting the build side.
+# PROBE_FACTOR * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a
+# few million entries costs less than sorting the build side, and filling one slot costs far less
+# than a binary search for one probe row (12M probes of a 2.3M-key build over a 60M range: 4.0 s
+# direct against 13.3 s searched, 2 cores at load 8).
 DENSE_FACTOR = 4
 DENSE_SLACK = 1024
+PROBE_FACTOR = 8
 MIN_TABLE = 1 << 23
 MAX_TABLE = 1 << 27
 # The buckets of a sorted key set: about this many per key, at least MIN_BUCKETS, at most
@@ -194,7 +197,7 @@ def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | N
     """(min, max) of `key` when its range is small enough for a lookup table."""
     lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
     span = hi - lo + 1
-    limit = max(DENSE_FACTOR * key.numel() + DENSE_SLACK, 2 * probe_rows,
+    limit = max(DENSE_FACTOR * key.numel() + DENSE_SLACK, PROBE_FACTOR * probe_rows,
                 MIN_TABLE if probe_rows else 0)
     if span > min(limit, MAX_TABLE):
         return None

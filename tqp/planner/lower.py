@@ -20,7 +20,7 @@ from tqp.errors import NotSupportedError
 from tqp.operators import aggregation
 from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
-from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE
+from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE, PROBE_FACTOR
 from tqp.physical import aggregate as agg
 from tqp.physical import (
     asof_join, joins, recursion, scan, setops, sort, streaming, unnest, window,
@@ -254,7 +254,8 @@ def _dense_join(node: L.Join, catalog) -> bool:
         return False
     span, rows = found
     probe_rows = estimate_rows(node.left, catalog)
-    return span <= min(max(DENSE_FACTOR * rows + DENSE_SLACK, 2 * probe_rows, MIN_TABLE), MAX_TABLE)
+    return span <= min(max(DENSE_FACTOR * rows + DENSE_SLACK, PROBE_FACTOR * probe_rows, MIN_TABLE),
+                       MAX_TABLE)
 
 
 def _dense_group(node: L.Aggregate, catalog) -> bool:
