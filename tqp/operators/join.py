@@ -193,13 +193,17 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
     return probe_table(table, left_key)
 
 
+def dense_limit(rows: int, probe_rows: int = 0) -> int:
+    """The widest key range a lookup table over `rows` build keys may span (see DENSE_FACTOR)."""
+    limit = max(DENSE_FACTOR * rows + DENSE_SLACK, PROBE_FACTOR * probe_rows,
+                MIN_TABLE if probe_rows else 0)
+    return min(limit, MAX_TABLE)
+
+
 def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
     """(min, max) of `key` when its range is small enough for a lookup table."""
     lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
-    span = hi - lo + 1
-    limit = max(DENSE_FACTOR * key.numel() + DENSE_SLACK, PROBE_FACTOR * probe_rows,
-                MIN_TABLE if probe_rows else 0)
-    if span > min(limit, MAX_TABLE):
+    if hi - lo + 1 > dense_limit(key.numel(), probe_rows):
         return None
     return lo, hi
 

@@ -24,14 +24,21 @@ from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.logic import truth
 from tqp.operators.join import (
-    JoinTable, KeySet, build_key_set, build_table, join_indices, key_in, key_set_contains,
-    match_any, probe_table, unmatched,
+    JoinTable, KeySet, build_key_set, build_table, dense_limit, join_indices, key_in,
+    key_set_contains, match_any, probe_table, unmatched,
 )
-from tqp.operators.keys import KeyPacking, pack_build_keys, pack_join_keys, pack_probe_keys
+from tqp.operators.keys import (
+    KeyPacking, column_ranges, pack_build_keys, pack_join_keys, pack_probe_keys, rangeable,
+)
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
 
 MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in memory
+# A build side with several keys whose packed range is too wide for a lookup table is built on
+# one key alone when that key's range fits one and holds at least 1/LEAD_FANOUT as many values
+# as there are rows (so a probe row meets about LEAD_FANOUT build rows or fewer); the other keys
+# are then compared on each pair.
+LEAD_FANOUT = 8
 
 
 def _valid_rows(columns: list[Column]) -> torch.Tensor | None:
@@ -182,10 +189,13 @@ class BuildSide:
     table: JoinTable | None = None
     key_set: KeySet | None = None
     has_null_key: bool = False
+    lead: int | None = None  # the one key the table is built on (the others checked per pair)
 
     @property
     def strategy(self) -> str:
-        return self.table.strategy if self.table is not None else self.key_set.strategy
+        if self.table is None:
+            return self.key_set.strategy
+        return self.table.strategy + (" on one key" if self.lead is not None else "")
 
     @property
     def nbytes(self) -> int:
@@ -210,12 +220,13 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     keys = [evaluate(e, right) for e in right_keys]
     rows = _valid_rows(keys)
     values = [k.values if rows is None else k.values[rows] for k in keys]
-    packed = pack_build_keys([v.contiguous() for v in values])
+    lead = None if key_set else _lead_key(values, probe_rows)
+    packed = pack_build_keys([v.contiguous() for v in (values if lead is None else [values[lead]])])
     if packed is None:
         return None
     packed_keys, packing = packed
     side = BuildSide(right, keys, rows, packing,
-                     has_null_key=rows is not None and rows.numel() < right.num_rows)
+                     has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead)
     if key_set:
         side.key_set = build_key_set(packed_keys, probe_rows, reserve)
     else:
@@ -223,9 +234,27 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     return side
 
 
+def _lead_key(values: list[torch.Tensor], probe_rows: int) -> int | None:
+    """The one key to build a table on (see LEAD_FANOUT), or None to pack them all: when the
+    packed range would be too wide for a lookup table and one key's range is not."""
+    if len(values) < 2 or not values[0].numel():
+        return None
+    rows = values[0].numel()
+    limit = dense_limit(rows, probe_rows)
+    spans = [hi - lo + 1 for lo, hi in column_ranges([rangeable(v) for v in values])]
+    total = 1
+    for span in spans:
+        total *= span
+    fit = [j for j, span in enumerate(spans) if span <= limit and rows <= LEAD_FANOUT * span]
+    if total <= limit or not fit:
+        return None
+    return max(fit, key=lambda j: spans[j])
+
+
 def _probe_keys(build: BuildSide, left: Batch, left_keys):
-    """A batch's keys packed like the build side's: (packed, rows with usable keys or None),
-    or None when the types do not meet the build side's as they are."""
+    """A batch's keys packed like the build side's: (packed, rows with usable keys or None,
+    each key's values at those rows), or None when the types do not meet the build side's as
+    they are."""
     cols, masks = [], []
     for expr, bcol in zip(left_keys, build.keys):
         col = evaluate(expr, left)
@@ -243,10 +272,18 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
         ok = m if ok is None else ok & m
     rows = None if ok is None else torch.nonzero(ok).squeeze(1)
     values = [c.values if rows is None else c.values[rows] for c in cols]
-    packed = pack_probe_keys(build.packing, values)
+    if build.lead is None:
+        packed = pack_probe_keys(build.packing, values)
+    else:  # the other keys are compared as they are: only within the build side's kind
+        for j, (v, key) in enumerate(zip(values, build.keys)):
+            if j != build.lead and (torch.promote_types(v.dtype, key.values.dtype) !=
+                                    key.values.dtype or v.dtype.is_floating_point !=
+                                    key.values.dtype.is_floating_point):
+                return None
+        packed = pack_probe_keys(build.packing, [values[build.lead]])
     if packed is None:
         return None
-    return packed, rows
+    return packed, rows, values
 
 
 def _recode(col: Column, dictionary) -> tuple[Column, torch.Tensor]:
@@ -266,13 +303,27 @@ def probe_pairs(build: BuildSide, left: Batch, left_keys, residual):
     probe = _probe_keys(build, left, left_keys)
     if probe is None:
         return None
-    packed, lrows = probe
+    packed, lrows, values = probe
     li, ri = probe_table(build.table, packed)
-    if lrows is not None:
-        li = lrows[li]
     if build.rows is not None:
         ri = build.rows[ri]
+    if build.lead is not None:
+        li, ri = _equal_other_keys(build, values, li, ri)
+    if lrows is not None:
+        li = lrows[li]
     return _residual_pairs(left, build.batch, li, ri, residual)
+
+
+def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Tensor,
+                      ri: torch.Tensor):
+    """The pairs of a table built on one key whose other keys are equal too."""
+    keep = None
+    for j, (probe, key) in enumerate(zip(values, build.keys)):
+        if j != build.lead:
+            equal = rangeable(probe).index_select(0, li) == \
+                rangeable(key.values).index_select(0, ri)
+            keep = equal if keep is None else keep & equal
+    return li[keep], ri[keep]
 
 
 def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
@@ -281,7 +332,7 @@ def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
     probe = _probe_keys(build, left, left_keys)
     if probe is None:
         return None
-    packed, lrows = probe
+    packed, lrows, _ = probe
     found = key_set_contains(build.key_set, packed)
     if lrows is not None:
         found = torch.zeros(left.num_rows, dtype=torch.bool,

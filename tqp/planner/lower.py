@@ -20,7 +20,8 @@ from tqp.errors import NotSupportedError
 from tqp.operators import aggregation
 from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
-from tqp.operators.join import DENSE_FACTOR, DENSE_SLACK, MAX_TABLE, MIN_TABLE, PROBE_FACTOR
+from tqp.operators.join import dense_limit
+from tqp.operators.joins import LEAD_FANOUT
 from tqp.physical import aggregate as agg
 from tqp.physical import (
     asof_join, joins, recursion, scan, setops, sort, streaming, unnest, window,
@@ -248,14 +249,20 @@ def _product_span(expressions, plan: L.Plan, catalog) -> tuple[int, int] | None:
 
 
 def _dense_join(node: L.Join, catalog) -> bool:
-    """Will the build keys fit a direct-address table (the kernel's own rule, on statistics)?"""
+    """Will the build keys fit a direct-address table (the kernel's own rules, on statistics):
+    all of them packed, or one of several alone (joins.LEAD_FANOUT)?"""
+    probe_rows = max(int(estimate_rows(node.left, catalog)), 1)
     found = _product_span(node.right_keys, node.right, catalog)
-    if found is None:
+    if found is not None and found[0] <= dense_limit(found[1], probe_rows):
+        return True
+    if len(node.right_keys) < 2:
         return False
-    span, rows = found
-    probe_rows = estimate_rows(node.left, catalog)
-    return span <= min(max(DENSE_FACTOR * rows + DENSE_SLACK, PROBE_FACTOR * probe_rows, MIN_TABLE),
-                       MAX_TABLE)
+    for key in node.right_keys:
+        one = _span(key, node.right, catalog)
+        if one is not None and one[0] <= dense_limit(one[1], probe_rows) \
+                and one[1] <= LEAD_FANOUT * one[0]:
+            return True
+    return False
 
 
 def _dense_group(node: L.Aggregate, catalog) -> bool:

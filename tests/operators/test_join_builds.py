@@ -1,0 +1,68 @@
+"""A build side prepared once and probed batch by batch (operators/joins.py): every pair a
+nested loop finds, NULL keys never matching, whichever way the table is built."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import devices
+from tqp.operators import joins
+from tqp.operators.expressions import column_ref
+from tqp.storage.column import Batch, Column
+from tqp.types import DataType
+
+DEVICES = devices()
+
+
+def _batch(columns: dict[str, list], device) -> Batch:
+    out = {}
+    for name, values in columns.items():
+        valid = torch.tensor([v is not None for v in values], device=device)
+        data = torch.tensor([0 if v is None else v for v in values], dtype=torch.int64,
+                            device=device)
+        out[name] = Column(data, DataType.BIGINT, None if bool(valid.all()) else valid)
+    return Batch(out, len(next(iter(columns.values()))), device)
+
+
+def _reference(left: dict, right: dict, names: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    rows = len(next(iter(left.values())))
+    return [(i, j) for i in range(rows) for j in range(len(next(iter(right.values()))))
+            if all(left[a][i] is not None and left[a][i] == right[b][j] for a, b in names)]
+
+
+def _pairs(build, left: Batch, left_keys) -> list[tuple[int, int]]:
+    li, ri = joins.probe_pairs(build, left, left_keys, None)
+    return sorted(zip(li.tolist(), ri.tolist()))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_wide_composite_key_is_built_on_its_dense_key_and_checks_the_other(device):
+    rng = np.random.default_rng(3)
+    n = 2000
+    dense = [int(v) for v in rng.integers(0, 600, n)]  # about 3 rows per value
+    wide = [int(v) * 2**40 for v in rng.integers(0, 50, n)]  # a range no table can cover
+    dense[5], wide[7] = None, None
+    right = {"b.k": dense, "b.w": wide}
+    probe = {"a.k": [int(v) for v in rng.integers(-10, 610, 300)],
+             "a.w": [int(v) * 2**40 for v in rng.integers(0, 55, 300)]}
+    probe["a.k"][0], probe["a.w"][1] = None, None
+    keys = [column_ref("b.k"), column_ref("b.w")]
+    left_keys = [column_ref("a.k"), column_ref("a.w")]
+    build = joins.prepare_build(_batch(right, device), keys, probe_rows=300)
+    assert build.lead == 0 and build.strategy.endswith("on one key")
+    expected = _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
+    assert expected  # the case has matches
+    assert _pairs(build, _batch(probe, device), left_keys) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_keys_that_pack_into_a_dense_range_are_all_packed(device):
+    right = {"b.k": [1, 2, 3, 3], "b.w": [10, 20, 30, 31]}
+    build = joins.prepare_build(_batch(right, device),
+                                [column_ref("b.k"), column_ref("b.w")], probe_rows=4)
+    assert build.lead is None
+    probe = {"a.k": [3, 3, 2], "a.w": [31, 30, 21]}
+    assert _pairs(build, _batch(probe, device), [column_ref("a.k"), column_ref("a.w")]) \
+        == _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
