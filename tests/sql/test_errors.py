@@ -57,6 +57,9 @@ TYPE_ERRORS = [
     ("select n_regionkey from nation group by rollup (n_regionkey) having grouping(n_name) = 0",
      "n_name"),
     ("select quantile_cont(n_nationkey, 1.5) from nation", "1.5"),
+    ("select chr(n_name) from nation", "chr"),
+    ("select chr(n_nationkey - 1) from nation", "Codepoint -1"),
+    ("select chr(55296 + n_nationkey) from nation", "Codepoint 55296"),
 ]
 
 WINDOW_MISUSE = [

@@ -152,3 +152,12 @@ select upper(substring(c_mktsegment, 1, 3)) || '-' || lower(substring(c_mktsegme
 from customer
 group by seg
 order by seg;
+
+-- name: chr_ascii_unicode
+-- Code points in and out: NULLs, '', characters of 1 to 4 UTF-8 bytes.
+select n_nationkey, chr(cast(n_nationkey + 65 as integer)) as c,
+    chr(cast(n_nationkey * 1000 + 200 as integer)) as wide,
+    ascii(n_name) as a, unicode(substring(n_name, 2)) as u, ascii('') as e, unicode('') as ue,
+    unicode(chr(cast(128512 + n_nationkey as integer))) as emoji, ascii(case when n_nationkey > 3 then n_name end) as n
+from nation
+order by n_nationkey;

@@ -436,3 +436,66 @@ def _regex_options(flag: exp.Expression | None, pattern: str | None) -> tuple[bo
         else:
             raise ProgrammingError(f"unrecognized REGEXP_MATCHES option '{letter}'")
     return ignore_case, pattern
+
+
+# The highest Unicode code point, and the surrogates, which no UTF-8 string may hold.
+MAX_CODE_POINT = 0x10FFFF
+SURROGATES = (0xD800, 0xDFFF)
+
+
+@handles(exp.Chr)
+def chr_(node: exp.Chr, batch: Batch) -> Column:
+    """CHR(code): the one-character string of a Unicode code point (an error past Unicode or
+    for a surrogate, as in DuckDB). Each distinct code is formatted once."""
+    if len(node.expressions) != 1:
+        raise NotSupportedError("CHR with more than one argument")
+    argument = node.expressions[0]
+    column = evaluate(argument, batch)
+    if column.type is DataType.NULL:
+        return null_column(len(column), DataType.VARCHAR, column.device)
+    if column.type is DataType.VARCHAR and isinstance(argument, exp.Literal):
+        column = to_type(column, DataType.INTEGER)  # a string constant casts, as in DuckDB
+    if not column.type.is_integer:
+        raise ProgrammingError(f"no function matches chr({column.type.value}): it takes an "
+                               "INTEGER code point")
+    codes = column.values.long()
+    if column.valid is not None:  # NULL rows hold any value: never an error
+        codes = torch.where(column.valid, codes, torch.zeros_like(codes))
+    unique, inverse = torch.unique(codes, return_inverse=True)
+    bad = (unique < 0) | (unique > MAX_CODE_POINT) | \
+        ((unique >= SURROGATES[0]) & (unique <= SURROGATES[1]))
+    if bool(bad.any()):
+        raise DataError(f"Invalid UTF8 Codepoint {int(unique[bad][0])}")
+    text = pa.array([chr(c) for c in unique.tolist()], pa.string())  # distinct codes only
+    codes, dictionary = dicts.encode(text)
+    values = dicts.to_device_map(codes, column.device)[inverse]
+    return Column(values, DataType.VARCHAR, column.valid, dictionary)
+
+
+@handles(exp.Ascii, exp.Unicode)
+def first_code_point(node: exp.Expression, batch: Batch) -> Column:
+    """ASCII(s) / UNICODE(s): the code point of the first character of `s`; for '' ASCII
+    gives 0 and UNICODE -1, as in DuckDB."""
+    empty = 0 if isinstance(node, exp.Ascii) else -1
+    return map_values(evaluate(node.this, batch), lambda d: _first_code_points(d, empty),
+                      DataType.INTEGER)
+
+
+def _first_code_points(strings: pa.Array, empty: int) -> pa.Array:
+    """The code point of each string's first character (`empty` for ''), decoded from its
+    UTF-8 bytes."""
+    first = pc.utf8_slice_codeunits(strings, 0, 1).cast(pa.large_string())
+    offsets = np.frombuffer(first.buffers()[1], dtype=np.int64)[first.offset:][:len(first) + 1]
+    data = first.buffers()[2]
+    data = np.concatenate([np.frombuffer(data, dtype=np.uint8) if data is not None
+                           else np.zeros(0, np.uint8), np.zeros(4, np.uint8)]).astype(np.int64)
+    start, width = offsets[:-1], np.diff(offsets)
+    b = [data[start + k] for k in range(4)]
+    lead_bits = np.select([width == 1, width == 2, width == 3], [b[0], b[0] & 0x1F, b[0] & 0x0F],
+                          b[0] & 0x07)
+    code = lead_bits
+    for k in range(1, 4):
+        code = np.where(width > k, (code << 6) | (b[k] & 0x3F), code)
+    code = np.where(width == 0, empty, code)
+    mask = None if not strings.null_count else ~pc.is_valid(strings).to_numpy(zero_copy_only=False)
+    return pa.array(code.astype(np.int32), mask=mask)
