@@ -254,3 +254,39 @@ from t_nulls o group by g order by g;
 
 -- name: outer_aggregate_in_having_subquery
 select count(*) as n from t_nulls o having exists (select 1 from t_nulls where a = max(o.a));
+
+-- name: scalar_uncorrelated_filters_one_join_input
+select n_name, count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey = (select max(r_regionkey) from region where r_name like 'A%')
+group by n_name
+order by n_name;
+
+-- name: scalar_uncorrelated_filters_one_join_input_star
+select *
+from region, nation
+where n_regionkey = r_regionkey
+    and r_name = (select min(r_name) from region)
+    and n_nationkey > 3
+order by n_nationkey;
+
+-- name: scalar_uncorrelated_null_filters_everything
+select count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey = (select max(r_regionkey) from region where r_name = 'none');
+
+-- name: scalar_uncorrelated_over_two_join_inputs
+select count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey + s_suppkey % 3 = (select min(r_regionkey) + 2 from region);
+
+-- name: scalar_uncorrelated_two_subqueries_between
+select count(*) as n, sum(o_totalprice) as total
+from orders, customer
+where o_custkey = c_custkey
+    and o_orderdate between (select min(o_orderdate) from orders) + 30
+                        and (select min(o_orderdate) from orders) + 60
+    and c_mktsegment = 'BUILDING';
