@@ -290,3 +290,43 @@ where o_custkey = c_custkey
     and o_orderdate between (select min(o_orderdate) from orders) + 30
                         and (select min(o_orderdate) from orders) + 60
     and c_mktsegment = 'BUILDING';
+
+-- name: in_subquery_over_many_to_many_self_join
+select count(*) as n, sum(o_totalprice) as total
+from orders
+where o_orderkey in (select l1.l_orderkey
+                     from lineitem l1, lineitem l2
+                     where l1.l_orderkey = l2.l_orderkey
+                         and l1.l_linestatus <> l2.l_linestatus);
+
+-- name: in_subquery_over_many_to_many_cte_read_twice
+with pairs as (select l1.l_orderkey as k, l1.l_linestatus as s1, l2.l_linestatus as s2
+               from lineitem l1, lineitem l2
+               where l1.l_orderkey = l2.l_orderkey and l1.l_linestatus <> l2.l_linestatus)
+select count(*) as n
+from orders
+where o_orderkey in (select k from pairs)
+    and o_orderkey in (select l_orderkey from lineitem, pairs where l_orderkey = pairs.k
+                                                          and l_returnflag = 'R');
+
+-- name: not_in_subquery_over_many_to_many_join
+select count(*) as n
+from orders
+where o_orderkey not in (select l1.l_orderkey
+                         from lineitem l1 join lineitem l2
+                             on l1.l_orderkey = l2.l_orderkey
+                             and l1.l_returnflag <> l2.l_returnflag);
+
+-- name: exists_over_many_to_many_join
+select count(*) as n
+from customer
+where exists (select *
+              from orders o1, orders o2
+              where o1.o_custkey = c_custkey and o1.o_custkey = o2.o_custkey
+                  and o1.o_orderpriority <> o2.o_orderpriority);
+
+-- name: distinct_over_many_to_many_join
+select distinct l1.l_linestatus, l2.l_returnflag
+from lineitem l1, lineitem l2
+where l1.l_orderkey = l2.l_orderkey and l1.l_shipmode = 'AIR'
+order by 1, 2;
