@@ -15,11 +15,10 @@ all its readers).
 
 from __future__ import annotations
 
-from sqlglot import exp
-
 from tqp.planner.join_order import estimate_rows
-from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project, Scan
+from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project
 from tqp.planner.passes.context import PassContext
+from tqp.planner.passes.origins import column_origin
 from tqp.planner.passes.tree import use_counts, with_children
 from tqp.planner.scope import ref
 
@@ -139,20 +138,10 @@ class _Rewriter:
 
 
 def _distinct_count(plan: Plan, name: str, catalog) -> int | None:
-    """Distinct values of column `name` of `plan`, from the scanned column it comes from
-    (through filters, renames and joins); None when it is computed or unknown."""
-    while True:
-        if isinstance(plan, Scan):
-            field = name[len(plan.binding) + 1:]
-            return catalog.distinct_count(plan.table, field, along=plan.fields)
-        if isinstance(plan, Project):
-            source = dict(plan.exprs).get(name)
-            if not isinstance(source, exp.Column):
-                return None
-            plan, name = plan.input, source.name
-        elif isinstance(plan, (Filter, Distinct)):
-            plan = plan.input
-        elif isinstance(plan, Join):
-            plan = plan.left if name in plan.left.columns else plan.right
-        else:
-            return None
+    """Distinct values of column `name` of `plan`, from the scanned column it comes from; None
+    when it is computed or unknown."""
+    origin = column_origin(plan, name)
+    if origin is None:
+        return None
+    scan, field = origin
+    return catalog.distinct_count(scan.table, field, along=scan.fields)
