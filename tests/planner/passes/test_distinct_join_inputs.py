@@ -1,20 +1,16 @@
 """distinct_join_inputs alone (after the passes it follows): the inputs of a join read as a set
 (under an IN, an EXISTS or a DISTINCT) are made distinct when the statistics say they repeat."""
 
-from tests.planner.passes.conftest import built, golden, passes_before, run, text
+from tests.planner.passes.conftest import built, golden, passes_before, rewritten, run, text
 from tqp.planner.passes import distinct_join_inputs
 
-
-def rewritten(con, sql: str) -> str:
-    plan, context = built(con, sql)
-    plan = run(plan, context, *passes_before("distinct_join_inputs"))
-    return text(distinct_join_inputs(plan, context))
 
 
 def test_a_many_to_many_join_under_in_joins_distinct_inputs(con):
     # fact repeats its (did, eid) pairs: 40 combinations over 100 rows.
-    assert rewritten(con, "select d.name from dim d where d.did in (select a.did from fact a, "
-                          "fact b where a.did = b.did and a.eid <> b.eid)") == golden("""
+    sql = ("select d.name from dim d where d.did in (select a.did from fact a, "
+           "fact b where a.did = b.did and a.eid <> b.eid)")
+    assert rewritten(con, sql, distinct_join_inputs) == golden("""
         Project name# := d#.name
           Filter _in#
             MarkJoin[_in#, null-aware] ON d#.did = did#
@@ -32,8 +28,9 @@ def test_a_many_to_many_join_under_in_joins_distinct_inputs(con):
 
 def test_an_input_whose_rows_do_not_repeat_is_joined_as_it_is(con):
     # fact's id is unique: (did, id) never repeats, while dim's did is joined as it is too.
-    assert rewritten(con, "select d.name from dim d where exists (select * from fact a, dim b "
-                          "where a.did = b.did and a.id = d.did)") == golden("""
+    sql = ("select d.name from dim d where exists (select * from fact a, dim b "
+           "where a.did = b.did and a.id = d.did)")
+    assert rewritten(con, sql, distinct_join_inputs) == golden("""
         Project name# := d#.name
           Filter _exists#
             MarkJoin[_exists#] ON d#.did = a#.id
@@ -46,7 +43,7 @@ def test_an_input_whose_rows_do_not_repeat_is_joined_as_it_is(con):
 
 def test_the_join_below_a_select_distinct_joins_distinct_inputs(con):
     assert rewritten(con, "select distinct a.eid from fact a, fact b "
-                          "where a.eid = b.eid") == golden("""
+                          "where a.eid = b.eid", distinct_join_inputs) == golden("""
         Distinct
           Project eid# := a#.eid
             DirectOrSortJoin[inner] ON a#.eid = b#.eid

@@ -1,21 +1,17 @@
 """group_by_unique_keys alone (after the passes it follows): the group keys that are columns of
 the same row as a unique key become ANY_VALUE aggregates."""
 
-from tests.planner.passes.conftest import built, golden, passes_before, run, text
+from tests.planner.passes.conftest import built, golden, passes_before, rewritten, run, text
 from tqp.planner.passes import group_by_unique_keys
 
-
-def rewritten(con, sql: str) -> str:
-    plan, context = built(con, sql)
-    plan = run(plan, context, *passes_before("group_by_unique_keys"))
-    return text(group_by_unique_keys(plan, context))
 
 
 def test_the_columns_of_a_unique_keys_row_are_aggregated_not_grouped(con):
     # dim.name is unique (so is dim.did): d.did and d.gid are those of the one dim row of each
     # group; the first unique key written stays a key.
-    assert rewritten(con, "select d.did, d.name, d.gid, f.eid, count(*) as n from fact f, dim d "
-                          "where f.did = d.did group by d.name, d.did, f.eid, d.gid") == golden("""
+    sql = ("select d.did, d.name, d.gid, f.eid, count(*) as n from fact f, dim d "
+           "where f.did = d.did group by d.name, d.did, f.eid, d.gid")
+    assert rewritten(con, sql, group_by_unique_keys) == golden("""
         Project did# := _g#, name# := _g#, gid# := _g#, eid# := _g#, n# := _a#
           Project _g# := _g#, _g# := _g#, _g# := _g#, _g# := _g#, _a# := _a#
             GroupAggregate keys=[_g# := d#.name, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := any_value("d#.did"), _g# := any_value("d#.gid")]
