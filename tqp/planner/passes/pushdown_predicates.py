@@ -117,17 +117,29 @@ def _through_join(node: Join, pending, visit, reads):
 def _through_scalar(node: ScalarApply, pending, visit, reads, last, stack, uses) -> Plan:
     """The scalar subquery's column added with the conditions that read it (and those that can
     raise) on the one join-block input they otherwise read, or above its input when there is
-    no such input; the other conditions go down into its input."""
+    no such input; the other conditions go down into its input. Other subqueries' columns
+    added just below with no condition of their own (`x BETWEEN (SELECT ...) AND (SELECT
+    ...)`) move along with it."""
     value = [reads(c) >= {node.name} or last(c) for c in pending]
     kept = [c for c, v in zip(pending, value) if v]
     below = visit(node.input, [c for c, v in zip(pending, value) if not v])
     subquery = visit(node.subquery, [])
-    others = reads(*kept) - {node.name}
-    if kept and others and isinstance(below, MultiJoin) and uses[id(node.input)] == 1:
+    chain, written = [], node.input
+    while isinstance(below, ScalarApply) and isinstance(written, ScalarApply) \
+            and uses[id(written)] == 1:
+        chain.append(below)
+        below, written = below.input, written.input
+    others = reads(*kept) - {node.name} - {a.name for a in chain}
+    if kept and others and isinstance(below, MultiJoin) and uses[id(written)] == 1:
         targets = [i for i, p in enumerate(below.inputs) if others <= set(p.columns)]
         if len(targets) == 1:
             i = targets[0]
-            moved = stack(ScalarApply(below.inputs[i], subquery, node.name), kept)
+            moved = below.inputs[i]
+            for apply in reversed(chain):
+                moved = ScalarApply(moved, apply.subquery, apply.name)
+            moved = stack(ScalarApply(moved, subquery, node.name), kept)
             return MultiJoin(below.inputs[:i] + (moved,) + below.inputs[i + 1:],
                              below.conditions)
+    for apply in reversed(chain):
+        below = ScalarApply(below, apply.subquery, apply.name)
     return stack(ScalarApply(below, subquery, node.name), kept)
