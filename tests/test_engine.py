@@ -44,3 +44,16 @@ def test_shared_subplan_runs_once():
     assert "[shared, see above]" in plan
     aggregates = [line for line in plan.splitlines() if "Aggregate" in line]
     assert len(aggregates) == 1 and "rows=3," in aggregates[0]  # computed once
+
+
+def test_the_optimizer_schema_is_built_again_only_when_a_table_changes():
+    engine = Engine()
+    engine.register("t", pa.table({"a": [1, 2]}))
+    first = engine._schema()
+    assert engine._schema() is first  # unchanged tables: sqlglot's prepared form is reused
+    engine.execute("create table u as select 1 as b")
+    assert engine._schema() is not first and set(engine._schema()) == {"t", "u"}
+    engine.execute("create or replace table u as select 'x' as c, 2 as d")
+    assert engine.execute("select c, d from u").table.to_pylist() == [{"c": "x", "d": 2}]
+    engine.execute("drop table u")
+    assert set(engine._schema()) == {"t"}

@@ -97,6 +97,7 @@ class Engine:
         if self.database is not None:
             self._load_database()
         self._committed = self.catalog.snapshot()
+        self._schemas: tuple | None = None  # see _schema
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -510,8 +511,16 @@ class Engine:
     # -- rewriting before the optimizer ------------------------------------------------------
 
     def _schema(self) -> dict:
-        return {name: {f.name: _sqlglot_type(f.type) for f in source.schema}
-                for name, source in self.catalog.tables.items()}
+        """Each table's columns and the types the optimizer sees: the same dict object while
+        no table or schema changed, so that the optimizer's prepared form of it is reused."""
+        schemas = tuple((name, source.schema) for name, source in self.catalog.tables.items())
+        known = self._schemas
+        if known is None or len(known[0]) != len(schemas) or any(
+                a[0] != b[0] or a[1] is not b[1] for a, b in zip(known[0], schemas)):
+            mapping = {name: {f.name: _sqlglot_type(f.type) for f in schema}
+                       for name, schema in schemas}
+            self._schemas = known = (schemas, mapping)  # holding the schemas keeps their ids
+        return known[1]
 
     def _expand(self, statement: exp.Expression) -> exp.Expression:
         """Replace views by their queries and file reads by catalog tables; check table names."""

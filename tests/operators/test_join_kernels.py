@@ -40,6 +40,11 @@ CASES = {
                                                  np.sort(rng.integers(0, 25, 150)))),
     "sorted sparse right": (lambda rng: (rng.integers(-3, 3, 100) * 2**61,
                                         np.sort(rng.integers(-3, 3, 90)) * 2**61)),
+    # Sorted build keys with buckets: probe keys next to a build key share its bucket but miss.
+    "wide build, near misses": (lambda rng: (
+        np.concatenate([(k := rng.integers(0, 40, 60) * 10**12 + rng.integers(0, 3, 60)),
+                        k + 1, k - 1, rng.integers(-2**40, 2**40, 50)]),
+        rng.integers(0, 40, 50) * 10**12 + rng.integers(0, 3, 50))),
 }
 
 

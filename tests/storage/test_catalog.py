@@ -342,3 +342,25 @@ def test_distinct_counts_are_duckdbs_with_or_without_a_presence_table(tmp_path, 
     engine.register("t", str(path))
     expected = duckdb.sql(f"SELECT count(DISTINCT {column}) FROM '{path}'").fetchall()[0][0]
     assert engine.catalog.distinct_count("t", column) == expected
+
+
+def test_a_column_is_unique_only_when_every_row_holds_its_own_value(tmp_path):
+    """Exact, over several segments: a NULL, a repeat, a float or a string dictionary with an
+    entry no row uses (a filtered dictionary-typed column) is not unique."""
+    rows = 3000
+    names = pa.array([f"n{i}" for i in range(rows)]).dictionary_encode()
+    unused = pa.DictionaryArray.from_arrays(pa.array(list(range(rows - 1)) + [0], pa.int32()),
+                                            pa.array([f"s{i}" for i in range(rows)]))
+    table = pa.table({
+        "id": pa.array(range(rows), pa.int64()), "name": names, "unused": unused,
+        "repeat": pa.array([i % (rows - 1) for i in range(rows)], pa.int64()),
+        "null": pa.array([None] + list(range(1, rows)), pa.int64()),
+        "real": pa.array([float(i) for i in range(rows)]),
+    })
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=700)
+    engine = Engine(device="cpu", batch_rows=1000)
+    engine.register("t", str(path))
+    unique = {c: engine.catalog.is_unique("t", c) for c in table.column_names}
+    assert unique == {"id": True, "name": True, "unused": False, "repeat": False,
+                      "null": False, "real": False}

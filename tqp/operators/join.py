@@ -50,8 +50,10 @@ class JoinTable:
     `strategy` says which structure was built: "direct" (unique keys: `table[key - lo]` is the
     build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` is the key's run
     length in the build rows sorted by key, `starts` where each run starts), "sorted" (the
-    sorted keys, searched per probe key) or "empty". `perm` lists the build rows in key order;
-    None when they already are (a build side stored by its key)."""
+    sorted keys, searched per probe key; `table` then holds buckets as a KeySet's, over
+    lo..hi, so that a probe key whose bucket holds no key is out without a search) or
+    "empty". `perm` lists the build rows in key order; None when they already are (a build
+    side stored by its key)."""
 
     strategy: str
     rows: int
@@ -61,6 +63,7 @@ class JoinTable:
     starts: torch.Tensor | None = None
     perm: torch.Tensor | None = None
     sorted_keys: torch.Tensor | None = None
+    shift: int = 0
 
     @property
     def nbytes(self) -> int:
@@ -106,10 +109,14 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
             starts = torch.cumsum(counts, 0, dtype=index).sub_(counts)
             return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
     if _is_sorted(key):
-        return JoinTable("sorted", key.numel(), sorted_keys=key)
-    reserve(SORT_BYTES_PER_ROW * key.numel())
-    sorted_keys, perm = torch.sort(key, stable=True)
-    return JoinTable("sorted", key.numel(), perm=perm, sorted_keys=sorted_keys)
+        sorted_keys, perm = key, None
+    else:
+        reserve(SORT_BYTES_PER_ROW * key.numel())
+        sorted_keys, perm = torch.sort(key, stable=True)
+    reserve(_bucket_count(key.numel()))
+    lo, hi, shift, buckets = _buckets(sorted_keys)
+    return JoinTable("sorted", key.numel(), lo, hi, buckets, perm=perm, sorted_keys=sorted_keys,
+                     shift=shift)
 
 
 def _hold_anything(nbytes: int) -> None:
@@ -144,11 +151,15 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
         # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
         run = run.index_select(0, rows).long()
         run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
-    else:
-        lo = torch.searchsorted(table.sorted_keys, probe, right=False)
-        run = torch.searchsorted(table.sorted_keys, probe, right=True) - lo
-        rows = torch.nonzero(run).flatten()
-        run, run_start = run.index_select(0, rows), lo.index_select(0, rows)
+    else:  # only the probe keys whose bucket holds a key are searched for
+        maybe = torch.nonzero(_lookup(table.table, table.lo, table.hi, probe >> table.shift,
+                                      False)).flatten()
+        candidates = probe.index_select(0, maybe)
+        lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
+        run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
+        hit = torch.nonzero(run).flatten()
+        run, run_start = run.index_select(0, hit), lo.index_select(0, hit)
+        rows = maybe.index_select(0, hit)
     total = int(run.sum())
     local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
                                     output_size=total)
@@ -258,14 +269,25 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None) -> Key
         return KeySet("presence", lo, hi, present)
     reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values
-    lo, hi = (int(v) for v in torch.stack([table[0], table[-1]]).tolist())
-    # Buckets of 2**shift keys, about BUCKETS_PER_KEY per key: few hold a key.
-    buckets = min(MIN_TABLE, max(MIN_BUCKETS, BUCKETS_PER_KEY * table.numel()))
-    shift = ((hi - lo) // buckets).bit_length()
-    lo, hi = lo >> shift, hi >> shift
-    present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-    present[(table >> shift) - lo] = True
+    lo, hi, shift, present = _buckets(table)
     return KeySet("sorted", lo, hi, table, shift, present)
+
+
+def _bucket_count(keys: int) -> int:
+    """About how many buckets (a bool each) `_buckets` makes for `keys` keys."""
+    return min(MIN_TABLE, max(MIN_BUCKETS, BUCKETS_PER_KEY * keys))
+
+
+def _buckets(sorted_keys: torch.Tensor) -> tuple[int, int, int, torch.Tensor]:
+    """(lo, hi, shift, present): a presence table over the ascending keys shifted right by
+    `shift` (lo..hi their range then), buckets of 2**shift keys, about BUCKETS_PER_KEY per
+    key, so that few hold a key."""
+    lo, hi = (int(v) for v in torch.stack([sorted_keys[0], sorted_keys[-1]]).tolist())
+    shift = ((hi - lo) // _bucket_count(sorted_keys.numel())).bit_length()
+    lo, hi = lo >> shift, hi >> shift
+    present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=sorted_keys.device)
+    present[(sorted_keys >> shift) - lo] = True
+    return lo, hi, shift, present
 
 
 def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:

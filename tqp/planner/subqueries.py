@@ -28,10 +28,10 @@ class SubqueryPlanner:
     def bind(self, plan: Plan, expression: exp.Expression, scope: Scope):
         """Plan the subqueries in `expression` on top of `plan`; return the new plan and the
         expression with each subquery replaced by a reference to the column that answers it."""
+        if not subquery_nodes(expression):  # most expressions: no copy (the caller resolves
+            return plan, expression        # them into new trees)
         expression = expression.copy()
         nodes = subquery_nodes(expression)
-        if not nodes:
-            return plan, expression
         for node in nodes:
             if isinstance(node, exp.Exists):
                 plan, replacement = self.exists(plan, _unwrap(node.this), scope)

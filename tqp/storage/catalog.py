@@ -45,6 +45,7 @@ class Catalog:
         self.cache_limit = 1 << 62
         self._segments: dict[str, tuple[Segment, ...]] = {}
         self._distinct: dict[tuple[str, str], int] = {}
+        self._unique: dict[tuple[str, str], bool] = {}
         self._ranges: dict[tuple[str, str], tuple[int, int] | None] = {}
         # Tables registered from Python objects or read by read_parquet(): never written to a
         # database folder.
@@ -268,6 +269,20 @@ class Catalog:
             self._distinct[key] = count
         return self._distinct[key]
 
+    def is_unique(self, table: str, name: str, along=()) -> bool:
+        """Does column `name` of `table` hold a value in every row, each row's its own? Exact
+        (rewrites rely on it; a string column's dictionary may hold values no row uses, so its
+        codes are counted), computed once per column; False for floats and 128-bit values."""
+        key = (table.lower(), name)
+        if key not in self._unique:
+            column = self.column(table, name, along)
+            values = column.values
+            self._unique[key] = (
+                values.dim() == 1 and not values.is_floating_point()
+                and (column.valid is None or bool(column.valid.all()))
+                and _count_distinct(values) == values.numel())
+        return self._unique[key]
+
     def value_range(self, table: str, name: str, along=()) -> tuple[int, int] | None:
         """(min, max) of the non-NULL values of an integer, date, boolean or string (as codes)
         column, for the planner's choice of algorithms; None for other types or no values.
@@ -311,6 +326,8 @@ class Catalog:
         self._segments.pop(key, None)
         for cached in [k for k in self._distinct if k[0] == key]:
             del self._distinct[cached]
+        for cached in [k for k in self._unique if k[0] == key]:
+            del self._unique[cached]
         for cached in [k for k in self._ranges if k[0] == key]:
             del self._ranges[cached]
 

@@ -68,6 +68,13 @@ def passes_before(name: str):
     return PASSES[:names.index(name)]
 
 
+def rewritten(con, sql: str, rule) -> str:
+    """The text of `sql`'s plan after the passes before `rule`, then `rule`."""
+    plan, context = built(con, sql)
+    plan = run(plan, context, *passes_before(rule.__name__))
+    return text(rule(plan, context))
+
+
 def run(plan, context, *rules):
     for rule in rules:
         plan = rule(plan, context)

@@ -56,3 +56,58 @@ def test_a_condition_that_can_raise_runs_after_the_others(con):
             Filter f#.eid <> 0
               Scan fact AS f# [id, eid]
     """)
+
+
+def test_a_condition_on_a_scalar_subquery_filters_the_one_input_it_reads(con):
+    # d.gid = (SELECT ...) reads d alone besides the subquery's value: the value is added to d,
+    # which the condition filters before the join, not the joined rows after it.
+    plan, context = built(con, "select f.v from fact f, dim d where f.did = d.did "
+                               "and d.gid = (select max(gid) from grp) and f.v > 3")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project v# := f#.v
+          MultiJoin WHERE f#.did = d#.did
+            Filter f#.v > 3
+              Scan fact AS f# [did, v]
+            Filter d#.gid = _scalar#
+              ScalarApply _scalar#
+                Scan dim AS d# [did, gid]
+                Project _col_0# := _a#
+                  GroupAggregate keys=[] aggregates=[_a# := max("grp#.gid")]
+                    Scan grp AS grp# [gid]
+    """)
+
+
+def test_a_condition_on_a_scalar_subquery_over_two_inputs_stays_above_the_block(con):
+    plan, context = built(con, "select f.v from fact f, dim d where f.did = d.did "
+                               "and d.gid + f.eid = (select max(gid) from grp)")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project v# := f#.v
+          Filter d#.gid + f#.eid = _scalar#
+            ScalarApply _scalar#
+              MultiJoin WHERE f#.did = d#.did
+                Scan fact AS f# [did, eid, v]
+                Scan dim AS d# [did, gid]
+              Project _col_0# := _a#
+                GroupAggregate keys=[] aggregates=[_a# := max("grp#.gid")]
+                  Scan grp AS grp# [gid]
+    """)
+
+
+def test_a_condition_on_two_scalar_subqueries_takes_both_to_its_input(con):
+    plan, context = built(con, "select f.v from fact f, dim d where f.did = d.did and d.gid "
+                               "between (select min(gid) from grp) and (select max(gid) from grp)")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project v# := f#.v
+          MultiJoin WHERE f#.did = d#.did
+            Scan fact AS f# [did, v]
+            Filter d#.gid BETWEEN _scalar# AND _scalar#
+              ScalarApply _scalar#
+                ScalarApply _scalar#
+                  Scan dim AS d# [did, gid]
+                  Project _col_0# := _a#
+                    GroupAggregate keys=[] aggregates=[_a# := min("grp#.gid")]
+                      Scan grp AS grp# [gid]
+                Project _col_0# := _a#
+                  GroupAggregate keys=[] aggregates=[_a# := max("grp#.gid")]
+                    Scan grp AS grp# [gid]
+    """)

@@ -25,6 +25,10 @@ QUERIES = [
     "on f.did = d.did and d.gid = 1 where f.v < 30 group by e.w order by e.w",
     "select f.id, e.w, d.name from fact f left join ext e on f.eid = e.eid, dim d "
     "where e.w > 5 and f.did = d.did",
+    "select d.name from dim d where d.did in (select a.did from fact a, fact b "
+    "where a.did = b.did and a.eid <> b.eid)",
+    "select d.did, d.name, d.gid, f.eid, count(*) as n from fact f left join dim d "
+    "on f.did = d.did and f.v > 20 group by d.name, d.did, f.eid, d.gid",
 ]
 
 
@@ -39,7 +43,8 @@ def duck():
 
 def test_the_passes_run_in_one_ordered_tuple():
     assert PASS_NAMES == ("simplify_outer_joins", "reduce_semi_joins", "pushdown_predicates",
-                          "order_joins", "magic_sets", "push_limits", "prune_columns")
+                          "order_joins", "magic_sets", "distinct_join_inputs",
+                          "group_by_unique_keys", "push_limits", "prune_columns")
 
 
 @pytest.mark.parametrize("disabled", PASS_NAMES)

@@ -200,3 +200,32 @@ select case when p_size > 40 then null else p_size // 10 end as bucket, count(*)
 from part
 group by bucket
 order by bucket nulls first;
+
+-- name: group_by_unique_key_and_columns_of_its_row
+select c_custkey, c_name, c_address, o_orderstatus, count(*) as n, sum(o_totalprice) as total
+from customer, orders
+where c_custkey = o_custkey
+group by c_custkey, c_name, c_address, o_orderstatus
+order by total desc, c_custkey, o_orderstatus
+limit 20;
+
+-- name: group_by_unique_string_key_and_columns_of_its_row
+select n_name, n_comment, r_name, count(*) as suppliers
+from nation, region, supplier
+where n_regionkey = r_regionkey and s_nationkey = n_nationkey
+group by r_name, n_comment, n_name
+order by n_name;
+
+-- name: group_by_unique_key_on_the_padded_side_of_a_left_join
+select o_orderkey, o_orderstatus, o_orderpriority, c_mktsegment, count(*) as n
+from customer left join orders on c_custkey = o_custkey and o_totalprice > 400000
+group by c_mktsegment, o_orderkey, o_orderstatus, o_orderpriority
+order by n desc, o_orderkey nulls first, c_mktsegment
+limit 20;
+
+-- name: group_by_columns_of_two_rows_of_one_table
+select a.n_nationkey, b.n_name, count(*) as n
+from nation a, nation b
+where a.n_regionkey = b.n_regionkey
+group by a.n_nationkey, b.n_name
+order by 1, 2;

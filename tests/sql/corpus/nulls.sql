@@ -162,3 +162,40 @@ from t_nulls;
 select id, case when a > 2 then 'yes' when not (a > 2) then 'no' else 'unknown' end as answer
 from t_nulls
 order by id;
+
+-- name: case_overflow_on_rows_another_branch_answers
+select sum(case when l_quantity < 0 then 9223372036854775807 + l_linenumber
+                else l_linenumber end) as s
+from lineitem;
+
+-- name: case_strings_from_two_columns
+select case when n_regionkey = 1 then n_name when n_regionkey = 2 then r_name end as s,
+       count(*) as n
+from nation, region
+where n_regionkey = r_regionkey
+group by 1
+order by 1 nulls first;
+
+-- name: case_decimals_of_two_scales_and_a_constant
+select l_returnflag,
+       sum(case when l_returnflag = 'R' then l_extendedprice
+                when l_returnflag = 'A' then l_discount else 0 end) as s
+from lineitem
+group by l_returnflag
+order by l_returnflag;
+
+-- name: case_with_subject_and_null_default
+select o_orderpriority,
+       sum(case o_orderstatus when 'F' then o_totalprice when 'O' then -o_totalprice end) as s,
+       count(case o_orderstatus when 'P' then 1 end) as p
+from orders
+group by o_orderpriority
+order by o_orderpriority;
+
+-- name: coalesce_of_a_case_and_a_column
+select coalesce(case when c_mktsegment = 'BUILDING' then c_name end, c_mktsegment) as s,
+       count(*) as n
+from customer
+group by 1
+order by 2 desc, 1
+limit 5;

@@ -254,3 +254,79 @@ from t_nulls o group by g order by g;
 
 -- name: outer_aggregate_in_having_subquery
 select count(*) as n from t_nulls o having exists (select 1 from t_nulls where a = max(o.a));
+
+-- name: scalar_uncorrelated_filters_one_join_input
+select n_name, count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey = (select max(r_regionkey) from region where r_name like 'A%')
+group by n_name
+order by n_name;
+
+-- name: scalar_uncorrelated_filters_one_join_input_star
+select *
+from region, nation
+where n_regionkey = r_regionkey
+    and r_name = (select min(r_name) from region)
+    and n_nationkey > 3
+order by n_nationkey;
+
+-- name: scalar_uncorrelated_null_filters_everything
+select count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey = (select max(r_regionkey) from region where r_name = 'none');
+
+-- name: scalar_uncorrelated_over_two_join_inputs
+select count(*) as n
+from nation, supplier
+where s_nationkey = n_nationkey
+    and n_regionkey + s_suppkey % 3 = (select min(r_regionkey) + 2 from region);
+
+-- name: scalar_uncorrelated_two_subqueries_between
+select count(*) as n, sum(o_totalprice) as total
+from orders, customer
+where o_custkey = c_custkey
+    and o_orderdate between (select min(o_orderdate) from orders) + 30
+                        and (select min(o_orderdate) from orders) + 60
+    and c_mktsegment = 'BUILDING';
+
+-- name: in_subquery_over_many_to_many_self_join
+select count(*) as n, sum(o_totalprice) as total
+from orders
+where o_orderkey in (select l1.l_orderkey
+                     from lineitem l1, lineitem l2
+                     where l1.l_orderkey = l2.l_orderkey
+                         and l1.l_linestatus <> l2.l_linestatus);
+
+-- name: in_subquery_over_many_to_many_cte_read_twice
+with pairs as (select l1.l_orderkey as k, l1.l_linestatus as s1, l2.l_linestatus as s2
+               from lineitem l1, lineitem l2
+               where l1.l_orderkey = l2.l_orderkey and l1.l_linestatus <> l2.l_linestatus)
+select count(*) as n
+from orders
+where o_orderkey in (select k from pairs)
+    and o_orderkey in (select l_orderkey from lineitem, pairs where l_orderkey = pairs.k
+                                                          and l_returnflag = 'R');
+
+-- name: not_in_subquery_over_many_to_many_join
+select count(*) as n
+from orders
+where o_orderkey not in (select l1.l_orderkey
+                         from lineitem l1 join lineitem l2
+                             on l1.l_orderkey = l2.l_orderkey
+                             and l1.l_returnflag <> l2.l_returnflag);
+
+-- name: exists_over_many_to_many_join
+select count(*) as n
+from customer
+where exists (select *
+              from orders o1, orders o2
+              where o1.o_custkey = c_custkey and o1.o_custkey = o2.o_custkey
+                  and o1.o_orderpriority <> o2.o_orderpriority);
+
+-- name: distinct_over_many_to_many_join
+select distinct l1.l_linestatus, l2.l_returnflag
+from lineitem l1, lineitem l2
+where l1.l_orderkey = l2.l_orderkey and l1.l_shipmode = 'AIR'
+order by 1, 2;

@@ -100,7 +100,7 @@ def user_sql(node: exp.Expression) -> str:
     group key's output column as the expression it stands for (`planner.scope.ref`)."""
     if any(isinstance(n, exp.Column) and n.meta.get(SHOWN_AS) for n in node.walk()):
         node = node.transform(
-            lambda n: exp.column(exp.Identifier(this=n.meta[SHOWN_AS], quoted=False))
+            lambda n: exp.column(exp.Identifier(this=str(n.meta[SHOWN_AS]), quoted=False))
             if isinstance(n, exp.Column) and n.meta.get(SHOWN_AS) else n)
     return user_names(node.sql(dialect="duckdb"))
 

@@ -1,5 +1,11 @@
-"""CASE, IF, COALESCE and NULLIF: evaluated over whole columns, then chosen row by row with
-torch.where (every branch is computed for every row; the chosen value is kept)."""
+"""CASE, IF, COALESCE and NULLIF.
+
+Where every THEN/ELSE value is cheap (columns, constants, arithmetic), each condition and value
+is evaluated over the whole column and the values are chosen row by row with torch.where. Should
+that raise (`CASE WHEN z <> 0 THEN 10 // z END` divides by zero on a row it does not answer),
+and where a value is costly, CASE is evaluated as SQL defines it (`lazy_case`): each branch only
+on its rows, gathered and scattered back. The answer is the same; the eager form saves the
+gathers and scatters, which cost more than the cheap values they spare."""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import operator
 import torch
 from sqlglot import exp
 
+from tqp.errors import Error
+from tqp.ml.calls import has_model_call
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.literals import device_of
@@ -32,6 +40,47 @@ def _rows_of(batch: Batch, rows: torch.Tensor, *expressions: exp.Expression) -> 
     names = {c.name for e in expressions if e is not None for c in e.find_all(exp.Column)}
     return Batch({n: batch[n].take(rows) for n in names if n in batch},
                  int(rows.shape[0]), batch.device)
+
+
+# The expressions a THEN/ELSE value may consist of to be evaluated on every row.
+_CHEAP = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.Paren, exp.Neg,
+          exp.Add, exp.Sub, exp.Mul, exp.Div)
+
+
+def _is_cheap(value: exp.Expression | None) -> bool:
+    return value is None or all(isinstance(n, _CHEAP) for n in value.walk())
+
+
+def case_when(batch: Batch, branches, default: exp.Expression | None, subject,
+              what: str) -> Column:
+    """CASE WHEN `branches` (condition, value) ELSE `default`, comparing `subject` when given
+    with each condition: eagerly where it can, else lazily."""
+    eager = eager_case(batch, branches, default, subject, what)
+    return eager if eager is not None else lazy_case(batch, branches, default, subject, what)
+
+
+def eager_case(batch: Batch, branches, default: exp.Expression | None, subject,
+               what: str) -> Column | None:
+    """CASE over every row with each condition and value evaluated whole (see the module
+    docstring); None where a value is costly, a condition calls a model, or evaluating some
+    part raised (the caller then evaluates it lazily)."""
+    if not all(_is_cheap(v) for _, v in branches) or not _is_cheap(default) or any(
+            has_model_call(c) for c, _ in branches):
+        return None
+    try:
+        compared = evaluate(subject, batch) if subject is not None else None
+        conditions = []
+        for condition, _ in branches:
+            if compared is not None:
+                cond = compare(operator.eq, compared, evaluate(condition, batch), what)
+            else:
+                cond = truth(evaluate(condition, batch), what)
+            conditions.append(cond.values & cond.validity())
+        values = [evaluate(v, batch) for _, v in branches]
+        otherwise = evaluate(default if default is not None else exp.Null(), batch)
+        return choose(conditions, values, otherwise, what)
+    except Error:  # e.g. an overflow on a row another branch answers: evaluated lazily
+        return None
 
 
 def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, what: str) -> Column:
@@ -66,13 +115,13 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
 def case(node: exp.Case, batch: Batch) -> Column:
     what = SqlText(node)
     branches = [(b.this, b.args["true"]) for b in node.args.get("ifs") or []]
-    return lazy_case(batch, branches, node.args.get("default"), node.this, what)
+    return case_when(batch, branches, node.args.get("default"), node.this, what)
 
 
 @handles(exp.If)
 def if_(node: exp.If, batch: Batch) -> Column:
     what = SqlText(node)
-    return lazy_case(batch, [(node.this, node.args["true"])], node.args.get("false"), None, what)
+    return case_when(batch, [(node.this, node.args["true"])], node.args.get("false"), None, what)
 
 
 @handles(exp.Coalesce)
@@ -81,7 +130,7 @@ def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
     what = SqlText(node)
     args = [node.this, *node.expressions]
     branches = [(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())), a) for a in args[:-1]]
-    return lazy_case(batch, branches, args[-1], None, what)
+    return case_when(batch, branches, args[-1], None, what)
 
 
 @handles(exp.Nullif)

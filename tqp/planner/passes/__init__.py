@@ -19,6 +19,8 @@ from tqp.errors import ProgrammingError
 from tqp.planner.logical import MultiJoin, Plan, Query
 from tqp.planner.passes.check import PlanCheck
 from tqp.planner.passes.context import PassContext
+from tqp.planner.passes.distinct_join_inputs import distinct_join_inputs
+from tqp.planner.passes.group_by_unique_keys import group_by_unique_keys
 from tqp.planner.passes.magic_sets import magic_sets
 from tqp.planner.passes.order_joins import order_joins, written_order_joins
 from tqp.planner.passes.prune_columns import prune_columns
@@ -40,6 +42,11 @@ PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
     # After order_joins: it reads the outer side of a decorrelated subquery as the finished
     # join tree, and shares that subplan.
     magic_sets,
+    # After order_joins and magic_sets: it makes distinct the inputs of the finished Joins
+    # that are read as sets (magic_sets' mark joins included).
+    distinct_join_inputs,
+    # After magic_sets, which matches an Aggregate joined back on all its group keys.
+    group_by_unique_keys,
     # After the joins are final: LIMIT 0 cuts the scans below it, LIMIT n moves under a
     # projection (rows no result needs are never computed).
     push_limits,

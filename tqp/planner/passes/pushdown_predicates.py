@@ -11,6 +11,11 @@ condition down to the inputs it names:
   the join pads in: `l RIGHT JOIN r ... WHERE l.x = 'p'` drops the rows of `r` without a match,
   which filtering `l` first would keep.
 
+- through an uncorrelated scalar subquery's column (`ScalarApply`): a condition that does not
+  read its value moves to its input; one that does (`d.m = (SELECT ...)`) takes the column with
+  it into the one join-block input it otherwise reads, so that input is filtered before the
+  joins, not the joined rows after them.
+
 A condition that calls a model stays where it is (it must score only the rows every other
 condition keeps), and nothing moves below a MarkJoin, a projection or an aggregate. Conditions
 that can raise (`x // y`, a CAST) run after the others on the same input.
@@ -21,7 +26,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.ml.calls import has_model_call
-from tqp.planner.logical import Filter, Join, MultiJoin, Plan
+from tqp.planner.logical import Filter, Join, MultiJoin, Plan, ScalarApply
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.tree import use_counts, with_children
 from tqp.operators.expressions import may_raise
@@ -68,6 +73,8 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
             return _into_block(node, pending, visit, context.reads, last)
         if isinstance(node, Join):
             return stack(*_through_join(node, pending, visit, context.reads))
+        if isinstance(node, ScalarApply):
+            return _through_scalar(node, pending, visit, context.reads, last, stack, uses)
         return stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
 
     return visit(plan, [])
@@ -105,3 +112,34 @@ def _through_join(node: Join, pending, visit, reads):
         else:
             kept.append(c)
     return with_children(node, (visit(node.left, on_left), visit(node.right, on_right))), kept
+
+
+def _through_scalar(node: ScalarApply, pending, visit, reads, last, stack, uses) -> Plan:
+    """The scalar subquery's column added with the conditions that read it (and those that can
+    raise) on the one join-block input they otherwise read, or above its input when there is
+    no such input; the other conditions go down into its input. Other subqueries' columns
+    added just below with no condition of their own (`x BETWEEN (SELECT ...) AND (SELECT
+    ...)`) move along with it."""
+    value = [reads(c) >= {node.name} or last(c) for c in pending]
+    kept = [c for c, v in zip(pending, value) if v]
+    below = visit(node.input, [c for c, v in zip(pending, value) if not v])
+    subquery = visit(node.subquery, [])
+    chain, written = [], node.input
+    while isinstance(below, ScalarApply) and isinstance(written, ScalarApply) \
+            and uses[id(written)] == 1:
+        chain.append(below)
+        below, written = below.input, written.input
+    others = reads(*kept) - {node.name} - {a.name for a in chain}
+    if kept and others and isinstance(below, MultiJoin) and uses[id(written)] == 1:
+        targets = [i for i, p in enumerate(below.inputs) if others <= set(p.columns)]
+        if len(targets) == 1:
+            i = targets[0]
+            moved = below.inputs[i]
+            for apply in reversed(chain):
+                moved = ScalarApply(moved, apply.subquery, apply.name)
+            moved = stack(ScalarApply(moved, subquery, node.name), kept)
+            return MultiJoin(below.inputs[:i] + (moved,) + below.inputs[i + 1:],
+                             below.conditions)
+    for apply in reversed(chain):
+        below = ScalarApply(below, apply.subquery, apply.name)
+    return stack(ScalarApply(below, subquery, node.name), kept)

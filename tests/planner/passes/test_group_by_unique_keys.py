@@ -1,0 +1,35 @@
+"""group_by_unique_keys alone (after the passes it follows): the group keys that are columns of
+the same row as a unique key become ANY_VALUE aggregates."""
+
+from tests.planner.passes.conftest import built, golden, passes_before, rewritten, run, text
+from tqp.planner.passes import group_by_unique_keys
+
+
+
+def test_the_columns_of_a_unique_keys_row_are_aggregated_not_grouped(con):
+    # dim.name is unique (so is dim.did): d.did and d.gid are those of the one dim row of each
+    # group; the first unique key written stays a key.
+    sql = ("select d.did, d.name, d.gid, f.eid, count(*) as n from fact f, dim d "
+           "where f.did = d.did group by d.name, d.did, f.eid, d.gid")
+    assert rewritten(con, sql, group_by_unique_keys) == golden("""
+        Project did# := _g#, name# := _g#, gid# := _g#, eid# := _g#, n# := _a#
+          Project _g# := _g#, _g# := _g#, _g# := _g#, _g# := _g#, _a# := _a#
+            GroupAggregate keys=[_g# := d#.name, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := any_value("d#.did"), _g# := any_value("d#.gid")]
+              DirectOrSortJoin[inner] ON f#.did = d#.did
+                Scan fact AS f# [did, eid]
+                Scan dim AS d# [did, name, gid]
+    """)
+
+
+def test_columns_of_two_rows_of_one_table_stay_keys(con):
+    sql = "select a.did, b.name from dim a, dim b where a.gid = b.gid group by a.did, b.name"
+    plan, context = built(con, sql)
+    plan = run(plan, context, *passes_before("group_by_unique_keys"))
+    assert group_by_unique_keys(plan, context) is plan
+
+
+def test_without_a_unique_key_the_keys_stay(con):
+    sql = "select f.did, f.eid, count(*) as n from fact f group by f.did, f.eid"
+    plan, context = built(con, sql)
+    plan = run(plan, context, *passes_before("group_by_unique_keys"))
+    assert group_by_unique_keys(plan, context) is plan
