@@ -185,7 +185,7 @@ from t_left l anti join t_right r on l.k = r.k
 order by l.lid;
 
 -- name: composite_key_with_one_wide_key
--- The packed range of both keys is too wide for a lookup table; partkey alone is not.
+-- The packed range of both keys is too wide for a lookup table, partkey alone is not.
 select count(*) as n, sum(l_quantity) as qty, sum(ps_availqty) as avail
 from lineitem join partsupp
   on l_partkey = ps_partkey and l_suppkey * 1000000007 = ps_suppkey * 1000000007
