@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tqp.storage.masks import true_rows
+
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
 # PROBE_FACTOR * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a
 # few million entries costs less than sorting the build side, and filling one slot costs far less
@@ -143,21 +145,20 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
         return empty, empty.clone()
     if table.strategy == "direct":
         hit = _lookup(table.table, table.lo, table.hi, probe, -1)
-        probe_idx = torch.nonzero(hit >= 0).flatten()
+        probe_idx = true_rows(hit >= 0)
         return probe_idx, hit.index_select(0, probe_idx).long()
     if table.strategy == "direct-runs":
         run = _lookup(table.table, table.lo, table.hi, probe, 0)
-        rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
+        rows = true_rows(run)  # only probe rows with a match are expanded
         # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
         run = run.index_select(0, rows).long()
         run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
     else:  # only the probe keys whose bucket holds a key are searched for
-        maybe = torch.nonzero(_lookup(table.table, table.lo, table.hi, probe >> table.shift,
-                                      False)).flatten()
+        maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
         candidates = probe.index_select(0, maybe)
         lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
         run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
-        hit = torch.nonzero(run).flatten()
+        hit = true_rows(run)
         run, run_start = run.index_select(0, hit), lo.index_select(0, hit)
         rows = maybe.index_select(0, hit)
     total = int(run.sum())
@@ -297,8 +298,7 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
     if keys.strategy == "presence":
         return _lookup(keys.table, keys.lo, keys.hi, probe, False)
     # Only the keys whose bucket holds a key are searched for.
-    maybe = torch.nonzero(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift,
-                                  False)).flatten()
+    maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
     candidates = probe.index_select(0, maybe)
     at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
     found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
@@ -332,4 +332,4 @@ def unmatched(num_rows: int, idx: torch.Tensor) -> torch.Tensor:
 
     The rows an outer join pads with NULLs.
     """
-    return torch.nonzero(~match_any(num_rows, idx)).flatten()
+    return true_rows(~match_any(num_rows, idx))

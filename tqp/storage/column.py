@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 import torch
 
+from tqp.storage.masks import true_rows
 from tqp.storage.wide import to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
 
@@ -183,7 +184,7 @@ class Batch:
     def filter(self, mask: torch.Tensor) -> "Batch":
         """Rows where the bool `mask` is True: the indices once, then one gather per column
         (much faster than boolean-mask selection column by column)."""
-        indices = torch.nonzero(mask).flatten()
+        indices = true_rows(mask)
         if indices.shape[0] == self.num_rows:
             return self
         return self.take(indices)
