@@ -120,8 +120,8 @@ def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind
     elif _is_identity(li, left.num_rows):  # every left row matched once: nothing to gather
         lout = left
     else:
-        lout = left.take(li)
-    rout = right.take_or_null(ri) if kind in ("left", "full") else right.take(ri)
+        lout = left.take_late(li)
+    rout = right.take_or_null(ri) if kind in ("left", "full") else right.take_late(ri)
     return Batch({**lout.columns, **rout.columns}, int(li.shape[0]), left.device)
 
 
