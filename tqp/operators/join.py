@@ -93,15 +93,22 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
             # Row numbers, counts and run starts in int32 where the rows allow: half the state
             # a large build side holds.
             index = torch.int32 if key.numel() < 2**31 else torch.int64
-            # int64 counts per key (then the table: as many int32 entries, or two), key - lo.
-            reserve(8 * (hi - lo + 1) + 8 * key.numel())
-            counts = torch.bincount(key - lo, minlength=hi - lo + 1)
-            if int(counts.max()) <= 1:
-                del counts
-                lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
-                lut[key - lo] = torch.arange(key.numel(), dtype=index, device=key.device)
+            # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
+            # (an int32 entry per key).
+            reserve(4 * (hi - lo + 1) + 17 * key.numel())
+            slot = key - lo
+            rows = torch.arange(key.numel(), dtype=index, device=key.device)
+            lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+            lut[slot] = rows
+            # Keys are unique iff every row reads its own number back (of duplicates, one
+            # row's number lands): passes over the rows, not a bincount over the range.
+            if bool((lut.index_select(0, slot) == rows).all()):
                 return JoinTable("direct", key.numel(), lo, hi, lut)
-            counts = counts.to(index)  # narrowed before the sort: it stays alive through it
+            del lut, rows
+            reserve(4 * (hi - lo + 1))  # int64 counts per key where the table was
+            # Narrowed before the sort: the counts stay alive through it.
+            counts = torch.bincount(slot, minlength=hi - lo + 1).to(index)
+            del slot
             perm = None
             if not _is_sorted(key):
                 reserve(SORT_BYTES_PER_ROW * key.numel())
@@ -214,7 +221,7 @@ def dense_limit(rows: int, probe_rows: int = 0) -> int:
 
 def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
     """(min, max) of `key` when its range is small enough for a lookup table."""
-    lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
+    lo, hi = (int(v) for v in torch.stack(torch.aminmax(key)).tolist())
     if hi - lo + 1 > dense_limit(key.numel(), probe_rows):
         return None
     return lo, hi
@@ -227,11 +234,14 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
     gather with no range checks; otherwise keys are clamped and checked."""
     plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
     base, top = min(lo, plo), max(hi, phi)
-    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
+    limit = max(2 * (hi - lo + 1), probe.numel())
+    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
+        base = 0  # indexed by the key itself: no pass to subtract the base
+    if top - base + 1 <= limit and top - base < MAX_TABLE:
         if (base, top) != (lo, hi):
             table = torch.cat([table.new_full((lo - base,), missing), table,
                                table.new_full((top - hi,), missing)])
-        return table.index_select(0, probe - base)
+        return table.index_select(0, probe if base == 0 else probe - base)
     found = table.index_select(0, probe.clamp(lo, hi) - lo)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
