@@ -144,3 +144,26 @@ def test_duplicate_build_keys_probed_from_a_wider_range(probe_span):
     left = torch.randint(-probe_span, probe_span, (60,), generator=generator).tolist()
     left += [10, 19, 15, -1, probe_span - 1]
     check(left, right, "cpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unique_build_keys_give_a_direct_table_and_one_duplicate_a_run_table(device):
+    """Uniqueness is read back from the table itself: a single repeated key among many makes
+    the runs table, and both answer like the nested loop."""
+    unique = list(range(1000, 3000, 2))
+    one_duplicate = unique + [2500]
+    probe = list(range(990, 3010, 3)) + [2500]
+    for build, strategy in ((unique, "direct"), (one_duplicate, "direct-runs")):
+        table = join.build_table(torch.tensor(build, device=device), len(probe))
+        assert table.strategy == strategy
+        check(probe, build, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_positive_probe_keys_index_a_table_from_zero(device):
+    """Positive keys near zero look the table up by the key itself (no base subtracted); keys
+    above or below the build range still miss."""
+    table = join.build_table(torch.tensor([5, 7, 9], device=device), 4)
+    probe = torch.tensor([0, 5, 6, 7, 9, 11], device=device)
+    li, ri = join.probe_table(table, probe)
+    assert li.tolist() == [1, 3, 4] and ri.tolist() == [0, 1, 2]

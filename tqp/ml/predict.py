@@ -20,6 +20,7 @@ from tqp.ml.model import LABEL_INDEX, Model
 from tqp.operators.expressions import evaluate, handles
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 _FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
@@ -34,7 +35,7 @@ def model_call(node: ModelCall, batch: Batch) -> Column:
     n = batch.num_rows
     device = columns[0].device
     valid = _all_valid(columns)
-    rows = None if valid is None else torch.nonzero(valid).flatten()
+    rows = None if valid is None else true_rows(valid)
     m = n if rows is None else int(rows.shape[0])
     x = torch.empty((m, len(columns)), dtype=model.input_dtype, device=device)
     for i, column in enumerate(columns):

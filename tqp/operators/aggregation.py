@@ -23,6 +23,7 @@ from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import DataType, sum_type
 
@@ -220,7 +221,7 @@ def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
         condition = inputs.of(call.filter)
         if condition.type not in (DataType.BOOLEAN, DataType.NULL):
             raise ProgrammingError(f"FILTER condition {call.filter.sql()} is not BOOLEAN")
-        rows = torch.nonzero(condition.values.bool() & condition.validity()).flatten()
+        rows = true_rows(condition.values.bool() & condition.validity())
     if call.order:
         keys = []
         for key in call.order:

@@ -15,6 +15,7 @@ from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.keys import pack_join_keys
 from tqp.storage.column import Batch
+from tqp.storage.masks import true_rows
 
 
 def _rows_with_values(columns, device) -> torch.Tensor:
@@ -24,7 +25,7 @@ def _rows_with_values(columns, device) -> torch.Tensor:
         if c.valid is not None:
             valid = c.valid if valid is None else valid & c.valid
     n = len(columns[0])
-    return torch.arange(n, device=device) if valid is None else torch.nonzero(valid).flatten()
+    return torch.arange(n, device=device) if valid is None else true_rows(valid)
 
 
 def asof_join(kind: str, left_keys, right_keys, left_on, right_on, op: str, left: Batch,
@@ -64,6 +65,6 @@ def asof_join(kind: str, left_keys, right_keys, left_on, right_on, op: str, left
     if kind == "left":
         return Batch({**left.columns, **right.take_or_null(matches).columns}, left.num_rows,
                      device)
-    li = torch.nonzero(matches >= 0).flatten()
+    li = true_rows(matches >= 0)
     ri = matches[li]
     return Batch({**left.take(li).columns, **right.take(ri).columns}, int(li.shape[0]), device)

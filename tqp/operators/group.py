@@ -24,6 +24,7 @@ from tqp.errors import DataError
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
+from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
 # `key_slots` numbers rows by their key tuple's place in the key range up to this many slots.
@@ -163,7 +164,7 @@ def key_slots(keys: list[tuple[torch.Tensor, torch.Tensor | None]],
         size += 1
     some_row = torch.full((size,), -1, dtype=torch.int64, device=ids.device)
     some_row.scatter_(0, ids, torch.arange(n, device=ids.device))
-    occupied = torch.nonzero(some_row[:span] >= 0).flatten()
+    occupied = true_rows(some_row[:span] >= 0)
     return Slots(ids, size, occupied, some_row[occupied])
 
 

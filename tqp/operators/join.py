@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tqp.storage.masks import true_rows
+
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
 # PROBE_FACTOR * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a
 # few million entries costs less than sorting the build side, and filling one slot costs far less
@@ -91,15 +93,22 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
             # Row numbers, counts and run starts in int32 where the rows allow: half the state
             # a large build side holds.
             index = torch.int32 if key.numel() < 2**31 else torch.int64
-            # int64 counts per key (then the table: as many int32 entries, or two), key - lo.
-            reserve(8 * (hi - lo + 1) + 8 * key.numel())
-            counts = torch.bincount(key - lo, minlength=hi - lo + 1)
-            if int(counts.max()) <= 1:
-                del counts
-                lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
-                lut[key - lo] = torch.arange(key.numel(), dtype=index, device=key.device)
+            # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
+            # (an int32 entry per key).
+            reserve(4 * (hi - lo + 1) + 17 * key.numel())
+            slot = key - lo
+            rows = torch.arange(key.numel(), dtype=index, device=key.device)
+            lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+            lut[slot] = rows
+            # Keys are unique iff every row reads its own number back (of duplicates, one
+            # row's number lands): passes over the rows, not a bincount over the range.
+            if bool((lut.index_select(0, slot) == rows).all()):
                 return JoinTable("direct", key.numel(), lo, hi, lut)
-            counts = counts.to(index)  # narrowed before the sort: it stays alive through it
+            del lut, rows
+            reserve(4 * (hi - lo + 1))  # int64 counts per key where the table was
+            # Narrowed before the sort: the counts stay alive through it.
+            counts = torch.bincount(slot, minlength=hi - lo + 1).to(index)
+            del slot
             perm = None
             if not _is_sorted(key):
                 reserve(SORT_BYTES_PER_ROW * key.numel())
@@ -143,21 +152,20 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
         return empty, empty.clone()
     if table.strategy == "direct":
         hit = _lookup(table.table, table.lo, table.hi, probe, -1)
-        probe_idx = torch.nonzero(hit >= 0).flatten()
+        probe_idx = true_rows(hit >= 0)
         return probe_idx, hit.index_select(0, probe_idx).long()
     if table.strategy == "direct-runs":
         run = _lookup(table.table, table.lo, table.hi, probe, 0)
-        rows = torch.nonzero(run).flatten()  # only probe rows with a match are expanded
+        rows = true_rows(run)  # only probe rows with a match are expanded
         # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
         run = run.index_select(0, rows).long()
         run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
     else:  # only the probe keys whose bucket holds a key are searched for
-        maybe = torch.nonzero(_lookup(table.table, table.lo, table.hi, probe >> table.shift,
-                                      False)).flatten()
+        maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
         candidates = probe.index_select(0, maybe)
         lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
         run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
-        hit = torch.nonzero(run).flatten()
+        hit = true_rows(run)
         run, run_start = run.index_select(0, hit), lo.index_select(0, hit)
         rows = maybe.index_select(0, hit)
     total = int(run.sum())
@@ -213,7 +221,7 @@ def dense_limit(rows: int, probe_rows: int = 0) -> int:
 
 def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
     """(min, max) of `key` when its range is small enough for a lookup table."""
-    lo, hi = (int(v) for v in torch.stack([key.min(), key.max()]).tolist())
+    lo, hi = (int(v) for v in torch.stack(torch.aminmax(key)).tolist())
     if hi - lo + 1 > dense_limit(key.numel(), probe_rows):
         return None
     return lo, hi
@@ -226,11 +234,14 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
     gather with no range checks; otherwise keys are clamped and checked."""
     plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
     base, top = min(lo, plo), max(hi, phi)
-    if top - base + 1 <= max(2 * (hi - lo + 1), probe.numel()) and top - base < MAX_TABLE:
+    limit = max(2 * (hi - lo + 1), probe.numel())
+    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
+        base = 0  # indexed by the key itself: no pass to subtract the base
+    if top - base + 1 <= limit and top - base < MAX_TABLE:
         if (base, top) != (lo, hi):
             table = torch.cat([table.new_full((lo - base,), missing), table,
                                table.new_full((top - hi,), missing)])
-        return table.index_select(0, probe - base)
+        return table.index_select(0, probe if base == 0 else probe - base)
     found = table.index_select(0, probe.clamp(lo, hi) - lo)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
@@ -297,8 +308,7 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
     if keys.strategy == "presence":
         return _lookup(keys.table, keys.lo, keys.hi, probe, False)
     # Only the keys whose bucket holds a key are searched for.
-    maybe = torch.nonzero(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift,
-                                  False)).flatten()
+    maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
     candidates = probe.index_select(0, maybe)
     at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
     found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
@@ -332,4 +342,4 @@ def unmatched(num_rows: int, idx: torch.Tensor) -> torch.Tensor:
 
     The rows an outer join pads with NULLs.
     """
-    return torch.nonzero(~match_any(num_rows, idx)).flatten()
+    return true_rows(~match_any(num_rows, idx))

@@ -31,6 +31,7 @@ from tqp.operators.keys import (
     KeyPacking, column_ranges, pack_build_keys, pack_join_keys, pack_probe_keys, rangeable,
 )
 from tqp.storage.column import Batch, Column
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in memory
@@ -47,7 +48,7 @@ def _valid_rows(columns: list[Column]) -> torch.Tensor | None:
     for c in columns:
         if c.valid is not None:
             valid = c.valid if valid is None else valid & c.valid
-    return None if valid is None else torch.nonzero(valid).squeeze(1)
+    return None if valid is None else true_rows(valid)
 
 
 def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
@@ -119,8 +120,8 @@ def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind
     elif _is_identity(li, left.num_rows):  # every left row matched once: nothing to gather
         lout = left
     else:
-        lout = left.take(li)
-    rout = right.take_or_null(ri) if kind in ("left", "full") else right.take(ri)
+        lout = left.take_late(li)
+    rout = right.take_or_null(ri) if kind in ("left", "full") else right.take_late(ri)
     return Batch({**lout.columns, **rout.columns}, int(li.shape[0]), left.device)
 
 
@@ -270,7 +271,7 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     ok = None
     for m in masks:
         ok = m if ok is None else ok & m
-    rows = None if ok is None else torch.nonzero(ok).squeeze(1)
+    rows = None if ok is None else true_rows(ok)
     values = [c.values if rows is None else c.values[rows] for c in cols]
     if build.lead is None:
         packed = pack_probe_keys(build.packing, values)

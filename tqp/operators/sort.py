@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from tqp.operators.keys import float_key, pack_keys
+from tqp.storage.masks import true_rows
 from tqp.storage.wide import key_words
 
 SortKey = tuple[torch.Tensor, "torch.Tensor | None", bool, bool]  # values, valid, descending, nulls_first
@@ -62,7 +63,7 @@ def sort_indices(keys: list[SortKey]) -> torch.Tensor:
         perm = perm[order]
         if valid is not None:
             ok = ok[order]
-            non_null, null = torch.nonzero(ok).flatten(), torch.nonzero(~ok).flatten()
+            non_null, null = true_rows(ok), true_rows(~ok)
             parts = (null, non_null) if nulls_first else (non_null, null)
             perm = perm[torch.cat(parts)]
     return perm
@@ -106,9 +107,9 @@ def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
     first = float_key(values) if values.dtype.is_floating_point else _sortable(values).to(torch.int64)
     best = torch.topk(first, k, largest=descending, sorted=False).values
     if descending:
-        candidates = torch.nonzero(first >= best.min()).flatten()
+        candidates = true_rows(first >= best.min())
     else:
-        candidates = torch.nonzero(first <= best.max()).flatten()
+        candidates = true_rows(first <= best.max())
     sub_keys = [
         (v[candidates], None if ok is None else ok[candidates], desc, nulls_first)
         for v, ok, desc, nulls_first in keys

@@ -13,6 +13,7 @@ import torch
 from tqp.errors import NotSupportedError
 from tqp.operators.keys import as_int64
 from tqp.storage.column import Column, normalize_valid
+from tqp.storage.masks import true_rows
 from tqp.types import INT64_DECIMAL_PRECISION, DataType
 
 
@@ -100,7 +101,7 @@ def arg_extreme(arg: Column, by: Column, ids: torch.Tensor, groups: int, largest
     for column in (arg, by):
         if column.valid is not None:
             usable = usable & column.valid
-    rows = torch.nonzero(usable).flatten()
+    rows = true_rows(usable)
     key, group = as_int64(by.values[rows]), ids[rows]
     extreme = torch.zeros(groups, dtype=torch.long, device=ids.device)
     extreme.scatter_reduce_(0, group, key, "amax" if largest else "amin", include_self=False)

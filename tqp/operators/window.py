@@ -41,6 +41,7 @@ from tqp.operators.window_frames import (
 )
 from tqp.planner.logical import AggregateCall, SortKey, Window, WindowCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 RANKING = frozenset({"row_number", "rank", "dense_rank", "ntile", "percent_rank", "cume_dist"})
@@ -202,7 +203,7 @@ def _counted(call: WindowCall, layout: Layout, value: Column):
     non-NULL ones) by ascending position, and how many of them precede each position."""
     if not call.ignore_nulls or value.valid is None:
         return layout.pos, torch.arange(layout.num_rows + 1, device=layout.pos.device)
-    return torch.nonzero(value.valid).flatten(), prefix(value.valid.long())
+    return true_rows(value.valid), prefix(value.valid.long())
 
 
 def _lag_lead(call: WindowCall, layout: Layout) -> Column:

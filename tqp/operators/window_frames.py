@@ -35,6 +35,7 @@ from tqp.operators.keys import float_from_key, float_key
 from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.masks import true_rows
 from tqp.types import DataType, sum_type
 
 _INT64_MAX = torch.iinfo(torch.int64).max
@@ -179,7 +180,7 @@ def _groups_bound(step: torch.Tensor, layout: Layout, is_start: bool) -> torch.T
     """GROUPS: the start (end) of the peer group `step` groups from the row's own, clamped to
     the partition (a group past its end gives an empty frame)."""
     group = torch.cumsum(layout.new_peer.long(), 0) - 1
-    group_starts = torch.nonzero(layout.new_peer).flatten()
+    group_starts = true_rows(layout.new_peer)
     group_ends = torch.cat([group_starts[1:], torch.full((1,), layout.num_rows,
                                                          device=group_starts.device)])
     first, last = group[layout.part_start], group[layout.part_end - 1]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 import torch
 
+from tqp.storage.masks import true_rows
 from tqp.storage.wide import to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
 
@@ -75,6 +76,113 @@ class Column:
     def with_valid(self, valid: torch.Tensor | None) -> "Column":
         """The same values with another validity mask (dropped when it is all True)."""
         return replace(self, valid=normalize_valid(valid))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the values and validity (a view counts in full)."""
+        valid = 0 if self.valid is None else self.valid.numel()
+        return self.values.numel() * self.values.element_size() + valid
+
+    def take_late(self, selection: "Selection") -> "Column":
+        """Rows at `selection`'s positions, gathered when first read (a LateColumn), or now
+        when they are few (see LateColumn.over)."""
+        return LateColumn.over(self, selection)
+
+
+# A late column's base may hold at most this many times its rows (see LateColumn.over).
+LATE_MAX_SPREAD = 8
+
+
+class Selection:
+    """Row positions that the columns of one batch share while their gather is deferred.
+    Following it with further positions (a join's matches) is one gather of positions for all
+    the columns at once, remembered for the next column that asks."""
+
+    __slots__ = ("indices", "_then")
+
+    def __init__(self, indices: torch.Tensor):
+        self.indices = indices
+        self._then: tuple[torch.Tensor, Selection] | None = None
+
+    def then(self, indices: torch.Tensor) -> "Selection":
+        """The positions of this selection at `indices`."""
+        if self._then is not None and self._then[0] is indices:
+            return self._then[1]
+        composed = Selection(self.indices.index_select(0, indices))
+        self._then = (indices, composed)
+        return composed
+
+
+class LateColumn(Column):
+    """The rows of a base column at a Selection's positions, gathered on the first read of
+    `values` or `valid` (late materialisation).
+
+    Filters and joins pass their columns on this way: a column that only travels on to a
+    later join or filter is gathered once, at the rows that survive them, and one a
+    projection drops is never gathered. Its length, type, dictionary and device are known
+    without the gather; `take_late` follows the positions instead of gathering. Once
+    gathered it is an ordinary column (`dataclasses.replace` and pickling gather it)."""
+
+    @staticmethod
+    def over(base: Column, selection: Selection) -> Column:
+        """`base` at `selection`, late; gathered at once when the selection holds under
+        1/LATE_MAX_SPREAD of the base's rows: the gather is then cheap, and a late column
+        would keep a base that many times its size alive (an intermediate otherwise freed)."""
+        if selection.indices.shape[0] * LATE_MAX_SPREAD < len(base):
+            return base.take(selection.indices)
+        late = object.__new__(LateColumn)
+        for name in ("type", "dictionary", "decimal", "lists"):
+            object.__setattr__(late, name, getattr(base, name))
+        object.__setattr__(late, "_pending", (base, selection))
+        return late
+
+    def _gathered(self, name: str):
+        pending = self.__dict__.get("_pending")
+        if pending is not None:
+            base, selection = pending
+            gathered = base.take(selection.indices)
+            self.__dict__["_valid"], self.__dict__["_values"] = gathered.valid, gathered.values
+            self.__dict__.pop("_pending", None)  # the base is no longer held
+        return self.__dict__[name]
+
+    def _store(self, name: str, value) -> None:  # dataclasses.replace builds one gathered
+        self.__dict__[name] = value
+
+    values = property(lambda self: self._gathered("_values"),
+                      lambda self, v: self._store("_values", v))
+    valid = property(lambda self: self._gathered("_valid"),
+                     lambda self, v: self._store("_valid", v))
+
+    def __len__(self) -> int:
+        pending = self.__dict__.get("_pending")
+        return self.values.shape[0] if pending is None else pending[1].indices.shape[0]
+
+    @property
+    def device(self) -> torch.device:
+        pending = self.__dict__.get("_pending")
+        return self.values.device if pending is None else pending[0].device
+
+    @property
+    def nbytes(self) -> int:
+        pending = self.__dict__.get("_pending")
+        if pending is None:
+            return super().nbytes
+        base, selection = pending
+        rows = selection.indices.shape[0]
+        per_row = base.values[:1].numel() if len(base) else 1
+        valid = 0 if base.valid is None else rows
+        return rows * per_row * base.values.element_size() + valid
+
+    def take_late(self, selection: Selection) -> Column:
+        pending = self.__dict__.get("_pending")
+        if pending is None:
+            return super().take_late(selection)
+        base, own = pending
+        return LateColumn.over(base, own.then(selection.indices))
+
+    def __reduce__(self):
+        return (Column, (self.values, self.type, self.valid, self.dictionary, self.decimal,
+                         self.lists))
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,12 +263,7 @@ class Batch:
     @property
     def nbytes(self) -> int:
         """Bytes held by the batch's tensors (values and validity; views count in full)."""
-        total = 0
-        for c in self.columns.values():
-            total += c.values.numel() * c.values.element_size()
-            if c.valid is not None:
-                total += c.valid.numel()
-        return total
+        return sum(c.nbytes for c in self.columns.values())
 
     def __getitem__(self, name: str) -> Column:
         return self.columns[name]
@@ -176,17 +279,23 @@ class Batch:
         cols = {n: c.take(indices) for n, c in self.columns.items()}
         return Batch(cols, int(indices.shape[0]), self.device)
 
+    def take_late(self, indices: torch.Tensor) -> "Batch":
+        """Rows at `indices`, each column gathered when first read (LateColumn)."""
+        selection = Selection(indices)
+        cols = {n: c.take_late(selection) for n, c in self.columns.items()}
+        return Batch(cols, int(indices.shape[0]), self.device)
+
     def take_or_null(self, indices: torch.Tensor) -> "Batch":
         cols = {n: c.take_or_null(indices) for n, c in self.columns.items()}
         return Batch(cols, int(indices.shape[0]), self.device)
 
     def filter(self, mask: torch.Tensor) -> "Batch":
         """Rows where the bool `mask` is True: the indices once, then one gather per column
-        (much faster than boolean-mask selection column by column)."""
-        indices = torch.nonzero(mask).flatten()
+        (much faster than boolean-mask selection column by column) when the column is read."""
+        indices = true_rows(mask)
         if indices.shape[0] == self.num_rows:
             return self
-        return self.take(indices)
+        return self.take_late(indices)
 
     def select(self, names: list[str]) -> "Batch":
         return Batch({n: self.columns[n] for n in names}, self.num_rows, self.device)

@@ -15,6 +15,7 @@ from tqp.operators.expressions.in_lists import LOOKUP_MIN_ITEMS, constant_list, 
 from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 COMPARISONS = {
@@ -178,7 +179,7 @@ def _guarded(node: exp.Expression, batch: Batch, decided_value: bool) -> Column:
     if not may_raise(right_node):
         return combine(left, truth(evaluate(right_node, batch), what))
     decided = left.validity() & (left.values == decided_value)
-    rows = torch.nonzero(~decided).flatten()
+    rows = true_rows(~decided)
     names = {c.name for c in right_node.find_all(exp.Column)}
     sub = Batch({n: batch[n].take(rows) for n in names if n in batch},
                  int(rows.shape[0]), batch.device)

@@ -1,0 +1,69 @@
+"""Late columns: a batch gathered by take_late reads exactly as one gathered at once, while its
+gather waits until a column's values are read."""
+
+import pickle
+from dataclasses import replace
+
+import pyarrow as pa
+import torch
+
+from tqp.storage.column import Batch, Column, LateColumn, Selection
+from tqp.types import DataType
+
+
+def _batch(n=10):
+    values = torch.arange(n, dtype=torch.int64) * 10
+    valid = torch.arange(n) % 3 != 0
+    codes = (torch.arange(n) % 2).to(torch.int32)
+    return Batch({"x": Column(values, DataType.BIGINT, valid),
+                  "s": Column(codes, DataType.VARCHAR, None, pa.array(["a", "b"]))}, n)
+
+
+def _same(a: Column, b: Column):
+    assert torch.equal(a.values, b.values)
+    assert (a.valid is None) == (b.valid is None)
+    if a.valid is not None:
+        assert torch.equal(a.valid, b.valid)
+    assert a.type is b.type and a.dictionary is b.dictionary
+
+
+def test_take_late_reads_as_take_and_waits_for_the_read():
+    batch, rows = _batch(), torch.tensor([1, 2, 3, 5, 6, 8, 9])
+    late = batch.take_late(rows)
+    column = late["x"]
+    assert isinstance(column, LateColumn) and "_pending" in column.__dict__
+    assert len(column) == 7 and late.num_rows == 7 and column.device.type == "cpu"
+    assert late.nbytes == batch.take(rows).nbytes  # sized without the gather
+    assert "_pending" in column.__dict__
+    for name in batch.names:
+        _same(late[name], batch.take(rows)[name])
+    assert "_pending" not in column.__dict__  # gathered once, the base let go
+
+
+def test_late_columns_follow_further_positions_once_per_batch():
+    batch = _batch()
+    first = batch.take_late(torch.tensor([0, 2, 4, 5, 6, 7, 8, 9]))
+    second = first.take_late(torch.tensor([1, 3, 4, 6, 7]))
+    # both columns share one Selection: the positions were composed once
+    assert second["x"].__dict__["_pending"][1] is second["s"].__dict__["_pending"][1]
+    eager = batch.take(torch.tensor([0, 2, 4, 5, 6, 7, 8, 9])).take(torch.tensor([1, 3, 4, 6, 7]))
+    for name in batch.names:
+        _same(second[name], eager[name])
+
+
+def test_few_rows_are_gathered_at_once():
+    batch = _batch(100)
+    few = batch.take_late(torch.tensor([3, 50]))  # a late column would hold 50x its size
+    assert not isinstance(few["x"], LateColumn)
+    _same(few["x"], batch.take(torch.tensor([3, 50]))["x"])
+
+
+def test_a_late_column_replaced_or_pickled_is_an_ordinary_column():
+    batch, rows = _batch(), torch.tensor([0, 1, 3, 4, 6, 7, 9, 2])
+    late = LateColumn.over(batch["x"], Selection(rows))
+    changed = replace(late, valid=None)
+    assert torch.equal(changed.values, batch["x"].values[rows]) and changed.valid is None
+    assert len(changed) == 8
+    copied = pickle.loads(pickle.dumps(LateColumn.over(batch["x"], Selection(rows))))
+    assert type(copied) is Column
+    _same(copied, batch.take(rows)["x"])
