@@ -364,3 +364,20 @@ def test_a_column_is_unique_only_when_every_row_holds_its_own_value(tmp_path):
     unique = {c: engine.catalog.is_unique("t", c) for c in table.column_names}
     assert unique == {"id": True, "name": True, "unused": False, "repeat": False,
                       "null": False, "real": False}
+
+
+def test_a_column_with_fewer_possible_values_than_rows_is_not_unique_without_a_count(
+        tmp_path, monkeypatch):
+    """Its range (from the files' statistics) already says so: no pass over its values."""
+    from tqp.storage import catalog as catalog_module
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"k": pa.array([i % 10 for i in range(5000)], pa.int64())}), path)
+    engine = Engine(device="cpu")
+    engine.register("t", str(path))
+
+    def no_count(values):
+        raise AssertionError("counted")
+
+    monkeypatch.setattr(catalog_module, "_count_distinct", no_count)
+    assert engine.catalog.is_unique("t", "k") is False

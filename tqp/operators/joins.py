@@ -215,9 +215,7 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     """The right input ready to be probed: a JoinTable (or with `key_set`, a KeySet for a mark
     join without residual). None when its keys cannot be packed on their own (several keys
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
-    told the bytes the build is about to hold (join.build_table)."""
-    if reserve is not None:  # evaluated and packed keys: at most an int64 column or two each
-        reserve(16 * right.num_rows * len(right_keys))
+    told the bytes the build is about to hold (join.build_table) and those its keys took."""
     keys = [evaluate(e, right) for e in right_keys]
     rows = _valid_rows(keys)
     values = [k.values if rows is None else k.values[rows] for k in keys]
@@ -226,6 +224,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     if packed is None:
         return None
     packed_keys, packing = packed
+    if reserve is not None:  # keys computed, gathered or packed rather than read as they are
+        reserve(_new_bytes([*(k.values for k in keys), *values, packed_keys], right))
     side = BuildSide(right, keys, rows, packing,
                      has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead)
     if key_set:
@@ -233,6 +233,17 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     else:
         side.table = build_table(packed_keys, probe_rows, strategy, reserve)
     return side
+
+
+def _new_bytes(tensors: list[torch.Tensor], batch: Batch) -> int:
+    """Bytes of the distinct `tensors` that are not a column of `batch` itself."""
+    seen = {c.values.data_ptr() for c in batch.columns.values()}
+    total = 0
+    for t in tensors:
+        if t.data_ptr() not in seen:
+            seen.add(t.data_ptr())
+            total += t.numel() * t.element_size()
+    return total
 
 
 def _lead_key(values: list[torch.Tensor], probe_rows: int) -> int | None:

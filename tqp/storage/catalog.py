@@ -274,6 +274,9 @@ class Catalog:
         (rewrites rely on it; a string column's dictionary may hold values no row uses, so its
         codes are counted), computed once per column; False for floats and 128-bit values."""
         key = (table.lower(), name)
+        bounds = None if key in self._unique else self.value_range(table, name, along)
+        if bounds is not None and bounds[1] - bounds[0] + 1 < self.num_rows(table):
+            self._unique[key] = False  # fewer possible values than rows: no count needed
         if key not in self._unique:
             column = self.column(table, name, along)
             values = column.values
