@@ -202,12 +202,9 @@ class BuildSide:
     def nbytes(self) -> int:
         """Bytes held beside the batch's own columns: the table or key set, the rows with keys,
         and key columns computed rather than read from the batch."""
-        own = {c.values.data_ptr() for c in self.batch.columns.values()}
-        extra = [k.values for k in self.keys if k.values.data_ptr() not in own]
-        if self.rows is not None:
-            extra.append(self.rows)
+        extra = [k.values for k in self.keys] + ([] if self.rows is None else [self.rows])
         structure = self.table if self.table is not None else self.key_set
-        return structure.nbytes + sum(t.numel() * t.element_size() for t in extra)
+        return structure.nbytes + _new_bytes(extra, self.batch)
 
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
@@ -251,6 +248,8 @@ def _lead_key(values: list[torch.Tensor], probe_rows: int) -> int | None:
     packed range would be too wide for a lookup table and one key's range is not."""
     if len(values) < 2 or not values[0].numel():
         return None
+    if any(v.is_floating_point() for v in values):  # float keys compare as packed, not raw
+        return None
     rows = values[0].numel()
     limit = dense_limit(rows, probe_rows)
     spans = [hi - lo + 1 for lo, hi in column_ranges([rangeable(v) for v in values])]
@@ -286,12 +285,11 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     values = [c.values if rows is None else c.values[rows] for c in cols]
     if build.lead is None:
         packed = pack_probe_keys(build.packing, values)
-    else:  # the other keys are compared as they are: only within the build side's kind
-        for j, (v, key) in enumerate(zip(values, build.keys)):
-            if j != build.lead and (torch.promote_types(v.dtype, key.values.dtype) !=
-                                    key.values.dtype or v.dtype.is_floating_point !=
-                                    key.values.dtype.is_floating_point):
-                return None
+    else:  # the other (integer) keys are compared as they are: integers on both sides
+        if any(j != build.lead and (v.is_floating_point() or
+                                    torch.promote_types(v.dtype, k.values.dtype) != k.values.dtype)
+               for j, (v, k) in enumerate(zip(values, build.keys))):
+            return None
         packed = pack_probe_keys(build.packing, [values[build.lead]])
     if packed is None:
         return None
@@ -332,8 +330,7 @@ def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Te
     keep = None
     for j, (probe, key) in enumerate(zip(values, build.keys)):
         if j != build.lead:
-            equal = rangeable(probe).index_select(0, li) == \
-                rangeable(key.values).index_select(0, ri)
+            equal = probe.index_select(0, li) == key.values.index_select(0, ri)
             keep = equal if keep is None else keep & equal
     return li[keep], ri[keep]
 

@@ -15,14 +15,6 @@ from collections import OrderedDict
 from tqp.storage.column import Column
 
 
-def column_bytes(column: Column) -> int:
-    """Bytes a column's tensors hold."""
-    total = column.values.numel() * column.values.element_size()
-    if column.valid is not None:
-        total += column.valid.numel()
-    return total
-
-
 class TensorCache:
     """Least-recently-used device columns, with their sizes in bytes."""
 
@@ -43,7 +35,7 @@ class TensorCache:
     def put(self, key: tuple, column: Column, room: int) -> bool:
         """Keep `column` if it fits in `room` bytes (other entries are evicted to make room,
         least recently used first); whether it was kept."""
-        size = column_bytes(column)
+        size = column.nbytes
         with self._lock:
             if key in self._entries:
                 return True

@@ -458,10 +458,10 @@ def chr_(node: exp.Chr, batch: Batch) -> Column:
     if not column.type.is_integer:
         raise ProgrammingError(f"no function matches chr({column.type.value}): it takes an "
                                "INTEGER code point")
-    codes = column.values.long()
+    points = column.values.long()
     if column.valid is not None:  # NULL rows hold any value: never an error
-        codes = torch.where(column.valid, codes, torch.zeros_like(codes))
-    unique, inverse = torch.unique(codes, return_inverse=True)
+        points = torch.where(column.valid, points, torch.zeros_like(points))
+    unique, inverse = torch.unique(points, return_inverse=True)
     bad = (unique < 0) | (unique > MAX_CODE_POINT) | \
         ((unique >= SURROGATES[0]) & (unique <= SURROGATES[1]))
     if bool(bad.any()):
