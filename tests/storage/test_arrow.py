@@ -307,3 +307,31 @@ def test_list_columns_round_trip_with_nulls_and_offsets():
     nested = pa.array([[[1], []], None, [None, [2, 3]]], pa.list_(pa.list_(pa.int64())))
     assert column_to_arrow(arrow_to_column(nested, torch.device("cpu"))).to_pylist() == \
         nested.to_pylist()
+
+
+def _dictionary_piece(indices, entries) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(entries))
+
+
+@pytest.mark.parametrize("sort", [True, False], ids=["sorted", "unsorted"])
+def test_dictionary_pieces_with_repeated_new_and_plain_pieces_keep_every_row(sort):
+    """Pieces as a Parquet reader gives them: one dictionary repeated over a row group's
+    batches, then a new one, a plain piece, an all-NULL piece with an empty dictionary."""
+    pieces = [
+        _dictionary_piece([0, 1, 1], ["x", "w"]),
+        _dictionary_piece([1, None, 0], ["x", "w"]),
+        _dictionary_piece([2, 0], ["z", "y", "w"]),
+        pa.array(["y", None, "v"]),
+        _dictionary_piece([None, None], pa.array([], pa.string())),
+        _dictionary_piece([0], ["x"]),
+    ]
+    expected = ["x", "w", "w", "w", None, "x", "w", "z", "y", None, "v", None, None, "x"]
+    builder = ColumnBuilder(pa.string(), len(expected), torch.device("cpu"), sort_strings=sort)
+    for piece in pieces:
+        builder.add(piece)
+    column = builder.finish()
+    assert column_to_arrow(column).to_pylist() == expected
+    entries = column.dictionary.to_pylist()
+    assert sorted(entries) == ["v", "w", "x", "y", "z"]
+    if sort:
+        assert entries == sorted(entries)

@@ -210,8 +210,9 @@ class ColumnBuilder:
     """One device column of Arrow type `arrow_type` built from arrays that arrive piece by piece (a Parquet segment
     decoded a batch at a time). Numbers go straight into one array of the segment's length, so
     no whole-segment Arrow copy is held beside it: a decimal's 16-byte Arrow values exist one
-    batch at a time, and a fresh process touches a third of the memory. Strings and other types
-    are joined at the end and converted by `arrow_to_column`."""
+    batch at a time, and a fresh process touches a third of the memory. Strings read as
+    Parquet's dictionaries become codes piece by piece (`dictionary.PieceCodes`). Other strings
+    and other types are joined at the end and converted by `arrow_to_column`."""
 
     def __init__(self, arrow_type: pa.DataType, num_rows: int, device: torch.device,
                  sort_strings: bool = True):
@@ -220,6 +221,7 @@ class ColumnBuilder:
         self._type: DataType | None = None
         self._arrow_type: pa.DataType | None = None
         self._values: np.ndarray | None = None
+        self._strings: dicts.PieceCodes | None = None  # strings read as dictionaries
         self._valid: np.ndarray | None = None
         self._pieces: list[pa.Array] = []
         self._filled = 0
@@ -228,10 +230,10 @@ class ColumnBuilder:
         """Append the next piece of the column."""
         if self._arrow_type is None:
             self._start(array.type)
-        if self._values is None:
+        if self._values is None and self._strings is None:
             self._pieces.append(array)
             return
-        if pa.types.is_dictionary(array.type):
+        if pa.types.is_dictionary(array.type) and self._strings is None:
             array = array.cast(array.type.value_type)
         lo, hi = self._filled, self._filled + len(array)
         if hi > self.num_rows:
@@ -240,7 +242,10 @@ class ColumnBuilder:
             if self._valid is None:
                 self._valid = np.ones(self.num_rows, dtype=np.bool_)
             self._valid[lo:hi] = pc.is_valid(array).to_numpy(zero_copy_only=False)
-        self._values[lo:hi] = _numeric_view(array, self._type)
+        if self._strings is not None:
+            self._strings.add(lo, array)
+        else:
+            self._values[lo:hi] = _numeric_view(array, self._type)
         self._filled = hi
 
     def finish(self) -> Column:
@@ -248,11 +253,14 @@ class ColumnBuilder:
         if self._arrow_type is None:
             return arrow_to_column(pa.array([], type=self._declared), self.device,
                                    self.sort_strings)
-        if self._values is None:
+        if self._values is None and self._strings is None:
             return arrow_to_column(pa.chunked_array(self._pieces, type=self._arrow_type),
                                    self.device, self.sort_strings)
         n = self._filled
         valid = None if self._valid is None else torch.from_numpy(self._valid[:n]).to(self.device)
+        if self._strings is not None:
+            codes, dictionary = self._strings.finish(n, self.sort_strings)
+            return Column(torch.from_numpy(codes).to(self.device), self._type, valid, dictionary)
         decimal = _decimal_type(self._arrow_type) if self._type is DataType.DECIMAL else None
         return Column(torch.from_numpy(self._values[:n]).to(self.device), self._type, valid,
                       None, decimal)
@@ -265,6 +273,8 @@ class ColumnBuilder:
         dtype = _NUMPY_DTYPES.get(self._type)
         if dtype is not None:
             self._values = np.empty(self.num_rows, dtype=dtype)
+        elif pa.types.is_dictionary(arrow_type):  # strings as Parquet's dictionaries
+            self._strings = dicts.PieceCodes(self.num_rows)
 
 
 def _wide_integers(values: np.ndarray, arrow_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:

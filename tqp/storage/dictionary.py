@@ -45,6 +45,55 @@ def encode(array: pa.Array, sort: bool = True) -> tuple[np.ndarray, pa.Array]:
     return codes.astype(np.int32, copy=False), dictionary.take(pa.array(order))
 
 
+class PieceCodes:
+    """Codes of one string column that arrives as dictionary-encoded pieces (Parquet's own
+    dictionaries, one per row group, read a batch at a time), over one dictionary for them all.
+
+    Each piece's indices go into the codes array at once, offset to its dictionary's place in the
+    list of the distinct piece dictionaries met. `finish` hashes those dictionaries' entries (not
+    the rows) into one dictionary, sorted unless `sort` is False, and gathers every row's code
+    through the map once: no unifying of dictionaries per chunk, no second pass per piece."""
+
+    def __init__(self, num_rows: int):
+        self.codes = np.zeros(num_rows, dtype=np.int32)
+        self._dictionaries: list[pa.Array] = []
+        self._entries = 0  # entries in the dictionaries before the last one
+
+    def add(self, lo: int, piece: pa.Array) -> None:
+        """Codes of rows lo.. from `piece` (a dictionary array, or plain strings, encoded here)."""
+        if not pa.types.is_dictionary(piece.type):
+            piece = piece.cast(STRING).dictionary_encode()
+        dictionary = piece.dictionary
+        last = self._dictionaries[-1] if self._dictionaries else None
+        if last is None or not (dictionary is last or dictionary.equals(last)):
+            if last is not None:
+                self._entries += len(last)
+            self._dictionaries.append(dictionary)
+        indices = piece.indices
+        if indices.null_count:
+            indices = indices.fill_null(0)
+        np.add(indices.to_numpy(zero_copy_only=False), self._entries,
+               out=self.codes[lo:lo + len(piece)], casting="unsafe")
+
+    def finish(self, rows: int, sort: bool = True) -> tuple[np.ndarray, pa.Array]:
+        """(codes of the first `rows` rows, 0 for NULL rows; their dictionary)."""
+        if not self._dictionaries:
+            return self.codes[:rows], pa.array([], STRING)
+        entries = pa.concat_arrays([d.cast(STRING) for d in self._dictionaries])
+        encoded = entries.dictionary_encode()
+        to_unified = encoded.indices.to_numpy(zero_copy_only=False)
+        dictionary = encoded.dictionary
+        if sort:
+            order = pc.sort_indices(dictionary).to_numpy()
+            rank = np.empty(len(order), dtype=np.int32)
+            rank[order] = np.arange(len(order), dtype=np.int32)
+            to_unified, dictionary = rank[to_unified], dictionary.take(pa.array(order))
+        codes = self.codes[:rows]
+        if len(to_unified) and not np.array_equal(to_unified, np.arange(len(to_unified))):
+            codes = to_unified.astype(np.int32, copy=False)[codes]
+        return codes, dictionary
+
+
 def from_strings(values: pa.Array, device: torch.device,
                  sort: bool = True) -> tuple[torch.Tensor, pa.Array]:
     """Encode an Arrow string array as (codes tensor on `device`, sorted dictionary; unsorted

@@ -18,6 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tqp.errors import OperationalError
+from tqp.storage.prefetch import prefetched
 
 # A string column whose dictionary page takes under this many bytes per row is read as Arrow
 # dictionary arrays (Parquet's own codes). A larger page means a nearly unique column (whose
@@ -188,9 +189,9 @@ class ParquetSource(Source):
             return
         f = self.files[segment.file]
         try:
-            yield from self._reader(f, columns).iter_batches(
+            yield from prefetched(self._reader(f, columns).iter_batches(
                 batch_size=BATCH_ROWS, row_groups=list(groups), columns=columns,
-                use_threads=True)
+                use_threads=True))
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
 
