@@ -381,3 +381,23 @@ def test_a_column_with_fewer_possible_values_than_rows_is_not_unique_without_a_c
 
     monkeypatch.setattr(catalog_module, "_count_distinct", no_count)
     assert engine.catalog.is_unique("t", "k") is False
+
+
+def test_a_statistics_read_takes_the_strings_that_come_as_dictionaries_along(tmp_path):
+    """One pass over the files: a column read for statistics brings the scan's other numbers and
+    its low-cardinality strings (read as the file's dictionaries) into the cache, but not a
+    near-unique string, which the scan may want with an unsorted dictionary."""
+    rows = 4000
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({
+        "k": pa.array(range(rows), pa.int64()),
+        "flag": pa.array(["ab"[i % 2] for i in range(rows)]),
+        "note": pa.array([f"note {i}" for i in range(rows)]),
+        "x": pa.array([i * 0.5 for i in range(rows)]),
+    }), path)
+    engine = Engine(device="cpu")
+    engine.register("t", str(path))
+    engine.catalog.column("t", "k", along=("flag", "note", "x"))
+    cached = {f for f in ("k", "flag", "note", "x")
+              if engine.catalog.cache.get(("t", f, 0, None, True)) is not None}
+    assert cached == {"k", "flag", "x"}

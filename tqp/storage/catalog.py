@@ -229,10 +229,12 @@ class Catalog:
         """The device column `name` of `table` whole (its segments joined; for statistics).
         The numeric columns of `along` (those the query's scan will read) are read in the same
         pass and cached for it: one pass over the files, the columns decoded in parallel.
-        Strings are left to the scan, which knows which of them need no sorted dictionary."""
-        schema = self.schema(table)
+        Strings are left to the scan, which knows which of them need no sorted dictionary,
+        unless they come as the file's own dictionaries (then sorting costs nothing)."""
+        schema, source = self.schema(table), self.source(table)
         fields = [name, *(f for f in along if f != name and f in schema.names
-                          and arrow_type_to_sql(schema.field(f).type) is not DataType.VARCHAR)]
+                          and (arrow_type_to_sql(schema.field(f).type) is not DataType.VARCHAR
+                               or source.codes_come_ready(f)))]
         parts = [self.read(table, s, fields)[name] for s in self.segments(table)]
         return parts[0] if len(parts) == 1 else _concat(parts)
 

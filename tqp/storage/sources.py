@@ -74,6 +74,11 @@ class Source:
         """Per row group of `segment`: (min, max, null_count) of `column`, or None if unknown."""
         return [None for _ in segment.row_groups]
 
+    def codes_come_ready(self, column: str) -> bool:
+        """Whether string `column` is read as the file's own dictionaries (codes come with
+        it, sorting them costs next to nothing)."""
+        return False
+
     def group_rows(self, segment: Segment) -> list[int]:
         """Rows of each row group of `segment`."""
         return []
@@ -200,6 +205,9 @@ class ParquetSource(Source):
         with small dictionaries as Arrow dictionary arrays."""
         wanted = [c for c in columns if c in self._dictionary_columns]
         return pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted)
+
+    def codes_come_ready(self, column: str) -> bool:
+        return column in self._dictionary_columns
 
     def statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         if not self.files:
