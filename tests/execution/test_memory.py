@@ -45,7 +45,7 @@ def test_pool_refuses_past_its_limit_and_names_the_owner():
 
 def _cached_column(cache: TensorCache, name: str, rows: int) -> None:
     column = Column(torch.zeros(rows, dtype=torch.int64), DataType.BIGINT)
-    assert cache.put(("t", name, 0, None, True), column, room=1 << 40)
+    assert cache.put(("t", name, 0, None, "sorted"), column, room=1 << 40)
 
 
 def test_the_cache_leaves_a_share_of_the_limit_to_batches_in_flight():
@@ -58,8 +58,8 @@ def test_the_cache_leaves_a_share_of_the_limit_to_batches_in_flight():
     # State and cache together stay within the limit less the share for batches in flight:
     # the least recently used columns went.
     assert pool.used + cache.bytes <= 4000 * (1 - STREAM_SHARE)
-    assert cache.get(("t", "a", 0, None, True)) is None
-    assert cache.get(("t", "d", 0, None, True)) is not None
+    assert cache.get(("t", "a", 0, None, "sorted")) is None
+    assert cache.get(("t", "d", 0, None, "sorted")) is not None
     # The state alone may still take the whole limit (the cache empties for it).
     pool.reserve("sort input", 3000)
     assert pool.used == 4000 and cache.bytes == 0

@@ -7,7 +7,6 @@ import pytest
 
 import tqp
 from tqp.planner.logical import Scan
-from tqp.planner.order_free import order_free_columns
 from tqp.planner.scan_bounds import scan_bounds
 from tqp.storage.pruning import Bound
 
@@ -48,11 +47,3 @@ def test_conditions_a_scan_cannot_check_are_left_to_the_filter(con):
     assert _bounds(con, "k < 2 OR k > 2") == ()
     assert _bounds(con, "k + 1 > 2") == ()
     assert _bounds(con, "s LIKE 'a%'") == ()
-
-
-def test_only_like_read_strings_may_stay_unsorted(con):
-    plan = _plan(con, "SELECT k FROM t WHERE u LIKE '%y%' AND s > 'a'")
-    free = {c.rsplit(".", 1)[1] for c in order_free_columns(plan)}
-    assert free == {"u"}  # s is compared: it needs its order
-    plan = _plan(con, "SELECT u FROM t WHERE u LIKE '%y%'")
-    assert order_free_columns(plan) == frozenset()  # u is in the result

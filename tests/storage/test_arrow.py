@@ -22,6 +22,7 @@ from tqp.storage.arrow import (
     ColumnBuilder, arrow_to_column, arrow_type_to_sql, batch_to_arrow, column_to_arrow,
     sql_type_to_arrow,
 )
+from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch
 from tqp.types import DataType
 
@@ -313,8 +314,8 @@ def _dictionary_piece(indices, entries) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(entries))
 
 
-@pytest.mark.parametrize("sort", [True, False], ids=["sorted", "unsorted"])
-def test_dictionary_pieces_with_repeated_new_and_plain_pieces_keep_every_row(sort):
+@pytest.mark.parametrize("order", [dicts.SORTED, dicts.UNIQUE, dicts.AS_READ])
+def test_dictionary_pieces_with_repeated_new_and_plain_pieces_keep_every_row(order):
     """Pieces as a Parquet reader gives them: one dictionary repeated over a row group's
     batches, then a new one, a plain piece, an all-NULL piece with an empty dictionary."""
     pieces = [
@@ -326,12 +327,12 @@ def test_dictionary_pieces_with_repeated_new_and_plain_pieces_keep_every_row(sor
         _dictionary_piece([0], ["x"]),
     ]
     expected = ["x", "w", "w", "w", None, "x", "w", "z", "y", None, "v", None, None, "x"]
-    builder = ColumnBuilder(pa.string(), len(expected), torch.device("cpu"), sort_strings=sort)
+    builder = ColumnBuilder(pa.string(), len(expected), torch.device("cpu"), order)
     for piece in pieces:
         builder.add(piece)
     column = builder.finish()
     assert column_to_arrow(column).to_pylist() == expected
     entries = column.dictionary.to_pylist()
-    assert sorted(entries) == ["v", "w", "x", "y", "z"]
-    if sort:
+    assert sorted(entries) == ["v", "w", "x", "y", "z"]  # duplicate-free in every order
+    if order == dicts.SORTED:
         assert entries == sorted(entries)

@@ -398,6 +398,32 @@ def test_a_statistics_read_takes_the_strings_that_come_as_dictionaries_along(tmp
     engine = Engine(device="cpu")
     engine.register("t", str(path))
     engine.catalog.column("t", "k", along=("flag", "note", "x"))
-    cached = {f for f in ("k", "flag", "note", "x")
-              if engine.catalog.cache.get(("t", f, 0, None, True)) is not None}
+    cached = {f for f in ("k", "flag", "note", "x") for order in ("sorted", "unique")
+              if engine.catalog.cache.get(("t", f, 0, None, order)) is not None}
     assert cached == {"k", "flag", "x"}
+
+
+def test_a_string_read_for_statistics_is_sorted_from_the_cache_when_a_scan_orders_it(
+        tmp_path, monkeypatch):
+    """Statistics hash a string column (no sort); a query that orders it then sorts that
+    cached column's dictionary instead of reading the file again, and answers as DuckDB."""
+    import duckdb
+
+    from tests.oracle import check_against_duckdb
+
+    path = tmp_path / "t.parquet"
+    words = [f"w{(i * 7919) % 500:03d}" for i in range(3000)]
+    pq.write_table(pa.table({"w": words, "k": pa.array(range(3000), pa.int64())}), path)
+    con = tqp.connect()
+    con.register("t", str(path))
+    catalog = con._engine.catalog
+    assert catalog.distinct_count("t", "w") == 500
+    reads = []
+    original = catalog_module.Catalog._convert
+    monkeypatch.setattr(catalog_module.Catalog, "_convert",
+                        lambda self, *a: reads.append(a[2]) or original(self, *a))
+    duck = duckdb.connect()
+    duck.execute(f"CREATE VIEW t AS SELECT * FROM '{path}'")
+    check_against_duckdb(con, duck, "SELECT w, count(*) AS n FROM t GROUP BY w ORDER BY w LIMIT 4")
+    assert reads == []
+    assert catalog.cache.get(("t", "w", 0, None, "unique")) is None  # replaced by the sorted one

@@ -291,7 +291,7 @@ def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
     con.register("t", parquet_file)
     like = "SELECT count(*), sum(k) FROM t WHERE u LIKE '%7%' AND u NOT LIKE 'x%'"
     plan = con.execute(f"EXPLAIN {like}").fetchone()[0]
-    assert "unsorted=[u]" in plan
+    assert "strings=[u: as read]" in plan
     check_against_duckdb(con, duck, like)
     assert sorts == []
     for sql in ["SELECT max(u), min(u) FROM t WHERE u LIKE '%1%'",  # the same column, ordered
@@ -300,6 +300,43 @@ def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
                 like]:
         check_against_duckdb(con, duck, sql)
     assert sorts  # ordering needed a sorted dictionary
+
+
+def test_strings_only_grouped_counted_or_returned_are_hashed_not_sorted(parquet_file,
+                                                                         monkeypatch):
+    """Equality is all a GROUP BY key, COUNT(DISTINCT) or a result column needs: a duplicate-free
+    dictionary in any order, and no sort. A later query that orders the column sorts it then,
+    and the answers match DuckDB's throughout."""
+    from tqp.storage import dictionary
+
+    sorts = []
+    original = dictionary.pc.sort_indices
+
+    def counting(values, *args, **kwargs):
+        sorts.append(len(values))
+        return original(values, *args, **kwargs)
+
+    monkeypatch.setattr(dictionary.pc, "sort_indices", counting)
+    con, duck = tqp.connect(), _duck(parquet_file)
+    con.register("t", parquet_file)
+    equal_only = ["SELECT u AS name, count(*) AS n, sum(k) FROM t GROUP BY u",
+                  "SELECT count(DISTINCT u), count(u) FROM t WHERE k > 10",
+                  "SELECT DISTINCT u FROM t WHERE k < 40",
+                  "SELECT k, u FROM t WHERE k % 7 = 0 ORDER BY k LIMIT 20"]
+    for sql in equal_only:
+        assert "strings=[u: unique]" in con.execute(f"EXPLAIN {sql}").fetchone()[0], sql
+        check_against_duckdb(con, duck, sql)
+    assert sorts == []
+    ordered = ["SELECT u, count(*) FROM t GROUP BY u ORDER BY u LIMIT 5",
+               "SELECT max(u) FROM t",
+               "SELECT count(*) FROM t WHERE u = 'unique-00042'",
+               "SELECT x FROM (SELECT u AS x FROM t) ORDER BY x DESC LIMIT 3"]
+    for sql in ordered:
+        assert "u: unique" not in con.execute(f"EXPLAIN {sql}").fetchone()[0], sql
+        check_against_duckdb(con, duck, sql)
+    assert sorts  # ordering needed a sorted dictionary
+    for sql in equal_only:  # served again, now from the sorted column in the cache
+        check_against_duckdb(con, duck, sql)
 
 
 def test_a_parquet_table_read_whole_decodes_its_dictionary_columns(parquet_file):

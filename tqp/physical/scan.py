@@ -22,15 +22,16 @@ from tqp.storage.sources import Segment
 @dataclass(frozen=True, eq=False)
 class TableScan(PhysicalOperator):
     """Read `fields` of catalog table `table` as columns `binding.field`, one segment per
-    partition, skipping row groups that `bounds` rule out. The string fields in `unordered`
-    keep their dictionaries in hash order (only LIKE reads them: planner/order_free.py)."""
+    partition, skipping row groups that `bounds` rule out. The string fields named in `strings`
+    need less than a sorted dictionary (dictionary.UNIQUE or AS_READ:
+    planner/string_orders.py)."""
 
     table: str
     binding: str
     fields: tuple[str, ...]
     segments: tuple[Segment, ...]
     bounds: tuple[Bound, ...] = ()
-    unordered: tuple[str, ...] = ()  # string fields whose dictionaries may stay unsorted
+    strings: tuple[tuple[str, str], ...] = ()  # (field, order) where less than sorted
 
     @property
     def partitions(self) -> int:
@@ -47,7 +48,7 @@ class TableScan(PhysicalOperator):
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
         columns = catalog.read(self.table, segment, self.fields, groups, ctx.memory.cache_room,
-                               self.unordered)
+                               dict(self.strings))
         columns = {f"{self.binding}.{f}": c for f, c in columns.items()}
         if columns:
             rows = len(next(iter(columns.values())))
@@ -69,8 +70,8 @@ class TableScan(PhysicalOperator):
         text = f"TableScan {self.table} AS {self.binding} [{', '.join(self.fields)}]"
         if self.bounds:
             text += f" bounds=[{', '.join(b.describe() for b in self.bounds)}]"
-        if self.unordered:
-            text += f" unsorted=[{', '.join(self.unordered)}]"
+        if self.strings:
+            text += f" strings=[{', '.join(f'{f}: {order}' for f, order in self.strings)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
 
 

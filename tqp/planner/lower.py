@@ -30,17 +30,18 @@ from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
 from tqp.planner.join_order import estimate_rows
-from tqp.planner.order_free import order_free_columns
+from tqp.planner.string_orders import string_orders
 from tqp.planner.scan_bounds import scan_bounds
 
 
 @dataclass
 class Lowering:
-    """What lowering needs: the catalog (statistics and segments), the string columns only LIKE
-    reads, and the plan's shared nodes."""
+    """What lowering needs: the catalog (statistics and segments), the scanned string columns
+    that need less than a sorted dictionary (planner/string_orders.py), and the plan's shared
+    nodes."""
 
     catalog: object
-    order_free: frozenset[str] = frozenset()  # scanned strings only LIKE reads (order_free.py)
+    strings: dict = field(default_factory=dict)  # scanned strings needing less than sorted
     uses: Counter = field(default_factory=Counter)
     done: dict = field(default_factory=dict)
 
@@ -60,7 +61,7 @@ class Lowering:
 
 def lower(query: L.Query, catalog) -> PhysicalOperator:
     """The physical plan of `query` (its root yields the result's rows)."""
-    lowering = Lowering(catalog, order_free_columns(query.plan))
+    lowering = Lowering(catalog, string_orders(query.plan))
     _count(query.plan, lowering.uses)
     return lowering.lower(query.plan)
 
@@ -83,9 +84,11 @@ def _(node: L.Scan, lw: Lowering):
 
 
 def _scan(node: L.Scan, lw: Lowering, bounds) -> scan.TableScan:
-    unordered = tuple(f for f, c in zip(node.fields, node.columns) if c in lw.order_free)
+    text = lw.catalog.string_fields(node.table)
+    strings = tuple((f, lw.strings[c]) for f, c in zip(node.fields, node.columns)
+                    if c in lw.strings and f in text)
     return scan.TableScan(node.table, node.binding, node.fields,
-                          lw.catalog.segments(node.table), bounds, unordered)
+                          lw.catalog.segments(node.table), bounds, strings)
 
 
 @_lower.register

@@ -77,12 +77,12 @@ def arrow_type_of(column: Column) -> pa.DataType:
 
 
 def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
-                    sort_strings: bool = True) -> Column:
+                    strings: str = dicts.SORTED) -> Column:
     """Convert one Arrow column to a device Column (done once per column, then cached).
 
-    Strings get a sorted dictionary, unless `sort_strings` is False: then the dictionary stays
-    in the order values were met, for a column nothing will compare or order (see
-    planner/order_free.py); that skips the sort, the dominant cost of near-unique strings."""
+    Strings get a sorted dictionary, unless `strings` asks for less order (dictionary.UNIQUE,
+    AS_READ) for a column nothing will order (planner/string_orders.py); that skips the sort,
+    the dominant cost of near-unique strings."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     type_ = arrow_type_to_sql(array.type)
@@ -95,7 +95,7 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
         valid = torch.from_numpy(
             pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
     if type_ is DataType.VARCHAR:
-        codes, dictionary = dicts.from_strings(array, device, sort_strings)
+        codes, dictionary = dicts.from_strings(array, device, strings)
         return Column(codes, type_, valid, dictionary)
     if type_ is DataType.NULL:
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
@@ -215,8 +215,8 @@ class ColumnBuilder:
     and other types are joined at the end and converted by `arrow_to_column`."""
 
     def __init__(self, arrow_type: pa.DataType, num_rows: int, device: torch.device,
-                 sort_strings: bool = True):
-        self.num_rows, self.device, self.sort_strings = num_rows, device, sort_strings
+                 strings: str = dicts.SORTED):
+        self.num_rows, self.device, self.strings = num_rows, device, strings
         self._declared = arrow_type  # the column's type when no piece comes
         self._type: DataType | None = None
         self._arrow_type: pa.DataType | None = None
@@ -252,14 +252,14 @@ class ColumnBuilder:
         """The column of everything added."""
         if self._arrow_type is None:
             return arrow_to_column(pa.array([], type=self._declared), self.device,
-                                   self.sort_strings)
+                                   self.strings)
         if self._values is None and self._strings is None:
             return arrow_to_column(pa.chunked_array(self._pieces, type=self._arrow_type),
-                                   self.device, self.sort_strings)
+                                   self.device, self.strings)
         n = self._filled
         valid = None if self._valid is None else torch.from_numpy(self._valid[:n]).to(self.device)
         if self._strings is not None:
-            codes, dictionary = self._strings.finish(n, self.sort_strings)
+            codes, dictionary = self._strings.finish(n, self.strings)
             return Column(torch.from_numpy(codes).to(self.device), self._type, valid, dictionary)
         decimal = _decimal_type(self._arrow_type) if self._type is DataType.DECIMAL else None
         return Column(torch.from_numpy(self._values[:n]).to(self.device), self._type, valid,

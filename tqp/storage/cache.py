@@ -1,7 +1,7 @@
 """The tensor cache: device columns of table segments that queries read, kept for later queries.
 
-Entries are keyed by (table, column, segment start, row groups) and leave least recently used
-first. The cache shares the connection's memory limit with the running query's operators: an
+Entries are keyed by (table, column, segment start, row groups, the order a string column's
+dictionary keeps: see dictionary.SORTED) and leave least recently used first. The cache shares the connection's memory limit with the running query's operators: an
 entry is only added while it fits beside what the query holds, and a reservation that would
 pass the limit first evicts entries (tqp/execution/memory.py). Pinned tables (`con.cache`) never
 leave until unpinned.
@@ -47,6 +47,13 @@ class TensorCache:
             self._entries[key] = (column, size)
             self.bytes += size
             return True
+
+    def remove(self, key: tuple) -> None:
+        """Forget one entry (if it is there)."""
+        with self._lock:
+            found = self._entries.pop(key, None)
+            if found is not None:
+                self.bytes -= found[1]
 
     def evict(self, nbytes: int) -> int:
         """Drop unpinned entries, least recently used first, until `nbytes` are freed (or none

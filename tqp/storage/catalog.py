@@ -31,6 +31,13 @@ from tqp.types import DataType
 EPOCH = date(1970, 1, 1)
 
 
+# A cached string column kept in one order serves a read asking for that much order or less.
+_SERVES = {
+    dicts.SORTED: (dicts.SORTED,),
+    dicts.UNIQUE: (dicts.SORTED, dicts.UNIQUE),
+    dicts.AS_READ: (dicts.SORTED, dicts.UNIQUE, dicts.AS_READ),
+}
+
 class Catalog:
     """Tables (sources) and views (parsed SELECTs) by lower-case name, and the tensor cache."""
 
@@ -140,6 +147,12 @@ class Catalog:
     def schema(self, name: str) -> pa.Schema:
         return self.source(name).schema
 
+    def string_fields(self, name: str) -> frozenset[str]:
+        """The VARCHAR columns of table `name` (those a dictionary order applies to)."""
+        schema = self.schema(name)
+        return frozenset(f.name for f in schema
+                         if arrow_type_to_sql(f.type) is DataType.VARCHAR)
+
     def num_rows(self, name: str) -> int:
         return self.source(name).num_rows
 
@@ -172,19 +185,34 @@ class Catalog:
         return tuple(g for g, k in zip(segment.row_groups, keep) if k)
 
     def read(self, name: str, segment: Segment, fields, row_groups: tuple[int, ...] | None = None,
-             room: int | None = None, unordered=()) -> dict[str, Column]:
+             room: int | None = None, strings: dict[str, str] | None = None) -> dict[str, Column]:
         """Device columns `fields` of `segment` (only its `row_groups` when given), from the
         cache or read and converted now; what is read is cached while it fits in `room` bytes
-        (the memory limit less what the running query holds). String fields in `unordered` may
-        come with their dictionary unsorted (never sorted for them if read now)."""
+        (the memory limit less what the running query holds). A string field named in
+        `strings` may come with a dictionary keeping less order (dictionary.UNIQUE, AS_READ;
+        planner/string_orders.py) and is converted so if read now; others come sorted."""
         key = name.lower()
+        text = self.string_fields(key) if strings else ()
+        strings = {f: order for f, order in (strings or {}).items() if f in text}
         part = None if row_groups is None or row_groups == segment.row_groups else tuple(row_groups)
 
         def cached(f: str, groups) -> Column | None:
-            found = self.cache.get((key, f, segment.start, groups, True))
-            if found is None and f in unordered:
-                found = self.cache.get((key, f, segment.start, groups, False))
-            return found
+            for order in _SERVES[strings.get(f, dicts.SORTED)]:
+                found = self.cache.get((key, f, segment.start, groups, order))
+                if found is not None:
+                    return found
+            unique_key = (key, f, segment.start, groups, dicts.UNIQUE)
+            asked = strings.get(f, dicts.SORTED)
+            unique = self.cache.get(unique_key) if asked == dicts.SORTED else None
+            if unique is None:
+                return None
+            # Order asked of a column cached in hash order: its dictionary is sorted now and
+            # its codes re-mapped (no second read), and the sorted column takes its place.
+            ordered = _sorted_strings(unique)
+            self.cache.remove(unique_key)
+            self.cache.put((key, f, segment.start, groups, dicts.SORTED), ordered,
+                           self.cache_limit if room is None else room)
+            return ordered
 
         whole = {f: cached(f, None) for f in fields}
         if part is None:
@@ -197,16 +225,17 @@ class Catalog:
                                          segment.row_groups, part)
         missing = [f for f in fields if found[f] is None]
         if missing:
-            columns = self._convert(key, segment, missing, part, unordered)
+            columns = self._convert(key, segment, missing, part, strings)
             for f, column in zip(missing, columns):
-                ordered = f not in unordered
+                order = strings.get(f, dicts.SORTED)
                 limit = self.cache_limit if room is None else room
                 if limit > 0:
-                    self.cache.put((key, f, segment.start, part, ordered), column, limit)
+                    self.cache.put((key, f, segment.start, part, order), column, limit)
                 found[f] = column
         return {f: found[f] for f in fields}
 
-    def _convert(self, key: str, segment: Segment, fields: list[str], part, unordered) -> list[Column]:
+    def _convert(self, key: str, segment: Segment, fields: list[str], part,
+                 strings: dict[str, str]) -> list[Column]:
         """Device columns `fields` of `segment` (row groups `part`, or all), read now: from a
         stream of record batches where the source decodes one (each column filled in place),
         else from the whole Arrow table."""
@@ -214,12 +243,12 @@ class Catalog:
         batches = source.batches(segment, fields, part)
         if batches is None:
             table = source.read(segment, fields, part)
-            return [arrow_to_column(array, self.device, sort_strings=f not in unordered)
+            return [arrow_to_column(array, self.device, strings=strings.get(f, dicts.SORTED))
                     for f, array in zip(fields, table.columns)]
         groups = segment.row_groups if part is None else part
         rows = sum(source.group_rows(Segment(segment.start, 0, segment.file, groups)))
-        builders = [ColumnBuilder(source.schema.field(f).type, rows, self.device, f not in unordered)
-                    for f in fields]
+        builders = [ColumnBuilder(source.schema.field(f).type, rows, self.device,
+                                  strings.get(f, dicts.SORTED)) for f in fields]
         for batch in batches:
             for builder, array in zip(builders, batch.columns):
                 builder.add(array)
@@ -235,7 +264,10 @@ class Catalog:
         fields = [name, *(f for f in along if f != name and f in schema.names
                           and (arrow_type_to_sql(schema.field(f).type) is not DataType.VARCHAR
                                or source.codes_come_ready(f)))]
-        parts = [self.read(table, s, fields)[name] for s in self.segments(table)]
+        # Statistics need equal strings to share a code, not code order (a scan that needs the
+        # order gets it sorted from the cache).
+        unique = {f: dicts.UNIQUE for f in fields}
+        parts = [self.read(table, s, fields, strings=unique)[name] for s in self.segments(table)]
         return parts[0] if len(parts) == 1 else _concat(parts)
 
     def pin(self, name: str) -> int:
@@ -378,6 +410,16 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
 
     return dataclasses.replace(column, values=cut(column.values),
                                valid=None if column.valid is None else cut(column.valid))
+
+
+def _sorted_strings(column: Column) -> Column:
+    """A string column with a duplicate-free dictionary, re-coded against that dictionary
+    sorted (code order then is string order)."""
+    rank, dictionary = dicts.sort_entries(column.dictionary)
+    if len(dictionary) == 0:
+        return dataclasses.replace(column, dictionary=dictionary)
+    codes = dicts.to_device_map(rank, column.device).index_select(0, column.values.long())
+    return dataclasses.replace(column, values=codes, dictionary=dictionary)
 
 
 def _concat(parts: list[Column]) -> Column:

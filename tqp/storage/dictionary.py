@@ -14,35 +14,51 @@ import torch
 
 STRING = pa.large_string()
 
+# How much order a string column's dictionary keeps (planner/string_orders.py chooses):
+SORTED = "sorted"  # sorted and duplicate-free: code order is string order (the default)
+UNIQUE = "unique"  # duplicate-free, in the order values were met: equal strings, equal codes
+AS_READ = "as read"  # each row its own entry, or the file's dictionaries unified: LIKE only
 
-def encode(array: pa.Array, sort: bool = True) -> tuple[np.ndarray, pa.Array]:
-    """Codes (int32 numpy, 0 for NULL rows) and the sorted dictionary of a string array (plain,
-    or Arrow dictionary-encoded as Parquet's own dictionaries are read). With `sort` False the
-    dictionary is neither sorted nor, for plain strings, free of duplicates: only for columns
-    that nothing compares, groups or orders."""
-    if not sort and not pa.types.is_dictionary(array.type):
+
+def encode(array: pa.Array, order: str = SORTED) -> tuple[np.ndarray, pa.Array]:
+    """Codes (int32 numpy, 0 for NULL rows) and the dictionary of a string array (plain, or
+    Arrow dictionary-encoded as Parquet's own dictionaries are read), keeping `order`."""
+    if order == AS_READ and not pa.types.is_dictionary(array.type):
         # Each row its own entry (duplicates and all): for a column that only per-entry string
-        # functions read (planner/order_free.py), hashing it into unique values buys nothing.
-        # The strings stay as read (a string view too): per-entry functions cast their parts.
+        # functions read, hashing it into unique values buys nothing. The strings stay as read
+        # (a string view too): per-entry functions cast their parts.
         return np.arange(len(array), dtype=np.int32), array
+    to_unique = None  # the map from the array's own dictionary to a duplicate-free one
     if pa.types.is_dictionary(array.type):
-        encoded = array
+        indices = array.indices
+        if order == AS_READ:
+            dictionary = array.dictionary.cast(STRING)
+        else:  # an Arrow dictionary need not be free of duplicates: its entries are hashed
+            unique = array.dictionary.cast(STRING).dictionary_encode()
+            to_unique = unique.indices.to_numpy(zero_copy_only=False)
+            dictionary = unique.dictionary
     else:
         encoded = array.cast(STRING).dictionary_encode()
-    dictionary = encoded.dictionary.cast(STRING)
-    if not sort:
-        indices = encoded.indices
-        indices = indices.fill_null(0) if indices.null_count else indices
-        return indices.to_numpy(zero_copy_only=False).astype(np.int32), dictionary  # a copy
-    order = pc.sort_indices(dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
-    indices = encoded.indices
+        indices, dictionary = encoded.indices, encoded.dictionary
     if indices.null_count:
         indices = indices.fill_null(0)
     indices = indices.to_numpy(zero_copy_only=False)
-    codes = rank[indices] if len(rank) else np.zeros(len(indices), dtype=np.int32)
-    return codes.astype(np.int32, copy=False), dictionary.take(pa.array(order))
+    if order == SORTED:
+        rank, dictionary = sort_entries(dictionary)
+        to_unique = rank if to_unique is None else rank[to_unique]
+    if to_unique is None:
+        return indices.astype(np.int32), dictionary  # a copy: Arrow's buffer is read-only
+    codes = to_unique[indices] if len(to_unique) else np.zeros(len(indices), dtype=np.int32)
+    return codes.astype(np.int32, copy=False), dictionary
+
+
+def sort_entries(dictionary: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(each entry's position in sorted order as int32, the entries sorted) of a duplicate-free
+    dictionary: the map that re-codes codes into it."""
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank, dictionary.take(pa.array(order))
 
 
 class PieceCodes:
@@ -51,7 +67,7 @@ class PieceCodes:
 
     Each piece's indices go into the codes array at once, offset to its dictionary's place in the
     list of the distinct piece dictionaries met. `finish` hashes those dictionaries' entries (not
-    the rows) into one dictionary, sorted unless `sort` is False, and gathers every row's code
+    the rows) into one dictionary, sorted unless `order` asks for less, and gathers every row's code
     through the map once: no unifying of dictionaries per chunk, no second pass per piece."""
 
     def __init__(self, num_rows: int):
@@ -75,19 +91,18 @@ class PieceCodes:
         np.add(indices.to_numpy(zero_copy_only=False), self._entries,
                out=self.codes[lo:lo + len(piece)], casting="unsafe")
 
-    def finish(self, rows: int, sort: bool = True) -> tuple[np.ndarray, pa.Array]:
-        """(codes of the first `rows` rows, 0 for NULL rows; their dictionary)."""
+    def finish(self, rows: int, order: str = SORTED) -> tuple[np.ndarray, pa.Array]:
+        """(codes of the first `rows` rows, 0 for NULL rows; their dictionary, sorted if `order`
+        says so, else in the order values were met, duplicate-free either way)."""
         if not self._dictionaries:
             return self.codes[:rows], pa.array([], STRING)
         entries = pa.concat_arrays([d.cast(STRING) for d in self._dictionaries])
         encoded = entries.dictionary_encode()
         to_unified = encoded.indices.to_numpy(zero_copy_only=False)
         dictionary = encoded.dictionary
-        if sort:
-            order = pc.sort_indices(dictionary).to_numpy()
-            rank = np.empty(len(order), dtype=np.int32)
-            rank[order] = np.arange(len(order), dtype=np.int32)
-            to_unified, dictionary = rank[to_unified], dictionary.take(pa.array(order))
+        if order == SORTED:
+            rank, dictionary = sort_entries(dictionary)
+            to_unified = rank[to_unified]
         codes = self.codes[:rows]
         if len(to_unified) and not np.array_equal(to_unified, np.arange(len(to_unified))):
             codes = to_unified.astype(np.int32, copy=False)[codes]
@@ -95,10 +110,9 @@ class PieceCodes:
 
 
 def from_strings(values: pa.Array, device: torch.device,
-                 sort: bool = True) -> tuple[torch.Tensor, pa.Array]:
-    """Encode an Arrow string array as (codes tensor on `device`, sorted dictionary; unsorted
-    when `sort` is False)."""
-    codes, dictionary = encode(values, sort)
+                 order: str = SORTED) -> tuple[torch.Tensor, pa.Array]:
+    """Encode an Arrow string array as (codes tensor on `device`, dictionary keeping `order`)."""
+    codes, dictionary = encode(values, order)
     return torch.from_numpy(codes).to(device), dictionary
 
 

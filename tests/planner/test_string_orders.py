@@ -1,0 +1,58 @@
+"""How much order each scanned string column needs (planner/string_orders.py): sorted where
+anything compares, orders or takes MIN/MAX of it, however it is renamed on the way; a
+duplicate-free dictionary in any order where only equality matters; nothing where only LIKE
+reads it."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+import tqp
+from tqp.planner.string_orders import string_orders
+from tqp.storage.dictionary import AS_READ, UNIQUE
+
+
+STRINGS = {"s", "u", "w"}
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = tqp.connect()
+    con.register("t", pa.table({"k": [1, 2, 3], "s": ["a", "b", "c"], "u": ["x", "y", "z"]}))
+    con.register("v", pa.table({"j": [1, 2], "w": ["p", "q"]}))
+    return con
+
+
+def _orders(con, sql) -> dict[str, str]:
+    from tqp.engine import _parse
+
+    plan = con._engine._plan(_parse(sql)[0]).plan
+    fields = {name.rsplit(".", 1)[1]: order for name, order in string_orders(plan).items()}
+    return {f: order for f, order in fields.items() if f in STRINGS}  # numbers have no order
+
+
+@pytest.mark.parametrize("sql, expected", [
+    # LIKE alone: nothing; a comparison: sorted.
+    ("SELECT k FROM t WHERE u LIKE '%y%' AND s > 'a'", {"u": AS_READ}),
+    # In the result, grouped, counted, made distinct, carried through a sort on another column.
+    ("SELECT u FROM t WHERE u LIKE '%y%'", {"u": UNIQUE}),
+    ("SELECT u AS name, count(*) FROM t GROUP BY u", {"u": UNIQUE}),
+    ("SELECT count(DISTINCT u), count(s) FROM t", {"u": UNIQUE, "s": UNIQUE}),
+    ("SELECT DISTINCT u FROM t", {"u": UNIQUE}),
+    ("SELECT k, any_value(u), first(s) FROM t GROUP BY k", {"u": UNIQUE, "s": UNIQUE}),
+    ("SELECT u, k FROM t ORDER BY k LIMIT 2", {"u": UNIQUE}),
+    ("SELECT k, w FROM t JOIN v ON k = j", {"w": UNIQUE}),
+    # Ordered, compared or MIN/MAX: sorted, also through a rename or a grouping.
+    ("SELECT u FROM t ORDER BY u", {}),
+    ("SELECT x FROM (SELECT u AS x FROM t) ORDER BY x", {}),
+    ("SELECT g FROM (SELECT u AS g, count(*) AS n FROM t GROUP BY u) ORDER BY g", {}),
+    ("SELECT max(u), min(s) FROM t", {}),
+    ("SELECT count(*) FROM t WHERE u = 'y'", {}),
+    ("SELECT upper(u) FROM t", {}),
+    ("SELECT k FROM t JOIN v ON u = w", {}),
+    ("SELECT u FROM t UNION SELECT w FROM v", {}),
+    ("SELECT u, row_number() OVER (ORDER BY u) FROM t", {}),
+])
+def test_each_string_column_gets_the_least_order_its_uses_need(con, sql, expected):
+    assert _orders(con, sql) == expected

@@ -1,0 +1,157 @@
+"""How much order each scanned string column needs from its dictionary.
+
+A VARCHAR column is int32 codes into a dictionary. A sorted dictionary (code order is string
+order) is what comparisons, sorts and MIN/MAX on codes need, and sorting it is the dominant
+cost of reading a near-unique string column. Most string columns need less:
+- one only compared for equality (a GROUP BY key, DISTINCT, COUNT, a result column, one carried
+  through joins, sorts and filters) needs a duplicate-free dictionary in any order: equal strings,
+  equal codes. Hashing gives that without a sort (`UNIQUE`);
+- one read only as the operand of LIKE/ILIKE in a filter (evaluated once per dictionary entry)
+  and never passed on needs neither: each row may keep its own entry (`AS_READ`).
+
+The analysis is by column name (plan column names are unique) and conservative: a column met
+anywhere this module does not understand needs `SORTED`. A name a projection or an aggregate
+key gives to a bare column passes its needs on to that column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlglot import exp
+
+from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MultiJoin, Plan,
+                                 Project, Scan, Sort)
+from tqp.storage.dictionary import AS_READ, SORTED, UNIQUE
+
+# Aggregates whose result does not depend on the order of their argument's codes (ANY_VALUE,
+# FIRST, LAST give some row's string, whatever code it has).
+_EQUALITY_AGGREGATES = frozenset({"count", "count_star", "any_value", "first", "last"})
+
+# How strongly each order binds: a use needing more wins.
+_RANK = {AS_READ: 0, UNIQUE: 1, SORTED: 2}
+
+
+def string_orders(plan: Plan) -> dict[str, str]:
+    """For the scanned columns of `plan` (names `binding.field`) that need less than a sorted
+    dictionary: `UNIQUE` or `AS_READ` (see the module docstring). Columns not named need
+    `SORTED`; so do all whose type is not a string: the scan only applies it to strings."""
+    needs: dict[str, str] = {}
+    aliases: list[tuple[str, str]] = []  # (name given, bare column it names)
+    scanned: set[str] = set()
+
+    def need(name: str, order: str) -> None:
+        if name not in needs or _RANK[order] > _RANK[needs[name]]:
+            needs[name] = order
+
+    for name in plan.columns:
+        need(name, UNIQUE)  # a result column is taken by code: any duplicate-free dictionary
+    for node in _nodes(plan):
+        if isinstance(node, Scan):
+            scanned.update(node.columns)
+        elif not _understood(node, need, aliases):
+            for name in (*node.columns, *(c for child in node.children for c in child.columns)):
+                need(name, SORTED)  # whatever it reads or makes, however it names it
+            for expression in _expressions(node):
+                for column in expression.find_all(exp.Column):
+                    need(column.name, SORTED)
+    changed = True
+    while changed:  # a name's needs flow to the column it names
+        changed = False
+        for given, named in aliases:
+            order = needs.get(given)
+            if order is not None and (named not in needs or _RANK[order] > _RANK[needs[named]]):
+                need(named, order)
+                changed = True
+    return {name: needs.get(name, AS_READ) for name in scanned
+            if needs.get(name, AS_READ) != SORTED}
+
+
+def _understood(node: Plan, need, aliases: list) -> bool:
+    """Record the needs of a node of a kind this module understands; False for other kinds."""
+    if isinstance(node, Filter):
+        for column in node.condition.find_all(exp.Column):
+            need(column.name, AS_READ if _like_operand(column) else SORTED)
+        return True
+    if isinstance(node, Project):
+        for name, expression in node.exprs:
+            _read(expression, name, need, aliases)
+        return True
+    if isinstance(node, Aggregate):
+        for name, expression in node.keys:
+            _read(expression, name, need, aliases, bare=UNIQUE)
+        for name, call in node.aggregates:
+            equality = call.func in _EQUALITY_AGGREGATES and not call.order
+            for expression in call.expressions():
+                bare = isinstance(expression, exp.Column) and expression is call.arg
+                for column in expression.find_all(exp.Column):
+                    need(column.name, UNIQUE if equality and bare else SORTED)
+        return True
+    if isinstance(node, Distinct):
+        for name in node.columns:
+            need(name, UNIQUE)
+        return True
+    if isinstance(node, Sort):
+        for key in node.keys:
+            for column in key.expr.find_all(exp.Column):
+                need(column.name, SORTED)
+        return True
+    if isinstance(node, Limit):
+        return True
+    if isinstance(node, (Join, MultiJoin)):
+        for expression in _expressions(node):  # keys and conditions: compared, keep order
+            for column in expression.find_all(exp.Column):
+                need(column.name, SORTED)
+        return True
+    return False
+
+
+def _read(expression: exp.Expression, name: str, need, aliases: list, bare: str | None = None):
+    """A projection's or a key's `expression` named `name`: a bare column passes `name`'s needs
+    on (and needs `bare` itself); anything computed from columns needs their order."""
+    if isinstance(expression, exp.Column):
+        aliases.append((name, expression.name))
+        if bare is not None:
+            need(expression.name, bare)
+        return
+    for column in expression.find_all(exp.Column):
+        need(column.name, SORTED)
+
+
+def _like_operand(column: exp.Column) -> bool:
+    parent = column.parent
+    return isinstance(parent, (exp.Like, exp.ILike)) and parent.this is column
+
+
+def _nodes(plan: Plan):
+    """Every node of `plan` once (shared subplans too)."""
+    seen: set[int] = set()
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(node.children)
+        yield node
+
+
+def _expressions(node: Plan) -> list[exp.Expression]:
+    """Every sqlglot expression held by a plan node's fields (inside tuples, dicts and nested
+    dataclasses too)."""
+    found = []
+    stack = [getattr(node, f.name) for f in dataclasses.fields(node)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, exp.Expression):
+            found.append(value)
+        elif isinstance(value, (tuple, list, frozenset, set)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, Plan):
+            continue  # a child: visited on its own
+        elif dataclasses.is_dataclass(value):
+            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+    return found
