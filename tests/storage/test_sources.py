@@ -275,18 +275,24 @@ def test_a_csv_with_ragged_rows_fails_naming_the_file(tmp_path):
     assert con.execute("SELECT count(*) FROM ok").fetchone() == (ROWS,)
 
 
-def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
-    """A string column read only by LIKE keeps its dictionary in hash order: no sort at all."""
+@pytest.fixture
+def sorts(monkeypatch):
+    """The sizes of the string dictionaries sorted (storage/dictionary.py)."""
     from tqp.storage import dictionary
 
-    sorts = []
+    sizes = []
     original = dictionary.pc.sort_indices
 
     def counting(values, *args, **kwargs):
-        sorts.append(len(values))
+        sizes.append(len(values))
         return original(values, *args, **kwargs)
 
     monkeypatch.setattr(dictionary.pc, "sort_indices", counting)
+    return sizes
+
+
+def test_strings_only_like_reads_are_never_sorted(parquet_file, sorts):
+    """A string column read only by LIKE keeps its dictionary in hash order: no sort at all."""
     con, duck = tqp.connect(), _duck(parquet_file)
     con.register("t", parquet_file)
     like = "SELECT count(*), sum(k) FROM t WHERE u LIKE '%7%' AND u NOT LIKE 'x%'"
@@ -302,21 +308,10 @@ def test_strings_only_like_reads_are_never_sorted(parquet_file, monkeypatch):
     assert sorts  # ordering needed a sorted dictionary
 
 
-def test_strings_only_grouped_counted_or_returned_are_hashed_not_sorted(parquet_file,
-                                                                         monkeypatch):
+def test_strings_only_grouped_counted_or_returned_are_hashed_not_sorted(parquet_file, sorts):
     """Equality is all a GROUP BY key, COUNT(DISTINCT) or a result column needs: a duplicate-free
     dictionary in any order, and no sort. A later query that orders the column sorts it then,
     and the answers match DuckDB's throughout."""
-    from tqp.storage import dictionary
-
-    sorts = []
-    original = dictionary.pc.sort_indices
-
-    def counting(values, *args, **kwargs):
-        sorts.append(len(values))
-        return original(values, *args, **kwargs)
-
-    monkeypatch.setattr(dictionary.pc, "sort_indices", counting)
     con, duck = tqp.connect(), _duck(parquet_file)
     con.register("t", parquet_file)
     equal_only = ["SELECT u AS name, count(*) AS n, sum(k) FROM t GROUP BY u",
