@@ -36,6 +36,7 @@ from tqp.execution.progress import Progress, scanned_rows
 from tqp.operators import fused
 from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
+from tqp.physical.scan import scanned_columns
 from tqp.planner import table_functions
 from tqp.planner.builder import Builder
 from tqp.planner.dialect import PARSE_DIALECT
@@ -423,6 +424,7 @@ class Engine:
     def run(self, physical, profile: dict | None = None):
         """Run a physical plan under a fresh ExecutionContext (the memory limit, the batch
         size, cancellation); the result as one Batch."""
+        self.catalog.cache.begin_query(scanned_columns(physical))
         ctx = ExecutionContext(self.device, self.catalog,
                                MemoryPool(self.memory_limit, self.catalog.cache),
                                self.batch_rows, profile, Progress(scanned_rows(physical)),

@@ -92,3 +92,20 @@ def test_other_settings_are_refused_by_name(sql):
     con = tqp.connect()
     with pytest.raises((tqp.NotSupportedError, tqp.ProgrammingError)):
         con.execute(sql)
+
+
+def test_a_scan_larger_than_the_cache_keeps_its_first_segments_for_the_next_run():
+    """Adding a segment evicts other columns' entries, never the running query's own: a table
+    read in a cycle keeps the segments that fit (least recently used would evict each one just
+    before the next run reads it). A reservation still takes them when the state needs room."""
+    cache = TensorCache()
+    _cached_column(cache, "other", 100)  # 800 bytes of a column the query does not read
+    cache.begin_query(frozenset({("t", "a")}))
+    for start in range(4):  # 4 segments of 800 bytes into room for 2 and a bit
+        column = Column(torch.zeros(100, dtype=torch.int64), DataType.BIGINT)
+        cache.put(("t", "a", start, None, "sorted"), column, room=2000)
+    kept = [s for s in range(4) if cache.get(("t", "a", s, None, "sorted")) is not None]
+    assert kept == [0, 1]
+    assert cache.get(("t", "other", 0, None, "sorted")) is None  # made room for them
+    assert cache.evict(800) == 800  # the state's needs come first
+    assert cache.bytes == 800

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from tqp.walk import each_node
+
 
 @dataclass
 class Progress:
@@ -33,15 +35,4 @@ class Progress:
 
 def scanned_rows(root) -> int:
     """Rows the table scans under physical operator `root` would read whole (each once)."""
-    seen, total = set(), 0
-    stack = [root]
-    while stack:
-        op = stack.pop()
-        if id(op) in seen:
-            continue
-        seen.add(id(op))
-        segments = getattr(op, "segments", None)
-        if segments is not None:
-            total += sum(s.num_rows for s in segments)
-        stack.extend(op.children)
-    return total
+    return sum(s.num_rows for op in each_node(root) for s in getattr(op, "segments", None) or ())

@@ -17,6 +17,7 @@ from tqp.physical.operator import PhysicalOperator
 from tqp.storage.column import Batch, Column
 from tqp.storage.pruning import Bound
 from tqp.storage.sources import Segment
+from tqp.walk import each_node
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +74,13 @@ class TableScan(PhysicalOperator):
         if self.strings:
             text += f" strings=[{', '.join(f'{f}: {order}' for f, order in self.strings)}]"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
+
+
+def scanned_columns(root: PhysicalOperator) -> frozenset[tuple[str, str]]:
+    """The (table, column) pairs the table scans under `root` read (table names lower-case, as
+    the tensor cache keys them)."""
+    return frozenset((op.table.lower(), f) for op in each_node(root)
+                     if isinstance(op, TableScan) for f in op.fields)
 
 
 def pushed_key(scan: TableScan) -> tuple:

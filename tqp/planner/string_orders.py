@@ -23,6 +23,7 @@ from sqlglot import exp
 from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MultiJoin, Plan,
                                  Project, Scan, Sort)
 from tqp.storage.dictionary import AS_READ, SORTED, UNIQUE
+from tqp.walk import each_node
 
 # Aggregates whose result does not depend on the order of their argument's codes (ANY_VALUE,
 # FIRST, LAST give some row's string, whatever code it has).
@@ -46,7 +47,7 @@ def string_orders(plan: Plan) -> dict[str, str]:
 
     for name in plan.columns:
         need(name, UNIQUE)  # a result column is taken by code: any duplicate-free dictionary
-    for node in _nodes(plan):
+    for node in each_node(plan):
         if isinstance(node, Scan):
             scanned.update(node.columns)
         elif not _understood(node, need, aliases):
@@ -121,19 +122,6 @@ def _read(expression: exp.Expression, name: str, need, aliases: list, bare: str 
 def _like_operand(column: exp.Column) -> bool:
     parent = column.parent
     return isinstance(parent, (exp.Like, exp.ILike)) and parent.this is column
-
-
-def _nodes(plan: Plan):
-    """Every node of `plan` once (shared subplans too)."""
-    seen: set[int] = set()
-    stack = [plan]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.extend(node.children)
-        yield node
 
 
 def _expressions(node: Plan) -> list[exp.Expression]:

@@ -22,7 +22,16 @@ class TensorCache:
         self._entries: OrderedDict[tuple, tuple[Column, int]] = OrderedDict()
         self.bytes = 0
         self.pinned: set[str] = set()
+        self._wanted: frozenset[tuple[str, str]] = frozenset()  # the running query's columns
         self._lock = threading.RLock()
+
+    def begin_query(self, wanted: frozenset[tuple[str, str]]) -> None:
+        """A query that reads these (table, column) pairs starts. Adding a segment never evicts
+        a segment of these columns: a scan larger than the cache then keeps the segments it
+        cached first, for the next run to find, where least-recently-used order would evict
+        each one just before that run reads it again (and find none)."""
+        with self._lock:
+            self._wanted = wanted
 
     def get(self, key: tuple) -> Column | None:
         with self._lock:
@@ -41,7 +50,7 @@ class TensorCache:
                 return True
             pinned = key[0] in self.pinned
             if not pinned:
-                self.evict(self.bytes + size - room)
+                self._evict(self.bytes + size - room, wanted_too=False)
                 if self.bytes + size > room:
                     return False
             self._entries[key] = (column, size)
@@ -56,16 +65,21 @@ class TensorCache:
                 self.bytes -= found[1]
 
     def evict(self, nbytes: int) -> int:
-        """Drop unpinned entries, least recently used first, until `nbytes` are freed (or none
-        is left); the bytes freed."""
+        """Drop unpinned entries until `nbytes` are freed (or none is left), least recently
+        used first, those of columns the running query does not read before its own; the
+        bytes freed."""
+        return self._evict(nbytes, wanted_too=True)
+
+    def _evict(self, nbytes: int, wanted_too: bool) -> int:
         freed = 0
         with self._lock:
-            for key in list(self._entries):
-                if freed >= nbytes:
-                    break
-                if key[0] in self.pinned:
-                    continue
-                freed += self._entries.pop(key)[1]
+            for spare_wanted in (True, False) if wanted_too else (True,):
+                for key in list(self._entries):
+                    if freed >= nbytes:
+                        break
+                    if key[0] in self.pinned or (spare_wanted and key[:2] in self._wanted):
+                        continue
+                    freed += self._entries.pop(key)[1]
             self.bytes -= freed
         return freed
 
