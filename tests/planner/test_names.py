@@ -6,12 +6,22 @@ import pytest
 
 import tqp
 
-TABLE = pa.table({"a": [1, 2], "b": [2.5, 3.5], "s": ["x", "y"]})
+TABLE = pa.table({"a": [1, 2], "b": [2.5, 3.5], "s": ["x", "y"],
+                  "d": pa.array([18000, 18400], pa.int32()).cast(pa.date32())})
 
 QUERIES = [
     "select count(*), sum(a), count(distinct a), avg(b), min(s), max(a + 1) from t",
     "select a + 1, -a, a, t.a, 42, 'lit', a * 2 + 1, a = 1 and b > 2, not (a = 1), a // 2 from t",
     "select s || 'z', a % 2, a <> 1, b / 2 as half from t",
+    # Calls sqlglot rebuilds under another name, with defaults and ORDER BY moved.
+    "select string_agg(s, ','), STRING_AGG(s), group_concat(DISTINCT s), listagg(upper(s), '-'),"
+    " string_agg(s, ',' ORDER BY a DESC), string_agg(s ORDER BY s NULLS FIRST) from t",
+    # Date parts: EXTRACT is named as date_part, a part written as a string keeps its case.
+    "select extract(year from d), EXTRACT(dow FROM d), extract('day' from d),"
+    " date_part('month', d), date_trunc('month', d), DATE_TRUNC('Year', d) from t",
+    # CASE as DuckDB prints it: searched, simple (x = v) and without ELSE.
+    "select case when a > 1 then 'big' when a = 1 then 'one' end,"
+    " case a when 1 then 'one' else 'other' end, CASE WHEN b > 3 THEN b + 1 ELSE -b END from t",
 ]
 
 

@@ -9,6 +9,8 @@ literals and columns; any other expression is named by its SQL text.
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from tqp.errors import ProgrammingError
@@ -32,13 +34,42 @@ _KEYWORD_FUNCTIONS = frozenset({
     "year"})
 
 
+# The name of a call, read backwards from its first argument: `name(`, `name(DISTINCT `.
+_CALL_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?:DISTINCT\s+)?[\s(]*$", re.I)
+# A date part written as a string literal right after a call's opening parenthesis.
+_PART_AFTER = re.compile(r"\s*\(\s*'([^']*)'")
+DATE_PART = "tqp_date_part"
+# EXTRACT's part as written, read backwards from its argument.
+_EXTRACT_BEFORE = re.compile(r"EXTRACT\s*\(\s*([A-Za-z_]+)\s+FROM[\s(]*$", re.I)
+# Parts that are keywords in DuckDB's grammar: it names them upper-case, others as written.
+_KEYWORD_PARTS = frozenset({"year", "month", "day", "hour", "minute", "second"})
+
+
 def record_spellings(statement: exp.Expression, sql: str) -> None:
-    """Note on each function call the name the user wrote (sqlglot keeps its position in `sql`
-    as meta), for `output_name`."""
+    """Note on each function call the name the user wrote, for `output_name`: sqlglot keeps the
+    name's position in `sql` as meta, or, for calls it rebuilds (STRING_AGG as GROUP_CONCAT),
+    the position of the first argument, before which the name stands. A date part written as
+    a string (`date_trunc('month', d)`) is noted as written too (sqlglot upper-cases it)."""
     for node in statement.find_all(exp.Func):
         start, end = node.meta.get("start"), node.meta.get("end")
         if start is not None and end is not None and sql[start:end + 1].isidentifier():
             node.meta[SPELLING] = sql[start:end + 1].lower()
+            part = _PART_AFTER.match(sql, end + 1)
+            if part is not None and node.args.get("unit") is not None:
+                node.meta[DATE_PART] = part.group(1)
+        elif start is None and not isinstance(node, (exp.Case, exp.If, exp.Cast)):
+            inside = [d.meta["start"] for d in node.find_all(exp.Expression)
+                      if d is not node and "start" in d.meta]
+            if not inside:
+                continue
+            if isinstance(node, exp.Extract):
+                part = _EXTRACT_BEFORE.search(sql, 0, min(inside))
+                if part is not None:
+                    node.meta[DATE_PART] = part.group(1)
+                continue
+            call = _CALL_BEFORE.search(sql, 0, min(inside))
+            if call is not None:
+                node.meta[SPELLING] = call.group(1).lower()
 
 
 USER_ALIAS = "tqp_user_alias"
@@ -126,6 +157,39 @@ def render(node: exp.Expression) -> str:
         return f"{render(node.this)}[{node.sql(dialect=DIALECT).rsplit('[', 1)[1]}"
     if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL
         return f"COALESCE({', '.join(render(a) for a in _arguments(node))})"
+    if isinstance(node, exp.Case):  # as DuckDB prints a CASE, spaces and parentheses included
+        operand = node.this  # CASE x WHEN v: each WHEN is x = v
+
+        def condition(when: exp.Expression) -> str:
+            return render(when) if operand is None else f"({render(operand)} = {render(when)})"
+
+        whens = "".join(f" WHEN ({condition(w.this)}) THEN ({render(w.args['true'])})"
+                        for w in node.args.get("ifs") or [])
+        default = node.args.get("default")
+        return f"CASE {whens} ELSE {'NULL' if default is None else render(default)} END"
+    if isinstance(node, exp.Extract):  # DuckDB names EXTRACT by the date_part it becomes
+        part = node.this
+        if not (isinstance(part, exp.Literal) and part.is_string):
+            part = node.meta.get(DATE_PART, part.name)
+            part = part.upper() if part.lower() in _KEYWORD_PARTS else part
+        else:
+            part = part.name
+        return f"date_part('{part}', {render(node.expression)})"
+    if isinstance(node, exp.GroupConcat) and node.meta.get(SPELLING):
+        this, order = node.this, ""
+        if isinstance(this, exp.Order):  # ORDER BY inside the call: DuckDB puts it last
+            order = " ORDER BY " + ", ".join(
+                render(o.this) + (" DESC" if o.args.get("desc") else "")
+                + (" NULLS FIRST" if o.args.get("nulls_first") else "") for o in this.expressions)
+            this = this.this
+        inner = (f"DISTINCT {', '.join(render(e) for e in this.expressions)}"
+                 if isinstance(this, exp.Distinct) else render(this))
+        separator = node.args.get("separator")
+        if separator is not None and "start" in separator.meta:  # written, not sqlglot's ','
+            inner += f", {render(separator)}"
+        return f"{node.meta[SPELLING]}({inner}{order})"
+    if node.meta.get(DATE_PART) is not None and node.meta.get(SPELLING):
+        return f"{node.meta[SPELLING]}('{node.meta[DATE_PART]}', {render(node.this)})"
     name = _function_name(node)
     if name is not None:
         name = f'"{name}"' if name in _KEYWORD_FUNCTIONS else name
