@@ -19,6 +19,12 @@ QUERIES = [
     # Date parts: EXTRACT is named as date_part, a part written as a string keeps its case.
     "select extract(year from d), EXTRACT(dow FROM d), extract('day' from d),"
     " date_part('month', d), date_trunc('month', d), DATE_TRUNC('Year', d) from t",
+    # CAST: the types of DuckDB's grammar canonical, others as typed; nested and TRY_CAST.
+    "select a::int, cast(a as integer), a::decimal(10,2), a::Varchar, a::numeric(5,1), a::real,"
+    " a::int8, a::double precision, CAST(a + 1 AS INT), a::varchar::int, TRY_CAST(b AS INTEGER),"
+    " upper(s)::text, CAST(d AS TIMESTAMP), CAST(s AS VARCHAR(10)), b::Decimal(12, 3) from t",
+    # A cast sqlglot makes of a typed literal, inside a written one.
+    "select CAST(DATE '2020-01-01' AS VARCHAR), CAST('2020-01-02' AS DATE) from t",
     # CASE as DuckDB prints it: searched, simple (x = v) and without ELSE.
     "select case when a > 1 then 'big' when a = 1 then 'one' end,"
     " case a when 1 then 'one' else 'other' end, CASE WHEN b > 3 THEN b + 1 ELSE -b END from t",

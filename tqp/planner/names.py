@@ -39,6 +39,22 @@ _CALL_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?:DISTINCT\s+)?[\s(
 # A date part written as a string literal right after a call's opening parenthesis.
 _PART_AFTER = re.compile(r"\s*\(\s*'([^']*)'")
 DATE_PART = "tqp_date_part"
+# A cast's type as written, right after its operand: `AS type)` or `::type`.
+_TYPE_AFTER = re.compile(
+    r"[\s)]*(?:AS\s+|::\s*)([A-Za-z_][A-Za-z0-9_]*(?:\s+(?:PRECISION|VARYING|WITH\s+TIME\s+ZONE))?"
+    r"(?:\s*\([^)]*\))?)", re.I)
+CAST_TYPE, CAST_START, CAST_END = "tqp_cast_type", "tqp_cast_start", "tqp_cast_end"
+_CAST_BEFORE = re.compile(r"(?:TRY_)?CAST\s*\([\s(]*$", re.I)
+# A typed literal's type word right before its string: DATE '2020-01-01'.
+_TYPED_LITERAL = re.compile(r"\b(DATE|TIMESTAMP|TIME|INTERVAL|DECIMAL|DOUBLE|INTEGER)\s*$", re.I)
+# Type names that are keywords in DuckDB's grammar: it names them canonically, others as typed.
+_KEYWORD_TYPES = {
+    "int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT",
+    "boolean": "BOOLEAN", "real": "FLOAT", "float": "FLOAT", "double precision": "DOUBLE",
+    "decimal": "DECIMAL", "numeric": "DECIMAL", "varchar": "VARCHAR", "char": "VARCHAR",
+    "character": "VARCHAR", "character varying": "VARCHAR", "timestamp": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMP WITH TIME ZONE", "time": "TIME",
+    "interval": "INTERVAL"}
 # EXTRACT's part as written, read backwards from its argument.
 _EXTRACT_BEFORE = re.compile(r"EXTRACT\s*\(\s*([A-Za-z_]+)\s+FROM[\s(]*$", re.I)
 # Parts that are keywords in DuckDB's grammar: it names them upper-case, others as written.
@@ -70,6 +86,33 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             call = _CALL_BEFORE.search(sql, 0, min(inside))
             if call is not None:
                 node.meta[SPELLING] = call.group(1).lower()
+    for cast in reversed(list(statement.find_all(exp.Cast))):  # inner casts first
+        ends = [d.meta.get(CAST_END, d.meta.get("end", -1)) for d in cast.this.walk()]
+        starts = [d.meta.get(CAST_START, d.meta.get("start")) for d in cast.this.walk()]
+        starts = [p for p in starts if p is not None]
+        if not starts or max(ends) < 0:
+            continue
+        typed = _TYPED_LITERAL.search(sql, 0, min(starts))
+        if isinstance(cast.this, exp.Literal) and typed is not None:
+            cast.meta[CAST_START], cast.meta[CAST_END] = typed.start(1), max(ends)
+            continue  # DATE '...': a cast sqlglot made, named by its SQL text
+        written = _TYPE_AFTER.match(sql, max(ends) + 1)
+        if written is not None and ("::" in written.group(0)
+                                    or _CAST_BEFORE.search(sql, 0, min(starts))):
+            cast.meta[CAST_TYPE] = _duckdb_type_name(written.group(1))
+            cast.meta[CAST_END] = written.end(1) - 1
+
+
+def _duckdb_type_name(written: str) -> str:
+    """A cast's type as DuckDB names it: canonical for its grammar's keywords (`int` is
+    INTEGER, `numeric(5,1)` DECIMAL(5, 1)), else as typed."""
+    base, _, arguments = written.partition("(")
+    canonical = _KEYWORD_TYPES.get(" ".join(base.lower().split()))
+    if canonical is None:
+        return written
+    if not arguments:
+        return canonical
+    return f"{canonical}({', '.join(a.strip() for a in arguments.rstrip(')').split(','))})"
 
 
 USER_ALIAS = "tqp_user_alias"
@@ -157,6 +200,9 @@ def render(node: exp.Expression) -> str:
         return f"{render(node.this)}[{node.sql(dialect=DIALECT).rsplit('[', 1)[1]}"
     if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL
         return f"COALESCE({', '.join(render(a) for a in _arguments(node))})"
+    if isinstance(node, exp.Cast) and node.meta.get(CAST_TYPE):
+        function = "TRY_CAST" if isinstance(node, exp.TryCast) else "CAST"
+        return f"{function}({render(node.this)} AS {node.meta[CAST_TYPE]})"
     if isinstance(node, exp.Case):  # as DuckDB prints a CASE, spaces and parentheses included
         operand = node.this  # CASE x WHEN v: each WHEN is x = v
 
