@@ -38,6 +38,7 @@ _SERVES = {
     dicts.AS_READ: (dicts.SORTED, dicts.UNIQUE, dicts.AS_READ),
 }
 
+
 class Catalog:
     """Tables (sources) and views (parsed SELECTs) by lower-case name, and the tensor cache."""
 
