@@ -16,9 +16,9 @@ _END = object()
 _POLL_S = 0.05  # how often a producer blocked on a full queue looks whether the reader left
 
 
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """The items of `items`, in order, at most `depth` of them made ahead in a thread of their
-    own. An exception raised making an item is raised here, where that item would have come.
+def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """The items of `items`, in order, made ahead in a thread of their own: at most `depth`
+    waiting and one being made while the caller works on the current one. An exception raised making an item is raised here, where that item would have come.
     A caller that stops early (LIMIT, an error, Ctrl-C) stops the thread after its current item."""
     ready: queue.Queue = queue.Queue(maxsize=depth)
     leaving = threading.Event()
