@@ -47,6 +47,8 @@ def _orders(con, sql) -> dict[str, str]:
     ("SELECT u FROM t ORDER BY u", {}),
     ("SELECT x FROM (SELECT u AS x FROM t) ORDER BY x", {}),
     ("SELECT g FROM (SELECT u AS g, count(*) AS n FROM t GROUP BY u) ORDER BY g", {}),
+    ("SELECT g FROM (SELECT k, any_value(u) AS g FROM t GROUP BY k) ORDER BY g", {}),
+    ("SELECT k, first(u) AS f FROM t GROUP BY k HAVING first(u) > 'a'", {}),
     ("SELECT max(u), min(s) FROM t", {}),
     ("SELECT count(*) FROM t WHERE u = 'y'", {}),
     ("SELECT upper(u) FROM t", {}),

@@ -28,6 +28,9 @@ from tqp.walk import each_node
 # Aggregates whose result does not depend on the order of their argument's codes (ANY_VALUE,
 # FIRST, LAST give some row's string, whatever code it has).
 _EQUALITY_AGGREGATES = frozenset({"count", "count_star", "any_value", "first", "last"})
+# Of those, the ones whose result is a value of their argument, dictionary and all: what their
+# result needs, the argument needs.
+_PASSING_AGGREGATES = frozenset({"any_value", "first", "last"})
 
 # How strongly each order binds: a use needing more wins.
 _RANK = {AS_READ: 0, UNIQUE: 1, SORTED: 2}
@@ -87,6 +90,8 @@ def _understood(node: Plan, need, aliases: list) -> bool:
                 bare = isinstance(expression, exp.Column) and expression is call.arg
                 for column in expression.find_all(exp.Column):
                     need(column.name, UNIQUE if equality and bare else SORTED)
+            if call.func in _PASSING_AGGREGATES and isinstance(call.arg, exp.Column):
+                aliases.append((name, call.arg.name))  # its result is one of the arg's values
         return True
     if isinstance(node, Distinct):
         for name in node.columns:
