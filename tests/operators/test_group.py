@@ -94,6 +94,31 @@ def test_dense_and_unique_paths_agree(device, monkeypatch):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_keys_already_in_order_are_numbered_by_runs_as_the_other_paths_number_them(device):
+    """Sorted keys (NULLs last, as they pack): a group starts where the key changes; ids and
+    count are those the other paths give the same rows shuffled; the first row of each group
+    is where it starts; unsorted keys do not take this path."""
+    rng = np.random.default_rng(7)
+    values = torch.tensor(np.sort(rng.integers(-20, 20, 400)), device=device)
+    valid = torch.ones(400, dtype=torch.bool, device=device)
+    valid[-30:] = False
+    for keys in ([(values, None)], [(values, valid)], [(values, None), (values // 3, None)]):
+        ran = []
+        runs = group_ids(keys, ran=ran)
+        assert ran == ["runs"]
+        shuffled = torch.randperm(400, device=device)
+        inverse = torch.argsort(shuffled)
+        ran = []
+        other = group_ids([(v[shuffled], None if m is None else m[shuffled]) for v, m in keys],
+                          ran=ran)
+        assert ran != ["runs"]
+        assert runs[1] == other[1]
+        assert runs[0].tolist() == other[0][inverse].tolist()
+        ids = runs[0].tolist()
+        assert runs[2].tolist() == [i for i in range(400) if i == 0 or ids[i] != ids[i - 1]]
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_zero_keys_put_every_row_in_group_zero(device):
     ids, num_groups, first = group_ids([], num_rows=4, device=device)
     assert ids.tolist() == [0, 0, 0, 0] and num_groups == 1 and first.tolist() == [0]

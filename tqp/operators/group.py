@@ -87,6 +87,17 @@ def group_ids(
     if dropped:  # the rows left out share one extra key, greater than all: the last group
         packed = torch.where(keep, packed, packed.max() + 1)
 
+    step = packed[1:] != packed[:-1]
+    if not dropped and bool((packed[1:] >= packed[:-1]).all()):
+        # Keys already in order (a table stored by its key): a group starts where the key
+        # changes. No range-sized table, no sort, and each group's first row falls out.
+        ids = torch.zeros(n, dtype=torch.int64, device=dev)
+        torch.cumsum(step, 0, out=ids[1:])
+        first = torch.cat([torch.zeros(1, dtype=torch.int64, device=dev),
+                           torch.nonzero(step).flatten() + 1])
+        if ran is not None:
+            ran.append("runs")
+        return ids, first.numel(), first
     lo, hi = (int(v) for v in torch.stack(torch.aminmax(packed)).tolist())
     span = hi - lo + 1
     if span <= DENSE_FACTOR * n + DENSE_SLACK:
@@ -262,14 +273,21 @@ def _segment_extreme(
         work, ids_kept = work[valid], ids[valid]
     else:
         ids_kept = ids
-    result = torch.zeros(num_groups, dtype=work.dtype, device=values.device)
-    result.scatter_reduce_(0, ids_kept, work, reduce, include_self=False)
+    # Start from the identity of the reduction (include_self=False costs torch a second
+    # scatter); a group with no input keeps it, set back to 0 below (NULL slots hold zeros).
+    info = torch.iinfo(work.dtype)
+    start = info.max if reduce == "amin" else info.min
+    result = torch.full((num_groups,), start, dtype=work.dtype, device=values.device)
+    result.scatter_reduce_(0, ids_kept, work, reduce, include_self=True)
+    has_input = _groups_with_input(valid, ids, num_groups)
+    if has_input is not None:
+        result = torch.where(has_input, result, torch.zeros_like(result))
     if values.dtype.is_floating_point:
         result = _signed_zero(float_from_key(result).to(values.dtype), values, valid, ids,
                               num_groups, reduce)
     else:
         result = result.to(values.dtype)
-    return result, _groups_with_input(valid, ids, num_groups)
+    return result, has_input
 
 
 def _signed_zero(result: torch.Tensor, values: torch.Tensor, valid: torch.Tensor | None,
