@@ -259,6 +259,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
+        counts = _Counts(ids, groups)
         by = by.take(rows) if by is not None else None
     if call.func == "count":
         return Column(counts.of(arg.valid), DataType.BIGINT)  # COUNT(DISTINCT) returned above
@@ -297,7 +298,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if call.func in VARIANCES:
         if not arg.type.is_numeric:
             raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
-        return _variance(arg, ids, groups, *VARIANCES[call.func])
+        return _variance(arg, ids, groups, counts.of(arg.valid), *VARIANCES[call.func])
     if call.func == "median":
         return statistics.quantile(arg, ids, groups, 0.5, False)
     if call.func == "quantile_cont":
@@ -322,8 +323,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
             exact = arg.type is DataType.DECIMAL or arg.type.is_integer
             values = arg.values if exact else arg.values.to(torch.float64)
             sums = kernels.segment_sum(values, arg.valid, ids, groups)[0].double()
-        n = counts.of(arg.valid) if not call.distinct else \
-            kernels.segment_count(arg.valid, ids, groups)
+        n = counts.of(arg.valid)
         values = sums / n.clamp(min=1).double()
         if arg.type is DataType.DECIMAL:  # the scaled integers' mean, then the scale divided out
             values = values / arg.decimal.unit
@@ -339,15 +339,15 @@ VARIANCES = {"var_samp": (True, False), "var_pop": (False, False),
              "stddev_samp": (True, True), "stddev_pop": (False, True)}
 
 
-def _variance(arg: Column, ids: torch.Tensor, groups: int, sample: bool, root: bool) -> Column:
-    """Variance or standard deviation per group, in two passes for numerical stability: the
-    group means first, then the sum of squared deviations from them. NULL where the group has
-    no value (or just one, for the sample versions)."""
+def _variance(arg: Column, ids: torch.Tensor, groups: int, counts: torch.Tensor, sample: bool,
+              root: bool) -> Column:
+    """Variance or standard deviation per group (`counts`: its non-NULL values), in two passes
+    for numerical stability: the group means first, then the sum of squared deviations from
+    them. NULL where the group has no value (or just one, for the sample versions)."""
     values = arg.as_double()
-    counts = kernels.segment_count(arg.valid, ids, groups)
     sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
     means = sums / counts.clamp(min=1).double()
-    deviations = values - means[ids]
+    deviations = values - means.index_select(0, ids)
     squares, _ = kernels.segment_sum(deviations * deviations, arg.valid, ids, groups)
     divisor = counts - 1 if sample else counts
     result = squares / divisor.clamp(min=1).double()
