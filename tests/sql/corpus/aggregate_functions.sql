@@ -203,3 +203,21 @@ order by 1;
 select count(*) filter (where l_quantity > 30), sum(l_quantity) filter (where l_tax = 0),
     avg(l_discount) filter (where l_returnflag = 'R' and l_linestatus = 'F')
 from lineitem;
+
+-- name: any_value_and_variance_groups_with_ties
+select a, any_value(id) is not null as has_id, count(*) as n, avg(c) as m, var_samp(c) as v,
+    stddev_pop(c) as sp, any_value(b) as some_b
+from t_nulls
+where a = 2 or a is null
+group by a
+order by a nulls first;
+
+-- name: any_value_over_empty_input
+select any_value(id) as i, stddev_samp(c) as sd, count(*) as n from t_empty;
+
+-- name: any_value_over_empty_groups
+select a, any_value(id) as i, var_pop(c) as v from t_empty group by a;
+
+-- name: any_value_without_nulls_per_group
+select b, any_value(1) as one, min(id) as lo, stddev_samp(id) as sd, avg(id) as m
+from t_nulls group by b order by b nulls first;
