@@ -1,6 +1,7 @@
 -- Conditions moved down the plan: through renaming projections, through an aggregate on its
 -- group keys, and into a CTE read twice (the readers' conditions ORed below it). NULL keys,
--- empty inputs, conditions on aggregates and on grouping sets, which must stay above.
+-- empty inputs, conditions on aggregates and on grouping sets, which must stay above. ORs over one
+-- table (kept as written) and over two (put in conjunctive normal form first).
 
 -- name: pushdown_cte_two_readers_group_key
 with g as (
@@ -55,3 +56,19 @@ with g as (select a, count(*) as n from t_nulls group by a)
 select x.a, y.n from g x, g y
 where x.a = y.a and x.a <> 0 and 12 // x.a > 1 and y.n > 0
 order by x.a;
+
+-- name: or_over_one_table_with_nulls
+select l.lid, r.rid from t_left l, t_right r
+where l.k = r.k and ((r.w > 250 and r.s is not null) or (r.w is null and r.rid > 1) or r.s = 'y')
+order by l.lid, r.rid;
+
+-- name: or_over_two_tables_with_nulls
+select l.lid, r.rid from t_left l, t_right r
+where l.k = r.k and ((l.v >= 20 and r.w > 200) or (l.s is null and r.s is null) or (l.v is null and r.w = 201))
+order by l.lid, r.rid;
+
+-- name: or_over_one_table_in_many_subqueries
+select * from
+    (select count(*) as n1 from t_nulls where (a = 1 and c > 1) or (a = 2 and c > 3) or (a is null and c < 3)) s1,
+    (select count(*) as n2 from t_nulls where (a = 1 and c < 1) or (a = 2 and c < 5) or (b is null and d is null)) s2,
+    (select count(*) as n3 from t_empty where (a = 1 and c > 1) or (a = 2 and c > 3)) s3;
