@@ -80,13 +80,17 @@ class _Inputs:
 
     def __init__(self, batch: Batch, expressions, reuse: bool):
         self.batch, self.num_rows, self.reuse = batch, batch.num_rows, reuse
-        self._shared = set() if reuse else _read_again(expressions)
+        self._parts = _common_parts(expressions)
+        self._shared = (set() if reuse else _read_again(expressions)) | \
+            {p for parts in self._parts.values() for p in parts}
         self._known: dict[exp.Expression, Column] = {}
 
     def of(self, expression) -> Column:
         known = self._known.get(expression)
         if known is not None:
             return known
+        for part in self._parts.get(expression, ()):  # innermost first
+            self.of(part)
         if self._known and not isinstance(expression, exp.Column):
             names = {e: f"{self.PREFIX}{i}" for i, e in enumerate(self._known)}
             value = evaluate(
@@ -97,6 +101,40 @@ class _Inputs:
         if self.reuse or expression in self._shared:
             self._known[expression] = value
         return value
+
+
+def _common_parts(expressions) -> dict[exp.Expression, list[exp.Expression]]:
+    """Per expression read, the computed subexpressions inside it that occur twice among the
+    expressions (`a - b` in `CASE WHEN a - b <= 30 ...` and `CASE WHEN a - b > 30 ...`),
+    innermost first: computed once and read again. Only parts that every row evaluates count
+    (not a CASE branch, a later COALESCE argument, or the right side of AND/OR, which may run
+    on some rows only and raise on others)."""
+    found = {e: list(_evaluated_parts(e)) for e in expressions
+             if not isinstance(e, exp.Column) and not is_constant(e)}
+    counts: dict[exp.Expression, int] = {}
+    for parts in found.values():
+        for part in parts:
+            counts[part] = counts.get(part, 0) + 1
+    common = {e: [p for p in parts if counts[p] > 1] for e, parts in found.items()}
+    return {e: parts for e, parts in common.items() if parts}
+
+
+def _evaluated_parts(node: exp.Expression):
+    """The computed subexpressions below `node` that are evaluated on every row `node` is,
+    children before parents."""
+    if isinstance(node, exp.Case):
+        ifs = node.args.get("ifs") or []
+        children = [node.this] + ([ifs[0].this] if ifs else [])
+    elif isinstance(node, (exp.If, exp.Coalesce, exp.And, exp.Or)):
+        children = [node.this]
+    else:
+        children = list(node.iter_expressions())
+    for child in children:
+        if child is None or isinstance(child, (exp.Column, exp.Identifier)) or \
+                is_constant(child):
+            continue
+        yield from _evaluated_parts(child)
+        yield child
 
 
 def _read_again(expressions) -> set:

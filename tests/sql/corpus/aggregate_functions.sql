@@ -221,3 +221,27 @@ select a, any_value(id) as i, var_pop(c) as v from t_empty group by a;
 -- name: any_value_without_nulls_per_group
 select b, any_value(1) as one, min(id) as lo, stddev_samp(id) as sd, avg(id) as m
 from t_nulls group by b order by b nulls first;
+
+-- name: aggregate_case_sums_sharing_a_subexpression
+-- `a - id` occurs in every CASE: computed once over the input, read by each.
+select b is null as no_b,
+    sum(case when a - id <= -3 then 1 else 0 end) as low,
+    sum(case when a - id > -3 and a - id <= 0 then 1 else 0 end) as mid,
+    sum(case when a - id > 0 then 1 else 0 end) as high,
+    count(a - id) as n, avg(a - id) as m
+from t_nulls
+group by 1
+order by 1;
+
+-- name: aggregate_case_branches_sharing_a_raising_subexpression
+-- `(a - 1) * 2000000000` overflows for every a but 1: only the ELSE branch of rows with a = 1
+-- computes it, in each CASE.
+select sum(case when a <> 1 then 0 else (a - 1) * 2000000000 end) as s1,
+    sum(case when a <> 1 then 1 else (a - 1) * 2000000000 end) as s2,
+    count(*) as n
+from t_nulls;
+
+-- name: aggregate_case_sums_sharing_a_subexpression_empty
+select sum(case when a - id <= 0 then 1 else 0 end) as low,
+    sum(case when a - id > 0 then 1 else 0 end) as high
+from t_empty;
