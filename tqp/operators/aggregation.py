@@ -130,7 +130,7 @@ def _evaluated_parts(node: exp.Expression):
     else:
         children = list(node.iter_expressions())
     for child in children:
-        if child is None or isinstance(child, (exp.Column, exp.Identifier)) or \
+        if child is None or isinstance(child, (exp.Column, exp.Identifier, exp.Literal)) or \
                 is_constant(child):
             continue
         yield from _evaluated_parts(child)
