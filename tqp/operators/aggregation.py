@@ -80,13 +80,17 @@ class _Inputs:
 
     def __init__(self, batch: Batch, expressions, reuse: bool):
         self.batch, self.num_rows, self.reuse = batch, batch.num_rows, reuse
-        self._shared = set() if reuse else _read_again(expressions)
+        self._parts = _common_parts(expressions)
+        self._shared = (set() if reuse else _read_again(expressions)) | \
+            {p for parts in self._parts.values() for p in parts}
         self._known: dict[exp.Expression, Column] = {}
 
     def of(self, expression) -> Column:
         known = self._known.get(expression)
         if known is not None:
             return known
+        for part in self._parts.get(expression, ()):  # innermost first
+            self.of(part)
         if self._known and not isinstance(expression, exp.Column):
             names = {e: f"{self.PREFIX}{i}" for i, e in enumerate(self._known)}
             value = evaluate(
@@ -97,6 +101,40 @@ class _Inputs:
         if self.reuse or expression in self._shared:
             self._known[expression] = value
         return value
+
+
+def _common_parts(expressions) -> dict[exp.Expression, list[exp.Expression]]:
+    """Per expression read, the computed subexpressions inside it that occur twice among the
+    expressions (`a - b` in `CASE WHEN a - b <= 30 ...` and `CASE WHEN a - b > 30 ...`),
+    innermost first: computed once and read again. Only parts that every row evaluates count
+    (not a CASE branch, a later COALESCE argument, or the right side of AND/OR, which may run
+    on some rows only and raise on others)."""
+    found = {e: list(_evaluated_parts(e)) for e in expressions
+             if not isinstance(e, exp.Column) and not is_constant(e)}
+    counts: dict[exp.Expression, int] = {}
+    for parts in found.values():
+        for part in parts:
+            counts[part] = counts.get(part, 0) + 1
+    common = {e: [p for p in parts if counts[p] > 1] for e, parts in found.items()}
+    return {e: parts for e, parts in common.items() if parts}
+
+
+def _evaluated_parts(node: exp.Expression):
+    """The computed subexpressions below `node` that are evaluated on every row `node` is,
+    children before parents."""
+    if isinstance(node, exp.Case):
+        ifs = node.args.get("ifs") or []
+        children = [node.this] + ([ifs[0].this] if ifs else [])
+    elif isinstance(node, (exp.If, exp.Coalesce, exp.And, exp.Or)):
+        children = [node.this]
+    else:
+        children = list(node.iter_expressions())
+    for child in children:
+        if child is None or isinstance(child, (exp.Column, exp.Identifier, exp.Literal)) or \
+                is_constant(child):
+            continue
+        yield from _evaluated_parts(child)
+        yield child
 
 
 def _read_again(expressions) -> set:
@@ -259,6 +297,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
         arg, ids = arg.take(rows), ids[rows]
+        counts = _Counts(ids, groups)
         by = by.take(rows) if by is not None else None
     if call.func == "count":
         return Column(counts.of(arg.valid), DataType.BIGINT)  # COUNT(DISTINCT) returned above
@@ -297,7 +336,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if call.func in VARIANCES:
         if not arg.type.is_numeric:
             raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
-        return _variance(arg, ids, groups, *VARIANCES[call.func])
+        return _variance(arg, ids, groups, counts.of(arg.valid), *VARIANCES[call.func])
     if call.func == "median":
         return statistics.quantile(arg, ids, groups, 0.5, False)
     if call.func == "quantile_cont":
@@ -322,8 +361,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
             exact = arg.type is DataType.DECIMAL or arg.type.is_integer
             values = arg.values if exact else arg.values.to(torch.float64)
             sums = kernels.segment_sum(values, arg.valid, ids, groups)[0].double()
-        n = counts.of(arg.valid) if not call.distinct else \
-            kernels.segment_count(arg.valid, ids, groups)
+        n = counts.of(arg.valid)
         values = sums / n.clamp(min=1).double()
         if arg.type is DataType.DECIMAL:  # the scaled integers' mean, then the scale divided out
             values = values / arg.decimal.unit
@@ -339,15 +377,15 @@ VARIANCES = {"var_samp": (True, False), "var_pop": (False, False),
              "stddev_samp": (True, True), "stddev_pop": (False, True)}
 
 
-def _variance(arg: Column, ids: torch.Tensor, groups: int, sample: bool, root: bool) -> Column:
-    """Variance or standard deviation per group, in two passes for numerical stability: the
-    group means first, then the sum of squared deviations from them. NULL where the group has
-    no value (or just one, for the sample versions)."""
+def _variance(arg: Column, ids: torch.Tensor, groups: int, counts: torch.Tensor, sample: bool,
+              root: bool) -> Column:
+    """Variance or standard deviation per group (`counts`: its non-NULL values), in two passes
+    for numerical stability: the group means first, then the sum of squared deviations from
+    them. NULL where the group has no value (or just one, for the sample versions)."""
     values = arg.as_double()
-    counts = kernels.segment_count(arg.valid, ids, groups)
     sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
     means = sums / counts.clamp(min=1).double()
-    deviations = values - means[ids]
+    deviations = values - means.index_select(0, ids)
     squares, _ = kernels.segment_sum(deviations * deviations, arg.valid, ids, groups)
     divisor = counts - 1 if sample else counts
     result = squares / divisor.clamp(min=1).double()

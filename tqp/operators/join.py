@@ -171,10 +171,10 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     total = int(run.sum())
     local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
                                     output_size=total)
-    # Position within the run: global output position minus where this probe row's run starts.
-    out_start = torch.cumsum(run, 0) - run
-    offset = torch.arange(total, device=device) - out_start.index_select(0, local)
-    position = run_start.index_select(0, local) + offset  # in the build rows sorted by key
+    # The position in the build rows sorted by key: the output position, shifted by how far
+    # this probe row's run starts from its first output (one gather per output row, not two).
+    shift = run_start - (torch.cumsum(run, 0) - run)
+    position = torch.arange(total, device=device) + shift.index_select(0, local)
     build_idx = position.long() if table.perm is None else \
         table.perm.index_select(0, position).long()
     return rows.index_select(0, local), build_idx

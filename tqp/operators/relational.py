@@ -12,6 +12,7 @@ from tqp.operators.expressions.logic import truth
 from tqp.operators.group import group_ids
 from tqp.operators.lists import reject_list_keys
 from tqp.storage.column import Batch, Column, null_column
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 
@@ -51,7 +52,9 @@ def distinct(batch: Batch) -> Batch:
         return batch.empty_like(min(batch.num_rows, 1))
     reject_list_keys(batch.columns.values(), "DISTINCT")
     _, _, first = group_ids([(c.values, c.valid) for c in batch.columns.values()])
-    return batch.take(torch.sort(first).values)
+    # The first rows in row order: marked, then read back (cheaper than sorting them).
+    marked = torch.zeros(batch.num_rows, dtype=torch.bool, device=first.device)
+    return batch.take(true_rows(marked.index_fill_(0, first, True)))
 
 
 def scalar_apply(name: str, batch: Batch, sub: Batch) -> Batch:

@@ -32,7 +32,7 @@ from tqp.execution.spill import HashSpill
 from tqp.operators import joins, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
-from tqp.operators.join import build_scratch_bytes, match_any
+from tqp.operators.join import SWAP_RATIO, build_scratch_bytes, match_any
 from tqp.physical.join_bounds import push_join_bounds
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
@@ -93,7 +93,7 @@ class _Join(PhysicalOperator):
             yield from _join_whole(self, partition, state, batches, ctx, whole,
                                    self._whole_join(ctx))
             return
-        batches, source = _gather_probe(self, partition, ctx)
+        batches, source = _gather_probe(self, partition, state[0].num_rows, ctx)
         if batches is not None:
             yield from _join_whole(self, partition, state, batches, ctx, whole,
                                    self._whole_join(ctx))
@@ -166,7 +166,7 @@ class _MarkJoin(PhysicalOperator):
         if isinstance(state, SpilledBuild):
             yield from _grace(self, partition, state, ctx, whole)
             return
-        batches, source = _gather_probe(self, partition, ctx)
+        batches, source = _gather_probe(self, partition, state[0].num_rows, ctx)
         if batches is not None:
             yield from _join_whole(self, partition, state, batches, ctx,
                                    lambda left: self._whole(left, state[0], ctx), whole)
@@ -304,15 +304,18 @@ def _probe_all(op, partition: int, source, state: list, ctx: ExecutionContext, p
     _release_build(op, ctx)
 
 
-def _gather_probe(op, partition: int, ctx: ExecutionContext):
-    """(the probe batches, None) when a single-partition probe side is one batch, to be
-    joined whole (the kernel may then build the smaller side: a few probe rows against a
-    large build side); else (None, the probe stream) to probe batch by batch."""
+def _gather_probe(op, partition: int, build_rows: int, ctx: ExecutionContext):
+    """(the probe batches, None) when a single-partition probe side is one batch SWAP_RATIO
+    times smaller than the `build_rows`, to be joined whole (the kernel then builds the
+    smaller side); else (None, the probe stream) to probe batch by batch against the build
+    side's table (which a small build side with several keys builds on one of them, see
+    `joins.prepare_build`)."""
     source = stream(op.probe, partition, ctx)
     if op.probe.partitions > 1:
         return None, source
     batches = list(source)
-    return (batches, None) if len(batches) == 1 else (None, iter(batches))
+    whole = len(batches) == 1 and batches[0].num_rows * SWAP_RATIO <= build_rows
+    return (batches, None) if whole else (None, iter(batches))
 
 
 def _join_whole(op, partition: int, state: list, batches: list, ctx: ExecutionContext, join,

@@ -2,7 +2,8 @@
 
 Planning time counts in every query's time, and sqlglot's passes cost about as much as running
 a small query, so only those tqp relies on run (qualify, subquery merging and elimination,
-projection pushdown, normalize). Left out:
+projection pushdown, and normalize, as tqp's planner/normalize.py: only the conditions that span
+tables). Left out:
 - `unnest_subqueries`: tqp decorrelates with mark joins (sqlglot's rewrite of non-equality
   correlation needs arrays and lambdas);
 - `optimize_joins`: tqp orders joins itself (the order_joins pass, planner/join_order.py);
@@ -33,6 +34,7 @@ from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
 from tqp.planner.inner_order_by import inner_order_by
 from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
+from tqp.planner.normalize import normalize
 from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
 
@@ -47,7 +49,8 @@ _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES]
 # correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
 RULES = tuple(itertools.chain.from_iterable(
     (r, unique_aliases, inner_order_by) if r.__name__ == "qualify"
-    else (merge_subqueries,) if r.__name__ == "merge_subqueries" else (r,)
+    else (merge_subqueries,) if r.__name__ == "merge_subqueries"
+    else (normalize,) if r.__name__ == "normalize" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
 # isolated into subqueries, see `optimize`), yet each walks every scope.

@@ -111,3 +111,69 @@ def test_a_condition_on_two_scalar_subqueries_takes_both_to_its_input(con):
                   GroupAggregate keys=[] aggregates=[_a# := max("grp#.gid")]
                     Scan grp AS grp# [gid]
     """)
+
+
+def test_a_condition_on_group_keys_moves_through_the_renames_and_the_aggregate(con):
+    # `did > 5` keeps or drops whole groups: it filters the rows before grouping; `m > 1` reads
+    # an aggregate and stays above it.
+    plan, context = built(con, "select * from (select did, max(v) as m from fact group by did) t "
+                               "where did > 5 and m > 1")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project did# := t#.did, m# := t#.m
+          Project t#.did := did#, t#.m := m#
+            Project did# := _g#, m# := _a#
+              Filter _a# > 1
+                GroupAggregate keys=[_g# := fact#.did] aggregates=[_a# := max("fact#.v")]
+                  Filter fact#.did > 5
+                    Scan fact AS fact# [did, v]
+    """)
+
+
+def test_the_readers_conditions_on_a_shared_subplan_move_into_it_as_a_disjunction(con):
+    # Each reader keeps its own condition above the shared CTE, which computes only the groups
+    # some reader keeps.
+    plan, context = built(con, "with g as (select did, count(*) as n from fact group by did) "
+                               "select x.n, y.n from g x, g y where x.did = 1 and y.did = 2")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project n# := x#.n, n# := y#.n
+          MultiJoin
+            Project x#.did := did#, x#.n := n#
+              Filter did# = 1
+                Project did# := _g#, n# := _a#
+                  GroupAggregate keys=[_g# := fact#.did] aggregates=[_a# := count_star(*)]
+                    Filter fact#.did = 1 OR fact#.did = 2
+                      Scan fact AS fact# [did]
+            Project y#.did := did#, y#.n := n#
+              Filter did# = 2
+                Project did# := _g#, n# := _a#  [shared, see above]
+    """)
+
+
+def test_a_shared_subplan_with_a_reader_without_conditions_is_not_filtered(con):
+    plan, context = built(con, "with g as (select did, count(*) as n from fact group by did) "
+                               "select x.n, y.n from g x, g y where x.did = 1 and x.n = y.n")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project n# := x#.n, n# := y#.n
+          MultiJoin WHERE x#.n = y#.n
+            Project x#.did := did#, x#.n := n#
+              Filter did# = 1
+                Project did# := _g#, n# := _a#
+                  GroupAggregate keys=[_g# := fact#.did] aggregates=[_a# := count_star(*)]
+                    Scan fact AS fact# [did]
+            Project y#.did := did#, y#.n := n#
+              Project did# := _g#, n# := _a#  [shared, see above]
+    """)
+
+
+def test_a_condition_on_a_grouping_set_key_stays_above_the_aggregate(con):
+    # A rolled-up row's key is NULL: filtering the input rows instead would change the totals.
+    plan, context = built(con, "select * from (select did, count(*) as n from fact "
+                               "group by rollup (did)) t where did > 5")
+    assert text(pushdown_predicates(plan, context)) == golden("""
+        Project did# := t#.did, n# := t#.n
+          Project t#.did := did#, t#.n := n#
+            Project did# := _g#, n# := _a#
+              Filter _g# > 5
+                GroupAggregate keys=[_g# := fact#.did] sets=[[0], []] aggregates=[_a# := count_star(*)]
+                  Scan fact AS fact# [did]
+    """)

@@ -203,3 +203,45 @@ order by 1;
 select count(*) filter (where l_quantity > 30), sum(l_quantity) filter (where l_tax = 0),
     avg(l_discount) filter (where l_returnflag = 'R' and l_linestatus = 'F')
 from lineitem;
+
+-- name: any_value_and_variance_groups_with_ties
+select a, any_value(id) is not null as has_id, count(*) as n, avg(c) as m, var_samp(c) as v,
+    stddev_pop(c) as sp, any_value(b) as some_b
+from t_nulls
+where a = 2 or a is null
+group by a
+order by a nulls first;
+
+-- name: any_value_over_empty_input
+select any_value(id) as i, stddev_samp(c) as sd, count(*) as n from t_empty;
+
+-- name: any_value_over_empty_groups
+select a, any_value(id) as i, var_pop(c) as v from t_empty group by a;
+
+-- name: any_value_without_nulls_per_group
+select b, any_value(1) as one, min(id) as lo, stddev_samp(id) as sd, avg(id) as m
+from t_nulls group by b order by b nulls first;
+
+-- name: aggregate_case_sums_sharing_a_subexpression
+-- `a - id` occurs in every CASE: computed once over the input, read by each.
+select b is null as no_b,
+    sum(case when a - id <= -3 then 1 else 0 end) as low,
+    sum(case when a - id > -3 and a - id <= 0 then 1 else 0 end) as mid,
+    sum(case when a - id > 0 then 1 else 0 end) as high,
+    count(a - id) as n, avg(a - id) as m
+from t_nulls
+group by 1
+order by 1;
+
+-- name: aggregate_case_branches_sharing_a_raising_subexpression
+-- `(a - 1) * 2000000000` overflows for every a but 1: only the ELSE branch of rows with a = 1
+-- computes it, in each CASE.
+select sum(case when a <> 1 then 0 else (a - 1) * 2000000000 end) as s1,
+    sum(case when a <> 1 then 1 else (a - 1) * 2000000000 end) as s2,
+    count(*) as n
+from t_nulls;
+
+-- name: aggregate_case_sums_sharing_a_subexpression_empty
+select sum(case when a - id <= 0 then 1 else 0 end) as low,
+    sum(case when a - id > 0 then 1 else 0 end) as high
+from t_empty;

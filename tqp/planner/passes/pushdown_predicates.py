@@ -16,9 +16,21 @@ condition down to the inputs it names:
   it into the one join-block input it otherwise reads, so that input is filtered before the
   joins, not the joined rows after them.
 
+- through a projection, where every column it reads is one the projection passes on unchanged
+  (a rename), and through an aggregate, where every column it reads is a group key that is an
+  input column (not with grouping sets, nor for an aggregate without keys, whose one row
+  exists even for no input): the condition is rewritten over the input's names. Such a
+  condition keeps or drops whole groups, and it computes nothing the node did not.
+- into a shared subplan (a CTE read twice): each reader's conditions stay above it, and when
+  every reader has some, their disjunction moves into it (`d_moy = 1` for one reader and
+  `d_moy = 2` for the other become `d_moy = 1 OR d_moy = 2` below both), so the subplan
+  computes only rows some reader keeps.
+
 A condition that calls a model stays where it is (it must score only the rows every other
-condition keeps), and nothing moves below a MarkJoin, a projection or an aggregate. Conditions
-that can raise (`x // y`, a CAST) run after the others on the same input.
+condition keeps), and nothing moves below a MarkJoin or a window. Conditions that can raise
+(`x // y`, a CAST) run after the others on the same input, and never move through a
+projection, an aggregate or into a shared subplan (a condition left above could have
+protected them).
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.ml.calls import has_model_call
-from tqp.planner.logical import Filter, Join, MultiJoin, Plan, ScalarApply
+from tqp.planner.logical import Aggregate, Filter, Join, MultiJoin, Plan, Project, ScalarApply
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.tree import use_counts, with_children
 from tqp.operators.expressions import may_raise
@@ -38,14 +50,15 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
     Example: `Filter(l.x = 'p') <- MultiJoin(l, r) WHERE l.k = r.k` becomes
     `MultiJoin(Filter(l.x = 'p') <- l, r) WHERE l.k = r.k`."""
     uses = use_counts(plan)
-    done: dict[int, Plan] = {}
-    raises: dict[int, bool] = {}
+    reads = context.reads
+    raises: dict[int, tuple[exp.Expression, bool]] = {}
 
     def last(condition: exp.Expression) -> bool:
         """Can the condition raise? (Such conditions run after the others.)"""
-        if id(condition) not in raises:
-            raises[id(condition)] = may_raise(condition)
-        return raises[id(condition)]
+        known = raises.get(id(condition))
+        if known is None or known[0] is not condition:  # holding it keeps its id unique
+            known = raises[id(condition)] = (condition, may_raise(condition))
+        return known[1]
 
     def stack(plan: Plan, conditions: list[exp.Expression]) -> Plan:
         """Filters for `conditions` over `plan`, those that can raise last."""
@@ -53,31 +66,96 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
             plan = Filter(plan, c)
         return plan
 
-    def visit(node: Plan, pending: list[exp.Expression]) -> Plan:
-        """`node` with the conditions `pending` (in the order they apply) placed in it."""
-        if pending and uses[id(node)] > 1:  # a shared subplan is the same for every reader
-            return stack(visit(node, []), pending)
-        if not pending and id(node) in done:
-            return done[id(node)]
-        result = place(node, pending)
-        if not pending:
-            done[id(node)] = result
+    def run(extra: dict[int, exp.Expression]):
+        """The plan with its conditions placed, `extra` conditions pushed into the shared
+        subplans they are keyed by; and, per shared subplan, each reader's conditions."""
+        done: dict[int, Plan] = {}
+        readers: dict[int, list[list[exp.Expression]]] = {}
+
+        def visit(node: Plan, pending: list[exp.Expression]) -> Plan:
+            """`node` with the conditions `pending` (in the order they apply) placed in it."""
+            key = id(node)
+            if uses[key] > 1:  # a shared subplan is the same for every reader
+                readers.setdefault(key, []).append(pending)
+                if key not in done:
+                    done[key] = place(node, [extra[key]] if key in extra else [])
+                return stack(done[key], pending)
+            if not pending and key in done:
+                return done[key]
+            result = place(node, pending)
+            if not pending:
+                done[key] = result
+            return result
+
+        def place(node: Plan, pending: list[exp.Expression]) -> Plan:
+            if isinstance(node, Filter):
+                if has_model_call(node.condition):
+                    return stack(Filter(visit(node.input, []), node.condition), pending)
+                return visit(node.input, [node.condition] + pending)
+            if isinstance(node, MultiJoin):
+                return _into_block(node, pending, visit, reads, last)
+            if isinstance(node, Join):
+                return stack(*_through_join(node, pending, visit, reads))
+            if isinstance(node, ScalarApply):
+                return _through_scalar(node, pending, visit, reads, last, stack, uses)
+            if isinstance(node, Project):
+                renames = {n: e for n, e in node.exprs if isinstance(e, exp.Column)}
+                down, kept = _renamed(pending, renames, reads, last)
+                return stack(with_children(node, (visit(node.input, down),)), kept)
+            if isinstance(node, Aggregate) and node.keys and node.sets is None:
+                keys = {n: e for n, e in node.keys if isinstance(e, exp.Column)}
+                down, kept = _renamed(pending, keys, reads, last)
+                return stack(with_children(node, (visit(node.input, down),)), kept)
+            return stack(with_children(node, tuple(visit(c, []) for c in node.children)),
+                         pending)
+
+        return visit(plan, []), readers
+
+    result, readers = run({})
+    extra = {key: _disjunction(conditions) for key, conditions in readers.items()
+             if len(conditions) == uses[key] and all(conditions)
+             and not any(last(c) for cs in conditions for c in cs)}
+    if not extra:
         return result
+    pushed, again = run(extra)
+    # Pushing into one shared subplan may change what reaches another: keep the result only
+    # where every reader still applies (at least) the conditions its disjunct came from.
+    if all(set(map(_key, old)) <= set(map(_key, new))
+           for key in extra for old, new in zip(readers[key], again.get(key, ())))\
+            and all(len(readers[key]) == len(again.get(key, ())) for key in extra):
+        return pushed
+    return result
 
-    def place(node: Plan, pending: list[exp.Expression]) -> Plan:
-        if isinstance(node, Filter):
-            if has_model_call(node.condition):
-                return stack(Filter(visit(node.input, []), node.condition), pending)
-            return visit(node.input, [node.condition] + pending)
-        if isinstance(node, MultiJoin):
-            return _into_block(node, pending, visit, context.reads, last)
-        if isinstance(node, Join):
-            return stack(*_through_join(node, pending, visit, context.reads))
-        if isinstance(node, ScalarApply):
-            return _through_scalar(node, pending, visit, context.reads, last, stack, uses)
-        return stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
 
-    return visit(plan, [])
+def _key(condition: exp.Expression) -> str:
+    """A condition's identity for comparing two placements of the same plan."""
+    return condition.sql()
+
+
+def _disjunction(conditions: list[list[exp.Expression]]) -> exp.Expression:
+    """OR over the readers' conjunctions, each distinct one once."""
+    terms, seen = [], set()
+    for conjuncts in conditions:
+        term = exp.and_(*(c.copy() for c in conjuncts), copy=False)
+        if _key(term) not in seen:
+            seen.add(_key(term))
+            terms.append(term)
+    return terms[0] if len(terms) == 1 else exp.or_(*terms, copy=False)
+
+
+def _renamed(pending, names: dict[str, exp.Column], reads, last):
+    """(the conditions that read only columns of `names` (output name -> input column),
+    rewritten over the input columns; the others). A condition that can raise stays."""
+    down, kept = [], []
+    for c in pending:
+        columns = reads(c)
+        if columns and columns <= names.keys() and not last(c):
+            down.append(c.transform(
+                lambda n: names[n.name].copy() if isinstance(n, exp.Column) and n.name in names
+                else n))
+        else:
+            kept.append(c)
+    return down, kept
 
 
 def _into_block(node: MultiJoin, pending, visit, reads, last) -> Plan:
