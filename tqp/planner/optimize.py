@@ -50,9 +50,14 @@ RULES = tuple(itertools.chain.from_iterable(
     else (merge_subqueries,) if r.__name__ == "merge_subqueries" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
-# isolated into subqueries, see `optimize`), yet each walks every scope.
-SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes")
+# isolated into subqueries, see `optimize`, and eliminate_joins drops only joins of derived
+# tables), yet each walks every scope.
+SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes", "eliminate_joins")
+# A query of one SELECT (no nested query, no set operation) has one scope: no alias can shadow
+# another, no inner ORDER BY exists and no inner projection can be pruned.
+NESTED_PASSES = ("unique_aliases", "inner_order_by", "pushdown_projections")
 FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
+SINGLE_SELECT_RULES = tuple(r for r in FLAT_RULES if r.__name__ not in NESTED_PASSES)
 
 
 def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.Expression:
@@ -66,7 +71,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         statement = from_first_joins(statement)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
-        rules = RULES if statement.find(exp.Subquery, exp.CTE) else FLAT_RULES
+        rules = _rules(statement)
         return sqlglot_optimize(statement, schema=_prepared(schema), dialect=DIALECT,
                                 rules=rules, copy=False, isolate_tables=False)
     except OptimizeError as exc:
@@ -74,6 +79,17 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         if lateral is not None:
             raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
+
+
+def _rules(statement: exp.Expression) -> tuple:
+    """The passes that can change `statement` (see SUBQUERY_PASSES and NESTED_PASSES)."""
+    queries = 0
+    for node in statement.walk():
+        if isinstance(node, (exp.Subquery, exp.CTE)):
+            return RULES
+        if isinstance(node, (exp.Query, exp.SetOperation)):
+            queries += 1
+    return FLAT_RULES if queries > 1 else SINGLE_SELECT_RULES
 
 
 # (schema dict, sqlglot's form of it) for the last few schema dicts optimized against.
