@@ -372,6 +372,7 @@ class Engine:
     def query(self, statement: exp.Expression, profile: dict | None = None,
               plan_only: bool = False, timings: dict | None = None):
         """Plan and run one query; the rows as an Arrow table (or the Query when plan_only).
+        Planning rewrites `statement` in place: a caller that keeps its tree passes a copy.
 
         `profile` receives rows and times per plan node (EXPLAIN ANALYZE); `timings` the
         planning and execution seconds (see `execute`).
@@ -414,8 +415,9 @@ class Engine:
 
     def _build(self, statement: exp.Expression) -> tuple[Query, RewriteOptions]:
         names = _output_names(statement)
+        # The statement is the caller's to give up (Engine.query): every step rewrites it in
+        # place; copying a whole tree cost as much as a tenth of planning.
         statement = self._expand(mark_user_aliases(compact_in_lists(statement)))
-        # _expand made a copy of its own: the sqlglot passes may rewrite it in place.
         optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
         builder = Builder(self.catalog)
         return (builder.plan(optimized, names),
@@ -494,7 +496,7 @@ class Engine:
                                    temporary=is_temporary(statement))
             return Result(None, table.num_rows)
         if kind == "VIEW":
-            self.query(body, plan_only=True)  # validate now, as DuckDB does
+            self.query(body.copy(), plan_only=True)  # validate now, as DuckDB does
             self.catalog.add_view(name, body, replace=replace)
             return Result(None, 0)
         raise NotSupportedError(f"CREATE {kind}")
@@ -526,7 +528,7 @@ class Engine:
 
     def _expand(self, statement: exp.Expression) -> exp.Expression:
         """Replace views by their queries and file reads by catalog tables; check table names."""
-        statement = table_functions.expand(statement.copy())
+        statement = table_functions.expand(statement)
         for _ in range(MAX_VIEW_DEPTH):
             cte_names = {cte.alias for cte in statement.find_all(exp.CTE)}
             changed = False

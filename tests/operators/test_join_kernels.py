@@ -33,6 +33,8 @@ CASES = {
     "sparse wide keys": (lambda rng: (rng.integers(-3, 3, 100) * 2**61, rng.integers(-3, 3, 90) * 2**61)),
     "small left, big right (build left)": (lambda rng: (rng.integers(0, 20, 10), rng.integers(0, 20, 400))),
     "small unique dense left": (lambda rng: (rng.permutation(30), rng.integers(-5, 40, 400))),
+    "small left with duplicates, big unique right": (lambda rng: (rng.integers(-5, 500, 40),
+                                                                  rng.permutation(450))),
     "no matches": (lambda rng: (rng.integers(0, 10, 50), rng.integers(100, 110, 50))),
     "one key everywhere": (lambda rng: (np.full(30, 7), np.full(20, 7))),
     # A build side stored in key order (a clustered table) skips the sort.
@@ -167,3 +169,19 @@ def test_positive_probe_keys_index_a_table_from_zero(device):
     probe = torch.tensor([0, 5, 6, 7, 9, 11], device=device)
     li, ri = join.probe_table(table, probe)
     assert li.tolist() == [1, 3, 4] and ri.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_small_left_side_with_repeated_keys_probes_a_unique_right_side(device):
+    """The pairs must come ordered by left row: a left side with repeated keys would be
+    built, probed and re-sorted, so the right side's unique keys are built instead."""
+    left, right = [7, 3, 7, 9, 3], list(range(40, -1, -1))
+    ran: list = []
+    li, ri = join_indices(torch.tensor(left, device=device), torch.tensor(right, device=device),
+                          ran=ran)
+    assert ran == ["direct"]
+    assert list(zip(li.tolist(), ri.tolist())) == reference_pairs(left, right)
+    ran = []
+    join_indices(torch.tensor([1, 2, 3], device=device), torch.tensor(right * 2, device=device),
+                 ran=ran)  # unique left keys: the left side is built, as before
+    assert ran == ["direct (left side built)"]

@@ -47,3 +47,11 @@ def test_conditions_a_scan_cannot_check_are_left_to_the_filter(con):
     assert _bounds(con, "k < 2 OR k > 2") == ()
     assert _bounds(con, "k + 1 > 2") == ()
     assert _bounds(con, "s LIKE 'a%'") == ()
+
+
+def test_constants_computed_before_are_remembered_by_structure(con):
+    assert _bounds(con, "k < 2 + 1") == (Bound("k", "<", (3,)),)
+    assert _bounds(con, "k < 2 + 1") == (Bound("k", "<", (3,)),)  # the remembered value
+    assert _bounds(con, "k < 2 + 2") == (Bound("k", "<", (4,)),)
+    decimal = _bounds(con, "k < 2.0 + 1")[0].values[0]  # another literal: its own value
+    assert type(decimal).__name__ == "Decimal" and decimal == 3

@@ -49,16 +49,21 @@ class PredictProbaCall(ModelCall):
 
 
 _CALLS = {"predict": PredictCall, "predict_proba": PredictProbaCall}
+_CALL_TYPES = (ModelCall, exp.Anonymous)  # the node types a call can be, bound or not yet
 
 
 def _is_model_function(node: exp.Expression) -> bool:
     return isinstance(node, exp.Anonymous) and node.name.lower() in _CALLS
 
 
+def is_model_call(node: exp.Expression) -> bool:
+    """Whether the node itself is a model call, bound or not yet."""
+    return isinstance(node, ModelCall) or _is_model_function(node)
+
+
 def has_model_call(expression: exp.Expression) -> bool:
-    """Whether `expression` calls a model, bound or not yet."""
-    return expression.find(ModelCall) is not None or any(
-        _is_model_function(n) for n in expression.find_all(exp.Anonymous))
+    """Whether `expression` calls a model, bound or not yet (one walk of the tree)."""
+    return any(isinstance(n, _CALL_TYPES) and is_model_call(n) for n in expression.walk())
 
 
 def bind_models(statement: exp.Expression, models) -> exp.Expression:

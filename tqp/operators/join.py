@@ -90,22 +90,15 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
             lo, hi = bounds
-            # Row numbers, counts and run starts in int32 where the rows allow: half the state
-            # a large build side holds.
-            index = torch.int32 if key.numel() < 2**31 else torch.int64
+            index = _index_type(key)
             # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
             # (an int32 entry per key).
             reserve(4 * (hi - lo + 1) + 17 * key.numel())
-            slot = key - lo
-            rows = torch.arange(key.numel(), dtype=index, device=key.device)
-            lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
-            lut[slot] = rows
-            # Keys are unique iff every row reads its own number back (of duplicates, one
-            # row's number lands): passes over the rows, not a bincount over the range.
-            if bool((lut.index_select(0, slot) == rows).all()):
-                return JoinTable("direct", key.numel(), lo, hi, lut)
-            del lut, rows
+            direct = _direct(key, lo, hi)
+            if direct is not None:
+                return direct
             reserve(4 * (hi - lo + 1))  # int64 counts per key where the table was
+            slot = key - lo
             # Narrowed before the sort: the counts stay alive through it.
             counts = torch.bincount(slot, minlength=hi - lo + 1).to(index)
             del slot
@@ -126,6 +119,33 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
     lo, hi, shift, buckets = _buckets(sorted_keys)
     return JoinTable("sorted", key.numel(), lo, hi, buckets, perm=perm, sorted_keys=sorted_keys,
                      shift=shift)
+
+
+def direct_table(key: torch.Tensor, probe_rows: int = 0) -> JoinTable | None:
+    """The "direct" JoinTable over `key` when its keys are unique and span a small range (see
+    `build_table`); None otherwise."""
+    bounds = _dense_bounds(key, probe_rows) if key.numel() else None
+    return None if bounds is None else _direct(key, *bounds)
+
+
+def _direct(key: torch.Tensor, lo: int, hi: int) -> JoinTable | None:
+    """`table[key - lo] = row` over [lo, hi] when the keys are unique, else None."""
+    index = _index_type(key)
+    slot = key - lo
+    rows = torch.arange(key.numel(), dtype=index, device=key.device)
+    lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+    lut[slot] = rows
+    # Keys are unique iff every row reads its own number back (of duplicates, one row's number
+    # lands): passes over the rows, not a bincount over the range.
+    if bool((lut.index_select(0, slot) == rows).all()):
+        return JoinTable("direct", key.numel(), lo, hi, lut)
+    return None
+
+
+def _index_type(key: torch.Tensor) -> torch.dtype:
+    """Row numbers, counts and run starts in int32 where the rows allow: half the state a large
+    build side holds."""
+    return torch.int32 if key.numel() < 2**31 else torch.int64
 
 
 def _hold_anything(nbytes: int) -> None:
@@ -197,8 +217,19 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
         empty = torch.empty(0, dtype=torch.int64, device=left_key.device)
         return empty, empty.clone()
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
-        # Build on the much smaller left input, then put the pairs back in left-row order.
-        table = build_table(left_key, right_key.numel())
+        # Build on the much smaller left input, then put the pairs back in left-row order;
+        # unless the left keys repeat and the right ones are unique over a small range: a table
+        # of those yields the pairs in left-row order from one gather, without the sorts a
+        # table of repeated keys and the reordering take.
+        table = direct_table(left_key, right_key.numel()) if ordered else None
+        if ordered and table is None:
+            right = direct_table(right_key, left_key.numel())
+            if right is not None:
+                if ran is not None:
+                    ran.append(right.strategy)
+                return probe_table(right, left_key)
+        if table is None:
+            table = build_table(left_key, right_key.numel())
         if ran is not None:
             ran.append(f"{table.strategy} (left side built)")
         right_idx, left_idx = probe_table(table, right_key)

@@ -105,8 +105,8 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
 
 
 def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind: str) -> Batch:
-    """The joined rows of matched pairs (li, ri), ordered by left row, plus for outer joins the
-    unmatched rows padded with NULLs."""
+    """The joined rows of matched pairs (li, ri), in their order (by left row unless the
+    caller asked for none), plus for outer joins the unmatched rows padded with NULLs."""
     if kind in ("left", "full"):
         extra = unmatched(left.num_rows, li)
         li = torch.cat([li, extra])
@@ -126,9 +126,10 @@ def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind
 
 
 def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, device,
-         ran: list | None = None) -> Batch:
-    """`left` joined with `right` (both whole)."""
-    li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ran=ran)
+         ran: list | None = None, ordered: bool = True) -> Batch:
+    """`left` joined with `right` (both whole); the rows in no particular order with
+    `ordered=False` (see `match_pairs`)."""
+    li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran)
     return assemble(left, right, li, ri, kind)
 
 

@@ -51,6 +51,9 @@ class _Join(PhysicalOperator):
     left_keys: tuple[exp.Expression, ...] = ()
     right_keys: tuple[exp.Expression, ...] = ()
     residual: exp.Expression | None = None
+    # False where no consumer needs the rows in left-row order (an aggregate of sums, counts,
+    # minima and maxima): a small left side built is then probed without re-sorting the pairs.
+    ordered: bool = True
     strategy: ClassVar[str] = "auto"
 
     @property
@@ -64,7 +67,8 @@ class _Join(PhysicalOperator):
     def describe(self) -> str:
         keys = _keys_text(self.left_keys, self.right_keys)
         text = f"{type(self).__name__}[{self.kind}]" + (f" ON {keys}" if keys else "")
-        return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
+        text += f" WHERE {sql_text(self.residual)}" if self.residual is not None else ""
+        return text + ("" if self.ordered else " (rows in any order)")
 
     def spillable(self) -> bool:
         """Can this join run partition by partition of the key hash? (Any join with keys:
@@ -82,7 +86,7 @@ class _Join(PhysicalOperator):
 
         def whole(left: Batch) -> Batch:
             out = joins.join(left, right, self.kind, self.left_keys, self.right_keys,
-                             self.residual, ctx.device, ran=ran)
+                             self.residual, ctx.device, ran=ran, ordered=self.ordered)
             for r in ran:
                 note(self, ctx, f"ran: {r}")
             return out

@@ -457,10 +457,11 @@ class Builder:
         # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
         # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
         # filters last: it scores only the rows the rest of the query keeps.
-        plain = [c for c in where if not has_subquery(c) and not has_model_call(c)]
-        rest = [c for c in where if has_subquery(c) or has_model_call(c)]
-        rest.sort(key=lambda c: (has_model_call(c), c.find(exp.In, exp.Exists) is None))
-        return plan, sorted(plain, key=may_raise) + rest
+        late = [(has_model_call(c), has_subquery(c)) for c in where]
+        plain = [c for c, (call, sub) in zip(where, late) if not call and not sub]
+        rest = [(call, c.find(exp.In, exp.Exists) is None, i) for i, (c, (call, sub))
+                in enumerate(zip(where, late)) if call or sub]
+        return plan, sorted(plain, key=may_raise) + [where[i] for *_, i in sorted(rest)]
 
     def _join_chain(self, sources: list[Source], scope: Scope) -> Plan:
         """The first source joined with the others, in the order written: each run of inner

@@ -8,6 +8,7 @@ be evaluated against the Batch its child produces.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlglot import exp
 
@@ -17,13 +18,14 @@ SET_KINDS = ("union", "intersect", "except")
 
 @dataclass(frozen=True)
 class Plan:
-    """Base of every plan node; `columns` are the names of the output columns, in order."""
+    """Base of every plan node; `columns` are the names of the output columns, in order
+    (computed once per node: nodes are immutable, and the passes ask again and again)."""
 
     @property
     def children(self) -> tuple["Plan", ...]:
         return ()
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         raise NotImplementedError
 
@@ -38,7 +40,7 @@ class Unary(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return self.input.columns
 
@@ -51,7 +53,7 @@ class Scan(Plan):
     binding: str
     fields: tuple[str, ...]
 
-    @property
+    @cached_property
     def columns(self):
         return tuple(f"{self.binding}.{f}" for f in self.fields)
 
@@ -60,7 +62,7 @@ class Scan(Plan):
 class OneRow(Plan):
     """A single row with no columns: the input of SELECT without FROM."""
 
-    @property
+    @cached_property
     def columns(self):
         return ()
 
@@ -87,7 +89,7 @@ class Project(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return tuple(n for n, _ in self.exprs)
 
@@ -115,7 +117,7 @@ class Join(Plan):
     def children(self):
         return (self.left, self.right)
 
-    @property
+    @cached_property
     def columns(self):
         return self.left.columns + self.right.columns
 
@@ -138,7 +140,7 @@ class MultiJoin(Plan):
     def children(self):
         return self.inputs
 
-    @property
+    @cached_property
     def columns(self):
         return tuple(c for p in self.inputs for c in p.columns)
 
@@ -166,7 +168,7 @@ class AsofJoin(Plan):
     def children(self):
         return (self.left, self.right)
 
-    @property
+    @cached_property
     def columns(self):
         return self.left.columns + self.right.columns
 
@@ -191,7 +193,7 @@ class MarkJoin(Plan):
     def children(self):
         return (self.left, self.right)
 
-    @property
+    @cached_property
     def columns(self):
         return self.left.columns + (self.mark,)
 
@@ -208,7 +210,7 @@ class ScalarApply(Plan):
     def children(self):
         return (self.input, self.subquery)
 
-    @property
+    @cached_property
     def columns(self):
         return self.input.columns + (self.name,)
 
@@ -225,7 +227,7 @@ class RowNumber(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return self.input.columns + (self.name,)
 
@@ -244,7 +246,7 @@ class Unnest(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return self.input.columns + tuple(n for n, _ in self.lists)
 
@@ -311,7 +313,7 @@ class Aggregate(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return tuple(n for n, _ in self.keys) + tuple(n for n, _ in self.aggregates)
 
@@ -362,7 +364,7 @@ class SetOp(Plan):
     def children(self):
         return (self.left, self.right)
 
-    @property
+    @cached_property
     def columns(self):
         return self.left.columns
 
@@ -374,7 +376,7 @@ class WorkTable(Plan):
     name: str
     fields: tuple[str, ...]
 
-    @property
+    @cached_property
     def columns(self):
         return self.fields
 
@@ -400,7 +402,7 @@ class RecursiveUnion(Plan):
     def children(self):
         return (self.anchor, self.step)
 
-    @property
+    @cached_property
     def columns(self):
         return self.fields
 
@@ -514,6 +516,6 @@ class Window(Plan):
     def children(self):
         return (self.input,)
 
-    @property
+    @cached_property
     def columns(self):
         return self.input.columns + tuple(n for n, _ in self.functions)

@@ -44,6 +44,7 @@ class Lowering:
     strings: dict = field(default_factory=dict)  # scanned strings needing less than sorted
     uses: Counter = field(default_factory=Counter)
     done: dict = field(default_factory=dict)
+    unordered: set = field(default_factory=set)  # ids of joins no consumer needs in row order
 
     def lower(self, node: L.Plan) -> PhysicalOperator:
         key = id(node)
@@ -152,7 +153,8 @@ def _(node: L.Join, lw: Lowering):
         cls = joins.DirectJoin
     else:
         cls = joins.BinarySearchJoin
-    return cls(probe, build, node.kind, node.left_keys, node.right_keys, node.residual)
+    return cls(probe, build, node.kind, node.left_keys, node.right_keys, node.residual,
+               id(node) not in lw.unordered)
 
 
 @_lower.register
@@ -178,6 +180,8 @@ def _(node: L.Aggregate, lw: Lowering):
     if isinstance(source, L.Filter) and lw.uses[id(source)] == 1 and \
             aggregation.takes_mask(node.keys, node.aggregates):
         source, condition = source.input, source.condition  # the filter is fused
+    if all(call.func in ORDER_FREE_AGGREGATES and not call.order for _, call in node.aggregates):
+        lw.unordered.update(_order_free_joins(source, lw))
     if not node.keys:
         cls = agg.UngroupedAggregate
     elif _dense_group(node, lw.catalog):
@@ -186,6 +190,26 @@ def _(node: L.Aggregate, lw: Lowering):
         cls = agg.SortAggregate
     return cls(single(lw.lower_filtered(source, condition)), node.keys, node.aggregates, condition,
                agg.plan_merge(node.aggregates))
+
+
+# Aggregates whose value does not depend on the order of their input rows (up to the rounding
+# of floating-point sums, which no order fixes either).
+ORDER_FREE_AGGREGATES = frozenset({"count", "count_star", "sum", "avg", "min", "max"})
+
+
+def _order_free_joins(node: L.Plan, lw: Lowering) -> list[int]:
+    """Ids of the joins whose rows reach an order-free aggregate only through filters and
+    projections read by nothing else (the aggregate's input `node` downwards)."""
+    found = []
+    while lw.uses[id(node)] == 1:
+        if isinstance(node, L.Join):
+            found.append(id(node))
+            node = node.left  # the probe side's rows keep their order through the join
+        elif isinstance(node, (L.Filter, L.Project)):
+            node = node.input
+        else:
+            break
+    return found
 
 
 @_lower.register

@@ -20,12 +20,12 @@ without derived tables or CTEs skips the subquery passes too.
 from __future__ import annotations
 
 import difflib
+import inspect
 import itertools
 import re
 
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
-from sqlglot.optimizer import optimize as sqlglot_optimize
 from sqlglot.optimizer.optimizer import RULES as SQLGLOT_RULES
 from sqlglot.schema import MappingSchema
 
@@ -53,9 +53,14 @@ RULES = tuple(itertools.chain.from_iterable(
     else (normalize,) if r.__name__ == "normalize" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
-# isolated into subqueries, see `optimize`), yet each walks every scope.
-SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes")
+# isolated into subqueries, see `optimize`, and eliminate_joins drops only joins of derived
+# tables), yet each walks every scope.
+SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes", "eliminate_joins")
+# A query of one SELECT (no nested query, no set operation) has one scope: no alias can shadow
+# another, no inner ORDER BY exists and no inner projection can be pruned.
+NESTED_PASSES = ("unique_aliases", "inner_order_by", "pushdown_projections")
 FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
+SINGLE_SELECT_RULES = tuple(r for r in FLAT_RULES if r.__name__ not in NESTED_PASSES)
 
 
 def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.Expression:
@@ -63,20 +68,43 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     `copy=False` the passes rewrite `statement` itself (a tree the caller owns and drops):
     copying a large tree costs about a millisecond."""
     try:
-        statement = date_interval_as_timestamp(statement.copy() if copy else statement)
-        mark_constant_date_parts(statement)
-        mark_recursive(statement)
-        statement = from_first_joins(statement)
+        statement = statement.copy() if copy else statement
+        nodes = list(statement.walk())  # one walk for tqp's own steps below
+        date_interval_as_timestamp(nodes)
+        mark_constant_date_parts(nodes)
+        mark_recursive(n for n in nodes if isinstance(n, exp.With))
+        from_first_joins(nodes)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
-        rules = RULES if statement.find(exp.Subquery, exp.CTE) else FLAT_RULES
-        return sqlglot_optimize(statement, schema=_prepared(schema), dialect=DIALECT,
-                                rules=rules, copy=False, isolate_tables=False)
+        arguments = _arguments(_prepared(schema))
+        optimized = statement
+        for rule in _rules(nodes):
+            optimized = rule(optimized, **{k: v for k, v in arguments.items()
+                                           if k in _RULE_ARGUMENTS[rule]})
+        return optimized
     except OptimizeError as exc:
         lateral = lateral_reference(statement)
         if lateral is not None:
             raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
+
+
+def _rules(nodes: list[exp.Expression]) -> tuple:
+    """The passes that can change the statement of `nodes` (see SUBQUERY_PASSES and
+    NESTED_PASSES)."""
+    if any(isinstance(n, (exp.Subquery, exp.CTE)) for n in nodes):
+        return RULES
+    return FLAT_RULES if sum(isinstance(n, exp.Query) for n in nodes) > 1 else SINGLE_SELECT_RULES
+
+
+def _arguments(schema: MappingSchema) -> dict:
+    """The keyword arguments sqlglot's optimizer offers its passes; each takes those it names
+    (sqlglot's `optimize` looks each pass's signature up on every call)."""
+    return {"schema": schema, "dialect": DIALECT, "db": None, "catalog": None, "sql": None,
+            "isolate_tables": False, "quote_identifiers": False}
+
+
+_RULE_ARGUMENTS = {rule: frozenset(inspect.getfullargspec(rule).args) for rule in RULES}
 
 
 # (schema dict, sqlglot's form of it) for the last few schema dicts optimized against.
@@ -97,27 +125,31 @@ def _prepared(schema: dict) -> MappingSchema:
     return prepared
 
 
-def from_first_joins(statement: exp.Expression) -> exp.Expression:
+def from_first_joins(nodes: list[exp.Expression]) -> None:
     """DuckDB's FROM-first form (`FROM a JOIN b ON ... SELECT ...`) parses with the joins
     attached to the first FROM item; they belong to the SELECT, as in `SELECT ... FROM a JOIN b`.
-    """
-    for select in list(statement.find_all(exp.Select)):
+    `nodes`: every node of the statement."""
+    for select in nodes:
+        if not isinstance(select, exp.Select):
+            continue
         from_ = select.args.get("from_")
         item = from_.this if from_ is not None else None
         if item is not None and item.args.get("joins"):
             joins = item.args["joins"]
             item.set("joins", None)
             select.set("joins", list(joins) + list(select.args.get("joins") or []))
-    return statement
 
 
-def date_interval_as_timestamp(statement: exp.Expression) -> exp.Expression:
-    """In select lists, `DATE '...' +/- INTERVAL` becomes a TIMESTAMP first.
+def date_interval_as_timestamp(nodes: list[exp.Expression]) -> None:
+    """In select lists, `DATE '...' +/- INTERVAL` becomes a TIMESTAMP first. `nodes`: every
+    node of the statement.
 
     DuckDB types DATE + INTERVAL as TIMESTAMP, but sqlglot's simplify folds a constant one into a
     DATE. Where the value is returned (a select list) the type shows, so keep DuckDB's; inside
     predicates the fold is harmless and is left alone (it keeps date columns unconverted)."""
-    for select in statement.find_all(exp.Select):
+    if not any(isinstance(n, exp.Interval) for n in nodes):
+        return
+    for select in [n for n in nodes if isinstance(n, exp.Select)]:
         for item in select.expressions:
             for node in list(item.find_all(exp.Add, exp.Sub)):
                 for side, other in (("this", "expression"), ("expression", "this")):
@@ -125,20 +157,20 @@ def date_interval_as_timestamp(statement: exp.Expression) -> exp.Expression:
                     if isinstance(node.args.get(other), exp.Interval) and _is_date_literal(operand):
                         node.set(side, exp.Cast(this=operand.copy(),
                                                 to=exp.DataType.build("TIMESTAMP")))
-    return statement
 
 
-def mark_constant_date_parts(statement: exp.Expression) -> None:
-    """Mark each EXTRACT/DATE_PART whose argument, as written, reads no column and calls no
-    aggregate or window function.
+def mark_constant_date_parts(nodes: list[exp.Expression]) -> None:
+    """Mark each EXTRACT/DATE_PART (of `nodes`, every node of the statement) whose argument, as
+    written, reads no column and calls no aggregate or window function.
 
     DuckDB folds such an argument at bind time, and EXTRACT of a NULL it folds to is a DOUBLE
     NULL. A derived table's column merged into the outer query later looks the same, but
     DuckDB binds it as a column (BIGINT), so the mark is made before merging."""
-    for node in statement.find_all(exp.Extract, exp.Anonymous):
+    for node in nodes:
         if isinstance(node, exp.Extract):
             argument = node.expression
-        elif node.name.lower() in ("date_part", "datepart") and len(node.expressions) == 2:
+        elif isinstance(node, exp.Anonymous) and node.name.lower() in ("date_part", "datepart") \
+                and len(node.expressions) == 2:
             argument = node.expressions[1]
         else:
             continue

@@ -9,6 +9,8 @@ with ORDER BY/LIMIT on the union) is refused.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
@@ -21,9 +23,10 @@ from tqp.planner.scope import ref
 RECURSIVE = "tqp_recursive"
 
 
-def mark_recursive(statement: exp.Expression) -> None:
-    """Note, on the query of every CTE of a `WITH RECURSIVE`, that it may read itself."""
-    for with_ in statement.find_all(exp.With):
+def mark_recursive(withs: Iterable[exp.With]) -> None:
+    """Note, on the query of every CTE of these WITH clauses that is a `WITH RECURSIVE`, that
+    it may read itself."""
+    for with_ in withs:
         if with_.args.get("recursive"):
             for cte in with_.expressions:
                 cte.this.meta[RECURSIVE] = True

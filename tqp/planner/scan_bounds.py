@@ -80,10 +80,30 @@ def _field(expression: exp.Expression | None, scan: L.Scan) -> str | None:
 def _constant(expression: exp.Expression | None):
     """The Python value of a constant expression; None when it is not constant, is NULL, or
     cannot be computed here (then the bound is simply not used)."""
-    if expression is None or any(isinstance(n, _NOT_CONSTANT) for n in expression.walk()):
+    if expression is None:
         return None
+    nodes = list(expression.walk())
+    if any(isinstance(n, _NOT_CONSTANT) for n in nodes):
+        return None
+    known = all(isinstance(n, _LITERAL_PARTS) for n in nodes)
+    if known and expression in _KNOWN:
+        return _KNOWN[expression]
     try:
         column = evaluate(expression, Batch({}, 1, torch.device("cpu")))
-        return column_to_arrow(column)[0].as_py()
+        value = column_to_arrow(column)[0].as_py()
     except (Error, ArithmeticError, ValueError, TypeError, IndexError):
-        return None
+        value = None
+    if known:
+        if len(_KNOWN) >= KNOWN_KEPT:
+            _KNOWN.clear()
+        _KNOWN[expression.copy()] = value
+    return value
+
+
+# The values of constants made only of literals, casts, intervals and arithmetic, which cannot
+# change, by expression (sqlglot compares trees by structure): the kernels take up to half a
+# millisecond for `DATE '...' + INTERVAL '1' YEAR`, and queries repeat their constants.
+_LITERAL_PARTS = (exp.Literal, exp.Null, exp.Boolean, exp.Cast, exp.DataType, exp.DataTypeParam,
+                  exp.Interval, exp.Var, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Neg, exp.Paren)
+_KNOWN: dict[exp.Expression, object] = {}
+KNOWN_KEPT = 1024

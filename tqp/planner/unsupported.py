@@ -61,11 +61,9 @@ ARG_NAMES = {
 def check(statement: exp.Expression) -> None:
     """Raise NotSupportedError naming the first construct of `statement` tqp does not run."""
     for node in statement.walk():
-        for node_type, what in UNSUPPORTED_NODES.items():
-            if isinstance(node, node_type):
-                raise NotSupportedError(what)
-        understood = next((args for node_type, args in UNDERSTOOD_ARGS.items()
-                           if isinstance(node, node_type)), None)
+        what, understood = _by_type(type(node))
+        if what is not None:
+            raise NotSupportedError(what)
         if understood is None:
             continue
         for name, value in node.args.items():
@@ -73,3 +71,19 @@ def check(statement: exp.Expression) -> None:
                 if name in ARG_NAMES:
                     raise NotSupportedError(ARG_NAMES[name])
                 raise NotSupportedError(f"{name.rstrip('_').upper()} in {type(node).__name__}")
+
+
+# Node type -> (what is unsupported about it or None, its understood arguments or None): the
+# isinstance tests of `check` done once per type, not once per node.
+_BY_TYPE: dict[type, tuple[str | None, set[str] | None]] = {}
+
+
+def _by_type(node_type: type) -> tuple[str | None, set[str] | None]:
+    rules = _BY_TYPE.get(node_type)
+    if rules is None:
+        what = next((what for t, what in UNSUPPORTED_NODES.items()
+                     if issubclass(node_type, t)), None)
+        understood = next((args for t, args in UNDERSTOOD_ARGS.items()
+                           if issubclass(node_type, t)), None)
+        rules = _BY_TYPE[node_type] = (what, understood)
+    return rules

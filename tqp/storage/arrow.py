@@ -20,7 +20,18 @@ from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, 
 
 
 def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
-    """The SQL type tqp gives a column of this Arrow type."""
+    """The SQL type tqp gives a column of this Arrow type (looked up once per Arrow type:
+    planning asks for every column of every table a query reads)."""
+    known = _SQL_TYPES.get(arrow_type)
+    if known is None:
+        known = _SQL_TYPES[arrow_type] = _sql_type(arrow_type)
+    return known
+
+
+_SQL_TYPES: dict[pa.DataType, DataType] = {}
+
+
+def _sql_type(arrow_type: pa.DataType) -> DataType:
     t = arrow_type
     if pa.types.is_dictionary(t):
         return arrow_type_to_sql(t.value_type)

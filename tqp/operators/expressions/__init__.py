@@ -13,7 +13,7 @@ from typing import Callable
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError
-from tqp.ml.calls import has_model_call
+from tqp.ml.calls import is_model_call
 from tqp.storage.column import Batch, Column
 
 _HANDLERS: dict[type, Callable[[exp.Expression, Batch], Column]] = {}
@@ -61,9 +61,9 @@ def may_raise(expression: exp.Expression) -> bool:
     """True if evaluating `expression` can fail on some rows (x // 0, x % 0, a failing CAST) or
     calls a model (PREDICT: costly, and it must score only the rows the query keeps): such
     conditions are evaluated last, on the rows the others let through."""
-    if expression.find(exp.IntDiv, exp.Mod) is not None or has_model_call(expression):
-        return True
-    return any(not isinstance(c.this, exp.Literal) for c in expression.find_all(exp.Cast))
+    return any(isinstance(n, (exp.IntDiv, exp.Mod)) or is_model_call(n)
+               or (isinstance(n, exp.Cast) and not isinstance(n.this, exp.Literal))
+               for n in expression.walk())
 
 
 def column_ref(name: str) -> exp.Column:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from dataclasses import replace
 
 import torch
 from sqlglot import exp
@@ -43,13 +44,31 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
         folded = None
     if folded is not None:
         return folded
-    left, right = align([left, right], what)
+    rows = max(len(left), len(right))
+    # A constant side takes part as its one value: converted as a column of the batch's length
+    # it was copied (and a DECIMAL scaled) row by row before the comparison.
+    left, right = align([_one_value(left), _one_value(right)], what)
     a, b = left.values, right.values
     if left.type is DataType.DOUBLE and (bool(a.isnan().any()) or bool(b.isnan().any())):
         # DuckDB orders NaN above every number and equal to itself: compare order-preserving
         # integer images of the doubles instead.
         a, b = float_key(a.double()), float_key(b.double())
-    return boolean(op(a, b), and_valid(left.valid, right.valid))
+    return boolean(op(a, b).expand(rows),
+                   and_valid(_rows(left.valid, rows), _rows(right.valid, rows)))
+
+
+def _one_value(column: Column) -> Column:
+    """A constant column (one value broadcast) as a column of that one row; others as they
+    are."""
+    if not _is_constant_column(column) or column.lists is not None:
+        return column
+    valid = None if column.valid is None else column.valid[:1]
+    return replace(column, values=column.values[:1], valid=valid)
+
+
+def _rows(valid: torch.Tensor | None, rows: int) -> torch.Tensor | None:
+    """A validity mask broadcast to `rows` rows (a view)."""
+    return None if valid is None else valid.expand(rows)
 
 
 def _is_constant_column(column: Column) -> bool:
