@@ -5,7 +5,7 @@ where an OR spans tables: `(d.y = 1 AND s.p > 5) OR (d.y = 2 AND s.p < 3)` gains
 `d.y = 1 OR d.y = 2` and `s.p > 5 OR s.p < 3`, each filtering one table before the join, and an
 equality repeated in every branch becomes a join key. An OR whose columns all belong to one table
 filters that table as it is, so it is left alone: converting it only costs planning time (the
-distributive law is exponential in the branches; TPC-DS-style queries repeat such ORs in many
+distributive law is exponential in the branches, and analytical queries repeat such ORs in many
 subqueries) and gives a longer condition to evaluate.
 """
 
