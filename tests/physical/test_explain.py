@@ -282,3 +282,20 @@ def test_window_functions_share_one_sort_per_spec(con):
 def test_unused_window_functions_are_pruned(con):
     plan = explain(con, "SELECT t.id FROM (SELECT a.id, rank() OVER (ORDER BY a.x) AS r FROM a) t")
     assert "WindowSort" not in plan and "Scan a AS a# [id]" in plan
+
+
+def test_conditions_print_the_parentheses_their_tree_needs():
+    """A rewrite builds `(a OR b) AND (c OR d)` as a tree with no Paren nodes; EXPLAIN's text
+    must still read as that tree, and adds no parentheses an AND under an OR does not need."""
+    import sqlglot
+    from sqlglot import exp
+
+    from tqp.physical.operator import sql_text
+
+    a, b, c, d = (sqlglot.parse_one(f"{n} = 1") for n in "abcd")
+    both = exp.And(this=exp.Or(this=a, expression=b), expression=exp.Or(this=c, expression=d))
+    assert sql_text(both) == "(a = 1 OR b = 1) AND (c = 1 OR d = 1)"
+    assert sql_text(exp.Not(this=exp.And(this=a.copy(), expression=b.copy()))) == \
+        "NOT (a = 1 AND b = 1)"
+    assert sql_text(sqlglot.parse_one("a = 1 AND b = 1 OR c = 1")) == "a = 1 AND b = 1 OR c = 1"
+    assert sql_text(sqlglot.parse_one("(a = 1 OR b = 1) AND c = 1")) == "(a = 1 OR b = 1) AND c = 1"

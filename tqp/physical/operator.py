@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from sqlglot import exp
+
 from tqp.execution.context import ExecutionContext
 from tqp.execution.local import stream
 from tqp.operators.batches import concat_batches
@@ -47,5 +49,21 @@ def read_all(op: PhysicalOperator, ctx: ExecutionContext) -> Batch:
 
 
 def sql_text(expression) -> str:
-    """An expression as short SQL for EXPLAIN."""
+    """An expression as short SQL for EXPLAIN. A plan's conditions are trees that rewrites
+    build without the parentheses a parse would need (sqlglot prints none it is not given): an
+    OR under an AND, or an AND/OR under a NOT, is printed in parentheses so that the text
+    reads as the tree."""
+    if any(_needs_parentheses(n) for n in expression.find_all(exp.Connector)
+           if n is not expression):
+        expression = expression.copy()
+        expression.parent = None  # a node reused from a larger tree may still point into it
+        expression = expression.transform(
+            lambda n: exp.Paren(this=n.copy()) if _needs_parentheses(n) else n, copy=False)
     return expression.sql(dialect="duckdb", identify=False).replace('"', "")
+
+
+def _needs_parentheses(node) -> bool:
+    """An OR under an AND, or an AND/OR under a NOT (AND binds tighter than OR)."""
+    parent = node.parent
+    return (isinstance(node, exp.Or) and isinstance(parent, exp.And)) or (
+        isinstance(node, exp.Connector) and isinstance(parent, exp.Not))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from tqp.physical.operator import sql_text
 from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow, Plan, Project,
     RowNumber,
@@ -12,7 +13,7 @@ from tqp.planner.logical import (
 
 
 def _sql(e: exp.Expression) -> str:
-    return e.sql(dialect="duckdb", identify=False).replace('"', "")
+    return sql_text(e)
 
 
 def describe(node: Plan) -> str:
