@@ -87,10 +87,10 @@ def group_ids(
     if dropped:  # the rows left out share one extra key, greater than all: the last group
         packed = torch.where(keep, packed, packed.max() + 1)
 
-    step = packed[1:] != packed[:-1]
     if not dropped and bool((packed[1:] >= packed[:-1]).all()):
         # Keys already in order (a table stored by its key): a group starts where the key
         # changes. No range-sized table, no sort, and each group's first row falls out.
+        step = packed[1:] != packed[:-1]
         ids = torch.zeros(n, dtype=torch.int64, device=dev)
         torch.cumsum(step, 0, out=ids[1:])
         first = torch.cat([torch.zeros(1, dtype=torch.int64, device=dev),

@@ -16,8 +16,6 @@ key gives to a bare column passes its needs on to that column.
 
 from __future__ import annotations
 
-import dataclasses
-
 from sqlglot import exp
 
 from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MultiJoin, Plan,
@@ -54,19 +52,17 @@ def string_orders(plan: Plan) -> dict[str, str]:
         if isinstance(node, Scan):
             scanned.update(node.columns)
         elif not _understood(node, need, aliases):
+            # Whatever it reads (its expressions read only its inputs' columns) or makes.
             for name in (*node.columns, *(c for child in node.children for c in child.columns)):
-                need(name, SORTED)  # whatever it reads or makes, however it names it
-            for expression in _expressions(node):
-                for column in expression.find_all(exp.Column):
-                    need(column.name, SORTED)
+                need(name, SORTED)
     changed = True
     while changed:  # a name's needs flow to the column it names
         changed = False
         for given, named in aliases:
-            order = needs.get(given)
-            if order is not None and (named not in needs or _RANK[order] > _RANK[needs[named]]):
-                need(named, order)
-                changed = True
+            if given in needs:
+                before = needs.get(named)
+                need(named, needs[given])
+                changed |= needs[named] != before
     return {name: needs.get(name, AS_READ) for name in scanned
             if needs.get(name, AS_READ) != SORTED}
 
@@ -98,18 +94,25 @@ def _understood(node: Plan, need, aliases: list) -> bool:
             need(name, UNIQUE)
         return True
     if isinstance(node, Sort):
-        for key in node.keys:
-            for column in key.expr.find_all(exp.Column):
-                need(column.name, SORTED)
+        _sorted(tuple(k.expr for k in node.keys), need)
         return True
     if isinstance(node, Limit):
         return True
-    if isinstance(node, (Join, MultiJoin)):
-        for expression in _expressions(node):  # keys and conditions: compared, keep order
-            for column in expression.find_all(exp.Column):
-                need(column.name, SORTED)
+    if isinstance(node, Join):  # keys and conditions: compared, keep order
+        _sorted(node.left_keys + node.right_keys + (node.residual,), need)
+        return True
+    if isinstance(node, MultiJoin):
+        _sorted(node.conditions, need)
         return True
     return False
+
+
+def _sorted(expressions, need) -> None:
+    """Every column `expressions` read needs a sorted dictionary."""
+    for expression in expressions:
+        if expression is not None:
+            for column in expression.find_all(exp.Column):
+                need(column.name, SORTED)
 
 
 def _read(expression: exp.Expression, name: str, need, aliases: list, bare: str | None = None):
@@ -119,32 +122,10 @@ def _read(expression: exp.Expression, name: str, need, aliases: list, bare: str 
         aliases.append((name, expression.name))
         if bare is not None:
             need(expression.name, bare)
-        return
-    for column in expression.find_all(exp.Column):
-        need(column.name, SORTED)
+    else:
+        _sorted((expression,), need)
 
 
 def _like_operand(column: exp.Column) -> bool:
     parent = column.parent
     return isinstance(parent, (exp.Like, exp.ILike)) and parent.this is column
-
-
-def _expressions(node: Plan) -> list[exp.Expression]:
-    """Every sqlglot expression held by a plan node's fields (inside tuples, dicts and nested
-    dataclasses too)."""
-    found = []
-    stack = [getattr(node, f.name) for f in dataclasses.fields(node)]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, exp.Expression):
-            found.append(value)
-        elif isinstance(value, (tuple, list, frozenset, set)):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, Plan):
-            continue  # a child: visited on its own
-        elif dataclasses.is_dataclass(value):
-            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
-    return found

@@ -198,12 +198,12 @@ class Catalog:
         part = None if row_groups is None or row_groups == segment.row_groups else tuple(row_groups)
 
         def cached(f: str, groups) -> Column | None:
-            for order in _SERVES[strings.get(f, dicts.SORTED)]:
+            asked = strings.get(f, dicts.SORTED)
+            for order in _SERVES[asked]:
                 found = self.cache.get((key, f, segment.start, groups, order))
                 if found is not None:
                     return found
             unique_key = (key, f, segment.start, groups, dicts.UNIQUE)
-            asked = strings.get(f, dicts.SORTED)
             unique = self.cache.get(unique_key) if asked == dicts.SORTED else None
             if unique is None:
                 return None
