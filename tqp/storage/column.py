@@ -67,6 +67,23 @@ class Column:
             return to_double(self.values) / self.decimal.unit
         return to_double(self.values)
 
+    @property
+    def is_broadcast(self) -> bool:
+        """Is this one value repeated over the rows (an evaluated constant: a stride-0 view)?"""
+        values = self.values
+        return values.dim() == 1 and values.numel() > 0 and values.stride(0) == 0 and \
+            (self.valid is None or self.valid.stride(0) == 0) and self.lists is None
+
+    def first_row(self) -> "Column":
+        """The first row alone, as a view (a broadcast constant's one value)."""
+        valid = None if self.valid is None else self.valid[:1]
+        return replace(self, values=self.values[:1], valid=valid)
+
+    def broadcast(self, rows: int) -> "Column":
+        """A one-row column repeated `rows` times, as a view."""
+        valid = None if self.valid is None else self.valid.expand(rows)
+        return replace(self, values=self.values.expand(rows), valid=valid)
+
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""
         if self.valid is None:

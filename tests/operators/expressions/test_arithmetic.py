@@ -15,6 +15,9 @@ OPERATORS = [
     "i + f", "i + d", "d + f", "i + f + d", "d * 2", "d * d", "d - 0.01", "b + 2147483647",
     "i::BIGINT * 2147483647", "i + NULL", "f * NULL", "NULL - d",
     "-b * 8388608",  # exactly -2**63 for b = 2**40: the smallest BIGINT still fits
+    # A constant operand stays one value through widening and scaling.
+    "1 - d", "1 + d - d", "(1 - d) * (1 + d)", "b + 1", "1 - b", "i + i", "i - 1",
+    "b - 9223370000000000000", "b + 9223370000000000000",  # bounds too wide: checked per row
 ]
 
 DIVISION = [
@@ -42,6 +45,25 @@ COMPARISONS = [
     "i IN (1, 2)", "i NOT IN (1, 2)", "f IN (1.5, 0.5, NULL)", "i NOT IN (1, NULL)",
     "i IS NULL", "d IS NOT NULL",
 ]
+
+
+def test_a_converted_constant_stays_one_value():
+    """Widening or converting a broadcast constant converts its one value: no column of the
+    batch's length is written."""
+    import torch
+
+    from tqp.operators.expressions.coerce import to_type
+    from tqp.operators.expressions.decimals import widened
+    from tqp.operators.expressions.literals import constant
+    from tqp.types import DataType
+
+    one = constant(1, DataType.INTEGER, 1000, torch.device("cpu"))
+    assert one.is_broadcast
+    for converted in (to_type(one, DataType.BIGINT), to_type(one, DataType.DOUBLE),
+                      to_type(one, DataType.DECIMAL)):
+        assert converted.is_broadcast and len(converted) == 1000
+    assert to_type(one, DataType.DECIMAL).values[0].item() == 1
+    assert widened(one.values).dtype == torch.int64 and widened(one.values).stride(0) == 0
 
 
 @pytest.mark.parametrize("expression", OPERATORS)
@@ -98,6 +120,8 @@ def test_division_by_zero_only_counts_rows_that_reach_it(engines):
     "SELECT i * 1000000000 FROM nums",
     "SELECT b * b FROM nums",  # BIGINT overflow
     "SELECT -i - 2147483647 FROM nums",  # -i is still an INTEGER
+    "SELECT b - 9223372036854775000 FROM nums",  # BIGINT - BIGINT past -2**63
+    "SELECT b + 9223372036854775000 FROM nums",
     pytest.param(
         "SELECT CAST(i AS TINYINT) + 127 FROM nums",  # TINYINT + TINYINT stays a TINYINT
         marks=pytest.mark.xfail(strict=True, reason=(

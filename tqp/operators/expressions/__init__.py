@@ -7,7 +7,6 @@ it by the modules of this package (arithmetic, logic, strings, dates, casts, con
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
@@ -38,7 +37,7 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
     if batch.num_rows > 1 and is_constant(expression):
         # Computed once on one row, then broadcast: `DATE '1994-01-01' + INTERVAL 3 MONTH` must
         # not run date arithmetic over every row of the batch.
-        return _broadcast(handler(expression, batch.empty_like(1)), batch.num_rows)
+        return handler(expression, batch.empty_like(1)).broadcast(batch.num_rows)
     return handler(expression, batch)
 
 
@@ -69,12 +68,6 @@ def may_raise(expression: exp.Expression) -> bool:
 def column_ref(name: str) -> exp.Column:
     """A reference to the batch column `name` (a plan column key), as evaluate reads it."""
     return exp.Column(this=exp.Identifier(this=name, quoted=True))
-
-
-def _broadcast(column: Column, rows: int) -> Column:
-    """A one-row column repeated `rows` times, as a view."""
-    valid = None if column.valid is None else column.valid.expand(rows)
-    return replace(column, values=column.values.expand(rows), valid=valid)
 
 
 class SqlText:

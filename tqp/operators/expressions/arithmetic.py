@@ -19,8 +19,8 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
 from tqp.operators.expressions.decimals import (
-    check_fits, decimal_of, max_magnitude, remember_magnitude, round_down, scale_up,
-    truncate_down,
+    check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
+    scale_up, truncate_down, widened,
 )
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
@@ -69,7 +69,8 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
     if wide:
         return Column(values, DataType.HUGEINT, valid)
     if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
-        if live.numel() and (int(live.min()) < INT32_RANGE[0] or int(live.max()) > INT32_RANGE[1]):
+        low, high = (torch.stack(torch.aminmax(live)).tolist() if live.numel() else (0, 0))
+        if low < INT32_RANGE[0] or high > INT32_RANGE[1]:
             raise DataError(f"Overflow in {what}: the value does not fit in INTEGER")
         return Column(values.int(), DataType.INTEGER, valid)
     return Column(values, DataType.BIGINT, valid)
@@ -106,10 +107,26 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         return _decimal_add_sub(a, b, sign, what)
     a, b = align([a, b], what)
     if a.type.is_integer:
-        x, y = a.values.long(), b.values.long()
+        # Operands narrower than 64 bits cannot wrap an int64 sum: only a 64-bit one is
+        # checked, and the other is widened as it is read (no int64 copy of it).
+        narrow = a.values.dtype != torch.int64 and b.values.dtype != torch.int64
+        x = widened(a.values)
+        y = b.values if narrow else widened(b.values)
         values = x + y if sign == 1 else x - y
+        wrapped = None
+        if DataType.HUGEINT in types:
+            wrapped = _sum_wrapped(x, y, values, sign)
+        elif not narrow:
+            # Operands' magnitudes (one pass each at most, none for a constant or a column
+            # seen before) that cannot reach 2**63 together rule out wrapping, with no
+            # four-pass check; the bound then serves a SUM over the result too.
+            bound = max_magnitude(x) + max_magnitude(y)
+            if bound < 2.0 ** 62:
+                remember_magnitude(values, bound)
+            else:
+                wrapped = _sum_wrapped(x, y, values, sign)
         return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what,
-                       _sum_wrapped(x, y, values, sign))
+                       wrapped)
     values = a.values + b.values if sign == 1 else a.values - b.values
     return _result(values, a.type, a, b)
 
@@ -134,6 +151,9 @@ def _decimal_add_sub(a: Column, b: Column, sign: int, what) -> Column:
     y = scale_up(b, result.scale - db.scale, result, what)
     values = x + y if sign == 1 else x - y
     valid = and_valid(a.valid, b.valid)
+    bounds = known_magnitude(x), known_magnitude(y)
+    if None not in bounds:  # a SUM over the result needs no pass to bound it
+        remember_magnitude(values, bounds[0] + bounds[1])
     if result.precision > INT64_DECIMAL_PRECISION:
         check_fits(_sum_wrapped(x, y, values, sign), valid, result, what)
     return Column(values, DataType.DECIMAL, valid, None, result)
@@ -145,7 +165,7 @@ def _decimal_multiply(a: Column, b: Column, what) -> Column:
     exact look at the rows near the limit)."""
     da, db = decimal_of(a), decimal_of(b)
     result = da.multiply(db)
-    x, y = a.values.long(), b.values.long()
+    x, y = widened(a.values), widened(b.values)
     values = x * y
     valid = and_valid(a.valid, b.valid)
     limit = 10 ** min(result.precision, INT64_DECIMAL_PRECISION)
@@ -172,7 +192,7 @@ DATE_DAYS_LIMIT = 2**31 - 2  # DuckDB's finite dates: 5877642-06-25 (BC) to 5881
 
 def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if a.type is DataType.DATE and b.type.is_integer:
-        days = a.values.long() + sign * b.values.long()
+        days = widened(a.values) + sign * widened(b.values)
         valid = and_valid(a.valid, b.valid)
         outside = days.abs() > DATE_DAYS_LIMIT
         if bool((outside if valid is None else outside & valid).any()):
@@ -181,7 +201,7 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == 1 and b.type is DataType.DATE and a.type.is_integer:
         return _date_arithmetic(b, a, 1, what)
     if sign == -1 and a.type == b.type:
-        diff = a.values.long() - b.values.long()
+        diff = widened(a.values) - widened(b.values)
         if a.type is DataType.TIMESTAMP:
             raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
@@ -200,7 +220,7 @@ def mul(node: exp.Mul, batch: Batch) -> Column:
         return _decimal_multiply(a, b, what)
     a, b = align([a, b], what)
     if a.type.is_integer:
-        x, y = a.values.long(), b.values.long()
+        x, y = widened(a.values), widened(b.values)
         values = x * y
         return _result(values, a.type, _typed(a, types[0]), _typed(b, types[1]), what,
                        _product_wrapped(x, y, values))

@@ -71,6 +71,8 @@ def to_type(column: Column, target: DataType, what: str = "expression",
     default the column's own, or the one its integer type converts to)."""
     if column.type is target and (decimal is None or column.decimal == decimal):
         return column
+    if len(column) > 1 and column.is_broadcast:  # a constant: converted once, still a view
+        return to_type(column.first_row(), target, what, decimal).broadcast(len(column))
     if column.type is DataType.NULL:
         values = torch.zeros(len(column), dtype=target.torch_dtype, device=column.device)
         dictionary = pa.array([], pa.large_string()) if target is DataType.VARCHAR else None

@@ -36,6 +36,13 @@ def _once(fn, values: torch.Tensor, *args) -> torch.Tensor:
     return fn(values, *args)
 
 
+def widened(values: torch.Tensor) -> torch.Tensor:
+    """Integer values as int64, the tensor itself when it is int64 already; a broadcast
+    constant stays a broadcast view (`.long()` of an expanded int32 would copy it to every
+    row: `1 - x` over 6M rows spent most of its time there)."""
+    return _once(torch.Tensor.long, values)
+
+
 # Known bounds on |value| per tensor (by identity, dropped with the tensor): a column read by
 # several aggregates and products of the same batch is scanned once, and a product's bound
 # comes from its operands' without a scan.
@@ -55,6 +62,17 @@ def max_magnitude(values: torch.Tensor) -> float:
     bound = float(torch.stack(torch.aminmax(sample)).double().abs().max())
     remember_magnitude(values, bound)
     return bound
+
+
+def known_magnitude(values: torch.Tensor) -> float | None:
+    """`max_magnitude(values)` where it costs no pass over the rows (remembered, or a broadcast
+    constant's one value); None otherwise."""
+    known = _BOUNDS.get(id(values))
+    if known is not None and known[0]() is values:
+        return known[1]
+    if _is_broadcast(values) or values.numel() <= 1:
+        return max_magnitude(values)
+    return None
 
 
 def remember_magnitude(values: torch.Tensor, bound: float) -> None:
@@ -78,7 +96,7 @@ def check_fits(bad: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalTy
 def scale_up(column: Column, digits: int, decimal: DecimalType, what) -> torch.Tensor:
     """`column`'s integers times 10**digits (toward `decimal`), checked against int64 only
     where the input's precision lets a value pass it."""
-    values = column.values.long()
+    values = widened(column.values)
     if digits <= 0:
         return values
     factor = 10 ** digits

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import replace
 
 import torch
 from sqlglot import exp
@@ -36,9 +35,9 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
         n = max(len(left), len(right))
         return boolean(torch.zeros(n, dtype=torch.bool, device=left.device),
                        torch.zeros(n, dtype=torch.bool, device=left.device))
-    if _is_constant_column(right) and not _is_constant_column(left):
+    if right.is_broadcast and not left.is_broadcast:
         folded = _compare_constant(op, left, right)
-    elif _is_constant_column(left) and not _is_constant_column(right):
+    elif left.is_broadcast and not right.is_broadcast:
         folded = _compare_constant(_FLIPPED[op], right, left)
     else:
         folded = None
@@ -60,22 +59,12 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
 def _one_value(column: Column) -> Column:
     """A constant column (one value broadcast) as a column of that one row; others as they
     are."""
-    if not _is_constant_column(column) or column.lists is not None:
-        return column
-    valid = None if column.valid is None else column.valid[:1]
-    return replace(column, values=column.values[:1], valid=valid)
+    return column.first_row() if column.is_broadcast else column
 
 
 def _rows(valid: torch.Tensor | None, rows: int) -> torch.Tensor | None:
     """A validity mask broadcast to `rows` rows (a view)."""
     return None if valid is None else valid.expand(rows)
-
-
-def _is_constant_column(column: Column) -> bool:
-    """Is `column` one value broadcast over the rows (an evaluated constant)?"""
-    values = column.values
-    return values.dim() == 1 and values.numel() > 0 and values.stride(0) == 0 and \
-        (column.valid is None or column.valid.stride(0) == 0)
 
 
 def _unit_ratio(column: Column, constant: Column) -> int | None:
