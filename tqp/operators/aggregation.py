@@ -103,6 +103,21 @@ class _Inputs:
         return value
 
 
+class _KeptInputs:
+    """`inputs` read with the rows that `keep` drops as NULLs (an aggregate with no keys reads
+    the filter's mask this way). A column with no NULLs takes `keep` itself as its validity,
+    so the aggregates over such columns share one count."""
+
+    def __init__(self, inputs: _Inputs, keep: torch.Tensor):
+        self.inputs, self.keep = inputs, keep
+        self.batch, self.num_rows = inputs.batch, inputs.num_rows
+
+    def of(self, expression) -> Column:
+        column = self.inputs.of(expression)
+        return replace(column, valid=self.keep if column.valid is None
+                       else column.valid & self.keep)
+
+
 def _common_parts(expressions) -> dict[exp.Expression, list[exp.Expression]]:
     """Per expression read, the computed subexpressions inside it that occur twice among the
     expressions (`a - b` in `CASE WHEN a - b <= 30 ...` and `CASE WHEN a - b > 30 ...`),
@@ -156,6 +171,7 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = [(columns[i].values, columns[i].valid) for i in present]
     numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
+    rows = None  # with no keys, the rows `keep` lets through
     if numbering is not None:  # reduced over the key range, then its occupied slots picked
         ids, slots, first, pick = numbering.ids, numbering.size, numbering.first, \
             numbering.occupied
@@ -166,15 +182,19 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
         if used:
             ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
         else:
-            ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device,
-                                                   keep=keep)
+            # One group: the rows `keep` drops are read as NULLs, which every aggregate that
+            # takes a mask skips (COUNT(*) counts `keep`): plain reductions, no ids to write
+            # and no scatter into a slot for the dropped rows.
+            ids, groups, first = kernels.group_ids([], num_rows=inputs.num_rows, device=device)
+            if keep is not None:
+                inputs, rows, keep = _KeptInputs(inputs, keep), keep, None
         # The rows `keep` drops have the id `groups` (see group_ids): each reduction runs over
         # one slot more, which is dropped, so no aggregate applies the mask itself.
         slots, pick = (groups, None) if keep is None else (groups + 1, groups)
     out = {}
     for i, ((name, _), key) in enumerate(zip(keys, columns)):
         out[name] = key.take(first) if i in present else _nulls_like(key, groups)
-    counts = _Counts(ids, slots)
+    counts = _Counts(ids, slots, rows)
     reduced: dict[AggregateCall, Column] = {}  # the same call twice is computed once
     # SUMs before AVGs, which divide a SUM of the same argument computed already.
     for _, call in sorted(aggregates, key=lambda named: named[1].func == "avg"):
@@ -226,10 +246,13 @@ class _Counts:
     """Rows per group that a validity mask lets through, computed once per mask (COUNT(*),
     COUNT(x) and AVG over the same rows share it)."""
 
-    def __init__(self, ids: torch.Tensor, groups: int):
-        self.ids, self.groups, self._known = ids, groups, {}
+    def __init__(self, ids: torch.Tensor, groups: int, rows: torch.Tensor | None = None):
+        self.ids, self.groups, self.rows, self._known = ids, groups, rows, {}
 
     def of(self, valid: torch.Tensor | None) -> torch.Tensor:
+        """The count of rows where `valid` holds (every row counted for None, or the `rows`
+        mask where one was given)."""
+        valid = self.rows if valid is None else valid
         key = None if valid is None else id(valid)
         if key not in self._known:
             self._known[key] = (valid, kernels.segment_count(valid, self.ids, self.groups))

@@ -24,7 +24,7 @@ from tqp.errors import DataError
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
-from tqp.storage.masks import true_rows
+from tqp.storage.masks import count_true, true_rows
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
 # `key_slots` numbers rows by their key tuple's place in the key range up to this many slots.
@@ -72,8 +72,8 @@ def group_ids(
             raise ValueError("group_ids with zero keys needs num_rows")
         if keep is not None:  # the dropped rows: id 1, one past the only group
             ids = (~keep).to(torch.int64)
-        else:
-            ids = torch.zeros(num_rows, dtype=torch.int64, device=device)
+        else:  # one id for every row: a view, no column of zeros
+            ids = torch.zeros(1, dtype=torch.int64, device=device).expand(num_rows)
         first = torch.zeros(min(num_rows, 1), dtype=torch.int64, device=device)
         return ids, 1, first
 
@@ -269,16 +269,23 @@ def _segment_extreme(
         work = values.to(torch.int8)
     else:
         work = values
-    if valid is not None:
-        work, ids_kept = work[valid], ids[valid]
-    else:
-        ids_kept = ids
     # Start from the identity of the reduction (include_self=False costs torch a second
     # scatter); a group with no input keeps it, set back to 0 below (NULL slots hold zeros).
     info = torch.iinfo(work.dtype)
     start = info.max if reduce == "amin" else info.min
-    result = torch.full((num_groups,), start, dtype=work.dtype, device=values.device)
-    result.scatter_reduce_(0, ids_kept, work, reduce, include_self=True)
+    if num_groups == 1:  # no GROUP BY: a plain reduction, NULLs replaced by the identity
+        if valid is not None:
+            work = torch.where(valid, work, torch.tensor(start, dtype=work.dtype,
+                                                          device=work.device))
+        result = torch.full((1,), start, dtype=work.dtype, device=values.device)
+        if work.numel():
+            result = (work.amin() if reduce == "amin" else work.amax()).reshape(1)
+    else:
+        ids_kept = ids
+        if valid is not None:
+            work, ids_kept = work[valid], ids[valid]
+        result = torch.full((num_groups,), start, dtype=work.dtype, device=values.device)
+        result.scatter_reduce_(0, ids_kept, work, reduce, include_self=True)
     has_input = _groups_with_input(valid, ids, num_groups)
     if has_input is not None:
         result = torch.where(has_input, result, torch.zeros_like(result))
@@ -341,7 +348,7 @@ def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
     if num_groups == 1:  # one group (no GROUP BY): a sum, not a scatter
         if valid is None:
             return torch.full((1,), ids.numel(), dtype=torch.int64, device=ids.device)
-        return valid.sum(dtype=torch.int64).reshape(1)
+        return count_true(valid).reshape(1)
     if valid is None:
         ones = torch.ones(ids.numel(), dtype=torch.int64, device=ids.device)
     else:  # add the mask itself: no compaction of the ids

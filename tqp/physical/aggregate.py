@@ -34,6 +34,7 @@ from tqp.physical.exchange import Exchange
 from tqp.physical.operator import PhysicalOperator, sql_text
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.masks import count_true
 from tqp.types import DataType
 
 # Aggregate a filter's input with its mask when the filter keeps at least this fraction of rows.
@@ -236,7 +237,7 @@ class _Aggregate(PhysicalOperator):
             mask = relational.filter_mask(self.condition, batch)
         use_mask = mask.dim() == 1 and mask.stride(0) != 0 and batch.num_rows > 0 and \
             aggregation.takes_mask(keys, aggregates)
-        if use_mask and int(mask.sum()) >= least:
+        if use_mask and int(count_true(mask)) >= least:
             try:
                 return aggregation.aggregate(keys, aggregates, batch, keep=mask, ran=ran)
             except Error:  # e.g. an overflow in a row the filter drops: aggregate the kept rows

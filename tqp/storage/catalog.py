@@ -24,6 +24,7 @@ from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import ColumnBuilder, arrow_to_column, arrow_type_to_sql
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
+from tqp.storage.masks import count_true
 from tqp.storage.pruning import surviving_groups
 from tqp.storage.sources import ArrowSource, ParquetSource, Segment, Source
 from tqp.types import DataType
@@ -381,7 +382,7 @@ def _count_distinct(values: torch.Tensor) -> int:
         if span <= 4 * values.numel() + 1024:
             present = torch.zeros(span, dtype=torch.bool, device=values.device)
             present[values.long() - low] = True
-            return int(present.sum())
+            return int(count_true(present))
     return int(torch.unique(values).numel())
 
 

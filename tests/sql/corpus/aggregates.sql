@@ -229,3 +229,29 @@ from nation a, nation b
 where a.n_regionkey = b.n_regionkey
 group by a.n_nationkey, b.n_name
 order by 1, 2;
+
+-- name: ungrouped_aggregates_through_a_broad_filter_with_nulls
+select count(*) as n, count(nullif(l_linenumber, 1)) as not_first,
+    sum(nullif(l_quantity, 1)) as qty, min(nullif(l_tax, 0)) as min_tax,
+    max(nullif(l_discount, 0.10)) as max_disc, avg(nullif(l_extendedprice, 0)) as avg_price,
+    min(l_shipdate) as first_ship, max(l_comment) as last_comment
+from lineitem
+where l_shipdate <= date '1998-09-02';
+
+-- name: ungrouped_min_max_of_doubles_with_nulls_through_a_filter
+select min(case when l_linenumber > 2 then l_quantity * -0.0 end) as min_zero,
+    max(case when l_linenumber > 2 then cast(l_discount as double) end) as max_disc,
+    min(case when l_linenumber > 9 then l_tax end) as none_left
+from lineitem
+where l_quantity > 1;
+
+-- name: ungrouped_aggregates_where_the_filter_keeps_nothing
+select count(*) as n, sum(l_quantity) as qty, min(l_tax) as min_tax, max(l_comment) as c
+from lineitem
+where l_quantity > 1000;
+
+-- name: constants_in_arithmetic_over_all_rows
+select sum(1 - l_discount) as one_minus, sum(l_partkey + 1) as plus_one,
+    sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) as charge,
+    sum(2 * l_linenumber - 1) as odd, min(100 - l_quantity) as least_left
+from lineitem;
