@@ -25,6 +25,7 @@ from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
 from tqp.storage.masks import count_true, true_rows
+from tqp.storage.ranges import value_range
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
 # `key_slots` numbers rows by their key tuple's place in the key range up to this many slots.
@@ -98,7 +99,7 @@ def group_ids(
         if ran is not None:
             ran.append("runs")
         return ids, first.numel(), first
-    lo, hi = (int(v) for v in torch.stack(torch.aminmax(packed)).tolist())
+    lo, hi = value_range(packed)
     span = hi - lo + 1
     if span <= DENSE_FACTOR * n + DENSE_SLACK:
         slot = packed - lo

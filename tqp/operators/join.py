@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from tqp.storage.masks import true_rows
+from tqp.storage.ranges import value_range
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
 # PROBE_FACTOR * probe rows, MIN_TABLE), and never beyond MAX_TABLE entries: filling a table of a
@@ -252,7 +253,7 @@ def dense_limit(rows: int, probe_rows: int = 0) -> int:
 
 def _dense_bounds(key: torch.Tensor, probe_rows: int = 0) -> tuple[int, int] | None:
     """(min, max) of `key` when its range is small enough for a lookup table."""
-    lo, hi = (int(v) for v in torch.stack(torch.aminmax(key)).tolist())
+    lo, hi = value_range(key)
     if hi - lo + 1 > dense_limit(key.numel(), probe_rows):
         return None
     return lo, hi
@@ -263,7 +264,7 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
 
     When the probe keys' range is small too, the table is padded to cover it and probing is one
     gather with no range checks; otherwise keys are clamped and checked."""
-    plo, phi = (int(v) for v in torch.stack(torch.aminmax(probe)).tolist())
+    plo, phi = value_range(probe)
     base, top = min(lo, plo), max(hi, phi)
     limit = max(2 * (hi - lo + 1), probe.numel())
     if 0 < base and top + 1 <= limit and top < MAX_TABLE:

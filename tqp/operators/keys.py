@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
+from tqp.storage.ranges import value_ranges
 from tqp.storage.wide import key_words
 
 # The packed value must stay a non-negative int64 with room to spare.
@@ -70,9 +71,9 @@ def dense_rank(values: torch.Tensor) -> tuple[torch.Tensor, int]:
 
 
 def column_ranges(cols: list[torch.Tensor]) -> list[tuple[int, int]]:
-    """(min, max) of every column as Python ints, with a single host sync."""
-    bounds = torch.stack([torch.stack(torch.aminmax(c)) for c in cols])
-    return [(int(lo), int(hi)) for lo, hi in bounds.tolist()]
+    """(min, max) of every column as Python ints, with a single host sync (none for columns
+    whose range is remembered, see storage.ranges)."""
+    return value_ranges(cols)
 
 
 def pack_keys(keys: list[torch.Tensor]) -> torch.Tensor:

@@ -25,6 +25,7 @@ from tqp.storage.arrow import ColumnBuilder, arrow_to_column, arrow_type_to_sql
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
 from tqp.storage.masks import count_true
+from tqp.storage.ranges import value_range
 from tqp.storage.pruning import surviving_groups
 from tqp.storage.sources import ArrowSource, ParquetSource, Segment, Source
 from tqp.types import DataType
@@ -377,7 +378,7 @@ def _count_distinct(values: torch.Tensor) -> int:
     if values.numel() == 0:
         return 0
     if not values.is_floating_point() and values.dtype is not torch.bool:
-        low, high = (int(v) for v in torch.stack(torch.aminmax(values)).tolist())
+        low, high = value_range(values)
         span = high - low + 1
         if span <= 4 * values.numel() + 1024:
             present = torch.zeros(span, dtype=torch.bool, device=values.device)
