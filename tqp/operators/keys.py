@@ -126,6 +126,18 @@ def mixed_radix(cols: list[torch.Tensor], ranges: list[tuple[int, int]]) -> torc
     """sum((cols[i] - lo[i]) * stride[i]) as int64, the first column most significant, for
     integer columns within their `ranges` (lo, hi) whose spans' product fits in int64. One new
     tensor, updated in place: no temporary column per key."""
+    # The minima can be subtracted once, at the end, where the unshifted sum stays inside
+    # int64 (always so for dictionary codes and most keys, whose minimum is then 0 or small).
+    unshifted, offset = 0, 0
+    for lo, hi in ranges:
+        span = hi - lo + 1
+        unshifted = unshifted * span + max(abs(lo), abs(hi))
+        offset = offset * span + lo
+    if unshifted < _SMALL:
+        packed = cols[0].to(torch.int64, copy=True)
+        for c, (lo, hi) in zip(cols[1:], ranges[1:]):
+            packed.mul_(hi - lo + 1).add_(c)
+        return packed.sub_(offset) if offset else packed
     lo, _ = ranges[0]
     packed = cols[0].to(torch.int64) - lo
     for c, (lo, hi) in zip(cols[1:], ranges[1:]):
