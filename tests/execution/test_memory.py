@@ -43,6 +43,27 @@ def test_pool_refuses_past_its_limit_and_names_the_owner():
     assert pool.peak == 600
 
 
+class _Operator:
+    """Stands for a plan node: counts how often it is described."""
+
+    def __init__(self):
+        self.described = 0
+
+    def describe(self) -> str:
+        self.described += 1
+        return "HashJoin ON a = b"
+
+
+def test_the_operator_is_described_only_when_an_error_names_it():
+    pool, op = MemoryPool(1000), _Operator()
+    held = pool.reserve("build side", 600, op)
+    held.grow(100)
+    assert op.described == 0
+    with pytest.raises(tqp.OperationalError, match="build side of HashJoin ON a = b needs"):
+        held.grow(500)
+    assert op.described == 1
+
+
 def _cached_column(cache: TensorCache, name: str, rows: int) -> None:
     column = Column(torch.zeros(rows, dtype=torch.int64), DataType.BIGINT)
     assert cache.put(("t", name, 0, None, "sorted"), column, room=1 << 40)

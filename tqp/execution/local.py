@@ -113,8 +113,7 @@ def _materialize(op, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
     """A result read by several parents: computed once, kept (and its bytes reserved) until
     each of the other readers has had it."""
     batches = list(op.execute(partition, ctx))
-    reservation = ctx.memory.reserve(f"shared result of {op.describe()}",
-                                     sum(b.nbytes for b in batches))
+    reservation = ctx.memory.reserve("shared result", sum(b.nbytes for b in batches), op)
     ctx.state[("shared", id(op), partition)] = [batches, ctx.state["uses"][id(op)] - 1,
                                                 reservation]
     yield from batches

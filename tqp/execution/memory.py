@@ -88,10 +88,12 @@ class MemoryPool:
         self.peak = 0
         self._lock = threading.Lock()
 
-    def reserve(self, owner: str, nbytes: int) -> "Reservation":
-        """A reservation of `nbytes` for `owner` (an operator's description), or OperationalError
-        when the pool would pass its limit."""
-        reservation = Reservation(self, owner)
+    def reserve(self, owner: str, nbytes: int, op=None) -> "Reservation":
+        """A reservation of `nbytes` for `owner` (what is held: 'build side'), or
+        OperationalError when the pool would pass its limit. `op`, the operator holding it, is
+        described only when an error names it (describing a plan node prints SQL: too slow to
+        do for every reservation of every query)."""
+        reservation = Reservation(self, owner, op)
         reservation.resize(nbytes)
         return reservation
 
@@ -100,7 +102,7 @@ class MemoryPool:
         """Bytes the tensor cache may hold beside the query's state (see STREAM_SHARE)."""
         return int(self.limit * (1 - STREAM_SHARE)) - self.used
 
-    def _change(self, owner: str, delta: int) -> None:
+    def _change(self, reservation: "Reservation", delta: int) -> None:
         with self._lock:
             if delta > 0 and self.cache is not None:
                 over = self.cache.bytes - (self.cache_room - delta)
@@ -110,7 +112,7 @@ class MemoryPool:
                     release_free_memory()
             if delta > 0 and self.used + delta > self.limit:
                 raise MemoryLimitExceeded(
-                    f"out of memory: {owner} needs {format_size(delta)} more, but the query "
+                    f"out of memory: {reservation.owner} needs {format_size(delta)} more, but the query "
                     f"already holds {format_size(self.used)} of its memory limit "
                     f"{format_size(self.limit)} (raise it with SET memory_limit = '...')")
             self.used += delta
@@ -122,12 +124,17 @@ class MemoryPool:
 class Reservation:
     """Bytes one operator holds; resized as its state grows, released when it is done."""
 
-    def __init__(self, pool: MemoryPool, owner: str):
-        self.pool, self.owner, self.size = pool, owner, 0
+    def __init__(self, pool: MemoryPool, what: str, op=None):
+        self.pool, self.what, self.op, self.size = pool, what, op, 0
         self.peak = 0
 
+    @property
+    def owner(self) -> str:
+        """Who holds the bytes, for an error message: 'build side of HashJoin ...'."""
+        return self.what if self.op is None else f"{self.what} of {self.op.describe()}"
+
     def resize(self, nbytes: int) -> None:
-        self.pool._change(self.owner, nbytes - self.size)
+        self.pool._change(self, nbytes - self.size)
         self.size = nbytes
         self.peak = max(self.peak, nbytes)
 

@@ -52,12 +52,13 @@ class HashSpill:
             f.path.unlink(missing_ok=True)
 
 
-def hold(owner: str, source: Iterator[Batch], ctx: ExecutionContext):
-    """Read `source`, holding its batches under one reservation for `owner`: (batches,
+def hold(owner: str, source: Iterator[Batch], ctx: ExecutionContext, op=None):
+    """Read `source`, holding its batches under one reservation for `owner` of `op` (see
+    MemoryPool.reserve): (batches,
     reservation, None) when all fit the memory limit, else (batches read so far, the one that
     did not fit included, a released reservation, the rest of `source`) for the caller to
     spill."""
-    reservation = ctx.memory.reserve(owner, 0)
+    reservation = ctx.memory.reserve(owner, 0, op)
     held = []
     for batch in source:
         held.append(batch)

@@ -118,7 +118,7 @@ class _Aggregate(PhysicalOperator):
             if partial:
                 first = reduced
         note(self, ctx, "ran: partial aggregates merged" if partial else "ran: whole input")
-        reservation = ctx.memory.reserve(f"groups of {self.describe()}", 0)
+        reservation = ctx.memory.reserve("groups", 0, self)
         held = []
         pending = itertools.chain([second], source)
         for batch in itertools.chain([first], pending):
@@ -179,7 +179,7 @@ class _Aggregate(PhysicalOperator):
                 if not batches:
                     continue
                 size = sum(b.nbytes for b in batches)
-                reservation = ctx.memory.reserve(f"spilled partition of {self.describe()}", size)
+                reservation = ctx.memory.reserve("spilled partition", size, self)
                 track_state(self, ctx, size)
                 produced = True
                 yield self._combine(concat_batches(batches), partial, ctx, filtered=True)
@@ -331,8 +331,7 @@ class GroupingSetsAggregate(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        held, reservation, rest = hold(f"input of {self.describe()}", stream(self.input, 0, ctx),
-                                       ctx)
+        held, reservation, rest = hold("input", stream(self.input, 0, ctx), ctx, self)
         if rest is None:
             track_state(self, ctx, reservation.size)
             whole = concat_batches(held)
@@ -365,8 +364,7 @@ class GroupingSetsAggregate(PhysicalOperator):
                 batches = list(spill.read(p))
                 if batches:
                     part = concat_batches(batches)
-                    reservation = ctx.memory.reserve(
-                        f"spilled partition of {self.describe()}", part.nbytes)
+                    reservation = ctx.memory.reserve("spilled partition", part.nbytes, self)
                     track_state(self, ctx, part.nbytes)
                     yield aggregation.aggregate(self.keys, self.aggregates, part,
                                                 sets=(present,))
@@ -382,7 +380,7 @@ class GroupingSetsAggregate(PhysicalOperator):
         merge = plan_merge(calls)
         if merge is None:
             whole = concat_batches(list(run.read(0)))
-            reservation = ctx.memory.reserve(f"input of {self.describe()}", whole.nbytes)
+            reservation = ctx.memory.reserve("input", whole.nbytes, self)
             out = aggregation.aggregate(self.keys, self.aggregates, whole, sets=((),))
             reservation.release()
             return out
@@ -443,7 +441,7 @@ class Distinct(PhysicalOperator):
 
 def gather_input(op: PhysicalOperator, child: PhysicalOperator, ctx: ExecutionContext) -> Batch:
     """Every batch of `child` (one partition) as one batch, its bytes reserved for `op`."""
-    reservation = ctx.memory.reserve(f"input of {op.describe()}", 0)
+    reservation = ctx.memory.reserve("input", 0, op)
     batches = []
     for batch in stream(child, 0, ctx):
         reservation.grow(batch.nbytes)

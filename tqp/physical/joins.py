@@ -246,7 +246,7 @@ def _build(op, ctx: ExecutionContext):
     and `op` can be split by key hash."""
     key = ("build", id(op))
     if key not in ctx.state:
-        reservation = ctx.memory.reserve(f"build side of {op.describe()}", 0)
+        reservation = ctx.memory.reserve("build side", 0, op)
         batches = []
         source = stream(op.build, 0, ctx)
         for batch in source:
@@ -278,7 +278,7 @@ def _prepare(op, state: list, probe_rows: int, ctx: ExecutionContext, **how) -> 
         # The kernel reserves what the building holds as it learns it (the key range, whether
         # the keys need sorting; MemoryLimitExceeded: the caller may spill), then the table's
         # own bytes replace that.
-        scratch = ctx.memory.reserve(f"table of {op.describe()}", 0)
+        scratch = ctx.memory.reserve("table", 0, op)
         try:
             side = joins.prepare_build(state[0], op.right_keys, probe_rows, **how,
                                        reserve=scratch.grow) or False
@@ -330,8 +330,7 @@ def _join_whole(op, partition: int, state: list, batches: list, ctx: ExecutionCo
     left = concat_batches(batches)
     try:
         scratch = ctx.memory.reserve(
-            f"table of {op.describe()}",
-            left.nbytes + build_scratch_bytes(min(left.num_rows, state[0].num_rows)))
+            "table", left.nbytes + build_scratch_bytes(min(left.num_rows, state[0].num_rows)), op)
     except MemoryLimitExceeded as exc:
         if not op.spillable():
             raise
@@ -422,7 +421,7 @@ def _grace(op, partition: int, built: SpilledBuild, ctx: ExecutionContext, join,
             if not batches:
                 continue
             right = concat_batches(list(built.spill.read(h)) or [built.empty])
-            reservation = ctx.memory.reserve(f"spilled partition of {op.describe()}", right.nbytes)
+            reservation = ctx.memory.reserve("spilled partition", right.nbytes, op)
             track_state(op, ctx, right.nbytes)
             for left in batches:
                 produced = True

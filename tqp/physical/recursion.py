@@ -70,7 +70,7 @@ class RecursiveUnion(PhysicalOperator):
         if self.distinct:
             added = distinct(added)
         produced, seen = [added], added
-        reservation = ctx.memory.reserve(f"rows of {self.describe()}", added.nbytes)
+        reservation = ctx.memory.reserve("rows", added.nbytes, self)
         try:
             for iteration in itertools.count(1):
                 if added.num_rows == 0:

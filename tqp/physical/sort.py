@@ -88,7 +88,7 @@ class TopK(PhysicalOperator):
 
 
 def _sorted(op, limit: int | None, ctx: ExecutionContext) -> Iterator[Batch]:
-    reservation = ctx.memory.reserve(f"input of {op.describe()}", 0)
+    reservation = ctx.memory.reserve("input", 0, op)
     held = []
     source = stream(op.input, 0, ctx)
     for batch in source:
@@ -142,7 +142,7 @@ def _external(op, held: list, source, limit: int | None, ctx: ExecutionContext):
         if not batches or (left is not None and left <= 0):
             continue
         whole = concat_batches(batches)
-        reservation = ctx.memory.reserve(f"spilled range of {op.describe()}", whole.nbytes)
+        reservation = ctx.memory.reserve("spilled range", whole.nbytes, op)
         track_state(op, ctx, whole.nbytes)
         out = whole.take(sort_indices(_order_keys(op.keys, whole)))
         if left is not None:

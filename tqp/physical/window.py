@@ -32,8 +32,7 @@ class WindowSort(PhysicalOperator):
         return (self.input,)
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        held, reservation, rest = hold(f"input of {self.describe()}", stream(self.input, 0, ctx),
-                                       ctx)
+        held, reservation, rest = hold("input", stream(self.input, 0, ctx), ctx, self)
         keys = self.shared_partition_keys()
         if rest is not None and not keys:
             # One window partition spans everything, so it cannot be split: the error names
@@ -56,8 +55,7 @@ class WindowSort(PhysicalOperator):
                 if not batches:
                     continue
                 part = concat_batches(batches)
-                reservation = ctx.memory.reserve(f"spilled partition of {self.describe()}",
-                                                 part.nbytes)
+                reservation = ctx.memory.reserve("spilled partition", part.nbytes, self)
                 track_state(self, ctx, part.nbytes)
                 yield window(self, part, ctx.device)
                 reservation.release()
