@@ -302,7 +302,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     by = inputs.of(call.by) if call.by is not None else None
     if call.filter is not None or call.order:
         rows = _call_rows(call, inputs, ids.device)
-        ids = ids[rows]
+        ids = ids.index_select(0, rows)
         counts = _Counts(ids, groups)
         # An explicit mask: a group may now have no row at all, which the segment kernels
         # detect only through a validity mask.
@@ -319,7 +319,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
                       DataType.BIGINT)
     if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
-        arg, ids = arg.take(rows), ids[rows]
+        arg, ids = arg.take(rows), ids.index_select(0, rows)
         counts = _Counts(ids, groups)
         by = by.take(rows) if by is not None else None
     if call.func == "count":

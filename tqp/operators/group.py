@@ -286,7 +286,8 @@ def _segment_extreme(
     else:
         ids_kept = ids
         if valid is not None:
-            work, ids_kept = work[valid], ids[valid]
+            rows = true_rows(valid)
+            work, ids_kept = work.index_select(0, rows), ids.index_select(0, rows)
         result = torch.full((num_groups,), start, dtype=work.dtype, device=values.device)
         result.scatter_reduce_(0, ids_kept, work, reduce, include_self=True)
     has_input = _groups_with_input(valid, ids, num_groups)
@@ -364,7 +365,8 @@ def segment_count_distinct(
 ) -> torch.Tensor:
     """COUNT(DISTINCT values) per group, int64: the distinct (group, value) pairs, counted."""
     if valid is not None:
-        values, ids = values[valid], ids[valid]
+        rows = true_rows(valid)
+        values, ids = values.index_select(0, rows), ids.index_select(0, rows)
     if ids.numel() == 0:
         return torch.zeros(num_groups, dtype=torch.int64, device=ids.device)
     packed = pack_keys([ids, values])

@@ -237,7 +237,7 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
         if not ordered:
             return left_idx, right_idx
         order = torch.sort(left_idx, stable=True).indices
-        return left_idx[order], right_idx[order]
+        return left_idx.index_select(0, order), right_idx.index_select(0, order)
     table = build_table(right_key, left_key.numel())
     if ran is not None:
         ran.append(table.strategy)
@@ -364,8 +364,8 @@ def match_any(num_left: int, left_idx: torch.Tensor, keep: torch.Tensor | None =
     The semi-join mask; its negation is the anti-join mask.
     """
     matched = torch.zeros(num_left, dtype=torch.bool, device=left_idx.device)
-    idx = left_idx if keep is None else left_idx[keep]
-    matched[idx] = True
+    idx = left_idx if keep is None else left_idx.index_select(0, true_rows(keep))
+    matched.index_fill_(0, idx, True)
     return matched
 
 

@@ -54,18 +54,18 @@ def sort_indices(keys: list[SortKey]) -> torch.Tensor:
     n = keys[0][0].numel()
     perm = torch.arange(n, device=keys[0][0].device)
     for values, valid, descending, nulls_first in reversed(keys):
-        v = _sortable(values)[perm]
+        v = _sortable(values).index_select(0, perm)
         if valid is not None:
-            ok = valid[perm]
+            ok = valid.index_select(0, perm)
             # NULL slots get one common value so the stable sort keeps their relative order.
             v = torch.where(ok, v, torch.zeros((), dtype=v.dtype, device=v.device))
         order = torch.sort(v, stable=True, descending=descending).indices
-        perm = perm[order]
+        perm = perm.index_select(0, order)
         if valid is not None:
-            ok = ok[order]
+            ok = ok.index_select(0, order)
             non_null, null = true_rows(ok), true_rows(~ok)
             parts = (null, non_null) if nulls_first else (non_null, null)
-            perm = perm[torch.cat(parts)]
+            perm = perm.index_select(0, torch.cat(parts))
     return perm
 
 

@@ -73,15 +73,15 @@ def column_ref(name: str) -> exp.Column:
 class SqlText:
     """An expression's SQL text for error messages, generated only when a message is formatted:
     generating it up front for every evaluated node cost a copy of each subtree (quadratic in
-    the nesting depth)."""
+    the nesting depth). Several nodes fill the `{}` of `template` in order."""
 
-    __slots__ = ("node",)
+    __slots__ = ("nodes", "template")
 
-    def __init__(self, node: exp.Expression):
-        self.node = node
+    def __init__(self, *nodes: exp.Expression, template: str = "{}"):
+        self.nodes, self.template = nodes, template
 
     def __str__(self) -> str:
-        return user_sql(self.node)[:MESSAGE_SQL_CHARS]
+        return self.template.format(*(user_sql(n)[:MESSAGE_SQL_CHARS] for n in self.nodes))
 
 
 # The meta entry of a plan column reference holding the user's SQL it stands for.

@@ -179,7 +179,7 @@ def _to_string(column: Column) -> Column:
     else:
         text = text.cast(pa.string())
     codes, dictionary = dicts.encode(text)
-    values = dicts.to_device_map(codes, column.device)[inverse]
+    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 

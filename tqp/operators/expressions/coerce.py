@@ -128,4 +128,4 @@ def gather_map(values: np.ndarray, codes: torch.Tensor) -> torch.Tensor:
     table = dicts.to_device_map(values, codes.device)
     if table.shape[0] == 0:
         return torch.zeros(codes.shape[0], dtype=table.dtype, device=codes.device)
-    return table[codes.long()]
+    return table.index_select(0, codes)
