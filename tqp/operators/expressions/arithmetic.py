@@ -60,15 +60,16 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
     if not type_.is_integer:
         return Column(values, type_, valid)
     values = values.long()
-    live = values if valid is None else values[valid]
     wide = DataType.HUGEINT in (a.type, b.type)
     if wrapped is not None:
-        if bool((wrapped if valid is None else wrapped[valid]).any()):
+        if bool((wrapped if valid is None else wrapped & valid).any()):
             raise DataError(f"Overflow in {what}: the value does not fit in "
                             + ("64 bits (tqp's HUGEINT)" if wide else "BIGINT"))
     if wide:
         return Column(values, DataType.HUGEINT, valid)
     if a.type is DataType.INTEGER and b.type is DataType.INTEGER:
+        # NULL slots read as 0, which fits: one pass, no compaction of the valid rows
+        live = values if valid is None else torch.where(valid, values, 0)
         low, high = (torch.stack(torch.aminmax(live)).tolist() if live.numel() else (0, 0))
         if low < INT32_RANGE[0] or high > INT32_RANGE[1]:
             raise DataError(f"Overflow in {what}: the value does not fit in INTEGER")

@@ -21,6 +21,7 @@ from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.logic import compare, truth
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
 
@@ -97,7 +98,8 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
         else:
             cond = truth(evaluate(condition, sub), what)
         hit = cond.values & cond.validity()
-        taken, remaining = remaining[hit], remaining[~hit]
+        taken = remaining.index_select(0, true_rows(hit))
+        remaining = remaining.index_select(0, true_rows(~hit))
         parts.append((taken, evaluate(value, _rows_of(batch, taken, value))))
     default = default if default is not None else exp.Null()
     parts.append((remaining, evaluate(default, _rows_of(batch, remaining, default))))
@@ -106,8 +108,8 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
     values = torch.zeros(batch.num_rows, dtype=columns[0].values.dtype, device=device)
     valid = torch.zeros(batch.num_rows, dtype=torch.bool, device=device)
     for (rows, _), column in zip(parts, columns):
-        values[rows] = column.values
-        valid[rows] = column.validity()
+        values.index_copy_(0, rows, column.values.to(values.dtype))
+        valid.index_copy_(0, rows, column.validity())
     return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].decimal)
 
 

@@ -194,8 +194,8 @@ def _guarded(node: exp.Expression, batch: Batch, decided_value: bool) -> Column:
     part = truth(evaluate(right_node, sub), what)
     values = torch.full((batch.num_rows,), decided_value, dtype=torch.bool, device=left.values.device)
     valid = torch.ones(batch.num_rows, dtype=torch.bool, device=left.values.device)
-    values[rows] = part.values
-    valid[rows] = part.validity()
+    values.index_copy_(0, rows, part.values)
+    valid.index_copy_(0, rows, part.validity())
     return combine(left, boolean(values, valid))
 
 
