@@ -153,6 +153,9 @@ class ParquetSource(Source):
         self.schema = schema
         self._rows = sum(f.metadata.num_rows for f in self.files)
         self._dictionary_columns = [f.name for f in schema if _dictionary_friendly(self.files, f)]
+        # (segment, column) -> statistics: reading them from the footer made Python objects
+        # per row group on every query (the files do not change while the source is open)
+        self._statistics: dict[tuple[Segment, str], list[tuple | None]] = {}
 
     @property
     def num_rows(self) -> int:
@@ -212,6 +215,12 @@ class ParquetSource(Source):
     def statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         if not self.files:
             return []
+        known = self._statistics.get((segment, column))
+        if known is None:
+            known = self._statistics[segment, column] = self._read_statistics(segment, column)
+        return known
+
+    def _read_statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         metadata = self.files[segment.file].metadata
         index = metadata.schema.names.index(column)
         found = []
