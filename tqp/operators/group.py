@@ -105,7 +105,7 @@ def group_ids(
         slot = packed - lo
         present = torch.zeros(span, dtype=torch.bool, device=dev).scatter_(0, slot, True)
         slot_group = torch.cumsum(present, 0) - 1
-        ids = slot_group[slot]
+        ids = slot_group.index_select(0, slot)
         num_groups = int(slot_group[-1]) + 1
         if ran is not None:
             ran.append("dense")
@@ -373,4 +373,5 @@ def segment_count_distinct(
     sorted_keys, perm = torch.sort(packed)
     is_new = torch.ones_like(sorted_keys, dtype=torch.bool)
     is_new[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return torch.bincount(ids[perm[is_new]], minlength=num_groups).to(torch.int64)
+    first = perm.index_select(0, true_rows(is_new))
+    return torch.bincount(ids.index_select(0, first), minlength=num_groups).to(torch.int64)

@@ -135,7 +135,7 @@ def _direct(key: torch.Tensor, lo: int, hi: int) -> JoinTable | None:
     slot = key - lo
     rows = torch.arange(key.numel(), dtype=index, device=key.device)
     lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
-    lut[slot] = rows
+    lut.index_copy_(0, slot, rows)
     # Keys are unique iff every row reads its own number back (of duplicates, one row's number
     # lands): passes over the rows, not a bincount over the range.
     if bool((lut.index_select(0, slot) == rows).all()):
@@ -308,7 +308,7 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None) -> Key
         lo, hi = bounds
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-        present[build - lo] = True
+        present.index_fill_(0, build - lo, True)
         return KeySet("presence", lo, hi, present)
     reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values
@@ -329,7 +329,7 @@ def _buckets(sorted_keys: torch.Tensor) -> tuple[int, int, int, torch.Tensor]:
     shift = ((hi - lo) // _bucket_count(sorted_keys.numel())).bit_length()
     lo, hi = lo >> shift, hi >> shift
     present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=sorted_keys.device)
-    present[(sorted_keys >> shift) - lo] = True
+    present.index_fill_(0, (sorted_keys >> shift) - lo, True)
     return lo, hi, shift, present
 
 

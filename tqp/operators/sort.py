@@ -111,7 +111,8 @@ def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
     else:
         candidates = true_rows(first <= best.max())
     sub_keys = [
-        (v[candidates], None if ok is None else ok[candidates], desc, nulls_first)
+        (v.index_select(0, candidates), None if ok is None else ok.index_select(0, candidates),
+         desc, nulls_first)
         for v, ok, desc, nulls_first in keys
     ]
     return candidates[sort_indices(sub_keys)[:k]]

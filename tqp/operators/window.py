@@ -118,7 +118,7 @@ def _layout(batch: Batch, pid: torch.Tensor, partitioned: bool, order: tuple[Sor
         inverse = torch.empty_like(perm).scatter_(0, perm, pos)
     new_peer = torch.ones(n, dtype=torch.bool, device=device)
     new_peer[1:] = key[1:] != key[:-1]
-    return Layout(perm, inverse, pid if in_order else pid[perm], pos, new_peer,
+    return Layout(perm, inverse, pid if in_order else pid.index_select(0, perm), pos, new_peer,
                   _sorted_input(batch, calls, None if in_order else perm), in_order)
 
 

@@ -100,7 +100,7 @@ def runs(ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     [start, end) positions: from the run lengths (`bincount`) and their running sum."""
     lengths = torch.bincount(ids)
     ends = torch.cumsum(lengths, 0)
-    return (ends - lengths)[ids], ends[ids]
+    return (ends - lengths).index_select(0, ids), ends.index_select(0, ids)
 
 
 def prefix(values: torch.Tensor) -> torch.Tensor:
@@ -333,7 +333,7 @@ def _running(work: torch.Tensor, run_start: torch.Tensor, pos: torch.Tensor, op,
     step = 1
     while step < longest:
         back = pos - step
-        earlier = result[back.clamp(min=0)]
+        earlier = result.index_select(0, back.clamp(min=0))
         result = torch.where(back >= run_start, op(result, earlier), result)
         step *= 2
     return result
