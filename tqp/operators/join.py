@@ -183,7 +183,7 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
         run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
     else:  # only the probe keys whose bucket holds a key are searched for
         maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
-        candidates = probe.index_select(0, maybe)
+        candidates = probe.index_select(0, maybe).long()
         lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
         run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
         hit = true_rows(run)
@@ -341,7 +341,7 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
         return _lookup(keys.table, keys.lo, keys.hi, probe, False)
     # Only the keys whose bucket holds a key are searched for.
     maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
-    candidates = probe.index_select(0, maybe)
+    candidates = probe.index_select(0, maybe).long()
     at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
     found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
     return found.index_put_((maybe,), keys.table.index_select(0, at) == candidates)

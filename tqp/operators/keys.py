@@ -212,11 +212,13 @@ def pack_probe_keys(packing: KeyPacking, keys: list[torch.Tensor]) -> torch.Tens
     """Probe keys packed like the build side (-1 where a key lies outside the build's range);
     None when a column's dtype would have to change the build side's (e.g. an integer build
     key meeting a double probe key)."""
-    cols = []
-    for k, dtype in zip(keys, packing.dtypes):
-        if torch.promote_types(k.dtype, dtype) != dtype:
-            return None
-        cols.append(as_int64(k.to(dtype)))
+    if any(torch.promote_types(k.dtype, dtype) != dtype for k, dtype in zip(keys, packing.dtypes)):
+        return None
+    if not packing.ranges and packing.dtypes[0] == torch.int32:
+        # One int32 key is probed as it is: tables are indexed by int32 as well, and widening
+        # every probe row to int64 cost a pass and twice the bytes for each pass after it
+        return keys[0].to(torch.int32)
+    cols = [as_int64(k.to(dtype)) for k, dtype in zip(keys, packing.dtypes)]
     if not packing.ranges:
         return cols[0]
     inside = None
