@@ -19,14 +19,17 @@ from sqlglot.optimizer.normalize import normalized
 def normalize(expression: exp.Expression) -> exp.Expression:
     """`expression` with each condition that spans tables in conjunctive normal form (as sqlglot's
     `normalize` makes it); conjuncts that read one table stay as written."""
-    tables = _base_tables(expression)
+    tables = None  # _base_tables, found when a condition needs them (most have no OR)
     for node in tuple(expression.walk(prune=lambda e: isinstance(e, exp.Connector))):
         if not isinstance(node, exp.Connector) or normalized(node):
             continue
         conjuncts = node.flatten() if isinstance(node, exp.And) else [node]
         for conjunct in [c.unnest() for c in conjuncts]:
-            if isinstance(conjunct, exp.Connector) and not normalized(conjunct) and \
-                    _spans_tables(conjunct, tables):
+            if not isinstance(conjunct, exp.Connector) or normalized(conjunct):
+                continue
+            if tables is None:
+                tables = _base_tables(expression)
+            if _spans_tables(conjunct, tables):
                 result = sqlglot_normalize(conjunct)
                 if conjunct is expression:
                     expression = result
