@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError
@@ -28,7 +30,54 @@ def resolve(expression: exp.Expression, scope: Scope, allowed: tuple[Scope, ...]
             raise NotSupportedError(f"subquery in this position: {node.sql(dialect='duckdb')[:80]}")
         return node
 
-    return expression.copy().transform(replace, copy=False)
+    return copy_replacing(expression, replace)
+
+
+def copy_replacing(expression: exp.Expression, replace) -> exp.Expression:
+    """`expression.copy().transform(replace, copy=False)`, without copying the nodes `replace`
+    swaps out (column references, whose names and positions were most of the copy).
+
+    `replace` sees the nodes in the same order (depth first, not below a node it replaced);
+    the rest is copied as sqlglot's deepcopy copies it (meta, comments, types)."""
+    replaced: dict[int, exp.Expression] = {}
+    new = None
+    for node in expression.dfs(prune=lambda n: n is not new):
+        new = replace(node)
+        if new is not node:
+            replaced[id(node)] = new
+    if id(expression) in replaced:
+        return replaced[id(expression)]
+
+    def twin(node: exp.Expression) -> exp.Expression:
+        substitute = replaced.get(id(node))
+        if substitute is not None:
+            return substitute
+        copy = node.__class__()
+        stack.append((node, copy))
+        return copy
+
+    root = expression.__class__()
+    stack = [(expression, root)]
+    while stack:
+        node, copy = stack.pop()
+        if node.comments is not None:
+            copy.comments = deepcopy(node.comments)
+        if node._type is not None:
+            copy._type = deepcopy(node._type)
+        if node._meta is not None:
+            copy._meta = deepcopy(node._meta)
+        if node._hash is not None:
+            copy._hash = node._hash
+        for key, value in node.args.items():
+            if isinstance(value, exp.Expression):
+                copy.set(key, twin(value))
+            elif type(value) is list:
+                copy.args[key] = []
+                for item in value:
+                    copy.append(key, twin(item) if isinstance(item, exp.Expression) else item)
+            else:
+                copy.args[key] = value
+    return root
 
 
 def source_aliases(select: exp.Expression) -> set[str]:
