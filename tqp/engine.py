@@ -26,7 +26,7 @@ from sqlglot.errors import ParseError, TokenError
 from tqp.allocator import keep_large_allocations_in_heap
 from tqp.errors import Error, InternalError, NotSupportedError, OperationalError, ProgrammingError
 from tqp.ml import predict as _predict  # noqa: F401 - registers the PREDICT evaluator
-from tqp.ml.calls import bind_models
+from tqp.ml.calls import MODEL_CALL_TYPES, bind_models
 from tqp.ml.registry import ModelRegistry
 from tqp.execution import local
 from tqp.distributed.connect import cluster_executor
@@ -44,6 +44,7 @@ from tqp.planner.logical import Query
 from tqp.planner.lower import lower
 from tqp.planner.passes import RewriteOptions, rewrite
 from tqp.planner.names import mark_user_aliases, output_name, record_spellings
+from tqp.planner.node_kinds import holds, node_kinds
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
 from tqp.result import Result
@@ -417,9 +418,15 @@ class Engine:
         names = _output_names(statement)
         # The statement is the caller's to give up (Engine.query): every step rewrites it in
         # place; copying a whole tree cost as much as a tenth of planning.
-        statement = self._expand(mark_user_aliases(compact_in_lists(statement)))
-        optimized = bind_models(optimize(statement, self._schema(), copy=False), self.models)
-        builder = Builder(self.catalog)
+        kinds = node_kinds(statement)  # the steps below skip what the query lacks
+        if holds(kinds, exp.In):
+            compact_in_lists(statement)
+        statement = self._expand(mark_user_aliases(statement), kinds)
+        optimized = optimize(statement, self._schema(), copy=False)
+        calls_models = holds(kinds, *MODEL_CALL_TYPES)
+        if calls_models:
+            optimized = bind_models(optimized, self.models)
+        builder = Builder(self.catalog, model_calls=calls_models)
         return (builder.plan(optimized, names),
                 RewriteOptions(self.catalog, builder.fresh, self.disabled_passes))
 
@@ -526,13 +533,16 @@ class Engine:
             self._schemas = known = (schemas, mapping)  # holding the schemas keeps their ids
         return known[1]
 
-    def _expand(self, statement: exp.Expression) -> exp.Expression:
-        """Replace views by their queries and file reads by catalog tables; check table names."""
-        statement = table_functions.expand(statement)
+    def _expand(self, statement: exp.Expression, kinds: set[type]) -> exp.Expression:
+        """Replace views by their queries and file reads by catalog tables; check table names.
+        `kinds`, the statement's node classes (`node_kinds`), gains those of the views."""
+        if holds(kinds, *table_functions.NODE_TYPES):
+            statement = table_functions.expand(statement)
         for _ in range(MAX_VIEW_DEPTH):
-            cte_names = {cte.alias for cte in statement.find_all(exp.CTE)}
+            nodes = list(statement.find_all(exp.CTE, exp.Table))
+            cte_names = {n.alias for n in nodes if isinstance(n, exp.CTE)}
             changed = False
-            for table in list(statement.find_all(exp.Table)):
+            for table in [n for n in nodes if isinstance(n, exp.Table)]:
                 if not isinstance(table.this, exp.Identifier):
                     self._file_table(table)
                     continue
@@ -544,6 +554,7 @@ class Engine:
                     sub = exp.Subquery(this=self.catalog.views[name].copy(),
                                        alias=exp.TableAlias(this=exp.to_identifier(alias)))
                     table.replace(sub)
+                    kinds.update(node_kinds(sub))
                     changed = True
                 elif name not in self.catalog.tables:
                     raise ProgrammingError(

@@ -49,7 +49,7 @@ class PredictProbaCall(ModelCall):
 
 
 _CALLS = {"predict": PredictCall, "predict_proba": PredictProbaCall}
-_CALL_TYPES = (ModelCall, exp.Anonymous)  # the node types a call can be, bound or not yet
+MODEL_CALL_TYPES = (ModelCall, exp.Anonymous)  # the node types a call can be, bound or not yet
 
 
 def _is_model_function(node: exp.Expression) -> bool:
@@ -63,7 +63,7 @@ def is_model_call(node: exp.Expression) -> bool:
 
 def has_model_call(expression: exp.Expression) -> bool:
     """Whether `expression` calls a model, bound or not yet (one walk of the tree)."""
-    return any(isinstance(n, _CALL_TYPES) and is_model_call(n) for n in expression.walk())
+    return any(isinstance(n, MODEL_CALL_TYPES) and is_model_call(n) for n in expression.walk())
 
 
 def bind_models(statement: exp.Expression, models) -> exp.Expression:

@@ -57,8 +57,10 @@ class Source:
 class Builder:
     """Plans statements over one catalog; binding names are unique per Builder."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog, model_calls: bool = True):
+        """`model_calls=False`: the statements hold no model call (none is looked for)."""
         self.catalog = catalog
+        self.model_calls = model_calls
         self._ids = itertools.count()
         self.subqueries = SubqueryPlanner(self)
 
@@ -457,7 +459,7 @@ class Builder:
         # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
         # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
         # filters last: it scores only the rows the rest of the query keeps.
-        late = [(has_model_call(c), has_subquery(c)) for c in where]
+        late = [(self.model_calls and has_model_call(c), has_subquery(c)) for c in where]
         plain = [c for c, (call, sub) in zip(where, late) if not call and not sub]
         rest = [(call, c.find(exp.In, exp.Exists) is None, i) for i, (c, (call, sub))
                 in enumerate(zip(where, late)) if call or sub]
@@ -488,7 +490,8 @@ class Builder:
             if s.join.args.get("using"):
                 raise NotSupportedError("JOIN ... USING")
             for c in conjuncts(s.join.args.get("on")):
-                (bound if has_subquery(c) or has_model_call(c) else on).append(c)
+                (bound if has_subquery(c) or self.model_calls and has_model_call(c)
+                 else on).append(c)
         plan = MultiJoin((plan, *(s.plan for s in sources)),
                          tuple(resolve(c, scope) for c in sorted(on, key=may_raise)))
         for c in bound:

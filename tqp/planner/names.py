@@ -143,7 +143,8 @@ def mark_user_aliases(tree: exp.Expression) -> exp.Expression:
     every column an alias: an ORDER BY name binds to those first, as in DuckDB. Also refuse
     GROUP BY 0 and ORDER BY 0 before sqlglot reads them as the last select item (Python's
     index -1)."""
-    for select in tree.find_all(exp.Select):
+    nodes = list(tree.find_all(exp.Select, exp.Order))  # one walk for both checks
+    for select in (n for n in nodes if isinstance(n, exp.Select)):
         for item in select.expressions:
             if isinstance(item, exp.Alias):
                 item.meta[USER_ALIAS] = True
@@ -151,7 +152,7 @@ def mark_user_aliases(tree: exp.Expression) -> exp.Expression:
         for term in group.expressions if group is not None else []:
             if isinstance(term, exp.Literal) and term.is_int and int(term.name) < 1:
                 raise ProgrammingError(f"GROUP BY term out of range: {term.name}")
-    for order in tree.find_all(exp.Order):
+    for order in (n for n in nodes if isinstance(n, exp.Order)):
         if order.arg_key != "order":  # a window's ORDER BY sorts by values, not positions
             continue
         for item in order.expressions:

@@ -17,6 +17,10 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 
 
+# The nodes `expand` rewrites (a table function is a Table over a GenerateSeries).
+NODE_TYPES = (exp.Values, exp.Unnest, exp.GenerateSeries)
+
+
 def expand(statement: exp.Expression) -> exp.Expression:
     """`statement` with every table function and VALUES list in FROM replaced (in place); a
     VALUES statement becomes `SELECT * FROM (VALUES ...)`."""

@@ -1,0 +1,16 @@
+"""The kinds of node a SQL tree holds, found in one walk: a step that rewrites one construct
+skips a tree without it, instead of walking the whole tree to find none."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def node_kinds(tree: exp.Expression) -> set[type]:
+    """The classes of the nodes of `tree`."""
+    return {type(node) for node in tree.walk()}
+
+
+def holds(kinds: set[type], *wanted: type) -> bool:
+    """Whether `kinds` has one of the `wanted` classes or a subclass of one."""
+    return any(issubclass(kind, wanted) for kind in kinds)
