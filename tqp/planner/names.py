@@ -86,7 +86,10 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
     the position of the first argument, before which the name stands. A date part written as
     a string (`date_trunc('month', d)`) is noted as written too (sqlglot upper-cases it)."""
     before = _Before(sql)
-    for node in statement.find_all(exp.Func):
+    nodes = list(statement.walk())  # breadth first, as find_all
+    functions = [n for n in nodes if isinstance(n, exp.Func)]
+    first_below = None  # _first_starts(nodes), found when a call needs it
+    for node in functions:
         start, end = node.meta.get("start"), node.meta.get("end")
         if start is not None and end is not None and sql[start:end + 1].isidentifier():
             node.meta[SPELLING] = sql[start:end + 1].lower()
@@ -94,19 +97,20 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             if part is not None and node.args.get("unit") is not None:
                 node.meta[DATE_PART] = part.group(1)
         elif start is None and not isinstance(node, (exp.Case, exp.If, exp.Cast)):
-            inside = [d.meta["start"] for d in node.find_all(exp.Expression)
-                      if d is not node and "start" in d.meta]
-            if not inside:
+            if first_below is None:
+                first_below = _first_starts(nodes)
+            inside = first_below.get(id(node))
+            if inside is None:
                 continue
             if isinstance(node, exp.Extract):
-                part = before.search(_EXTRACT_BEFORE, min(inside))
+                part = before.search(_EXTRACT_BEFORE, inside)
                 if part is not None:
                     node.meta[DATE_PART] = part.group(1)
                 continue
-            call = before.search(_CALL_BEFORE, min(inside))
+            call = before.search(_CALL_BEFORE, inside)
             if call is not None:
                 node.meta[SPELLING] = call.group(1).lower()
-    for cast in reversed(list(statement.find_all(exp.Cast))):  # inner casts first
+    for cast in reversed([n for n in functions if isinstance(n, exp.Cast)]):  # inner first
         ends = [d.meta.get(CAST_END, d.meta.get("end", -1)) for d in cast.this.walk()]
         starts = [d.meta.get(CAST_START, d.meta.get("start")) for d in cast.this.walk()]
         starts = [p for p in starts if p is not None]
@@ -121,6 +125,21 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
                                     or before.search(_CAST_BEFORE, min(starts))):
             cast.meta[CAST_TYPE] = _duckdb_type_name(written.group(1))
             cast.meta[CAST_END] = written.end(1) - 1
+
+
+def _first_starts(nodes: list[exp.Expression]) -> dict[int, int]:
+    """id(node) -> the first position in the text of a node below it (itself excluded), for
+    `nodes`, every node of a tree breadth first: one pass, children before their parents."""
+    first: dict[int, int] = {}
+    for node in reversed(nodes):
+        found = None
+        for child in node.iter_expressions():
+            for position in (child.meta_get("start"), first.get(id(child))):
+                if position is not None and (found is None or position < found):
+                    found = position
+        if found is not None:
+            first[id(node)] = found
+    return first
 
 
 def _duckdb_type_name(written: str) -> str:
