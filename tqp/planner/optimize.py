@@ -34,6 +34,7 @@ from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
 from tqp.planner.inner_order_by import inner_order_by
 from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
+from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
 from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
@@ -61,6 +62,9 @@ SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes",
 NESTED_PASSES = ("unique_aliases", "inner_order_by", "pushdown_projections")
 FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
 SINGLE_SELECT_RULES = tuple(r for r in FLAT_RULES if r.__name__ not in NESTED_PASSES)
+# A pass that rewrites one construct, which no earlier pass makes: without it in the statement
+# the pass has nothing to do (normalize rewrites ORs under ANDs), yet it walks every condition.
+CONSTRUCT_PASSES = {"normalize": exp.Or}
 
 
 def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.Expression:
@@ -90,11 +94,16 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
 
 
 def _rules(nodes: list[exp.Expression]) -> tuple:
-    """The passes that can change the statement of `nodes` (see SUBQUERY_PASSES and
-    NESTED_PASSES)."""
-    if any(isinstance(n, (exp.Subquery, exp.CTE)) for n in nodes):
-        return RULES
-    return FLAT_RULES if sum(isinstance(n, exp.Query) for n in nodes) > 1 else SINGLE_SELECT_RULES
+    """The passes that can change the statement of `nodes` (see SUBQUERY_PASSES,
+    NESTED_PASSES and CONSTRUCT_PASSES)."""
+    kinds = {type(n) for n in nodes}
+    if holds(kinds, exp.Subquery, exp.CTE):
+        rules = RULES
+    else:
+        rules = FLAT_RULES if sum(isinstance(n, exp.Query) for n in nodes) > 1 \
+            else SINGLE_SELECT_RULES
+    return tuple(r for r in rules if r.__name__ not in CONSTRUCT_PASSES
+                 or holds(kinds, CONSTRUCT_PASSES[r.__name__]))
 
 
 def _arguments(schema: MappingSchema) -> dict:
