@@ -423,10 +423,9 @@ class Engine:
             compact_in_lists(statement)
         statement = self._expand(mark_user_aliases(statement), kinds)
         optimized = optimize(statement, self._schema(), copy=False)
-        calls_models = holds(kinds, *MODEL_CALL_TYPES)
-        if calls_models:
+        if holds(kinds, *MODEL_CALL_TYPES):
             optimized = bind_models(optimized, self.models)
-        builder = Builder(self.catalog, model_calls=calls_models)
+        builder = Builder(self.catalog, kinds)
         return (builder.plan(optimized, names),
                 RewriteOptions(self.catalog, builder.fresh, self.disabled_passes))
 
@@ -538,6 +537,7 @@ class Engine:
         `kinds`, the statement's node classes (`node_kinds`), gains those of the views."""
         if holds(kinds, *table_functions.NODE_TYPES):
             statement = table_functions.expand(statement)
+            kinds.update(node_kinds(statement))  # the UNNESTs they became
         for _ in range(MAX_VIEW_DEPTH):
             nodes = list(statement.find_all(exp.CTE, exp.Table))
             cte_names = {n.alias for n in nodes if isinstance(n, exp.CTE)}

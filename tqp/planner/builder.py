@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
-from tqp.ml.calls import has_model_call
+from tqp.ml.calls import MODEL_CALL_TYPES, has_model_call
 from tqp.planner import grouping_sets, recursion, unnest, unsupported
 from tqp.planner.aggregates import (
     AggregateRewriter, contains_aggregate, owned_outer_aggregates, resolve_call,
 )
 from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
+from tqp.planner.node_kinds import holds
 from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
     Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window,
@@ -57,10 +58,12 @@ class Source:
 class Builder:
     """Plans statements over one catalog; binding names are unique per Builder."""
 
-    def __init__(self, catalog, model_calls: bool = True):
-        """`model_calls=False`: the statements hold no model call (none is looked for)."""
+    def __init__(self, catalog, kinds: set[type] | None = None):
+        """`kinds`: the node classes the statements may hold (`node_kinds`), where known: a
+        construct of none of them (a model call, UNNEST) is not looked for."""
         self.catalog = catalog
-        self.model_calls = model_calls
+        self.model_calls = kinds is None or holds(kinds, *MODEL_CALL_TYPES)
+        self.unnests = kinds is None or holds(kinds, exp.Explode)
         self._ids = itertools.count()
         self.subqueries = SubqueryPlanner(self)
 
@@ -116,7 +119,8 @@ class Builder:
                 raise NotSupportedError(clause.upper())
         _reject_misplaced_windows(select)
         _reject_misplaced_outer_aggregates(select)
-        unnest.reject_misplaced(select)
+        if self.unnests:
+            unnest.reject_misplaced(select)
         sources = self.sources(select, scope, ctes)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
@@ -191,7 +195,7 @@ class Builder:
             on_exprs = [self._order_target(e, exprs, names, aliased, None,
                                             sources=scope.sources) for e in distinct_on or []]
         plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
-        exprs, lists = unnest.extract(exprs, self.fresh)
+        exprs, lists = unnest.extract(exprs, self.fresh) if self.unnests else (exprs, [])
         if lists:
             plan = Unnest(plan, tuple((k, resolve(e, scope)) for k, e in lists))
 
