@@ -60,10 +60,12 @@ class Builder:
 
     def __init__(self, catalog, kinds: set[type] | None = None):
         """`kinds`: the node classes the statements may hold (`node_kinds`), where known: a
-        construct of none of them (a model call, UNNEST) is not looked for."""
+        construct of none of them (a model call, UNNEST, a window function) is not looked
+        for."""
         self.catalog = catalog
         self.model_calls = kinds is None or holds(kinds, *MODEL_CALL_TYPES)
         self.unnests = kinds is None or holds(kinds, exp.Explode)
+        self.windows = kinds is None or holds(kinds, exp.Window)
         self._ids = itertools.count()
         self.subqueries = SubqueryPlanner(self)
 
@@ -117,7 +119,8 @@ class Builder:
         for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
-        _reject_misplaced_windows(select)
+        if self.windows:
+            _reject_misplaced_windows(select)
         _reject_misplaced_outer_aggregates(select)
         if self.unnests:
             unnest.reject_misplaced(select)
@@ -140,7 +143,7 @@ class Builder:
         qualify = select.args.get("qualify")
         qualify = qualify.this if qualify is not None else None
         windows = named_windows(select)
-        if windows or select.find(exp.Window):  # OVER w: the WINDOW clause's definition inlined
+        if windows or self.windows and select.find(exp.Window):  # OVER w: the WINDOW clause's definition inlined
             exprs = [inline_named(e, windows) for e in exprs]
             order_items = [inline_named(o, windows) for o in order_items]
             qualify = inline_named(qualify, windows) if qualify is not None else None
@@ -152,7 +155,7 @@ class Builder:
 
         if aggregated:
             group_exprs, sets = self._group_exprs(group, exprs, names, aliased)
-            if any(outer_windows(g) for g in group_exprs):
+            if self.windows and any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
             rewriter = AggregateRewriter(group_exprs, self.fresh)
             outer = self.fresh("_aggregates")  # the hoisted calls' outputs, as a FROM item
