@@ -15,7 +15,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.ml.calls import has_model_call
 from tqp.operators import group as kernels
 from tqp.operators.expressions import column_ref, evaluate, is_constant, user_names
-from tqp.operators import list_aggregates, statistics
+from tqp.operators import list_aggregates, pivot, statistics
 from tqp.operators.keys import pack_keys
 from tqp.operators.lists import reject_list_keys
 from tqp.operators.setops import concat
@@ -196,6 +196,14 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
         out[name] = key.take(first) if i in present else _nulls_like(key, groups)
     counts = _Counts(ids, slots, rows)
     reduced: dict[AggregateCall, Column] = {}  # the same call twice is computed once
+    for found in pivot.find_pivots(aggregates):
+        def reduce(funcs, value, pivot_ids, size, arg=found.arg):
+            counts, done = _Counts(pivot_ids, size), {}
+            for func in funcs:
+                call = AggregateCall(func, arg)
+                done[call] = _reduce(call, inputs, pivot_ids, size, device, counts, done, value)
+            return {call.func: column for call, column in done.items()}
+        reduced.update(pivot.reduce_pivot(found, inputs.of, ids, slots, reduce) or {})
     # SUMs before AVGs, which divide a SUM of the same argument computed already.
     for _, call in sorted(aggregates, key=lambda named: named[1].func == "avg"):
         if call.func != "grouping" and call not in reduced:
@@ -295,10 +303,10 @@ def _call_rows(call: AggregateCall, inputs: _Inputs, device) -> torch.Tensor:
 
 
 def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int, device,
-            counts: _Counts, reduced: dict) -> Column:
+            counts: _Counts, reduced: dict, value: Column | None = None) -> Column:
     """One aggregate per slot; `reduced` holds those computed already (an AVG reuses the SUM
-    of its argument)."""
-    arg = inputs.of(call.arg) if call.arg is not None else None
+    of its argument); `value`, when given, is the argument's column."""
+    arg = value if value is not None else inputs.of(call.arg) if call.arg is not None else None
     by = inputs.of(call.by) if call.by is not None else None
     if call.filter is not None or call.order:
         rows = _call_rows(call, inputs, ids.device)
