@@ -78,7 +78,7 @@ def group_ids(
         first = torch.zeros(min(num_rows, 1), dtype=torch.int64, device=device)
         return ids, 1, first
 
-    packed = pack_keys(_key_columns(keys))
+    packed = pack_keys(key_columns(keys))
     n = packed.numel()
     dev = packed.device
     if n == 0:
@@ -127,7 +127,7 @@ def group_ids(
     return ids, num_groups, first
 
 
-def _key_columns(keys: list[tuple[torch.Tensor, torch.Tensor | None]]) -> list[torch.Tensor]:
+def key_columns(keys: list[tuple[torch.Tensor, torch.Tensor | None]]) -> list[torch.Tensor]:
     """The columns `pack_keys` packs for (values, valid) keys: NULL as a value of its own, a
     flag column (NULLs last) before the values zeroed under it."""
     cols = []
@@ -159,7 +159,7 @@ def key_slots(keys: list[tuple[torch.Tensor, torch.Tensor | None]],
     """`keys` (as for `group_ids`) numbered by `Slots`, or None where the key range has more
     than SLOTS_MAX slots or more slots than rows (then `group_ids` numbers them). With `keep`,
     the rows where it is False get the slot one past the range, which no group occupies."""
-    cols = [rangeable(c) for k in _key_columns(keys) for c in key_words(k)]
+    cols = [rangeable(c) for k in key_columns(keys) for c in key_words(k)]
     n = cols[0].numel()
     if n == 0:
         return None

@@ -63,3 +63,11 @@ def partition_of(columns: list[Column], partitions: int) -> torch.Tensor:
             values = torch.where(column.valid, values, torch.full_like(values, -1))
         h = _mix(h * 31 + _mix(values))
     return torch.remainder(h, partitions)
+
+
+def tuple_hashes(columns: list[torch.Tensor]) -> torch.Tensor:
+    """An int64 hash per row of integer key columns: equal tuples, equal hashes."""
+    h = _mix(columns[0].to(torch.int64))
+    for column in columns[1:]:
+        h = _mix(h * 31 + _mix(column.to(torch.int64)))
+    return h

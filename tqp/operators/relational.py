@@ -9,7 +9,7 @@ import torch
 from tqp.errors import DataError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.logic import truth
-from tqp.operators.group import group_ids
+from tqp.operators.first_groups import first_rows
 from tqp.operators.lists import reject_list_keys
 from tqp.storage.column import Batch, Column, null_column
 from tqp.storage.masks import true_rows
@@ -51,10 +51,7 @@ def distinct(batch: Batch) -> Batch:
     if not batch.columns:
         return batch.empty_like(min(batch.num_rows, 1))
     reject_list_keys(batch.columns.values(), "DISTINCT")
-    _, _, first = group_ids([(c.values, c.valid) for c in batch.columns.values()])
-    # The first rows in row order: marked, then read back (cheaper than sorting them).
-    marked = torch.zeros(batch.num_rows, dtype=torch.bool, device=first.device)
-    return batch.take(true_rows(marked.index_fill_(0, first, True)))
+    return batch.take(first_rows([(c.values, c.valid) for c in batch.columns.values()]))
 
 
 def scalar_apply(name: str, batch: Batch, sub: Batch) -> Batch:

@@ -9,7 +9,7 @@ import torch
 
 from tqp.operators.expressions.coerce import align, to_type
 from tqp.operators.batches import concat_columns
-from tqp.operators.group import group_ids
+from tqp.operators.first_groups import first_group_ids
 from tqp.operators.lists import reject_list_keys
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.wide import same_width
@@ -50,7 +50,7 @@ def set_operation(kind: str, all_: bool, left: Batch, right: Batch) -> Batch:
     if not both.columns:
         return both.empty_like(min(both.num_rows, 1))
     reject_list_keys(both.columns.values(), f"{kind.upper()}{' ALL' if all_ else ''}")
-    ids, groups, first = group_ids([(c.values, c.valid) for c in both.columns.values()])
+    ids, groups, first = first_group_ids([(c.values, c.valid) for c in both.columns.values()])
     device = ids.device
     side_right = torch.arange(both.num_rows, device=device) >= left.num_rows
     left_count = torch.bincount(ids[~side_right], minlength=groups)
@@ -63,6 +63,5 @@ def set_operation(kind: str, all_: bool, left: Batch, right: Batch) -> Batch:
     else:  # except
         copies = (left_count - right_count).clamp(min=0) if all_ else \
             ((left_count > 0) & (right_count == 0)).long()
-    order = torch.argsort(first)
-    rows = torch.repeat_interleave(first[order], copies[order])
+    rows = torch.repeat_interleave(first, copies)  # in order of first appearance
     return both.take(rows)

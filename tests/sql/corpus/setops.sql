@@ -174,3 +174,41 @@ select c from t_nulls intersect select '2.5' union all select true union select 
 
 -- name: except_string_minus_numbers
 select b from t_nulls except select a from t_nulls;
+
+-- name: union_wide_keys
+-- Key tuples too wide for one packed int64 (numbered through a hash table): order keys, parts,
+-- prices and dates, with duplicates across and within the sides.
+select count(*) as n, sum(l_extendedprice) as total from (
+    select l_orderkey, l_partkey, l_suppkey, l_extendedprice, l_shipdate from lineitem
+    where l_quantity < 30
+    union
+    select l_orderkey, l_partkey, l_suppkey, l_extendedprice, l_shipdate from lineitem
+    where l_quantity > 10);
+
+-- name: intersect_except_wide_keys
+select (select count(*) from (
+        select l_orderkey, l_partkey, l_extendedprice, l_discount, l_receiptdate from lineitem
+        where l_quantity < 30
+        intersect
+        select l_orderkey, l_partkey, l_extendedprice, l_discount, l_receiptdate from lineitem
+        where l_quantity > 10)) as both_sides,
+    (select count(*) from (
+        select l_orderkey, l_partkey, l_extendedprice, l_discount, l_receiptdate from lineitem
+        where l_quantity < 30
+        except
+        select l_orderkey, l_partkey, l_extendedprice, l_discount, l_receiptdate from lineitem
+        where l_quantity > 10)) as left_only;
+
+-- name: union_wide_keys_with_nulls
+select * from (
+    select id * 1000000000000 as big, a, b, c, d from t_nulls
+    union
+    select id * 1000000000000 as big, a, b, c, d from t_nulls where a is null or c is null
+    union
+    select 5000000000000 as big, 2, 'beta', 4.0, date '1995-01-31')
+order by big, a nulls first;
+
+-- name: distinct_wide_keys
+select count(*) as n, min(o_totalprice) as low from (
+    select distinct o_custkey, o_totalprice, o_orderdate, o_orderkey % 40000 as r from orders
+    union all select distinct o_custkey, o_totalprice, o_orderdate, o_custkey * 1000000000 from orders);
