@@ -252,10 +252,21 @@ def _grouping(call: AggregateCall, present: tuple[int, ...], groups: int, device
 
 class _Counts:
     """Rows per group that a validity mask lets through, computed once per mask (COUNT(*),
-    COUNT(x) and AVG over the same rows share it)."""
+    COUNT(x) and AVG over the same rows share it); likewise each group's first or last row
+    (FIRST, LAST and ANY_VALUE of columns without NULLs share it)."""
 
     def __init__(self, ids: torch.Tensor, groups: int, rows: torch.Tensor | None = None):
-        self.ids, self.groups, self.rows, self._known = ids, groups, rows, {}
+        self.ids, self.groups, self.rows, self._known, self._picked = ids, groups, rows, {}, {}
+
+    def picked(self, valid: torch.Tensor | None, last: bool) -> torch.Tensor:
+        """Each group's first (last) row where `valid` holds (every row for None, or the
+        `rows` mask where one was given)."""
+        valid = self.rows if valid is None else valid
+        key = (None if valid is None else id(valid), last)
+        if key not in self._picked:
+            self._picked[key] = (valid, statistics.picked_rows(valid, self.ids, self.groups,
+                                                               last))
+        return self._picked[key][1]
 
     def of(self, valid: torch.Tensor | None) -> torch.Tensor:
         """The count of rows where `valid` holds (every row counted for None, or the `rows`
@@ -344,8 +355,10 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)
     if call.func in ("first", "last", "any_value"):
+        valid = arg.valid if call.func == "any_value" else None
         return statistics.first_or_last(arg, ids, groups, last=call.func == "last",
-                                        skip_nulls=call.func == "any_value")
+                                        skip_nulls=valid is not None,
+                                        picked=counts.picked(valid, call.func == "last"))
     if call.func in ("arg_min", "arg_max"):
         return statistics.arg_extreme(arg, by, ids, groups, largest=call.func == "arg_max")
     if call.func == "mode":

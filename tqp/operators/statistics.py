@@ -112,13 +112,24 @@ def arg_extreme(arg: Column, by: Column, ids: torch.Tensor, groups: int, largest
 
 
 def first_or_last(arg: Column, ids: torch.Tensor, groups: int, last: bool,
-                  skip_nulls: bool) -> Column:
+                  skip_nulls: bool, picked: torch.Tensor | None = None) -> Column:
     """The value of each group's first (last) row in input order, NULL included (FIRST, LAST),
-    or of its first non-NULL row (ANY_VALUE)."""
-    rows = torch.arange(ids.numel(), device=ids.device)
-    if skip_nulls and arg.valid is not None:
-        rows, ids = rows[arg.valid], ids[arg.valid]
-    picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
-    picked.scatter_reduce_(0, ids, rows, "amax" if last else "amin", include_self=False)
+    or of its first non-NULL row (ANY_VALUE); `picked`, when given, holds those rows (see
+    `picked_rows`)."""
+    if picked is None:
+        picked = picked_rows(arg.valid if skip_nulls else None, ids, groups, last)
     taken = arg.take_or_null(picked)  # -1 (a group with no such row) is NULL
     return taken.with_valid(taken.valid)
+
+
+def picked_rows(valid: torch.Tensor | None, ids: torch.Tensor, groups: int,
+                last: bool) -> torch.Tensor:
+    """Per group, its first (last) row where `valid` is True (None: every row), -1 for none."""
+    if valid is None:
+        rows = torch.arange(ids.numel(), device=ids.device)
+    else:  # positions, then a gather: faster than masking rows and ids
+        rows = true_rows(valid)
+        ids = ids.index_select(0, rows)
+    picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
+    picked.scatter_reduce_(0, ids, rows, "amax" if last else "amin", include_self=False)
+    return picked

@@ -24,11 +24,13 @@ from tqp.planner.scope import ref
 
 
 def group_by_unique_keys(plan: Plan, context: PassContext) -> Plan:
-    """Group keys that depend on a unique key of the same row become ANY_VALUE aggregates.
+    """Group keys that depend on a unique key of the same row become FIRST aggregates (every
+    row of a group holds that row's value, NULL or not; FIRST, unlike ANY_VALUE, reads no
+    column's NULLs, so all of them share one first row per group).
 
     Example: `Aggregate(keys=[i := c.id, n := c.name, y := d.year], [s := sum(x)])` becomes
     `Project(i, n, y, s) <- Aggregate(keys=[i := c.id, y := d.year], [s := sum(x),
-    n := any_value(c.name)])` when `c.id` is unique."""
+    n := first(c.name)])` when `c.id` is unique."""
     uses = use_counts(plan)
 
     def rule(node: Plan) -> Plan:
@@ -54,6 +56,6 @@ def _dependents_aggregated(node: Aggregate, uses, catalog) -> Plan | None:
         return None
     names = {name for name, _ in dependent}
     grouped = Aggregate(node.input, tuple(k for k in node.keys if k[0] not in names),
-                        node.aggregates + tuple((n, AggregateCall("any_value", e))
+                        node.aggregates + tuple((n, AggregateCall("first", e))
                                                 for n, e in dependent))
     return Project(grouped, tuple((c, ref(c)) for c in node.columns))
