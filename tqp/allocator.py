@@ -10,9 +10,9 @@ Process-wide and only on glibc; anywhere else it does nothing.
 numpy, for its part, asks the kernel for transparent huge pages for every array of 4 MiB or
 more; tqp turns that off. Converting a Parquet column writes such arrays once, and on the
 2-core VM this project measures on their first touch then cost more, not less: a fresh process
-running one TPC-H query from the files used 15-40% less CPU with it off (q01 883 vs 1484 ms,
-q10 742 vs 934, q06 384 vs 457, mean of 3, idle), the huge-page faults being dearer there than
-the 4 KiB ones they replace. Also process-wide, and only where numpy has the switch.
+answering one query from Parquet files used 15-40% less CPU with it off (six benchmark
+queries, 3 runs each, idle), the huge-page faults being dearer there than the 4 KiB ones they
+replace. Also process-wide, and only where numpy has the switch.
 
 The price of the heap is that freed blocks stay resident: `release_free_memory` hands the free pages back to
 the system (malloc_trim) where a memory limit needs them gone, e.g. after cached columns were
