@@ -58,6 +58,9 @@ _KEYWORD_TYPES = {
     "interval": "INTERVAL"}
 # EXTRACT's part as written, read backwards from its argument.
 _EXTRACT_BEFORE = re.compile(r"EXTRACT\s*\(\s*([A-Za-z_]+)\s+FROM[\s(]*$", re.I)
+# NULLS LAST written after a sort key (which sqlglot reads the same as no NULLS at all).
+_NULLS_LAST_AFTER = re.compile(r"[\s)]*(?:ASC|DESC)?\s*NULLS\s+LAST\b", re.I)
+NULLS_LAST = "tqp_nulls_last"
 # Parts that are keywords in DuckDB's grammar: it names them upper-case, others as written.
 _KEYWORD_PARTS = frozenset({"year", "month", "day", "hour", "minute", "second"})
 # A character none of the patterns read backwards (above) can match: each match lies within a run
@@ -110,6 +113,11 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             call = before.search(_CALL_BEFORE, inside)
             if call is not None:
                 node.meta[SPELLING] = call.group(1).lower()
+    for ordered in (n for n in nodes if isinstance(n, exp.Ordered)
+                    and not n.args.get("nulls_first")):
+        ends = [d.meta["end"] for d in ordered.walk() if d.meta.get("end") is not None]
+        if ends and _NULLS_LAST_AFTER.match(sql, max(ends) + 1):
+            ordered.meta[NULLS_LAST] = True
     for cast in reversed([n for n in functions if isinstance(n, exp.Cast)]):  # inner first
         ends = [d.meta.get(CAST_END, d.meta.get("end", -1)) for d in cast.this.walk()]
         starts = [d.meta.get(CAST_START, d.meta.get("start")) for d in cast.this.walk()]
@@ -230,6 +238,8 @@ def render(node: exp.Expression) -> str:
         count = node.args.get("count")  # DuckDB's top-n min(x, n)
         inner = render(arg) + (f", {render(count)}" if count is not None else "")
         return f"{node.meta.get(SPELLING) or node.sql_name().lower()}({inner})"
+    if isinstance(node, exp.Window):
+        return _window(node)
     if isinstance(node, exp.Filter) and isinstance(node.expression, exp.Where):
         return f"{render(node.this)} FILTER (WHERE {render(node.expression.this)})"
     if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
@@ -281,6 +291,58 @@ def render(node: exp.Expression) -> str:
         name = f'"{name}"' if name in _KEYWORD_FUNCTIONS else name
         return f"{name}({', '.join(render(a) for a in _arguments(node))})"
     return node.sql(dialect=DIALECT)
+
+
+def _window(node: exp.Window) -> str:
+    """`f(...) OVER (PARTITION BY ... ORDER BY ... frame)` as DuckDB prints it: the frame in full
+    (`ROWS 2 PRECEDING` is BETWEEN 2 PRECEDING AND CURRENT ROW), ASC and NULLS as written,
+    COUNT(*) as count(); a named window by its definition."""
+    spec = node
+    if node.args.get("alias") is not None:  # OVER w: the WINDOW clause's definition
+        select = node.find_ancestor(exp.Select)
+        named = [w for w in (select.args.get("windows") or []) if w.name == node.alias] \
+            if select is not None else []
+        if len(named) != 1 or any(node.args.get(k) for k in ("partition_by", "order", "spec")):
+            return node.sql(dialect=DIALECT)
+        spec = named[0]
+    function = node.this
+    if isinstance(function, exp.Count) and (function.this is None or
+                                            isinstance(function.this, exp.Star)):
+        name = "count()"
+    else:
+        name = render(function)
+    parts = []
+    if spec.args.get("partition_by"):
+        parts.append("PARTITION BY " + ", ".join(render(p) for p in spec.args["partition_by"]))
+    if spec.args.get("order") is not None:
+        parts.append("ORDER BY " + ", ".join(_sort_key(o) for o in spec.args["order"].expressions))
+    frame = spec.args.get("spec")
+    if frame is not None:
+        start = _frame_bound(frame, "start")
+        end = _frame_bound(frame, "end") if frame.args.get("end") is not None else "CURRENT ROW"
+        text = f"{frame.args['kind'].upper()} BETWEEN {start} AND {end}"
+        exclude = frame.args.get("exclude")
+        if exclude is not None and exclude.name.upper() != "NO OTHERS":
+            text += f" EXCLUDE {exclude.name.upper()}"
+        parts.append(text)
+    return f"{name} OVER ({' '.join(parts)})"
+
+
+def _sort_key(ordered: exp.Expression) -> str:
+    if not isinstance(ordered, exp.Ordered):
+        return render(ordered)
+    desc = ordered.args.get("desc")
+    text = render(ordered.this) + (" DESC" if desc else " ASC" if desc is False else "")
+    if ordered.args.get("nulls_first"):
+        return text + " NULLS FIRST"
+    return text + (" NULLS LAST" if ordered.meta.get(NULLS_LAST) else "")
+
+
+def _frame_bound(frame: exp.Expression, which: str) -> str:
+    bound = frame.args.get(which)
+    side = frame.args.get(f"{which}_side")
+    text = render(bound) if isinstance(bound, exp.Expression) else str(bound).upper()
+    return text + (f" {side.upper()}" if side else "")
 
 
 def _function_name(node: exp.Expression) -> str | None:

@@ -449,3 +449,23 @@ select id, c,
     stddev_pop(a) over (order by id rows between unbounded preceding and current row) as sdp
 from t_nulls
 order by id;
+
+-- name: window_columns_named_as_duckdb_names_them
+select n_regionkey, n_nationkey,
+    SUM(n_nationkey) over (partition by n_regionkey),
+    row_number() over (order by n_nationkey desc),
+    rank() over (partition by n_regionkey order by n_name asc nulls first),
+    count(*) over (partition by n_regionkey),
+    avg(n_nationkey) over (order by n_nationkey rows 2 preceding),
+    min(n_nationkey) over (order by n_nationkey range between 3 preceding and current row),
+    count(n_nationkey) over (order by n_regionkey groups between current row and unbounded following exclude current row),
+    lag(n_nationkey, 1, 0) over (order by (n_nationkey + 1) desc nulls last),
+    sum(n_nationkey + 1) over () + 1
+from nation
+order by n_nationkey;
+
+-- name: window_named_by_its_definition
+select n_nationkey, first_value(n_name) over w, last_value(n_name) over w
+from nation
+window w as (partition by n_regionkey order by n_nationkey rows between unbounded preceding and unbounded following)
+order by n_nationkey;
