@@ -296,15 +296,20 @@ def render(node: exp.Expression) -> str:
 def _window(node: exp.Window) -> str:
     """`f(...) OVER (PARTITION BY ... ORDER BY ... frame)` as DuckDB prints it: the frame in full
     (`ROWS 2 PRECEDING` is BETWEEN 2 PRECEDING AND CURRENT ROW), ASC and NULLS as written,
-    COUNT(*) as count(); a named window by its definition."""
-    spec = node
-    if node.args.get("alias") is not None:  # OVER w: the WINDOW clause's definition
+    COUNT(*) as count(); a named window by its definition, with what OVER (w ...) adds."""
+    named = None
+    if node.args.get("alias") is not None:  # OVER w or OVER (w ...): w's definition, refined
         select = node.find_ancestor(exp.Select)
-        named = [w for w in (select.args.get("windows") or []) if w.name == node.alias] \
+        found = [w for w in (select.args.get("windows") or []) if w.name == node.alias] \
             if select is not None else []
-        if len(named) != 1 or any(node.args.get(k) for k in ("partition_by", "order", "spec")):
+        if len(found) != 1:
             return node.sql(dialect=DIALECT)
-        spec = named[0]
+        named = found[0]
+
+    def clause(key: str):
+        own = node.args.get(key)
+        return own if own or named is None else named.args.get(key)
+
     function = node.this
     if isinstance(function, exp.Count) and (function.this is None or
                                             isinstance(function.this, exp.Star)):
@@ -312,11 +317,11 @@ def _window(node: exp.Window) -> str:
     else:
         name = render(function)
     parts = []
-    if spec.args.get("partition_by"):
-        parts.append("PARTITION BY " + ", ".join(render(p) for p in spec.args["partition_by"]))
-    if spec.args.get("order") is not None:
-        parts.append("ORDER BY " + ", ".join(_sort_key(o) for o in spec.args["order"].expressions))
-    frame = spec.args.get("spec")
+    if clause("partition_by"):
+        parts.append("PARTITION BY " + ", ".join(render(p) for p in clause("partition_by")))
+    if clause("order") is not None:
+        parts.append("ORDER BY " + ", ".join(_sort_key(o) for o in clause("order").expressions))
+    frame = clause("spec")
     if frame is not None:
         start = _frame_bound(frame, "start")
         end = _frame_bound(frame, "end") if frame.args.get("end") is not None else "CURRENT ROW"

@@ -469,3 +469,10 @@ select n_nationkey, first_value(n_name) over w, last_value(n_name) over w
 from nation
 window w as (partition by n_regionkey order by n_nationkey rows between unbounded preceding and unbounded following)
 order by n_nationkey;
+
+-- name: window_refining_a_named_window_named_by_both
+select n_nationkey, sum(n_nationkey) over (w order by n_nationkey),
+    count(*) over (w order by n_nationkey rows 1 preceding)
+from nation
+window w as (partition by n_regionkey)
+order by n_nationkey;
