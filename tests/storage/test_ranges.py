@@ -39,6 +39,6 @@ def test_an_entry_goes_with_its_tensor():
     values = torch.tensor([4, 8])
     ranges.value_range(values)
     key = id(values)
-    assert key in ranges._RANGES
+    assert key in ranges._RANGES._entries
     del values
-    assert key not in ranges._RANGES
+    assert key not in ranges._RANGES._entries

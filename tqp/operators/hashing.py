@@ -50,19 +50,18 @@ def string_hashes(dictionary: pa.Array) -> np.ndarray:
 
 def partition_of(columns: list[Column], partitions: int) -> torch.Tensor:
     """int64 partition numbers in [0, partitions) per row; NULL is a value of its own."""
-    n = len(columns[0]) if columns else 0
-    device = columns[0].device
-    h = torch.zeros(n, dtype=torch.int64, device=device)
+    keys = []
     for column in columns:
         if column.type is DataType.VARCHAR:
-            table = torch.from_numpy(string_hashes(column.dictionary)).to(device)
-            values = table[column.values.long()] if table.numel() else torch.zeros_like(h)
+            table = torch.from_numpy(string_hashes(column.dictionary)).to(column.device)
+            values = table[column.values.long()] if table.numel() else \
+                torch.zeros(len(column), dtype=torch.int64, device=column.device)
         else:
             values = as_int64(column.values)
         if column.valid is not None:
             values = torch.where(column.valid, values, torch.full_like(values, -1))
-        h = _mix(h * 31 + _mix(values))
-    return torch.remainder(h, partitions)
+        keys.append(values)
+    return torch.remainder(tuple_hashes(keys), partitions)
 
 
 def tuple_hashes(columns: list[torch.Tensor]) -> torch.Tensor:

@@ -113,7 +113,8 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             call = before.search(_CALL_BEFORE, inside)
             if call is not None:
                 node.meta[SPELLING] = call.group(1).lower()
-    for ordered in (n for n in nodes if isinstance(n, exp.Ordered)
+    for ordered in (n for n in nodes if isinstance(n, exp.Ordered)  # a window's sort keys
+                    and isinstance(n.parent, exp.Order) and isinstance(n.parent.parent, exp.Window)
                     and not n.args.get("nulls_first")):
         ends = [d.meta["end"] for d in ordered.walk() if d.meta.get("end") is not None]
         if ends and _NULLS_LAST_AFTER.match(sql, max(ends) + 1):

@@ -70,9 +70,8 @@ class Column:
     @property
     def is_broadcast(self) -> bool:
         """Is this one value repeated over the rows (an evaluated constant: a stride-0 view)?"""
-        values = self.values
-        return values.dim() == 1 and values.numel() > 0 and values.stride(0) == 0 and \
-            (self.valid is None or self.valid.stride(0) == 0) and self.lists is None
+        return broadcast_values(self.values) and self.lists is None and \
+            (self.valid is None or self.valid.stride(0) == 0)
 
     def first_row(self) -> "Column":
         """The first row alone, as a view (a broadcast constant's one value)."""
@@ -220,6 +219,11 @@ class ListArray:
 
     def lengths(self) -> torch.Tensor:
         return self.offsets[1:] - self.offsets[:-1]
+
+
+def broadcast_values(values: torch.Tensor) -> bool:
+    """Are `values` one value repeated (a 1-D stride-0 view, as an evaluated constant)?"""
+    return values.dim() == 1 and values.numel() > 0 and values.stride(0) == 0
 
 
 def normalize_valid(valid: torch.Tensor | None) -> torch.Tensor | None:

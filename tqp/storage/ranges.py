@@ -14,22 +14,47 @@ import weakref
 
 import torch
 
-_RANGES: dict[int, tuple[weakref.ref, int, int, int]] = {}
+from tqp.storage.column import broadcast_values
+
+
+class TensorMemo:
+    """A value remembered per tensor, for as long as the tensor lives and is not written (its
+    version counter, shared with every view, has not moved)."""
+
+    def __init__(self):
+        self._entries: dict[int, tuple[weakref.ref, int, object]] = {}
+
+    def get(self, tensor: torch.Tensor):
+        """The value remembered for `tensor`, or None."""
+        entry = self._entries.get(id(tensor))
+        if entry is not None and entry[0]() is tensor and entry[1] == tensor._version:
+            return entry[2]
+        return None
+
+    def put(self, tensor: torch.Tensor, value) -> None:
+        key, entries = id(tensor), self._entries
+        try:
+            ref = weakref.ref(tensor, lambda _, key=key: entries.pop(key, None))
+        except TypeError:  # not weak-referenceable: not remembered
+            return
+        entries[key] = (ref, tensor._version, value)
+
+
+_RANGES = TensorMemo()
 
 
 def value_ranges(columns: list[torch.Tensor]) -> list[tuple[int, int]]:
     """(min, max) of each non-empty integer (or bool) tensor as Python ints: remembered ones
     for free, the others with one host sync for all of them. A broadcast constant is read
     on its one value."""
-    found: list[tuple[int, int] | None] = [_known(c) for c in columns]
+    found: list[tuple[int, int] | None] = [_RANGES.get(c) for c in columns]
     missing = [i for i, r in enumerate(found) if r is None]
     if missing:
         rows = [_sample(columns[i]) for i in missing]
         bounds = torch.stack([torch.stack(torch.aminmax(r)) for r in rows]).tolist()
         for i, (lo, hi) in zip(missing, bounds):
-            lo, hi = int(lo), int(hi)
-            found[i] = (lo, hi)
-            _remember(columns[i], lo, hi)
+            found[i] = (int(lo), int(hi))
+            _RANGES.put(columns[i], found[i])
     return found  # type: ignore[return-value]
 
 
@@ -38,25 +63,14 @@ def value_range(column: torch.Tensor) -> tuple[int, int]:
     return value_ranges([column])[0]
 
 
-def _known(column: torch.Tensor) -> tuple[int, int] | None:
-    entry = _RANGES.get(id(column))
-    if entry is not None and entry[0]() is column and entry[3] == column._version:
-        return entry[1], entry[2]
-    return None
+def known_range(column: torch.Tensor) -> tuple[int, int] | None:
+    """The remembered (min, max) of `column`, or None: no pass over its rows."""
+    return _RANGES.get(column)
 
 
 def _sample(column: torch.Tensor) -> torch.Tensor:
     """The rows that decide the range: a broadcast constant's one value, else all; bools as
     integers (aminmax takes no bool)."""
-    if column.dim() == 1 and column.numel() > 1 and column.stride(0) == 0:
+    if broadcast_values(column):
         column = column[:1]
     return column.to(torch.int8) if column.dtype == torch.bool else column
-
-
-def _remember(column: torch.Tensor, lo: int, hi: int) -> None:
-    key = id(column)
-    try:
-        ref = weakref.ref(column, lambda _, key=key: _RANGES.pop(key, None))
-    except TypeError:  # not weak-referenceable: not remembered
-        return
-    _RANGES[key] = (ref, lo, hi, column._version)

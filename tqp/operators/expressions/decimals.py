@@ -7,12 +7,11 @@ expanded to the batch) run once and stay broadcast.
 
 from __future__ import annotations
 
-import weakref
-
 import torch
 
 from tqp.errors import DataError
-from tqp.storage.column import Column
+from tqp.storage.column import Column, broadcast_values
+from tqp.storage.ranges import TensorMemo, known_range, value_range
 from tqp.types import INT64_DECIMAL_PRECISION, INTEGER_DECIMALS, DataType, DecimalType
 
 INT64_MAX = 2**63 - 1
@@ -26,7 +25,7 @@ def decimal_of(column: Column) -> DecimalType:
 
 
 def _is_broadcast(values: torch.Tensor) -> bool:
-    return values.dim() == 1 and values.numel() > 1 and values.stride(0) == 0
+    return values.numel() > 1 and broadcast_values(values)
 
 
 def _once(fn, values: torch.Tensor, *args) -> torch.Tensor:
@@ -43,43 +42,40 @@ def widened(values: torch.Tensor) -> torch.Tensor:
     return _once(torch.Tensor.long, values)
 
 
-# Known bounds on |value| per tensor (by identity, dropped with the tensor): a column read by
-# several aggregates and products of the same batch is scanned once, and a product's bound
-# comes from its operands' without a scan.
-_BOUNDS: dict[int, tuple[weakref.ref, float]] = {}
+# Bounds on |value| per tensor that no pass found: a product's from its operands', a sum's from
+# its addends'. Exact ones come from the tensor's remembered range (storage.ranges), which joins
+# and grouping share.
+_BOUNDS = TensorMemo()
 
 
 def max_magnitude(values: torch.Tensor) -> float:
     """An upper bound of |value| over an integer tensor, as a float (the largest magnitude: one
     pass and one host sync, once per tensor): the cheap test that lets the exact overflow checks
     be skipped."""
-    known = _BOUNDS.get(id(values))
-    if known is not None and known[0]() is values:
-        return known[1]
-    if values.numel() == 0:
-        return 0.0
-    sample = values[:1] if _is_broadcast(values) else values
-    bound = float(torch.stack(torch.aminmax(sample)).double().abs().max())
-    remember_magnitude(values, bound)
-    return bound
+    known = known_magnitude(values)
+    if known is not None:
+        return known
+    lo, hi = value_range(values)
+    return float(max(abs(lo), abs(hi)))
 
 
 def known_magnitude(values: torch.Tensor) -> float | None:
     """`max_magnitude(values)` where it costs no pass over the rows (remembered, or a broadcast
     constant's one value); None otherwise."""
-    known = _BOUNDS.get(id(values))
-    if known is not None and known[0]() is values:
-        return known[1]
-    if _is_broadcast(values) or values.numel() <= 1:
-        return max_magnitude(values)
-    return None
+    bound = _BOUNDS.get(values)
+    if bound is not None:
+        return bound
+    if values.numel() == 0:
+        return 0.0
+    found = known_range(values) if values.numel() > 1 and not _is_broadcast(values) \
+        else value_range(values)
+    return None if found is None else float(max(abs(found[0]), abs(found[1])))
 
 
 def remember_magnitude(values: torch.Tensor, bound: float) -> None:
     """Record `bound` as an upper bound of |value| over `values` (values are never changed in
     place once a column holds them)."""
-    key = id(values)
-    _BOUNDS[key] = (weakref.ref(values, lambda _, key=key: _BOUNDS.pop(key, None)), bound)
+    _BOUNDS.put(values, bound)
 
 
 def check_fits(bad: torch.Tensor, valid: torch.Tensor | None, decimal: DecimalType,
