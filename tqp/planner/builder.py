@@ -394,7 +394,9 @@ class Builder:
                 raise ProgrammingError("JOIN without FROM")
             return [Source(OneRow(), "", None)]
         items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
-        used = _columns_by_table(select)
+        # the columns each table alias is read by, needed only for base tables (one walk)
+        used = _columns_by_table(select) if any(
+            isinstance(item, exp.Table) and item.name not in ctes for item, _ in items) else {}
         return [self.source(item, join, scope, ctes, used) for item, join in items]
 
     def source(self, item, join, scope: Scope, ctes: dict, used) -> Source:
