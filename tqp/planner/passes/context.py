@@ -22,10 +22,26 @@ class ColumnReads:
                 continue
             known = self._known.get(id(e))
             if known is None or known[0] is not e:
-                known = (e, frozenset(c.name for c in e.find_all(exp.Column)))
+                known = (e, _column_names(e))
                 self._known[id(e)] = known  # holding `e` keeps its id unique
             names |= known[1]
         return names
+
+
+def _column_names(expression: exp.Expr) -> frozenset[str]:
+    """The names of the columns anywhere in `expression`: `find_all(exp.Column)` as one plain
+    stack walk (the generator chain of sqlglot's walk was most of the passes' reads)."""
+    names, stack = set(), [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Column):
+            names.add(node.name)
+        for value in node.args.values():
+            if isinstance(value, exp.Expr):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, exp.Expr))
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
