@@ -265,9 +265,7 @@ def owned_outer_aggregates(select: exp.Select, parts) -> list[exp.Expression]:
         nodes = list(part.find_all(exp.AggFunc, exp.Select))  # one walk for both
         if not any(isinstance(n, exp.Select) for n in nodes):
             continue  # no subquery in this part: no aggregate can sit inside one
-        for node in nodes:
-            if not isinstance(node, exp.AggFunc):
-                continue
+        for node in (n for n in nodes if isinstance(n, exp.AggFunc)):
             tables = {c.table for c in node.find_all(exp.Column)}
             if not tables or not tables <= own:
                 continue

@@ -7,7 +7,9 @@ into mark joins, scalar applies and left joins on aggregates, never evaluated ro
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlglot import exp
@@ -394,12 +396,12 @@ class Builder:
                 raise ProgrammingError("JOIN without FROM")
             return [Source(OneRow(), "", None)]
         items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
-        # the columns each table alias is read by, needed only for base tables (one walk)
-        used = _columns_by_table(select) if any(
-            isinstance(item, exp.Table) and item.name not in ctes for item, _ in items) else {}
+        # the columns each table alias is read by: one walk, made when a base table needs it
+        used = functools.cache(lambda: _columns_by_table(select))
         return [self.source(item, join, scope, ctes, used) for item, join in items]
 
-    def source(self, item, join, scope: Scope, ctes: dict, used) -> Source:
+    def source(self, item, join, scope: Scope, ctes: dict,
+               used: Callable[[], dict[str, set[str]]]) -> Source:
         alias = item.alias_or_name
         binding = self.fresh(alias)
         if isinstance(item, exp.Table) and not isinstance(item.this, exp.Identifier):
@@ -415,7 +417,7 @@ class Builder:
                 raise NotSupportedError(f"qualified table name {item.sql()}")
             columns = self.catalog.schema(item.name).names
             scope.add(alias, binding, columns)
-            wanted = {u.lower() for u in used.get(alias, ())}
+            wanted = {u.lower() for u in used().get(alias, ())}
             fields = tuple(c for c in columns if c.lower() in wanted)
             return Source(Scan(item.name, binding, fields), alias, join)
         if isinstance(item, exp.Subquery):
