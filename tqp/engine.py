@@ -18,7 +18,6 @@ from typing import Sequence
 
 import pandas  # noqa: F401 - pyarrow imports it on the first pa.array(numpy): once, here
 import pyarrow as pa
-import sqlglot
 import torch
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -39,7 +38,7 @@ from tqp.physical.explain import explain
 from tqp.physical.scan import scanned_columns
 from tqp.planner import table_functions
 from tqp.planner.builder import Builder
-from tqp.planner.dialect import PARSE_DIALECT
+from tqp.planner import dialect
 from tqp.planner.logical import Query
 from tqp.planner.lower import lower
 from tqp.planner.passes import RewriteOptions, rewrite
@@ -649,7 +648,7 @@ def _parse(sql: str, lifted: dict | None = None) -> list[exp.Expression]:
         sql, lifted = lift_in_lists(sql)
     try:
         statements = [s if not lifted else compact_in_lists(s, lifted)
-                      for s in sqlglot.parse(sql, read=PARSE_DIALECT) if s is not None]
+                      for s in dialect.parse(sql)]
         for statement in statements:
             statement.meta["in_lists"] = lifted
             record_spellings(statement, sql)

@@ -7,11 +7,10 @@ query discards. Counts to compare with come from DuckDB (the same query without 
 from __future__ import annotations
 
 import pytest
-import sqlglot
 import torch
 
-from tqp.ml.calls import PredictCall, bind_models, has_model_call
-from tqp.planner.dialect import PARSE_DIALECT
+from tqp.ml.calls import MODEL, bind_models, has_model_call, is_model_call, is_proba
+from tqp.planner.dialect import parse
 
 
 class RowCounter(torch.nn.Module):
@@ -106,21 +105,31 @@ class Registry:
         return []
 
 
-def test_binding_replaces_every_call_inner_first():
-    tree = sqlglot.parse_one("SELECT PREDICT('a', PREDICT('b', x, y), z) FROM t WHERE "
-                             "predict_proba('c', x, 1) > 0.5", read=PARSE_DIALECT)
+def test_binding_gives_every_call_its_model_nested_ones_too():
+    [tree] = parse("SELECT PREDICT('a', PREDICT('b', x, y), z) FROM t WHERE "
+                   "predict_proba('c', x, 1) > 0.5")
     assert has_model_call(tree)
     bound = bind_models(tree, Registry())
-    calls = list(bound.find_all(PredictCall))
-    assert sorted(c.model_name for c in calls) == ["a", "b"]
+    calls = [n for n in bound.walk() if is_model_call(n)]
+    assert sorted((c.expressions[0].name, is_proba(c)) for c in calls) == [
+        ("a", False), ("b", False), ("c", True)]
+    assert all(isinstance(c.args[MODEL], Registry.Model) for c in calls)
     assert bound.sql(dialect="duckdb") == (
         "SELECT PREDICT('a', PREDICT('b', x, y), z) FROM t WHERE PREDICT_PROBA('c', x, 1) > 0.5")
     copy = bound.copy()  # copies share the model object
-    assert copy.find(PredictCall).model is bound.find(PredictCall).model
+    first = next(n for n in copy.walk() if is_model_call(n))
+    assert first.args[MODEL] is calls[0].args[MODEL]
+
+
+def test_predict_takes_any_number_of_features():
+    # sqlglot knows PREDICT as BigQuery ML's, of at most three arguments.
+    [tree] = parse("SELECT predict('m', a, b, c, d, e) FROM t")
+    [call] = [n for n in tree.walk() if is_model_call(n)]
+    assert call.name == "predict" and len(call.expressions) == 6
 
 
 def test_queries_without_predict_are_left_alone():
-    tree = sqlglot.parse_one("SELECT predicted FROM t", read=PARSE_DIALECT)
+    [tree] = parse("SELECT predicted FROM t")
     assert not has_model_call(tree)
     assert bind_models(tree, Registry()) is tree
 

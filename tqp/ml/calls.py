@@ -2,9 +2,8 @@
 binding of the calls a query writes to the models registered on its connection.
 
 The parser leaves `PREDICT('name', expr, ...)` as a plain function call (tqp/planner/dialect.py).
-After the optimizer, `bind_models` replaces each call by a `ModelCall` node that holds the model
-itself, so the plan carries everything it needs and the expression evaluator
-(tqp/ml/predict.py) looks nothing up. This module imports only sqlglot: the planner asks it
+After the optimizer, `bind_models` gives each call the model itself, so the plan carries
+everything it needs and the expression evaluator (tqp/ml/predict.py) looks nothing up. This module imports only sqlglot: the planner asks it
 whether an expression calls a model without loading any machine-learning package.
 """
 
@@ -16,54 +15,33 @@ from sqlglot import exp
 
 from tqp.errors import ProgrammingError
 
-
-class ModelCall(exp.Expression, exp.Func):
-    """A call of a registered model on feature expressions: `this` is the model name (a string
-    literal), `expressions` the features. `args["model"]` is the registered model object; it is
-    no SQL argument (so it is not printed) and copies of the node share it."""
-
-    arg_types = {"this": True, "expressions": True}
-    is_var_len_args = True
-    proba = False
-
-    @property
-    def model(self):
-        return self.args["model"]
-
-    @property
-    def model_name(self) -> str:
-        return self.this.name
-
-
-class PredictCall(ModelCall):
-    """PREDICT('name', x, ...): the model's prediction, a class label or a value."""
-
-    _sql_names = ["PREDICT"]
-
-
-class PredictProbaCall(ModelCall):
-    """PREDICT_PROBA('name', x, ...): the positive-class probability of a binary classifier."""
-
-    _sql_names = ["PREDICT_PROBA"]
-    proba = True
-
-
-_CALLS = {"predict": PredictCall, "predict_proba": PredictProbaCall}
-MODEL_CALL_TYPES = (ModelCall, exp.Anonymous)  # the node types a call can be, bound or not yet
-
-
-def _is_model_function(node: exp.Expression) -> bool:
-    return isinstance(node, exp.Anonymous) and node.name.lower() in _CALLS
+# A call stays sqlglot's plain function call: `this` its name, `expressions` the model's name
+# (a string literal) and then the features. sqlglot's compiled build allows no node classes of
+# tqp's own, so binding sets `args[MODEL]`, the registered model object: no SQL argument (it is
+# not printed), and copies of the node share it.
+MODEL = "model"
+_PROBA = {"predict": False, "predict_proba": True}  # by name: a probability, not a prediction
+MODEL_CALL_TYPES = (exp.Anonymous,)  # the node types a call can be, bound or not yet
 
 
 def is_model_call(node: exp.Expression) -> bool:
     """Whether the node itself is a model call, bound or not yet."""
-    return isinstance(node, ModelCall) or _is_model_function(node)
+    return isinstance(node, exp.Anonymous) and node.name.lower() in _PROBA
 
 
 def has_model_call(expression: exp.Expression) -> bool:
     """Whether `expression` calls a model, bound or not yet (one walk of the tree)."""
     return any(isinstance(n, MODEL_CALL_TYPES) and is_model_call(n) for n in expression.walk())
+
+
+def is_proba(node: exp.Anonymous) -> bool:
+    """Whether the call asks for the positive-class probability (PREDICT_PROBA)."""
+    return _PROBA[node.name.lower()]
+
+
+def features(node: exp.Anonymous) -> list[exp.Expression]:
+    """The feature expressions of a model call, in the model's order."""
+    return node.expressions[1:]
 
 
 def bind_models(statement: exp.Expression, models) -> exp.Expression:
@@ -73,20 +51,20 @@ def bind_models(statement: exp.Expression, models) -> exp.Expression:
     number of features and PREDICT_PROBA on a model without a positive-class probability are
     errors here, before anything runs.
     """
-    calls = [n for n in statement.find_all(exp.Anonymous, bfs=False) if _is_model_function(n)]
-    for node in reversed(calls):  # inner calls first: a feature may itself be a PREDICT
-        node.replace(_bind(node, models))
+    for node in statement.find_all(exp.Anonymous):
+        if is_model_call(node):
+            node.set(MODEL, _model(node, models))
     return statement
 
 
-def _bind(node: exp.Anonymous, models) -> ModelCall:
-    call = _CALLS[node.name.lower()]
-    what = call.sql_name()
+def _model(node: exp.Anonymous, models):
+    """The registered model a call names, checked against the call."""
+    what = node.name.upper()
     args = list(node.expressions)
     if not args or not (isinstance(args[0], exp.Literal) and args[0].is_string):
         raise ProgrammingError(f"{what} takes the model name as a string literal first: "
                                f"{what}('model', feature, ...)")
-    name, features = args[0].this, args[1:]
+    name = args[0].this
     model = models.get(name)
     if model is None:
         known = models.names()
@@ -94,7 +72,5 @@ def _bind(node: exp.Anonymous, models) -> ModelCall:
         hint = f" (did you mean {close[0]}?)" if close else (
             "" if known else " (register one with register_model, or .model in tqp-shell)")
         raise ProgrammingError(f"model {name!r} is not registered{hint}")
-    model.check_call(len(features), proba=call.proba)
-    bound = call(this=exp.Literal.string(name), expressions=features)
-    bound.set("model", model)
-    return bound
+    model.check_call(len(args) - 1, proba=is_proba(node))
+    return model

@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import torch
+from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
-from tqp.ml.calls import ModelCall, PredictCall, PredictProbaCall
+from tqp.ml.calls import MODEL, features, is_proba
 from tqp.ml.model import LABEL_INDEX, Model
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import evaluate
+from tqp.operators.expressions.dates import handles_anonymous
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows
@@ -27,10 +29,11 @@ _FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.
                   DataType.DECIMAL, DataType.BOOLEAN, DataType.NULL}
 
 
-@handles(PredictCall, PredictProbaCall)
-def model_call(node: ModelCall, batch: Batch) -> Column:
-    model: Model = node.model
-    columns = [evaluate(f, batch) for f in node.expressions]
+@handles_anonymous("predict", "predict_proba")
+def model_call(node: exp.Anonymous, batch: Batch) -> Column:
+    model: Model = node.args[MODEL]  # bound by tqp.ml.calls.bind_models before planning
+    proba = is_proba(node)
+    columns = [evaluate(f, batch) for f in features(node)]
     _check_types(node, columns)
     n = batch.num_rows
     device = columns[0].device
@@ -41,8 +44,8 @@ def model_call(node: ModelCall, batch: Batch) -> Column:
     for i, column in enumerate(columns):
         values = column.as_double() if column.type is DataType.DECIMAL else column.values
         x[:, i] = values if rows is None else values.index_select(0, rows)
-    out = _run(model, x, node.proba)
-    column = _as_column(model, out, node.proba, device)
+    out = _run(model, x, proba)
+    column = _as_column(model, out, proba, device)
     if rows is None:
         return column
     values = torch.zeros(n, dtype=column.values.dtype, device=device)
@@ -50,11 +53,11 @@ def model_call(node: ModelCall, batch: Batch) -> Column:
     return Column(values, column.type, valid, column.dictionary)
 
 
-def _check_types(node: ModelCall, columns: list[Column]) -> None:
-    for i, (feature, column) in enumerate(zip(node.expressions, columns), start=1):
+def _check_types(node: exp.Anonymous, columns: list[Column]) -> None:
+    for i, (feature, column) in enumerate(zip(features(node), columns), start=1):
         if column.type not in _FEATURE_TYPES:
             raise NotSupportedError(
-                f"{node.sql_name()} feature {i} ({feature.sql(dialect='duckdb')[:60]}) is "
+                f"{node.name.upper()} feature {i} ({feature.sql(dialect='duckdb')[:60]}) is "
                 f"{column.type.value}: model features must be numbers or booleans (turn dates "
                 "into numbers with EXTRACT or date subtraction, strings with CASE)")
 

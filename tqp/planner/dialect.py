@@ -1,33 +1,85 @@
-"""The SQL dialect tqp parses: DuckDB's, except that PREDICT is an ordinary function call.
+"""Parsing tqp's SQL: DuckDB's dialect, except that PREDICT is an ordinary function call.
 
 sqlglot reads PREDICT as BigQuery ML's `ML.PREDICT(MODEL m, table)`, which takes at most three
 arguments; tqp's `PREDICT('model', feature, ...)` (tqp/ml) takes any number, so the parser must
-leave it as a plain call for `tqp.ml.calls.bind_models` to bind.
+leave it as a plain call for `tqp.ml.calls.bind_models` to bind. The name token of each call is
+renamed before parsing, so that the parser does not know the function, and named back after.
 
 A subscript `l[i]` is stored by sqlglot 0-based (i - 1) when it can tell that i is an integer
-(a literal) and as written otherwise; the parser marks the subscripts it shifted, so that the
-list kernels read DuckDB's 1-based position either way.
+(a literal) and as written otherwise; each subscript is marked with whether it was shifted, so
+that the list kernels read DuckDB's 1-based position either way.
+
+DuckDB's parser is used as it is, not subclassed: sqlglot's compiled build (`sqlglotc`, about a
+third faster to plan with) does not let an interpreted class inherit from a compiled one.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.tokens import Token, TokenType
 
+from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
 
+DIALECT = DuckDB()
 
-class Tqp(DuckDB):
-    """DuckDB SQL with PREDICT parsed as an anonymous function."""
+# The deepest nesting of parentheses, brackets, braces and CASE parsed, DuckDB's default
+# max_expression_depth. sqlglot's parser descends once per level; compiled (`sqlglotc`), its
+# calls run on the C stack, which a few thousand levels overflow (the process dies), before
+# Python's recursion limit is reached.
+MAX_NESTING = 1000
+_OPENING = {TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE, TokenType.CASE}
+_CLOSING = {TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE, TokenType.END}
 
-    class Parser(DuckDB.Parser):
-        FUNCTIONS = {k: v for k, v in DuckDB.Parser.FUNCTIONS.items() if k != "PREDICT"}
+# Appended to the name token of a PREDICT call: no name the tokenizer reads holds it, and the
+# parser looks the name up as written, so the call stays an anonymous function.
+_PLAIN_CALL = "\x00"
 
-        def _parse_bracket(self, this=None):
-            result = super()._parse_bracket(this)
-            if isinstance(result, exp.Bracket) and INDEX_SHIFTED not in result.meta:
-                result.meta[INDEX_SHIFTED] = _shifted(result)
-            return result
+
+def parse(sql: str) -> list[exp.Expression]:
+    """The statements of `sql` (sqlglot's ParseError and TokenError pass through); nesting
+    deeper than MAX_NESTING is refused."""
+    tokens = DIALECT.tokenize(sql)
+    if len(tokens) > MAX_NESTING:
+        _check_nesting(tokens)
+    renamed = _rename_predict_calls(tokens)
+    statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
+    if not renamed and not any(t.token_type == TokenType.L_BRACKET for t in tokens):
+        return statements
+    for statement in statements:
+        for node in statement.walk():
+            if isinstance(node, exp.Bracket):
+                node.meta[INDEX_SHIFTED] = _shifted(node)
+            elif renamed and isinstance(node, exp.Anonymous) and isinstance(node.this, str) \
+                    and node.this.endswith(_PLAIN_CALL):
+                node.set("this", node.this[:-1])
+    return statements
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    depth = 0
+    for token in tokens:
+        if token.token_type in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise NotSupportedError(
+                    f"query too deeply nested (more than {MAX_NESTING} levels of parentheses "
+                    f"or CASE), near line {token.line}")
+        elif token.token_type in _CLOSING and depth:
+            depth -= 1
+
+
+def _rename_predict_calls(tokens: list[Token]) -> bool:
+    """Mark the name token of each `PREDICT(` call (not `x.PREDICT(`) in place; whether any."""
+    renamed = False
+    for i, token in enumerate(tokens[:-1]):
+        if token.text.upper() == "PREDICT" and token.token_type == TokenType.VAR \
+                and tokens[i + 1].token_type == TokenType.L_PAREN \
+                and (i == 0 or tokens[i - 1].token_type != TokenType.DOT):
+            token.text += _PLAIN_CALL
+            renamed = True
+    return renamed
 
 
 def _shifted(bracket: exp.Bracket) -> bool:
@@ -45,6 +97,3 @@ def _shifted(bracket: exp.Bracket) -> bool:
     if index.type is None:
         annotate_types(index, dialect=DuckDB)
     return index.type.this in exp.DataType.INTEGER_TYPES
-
-
-PARSE_DIALECT = Tqp

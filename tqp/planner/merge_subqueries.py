@@ -29,12 +29,22 @@ def merge_subqueries(expression: exp.Expression, leave_tables_isolated: bool = F
             for inner in _padded(select, ctes)]
     for select in held:
         select.set(_HOLD, exp.TableSample())
+    _parenthesize_bare_conditions(expression)
     try:
         expression, _merged = merge_ctes(expression, leave_tables_isolated)
         return merge_derived_tables(expression, leave_tables_isolated)
     finally:
         for select in held:
             select.set(_HOLD, None)
+
+
+def _parenthesize_bare_conditions(expression: exp.Expression) -> None:
+    """A WHERE that is a bare scalar subquery, `WHERE (SELECT bool_or(...) ...)`, wrapped in
+    parentheses: merging moves it into the outer query's WHERE, through sqlglot's `and_`, which
+    takes conditions only (sqlglot's compiled build checks that, and a Subquery is none)."""
+    for where in expression.find_all(exp.Where):
+        if where.this is not None and not isinstance(where.this, exp.Condition):
+            where.set("this", exp.Paren(this=where.this))
 
 
 def _padded(select: exp.Select, ctes: dict[str, exp.Expression]) -> list[exp.Select]:
