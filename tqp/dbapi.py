@@ -35,11 +35,14 @@ FETCH_CHUNK_ROWS = 1024
 
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
-    """Let tqp errors through; turn anything else escaping the engine into an `InternalError`."""
+    """Let tqp errors through; turn anything else escaping the engine into an `InternalError`
+    (Python's recursion limit, reached converting a value nested too deep, is refused as such)."""
     try:
         yield
     except Error:
         raise
+    except RecursionError:
+        raise errors.NotSupportedError("value too deeply nested") from None
     except Exception as exc:  # noqa: BLE001 - this is the one place that must catch everything
         raise InternalError(f"{type(exc).__name__}: {exc}") from exc
 

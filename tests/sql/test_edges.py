@@ -121,6 +121,14 @@ def test_absurdly_nested_expression_is_refused(corpus_tqp_con):
         corpus_tqp_con.execute(_nested("abs", 3000))
 
 
+def test_a_list_nested_too_deep_to_convert_is_refused_not_an_internal_error(corpus_tqp_con):
+    import tqp
+
+    depth = 1000  # parses (the nesting cap) but is too deep to turn into Arrow by recursion
+    with pytest.raises(tqp.NotSupportedError, match="nested"):
+        corpus_tqp_con.execute("select " + "[" * depth + "1" + "]" * depth).fetchall()
+
+
 def _in_list(items, null: bool = False) -> str:
     return ", ".join([str(v) for v in items] + (["NULL"] if null else []))
 
