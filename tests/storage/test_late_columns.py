@@ -67,3 +67,27 @@ def test_a_late_column_replaced_or_pickled_is_an_ordinary_column():
     copied = pickle.loads(pickle.dumps(LateColumn.over(batch["x"], Selection(rows))))
     assert type(copied) is Column
     _same(copied, batch.take(rows)["x"])
+
+
+def test_a_few_rows_taken_from_a_late_column_gather_only_those():
+    batch, rows = _batch(), torch.tensor([1, 2, 3, 5, 6, 8, 9])
+    late = batch.take_late(rows)
+    picked = torch.tensor([4, 0, 4])
+    for name in batch.names:
+        taken = late[name].take(picked)
+        assert late[name].deferred is not None  # the late column itself is still not gathered
+        _same(taken, batch.take(rows).take(picked)[name])
+
+
+def test_late_parts_of_one_base_concatenate_late_and_keep_sharing_positions():
+    from tqp.operators.batches import concat_batches
+
+    batch = _batch()
+    parts = [batch.take_late(torch.tensor([1, 2, 3, 5])), batch.take(torch.tensor([], dtype=torch.int64)),
+             batch.take_late(torch.tensor([9, 8, 0, 7]))]
+    whole = concat_batches(parts)
+    assert whole["x"].deferred is not None
+    assert whole["x"].deferred[1] is whole["s"].deferred[1]  # one Selection for the batch
+    eager = batch.take(torch.tensor([1, 2, 3, 5, 9, 8, 0, 7]))
+    for name in batch.names:
+        _same(whole[name], eager[name])

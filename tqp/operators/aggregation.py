@@ -169,7 +169,9 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     """The aggregation grouped by the keys at positions `present`, the others NULL."""
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
-    used = [(columns[i].values, columns[i].valid) for i in present]
+    gathered = _shared_base(columns, present) if keep is None else None
+    used = [] if gathered is not None else [(columns[i].values, columns[i].valid)
+                                            for i in present]
     numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
     rows = None  # with no keys, the rows `keep` lets through
     if numbering is not None:  # reduced over the key range, then its occupied slots picked
@@ -179,7 +181,11 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
         if ran is not None:
             ran.append("by key range")
     else:
-        if used:
+        if gathered is not None:  # keys that are rows of a smaller input: grouped there
+            ids, groups, first = kernels.gathered_group_ids(*gathered)
+            if ran is not None:
+                ran.append("through join positions")
+        elif used:
             ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
         else:
             # One group: the rows `keep` drops are read as NULLs, which every aggregate that
@@ -215,6 +221,27 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
             column = reduced[call]
             out[name] = column if slots == groups else _pick(column, pick)
     return Batch(out, groups, device)
+
+
+# Keys that are rows of a base input not gathered yet are grouped on the base when it has at
+# most this share of the rows (grouping the base, then one gather of its group ids).
+GATHERED_BASE_SHARE = 0.25
+
+
+def _shared_base(columns: list[Column], present: tuple[int, ...]):
+    """(base keys, positions) when the keys at `present` are all rows of base columns at
+    one shared Selection (a join's output columns from one input, not gathered yet) and the
+    base is small beside the rows; else None."""
+    deferred = [columns[i].deferred for i in present]
+    if not deferred or any(d is None for d in deferred):
+        return None
+    selection = deferred[0][1]
+    if any(d[1] is not selection for d in deferred):
+        return None
+    base_rows = len(deferred[0][0])
+    if base_rows > GATHERED_BASE_SHARE * selection.indices.shape[0]:
+        return None
+    return [(base.values, base.valid) for base, _ in deferred], selection.indices
 
 
 def _reads_slots(aggregates) -> bool:

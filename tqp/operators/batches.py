@@ -14,7 +14,7 @@ import torch
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.coerce import align
-from tqp.storage.column import Batch, Column, ListArray, normalize_valid, null_column
+from tqp.storage.column import Batch, Column, ListArray, Selection, normalize_valid, null_column
 from tqp.storage.wide import same_width
 from tqp.types import DataType
 
@@ -27,13 +27,21 @@ def concat_batches(batches: list[Batch]) -> Batch:
         return batches[0]
     first = batches[0]
     total = sum(b.num_rows for b in batches)
-    columns = {name: concat_columns([b[name] for b in batches], "concatenation of batches")
+    selections: dict = {}
+    columns = {name: concat_columns([b[name] for b in batches], "concatenation of batches",
+                                    selections)
                for name in first.names}
     return Batch(columns, total, first.device)
 
 
-def concat_columns(parts: list[Column], what: str) -> Column:
-    """The rows of `parts`, in order, as one column of their common type."""
+def concat_columns(parts: list[Column], what: str, selections: dict | None = None) -> Column:
+    """The rows of `parts`, in order, as one column of their common type. Parts that are
+    rows of one base column not gathered yet (a join's output per partition) stay so: their
+    positions are joined instead, one Selection per set of part selections in `selections`,
+    so that columns that shared positions share them still."""
+    late = _concat_late(parts, selections)
+    if late is not None:
+        return late
     if any(p.type is DataType.LIST for p in parts):
         return _concat_lists(parts, what)
     same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary for p in parts)
@@ -44,6 +52,21 @@ def concat_columns(parts: list[Column], what: str) -> Column:
     if any(p.valid is not None for p in parts):
         valid = normalize_valid(_cat([p.validity() for p in parts]))
     return replace(parts[0], values=values, valid=valid)
+
+
+def _concat_late(parts: list[Column], selections: dict | None) -> Column | None:
+    """`parts` as one late column of their common base, or None unless all are late over
+    the same base column (empty parts aside)."""
+    deferred = [p.deferred for p in parts if len(p)]
+    if selections is None or not deferred or \
+            any(d is None or d[0] is not deferred[0][0] for d in deferred):
+        return None
+    key = tuple(id(selection) for _, selection in deferred)
+    joined = selections.get(key)
+    if joined is None:
+        joined = Selection(torch.cat([selection.indices for _, selection in deferred]))
+        selections[key] = joined
+    return deferred[0][0].take_late(joined)
 
 
 def _concat_lists(parts: list[Column], what: str) -> Column:

@@ -104,6 +104,12 @@ class Column:
         when they are few (see LateColumn.over)."""
         return LateColumn.over(self, selection)
 
+    @property
+    def deferred(self) -> "tuple[Column, Selection] | None":
+        """(base, selection) while this column is rows of `base` not gathered yet (a
+        LateColumn); None once its values exist."""
+        return None
+
 
 # A late column's base may hold at most this many times its rows (see LateColumn.over).
 LATE_MAX_SPREAD = 8
@@ -195,6 +201,19 @@ class LateColumn(Column):
             return super().take_late(selection)
         base, own = pending
         return LateColumn.over(base, own.then(selection.indices))
+
+    def take(self, indices: torch.Tensor) -> Column:
+        """Rows at `indices`: while not gathered, the base's rows at the composed positions
+        (a few rows of a long late column gather only those)."""
+        pending = self.__dict__.get("_pending")
+        if pending is None:
+            return super().take(indices)
+        base, own = pending
+        return base.take(own.indices.index_select(0, indices))
+
+    @property
+    def deferred(self) -> tuple[Column, Selection] | None:
+        return self.__dict__.get("_pending")
 
     def __reduce__(self):
         return (Column, (self.values, self.type, self.valid, self.dictionary, self.decimal,
