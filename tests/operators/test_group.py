@@ -11,7 +11,7 @@ import torch
 from tests.conftest import devices
 from tqp.operators import group
 from tqp.operators.group import (
-    gathered_group_ids,
+    base_group_ids,
     group_ids,
     segment_all,
     segment_any,
@@ -75,10 +75,9 @@ def test_group_ids_number_distinct_tuples(device, wide):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_keys_gathered_from_base_rows_are_numbered_as_the_gathered_keys_are(device):
-    """Grouping rows of a base at positions (a join's matches) on the base gives the ids and
-    count of grouping the gathered keys; base groups no position takes are no group; each
-    group's row holds that group's keys."""
+def test_rows_grouped_by_their_base_rows_group_are_grouped_by_the_gathered_keys(device):
+    """Keys that are rows of a base at positions (a join's matches): numbering the rows by
+    their base row's group gives the ids, count and order of numbering the gathered keys."""
     rng = np.random.default_rng(3)
     m, n = 40, 500
     base = [_nullable(rng, torch.tensor(rng.integers(0, 5, m)), device),
@@ -86,13 +85,10 @@ def test_keys_gathered_from_base_rows_are_numbered_as_the_gathered_keys_are(devi
     positions = torch.tensor(rng.integers(0, m // 2, n), device=device)  # half the base unused
     gathered = [(v.index_select(0, positions), None if ok is None else ok.index_select(0, positions))
                 for v, ok in base]
-    ids, num_groups, first = gathered_group_ids(base, positions)
+    ids, num_groups, first = group_ids([(base_group_ids(base, positions), None)])
     ref_ids, ref_first = reference_groups(_rows(gathered))
-    assert ids.tolist() == ref_ids and num_groups == len(ref_first)
-    rows = _rows(gathered)
-    assert [rows[r] for r in first.tolist()] == [rows[r] for r in ref_first]
-    empty = gathered_group_ids(base, positions[:0])
-    assert empty[0].numel() == 0 and empty[1] == 0 and empty[2].numel() == 0
+    assert ids.tolist() == ref_ids and num_groups == len(ref_first) and first.tolist() == ref_first
+    assert base_group_ids(base, positions[:0]).numel() == 0
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -169,9 +169,7 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     """The aggregation grouped by the keys at positions `present`, the others NULL."""
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
-    gathered = _shared_base(columns, present) if keep is None else None
-    used = [] if gathered is not None else [(columns[i].values, columns[i].valid)
-                                            for i in present]
+    used = _numbered_keys([columns[i] for i in present])
     numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
     rows = None  # with no keys, the rows `keep` lets through
     if numbering is not None:  # reduced over the key range, then its occupied slots picked
@@ -181,11 +179,7 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
         if ran is not None:
             ran.append("by key range")
     else:
-        if gathered is not None:  # keys that are rows of a smaller input: grouped there
-            ids, groups, first = kernels.gathered_group_ids(*gathered)
-            if ran is not None:
-                ran.append("through join positions")
-        elif used:
+        if used:
             ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
         else:
             # One group: the rows `keep` drops are read as NULLs, which every aggregate that
@@ -224,24 +218,31 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
 
 
 # Keys that are rows of a base input not gathered yet are grouped on the base when it has at
-# most this share of the rows (grouping the base, then one gather of its group ids).
+# most this share of the rows (see `_numbered_keys`).
 GATHERED_BASE_SHARE = 0.25
 
 
-def _shared_base(columns: list[Column], present: tuple[int, ...]):
-    """(base keys, positions) when the keys at `present` are all rows of base columns at
-    one shared Selection (a join's output columns from one input, not gathered yet) and the
-    base is small beside the rows; else None."""
-    deferred = [columns[i].deferred for i in present]
-    if not deferred or any(d is None for d in deferred):
-        return None
-    selection = deferred[0][1]
-    if any(d[1] is not selection for d in deferred):
-        return None
-    base_rows = len(deferred[0][0])
-    if base_rows > GATHERED_BASE_SHARE * selection.indices.shape[0]:
-        return None
-    return [(base.values, base.valid) for base, _ in deferred], selection.indices
+def _numbered_keys(keys: list[Column]) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
+    """(values, valid) per key to number the groups by. A run of adjacent keys that are rows
+    of one small base at one shared Selection (a join's output columns from one input, not
+    gathered yet) is one key instead: each row's group among the base's key tuples
+    (`group.base_group_ids`). The groups and their order are those of the keys themselves,
+    and the keys' rows are never gathered (each group's key values are taken from the base)."""
+    used, i = [], 0
+    while i < len(keys):
+        deferred = keys[i].deferred
+        end = i + 1
+        if deferred is not None and \
+                len(deferred[0]) <= GATHERED_BASE_SHARE * deferred[1].indices.shape[0]:
+            while end < len(keys) and keys[end].deferred is not None \
+                    and keys[end].deferred[1] is deferred[1]:
+                end += 1
+            bases = [(k.deferred[0].values, k.deferred[0].valid) for k in keys[i:end]]
+            used.append((kernels.base_group_ids(bases, deferred[1].indices), None))
+        else:
+            used.append((keys[i].values, keys[i].valid))
+        i = end
+    return used
 
 
 def _reads_slots(aggregates) -> bool:

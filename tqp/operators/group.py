@@ -127,27 +127,16 @@ def group_ids(
     return ids, num_groups, first
 
 
-def gathered_group_ids(
-    base_keys: list[tuple[torch.Tensor, torch.Tensor | None]], positions: torch.Tensor,
-) -> tuple[torch.Tensor, int, torch.Tensor]:
-    """`group_ids(keys, first_row=False)` for keys that are the rows of `base_keys` at
-    `positions` (a join's matches into a smaller input), numbered without gathering them: the
-    base rows are grouped, each row takes its base row's group, and the groups no row took
-    are dropped (the others keep their order, that of the key tuples)."""
-    n = positions.shape[0]
-    dev = positions.device
-    if n == 0:
-        empty = torch.empty(0, dtype=torch.int64, device=dev)
-        return empty, 0, empty.clone()
-    base_ids, base_groups, _ = group_ids(base_keys, first_row=False)
-    row_groups = base_ids.index_select(0, positions)
-    taken = torch.zeros(base_groups, dtype=torch.bool, device=dev).scatter_(0, row_groups, True)
-    renumbered = torch.cumsum(taken, 0) - 1
-    ids = renumbered.index_select(0, row_groups)
-    num_groups = int(renumbered[-1]) + 1
-    first = torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(
-        0, ids, torch.arange(n, device=dev))
-    return ids, num_groups, first
+def base_group_ids(base_keys: list[tuple[torch.Tensor, torch.Tensor | None]],
+                   positions: torch.Tensor) -> torch.Tensor:
+    """For keys that are the rows of `base_keys` at `positions` (a join's matches into a
+    smaller input): each row's group among the base's key tuples, numbered in key order as
+    `group_ids` numbers them. Grouping the rows by these ids groups them by the keys, and in
+    the same order, without gathering the keys."""
+    if positions.shape[0] == 0:
+        return torch.empty(0, dtype=torch.int64, device=positions.device)
+    ids, _, _ = group_ids(base_keys, first_row=False)
+    return ids.index_select(0, positions)
 
 
 def key_columns(keys: list[tuple[torch.Tensor, torch.Tensor | None]]) -> list[torch.Tensor]:
