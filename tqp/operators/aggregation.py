@@ -223,9 +223,9 @@ GATHERED_BASE_SHARE = 0.25
 
 
 def _numbered_keys(keys: list[Column]) -> list[tuple[torch.Tensor, torch.Tensor | None]]:
-    """(values, valid) per key to number the groups by. A run of adjacent keys that are rows
-    of one small base at one shared Selection (a join's output columns from one input, not
-    gathered yet) is one key instead: each row's group among the base's key tuples
+    """(values, valid) per key to number the groups by. A run of two or more adjacent keys
+    that are rows of one small base at one shared Selection (a join's output columns from one
+    input, not gathered yet) is one key instead: each row's group among the base's key tuples
     (`group.base_group_ids`). The groups and their order are those of the keys themselves,
     and the keys' rows are never gathered (each group's key values are taken from the base)."""
     used, i = [], 0
@@ -237,9 +237,10 @@ def _numbered_keys(keys: list[Column]) -> list[tuple[torch.Tensor, torch.Tensor 
             while end < len(keys) and keys[end].deferred is not None \
                     and keys[end].deferred[1] is deferred[1]:
                 end += 1
+        if end - i > 1:
             bases = [(k.deferred[0].values, k.deferred[0].valid) for k in keys[i:end]]
             used.append((kernels.base_group_ids(bases, deferred[1].indices), None))
-        else:
+        else:  # one key alone packs as cheaply as its base group would
             used.append((keys[i].values, keys[i].valid))
         i = end
     return used
