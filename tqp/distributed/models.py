@@ -1,7 +1,7 @@
 """PREDICT models on Ray workers: put in the object store once per connection, loaded once per
 worker process.
 
-A stage plan holds the models it calls (a ModelCall node carries its Model). Pickled with the
+A stage plan holds the models it calls (a bound PREDICT call carries its Model). Pickled with the
 plan, a model would be copied into the object store with every stage of every query and
 unpickled by every task. Instead `pack` pickles a stage plan with each model replaced by a
 reference to one object-store copy, put while the connection keeps that model object
