@@ -100,3 +100,44 @@ def test_guarded_arguments_are_only_evaluated_where_needed(engines, expression):
 def test_where_guards_against_division_by_zero(engines, condition):
     """DuckDB evaluates the right side of AND / OR in a filter only for the rows still open."""
     engines.check(f"SELECT id FROM nums WHERE {condition}")
+
+
+def _nested(template: str, depth: int, inner: str) -> str:
+    """`template` wrapped around itself `depth` times, `{}` the expression inside."""
+    expression = inner
+    for level in range(depth):
+        expression = template.format(expression, level)
+    return expression
+
+
+# DuckDB itself takes time exponential in the depth of nested NULLIF (a CASE repeating its
+# first argument), hence the smaller depth there.
+NESTED_COALESCES = [
+    ("nums", "coalesce({}, {})", 40),  # every argument cheap: evaluated eagerly
+    ("nums", "coalesce({}, abs(z) + {})", 40),  # a costly argument: evaluated lazily
+    ("nums", "ifnull(nullif({}, {}), i)", 10),
+    ("strs", "coalesce(nullif({}, '{}'), t)", 10),
+]
+
+
+@pytest.mark.parametrize("table, template, depth", NESTED_COALESCES)
+def test_nested_coalesce_evaluates_each_argument_once(engines, monkeypatch, table, template,
+                                                      depth):
+    """Nested COALESCE gives DuckDB's answer, reading each column reference a bounded number of
+    times (spelled as CASE WHEN a IS NOT NULL THEN a, each level evaluated its first argument
+    twice: 2^depth reads)."""
+    from sqlglot import exp
+
+    from tqp.operators import expressions
+
+    reads = []
+    read_column = expressions._HANDLERS[exp.Column]
+
+    def counted(node, batch):
+        reads.append(node)
+        assert len(reads) <= 20 * depth, "nested COALESCE re-evaluates its arguments"
+        return read_column(node, batch)
+
+    monkeypatch.setitem(expressions._HANDLERS, exp.Column, counted)
+    first = "i" if table == "nums" else "s"
+    engines.check_column(table, _nested(template, depth, first))

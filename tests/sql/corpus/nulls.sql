@@ -199,3 +199,13 @@ from customer
 group by 1
 order by 2 desc, 1
 limit 5;
+
+-- name: coalesce_nested_thirty_deep
+-- Each level's first argument is evaluated once (as a CASE it was evaluated twice: 2^30 reads).
+select id, coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(
+       coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(
+       coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(coalesce(
+       a, length(b)), c), 1), 2), 3), 4), 5), 6), 7), 8), 9), 10), 11), 12), 13), 14), 15), 16), 17),
+       18), 19), 20), 21), 22), 23), 24), 25), 26), 27), 28) as v
+from t_nulls
+order by id;

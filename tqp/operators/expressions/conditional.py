@@ -103,10 +103,16 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
         parts.append((taken, evaluate(value, _rows_of(batch, taken, value))))
     default = default if default is not None else exp.Null()
     parts.append((remaining, evaluate(default, _rows_of(batch, remaining, default))))
+    return _scatter(parts, batch.num_rows, device, what)
+
+
+def _scatter(parts: list[tuple[torch.Tensor, Column]], num_rows: int, device, what) -> Column:
+    """One column of `num_rows` rows from (rows, column) parts that together cover every row
+    once, the parts aligned to their common type."""
     columns = align([c for _, c in parts], what, supertype=True)
     type_ = columns[0].type
-    values = torch.zeros(batch.num_rows, dtype=columns[0].values.dtype, device=device)
-    valid = torch.zeros(batch.num_rows, dtype=torch.bool, device=device)
+    values = torch.zeros(num_rows, dtype=columns[0].values.dtype, device=device)
+    valid = torch.zeros(num_rows, dtype=torch.bool, device=device)
     for (rows, _), column in zip(parts, columns):
         values.index_copy_(0, rows, column.values.to(values.dtype))
         valid.index_copy_(0, rows, column.validity())
@@ -128,11 +134,27 @@ def if_(node: exp.If, batch: Batch) -> Column:
 
 @handles(exp.Coalesce)
 def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
-    """The first non-NULL argument; later arguments are evaluated only on rows still NULL."""
+    """The first non-NULL argument. Each argument is evaluated once: over every row where all
+    are cheap, else each only on the rows the earlier ones left NULL. (Spelled as CASE WHEN a IS
+    NOT NULL THEN a, the lazy form evaluated `a` twice, so nested COALESCE cost 2^depth.)"""
     what = SqlText(node)
     args = [node.this, *node.expressions]
-    branches = [(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())), a) for a in args[:-1]]
-    return case_when(batch, branches, args[-1], None, what)
+    if all(_is_cheap(a) for a in args) and not any(has_model_call(a) for a in args):
+        try:
+            columns = [evaluate(a, batch) for a in args]
+            return choose([c.validity() for c in columns[:-1]], columns[:-1], columns[-1], what)
+        except Error:  # e.g. an overflow on a row an earlier argument answers: evaluated lazily
+            pass
+    device = device_of(batch)
+    remaining = torch.arange(batch.num_rows, device=device)
+    parts = []
+    for argument in args[:-1]:
+        column = evaluate(argument, _rows_of(batch, remaining, argument))
+        present = column.validity()
+        parts.append((remaining.index_select(0, true_rows(present)), column.take(true_rows(present))))
+        remaining = remaining.index_select(0, true_rows(~present))
+    parts.append((remaining, evaluate(args[-1], _rows_of(batch, remaining, args[-1]))))
+    return _scatter(parts, batch.num_rows, device, what)
 
 
 @handles(exp.Nullif)
