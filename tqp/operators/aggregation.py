@@ -98,7 +98,7 @@ class _Inputs:
                 self.batch.with_columns({names[e]: c for e, c in self._known.items()}))
         else:
             value = evaluate(expression, self.batch)
-        if self.reuse or expression in self._shared:
+        if (self.reuse or expression in self._shared) and not _fixed(expression):
             self._known[expression] = value
         return value
 
@@ -152,10 +152,18 @@ def _evaluated_parts(node: exp.Expression):
         yield child
 
 
+def _fixed(expression: exp.Expression) -> bool:
+    """Is `expression` a literal or a constant? Such a value is not kept to stand in for its
+    occurrences: it costs nothing to compute again, and a constant expression around such an
+    occurrence is evaluated on one row with no columns (see `evaluate`), where a kept value,
+    read as a column, is not (`-1` in `k + -1` once the `1` of `count(1)` is kept)."""
+    return isinstance(expression, exp.Literal) or is_constant(expression)
+
+
 def _read_again(expressions) -> set:
     """The computed expressions among `expressions` that are read twice, or inside another of
     them (bare columns and constants cost nothing to read again)."""
-    computed = [e for e in expressions if not isinstance(e, exp.Column) and not is_constant(e)]
+    computed = [e for e in expressions if not isinstance(e, exp.Column) and not _fixed(e)]
     seen, again = set(), set()
     for e in computed:
         (again if e in seen else seen).add(e)

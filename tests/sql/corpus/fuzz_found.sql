@@ -114,3 +114,18 @@ select x from (select sum(1.5) as x from t_nulls union all select 2.25 union all
 
 -- name: derived_order_by_a_constant_item_is_no_position
 select q.c1, q.c2 from (select 3 as c0, b as c1, a as c2 from t_nulls order by 1, 2, 3 desc limit 3) as q;
+
+-- name: aggregate_reads_a_literal_and_a_constant_around_it
+-- The `1` of count(1) was kept to stand in for the `1` inside `-1`, a constant evaluated on one
+-- row with no columns: "column $shared0 is not in the batch".
+select a is null as k, count(1) as n, sum(id + -1) as s, max((id + -1) - 1) as m
+from t_nulls
+group by k
+order by k;
+
+-- name: grouping_sets_read_a_literal_and_a_constant_around_it
+select a is null as k, sum(1) as n, sum(id + -1) as s, sum(-1) as m,
+       sum((date '1970-01-01' - date '1969-01-01') * 2) as c
+from t_nulls
+group by grouping sets ((k), ())
+order by k, n;
