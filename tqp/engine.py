@@ -42,7 +42,7 @@ from tqp.planner import dialect
 from tqp.planner.logical import Query
 from tqp.planner.lower import lower
 from tqp.planner.passes import RewriteOptions, rewrite
-from tqp.planner.names import mark_user_aliases, output_name, record_spellings
+from tqp.planner.names import forget_positions, mark_user_aliases, output_name, record_spellings
 from tqp.planner.node_kinds import holds, node_kinds
 from tqp.planner.optimize import DIALECT, optimize
 from tqp.planner.parameters import bind_parameters, count_parameters
@@ -422,6 +422,7 @@ class Engine:
             compact_in_lists(statement)
         statement = self._expand(mark_user_aliases(statement), kinds)
         optimized = optimize(statement, self._schema(), copy=False)
+        forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
             optimized = bind_models(optimized, self.models)
         builder = Builder(self.catalog, kinds)

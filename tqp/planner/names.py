@@ -163,6 +163,23 @@ def _duckdb_type_name(written: str) -> str:
     return f"{canonical}({', '.join(a.strip() for a in arguments.rstrip(')').split(','))})"
 
 
+# The parser's note of where a node was written (sqlglot's `update_positions`).
+POSITIONS = ("line", "col", "start", "end")
+
+
+def forget_positions(tree: exp.Expression) -> None:
+    """Drop the parser's positions from every node of `tree` (in place), once no step reads
+    them (names are recorded, sqlglot's qualify has reported unknown columns): each copy of a
+    node deep-copies its meta, which was most of the planner's copying."""
+    for node in tree.walk():
+        meta = node._meta
+        if meta:
+            for key in POSITIONS:
+                meta.pop(key, None)
+            if not meta:
+                node._meta = None
+
+
 USER_ALIAS = "tqp_user_alias"
 
 
