@@ -118,6 +118,11 @@ class WindowExtractor:
         self._fresh = fresh
 
     def extract(self, expression: exp.Expression) -> exp.Expression:
+        """`expression` with its own window calls replaced by column references: a copy,
+        or `expression` itself when it calls none (most expressions of most queries)."""
+        if not outer_windows(expression):
+            return expression
+
         def replace(node: exp.Window) -> exp.Expression:
             for key, known in self.windows:
                 if known == node:
