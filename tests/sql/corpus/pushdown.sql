@@ -72,3 +72,66 @@ select * from
     (select count(*) as n1 from t_nulls where (a = 1 and c > 1) or (a = 2 and c > 3) or (a is null and c < 3)) s1,
     (select count(*) as n2 from t_nulls where (a = 1 and c < 1) or (a = 2 and c < 5) or (b is null and d is null)) s2,
     (select count(*) as n3 from t_empty where (a = 1 and c > 1) or (a = 2 and c > 3)) s3;
+
+-- Conditions over a set operation's output go to its inputs (the right one's columns by
+-- position; EXCEPT's to its left only), where they compare columns with constants.
+
+-- name: filter_over_union_all_by_position
+select k, v from (
+  select n_regionkey as k, n_name as v from nation
+  union all
+  select r_regionkey, r_name from region
+) t where k = 3 - 1 or v = 'ASIA'
+order by all;
+
+-- name: filter_over_union_distinct_nulls
+select k from (
+  select case when n_nationkey % 3 = 0 then null else n_regionkey end as k from nation
+  union
+  select r_regionkey from region
+) t where k is null or k between 1 and 2
+order by k nulls first;
+
+-- name: filter_over_intersect_and_except_all
+select k, count(*) as n from (
+  select n_regionkey as k from nation where n_nationkey < 20
+  except all
+  select r_regionkey from region
+) t where k <> 4 group by k
+union all
+select k, 0 from (
+  select n_regionkey as k from nation intersect select r_regionkey from region
+) u where not k in (0, 1)
+order by all;
+
+-- name: filter_over_union_of_integer_and_decimal_reads_the_common_type
+select x from (
+  select n_nationkey as x from nation where n_nationkey < 3
+  union all
+  select 1.5
+) t where cast(x as varchar) like '%.%' or x // 2 = 1
+order by x;
+
+-- name: filter_over_union_in_a_cte_read_twice
+with u as (
+  select n_regionkey as k, n_nationkey as n from nation
+  union
+  select r_regionkey, r_regionkey + 100 from region
+)
+select a.k, a.n, b.n as m from u a join u b on a.k = b.k and b.n > 100
+where a.k in (1, 3) and a.n < 100
+order by all;
+
+-- name: filter_with_a_string_over_a_union_of_integer_and_text_compares_text
+select x from (select 10 as x union all select '9' union all select n_name from nation) t
+where x < '2' or x >= 'U'
+order by x;
+
+-- name: filter_with_a_timestamp_text_over_a_union_of_date_and_timestamp
+select x from (select date '2000-01-01' as x union all select timestamp '2000-01-01 12:00') t
+where x < '2000-01-01 06:00';
+
+-- name: filter_over_union_of_integer_and_decimal_by_number
+select x from (select n_nationkey as x from nation union all select 2.5) t
+where x < 3 and x is not null
+order by x;

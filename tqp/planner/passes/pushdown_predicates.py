@@ -38,10 +38,12 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.ml.calls import has_model_call
-from tqp.planner.logical import Aggregate, Filter, Join, MultiJoin, Plan, Project, ScalarApply
+from tqp.planner.logical import (
+    Aggregate, Filter, Join, MultiJoin, Plan, Project, ScalarApply, SetOp,
+)
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.tree import use_counts, with_children
-from tqp.operators.expressions import may_raise
+from tqp.operators.expressions import column_ref, may_raise
 
 
 def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
@@ -102,6 +104,8 @@ def pushdown_predicates(plan: Plan, context: PassContext) -> Plan:
                 renames = {n: e for n, e in node.exprs if isinstance(e, exp.Column)}
                 down, kept = _renamed(pending, renames, reads, last)
                 return stack(with_children(node, (visit(node.input, down),)), kept)
+            if isinstance(node, SetOp):
+                return _through_set_op(node, pending, visit, reads, last, stack)
             if isinstance(node, Aggregate) and node.keys and node.sets is None:
                 keys = {n: e for n, e in node.keys if isinstance(e, exp.Column)}
                 down, kept = _renamed(pending, keys, reads, last)
@@ -156,6 +160,48 @@ def _renamed(pending, names: dict[str, exp.Column], reads, last):
         else:
             kept.append(c)
     return down, kept
+
+
+# The node types of a condition that reads the same on a set operation's inputs as on its
+# output: comparisons of columns with numeric constants, and IS NULL, under AND/OR/NOT. Its
+# value cannot depend on the type an input's column has before the inputs are aligned to a
+# common one, as a cast to text or an integer division would (INTEGER beside DOUBLE), or a
+# comparison with a string (an INTEGER beside a VARCHAR becomes text: '10' < '2').
+_SET_OP_SAFE = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Paren, exp.And, exp.Or,
+                exp.Not, exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Between, exp.In,
+                exp.Is, exp.Neg)
+
+
+def _reads_alike(node: exp.Expression) -> bool:
+    """Is `node` built of _SET_OP_SAFE nodes over columns, and of numeric constants
+    (`2002 - 1`)?"""
+    if any(isinstance(n, exp.Literal) and n.is_string for n in node.walk()):
+        return False
+    if node.find(exp.Column) is None:
+        return not isinstance(node, (exp.Subquery, exp.Query)) and \
+            node.find(exp.Subquery, exp.Query) is None
+    return isinstance(node, _SET_OP_SAFE) and all(_reads_alike(c) for c in node.iter_expressions())
+
+
+def _through_set_op(node: SetOp, pending, visit, reads, last, stack) -> Plan:
+    """A set operation with each plain numeric comparison (see _SET_OP_SAFE) applied to its
+    inputs instead, the right input's columns by position: a row is kept by UNION, INTERSECT
+    and EXCEPT, [ALL] or not, only where the condition holds of it, and equal rows agree on
+    it. EXCEPT tests its right input only to remove rows, so the condition goes to its left."""
+    down, kept = [], []
+    for c in pending:
+        if reads(c) and not last(c) and _reads_alike(c):
+            down.append(c)
+        else:
+            kept.append(c)
+    if not down:
+        return stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
+    renames = {out: column_ref(name) for out, name in zip(node.columns, node.right.columns)}
+    right = [] if node.kind == "except" else [
+        c.transform(lambda n: renames[n.name].copy()
+                    if isinstance(n, exp.Column) and n.name in renames else n)
+        for c in down]
+    return stack(with_children(node, (visit(node.left, down), visit(node.right, right))), kept)
 
 
 def _into_block(node: MultiJoin, pending, visit, reads, last) -> Plan:
