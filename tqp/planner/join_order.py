@@ -128,9 +128,15 @@ def _range_selectivity(condition: exp.Expression, scan: Scan | None, catalog) ->
 
 
 def _ordinal(node: exp.Expression, kind: pa.DataType) -> int | None:
-    """A constant as the column stores it: an integer, or a date as days since 1970-01-01."""
-    while isinstance(node, exp.Cast):
+    """A constant as the column stores it: an integer, or a date as days since 1970-01-01;
+    a sum or difference of integer constants (`1200 + 11`) is added up."""
+    while isinstance(node, (exp.Cast, exp.Paren)):
         node = node.this
+    if isinstance(node, (exp.Add, exp.Sub)) and pa.types.is_integer(kind):
+        left, right = _ordinal(node.this, kind), _ordinal(node.expression, kind)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node, exp.Add) else left - right
     if not isinstance(node, exp.Literal):
         return None
     try:
