@@ -57,9 +57,10 @@ def concat_columns(parts: list[Column], what: str, selections: dict | None = Non
 def _concat_late(parts: list[Column], selections: dict | None) -> Column | None:
     """`parts` as one late column of their common base, or None unless all are late over
     the same base column (empty parts aside)."""
+    if selections is None:
+        return None
     deferred = [p.deferred for p in parts if len(p)]
-    if selections is None or not deferred or \
-            any(d is None or d[0] is not deferred[0][0] for d in deferred):
+    if not deferred or any(d is None or d[0] is not deferred[0][0] for d in deferred):
         return None
     key = tuple(id(selection) for _, selection in deferred)
     joined = selections.get(key)
