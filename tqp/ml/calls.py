@@ -3,8 +3,9 @@ binding of the calls a query writes to the models registered on its connection.
 
 The parser leaves `PREDICT('name', expr, ...)` as a plain function call (tqp/planner/dialect.py).
 After the optimizer, `bind_models` gives each call the model itself, so the plan carries
-everything it needs and the expression evaluator (tqp/ml/predict.py) looks nothing up. This module imports only sqlglot: the planner asks it
-whether an expression calls a model without loading any machine-learning package.
+everything it needs and the expression evaluator (tqp/ml/predict.py) looks nothing up. This
+module imports only sqlglot: the planner asks it whether an expression calls a model without
+loading any machine-learning package.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def is_model_call(node: exp.Expression) -> bool:
 
 def has_model_call(expression: exp.Expression) -> bool:
     """Whether `expression` calls a model, bound or not yet (one walk of the tree)."""
-    return any(isinstance(n, MODEL_CALL_TYPES) and is_model_call(n) for n in expression.walk())
+    return any(is_model_call(n) for n in expression.walk())
 
 
 def is_proba(node: exp.Anonymous) -> bool:

@@ -45,7 +45,7 @@ def parse(sql: str) -> list[exp.Expression]:
         _check_nesting(tokens)
     renamed = _rename_predict_calls(tokens)
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
-    if not renamed and not any(t.token_type == TokenType.L_BRACKET for t in tokens):
+    if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:
         for node in statement.walk():

@@ -151,7 +151,8 @@ def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
     for argument in args[:-1]:
         column = evaluate(argument, _rows_of(batch, remaining, argument))
         present = column.validity()
-        parts.append((remaining.index_select(0, true_rows(present)), column.take(true_rows(present))))
+        answered = true_rows(present)
+        parts.append((remaining.index_select(0, answered), column.take(answered)))
         remaining = remaining.index_select(0, true_rows(~present))
     parts.append((remaining, evaluate(args[-1], _rows_of(batch, remaining, args[-1]))))
     return _scatter(parts, batch.num_rows, device, what)

@@ -172,15 +172,17 @@ _SET_OP_SAFE = (exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Paren, ex
                 exp.Is, exp.Neg)
 
 
-def _reads_alike(node: exp.Expression) -> bool:
-    """Is `node` built of _SET_OP_SAFE nodes over columns, and of numeric constants
+def _reads_alike(condition: exp.Expression) -> bool:
+    """Is `condition` built of _SET_OP_SAFE nodes over columns, and of numeric constants
     (`2002 - 1`)?"""
-    if any(isinstance(n, exp.Literal) and n.is_string for n in node.walk()):
-        return False
-    if node.find(exp.Column) is None:
-        return not isinstance(node, (exp.Subquery, exp.Query)) and \
-            node.find(exp.Subquery, exp.Query) is None
-    return isinstance(node, _SET_OP_SAFE) and all(_reads_alike(c) for c in node.iter_expressions())
+    return not any(isinstance(n, exp.Literal) and n.is_string for n in condition.walk()) \
+        and _plain(condition)
+
+
+def _plain(node: exp.Expression) -> bool:
+    if node.find(exp.Column) is None:  # a constant: any expression but a subquery
+        return node.find(exp.Subquery, exp.Query) is None
+    return isinstance(node, _SET_OP_SAFE) and all(_plain(c) for c in node.iter_expressions())
 
 
 def _through_set_op(node: SetOp, pending, visit, reads, last, stack) -> Plan:
@@ -188,19 +190,17 @@ def _through_set_op(node: SetOp, pending, visit, reads, last, stack) -> Plan:
     inputs instead, the right input's columns by position: a row is kept by UNION, INTERSECT
     and EXCEPT, [ALL] or not, only where the condition holds of it, and equal rows agree on
     it. EXCEPT tests its right input only to remove rows, so the condition goes to its left."""
-    down, kept = [], []
+    down, kept, output = [], [], set(node.columns)
     for c in pending:
-        if reads(c) and not last(c) and _reads_alike(c):
+        columns = reads(c)
+        if columns and columns <= output and not last(c) and _reads_alike(c):
             down.append(c)
         else:
             kept.append(c)
     if not down:
         return stack(with_children(node, tuple(visit(c, []) for c in node.children)), pending)
     renames = {out: column_ref(name) for out, name in zip(node.columns, node.right.columns)}
-    right = [] if node.kind == "except" else [
-        c.transform(lambda n: renames[n.name].copy()
-                    if isinstance(n, exp.Column) and n.name in renames else n)
-        for c in down]
+    right = [] if node.kind == "except" else _renamed(down, renames, reads, last)[0]
     return stack(with_children(node, (visit(node.left, down), visit(node.right, right))), kept)
 
 
