@@ -47,3 +47,27 @@ limit 0.1 percent offset 3;
 
 -- name: limit_percent_in_subquery
 select count(*) as n, sum(v) as s from (select * from t_left order by v nulls first limit 30%) t;
+
+-- Names of select items used in the same SELECT (qualify expands them only where one may be).
+
+-- name: alias_in_later_item
+select n_nationkey + 1 as nk, nk * 2 as nk2 from nation order by nk;
+
+-- name: alias_in_where
+select n_nationkey % 5 as bucket, n_name from nation where bucket = 2 order by n_name;
+
+-- name: alias_in_group_by
+select n_regionkey * 10 as r10, count(*) as c from nation group by r10 order by r10;
+
+-- name: alias_in_where_shadowed_by_column
+select n_regionkey + 100 as n_nationkey, n_name from nation where n_nationkey < 3 order by n_name;
+
+-- name: alias_in_subquery_where
+select n_name from nation
+where n_nationkey in (select r_regionkey + 1 as x from region where x < 3) order by n_name;
+
+-- name: alias_of_derived_table_used_outside
+select d.x, x + 1 as y from (select n_nationkey as x from nation) d where x < 3 order by y;
+
+-- name: alias_in_having
+select n_regionkey as r, count(*) as c from nation group by r having c > 4 and r < 3 order by r;
