@@ -113,7 +113,7 @@ def _filter_below_its_column(plan, context):
     (_drop_last_column, "changed the output columns"),
     (_filter_below_its_column, "reads columns its inputs lack"),
 ])
-def test_the_check_after_each_pass_catches_a_broken_one(con, monkeypatch, bad, message):
+def test_the_plan_check_names_the_pass_that_broke_the_plan(con, monkeypatch, bad, message):
     monkeypatch.setattr(bad, "__name__", "broken")
     monkeypatch.setattr(passes, "PASSES", (bad,) + passes.PASSES)
     query, options = con._engine.build(QUERIES[0])
