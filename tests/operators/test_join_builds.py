@@ -66,3 +66,21 @@ def test_keys_that_pack_into_a_dense_range_are_all_packed(device):
     probe = {"a.k": [3, 3, 2], "a.w": [31, 30, 21]}
     assert _pairs(build, _batch(probe, device), [column_ref("a.k"), column_ref("a.w")]) \
         == _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build_keys", [[0, 1, 2, 3], [2**63 - 2, 2**63 - 1, 0]],
+                         ids=["room-above", "room-below-only"])
+def test_a_null_probe_key_never_matches_whatever_value_lies_under_it(device, build_keys):
+    """NULL probe keys take a key no build row has, just outside the build keys' range: a
+    value 0 under a NULL, a build key here, finds nothing, and neither does a NULL build key."""
+    right = {"b.k": build_keys + [None]}
+    probe = {"a.k": [None, 0, 3, None, 7, 0, None]}
+    build = joins.prepare_build(_batch(right, device), [column_ref("b.k")], probe_rows=7)
+    left = _batch(probe, device)
+    assert _pairs(build, left, [column_ref("a.k")]) == _reference(probe, right, [("a.k", "b.k")])
+    marks = joins.prepare_build(_batch(right, device), [column_ref("b.k")], probe_rows=7,
+                                key_set=True)
+    found, _ = joins.probe_marks(marks, left, [column_ref("a.k")], null_aware=False)
+    assert found.tolist() == [any(v is not None and v == b for b in build_keys)
+                              for v in probe["a.k"]]

@@ -185,3 +185,29 @@ def test_a_small_left_side_with_repeated_keys_probes_a_unique_right_side(device)
     join_indices(torch.tensor([1, 2, 3], device=device), torch.tensor(right * 2, device=device),
                  ran=ran)  # unique left keys: the left side is built, as before
     assert ran == ["direct (left side built)"]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build", [list(range(500, 530)), [500, 503, 503, 510, 529, 529, 529]],
+                         ids=["unique", "duplicates"])
+def test_a_narrow_table_is_probed_only_by_keys_in_its_range(device, build):
+    """A build range a small share of the probe range (a month of dates against years of
+    sales) takes the range-tested path; the pairs are the nested loop's, in probe order."""
+    generator = torch.Generator().manual_seed(5)
+    probe = torch.randint(0, 10_000, (3000,), generator=generator).tolist()
+    probe += [499, 500, 529, 530, 503]
+    table = join.build_table(torch.tensor(build, device=device), len(probe))
+    keys = torch.tensor(probe, device=device)
+    assert join._within(table.lo, table.hi, keys) is not None
+    li, ri = join.probe_table(table, keys)
+    assert list(zip(li.tolist(), ri.tolist())) == reference_pairs(probe, build)
+    assert torch.equal(key_in(keys, torch.tensor(build, device=device)).cpu(),
+                       torch.isin(torch.tensor(probe), torch.tensor(build)))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_table_spanning_most_of_the_probe_range_is_looked_up_for_every_key(device):
+    """No range test when most probe keys may hit: the plain lookup answers."""
+    keys = torch.arange(0, 100, device=device)
+    assert join._within(10, 90, keys) is None
+    check(list(range(100)), list(range(10, 91)), device)

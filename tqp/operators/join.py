@@ -44,6 +44,11 @@ BUILD_SCRATCH_BYTES_PER_ROW = 32
 SORT_BYTES_PER_ROW = 32
 # Build on the left input instead when it is this many times smaller than the right one.
 SWAP_RATIO = 4
+# A lookup table that spans at most this share of the probe keys' range (a month of dates
+# probed by a fact table's date keys) is probed only by the keys within its range, found by one
+# range test: a test costs less than the gather it replaces (2.9M probes of a 30-key table:
+# 5.6 ms against 9.1 ms, 2 threads).
+SPARSE_PROBE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -171,24 +176,47 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     if table.strategy == "empty" or probe.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
+    if table.strategy in ("direct", "direct-runs"):
+        within = _within(table.lo, table.hi, probe)
+        if within is None:
+            return _probe_direct(table, probe, in_range=False)
+        rows, build_idx = _probe_direct(table, probe.index_select(0, within), in_range=True)
+        return within.index_select(0, rows), build_idx
+    # Sorted: only the probe keys whose bucket holds a key are searched for.
+    maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
+    candidates = probe.index_select(0, maybe).long()
+    lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
+    run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
+    hit = true_rows(run)
+    return _expand_runs(table, maybe.index_select(0, hit), run.index_select(0, hit),
+                        lo.index_select(0, hit))
+
+
+def _probe_direct(table: JoinTable, probe: torch.Tensor,
+                  in_range: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """`probe_table` for a direct-address table; `in_range`: every probe key is within the
+    table's range, so the lookup needs no range handling."""
+    def lookup(missing):
+        if in_range:
+            return table.table.index_select(0, probe - table.lo)
+        return _lookup(table.table, table.lo, table.hi, probe, missing)
+
     if table.strategy == "direct":
-        hit = _lookup(table.table, table.lo, table.hi, probe, -1)
-        probe_idx = true_rows(hit >= 0)
-        return probe_idx, hit.index_select(0, probe_idx).long()
-    if table.strategy == "direct-runs":
-        run = _lookup(table.table, table.lo, table.hi, probe, 0)
-        rows = true_rows(run)  # only probe rows with a match are expanded
-        # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
-        run = run.index_select(0, rows).long()
-        run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
-    else:  # only the probe keys whose bucket holds a key are searched for
-        maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
-        candidates = probe.index_select(0, maybe).long()
-        lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
-        run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
-        hit = true_rows(run)
-        run, run_start = run.index_select(0, hit), lo.index_select(0, hit)
-        rows = maybe.index_select(0, hit)
+        hit = lookup(-1)
+        rows = true_rows(hit >= 0)
+        return rows, hit.index_select(0, rows).long()
+    run = lookup(0)
+    rows = true_rows(run)  # only probe rows with a match are expanded
+    # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
+    run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
+    return _expand_runs(table, rows, run.index_select(0, rows).long(), run_start)
+
+
+def _expand_runs(table: JoinTable, rows: torch.Tensor, run: torch.Tensor,
+                 run_start: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pairs of probe `rows`, each matching the `run` build rows (in key order) that start
+    at `run_start`."""
+    device = rows.device
     total = int(run.sum())
     local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
                                     output_size=total)
@@ -199,6 +227,15 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     build_idx = position.long() if table.perm is None else \
         table.perm.index_select(0, position).long()
     return rows.index_select(0, local), build_idx
+
+
+def _within(lo: int, hi: int, probe: torch.Tensor) -> torch.Tensor | None:
+    """The probe rows (ascending) whose key lies in [lo, hi], when that range is at most
+    SPARSE_PROBE_SHARE of the probe keys' range; None otherwise (see SPARSE_PROBE_SHARE)."""
+    plo, phi = value_range(probe)
+    if (hi - lo + 1) > SPARSE_PROBE_SHARE * (phi - plo + 1):
+        return None
+    return true_rows((probe >= lo).logical_and_(probe <= hi))
 
 
 def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool = True,
@@ -338,7 +375,12 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
     if keys.strategy == "empty" or probe.numel() == 0:
         return torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
     if keys.strategy == "presence":
-        return _lookup(keys.table, keys.lo, keys.hi, probe, False)
+        within = _within(keys.lo, keys.hi, probe)
+        if within is None:
+            return _lookup(keys.table, keys.lo, keys.hi, probe, False)
+        found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
+        return found.index_put_((within,), keys.table.index_select(
+            0, probe.index_select(0, within) - keys.lo))
     # Only the keys whose bucket holds a key are searched for.
     maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
     candidates = probe.index_select(0, maybe).long()

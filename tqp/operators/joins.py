@@ -32,6 +32,7 @@ from tqp.operators.keys import (
 )
 from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows
+from tqp.storage.ranges import note_range, value_range
 from tqp.types import DataType
 
 MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in memory
@@ -290,8 +291,16 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     ok = None
     for m in masks:
         ok = m if ok is None else ok & m
+    missing = None if ok is None or len(cols) > 1 else _missing_key(build, cols[0].values)
+    if missing is not None:
+        # Rows without a usable key get a key no build row has: one pass, where picking out
+        # the others took a pass to list them and a gather of their keys.
+        lo, hi = value_range(cols[0].values)
+        ok, values = None, [torch.where(ok, cols[0].values, missing)]
+        note_range(values[0], min(lo, missing), max(hi, missing))
     rows = None if ok is None else true_rows(ok)
-    values = [_at(c.values, rows) for c in cols]
+    if missing is None:
+        values = [_at(c.values, rows) for c in cols]
     if build.lead is None:
         packed = pack_probe_keys(build.packing, values)
     else:  # the other (integer) keys are compared as they are: integers on both sides
@@ -303,6 +312,23 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     if packed is None:
         return None
     return packed, rows, values
+
+
+def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
+    """An integer in `probe`'s dtype that no build key equals (just outside the build keys'
+    range), or None when the build keys are not one integer column or no such value fits."""
+    if (len(build.keys) != 1 or build.lead is not None or not probe.numel()
+            or probe.is_floating_point() or probe.dtype == torch.bool
+            or not build.keys[0].values.numel()):
+        return None
+    key = build.keys[0].values
+    if key.is_floating_point() or key.dtype == torch.bool:
+        return None
+    lo, hi = value_range(key)
+    limits = torch.iinfo(probe.dtype)
+    if hi < limits.max:
+        return hi + 1
+    return lo - 1 if lo > limits.min else None
 
 
 def _recode(col: Column, dictionary) -> tuple[Column, torch.Tensor]:

@@ -63,6 +63,12 @@ def value_range(column: torch.Tensor) -> tuple[int, int]:
     return value_ranges([column])[0]
 
 
+def note_range(column: torch.Tensor, lo: int, hi: int) -> None:
+    """Remember bounds of `column` known without a pass over it (every value within them; they
+    may be wider than its min and max, which only sizes a table larger)."""
+    _RANGES.put(column, (int(lo), int(hi)))
+
+
 def known_range(column: torch.Tensor) -> tuple[int, int] | None:
     """The remembered (min, max) of `column`, or None: no pass over its rows."""
     return _RANGES.get(column)
