@@ -103,7 +103,7 @@ def group_ids(
     span = hi - lo + 1
     if span <= DENSE_FACTOR * n + DENSE_SLACK:
         slot = packed - lo
-        present = torch.zeros(span, dtype=torch.bool, device=dev).scatter_(0, slot, True)
+        present = torch.zeros(span, dtype=torch.bool, device=dev).index_fill_(0, slot, True)
         slot_group = torch.cumsum(present, 0) - 1
         ids = slot_group.index_select(0, slot)
         num_groups = int(slot_group[-1]) + 1
