@@ -29,10 +29,12 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
     """For each row, the first branch whose condition holds, else the default."""
     columns = align(branches + [default], what, supertype=True)
     result = columns[-1]
-    values, valid = result.values, result.validity()
+    nullable = any(c.valid is not None for c in columns)  # else no validity to choose
+    values, valid = result.values, result.validity() if nullable else None
     for condition, branch in zip(reversed(conditions), reversed(columns[:-1])):
         values = torch.where(condition, branch.values, values)
-        valid = torch.where(condition, branch.validity(), valid)
+        if nullable:
+            valid = torch.where(condition, branch.validity(), valid)
     return Column(values, result.type, normalize_valid(valid), result.dictionary, result.decimal)
 
 
@@ -76,7 +78,7 @@ def eager_case(batch: Batch, branches, default: exp.Expression | None, subject,
                 cond = compare(operator.eq, compared, evaluate(condition, batch), what)
             else:
                 cond = truth(evaluate(condition, batch), what)
-            conditions.append(cond.values & cond.validity())
+            conditions.append(cond.values if cond.valid is None else cond.values & cond.valid)
         values = [evaluate(v, batch) for _, v in branches]
         otherwise = evaluate(default if default is not None else exp.Null(), batch)
         return choose(conditions, values, otherwise, what)
