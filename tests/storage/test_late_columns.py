@@ -91,3 +91,20 @@ def test_late_parts_of_one_base_concatenate_late_and_keep_sharing_positions():
     eager = batch.take(torch.tensor([1, 2, 3, 5, 9, 8, 0, 7]))
     for name in batch.names:
         _same(whole[name], eager[name])
+
+
+def test_rows_or_nulls_taken_from_a_late_column_gather_only_those():
+    """take_or_null (-1: NULL) composes the positions too; the columns of one selection
+    compose them once."""
+    batch, rows = _batch(), torch.tensor([1, 2, 3, 5, 6, 8, 9])
+    late = batch.take_late(rows)
+    for picked in (torch.tensor([4, 0, 6]), torch.tensor([4, -1, 0, -1])):
+        for name in batch.names:
+            taken = late[name].take_or_null(picked)
+            assert late[name].deferred is not None
+            expected = batch.take(rows)[name].take_or_null(picked)
+            assert torch.equal(taken.validity(), expected.validity())  # values under NULL: any
+            assert torch.equal(taken.values[taken.validity()], expected.values[expected.validity()])
+    picked = torch.tensor([2, 3])
+    late["x"].take(picked), late["s"].take(picked)
+    assert late["x"].deferred[1].then(picked) is late["s"].deferred[1].then(picked)

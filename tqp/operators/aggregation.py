@@ -29,7 +29,8 @@ from tqp.types import DataType, sum_type
 
 
 # The aggregates that take LIST values as they are (the others would compare whole lists).
-LIST_ARGUMENTS = frozenset({"count", "list", "first", "last", "any_value", "single"})
+LIST_ARGUMENTS = frozenset({"count", "list", "first", "last", "any_value", "single",
+                            "group_value"})
 # The aggregates that can read a filter's mask instead of the filtered rows: a row the filter
 # drops is then an input they skip, like a NULL.
 MASKABLE = frozenset({"count_star", "count", "sum", "avg", "min", "max"})
@@ -213,12 +214,17 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
             return {call.func: column for call, column in done.items()}
         reduced.update(pivot.reduce_pivot(found, inputs.of, ids, slots, reduce) or {})
     # SUMs before AVGs, which divide a SUM of the same argument computed already.
+    for _, call in aggregates:  # the value each group's rows share: read at a row of each
+        if call.func == "group_value" and call not in reduced:
+            reduced[call] = inputs.of(call.arg).take(first)
     for _, call in sorted(aggregates, key=lambda named: named[1].func == "avg"):
         if call.func != "grouping" and call not in reduced:
             reduced[call] = _reduce(call, inputs, ids, slots, device, counts, reduced)
     for name, call in aggregates:
         if call.func == "grouping":
             out[name] = _grouping(call, present, groups, device)
+        elif call.func == "group_value":  # one row per group already
+            out[name] = reduced[call]
         else:
             column = reduced[call]
             out[name] = column if slots == groups else _pick(column, pick)

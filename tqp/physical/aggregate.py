@@ -45,7 +45,7 @@ PARTIAL_MAX_FRACTION = 0.5
 # How each mergeable aggregate is split: the partial aggregates, and the final one over them.
 _MERGE = {"count_star": "sum", "count": "sum", "sum": "sum", "min": "min", "max": "max",
           "bool_and": "bool_and", "bool_or": "bool_or", "any_value": "any_value",
-          "first": "first"}
+          "first": "first", "group_value": "group_value"}
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,8 @@ class AggregateCall:
     grouping, ...) and its argument.
 
     `single` is the value of a group that must hold at most one row (a scalar subquery without
-    an aggregate). `filter` keeps only the rows where it is TRUE (`FILTER (WHERE ...)`); `by` is
+    an aggregate); `group_value` the value every row of a group holds (a column that depends
+    on a unique key, see passes/group_by_unique_keys.py), read from any one of its rows. `filter` keeps only the rows where it is TRUE (`FILTER (WHERE ...)`); `by` is
     the second argument of ARG_MIN/ARG_MAX; `order` the ORDER BY inside the call (STRING_AGG);
     `param` a constant: the fraction of a quantile, the separator of STRING_AGG, the key
     positions of GROUPING (bit order: the first key is the highest bit)."""

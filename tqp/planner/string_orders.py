@@ -25,10 +25,11 @@ from tqp.walk import each_node
 
 # Aggregates whose result does not depend on the order of their argument's codes (ANY_VALUE,
 # FIRST, LAST give some row's string, whatever code it has).
-_EQUALITY_AGGREGATES = frozenset({"count", "count_star", "any_value", "first", "last"})
+_EQUALITY_AGGREGATES = frozenset({"count", "count_star", "any_value", "first", "last",
+                                  "group_value"})
 # Of those, the ones whose result is a value of their argument, dictionary and all: what their
 # result needs, the argument needs.
-_PASSING_AGGREGATES = frozenset({"any_value", "first", "last"})
+_PASSING_AGGREGATES = frozenset({"any_value", "first", "last", "group_value"})
 
 # How strongly each order binds: a use needing more wins.
 _RANK = {AS_READ: 0, UNIQUE: 1, SORTED: 2}

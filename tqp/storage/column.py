@@ -208,8 +208,21 @@ class LateColumn(Column):
         pending = self.__dict__.get("_pending")
         if pending is None:
             return super().take(indices)
+        base, own = pending  # the positions composed once for every column of the selection
+        return base.take(own.then(indices).indices)
+
+    def take_or_null(self, indices: torch.Tensor) -> Column:
+        """`Column.take_or_null`; while not gathered, the base's rows at the composed positions
+        (FIRST of a late column per group gathers the groups' rows, not every row)."""
+        pending = self.__dict__.get("_pending")
+        if pending is None or len(self) == 0:
+            return super().take_or_null(indices)
         base, own = pending
-        return base.take(own.indices.index_select(0, indices))
+        missing = indices < 0
+        if not bool(missing.any()):  # composed once for every column of the selection
+            return base.take(own.then(indices).indices)
+        composed = own.indices.index_select(0, indices.clamp(min=0))
+        return base.take_or_null(torch.where(missing, -1, composed))
 
     @property
     def deferred(self) -> tuple[Column, Selection] | None:

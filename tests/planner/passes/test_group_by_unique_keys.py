@@ -1,5 +1,5 @@
 """group_by_unique_keys alone (after the passes it follows): the group keys that are columns of
-the same row as a unique key become FIRST aggregates."""
+the same row as a unique key become GROUP_VALUE aggregates (any row of a group holds their value)."""
 
 from tests.planner.passes.conftest import built, golden, passes_before, rewritten, run, text
 from tqp.planner.passes import group_by_unique_keys
@@ -14,7 +14,7 @@ def test_the_columns_of_a_unique_keys_row_are_aggregated_not_grouped(con):
     assert rewritten(con, sql, group_by_unique_keys) == golden("""
         Project did# := _g#, name# := _g#, gid# := _g#, eid# := _g#, n# := _a#
           Project _g# := _g#, _g# := _g#, _g# := _g#, _g# := _g#, _a# := _a#
-            GroupAggregate keys=[_g# := d#.name, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := first("d#.did"), _g# := first("d#.gid")]
+            GroupAggregate keys=[_g# := d#.name, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := group_value("d#.did"), _g# := group_value("d#.gid")]
               DirectOrSortJoin[inner] ON f#.did = d#.did
                 Scan fact AS f# [did, eid]
                 Scan dim AS d# [did, name, gid]

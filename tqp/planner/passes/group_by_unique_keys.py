@@ -3,9 +3,9 @@
 `GROUP BY c.id, c.name, c.email, d.year` where `c.id` is unique in its table (every row holds
 its own value) forms the same groups as `GROUP BY c.id, d.year`: within a group every row
 carries the same row of `c`, so `c.name` and `c.email` are equal there. They leave the keys
-and become ANY_VALUE aggregates: the rows are numbered by two keys instead of four (a packed
+and become GROUP_VALUE aggregates: the rows are numbered by two keys instead of four (a packed
 key of wide strings numbered by sorting, against a narrow one), and each dependent column is
-gathered once per group.
+gathered once per group, from whichever row the numbering found first.
 
 A key counts as dependent only when it and the unique key are columns of the same Scan read
 along one unshared path (a self-join of a shared subplan reads two rows of one Scan), and the
@@ -24,13 +24,13 @@ from tqp.planner.scope import ref
 
 
 def group_by_unique_keys(plan: Plan, context: PassContext) -> Plan:
-    """Group keys that depend on a unique key of the same row become FIRST aggregates (every
-    row of a group holds that row's value, NULL or not; FIRST, unlike ANY_VALUE, reads no
-    column's NULLs, so all of them share one first row per group).
+    """Group keys that depend on a unique key of the same row become GROUP_VALUE aggregates
+    (every row of a group holds that row's value, NULL or not: any row of the group gives it,
+    as any row gives the group's keys).
 
     Example: `Aggregate(keys=[i := c.id, n := c.name, y := d.year], [s := sum(x)])` becomes
     `Project(i, n, y, s) <- Aggregate(keys=[i := c.id, y := d.year], [s := sum(x),
-    n := first(c.name)])` when `c.id` is unique."""
+    n := group_value(c.name)])` when `c.id` is unique."""
     uses = use_counts(plan)
 
     def rule(node: Plan) -> Plan:
@@ -56,6 +56,6 @@ def _dependents_aggregated(node: Aggregate, uses, catalog) -> Plan | None:
         return None
     names = {name for name, _ in dependent}
     grouped = Aggregate(node.input, tuple(k for k in node.keys if k[0] not in names),
-                        node.aggregates + tuple((n, AggregateCall("first", e))
+                        node.aggregates + tuple((n, AggregateCall("group_value", e))
                                                 for n, e in dependent))
     return Project(grouped, tuple((c, ref(c)) for c in node.columns))
