@@ -107,19 +107,32 @@ def reduce_pivot(pivot: Pivot, of: Callable[[exp.Expression], Column], ids: torc
     if not _key_fits(key, pivot.constants) or not _same_type(pivot, key, arg):
         return None
     width = len(pivot.constants) + 1  # the last position: rows of no constant
-    small = torch.int8 if width <= 127 else ids.dtype  # less to write per constant
-    position = torch.full(ids.shape, width - 1, dtype=small, device=ids.device)
-    keyed = Batch({_KEY: key}, len(key), key.device)
-    for i, constant in enumerate(pivot.constants):
-        equal = evaluate(exp.EQ(this=column_ref(_KEY), expression=constant), keyed)
-        hit = equal.values.bool() if equal.valid is None else equal.values.bool() & equal.valid
-        position.masked_fill_(hit, i)
+    position = _positions(pivot, key, width)
     # An explicit mask: a group with no row of a position must read NULL there.
     arg = replace(arg, valid=arg.validity())
     funcs = sorted({call.func for call, _ in pivot.calls}, key=lambda f: f == "avg")
     by_func = reduce(funcs, arg, ids * width + position, groups * width)
     starts = torch.arange(groups, device=ids.device) * width
     return {call: by_func[call.func].take(starts + i) for call, i in pivot.calls}
+
+
+def _positions(pivot: Pivot, key: Column, width: int) -> torch.Tensor:
+    """Each row's position among the pivot's constants, `width - 1` for none. A key that is
+    rows of a smaller base not gathered yet (a dimension's column joined to a fact table) is
+    compared on the base, and the positions gathered: a comparison per constant over the
+    base's rows, not over every joined row."""
+    deferred = key.deferred
+    rows = None
+    if deferred is not None and len(deferred[0]) < len(key):
+        key, rows = deferred[0], deferred[1].indices
+    small = torch.int8 if width <= 127 else torch.int64  # less to write per constant
+    position = torch.full((len(key),), width - 1, dtype=small, device=key.device)
+    keyed = Batch({_KEY: key}, len(key), key.device)
+    for i, constant in enumerate(pivot.constants):
+        equal = evaluate(exp.EQ(this=column_ref(_KEY), expression=constant), keyed)
+        hit = equal.values.bool() if equal.valid is None else equal.values.bool() & equal.valid
+        position.masked_fill_(hit, i)
+    return position if rows is None else position.index_select(0, rows)
 
 
 def _same_type(pivot: Pivot, key: Column, arg: Column) -> bool:

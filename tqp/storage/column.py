@@ -68,6 +68,11 @@ class Column:
         return to_double(self.values)
 
     @property
+    def holds_wide(self) -> bool:
+        """Does it hold 128-bit integers (two words a row, see storage/wide.py)?"""
+        return self.values.dim() == 2
+
+    @property
     def is_broadcast(self) -> bool:
         """Is this one value repeated over the rows (an evaluated constant: a stride-0 view)?"""
         return broadcast_values(self.values) and self.lists is None and \
@@ -227,6 +232,11 @@ class LateColumn(Column):
     @property
     def deferred(self) -> tuple[Column, Selection] | None:
         return self.__dict__.get("_pending")
+
+    @property
+    def holds_wide(self) -> bool:  # read on the base: no gather
+        pending = self.__dict__.get("_pending")
+        return super().holds_wide if pending is None else pending[0].holds_wide
 
     def __reduce__(self):
         return (Column, (self.values, self.type, self.valid, self.dictionary, self.decimal,

@@ -86,3 +86,25 @@ select a, sum(case when b = 'beta' then c else 0 end) as beta,
 from t_nulls
 group by a
 order by a nulls first;
+
+-- name: pivot_key_from_a_joined_dimension
+-- The key is a column of the smaller joined table: compared on that table's rows, the positions
+-- then follow the join's matches.
+select o_orderpriority,
+    sum(case when c_mktsegment = 'BUILDING' then o_totalprice end) as building,
+    sum(case when c_mktsegment = 'AUTOMOBILE' then o_totalprice end) as automobile,
+    count(case when c_mktsegment = 'MACHINERY' then o_orderkey end) as machinery,
+    max(case when c_mktsegment = 'NOWHERE' then o_totalprice end) as nowhere
+from orders, customer
+where o_custkey = c_custkey
+group by o_orderpriority
+order by o_orderpriority;
+
+-- name: pivot_numeric_key_from_a_joined_dimension_with_nulls
+select n_regionkey,
+    sum(case when s_nationkey = 1 then s_acctbal end) as n1,
+    sum(case when s_nationkey = 3 then s_acctbal end) as n3,
+    count(case s_nationkey when 24 then 1 end) as n24
+from nation left join supplier on s_nationkey = n_nationkey and s_acctbal > 9000
+group by n_regionkey
+order by n_regionkey;

@@ -23,7 +23,7 @@ def column(node: exp.Column, batch: Batch) -> Column:
         found = batch[node.name]
     except KeyError:
         raise InternalError(f"column {node.name} is not in the batch ({batch.names})") from None
-    if node.parent is not None:
+    if node.parent is not None and found.holds_wide:  # (a late column stays ungathered)
         require_narrow(found.values, node.parent.key.upper())
     return found
 
