@@ -12,7 +12,9 @@ tables). Left out:
   conditions);
 - `simplify`: constant subexpressions are computed once per batch by the evaluator;
 - `annotate_types` and `canonicalize`: the operators type values themselves (a date compared
-  with a string literal, a number used as a condition).
+  with a string literal, a number used as a condition);
+- `eliminate_ctes` and `eliminate_joins`: a CTE nothing reads is never planned, and an unread
+  LEFT-joined derived table costs only its join.
 Tables are not isolated into subqueries (sqlglot does that for pushdown_predicates), so a query
 without derived tables or CTEs skips the subquery passes too.
 """
@@ -44,7 +46,11 @@ DIALECT = "duckdb"
 # Everything sqlglot runs, in sqlglot's order, except the passes tqp does itself.
 OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
               "annotate_types", "canonicalize")
-_SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES]
+# And those that change nothing tqp runs: the builder plans a CTE where a query reads it (one
+# nothing reads is never planned), and a LEFT join to a derived table none of whose columns
+# are read costs a join, not a wrong answer. Each walked every scope of every query.
+UNNEEDED_PASSES = ("eliminate_ctes", "eliminate_joins")
+_SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES + UNNEEDED_PASSES]
 # tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) in
 # sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
 # correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
@@ -54,9 +60,8 @@ RULES = tuple(itertools.chain.from_iterable(
     else (normalize,) if r.__name__ == "normalize" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
-# isolated into subqueries, see `optimize`, and eliminate_joins drops only joins of derived
-# tables), yet each walks every scope.
-SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries", "eliminate_ctes", "eliminate_joins")
+# isolated into subqueries, see `optimize`), yet each walks every scope.
+SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries")
 # A query of one SELECT (no nested query, no set operation) has one scope: no alias can shadow
 # another, no inner ORDER BY exists and no inner projection can be pruned.
 NESTED_PASSES = ("unique_aliases", "inner_order_by", "pushdown_projections")
