@@ -14,7 +14,9 @@ tables). Left out:
 - `annotate_types` and `canonicalize`: the operators type values themselves (a date compared
   with a string literal, a number used as a condition);
 - `eliminate_ctes` and `eliminate_joins`: a CTE nothing reads is never planned, and an unread
-  LEFT-joined derived table costs only its join.
+  LEFT-joined derived table costs only its join;
+- `pushdown_projections`: tqp's prune_columns pass narrows every plan node to the columns read
+  above it, a CTE read twice to those any of its readers needs.
 Tables are not isolated into subqueries (sqlglot does that for pushdown_predicates), so a query
 without derived tables or CTEs skips the subquery passes too.
 """
@@ -46,10 +48,9 @@ DIALECT = "duckdb"
 # Everything sqlglot runs, in sqlglot's order, except the passes tqp does itself.
 OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "simplify",
               "annotate_types", "canonicalize")
-# And those that change nothing tqp runs: the builder plans a CTE where a query reads it (one
-# nothing reads is never planned), and a LEFT join to a derived table none of whose columns
-# are read costs a join, not a wrong answer. Each walked every scope of every query.
-UNNEEDED_PASSES = ("eliminate_ctes", "eliminate_joins")
+# And those whose work tqp's plan passes do or need not be done (see the module docstring).
+# Each walked every scope of every query.
+UNNEEDED_PASSES = ("eliminate_ctes", "eliminate_joins", "pushdown_projections")
 _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES + UNNEEDED_PASSES]
 # tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) in
 # sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
@@ -64,7 +65,7 @@ RULES = tuple(itertools.chain.from_iterable(
 SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries")
 # A query of one SELECT (no nested query, no set operation) has one scope: no alias can shadow
 # another, no inner ORDER BY exists and no inner projection can be pruned.
-NESTED_PASSES = ("unique_aliases", "inner_order_by", "pushdown_projections")
+NESTED_PASSES = ("unique_aliases", "inner_order_by")
 FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
 SINGLE_SELECT_RULES = tuple(r for r in FLAT_RULES if r.__name__ not in NESTED_PASSES)
 # A pass that rewrites one construct, which no earlier pass makes: without it in the statement

@@ -96,3 +96,23 @@ order by p_size;
 create or replace view v_corpus_left_right as
     select l.lid, l.k, r.rid, r.w from t_left l left join t_right r on l.k = r.k;
 select lid, k, rid, w from v_corpus_left_right order by lid, rid;
+
+-- name: cte_read_twice_with_columns_neither_reads
+with c as (select o_custkey, sum(o_totalprice) as total, count(*) as n, max(o_orderdate) as last
+           from orders group by o_custkey)
+select a.o_custkey, b.total from c a, c b
+where a.o_custkey = b.o_custkey + 1
+order by a.o_custkey limit 10;
+
+-- name: union_all_columns_nothing_reads
+select count(*) as n, sum(k) as s from (
+    select n_nationkey as k, n_name as name, n_comment as c from nation
+    union all
+    select r_regionkey, r_name, r_comment from region) u;
+
+-- name: union_all_counted_only
+select count(*) as n from (select n_name, n_comment from nation union all
+                           select r_name, r_comment from region) u;
+
+-- name: grand_total_with_no_aggregate_read
+select 1 as one from (select sum(o_totalprice) as s, count(*) as n from orders) t;
