@@ -64,7 +64,7 @@ RULES = tuple(itertools.chain.from_iterable(
 # isolated into subqueries, see `optimize`), yet each walks every scope.
 SUBQUERY_PASSES = ("eliminate_subqueries", "merge_subqueries")
 # A query of one SELECT (no nested query, no set operation) has one scope: no alias can shadow
-# another, no inner ORDER BY exists and no inner projection can be pruned.
+# another and no inner ORDER BY exists.
 NESTED_PASSES = ("unique_aliases", "inner_order_by")
 FLAT_RULES = tuple(r for r in RULES if r.__name__ not in SUBQUERY_PASSES)
 SINGLE_SELECT_RULES = tuple(r for r in FLAT_RULES if r.__name__ not in NESTED_PASSES)
