@@ -30,6 +30,7 @@ from tqp.physical.exchange import single
 from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
 from tqp.planner.join_order import estimate_rows
+from tqp.planner.passes.origins import column_origin
 from tqp.planner.string_orders import string_orders
 from tqp.planner.scan_bounds import scan_bounds
 
@@ -247,7 +248,10 @@ def _span(expression: exp.Expression, plan: L.Plan, catalog) -> tuple[int, int] 
     binding, _, field_name = expression.name.rpartition(".")
     found = _scan_of(plan, binding)
     if found is None or field_name not in found.fields:
-        return None
+        origin = column_origin(plan, expression.name)  # a column renamed on its way up
+        if origin is None:
+            return None
+        found, field_name = origin
     bounds = catalog.value_range(found.table, field_name, along=found.fields)
     if bounds is None:
         return None

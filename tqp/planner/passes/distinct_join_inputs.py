@@ -10,13 +10,14 @@ distinct (k, w) combination on each side instead of one per row pair: tens of ti
 An input is made distinct only when the statistics say it repeats: the product of its
 columns' distinct counts (traced to the scanned columns they come from) is at most half its
 estimated rows. A subplan read both as a set and otherwise is left as it is (it runs once for
-all its readers).
+all its readers). The two inputs of a self-join made distinct over the same columns share one
+Distinct, read by the second side under its own names.
 """
 
 from __future__ import annotations
 
 from tqp.planner.join_order import estimate_rows
-from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project
+from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project, Scan
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.origins import column_origin
 from tqp.planner.passes.tree import use_counts, with_children
@@ -114,7 +115,8 @@ class _Rewriter:
             return with_children(node, (self.as_set(node.input, set(node.input.columns)),))
         if isinstance(node, Join) and _joins_as_set(node):
             needed = needed | self.reads(*node.left_keys, *node.right_keys, node.residual)
-            return with_children(node, tuple(self._side(side, needed) for side in node.children))
+            left, right = (self._side(side, needed) for side in node.children)
+            return with_children(node, (left, _renamed_twin(left, right) or right))
         return self.visit(node)
 
     def _side(self, side: Plan, needed: set[str]) -> Plan:
@@ -145,3 +147,29 @@ def _distinct_count(plan: Plan, name: str, catalog) -> int | None:
         return None
     scan, field = origin
     return catalog.distinct_count(scan.table, field, along=scan.fields)
+
+
+def _renamed_twin(left: Plan, right: Plan) -> Plan | None:
+    """`right` as `left`'s rows under `right`'s names, when both are the distinct rows of the
+    same columns of one table (a self-join read as a set, `a.k = b.k AND a.w <> b.w`): the
+    distinct rows are then found once, for both sides. None otherwise."""
+    sides = [_distinct_scan(p) for p in (left, right)]
+    if None in sides:
+        return None
+    (lscan, lfields), (rscan, rfields) = sides
+    if lscan.table != rscan.table or lfields != rfields:
+        return None
+    return Project(left, tuple((r, ref(lc)) for r, lc in zip(right.columns, left.columns)))
+
+
+def _distinct_scan(plan: Plan):
+    """(scan, fields read in output order) of `Distinct <- Project(columns) <- Scan`, or None."""
+    if not isinstance(plan, Distinct) or not isinstance(plan.input, Project) or \
+            not isinstance(plan.input.input, Scan):
+        return None
+    scan, fields = plan.input.input, []
+    for name, expression in plan.input.exprs:
+        if name not in scan.columns or expression.name != name:
+            return None
+        fields.append(name[len(scan.binding) + 1:])
+    return scan, tuple(fields)
