@@ -213,10 +213,10 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
                 done[call] = _reduce(call, inputs, pivot_ids, size, device, counts, done, value)
             return {call.func: column for call, column in done.items()}
         reduced.update(pivot.reduce_pivot(found, inputs.of, ids, slots, reduce) or {})
-    # SUMs before AVGs, which divide a SUM of the same argument computed already.
     for _, call in aggregates:  # the value each group's rows share: read at a row of each
         if call.func == "group_value" and call not in reduced:
             reduced[call] = inputs.of(call.arg).take(first)
+    # SUMs before AVGs, which divide a SUM of the same argument computed already.
     for _, call in sorted(aggregates, key=lambda named: named[1].func == "avg"):
         if call.func != "grouping" and call not in reduced:
             reduced[call] = _reduce(call, inputs, ids, slots, device, counts, reduced)

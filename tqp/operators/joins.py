@@ -318,11 +318,11 @@ def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
     """An integer in `probe`'s dtype that no build key equals (just outside the build keys'
     range), or None when the build keys are not one integer column or no such value fits."""
     if (len(build.keys) != 1 or build.lead is not None or not probe.numel()
-            or probe.is_floating_point() or probe.dtype == torch.bool
+            or probe.dim() != 1 or probe.is_floating_point() or probe.dtype == torch.bool
             or not build.keys[0].values.numel()):
         return None
     key = build.keys[0].values
-    if key.is_floating_point() or key.dtype == torch.bool:
+    if key.dim() != 1 or key.is_floating_point() or key.dtype == torch.bool:
         return None
     lo, hi = value_range(key)
     limits = torch.iinfo(probe.dtype)
