@@ -17,7 +17,7 @@ import pyarrow as pa
 import torch
 
 from tqp.storage.masks import true_rows
-from tqp.storage.wide import to_double
+from tqp.storage.wide import is_wide, to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
 
 
@@ -70,7 +70,7 @@ class Column:
     @property
     def holds_wide(self) -> bool:
         """Does it hold 128-bit integers (two words a row, see storage/wide.py)?"""
-        return self.values.dim() == 2
+        return is_wide(self.values)
 
     @property
     def is_broadcast(self) -> bool:
