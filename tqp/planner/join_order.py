@@ -1,7 +1,9 @@
 """Ordering inner joins greedily: the largest input first, then, among the inputs connected to
 what is joined so far, the most selective one (its pushed-down filters, and those of inputs
 reachable only through it, times how many of its rows each joined row matches), the smaller on
-ties.
+ties. An input joined on its own key counts as well as the best join it makes possible: when it
+adds a second key to a many-to-many join (a date dimension whose week then also matches), it is
+joined first, so that join matches each row with few rows rather than with every row of a key.
 
 The accumulated result is the probe side of each join and the newly added input the build side,
 so the fact table is probed and filtered dimensions cut it down early. When the filters have
@@ -211,14 +213,29 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
         connected = [u for u in remaining if any(block.connects(c, joined, u.aliases)
                                                  for c in multi)]
 
+        def reach(u, joined):
+            return u.selectivity * _fanout(u, joined, multi, block, catalog)
+
         def score(u):
             # One step of lookahead: inputs that only `u` connects to come with it.
-            reach = u.selectivity * _fanout(u, joined, multi, block, catalog)
+            own = reach(u, joined)
             for b in remaining:
                 if b is not u and any(block.connects(c, u.aliases, b.aliases) for c in multi) \
                         and not any(block.connects(c, joined, b.aliases) for c in multi):
-                    reach *= b.selectivity
-            return (reach, u.rows, remaining.index(u))
+                    own *= b.selectivity
+            return (min(own, _bridged(u, own)), own, u.rows, remaining.index(u))
+
+        def _bridged(u, own):
+            # `u` as a bridge: joined first, it adds a key to another input's join and so
+            # cuts the rows that join matches (a second equality on a many-to-many key).
+            best = own
+            after = joined | u.aliases
+            for v in connected:
+                if v is not u and any(block.connects(c, u.aliases, v.aliases) for c in multi):
+                    alone, bridged = reach(v, joined), reach(v, after)
+                    if bridged < alone:
+                        best = min(best, own * bridged)
+            return best
 
         pick = min(connected or remaining, key=score)
         remaining.remove(pick)
@@ -246,20 +263,33 @@ def _fanout(unit: _Unit, joined: set, conditions, block: _Block, catalog) -> flo
 
 def _key_combinations(unit: _Unit, joined: set, conditions, block: _Block,
                       catalog) -> tuple[float, float] | None:
-    """(rows of `unit`'s table, distinct combinations of its columns that the equalities to
-    `joined` name); None when unknown (a merged unit, an expression key, no statistics)."""
-    scan = _scan_below(unit.plan) if len(unit.aliases) == 1 else None
-    if scan is None:
-        return None
-    rows = float(catalog.num_rows(scan.table))
+    """(rows of `unit` before its filters, distinct combinations of its columns that the
+    equalities to `joined` name); None when unknown (an expression key, no statistics). A
+    merged unit's rows are those of the input it was built around (its dimensions joined on
+    unique keys keep them), and each key column's distinct count is that of its own input's
+    table. A column equated with several joined columns counts once."""
+    if len(unit.aliases) == 1:
+        scan = _scan_below(unit.plan)
+        if scan is None:
+            return None
+        rows = float(catalog.num_rows(scan.table))
+    else:
+        rows = unit.rows / unit.selectivity if unit.selectivity > 0 else 0.0
     if rows == 0:
         return None
-    combinations = 1.0
+    combinations, seen = 1.0, set()
     for c in conditions:
         if not block.connects(c, joined, unit.aliases):
             continue
         side = c.this if block.inputs(c.this) <= unit.aliases else c.expression
-        distinct = _distinct_count(side, scan, catalog) if isinstance(side, exp.Column) else None
+        if not isinstance(side, exp.Column):
+            return None
+        if side.name in seen:
+            continue
+        seen.add(side.name)
+        owners = block.inputs(side)
+        scan = _scan_below(block.plans[next(iter(owners))]) if len(owners) == 1 else None
+        distinct = _distinct_count(side, scan, catalog)
         if distinct is None:
             return None
         combinations *= max(distinct, 1)
@@ -336,6 +366,7 @@ class _Block:
 
     def __init__(self, inputs, conditions, reads):
         self.reads = reads
+        self.plans = inputs
         self.owner = {c: i for i, p in enumerate(inputs) for c in p.columns}
         self._sides = {}
         for c in conditions:

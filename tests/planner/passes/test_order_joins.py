@@ -205,3 +205,42 @@ def test_a_filtered_dimension_with_several_neighbours_joins_the_one_on_its_uniqu
     plan = text(order_joins(run(plan, context, *passes_before("order_joins")), context))
     assert plan.index("ON inv#.item = s#.item") < plan.index("ON s#.dk = d#.dk"), plan
     check_against_duckdb(con, duck, sql)
+
+
+def test_an_input_that_adds_a_second_key_to_a_many_to_many_join_is_joined_first():
+    """`inv` and `s` share an item with many rows each; joining `d2` into `inv` first (its own
+    key, one row each) lets the item join also compare weeks (`d.w = d2.w`), so each `inv`
+    row meets the few `s` rows of its item and week rather than every row of its item."""
+    ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
+    tables = {
+        "inv": pa.table({"item": ints([i % 50 for i in range(4000)]),
+                         "dk2": ints([i % 100 for i in range(4000)])}),
+        "s": pa.table({"item": ints([i % 50 for i in range(1000)]),
+                       "dk": ints([i % 100 for i in range(1000)])}),
+        "d": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)]),
+                       "yr": ints([i // 25 for i in range(100)])}),
+        "d2": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)])}),
+    }
+    con, duck = tqp.connect(), duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+        duck.register(name, table)
+    sql = ("select count(*) as n from s join inv on s.item = inv.item join d on s.dk = d.dk "
+           "join d2 on inv.dk2 = d2.dk where d.w = d2.w and d.yr = 1")
+    plan, context = built(con, sql)
+    plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
+    assert text(plan) == golden("""
+        Project n# := _a#
+          GroupAggregate keys=[] aggregates=[_a# := count_star(*)]
+            DirectOrSortJoin[inner] ON inv#.item = s#.item AND d2#.w = d#.w
+              DirectOrSortJoin[inner] ON inv#.dk2 = d2#.dk
+                Scan inv AS inv# [item, dk2]
+                Scan d2 AS d2# [dk, w]
+              DirectOrSortJoin[inner] ON s#.dk = d#.dk
+                Scan s AS s# [item, dk]
+                Filter d#.yr = 1
+                  Scan d AS d# [dk, w, yr]
+    """)
+    check_against_duckdb(con, duck, sql)
+    check_against_duckdb(con, duck, sql.replace("count(*) as n", "inv.item, d2.w, count(*) as n")
+                         + " group by all order by all")
