@@ -9,7 +9,10 @@ import pytest
 import torch
 
 from tests.conftest import devices
-from tqp.operators.keys import float_from_key, float_key, pack_join_keys, pack_keys
+from tqp.operators.keys import (
+    float_from_key, float_key, pack_build_keys, pack_join_keys, pack_keys, pack_probe_keys,
+    probe_inside,
+)
 
 DEVICES = devices()
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
@@ -153,3 +156,28 @@ def test_join_keys_compare_int_with_double_as_numbers(device):
     pl, pr = pack_join_keys(left, right)
     assert pl[0] == pr[2] and pl[1] == pr[0]
     assert not (pr[1] == pl).any()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build_scale", [1, 2**40])
+def test_probe_rows_inside_the_build_ranges_pack_like_the_build(device, build_scale):
+    """probe_inside picks the probe rows whose keys all lie in the build's ranges (an int32
+    probe against int64 build bounds beyond int32 too), and those rows pack to a build row's
+    value exactly when their tuples are equal."""
+    rng = np.random.default_rng(5)
+    build = [torch.tensor(rng.integers(-3, 3, 50) * build_scale, dtype=torch.int64, device=device),
+             torch.tensor(rng.integers(0, 4, 50), dtype=torch.int64, device=device)]
+    probe = [torch.tensor(rng.integers(-5, 5, 200), dtype=torch.int32, device=device),
+             torch.tensor(rng.integers(-1, 6, 200), dtype=torch.int32, device=device)]
+    packed_build, packing = pack_build_keys(build)
+    inside = probe_inside(packing, probe)
+    rows = torch.nonzero(inside).flatten()
+    packed_probe = pack_probe_keys(packing, [p[rows] for p in probe])
+    build_tuples = _tuples(build)
+    probe_tuples = _tuples(probe)
+    for j, row in enumerate(rows.tolist()):
+        matches = [i for i, t in enumerate(build_tuples) if t == probe_tuples[row]]
+        assert matches == (packed_build == packed_probe[j]).nonzero().flatten().tolist()
+    outside = set(range(200)) - set(rows.tolist())
+    assert all(probe_tuples[r] not in build_tuples for r in outside)
+    assert any(probe_tuples[r] in build_tuples for r in rows.tolist())

@@ -28,7 +28,8 @@ from tqp.operators.join import (
     key_set_contains, match_any, probe_table, unmatched,
 )
 from tqp.operators.keys import (
-    KeyPacking, column_ranges, pack_build_keys, pack_join_keys, pack_probe_keys, rangeable,
+    KeyPacking, column_ranges, pack_build_keys, pack_join_keys, pack_probe_keys, probe_inside,
+    rangeable,
 )
 from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows
@@ -288,6 +289,10 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
         cols.append(col)
         if col.valid is not None:
             masks.append(col.valid)
+    if build.lead is None:
+        inside = probe_inside(build.packing, [c.values for c in cols])
+        if inside is not None and not bool(inside.all()):  # else no rows to pick out
+            masks.append(inside)
     ok = None
     for m in masks:
         ok = m if ok is None else ok & m

@@ -183,8 +183,8 @@ def pack_join_keys(
 class KeyPacking:
     """How one join side's key columns were packed, so that batches of the other side can be
     packed the same way later: per column its dtype and (min, max) (no ranges for a single
-    key, which is used as it is); a probe tuple outside the ranges cannot match and packs
-    to -1."""
+    key, which is used as it is); a probe tuple outside the ranges cannot match, and
+    `probe_inside` leaves it out."""
 
     dtypes: tuple[torch.dtype, ...]
     ranges: tuple[tuple[int, int], ...]
@@ -208,24 +208,53 @@ def pack_build_keys(keys: list[torch.Tensor]) -> tuple[torch.Tensor, KeyPacking]
     return packed, KeyPacking(tuple(k.dtype for k in keys), tuple(ranges))
 
 
+def probe_inside(packing: KeyPacking, keys: list[torch.Tensor]) -> torch.Tensor | None:
+    """Per probe row, do all its keys lie within the build side's ranges (the only rows that
+    can match)? None for a single key, which is used as it is. The caller picks those rows
+    before `pack_probe_keys`: picking them took a pass over a few key columns, where clamping
+    every row into range and marking the rest -1 took six passes over int64 copies (on 7.8M
+    probe rows, 170 of 190 ms)."""
+    if not packing.ranges:
+        return None
+    inside = None
+    for k, dtype, (lo, hi) in zip(keys, packing.dtypes, packing.ranges):
+        ok = _between(k if _compares_natively(k, dtype) else rangeable(k.to(dtype)), lo, hi)
+        inside = ok if inside is None else inside.logical_and_(ok)
+    return inside
+
+
+def _compares_natively(key: torch.Tensor, build_dtype: torch.dtype) -> bool:
+    """Do `key`'s values compare with the build's range as they are (integers both)?"""
+    return not (key.is_floating_point() or build_dtype.is_floating_point
+                or key.dtype == torch.bool or build_dtype == torch.bool)
+
+
+def _between(values: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
+    """values >= lo and values <= hi, with the bounds clipped to the integer dtype's own range
+    (torch would wrap a bound outside it)."""
+    limits = torch.iinfo(values.dtype)
+    if lo > limits.max or hi < limits.min:
+        return torch.zeros(values.shape, dtype=torch.bool, device=values.device)
+    lo, hi = max(lo, limits.min), min(hi, limits.max)
+    if lo == limits.min:
+        return values <= hi
+    if hi == limits.max:
+        return values >= lo
+    return (values >= lo).logical_and_(values <= hi)
+
+
 def pack_probe_keys(packing: KeyPacking, keys: list[torch.Tensor]) -> torch.Tensor | None:
-    """Probe keys packed like the build side (-1 where a key lies outside the build's range);
-    None when a column's dtype would have to change the build side's (e.g. an integer build
-    key meeting a double probe key)."""
+    """Probe keys packed like the build side, for rows whose keys all lie within the build's
+    ranges (`probe_inside` finds them); None when a column's dtype would have to change the
+    build side's (e.g. an integer build key meeting a double probe key)."""
     if any(torch.promote_types(k.dtype, dtype) != dtype for k, dtype in zip(keys, packing.dtypes)):
         return None
     if not packing.ranges and packing.dtypes[0] == torch.int32:
         # One int32 key is probed as it is: tables are indexed by int32 as well, and widening
         # every probe row to int64 cost a pass and twice the bytes for each pass after it
         return keys[0].to(torch.int32)
-    cols = [as_int64(k.to(dtype)) for k, dtype in zip(keys, packing.dtypes)]
     if not packing.ranges:
-        return cols[0]
-    inside = None
-    shifted = []
-    for c, (lo, hi) in zip(cols, packing.ranges):
-        ok = (c >= lo) & (c <= hi)
-        inside = ok if inside is None else inside & ok
-        shifted.append((c - lo).clamp(min=0, max=hi - lo))
-    packed = mixed_radix(shifted, [(0, hi - lo) for lo, hi in packing.ranges])
-    return torch.where(inside, packed, torch.full_like(packed, -1))
+        return as_int64(keys[0].to(packing.dtypes[0]))
+    cols = [k if _compares_natively(k, dtype) else rangeable(k.to(dtype))
+            for k, dtype in zip(keys, packing.dtypes)]
+    return mixed_radix(cols, list(packing.ranges))
