@@ -60,6 +60,8 @@ TYPE_ERRORS = [
     ("select chr(n_name) from nation", "chr"),
     ("select chr(n_nationkey - 1) from nation", "Codepoint -1"),
     ("select chr(55296 + n_nationkey) from nation", "Codepoint 55296"),
+    ("select n_nationkey > all (select r_regionkey, r_name from region) from nation", "columns"),
+    ("select n_nationkey = any (select r_regionkey, r_name from region) from nation", "columns"),
 ]
 
 WINDOW_MISUSE = [
@@ -121,6 +123,9 @@ NOT_SUPPORTED = [
     ("select coalesce(l, [1]) from t_lists", ("list",)),
     ("select unnest(l, recursive := true) from t_lists", ("unnest",)),
     ("select json_extract('{\"a\": 1}', '$.a') as v", ("json",)),
+    # Quantified comparisons tqp plans only as `x op ANY|ALL (subquery)` of listed columns.
+    ("select a > any ([1, 2]) from t_nulls", ("any",)),
+    ("select a > all (select * from (select k from t_left)) from t_nulls", ("any/all",)),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.
     ("select count(*) from region r, nation n right join supplier s "
      "on n.n_nationkey = s.s_nationkey and r.r_regionkey = 1", ("outside its join",)),

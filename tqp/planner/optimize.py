@@ -40,6 +40,7 @@ from tqp.planner.lateral import lateral_reference
 from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
+from tqp.planner.quantified import rewrite_quantified
 from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
 
@@ -84,6 +85,9 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         mark_constant_date_parts(nodes)
         mark_recursive(n for n in nodes if isinstance(n, exp.With))
         from_first_joins(nodes)
+        if any(isinstance(n, (exp.Any, exp.All)) for n in nodes):
+            rewrite_quantified(nodes)
+            nodes = list(statement.walk())  # the rewrite added subqueries
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         arguments = _arguments(_prepared(schema))

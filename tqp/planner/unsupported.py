@@ -17,8 +17,8 @@ UNSUPPORTED_NODES = {
     exp.Unnest: "UNNEST",
     exp.Pivot: "PIVOT",
     exp.Lambda: "lambda functions",
-    exp.Any: "ANY (subquery) comparisons",
-    exp.All: "ALL (subquery) comparisons",
+    exp.Any: "ANY/SOME other than `x op ANY (subquery)` (a list, or on the left side)",
+    exp.All: "ALL other than `x op ALL (subquery)` (a list, or on the left side)",
     exp.TableSample: "TABLESAMPLE / USING SAMPLE",
     exp.Columns: "COLUMNS(...)",
 }

@@ -330,3 +330,53 @@ select distinct l1.l_linestatus, l2.l_returnflag
 from lineitem l1, lineitem l2
 where l1.l_orderkey = l2.l_orderkey and l1.l_shipmode = 'AIR'
 order by 1, 2;
+
+-- Quantified comparisons: x op ANY/SOME/ALL (subquery), with NULLs on both sides and empty
+-- subqueries; IN and NOT IN for = ANY and <> ALL, aggregates of the subquery otherwise.
+
+-- name: any_all_with_nulls
+select id, a,
+    a = any (select k from t_right) as eq_any, a <> all (select k from t_right) as ne_all,
+    a < any (select k from t_right) as lt_any, a >= all (select k from t_right) as ge_all,
+    a > some (select k from t_right where k is not null) as gt_some,
+    a <= all (select k from t_right where k is not null) as le_all,
+    a = all (select k from t_right where k = 2) as eq_all, a <> any (select k from t_right) as ne_any
+from t_nulls
+order by id;
+
+-- name: any_all_over_an_empty_subquery
+select id, a > any (select a from t_empty) as gt_any, a > all (select a from t_empty) as gt_all,
+    a = all (select a from t_empty) as eq_all, a <> any (select a from t_empty) as ne_any
+from t_nulls
+order by id;
+
+-- name: any_all_over_only_nulls
+select id, a < any (select a from t_nulls where a is null) as lt_any,
+    a < all (select a from t_nulls where a is null) as lt_all
+from t_nulls
+order by id;
+
+-- name: any_all_strings_and_dates
+select id, b > all (select s from t_left where s is not null) as b_all,
+    d >= any (select d from t_nulls where id > 5) as d_any
+from t_nulls
+order by id;
+
+-- name: any_all_in_where
+select id from t_nulls
+where a > any (select k from t_right where k < 4) and c < all (select v from t_left where v > 0)
+order by id;
+
+-- name: any_all_correlated
+select l.lid, l.k,
+    l.v < any (select r.w from t_right r where r.k = l.k) as lt_any,
+    l.v < all (select r.w from t_right r where r.k = l.k) as lt_all
+from t_left l
+order by l.lid;
+
+-- name: any_all_over_grouped_and_set_operation_subqueries
+select id, a >= all (select max(k) from t_right group by s) as ge_all_groups,
+    a < any (select k from t_right union select a from t_nulls where id < 3) as lt_any_union,
+    a = any (select distinct k from t_right) as eq_any_distinct
+from t_nulls
+order by id;
