@@ -61,6 +61,11 @@ TYPE_ERRORS = [
     ("select chr(n_nationkey - 1) from nation", "Codepoint -1"),
     ("select chr(55296 + n_nationkey) from nation", "Codepoint 55296"),
     ("select n_nationkey > all (select r_regionkey, r_name from region) from nation", "columns"),
+    # the right side of a SEMI/ANTI join is visible only in its ON clause
+    ("select n1.n_name, n2.n_name from nation n1 semi join nation n2 "
+     "on n1.n_nationkey = n2.n_regionkey", "semi join"),
+    ("select n1.n_name from nation n1 anti join nation n2 on n1.n_nationkey = n2.n_regionkey "
+     "where n2.n_name > 'B'", "anti join"),
     ("select n_nationkey = any (select r_regionkey, r_name from region) from nation", "columns"),
 ]
 

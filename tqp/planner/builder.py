@@ -546,6 +546,8 @@ class Builder:
             mark = self.fresh("_semi")
             marked = MarkJoin(left, right, mark, tuple(lkeys), tuple(rkeys), cond)
             keep = ref(mark) if _join_kind(source.join) == "semi" else exp.Not(this=ref(mark))
+            scope.hidden[source.alias] = (f"is the right side of a {_join_kind(source.join).upper()} "
+                                          "JOIN: only its ON clause can read it")
             return Filter(marked, keep)
         if kind == "inner" or kind == "cross":
             kind = "inner" if lkeys or cond is not None else "cross"

@@ -24,6 +24,9 @@ class Scope:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)  # alias -> column -> key
     depth: int = 0
     ctes: dict = field(default_factory=dict)  # WITH entries visible here, by name
+    # FROM items whose columns the rest of the query cannot read, with the reason (the right
+    # side of a SEMI or ANTI join, visible only in its ON clause)
+    hidden: dict[str, str] = field(default_factory=dict)
 
     def child(self) -> "Scope":
         return Scope(parent=self, depth=self.depth + 1, ctes=self.ctes)
@@ -39,6 +42,8 @@ class Scope:
         scope: Scope | None = self
         while scope is not None:
             columns = scope.sources.get(table)
+            if table in scope.hidden:
+                raise ProgrammingError(f"table or alias {table!r} {scope.hidden[table]}")
             if columns is not None:
                 if name.lower() in columns:
                     return columns[name.lower()], scope
