@@ -58,6 +58,27 @@ def test_a_wide_composite_key_is_built_on_its_dense_key_and_checks_the_other(dev
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_a_sorted_table_packs_every_key_that_fits_in_int64(device):
+    """With "search" the table is sorted anyway: the keys are packed together (their range
+    fits int64), and a probe key's binary search finds its own rows, not all rows of one key."""
+    rng = np.random.default_rng(4)
+    n = 2000
+    right = {"b.k": [int(v) for v in rng.integers(0, 600, n)],
+             "b.w": [int(v) * 2**20 for v in rng.integers(0, 50, n)]}
+    probe = {"a.k": [int(v) for v in rng.integers(-10, 610, 300)],
+             "a.w": [int(v) * 2**20 for v in rng.integers(0, 55, 300)]}
+    keys, left_keys = [column_ref("b.k"), column_ref("b.w")], [column_ref("a.k"), column_ref("a.w")]
+    searched = joins.prepare_build(_batch(right, device), keys, probe_rows=300, strategy="search")
+    assert searched.lead is None and searched.strategy == "sorted"
+    auto = joins.prepare_build(_batch(right, device), keys, probe_rows=300)
+    assert auto.lead == 0  # a direct table on the dense key, as above
+    expected = _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
+    assert expected
+    for build in (searched, auto):
+        assert _pairs(build, _batch(probe, device), left_keys) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_keys_that_pack_into_a_dense_range_are_all_packed(device):
     right = {"b.k": [1, 2, 3, 3], "b.w": [10, 20, 30, 31]}
     build = joins.prepare_build(_batch(right, device),
