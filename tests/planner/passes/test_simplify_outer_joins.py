@@ -90,6 +90,23 @@ def test_a_left_join_in_a_block_runs_after_the_block(con):
     """)
 
 
+def test_a_left_join_whose_padded_side_only_a_filter_of_its_own_reads_runs_after_the_block(con):
+    """`e.eid IS NULL` (an anti join written as a LEFT join) reads `e` but no other input: it
+    stays above, where it sees the padded rows, and the LEFT join still runs after `d` cut
+    `f` down."""
+    assert simplified(con, "select f.v from fact f left join ext e on f.eid = e.eid, dim d "
+                           "where f.did = d.did and e.eid is null") == golden("""
+        Project v# := f#.v
+          Filter e#.eid IS NULL
+            Filter f#.did = d#.did
+              DirectOrSortJoin[left] ON f#.eid = e#.eid
+                MultiJoin
+                  Scan fact AS f# [did, eid, v]
+                  Scan dim AS d# [did]
+                Scan ext AS e# [eid]
+    """)
+
+
 @pytest.mark.parametrize("sql", [
     "select f.v from fact f left join ext e on f.eid = e.eid join dim d on coalesce(e.w, 0) = d.did",
     "select f.v from fact f left join ext e on f.eid = e.eid, dim d where coalesce(e.w, 0) = d.did",

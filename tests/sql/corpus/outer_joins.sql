@@ -161,3 +161,16 @@ from t_left l left join t_right r on l.k = r.k, t_keys k
 where l.k = k.k - 3
 group by k.label
 order by k.label;
+
+-- name: left_join_is_null_after_an_inner_join
+-- An anti join written as a LEFT join, its IS NULL filter above an inner join of the left side.
+select l.lid, l.k, n.b
+from t_left l left join t_right r on l.k = r.k join t_nulls n on n.id = l.lid
+where r.k is null
+order by l.lid;
+
+-- name: left_join_padded_filter_after_an_inner_join
+select l.lid, r.rid, n.a
+from t_left l left join t_right r on l.k = r.k, t_nulls n
+where n.id = l.lid and (r.rid is null or r.w > 250)
+order by 1, 2;

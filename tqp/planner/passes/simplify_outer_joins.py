@@ -113,13 +113,15 @@ def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
     """The block with the LEFT joins among its inputs done after it: `(a LEFT JOIN b)` joined
     with `c` is `(a JOIN c) LEFT JOIN b` (the LEFT join's ON reads only `a` and `b`), so the
     inner joins filter `a` before it probes `b`. Not when a condition `above` (the block's
-    own among them) reads `b`: it may be what joins `c`, and it must see the padded rows."""
-    read = set().union(*(_reads(c) for c in above))
+    own among them) reads `b` and another input: it may be what joins `c`, and it must see
+    the padded rows. One that reads only `a` and `b` (`WHERE b.k IS NULL`) still sees them,
+    above the lifted join."""
+    reads = [_reads(c) for c in above]
     inputs, chains = [], []
     for p in block.inputs:
         chain = []
         while isinstance(p, Join) and p.kind == "left" and uses[id(p)] <= 1 \
-                and not read & set(p.right.columns):
+                and not _joins_padded_side(p, reads):
             chain.append(p)
             p = p.left
         inputs.append(p)
@@ -131,6 +133,13 @@ def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
         for join in reversed(chain):  # the innermost first: an ON may read an earlier join
             plan = replace(join, left=plan)
     return plan
+
+
+def _joins_padded_side(join: Join, reads: list[set[str]]) -> bool:
+    """Does one of the conditions (the columns each `reads`) read the padded side of `join`
+    and a column from outside the join?"""
+    padded, own = set(join.right.columns), set(join.columns)
+    return any(r & padded and not r <= own for r in reads)
 
 
 def _reads(condition: exp.Expression) -> set[str]:
