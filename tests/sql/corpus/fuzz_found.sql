@@ -129,3 +129,10 @@ select a is null as k, sum(1) as n, sum(id + -1) as s, sum(-1) as m,
 from t_nulls
 group by grouping sets ((k), ())
 order by k, n;
+
+-- name: inner_join_on_reads_the_padded_side_of_a_left_join_before_it
+-- The INNER JOIN's ON reads only the LEFT join's padded side: the LEFT join must stay inside
+-- the join block (it was lifted above it, leaving the ON without its columns).
+select distinct r.k as c0
+from t_left l left join t_right r on true inner join t_right r3 on coalesce(r.k, r.w) > 1
+order by 1;

@@ -112,16 +112,17 @@ def _on_conditions(join: Join) -> list[exp.Expression]:
 def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
     """The block with the LEFT joins among its inputs done after it: `(a LEFT JOIN b)` joined
     with `c` is `(a JOIN c) LEFT JOIN b` (the LEFT join's ON reads only `a` and `b`), so the
-    inner joins filter `a` before it probes `b`. Not when a condition `above` (the block's
-    own among them) reads `b` and another input: it may be what joins `c`, and it must see
-    the padded rows. One that reads only `a` and `b` (`WHERE b.k IS NULL`) still sees them,
-    above the lifted join."""
+    inner joins filter `a` before it probes `b`. Not when a condition of the block reads `b`,
+    nor one `above` that reads `b` and another input: it may be what joins `c`, and it must
+    see the padded rows. One above that reads only `a` and `b` (`WHERE b.k IS NULL`) still
+    sees them, above the lifted join."""
+    own = set().union(*(_reads(c) for c in block.conditions))
     reads = [_reads(c) for c in above]
     inputs, chains = [], []
     for p in block.inputs:
         chain = []
         while isinstance(p, Join) and p.kind == "left" and uses[id(p)] <= 1 \
-                and not _joins_padded_side(p, reads):
+                and not own & set(p.right.columns) and not _joins_padded_side(p, reads):
             chain.append(p)
             p = p.left
         inputs.append(p)
