@@ -1,0 +1,376 @@
+"""DuckDB's COLUMNS(...) star expressions, expanded before the optimizer.
+
+`COLUMNS('regex')`, `COLUMNS(*)` (also `* EXCLUDE (...)`, `* REPLACE (...)`, `t.*`),
+`COLUMNS(['a', 'b'])` and `COLUMNS(lambda c: ...)` pick columns of the FROM clause of their
+SELECT. An expression holding one (`min(COLUMNS(*))`, `COLUMNS('x') + 1`) stands for one copy
+per column, named after the column, or after the alias, whose `\\0` is the column's name and
+`\\1`... the regex's groups. Select items and ORDER BY keys become several; in WHERE the copies
+are ANDed, as in DuckDB.
+
+The columns of a FROM clause are those sqlglot's own star expansion gives a probe
+`SELECT <star> FROM <the same FROM>` (qualified on its own, with the CTEs in sight), so
+`COLUMNS(*)` and `*` agree; the copies read them as qualified columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import torch
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import traverse_scope
+
+from tqp.errors import Error, NotSupportedError, ProgrammingError
+from tqp.operators.expressions import column_ref, evaluate
+from tqp.planner.names import USER_ALIAS
+from tqp.planner.optimize import DIALECT, _prepared, from_first_joins
+from tqp.storage.arrow import arrow_to_column, column_to_arrow
+from tqp.storage.column import Batch
+
+# Meta flag of a select item made from a COLUMNS expression: its alias is its output name.
+EXPANDED = "tqp_columns_item"
+# The clauses of a SELECT where COLUMNS may stand.
+_CLAUSES = {"expressions": None, "where": None, "order": None}
+_CLAUSE_NAMES = {"group": "GROUP BY", "having": "HAVING", "qualify": "QUALIFY",
+                 "joins": "JOIN conditions", "distinct": "DISTINCT ON", "windows": "WINDOW"}
+_NOT_A_PATTERN = ("COLUMNS expects either a VARCHAR argument (regex) or a LIST of VARCHAR "
+                  "(list of columns)")
+
+
+def own_columns(root: exp.Expression) -> list[exp.Columns]:
+    """The COLUMNS nodes of `root` outside the queries nested in it (those belong to them)."""
+    found = []
+    for node in root.walk(prune=lambda n: isinstance(n, exp.Query) and n is not root):
+        if isinstance(node, exp.Columns):
+            found.append(node)
+    return found
+
+
+def expand_columns(statement: exp.Expression, schema: dict) -> exp.Expression:
+    """`statement` with every COLUMNS(...) expanded (in place; the root may change)."""
+    from_first_joins(list(statement.walk()))
+    owners: list[exp.Select] = []
+    for node in statement.find_all(exp.Columns):
+        owner = _owner(node)
+        if all(owner is not o for o in owners):
+            owners.append(owner)
+    # Inner queries first: a FROM reads the columns its derived tables and CTEs expand to.
+    order = {id(scope.expression): i for i, scope in enumerate(traverse_scope(statement))}
+    owners.sort(key=lambda s: order.get(id(s), len(order)))
+    sources = _Sources(schema, _spellings(statement, schema))
+    for select in owners:
+        _expand_select(select, sources)
+    return statement
+
+
+def output_names(statement: exp.Expression, before: list[str | None] | None) -> list[str] | None:
+    """The result's column names after expansion: the expanded items' aliases, and for the
+    others the names `before` gave them (None where an item held COLUMNS)."""
+    if before is None:
+        return None
+    select = statement
+    while isinstance(select, (exp.Subquery, exp.SetOperation)):
+        select = select.this if isinstance(select, exp.Subquery) else select.left
+    if not isinstance(select, exp.Select):
+        return None
+    others = iter(name for name in before if name is not None)
+    names = []
+    for item in select.expressions:
+        names.append(item.alias if item.meta.get(EXPANDED) else next(others, None))
+    return None if None in names else names
+
+
+def _owner(node: exp.Columns) -> exp.Select:
+    owner, child = node.parent, node
+    while owner is not None and not isinstance(owner, exp.Query):
+        owner, child = owner.parent, owner
+    if not isinstance(owner, exp.Select):
+        where = "a set operation's ORDER BY" if isinstance(owner, exp.SetOperation) else "here"
+        raise NotSupportedError(f"COLUMNS(...) in {where}")
+    clause = child.arg_key
+    if clause not in _CLAUSES:
+        if clause == "from_":
+            raise NotSupportedError("COLUMNS(...) in FROM")
+        raise ProgrammingError(
+            f"COLUMNS(...) is not allowed in {_CLAUSE_NAMES.get(clause, clause.upper())}")
+    return owner
+
+
+class _Sources:
+    """What the expansion reads: the optimizer's schema, and the names as written."""
+
+    def __init__(self, schema: dict, spellings: dict[str, str]):
+        self.schema, self.spellings = schema, spellings
+
+
+def _spellings(statement: exp.Expression, schema: dict) -> dict[str, str]:
+    """Each lower-case name's spelling, where the tables' columns and the statement's
+    identifiers spell it one way only: sqlglot folds names to lower case, DuckDB keeps them
+    (its regex matches `Up`, and names the column so)."""
+    found: dict[str, set[str]] = {}
+    names = [n for columns in schema.values() for n in columns]
+    names += [n.name for n in statement.find_all(exp.Identifier)]
+    for name in names:
+        found.setdefault(name.lower(), set()).add(name)
+    return {low: next(iter(spelt)) for low, spelt in found.items() if len(spelt) == 1}
+
+
+def _expand_select(select: exp.Select, sources: _Sources) -> None:
+    if select.args.get("from_") is None:
+        raise ProgrammingError("COLUMNS(...) without a FROM clause")
+    _name_derived_tables(select)
+    cache: dict[str, list[tuple[str, exp.Expression, re.Match | None]]] = {}
+
+    def matches(columns: exp.Columns):
+        key = columns.sql(dialect=DIALECT)
+        if key not in cache:
+            cache[key] = _matches(columns, select, sources)
+        return cache[key]
+
+    items = []
+    for item in select.expressions:
+        if not own_columns(item):
+            items.append(item)
+            continue
+        alias = item.args["alias"].name if isinstance(item, exp.Alias) else None
+        body = item.this if isinstance(item, exp.Alias) else item
+        for name, copy, match in _copies(body, matches):
+            out = exp.alias_(copy, _alias_name(alias, name, match), quoted=True)
+            out.meta[EXPANDED] = True
+            out.meta[USER_ALIAS] = True
+            items.append(out)
+    select.set("expressions", items)
+    where = select.args.get("where")
+    if where is not None and own_columns(where.this):
+        where.set("this", exp.and_(*(c for _, c, _ in _copies(where.this, matches)), copy=False))
+    order = select.args.get("order")
+    if order is not None:
+        keys = []
+        for key in order.expressions:
+            keys.extend([c for _, c, _ in _copies(key, matches)] if own_columns(key) else [key])
+        order.set("expressions", keys)
+
+
+def _copies(root: exp.Expression, matches):
+    """(column name, copy of `root` reading that column, regex match) per matched column."""
+    found = own_columns(root)
+    if any(c != found[0] for c in found[1:]):
+        raise ProgrammingError("Multiple different COLUMNS(...) in the same expression are "
+                               "not supported")
+    if any(c.args.get("unpack") for c in found):
+        raise NotSupportedError("*COLUMNS(...) (unpacked COLUMNS)")
+    out = []
+    for name, column, match in matches(found[0]):
+        if isinstance(root, exp.Columns):
+            copy = column.copy()
+        else:
+            copy = root.copy()
+            for node in own_columns(copy):
+                node.replace(column.copy())
+        out.append((name, copy, match))
+    return out
+
+
+def _alias_name(template: str | None, name: str, match: re.Match | None) -> str:
+    """A copy's name: the column's, or the alias with `\\0` (the column's name) and `\\1`...
+    (the regex's groups) filled in, as DuckDB does."""
+    if template is None or "\\" not in template:
+        return name if template is None else template
+
+    def fill(m: re.Match) -> str:
+        code = m.group(1)
+        if code == "\\":
+            return "\\"
+        if not code.isdigit():
+            raise ProgrammingError(
+                f'Invalid backslash code in COLUMNS(*) "{template}" alias. Backslashes must '
+                "either be escaped or followed by a number")
+        number = int(code)
+        if number == 0:
+            return name
+        if match is None:
+            raise ProgrammingError("Only the backslash escape code \\0 can be used when no "
+                                   "regex is supplied to COLUMNS(*)")
+        return (match.group(number) or "") if number <= (match.re.groups or 0) else ""
+
+    return re.sub(r"\\(.?)", fill, template, flags=re.S)
+
+
+def _name_derived_tables(select: exp.Select) -> None:
+    """Give each unnamed derived table of `select`'s FROM a name, which the copies' qualified
+    columns can read (the probe names them itself)."""
+    sources = [select.args["from_"].this] + [j.this for j in select.args.get("joins") or []]
+    for i, source in enumerate(sources):
+        if isinstance(source, exp.Subquery) and not source.alias:
+            source.set("alias", exp.TableAlias(this=exp.to_identifier(f"_columns_{i}")))
+
+
+def _matches(columns: exp.Columns, select: exp.Select, sources: _Sources):
+    """The columns `columns` picks of `select`'s FROM: (name, expression, regex match)."""
+    pattern = columns.this
+    if isinstance(pattern, exp.Star) or (isinstance(pattern, exp.Column)
+                                         and isinstance(pattern.this, exp.Star)):
+        _check_excluded(pattern, select, sources)
+        found = [(n, e, None) for n, e in _star(pattern, select, sources)]
+        if not found:
+            raise ProgrammingError("SELECT list is empty after resolving "
+                                   f"{columns.sql(dialect=DIALECT)}")
+        return found
+    star = _star(exp.Star(), select, sources)
+    if isinstance(pattern, exp.Lambda):
+        keep = _lambda_picks(pattern, [n for n, _ in star])
+        found = [(n, e, None) for (n, e), k in zip(star, keep) if k]
+        if not found:
+            raise ProgrammingError(f'Star expression "{columns.sql(dialect=DIALECT)}" resulted '
+                                   "in an empty set of columns")
+        return found
+    value = _constant(pattern)
+    if isinstance(value, str):
+        try:
+            regex = re.compile(value)
+        except re.error as exc:
+            raise ProgrammingError(f'Failed to compile regex "{value}": {exc}') from None
+        found = [(n, e, m) for n, e in star if (m := regex.search(n)) is not None]
+        if not found:
+            raise ProgrammingError(f'No matching columns found that match regex "{value}"')
+        return found
+    if isinstance(value, list) and value:
+        if any(v is None for v in value):
+            raise ProgrammingError("COLUMNS does not support NULL in its list of names")
+        if not all(isinstance(v, str) for v in value):
+            raise ProgrammingError(_NOT_A_PATTERN)
+        wanted = {v.lower() for v in value}
+        have = {n.lower() for n, _ in star}
+        missing = [v for v in value if v.lower() not in have]
+        if missing:
+            raise ProgrammingError(f'Column "{missing[0]}" was selected but was not found in '
+                                   "the FROM clause")
+        return [(n, e, None) for n, e in star if n.lower() in wanted]
+    raise ProgrammingError(_NOT_A_PATTERN)
+
+
+def _star(star: exp.Expression, select: exp.Select,
+          sources: _Sources) -> list[tuple[str, exp.Expression]]:
+    """The (name, qualified expression) items sqlglot expands `star` to over `select`'s FROM."""
+    probe = exp.Select(expressions=[star.copy()])
+    probe.set("from_", select.args["from_"].copy())
+    probe.set("joins", [j.copy() for j in select.args.get("joins") or []])
+    with_ = _visible_ctes(select)
+    if with_ is not None:
+        probe.set("with_", with_)
+    try:
+        probe = qualify(probe, dialect=DIALECT, schema=_prepared(sources.schema),
+                        expand_alias_refs=False,
+                        validate_qualify_columns=False, quote_identifiers=True)
+    except SqlglotError as exc:
+        raise ProgrammingError(f"COLUMNS(...): {exc}") from None
+    items = []
+    for item in probe.expressions:
+        if isinstance(item, exp.Star) or (isinstance(item, exp.Column)
+                                          and isinstance(item.this, exp.Star)):
+            inner = star if isinstance(star, exp.Star) else star.this
+            if isinstance(inner, exp.Star) and inner.args.get("except_"):
+                return []  # EXCLUDE left nothing: sqlglot keeps the star
+            raise NotSupportedError("COLUMNS(...) over a FROM whose columns are not known")
+        name = item.alias_or_name
+        items.append((sources.spellings.get(name, name),
+                      item.this if isinstance(item, exp.Alias) else item))
+    return items
+
+
+def _check_excluded(star: exp.Expression, select: exp.Select, sources: _Sources) -> None:
+    """Each column EXCLUDE names must be one of the FROM's, as DuckDB requires."""
+    star = star if isinstance(star, exp.Star) else star.this
+    excluded = star.args.get("except_") or []
+    if not excluded:
+        return
+    have = {n.lower() for n, _ in _star(exp.Star(), select, sources)}
+    for column in excluded:
+        if column.name.lower() not in have:
+            raise ProgrammingError(f'Column "{column.name}" in EXCLUDE list not found in FROM '
+                                   "clause")
+
+
+def _visible_ctes(select: exp.Select) -> exp.With | None:
+    """The CTEs `select` can read (those of the queries around it, the nearest first), as
+    one WITH clause for the probe."""
+    ctes: dict[str, exp.CTE] = {}
+    recursive = False
+    node = select
+    while node is not None:
+        with_ = node.args.get("with_") if isinstance(node, exp.Query) else None
+        if with_ is not None:
+            recursive = recursive or bool(with_.args.get("recursive"))
+            for cte in with_.expressions:
+                ctes.setdefault(cte.alias.lower(), cte)
+        node = node.parent
+    if not ctes:
+        return None
+    # Each CTE reads the ones defined before it: outer WITHs first, each in its own order.
+    ordered = sorted(ctes.values(), key=lambda c: (-_depth(c), c.index))
+    return exp.With(expressions=[c.copy() for c in ordered], recursive=recursive)
+
+
+def _depth(node: exp.Expression) -> int:
+    depth = 0
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return depth
+
+
+def _constant(pattern: exp.Expression):
+    """The value of COLUMNS' argument, which may read no column: a string, a list, or None."""
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return pattern.this
+    if any(isinstance(n, (exp.Column, exp.Identifier)) and not isinstance(n.parent, exp.Column)
+           for n in pattern.walk()):
+        bad = next(n for n in pattern.walk() if isinstance(n, (exp.Column, exp.Identifier)))
+        raise ProgrammingError(f'Failed to bind "{bad.sql(dialect=DIALECT)}" - COLUMNS '
+                               "expression can only contain lambda parameters")
+    try:
+        value = column_to_arrow(evaluate(pattern, Batch({}, 1, torch.device("cpu"))))[0]
+    except (Error, ArithmeticError, ValueError, TypeError, IndexError) as exc:
+        raise ProgrammingError(f"{_NOT_A_PATTERN}: {exc}") from None
+    return value.as_py()
+
+
+def _lambda_picks(function: exp.Lambda, names: list[str]) -> list[bool]:
+    """Whether `lambda c[, i]: condition` holds for each column name (i: its 1-based index),
+    computed over one batch of the names."""
+    params = [p.name for p in function.expressions]
+    if not 1 <= len(params) <= 2:
+        raise ProgrammingError("a COLUMNS lambda takes the column name and, optionally, its index")
+    keys = {params[0]: "columns#name"}
+    columns = {"columns#name": arrow_to_column(pa.array(names, pa.string()), torch.device("cpu"))}
+    if len(params) == 2:
+        keys[params[1]] = "columns#index"
+        columns["columns#index"] = arrow_to_column(pa.array(range(1, len(names) + 1), pa.int64()),
+                                                   torch.device("cpu"))
+
+    def bind(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, (exp.Identifier, exp.Column)) and not isinstance(node.parent, exp.Column):
+            key = keys.get(node.name) if not (isinstance(node, exp.Column) and node.table) else None
+            if key is None:
+                raise ProgrammingError(f'Failed to bind "{node.sql(dialect=DIALECT)}" - COLUMNS '
+                                       "expression can only contain lambda parameters")
+            return column_ref(key)
+        return node
+
+    body = function.this.transform(bind)
+    try:
+        result = column_to_arrow(evaluate(body, Batch(columns, len(names), torch.device("cpu"))))
+    except (ArithmeticError, ValueError, TypeError, IndexError) as exc:
+        raise ProgrammingError(f"COLUMNS lambda {function.sql(dialect=DIALECT)}: {exc}") from None
+    if pa.types.is_null(result.type):
+        return [False] * len(names)
+    if not pa.types.is_boolean(result.type):
+        try:
+            result = pc.cast(result, pa.bool_())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise ProgrammingError(f"COLUMNS lambda {function.sql(dialect=DIALECT)} must give a "
+                                   f"BOOLEAN, not {result.type}") from None
+    return [bool(v) for v in result.fill_null(False).to_pylist()]
