@@ -4,8 +4,8 @@
 `COLUMNS(['a', 'b'])` and `COLUMNS(lambda c: ...)` pick columns of the FROM clause of their
 SELECT. An expression holding one (`min(COLUMNS(*))`, `COLUMNS('x') + 1`) stands for one copy
 per column, named after the column, or after the alias, whose `\\0` is the column's name and
-`\\1`... the regex's groups. Select items and ORDER BY keys become several; in WHERE the copies
-are ANDed, as in DuckDB.
+`\\1`... the regex's groups. Select items, ORDER BY and DISTINCT ON keys become several; in
+WHERE the copies are ANDed, as in DuckDB.
 
 The columns of a FROM clause are those sqlglot's own star expansion gives a probe
 `SELECT <star> FROM <the same FROM>` (qualified on its own, with the CTEs in sight), so
@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import torch
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -34,9 +33,9 @@ from tqp.storage.column import Batch
 # Meta flag of a select item made from a COLUMNS expression: its alias is its output name.
 EXPANDED = "tqp_columns_item"
 # The clauses of a SELECT where COLUMNS may stand.
-_CLAUSES = {"expressions": None, "where": None, "order": None}
+_CLAUSES = ("expressions", "where", "order", "distinct")
 _CLAUSE_NAMES = {"group": "GROUP BY", "having": "HAVING", "qualify": "QUALIFY",
-                 "joins": "JOIN conditions", "distinct": "DISTINCT ON", "windows": "WINDOW"}
+                 "joins": "JOIN conditions", "windows": "WINDOW"}
 _NOT_A_PATTERN = ("COLUMNS expects either a VARCHAR argument (regex) or a LIST of VARCHAR "
                   "(list of columns)")
 
@@ -105,6 +104,13 @@ class _Sources:
 
     def __init__(self, schema: dict, spellings: dict[str, str]):
         self.schema, self.spellings = schema, spellings
+        self.stars: dict[int, list[tuple[str, exp.Expression]]] = {}  # `*` by SELECT
+
+    def star(self, select: exp.Select) -> list[tuple[str, exp.Expression]]:
+        """What `*` expands to over `select`'s FROM."""
+        if id(select) not in self.stars:
+            self.stars[id(select)] = _star(exp.Star(), select, self)
+        return self.stars[id(select)]
 
 
 def _spellings(statement: exp.Expression, schema: dict) -> dict[str, str]:
@@ -147,12 +153,11 @@ def _expand_select(select: exp.Select, sources: _Sources) -> None:
     where = select.args.get("where")
     if where is not None and own_columns(where.this):
         where.set("this", exp.and_(*(c for _, c, _ in _copies(where.this, matches)), copy=False))
-    order = select.args.get("order")
-    if order is not None:
-        keys = []
-        for key in order.expressions:
-            keys.extend([c for _, c, _ in _copies(key, matches)] if own_columns(key) else [key])
-        order.set("expressions", keys)
+    distinct = select.args.get("distinct")
+    for keys in (select.args.get("order"), distinct and distinct.args.get("on")):
+        if keys is not None:  # ORDER BY and DISTINCT ON: a key per column
+            keys.set("expressions", [copy for key in keys.expressions for copy in (
+                [c for _, c, _ in _copies(key, matches)] if own_columns(key) else [key])])
 
 
 def _copies(root: exp.Expression, matches):
@@ -220,7 +225,7 @@ def _matches(columns: exp.Columns, select: exp.Select, sources: _Sources):
             raise ProgrammingError("SELECT list is empty after resolving "
                                    f"{columns.sql(dialect=DIALECT)}")
         return found
-    star = _star(exp.Star(), select, sources)
+    star = sources.star(select)
     if isinstance(pattern, exp.Lambda):
         keep = _lambda_picks(pattern, [n for n, _ in star])
         found = [(n, e, None) for (n, e), k in zip(star, keep) if k]
@@ -275,7 +280,8 @@ def _star(star: exp.Expression, select: exp.Select,
             inner = star if isinstance(star, exp.Star) else star.this
             if isinstance(inner, exp.Star) and inner.args.get("except_"):
                 return []  # EXCLUDE left nothing: sqlglot keeps the star
-            raise NotSupportedError("COLUMNS(...) over a FROM whose columns are not known")
+            raise NotSupportedError("COLUMNS(...) over a FROM whose columns sqlglot cannot list "
+                                    "(duplicate names?)")
         name = item.alias_or_name
         items.append((sources.spellings.get(name, name),
                       item.this if isinstance(item, exp.Alias) else item))
@@ -288,7 +294,7 @@ def _check_excluded(star: exp.Expression, select: exp.Select, sources: _Sources)
     excluded = star.args.get("except_") or []
     if not excluded:
         return
-    have = {n.lower() for n, _ in _star(exp.Star(), select, sources)}
+    have = {n.lower() for n, _ in sources.star(select)}
     for column in excluded:
         if column.name.lower() not in have:
             raise ProgrammingError(f'Column "{column.name}" in EXCLUDE list not found in FROM '
@@ -352,7 +358,8 @@ def _lambda_picks(function: exp.Lambda, names: list[str]) -> list[bool]:
                                                    torch.device("cpu"))
 
     def bind(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, (exp.Identifier, exp.Column)) and not isinstance(node.parent, exp.Column):
+        if isinstance(node, (exp.Identifier, exp.Column)) and not isinstance(node.parent,
+                                                                              exp.Column):
             key = keys.get(node.name) if not (isinstance(node, exp.Column) and node.table) else None
             if key is None:
                 raise ProgrammingError(f'Failed to bind "{node.sql(dialect=DIALECT)}" - COLUMNS '
@@ -365,12 +372,9 @@ def _lambda_picks(function: exp.Lambda, names: list[str]) -> list[bool]:
         result = column_to_arrow(evaluate(body, Batch(columns, len(names), torch.device("cpu"))))
     except (ArithmeticError, ValueError, TypeError, IndexError) as exc:
         raise ProgrammingError(f"COLUMNS lambda {function.sql(dialect=DIALECT)}: {exc}") from None
-    if pa.types.is_null(result.type):
-        return [False] * len(names)
-    if not pa.types.is_boolean(result.type):
-        try:
-            result = pc.cast(result, pa.bool_())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            raise ProgrammingError(f"COLUMNS lambda {function.sql(dialect=DIALECT)} must give a "
-                                   f"BOOLEAN, not {result.type}") from None
-    return [bool(v) for v in result.fill_null(False).to_pylist()]
+    kind = result.type
+    if not (pa.types.is_null(kind) or pa.types.is_boolean(kind) or pa.types.is_integer(kind)
+            or pa.types.is_floating(kind) or pa.types.is_decimal(kind)):
+        raise ProgrammingError(f"COLUMNS lambda {function.sql(dialect=DIALECT)} must give a "
+                               f"BOOLEAN, not {kind}")
+    return [v is not None and bool(v) for v in result.to_pylist()]  # a number: not zero

@@ -188,3 +188,9 @@ select columns('col') from (values (1, 'x'), (2, 'y'));
 
 -- name: limit
 select columns('^[kv]$') from t_left order by lid limit 2;
+
+-- name: distinct_on
+select distinct on (columns('^k$')) k, lid from t_left order by k, lid;
+
+-- name: lambda_number_as_condition
+select columns(lambda c, i: i - 1) from t_left;
