@@ -87,6 +87,7 @@ COLUMNS_MISUSE = [
     # (sql, a word the message must hold): COLUMNS(...) that DuckDB rejects too
     ("select columns('zz') from nation", "zz"),
     ("select columns('[') from nation", "regex"),
+    ("select columns('(?=n_)') from nation", "regex"),
     ("select columns(['n_name', 'zz']) from nation", "zz"),
     ("select columns(['n_name', null]) from nation", "null"),
     ("select columns(1) from nation", "varchar"),
@@ -127,6 +128,7 @@ NOT_SUPPORTED = [
     ("select count(*) from t_left using sample 50% (bernoulli)", ("sample",)),
     ("select coalesce(*columns('k')) from t_left", ("columns",)),
     ("select columns(lambda c: c similar to 'k') from t_left", ("similar",)),
+    ("select columns('\\pL') from t_left", ("columns",)),
     ("select t_left.lid from t_left join t_right join t_keys on t_right.k = t_keys.k "
      "on t_left.k = t_right.k", ("nested join",)),
     ("select quantile_cont(k, [0.25, 0.75]) from t_left", ("quantile", "list")),

@@ -235,10 +235,7 @@ def _matches(columns: exp.Columns, select: exp.Select, sources: _Sources):
         return found
     value = _constant(pattern)
     if isinstance(value, str):
-        try:
-            regex = re.compile(value)
-        except re.error as exc:
-            raise ProgrammingError(f'Failed to compile regex "{value}": {exc}') from None
+        regex = re2(value)
         found = [(n, e, m) for n, e in star if (m := regex.search(n)) is not None]
         if not found:
             raise ProgrammingError(f'No matching columns found that match regex "{value}"')
@@ -256,6 +253,80 @@ def _matches(columns: exp.Columns, select: exp.Select, sources: _Sources):
                                    "the FROM clause")
         return [(n, e, None) for n, e in star if n.lower() in wanted]
     raise ProgrammingError(_NOT_A_PATTERN)
+
+
+# RE2's classes, which are ASCII only (Python's are Unicode), as bracket contents.
+_PERL_CLASSES = {"d": "0-9", "w": "0-9A-Za-z_", "s": r"\t\n\f\r "}
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": r"\x00-\x7f", "blank": r"\t ",
+    "cntrl": r"\x00-\x1f\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
+    "punct": r"!-/:-@\[-`{-~", "space": r"\t\n\v\f\r ", "upper": "A-Z",
+    "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f"}
+_POSIX_CLASS = re.compile(r"\[:(\^?)([a-z]+):\]")
+
+
+def re2(pattern: str) -> re.Pattern:
+    """`pattern`, an RE2 regex (DuckDB's), as a Python one that matches the same names: the
+    Perl and POSIX classes are ASCII only, `\\z` is the end. What RE2 rejects (look-arounds,
+    back-references) is a ProgrammingError; what Python cannot match the same way (`\\p`
+    Unicode classes, `[:^alpha:]`) a NotSupportedError."""
+    out, i, in_class, ascii_ = [], 0, False, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            code = pattern[i + 1]
+            i += 2
+            if code.lower() in _PERL_CLASSES:
+                ranges = _PERL_CLASSES[code.lower()]
+                if in_class and code.isupper():
+                    raise NotSupportedError(f"\\{code} inside [...] in a COLUMNS regex")
+                out.append(ranges if in_class else
+                           f"[{'^' if code.isupper() else ''}{ranges}]")
+            elif code in "bB":
+                ascii_ = True  # a word boundary between ASCII word characters, as in RE2
+                out.append("\\" + code)
+            elif code == "z":
+                out.append("\\Z")
+            elif code == "Q" and not in_class:  # a literal up to \E
+                end = pattern.find("\\E", i)
+                end = len(pattern) if end < 0 else end
+                out.append(re.escape(pattern[i:end]))
+                i = end + 2
+            elif code in "pPQEC":
+                raise NotSupportedError(f"\\{code} in a COLUMNS regex")
+            elif code.isdigit() and code != "0":
+                raise ProgrammingError(f'Failed to compile regex "{pattern}": invalid escape '
+                                       f"sequence: \\{code}")
+            else:
+                out.append("\\" + code)
+            continue
+        posix = _POSIX_CLASS.match(pattern, i) if in_class else None
+        if posix is not None:
+            if posix.group(1) or posix.group(2) not in _POSIX_CLASSES:
+                raise NotSupportedError(f"{posix.group(0)} in a COLUMNS regex")
+            out.append(_POSIX_CLASSES[posix.group(2)])
+            i = posix.end()
+            continue
+        if not in_class and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            raise ProgrammingError(f'Failed to compile regex "{pattern}": invalid perl '
+                                   "operator")
+        if char == "[" and not in_class:
+            in_class = True
+            start = i + 1 + (pattern.startswith("^", i + 1))
+            out.append(pattern[i:start])
+            if pattern.startswith("]", start):  # a leading ] is a literal
+                out.append("\\]")
+                start += 1
+            i = start
+            continue
+        if char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    try:
+        return re.compile("".join(out), re.ASCII if ascii_ else 0)
+    except re.error as exc:
+        raise ProgrammingError(f'Failed to compile regex "{pattern}": {exc}') from None
 
 
 def _star(star: exp.Expression, select: exp.Select,

@@ -194,3 +194,18 @@ select distinct on (columns('^k$')) k, lid from t_left order by k, lid;
 
 -- name: lambda_number_as_condition
 select columns(lambda c, i: i - 1) from t_left;
+
+-- name: regex_perl_classes_are_ascii
+select columns('^\w+$|\d') from (select 1 as "ä", 2 as b, 3 as "a b", 4 as "äb", 5 as "١", 6 as x2);
+
+-- name: regex_posix_class
+select columns('^[[:alpha:]_]+$') from (select 1 as "ä", 2 as b, 3 as "a b", 4 as "a_b");
+
+-- name: regex_case_folding_is_unicode
+select columns('(?i)Ä') from (select 1 as "ä", 2 as b);
+
+-- name: regex_word_boundary
+select columns('\bb') from (select 1 as "äb", 2 as "a b", 3 as ab);
+
+-- name: regex_quoted_literal
+select columns('\Qa.\E') from (select 1 as "a.", 2 as ab, 3 as "xa.");
