@@ -37,6 +37,8 @@ from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
 from tqp.physical.explain import explain
 from tqp.physical.scan import scanned_columns
 from tqp.planner import table_functions
+from tqp.planner.columns import expand_columns, own_columns
+from tqp.planner.columns import output_names as expanded_output_names
 from tqp.planner.builder import Builder
 from tqp.planner import dialect
 from tqp.planner.logical import Query
@@ -414,13 +416,16 @@ class Engine:
         return self._build(statements[0])
 
     def _build(self, statement: exp.Expression) -> tuple[Query, RewriteOptions]:
-        names = _output_names(statement)
         # The statement is the caller's to give up (Engine.query): every step rewrites it in
         # place; copying a whole tree cost as much as a tenth of planning.
         kinds = node_kinds(statement)  # the steps below skip what the query lacks
+        names = _output_names(statement, holds(kinds, exp.Columns))
         if holds(kinds, exp.In):
             compact_in_lists(statement)
         statement = self._expand(mark_user_aliases(statement), kinds)
+        if holds(kinds, exp.Columns):
+            statement = expand_columns(statement, self._schema())
+            names = expanded_output_names(statement, names)
         optimized = optimize(statement, self._schema(), copy=False)
         forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
@@ -678,19 +683,21 @@ def _syntax_message(exc: ParseError) -> str:
     return f"{message}: {detail}" if detail else message
 
 
-def _output_names(statement: exp.Expression) -> list[str] | None:
-    """Column names as the user wrote them (DuckDB's naming) before the optimizer renames."""
+def _output_names(statement: exp.Expression, columns: bool = False) -> list[str] | None:
+    """Column names as the user wrote them (DuckDB's naming) before the optimizer renames.
+    With `columns` (the statement holds COLUMNS(...)) an item holding one is named None."""
     select = statement
     while isinstance(select, exp.Subquery):
         select = select.this
     if isinstance(select, exp.SetOperation):
-        return _output_names(select.left)
+        return _output_names(select.left, columns)
     if not isinstance(select, exp.Select):
         return None
     if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
            for e in select.expressions):
         return None
-    return [output_name(e) for e in select.expressions]
+    # An item holding COLUMNS(...) has its names once it is expanded (planner/columns.py).
+    return [None if columns and own_columns(e) else output_name(e) for e in select.expressions]
 
 
 def _describe_schema(schema: pa.Schema) -> pa.Table:

@@ -90,6 +90,29 @@ WINDOW_MISUSE = [
      "group by all", "group by"),
 ]
 
+COLUMNS_MISUSE = [
+    # (sql, a word the message must hold): COLUMNS(...) that DuckDB rejects too
+    ("select columns('zz') from nation", "zz"),
+    ("select columns('[') from nation", "regex"),
+    ("select columns('(?=n_)') from nation", "regex"),
+    ("select columns(['n_name', 'zz']) from nation", "zz"),
+    ("select columns(['n_name', null]) from nation", "null"),
+    ("select columns(1) from nation", "varchar"),
+    ("select columns(n_name) from nation", "n_name"),
+    ("select columns(lambda c: c like 'zz%') from nation", "empty"),
+    ("select columns(* exclude (n_name, n_nationkey, n_regionkey, n_comment)) from nation",
+     "empty"),
+    ("select columns(* exclude (zz)) from nation", "zz"),
+    ("select columns('name') + columns('key') from nation", "multiple"),
+    ("select columns('name')", "from"),
+    ("select n_regionkey from nation group by columns('region')", "group by"),
+    ("select n_regionkey from nation group by n_regionkey having min(columns('key')) > 0",
+     "having"),
+    ("select n_name from nation join region on columns('regionkey') > 0", "join"),
+    ("select columns('name') as 'x\\y' from nation", "backslash"),
+    ("select columns(['n_name']) as 'x\\1' from nation", "\\0"),
+]
+
 NOT_SUPPORTED = [
     # (sql, words of which the message must hold at least one, case-insensitive)
     ("select median(n_nationkey) over (order by n_name rows between 1 preceding and "
@@ -110,7 +133,9 @@ NOT_SUPPORTED = [
     ("select * from t_left tablesample 50%", ("tablesample", "sample")),
     ("select * from t_left using sample 3", ("sample",)),
     ("select count(*) from t_left using sample 50% (bernoulli)", ("sample",)),
-    ("select columns('k') from t_left", ("columns",)),
+    ("select coalesce(*columns('k')) from t_left", ("columns",)),
+    ("select columns(lambda c: c similar to 'k') from t_left", ("similar",)),
+    ("select columns('\\pL') from t_left", ("columns",)),
     ("select t_left.lid from t_left join t_right join t_keys on t_right.k = t_keys.k "
      "on t_left.k = t_right.k", ("nested join",)),
     ("select quantile_cont(k, [0.25, 0.75]) from t_left", ("quantile", "list")),
@@ -207,6 +232,14 @@ def test_misplaced_window_function_is_rejected(tqp, tqp_con, sql, word):
     assert word.lower() in message.lower(), message
 
 
+@pytest.mark.parametrize("sql,word", COLUMNS_MISUSE, ids=_ids(COLUMNS_MISUSE))
+def test_misused_columns_expression_is_rejected(tqp, tqp_con, sql, word):
+    with pytest.raises(tqp.ProgrammingError) as excinfo:
+        tqp_con.execute(sql)
+    message = _message(excinfo)
+    assert word.lower() in message.lower(), message
+
+
 @pytest.mark.parametrize("sql,words", NOT_SUPPORTED, ids=_ids(NOT_SUPPORTED))
 def test_unsupported_sql_names_the_construct(tqp, corpus_tqp_con, sql, words):
     with pytest.raises(tqp.NotSupportedError) as excinfo:
@@ -236,7 +269,7 @@ def test_cases_agree_with_duckdb(corpus_duck_con):
     wrong = ([s for s, _ in SYNTAX_ERRORS] + [s for s, _, _ in UNKNOWN_TABLES]
              + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _, _ in AMBIGUOUS_COLUMNS]
              + [s for s, _ in TYPE_ERRORS]
-             + [s for s, _ in WINDOW_MISUSE])
+             + [s for s, _ in WINDOW_MISUSE] + [s for s, _ in COLUMNS_MISUSE])
     for sql in wrong:
         with pytest.raises(duckdb.Error):
             duck_con.execute(sql).fetchall()
