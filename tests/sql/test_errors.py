@@ -153,6 +153,9 @@ NOT_SUPPORTED = [
     ("select coalesce(l, [1]) from t_lists", ("list",)),
     ("select unnest(l, recursive := true) from t_lists", ("unnest",)),
     ("select json_extract('{\"a\": 1}', '$.a') as v", ("json",)),
+    # DuckDB names the second `a` of a derived table `a_1`; tqp refuses the pair.
+    ("select * from (select 1 as a, 2 as a)", ("two columns",)),
+    ("with c as (select k, k from t_left) select * from c", ("two columns",)),
     # Quantified comparisons tqp plans only as `x op ANY|ALL (subquery)` of listed columns.
     ("select a > any ([1, 2]) from t_nulls", ("any",)),
     ("select a > all (select * from (select k from t_left)) from t_nulls", ("any/all",)),

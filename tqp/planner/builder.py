@@ -700,12 +700,21 @@ def _inline_aliases(target: exp.Expression, exprs, names, sources: dict) -> exp.
 
 
 def _alias_columns(item: exp.Expression, names: list[str]) -> list[str]:
+    """The column names of a derived table or CTE read in FROM: its query's, renamed by the
+    item's column aliases. Two equal names (DuckDB makes the second `a_1`) are refused: the
+    star expansion has already read both as the first."""
     alias = item.args.get("alias")
     if isinstance(alias, exp.TableAlias) and alias.columns:
         given = [c.name for c in alias.columns]
         if len(given) > len(names):
             raise ProgrammingError(f"{item.alias} has {len(names)} columns, {len(given)} named")
         names = given + names[len(given):]
+    seen = set()
+    for name in names:
+        if name.lower() in seen:
+            raise NotSupportedError(f"a subquery or CTE in FROM with two columns named {name!r} "
+                                    "(give them different names)")
+        seen.add(name.lower())
     return names
 
 
