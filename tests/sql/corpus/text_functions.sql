@@ -1,0 +1,42 @@
+-- String positions counted in characters, SUBSTRING with negative lengths, LEFT/RIGHT with
+-- negative counts, regular expressions (REGEXP_EXTRACT, REGEXP_REPLACE, REGEXP_FULL_MATCH) and
+-- PRINTF/FORMAT, over t_text (non-ASCII text, '', NULL) and t_str.
+
+-- name: strpos_characters
+select id, s, instr(s, 'a') as a, strpos(s, 'l') as l, position('ö' in s) as o, instr(s, '') as empty,
+    instr(s, 'zz') as none, instr(s, '😀') as emoji, instr(s, 'y') as y, strpos(s, NULL) as n
+from t_text
+order by id;
+
+-- name: strpos_constants
+select instr('ñab', 'a') as a, strpos('ññb', 'b') as b, position('é' in 'héé') as e, instr('', '') as ee,
+    instr('', 'a') as ea, instr(NULL, 'a') as na, instr('abc', 'abcd') as longer;
+
+-- name: strpos_fixture
+select id, instr(s, 'é') as e, strpos(s, 'a') as a, position('C' in s) as c
+from t_str
+order by id;
+
+-- name: substring_negative_length
+select id, substring(s, 3, -2) as a, substring(s, -2, -2) as b, substring(s, 1, -1) as c,
+    substring(s, 0, -1) as d, substring(s, 20, -18) as e, substring(s, -20, 22) as f,
+    substring(s, 5, -10) as g, substring(s, 0, 0) as h, substring(s, 3, 0) as i, substring(s, -1, -3) as j
+from t_text
+order by id;
+
+-- name: substring_edges_non_ascii
+select id, substr(s, 2, 3) as a, substr(s, -3) as b, substr(s, 0, 2) as c, substr(s, -20, 3) as d,
+    substr(s, -20, 21) as e, substr(s, 4) as f, substring(s, NULL) as n, substring(s, 2, NULL) as m
+from t_text
+order by id;
+
+-- name: substring_constants
+select substring('hello', 3, -2) as a, substring('hello', 10, -7) as b, substring('hello', 10, -3) as c,
+    substring('hello', -10, 3) as d, substring('hello', -10, 7) as e, substring('hello', 6, -2) as f,
+    substring('hello', 0) as g, substring('hello', -10) as h, substring('ñéü', 2, -1) as i;
+
+-- name: left_right_negative
+select id, left(s, -2) as l2, left(s, -20) as l20, left(s, 0) as l0, left(s, 3) as l3,
+    right(s, -2) as r2, right(s, -20) as r20, right(s, 0) as r0, right(s, 3) as r3
+from t_text
+order by id;
