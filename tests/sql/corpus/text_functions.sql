@@ -40,3 +40,46 @@ select id, left(s, -2) as l2, left(s, -20) as l20, left(s, 0) as l0, left(s, 3) 
     right(s, -2) as r2, right(s, -20) as r20, right(s, 0) as r0, right(s, 3) as r3
 from t_text
 order by id;
+
+-- name: regexp_extract_groups
+select id, regexp_extract(s, '\d+') as digits, regexp_extract(s, '([a-zé]+)\s(\S+)', 2) as second,
+    regexp_extract(s, '([a-zé]+)\s(\S+)', 0) as whole, regexp_extract(s, '(x)|(y)', 2) as unmatched_group,
+    regexp_extract(s, '(a)', 5) as past_groups, regexp_extract(s, 'ü|ö(.)', 1) as after_umlaut,
+    regexp_extract(s, '^.') as first_char, regexp_extract(s, '.$') as last_char
+from t_text
+order by id;
+
+-- name: regexp_extract_options
+select id, regexp_extract(s, 'ABC|HÉ', 0, 'i') as ci, regexp_extract(s, 'c.d', 0, 's') as dot_nl,
+    regexp_extract(s, 'c.d') as no_dot_nl, regexp_extract(s, '.b|', 0, 'l') as literal,
+    regexp_extract(s, 'a', NULL) as null_group, regexp_extract(s, NULL) as null_pattern
+from t_text
+order by id;
+
+-- name: regexp_extract_fixture_group_by
+select regexp_extract(s, '[a-z]') as first_lower, count(*) as n
+from t_str
+group by first_lower
+order by first_lower;
+
+-- name: regexp_replace_first_and_all
+select id, regexp_replace(s, '[aeiouöü]', '_') as first, regexp_replace(s, '[aeiouöü]', '_', 'g') as every,
+    regexp_replace(s, '(\w+) (\w+)', '\2 \1') as swapped, regexp_replace(s, 'L+', '<\0>', 'gi') as ci,
+    regexp_replace(s, 'x*', '-', 'g') as empty_matches, regexp_replace(s, '.', '*', 'gl') as literal,
+    regexp_replace(s, NULL, 'x') as null_pattern, regexp_replace(s, 'a', NULL) as null_replacement
+from t_text
+order by id;
+
+-- name: regexp_full_match_and_matches
+select id, regexp_full_match(s, '[a-z]+') as lower_word, regexp_full_match(s, 'ABC', 'i') as abc,
+    regexp_full_match(s, 'a|ñab') as alternation, regexp_full_match(s, '.*') as anything,
+    regexp_full_match(s, '.*', 's') as anything_s, regexp_matches(s, '\d') as has_digit,
+    regexp_matches(s, 'Ü', 'i') as has_u, regexp_full_match(s, NULL) as null_pattern
+from t_text
+order by id;
+
+-- name: regexp_in_where
+select id, s
+from t_str
+where regexp_full_match(s, '[a-z_%]+') and regexp_extract(s, '[_%]') <> ''
+order by id;

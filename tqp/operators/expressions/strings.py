@@ -423,42 +423,6 @@ def repeat(node: exp.Repeat, batch: Batch) -> Column:
     return map_strings(column, lambda d: pc.binary_repeat(d, max(times, 0)))
 
 
-@handles(exp.RegexpLike)
-def regexp_matches(node: exp.RegexpLike, batch: Batch) -> Column:
-    """REGEXP_MATCHES(s, pattern[, options]): does `pattern` match anywhere in `s` (RE2, as in
-    DuckDB; '.' does not match a newline unless the option 's' is given)."""
-    column = evaluate(node.this, batch)
-    pattern = _constant_or_null(node.expression, "REGEXP_MATCHES")
-    ignore_case, pattern = _regex_options(node.args.get("flag"), pattern)
-    if pattern is None:
-        return _null_boolean(column)
-    _require_string(column, node)
-    try:
-        return map_values(column, lambda d: pc.match_substring_regex(
-            d, pattern, ignore_case=ignore_case), DataType.BOOLEAN)
-    except pa.ArrowInvalid as exc:
-        raise ProgrammingError(f"REGEXP_MATCHES: {exc}") from None
-
-
-def _regex_options(flag: exp.Expression | None, pattern: str | None) -> tuple[bool, str | None]:
-    """(ignore case, pattern) for DuckDB's option letters: c, i (the last one wins) and s."""
-    if flag is None:
-        return False, pattern
-    if not (isinstance(flag, exp.Literal) and flag.is_string):
-        raise ProgrammingError("REGEXP_MATCHES options must be a constant string")
-    ignore_case = False
-    for letter in flag.this:
-        if letter in "ci":
-            ignore_case = letter == "i"
-        elif letter == "s":
-            pattern = None if pattern is None else "(?s)" + pattern
-        elif letter in "lmnp":
-            raise NotSupportedError(f"REGEXP_MATCHES option '{letter}'")
-        else:
-            raise ProgrammingError(f"unrecognized REGEXP_MATCHES option '{letter}'")
-    return ignore_case, pattern
-
-
 # The highest Unicode code point, and the surrogates, which no UTF-8 string may hold.
 MAX_CODE_POINT = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
