@@ -60,6 +60,12 @@ TYPE_ERRORS = [
     ("select chr(n_name) from nation", "chr"),
     ("select chr(n_nationkey - 1) from nation", "Codepoint -1"),
     ("select chr(55296 + n_nationkey) from nation", "Codepoint 55296"),
+    ("select printf('%d', n_name) from nation", "printf"),
+    ("select format('{:.2f}', n_nationkey) from nation", "format"),
+    ("select printf('%d and %d', n_nationkey) from nation", "argument"),
+    ("select regexp_extract(n_name, '(a)', 12) from nation", "group"),
+    ("select regexp_replace(n_name, '(a)', '\\2') from nation", "regexp_replace"),
+    ("select regexp_extract(n_name, 'a', 0, 'g') from nation", "regexp_extract"),
 ]
 
 WINDOW_MISUSE = [
@@ -121,6 +127,12 @@ NOT_SUPPORTED = [
     ("select coalesce(l, [1]) from t_lists", ("list",)),
     ("select unnest(l, recursive := true) from t_lists", ("unnest",)),
     ("select json_extract('{\"a\": 1}', '$.a') as v", ("json",)),
+    ("select printf('%e', n_nationkey + 0.5) from nation", ("%e",)),
+    ("select printf('%+d', n_nationkey) from nation", ("printf",)),
+    ("select printf(n_name, 1) from nation", ("non-constant",)),
+    ("select format('{:+d}', n_nationkey) from nation", ("format",)),
+    ("select regexp_extract(n_name, '(a)(b)', ['x', 'y']) from nation", ("group names",)),
+    ("select regexp_replace(n_name, '^a', 'b', 'm') from nation", ("newline",)),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.
     ("select count(*) from region r, nation n right join supplier s "
      "on n.n_nationkey = s.s_nationkey and r.r_regionkey = 1", ("outside its join",)),

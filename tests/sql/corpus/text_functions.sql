@@ -83,3 +83,43 @@ select id, s
 from t_str
 where regexp_full_match(s, '[a-z_%]+') and regexp_extract(s, '[_%]') <> ''
 order by id;
+
+-- name: printf_columns
+select id, printf('%d|%5d|%-5d|%05d|%x|%X|%8x', i, i, i, i, i, i, i) as ints,
+    printf('[%s] [%12s] [%-12s] [%.3s]', s, s, s, s) as strs,
+    printf('%f|%.2f|%10.3f|%-10.1f|%010.2f|%.0f', f, f, f, f, f, f) as doubles,
+    printf('%s has %d: %.1f%%', s, i, f) as mixed, printf('%d', id) as plain
+from t_text
+order by id;
+
+-- name: printf_constants
+select printf('%d|%5d|%-5d|%05d', 42, 42, 42, 42) as a, printf('%x|%X|%x', 255, 255, -1) as b,
+    printf('%.2f|%.2f|%.0f|%.0f', 0.125, 2.675, 0.5, 1.5) as c, printf('a%%b') as d, printf('abc') as e,
+    printf('%s %s', NULL, 'a') as f, printf(NULL, 1) as g, printf('%d', 1, 2) as h, printf('%d', true) as i,
+    printf('%s|%s', true, date '2020-01-02') as j, printf('%.2f', 12.345::decimal(10, 3)) as k,
+    printf('%ld %lld %i', 5, 6, 7) as l;
+
+-- name: printf_group_key
+select printf('%-10s|%3d', n_name, n_regionkey) as label, count(*) as n
+from nation
+group by label
+order by label
+limit 5;
+
+-- name: format_columns
+select id, format('{} {} {}', s, i, f) as plain, format('{:>15}|{:<6}|{:^7}|', s, i, i) as aligned,
+    format('{:05}|{:x}|{:X}|{:*>8}', i, i, i, i) as ints, format('{:.2f}|{:10.3f}|{:08.1f}', f, f, f) as doubles,
+    format('{1}-{0}-{1}', s, id) as manual, format('{{}} {:.2s}', s) as braces
+from t_text
+order by id;
+
+-- name: format_constants
+select format('{}', 42) as a, format('{} {}', 'a', 1.5) as b, format('{}', 1e20::double) as c,
+    format('{}', 1e15::double) as d, format('{}', 12.345::decimal(10, 3)) as e, format('{}', true) as f,
+    format('{}', date '2020-01-02') as g, format('{}', NULL) as h, format(NULL, 1) as i, format('{{}}') as j,
+    format('{:x}', -255) as k, format('{:05}', -42) as l, format('{:d}', true) as m, format('{:5}|', true) as n;
+
+-- name: format_dates_decimals
+select id, format('{}|{:>12}', d, d) as dec_text, printf('%.3f', d) as dec_fixed
+from t_dec
+order by id;
