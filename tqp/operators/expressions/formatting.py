@@ -259,7 +259,8 @@ def format_field(column: Column, field: Field, what: str) -> Column:
     if field.width == 0:
         return text
     align = field.align or (">" if numeric else "<")
-    return map_strings(text, lambda d: _pad(d, field.width, align, field.fill, field.zero))
+    return map_strings(text, lambda d: _pad(d, field.width, align, field.fill, field.zero,
+                                            field.align if kind is DataType.DOUBLE else align))
 
 
 def _distinct(column: Column, write) -> Column:
@@ -336,14 +337,29 @@ def _fixed(values: np.ndarray, precision: int) -> pa.Array:
     return pc.if_else(pa.array(exact), text, written.take(pa.array(np.maximum(position, 0))))
 
 
-def _pad(strings: pa.Array, width: int, align: str, fill: str, zero: bool) -> pa.Array:
-    """Strings padded to `width` characters; numbers padded with zeros keep their sign first."""
+# How a double's NaN and infinities are written: DuckDB (fmt) pads them as text.
+_NOT_FINITE = pa.array(["nan", "-nan", "inf", "-inf"], dicts.STRING)
+
+
+def _pad(strings: pa.Array, width: int, align: str, fill: str, zero: bool,
+         not_finite_align: str | None) -> pa.Array:
+    """Strings padded to `width` characters; numbers padded with zeros keep their sign first.
+    A double's NaN and infinities take zeros after them and go left unless `not_finite_align`
+    (the field's own alignment) says otherwise, as in DuckDB."""
     if zero:
         signed = pc.starts_with(strings, "-")
         digits = pc.utf8_slice_codeunits(strings, 1)
         with_sign = pc.binary_join_element_wise(pa.scalar("-", strings.type),
                                                 pc.utf8_lpad(digits, width - 1, "0"),
                                                 pa.scalar("", strings.type))
-        return pc.if_else(signed, with_sign, pc.utf8_lpad(strings, width, "0"))
-    pad = {"<": pc.utf8_rpad, ">": pc.utf8_lpad, "^": pc.utf8_center}[align]
-    return pad(strings, width, fill)
+        padded = pc.if_else(signed, with_sign, pc.utf8_lpad(strings, width, "0"))
+    else:
+        padded = _PADS[align](strings, width, fill)
+    if not_finite_align == align and not zero:
+        return padded
+    as_text = _PADS["<" if zero else (not_finite_align or "<")](strings, width,
+                                                                "0" if zero else fill)
+    return pc.if_else(pc.is_in(strings, _NOT_FINITE), as_text, padded)
+
+
+_PADS = {"<": pc.utf8_rpad, ">": pc.utf8_lpad, "^": pc.utf8_center}
