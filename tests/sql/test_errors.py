@@ -130,6 +130,8 @@ NOT_SUPPORTED = [
     ("select printf('%e', n_nationkey + 0.5) from nation", ("%e",)),
     ("select printf('%+d', n_nationkey) from nation", ("printf",)),
     ("select printf(n_name, 1) from nation", ("non-constant",)),
+    ("select regexp_replace(n_name, 'a', n_name) from nation", ("non-constant replacement",)),
+    ("select printf('%s', l) from t_lists", ("list",)),
     ("select format('{:+d}', n_nationkey) from nation", ("format",)),
     ("select regexp_extract(n_name, '(a)(b)', ['x', 'y']) from nation", ("group names",)),
     ("select regexp_replace(n_name, '^a', 'b', 'm') from nation", ("newline",)),

@@ -130,3 +130,9 @@ select id, printf('%8.2f|%08.1f|%-7f|', f, f, f) as p, format('{:8}|{:08.2f}|{:^
     printf('%6.1f', case when id = 2 then 'inf'::double when id = 3 then '-inf'::double end) as inf
 from t_edge
 order by id;
+
+-- name: printf_format_hugeint
+-- SUM of integers is a HUGEINT: %x writes a negative one in 128 bits, FORMAT as '-' and digits.
+select n_regionkey, printf('%d|%x|%X', s, s, s) as p, format('{}|{:>6}|{:x}', s, s, s) as f
+from (select n_regionkey, sum(n_nationkey - 12) as s from nation group by n_regionkey) t
+order by n_regionkey;

@@ -238,15 +238,19 @@ def format_field(column: Column, field: Field, what: str) -> Column:
         column, kind = to_type(column, DataType.INTEGER), DataType.INTEGER
     if kind is DataType.DECIMAL:  # DuckDB passes a DECIMAL as a DOUBLE ('{}' of 1.50 is 1.5)
         column, kind = to_type(column, DataType.DOUBLE), DataType.DOUBLE
+    if kind is DataType.LIST:
+        raise NotSupportedError(f"{what} of a LIST value")
     allowed = {"d": _INTEGERS, "x": _INTEGERS, "X": _INTEGERS, "f": (DataType.DOUBLE,),
                "s": _STRINGLIKE}.get(conv)
     if allowed is not None and kind not in allowed:
         raise ProgrammingError(f"{what}: invalid type specifier '{conv}' for a "
                                f"{kind.value} value")
     if conv in ("x", "X"):
-        if kind is DataType.HUGEINT:
-            raise NotSupportedError(f"{what}: hexadecimal of a HUGEINT")
-        text = _distinct(column, lambda v: _hex(v.numpy(), field.twos_complement, conv == "X"))
+        if column.holds_wide:
+            raise NotSupportedError(f"{what}: hexadecimal of a HUGEINT past BIGINT's range")
+        bits = 128 if kind is DataType.HUGEINT else 64
+        text = _distinct(column, lambda v: _hex(v.numpy(), field.twos_complement and bits,
+                                                conv == "X"))
     elif conv == "f":
         text = _distinct(column, lambda v: _fixed(v.numpy(), field.precision))
     else:
@@ -282,9 +286,10 @@ _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _HEX_WIDTH = 16  # nibbles of a 64-bit integer
 
 
-def _hex(values: np.ndarray, twos_complement: bool, upper: bool) -> pa.Array:
+def _hex(values: np.ndarray, twos_complement: int | bool, upper: bool) -> pa.Array:
     """Hexadecimal digits of int64 values, without leading zeros: printf writes a negative
-    value's 64-bit two's complement, fmt its magnitude after a '-'."""
+    value's two's complement in `twos_complement` bits (64, or 128 for a HUGEINT), fmt its
+    magnitude after a '-'."""
     values = values.astype(np.int64)
     negative = values < 0
     magnitude = values.view(np.uint64) if twos_complement else np.abs(values).view(np.uint64)
@@ -296,12 +301,13 @@ def _hex(values: np.ndarray, twos_complement: bool, upper: bool) -> pa.Array:
     padded = pa.StringArray.from_buffers(len(values), offsets, data)
     digits = pc.utf8_ltrim(padded, "0")
     digits = pc.if_else(pc.equal(digits, ""), "0", digits)
-    if upper:
-        digits = pc.utf8_upper(digits)
-    if not twos_complement and negative.any():
+    if negative.any() and twos_complement == 128:  # the high word: all ones
+        digits = pc.if_else(pa.array(negative),
+                            pc.binary_join_element_wise("f" * _HEX_WIDTH, padded, ""), digits)
+    elif negative.any() and not twos_complement:
         digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""),
                             digits)
-    return digits
+    return pc.utf8_upper(digits) if upper else digits
 
 
 # Above this a double's digits are no longer all held by an int64 of the scaled value.

@@ -151,6 +151,9 @@ def regexp_replace(node: exp.RegexpReplace, batch: Batch) -> Column:
     replacement = node.args.get("replacement")
     if replacement is None:
         raise ProgrammingError("REGEXP_REPLACE needs a replacement string")
+    if not isinstance(replacement, exp.Null) and not (isinstance(replacement, exp.Literal)
+                                                      and replacement.is_string):
+        raise NotSupportedError("REGEXP_REPLACE with a non-constant replacement")
     replacement = _constant_or_null(replacement, "REGEXP_REPLACE")
     column = _string_argument(node, batch)
     if pattern is None or replacement is None:
