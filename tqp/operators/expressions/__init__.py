@@ -1,7 +1,8 @@
 """Evaluating scalar expressions over a Batch, one whole column at a time.
 
 `evaluate(expression, batch)` dispatches on the sqlglot node type to the function registered for
-it by the modules of this package (arithmetic, logic, strings, dates, casts, conditionals).
+it by the modules of this package (arithmetic, logic, strings, regex, formatting, dates, casts,
+conditionals, lists).
 """
 
 from __future__ import annotations
