@@ -34,7 +34,7 @@ def _pattern(node: exp.Expression, flag: exp.Expression | None, what: str,
     if isinstance(flag, exp.Null):
         raise ProgrammingError(f"{what}: the regex options must not be NULL")
     if not (isinstance(flag, exp.Literal) and flag.is_string):
-        raise NotSupportedError(f"{what} with non-constant options")
+        _not_literal(flag, f"{what}: the regex options")
     ignore_case = dot_all = literal = every = False
     for letter in flag.this:
         if letter in "ci":
@@ -58,6 +58,14 @@ def _pattern(node: exp.Expression, flag: exp.Expression | None, what: str,
         pattern = "".join("\\" + c if c in _RE2_OPERATORS else c for c in pattern)
     flags = ("i" if ignore_case else "") + ("s" if dot_all else "")
     return (f"(?{flags}){pattern}" if flags else pattern), every
+
+
+def _not_literal(node: exp.Expression, what: str):
+    """Refuse an argument DuckDB wants constant: an error if it reads columns, else (a constant
+    expression tqp does not fold) not supported."""
+    if any(isinstance(n, exp.Column) for n in node.walk()):
+        raise ProgrammingError(f"{what} must be a constant")
+    raise NotSupportedError(f"{what} as an expression (only a literal)")
 
 
 def _run(what: str, fn, *args):
@@ -116,7 +124,7 @@ def regexp_extract(node: exp.RegexpExtract, batch: Batch) -> Column:
     if group is not None and not _is_int_literal(group):
         if isinstance(group, exp.Array):
             raise NotSupportedError("REGEXP_EXTRACT with a list of group names (a STRUCT)")
-        raise NotSupportedError("REGEXP_EXTRACT with a non-constant group")
+        _not_literal(group, "REGEXP_EXTRACT: the group")
     number = 0 if group is None else int(group.sql())
     if not 0 <= number <= MAX_GROUP:
         raise ProgrammingError(f"REGEXP_EXTRACT: the group index must be between 0 and "
