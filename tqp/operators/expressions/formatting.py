@@ -81,7 +81,7 @@ def parse_printf(text: str) -> list[str | Field]:
                              " ", "0" in flags, precision, "PRINTF", twos_complement=True))
         arg += 1
     pieces.append(text[position:])
-    return [p for p in pieces if p != ""]
+    return _merged(pieces)
 
 
 def parse_format(text: str) -> list[str | Field]:
@@ -122,7 +122,18 @@ def parse_format(text: str) -> list[str | Field]:
         pieces.append(_format_field(arg, spec))
         i = end + 1
     pieces.append("".join(literal))
-    return [p for p in pieces if p != ""]
+    return _merged(pieces)
+
+
+def _merged(pieces: list[str | Field]) -> list[str | Field]:
+    """The pieces with adjacent literal text joined and empty text dropped."""
+    out: list[str | Field] = []
+    for piece in pieces:
+        if isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
+        elif piece != "":
+            out.append(piece)
+    return out
 
 
 def _format_field(arg: int, spec: str) -> Field:
