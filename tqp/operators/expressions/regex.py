@@ -12,8 +12,9 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
-from tqp.operators.expressions.strings import (_constant_or_null, _is_int_literal, _null_boolean,
-                                               _require_string, map_strings, map_values)
+from tqp.operators.expressions.strings import (_constant_or_null, _in_parallel, _is_int_literal,
+                                               _null_boolean, _require_string, map_strings,
+                                               map_values)
 from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType
 
@@ -133,8 +134,8 @@ def regexp_extract(node: exp.RegexpExtract, batch: Batch) -> Column:
     # and the pattern keeps its own choices and group numbers (group 0 gets a group of its own).
     inner, rewrite = (f"({pattern})", r"\1") if number == 0 else (f"(?:{pattern})", f"\\{number}")
     whole = rf"\A(?s:.*?){inner}(?s:.*)\z"
-    return _run("REGEXP_EXTRACT", map_strings, column,
-                lambda d: _extract(d, pattern, whole, rewrite))
+    return _run("REGEXP_EXTRACT", map_strings, column, lambda d: _in_parallel(
+        lambda part: _extract(part, pattern, whole, rewrite), d))
 
 
 def _extract(strings: pa.Array, pattern: str, whole: str, rewrite: str) -> pa.Array:
@@ -167,5 +168,6 @@ def regexp_replace(node: exp.RegexpReplace, batch: Batch) -> Column:
     if pattern is None or replacement is None:
         return null_column(len(column), DataType.VARCHAR, column.device)
     limit = None if every else 1
-    return _run("REGEXP_REPLACE", map_strings, column, lambda d: pc.replace_substring_regex(
-        d, pattern, replacement, max_replacements=limit))
+    return _run("REGEXP_REPLACE", map_strings, column, lambda d: _in_parallel(
+        lambda part: pc.replace_substring_regex(part, pattern, replacement,
+                                                max_replacements=limit), d))
