@@ -74,6 +74,16 @@ def extra_tables() -> dict[str, pa.Table]:
         "id": list(range(1, 11)),
         "s": ["hello", "  padded  ", "MiXeD Case", "a_b", "a%b", "", None, "café", "abc", "ABC"],
     }, schema=pa.schema([("id", pa.int32()), ("s", pa.string())]))
+    # Text for positions, regular expressions and printf/format: characters of 1 to 4 UTF-8
+    # bytes, '', NULL, a newline, pattern characters; beside integers and doubles with NULLs.
+    t_text = pa.table({
+        "id": list(range(1, 10)),
+        "s": ["ñab", "hello world", "abc123def456", "", None, "héllo wörld 7", "a.b|c\nd",
+              "Ünïcödé 42 ünï", "😀x😀y"],
+        "i": [42, -7, 0, None, 255, 2**40, -2**31, 1, 9],
+        "f": [3.14159, -2.5, 0.125, 2.675, None, -0.0, 1e10, 0.5, 1.5],
+    }, schema=pa.schema([("id", pa.int32()), ("s", pa.string()), ("i", pa.int64()),
+                         ("f", pa.float64())]))
     # The outer-join predicate cases: two rows a side, one key matching.
     int32 = pa.int32()
     oj_l = pa.table({"k": pa.array([1, 2], int32), "x": ["p", "q"]})
@@ -132,6 +142,7 @@ def extra_tables() -> dict[str, pa.Table]:
         "t_keys": t_keys,
         "t_names": t_names,
         "t_str": t_str,
+        "t_text": t_text,
     }
 
 

@@ -67,6 +67,12 @@ TYPE_ERRORS = [
     ("select n1.n_name from nation n1 anti join nation n2 on n1.n_nationkey = n2.n_regionkey "
      "where n2.n_name > 'B'", "anti join"),
     ("select n_nationkey = any (select r_regionkey, r_name from region) from nation", "columns"),
+    ("select printf('%d', n_name) from nation", "printf"),
+    ("select format('{:.2f}', n_nationkey) from nation", "format"),
+    ("select printf('%d and %d', n_nationkey) from nation", "argument"),
+    ("select regexp_extract(n_name, '(a)', 12) from nation", "group"),
+    ("select regexp_replace(n_name, '(a)', '\\2') from nation", "regexp_replace"),
+    ("select regexp_extract(n_name, 'a', 0, 'g') from nation", "regexp_extract"),
 ]
 
 WINDOW_MISUSE = [
@@ -161,6 +167,14 @@ NOT_SUPPORTED = [
     ("select a > all (select * from (select k from t_left)) from t_nulls", ("any/all",)),
     ("select a > any (select k from t_left where k < t_nulls.a group by k) from t_nulls",
      ("any/all",)),
+    ("select printf('%e', n_nationkey + 0.5) from nation", ("%e",)),
+    ("select printf('%+d', n_nationkey) from nation", ("printf",)),
+    ("select printf(n_name, 1) from nation", ("non-constant",)),
+    ("select regexp_replace(n_name, 'a', n_name) from nation", ("non-constant replacement",)),
+    ("select printf('%s', l) from t_lists", ("list",)),
+    ("select format('{:+d}', n_nationkey) from nation", ("format",)),
+    ("select regexp_extract(n_name, '(a)(b)', ['x', 'y']) from nation", ("group names",)),
+    ("select regexp_replace(n_name, '^a', 'b', 'm') from nation", ("newline",)),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.
     ("select count(*) from region r, nation n right join supplier s "
      "on n.n_nationkey = s.s_nationkey and r.r_regionkey = 1", ("outside its join",)),

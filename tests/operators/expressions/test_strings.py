@@ -23,7 +23,10 @@ FUNCTIONS = [
     "substring(s, -3, 2)", "substring(s, 5, 100)", "substr(s, 1, 1)",
     "left(s, 2)", "right(s, 2)", "left(s, 0)", "right(s, 0)", "left(s, -1)", "right(s, -1)",
     "replace(s, 'a', 'XY')", "replace(s, ' ', '')", "position('a' IN s)", "strpos(s, 'l')",
-    "instr(s, 'é')",
+    "instr(s, 'é')", "instr(s, 'o')", "substring(s, 3, -2)", "substring(s, -2, -3)",
+    "regexp_extract(s, '[a-zé]+')", "regexp_extract(s, '(.)(.)', 2)", "regexp_replace(s, '[aeé]', '_', 'g')",
+    "regexp_full_match(s, '[a-z]*')", "printf('%5s|%d|%x', s, length(s), length(s))",
+    "format('{:>6}|{:.1f}', s, length(s) / 3)",
 ]
 
 CONCATENATION = [

@@ -1,7 +1,8 @@
 """Evaluating scalar expressions over a Batch, one whole column at a time.
 
 `evaluate(expression, batch)` dispatches on the sqlglot node type to the function registered for
-it by the modules of this package (arithmetic, logic, strings, dates, casts, conditionals).
+it by the modules of this package (arithmetic, logic, strings, regex, formatting, dates, casts,
+conditionals, lists).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, dates, lists, literals, logic, strings,
+    arithmetic, casts, conditional, dates, formatting, lists, literals, logic, regex, strings,
 )
 
 

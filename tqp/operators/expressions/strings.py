@@ -127,18 +127,21 @@ def _arrow_like_pattern(pattern: str, escape: str | None) -> str:
 
 
 def substring_bounds(start: int, length: int | None):
-    """Arrow slice bounds (start, stop) of SQL SUBSTRING(s, start, length) (1-based; 0 and
-    negative starts as DuckDB treats them)."""
-    if start > 0:
-        begin = start - 1
-    elif start == 0:
-        begin, length = 0, None if length is None else max(length - 1, 0)
-    else:
-        begin = start
+    """Arrow slice bounds (begin, stop; stop None: to the end) of DuckDB's SUBSTRING(s, start,
+    length), in characters: start 1 is the first character, 0 the place before it and -k the
+    k-th from the end; a negative length takes the characters before `start`. DuckDB computes
+    the range first and clips it to the string after, as Arrow's negative bounds do."""
+    if start == 0:  # the range starts one character before the first
+        if length is None:
+            return 0, None
+        return 0, max(length - 1, 0)
+    begin = start - 1 if start > 0 else start  # a negative begin counts from the end
     if length is None:
         return begin, None
+    if length < 0:
+        return (max(begin + length, 0) if begin >= 0 else begin + length), begin
     stop = begin + length
-    if begin < 0 and stop >= 0:
+    if begin < 0 and stop >= 0:  # past the end of the string
         stop = None
     return begin, stop
 
@@ -153,11 +156,14 @@ def _slice(d: pa.Array, begin: int, stop: int | None) -> pa.Array:
 
 @handles(exp.Substring)
 def substring(node: exp.Substring, batch: Batch) -> Column:
-    start = _constant_int(node.args.get("start"), "SUBSTRING")
+    column = evaluate(node.this, batch)
+    start, length = node.args.get("start"), node.args.get("length")
+    if any(isinstance(a, exp.Null) for a in (start, length)):
+        return null_column(len(column), DataType.VARCHAR, column.device)
+    start = _constant_int(start, "SUBSTRING")
     start = 1 if start is None else start
-    length = _constant_int(node.args.get("length"), "SUBSTRING")
-    begin, stop = substring_bounds(start, length)
-    return map_strings(evaluate(node.this, batch), lambda d: _slice(d, begin, stop))
+    begin, stop = substring_bounds(start, _constant_int(length, "SUBSTRING"))
+    return map_strings(column, lambda d: _slice(d, begin, stop))
 
 
 @handles(exp.Left, exp.Right)
@@ -219,10 +225,25 @@ def replace(node: exp.Replace, batch: Batch) -> Column:
 
 @handles(exp.StrPosition)
 def strpos(node: exp.StrPosition, batch: Batch) -> Column:
-    needle = _constant_string(node.args.get("substr"), "POSITION")
-    found = map_values(evaluate(node.this, batch), lambda d: pc.find_substring(d, needle),
-                       DataType.BIGINT)
-    return Column(found.values + 1, DataType.BIGINT, found.valid)
+    """STRPOS/INSTR/POSITION: the character (not byte) position of the first occurrence of a
+    constant needle, counted from 1; 0 if there is none, 1 for an empty needle."""
+    if node.args.get("position") is not None or node.args.get("occurrence") is not None:
+        raise NotSupportedError("POSITION with a start position or occurrence")
+    column = evaluate(node.this, batch)
+    needle = _constant_or_null(node.args["substr"], "POSITION")
+    if needle is None:
+        return null_column(len(column), DataType.BIGINT, column.device)
+    return map_values(column, lambda d: _char_positions(d, needle), DataType.BIGINT)
+
+
+def _char_positions(strings: pa.Array, needle: str) -> pa.Array:
+    if needle == "":
+        return pa.array(np.ones(len(strings), dtype=np.int64))
+    found = pc.find_substring(strings, needle)  # a byte offset, -1 if not found
+    if pc.all(pc.string_is_ascii(strings)).as_py() is not False:
+        return pc.add(found, 1)
+    before = pc.list_element(pc.split_pattern(strings, needle, max_splits=1), 0)
+    return pc.if_else(pc.equal(found, -1), 0, pc.add(pc.utf8_length(before), 1))
 
 
 def concat(columns: list[Column], skip_nulls: bool) -> Column:
@@ -400,42 +421,6 @@ def repeat(node: exp.Repeat, batch: Batch) -> Column:
     if times is None:
         return null_column(len(column), DataType.VARCHAR, column.device)
     return map_strings(column, lambda d: pc.binary_repeat(d, max(times, 0)))
-
-
-@handles(exp.RegexpLike)
-def regexp_matches(node: exp.RegexpLike, batch: Batch) -> Column:
-    """REGEXP_MATCHES(s, pattern[, options]): does `pattern` match anywhere in `s` (RE2, as in
-    DuckDB; '.' does not match a newline unless the option 's' is given)."""
-    column = evaluate(node.this, batch)
-    pattern = _constant_or_null(node.expression, "REGEXP_MATCHES")
-    ignore_case, pattern = _regex_options(node.args.get("flag"), pattern)
-    if pattern is None:
-        return _null_boolean(column)
-    _require_string(column, node)
-    try:
-        return map_values(column, lambda d: pc.match_substring_regex(
-            d, pattern, ignore_case=ignore_case), DataType.BOOLEAN)
-    except pa.ArrowInvalid as exc:
-        raise ProgrammingError(f"REGEXP_MATCHES: {exc}") from None
-
-
-def _regex_options(flag: exp.Expression | None, pattern: str | None) -> tuple[bool, str | None]:
-    """(ignore case, pattern) for DuckDB's option letters: c, i (the last one wins) and s."""
-    if flag is None:
-        return False, pattern
-    if not (isinstance(flag, exp.Literal) and flag.is_string):
-        raise ProgrammingError("REGEXP_MATCHES options must be a constant string")
-    ignore_case = False
-    for letter in flag.this:
-        if letter in "ci":
-            ignore_case = letter == "i"
-        elif letter == "s":
-            pattern = None if pattern is None else "(?s)" + pattern
-        elif letter in "lmnp":
-            raise NotSupportedError(f"REGEXP_MATCHES option '{letter}'")
-        else:
-            raise ProgrammingError(f"unrecognized REGEXP_MATCHES option '{letter}'")
-    return ignore_case, pattern
 
 
 # The highest Unicode code point, and the surrogates, which no UTF-8 string may hold.
