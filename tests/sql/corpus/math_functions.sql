@@ -244,3 +244,23 @@ select n_nationkey, n_nationkey & 7 as low, n_nationkey >> 2 as quarter, bit_cou
     round_even(n_nationkey, -1) as tens, trunc(n_nationkey * 1.7, 1) as t
 from nation
 order by n_nationkey;
+
+-- name: tilde_reaches_over_arithmetic
+select id, a, ~a + 1 as p1, ~a * 2 as p2, 2 * ~a + 1 as p3, 1 + ~a * 2 as p4, ~a + ~a * 2 as p5,
+    ~a - 1 & 3 as p6, ~a // 2 as p7, ~a % 4 as p8, ~(a) + 1 as p9, (~a) + 1 as p10,
+    2 - ~a - 1 * 2 as p11, ~a + ~1 + 1 as p12, ~a + -1 as p13, ~a + abs(~id) as p14,
+    ~a * ~id as p15, ~a + 1 - ~id as p16, mod(~a, 4) as p17, ~a::int + 1 as p18,
+    ~a + 1 = -7 as p19, abs(~a + 1) as p20
+from t_nulls
+order by id;
+
+-- name: bitwise_precedence
+select 7 & 3 << 1 as a1, 1 << 2 + 1 as a2, 5 | 2 & 3 as a3, 2 * 3 & 7 as a4, 8 >> 1 + 1 as a5,
+    1 + 2 & 3 as a6, 6 & 3 = 2 as a7, 7 & 3 << 1 >> 1 as a8, 7 + 2 // 3 as a9;
+
+-- name: unaliased_math_names
+select sin(c), atan2(c, a), pi(), gcd(a, -1), lcm(a, 2), a & 3, a | 3, xor(a, id), ~a, id << 2,
+    a >> 1, bit_count(a), isinf(c), isfinite(c), even(c), round_even(c, -1), trunc(c, 1),
+    factorial(id), cot(c), roundbankers(c, 0), ~a + 1, -(-1), round(c, -1)
+from t_nulls
+order by id;
