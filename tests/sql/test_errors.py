@@ -97,6 +97,11 @@ MATH_ERRORS = [
     ("select true | false", "ProgrammingError", "integers"),
     ("select bit_count(1.5)", "ProgrammingError", "integers"),
     ("select xor(c, 1) from t_nulls", "ProgrammingError", "integers"),
+    ("select to_base(-10, 2)", "DataError", "to_base"),
+    ("select to_base(10, 37)", "DataError", "radix"),
+    ("select to_base(id, id - 1) from t_nulls", "DataError", "radix"),
+    ("select to_base(10, 2, 65)", "DataError", "min_length"),
+    ("select to_base(1.5, 2)", "ProgrammingError", "to_base"),
 ]
 
 WINDOW_MISUSE = [

@@ -264,3 +264,25 @@ select sin(c), atan2(c, a), pi(), gcd(a, -1), lcm(a, 2), a & 3, a | 3, xor(a, id
     factorial(id), cot(c), roundbankers(c, 0), ~a + 1, -(-1), round(c, -1)
 from t_nulls
 order by id;
+
+-- name: to_base_values
+select to_base(10, 2) as a, to_base(255, 16) as b, to_base(0, 2) as c, to_base(10, 2, 8) as d,
+    to_base(NULL, 2) as e, to_base(9223372036854775807, 36) as f, to_base(9223372036854775807, 2) as g,
+    to_base(35, 36, 64) as h, to_base(10, NULL) as i, to_base(10, 2, NULL) as j, to_base(7, 10, 0) as k;
+
+-- name: to_base_columns
+select id, a, to_base(abs(a), 3) as t, to_base(id, id + 1, a % 3 + 2) as u, to_base(id * 1000, 36) as v
+from t_nulls
+order by id;
+
+-- name: to_base_edges
+select id, b, to_base(abs(b + 1), 16) as h, to_base(i + 2147483648, 2, 40) as bits
+from t_edge
+where id > 1
+order by id;
+
+-- name: to_base_grouped
+select to_base(a % 4 + 4, 2) as bits, count(*) as n
+from t_nulls
+group by bits
+order by bits;

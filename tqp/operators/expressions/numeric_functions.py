@@ -1,5 +1,6 @@
 """Numeric functions beyond arithmetic, with DuckDB's values, types and errors: trigonometry,
-ISINF/ISFINITE, GCD/LCM, FACTORIAL, EVEN, ROUND_EVEN, TRUNC to a number of digits, RANDOM.
+ISINF/ISFINITE, GCD/LCM, FACTORIAL, EVEN, ROUND_EVEN, TRUNC to a number of digits, RANDOM,
+TO_BASE.
 
 The float functions compute in DOUBLE and follow IEEE as DuckDB does: asin(2) and sin('inf')
 are NaN, cot(0) is inf. The integer ones are exact and raise a DataError where DuckDB raises an
@@ -396,3 +397,66 @@ def setseed(node: exp.Anonymous, batch: Batch) -> Column:
 def hash_(node: exp.Anonymous, batch: Batch) -> Column:
     raise NotSupportedError("HASH(): its values are those of DuckDB's own hash function, which "
                             "tqp does not reproduce")
+
+
+# -- TO_BASE -----------------------------------------------------------------------------------
+
+BASE_DIGITS = 64  # BIGINT's largest value in base 2
+
+
+@handles_anonymous("to_base")
+def to_base(node: exp.Anonymous, batch: Batch) -> Column:
+    """TO_BASE(n, radix [, min_length]): n >= 0 written in base 2 to 36 (digits 0-9 then A-Z),
+    left-padded with zeros to min_length (0 to 64). Each distinct (n, radix, min_length) is
+    written once, all at a time: one pass per digit position."""
+    what = SqlText(node)
+    if len(node.expressions) not in (2, 3):
+        raise ProgrammingError(f"TO_BASE takes 2 or 3 arguments: {what}")
+    columns = [evaluate(e, batch) for e in node.expressions]
+    allowed = [(DataType.INTEGER, DataType.BIGINT)] + [(DataType.INTEGER,)] * 2
+    for column, types in zip(columns, allowed):
+        if column.type not in types and column.type is not DataType.NULL:
+            raise ProgrammingError(f"TO_BASE of a {column.type.value} argument: {what}")
+    valid = None
+    for column in columns:
+        valid = and_valid(valid, column.valid)
+    live = (lambda v: v) if valid is None else (lambda v: torch.where(valid, v, 0))
+    number, radix = live(widened(columns[0].values)), live(widened(columns[1].values))
+    padded = live(widened(columns[2].values)) if len(columns) == 3 else torch.zeros_like(number)
+    for bad, message in (((number < 0), "number must be greater than or equal to 0"),
+                         ((radix < 2) | (radix > 36), "radix must be between 2 and 36"),
+                         ((padded < 0) | (padded > BASE_DIGITS),
+                          "min_length must be between 0 and 64")):
+        if _fails(bad, valid):
+            raise DataError(f"'to_base' {message}: {what}")
+    radix = torch.where(radix == 0, 10, radix)  # a NULL row's (no division by zero)
+    keys, inverse = torch.unique(torch.stack([number, radix, padded], 1), dim=0,
+                                 return_inverse=True)
+    text = _base_strings(*keys.unbind(1))
+    from tqp.storage import dictionary as dicts
+
+    codes, dictionary = dicts.encode(text)
+    values = dicts.to_device_map(codes, number.device).index_select(0, inverse)
+    return Column(values, DataType.VARCHAR, valid, dictionary)
+
+
+def _base_strings(number: torch.Tensor, radix: torch.Tensor, padded: torch.Tensor):
+    """The strings of `number` in `radix`, at least `padded` characters, as an Arrow array
+    built from one buffer of characters (no Python loop over the values)."""
+    import numpy as np
+    import pyarrow as pa
+
+    digits = torch.empty(len(number), BASE_DIGITS, dtype=torch.int64, device=number.device)
+    length = torch.ones_like(number)
+    rest = number
+    for position in range(BASE_DIGITS):  # the last column holds the units
+        digits[:, BASE_DIGITS - 1 - position] = rest % radix
+        rest = torch.div(rest, radix, rounding_mode="floor")
+        length = torch.where(rest > 0, position + 2, length)
+    length = torch.maximum(length, padded)
+    characters = torch.where(digits < 10, digits + ord("0"), digits + ord("A") - 10)
+    shown = torch.arange(BASE_DIGITS, device=number.device) >= BASE_DIGITS - length[:, None]
+    data = characters[shown].to(torch.uint8).cpu().numpy()
+    offsets = np.zeros(len(number) + 1, dtype=np.int32)
+    np.cumsum(length.cpu().numpy(), out=offsets[1:])
+    return pa.StringArray.from_buffers(len(number), pa.py_buffer(offsets), pa.py_buffer(data))
