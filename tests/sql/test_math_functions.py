@@ -51,3 +51,22 @@ def test_results_past_64_bits_raise(corpus_tqp_con, corpus_duck_con, sql):
     corpus_duck_con.execute(sql).fetchall()
     with pytest.raises(tqp.DataError, match="64 bits"):
         corpus_tqp_con.execute(sql).fetchall()
+
+
+def test_a_derived_random_column_is_one_draw(corpus_tqp_con):
+    """A derived table's RANDOM() column is drawn once per row: the outer query's reads of it,
+    and a filter on it, see that one value (the derived table is not merged into them)."""
+    same = corpus_tqp_con.execute(
+        "select bool_and(r = r2) from (select r, r * 1 as r2 from "
+        "(select random() as r from lineitem) t) u").fetchall()[0][0]
+    assert same
+    n, top = corpus_tqp_con.execute(
+        "select count(*), max(r) from (select l_orderkey, random() as r from lineitem) t "
+        "where r < 0.5").fetchall()[0]
+    total = corpus_tqp_con.execute("select count(*) from lineitem").fetchall()[0][0]
+    assert top < 0.5 and 0.4 * total < n < 0.6 * total
+    n, top = corpus_tqp_con.execute(
+        "with x as (select o_orderkey, random() as r from orders) "
+        "select count(*), max(r) from x join lineitem on o_orderkey = l_orderkey "
+        "where r < 0.25").fetchall()[0]
+    assert top < 0.25 and n > 0
