@@ -179,7 +179,8 @@ def factorial(node: exp.Factorial, batch: Batch) -> Column:
     if high >= DUCKDB_FACTORIALS:
         raise DataError(f"Value out of range in {what}")
     if high >= INT64_FACTORIALS:
-        raise DataError(f"Overflow in {what}: {high}! does not fit in {_does_not_fit(DataType.HUGEINT)}")
+        raise DataError(f"Overflow in {what}: {high}! does not fit in "
+                        f"{_does_not_fit(DataType.HUGEINT)}")
     table = torch.tensor([math.factorial(i) for i in range(INT64_FACTORIALS)], device=n.device)
     return Column(table.index_select(0, live), DataType.HUGEINT, a.valid)
 
