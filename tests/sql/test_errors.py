@@ -75,6 +75,41 @@ TYPE_ERRORS = [
     ("select regexp_extract(n_name, 'a', 0, 'g') from nation", "regexp_extract"),
 ]
 
+MATH_ERRORS = [
+    # (sql, the tqp.Error subclass, a word the message must hold): DuckDB's OutOfRange errors
+    # are DataErrors, its binder's refusals of a type ProgrammingErrors
+    ("select factorial(-1)", "DataError", "negative"),
+    ("select factorial(n) from (values (3), (34)) v(n)", "DataError", "factorial"),
+    ("select factorial(1.5)", "ProgrammingError", "factorial"),
+    ("select factorial(3::bigint)", "ProgrammingError", "bigint"),
+    ("select gcd(-9223372036854775808, 0)", "DataError", "overflow"),
+    ("select gcd(0, -9223372036854775808)", "DataError", "overflow"),
+    ("select lcm(4611686018427387904, 3)", "DataError", "overflow"),
+    ("select lcm(-9223372036854775808, 1)", "DataError", "overflow"),
+    ("select gcd(1.5, 2)", "ProgrammingError", "gcd"),
+    ("select lcm(2.5::double, 2)", "ProgrammingError", "lcm"),
+    ("select round_even(2147483647::int, -1)", "DataError", "overflow"),
+    ("select round_even(9223372036854775807, -1)", "DataError", "overflow"),
+    ("select round_even(2.5)", "ProgrammingError", "round_even"),
+    ("select 1::int << 31", "DataError", "overflow"),
+    ("select 1::bigint << 63", "DataError", "overflow"),
+    ("select 1 << 32", "DataError", "out of range"),
+    ("select (-1) << 2", "DataError", "negative"),
+    ("select 1 << -1", "DataError", "negative"),
+    ("select id << 40 from t_nulls", "DataError", "out of range"),
+    ("select 5.5 & 3", "ProgrammingError", "integers"),
+    ("select 1 << 2.0", "ProgrammingError", "integers"),
+    ("select ~1.5", "ProgrammingError", "integers"),
+    ("select true | false", "ProgrammingError", "integers"),
+    ("select bit_count(1.5)", "ProgrammingError", "integers"),
+    ("select xor(c, 1) from t_nulls", "ProgrammingError", "integers"),
+    ("select to_base(-10, 2)", "DataError", "to_base"),
+    ("select to_base(10, 37)", "DataError", "radix"),
+    ("select to_base(id, id - 1) from t_nulls", "DataError", "radix"),
+    ("select to_base(10, 2, 65)", "DataError", "min_length"),
+    ("select to_base(1.5, 2)", "ProgrammingError", "to_base"),
+]
+
 WINDOW_MISUSE = [
     # (sql, a word the message must hold): window functions where SQL does not allow them
     ("select n_name from nation where row_number() over (order by n_name) = 1", "where"),
@@ -162,6 +197,10 @@ NOT_SUPPORTED = [
     # DuckDB names the second `a` of a derived table `a_1`; tqp refuses the pair.
     ("select * from (select 1 as a, 2 as a)", ("two columns",)),
     ("with c as (select k, k from t_left) select * from c", ("two columns",)),
+    # DuckDB's own hash values and random sequence; TRUNC's digits from a column
+    ("select hash(b) from t_nulls", ("hash",)),
+    ("select setseed(0.5)", ("setseed",)),
+    ("select trunc(c, a) from t_nulls", ("trunc", "digits")),
     # Quantified comparisons tqp plans only as `x op ANY|ALL (subquery)` of listed columns.
     ("select a > any ([1, 2]) from t_nulls", ("any",)),
     ("select a > all (select * from (select k from t_left)) from t_nulls", ("any/all",)),
@@ -241,6 +280,14 @@ def test_type_error_names_the_expression(tqp, tqp_con, sql, word):
     assert word.lower() in message.lower(), message
 
 
+@pytest.mark.parametrize("sql,cls,word", MATH_ERRORS, ids=_ids(MATH_ERRORS))
+def test_math_error_is_duckdbs(tqp, corpus_tqp_con, sql, cls, word):
+    with pytest.raises(getattr(tqp, cls)) as excinfo:
+        corpus_tqp_con.execute(sql).fetchall()
+    message = _message(excinfo)
+    assert word.lower() in message.lower(), message
+
+
 @pytest.mark.parametrize("sql,word", WINDOW_MISUSE, ids=_ids(WINDOW_MISUSE))
 def test_misplaced_window_function_is_rejected(tqp, tqp_con, sql, word):
     with pytest.raises((tqp.ProgrammingError, tqp.DataError)) as excinfo:
@@ -286,7 +333,8 @@ def test_cases_agree_with_duckdb(corpus_duck_con):
     wrong = ([s for s, _ in SYNTAX_ERRORS] + [s for s, _, _ in UNKNOWN_TABLES]
              + [s for s, _, _ in UNKNOWN_COLUMNS] + [s for s, _, _ in AMBIGUOUS_COLUMNS]
              + [s for s, _ in TYPE_ERRORS]
-             + [s for s, _ in WINDOW_MISUSE] + [s for s, _ in COLUMNS_MISUSE])
+             + [s for s, _ in WINDOW_MISUSE] + [s for s, _ in COLUMNS_MISUSE]
+             + [s for s, _, _ in MATH_ERRORS])
     for sql in wrong:
         with pytest.raises(duckdb.Error):
             duck_con.execute(sql).fetchall()

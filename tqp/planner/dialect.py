@@ -21,6 +21,7 @@ from sqlglot.tokens import Token, TokenType
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
+from tqp.planner.tilde import bind_prefix_tilde
 
 DIALECT = DuckDB()
 
@@ -45,6 +46,8 @@ def parse(sql: str) -> list[exp.Expression]:
         _check_nesting(tokens)
     renamed = _rename_predict_calls(tokens)
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
+    if "~" in sql:
+        statements = [bind_prefix_tilde(s) for s in statements]
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:

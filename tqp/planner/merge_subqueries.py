@@ -8,7 +8,8 @@ input inner-joined before a later RIGHT or FULL join):
   the join, so a padded row gets its value instead of NULL;
 - its WHERE, when it reads tables other than those joined so far (a subquery), moves into the
   outer WHERE, above the outer join, where it drops the padded rows.
-Such a derived table (or CTE used once, which sqlglot first turns into one) stays a subquery.
+Such a derived table (or CTE used once, which sqlglot first turns into one) stays a subquery,
+as does one whose select list calls RANDOM(): its column must hold one draw per row.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def merge_subqueries(expression: exp.Expression, leave_tables_isolated: bool = F
     """sqlglot's pass (CTEs used once become derived tables, then those merge), except for
     the derived tables and CTEs `_padded` names."""
     ctes = {cte.alias_or_name: cte.this for cte in expression.find_all(exp.CTE)}
-    held = [inner for select in list(expression.find_all(exp.Select))
-            for inner in _padded(select, ctes)]
+    selects = list(expression.find_all(exp.Select))
+    held = [inner for select in selects for inner in _padded(select, ctes)] + \
+        [select for select in selects if _draws_random(select)]
     for select in held:
         select.set(_HOLD, exp.TableSample())
     _parenthesize_bare_conditions(expression)
@@ -36,6 +38,14 @@ def merge_subqueries(expression: exp.Expression, leave_tables_isolated: bool = F
     finally:
         for select in held:
             select.set(_HOLD, None)
+
+
+def _draws_random(select: exp.Select) -> bool:
+    """Does a derived table or CTE compute RANDOM() in its select list? Merging it would copy
+    the call into each place the outer query reads its column, each a draw of its own
+    (`r` and `r * 1` would differ, `WHERE r < 0.5` would test another value than the one shown)."""
+    return isinstance(select.parent, (exp.Subquery, exp.CTE)) and any(
+        item.find(exp.Rand) for item in select.expressions)
 
 
 def _parenthesize_bare_conditions(expression: exp.Expression) -> None:

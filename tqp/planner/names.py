@@ -22,7 +22,8 @@ _OPERATORS = {
     exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.IntDiv: "//",
     exp.EQ: "=", exp.NEQ: "!=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
     exp.And: "AND", exp.Or: "OR", exp.DPipe: "||", exp.NullSafeNEQ: "IS DISTINCT FROM",
-    exp.NullSafeEQ: "IS NOT DISTINCT FROM",
+    exp.NullSafeEQ: "IS NOT DISTINCT FROM", exp.BitwiseAnd: "&", exp.BitwiseOr: "|",
+    exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>",
 }
 _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
 SPELLING = "tqp_spelling"
@@ -240,7 +241,16 @@ def render(node: exp.Expression) -> str:
     if isinstance(node, exp.In) and node.expressions:
         return f"({render(node.this)} IN ({', '.join(render(e) for e in node.expressions)}))"
     if isinstance(node, exp.Neg):
+        negative, inner = True, node.this.unnest()
+        while isinstance(inner, exp.Neg):
+            negative, inner = not negative, inner.this.unnest()
+        if isinstance(inner, exp.Literal) and inner.is_number:  # DuckDB folds -1 into a literal
+            return f"-{inner.this}" if negative else inner.this
         return f"(-({render(node.this)}))"
+    if isinstance(node, exp.BitwiseNot):
+        return f"(~({render(node.this)}))"
+    if isinstance(node, exp.BitwiseXor):  # DuckDB's XOR is a function
+        return f"xor({render(node.this)}, {render(node.expression)})"
     if isinstance(node, exp.Not):
         inner = node.this.unnest() if isinstance(node.this, exp.Paren) else node.this
         if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):

@@ -43,7 +43,8 @@ def evaluate(expression: exp.Expression, batch: Batch) -> Column:
 
 
 # Nodes whose value depends on the rows (or on more than one row).
-_ROW_DEPENDENT = (exp.Column, exp.Star, exp.AggFunc, exp.Subquery, exp.Query)
+# RANDOM() is one: it draws a value for each row.
+_ROW_DEPENDENT = (exp.Column, exp.Star, exp.AggFunc, exp.Subquery, exp.Query, exp.Rand)
 
 
 def is_constant(expression: exp.Expression) -> bool:
@@ -118,7 +119,8 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, dates, formatting, lists, literals, logic, regex, strings,
+    arithmetic, bitwise, casts, conditional, dates, formatting, lists, literals, logic,
+    numeric_functions, regex, strings,
 )
 
 

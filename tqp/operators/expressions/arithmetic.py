@@ -448,7 +448,7 @@ _ROUNDINGS = {exp.Ceil: torch.ceil, exp.Floor: torch.floor, exp.Trunc: torch.tru
 _DECIMAL_ROUNDINGS = {exp.Ceil: "ceil", exp.Floor: "floor", exp.Trunc: "trunc"}
 
 
-@handles(*_ROUNDINGS)
+@handles(exp.Ceil, exp.Floor)  # TRUNC: numeric_functions.trunc, which also takes digits
 def ceil_floor_trunc(node: exp.Expression, batch: Batch) -> Column:
     """CEIL, FLOOR and TRUNC (toward zero) keep the argument's type, as in DuckDB, except that
     CEIL and FLOOR of an integer (or an untyped NULL) are DOUBLE (DuckDB 2)."""
