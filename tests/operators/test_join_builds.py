@@ -105,3 +105,19 @@ def test_a_null_probe_key_never_matches_whatever_value_lies_under_it(device, bui
     found, _ = joins.probe_marks(marks, left, [column_ref("a.k")], null_aware=False)
     assert found.tolist() == [any(v is not None and v == b for b in build_keys)
                               for v in probe["a.k"]]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build_keys", [[2**40, 2**41], [-(2**40), 5], [-(2**40), 2**40]],
+                         ids=["above-int32", "below-and-inside", "around-int32"])
+def test_null_int32_probe_keys_against_wider_build_keys(device, build_keys):
+    """The key put under NULL probe keys fits the probe's own dtype (int32) even when the
+    build keys (int64) reach past it, and still matches no build key."""
+    right = _batch({"b.k": build_keys}, device)
+    values = torch.tensor([5, 0, 7, 5], dtype=torch.int32, device=device)
+    valid = torch.tensor([True, False, True, True], device=device)
+    left = Batch({"a.k": Column(values, DataType.INTEGER, valid)}, 4, device)
+    build = joins.prepare_build(right, [column_ref("b.k")], probe_rows=4)
+    expected = [(i, j) for i, (v, ok) in enumerate(zip([5, 0, 7, 5], valid.tolist()))
+                for j, b in enumerate(build_keys) if ok and v == b]
+    assert _pairs(build, left, [column_ref("a.k")]) == expected

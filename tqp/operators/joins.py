@@ -334,10 +334,10 @@ def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
     if key.dim() != 1 or key.is_floating_point() or key.dtype == torch.bool:
         return None
     lo, hi = value_range(key)
-    limits = torch.iinfo(probe.dtype)
+    limits = torch.iinfo(probe.dtype)  # the build keys may be wider than the probe's dtype
     if hi < limits.max:
-        return hi + 1
-    return lo - 1 if lo > limits.min else None
+        return max(hi + 1, limits.min)
+    return min(lo - 1, limits.max) if lo > limits.min else None
 
 
 def _recode(col: Column, dictionary) -> tuple[Column, torch.Tensor]:
