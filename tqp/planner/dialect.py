@@ -71,15 +71,30 @@ def _check_nesting(tokens: list[Token]) -> None:
 
 
 def _rename_predict_calls(tokens: list[Token]) -> bool:
-    """Mark the name token of each `PREDICT(` call (not `x.PREDICT(`) in place; whether any."""
+    """Mark the name token of each `PREDICT(` call (not `x.PREDICT(`) in place, and of each
+    `DATE_TRUNC(` whose unit is not a string literal (`date_trunc(u, d)`: sqlglot would read
+    the column `u` as the unit name U); whether any."""
     renamed = False
     for i, token in enumerate(tokens[:-1]):
-        if token.text.upper() == "PREDICT" and token.token_type == TokenType.VAR \
-                and tokens[i + 1].token_type == TokenType.L_PAREN \
-                and (i == 0 or tokens[i - 1].token_type != TokenType.DOT):
+        if token.token_type != TokenType.VAR and token.text.upper() not in _UNIT_CALLS \
+                or tokens[i + 1].token_type != TokenType.L_PAREN \
+                or (i > 0 and tokens[i - 1].token_type == TokenType.DOT):
+            continue
+        name = token.text.upper()
+        if name == "PREDICT" or name in _UNIT_CALLS and not _string_first(tokens, i + 2):
             token.text += _PLAIN_CALL
             renamed = True
     return renamed
+
+
+# Calls whose first argument sqlglot reads as a unit name even when it is a column.
+_UNIT_CALLS = {"DATE_TRUNC", "DATETRUNC"}
+
+
+def _string_first(tokens: list[Token], i: int) -> bool:
+    """Is the call argument starting at token i one string literal?"""
+    return i + 1 < len(tokens) and tokens[i].token_type == TokenType.STRING \
+        and tokens[i + 1].token_type == TokenType.COMMA
 
 
 def _shifted(bracket: exp.Bracket) -> bool:
