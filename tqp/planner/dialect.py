@@ -45,6 +45,9 @@ def parse(sql: str) -> list[exp.Expression]:
         _check_nesting(tokens)
     renamed = _rename_predict_calls(tokens)
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
+    if any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
+            and not any(t.token_type == TokenType.STRING and t.text == "None" for t in tokens):
+        _restore_empty_formats(statements)
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:
@@ -55,6 +58,16 @@ def parse(sql: str) -> list[exp.Expression]:
                     and node.this.endswith(_PLAIN_CALL):
                 node.set("this", node.this[:-1])
     return statements
+
+
+def _restore_empty_formats(statements: list[exp.Expression]) -> None:
+    """sqlglot turns an empty STRFTIME/STRPTIME format into the text 'None': set it back (the
+    caller checked that the query writes '' and no 'None')."""
+    for statement in statements:
+        for node in statement.find_all(exp.TimeToStr, exp.StrToTime):
+            fmt = node.args.get("format")
+            if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this == "None":
+                node.set("format", exp.Literal.string(""))
 
 
 def _check_nesting(tokens: list[Token]) -> None:
