@@ -21,6 +21,7 @@ from sqlglot.tokens import Token, TokenType
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
+from tqp.operators.expressions.typeof import LEADING_POINT
 
 DIALECT = DuckDB()
 
@@ -48,6 +49,12 @@ def parse(sql: str) -> list[exp.Expression]:
     if any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
             and not any(t.token_type == TokenType.STRING and t.text == "None" for t in tokens):
         _restore_empty_formats(statements)
+    if "typeof" in sql.lower() and any(
+            a.token_type == TokenType.DOT and b.token_type == TokenType.NUMBER
+           for a, b in zip(tokens, tokens[1:])):  # `.5` (or `t.5`: refused too, rare)
+        for statement in statements:
+            for node in statement.find_all(exp.Typeof):
+                node.meta[LEADING_POINT] = True
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:
