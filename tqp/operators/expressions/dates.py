@@ -219,7 +219,8 @@ def _constant_null(node: exp.Expression, argument: exp.Expression, column: Colum
 
 _PART_FUNCTIONS = {"Year": "year", "Month": "month", "Day": "day", "Quarter": "quarter",
                    "DayOfWeek": "dow", "DayOfYear": "doy", "WeekOfYear": "week",
-                   "DayOfMonth": "day"}
+                   "DayOfMonth": "day", "Hour": "hour", "Minute": "minute", "Second": "second",
+                   "DayOfWeekIso": "isodow", "Week": "week"}
 for _name, _part in _PART_FUNCTIONS.items():
     _cls = getattr(exp, _name, None)
     if _cls is not None:
@@ -349,6 +350,12 @@ def current_localtimestamp(node: exp.Localtimestamp, batch: Batch) -> Column:
                   DataType.TIMESTAMP)
 
 
+@handles(exp.TimeFromParts)
+def make_time(node, batch):
+    """MAKE_TIME gives DuckDB's TIME type, which tqp does not have: refused."""
+    raise NotSupportedError("MAKE_TIME (a TIME value; tqp has no TIME type)")
+
+
 @handles(exp.CurrentTimestamp)
 def current_timestamp(node, batch):
     """NOW()/CURRENT_TIMESTAMP are DuckDB's TIMESTAMP WITH TIME ZONE: refused."""
@@ -390,7 +397,7 @@ def epoch(node: exp.TimeToUnix, batch: Batch) -> Column:
 
 def _epoch_units(argument: exp.Expression, node: exp.Expression, batch: Batch, name: str,
                  per_micro: int, micros_per: int) -> Column:
-    """EPOCH_MS/US/NS of a DATE or TIMESTAMP: BIGINT units since 1970 (floored)."""
+    """EPOCH_MS/US/NS of a DATE or TIMESTAMP: BIGINT units since 1970."""
     column = _temporal(argument, node, batch, name)
     micros = _micros(column)
     if per_micro > 1:
@@ -401,8 +408,8 @@ def _epoch_units(argument: exp.Expression, node: exp.Expression, batch: Batch, n
         if bool(bad.any()):
             raise DataError(f"{name}: the value does not fit in BIGINT nanoseconds")
         values = micros * per_micro
-    else:
-        values = _floordiv(micros, micros_per)
+    else:  # rounded half away from zero, as DuckDB rounds
+        values = torch.sign(micros) * _floordiv(micros.abs() + micros_per // 2, micros_per)
     return Column(values, DataType.BIGINT, column.validity() if column.type is DataType.NULL
                   else column.valid)
 
