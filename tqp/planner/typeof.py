@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, Plan, Project,
-    ScalarApply, Scan, Sort,
+    RowNumber, ScalarApply, Scan, Sort, Unnest, Window,
 )
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
 from tqp.planner.passes.check import expression_reads
@@ -151,4 +151,6 @@ class _Checker:
             if call.func not in _EXACT_AGGREGATES or plan.sets is not None:
                 return f"the aggregate {call.func.upper()}"
             return None if call.arg is None else self.expression(call.arg, (plan.input,))
+        if isinstance(plan, (Window, RowNumber, Unnest)) and name in plan.input.columns:
+            return self._column(plan.input, name)  # passed through
         return f"a column of {type(plan).__name__}"
