@@ -21,8 +21,9 @@ from tqp.planner.logical import (
 )
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
 from tqp.planner.passes.check import expression_reads
+from tqp.storage.declared import QUERY_TYPE_KEY
 from tqp.storage.sources import CsvSource
-from tqp.types import MAX_DECIMAL_PRECISION
+from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION
 
 # Node kinds whose result type tqp computes as DuckDB does, given arguments of DuckDB's types.
 _EXACT_NODES = (
@@ -54,6 +55,17 @@ _EXACT_CASTS = {
 _EXACT_AGGREGATES = {"count", "count_star", "sum", "avg", "min", "max", "stddev_samp",
                      "stddev_pop", "var_samp", "var_pop", "median", "string_agg", "bool_and",
                      "bool_or"}
+
+
+# Where a NULL literal takes the type of its neighbours in DuckDB as in tqp.
+_NULL_PARENTS = (exp.Cast, exp.If, exp.Case, exp.Coalesce)
+
+
+def _wide_decimal(literal: exp.Literal) -> bool:
+    """A number with a point and more than 18 digits: DuckDB's DECIMAL, tqp's DOUBLE."""
+    text = literal.this
+    return not literal.is_string and "." in text and "e" not in text.lower() and \
+        sum(c.isdigit() for c in text) > INT64_DECIMAL_PRECISION
 
 
 def exact_arrow_type(t: pa.DataType) -> bool:
@@ -105,6 +117,11 @@ class _Checker:
                     return f"a CAST to {node.to.sql(dialect='duckdb')}"
             elif isinstance(node, (exp.DataType, exp.DataTypeParam, exp.Identifier)):
                 continue
+            elif isinstance(node, exp.Null) and node is not expression and not isinstance(
+                    node.parent, _NULL_PARENTS):
+                return "a NULL literal in an expression (DuckDB types some of them as NULL)"
+            elif isinstance(node, exp.Literal) and _wide_decimal(node):
+                return f"the literal {node.this} (more than 18 digits: DOUBLE in tqp)"
             elif isinstance(node, exp.Anonymous):
                 if node.name.lower() not in _EXACT_ANONYMOUS:
                     return f"{node.name.upper()}()"
@@ -126,8 +143,10 @@ class _Checker:
         if isinstance(plan, Scan):
             if isinstance(self.catalog.source(plan.table), CsvSource):
                 return "a column read from CSV (Arrow infers its type, DuckDB's sniffer may not agree)"
-            field = name[len(plan.binding) + 1:]
-            arrow_type = self.catalog.schema(plan.table).field(field).type
+            field = self.catalog.schema(plan.table).field(name[len(plan.binding) + 1:])
+            if field.metadata and QUERY_TYPE_KEY in field.metadata:
+                return "a column of a table made by CREATE TABLE AS (its types are tqp's)"
+            arrow_type = field.type
             if exact_arrow_type(arrow_type):
                 return None
             return f"a column of Arrow type {arrow_type} (tqp widens it)"
