@@ -198,6 +198,7 @@ def strftime(node: exp.TimeToStr, batch: Batch) -> Column:
 
 # -- STRPTIME ----------------------------------------------------------------------------------
 
+_SPACES = " \t\n\v\f\r"  # DuckDB's CharacterIsSpace
 _SPACE = "[ \\t\\n\\v\\f\\r]"
 # The digits each numeric code reads at most (StrpTimeFormat::NumericSpecifierWidth).
 _WIDTHS = {"d": 2, "m": 2, "y": 2, "H": 2, "I": 2, "M": 2, "S": 2, "Y": 4, "j": 3, "f": 6, "g": 3}
@@ -215,16 +216,14 @@ def _pattern(parts: list[tuple[str, str | None]], text: str) -> tuple[str, list[
     must have its full width: DuckDB's scanner never backtracks, so a number followed by a digit
     (`%Y%m`) reads all the digits it may, and a shorter match means DuckDB's parse failed."""
     regex, groups = f"^{_SPACE}*", []
-    if parts[0][0][:1].isspace():  # DuckDB skips the leading spaces before the first literal
+    if parts[0][0] and parts[0][0][0] in _SPACES:  # DuckDB skipped the string's leading spaces
         regex += "[^\\s\\S]"
     for i, (literal, code) in enumerate(parts):
-        for run in re.findall(r"\s+|\S", literal):
-            regex += f"{_SPACE}+" if run[0].isspace() else re.escape(run)
+        for run in re.findall(f"{_SPACE}+|[^{_SPACES}]", literal):
+            regex += f"{_SPACE}+" if run[0] in _SPACES else re.escape(run)
         if code is None:
             break
         letter = code[-1]
-        if letter in _UNREAD:
-            raise NotSupportedError(f"STRPTIME format code %{letter} (in '{text}')")
         group = f"g{len(groups)}"
         if letter in _WIDTHS:
             regex += f"(?P<{group}>[0-9]{{1,{_WIDTHS[letter]}}})"
@@ -328,22 +327,31 @@ def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]
     return np.where(ok, micros, 0), ok
 
 
-_SPECIALS = {"epoch": 0}
 _INFINITIES = ("infinity", "-infinity")
 
 
-def _parse_formats(strings: pa.Array, formats: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The first format that parses each string wins (DuckDB's list of formats)."""
+def check_format(text: str) -> None:
+    """Raise for a format DuckDB refuses (DataError) or whose codes STRPTIME does not read here
+    (NotSupportedError), before any string is parsed."""
+    for _, code in parse_format(text):
+        if code is not None and code[-1] in _UNREAD:
+            raise NotSupportedError(f"STRPTIME format code %{code[-1]} (in '{text}')")
+
+
+def _parse_formats(strings: pa.Array, formats: list[str]) -> tuple[np.ndarray, ...]:
+    """(microseconds, parsed, infinite) per string: the first format that parses it wins
+    (DuckDB's list of formats); DuckDB's special 'epoch' is 1970-01-01, 'infinity' is marked."""
     values, ok = np.zeros(len(strings), np.int64), np.zeros(len(strings), bool)
     for text in formats:
         parsed, parsed_ok = parse_strings(strings, text)
         take = parsed_ok & ~ok
         values, ok = np.where(take, parsed, values), ok | parsed_ok
-    special = pc.utf8_lower(pc.utf8_trim_whitespace(strings))
-    if len(strings) and pc.any(pc.is_in(special, pa.array(_INFINITIES))).as_py():
-        raise NotSupportedError("STRPTIME of 'infinity' (tqp has no infinite timestamps)")
-    epoch = pc.equal(special, "epoch").fill_null(False).to_numpy(zero_copy_only=False)
-    return np.where(epoch, 0, values), ok | epoch
+    special = pc.utf8_lower(pc.utf8_trim(strings, _SPACES))
+    infinite = np.asarray(pc.is_in(special, pa.array(_INFINITIES)).to_numpy(zero_copy_only=False),
+                          dtype=bool)
+    epoch = np.asarray(pc.equal(special, "epoch").fill_null(False).to_numpy(zero_copy_only=False),
+                       dtype=bool)
+    return np.where(epoch, 0, values), ok | epoch, infinite
 
 
 def _formats(node: exp.Expression, what: str) -> list[str] | None:
@@ -357,9 +365,13 @@ def _formats(node: exp.Expression, what: str) -> list[str] | None:
 def parse_column(column: Column, formats: list[str], strict: bool, what: SqlText) -> Column:
     """STRPTIME/TRY_STRPTIME of a VARCHAR column: each dictionary entry parsed once."""
     dictionary = column.dictionary.cast(dicts.STRING)
-    values, ok = _parse_formats(dictionary, formats)
-    parsed = gather_map(ok, column.values)
+    values, ok, infinite = _parse_formats(dictionary, formats)
     valid = column.valid
+    if infinite.any():
+        used = gather_map(infinite, column.values)
+        if bool((used if valid is None else used & valid).any()):
+            raise NotSupportedError("STRPTIME of 'infinity' (tqp has no infinite timestamps)")
+    parsed = gather_map(ok, column.values)
     if strict:
         bad = ~parsed if valid is None else valid & ~parsed
         if bool(bad.any()):
@@ -375,9 +387,8 @@ def _strptime(value: exp.Expression, fmt: exp.Expression, batch: Batch, strict: 
               what: SqlText) -> Column:
     name = "STRPTIME" if strict else "TRY_STRPTIME"
     formats = _formats(fmt, name)
-    if formats is not None:
-        for text in formats:
-            parse_format(text)
+    for text in formats or ():
+        check_format(text)
     column = evaluate(value, batch)
     if column.type not in (DataType.VARCHAR, DataType.NULL):
         raise ProgrammingError(f"{name} of a {column.type.value} value: {what}")
