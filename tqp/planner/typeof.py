@@ -58,7 +58,7 @@ _EXACT_AGGREGATES = {"count", "count_star", "sum", "avg", "min", "max", "stddev_
 
 
 # Where a NULL literal takes the type of its neighbours in DuckDB as in tqp.
-_NULL_PARENTS = (exp.Cast, exp.If, exp.Case, exp.Coalesce)
+_NULL_PARENTS = (exp.Cast, exp.If, exp.Case, exp.Coalesce, exp.Is)
 
 
 def _wide_decimal(literal: exp.Literal) -> bool:
