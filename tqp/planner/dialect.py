@@ -46,7 +46,7 @@ def parse(sql: str) -> list[exp.Expression]:
         _check_nesting(tokens)
     renamed = _rename_predict_calls(tokens)
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
-    if any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
+    if "''" in sql and any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
             and not any(t.token_type == TokenType.STRING and t.text == "None" for t in tokens):
         _restore_empty_formats(statements)
     if "typeof" in sql.lower() and any(
