@@ -117,7 +117,8 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, date_formats, dates, lists, literals, logic, strings, typeof,
+    arithmetic, casts, conditional, date_formats, dates, lists, literals, logic, strings,
+    timestamps, typeof,
 )
 
 
