@@ -119,3 +119,7 @@ select date_trunc(null, date '2020-01-01') as a, date_trunc('bogus', null::date)
 
 -- name: current_date_today
 select current_date = today() as same, current_date > date '2024-01-01' as recent, typeof(current_date) as t;
+
+-- name: timestamp_text_before_year_one
+select strptime('0000-01-01', '%Y-%m-%d')::varchar as year_zero, make_timestamp(-5, 1, 2, 3, 4, 5.25)::varchar as bc,
+    (timestamp '2020-01-01 10:30:15.000500')::varchar as fraction, (timestamp '1969-12-31 23:59:59.999999')::varchar as last_micro;

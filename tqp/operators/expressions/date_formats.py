@@ -243,87 +243,76 @@ def _pattern(parts: list[tuple[str, str | None]], text: str) -> tuple[str, list[
     return regex + f"{_SPACE}*$", groups
 
 
-def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(microseconds since 1970, parsed) for each string, as DuckDB's STRPTIME reads it; a
-    string that does not parse is not `parsed` (its value is 0)."""
-    parts = parse_format(text)
-    codes = [code for _, code in parts if code is not None]
-    if sum(code[-1] == "j" for code in codes) > 1:
-        raise NotSupportedError(f"STRPTIME format '{text}' with %j twice")
-    # A month or day in the format wins over the day of the year, which is only checked.
-    use_yearday = not any(code[-1] in "dmbhB" for code in codes)
-    regex, groups = _pattern(parts, text)
+# The field each numeric code sets and the values DuckDB accepts (%y, %f and %g are scaled).
+_NUMBERS = {"Y": ("year", 0, 9999), "y": ("year", 0, 99), "m": ("month", 1, 12),
+            "d": ("day", 1, 31), "H": ("hour", 0, 23), "I": ("hour", 1, 12),
+            "M": ("minute", 0, 59), "S": ("second", 0, 59), "j": ("yearday", 1, 366),
+            "f": ("fraction", 0, 999_999), "g": ("fraction", 0, 999)}
+
+
+def _read_fields(strings: pa.Array, regex: str, groups: list[tuple[str, bool]]) -> tuple[dict, np.ndarray]:
+    """The fields (year, month, ... as int64 numpy) each string sets, DuckDB's defaults
+    (1900-01-01 00:00:00) elsewhere, and whether the string matched with fields in range."""
     n = len(strings)
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, bool)
-    fields = pc.extract_regex(strings, regex) if groups else None
-    ok = pc.match_substring_regex(strings, regex).fill_null(False).to_numpy(zero_copy_only=False)
-    ok = np.asarray(ok, dtype=bool).copy()
-    year, month, day = np.full(n, 1900), np.ones(n, np.int64), np.ones(n, np.int64)
-    hour, minute, second, fraction = (np.zeros(n, np.int64) for _ in range(4))
-    yearday, ampm = None, None
+    ok = np.asarray(pc.match_substring_regex(strings, regex).fill_null(False).to_numpy(
+        zero_copy_only=False), dtype=bool).copy()
+    values = {"year": np.full(n, 1900), "month": np.ones(n, np.int64), "day": np.ones(n, np.int64),
+              **{name: np.zeros(n, np.int64) for name in ("hour", "minute", "second", "fraction")}}
+    found = pc.extract_regex(strings, regex) if groups else None
     for index, (code, full_width) in enumerate(groups):
-        field = pc.fill_null(pc.struct_field(fields, index), "")
-        letter = code[-1]
+        field, letter = pc.fill_null(pc.struct_field(found, index), ""), code[-1]
         if letter in "bhB":
             names = [m[:3] for m in MONTHS] if letter != "B" else MONTHS
-            found = pc.index_in(pc.utf8_lower(field), pa.array([m.lower() for m in names]))
-            month = found.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+            month = pc.index_in(pc.utf8_lower(field), pa.array([m.lower() for m in names]))
+            values["month"] = month.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 1
             continue
         if letter == "p":
-            ampm = np.asarray(pc.equal(pc.utf8_lower(field), "pm").to_numpy(
+            values["pm"] = np.asarray(pc.equal(pc.utf8_lower(field), "pm").to_numpy(
                 zero_copy_only=False), dtype=bool)
             continue
         length = pc.utf8_length(field).to_numpy(zero_copy_only=False)
         number = pc.cast(pc.if_else(pc.equal(field, ""), "0", field), pa.int64()).to_numpy(
             zero_copy_only=False)
+        name, low, high = _NUMBERS[letter]
+        ok &= (number >= low) & (number <= high)
         if full_width:
             ok &= length == _WIDTHS[letter]
-        if letter == "Y":
-            year = number
-        elif letter == "y":
-            ok &= number < 100
-            year = np.where(number >= 69, 1900 + number, 2000 + number)
-        elif letter == "m":
-            ok &= (number >= 1) & (number <= 12)
-            month = number
-        elif letter == "d":
-            ok &= (number >= 1) & (number <= 31)
-            day = number
-        elif letter == "H":
-            ok &= number < 24
-            hour = number
-        elif letter == "I":
-            ok &= (number >= 1) & (number <= 12)
-            hour = number
-        elif letter == "M":
-            ok &= number < 60
-            minute = number
-        elif letter == "S":
-            ok &= number < 60
-            second = number
-        elif letter == "f":
-            fraction = number * 10 ** (6 - np.clip(length, 1, 6))
-        elif letter == "g":
-            fraction = number * 10 ** (3 - np.clip(length, 1, 3)) * 1000
-        elif letter == "j":
-            ok &= (number >= 1) & (number <= 366)
-            yearday = number
-    if ampm is not None:
+        if letter == "y":  # as Python: 69 to 99 are 1969 to 1999
+            number = np.where(number >= 69, 1900 + number, 2000 + number)
+        elif letter in "fg":  # a fraction of a second: '.5' is 500000 us
+            number = number * 10 ** (_WIDTHS[letter] - np.clip(length, 1, None)) * (
+                1000 if letter == "g" else 1)
+        values[name] = number
+    if "pm" in values:  # 12 AM is 0, 12 PM is 12
+        hour = values["hour"]
         ok &= hour <= 12
-        hour = np.where(ampm, np.where(hour == 12, 12, hour + 12), np.where(hour == 12, 0, hour))
-    y, m, d = (torch.from_numpy(np.array(a, dtype=np.int64)) for a in (year, month, day))
-    month_ok = (m >= 1) & (m <= 12)
-    m = m.clamp(1, 12)
-    if yearday is not None and use_yearday:
+        values["hour"] = np.where(values["pm"], np.where(hour == 12, 12, hour + 12),
+                                  np.where(hour == 12, 0, hour))
+    return values, ok
+
+
+def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(microseconds since 1970, parsed) for each string, as DuckDB's STRPTIME reads it; a
+    string that does not parse is not `parsed` (its value is 0)."""
+    parts = parse_format(text)
+    codes = [code[-1] for _, code in parts if code is not None]
+    if codes.count("j") > 1:
+        raise NotSupportedError(f"STRPTIME format '{text}' with %j twice")
+    if len(strings) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, bool)
+    values, ok = _read_fields(strings, *_pattern(parts, text))
+    y, m, d = (torch.from_numpy(np.array(values[k], dtype=np.int64)) for k in ("year", "month", "day"))
+    if "yearday" in values and not any(c in "dmbhB" for c in codes):
+        # The day of the year counts from January 1st; a month or day in the format wins.
         jan1 = days_from_civil(y, torch.ones_like(y), torch.ones_like(y))
-        days = jan1 + torch.from_numpy(np.array(yearday, np.int64)) - 1
-        ok &= (days < jan1 + 365 + (days_in_month(y, torch.full_like(y, 2)) == 29).long()).numpy()
+        days = jan1 + torch.from_numpy(np.array(values["yearday"], np.int64)) - 1
+        ok &= (days < days_from_civil(y + 1, torch.ones_like(y), torch.ones_like(y))).numpy()
     else:
-        ok &= (month_ok & (d >= 1) & (d <= days_in_month(y, m))).numpy()
-        days = days_from_civil(y, m, d)
-    micros = days.numpy() * MICROS_PER_DAY + hour * 3_600_000_000 + minute * 60_000_000 + \
-        second * 1_000_000 + fraction
+        exists = (m >= 1) & (m <= 12) & (d >= 1) & (d <= days_in_month(y, m.clamp(1, 12)))
+        ok &= exists.numpy()
+        days = days_from_civil(y, m.clamp(1, 12), d)
+    micros = days.numpy() * MICROS_PER_DAY + values["hour"] * 3_600_000_000 + \
+        values["minute"] * 60_000_000 + values["second"] * 1_000_000 + values["fraction"]
     return np.where(ok, micros, 0), ok
 
 

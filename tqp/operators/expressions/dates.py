@@ -47,6 +47,20 @@ def date_strings(days: torch.Tensor) -> list[str]:
             for y, m, d in zip(year, month, day)]
 
 
+def timestamp_strings(micros: torch.Tensor) -> list[str]:
+    """Microseconds since 1970 as DuckDB prints timestamps: `2024-01-31 10:30:15.0005` (the
+    fraction without trailing zeros), `0002-03-04 (BC) 01:02:03` before the year 1. For
+    distinct values (a Python list), not for whole columns."""
+    days = _floordiv(micros, MICROS_PER_DAY)
+    times = (micros - days * MICROS_PER_DAY).tolist()
+    text = []
+    for date, time in zip(date_strings(days), times):
+        seconds, fraction = divmod(time, 1_000_000)
+        clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        text.append(f"{date} {clock}" + (f".{fraction:06d}".rstrip("0") if fraction else ""))
+    return text
+
+
 def days_from_civil(year: torch.Tensor, month: torch.Tensor, day: torch.Tensor) -> torch.Tensor:
     """Day numbers since 1970-01-01 of (year, month, day) int64 tensors."""
     y = year - (month <= 2).long()
