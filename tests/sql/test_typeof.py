@@ -54,3 +54,19 @@ def test_csv_columns_are_refused(pair, tmp_path):
     assert duck.sql(sql).fetchall() == [("DATE",)]
     with pytest.raises(tqp.NotSupportedError, match="CSV"):
         con.execute(sql)
+
+
+@pytest.mark.parametrize("value", [1.5, -0.25, 1e300])
+def test_float_parameters_are_refused(value):
+    """A Python float is DuckDB's DOUBLE, a DECIMAL literal once tqp binds it."""
+    con = tqp.connect()
+    assert duckdb.execute("select typeof(?)", [value]).fetchall() == [("DOUBLE",)]
+    with pytest.raises(tqp.NotSupportedError, match="float parameter"):
+        con.execute("select typeof(?)", [value])
+
+
+@pytest.mark.parametrize("value", [1, 3_000_000_000, "a", None, True])
+def test_other_parameters(value):
+    con = tqp.connect()
+    assert con.execute("select typeof(?)", [value]).fetchall() == \
+        duckdb.execute("select typeof(?)", [value]).fetchall()
