@@ -15,7 +15,8 @@ def pair():
     con, duck = tqp.connect(), duckdb.connect()
     for sql in ["create table declared (a smallint, b real, c integer, d decimal(5,2), e varchar, "
                 "f timestamp, g bigint, h date, i boolean, j double)",
-                "insert into declared values (1, 1.5, 2, 3.25, 'x', timestamp '2020-01-01 00:00:00', "
+                "insert into declared values (1, 1.5, 2, 3.25, 'x', "
+                "timestamp '2020-01-01 00:00:00', "
                 "3, date '2020-01-01', true, 2.5)",
                 "create table made as select 1::tinyint as x, 1 as i, 'a' as s"]:
         con.execute(sql)

@@ -145,7 +145,7 @@ class _Checker:
     def _column(self, plan: Plan, name: str) -> str | None:
         if isinstance(plan, Scan):
             if isinstance(self.catalog.source(plan.table), CsvSource):
-                return "a column read from CSV (Arrow infers its type, DuckDB's sniffer may not agree)"
+                return "a column read from CSV (Arrow infers its type, DuckDB's sniffer may differ)"
             field = self.catalog.schema(plan.table).field(name[len(plan.binding) + 1:])
             if field.metadata and QUERY_TYPE_KEY in field.metadata:
                 return "a column of a table made by CREATE TABLE AS (its types are tqp's)"

@@ -8,7 +8,8 @@ import pytest
 import tqp
 
 FORMATS = [
-    "%Y-%m-%d", "%d/%m/%y %H:%M:%S.%f", "%A %a %B %b %h %j %-j %-d %-m %-y", "%I %-I %p %-H %-M %-S",
+    "%Y-%m-%d", "%d/%m/%y %H:%M:%S.%f", "%A %a %B %b %h %j %-j %-d %-m %-y",
+    "%I %-I %p %-H %-M %-S",
     "%w %u %U %W %V %G", "%c | %x | %X | %T", "%g %n %z [%Z] %%", "no codes",
 ]
 
@@ -86,7 +87,8 @@ def test_data_errors(engines, sql):
 
 
 REFUSED = [
-    "SELECT now()", "SELECT current_timestamp", "SELECT to_timestamp(1)", "SELECT make_time(1, 2, 3)",
+    "SELECT now()", "SELECT current_timestamp", "SELECT to_timestamp(1)",
+    "SELECT make_time(1, 2, 3)",
     "SELECT strptime('2020+0100', '%Y%z')", "SELECT strptime('x.1', 'x.%n')",
     "SELECT strptime('2020 01', '%G %V')", "SELECT strptime('infinity', '%Y')",
 ]

@@ -140,7 +140,8 @@ def _format_code(code: str, c: dict[str, np.ndarray]) -> pa.Array:
     if letter == "V":
         return _padded(c["iso_week"], 2)
     if letter in "UW":
-        return _padded(_week_number(c["doy"] - 1, sunday0 if letter == "U" else (sunday0 + 6) % 7), 2)
+        first = sunday0 if letter == "U" else (sunday0 + 6) % 7  # %W: weeks start on Monday
+        return _padded(_week_number(c["doy"] - 1, first), 2)
     if letter == "w":
         return _text(sunday0)
     if letter == "u":
@@ -250,7 +251,8 @@ _NUMBERS = {"Y": ("year", 0, 9999), "y": ("year", 0, 99), "m": ("month", 1, 12),
             "f": ("fraction", 0, 999_999), "g": ("fraction", 0, 999)}
 
 
-def _read_fields(strings: pa.Array, regex: str, groups: list[tuple[str, bool]]) -> tuple[dict, np.ndarray]:
+def _read_fields(strings: pa.Array, regex: str,
+                 groups: list[tuple[str, bool]]) -> tuple[dict, np.ndarray]:
     """The fields (year, month, ... as int64 numpy) each string sets, DuckDB's defaults
     (1900-01-01 00:00:00) elsewhere, and whether the string matched with fields in range."""
     n = len(strings)
@@ -301,7 +303,8 @@ def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]
     if len(strings) == 0:
         return np.zeros(0, np.int64), np.zeros(0, bool)
     values, ok = _read_fields(strings, *_pattern(parts, text))
-    y, m, d = (torch.from_numpy(np.array(values[k], dtype=np.int64)) for k in ("year", "month", "day"))
+    y, m, d = (torch.from_numpy(np.array(values[k], dtype=np.int64))
+               for k in ("year", "month", "day"))
     if "yearday" in values and not any(c in "dmbhB" for c in codes):
         # The day of the year counts from January 1st; a month or day in the format wins.
         jan1 = days_from_civil(y, torch.ones_like(y), torch.ones_like(y))

@@ -184,7 +184,8 @@ def make_timestamp(node: exp.TimestampFromParts, batch: Batch) -> Column:
             raise DataError(f"{message} in {what}")
 
     int32 = 2**31
-    check((year.abs() >= int32) | (month.abs() >= int32) | (day.abs() >= int32), "value out of range")
+    check((year.abs() >= int32) | (month.abs() >= int32) | (day.abs() >= int32),
+          "value out of range")
     exists = (month >= 1) & (month <= 12) & (day >= 1) & \
         (day <= days_in_month(year, month.clamp(1, 12)))
     check(~exists, "Date out of range")
