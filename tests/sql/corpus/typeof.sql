@@ -113,3 +113,12 @@ select typeof(a) as t, typeof(d) as d from t_empty;
 
 -- name: typeof_single_row_values
 select typeof(x) as x, typeof(y) as y, typeof(z) as z from (values (1, 1.5, 'a')) v(x, y, z);
+
+-- name: typeof_typed_nulls
+select typeof(extract(year from null::date)) as a, typeof(date_part('year', null::date)) as b,
+    typeof(year(null::date)) as c, typeof(date_trunc('month', null::date)) as d, typeof(epoch(null::date)) as e,
+    typeof(null::int + 1) as f, typeof(coalesce(null::int, null::bigint)) as g,
+    typeof(case when false then null::decimal(5,2) end) as h, typeof(1 is null) as i, typeof(if(true, null, 1.5)) as j;
+
+-- name: typeof_per_row_over_nulls
+select id, typeof(extract(year from case when a > 100 then d end)) as t from t_nulls order by id;
