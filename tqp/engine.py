@@ -57,7 +57,7 @@ from tqp.storage.arrow import arrow_type_to_sql, batch_to_arrow
 from tqp.storage.catalog import Catalog
 from tqp.storage.database import Database
 from tqp.storage.sources import CsvSource, ParquetSource
-from tqp.storage.declared import type_name
+from tqp.storage.declared import type_name, with_query_types
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -502,7 +502,7 @@ class Engine:
         if exists and name.lower() in self.catalog:
             return Result(None, 0)
         if kind == "TABLE":
-            table = self.query(body)
+            table = with_query_types(self.query(body))
             self.catalog.add_table(name, table, replace=replace,
                                    temporary=is_temporary(statement))
             return Result(None, table.num_rows)

@@ -19,6 +19,10 @@ QUERIES = [
     # Date parts: EXTRACT is named as date_part, a part written as a string keeps its case.
     "select extract(year from d), EXTRACT(dow FROM d), extract('day' from d),"
     " date_part('month', d), date_trunc('month', d), DATE_TRUNC('Year', d) from t",
+    # Date functions: EPOCH_MS without sqlglot's scale, CURRENT_DATE as the keyword written.
+    "select strftime(d, '%Y'), strftime('%Y', d), strptime(s, '%Y') is null, epoch(d), epoch_ms(d),"
+    " epoch_us(d), epoch_ms(a), make_timestamp(a), make_timestamp(a, a, a, a, a, b), typeof(a),"
+    " date_trunc(s, d), current_date = today(), current_date(), hour(d) from t where a > 5",
     # CAST: the types of DuckDB's grammar canonical, others as typed; nested and TRY_CAST.
     "select a::int, cast(a as integer), a::decimal(10,2), a::Varchar, a::numeric(5,1), a::real,"
     " a::int8, a::double precision, CAST(a + 1 AS INT), a::varchar::int, TRY_CAST(b AS INTEGER),"

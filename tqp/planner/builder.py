@@ -34,6 +34,7 @@ from tqp.planner.scope import (
     where_condition,
 )
 from tqp.planner.subqueries import SubqueryPlanner
+from tqp.planner.typeof import mark_typeofs
 from tqp.planner.windows import (
     WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
 )
@@ -68,6 +69,7 @@ class Builder:
         self.model_calls = kinds is None or holds(kinds, *MODEL_CALL_TYPES)
         self.unnests = kinds is None or holds(kinds, exp.Explode)
         self.windows = kinds is None or holds(kinds, exp.Window)
+        self.typeofs = kinds is None or holds(kinds, exp.Typeof)
         self._ids = itertools.count()
         self.subqueries = SubqueryPlanner(self)
 
@@ -85,6 +87,8 @@ class Builder:
             else plan
         if names and len(names) == len(out_names):
             out_names = names
+        if self.typeofs:
+            mark_typeofs(plan, self.catalog)
         return Query(plan, tuple(out_names))
 
     def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):

@@ -22,6 +22,7 @@ from sqlglot.tokens import Token, TokenType
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
 from tqp.planner.tilde import bind_prefix_tilde
+from tqp.operators.expressions.typeof import LEADING_POINT
 
 DIALECT = DuckDB()
 
@@ -48,6 +49,15 @@ def parse(sql: str) -> list[exp.Expression]:
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
     if "~" in sql:
         statements = [bind_prefix_tilde(s) for s in statements]
+    if "''" in sql and any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
+            and not any(t.token_type == TokenType.STRING and t.text == "None" for t in tokens):
+        _restore_empty_formats(statements)
+    if "typeof" in sql.lower() and any(
+            a.token_type == TokenType.DOT and b.token_type == TokenType.NUMBER
+           for a, b in zip(tokens, tokens[1:])):  # `.5` (or `t.5`: refused too, rare)
+        for statement in statements:
+            for node in statement.find_all(exp.Typeof):
+                node.meta[LEADING_POINT] = True
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:
@@ -58,6 +68,16 @@ def parse(sql: str) -> list[exp.Expression]:
                     and node.this.endswith(_PLAIN_CALL):
                 node.set("this", node.this[:-1])
     return statements
+
+
+def _restore_empty_formats(statements: list[exp.Expression]) -> None:
+    """sqlglot turns an empty STRFTIME/STRPTIME format into the text 'None': set it back (the
+    caller checked that the query writes '' and no 'None')."""
+    for statement in statements:
+        for node in statement.find_all(exp.TimeToStr, exp.StrToTime):
+            fmt = node.args.get("format")
+            if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this == "None":
+                node.set("format", exp.Literal.string(""))
 
 
 def _check_nesting(tokens: list[Token]) -> None:
@@ -74,15 +94,30 @@ def _check_nesting(tokens: list[Token]) -> None:
 
 
 def _rename_predict_calls(tokens: list[Token]) -> bool:
-    """Mark the name token of each `PREDICT(` call (not `x.PREDICT(`) in place; whether any."""
+    """Mark the name token of each `PREDICT(` call (not `x.PREDICT(`) in place, and of each
+    `DATE_TRUNC(` whose unit is not a string literal (`date_trunc(u, d)`: sqlglot would read
+    the column `u` as the unit name U); whether any."""
     renamed = False
     for i, token in enumerate(tokens[:-1]):
-        if token.text.upper() == "PREDICT" and token.token_type == TokenType.VAR \
-                and tokens[i + 1].token_type == TokenType.L_PAREN \
-                and (i == 0 or tokens[i - 1].token_type != TokenType.DOT):
+        if token.token_type != TokenType.VAR and token.text.upper() not in _UNIT_CALLS \
+                or tokens[i + 1].token_type != TokenType.L_PAREN \
+                or (i > 0 and tokens[i - 1].token_type == TokenType.DOT):
+            continue
+        name = token.text.upper()
+        if name == "PREDICT" or name in _UNIT_CALLS and not _string_first(tokens, i + 2):
             token.text += _PLAIN_CALL
             renamed = True
     return renamed
+
+
+# Calls whose first argument sqlglot reads as a unit name even when it is a column.
+_UNIT_CALLS = {"DATE_TRUNC", "DATETRUNC"}
+
+
+def _string_first(tokens: list[Token], i: int) -> bool:
+    """Is the call argument starting at token i one string literal?"""
+    return i + 1 < len(tokens) and tokens[i].token_type == TokenType.STRING \
+        and tokens[i + 1].token_type == TokenType.COMMA
 
 
 def _shifted(bracket: exp.Bracket) -> bool:

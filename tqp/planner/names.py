@@ -27,6 +27,9 @@ _OPERATORS = {
 }
 _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
 SPELLING = "tqp_spelling"
+# The meta entry of a CURRENT_DATE written without parentheses: the keyword as written.
+BARE_KEYWORD = "tqp_bare_keyword"
+_BARE_CURRENT_DATE = re.compile(r"\bcurrent_date\b(?!\s*\()", re.IGNORECASE)
 # DuckDB's keywords (duckdb_keywords()) that also name functions: DuckDB quotes them in a name.
 _KEYWORD_FUNCTIONS = frozenset({
     "add", "aggregate", "century", "checkpoint", "day", "decade", "error", "filter", "first",
@@ -100,6 +103,10 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             part = _PART_AFTER.match(sql, end + 1)
             if part is not None and node.args.get("unit") is not None:
                 node.meta[DATE_PART] = part.group(1)
+        elif start is None and isinstance(node, exp.CurrentDate):
+            bare = _BARE_CURRENT_DATE.search(sql)  # the keyword without parentheses
+            if bare is not None:
+                node.meta[BARE_KEYWORD] = bare.group(0)
         elif start is None and not isinstance(node, (exp.Case, exp.If, exp.Cast)):
             if first_below is None:
                 first_below = _first_starts(nodes)
@@ -314,6 +321,8 @@ def render(node: exp.Expression) -> str:
         return f"{node.meta[SPELLING]}({inner}{order})"
     if node.meta.get(DATE_PART) is not None and node.meta.get(SPELLING):
         return f"{node.meta[SPELLING]}('{node.meta[DATE_PART]}', {render(node.this)})"
+    if isinstance(node, exp.CurrentDate) and node.meta.get(BARE_KEYWORD):
+        return node.meta[BARE_KEYWORD]  # CURRENT_DATE without parentheses: named as written
     name = _function_name(node)
     if name is not None:
         name = f'"{name}"' if name in _KEYWORD_FUNCTIONS else name
@@ -398,6 +407,8 @@ def _arguments(node: exp.Func) -> list[exp.Expression]:
         return [node.expression]
     arguments = []
     for key in node.arg_types:
+        if key == "scale" and isinstance(node, exp.UnixToTime):  # EPOCH_MS's 3, sqlglot's
+            continue
         value = node.args.get(key)
         for argument in value if isinstance(value, list) else [value]:
             if isinstance(argument, exp.Expression):

@@ -78,6 +78,18 @@ def type_name(field: pa.Field) -> str:
     return arrow_type_to_sql(field.type).value
 
 
+# Field metadata of the columns of a table made by CREATE TABLE AS: their Arrow types are the
+# types tqp computed, which may be wider than DuckDB's (TINYINT as INTEGER), so TYPEOF of them
+# is refused.
+QUERY_TYPE_KEY = b"tqp_query_type"
+
+
+def with_query_types(table: pa.Table) -> pa.Table:
+    """`table` with every field marked as typed by a tqp query (QUERY_TYPE_KEY)."""
+    fields = [f.with_metadata({**(f.metadata or {}), QUERY_TYPE_KEY: b"1"}) for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """`table`'s columns (matched to `schema` by position) converted to the declared types.
 

@@ -13,7 +13,7 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
-from tqp.operators.expressions.dates import date_strings
+from tqp.operators.expressions.dates import date_strings, timestamp_strings
 from tqp.operators.expressions.coerce import MICROS_PER_DAY
 from tqp.operators.expressions.decimals import (
     check_fits, check_precision, decimal_of, round_down, scale_up,
@@ -172,8 +172,7 @@ def _to_string(column: Column) -> Column:
     elif column.type is DataType.DATE:
         text = pa.array(date_strings(unique), pa.string())
     elif column.type is DataType.TIMESTAMP:
-        text = pa.array([None if v is None else _format_timestamp(v) for v in text.to_pylist()],
-                        pa.string())
+        text = pa.array(timestamp_strings(unique), pa.string())
     elif column.type in (DataType.DECIMAL, DataType.HUGEINT):  # Arrow prints them exactly
         text = text.cast(pa.string())
     else:
@@ -181,11 +180,6 @@ def _to_string(column: Column) -> Column:
     codes, dictionary = dicts.encode(text)
     values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
-
-
-def _format_timestamp(value) -> str:
-    text = value.isoformat(sep=" ")
-    return text.rstrip("0") if "." in text else text
 
 
 def _format_double(value: float) -> str:

@@ -47,6 +47,20 @@ def date_strings(days: torch.Tensor) -> list[str]:
             for y, m, d in zip(year, month, day)]
 
 
+def timestamp_strings(micros: torch.Tensor) -> list[str]:
+    """Microseconds since 1970 as DuckDB prints timestamps: `2024-01-31 10:30:15.0005` (the
+    fraction without trailing zeros), `0002-03-04 (BC) 01:02:03` before the year 1. For
+    distinct values (a Python list), not for whole columns."""
+    days = _floordiv(micros, MICROS_PER_DAY)
+    times = (micros - days * MICROS_PER_DAY).tolist()
+    text = []
+    for date, time in zip(date_strings(days), times):
+        seconds, fraction = divmod(time, 1_000_000)
+        clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        text.append(f"{date} {clock}" + (f".{fraction:06d}".rstrip("0") if fraction else ""))
+    return text
+
+
 def days_from_civil(year: torch.Tensor, month: torch.Tensor, day: torch.Tensor) -> torch.Tensor:
     """Day numbers since 1970-01-01 of (year, month, day) int64 tensors."""
     y = year - (month <= 2).long()
@@ -218,44 +232,118 @@ def _constant_null(node: exp.Expression, argument: exp.Expression, column: Colum
 
 _PART_FUNCTIONS = {"Year": "year", "Month": "month", "Day": "day", "Quarter": "quarter",
                    "DayOfWeek": "dow", "DayOfYear": "doy", "WeekOfYear": "week",
-                   "DayOfMonth": "day"}
+                   "DayOfMonth": "day", "Hour": "hour", "Minute": "minute", "Second": "second",
+                   "DayOfWeekIso": "isodow", "Week": "week"}
 for _name, _part in _PART_FUNCTIONS.items():
     _cls = getattr(exp, _name, None)
     if _cls is not None:
         handles(_cls)(lambda node, batch, _p=_part: extract_part(evaluate(node.this, batch), _p))
 
 
+# DuckDB's date part specifiers (TryGetDatePartSpecifier), by the part DATE_TRUNC truncates
+# to: the parts below a day truncate to the day.
+_TRUNC_UNITS = {
+    **dict.fromkeys(("year", "yr", "y", "years", "yrs"), "year"),
+    **dict.fromkeys(("month", "mon", "months", "mons"), "month"),
+    **dict.fromkeys(("day", "days", "d", "dayofmonth", "dow", "dayofweek", "weekday", "isodow",
+                     "doy", "dayofyear", "julian", "jd"), "day"),
+    **dict.fromkeys(("decade", "dec", "decades", "decs"), "decade"),
+    **dict.fromkeys(("century", "cent", "centuries", "c"), "century"),
+    **dict.fromkeys(("millennium", "mil", "millenniums", "millennia", "mils", "millenium"),
+                    "millennium"),
+    **dict.fromkeys(("microseconds", "microsecond", "us", "usec", "usecs", "usecond",
+                     "useconds"), "microsecond"),
+    **dict.fromkeys(("milliseconds", "millisecond", "ms", "msec", "msecs", "msecond",
+                     "mseconds"), "millisecond"),
+    **dict.fromkeys(("second", "sec", "seconds", "secs", "s", "epoch"), "second"),
+    **dict.fromkeys(("minute", "min", "minutes", "mins", "m"), "minute"),
+    **dict.fromkeys(("hour", "hr", "hours", "hrs", "h"), "hour"),
+    **dict.fromkeys(("week", "weeks", "w", "weekofyear", "yearweek"), "week"),
+    **dict.fromkeys(("quarter", "quarters"), "quarter"),
+    "isoyear": "isoyear",
+}
+# Specifiers DuckDB knows but does not truncate to.
+_NO_TRUNC_UNITS = ("era", "timezone", "timezone_hour", "timezone_minute")
+_YEAR_SIZES = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}
+
+
+def trunc_unit(text: str) -> str:
+    """The part DATE_TRUNC(text, x) truncates to; DataError for a specifier DuckDB does not
+    know (its ConversionException), NotSupportedError for one it knows but cannot truncate to."""
+    unit = _TRUNC_UNITS.get(text.lower())
+    if unit is None:
+        if text.lower() in _NO_TRUNC_UNITS:
+            raise NotSupportedError(f"DATE_TRUNC('{text}')")
+        raise DataError(f'extract specifier "{text}" not recognized')
+    return unit
+
+
+def truncate(days: torch.Tensor, micros: torch.Tensor, unit: str) -> torch.Tensor:
+    """Microseconds since 1970 of (days, microseconds within the day) truncated to `unit` (a
+    value of `_TRUNC_UNITS`)."""
+    if unit in MICROS:
+        return days * MICROS_PER_DAY + _floordiv(micros, MICROS[unit]) * MICROS[unit]
+    if unit == "week":
+        days = days - torch.remainder(days + 3, 7)
+    elif unit == "isoyear":  # the Monday of the ISO year's first week
+        iso_year = _iso_week(days)[0]
+        jan4 = days_from_civil(iso_year, torch.ones_like(days), torch.full_like(days, 4))
+        days = jan4 - torch.remainder(jan4 + 3, 7)
+    elif unit != "day":
+        year, month, _ = civil_from_days(days)
+        one = torch.ones_like(year)
+        if unit in _YEAR_SIZES:  # DuckDB divides the year toward zero (year 0 is 1 BC)
+            size = _YEAR_SIZES[unit]
+            days = days_from_civil(_trunc_div(year, size) * size, one, one)
+        elif unit == "quarter":
+            days = days_from_civil(year, _floordiv(month - 1, 3) * 3 + 1, one)
+        else:
+            days = days_from_civil(year, month, one)
+    return days * MICROS_PER_DAY
+
+
 @handles(exp.TimestampTrunc, exp.DateTrunc)
 def date_trunc(node: exp.Expression, batch: Batch) -> Column:
-    """DATE_TRUNC(unit, x): a TIMESTAMP, as DuckDB returns."""
+    """DATE_TRUNC('unit', x): a TIMESTAMP, as DuckDB returns."""
     column = evaluate(node.this, batch)
     unit = node.args["unit"]
-    part = (unit.name if isinstance(unit, (exp.Var, exp.Literal)) else unit.sql()).lower()
-    part = _UNIT_ALIASES.get(part, part)
+    if isinstance(unit, exp.Null):
+        return null_column(len(column), DataType.TIMESTAMP, column.device)
+    if column.type is DataType.NULL or is_constant(node.this) and column.valid is not None \
+            and len(column) and not bool(column.valid.any()):  # DuckDB folds it to NULL first
+        return null_column(len(column), DataType.TIMESTAMP, column.device)
+    part = trunc_unit(unit.name if isinstance(unit, (exp.Var, exp.Literal)) else unit.sql())
     days, micros = _split(column)
-    year, month, day = civil_from_days(days)
-    one = torch.ones_like(year)
-    if part == "year":
-        days = days_from_civil(year, one, one)
-    elif part == "quarter":
-        days = days_from_civil(year, _floordiv(month - 1, 3) * 3 + 1, one)
-    elif part == "month":
-        days = days_from_civil(year, month, one)
-    elif part == "week":
-        days = days - torch.remainder(days + 3, 7)
-    elif part == "day":
-        pass
-    elif part in ("hour", "minute", "second"):
-        micros = _floordiv(micros, MICROS[part]) * MICROS[part]
-        return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, column.valid)
-    else:
-        raise NotSupportedError(f"DATE_TRUNC('{part}')")
-    return Column(days * MICROS_PER_DAY, DataType.TIMESTAMP, column.valid)
+    return Column(truncate(days, micros, part), DataType.TIMESTAMP, column.valid)
 
 
-@handles(exp.CurrentDate)
-def current_date(node, batch):
-    raise NotSupportedError("CURRENT_DATE")
+def _date_trunc_call(node: exp.Anonymous, batch: Batch) -> Column:
+    """DATE_TRUNC(u, x) with the unit an expression (a column): each row truncated to its own
+    unit, by computing the truncation of each distinct unit present over the whole batch and
+    choosing per row. A NULL unit gives NULL; an unknown unit on a row with a value raises."""
+    if len(node.expressions) != 2:
+        raise ProgrammingError(f"DATE_TRUNC takes 2 arguments: {SqlText(node)}")
+    units, column = (evaluate(e, batch) for e in node.expressions)
+    if units.type is DataType.NULL:
+        return null_column(len(column), DataType.TIMESTAMP, column.device)
+    if units.type is not DataType.VARCHAR:
+        raise ProgrammingError(f"DATE_TRUNC unit of a {units.type.value} value: {SqlText(node)}")
+    if column.type is DataType.NULL:
+        return Column(column.values.long(), DataType.TIMESTAMP, column.validity())
+    valid = and_valid(units.valid, column.valid)
+    codes = units.values.long()
+    used = codes if valid is None else codes[valid]
+    entries = torch.unique(used).tolist()  # the distinct units of rows with values
+    names = units.dictionary.take(entries).to_pylist() if entries else []
+    days, micros = _split(column)
+    values = torch.zeros(len(column), dtype=torch.long, device=column.device)
+    by_unit: dict[str, list[int]] = {}
+    for entry, name in zip(entries, names):
+        by_unit.setdefault(trunc_unit(name), []).append(entry)
+    for unit, unit_entries in by_unit.items():
+        rows = torch.isin(codes, torch.tensor(unit_entries, device=codes.device))
+        values = torch.where(rows, truncate(days, micros, unit), values)
+    return Column(values, DataType.TIMESTAMP, valid)
 
 
 # -- DATE_PART, DATE_DIFF, LAST_DAY, MAKE_DATE -----------------------------------------------------
@@ -276,7 +364,8 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
 
 
 # Functions sqlglot does not know (exp.Anonymous), by lower-case name.
-_ANONYMOUS = {"date_part": _date_part, "datepart": _date_part}
+_ANONYMOUS = {"date_part": _date_part, "datepart": _date_part, "date_trunc": _date_trunc_call,
+              "datetrunc": _date_trunc_call}
 
 
 def handles_anonymous(*names: str):

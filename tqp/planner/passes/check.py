@@ -36,7 +36,7 @@ class PlanCheck:
             return
         for child in node.children:
             self._visit(child, pass_name)
-        for expressions, available in _reads(node):
+        for expressions, available in expression_reads(node):
             missing = self.reads(*expressions) - available
             if missing:
                 raise InternalError(f"after rewrite pass {pass_name}, {type(node).__name__} "
@@ -44,7 +44,7 @@ class PlanCheck:
         self._passed[id(node)] = node
 
 
-def _reads(node: Plan):
+def expression_reads(node: Plan):
     """(expressions, the columns they may read) for each expression group of `node`."""
     if isinstance(node, Filter):
         return [((node.condition,), set(node.input.columns))]
