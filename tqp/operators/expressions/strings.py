@@ -18,7 +18,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.column import Batch, Column, and_valid, normalize_valid, null_column
 from tqp.types import DataType
 
 
@@ -262,17 +262,27 @@ def _with_entry(dictionary: pa.Array) -> pa.Array:
 def _empty_if_null(column: Column) -> Column:
     if column.valid is None:
         return column
+    return empty_where(column, ~column.valid)
+
+
+def empty_where(column: Column, mask: torch.Tensor) -> Column:
+    """A VARCHAR column with '' (not NULL) in the rows `mask` marks."""
     dictionary = dicts.union(column.dictionary, pa.array([""], dicts.STRING))
     mapping = dicts.to_device_map(dicts.remap(column.dictionary, dictionary), column.device)
     empty = int(dicts.lookup(dictionary, "")[0])
     values = mapping[column.values.long()] if len(column.dictionary) else torch.zeros_like(column.values)
-    values = torch.where(column.valid, values, torch.full_like(values, empty))
-    return Column(values, DataType.VARCHAR, None, dictionary)
+    values = torch.where(mask, torch.full_like(values, empty), values)
+    valid = None if column.valid is None else normalize_valid(column.valid | mask)
+    return Column(values, DataType.VARCHAR, valid, dictionary)
 
 
 @handles(exp.DPipe)
 def dpipe(node: exp.DPipe, batch: Batch) -> Column:
-    return concat([evaluate(node.this, batch), evaluate(node.expression, batch)], skip_nulls=False)
+    left, right = evaluate(node.this, batch), evaluate(node.expression, batch)
+    if DataType.LIST in (left.type, right.type):
+        from tqp.operators.expressions.list_functions import concat_operator
+        return concat_operator(left, right)
+    return concat([left, right], skip_nulls=False)
 
 
 @handles(exp.Concat)
