@@ -16,7 +16,7 @@ from dataclasses import replace
 import torch
 from sqlglot import exp
 
-from tqp.errors import NotSupportedError
+from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.keys import float_key
 from tqp.operators.lists import from_lengths, reject_list_keys
 from tqp.operators.sort import sort_indices
@@ -182,7 +182,11 @@ def aggregate(column: Column, func: str, param=None) -> Column:
     elements = replace(elements, valid=elements.validity())
     batch = Batch({"x": elements}, len(elements), lengths.device)
     call = AggregateCall(func, exp.column("x"), param=param)
-    result = reduce_groups(call, batch, rows, n, lengths.device)
+    try:
+        result = reduce_groups(call, batch, rows, n, lengths.device)
+    except ProgrammingError as error:  # name the list function, not the aggregate inside it
+        raise ProgrammingError(f"LIST_AGGREGATE(..., '{func}') of {elements.type.value} "
+                               f"elements") from error
     return result.with_valid(result.validity() & column.validity())
 
 

@@ -117,7 +117,8 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, dates, list_functions, lists, literals, logic, strings,
+    arithmetic, casts, conditional, dates, list_functions, lists, literals, logic, splits,
+    strings,
 )
 
 

@@ -345,14 +345,17 @@ def affix_test(node: exp.Expression, batch: Batch) -> Column:
     needle = _constant_or_null(node.expression, node.sql_name())
     if needle is None:
         return _null_boolean(column)
-    _require_string(column, node)
+    require_string(column, node)
     test = _AFFIX_TESTS[type(node)]
     return map_values(column, lambda d: test(d, needle), DataType.BOOLEAN)
 
 
-def _require_string(column: Column, node: exp.Expression) -> None:
+def require_string(column: Column, node: exp.Expression) -> None:
+    """Raise ProgrammingError unless `column` is VARCHAR (or an untyped NULL), as DuckDB's binder
+    refuses other types for string-only functions."""
     if column.type not in (DataType.VARCHAR, DataType.NULL):
-        raise ProgrammingError(f"{node.sql_name()} of a {column.type.value} value: "
+        name = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
+        raise ProgrammingError(f"{name} of a {column.type.value} value: "
                                f"{node.sql(dialect='duckdb')[:80]}")
 
 
@@ -421,7 +424,7 @@ def regexp_matches(node: exp.RegexpLike, batch: Batch) -> Column:
     ignore_case, pattern = _regex_options(node.args.get("flag"), pattern)
     if pattern is None:
         return _null_boolean(column)
-    _require_string(column, node)
+    require_string(column, node)
     try:
         return map_values(column, lambda d: pc.match_substring_regex(
             d, pattern, ignore_case=ignore_case), DataType.BOOLEAN)
