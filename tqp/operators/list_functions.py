@@ -45,12 +45,13 @@ def sort(column: Column, descending: bool, nulls_first: bool) -> Column:
     return from_lengths(elements.take(order), lengths, column.valid)
 
 
-def _runs(rows: torch.Tensor, elements: Column, carried: torch.Tensor | None = None):
+def _runs(rows: torch.Tensor, elements: Column, what: str,
+          carried: torch.Tensor | None = None):
     """The non-NULL elements sorted by (row, value): (their rows, a mask of the first element
     of each run of equal values within a row, the sorted elements, `carried` in that order).
     Equal means equal as a GROUP BY key: -0.0 = 0.0, NaN = NaN, strings by code (a dictionary
     holds no duplicates)."""
-    reject_list_keys([elements], "a list function comparing elements")
+    reject_list_keys([elements], what)
     if elements.valid is not None:
         kept = elements.valid.nonzero().squeeze(1)
         rows, elements = rows.index_select(0, kept), elements.take(kept).with_valid(None)
@@ -75,7 +76,7 @@ def distinct(column: Column) -> Column:
     rows, elements, lengths = flatten(column)
     if elements.type is DataType.NULL:
         return from_lengths(elements, torch.zeros_like(lengths), column.valid)
-    rows, first, elements, _ = _runs(rows, elements)
+    rows, first, elements, _ = _runs(rows, elements, "LIST_DISTINCT")
     counts = torch.bincount(rows[first], minlength=len(column))
     return from_lengths(elements.take(first.nonzero().squeeze(1)), counts, column.valid)
 
@@ -86,7 +87,7 @@ def unique(column: Column) -> Column:
     rows, elements, lengths = flatten(column)
     if elements.type is DataType.NULL:
         return Column(torch.zeros_like(lengths), DataType.BIGINT, column.valid)
-    rows, first, _, _ = _runs(rows, elements)
+    rows, first, _, _ = _runs(rows, elements, "LIST_UNIQUE")
     return Column(torch.bincount(rows[first], minlength=len(column)), DataType.BIGINT,
                   column.valid)
 
@@ -152,10 +153,11 @@ def has_any_all(left: Column, right: Column, every: bool) -> Column:
     if elements_a.type is DataType.NULL:  # a holds no value: b's values are all missing
         missing = torch.bincount(rows_b[elements_b.validity()], minlength=n) > 0
         return Column(~missing if every else torch.zeros_like(missing), DataType.BOOLEAN, valid)
-    elements = concat_columns([elements_a, elements_b], "LIST_HAS_ANY")
+    elements = concat_columns([elements_a, elements_b], "LIST_HAS_ALL" if every else "LIST_HAS_ANY")
     from_b = torch.cat([torch.zeros(len(elements_a), dtype=torch.bool, device=device),
                         torch.ones(len(elements_b), dtype=torch.bool, device=device)])
-    rows, first, _, from_b = _runs(torch.cat([rows_a, rows_b]), elements, from_b)
+    rows, first, _, from_b = _runs(torch.cat([rows_a, rows_b]), elements,
+                                   "LIST_HAS_ALL" if every else "LIST_HAS_ANY", from_b)
     run = torch.cumsum(first.long(), 0) - 1
     runs = int(first.sum())
     in_a = torch.zeros(runs, dtype=torch.bool, device=device)
