@@ -63,7 +63,7 @@ select list_aggregate([], 'string_agg') as a, list_first([]) as b, list_last([])
     list_aggregate([1, 2], 'string_agg', '-') as p, list_aggregate([1, 2], 'group_concat') as q;
 
 -- name: aggregate_unaliased
-select list_sum(l), list_aggregate(l, 'min'), list_aggr(s, 'string_agg', ';') from t_lists
+select list_sum(l), list_aggregate(l, 'min'), list_aggr(s, 'string_agg', ':') from t_lists
 order by id;
 
 -- name: lists_of_groups
