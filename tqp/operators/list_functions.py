@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.keys import float_key
-from tqp.operators.lists import from_lengths, reject_list_keys
+from tqp.operators import lists  # a module: operators.lists imports the expressions
 from tqp.operators.sort import sort_indices
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.lists import element_rows, spans
@@ -38,11 +38,11 @@ def sort(column: Column, descending: bool, nulls_first: bool) -> Column:
     order, which cannot be told apart."""
     rows, elements, lengths = flatten(column)
     if elements.type is DataType.NULL:
-        return from_lengths(elements, lengths, column.valid)
-    reject_list_keys([elements], "LIST_SORT")
+        return lists.from_lengths(elements, lengths, column.valid)
+    lists.reject_list_keys([elements], "LIST_SORT")
     order = sort_indices([(rows, None, False, False),
                           (elements.values, elements.valid, descending, nulls_first)])
-    return from_lengths(elements.take(order), lengths, column.valid)
+    return lists.from_lengths(elements.take(order), lengths, column.valid)
 
 
 def _runs(rows: torch.Tensor, elements: Column, what: str,
@@ -51,7 +51,7 @@ def _runs(rows: torch.Tensor, elements: Column, what: str,
     of each run of equal values within a row, the sorted elements, `carried` in that order).
     Equal means equal as a GROUP BY key: -0.0 = 0.0, NaN = NaN, strings by code (a dictionary
     holds no duplicates)."""
-    reject_list_keys([elements], what)
+    lists.reject_list_keys([elements], what)
     if elements.valid is not None:
         kept = elements.valid.nonzero().squeeze(1)
         rows, elements = rows.index_select(0, kept), elements.take(kept).with_valid(None)
@@ -75,10 +75,10 @@ def distinct(column: Column) -> Column:
     order comes from its hash table and is not specified)."""
     rows, elements, lengths = flatten(column)
     if elements.type is DataType.NULL:
-        return from_lengths(elements, torch.zeros_like(lengths), column.valid)
+        return lists.from_lengths(elements, torch.zeros_like(lengths), column.valid)
     rows, first, elements, _ = _runs(rows, elements, "LIST_DISTINCT")
     counts = torch.bincount(rows[first], minlength=len(column))
-    return from_lengths(elements.take(first.nonzero().squeeze(1)), counts, column.valid)
+    return lists.from_lengths(elements.take(first.nonzero().squeeze(1)), counts, column.valid)
 
 
 def unique(column: Column) -> Column:
@@ -112,7 +112,7 @@ def concat(columns: list[Column], strict: bool) -> Column:
     order = torch.empty(len(elements), dtype=torch.int64, device=device)
     order[torch.cat(target)] = torch.arange(len(elements), device=device)
     valid = torch.stack([c.validity() for c in columns]).all(0) if strict else None
-    return from_lengths(elements.take(order), lengths, valid)
+    return lists.from_lengths(elements.take(order), lengths, valid)
 
 
 def position(column: Column, needle: Column) -> Column:

@@ -8,11 +8,11 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import list_functions as kernels
+from tqp.operators import lists
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.dates import handles_anonymous
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.strings import empty_where
-from tqp.operators.lists import require_list
 from tqp.storage.column import Batch, Column, null_column
 from tqp.storage.lists import spans
 from tqp.types import DataType
@@ -23,7 +23,7 @@ def _list(node: exp.Expression, batch: Batch, what: str) -> Column | None:
     column = evaluate(node, batch)
     if column.type is DataType.NULL:
         return None
-    require_list(column, what)
+    lists.require_list(column, what)
     return column
 
 
