@@ -135,3 +135,16 @@ def test_split_numbers_each_row_s_list_by_its_code(device):
     column = arrow_to_column(strings, torch.device(device))
     assert _python(split(column, ",")) == [["a", "b"], None, ["a", "b"], [""], ["", "c"]]
     assert _python(split(column, None)) == [["a,b"], None, ["a,b"], [""], [",c"]]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_reverse_and_flatten(device):
+    column = _lists(device, ROWS)
+    assert _python(list_functions.reverse(column)) == [
+        None if r is None else r[::-1] for r in _gathered(ROWS)]
+    nested = [[[1, 2], None, []], None, [], [[3], [None, 4]], [None]]
+    column = arrow_to_column(pa.array(nested, pa.list_(pa.list_(pa.int64()))),
+                             torch.device(device)).take(torch.tensor([3, 0, 1, 2, 4, 0],
+                                                                     device=device))
+    expected = [[3, None, 4], [1, 2], None, [], [], [1, 2]]
+    assert _python(list_functions.flatten_nested(column)) == expected

@@ -71,6 +71,10 @@ TYPE_ERRORS = [
     ("select split_part(r_regionkey, ',', 1) from region", "split_part"),
     ("select list_sum(['a'])", "sum"),
     ("select [1] || 'a'", "||"),
+    ("select list_concat([1], ['2'])", "list_concat"),
+    ("select list_has_any([1], ['1'])", "list_has_any"),
+    ("select list_position(['1'], 1)", "list_position"),
+    ("select flatten([1])", "flatten"),
 ]
 
 WINDOW_MISUSE = [

@@ -33,6 +33,20 @@ def flatten(column: Column) -> tuple[torch.Tensor, Column, torch.Tensor]:
     return rows, column.lists.elements.take(index), lengths
 
 
+def require_comparable(columns: list[Column], what: str) -> None:
+    """Raise ProgrammingError where strings would meet other values (DuckDB's binder wants an
+    explicit cast there, `list_concat([1], ['2'])`); lists of lists by their elements."""
+    present = [c for c in columns if c.type is not DataType.NULL]
+    if not present:
+        return
+    if len({c.type is DataType.VARCHAR for c in present}) > 1 or \
+            len({c.type is DataType.LIST for c in present}) > 1:
+        raise ProgrammingError(f"{what} of {' and '.join(c.type.value for c in present)} "
+                               f"values (an explicit cast is required)")
+    if present[0].type is DataType.LIST:
+        require_comparable([c.lists.elements for c in present], what)
+
+
 def sort(column: Column, descending: bool, nulls_first: bool) -> Column:
     """list_sort: each list's elements in order (NULL elements first or last); ties keep their
     order, which cannot be told apart."""
@@ -100,6 +114,7 @@ def concat(columns: list[Column], strict: bool) -> Column:
 
     n, device = len(columns[0]), columns[0].device
     flat = [flatten(c) for c in columns]  # a loop over the arguments
+    require_comparable([f[1] for f in flat], "LIST_CONCAT")
     elements = concat_columns([f[1] for f in flat], "LIST_CONCAT")
     lengths = torch.stack([f[2] for f in flat]).sum(0)
     starts = torch.cumsum(lengths, 0) - lengths
@@ -115,12 +130,33 @@ def concat(columns: list[Column], strict: bool) -> Column:
     return lists.from_lengths(elements.take(order), lengths, valid)
 
 
+def reverse(column: Column) -> Column:
+    """list_reverse: each list's elements last to first."""
+    starts, lengths = spans(column)
+    rows, _, place = element_rows(starts, lengths)
+    index = starts[rows] + lengths[rows] - 1 - place
+    return lists.from_lengths(column.lists.elements.take(index), lengths, column.valid)
+
+
+def flatten_nested(column: Column) -> Column:
+    """flatten: each row's inner lists end to end (a NULL inner list counts as empty)."""
+    rows, inner, _ = flatten(column)
+    if inner.type is DataType.NULL:  # [NULL]: lists of no element
+        nothing = torch.zeros(len(column), dtype=torch.int64, device=rows.device)
+        return lists.from_lengths(inner.take(nothing[:0]), nothing, column.valid)
+    _, elements, inner_lengths = flatten(inner)
+    totals = torch.zeros(len(column), dtype=torch.int64, device=rows.device)
+    totals.index_add_(0, rows, inner_lengths)
+    return lists.from_lengths(elements, totals, column.valid)
+
+
 def position(column: Column, needle: Column) -> Column:
     """list_position(l, x): the 1-based position of the first element equal to x (a NULL x
     finds the first NULL element), INTEGER; NULL where not found or l is NULL."""
     from tqp.operators.expressions.logic import compare  # expressions imports this package
 
     rows, elements, lengths = flatten(column)
+    require_comparable([elements, needle], "LIST_POSITION")
     n, device = len(column), lengths.device
     _, _, place = element_rows(torch.zeros_like(lengths), lengths)
     both_null = ~elements.validity() & ~needle.validity().index_select(0, rows)
@@ -146,6 +182,7 @@ def has_any_all(left: Column, right: Column, every: bool) -> Column:
     n = len(left)
     rows_a, elements_a, _ = flatten(left)
     rows_b, elements_b, _ = flatten(right)
+    require_comparable([elements_a, elements_b], "LIST_HAS_ALL" if every else "LIST_HAS_ANY")
     device = rows_a.device
     valid = normalize_valid(left.validity() & right.validity())
     if elements_b.type is DataType.NULL:  # b holds no value: nothing to find

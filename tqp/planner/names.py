@@ -431,6 +431,8 @@ def _arguments(node: exp.Func) -> list[exp.Expression]:
     LOG2/LOG10 and the BOOLEAN cast of BOOL_AND/BOOL_OR."""
     if isinstance(node, exp.Log) and node.meta.get(SPELLING, "log") != "log":
         return [node.expression]
+    if isinstance(node, exp.ArrayPrepend):  # list_prepend(x, l): sqlglot keeps l first
+        return [node.expression, node.this]
     if isinstance(node, exp.ArraySort):  # its orders as written, not as sqlglot reads them
         return [node.this, *(exp.Literal.string(o) for o in node.meta.get(SORT_ORDERS, ()))]
     arguments = []

@@ -179,3 +179,30 @@ select split_part(b, 'l', 1) as head, count(*) as n from t_nulls group by head o
 -- name: split_unaliased
 select string_split(s, ','), split_part(s, ' ', 1), string_split_regex(s, '[ ]') from t_str
 order by id;
+
+-- name: append_prepend
+select list_append([1], 2) as a, list_append(NULL, 2) as b, list_append([1], NULL) as c,
+    list_prepend(0, [1]) as d, list_prepend(0, NULL) as e, array_push_back([1], 2) as f,
+    array_push_front([1], 0) as g, list_append([], 1) as h, list_append([1.5], 2) as i,
+    array_append(['a'], 'é') as j, array_prepend(1, [2]) as k;
+
+-- name: append_prepend_columns
+select id, list_append(l, id) as a, list_prepend(id, l[1:1]) as b, array_push_back(s, 'z') as c,
+    list_prepend(s[1], s) as d from t_lists order by id;
+
+-- name: reverse_and_flatten
+select list_reverse([1, NULL, 3]) as a, list_reverse([]) as b, list_reverse(NULL) as c,
+    array_reverse(['a', 'b']) as d, flatten([[1, 2], NULL, [], [3]]) as e, flatten([]) as f,
+    flatten(NULL) as g, flatten([[]]) as h, flatten([NULL]) as i, flatten([[[1]], [[2, 3]]]) as j;
+
+-- name: reverse_and_flatten_columns
+select id, list_reverse(l) as a, array_reverse(s) as b, flatten([l, l]) as c,
+    flatten([l, NULL, l[2:]]) as d from t_lists order by id;
+
+-- name: flatten_groups
+select g, flatten(list(l order by id)) as a, list_reverse(list(id order by id)) as b
+from t_lists group by g order by g;
+
+-- name: append_unaliased
+select list_append(l, 1), list_prepend(1, l), array_push_front(l, 1), list_reverse(l),
+    flatten([l]) from t_lists order by id;

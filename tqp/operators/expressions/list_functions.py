@@ -4,6 +4,7 @@ list_has_all and array_to_string (operators/list_functions.py holds the kernels)
 
 from __future__ import annotations
 
+import torch
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
@@ -146,6 +147,54 @@ def concat_operator(left: Column, right: Column) -> Column:
     if DataType.NULL in (left.type, right.type):
         return null_column(len(left), DataType.NULL, left.device)
     return kernels.concat([left, right], strict=True)
+
+
+@handles(exp.ArrayAppend, exp.ArrayPrepend)
+def list_append(node: exp.Expression, batch: Batch) -> Column:
+    """list_append(l, x)/array_append and list_prepend(x, l)/array_prepend: `l` with `x` added
+    at the end (the front); a NULL `l` counts as `[]`."""
+    return _add(node.this, node.expression, batch, front=isinstance(node, exp.ArrayPrepend))
+
+
+@handles_anonymous("array_push_back", "array_push_front")
+def array_push(node: exp.Anonymous, batch: Batch) -> Column:
+    """array_push_back(l, x), array_push_front(l, x)."""
+    target, value = _arguments(node, 2)
+    return _add(target, value, batch, front=node.name.lower() == "array_push_front")
+
+
+def _add(target: exp.Expression, value: exp.Expression, batch: Batch, front: bool) -> Column:
+    column = _list(target, batch, "LIST_APPEND")
+    element = evaluate(value, batch)
+    ones = torch.ones(len(element), dtype=torch.int64, device=element.device)
+    single = lists.from_lengths(element, ones)
+    if column is None:
+        return single
+    return kernels.concat([single, column] if front else [column, single], strict=False)
+
+
+@handles(exp.ArrayReverse)
+def array_reverse(node: exp.ArrayReverse, batch: Batch) -> Column:
+    column = _list(node.this, batch, "LIST_REVERSE")
+    return _nulls(batch) if column is None else kernels.reverse(column)
+
+
+@handles_anonymous("list_reverse")
+def list_reverse(node: exp.Anonymous, batch: Batch) -> Column:
+    (target,) = _arguments(node, 1)
+    column = _list(target, batch, "LIST_REVERSE")
+    return _nulls(batch) if column is None else kernels.reverse(column)
+
+
+@handles(exp.Flatten)
+def flatten(node: exp.Flatten, batch: Batch) -> Column:
+    """flatten(l): a list of lists' inner lists end to end."""
+    column = _list(node.this, batch, "FLATTEN")
+    if column is None:
+        return _nulls(batch)
+    if column.lists.element_type not in (DataType.LIST, DataType.NULL):
+        raise ProgrammingError(f"FLATTEN of a list of {column.lists.element_type.value} values")
+    return kernels.flatten_nested(column)
 
 
 @handles(exp.ArrayPosition)
