@@ -17,8 +17,8 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
-from tqp.operators.keys import float_key
 from tqp.operators import lists  # a module: operators.lists imports the expressions
+from tqp.operators.keys import float_key
 from tqp.operators.sort import sort_indices
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.lists import element_rows, spans
