@@ -123,6 +123,8 @@ def _lists(nodes, batch: Batch, what: str) -> list[Column | None]:
 def list_concat(node: exp.ArrayConcat, batch: Batch) -> Column:
     """list_concat(a, b, ...)/array_concat/list_cat/array_cat: a NULL list counts as empty (the
     result is NULL only when every argument is an untyped NULL)."""
+    if node.args.get("null_propagation"):  # another dialect's reading: NULL if any is NULL
+        raise NotSupportedError(f"{node.sql_name()} propagating NULLs")
     return _concat([node.this, *node.expressions], batch, strict=False)
 
 
@@ -153,6 +155,8 @@ def concat_operator(left: Column, right: Column) -> Column:
 def list_append(node: exp.Expression, batch: Batch) -> Column:
     """list_append(l, x)/array_append and list_prepend(x, l)/array_prepend: `l` with `x` added
     at the end (the front); a NULL `l` counts as `[]`."""
+    if node.args.get("null_propagation"):
+        raise NotSupportedError(f"{node.sql_name()} propagating NULLs")
     return _add(node.this, node.expression, batch, front=isinstance(node, exp.ArrayPrepend))
 
 
@@ -199,6 +203,8 @@ def flatten(node: exp.Flatten, batch: Batch) -> Column:
 
 @handles(exp.ArrayPosition)
 def array_position(node: exp.ArrayPosition, batch: Batch) -> Column:
+    if node.args.get("zero_based"):
+        raise NotSupportedError("ARRAY_POSITION counting from 0")
     return _position(node.this, node.expression, batch)
 
 
@@ -227,6 +233,8 @@ def _has(a: exp.Expression, b: exp.Expression, batch: Batch, every: bool) -> Col
 @handles(exp.ArrayOverlaps)
 def list_has_any(node: exp.ArrayOverlaps, batch: Batch) -> Column:
     """list_has_any(a, b)/`a && b`: do a and b share a non-NULL element?"""
+    if node.args.get("null_safe"):
+        raise NotSupportedError("a NULL-safe ARRAY_OVERLAPS")
     return _has(node.this, node.expression, batch, every=False)
 
 
