@@ -206,3 +206,9 @@ from t_lists group by g order by g;
 -- name: append_unaliased
 select list_append(l, 1), list_prepend(1, l), array_push_front(l, 1), list_reverse(l),
     flatten([l]) from t_lists order by id;
+
+-- name: no_rows
+select list_sort(l) as a, list_sum(l) as b, list_distinct(s) as c, list_has_any(l, l) as d,
+    list_position(l, 1) as e, array_to_string(s, ',') as f, string_split(s[1], 'a') as g,
+    list_concat(l, [1]) as h, list_unique(s) as i, flatten([l]) as j, list_reverse(s) as k,
+    split_part(s[1], 'a', 1) as m from t_lists where id > 100;
