@@ -44,7 +44,8 @@ def concat_columns(parts: list[Column], what: str, selections: dict | None = Non
         return late
     if any(p.type is DataType.LIST for p in parts):
         return _concat_lists(parts, what)
-    same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary for p in parts)
+    same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary
+               and p.decimal == parts[0].decimal for p in parts)
     if not same:
         parts = align(parts, what, supertype=True)
     values = _cat(same_width([p.values for p in parts]))

@@ -25,6 +25,10 @@ _OPERATORS = {
     exp.NullSafeEQ: "IS NOT DISTINCT FROM", exp.BitwiseAnd: "&", exp.BitwiseOr: "|",
     exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>",
 }
+# List operators that are also functions (list_has_any(a, b) is `a && b`): operators unless
+# the call was spelled as a function.
+_LIST_OPERATORS = {exp.ArrayOverlaps: "&&", exp.ArrayContainsAll: "@>",
+                   exp.ArrayContainedBy: "<@"}
 _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
 SPELLING = "tqp_spelling"
 # The meta entry of a CURRENT_DATE written without parentheses: the keyword as written.
@@ -44,6 +48,9 @@ _CALL_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?:DISTINCT\s+)?[\s(
 # A date part written as a string literal right after a call's opening parenthesis.
 _PART_AFTER = re.compile(r"\s*\(\s*'([^']*)'")
 DATE_PART = "tqp_date_part"
+# list_sort's order arguments as written ('desc', 'NULLS FIRST'): sqlglot keeps only their meaning.
+SORT_ORDERS = "tqp_sort_orders"
+_STRING = re.compile(r"'(?:[^']|'')*'")
 # A cast's type as written, right after its operand: `AS type)` or `::type`.
 _TYPE_AFTER = re.compile(
     r"[\s)]*(?:AS\s+|::\s*)([A-Za-z_][A-Za-z0-9_]*(?:\s+(?:PRECISION|VARYING|WITH\s+TIME\s+ZONE))?"
@@ -100,6 +107,8 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
         start, end = node.meta.get("start"), node.meta.get("end")
         if start is not None and end is not None and sql[start:end + 1].isidentifier():
             node.meta[SPELLING] = sql[start:end + 1].lower()
+            if isinstance(node, exp.ArraySort):
+                _record_sort_orders(node, sql, end)
             part = _PART_AFTER.match(sql, end + 1)
             if part is not None and node.args.get("unit") is not None:
                 node.meta[DATE_PART] = part.group(1)
@@ -142,6 +151,40 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
                                     or before.search(_CAST_BEFORE, min(starts))):
             cast.meta[CAST_TYPE] = _duckdb_type_name(written.group(1))
             cast.meta[CAST_END] = written.end(1) - 1
+
+
+def _record_sort_orders(node: exp.ArraySort, sql: str, end: int) -> None:
+    """The arguments written after list_sort's list (its name ends at `end`), as DuckDB names
+    the call by them: the call's text split at its top-level commas."""
+    arguments = _call_arguments(sql, end + 1)
+    if arguments is not None and all(_STRING.fullmatch(a) for a in arguments[1:]):
+        node.meta[SORT_ORDERS] = [a[1:-1].replace("''", "'") for a in arguments[1:]]
+
+
+def _call_arguments(sql: str, at: int) -> list[str] | None:
+    """The argument texts of the call whose `(` is the first non-space at `at` (None if not)."""
+    while at < len(sql) and sql[at].isspace():
+        at += 1
+    if at >= len(sql) or sql[at] != "(":
+        return None
+    depth, quote, start, arguments = 0, None, at + 1, []
+    for i in range(at, len(sql)):  # a scan of one call's text
+        c = sql[i]
+        if quote is not None:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth == 0:
+                arguments.append(sql[start:i].strip())
+                return arguments
+        elif c == "," and depth == 1:
+            arguments.append(sql[start:i].strip())
+            start = i + 1
+    return None
 
 
 def _first_starts(nodes: list[exp.Expression]) -> dict[int, int]:
@@ -234,6 +277,8 @@ def render(node: exp.Expression) -> str:
     if isinstance(node, exp.Boolean):
         return "true" if node.this else "false"
     operator = _OPERATORS.get(type(node))
+    if operator is None and not node.meta.get(SPELLING):
+        operator = _LIST_OPERATORS.get(type(node))
     if operator is not None:
         return f"({render(node.this)} {operator} {render(node.expression)})"
     if isinstance(node, (exp.Like, exp.ILike)):
@@ -405,6 +450,10 @@ def _arguments(node: exp.Func) -> list[exp.Expression]:
     LOG2/LOG10 and the BOOLEAN cast of BOOL_AND/BOOL_OR."""
     if isinstance(node, exp.Log) and node.meta.get(SPELLING, "log") != "log":
         return [node.expression]
+    if isinstance(node, exp.ArrayPrepend):  # list_prepend(x, l): sqlglot keeps l first
+        return [node.expression, node.this]
+    if isinstance(node, exp.ArraySort):  # its orders as written, not as sqlglot reads them
+        return [node.this, *(exp.Literal.string(o) for o in node.meta.get(SORT_ORDERS, ()))]
     arguments = []
     for key in node.arg_types:
         if key == "scale" and isinstance(node, exp.UnixToTime):  # EPOCH_MS's 3, sqlglot's

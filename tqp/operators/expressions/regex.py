@@ -13,7 +13,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.strings import (_constant_or_null, _in_parallel, _is_int_literal,
-                                               _null_boolean, _require_string, map_strings,
+                                               _null_boolean, require_string, map_strings,
                                                map_values)
 from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType
@@ -79,7 +79,7 @@ def _run(what: str, fn, *args):
 
 def _string_argument(node: exp.Expression, batch: Batch) -> Column:
     column = evaluate(node.this, batch)
-    _require_string(column, node)
+    require_string(column, node)
     return column
 
 
@@ -103,7 +103,7 @@ def _match(node: exp.Expression, batch: Batch, pattern: str | None, what: str) -
     column = evaluate(node.this, batch)
     if pattern is None:
         return _null_boolean(column)
-    _require_string(column, node)
+    require_string(column, node)
     return _run(what, map_values, column, lambda d: pc.match_substring_regex(d, pattern),
                 DataType.BOOLEAN)
 

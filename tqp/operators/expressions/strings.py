@@ -18,7 +18,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.column import Batch, Column, and_valid, normalize_valid, null_column
 from tqp.types import DataType
 
 
@@ -283,17 +283,27 @@ def _with_entry(dictionary: pa.Array) -> pa.Array:
 def _empty_if_null(column: Column) -> Column:
     if column.valid is None:
         return column
+    return empty_where(column, ~column.valid)
+
+
+def empty_where(column: Column, mask: torch.Tensor) -> Column:
+    """A VARCHAR column with '' (not NULL) in the rows `mask` marks."""
     dictionary = dicts.union(column.dictionary, pa.array([""], dicts.STRING))
     mapping = dicts.to_device_map(dicts.remap(column.dictionary, dictionary), column.device)
     empty = int(dicts.lookup(dictionary, "")[0])
     values = mapping[column.values.long()] if len(column.dictionary) else torch.zeros_like(column.values)
-    values = torch.where(column.valid, values, torch.full_like(values, empty))
-    return Column(values, DataType.VARCHAR, None, dictionary)
+    values = torch.where(mask, torch.full_like(values, empty), values)
+    valid = None if column.valid is None else normalize_valid(column.valid | mask)
+    return Column(values, DataType.VARCHAR, valid, dictionary)
 
 
 @handles(exp.DPipe)
 def dpipe(node: exp.DPipe, batch: Batch) -> Column:
-    return concat([evaluate(node.this, batch), evaluate(node.expression, batch)], skip_nulls=False)
+    left, right = evaluate(node.this, batch), evaluate(node.expression, batch)
+    if DataType.LIST in (left.type, right.type):
+        from tqp.operators.expressions.list_functions import concat_operator
+        return concat_operator(left, right)
+    return concat([left, right], skip_nulls=False)
 
 
 @handles(exp.Concat)
@@ -356,14 +366,17 @@ def affix_test(node: exp.Expression, batch: Batch) -> Column:
     needle = _constant_or_null(node.expression, node.sql_name())
     if needle is None:
         return _null_boolean(column)
-    _require_string(column, node)
+    require_string(column, node)
     test = _AFFIX_TESTS[type(node)]
     return map_values(column, lambda d: test(d, needle), DataType.BOOLEAN)
 
 
-def _require_string(column: Column, node: exp.Expression) -> None:
+def require_string(column: Column, node: exp.Expression) -> None:
+    """Raise ProgrammingError unless `column` is VARCHAR (or an untyped NULL), as DuckDB's binder
+    refuses other types for string-only functions."""
     if column.type not in (DataType.VARCHAR, DataType.NULL):
-        raise ProgrammingError(f"{node.sql_name()} of a {column.type.value} value: "
+        name = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
+        raise ProgrammingError(f"{name} of a {column.type.value} value: "
                                f"{node.sql(dialect='duckdb')[:80]}")
 
 
