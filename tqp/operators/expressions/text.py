@@ -9,9 +9,10 @@ import hashlib
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import torch
 from sqlglot import exp
 
-from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import _ROW_DEPENDENT, evaluate, handles
 from tqp.operators.expressions.dates import handles_anonymous
 from tqp.operators.expressions.formatting import _distinct, _hex
@@ -271,8 +272,8 @@ def _digits(node: exp.Expression, batch: Batch, what: str, table: np.ndarray, in
         return null_column(len(column), DataType.VARCHAR, column.device)
     if column.type is DataType.VARCHAR:
         return map_strings(column, lambda d: _byte_digits(d, table))
-    if column.type is DataType.DOUBLE:
-        raise NotSupportedError(f"{what} of a DOUBLE value (DuckDB rounds it to a BIGNUM)")
+    if column.type is DataType.DOUBLE:  # rounded to an integer, written with a sign
+        return _distinct(_rounded(column, what), lambda v: integers(v.numpy(), 0))
     if not column.type.is_integer:
         raise ProgrammingError(f"no function matches {what.lower()}({column.type.value}): it "
                                "takes a VARCHAR or an integer")
@@ -280,6 +281,20 @@ def _digits(node: exp.Expression, batch: Batch, what: str, table: np.ndarray, in
         raise NotSupportedError(f"{what} of a HUGEINT past BIGINT's range")
     bits = 128 if column.type is DataType.HUGEINT else 64
     return _distinct(column, lambda v: integers(v.numpy(), bits))
+
+
+# DuckDB turns a DOUBLE into a BIGNUM; below this magnitude an int64 holds it.
+_INT64_DOUBLES = 2.0 ** 63
+
+
+def _rounded(column: Column, what: str) -> Column:
+    """A DOUBLE column rounded half to even into BIGINT, as DuckDB's cast to BIGNUM rounds."""
+    values = column.values
+    if column.valid is not None:
+        values = torch.where(column.valid, values, torch.zeros_like(values))
+    if not bool((values.abs() < _INT64_DOUBLES).all()):  # NaN and infinities too
+        raise NotSupportedError(f"{what} of a DOUBLE that is not finite or past BIGINT's range")
+    return Column(torch.round(values).long(), DataType.BIGINT, column.valid)
 
 
 def _byte_digits(strings: pa.Array, table: np.ndarray) -> pa.Array:
@@ -302,19 +317,23 @@ _BITS = 64
 
 def _binary(values: np.ndarray, bits: int) -> pa.Array:
     """Binary digits of int64 values without leading zeros; a negative value's two's
-    complement in `bits` bits (64, or 128 for a HUGEINT)."""
+    complement in `bits` bits (64, or 128 for a HUGEINT), or with bits 0 `-` and its
+    magnitude."""
     values = values.astype(np.int64)
+    negative = values < 0
+    magnitude = values.view(np.uint64) if bits else np.abs(values).view(np.uint64)
     shifts = np.arange(_BITS - 1, -1, -1, dtype=np.uint64)
-    digits = ((values.view(np.uint64)[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.uint8)
+    digits = ((magnitude[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.uint8)
     data = pa.py_buffer(np.ascontiguousarray(digits + ord("0")).tobytes())
     offsets = pa.py_buffer((np.arange(len(values) + 1, dtype=np.int32) * _BITS).tobytes())
     padded = pa.StringArray.from_buffers(len(values), offsets, data)
     text = pc.utf8_ltrim(padded, "0")
     text = pc.if_else(pc.equal(text, ""), "0", text)
-    negative = values < 0
     if bits == 128 and negative.any():  # the high word: all ones
         text = pc.if_else(pa.array(negative),
                           pc.binary_join_element_wise("1" * _BITS, padded, ""), text)
+    elif not bits and negative.any():
+        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", text, ""), text)
     return text
 
 
@@ -323,9 +342,17 @@ def _binary(values: np.ndarray, bits: int) -> pa.Array:
 def string_element(column: Column, index: Column, index_node: exp.Expression) -> Column:
     """`s[i]` / ARRAY_EXTRACT(s, i) of a VARCHAR: the i-th character (1-based; negative from the
     end), '' past either end or for 0; NULL for a NULL index."""
-    position = _position(index, index_node, column, "a subscript")
-    if position is _NULL:
+    if _varies(index_node):
+        i = index.values.long()
+        _check_offset(column, i, index.valid)
+        begin = torch.where(i > 0, i - 1, torch.where(i == 0, 0, i))
+        stop = torch.where(i > 0, i, torch.where(i == 0, 0,
+                                                 torch.where(i == -1, _END, i + 1)))
+        return _slice_rows(column, begin, stop, index.valid)
+    position = _position(index)
+    if position is None:
         return null_column(len(column), DataType.VARCHAR, column.device)
+    _check_offset(column, torch.tensor([position]), None)
     if position == 0:
         begin, stop = 0, 0
     elif position > 0:
@@ -339,9 +366,21 @@ def string_slice(column: Column, first: Column | None, last: Column | None,
                  nodes: tuple[exp.Expression | None, exp.Expression | None]) -> Column:
     """`s[a:b]` / ARRAY_SLICE(s, a, b) of a VARCHAR: characters a to b, 1-based and inclusive,
     negative from the end, clamped to the string; NULL for a NULL bound."""
-    a = None if first is None else _position(first, nodes[0], column, "a slice")
-    b = None if last is None else _position(last, nodes[1], column, "a slice")
-    if a is _NULL or b is _NULL:
+    if any(node is not None and _varies(node) for node in nodes):
+        n, device = len(column), column.device
+        a = first.values.long() if first is not None else torch.zeros(n, dtype=torch.long,
+                                                                       device=device)
+        b = last.values.long() if last is not None else torch.full((n,), -1, device=device)
+        begin = torch.where(a > 0, a - 1, torch.where(a == 0, 0, a))
+        stop = torch.where(b == -1, _END, torch.where(b < -1, b + 1, b))
+        valid = None
+        for bound in (first, last):
+            if bound is not None and bound.valid is not None:
+                valid = bound.valid if valid is None else valid & bound.valid
+        return _slice_rows(column, begin, stop, valid)
+    a = None if first is None else _position(first)
+    b = None if last is None else _position(last)
+    if (first is not None and a is None) or (last is not None and b is None):
         return null_column(len(column), DataType.VARCHAR, column.device)
     begin = 0 if a is None or a == 0 else (a - 1 if a > 0 else a)
     if b is None or b == -1:
@@ -351,22 +390,102 @@ def string_slice(column: Column, first: Column | None, last: Column | None,
     return map_strings(column, lambda d: _slice(d, begin, stop))
 
 
-_NULL = object()
+# The character positions `s[i]` takes, as in DuckDB.
+MIN_OFFSET, MAX_OFFSET = -(1 << 32), (1 << 32) - 1
 
 
-def _position(index: Column, node: exp.Expression, column: Column, what: str):
-    if any(isinstance(n, _ROW_DEPENDENT) for n in node.walk()):
-        raise NotSupportedError(f"{what} of a string at a position that is not constant")
+def _check_offset(column: Column, index: torch.Tensor, valid: torch.Tensor | None) -> None:
+    """DuckDB's error for `s[i]` outside MIN_OFFSET..MAX_OFFSET, on a row where neither is
+    NULL."""
+    index = index.to(column.device)
+    for past, text in ((index > MAX_OFFSET, f"> {MAX_OFFSET}"), (index < MIN_OFFSET,
+                                                                f"< {MIN_OFFSET}")):
+        if not bool(past.any()):
+            continue
+        if len(past) == 1:  # a constant position
+            past = past.expand(len(column))
+        rows = column.validity() & past
+        if valid is not None:
+            rows &= valid
+        if bool(rows.any()):
+            raise DataError(f"Substring offset outside of supported range ({text})")
+
+
+def _varies(node: exp.Expression) -> bool:
+    """Can a subscript position differ from row to row?"""
+    return any(isinstance(n, _ROW_DEPENDENT) for n in node.walk())
+
+
+def _position(index: Column) -> int | None:
+    """A constant subscript position (None: NULL)."""
     if len(index) == 0:
         return 0
     if not bool(index.validity()[0]):
-        return _NULL
+        return None
     return int(index.values[0])
 
 
 def _slice(d: pa.Array, begin: int, stop: int | None) -> pa.Array:
     return pc.utf8_slice_codeunits(d, begin) if stop is None else \
         pc.utf8_slice_codeunits(d, begin, stop)
+
+
+# A slice stop past any string's end.
+_END = 1 << 62
+
+
+def _slice_rows(column: Column, begin: torch.Tensor, stop: torch.Tensor,
+                valid: torch.Tensor | None) -> Column:
+    """Per row, the characters begin..stop of its string as Python slices them (negative
+    counts from the end): each distinct (string, begin, stop) is cut once, with numpy over
+    the dictionary's bytes, and the rows gather the results."""
+    column = _string_column(column)
+    if valid is not None:
+        valid = valid if column.valid is None else valid & column.valid
+    else:
+        valid = column.valid
+    triples = torch.stack([column.values.long(), begin, stop], dim=1)
+    if len(triples) == 0:
+        return Column(column.values, DataType.VARCHAR, valid, column.dictionary)
+    unique, inverse = torch.unique(triples, dim=0, return_inverse=True)
+    unique = unique.cpu().numpy()
+    pieces = _cut(column.dictionary, unique[:, 0], unique[:, 1], unique[:, 2])
+    codes, dictionary = dicts.encode(pieces)
+    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    return Column(values, DataType.VARCHAR, valid, dictionary)
+
+
+def _string_column(column: Column) -> Column:
+    if len(column.dictionary) == 0:  # NULL throughout: one entry for the codes to name
+        return Column(torch.zeros_like(column.values), DataType.VARCHAR, column.valid,
+                      pa.array([""], dicts.STRING))
+    return column
+
+
+def _cut(dictionary: pa.Array, entry: np.ndarray, begin: np.ndarray,
+         stop: np.ndarray) -> pa.Array:
+    """dictionary[entry[k]][begin[k]:stop[k]] for every k, in characters (UTF-8 decoded by
+    the positions of the bytes that start a character)."""
+    strings = dictionary.cast(dicts.STRING)
+    offsets = np.frombuffer(strings.buffers()[1], np.int64)[strings.offset:][:len(strings) + 1]
+    data = strings.buffers()[2]
+    data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    data = data[:offsets[-1]]
+    starts = np.flatnonzero((data & 0xC0) != 0x80)  # the byte where each character starts
+    starts = np.append(starts, offsets[-1]).astype(np.int64)
+    first_char = np.searchsorted(starts, offsets)  # each string's first character
+    length = np.diff(first_char)[entry]
+    lo = np.clip(np.where(begin < 0, begin + length, begin), 0, length)
+    hi = np.clip(np.where(stop < 0, stop + length, stop), 0, length)
+    hi = np.maximum(hi, lo)
+    byte_lo = starts[first_char[entry] + lo]
+    byte_hi = starts[first_char[entry] + hi]
+    sizes = byte_hi - byte_lo
+    out_offsets = np.zeros(len(entry) + 1, np.int64)
+    np.cumsum(sizes, out=out_offsets[1:])
+    at = np.repeat(byte_lo - out_offsets[:-1], sizes) + np.arange(out_offsets[-1])
+    return pa.LargeStringArray.from_buffers(len(entry), pa.py_buffer(out_offsets.tobytes()),
+                                            pa.py_buffer(data[at].tobytes()))
 
 
 # -- MD5, SHA1, SHA256 ----------------------------------------------------------------------
