@@ -86,6 +86,8 @@ TYPE_ERRORS = [
     ("select n_name similar to '(' from nation", "similar to"),
     ("select n_name[5000000000] from nation", "offset"),
     ("select n_name[n_nationkey - 5000000000] from nation", "offset"),
+    ("select hamming(n_name, 'abc') from nation", "equal length"),
+    ("select jaccard(n_name, '') from nation", "too short"),
 ]
 
 WINDOW_MISUSE = [
@@ -195,6 +197,10 @@ NOT_SUPPORTED = [
     ("select n_name similar to n_name from nation", ("non-constant",)),
     ("select translate(n_name, n_name, 'x') from nation", ("non-constant",)),
     ("select hex(n_nationkey * 1e19) from nation", ("double",)),
+    ("select damerau_levenshtein(n_name, 'x') from nation", ("damerau_levenshtein",)),
+    ("select jaro_similarity(n_name, 'x') from nation", ("jaro_similarity",)),
+    ("select jaro_winkler_similarity(n_name, 'x') from nation", ("jaro",)),
+    ("select levenshtein(n_name, n_comment) from nation", ("two non-constant",)),
     ("select hex(-170141183460469231731687303715884105727::hugeint + n_nationkey) from nation",
      ("hugeint",)),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.

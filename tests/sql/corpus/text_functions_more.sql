@@ -164,3 +164,30 @@ select id, md5(s) as m, sha256(s) as s2, sha1(s) as s1 from t_text order by id;
 
 -- name: digests_constants
 select md5('') as a, md5(NULL) as b, sha256('abc') as c, sha1('ñ') as d;
+
+-- name: levenshtein
+select id, levenshtein(s, 'hello') as a, levenshtein('ñab', s) as b, levenshtein(s, '') as c,
+    levenshtein(s, NULL) as n, editdist3(s, 'wörld') as d, levenshtein(s, '😀y') as e
+from t_text
+order by id;
+
+-- name: levenshtein_jaccard_tpch
+select n_name, levenshtein(n_name, 'CHINA') as l, jaccard(n_name, 'CHINA') as j, jaccard('AB', n_name) as k
+from nation
+order by n_nationkey;
+
+-- name: hamming_same_lengths
+select id, hamming(s, 'abc') as h, mismatches('ñax', s) as m, hamming(s, NULL) as n
+from t_text
+where length(s) = 3 or s is null
+order by id;
+
+-- name: jaccard_non_empty
+select id, jaccard(s, 'héllo') as a, jaccard('😀😀x', s) as b, jaccard(s, NULL) as n
+from t_text
+where s <> '' or s is null
+order by id;
+
+-- name: distances_constants
+select levenshtein('kitten', 'sitting') as a, hamming('abc', 'abd') as b, jaccard('éa', 'ëa') as c,
+    levenshtein(NULL, 'a') as d;

@@ -118,7 +118,8 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, casts, conditional, dates, formatting, lists, literals, logic, regex, strings, text,
+    arithmetic, casts, conditional, dates, distances, formatting, lists, literals, logic, regex,
+    strings, text,
 )
 
 
