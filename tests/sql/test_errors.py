@@ -87,6 +87,8 @@ TYPE_ERRORS = [
     ("select n_name[5000000000] from nation", "offset"),
     ("select n_name[n_nationkey - 5000000000] from nation", "offset"),
     ("select hamming(n_name, 'abc') from nation", "equal length"),
+    ("select n_name similar to 'a' escape '#' from nation", "escape"),
+    ("select n_name not glob 'a' escape '#' from nation", "escape"),
     ("select jaccard(n_name, '') from nation", "too short"),
 ]
 

@@ -105,6 +105,9 @@ def like(node: exp.Expression, batch: Batch, escape: str | None = None) -> Colum
 def like_escape(node: exp.Escape, batch: Batch) -> Column:
     """`x LIKE pattern ESCAPE 'c'`: `c` makes the next pattern character literal."""
     if not isinstance(node.this, (exp.Like, exp.ILike)):
+        inner = node.this.this if isinstance(node.this, exp.Not) else node.this
+        if isinstance(inner, (exp.SimilarTo, exp.Glob)):  # as DuckDB's parser and binder
+            raise ProgrammingError(f"ESCAPE is not allowed with {function_name(inner)}")
         raise NotSupportedError(f"ESCAPE after {node.this.key.upper()}")
     escape = _constant_string(node.expression, "LIKE ... ESCAPE")
     if len(escape) > 1:

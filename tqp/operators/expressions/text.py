@@ -59,8 +59,12 @@ def bit_length(node: exp.BitLength, batch: Batch) -> Column:
 
 @handles_anonymous("octet_length")
 def octet_length(node: exp.Anonymous, batch: Batch) -> Column:
-    raise ProgrammingError("OCTET_LENGTH takes a BLOB or BIT value, not VARCHAR (as in DuckDB; "
-                           "STRLEN counts a string's bytes)")
+    """OCTET_LENGTH takes BLOB and BIT values, which tqp has no type for; of a string it is
+    DuckDB's binder error."""
+    (arg,) = _arguments(node, 1)
+    column = evaluate(arg, batch)
+    raise ProgrammingError(f"OCTET_LENGTH takes a BLOB or BIT value, not {column.type.value} (as "
+                           "in DuckDB; STRLEN counts a string's bytes)")
 
 
 # -- GLOB and SIMILAR TO -------------------------------------------------------------------------
