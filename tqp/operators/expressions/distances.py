@@ -72,14 +72,17 @@ def code_points(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     data = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     data = data[offsets[0]:offsets[-1]]
     offsets = offsets - offsets[0]
-    starts = np.flatnonzero((data & 0xC0) != 0x80)
-    width = np.diff(np.append(starts, len(data)))
-    padded = np.concatenate([data, np.zeros(4, np.uint8)]).astype(np.int32)
-    b = [padded[starts + k] for k in range(4)]
-    code = np.select([width == 1, width == 2, width == 3], [b[0], b[0] & 0x1F, b[0] & 0x0F],
-                     b[0] & 0x07)
-    for k in range(1, 4):
-        code = np.where(width > k, (code << 6) | (b[k] & 0x3F), code)
+    if not (data >= 0x80).any():  # ASCII: a byte a character
+        starts, code = np.arange(len(data)), data.astype(np.int32)
+    else:
+        starts = np.flatnonzero((data & 0xC0) != 0x80)
+        width = np.diff(np.append(starts, len(data)))
+        padded = np.concatenate([data, np.zeros(4, np.uint8)]).astype(np.int32)
+        b = [padded[starts + k] for k in range(4)]
+        code = np.select([width == 1, width == 2, width == 3], [b[0], b[0] & 0x1F, b[0] & 0x0F],
+                         b[0] & 0x07)
+        for k in range(1, 4):
+            code = np.where(width > k, (code << 6) | (b[k] & 0x3F), code)
     first = np.searchsorted(starts, offsets[:-1])
     lengths = np.diff(np.append(first, len(starts)))
     matrix = np.full((len(lengths), max(int(lengths.max(initial=0)), 1)), _PAD, np.int32)
@@ -107,15 +110,15 @@ def _levenshtein(matrix: np.ndarray, lengths: np.ndarray, target: np.ndarray) ->
     """The edit distance of each row's string to `target`: the classic table, one row per
     character of `target`, each computed for all strings at once. Within a row the insertion
     chain d[k] = min(x[k], d[k-1] + 1) is a running minimum of x[k] - k, plus k."""
-    width = matrix.shape[1] + 1
-    k = np.arange(width, dtype=np.int64)
-    row = np.broadcast_to(k, (len(matrix), width)).copy()
+    columns = np.ascontiguousarray(matrix.T)  # a string a column: each step runs across them
+    k = np.arange(len(columns) + 1, dtype=np.int32)[:, None]
+    row = np.broadcast_to(k, (len(k), len(matrix))).copy()
+    x = np.empty_like(row)
     for i, char in enumerate(target, start=1):
-        x = np.empty_like(row)
-        x[:, 0] = i
-        x[:, 1:] = np.minimum(row[:, 1:] + 1, row[:, :-1] + (matrix != char))
-        row = np.minimum.accumulate(x - k, axis=1) + k
-    return row[np.arange(len(matrix)), lengths]
+        x[0] = i
+        np.minimum(row[1:] + 1, row[:-1] + (columns != char), out=x[1:])
+        row = np.minimum.accumulate(x - k, axis=0) + k
+    return row[lengths, np.arange(len(matrix))]
 
 
 @handles_anonymous("hamming", "mismatches")

@@ -448,11 +448,23 @@ def _slice_rows(column: Column, begin: torch.Tensor, stop: torch.Tensor,
         valid = valid if column.valid is None else valid & column.valid
     else:
         valid = column.valid
-    triples = torch.stack([column.values.long(), begin, stop], dim=1)
-    if len(triples) == 0:
+    if len(column) == 0:
         return Column(column.values, DataType.VARCHAR, valid, column.dictionary)
-    unique, inverse = torch.unique(triples, dim=0, return_inverse=True)
-    unique = unique.cpu().numpy()
+    # Bounds past the longest string cut as its length does: clamped, each triple is one key.
+    longest = pc.max(pc.utf8_length(column.dictionary)).as_py() + 1
+    width = 2 * longest + 1
+    begin, stop = begin.clamp(-longest, longest), stop.clamp(-longest, longest)
+    codes = column.values.long()
+    if len(column.dictionary) * width * width < 1 << 62:
+        key = (codes * width + begin + longest) * width + stop + longest
+        unique, inverse = torch.unique(key, return_inverse=True)
+        unique = unique.cpu().numpy()
+        unique = np.stack([unique // (width * width), unique // width % width - longest,
+                           unique % width - longest], axis=1)
+    else:
+        unique, inverse = torch.unique(torch.stack([codes, begin, stop], dim=1), dim=0,
+                                       return_inverse=True)
+        unique = unique.cpu().numpy()
     pieces = _cut(column.dictionary, unique[:, 0], unique[:, 1], unique[:, 2])
     codes, dictionary = dicts.encode(pieces)
     values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
