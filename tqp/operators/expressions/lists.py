@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import lists
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import evaluate, handles, text
 from tqp.operators.expressions.dates import handles_anonymous
 from tqp.operators.expressions.literals import constant, device_of
 from tqp.operators.expressions.logic import compare
@@ -41,7 +41,10 @@ def list_value(node: exp.Array, batch: Batch) -> Column:
 
 def _list_argument(node: exp.Expression, batch: Batch, what: str) -> Column | None:
     """A list argument, or None when it is an untyped NULL (the result is then NULL)."""
-    column = evaluate(node, batch)
+    return _checked_list(evaluate(node, batch), what)
+
+
+def _checked_list(column: Column, what: str) -> Column | None:
     if column.type is DataType.NULL:
         return None
     lists.require_list(column, what)
@@ -62,14 +65,23 @@ def _null_of(batch: Batch, type_: DataType = DataType.NULL) -> Column:
     return null_column(batch.num_rows, type_, device_of(batch))
 
 
-def _extract(target: exp.Expression, index: Column, batch: Batch) -> Column:
-    column = _list_argument(target, batch, "list_extract")
+def _extract(target: exp.Expression, index: Column, batch: Batch,
+             index_node: exp.Expression) -> Column:
+    column = evaluate(target, batch)
+    if column.type is DataType.VARCHAR:  # a string's character
+        return text.string_element(column, index, index_node)
+    column = _checked_list(column, "list_extract")
     return _null_of(batch) if column is None else lists.extract(column, index)
 
 
 def _slice(target: exp.Expression, begin: exp.Expression | None, end: exp.Expression | None,
            batch: Batch) -> Column:
-    column = _list_argument(target, batch, "list_slice")
+    column = evaluate(target, batch)
+    if column.type is DataType.VARCHAR:  # a string's characters
+        first = _index(begin, batch, "a string slice") if begin is not None else None
+        last = _index(end, batch, "a string slice") if end is not None else None
+        return text.string_slice(column, first, last, (begin, end))
+    column = _checked_list(column, "list_slice")
     if column is None:
         return _null_of(batch)
     n = len(column)
@@ -93,13 +105,13 @@ def bracket(node: exp.Bracket, batch: Batch) -> Column:
     index = _index(key, batch, "a list subscript")
     if node.meta.get(INDEX_SHIFTED):
         index = Column(index.values.long() + 1, DataType.BIGINT, index.valid)
-    return _extract(node.this, index, batch)
+    return _extract(node.this, index, batch, key)
 
 
 @handles_anonymous("list_extract", "list_element", "array_extract")
 def list_extract(node: exp.Anonymous, batch: Batch) -> Column:
     target, index = _two_arguments(node)
-    return _extract(target, _index(index, batch, "list_extract"), batch)
+    return _extract(target, _index(index, batch, "list_extract"), batch, index)
 
 
 @handles_anonymous("list_slice")

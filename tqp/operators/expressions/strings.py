@@ -15,7 +15,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import MESSAGE_SQL_CHARS, evaluate, handles, user_sql
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid, null_column
@@ -105,6 +105,9 @@ def like(node: exp.Expression, batch: Batch, escape: str | None = None) -> Colum
 def like_escape(node: exp.Escape, batch: Batch) -> Column:
     """`x LIKE pattern ESCAPE 'c'`: `c` makes the next pattern character literal."""
     if not isinstance(node.this, (exp.Like, exp.ILike)):
+        inner = node.this.this if isinstance(node.this, exp.Not) else node.this
+        if isinstance(inner, (exp.SimilarTo, exp.Glob)):  # as DuckDB's parser and binder
+            raise ProgrammingError(f"ESCAPE is not allowed with {function_name(inner)}")
         raise NotSupportedError(f"ESCAPE after {node.this.key.upper()}")
     escape = _constant_string(node.expression, "LIKE ... ESCAPE")
     if len(escape) > 1:
@@ -209,7 +212,9 @@ def trim(node: exp.Trim, batch: Batch) -> Column:
     position = (node.args.get("position") or "BOTH").upper()
     chars = node.args.get("expression")
     column = evaluate(node.this, batch)
-    text = " " if chars is None else _constant_string(chars, "TRIM")  # DuckDB: spaces only
+    text = " " if chars is None else _constant_or_null(chars, "TRIM")  # DuckDB: spaces only
+    if text is None:
+        return null_column(len(column), DataType.VARCHAR, column.device)
     fn = {"BOTH": pc.utf8_trim, "LEADING": pc.utf8_ltrim, "TRAILING": pc.utf8_rtrim}[position]
     return map_strings(column, lambda d: fn(d, characters=text))
 
@@ -375,9 +380,20 @@ def require_string(column: Column, node: exp.Expression) -> None:
     """Raise ProgrammingError unless `column` is VARCHAR (or an untyped NULL), as DuckDB's binder
     refuses other types for string-only functions."""
     if column.type not in (DataType.VARCHAR, DataType.NULL):
-        name = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
-        raise ProgrammingError(f"{name} of a {column.type.value} value: "
-                               f"{node.sql(dialect='duckdb')[:80]}")
+        raise ProgrammingError(f"{function_name(node)} of a {column.type.value} value: "
+                               f"{user_sql(node)[:MESSAGE_SQL_CHARS]}")
+
+
+_OPERATOR_NAMES = {exp.SimilarTo: "SIMILAR TO", exp.Glob: "GLOB"}
+
+
+def function_name(node: exp.Expression) -> str:
+    """The name of the function (or operator) `node` calls, for messages."""
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper()
+    if isinstance(node, exp.Func):
+        return node.sql_name()
+    return _OPERATOR_NAMES.get(type(node), node.key.upper())
 
 
 @handles(exp.Pad)
