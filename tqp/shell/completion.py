@@ -18,6 +18,7 @@ from sqlglot.dialects.duckdb import DuckDB
 
 import tqp
 from tqp.operators.expressions import handled_types
+from tqp.operators.expressions.dates import anonymous_names
 from tqp.planner.aggregates import SUPPORTED as AGGREGATES
 from tqp.shell.commands import COMMANDS
 from tqp.shell.modes import MODES
@@ -55,6 +56,7 @@ def function_names() -> list[str]:
     names = {name for name, build in DuckDB.Parser.FUNCTIONS.items()
              if getattr(build, "__self__", None) in types}
     names |= {name for t in types for name in t.sql_names() if name in DuckDB.Parser.FUNCTIONS}
+    names |= {name.upper() for name in anonymous_names()}  # calls sqlglot does not know
     return sorted((names | {"PREDICT", "PREDICT_PROBA"}) - set(KEYWORDS))
 
 

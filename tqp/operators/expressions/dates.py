@@ -380,6 +380,12 @@ def handles_anonymous(*names: str):
     return register
 
 
+def anonymous_names() -> frozenset[str]:
+    """The lower-case names of the calls sqlglot does not know that tqp evaluates (the shell
+    completes them)."""
+    return frozenset(_ANONYMOUS)
+
+
 @handles(exp.Anonymous)
 def anonymous(node: exp.Anonymous, batch: Batch) -> Column:
     function = _ANONYMOUS.get(node.name.lower())
