@@ -43,9 +43,9 @@ def test_columns_of_the_tables_in_the_statement_first(completer):
     # Columns of the tables the statement names, then functions and keywords.
     assert offered(completer, "select o_ from orders", cursor=9) == ["o_orderkey", "o_total"]
     assert offered(completer, "select n from orders", cursor=8) == [
-        "nullif", "nvl", "not", "null", "nulls"]  # not line_notes.note: not in the statement
+        "nfc_normalize", "now", "nullif", "nvl", "not", "null", "nulls"]  # not line_notes.note: not in the statement
     # No table named yet: the columns of every table.
-    assert offered(completer, "select a, no") == ["note", "not"]
+    assert offered(completer, "select a, no") == ["note", "now", "not"]
     assert offered(completer, "select lineitem.l_t") == ["l_tax"]
     assert offered(completer, "select o. from orders as o", cursor=9) == ["o_orderkey", "o_total"]
     assert offered(completer, "select x.n from line_notes x", cursor=10) == ["note"]
