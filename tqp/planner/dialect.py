@@ -58,6 +58,12 @@ def parse(sql: str) -> list[exp.Expression]:
         for statement in statements:
             for node in statement.find_all(exp.Typeof):
                 node.meta[LEADING_POINT] = True
+    if "{" in sql or "struct_pack" in sql.lower():  # field names keep their case, as in DuckDB
+        for statement in statements:
+            for node in statement.find_all(exp.Struct):
+                for item in node.expressions:
+                    if isinstance(item, exp.PropertyEQ) and isinstance(item.this, exp.Identifier):
+                        item.this.set("quoted", True)
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:

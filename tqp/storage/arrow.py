@@ -84,6 +84,9 @@ def arrow_type_of(column: Column) -> pa.DataType:
     """The Arrow type `column` leaves as (a LIST's from its elements)."""
     if column.type is DataType.LIST:
         return pa.list_(arrow_type_of(column.lists.elements))
+    if column.type is DataType.STRUCT:
+        return pa.struct([pa.field(n, arrow_type_of(f))
+                          for n, f in zip(column.struct.names, column.struct.fields)])
     return sql_type_to_arrow(column.type, column.decimal)
 
 
@@ -314,6 +317,8 @@ def column_to_arrow(column: Column) -> pa.Array:
         return pa.nulls(len(column))
     if type_ is DataType.LIST:
         return _list_to_arrow(column, mask)
+    if type_ is DataType.STRUCT:
+        return _struct_to_arrow(column, mask)
     if type_ is DataType.VARCHAR:
         codes = column.values.cpu().numpy()
         if mask is not None:
@@ -344,6 +349,19 @@ def _list_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
     values = column_to_arrow(elements)
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values,
                                     mask=None if mask is None else pa.array(mask))
+
+
+def _struct_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
+    """A STRUCT column as an Arrow struct array: each field gathered at the rows' structs
+    (NULL under a NULL struct, as DuckDB returns it)."""
+    from tqp.operators.structs import fields_of  # operators import storage
+
+    names = column.struct.names
+    if not names:  # a NULL of a struct type no field is known of
+        return pa.nulls(len(column), pa.struct([]))
+    children = [column_to_arrow(f) for f in fields_of(column)]
+    return pa.StructArray.from_arrays(children, names=list(names),
+                                      mask=None if mask is None else pa.array(mask))
 
 
 # Field metadata naming a column's SQL type where its Arrow type does not tell it: a declared

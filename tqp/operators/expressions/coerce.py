@@ -46,6 +46,8 @@ def common_type(types: list[DataType], what: str) -> DataType:
         return DataType.NULL
     if DataType.LIST in known:  # lists are numbered per array: rows of two cannot be mixed
         raise NotSupportedError(f"LIST values in {what}")
+    if DataType.STRUCT in known:
+        raise NotSupportedError(f"STRUCT values in {what}")
     if all(t is known[0] for t in known):
         return known[0]
     if all(t.is_numeric for t in known):
@@ -94,6 +96,21 @@ def to_type(column: Column, target: DataType, what: str = "expression",
     raise ProgrammingError(f"cannot convert {column.type.value} to {target.value} in {what}")
 
 
+def _align_structs(columns: list[Column], what: str) -> list[Column]:
+    """STRUCT values of one struct array (one expression's) with untyped NULLs, which become
+    NULL structs of that array; structs of two expressions are not merged."""
+    head = next(c for c in columns if c.type is DataType.STRUCT)
+    out = []
+    for c in columns:
+        if c.type is DataType.NULL:
+            c = Column(torch.zeros(len(c), dtype=torch.int64, device=c.device), DataType.STRUCT,
+                       torch.zeros(len(c), dtype=torch.bool, device=c.device), struct=head.struct)
+        elif c.type is not DataType.STRUCT or c.struct is not head.struct:
+            raise NotSupportedError(f"STRUCT values of different expressions in {what}")
+        out.append(c)
+    return out
+
+
 def _null_decimal(target: DataType, decimal: DecimalType | None) -> DecimalType | None:
     if target is not DataType.DECIMAL:
         return None
@@ -113,6 +130,8 @@ def common_decimal(columns: list[Column], supertype: bool = False) -> DecimalTyp
 def align(columns: list[Column], what: str, supertype: bool = False) -> list[Column]:
     """Columns converted to their common type; strings also share one dictionary. With
     `supertype` the values become one column (CASE, COALESCE, UNION) rather than compared."""
+    if supertype and any(c.type is DataType.STRUCT for c in columns):
+        return _align_structs(columns, what)
     target = common_type([c.type for c in columns], what)
     if target is DataType.NULL:
         return columns
