@@ -374,8 +374,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         by = by.take(rows) if by is not None else None
     if call.func == "count_star":
         return Column(counts.of(None), DataType.BIGINT)
-    if arg.type is DataType.LIST and (call.distinct or call.func not in LIST_ARGUMENTS):
-        raise NotSupportedError(f"{user_names(call.sql())} of LIST values")
+    if arg.type in (DataType.LIST, DataType.STRUCT) and (
+            call.distinct or call.func not in LIST_ARGUMENTS):
+        raise NotSupportedError(f"{user_names(call.sql())} of {arg.type.value} values")
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)

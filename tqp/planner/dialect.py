@@ -21,6 +21,7 @@ from sqlglot.tokens import Token, TokenType
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
+from tqp.operators.expressions.structs import FIELD_NAME
 from tqp.planner.tilde import bind_prefix_tilde
 from tqp.operators.expressions.typeof import LEADING_POINT
 
@@ -63,7 +64,7 @@ def parse(sql: str) -> list[exp.Expression]:
             for node in statement.find_all(exp.Struct):
                 for item in node.expressions:
                     if isinstance(item, exp.PropertyEQ) and isinstance(item.this, exp.Identifier):
-                        item.this.set("quoted", True)
+                        item.this.meta[FIELD_NAME] = item.this.name
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:

@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 
 from tqp.errors import ProgrammingError
+from tqp.operators.expressions.structs import field_name
 
 DIALECT = "duckdb"
 
@@ -299,7 +300,7 @@ def render(node: exp.Expression) -> str:
         return f"list_value({', '.join(render(e) for e in node.expressions)})"
     if isinstance(node, exp.Struct):  # DuckDB names a struct literal by its constructor
         return "struct_pack(" + ", ".join(
-            f"{_field_name(e.this.name)} := {render(e.expression)}"
+            f"{_field_name(field_name(e))} := {render(e.expression)}"
             if isinstance(e, (exp.PropertyEQ, exp.Slice)) else render(e)
             for e in node.expressions) + ")"
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):

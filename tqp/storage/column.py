@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 import torch
 
+from tqp.errors import NotSupportedError
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
@@ -39,7 +40,9 @@ class Column:
             raise AssertionError(f"a {self.type.value} column with decimal type {self.decimal}")
         if (self.type is DataType.LIST) != (self.lists is not None):
             raise AssertionError(f"a {self.type.value} column with lists {self.lists}")
-        if (self.type is DataType.STRUCT) != (self.struct is not None):
+        if self.type is DataType.STRUCT and self.struct is None:  # an operation made for others
+            raise NotSupportedError("STRUCT values in an operation on values of other types")
+        if self.struct is not None and self.type is not DataType.STRUCT:
             raise AssertionError(f"a {self.type.value} column with struct {self.struct}")
 
     def __len__(self) -> int:

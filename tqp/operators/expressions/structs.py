@@ -15,6 +15,16 @@ from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType
 
 
+# Set by the parser (planner/dialect.py) on a struct field's name: the name as written (sqlglot's
+# identifier normalization lowercases it; DuckDB keeps its case).
+FIELD_NAME = "tqp_field_name"
+
+
+def field_name(item: exp.Expression) -> str:
+    """The name of a `name := value` item of a struct literal, as written."""
+    return item.this.meta.get(FIELD_NAME, item.this.name)
+
+
 @handles(exp.Struct)
 def struct_pack(node: exp.Struct, batch: Batch) -> Column:
     """`struct_pack(a := x, ...)` / `{'a': x, ...}`: one struct per row of the fields' values."""
@@ -23,7 +33,7 @@ def struct_pack(node: exp.Struct, batch: Batch) -> Column:
         if not isinstance(item, (exp.PropertyEQ, exp.Slice)) or not isinstance(
                 item.this, (exp.Identifier, exp.Literal)):
             raise NotSupportedError(f"a STRUCT field without a name: {item.sql(dialect='duckdb')}")
-        names.append(item.this.name)
+        names.append(field_name(item))
         fields.append(evaluate(item.expression, batch))
     if not fields:
         raise ProgrammingError("a STRUCT needs at least one field")
