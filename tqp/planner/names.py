@@ -229,7 +229,7 @@ def output_name(item: exp.Expression) -> str:
 _PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _field_name(name: str) -> str:
+def quoted_field_name(name: str) -> str:
     """A struct field's name as DuckDB writes it in a column name: quoted unless a plain
     word that is no keyword."""
     if _PLAIN_FIELD.fullmatch(name) and name.lower() not in _KEYWORD_FUNCTIONS and \
@@ -300,11 +300,11 @@ def render(node: exp.Expression) -> str:
         return f"list_value({', '.join(render(e) for e in node.expressions)})"
     if isinstance(node, exp.Struct):  # DuckDB names a struct literal by its constructor
         return "struct_pack(" + ", ".join(
-            f"{_field_name(field_name(e))} := {render(e.expression)}"
+            f"{quoted_field_name(field_name(e))} := {render(e.expression)}"
             if isinstance(e, (exp.PropertyEQ, exp.Slice)) else render(e)
             for e in node.expressions) + ")"
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):
-        return f"({render(node.this)}).{_field_name(node.expression.name)}"
+        return f"({render(node.this)}).{quoted_field_name(node.expression.name)}"
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         return f"{render(node.this)}[{node.sql(dialect=DIALECT).rsplit('[', 1)[1]}"
     if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL

@@ -14,7 +14,7 @@ import torch
 
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column, ListArray
+from tqp.storage.column import Batch, Column, ListArray, StructArray
 from tqp.storage.lists import compact
 from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
 
@@ -56,6 +56,10 @@ def _sql_type(arrow_type: pa.DataType) -> DataType:
         return DataType.NULL
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return DataType.LIST
+    if pa.types.is_struct(t) and t.num_fields:
+        for f in t:  # every field's type must be one tqp reads
+            arrow_type_to_sql(f.type)
+        return DataType.STRUCT
     raise NotSupportedError(f"columns of Arrow type {t} are not supported")
 
 
@@ -102,6 +106,8 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     type_ = arrow_type_to_sql(array.type)
     if type_ is DataType.LIST:
         return _list_column(array, device)
+    if type_ is DataType.STRUCT:
+        return _struct_column(array, device)
     if pa.types.is_dictionary(array.type) and type_ is not DataType.VARCHAR:
         array = array.cast(array.type.value_type)
     valid = None
@@ -134,6 +140,17 @@ def _list_column(array: pa.Array, device: torch.device) -> Column:
     ids = torch.arange(len(array), device=device)
     return Column(ids, DataType.LIST, valid,
                   lists=ListArray(offsets, arrow_to_column(elements, device)))
+
+
+def _struct_column(array: pa.StructArray, device: torch.device) -> Column:
+    """A struct array as a STRUCT column: each field converted like any column."""
+    valid = None
+    if array.null_count:
+        valid = torch.from_numpy(pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    names = tuple(f.name for f in array.type)
+    fields = tuple(arrow_to_column(array.field(i), device) for i in range(len(names)))
+    return Column(torch.arange(len(array), device=device), DataType.STRUCT, valid,
+                  struct=StructArray(names, fields))
 
 
 def _decimal_type(arrow_type: pa.DataType) -> DecimalType:
