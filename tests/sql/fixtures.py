@@ -132,7 +132,8 @@ def extra_tables() -> dict[str, pa.Table]:
     t_structs = pa.table({
         "id": [1, 2, 3, 4, 5],
         "s": [{"a": 1, "b": "x", "c": {"d": _d("1995-01-31"), "l": [1, 2]}}, None,
-              {"a": None, "b": "héllo", "c": None}, {"a": -4, "b": None, "c": {"d": None, "l": []}},
+              {"a": None, "b": "héllo", "c": None},
+              {"a": -4, "b": None, "c": {"d": None, "l": []}},
               {"a": 5, "b": "", "c": {"d": _d("2000-02-29"), "l": None}}],
     }, schema=pa.schema([("id", pa.int32()),
                          ("s", pa.struct([("a", pa.int64()), ("b", pa.string()), ("c", inner)]))]))

@@ -146,7 +146,8 @@ def _struct_column(array: pa.StructArray, device: torch.device) -> Column:
     """A struct array as a STRUCT column: each field converted like any column."""
     valid = None
     if array.null_count:
-        valid = torch.from_numpy(pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+        valid = torch.from_numpy(
+            pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
     names = tuple(f.name for f in array.type)
     fields = tuple(arrow_to_column(array.field(i), device) for i in range(len(names)))
     return Column(torch.arange(len(array), device=device), DataType.STRUCT, valid,

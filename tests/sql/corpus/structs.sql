@@ -109,7 +109,8 @@ select id, regexp_extract(s, '([a-z]+)\s*(\d+)?', ['word', 'num']) as r,
 select regexp_extract('ab', '(a)(b)', ['x']), regexp_extract('aB', '(a)(b)', ['x', 'y']);
 
 -- name: regexp_extract_names_of_values
-select regexp_extract(s, '(a)(b)?', ['x', 'y']) as r from (values ('ab'), ('a'), ('zz'), (NULL)) t(s);
+select regexp_extract(s, '(a)(b)?', ['x', 'y']) as r
+from (values ('ab'), ('a'), ('zz'), (NULL)) t(s);
 
 -- name: struct_column
 select * from t_structs order by id;

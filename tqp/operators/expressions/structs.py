@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import structs
-from tqp.operators.expressions import evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.dates import handles_anonymous
 from tqp.operators.expressions.literals import device_of
 from tqp.storage.column import Batch, Column, null_column
@@ -71,6 +71,8 @@ def struct_extract(node: exp.StructExtract, batch: Batch) -> Column:
 @handles(exp.Dot)
 def dot(node: exp.Dot, batch: Batch) -> Column:
     """`(expression).a`: the field `a` of a struct expression."""
+    if isinstance(node.expression, exp.Star):
+        raise NotSupportedError(f"{SqlText(node)} (a STRUCT's fields as columns)")
     if not isinstance(node.expression, exp.Identifier):
-        raise NotSupportedError(f"{node.sql(dialect='duckdb')[:80]}")
+        raise NotSupportedError(f"{SqlText(node)} (a STRUCT field named by an expression)")
     return field(node.this, exp.Literal.string(node.expression.name), batch)
