@@ -27,6 +27,20 @@ select id, case when a > 1 then {'a': a, 'b': b} end as s,
 -- name: coalesce_with_null
 select id, coalesce(NULL, {'a': a}) as s from t_nulls order by id;
 
+-- name: case_of_two_structs
+select id, case when a > 1 then {'a': a, 'b': b} when a < 0 then {'a': 2.5, 'b': NULL}
+    else {'a': NULL, 'b': 'none'} end as s from t_nulls order by id;
+
+-- name: coalesce_of_two_structs
+select id, coalesce(case when a > 1 then {'a': a, 'b': b} end, {'a': 0, 'b': 'none'}) as s
+from t_nulls order by id;
+
+-- name: coalesce_of_a_struct_column
+select id, coalesce(s, {'a': 0, 'b': 'none', 'c': NULL}) as t from t_structs order by id;
+
+-- name: correlated_scalar_subquery_of_structs
+select id, (select s from t_structs x where x.id = t.id + 1) as s from t_structs t order by id;
+
 -- name: empty_input
 select {'a': a, 'b': b} as s, {'a': a}.a as x from t_empty;
 
