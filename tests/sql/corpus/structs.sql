@@ -141,3 +141,9 @@ select id, {'a2': s.a * 2, 'inner': s.c} as t from t_structs order by id;
 
 -- name: struct_column_counted
 select count(s) as c, count(*) as n, count(s.a) as a from t_structs;
+
+-- name: unnest_list_of_structs
+select unnest([{'a': 1}, {'a': 2.5}, NULL]) as u;
+
+-- name: unnest_list_of_struct_column
+select unnest(list(s order by id)).a as u from t_structs;
