@@ -39,6 +39,9 @@ def type_kind(arrow_type: pa.DataType) -> str:
         return "null"
     if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
         return f"list of {type_kind(arrow_type.value_type)}"
+    if pa.types.is_struct(arrow_type):  # the fields' names and kinds, in order
+        fields = ", ".join(f"{f.name}: {type_kind(f.type)}" for f in arrow_type)
+        return f"struct<{fields}>"
     return str(arrow_type)
 
 

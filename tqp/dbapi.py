@@ -629,6 +629,11 @@ def type_code(arrow_type: pa.DataType) -> str:
         return f"DECIMAL({arrow_type.precision},{arrow_type.scale})"
     if pa.types.is_list(arrow_type):
         return type_code(arrow_type.value_type) + "[]"
+    if pa.types.is_struct(arrow_type):  # STRUCT(a INTEGER, "year" BIGINT), as DuckDB's
+        from tqp.planner.names import quoted_field_name
+
+        return "STRUCT(" + ", ".join(f"{quoted_field_name(f.name)} {type_code(f.type)}"
+                                     for f in arrow_type) + ")"
     for test, name in _TYPE_CODES:
         if test(arrow_type):
             return name

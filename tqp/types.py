@@ -27,6 +27,7 @@ class DataType(enum.Enum):
     TIMESTAMP = "TIMESTAMP"
     VARCHAR = "VARCHAR"
     LIST = "LIST"
+    STRUCT = "STRUCT"
     NULL = "NULL"
 
     @property
@@ -54,6 +55,7 @@ _TORCH_DTYPES = {
     DataType.TIMESTAMP: torch.int64,
     DataType.VARCHAR: torch.int32,
     DataType.LIST: torch.int64,
+    DataType.STRUCT: torch.int64,
     DataType.NULL: torch.int32,
 }
 

@@ -12,6 +12,7 @@ import torch
 import tqp
 from tests.oracle import check_against_duckdb
 from tqp.operators.hashing import partition_of, string_hashes
+from tqp.storage.arrow import arrow_to_column, column_to_arrow
 from tqp.storage.column import Batch, Column
 from tqp.storage.spill import from_record_batch, to_record_batch
 from tqp.types import DataType, DecimalType
@@ -91,6 +92,18 @@ def test_batches_round_trip_through_spill_files_exactly():
         assert torch.equal(again.values, column.values)
         assert (again.valid is None) == (column.valid is None)
     assert back["s"].dictionary.equals(dictionary)
+
+
+def test_lists_and_structs_round_trip_through_spill_files():
+    kind = pa.struct([("a", pa.int64()), ("b", pa.list_(pa.string()))])
+    structs = pa.array([{"a": 1, "b": ["x", None]}, None, {"a": None, "b": None}], kind)
+    lists = pa.array([[1, 2], None, []], pa.list_(pa.int32()))
+    device = torch.device("cpu")
+    batch = Batch({"s": arrow_to_column(structs, device), "l": arrow_to_column(lists, device)}, 3)
+    back = from_record_batch(to_record_batch(batch), device)
+    assert back["s"].type is DataType.STRUCT and back["l"].type is DataType.LIST
+    assert column_to_arrow(back["s"]).equals(structs)
+    assert column_to_arrow(back["l"]).equals(lists)
 
 
 def test_128_bit_sums_round_trip_through_spill_files_exactly():
@@ -191,6 +204,7 @@ SORTS = [
     "SELECT * FROM t ORDER BY v NULLS LAST, d DESC, k, s",
     "SELECT k, s FROM t ORDER BY s DESC, k LIMIT 5000",
     "SELECT d, k FROM t ORDER BY d, k OFFSET 100",
+    "SELECT k, {'s': s, 'v': v, 'l': [d]} AS x FROM t ORDER BY s, v DESC NULLS FIRST, k",
 ]
 
 

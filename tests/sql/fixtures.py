@@ -127,7 +127,18 @@ def extra_tables() -> dict[str, pa.Table]:
         "s": [["a", "b"], ["b"], None, [], [None, "c"], ["a"]],
     }, schema=pa.schema([("id", pa.int32()), ("g", pa.int32()), ("l", pa.list_(pa.int64())),
                          ("s", pa.list_(pa.string()))]))
+    # Structs: a NULL struct, NULL fields, a nested struct, a list field, non-ASCII strings.
+    inner = pa.struct([("d", pa.date32()), ("l", pa.list_(pa.int32()))])
+    t_structs = pa.table({
+        "id": [1, 2, 3, 4, 5],
+        "s": [{"a": 1, "b": "x", "c": {"d": _d("1995-01-31"), "l": [1, 2]}}, None,
+              {"a": None, "b": "héllo", "c": None},
+              {"a": -4, "b": None, "c": {"d": None, "l": []}},
+              {"a": 5, "b": "", "c": {"d": _d("2000-02-29"), "l": None}}],
+    }, schema=pa.schema([("id", pa.int32()),
+                         ("s", pa.struct([("a", pa.int64()), ("b", pa.string()), ("c", inner)]))]))
     return {
+        "t_structs": t_structs,
         "t_lists": t_lists,
         "t_dec": t_dec,
         "t_edge": t_edge,

@@ -374,8 +374,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         by = by.take(rows) if by is not None else None
     if call.func == "count_star":
         return Column(counts.of(None), DataType.BIGINT)
-    if arg.type is DataType.LIST and (call.distinct or call.func not in LIST_ARGUMENTS):
-        raise NotSupportedError(f"{user_names(call.sql())} of LIST values")
+    if arg.type in (DataType.LIST, DataType.STRUCT) and (
+            call.distinct or call.func not in LIST_ARGUMENTS):
+        raise NotSupportedError(f"{user_names(call.sql())} of {arg.type.value} values")
     if call.func == "count" and call.distinct:
         return Column(kernels.segment_count_distinct(arg.values, arg.valid, ids, groups),
                       DataType.BIGINT)
@@ -389,7 +390,9 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     if call.func == "single":
         if groups and int(torch.bincount(ids, minlength=groups).max()) > 1:
             raise DataError("More than one row returned by a subquery used as an expression")
-        call = AggregateCall("max", call.arg)
+        # the group's one value; a list or struct is moved whole (its row number, not compared)
+        nested = arg.type in (DataType.LIST, DataType.STRUCT)
+        call = AggregateCall("first" if nested else "max", call.arg)
     if call.func in ("min", "max"):
         if arg.type is DataType.NULL:
             return Column(torch.zeros(groups, dtype=torch.int32, device=device), DataType.NULL,

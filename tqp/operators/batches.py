@@ -2,8 +2,8 @@
 
 Batches that are consecutive slices of one tensor (the batches a scan cut from a cached
 column) are joined back into a view, without a copy; string columns with different
-dictionaries are re-coded against their union first, and LIST columns over different list
-arrays number the union of those arrays.
+dictionaries are re-coded against their union first, and LIST (STRUCT) columns over different
+list (struct) arrays number the union of those arrays.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import torch
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.coerce import align
-from tqp.storage.column import Batch, Column, ListArray, Selection, normalize_valid, null_column
+from tqp.storage.column import (Batch, Column, ListArray, Selection, StructArray, normalize_valid,
+                                null_column)
 from tqp.storage.wide import same_width
 from tqp.types import DataType
 
@@ -44,6 +45,8 @@ def concat_columns(parts: list[Column], what: str, selections: dict | None = Non
         return late
     if any(p.type is DataType.LIST for p in parts):
         return _concat_lists(parts, what)
+    if any(p.type is DataType.STRUCT for p in parts):
+        return _concat_structs(parts, what)
     same = all(p.type is parts[0].type and p.dictionary is parts[0].dictionary
                and p.decimal == parts[0].decimal for p in parts)
     if not same:
@@ -96,6 +99,36 @@ def _concat_lists(parts: list[Column], what: str) -> Column:
     offsets.append(torch.tensor([element_shift], dtype=torch.int64, device=head.device))
     lists = ListArray(torch.cat(offsets), elements)
     return Column(torch.cat(ids), DataType.LIST, valid, lists=lists)
+
+
+def _concat_structs(parts: list[Column], what: str) -> Column:
+    """STRUCT columns end to end: each field's children joined, the rows' struct numbers
+    shifted past the structs before them. The structs must have the same field names; an
+    untyped NULL column joins as NULL structs."""
+    typed = [p for p in parts if p.type is DataType.STRUCT]
+    head = typed[0]
+    if any(p.type not in (DataType.STRUCT, DataType.NULL) for p in parts) or any(
+            tuple(n.lower() for n in p.struct.names)
+            != tuple(n.lower() for n in head.struct.names) for p in typed):
+        raise NotSupportedError(f"STRUCT values meeting values of another type in {what}")
+    valid = None
+    if any(p.valid is not None for p in parts):
+        valid = normalize_valid(torch.cat([p.validity() for p in parts]))
+    if all(p.struct is head.struct for p in typed):
+        ids = [p.values if p.type is DataType.STRUCT else
+               torch.zeros(len(p), dtype=torch.int64, device=p.device) for p in parts]
+        return replace(head, values=_cat(ids), valid=valid)
+    fields = tuple(concat_columns([p.struct.fields[i] for p in typed], what)
+                   for i in range(len(head.struct.names)))
+    ids, shift = [], 0
+    for part in parts:  # a loop over the parts, each shifted whole
+        if part.type is DataType.NULL:  # NULL structs: any number in range
+            ids.append(torch.zeros(len(part), dtype=torch.int64, device=part.device))
+            continue
+        ids.append(part.values.long() + shift)
+        shift += len(part.struct)
+    return Column(torch.cat(ids), DataType.STRUCT, valid,
+                  struct=StructArray(head.struct.names, fields))
 
 
 def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:

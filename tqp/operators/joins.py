@@ -27,6 +27,7 @@ from tqp.operators.join import (
     JoinTable, KeySet, build_key_set, build_table, dense_limit, join_indices, key_in,
     key_set_contains, match_any, probe_table, unmatched,
 )
+from tqp.operators.lists import reject_list_keys
 from tqp.operators.keys import (
     MAX_PACKED_RANGE, KeyPacking, column_ranges, pack_build_keys, pack_join_keys, pack_probe_keys,
     probe_inside, rangeable,
@@ -69,6 +70,7 @@ def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
     lcols, rcols = [], []
     for le, re in zip(left_keys, right_keys):
         lc, rc = evaluate(le, left), evaluate(re, right)
+        reject_list_keys([lc, rc], "a join")
         lc, rc = align([lc, rc], SqlText(le, re, template="join condition {} = {}"))
         lcols.append(lc)
         rcols.append(rc)
@@ -225,6 +227,7 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
     told the bytes the build is about to hold (join.build_table) and those its keys took."""
     keys = [evaluate(e, right) for e in right_keys]
+    reject_list_keys(keys, "a join")
     rows = _valid_rows(keys)
     values = [_at(k.values, rows) for k in keys]
     lead = None if key_set else _lead_key(values, probe_rows, strategy)
@@ -284,6 +287,7 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     cols, masks = [], []
     for expr, bcol in zip(left_keys, build.keys):
         col = evaluate(expr, left)
+        reject_list_keys([col], "a join")
         if col.type is DataType.VARCHAR and bcol.type is DataType.VARCHAR:
             if col.dictionary is not bcol.dictionary:
                 col, found = _recode(col, bcol.dictionary)

@@ -25,10 +25,14 @@ def require_list(column: Column, what: str) -> None:
 
 
 def reject_list_keys(columns, what: str) -> None:
-    """Raise where LIST values would be compared, grouped or ordered as keys: tqp compares
-    lists only element by element (list_contains), not as whole values."""
-    if any(c.type is DataType.LIST for c in columns):
-        raise NotSupportedError(f"LIST values as keys of {what} (comparing whole lists)")
+    """Raise where LIST or STRUCT values would be compared, grouped or ordered as keys: tqp
+    compares lists only element by element (list_contains) and structs field by field, not as
+    whole values."""
+    for column in columns:
+        if column.type is DataType.LIST:
+            raise NotSupportedError(f"LIST values as keys of {what} (comparing whole lists)")
+        if column.type is DataType.STRUCT:
+            raise NotSupportedError(f"STRUCT values as keys of {what} (comparing whole structs)")
 
 
 def from_lengths(elements: Column, lengths: torch.Tensor,

@@ -20,7 +20,7 @@ def concat(left: Batch, right: Batch, names) -> Batch:
     """Rows of `left` then rows of `right`, column by column (types and dictionaries aligned)."""
     columns = {}
     for name, lname, rname in zip(names, left.names, right.names):
-        if DataType.LIST in (left[lname].type, right[rname].type):
+        if {DataType.LIST, DataType.STRUCT} & {left[lname].type, right[rname].type}:
             columns[name] = concat_columns([left[lname], right[rname]], "set operation")
             continue
         a, b = align(_strings_win([left[lname], right[rname]]), "set operation", supertype=True)

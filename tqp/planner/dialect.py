@@ -21,6 +21,7 @@ from sqlglot.tokens import Token, TokenType
 
 from tqp.errors import NotSupportedError
 from tqp.operators.expressions.lists import INDEX_SHIFTED
+from tqp.operators.expressions.structs import FIELD_NAME
 from tqp.planner.tilde import bind_prefix_tilde
 from tqp.operators.expressions.typeof import LEADING_POINT
 
@@ -58,6 +59,12 @@ def parse(sql: str) -> list[exp.Expression]:
         for statement in statements:
             for node in statement.find_all(exp.Typeof):
                 node.meta[LEADING_POINT] = True
+    if "{" in sql or "struct_pack" in sql.lower():  # field names keep their case, as in DuckDB
+        for statement in statements:
+            for node in statement.find_all(exp.Struct):
+                for item in node.expressions:
+                    if isinstance(item, exp.PropertyEQ) and isinstance(item.this, exp.Identifier):
+                        item.this.meta[FIELD_NAME] = item.this.name
     if not renamed and "[" not in sql:  # no subscript to mark
         return statements
     for statement in statements:

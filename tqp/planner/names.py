@@ -13,8 +13,10 @@ import re
 from bisect import bisect_left
 
 from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
 
 from tqp.errors import ProgrammingError
+from tqp.operators.expressions.structs import field_name
 
 DIALECT = "duckdb"
 
@@ -267,6 +269,21 @@ def output_name(item: exp.Expression) -> str:
     return render(item)
 
 
+_PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def quoted_field_name(name: str) -> str:
+    """A struct field's name as DuckDB writes it in a column name: quoted unless a plain
+    word that is no keyword."""
+    if _PLAIN_FIELD.fullmatch(name) and name.lower() not in _KEYWORD_FUNCTIONS and \
+            name.lower() not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+_RESERVED = frozenset(k.lower() for k in DuckDB.Generator.RESERVED_KEYWORDS)
+
+
 def render(node: exp.Expression) -> str:
     if isinstance(node, exp.Paren):
         return render(node.this)
@@ -326,6 +343,13 @@ def render(node: exp.Expression) -> str:
         return render(node.this)  # sqlglot's reading of ANY_VALUE, which skips NULLs anyway
     if isinstance(node, exp.Array):  # DuckDB names a list literal by its constructor
         return f"list_value({', '.join(render(e) for e in node.expressions)})"
+    if isinstance(node, exp.Struct):  # DuckDB names a struct literal by its constructor
+        return "struct_pack(" + ", ".join(
+            f"{quoted_field_name(field_name(e))} := {render(e.expression)}"
+            if isinstance(e, (exp.PropertyEQ, exp.Slice)) else render(e)
+            for e in node.expressions) + ")"
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):
+        return f"({render(node.this)}).{quoted_field_name(node.expression.name)}"
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
         return f"{render(node.this)}[{node.sql(dialect=DIALECT).rsplit('[', 1)[1]}"
     if isinstance(node, exp.Coalesce):  # DuckDB's own spelling for COALESCE and IFNULL

@@ -14,7 +14,7 @@ import torch
 
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Batch, Column, ListArray
+from tqp.storage.column import Batch, Column, ListArray, StructArray
 from tqp.storage.lists import compact
 from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
 
@@ -56,6 +56,10 @@ def _sql_type(arrow_type: pa.DataType) -> DataType:
         return DataType.NULL
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return DataType.LIST
+    if pa.types.is_struct(t) and t.num_fields:
+        for f in t:  # every field's type must be one tqp reads
+            arrow_type_to_sql(f.type)
+        return DataType.STRUCT
     raise NotSupportedError(f"columns of Arrow type {t} are not supported")
 
 
@@ -84,6 +88,9 @@ def arrow_type_of(column: Column) -> pa.DataType:
     """The Arrow type `column` leaves as (a LIST's from its elements)."""
     if column.type is DataType.LIST:
         return pa.list_(arrow_type_of(column.lists.elements))
+    if column.type is DataType.STRUCT:
+        return pa.struct([pa.field(n, arrow_type_of(f))
+                          for n, f in zip(column.struct.names, column.struct.fields)])
     return sql_type_to_arrow(column.type, column.decimal)
 
 
@@ -99,6 +106,8 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     type_ = arrow_type_to_sql(array.type)
     if type_ is DataType.LIST:
         return _list_column(array, device)
+    if type_ is DataType.STRUCT:
+        return _struct_column(array, device)
     if pa.types.is_dictionary(array.type) and type_ is not DataType.VARCHAR:
         array = array.cast(array.type.value_type)
     valid = None
@@ -131,6 +140,18 @@ def _list_column(array: pa.Array, device: torch.device) -> Column:
     ids = torch.arange(len(array), device=device)
     return Column(ids, DataType.LIST, valid,
                   lists=ListArray(offsets, arrow_to_column(elements, device)))
+
+
+def _struct_column(array: pa.StructArray, device: torch.device) -> Column:
+    """A struct array as a STRUCT column: each field converted like any column."""
+    valid = None
+    if array.null_count:
+        valid = torch.from_numpy(
+            pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    names = tuple(f.name for f in array.type)
+    fields = tuple(arrow_to_column(array.field(i), device) for i in range(len(names)))
+    return Column(torch.arange(len(array), device=device), DataType.STRUCT, valid,
+                  struct=StructArray(names, fields))
 
 
 def _decimal_type(arrow_type: pa.DataType) -> DecimalType:
@@ -314,6 +335,8 @@ def column_to_arrow(column: Column) -> pa.Array:
         return pa.nulls(len(column))
     if type_ is DataType.LIST:
         return _list_to_arrow(column, mask)
+    if type_ is DataType.STRUCT:
+        return _struct_to_arrow(column, mask)
     if type_ is DataType.VARCHAR:
         codes = column.values.cpu().numpy()
         if mask is not None:
@@ -344,6 +367,19 @@ def _list_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
     values = column_to_arrow(elements)
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values,
                                     mask=None if mask is None else pa.array(mask))
+
+
+def _struct_to_arrow(column: Column, mask: np.ndarray | None) -> pa.Array:
+    """A STRUCT column as an Arrow struct array: each field gathered at the rows' structs
+    (NULL under a NULL struct, as DuckDB returns it)."""
+    from tqp.operators.structs import fields_of  # operators import storage
+
+    names = column.struct.names
+    if not names:  # a NULL of a struct type no field is known of
+        return pa.nulls(len(column), pa.struct([]))
+    children = [column_to_arrow(f) for f in fields_of(column)]
+    return pa.StructArray.from_arrays(children, names=list(names),
+                                      mask=None if mask is None else pa.array(mask))
 
 
 # Field metadata naming a column's SQL type where its Arrow type does not tell it: a declared

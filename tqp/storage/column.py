@@ -5,7 +5,8 @@ None when the column has no NULLs), for strings the sorted dictionary its int32 
 for decimals their precision and scale (the values are the int64 numbers scaled by 10**scale).
 A LIST column's values are int64 row numbers into a `ListArray` (Arrow's list layout: offsets
 into one flat column of elements), as a VARCHAR's codes index its dictionary: gathering rows
-(filters, joins, sorts) moves row numbers, never elements.
+(filters, joins, sorts) moves row numbers, never elements. A STRUCT column's values are int64
+row numbers into a `StructArray` (one child column per field) the same way.
 A Batch is an ordered mapping of column names to Columns that all have the same length.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 import torch
 
+from tqp.errors import NotSupportedError
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
@@ -31,12 +33,17 @@ class Column:
     dictionary: pa.Array | None = None  # sorted, unique strings (VARCHAR only), on the host
     decimal: DecimalType | None = None  # precision and scale (DECIMAL only)
     lists: "ListArray | None" = None  # the lists the values number (LIST only)
+    struct: "StructArray | None" = None  # the structs the values number (STRUCT only)
 
     def __post_init__(self):
         if (self.type is DataType.DECIMAL) != (self.decimal is not None):
             raise AssertionError(f"a {self.type.value} column with decimal type {self.decimal}")
         if (self.type is DataType.LIST) != (self.lists is not None):
             raise AssertionError(f"a {self.type.value} column with lists {self.lists}")
+        if self.type is DataType.STRUCT and self.struct is None:  # an operation made for others
+            raise NotSupportedError("STRUCT values in an operation on values of other types")
+        if self.struct is not None and self.type is not DataType.STRUCT:
+            raise AssertionError(f"a {self.type.value} column with struct {self.struct}")
 
     def __len__(self) -> int:
         return self.values.shape[0]
@@ -75,7 +82,7 @@ class Column:
     @property
     def is_broadcast(self) -> bool:
         """Is this one value repeated over the rows (an evaluated constant: a stride-0 view)?"""
-        return broadcast_values(self.values) and self.lists is None and \
+        return broadcast_values(self.values) and self.lists is None and self.struct is None and \
             (self.valid is None or self.valid.stride(0) == 0)
 
     def first_row(self) -> "Column":
@@ -158,7 +165,7 @@ class LateColumn(Column):
         if selection.indices.shape[0] * LATE_MAX_SPREAD < len(base):
             return base.take(selection.indices)
         late = object.__new__(LateColumn)
-        for name in ("type", "dictionary", "decimal", "lists"):
+        for name in ("type", "dictionary", "decimal", "lists", "struct"):
             object.__setattr__(late, name, getattr(base, name))
         object.__setattr__(late, "_pending", (base, selection))
         return late
@@ -240,7 +247,7 @@ class LateColumn(Column):
 
     def __reduce__(self):
         return (Column, (self.values, self.type, self.valid, self.dictionary, self.decimal,
-                         self.lists))
+                         self.lists, self.struct))
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,6 +268,27 @@ class ListArray:
 
     def lengths(self) -> torch.Tensor:
         return self.offsets[1:] - self.offsets[:-1]
+
+
+@dataclass(frozen=True, eq=False)
+class StructArray:
+    """Structs as one child column per field (Arrow's struct layout): struct i holds row i of
+    each field. A NULL struct is marked by the validity of the STRUCT column that numbers it;
+    a NULL field by its child's validity."""
+
+    names: tuple[str, ...]
+    fields: tuple[Column, ...]
+
+    def __len__(self) -> int:
+        return len(self.fields[0]) if self.fields else 0
+
+    def field(self, name: str) -> Column | None:
+        """The child column of the field `name` (matched case-insensitively, as DuckDB does),
+        or None."""
+        for own, column in zip(self.names, self.fields):
+            if own.lower() == name.lower():
+                return column
+        return None
 
 
 def broadcast_values(values: torch.Tensor) -> bool:
@@ -295,8 +323,9 @@ def null_column(length: int, type_: DataType, device: torch.device,
     if type_ is DataType.LIST:  # no lists at all, of NULL elements
         lists = ListArray(torch.zeros(1, dtype=torch.int64, device=device),
                           null_column(0, DataType.NULL, device))
+    struct = StructArray((), ()) if type_ is DataType.STRUCT else None  # no fields known
     return Column(values, type_, torch.zeros(length, dtype=torch.bool, device=device), dictionary,
-                  decimal, lists)
+                  decimal, lists, struct)
 
 
 @dataclass(frozen=True, eq=False)

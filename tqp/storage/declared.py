@@ -75,6 +75,11 @@ def type_name(field: pa.Field) -> str:
         return f"DECIMAL({field.type.precision},{field.type.scale})"
     if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):  # INTEGER[]
         return type_name(pa.field(field.name, field.type.value_type)) + "[]"
+    if pa.types.is_struct(field.type):  # STRUCT(a INTEGER, "year" BIGINT), as DuckDB's
+        from tqp.planner.names import quoted_field_name  # the planner imports storage
+
+        return "STRUCT(" + ", ".join(f"{quoted_field_name(f.name)} {type_name(f)}"
+                                     for f in field.type) + ")"
     return arrow_type_to_sql(field.type).value
 
 

@@ -2,7 +2,8 @@
 
 Arrow IPC streams, one file per spill partition. Each column keeps its SQL type and decimal
 precision and scale in its field's metadata, and a string column is written as a dictionary array (its codes
-and its sorted dictionary), so reading it back costs no re-encoding.
+and its sorted dictionary), so reading it back costs no re-encoding. A LIST or STRUCT column is
+written as its Arrow list or struct array and read back like a registered table's.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import numpy as np
 import pyarrow as pa
 import torch
 
+from tqp.storage.arrow import arrow_to_column, column_to_arrow
 from tqp.storage.column import Batch, Column
 from tqp.storage.wide import narrowed, widen
 from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
 
 
 def _array(column: Column) -> pa.Array:
+    if column.type in (DataType.LIST, DataType.STRUCT):  # written as the values themselves
+        return column_to_arrow(column)
     values = column.values
     if _may_be_wide(column):  # one schema per file: such a column is always written wide
         values = widen(values)
@@ -64,6 +68,9 @@ def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
     for field, array in zip(record.schema, record.columns):
         meta = field.metadata or {}
         type_ = DataType(meta[b"tqp_type"].decode())
+        if type_ in (DataType.LIST, DataType.STRUCT):
+            columns[field.name] = arrow_to_column(array, device)
+            continue
         decimal = DecimalType(*map(int, meta[b"tqp_decimal"].split(b","))) \
             if b"tqp_decimal" in meta else None
         valid = None

@@ -22,7 +22,7 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
     """
     tensors = {}
     for name, column in zip(names, batch.columns.values()):
-        if column.type in (DataType.VARCHAR, DataType.LIST):
+        if column.type in (DataType.VARCHAR, DataType.LIST, DataType.STRUCT):
             raise NotSupportedError(
                 f"column {name} is {column.type.value}, which has no tensor form: leave it out of "
                 "the query (or UNNEST a list), or fetch it with fetch_arrow_table()")

@@ -493,7 +493,11 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
     """GREATEST/LEAST skip NULLs (NULL only when every argument is NULL) and order NaN above
     every number, as in DuckDB."""
     what = SqlText(node)
-    columns = align([evaluate(e, batch) for e in [node.this, *node.expressions]], what, supertype=True)
+    columns = [evaluate(e, batch) for e in [node.this, *node.expressions]]
+    for c in columns:
+        if c.type in (DataType.LIST, DataType.STRUCT):
+            raise NotSupportedError(f"{c.type.value} values in {what} (comparing whole values)")
+    columns = align(columns, what, supertype=True)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]
     for c in columns[1:]:

@@ -62,6 +62,8 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
     source = column.type
     if DataType.LIST in (source, target):
         raise NotSupportedError(f"conversion of {source.value} to {target.value} (LIST values)")
+    if DataType.STRUCT in (source, target):
+        raise NotSupportedError(f"conversion of {source.value} to {target.value} (STRUCT values)")
     if source is DataType.NULL:
         from tqp.operators.expressions.coerce import to_type
 

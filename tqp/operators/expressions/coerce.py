@@ -14,7 +14,7 @@ import torch
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Column
+from tqp.storage.column import Column, StructArray
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType, common_numeric_type
 
 MICROS_PER_DAY = 86_400_000_000
@@ -46,6 +46,8 @@ def common_type(types: list[DataType], what: str) -> DataType:
         return DataType.NULL
     if DataType.LIST in known:  # lists are numbered per array: rows of two cannot be mixed
         raise NotSupportedError(f"LIST values in {what}")
+    if DataType.STRUCT in known:
+        raise NotSupportedError(f"STRUCT values in {what}")
     if all(t is known[0] for t in known):
         return known[0]
     if all(t.is_numeric for t in known):
@@ -94,6 +96,44 @@ def to_type(column: Column, target: DataType, what: str = "expression",
     raise ProgrammingError(f"cannot convert {column.type.value} to {target.value} in {what}")
 
 
+def _align_structs(columns: list[Column], what: str) -> list[Column]:
+    """STRUCT columns (and untyped NULLs, which become NULL structs) numbering one struct
+    array: the arrays of structs with the same field names are joined, each field's children
+    end to end in their common type, and each column's numbers shifted past the arrays before
+    its own."""
+    from tqp.operators.batches import concat_columns  # batches imports this module
+
+    structs = [c for c in columns if c.type is DataType.STRUCT]
+    names = tuple(n.lower() for n in structs[0].struct.names)
+    other = next((c for c in columns if c.type not in (DataType.STRUCT, DataType.NULL)), None)
+    if other is not None:
+        raise ProgrammingError(f"cannot combine STRUCT and {other.type.value} values in {what}")
+    if any(tuple(n.lower() for n in c.struct.names) != names for c in structs):
+        raise NotSupportedError(f"STRUCT values with other field names in {what}")
+    arrays, shifts, shift = [], {}, 0
+    for c in structs:  # a loop over the columns, each shifted whole
+        if id(c.struct) not in shifts:
+            shifts[id(c.struct)] = shift
+            arrays.append(c.struct)
+            shift += len(c.struct)
+    merged = arrays[0]
+    if len(arrays) > 1:
+        merged = StructArray(merged.names, tuple(
+            concat_columns([a.fields[i] for a in arrays], str(what))
+            for i in range(len(names))))
+    out = []
+    for c in columns:
+        if c.type is DataType.NULL:
+            values = torch.zeros(len(c), dtype=torch.int64, device=c.device)
+            out.append(Column(values, DataType.STRUCT,
+                              torch.zeros(len(c), dtype=torch.bool, device=c.device),
+                              struct=merged))
+        else:
+            values = c.values.long() + shifts[id(c.struct)] if len(arrays) > 1 else c.values
+            out.append(Column(values, DataType.STRUCT, c.valid, struct=merged))
+    return out
+
+
 def _null_decimal(target: DataType, decimal: DecimalType | None) -> DecimalType | None:
     if target is not DataType.DECIMAL:
         return None
@@ -113,6 +153,8 @@ def common_decimal(columns: list[Column], supertype: bool = False) -> DecimalTyp
 def align(columns: list[Column], what: str, supertype: bool = False) -> list[Column]:
     """Columns converted to their common type; strings also share one dictionary. With
     `supertype` the values become one column (CASE, COALESCE, UNION) rather than compared."""
+    if supertype and any(c.type is DataType.STRUCT for c in columns):
+        return _align_structs(columns, what)
     target = common_type([c.type for c in columns], what)
     if target is DataType.NULL:
         return columns

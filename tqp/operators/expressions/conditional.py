@@ -35,7 +35,8 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
         values = torch.where(condition, branch.values, values)
         if nullable:
             valid = torch.where(condition, branch.validity(), valid)
-    return Column(values, result.type, normalize_valid(valid), result.dictionary, result.decimal)
+    return Column(values, result.type, normalize_valid(valid), result.dictionary, result.decimal,
+                  result.lists, result.struct)
 
 
 def _rows_of(batch: Batch, rows: torch.Tensor, *expressions: exp.Expression) -> Batch:
@@ -118,7 +119,8 @@ def _scatter(parts: list[tuple[torch.Tensor, Column]], num_rows: int, device, wh
     for (rows, _), column in zip(parts, columns):
         values.index_copy_(0, rows, column.values.to(values.dtype))
         valid.index_copy_(0, rows, column.validity())
-    return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].decimal)
+    return Column(values, type_, normalize_valid(valid), columns[0].dictionary, columns[0].decimal,
+                  columns[0].lists, columns[0].struct)
 
 
 @handles(exp.Case)

@@ -353,6 +353,8 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     if len(node.expressions) != 2:
         raise ProgrammingError(f"DATE_PART takes 2 arguments: {node.sql(dialect='duckdb')[:80]}")
     part, value = node.expressions
+    if isinstance(part, exp.Array):
+        return _date_parts(part, value, batch)
     column = evaluate(value, batch)
     if isinstance(part, exp.Null):
         return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
@@ -361,6 +363,24 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     if _constant_null(node, value, column, batch):
         return null_column(len(column), DataType.DOUBLE, column.device)
     return extract_part(column, part.this)
+
+
+def _date_parts(parts: exp.Array, value: exp.Expression, batch: Batch) -> Column:
+    """DATE_PART(['part', ...], x): a STRUCT with one field per part, named as written; NULL
+    where x is NULL."""
+    from tqp.operators.structs import from_fields  # operators.structs imports storage only
+
+    if not parts.expressions:
+        raise ProgrammingError("DATE_PART needs a non-empty list of part names")
+    if any(isinstance(p, exp.Null) for p in parts.expressions):
+        raise ProgrammingError("DATE_PART: a NULL part name")
+    if not all(isinstance(p, exp.Literal) and p.is_string for p in parts.expressions):
+        raise NotSupportedError("DATE_PART with a list of parts that are not string literals")
+    column = evaluate(value, batch)
+    if column.type is DataType.NULL:
+        raise NotSupportedError("DATE_PART with a list of parts of an untyped NULL")
+    fields = [extract_part(column, p.this) for p in parts.expressions]
+    return from_fields([p.this for p in parts.expressions], fields, column.valid)
 
 
 # Functions sqlglot does not know (exp.Anonymous), by lower-case name.

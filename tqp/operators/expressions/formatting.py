@@ -249,8 +249,8 @@ def format_field(column: Column, field: Field, what: str) -> Column:
         column, kind = to_type(column, DataType.INTEGER), DataType.INTEGER
     if kind is DataType.DECIMAL:  # DuckDB passes a DECIMAL as a DOUBLE ('{}' of 1.50 is 1.5)
         column, kind = to_type(column, DataType.DOUBLE), DataType.DOUBLE
-    if kind is DataType.LIST:
-        raise NotSupportedError(f"{what} of a LIST value")
+    if kind in (DataType.LIST, DataType.STRUCT):
+        raise NotSupportedError(f"{what} of a {kind.value} value")
     allowed = {"d": _INTEGERS, "x": _INTEGERS, "X": _INTEGERS, "f": (DataType.DOUBLE,),
                "s": _STRINGLIKE}.get(conv)
     if allowed is not None and kind not in allowed:

@@ -14,6 +14,7 @@ from tqp.operators.expressions import evaluate, handles, text
 from tqp.operators.expressions.dates import handles_anonymous
 from tqp.operators.expressions.literals import constant, device_of
 from tqp.operators.expressions.logic import compare
+from tqp.operators.expressions.structs import field
 from tqp.storage.column import Batch, Column, null_column
 from tqp.storage.lists import element_rows, spans
 from tqp.types import DataType
@@ -98,6 +99,8 @@ def bracket(node: exp.Bracket, batch: Batch) -> Column:
     if len(node.expressions) != 1 or node.args.get("safe"):
         raise NotSupportedError(f"subscript {node.sql(dialect='duckdb')[:80]}")
     key = node.expressions[0]
+    if isinstance(key, exp.Literal) and key.is_string:  # s['a']: a struct's field
+        return field(node.this, key, batch)
     if isinstance(key, exp.Slice):
         if key.args.get("step") is not None:
             raise NotSupportedError("a list slice with a step")

@@ -6,6 +6,8 @@ front of the pattern, so every kernel sees the same pattern."""
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
@@ -15,6 +17,7 @@ from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.strings import (_constant_or_null, _in_parallel, _is_int_literal,
                                                _null_boolean, require_string, map_strings,
                                                map_values)
+from tqp.operators.structs import from_fields
 from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType
 
@@ -119,17 +122,53 @@ def regexp_extract(node: exp.RegexpExtract, batch: Batch) -> Column:
     group = node.args.get("group")
     column = _string_argument(node, batch)
     if pattern is None:
+        if isinstance(group, exp.Array):
+            raise ProgrammingError("REGEXP_EXTRACT with a list of group names takes a constant "
+                                   "pattern, not NULL")
         return null_column(len(column), DataType.VARCHAR, column.device)
     if isinstance(group, exp.Null):  # DuckDB: '' for every string
         return map_strings(column, lambda d: pc.utf8_slice_codeunits(d, 0, 0))
+    if isinstance(group, exp.Array):
+        return _extract_named(column, pattern, group)
     if group is not None and not _is_int_literal(group):
-        if isinstance(group, exp.Array):
-            raise NotSupportedError("REGEXP_EXTRACT with a list of group names (a STRUCT)")
         _not_literal(group, "REGEXP_EXTRACT: the group")
     number = 0 if group is None else int(group.sql())
     if not 0 <= number <= MAX_GROUP:
         raise ProgrammingError(f"REGEXP_EXTRACT: the group index must be between 0 and "
                                f"{MAX_GROUP}, not {number}")
+    return _extract_group(column, pattern, number)
+
+
+def _extract_named(column: Column, pattern: str, names: exp.Array) -> Column:
+    """REGEXP_EXTRACT(s, pattern, ['a', 'b', ...]): a STRUCT of VARCHAR fields, field i the
+    text group i captured ('' where nothing matched); NULL where `s` is NULL."""
+    if not names.expressions:
+        raise ProgrammingError("REGEXP_EXTRACT: the group name list must be non-empty")
+    if not all(isinstance(n, exp.Literal) and n.is_string for n in names.expressions):
+        if any(isinstance(n, exp.Null) for n in names.expressions):
+            raise ProgrammingError("REGEXP_EXTRACT: a NULL group name")
+        raise NotSupportedError("REGEXP_EXTRACT with group names that are not string literals")
+    fields = [n.this for n in names.expressions]
+    if len(set(fields)) != len(fields):
+        raise ProgrammingError(f"REGEXP_EXTRACT: a duplicate group name in {', '.join(fields)}")
+    groups = _group_count(pattern)
+    if groups is not None and groups < len(fields):
+        raise ProgrammingError(f"REGEXP_EXTRACT: not enough capturing groups ({groups}) for the "
+                               f"names given ({len(fields)})")
+    values = [_extract_group(column, pattern, i + 1) for i in range(len(fields))]
+    return from_fields(fields, values, column.valid)
+
+
+def _group_count(pattern: str) -> int | None:
+    """The capturing groups of `pattern`, where Python's `re` reads it as RE2 does (else
+    None: not checked)."""
+    try:
+        return re.compile(pattern).groups
+    except re.error:
+        return None
+
+
+def _extract_group(column: Column, pattern: str, number: int) -> Column:
     # The whole string, rewritten to the group: the lazy prefix makes the match the leftmost,
     # and the pattern keeps its own choices and group numbers (group 0 gets a group of its own).
     inner, rewrite = (f"({pattern})", r"\1") if number == 0 else (f"(?:{pattern})", f"\\{number}")

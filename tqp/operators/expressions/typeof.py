@@ -28,8 +28,8 @@ def type_name(column: Column) -> str:
         return f"DECIMAL({column.decimal.precision},{column.decimal.scale})"
     if column.type is DataType.NULL:
         return '"NULL"'
-    if column.type is DataType.LIST:
-        raise NotSupportedError("TYPEOF of a LIST value")
+    if column.type in (DataType.LIST, DataType.STRUCT):
+        raise NotSupportedError(f"TYPEOF of a {column.type.value} value")
     return column.type.value
 
 
