@@ -125,7 +125,7 @@ from t_dec
 order by id;
 
 -- name: printf_format_not_finite
--- NaN and the infinities are padded as text (zeros after them; left unless aligned), as in DuckDB.
+-- NaN and the infinities are padded as text (zeros after them, left unless aligned), as in DuckDB.
 select id, printf('%8.2f|%08.1f|%-7f|', f, f, f) as p, format('{:8}|{:08.2f}|{:^9f}|{:>7}|', f, f, f, f) as fm,
     printf('%6.1f', case when id = 2 then 'inf'::double when id = 3 then '-inf'::double end) as inf
 from t_edge

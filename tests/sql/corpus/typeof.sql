@@ -44,6 +44,7 @@ select typeof(id) as id, typeof(a) as a, typeof(b) as b, typeof(c) as c, typeof(
     typeof(d + interval 1 month) as dm, typeof(b || 'x') as bx, typeof(coalesce(a, c)) as ac,
     typeof(case when a > 1 then c else a end) as ca, typeof(date_trunc(b, d)) as dt
 from t_nulls
+order by all
 limit 1;
 
 -- name: typeof_decimal_columns
@@ -52,12 +53,14 @@ select typeof(d) as d, typeof(e) as e, typeof(w) as w, typeof(d + e) as de, type
     typeof(round(w, 2)) as rw, typeof(d + i) as di, typeof(d * i) as dmi, typeof(d + f) as df,
     typeof(coalesce(d, w)) as cw, typeof(floor(d)) as fl, typeof(ceil(i)) as ci, typeof(greatest(d, i)) as gi
 from t_dec
+order by all
 limit 1;
 
 -- name: typeof_edge_columns
 select typeof(i) as i, typeof(b) as b, typeof(f) as f, typeof(s) as s, typeof(dt) as dt, typeof(n) as n,
     typeof(i + b) as overflow_not_evaluated, typeof(b * 2) as b2
 from t_edge
+order by all
 limit 1;
 
 -- name: typeof_aggregates
@@ -77,6 +80,7 @@ select typeof(l_orderkey) as ok, typeof(l_linenumber) as ln, typeof(l_quantity) 
     typeof(l_extendedprice * (1 - l_discount)) as rev, typeof(l_extendedprice * (1 - l_discount) * (1 + l_tax)) as charge,
     typeof(l_shipdate - l_commitdate) as late, typeof(extract(year from l_shipdate)) as y
 from lineitem
+order by all
 limit 1;
 
 -- name: typeof_tpch_aggregates
@@ -90,6 +94,7 @@ order by l_returnflag;
 select typeof(o_totalprice) as tp, typeof(o_orderdate) as od, typeof(o_custkey) as ck, typeof(c_acctbal) as ab,
     typeof(c_name) as cn, typeof(n_nationkey) as nk
 from orders join customer on o_custkey = c_custkey join nation on c_nationkey = n_nationkey
+order by all
 limit 1;
 
 -- name: typeof_derived_tables
@@ -97,12 +102,14 @@ select typeof(x) as x, typeof(s) as s, typeof(n) as n
 from (select a + 1 as x, sum(a) over () as unused, 1 as k from t_nulls) t1,
     (select sum(a) as s from t_nulls) t2,
     (select a, count(*) as n from t_nulls group by a) t3
+order by all
 limit 1;
 
 -- name: typeof_subqueries
 select typeof((select max(a) from t_nulls)) as scalar, typeof(a in (select a from t_nulls)) as in_sub,
     typeof(exists (select 1)) as ex
 from t_nulls
+order by all
 limit 1;
 
 -- name: typeof_in_where_and_group
