@@ -61,21 +61,18 @@ class RangeCondition:
 
 
 def range_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
-                ordered: bool = True, ran: list | None = None):
+                ordered: bool = True, ran: list | None = None, sorted_cache: list | None = None):
     """All (left row, right row) pairs meeting `condition` and `residual` (ordered by left row
     unless `ordered` is False); None when the values cannot be compared by sorting (128-bit
-    decimals: the caller then forms every pair)."""
+    decimals: the caller then forms every pair). `sorted_cache`, a list kept by the caller
+    for one sorted input, keeps its sorted values for the next call."""
     sorted_batch, search_batch = (left, right) if condition.sorted_side == "left" else (right, left)
     bounds = _bounds(sorted_batch, search_batch, condition)
     if bounds is None:
         return None
-    keys, lower, upper, extra = bounds
+    value, lower, upper, extra = bounds
     residual = _and(extra, residual)
-    valid = keys.valid
-    values = keys.values if valid is None else keys.values.index_select(0, true_rows(valid))
-    sorted_values, perm = torch.sort(values)  # NULL values left out: they match nothing
-    if valid is not None:
-        perm = true_rows(valid).index_select(0, perm)
+    sorted_values, perm = _sorted(value, sorted_cache)
     n, rows = sorted_values.numel(), search_batch.num_rows
     device = sorted_values.device
     start = torch.zeros(rows, dtype=torch.int64, device=device)
@@ -113,6 +110,24 @@ def range_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
     return li, ri
 
 
+def _sorted(value: Column, cache: list | None):
+    """The non-NULL values of `value` (int64 keys, see `_bounds`) in ascending order and the
+    rows they come from; from `cache` when an earlier call sorted values of the same type."""
+    how = (value.type, value.decimal, value.dictionary)  # as the bounds aligned it
+    for entry in cache or ():
+        if entry[0][:2] == how[:2] and entry[0][2] is how[2]:
+            return entry[1], entry[2]
+    keys = _keyed(value, value.type is DataType.DOUBLE)
+    valid = keys.valid  # NULL values left out: they match nothing
+    values = keys.values if valid is None else keys.values.index_select(0, true_rows(valid))
+    sorted_values, perm = torch.sort(values)
+    if valid is not None:
+        perm = true_rows(valid).index_select(0, perm)
+    if cache is not None:
+        cache.append((how, sorted_values, perm))
+    return sorted_values, perm
+
+
 def _chunks(run: torch.Tensor, residual) -> list[slice]:
     """Slices of consecutive search rows whose runs hold about RESIDUAL_CHUNK_PAIRS pairs each
     (all of them at once without a residual to filter them)."""
@@ -136,8 +151,9 @@ def _and(conditions: list[exp.Expression], residual):
 
 
 def _bounds(sorted_batch: Batch, search_batch: Batch, condition: RangeCondition):
-    """(the sorted side's values, the lower bound's, the upper bound's, the conjuncts to check
-    per pair instead) as int64 keys that order as SQL compares them; a bound whose type
+    """(the sorted side's values aligned to the bounds' type, the lower bound's and the upper
+    bound's values as int64 keys that order as SQL compares them, the conjuncts to check per
+    pair instead); a bound whose type
     puts the value in another representation than the first bound's is checked per pair. None
     where the values do not fit one int64 each."""
     value = evaluate(condition.value, sorted_batch)
@@ -159,8 +175,7 @@ def _bounds(sorted_batch: Batch, search_batch: Batch, condition: RangeCondition)
         return None
     v = found["value"]
     double = v.type is DataType.DOUBLE
-    return (_keyed(v, double), _keyed(found.get("lower"), double),
-            _keyed(found.get("upper"), double), extra)
+    return v, _keyed(found.get("lower"), double), _keyed(found.get("upper"), double), extra
 
 
 def _conjunct(condition: RangeCondition, which: str) -> exp.Expression:
@@ -189,10 +204,10 @@ def _keyed(column: Column | None, double: bool) -> Column | None:
 
 
 def matched_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
-                  ordered: bool = True, ran: list | None = None):
+                  ordered: bool = True, ran: list | None = None, sorted_cache: list | None = None):
     """`range_pairs`, or where the values cannot be sorted, every pair filtered by the whole
     condition (a nested loop)."""
-    pairs = range_pairs(left, right, condition, residual, ordered, ran)
+    pairs = range_pairs(left, right, condition, residual, ordered, ran, sorted_cache)
     if pairs is not None:
         return pairs
     return match_pairs(left, right, (), (), _and(list(condition.conjuncts), residual),
@@ -200,17 +215,18 @@ def matched_pairs(left: Batch, right: Batch, condition: RangeCondition, residual
 
 
 def range_join(left: Batch, right: Batch, kind: str, condition: RangeCondition, residual,
-               ordered: bool = True, ran: list | None = None) -> Batch:
+               ordered: bool = True, ran: list | None = None,
+               sorted_cache: list | None = None) -> Batch:
     """`left` joined with `right` on `condition` and `residual` (any join kind: outer joins
-    pad the rows no pair holds)."""
-    li, ri = matched_pairs(left, right, condition, residual, ordered, ran)
+    pad the rows no pair holds). `sorted_cache`: see `range_pairs`."""
+    li, ri = matched_pairs(left, right, condition, residual, ordered, ran, sorted_cache)
     return assemble(left, right, li, ri, kind)
 
 
 def range_marks(left: Batch, right: Batch, mark: str, condition: RangeCondition, residual,
-                ran: list | None = None) -> Batch:
+                ran: list | None = None, sorted_cache: list | None = None) -> Batch:
     """`left` plus a bool column `mark`: does each row have a right row meeting `condition`
-    and `residual`?"""
-    li, _ = matched_pairs(left, right, condition, residual, ordered=False, ran=ran)
+    and `residual`? (`sorted_cache`: see `range_pairs`.)"""
+    li, _ = matched_pairs(left, right, condition, residual, False, ran, sorted_cache)
     found = match_any(left.num_rows, li)
     return left.with_columns({mark: Column(found, DataType.BOOLEAN)})

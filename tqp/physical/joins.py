@@ -169,7 +169,7 @@ class RangeJoin(_Join):
     def _match(self, left: Batch, right: Batch, ctx: ExecutionContext,
                ran: list | None = None) -> Batch:
         return range_join.range_join(left, right, self.kind, self.range, self.residual,
-                                     self.ordered, ran)
+                                     self.ordered, ran, _sorted_cache(self, ctx))
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,13 +286,22 @@ class RangeMarkJoin(_MarkJoin):
 
     def _whole(self, batch: Batch, right: Batch, ctx: ExecutionContext) -> Batch:
         ran: list = []
-        out = range_join.range_marks(batch, right, self.mark, self.range, self.residual, ran)
+        out = range_join.range_marks(batch, right, self.mark, self.range, self.residual, ran,
+                                     _sorted_cache(self, ctx))
         for r in ran:
             note(self, ctx, f"ran: {r}")
         return out
 
     def _mark_batch(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
         return self._whole(batch, state[0], ctx)
+
+
+def _sorted_cache(op, ctx: ExecutionContext) -> list | None:
+    """Where a range join keeps its build side sorted between probe batches (None when it
+    sorts each probe batch instead); dropped with the build side."""
+    if op.range.sorted_side != "right":
+        return None
+    return ctx.state.setdefault(("sorted", id(op)), [])
 
 
 def _build(op, ctx: ExecutionContext):
@@ -416,6 +425,7 @@ def _release_build(op, ctx: ExecutionContext) -> None:
     reservation (later operators of the query get the memory)."""
     done = ctx.state[("probed", id(op))] = ctx.state.get(("probed", id(op)), 0) + 1
     if done == op.partitions:
+        ctx.state.pop(("sorted", id(op)), None)
         state = ctx.state.pop(("build", id(op)), None)
         if isinstance(state, list):
             state[2].release()
