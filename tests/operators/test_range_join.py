@@ -8,9 +8,12 @@ import math
 import operator
 
 import numpy as np
+import pyarrow as pa
 import pytest
 import sqlglot
 import torch
+
+import tqp
 
 from tests.conftest import devices
 from tqp.errors import NotSupportedError
@@ -154,3 +157,11 @@ def test_no_range_without_an_inequality_between_the_inputs():
     assert _plan('"l.x" < "l.y" OR "l.x" < "r.x"') is None
     assert _plan('"l.x" + "r.x" < 5') is None
     assert _plan('"l.x" < RANDOM() + "r.x"') is None
+
+
+def test_a_query_over_the_pair_limit_is_refused_before_forming_pairs():
+    con = tqp.connect()
+    con.register("z", pa.table({"x": pa.array(np.zeros(20_000), pa.float64())}))
+    with pytest.raises(tqp.NotSupportedError, match="400000000 candidate pairs"):
+        con.execute("SELECT count(*) FROM z z1 JOIN z z2 ON z1.x <= z2.x").fetchall()
+    assert con.execute("SELECT count(*) FROM z z1 JOIN z z2 ON z1.x < z2.x").fetchall() == [(0,)]
