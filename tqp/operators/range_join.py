@@ -145,9 +145,11 @@ def _chunks(run: torch.Tensor, residual) -> list[slice]:
 
 
 def _and(conditions: list[exp.Expression], residual):
-    """`residual` with the `conditions` ANDed before it (None when there is nothing)."""
-    parts = [*conditions, *([] if residual is None else [residual])]
-    return exp.and_(*parts, copy=False) if parts else None
+    """`residual` with the `conditions` ANDed before it (None when there is nothing); copied,
+    so that no node of the plan gets a new parent."""
+    if not conditions:
+        return residual
+    return exp.and_(*conditions, *([] if residual is None else [residual]))
 
 
 def _bounds(sorted_batch: Batch, search_batch: Batch, condition: RangeCondition):

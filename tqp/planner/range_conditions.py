@@ -67,7 +67,7 @@ def range_condition(condition: exp.Expression | None, left_columns, right_column
         lower.bound if lower else None, bool(lower and lower.strict),
         upper.bound if upper else None, bool(upper and upper.strict),
         tuple(f.conjunct for f in chosen))
-    return found, (exp.and_(*rest, copy=False) if rest else None)
+    return found, (exp.and_(*rest) if len(rest) > 1 else rest[0] if rest else None)
 
 
 def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
@@ -92,7 +92,7 @@ def _comparisons(conjuncts):
 def _side(expression: exp.Expression, sides) -> str | None:
     """"left" or "right": the one input whose columns `expression` reads (None for neither,
     both, or an expression that must not be evaluated once per row instead of once per pair)."""
-    if expression.find(exp.Rand, exp.Subquery, exp.Select, exp.AggFunc, exp.Window):
+    if expression.find(exp.Rand, exp.Uuid, exp.Subquery, exp.Select, exp.AggFunc, exp.Window):
         return None
     names = {c.name for c in expression.find_all(exp.Column)}
     if not names:
