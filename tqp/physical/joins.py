@@ -60,6 +60,8 @@ class _Join(PhysicalOperator):
     # minima and maxima): a small left side built is then probed without re-sorting the pairs.
     ordered: bool = True
     strategy: ClassVar[str] = "auto"
+    # Without keys, is the probe side joined batch by batch (else gathered whole)?
+    streams_without_keys: ClassVar[bool] = False
 
     @property
     def children(self):
@@ -95,7 +97,8 @@ class _Join(PhysicalOperator):
                 note(self, ctx, f"ran: {r}")
             return out
 
-        if self.partitions == 1 and (self.kind in ("right", "full") or not self.left_keys):
+        if self.partitions == 1 and (self.kind in ("right", "full") or
+                                     not self.left_keys and not self.streams_without_keys):
             # Every probe row at once: right/full joins pad the build rows none met.
             batches = list(stream(self.probe, partition, ctx))
             yield from _join_whole(self, partition, state, batches, ctx, whole,
@@ -159,6 +162,9 @@ class RangeJoin(_Join):
     its value, each row of the other finds its matches as one run by binary search."""
 
     range: RangeCondition | None = None
+    # Each probe batch is matched on its own (its candidate pairs counted against the limit),
+    # against the build side sorted once.
+    streams_without_keys: ClassVar[bool] = True
 
     def describe(self) -> str:
         text = f"RangeJoin[{self.kind}] ON {self.range.describe(sql_text)}"
