@@ -5,7 +5,6 @@ time, the candidate-pair limit; and which condition the planner makes the range.
 from __future__ import annotations
 
 import math
-import operator
 
 import numpy as np
 import pyarrow as pa
@@ -23,8 +22,6 @@ from tqp.planner.range_conditions import range_condition
 from tqp.planner.scope import ref
 from tqp.storage.column import Batch, Column
 from tqp.types import DataType
-
-OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _batch(rng, n, prefix, device, double=False):
