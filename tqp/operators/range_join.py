@@ -39,7 +39,8 @@ RESIDUAL_CHUNK_PAIRS = 1 << 22
 class RangeCondition:
     """`lower <(=) value <(=) upper`: `value` is an expression over the `sorted_side` input
     ("left" or "right"), the bounds expressions over the other one; a missing bound is None.
-    `conjuncts` are the conditions this stands for (in the order written), to fall back on."""
+    `conjuncts` are the conditions this stands for, as written (the lower bound's first), to
+    name them in errors and to fall back on."""
 
     sorted_side: str
     value: exp.Expression
@@ -66,6 +67,9 @@ def range_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
     unless `ordered` is False); None when the values cannot be compared by sorting (128-bit
     decimals: the caller then forms every pair). `sorted_cache`, a list kept by the caller
     for one sorted input, keeps its sorted values for the next call."""
+    if not left.num_rows or not right.num_rows:  # no pair: no value converted (nor failing to)
+        empty = torch.empty(0, dtype=torch.int64, device=left.device)
+        return empty, empty.clone()
     sorted_batch, search_batch = (left, right) if condition.sorted_side == "left" else (right, left)
     bounds = _bounds(sorted_batch, search_batch, condition)
     if bounds is None:
@@ -181,11 +185,15 @@ def _bounds(sorted_batch: Batch, search_batch: Batch, condition: RangeCondition)
 
 
 def _conjunct(condition: RangeCondition, which: str) -> exp.Expression:
-    """The comparison standing for one bound (to name it, or to check it per pair)."""
+    """The comparison standing for one bound (to name it, or to check it per pair): the
+    conjunct as written where `condition.conjuncts` holds one per bound."""
     expr, strict = (condition.lower, condition.lower_strict) if which == "lower" else \
         (condition.upper, condition.upper_strict)
     if expr is None:
         return None
+    bounds = [w for w in ("lower", "upper") if getattr(condition, w) is not None]
+    if len(condition.conjuncts) == len(bounds):
+        return condition.conjuncts[bounds.index(which)]
     value = condition.value.copy()
     if which == "lower":
         return (exp.GT if strict else exp.GTE)(this=value, expression=expr.copy())

@@ -66,7 +66,7 @@ def range_condition(condition: exp.Expression | None, left_columns, right_column
         chosen[0].side, chosen[0].value,
         lower.bound if lower else None, bool(lower and lower.strict),
         upper.bound if upper else None, bool(upper and upper.strict),
-        tuple(f.conjunct for f in chosen))
+        tuple(f.conjunct for f in (lower, upper) if f is not None))
     return found, (exp.and_(*rest) if len(rest) > 1 else rest[0] if rest else None)
 
 
