@@ -177,6 +177,38 @@ def test_every_node_is_indented_one_level_below_its_parent(con):
         assert op in names, plan
 
 
+@pytest.mark.parametrize("sql, line", [
+    ("SELECT a.id, b.id FROM a JOIN b ON a.x < b.y",
+     "RangeJoin[cross] ON a#.x < b#.y (sorted: right)"),
+    ("SELECT count(*) FROM a, b WHERE a.x < b.y AND a.id > b.aid",
+     "RangeJoin[cross] ON a#.x < b#.y (sorted: right) WHERE a#.id > b#.aid (rows in any order)"),
+    ("SELECT a.id, b.id FROM a JOIN b ON b.y BETWEEN a.x * 5 AND a.x * 10",
+     "RangeJoin[cross] ON a#.x * 5 <= b#.y <= a#.x * 10 (sorted: right)"),
+    ("SELECT a.id, b.id FROM a JOIN b ON a.x * 10 >= b.y - 5 AND a.x * 10 < b.y",
+     "RangeJoin[cross] ON b#.y - 5 <= a#.x * 10 < b#.y (sorted: left)"),
+    ("SELECT a.id, b.id FROM a LEFT JOIN b ON a.x * 10 <= b.y",
+     "RangeJoin[left] ON a#.x * 10 <= b#.y (sorted: right)"),
+    ("SELECT a.id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.y > a.x * 10)",
+     "RangeMarkJoin[_exists#] ON a#.x * 10 < b#.y (sorted: right)"),
+])
+def test_inequality_joins_are_range_joins_not_cross_products(con, sql, line):
+    plan = explain(con, sql)
+    assert "NestedLoopJoin" not in plan and "PairMarkJoin" not in plan, plan
+    assert line in [text for _, text in nodes(plan)], plan
+
+
+def test_a_join_without_an_inequality_between_its_inputs_stays_a_nested_loop(con):
+    plan = explain(con, "SELECT a.id, b.id FROM a JOIN b ON a.id <> b.aid")
+    assert "NestedLoopJoin[cross] WHERE a#.id <> b#.aid" in plan, plan
+
+
+def test_explain_analyze_says_a_range_join_ran(con):
+    text = con.execute("EXPLAIN ANALYZE SELECT count(*) FROM a JOIN b ON a.x * 10 < b.y"
+                       ).fetchall()[0][0]
+    assert "ran: range join (right side sorted, 3 candidate pairs)" in text, text
+
+
+
 # -- EXPLAIN ANALYZE -----------------------------------------------------------------------------
 
 def test_explain_analyze_reports_rows_per_node(con):

@@ -188,8 +188,8 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
     run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
     hit = true_rows(run)
-    return _expand_runs(table, maybe.index_select(0, hit), run.index_select(0, hit),
-                        lo.index_select(0, hit))
+    return expand_runs(maybe.index_select(0, hit), run.index_select(0, hit),
+                       lo.index_select(0, hit), table.perm)
 
 
 def _probe_direct(table: JoinTable, probe: torch.Tensor,
@@ -209,13 +209,13 @@ def _probe_direct(table: JoinTable, probe: torch.Tensor,
     rows = true_rows(run)  # only probe rows with a match are expanded
     # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
     run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
-    return _expand_runs(table, rows, run.index_select(0, rows).long(), run_start)
+    return expand_runs(rows, run.index_select(0, rows).long(), run_start, table.perm)
 
 
-def _expand_runs(table: JoinTable, rows: torch.Tensor, run: torch.Tensor,
-                 run_start: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The pairs of probe `rows`, each matching the `run` build rows (in key order) that start
-    at `run_start`."""
+def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
+                perm: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pairs of probe `rows`, each matching the `run` build rows that start at position
+    `run_start` of the build rows in key order (`perm` lists them; None: in row order)."""
     device = rows.device
     total = int(run.sum())
     local = torch.repeat_interleave(torch.arange(rows.numel(), device=device), run,
@@ -224,8 +224,7 @@ def _expand_runs(table: JoinTable, rows: torch.Tensor, run: torch.Tensor,
     # this probe row's run starts from its first output (one gather per output row, not two).
     shift = run_start - (torch.cumsum(run, 0) - run)
     position = torch.arange(total, device=device) + shift.index_select(0, local)
-    build_idx = position.long() if table.perm is None else \
-        table.perm.index_select(0, position).long()
+    build_idx = position.long() if perm is None else perm.index_select(0, position).long()
     return rows.index_select(0, local), build_idx
 
 

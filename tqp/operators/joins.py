@@ -80,7 +80,7 @@ def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
     return lk, lrows, rk, rrows
 
 
-def _residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, residual):
+def residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, residual):
     """The pairs (li, ri) for which `residual` is TRUE."""
     if residual is None or not li.numel():
         return li, ri
@@ -113,7 +113,7 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
             ran.append("nested loop")
         li = torch.arange(left.num_rows, device=device).repeat_interleave(right.num_rows)
         ri = torch.arange(right.num_rows, device=device).repeat(left.num_rows)
-    return _residual_pairs(left, right, li, ri, residual)
+    return residual_pairs(left, right, li, ri, residual)
 
 
 def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind: str) -> Batch:
@@ -367,7 +367,7 @@ def probe_pairs(build: BuildSide, left: Batch, left_keys, residual):
     if build.lead is not None:
         li, ri = _equal_other_keys(build, values, li, ri)
     li = _at(lrows, li, li)
-    return _residual_pairs(left, build.batch, li, ri, residual)
+    return residual_pairs(left, build.batch, li, ri, residual)
 
 
 def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Tensor,

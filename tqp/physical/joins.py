@@ -9,9 +9,13 @@ gathered first.
 - DirectJoin: the build keys' range is small (from the column statistics): a direct-address
   table, `table[key - min]`.
 - BinarySearchJoin: the build keys are sorted, each probe key finds its run by binary search.
-- NestedLoopJoin: no equality keys: every pair, filtered by the residual.
+- RangeJoin: no equality keys, but an inequality between the inputs (or a band of two): one
+  side sorted by its value, each row of the other finds its matching run by binary search
+  (operators/range_join.py); the other conditions filter those pairs.
+- NestedLoopJoin: no equality keys nor inequality: every pair, filtered by the residual.
 - KeySetMarkJoin / PairMarkJoin: EXISTS and IN; a key set (no pairs) without a residual, the
-  matching pairs reduced to one flag per row with one.
+  matching pairs reduced to one flag per row with one. RangeMarkJoin: the pairs of a RangeJoin
+  reduced so.
 
 The table may still come out otherwise than planned (a "direct" build whose keys turn out
 sparse is sorted instead); EXPLAIN ANALYZE notes what ran.
@@ -29,10 +33,11 @@ from tqp.execution.context import ExecutionContext
 from tqp.execution.local import note, stream, track_state
 from tqp.execution.memory import MemoryLimitExceeded
 from tqp.execution.spill import HashSpill
-from tqp.operators import joins, relational
+from tqp.operators import joins, range_join, relational
 from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
 from tqp.operators.join import SWAP_RATIO, build_scratch_bytes, match_any
+from tqp.operators.range_join import RangeCondition
 from tqp.physical.join_bounds import push_join_bounds
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
@@ -55,6 +60,8 @@ class _Join(PhysicalOperator):
     # minima and maxima): a small left side built is then probed without re-sorting the pairs.
     ordered: bool = True
     strategy: ClassVar[str] = "auto"
+    # Without keys, is the probe side joined batch by batch (else gathered whole)?
+    streams_without_keys: ClassVar[bool] = False
 
     @property
     def children(self):
@@ -85,13 +92,13 @@ class _Join(PhysicalOperator):
         ran: list = []
 
         def whole(left: Batch) -> Batch:
-            out = joins.join(left, right, self.kind, self.left_keys, self.right_keys,
-                             self.residual, ctx.device, ran=ran, ordered=self.ordered)
+            out = self._match(left, right, ctx, ran)
             for r in ran:
                 note(self, ctx, f"ran: {r}")
             return out
 
-        if self.partitions == 1 and (self.kind in ("right", "full") or not self.left_keys):
+        if self.partitions == 1 and (self.kind in ("right", "full") or
+                                     not self.left_keys and not self.streams_without_keys):
             # Every probe row at once: right/full joins pad the build rows none met.
             batches = list(stream(self.probe, partition, ctx))
             yield from _join_whole(self, partition, state, batches, ctx, whole,
@@ -105,6 +112,12 @@ class _Join(PhysicalOperator):
         yield from _probe_all(self, partition, source, state, ctx, self._probe,
                               self._whole_join(ctx))
 
+    def _match(self, left: Batch, right: Batch, ctx: ExecutionContext,
+               ran: list | None = None) -> Batch:
+        """`left` joined with `right`, both whole (the kernel picks the side to build on)."""
+        return joins.join(left, right, self.kind, self.left_keys, self.right_keys,
+                          self.residual, ctx.device, ran=ran, ordered=self.ordered)
+
     def _whole_join(self, ctx: ExecutionContext):
         return lambda left, right, built: joins.join(
             left, right, self.kind, self.left_keys, self.right_keys, self.residual, ctx.device)
@@ -112,8 +125,11 @@ class _Join(PhysicalOperator):
     def _probe(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
         right = state[0]
         if not self.left_keys:
-            note(self, ctx, "ran: nested loop")
-            return joins.join(batch, right, self.kind, (), (), self.residual, ctx.device)
+            ran: list = []
+            out = self._match(batch, right, ctx, ran)
+            for r in ran:
+                note(self, ctx, f"ran: {r}")
+            return out
         _prepare(self, state, _probe_rows(self, batch), ctx, strategy=self.strategy)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
@@ -138,6 +154,28 @@ class BinarySearchJoin(_Join):
 @dataclass(frozen=True, eq=False)
 class NestedLoopJoin(_Join):
     pass
+
+
+@dataclass(frozen=True, eq=False)
+class RangeJoin(_Join):
+    """No equality keys, but an inequality between the inputs (`range`): one side sorted by
+    its value, each row of the other finds its matches as one run by binary search."""
+
+    range: RangeCondition | None = None
+    # Each probe batch is matched on its own (its candidate pairs counted against the limit),
+    # against the build side sorted once.
+    streams_without_keys: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        text = f"RangeJoin[{self.kind}] ON {self.range.describe(sql_text)}"
+        text += f" (sorted: {self.range.sorted_side})"
+        text += f" WHERE {sql_text(self.residual)}" if self.residual is not None else ""
+        return text + ("" if self.ordered else " (rows in any order)")
+
+    def _match(self, left: Batch, right: Batch, ctx: ExecutionContext,
+               ran: list | None = None) -> Batch:
+        return range_join.range_join(left, right, self.kind, self.range, self.residual,
+                                     self.ordered, ran, _sorted_cache(self, ctx))
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,6 +276,38 @@ class PairMarkJoin(_MarkJoin):
         note(self, ctx, f"ran: {state[1].strategy}")
         found = match_any(batch.num_rows, pairs[0])
         return batch.with_columns({self.mark: Column(found, DataType.BOOLEAN)})
+
+
+@dataclass(frozen=True, eq=False)
+class RangeMarkJoin(_MarkJoin):
+    """Marks the probe rows with a build row meeting an inequality (`range`, see RangeJoin)
+    and the residual."""
+
+    range: RangeCondition | None = None
+
+    def describe(self) -> str:
+        text = f"RangeMarkJoin[{self.mark}] ON {self.range.describe(sql_text)}"
+        text += f" (sorted: {self.range.sorted_side})"
+        return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
+
+    def _whole(self, batch: Batch, right: Batch, ctx: ExecutionContext) -> Batch:
+        ran: list = []
+        out = range_join.range_marks(batch, right, self.mark, self.range, self.residual, ran,
+                                     _sorted_cache(self, ctx))
+        for r in ran:
+            note(self, ctx, f"ran: {r}")
+        return out
+
+    def _mark_batch(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
+        return self._whole(batch, state[0], ctx)
+
+
+def _sorted_cache(op, ctx: ExecutionContext) -> list | None:
+    """Where a range join keeps its build side sorted between probe batches (None when it
+    sorts each probe batch instead); dropped with the build side."""
+    if op.range.sorted_side != "right":
+        return None
+    return ctx.state.setdefault(("sorted", id(op)), [])
 
 
 def _build(op, ctx: ExecutionContext):
@@ -361,6 +431,7 @@ def _release_build(op, ctx: ExecutionContext) -> None:
     reservation (later operators of the query get the memory)."""
     done = ctx.state[("probed", id(op))] = ctx.state.get(("probed", id(op)), 0) + 1
     if done == op.partitions:
+        ctx.state.pop(("sorted", id(op)), None)
         state = ctx.state.pop(("build", id(op)), None)
         if isinstance(state, list):
             state[2].release()

@@ -2,7 +2,8 @@
 
 One lowering function per logical node type (`functools.singledispatch`). Algorithms are
 chosen here from the catalog's statistics: a join whose build keys span a small range gets a
-DirectJoin, others a BinarySearchJoin; an aggregate whose keys span a small range a
+DirectJoin, others a BinarySearchJoin, one with no keys but an inequality between its inputs a
+RangeJoin; an aggregate whose keys span a small range a
 DirectAggregate, others a SortAggregate. Exchanges are placed where a breaker (aggregate,
 sort, join build) reads a partitioned input. A logical node used twice (a CTE read twice)
 becomes one physical operator, which the executor runs once.
@@ -31,6 +32,7 @@ from tqp.physical.operator import PhysicalOperator
 from tqp.planner import logical as L
 from tqp.planner.join_order import estimate_rows
 from tqp.planner.passes.origins import column_origin
+from tqp.planner.range_conditions import range_condition
 from tqp.planner.string_orders import string_orders
 from tqp.planner.scan_bounds import scan_bounds
 
@@ -148,6 +150,11 @@ def _(node: L.Join, lw: Lowering):
     if node.kind in ("right", "full"):
         probe = single(probe)
     build = single(lw.lower(node.right), "broadcast")
+    found = None if node.left_keys else \
+        range_condition(node.residual, node.left.columns, node.right.columns)
+    if found is not None:
+        return joins.RangeJoin(probe, build, node.kind, (), (), found[1],
+                               id(node) not in lw.unordered, found[0])
     if not node.left_keys:
         cls = joins.NestedLoopJoin
     elif _dense_join(node, lw.catalog):
@@ -160,6 +167,11 @@ def _(node: L.Join, lw: Lowering):
 
 @_lower.register
 def _(node: L.MarkJoin, lw: Lowering):
+    found = None if node.left_keys or node.null_aware else \
+        range_condition(node.residual, node.left.columns, node.right.columns)
+    if found is not None:
+        return joins.RangeMarkJoin(lw.lower(node.left), single(lw.lower(node.right), "broadcast"),
+                                   node.mark, (), (), found[1], False, found[0])
     cls = joins.KeySetMarkJoin if node.residual is None else joins.PairMarkJoin
     return cls(lw.lower(node.left), single(lw.lower(node.right), "broadcast"), node.mark,
                node.left_keys, node.right_keys, node.residual, node.null_aware)
