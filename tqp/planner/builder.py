@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import MODEL_CALL_TYPES, has_model_call
-from tqp.planner import grouping_sets, recursion, unnest, unsupported
+from tqp.planner import dependent, grouping_sets, recursion, unnest, unsupported
 from tqp.planner.aggregates import (
     AggregateRewriter, contains_aggregate, owned_outer_aggregates, resolve_call,
 )
@@ -29,8 +29,9 @@ from tqp.planner.logical import (
 )
 from tqp.operators.expressions import may_raise
 from tqp.planner.resolve import resolve
+from tqp.planner.resolve import free_columns
 from tqp.planner.scope import (
-    Scope, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
+    Scope, and_all, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
     where_condition,
 )
 from tqp.planner.subqueries import SubqueryPlanner
@@ -50,11 +51,15 @@ class CteDef:
 
 @dataclass
 class Source:
-    """One FROM item, planned, with the join that brought it in (None for the first)."""
+    """One FROM item, planned, with the join that brought it in (None for the first). A
+    LATERAL item (`lateral`: its subquery) is planned when it is joined, over the items before
+    it (`plan` None until then)."""
 
-    plan: Plan
+    plan: Plan | None
     alias: str
     join: exp.Join | None = None
+    lateral: exp.Expression | None = None
+    item: exp.Expression | None = None
 
 
 class Builder:
@@ -87,13 +92,21 @@ class Builder:
             out_names = names
         return Query(plan, tuple(out_names))
 
-    def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):
-        """Plan any query expression: (plan, output column keys, output names)."""
+    def query(self, node: exp.Expression, parent: Scope | None, ctes: dict,
+              domain: dependent.Domain | None = None):
+        """Plan any query expression: (plan, output column keys, output names). With a
+        `domain` (planner/dependent.py) the query is a dependent one: its last output column
+        is the domain's id."""
         if isinstance(node, exp.Subquery):
-            plan, keys, names = self.query(node.this, parent, ctes)
+            if domain is not None and (node.args.get("limit") or node.args.get("offset")):
+                raise NotSupportedError("LIMIT in a LATERAL or correlated subquery")
+            plan, keys, names = self.query(node.this, parent, ctes, domain)
             return self._modifiers(plan, keys, names, node, parent)
         if isinstance(node, exp.Select):
-            return self.select(node, parent, ctes)
+            return self.select(node, parent, ctes, domain)
+        if domain is not None:
+            raise NotSupportedError(f"{type(node).__name__.upper()} in a LATERAL or correlated "
+                                    "subquery")
         if isinstance(node, exp.SetOperation):
             return self.set_operation(node, parent, ctes)
         if isinstance(node, exp.Values):
@@ -114,10 +127,14 @@ class Builder:
             env[cte.alias] = definition
         return env
 
-    def select(self, select: exp.Select, parent: Scope | None, ctes: dict):
+    def select(self, select: exp.Select, parent: Scope | None, ctes: dict,
+               domain: dependent.Domain | None = None):
         ctes = self.with_ctes(select, ctes)
         scope = parent.child() if parent is not None else Scope()
         scope.ctes = ctes
+        if domain is not None:
+            dependent.reject_unplanned(select)
+            domain.register(scope)
         for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
@@ -127,6 +144,8 @@ class Builder:
         if self.unnests:
             unnest.reject_misplaced(select)
         sources = self.sources(select, scope, ctes)
+        if domain is not None:
+            sources = dependent.with_domain(sources, domain, Source)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
             plan = self.filter(plan, condition, scope)
@@ -159,6 +178,11 @@ class Builder:
             group_exprs, sets = self._group_exprs(group, exprs, names, aliased)
             if self.windows and any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
+            if domain is not None:  # grouped per distinct outer tuple
+                if sets is not None:
+                    raise NotSupportedError("GROUPING SETS, ROLLUP or CUBE in a LATERAL or "
+                                            "correlated subquery")
+                group_exprs = group_exprs + domain.group_columns()
             rewriter = AggregateRewriter(group_exprs, self.fresh)
             outer = self.fresh("_aggregates")  # the hoisted calls' outputs, as a FROM item
             for node in hoisted:  # computed here; the subquery reads the output as a column
@@ -187,6 +211,8 @@ class Builder:
                         call = replace(call, **{field_name: bound})
                 calls.append((k, resolve_call(call, lambda e: resolve(e, scope))))
             plan = Aggregate(plan, tuple(keys), tuple(calls), sets)
+            if domain is not None and group is None:
+                plan = dependent.fill_empty_groups(plan, domain, self.fresh)
             scope = Scope(parent=scope.parent, depth=scope.depth, ctes=ctes)  # only the output
             for key, g in rewriter.groups:  # grouped columns stay visible to subqueries
                 if isinstance(g, exp.Column) and g.table:
@@ -211,6 +237,11 @@ class Builder:
             key = self.fresh(name or "_col")
             out_keys.append(key)
             projected.append((key, resolve(e, scope)))
+        if domain is not None:  # the dependent query's rows name their outer tuple
+            key = self.fresh(dependent.GID)
+            out_keys.append(key)
+            projected.append((key, resolve(domain.gid_column(), scope)))
+            names = names + [dependent.GID]
         sort_keys = []
         for item, target in zip(order_items, order_exprs):
             plan, key = self._projected(plan, target, out_keys, projected, scope, "_sort")
@@ -404,6 +435,12 @@ class Builder:
                used: Callable[[], dict[str, set[str]]]) -> Source:
         alias = item.alias_or_name
         binding = self.fresh(alias)
+        if isinstance(item, exp.Lateral) and not isinstance(item.this, exp.Subquery):
+            raise NotSupportedError(f"LATERAL {item.this.sql(dialect='duckdb')[:60]}")
+        if isinstance(item, (exp.Subquery, exp.Lateral)) and any(
+                c.table in scope.sources for c in free_columns(item.this)):
+            return Source(None, alias, join, lateral=item.this if isinstance(item, exp.Lateral)
+                          else item, item=item)  # reads an earlier FROM item: planned later
         if isinstance(item, exp.Table) and not isinstance(item.this, exp.Identifier):
             raise NotSupportedError(f"table function {item.this.sql(dialect='duckdb')[:60]}")
         if isinstance(item, exp.Table) and item.name in ctes:
@@ -420,9 +457,10 @@ class Builder:
             wanted = {u.lower() for u in used().get(alias, ())}
             fields = tuple(c for c in columns if c.lower() in wanted)
             return Source(Scan(item.name, binding, fields), alias, join)
-        if isinstance(item, exp.Subquery):
-            plan, keys, names = self.query(item.this, scope.parent, ctes)
-            plan, keys, names = self._modifiers(plan, keys, names, item, scope.parent)
+        if isinstance(item, (exp.Subquery, exp.Lateral)):  # a LATERAL reading no FROM item
+            query = item.this if isinstance(item, exp.Lateral) else item
+            plan, keys, names = self.query(query.this, scope.parent, ctes)
+            plan, keys, names = self._modifiers(plan, keys, names, query, scope.parent)
             names = _alias_columns(item, names)
             scope.add(alias, binding, names)
             exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
@@ -455,6 +493,8 @@ class Builder:
             if not any(_join_kind(s.join) in ("right", "full") for s in segment[1:]):
                 items.extend(segment)
                 continue
+            if any(s.lateral is not None for s in segment):
+                raise NotSupportedError("LATERAL in a FROM item with a RIGHT or FULL join")
             inside = {s.alias for s in segment}
             for s in segment[1:]:
                 outside = (column_tables(s.join.args.get("on") or exp.true()) & aliases) - inside
@@ -483,6 +523,10 @@ class Builder:
         outer join joins the plan so far."""
         plan, run = sources[0].plan, []
         for s in sources[1:]:
+            if s.lateral is not None:
+                plan = self._lateral_join(self._inner_block(plan, run, scope), s, scope)
+                run = []
+                continue
             if _join_kind(s.join) in ("inner", "cross"):
                 run.append(s)
                 continue
@@ -508,6 +552,29 @@ class Builder:
         for c in bound:
             plan = self.filter(plan, c, scope)
         return plan
+
+    def _lateral_join(self, left: Plan, source: Source, scope: Scope) -> Plan:
+        """`left` (the FROM items before it) joined with a LATERAL item: a dependent join
+        (planner/dependent.py) on the id of each left row's tuple of the columns it reads."""
+        kind = _join_kind(source.join)
+        if kind not in ("inner", "cross", "left") or source.join.args.get("using"):
+            raise NotSupportedError(f"LATERAL in a {kind.upper()} JOIN (only INNER, CROSS, LEFT "
+                                    "and comma joins)")
+        columns = dependent.outer_columns(source.lateral, scope, left)
+        left, gid, domain = dependent.domain(left, columns, self.fresh)
+        plan, keys, names = self.query(source.lateral, scope, scope.ctes, domain)
+        names = _alias_columns(source.item, names[:-1])
+        binding = self.fresh(source.alias)
+        scope.add(source.alias, binding, names)
+        right_gid = self.fresh(dependent.GID)
+        right = Project(plan, tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys[:-1], names))
+                        + ((right_gid, ref(keys[-1])),))
+        on = conjuncts(source.join.args.get("on")) if source.join is not None else []
+        if any(has_subquery(c) for c in on):
+            raise NotSupportedError("subquery in the ON clause of a LATERAL join")
+        condition = and_all([resolve(c, scope) for c in on if c != exp.true()])
+        return Join(left, right, "left" if kind == "left" else "inner", (ref(gid),),
+                    (ref(right_gid),), condition)
 
     def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:
         kind = _join_kind(source.join)

@@ -36,7 +36,7 @@ from sqlglot.schema import MappingSchema
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
 from tqp.planner.inner_order_by import inner_order_by
-from tqp.planner.lateral import lateral_reference
+from tqp.planner.lateral import lateral_reference, wrap_implicit_laterals
 from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
@@ -84,6 +84,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         mark_constant_date_parts(nodes)
         mark_recursive(n for n in nodes if isinstance(n, exp.With))
         from_first_joins(nodes)
+        wrap_implicit_laterals(nodes)  # before qualify, which resolves columns inside a LATERAL
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         arguments = _arguments(_prepared(schema))
@@ -96,7 +97,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     except OptimizeError as exc:
         lateral = lateral_reference(statement)
         if lateral is not None:
-            raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
+            raise NotSupportedError(f"LATERAL: {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
 

@@ -3,6 +3,8 @@
 - `range(...)` / `generate_series(...)`: `(SELECT unnest(range(...)) AS range)`, the scalar
   list function unnested;
 - `unnest(list)`: `(SELECT unnest(list) AS unnest)`;
+- either over the columns of an earlier FROM item (`FROM t, range(t.n) r(i)`): the same query
+  in a LATERAL;
 - `(VALUES (...), (...))`: a UNION ALL of one-row SELECTs (columns `col0`, `col1`, ... unless
   the alias names them), built as a balanced tree so that many rows do not nest deeply.
 
@@ -43,18 +45,19 @@ def _in_from(node: exp.Expression) -> bool:
     return isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this"
 
 
-def _one_column(call: exp.Expression, name: str, alias: exp.TableAlias | None) -> exp.Subquery:
-    if call.find(exp.Column) is not None:  # reads an earlier FROM item: a lateral join
-        raise NotSupportedError(f"LATERAL (implicit): {name} in FROM over columns of another "
-                                "FROM item")
+def _one_column(call: exp.Expression, name: str,
+                alias: exp.TableAlias | None) -> exp.Subquery | exp.Lateral:
     columns = alias.columns if alias is not None else []
     if len(columns) > 1:
         raise ProgrammingError(f"{name} has 1 column, the alias names {len(columns)}")
     column = columns[0].name if columns else (alias.name if alias is not None and alias.name
                                                 else name)
     select = exp.select(exp.alias_(exp.Explode(this=call), column, quoted=True))
-    return exp.Subquery(this=select, alias=exp.TableAlias(
-        this=exp.to_identifier(alias.name if alias is not None and alias.name else name)))
+    table = exp.TableAlias(
+        this=exp.to_identifier(alias.name if alias is not None and alias.name else name))
+    if call.find(exp.Column) is not None:  # reads an earlier FROM item: a lateral join
+        return exp.Lateral(this=exp.Subquery(this=select), alias=table)
+    return exp.Subquery(this=select, alias=table)
 
 
 def _unnest(node: exp.Unnest) -> exp.Subquery:
