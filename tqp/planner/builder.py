@@ -561,7 +561,8 @@ class Builder:
             raise NotSupportedError(f"LATERAL in a {kind.upper()} JOIN (only INNER, CROSS, LEFT "
                                     "and comma joins)")
         columns = dependent.outer_columns(source.lateral, scope, left)
-        left, gid, domain = dependent.domain(left, columns, self.fresh)
+        per_row = bool(source.item.meta.get(dependent.PER_ROW))
+        left, gid, domain = dependent.domain(left, columns, self.fresh, per_row)
         plan, keys, names = self.query(source.lateral, scope, scope.ctes, domain)
         names = _alias_columns(source.item, names[:-1])
         binding = self.fresh(source.alias)

@@ -27,6 +27,9 @@ from tqp.planner.scope import Scope, ref
 from tqp.planner.windows import WHOLE_PARTITION
 
 GID = "_gid"  # the column name under which a domain's id is visible in the subquery's scope
+# Marks (in its meta) a LATERAL planned per outer row, without looking for equal tuples: a table
+# function over an earlier FROM item's columns (a list column cannot be compared whole).
+PER_ROW = "tqp_per_row"
 
 
 @dataclass
@@ -73,15 +76,22 @@ def outer_columns(query: exp.Expression, scope: Scope, plan: Plan) -> list[tuple
     return found
 
 
-def domain(plan: Plan, columns: list[tuple[str, str, str]], fresh) -> tuple[Plan, str, Domain]:
-    """`plan` with a gid column (returned with its name), and the domain of `columns`."""
+def domain(plan: Plan, columns: list[tuple[str, str, str]], fresh,
+           per_row: bool = False) -> tuple[Plan, str, Domain]:
+    """`plan` with a gid column (returned with its name), and the domain of `columns` (with
+    `per_row`, one domain row per row of `plan`: its row number is the gid)."""
     keys = list(dict.fromkeys(key for _, _, key in columns))
-    row, gid = fresh("_row"), fresh("_gid")
-    call = WindowCall("min", (ref(row),), tuple(ref(k) for k in keys), (), WHOLE_PARTITION)
-    outer = Window(RowNumber(plan, row), ((gid, call),))
+    row = fresh("_row")
     names = {k: fresh("_outer") for k in keys}
     domain_gid = fresh("_gid")
-    firsts = Filter(outer, exp.EQ(this=ref(row), expression=ref(gid)))
+    if per_row:
+        outer = firsts = RowNumber(plan, row)
+        gid = row
+    else:
+        gid = fresh("_gid")
+        call = WindowCall("min", (ref(row),), tuple(ref(k) for k in keys), (), WHOLE_PARTITION)
+        outer = Window(RowNumber(plan, row), ((gid, call),))
+        firsts = Filter(outer, exp.EQ(this=ref(row), expression=ref(gid)))
     distinct = Project(firsts, ((domain_gid, ref(gid)),) + tuple((names[k], ref(k)) for k in keys))
     sources: dict[str, dict[str, str]] = {}
     for alias, name, key in columns:

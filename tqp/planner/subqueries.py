@@ -127,7 +127,8 @@ class SubqueryPlanner:
                 raise ProgrammingError(f"scalar subquery returns {len(keys)} columns, expected 1")
             return ScalarApply(plan, inner, name), ref(name)
         if not _is_simple_select(sub) or sub.args.get("group") or len(sub.expressions) != 1 \
-                or _nested_correlation(sub) or free_columns(sub.expressions[0]):
+                or _nested_correlation(sub) \
+                or free_columns(sub.expressions[0], frozenset(source_aliases(sub))):
             return self._dependent_scalar(plan, sub, scope, name)
         value = sub.expressions[0]
         value = value.this if isinstance(value, exp.Alias) else value

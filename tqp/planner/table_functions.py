@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner.dependent import PER_ROW
 
 
 # The nodes `expand` rewrites (a table function is a Table over a GenerateSeries).
@@ -56,7 +57,9 @@ def _one_column(call: exp.Expression, name: str,
     table = exp.TableAlias(
         this=exp.to_identifier(alias.name if alias is not None and alias.name else name))
     if call.find(exp.Column) is not None:  # reads an earlier FROM item: a lateral join
-        return exp.Lateral(this=exp.Subquery(this=select), alias=table)
+        lateral = exp.Lateral(this=exp.Subquery(this=select), alias=table)
+        lateral.meta[PER_ROW] = True  # no need to find equal outer tuples (lists among them)
+        return lateral
     return exp.Subquery(this=select, alias=table)
 
 

@@ -330,3 +330,60 @@ select distinct l1.l_linestatus, l2.l_returnflag
 from lineitem l1, lineitem l2
 where l1.l_orderkey = l2.l_orderkey and l1.l_shipmode = 'AIR'
 order by 1, 2;
+
+-- name: correlated_two_levels_deep
+select x, (select count(*) from (select * from range(10) r(a)
+                                 where a < x and a > (select min(b) from range(3) q(b) where b < x))) as n
+from (values (3), (5), (null), (3), (0)) t(x);
+
+-- name: correlated_two_levels_deep_tables
+select l.lid, (select count(*) from t_right r
+               where r.k = l.k and r.w > (select min(n.a) * 100 from t_nulls n where n.a < l.k)) as n
+from t_left l;
+
+-- name: exists_two_levels_deep
+select l.lid from t_left l
+where exists (select * from t_right r where r.k = l.k
+              and exists (select * from t_nulls n where n.a = r.k and n.id > l.lid));
+
+-- name: not_exists_two_levels_deep
+select l.lid from t_left l
+where not exists (select * from t_right r where r.k >= l.k
+                  and r.w < (select max(n.a) * 100 from t_nulls n where n.id <= l.lid));
+
+-- name: in_two_levels_deep
+select l.lid from t_left l
+where l.k in (select r.k from t_right r where r.w > (select count(*) * 100 from t_nulls n where n.a = l.k));
+
+-- name: not_in_two_levels_deep
+select l.lid from t_left l
+where l.k not in (select r.k from t_right r where r.w > (select count(*) * 100 from t_nulls n where n.a = l.k));
+
+-- name: correlated_derived_table_in_subquery
+select l.lid, (select max(d.w) from (select w from t_right r where r.k = l.k) d) as m from t_left l;
+
+-- name: correlated_scalar_with_group_by
+select l.lid, (select count(*) from t_right r where r.k = l.k group by r.k) as n from t_left l;
+
+-- name: correlated_scalar_outer_column_in_select_list
+select l.lid, (select max(r.w) + l.lid from t_right r where r.k = l.k) as m from t_left l;
+
+-- name: correlated_exists_over_aggregate_having
+select l.lid from t_left l
+where exists (select r.k from t_right r where r.k <= l.k group by r.k having count(*) > 1);
+
+-- name: correlated_in_over_aggregate
+select l.lid from t_left l
+where l.v in (select sum(r.w) / 10 from t_right r where r.k = l.k);
+
+-- name: nested_empty_outer
+select e.id, (select count(*) from t_right r where r.k = e.a and r.w > (select min(n.a) from t_nulls n where n.a = e.a)) as n from t_empty e;
+
+-- name: nested_empty_inner
+select l.lid, (select count(*) from t_right r where r.k = l.k and r.w > (select min(e.a) from t_empty e where e.a = l.k)) as n from t_left l;
+
+-- name: three_levels_deep
+select l.lid, (select count(*) from t_right r where r.k = l.k
+    and r.w > (select count(*) from t_nulls n where n.a <= l.k
+               and n.id > (select min(u.lid) from t_left u where u.k = l.k))) as n
+from t_left l;

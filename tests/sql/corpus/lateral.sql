@@ -1,0 +1,124 @@
+-- LATERAL joins (explicit, and DuckDB's implicit ones: a derived table or table function reading
+-- an earlier FROM item), planned as dependent joins: NULL and duplicate outer values, empty outer
+-- and inner inputs, outer rows with no inner match.
+
+-- name: scalar_projection
+select t.x, s.y from (values (1), (2), (null), (2)) t(x), lateral (select x * 10 as y) s;
+
+-- name: projection_of_several_outer_columns
+select l.lid, s.a, s.b from t_left l, lateral (select l.k + l.lid as a, l.s || '!' as b) s;
+
+-- name: filter_on_outer_columns
+select l.lid, s.y from t_left l, lateral (select l.v * 2 as y where l.k > 1) s;
+
+-- name: filter_on_outer_null_checks
+select l.lid, s.y from t_left l, lateral (select coalesce(l.k, -1) as y where l.k is null or l.k = 5) s;
+
+-- name: inner_table_correlated_by_equality
+select l.lid, r.rid, r.w from t_left l, lateral (select * from t_right r where r.k = l.k) r;
+
+-- name: inner_table_correlated_by_inequality
+select l.lid, r.rid from t_left l, lateral (select rid from t_right r where r.w > l.v * 10) r;
+
+-- name: aggregate_correlated_by_equality
+select l.lid, s.n, s.total from t_left l,
+    lateral (select count(*) as n, sum(r.w) as total from t_right r where r.k = l.k) s;
+
+-- name: aggregate_over_outer_and_inner_columns
+select l.lid, s.m from t_left l,
+    lateral (select max(r.w) + l.lid as m, count(r.rid) * l.k as c from t_right r where r.k = l.k) s;
+
+-- name: aggregate_correlated_by_inequality
+select l.lid, s.n from t_left l, lateral (select count(*) as n from t_right r where r.k < l.k) s;
+
+-- name: aggregate_with_group_by
+select l.lid, s.k, s.n from t_left l,
+    lateral (select r.k, count(*) as n from t_right r where r.k <= l.k group by r.k) s;
+
+-- name: aggregate_with_having
+select l.lid, s.n from t_left l,
+    lateral (select count(*) as n from t_right r where r.k = l.k having count(*) > 1) s;
+
+-- name: distinct_inside
+select l.lid, s.k from t_left l, lateral (select distinct r.k from t_right r where r.k >= l.k) s;
+
+-- name: left_join_lateral_on_true
+select l.lid, r.rid from t_left l left join lateral (select rid from t_right r where r.k = l.k) r on true;
+
+-- name: left_join_lateral_on_condition
+select l.lid, r.rid, r.w from t_left l
+    left join lateral (select rid, w from t_right r where r.k = l.k) r on r.w > 200;
+
+-- name: inner_join_lateral_on_condition
+select l.lid, r.rid from t_left l
+    join lateral (select rid, w from t_right r where r.k = l.k) r on r.w + l.lid > 203;
+
+-- name: left_join_lateral_aggregate
+select l.lid, s.n from t_left l left join lateral (select count(*) as n from t_right r where r.k = l.k) s on true;
+
+-- name: implicit_lateral_derived_table
+select l.lid, s.y from t_left l, (select l.k + 1 as y) s;
+
+-- name: implicit_lateral_join_on
+select l.lid, s.y from t_left l join (select l.k * 2 as y) s on s.y > 3;
+
+-- name: table_function_over_outer_column
+select t.x, r.i from (values (1), (3), (0), (null)) t(x), range(t.x) r(i);
+
+-- name: generate_series_over_outer_columns
+select l.lid, g.n from t_left l, generate_series(l.k, 3) g(n);
+
+-- name: unnest_over_outer_list
+select l.id, u.e from t_lists l, unnest(l.l) u(e);
+
+-- name: empty_outer_input
+select e.id, s.y from t_empty e, lateral (select e.a + 1 as y) s;
+
+-- name: empty_outer_input_aggregate
+select e.id, s.n from t_empty e, lateral (select count(*) as n from t_right r where r.k = e.a) s;
+
+-- name: empty_inner_input
+select l.lid, s.n, s.m from t_left l, lateral (select count(*) as n, max(e.c) as m from t_empty e where e.a = l.k) s;
+
+-- name: empty_inner_input_rows
+select l.lid, s.id from t_left l left join lateral (select e.id from t_empty e where e.a = l.k) s on true;
+
+-- name: duplicate_and_null_outer_rows
+select t.x, s.n from (values (2), (2), (null), (null), (3)) t(x),
+    lateral (select count(*) as n, min(r.rid) as first_rid from t_right r where r.k = t.x or (t.x is null and r.k is null)) s;
+
+-- name: string_correlation_non_ascii
+select t.id, s.n from t_str t, lateral (select count(*) as n from t_str u where u.s < t.s) s;
+
+-- name: string_correlation_values
+select t.id, s.u from t_str t, lateral (select upper(t.s) || '·' as u) s;
+
+-- name: two_laterals_chained
+select l.lid, a.y, b.z from t_left l, lateral (select l.k * 2 as y) a, lateral (select a.y + l.lid as z) b;
+
+-- name: lateral_then_join
+select l.lid, a.y, r.rid from t_left l, lateral (select l.k + 1 as y) a join t_right r on r.k = a.y;
+
+-- name: lateral_with_where_on_its_columns
+select l.lid, s.n from t_left l, lateral (select count(*) as n from t_right r where r.k = l.k) s where s.n > 0 and l.lid < 6;
+
+-- name: lateral_with_nested_correlated_subquery
+select l.lid, s.n from t_left l,
+    lateral (select (select count(*) from t_right r where r.k = l.k) as n) s;
+
+-- name: lateral_in_aggregate_query
+select s.n, count(*) as c from t_left l,
+    lateral (select count(*) as n from t_right r where r.k = l.k) s group by s.n order by s.n;
+
+-- name: lateral_reading_no_column
+select l.lid, s.one from t_left l, lateral (select 1 as one) s;
+
+-- name: lateral_exists_inside
+select l.lid, s.e from t_left l, lateral (select exists (select 1 from t_right r where r.k = l.k) as e) s;
+
+-- name: lateral_over_dates
+select n.id, s.d2 from t_nulls n, lateral (select n.d + 1 as d2 where n.d > date '1995-01-01') s;
+
+-- name: lateral_over_join_of_two_tables
+select l.lid, r.rid, s.t from t_left l join t_right r on l.k = r.k,
+    lateral (select l.v + r.w as t) s;
