@@ -429,16 +429,22 @@ class Builder:
         items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
         # the columns each table alias is read by: one walk, made when a base table needs it
         used = functools.cache(lambda: _columns_by_table(select))
-        return [self.source(item, join, scope, ctes, used) for item, join in items]
+        sources: list[Source] = []
+        for item, join in items:
+            later = {s.alias for s in sources if s.plan is None}  # LATERALs not yet in `scope`
+            sources.append(self.source(item, join, scope, ctes, used, later))
+        return sources
 
     def source(self, item, join, scope: Scope, ctes: dict,
-               used: Callable[[], dict[str, set[str]]]) -> Source:
+               used: Callable[[], dict[str, set[str]]], lateral: set[str] = frozenset()) -> Source:
+        """One FROM item planned; `lateral`: the aliases of earlier LATERAL items, which are
+        planned (and enter `scope`) only when joined."""
         alias = item.alias_or_name
         binding = self.fresh(alias)
         if isinstance(item, exp.Lateral) and not isinstance(item.this, exp.Subquery):
             raise NotSupportedError(f"LATERAL {item.this.sql(dialect='duckdb')[:60]}")
-        if isinstance(item, (exp.Subquery, exp.Lateral)) and any(
-                c.table in scope.sources for c in free_columns(item.this)):
+        if isinstance(item, (exp.Subquery, exp.Lateral)) and _reads_any(
+                item.this, set(scope.sources) | lateral):
             return Source(None, alias, join, lateral=item.this if isinstance(item, exp.Lateral)
                           else item, item=item)  # reads an earlier FROM item: planned later
         if isinstance(item, exp.Table) and not isinstance(item.this, exp.Identifier):
@@ -645,6 +651,13 @@ class Builder:
     def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
         plan, condition = self.subqueries.bind(plan, condition, scope)
         return Filter(plan, resolve(condition, scope))
+
+
+def _reads_any(query: exp.Expression, aliases: set[str]) -> bool:
+    """Does `query` read a column of one of `aliases` (FROM items around it)?"""
+    if not aliases or not any(c.table in aliases for c in query.find_all(exp.Column)):
+        return False  # the quick test: most derived tables name no outer alias at all
+    return any(c.table in aliases for c in free_columns(query))
 
 
 def _reject_misplaced_outer_aggregates(select: exp.Select) -> None:
