@@ -25,7 +25,7 @@ from tqp.planner.names import USER_ALIAS
 from tqp.planner.node_kinds import holds
 from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
-    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window,
+    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window, WindowCall,
 )
 from tqp.operators.expressions import may_raise
 from tqp.planner.resolve import resolve
@@ -36,7 +36,8 @@ from tqp.planner.scope import (
 )
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.windows import (
-    WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
+    RUNNING, WindowExtractor, contains_window, inline_named, named_windows, outer_windows,
+    to_window_call,
 )
 
 @dataclass
@@ -98,17 +99,12 @@ class Builder:
         `domain` (planner/dependent.py) the query is a dependent one: its last output column
         is the domain's id."""
         if isinstance(node, exp.Subquery):
-            if domain is not None and (node.args.get("limit") or node.args.get("offset")):
-                raise NotSupportedError("LIMIT in a LATERAL or correlated subquery")
             plan, keys, names = self.query(node.this, parent, ctes, domain)
-            return self._modifiers(plan, keys, names, node, parent)
+            return self._modifiers(plan, keys, names, node, parent, domain)
         if isinstance(node, exp.Select):
             return self.select(node, parent, ctes, domain)
-        if domain is not None:
-            raise NotSupportedError(f"{type(node).__name__.upper()} in a LATERAL or correlated "
-                                    "subquery")
         if isinstance(node, exp.SetOperation):
-            return self.set_operation(node, parent, ctes)
+            return self.set_operation(node, parent, ctes, domain)
         if isinstance(node, exp.Values):
             raise NotSupportedError("VALUES lists")
         raise NotSupportedError(f"query of type {type(node).__name__}")
@@ -133,7 +129,6 @@ class Builder:
         scope = parent.child() if parent is not None else Scope()
         scope.ctes = ctes
         if domain is not None:
-            dependent.reject_unplanned(select)
             domain.register(scope)
         for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
@@ -225,7 +220,8 @@ class Builder:
                                                sources=scope.sources) for o in order_items]
             on_exprs = [self._order_target(e, exprs, names, aliased, None,
                                             sources=scope.sources) for e in distinct_on or []]
-        plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
+        plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope,
+                                                 domain)
         exprs, lists = unnest.extract(exprs, self.fresh) if self.unnests else (exprs, [])
         if lists:
             plan = Unnest(plan, tuple((k, resolve(e, scope)) for k, e in lists))
@@ -251,6 +247,8 @@ class Builder:
         for target in on_exprs:
             plan, key = self._projected(plan, target, out_keys, projected, scope, "_on")
             on_keys.append(key)
+        if domain is not None and distinct_on is not None:  # DISTINCT ON per outer tuple too
+            on_keys.append(out_keys[-1])
         plan = Project(plan, tuple(projected))
         if distinct_on is not None:
             plan, sort_keys = self._distinct_on(plan, on_keys, sort_keys)
@@ -259,13 +257,17 @@ class Builder:
                 raise ProgrammingError(
                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
             plan = Distinct(plan)
-        plan = self._sort_and_limit(plan, sort_keys, select)
+        if domain is not None:
+            plan = self._limit_per_group(plan, sort_keys, select, out_keys[-1])
+        else:
+            plan = self._sort_and_limit(plan, sort_keys, select)
         return plan, out_keys, names
 
-    def _windows(self, plan, exprs, order_exprs, qualify, scope):
+    def _windows(self, plan, exprs, order_exprs, qualify, scope, domain=None):
         """The window functions of the select list, ORDER BY and QUALIFY computed by one
         Window node (after grouping), then QUALIFY's filter; returns the plan and the select
-        list and ORDER BY expressions reading the window columns."""
+        list and ORDER BY expressions reading the window columns. In a dependent query every
+        window is partitioned by outer tuple too."""
         extractor = WindowExtractor(self.fresh)
         exprs = [extractor.extract(e) for e in exprs]
         order_exprs = [t if isinstance(t, int) else extractor.extract(t) for t in order_exprs]
@@ -274,7 +276,11 @@ class Builder:
             calls = []
             for key, w in extractor.windows:  # subqueries in arguments and keys run first
                 plan, w = self.subqueries.bind(plan, w, scope)
-                calls.append((key, to_window_call(w, lambda e: resolve(e, scope))))
+                call = to_window_call(w, lambda e: resolve(e, scope))
+                if domain is not None:
+                    call = replace(call, partition=call.partition
+                                   + (resolve(domain.gid_column(), scope),))
+                calls.append((key, call))
             plan = Window(plan, tuple(calls))
         if qualify is not None:
             plan = self.filter(plan, qualify, scope)
@@ -363,8 +369,9 @@ class Builder:
         return (_constant_int(limit.expression, "LIMIT") if limit is not None else None,
                 _constant_int(offset.expression, "OFFSET") if offset is not None else 0)
 
-    def _modifiers(self, plan, keys, names, node, parent):
-        """ORDER BY / LIMIT written on a parenthesised query or a set operation."""
+    def _modifiers(self, plan, keys, names, node, parent, domain=None):
+        """ORDER BY / LIMIT written on a parenthesised query or a set operation (in a
+        dependent query, per outer tuple: its id is the last of `keys`)."""
         sort_keys = []
         for item in _order_items(node.args.get("order"), len(keys)):
             target = item.this
@@ -377,12 +384,33 @@ class Builder:
                     f"ORDER BY {target.sql()} on a set operation (use an output column)")
             sort_keys.append(SortKey(ref(keys[index]), bool(item.args.get("desc")),
                                      bool(item.args.get("nulls_first"))))
+        if domain is not None:
+            return self._limit_per_group(plan, sort_keys, node, keys[-1]), keys, names
         return self._sort_and_limit(plan, sort_keys, node), keys, names
 
-    def set_operation(self, node: exp.SetOperation, parent, ctes):
+    def _limit_per_group(self, plan: Plan, sort_keys: list[SortKey], node: exp.Expression,
+                         gid: str) -> Plan:
+        """LIMIT / OFFSET in a dependent query: the rows of each outer tuple (`gid`) numbered
+        in the ORDER BY order, those in the window kept. ORDER BY alone orders nothing: the
+        rows are joined back to the outer rows."""
+        if _limit_percent(node) is not None:
+            raise NotSupportedError("LIMIT ... PERCENT in a LATERAL or correlated subquery")
+        limit, offset = self._limit_values(node)
+        if limit is None and not offset:
+            return plan
+        number = self.fresh("_row")
+        call = WindowCall("row_number", (), (ref(gid),), tuple(sort_keys), RUNNING)
+        numbered = Window(plan, ((number, call),))
+        keep = exp.GT(this=ref(number), expression=exp.Literal.number(offset))
+        if limit is not None:
+            keep = exp.And(this=keep, expression=exp.LTE(
+                this=ref(number), expression=exp.Literal.number(offset + limit)))
+        return Project(Filter(numbered, keep), tuple((c, ref(c)) for c in plan.columns))
+
+    def set_operation(self, node: exp.SetOperation, parent, ctes, domain=None):
         ctes = self.with_ctes(node, ctes)
-        left, lkeys, names = self.query(node.left, parent, ctes)
-        right, rkeys, rnames = self.query(node.right, parent, ctes)
+        left, lkeys, names = self.query(node.left, parent, ctes, domain)
+        right, rkeys, rnames = self.query(node.right, parent, ctes, domain)
         if node.args.get("by_name"):
             (left, lkeys), (right, rkeys), names = self._by_name(
                 (left, lkeys, names), (right, rkeys, rnames))
@@ -394,7 +422,7 @@ class Builder:
         right = Project(right, tuple((o, ref(k)) for o, k in zip(out, rkeys)))
         kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
         plan = SetOp(kind, not node.args.get("distinct"), left, right)
-        return self._modifiers(plan, out, names, node, parent)
+        return self._modifiers(plan, out, names, node, parent, domain)
 
     def _by_name(self, left, right):
         """UNION [ALL] BY NAME: both sides' columns matched by name (case-insensitively); the
@@ -499,8 +527,8 @@ class Builder:
             if not any(_join_kind(s.join) in ("right", "full") for s in segment[1:]):
                 items.extend(segment)
                 continue
-            if any(s.lateral is not None for s in segment):
-                raise NotSupportedError("LATERAL in a FROM item with a RIGHT or FULL join")
+            if segment[0].lateral is not None:  # it reads an item outside its join
+                raise NotSupportedError("LATERAL item before a RIGHT or FULL join")
             inside = {s.alias for s in segment}
             for s in segment[1:]:
                 outside = (column_tables(s.join.args.get("on") or exp.true()) & aliases) - inside

@@ -107,20 +107,6 @@ def with_domain(sources: list, domain: Domain, source_type) -> list:
     return [first, replace(sources[0], join=exp.Join())] + sources[1:]
 
 
-def reject_unplanned(select: exp.Select) -> None:
-    """NotSupportedError for the clauses a dependent subquery does not plan per gid."""
-    for clause, what in (("limit", "LIMIT"), ("offset", "OFFSET")):
-        if select.args.get(clause) is not None:
-            raise NotSupportedError(f"{what} in a LATERAL or correlated subquery")
-    distinct = select.args.get("distinct")
-    if distinct is not None and distinct.args.get("on") is not None:
-        raise NotSupportedError("DISTINCT ON in a LATERAL or correlated subquery")
-    if select.args.get("windows") or any(
-            part is not None and part.find(exp.Window) is not None
-            for part in [*select.expressions, select.args.get("order"), select.args.get("qualify")]):
-        raise NotSupportedError("window functions in a LATERAL or correlated subquery")
-
-
 def fill_empty_groups(aggregate: Aggregate, domain: Domain, fresh) -> Plan:
     """An aggregate without GROUP BY, grouped by the domain, with a row for every domain row:
     where no input row reached it, the aggregates' values over no rows (COUNT 0, SUM NULL)."""

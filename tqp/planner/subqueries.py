@@ -59,7 +59,8 @@ class SubqueryPlanner:
                 and not sub.args.get("offset"):
             return plan, exp.true()  # an aggregate without GROUP BY always yields one row
         if free_columns(sub) and (not _is_simple_select(sub) or contains_aggregate(sub)
-                                  or sub.args.get("group") or _nested_correlation(sub)):
+                                  or sub.args.get("group") or _nested_correlation(sub)
+                                  or _windowed(sub)):
             plan, gid, inner, _, inner_gid = self._dependent(plan, sub, scope)
             return MarkJoin(plan, inner, mark, (ref(gid),), (ref(inner_gid),)), ref(mark)
         if not _is_simple_select(sub) or contains_aggregate(sub) or sub.args.get("group"):
@@ -90,7 +91,7 @@ class SubqueryPlanner:
         """x IN (correlated SELECT y ...) with IN's NULL rules, from three mark joins: a match
         (x = y), a NULL y, and any row at all, each under the correlation."""
         if not _is_simple_select(sub) or sub.args.get("group") or contains_aggregate(sub) \
-                or len(sub.expressions) != 1 or _nested_correlation(sub):
+                or len(sub.expressions) != 1 or _nested_correlation(sub) or _windowed(sub):
             plan, gid, inner, keys, inner_gid = self._dependent(plan, sub, scope)
             if len(keys) != 1:
                 raise ProgrammingError(f"IN subquery returns {len(keys)} columns, expected 1")
@@ -127,7 +128,7 @@ class SubqueryPlanner:
                 raise ProgrammingError(f"scalar subquery returns {len(keys)} columns, expected 1")
             return ScalarApply(plan, inner, name), ref(name)
         if not _is_simple_select(sub) or sub.args.get("group") or len(sub.expressions) != 1 \
-                or _nested_correlation(sub) \
+                or _nested_correlation(sub) or _windowed(sub) \
                 or free_columns(sub.expressions[0], frozenset(source_aliases(sub))):
             return self._dependent_scalar(plan, sub, scope, name)
         value = sub.expressions[0]
@@ -194,9 +195,6 @@ class SubqueryPlanner:
     def _inner_relation(self, sub: exp.Select, scope: Scope):
         """Plan the FROM and the local WHERE conditions of a correlated subquery; return the
         plan, its scope and the correlated conditions left over."""
-        if any(part is not None and part.find(exp.Window) is not None for part in
-               [*sub.expressions, sub.args.get("order"), sub.args.get("qualify")]):
-            raise NotSupportedError("window functions in a correlated subquery")
         child = scope.child()
         ctes = self.builder.with_ctes(sub, scope.ctes)
         child.ctes = ctes
@@ -250,6 +248,13 @@ def _nested_correlation(sub: exp.Expression) -> bool:
     outer = {c.table for c in free_columns(sub)}
     return any(node is not sub and any(c.table in outer for c in free_columns(node))
                for node in sub.find_all(exp.Select))
+
+
+def _windowed(sub: exp.Expression) -> bool:
+    """Does `sub` compute window functions (per outer tuple, in a dependent join)?"""
+    return isinstance(sub, exp.Select) and any(
+        part is not None and part.find(exp.Window) is not None
+        for part in [*sub.expressions, sub.args.get("order"), sub.args.get("qualify")])
 
 
 def _is_simple_select(node: exp.Expression) -> bool:

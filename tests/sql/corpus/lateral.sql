@@ -122,3 +122,62 @@ select n.id, s.d2 from t_nulls n, lateral (select n.d + 1 as d2 where n.d > date
 -- name: lateral_over_join_of_two_tables
 select l.lid, r.rid, s.t from t_left l join t_right r on l.k = r.k,
     lateral (select l.v + r.w as t) s;
+
+-- name: order_by_limit_per_outer_row
+select l.lid, s.rid from t_left l,
+    lateral (select rid from t_right r where r.k = l.k order by rid limit 1) s;
+
+-- name: left_join_order_by_limit_offset
+select l.lid, s.rid from t_left l
+    left join lateral (select rid from t_right r where r.k >= l.k order by r.w desc, rid limit 2 offset 1) s on true;
+
+-- name: limit_on_parenthesised_query
+select l.lid, s.rid from t_left l, lateral ((select rid from t_right r where r.k >= l.k) order by rid limit 2) s;
+
+-- name: window_function_per_outer_row
+select l.lid, s.rid, s.rn from t_left l,
+    lateral (select rid, row_number() over (order by rid) as rn from t_right r where r.k >= l.k) s;
+
+-- name: window_count_over_whole_partition
+select l.lid, s.c from t_left l, lateral (select count(*) over () as c from t_right r where r.k = l.k) s;
+
+-- name: qualify_per_outer_row
+select l.lid, s.k, s.n from t_left l,
+    lateral (select r.k, count(*) as n from t_right r where r.w > l.v group by r.k
+             qualify row_number() over (order by count(*) desc, r.k) = 1) s;
+
+-- name: union_all_of_outer_columns
+select l.lid, s.y from t_left l, lateral (select l.k as y union all select l.lid) s;
+
+-- name: union_with_inner_table
+select l.lid, s.y from t_left l, lateral (select r.k as y from t_right r where r.w > l.v union select l.k) s;
+
+-- name: except_outer_value
+select l.lid, s.y from t_left l, lateral (select r.k as y from t_right r where r.k is not null except select l.k) s;
+
+-- name: intersect_outer_value
+select l.lid, s.y from t_left l, lateral (select r.k as y from t_right r intersect select l.k) s;
+
+-- name: union_all_order_by_limit
+select l.lid, s.y from t_left l,
+    lateral ((select r.rid as y from t_right r where r.k = l.k) union all (select -l.lid) order by y limit 1) s;
+
+-- name: distinct_on_per_outer_row
+select l.lid, s.k, s.rid from t_left l,
+    lateral (select distinct on (r.k) r.k, r.rid from t_right r where r.w > l.v order by r.k, r.rid desc) s;
+
+-- name: lateral_inside_a_right_joined_item
+select l.lid, s.y, r.rid from t_left l join lateral (select l.k + 1 as y) s on true
+    right join t_right r on r.k = s.y;
+
+-- name: lateral_inside_a_full_joined_item
+select l.lid, s.y, r.rid from t_left l join lateral (select l.k + 1 as y) s on true
+    full join t_right r on r.k = s.y;
+
+-- name: lateral_reading_an_earlier_lateral_only
+select t2.x, t3.z from (select 1 as x) t, lateral (select t.x as x) t2
+    join lateral (select t2.x + 1 as z) t3 on t3.z > 0;
+
+-- name: lateral_in_a_correlated_subquery_reading_both
+select l.lid, (select count(*) from t_right r, lateral (select r.w + l.lid as z) s where s.z > 300) as n
+from t_left l;

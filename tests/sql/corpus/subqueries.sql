@@ -387,3 +387,17 @@ select l.lid, (select count(*) from t_right r where r.k = l.k
     and r.w > (select count(*) from t_nulls n where n.a <= l.k
                and n.id > (select min(u.lid) from t_left u where u.k = l.k))) as n
 from t_left l;
+
+-- name: correlated_scalar_order_by_limit
+select l.lid, (select r.rid from t_right r where r.k = l.k order by r.rid desc limit 1) as last_rid
+from t_left l;
+
+-- name: correlated_in_order_by_limit
+select l.lid from t_left l where l.lid in (select r.rid from t_right r where r.k = l.k order by r.w limit 1);
+
+-- name: correlated_exists_limit_offset
+select l.lid from t_left l
+where exists (select r.rid from t_right r where r.k = l.k order by r.w limit 1 offset 1);
+
+-- name: correlated_scalar_window
+select n_name, (select count(*) over () from region where r_regionkey = n_regionkey) as c from nation;
