@@ -8,9 +8,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 
-def wrap_implicit_laterals(nodes: list[exp.Expression]) -> None:
-    """Wrap (in place) each derived table in FROM that names an earlier FROM item of its SELECT
-    in a LATERAL. `nodes`: every node of the statement."""
+def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
+    """Wrap (in place) each derived table in FROM that reads an earlier FROM item of its SELECT
+    in a LATERAL: it names the item, or it uses a column name that none of its own tables has
+    and an earlier table does (`FROM t, (SELECT x + 1 AS y) s`). `nodes`: every node of the
+    statement; `schema`: each table's columns."""
     for node in nodes:
         if not (isinstance(node, exp.Subquery) and node.arg_key == "this"
                 and isinstance(node.parent, (exp.From, exp.Join))):
@@ -20,7 +22,8 @@ def wrap_implicit_laterals(nodes: list[exp.Expression]) -> None:
             continue
         items = _from_items(select)
         earlier = {item.alias_or_name for item in items[:_index(items, node)]}
-        if earlier and _reads(node, earlier):
+        if earlier and (_reads(node, earlier) or _reads_unqualified(
+                node.this, items[:_index(items, node)], schema)):
             alias = node.args.get("alias")
             node.set("alias", None)
             node.replace(exp.Lateral(this=node.copy(), alias=alias))
@@ -44,6 +47,58 @@ def _reads(item: exp.Expression, aliases: set[str]) -> bool:
     inner = {t.alias_or_name for t in item.find_all(exp.Table, exp.Subquery) if t is not item}
     outside = aliases - inner
     return any(column.table in outside for column in item.find_all(exp.Column))
+
+
+def _reads_unqualified(query: exp.Expression, earlier: list[exp.Expression],
+                       schema: dict) -> bool:
+    """Does `query` use an unqualified column name that its own FROM tables lack and an
+    earlier FROM table (`earlier`) has? False whenever a source's columns are not known from
+    `schema` (a derived table, a CTE): only the plain cases are decided here."""
+    if not isinstance(query, exp.Select):
+        return False
+    names = {c.name.lower() for c in _own_columns(query) if not c.table}
+    if not names:
+        return False
+    own = _table_columns(_from_items(query), schema)
+    if own is None:
+        return False
+    outer = _table_columns(earlier, schema) or set()
+    aliases = {e.alias.lower() for e in query.expressions if isinstance(e, exp.Alias)}
+    return any(n in outer for n in names - own - aliases)
+
+
+def _own_columns(select: exp.Select) -> list[exp.Column]:
+    """The columns of `select` itself, not of the queries inside it."""
+    found, stack = [], list(select.iter_expressions())
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.Column):
+            found.append(node)
+        elif not isinstance(node, exp.Query):
+            stack.extend(node.iter_expressions())
+    return found
+
+
+def _table_columns(items: list[exp.Expression], schema: dict) -> set[str] | None:
+    """The lower-case column names of `items` (catalog tables, or derived tables whose column
+    names are written out); None when one of them is not known so."""
+    columns: set[str] = set()
+    lowered = {name.lower(): fields for name, fields in schema.items()}
+    for item in items:
+        alias = item.args.get("alias")
+        if isinstance(alias, exp.TableAlias) and alias.columns:
+            fields = [c.name for c in alias.columns]
+        elif isinstance(item, exp.Table):
+            fields = lowered.get(item.name.lower())
+        elif isinstance(item, exp.Subquery) and isinstance(item.this, exp.Query):
+            fields = item.this.named_selects
+            fields = None if "*" in fields or "" in fields else fields
+        else:
+            fields = None
+        if fields is None:
+            return None
+        columns.update(f.lower() for f in fields)
+    return columns
 
 
 def _index(items: list[exp.Expression], node: exp.Expression) -> int:

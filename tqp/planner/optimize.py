@@ -84,7 +84,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         mark_constant_date_parts(nodes)
         mark_recursive(n for n in nodes if isinstance(n, exp.With))
         from_first_joins(nodes)
-        wrap_implicit_laterals(nodes)  # before qualify, which resolves columns inside a LATERAL
+        wrap_implicit_laterals(nodes, schema)  # before qualify, which resolves columns inside a LATERAL
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         arguments = _arguments(_prepared(schema))

@@ -181,3 +181,12 @@ select t2.x, t3.z from (select 1 as x) t, lateral (select t.x as x) t2
 -- name: lateral_in_a_correlated_subquery_reading_both
 select l.lid, (select count(*) from t_right r, lateral (select r.w + l.lid as z) s where s.z > 300) as n
 from t_left l;
+
+-- name: implicit_lateral_unqualified_column
+select t.x, s.y from (values (1), (2), (null)) t(x), (select x + 1 as y) s;
+
+-- name: implicit_lateral_unqualified_with_inner_table
+select l.lid, s.y, s.rid from t_left l, (select k + 1 as y, rid from t_right r where r.w > v) s;
+
+-- name: derived_table_column_name_shared_with_earlier_item
+select l.lid, s.y from t_left l, (select k + 1 as y from t_right r) s;
