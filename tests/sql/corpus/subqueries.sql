@@ -401,3 +401,19 @@ where exists (select r.rid from t_right r where r.k = l.k order by r.w limit 1 o
 
 -- name: correlated_scalar_window
 select n_name, (select count(*) over () from region where r_regionkey = n_regionkey) as c from nation;
+
+-- name: correlated_reference_in_select_list_without_from
+select t.x, (select t.x) as y from (values (1), (null)) t(x);
+
+-- name: correlated_in_over_union
+select l.lid from t_left l where l.k in (select r.k from t_right r where r.w > l.v union select 1);
+
+-- name: correlated_exists_over_union_all
+select l.lid from t_left l
+where exists (select r.k from t_right r where r.w > l.v union all select 1 where l.k = 5);
+
+-- name: correlated_scalar_distinct
+select l.lid, (select distinct r.k from t_right r where r.k = l.k) as d from t_left l;
+
+-- name: correlated_scalar_having
+select l.lid, (select count(*) from t_right r where r.k = l.k having count(*) > 1) as d from t_left l;
