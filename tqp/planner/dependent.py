@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError
+from tqp.planner.aggregates import LIST_RESULTS
 from tqp.planner.logical import (
     Aggregate, Filter, Join, OneRow, Plan, Project, RowNumber, Window, WindowCall,
 )
@@ -113,9 +114,12 @@ def fill_empty_groups(aggregate: Aggregate, domain: Domain, fresh) -> Plan:
     gid = next(k for k, e in aggregate.keys if e.name == domain.gid)
     plan = Join(domain.plan, aggregate, "left", (ref(domain.gid),), (ref(gid),))
     exprs = [(k, ref(e.name)) for k, e in aggregate.keys]  # the domain side is never NULL
-    if aggregate.aggregates:
-        empty = Aggregate(Filter(aggregate.input, exp.false()), (), aggregate.aggregates)
-        names = {k: fresh("_empty") for k, _ in aggregate.aggregates}
+    # A LIST result over no rows is NULL, as the left join leaves it (and CASE takes no LIST).
+    exprs += [(k, ref(k)) for k, call in aggregate.aggregates if call.func in LIST_RESULTS]
+    filled = tuple((k, call) for k, call in aggregate.aggregates if call.func not in LIST_RESULTS)
+    if filled:
+        empty = Aggregate(Filter(aggregate.input, exp.false()), (), filled)
+        names = {k: fresh("_empty") for k, _ in filled}
         plan = Join(plan, Project(empty, tuple((names[k], ref(k)) for k in names)), "cross")
         missing = exp.Is(this=ref(gid), expression=exp.Null())
         exprs += [(k, exp.Case(ifs=[exp.If(this=missing, true=ref(names[k]))], default=ref(k)))

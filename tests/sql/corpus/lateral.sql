@@ -190,3 +190,26 @@ select l.lid, s.y, s.rid from t_left l, (select k + 1 as y, rid from t_right r w
 
 -- name: derived_table_column_name_shared_with_earlier_item
 select l.lid, s.y from t_left l, (select k + 1 as y from t_right r) s;
+
+-- name: list_and_string_aggregates_over_no_rows
+select l.lid, s.list, s.n, s.top, s.sa from t_left l,
+    lateral (select list(r.rid order by r.rid) as list, count(*) as n, max(r.w, 2) as top,
+                    string_agg(r.s, ',' order by r.s) as sa
+             from t_right r where r.k = l.k) s;
+
+-- name: aggregate_filter_clauses_on_outer_columns
+select l.lid, s.m, s.d from t_left l,
+    lateral (select max(r.w) filter (where r.k = l.k) as m,
+                    count(distinct r.k) filter (where r.w > l.v) as d from t_right r) s;
+
+-- name: order_by_outer_expression_limit
+select l.lid, s.rid from t_left l,
+    lateral (select rid from t_right r where r.k is not null
+             order by abs(r.k - l.k) nulls last, rid limit 1) s;
+
+-- name: quoted_upper_case_outer_column
+select t."X", s.c from (select 1 as "X" union all select 3) t,
+    lateral (select count(*) + t."X" as c from t_right r where r.k < t."X") s;
+
+-- name: left_join_lateral_without_rows
+select l.lid, s.y from t_left l left join lateral (select l.k + 1 as y where false) s on true;
