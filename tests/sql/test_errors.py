@@ -99,6 +99,8 @@ NOT_SUPPORTED = [
      "order by 1 limit 1) from t_left l", ("cube",)),
     ("select l.lid, s.y from t_left l, lateral (select l.k + 1 as y) s "
      "right join t_right r on r.k = s.y", ("lateral",)),
+    ("select l.lid, s.c from t_left l, lateral (select count(*) as c from t_right r "
+     "full join t_nulls n on n.a = r.k and r.w > l.v) s", ("lateral",)),
     # Syntax sqlglot parses and the builder would otherwise ignore (a wrong answer).
     ("select * from t_left asof right join t_right on t_left.k >= t_right.k", ("asof right",)),
     ("select * from t_left asof join t_right on t_left.k >= t_right.k and t_left.v > t_right.w + t_left.lid",

@@ -28,8 +28,7 @@ from tqp.planner.logical import (
     Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window, WindowCall,
 )
 from tqp.operators.expressions import may_raise
-from tqp.planner.resolve import resolve
-from tqp.planner.resolve import free_columns
+from tqp.planner.resolve import free_columns, resolve
 from tqp.planner.scope import (
     Scope, and_all, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
     where_condition,
@@ -523,6 +522,7 @@ class Builder:
         both readings give the same rows)."""
         items = []
         aliases = {s.alias for s in sources}
+        outer = set(scope.sources) - aliases  # in a dependent query: the outer query's aliases
         for segment in _comma_segments(sources):
             if not any(_join_kind(s.join) in ("right", "full") for s in segment[1:]):
                 items.extend(segment)
@@ -531,7 +531,12 @@ class Builder:
                 raise NotSupportedError("LATERAL item before a RIGHT or FULL join")
             inside = {s.alias for s in segment}
             for s in segment[1:]:
-                outside = (column_tables(s.join.args.get("on") or exp.true()) & aliases) - inside
+                named = column_tables(s.join.args.get("on") or exp.true())
+                if named & outer:
+                    raise NotSupportedError(
+                        f"a RIGHT or FULL join's ON condition naming {sorted(named & outer)[0]}, "
+                        "a column of the query around a LATERAL or correlated subquery")
+                outside = (named & aliases) - inside
                 if outside:
                     raise NotSupportedError(
                         f"an ON condition naming {sorted(outside)[0]}, a FROM item outside its "
@@ -595,7 +600,8 @@ class Builder:
             raise NotSupportedError(f"LATERAL in a {kind.upper()} JOIN (only INNER, CROSS, LEFT "
                                     "and comma joins)")
         columns = dependent.outer_columns(source.lateral, scope, left)
-        per_row = bool(source.item.meta.get(dependent.PER_ROW))
+        per_row = bool(source.item.meta.get(dependent.PER_ROW)) or dependent.per_row(
+            source.lateral)
         left, gid, domain = dependent.domain(left, columns, self.fresh, per_row)
         plan, keys, names = self.query(source.lateral, scope, scope.ctes, domain)
         names = _alias_columns(source.item, names[:-1])

@@ -77,6 +77,17 @@ def outer_columns(query: exp.Expression, scope: Scope, plan: Plan) -> list[tuple
     return found
 
 
+def per_row(query: exp.Expression) -> bool:
+    """Is `query` no cheaper per distinct tuple than per row: a SELECT without FROM or
+    subqueries (`SELECT t.x * 10 AS y`)? Computed per row, a LATERAL also sees each row's
+    own value where equal values differ (-0.0 and 0.0), as in DuckDB (whose scalar subqueries,
+    like tqp's, see one value per distinct tuple)."""
+    while isinstance(query, exp.Subquery):
+        query = query.this
+    return isinstance(query, exp.Select) and query.args.get("from_") is None and \
+        not any(isinstance(n, exp.Query) for n in query.find_all(exp.Query) if n is not query)
+
+
 def domain(plan: Plan, columns: list[tuple[str, str, str]], fresh,
            per_row: bool = False) -> tuple[Plan, str, Domain]:
     """`plan` with a gid column (returned with its name), and the domain of `columns` (with

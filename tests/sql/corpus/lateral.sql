@@ -213,3 +213,23 @@ select t."X", s.c from (select 1 as "X" union all select 3) t,
 
 -- name: left_join_lateral_without_rows
 select l.lid, s.y from t_left l left join lateral (select l.k + 1 as y where false) s on true;
+
+-- name: edge_values_projection_per_row
+select e.id, s.y, s.t from t_edge e, lateral (select 1 / e.f as y, cast(e.f as varchar) as t) s;
+
+-- name: edge_values_aggregate
+select e.id, s.n, s.m from t_edge e,
+    lateral (select count(*) as n, max(u.s) as m from t_edge u where u.b < e.b or u.dt > e.dt) s;
+
+-- name: edge_values_strings_and_dates
+select e.id, s.y, s.d from t_edge e,
+    lateral (select e.s || '|' as y, e.dt - 1 as d where e.dt > date '0001-01-01') s;
+
+-- name: right_join_inside_lateral_filtered_by_where
+select l.lid, s.c from t_left l,
+    lateral (select count(*) as c from t_nulls n, t_right r right join t_keys kk on kk.k = r.k
+             where r.w > l.v) s;
+
+-- name: left_join_inside_lateral_on_outer_column
+select l.lid, s.c from t_left l,
+    lateral (select count(*) as c from t_right r left join t_nulls n on n.a = r.k and n.id > l.lid) s;
