@@ -35,6 +35,7 @@ from sqlglot.schema import MappingSchema
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
+from tqp.planner.eliminate_subqueries import eliminate_subqueries
 from tqp.planner.inner_order_by import inner_order_by
 from tqp.planner.lateral import lateral_reference, wrap_implicit_laterals
 from tqp.planner.merge_subqueries import merge_subqueries
@@ -52,12 +53,13 @@ OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "sim
 # Each walked every scope of every query.
 UNNEEDED_PASSES = ("eliminate_ctes", "eliminate_joins", "pushdown_projections")
 _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES + UNNEEDED_PASSES]
-# tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) in
-# sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
+# tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) and
+# eliminate_subqueries (which keeps a correlated derived table in place) in sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
 # correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
 RULES = tuple(itertools.chain.from_iterable(
     (r, unique_aliases, inner_order_by) if r.__name__ == "qualify"
     else (merge_subqueries,) if r.__name__ == "merge_subqueries"
+    else (eliminate_subqueries,) if r.__name__ == "eliminate_subqueries"
     else (normalize,) if r.__name__ == "normalize" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not

@@ -233,3 +233,10 @@ select l.lid, s.c from t_left l,
 -- name: left_join_inside_lateral_on_outer_column
 select l.lid, s.c from t_left l,
     lateral (select count(*) as c from t_right r left join t_nulls n on n.a = r.k and n.id > l.lid) s;
+
+-- name: derived_table_inside_lateral_reading_outer
+select l.lid, s.y from t_left l, lateral (select * from (select l.k * 2 as y) d) s;
+
+-- name: grouped_derived_table_inside_lateral_reading_outer
+select l.lid, s.n from t_left l,
+    lateral (select count(*) as n from (select r.k from t_right r where r.k = l.k group by r.k) d) s;

@@ -417,3 +417,11 @@ select l.lid, (select distinct r.k from t_right r where r.k = l.k) as d from t_l
 
 -- name: correlated_scalar_having
 select l.lid, (select count(*) from t_right r where r.k = l.k having count(*) > 1) as d from t_left l;
+
+-- name: correlated_derived_table_without_from
+select l.lid, (select max(d.y) from (select l.k * 2 as y) d) as m from t_left l;
+
+-- name: exists_over_correlated_grouped_derived_table
+select l.lid from t_left l
+where exists (select * from (select r.k, count(*) c from t_right r where r.w > l.v group by r.k) d
+              where d.c > 1);

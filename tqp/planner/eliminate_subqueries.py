@@ -1,0 +1,37 @@
+"""sqlglot's eliminate_subqueries, kept from hoisting a correlated derived table into a CTE.
+
+The pass turns every derived table into a CTE of the outermost query (merge_subqueries then
+merges back those it can). A derived table that reads the query around it (`(SELECT t.x * 2 AS
+y) d` inside a subquery or a LATERAL over `t`) cannot live there: `t` is not in its scope, and
+when it was not merged back the CTE named an unknown table. Such a derived table stays where it
+is, as sqlglot leaves a LATERAL, and is planned there (planner/dependent.py).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.optimizer.eliminate_subqueries import eliminate_subqueries as _sqlglot_pass
+
+from tqp.planner.resolve import free_columns
+
+_HELD = "tqp_held_derived_table"  # meta mark of a LATERAL standing in for a derived table
+
+
+def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
+    """sqlglot's pass, except for the derived tables that read a query around them."""
+    held = []
+    for node in list(expression.find_all(exp.Subquery)):
+        if isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this" \
+                and free_columns(node.this):
+            alias = node.args.get("alias")
+            node.set("alias", None)
+            lateral = exp.Lateral(this=node.copy(), alias=alias)
+            lateral.meta[_HELD] = True
+            node.replace(lateral)
+            held.append(lateral)
+    expression = _sqlglot_pass(expression)
+    for lateral in held:
+        subquery = lateral.this
+        subquery.set("alias", lateral.args.get("alias"))
+        lateral.replace(subquery)
+    return expression
