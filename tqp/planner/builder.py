@@ -544,28 +544,41 @@ class Builder:
             first = Source(segment[0].plan, segment[0].alias)
             items.append(Source(self._join_chain([first] + segment[1:], scope), "",
                                 segment[0].join))
-        plan = self._join_chain(items, scope)
         # Conditions that can raise (x // y, CAST) run after the others, on the rows that are
         # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
         # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
         # filters last: it scores only the rows the rest of the query keeps.
         late = [(self.model_calls and has_model_call(c), has_subquery(c)) for c in where]
         plain = [c for c, (call, sub) in zip(where, late) if not call and not sub]
+        plan = self._join_chain(items, scope, [c for c in plain if not may_raise(c)],
+                                set(scope.sources) - aliases)
         rest = [(call, c.find(exp.In, exp.Exists) is None, i) for i, (c, (call, sub))
                 in enumerate(zip(where, late)) if call or sub]
         return plan, sorted(plain, key=may_raise) + [where[i] for *_, i in sorted(rest)]
 
-    def _join_chain(self, sources: list[Source], scope: Scope) -> Plan:
+    def _join_chain(self, sources: list[Source], scope: Scope, where: list = (),
+                    joined: set[str] = frozenset()) -> Plan:
         """The first source joined with the others, in the order written: each run of inner
         and cross joins is one join block whose first input is the plan so far (`a LEFT JOIN b,
         c, d WHERE ...` orders `(a LEFT JOIN b)`, `c` and `d` by the WHERE keys), and each
-        outer join joins the plan so far."""
+        outer join joins the plan so far.
+
+        `where`: WHERE conditions (that cannot raise) the caller applies above the chain. Those
+        reading only the items before a LATERAL (and `joined`, a dependent query's outer
+        aliases) also filter its outer rows first, so that it runs for the rows kept only."""
         plan, run = sources[0].plan, []
+        joined = set(joined) | {sources[0].alias}
         for s in sources[1:]:
             if s.lateral is not None:
-                plan = self._lateral_join(self._inner_block(plan, run, scope), s, scope)
+                plan = self._inner_block(plan, run, scope)
+                early = [c for c in where if column_tables(c) and column_tables(c) <= joined]
+                if early:
+                    plan = Filter(plan, resolve(and_all(early), scope))
+                plan = self._lateral_join(plan, s, scope)
+                joined.add(s.alias)
                 run = []
                 continue
+            joined.add(s.alias)
             if _join_kind(s.join) in ("inner", "cross"):
                 run.append(s)
                 continue

@@ -240,3 +240,16 @@ select l.lid, s.y from t_left l, lateral (select * from (select l.k * 2 as y) d)
 -- name: grouped_derived_table_inside_lateral_reading_outer
 select l.lid, s.n from t_left l,
     lateral (select count(*) as n from (select r.k from t_right r where r.k = l.k group by r.k) d) s;
+
+-- name: where_on_outer_rows_before_lateral
+select l.lid, s.n from t_left l, lateral (select count(*) as n from t_right r where r.k = l.k) s
+where l.s <> 'x' and l.v > 15;
+
+-- name: where_is_null_with_right_join_after_lateral
+select l.lid, s.y, r.rid from t_left l join lateral (select l.k + 1 as y) s on true
+    right join t_right r on r.k = l.k
+where l.s is null;
+
+-- name: where_on_lateral_and_outer_columns
+select l.lid, s.n from t_left l left join lateral (select count(*) as n from t_right r where r.k = l.k) s on true
+where s.n = 0 or l.lid = 2;
