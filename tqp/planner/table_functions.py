@@ -29,6 +29,9 @@ def expand(statement: exp.Expression) -> exp.Expression:
     VALUES statement becomes `SELECT * FROM (VALUES ...)`."""
     if isinstance(statement, exp.Values):
         return exp.select("*").from_(_values(statement))
+    for lateral in list(statement.find_all(exp.Lateral)):
+        if _in_from(lateral):  # `LATERAL range(t.n) r(i)`: the row source itself, as above
+            _unwrap_lateral(lateral)
     for node in list(statement.find_all(exp.Table, exp.Unnest, exp.Values)):
         if not _in_from(node):
             continue
@@ -40,6 +43,21 @@ def expand(statement: exp.Expression) -> exp.Expression:
             name = "range" if node.this.args.get("is_end_exclusive") else "generate_series"
             node.replace(_one_column(node.this.copy(), name, node.args.get("alias")))
     return statement
+
+
+def _unwrap_lateral(lateral: exp.Lateral) -> None:
+    """Replace `LATERAL <row source>` by the row source under the LATERAL's alias: a FROM item
+    over an earlier item's columns is a lateral join anyway."""
+    source, alias = lateral.this, lateral.args.get("alias")
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Values) \
+            and source.args.get("alias") is None:
+        source = source.this
+    if isinstance(source, exp.GenerateSeries):
+        lateral.replace(exp.Table(this=source.copy(), alias=alias))
+    elif isinstance(source, (exp.Unnest, exp.Values)) and source.args.get("alias") is None:
+        source = source.copy()
+        source.set("alias", alias)
+        lateral.replace(source)
 
 
 def _in_from(node: exp.Expression) -> bool:

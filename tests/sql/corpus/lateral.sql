@@ -253,3 +253,18 @@ where l.s is null;
 -- name: where_on_lateral_and_outer_columns
 select l.lid, s.n from t_left l left join lateral (select count(*) as n from t_right r where r.k = l.k) s on true
 where s.n = 0 or l.lid = 2;
+
+-- name: explicit_lateral_range
+select l.lid, r.i from t_left l, lateral range(l.k) r(i);
+
+-- name: left_join_lateral_generate_series
+select l.lid, r.i from t_left l left join lateral generate_series(1, l.k) r(i) on true;
+
+-- name: lateral_values_over_outer_columns
+select l.lid, v.x from t_left l, lateral (values (l.k), (l.lid)) v(x);
+
+-- name: implicit_lateral_values
+select l.lid, v.x, v.y from t_left l, (values (l.k, l.s), (l.lid, 'é')) v(x, y);
+
+-- name: lateral_unnest_of_outer_values
+select l.lid, u.x from t_left l, lateral unnest([l.k, 1]) u(x);
