@@ -14,20 +14,17 @@ from sqlglot.optimizer.eliminate_subqueries import eliminate_subqueries as _sqlg
 
 from tqp.planner.resolve import free_columns
 
-_HELD = "tqp_held_derived_table"  # meta mark of a LATERAL standing in for a derived table
-
 
 def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
     """sqlglot's pass, except for the derived tables that read a query around them."""
     held = []
     for node in list(expression.find_all(exp.Subquery)):
         if isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this" \
-                and free_columns(node.this):
-            alias = node.args.get("alias")
+                and _nested(node.parent.parent) and free_columns(node.this):
+            lateral = exp.Lateral(alias=node.args.get("alias"))
             node.set("alias", None)
-            lateral = exp.Lateral(this=node.copy(), alias=alias)
-            lateral.meta[_HELD] = True
             node.replace(lateral)
+            lateral.set("this", node)  # moved, not copied
             held.append(lateral)
     expression = _sqlglot_pass(expression)
     for lateral in held:
@@ -35,3 +32,14 @@ def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
         subquery.set("alias", lateral.args.get("alias"))
         lateral.replace(subquery)
     return expression
+
+
+def _nested(select: exp.Expression) -> bool:
+    """Is `select` inside a subquery (one that can read a query around it)? A derived table of
+    the outermost query, or of a CTE's, reads no enclosing query: it needs no closer look."""
+    node = select.parent
+    while node is not None:
+        if isinstance(node, (exp.Subquery, exp.Lateral, exp.Exists)):
+            return True
+        node = node.parent
+    return False

@@ -13,6 +13,7 @@ def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
     in a LATERAL: it names the item, or it uses a column name that none of its own tables has
     and an earlier table does (`FROM t, (SELECT x + 1 AS y) s`). `nodes`: every node of the
     statement; `schema`: each table's columns."""
+    lowered = None  # the schema by lower-case table name, made when first needed
     for node in nodes:
         if not (isinstance(node, exp.Subquery) and node.arg_key == "this"
                 and isinstance(node.parent, (exp.From, exp.Join))):
@@ -21,12 +22,17 @@ def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
         if not isinstance(select, exp.Select):
             continue
         items = _from_items(select)
-        earlier = {item.alias_or_name for item in items[:_index(items, node)]}
-        if earlier and (_reads(node, earlier) or _reads_unqualified(
-                node.this, items[:_index(items, node)], schema)):
-            alias = node.args.get("alias")
+        before = items[:_index(items, node)]
+        if not before:
+            continue
+        if lowered is None:
+            lowered = {name.lower(): fields for name, fields in schema.items()}
+        if _reads(node, {item.alias_or_name for item in before}) or \
+                _reads_unqualified(node.this, before, lowered):
+            lateral = exp.Lateral(alias=node.args.get("alias"))
             node.set("alias", None)
-            node.replace(exp.Lateral(this=node.copy(), alias=alias))
+            node.replace(lateral)
+            lateral.set("this", node)  # moved, not copied
 
 
 def lateral_reference(statement: exp.Expression) -> str | None:
@@ -53,18 +59,21 @@ def _reads_unqualified(query: exp.Expression, earlier: list[exp.Expression],
                        schema: dict) -> bool:
     """Does `query` use an unqualified column name that its own FROM tables lack and an
     earlier FROM table (`earlier`) has? False whenever a source's columns are not known from
-    `schema` (a derived table, a CTE): only the plain cases are decided here."""
+    `schema` (lower-case table names; a derived table, a CTE): only the plain cases are
+    decided here."""
     if not isinstance(query, exp.Select):
         return False
-    names = {c.name.lower() for c in _own_columns(query) if not c.table}
+    outer = _table_columns(earlier, schema)
+    if not outer:
+        return False
+    names = {c.name.lower() for c in _own_columns(query) if not c.table} & outer
     if not names:
         return False
     own = _table_columns(_from_items(query), schema)
     if own is None:
         return False
-    outer = _table_columns(earlier, schema) or set()
     aliases = {e.alias.lower() for e in query.expressions if isinstance(e, exp.Alias)}
-    return any(n in outer for n in names - own - aliases)
+    return bool(names - own - aliases)
 
 
 def _own_columns(select: exp.Select) -> list[exp.Column]:
@@ -83,13 +92,12 @@ def _table_columns(items: list[exp.Expression], schema: dict) -> set[str] | None
     """The lower-case column names of `items` (catalog tables, or derived tables whose column
     names are written out); None when one of them is not known so."""
     columns: set[str] = set()
-    lowered = {name.lower(): fields for name, fields in schema.items()}
     for item in items:
         alias = item.args.get("alias")
         if isinstance(alias, exp.TableAlias) and alias.columns:
             fields = [c.name for c in alias.columns]
         elif isinstance(item, exp.Table):
-            fields = lowered.get(item.name.lower())
+            fields = schema.get(item.name.lower())
         elif isinstance(item, exp.Subquery) and isinstance(item.this, exp.Query):
             fields = item.this.named_selects
             fields = None if "*" in fields or "" in fields else fields
