@@ -23,7 +23,7 @@ def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
             continue
         items = _from_items(select)
         before = items[:_index(items, node)]
-        if not before:
+        if not before:  # the first item (or one in a nested join)
             continue
         if lowered is None:
             lowered = {name.lower(): fields for name, fields in schema.items()}
@@ -110,7 +110,7 @@ def _table_columns(items: list[exp.Expression], schema: dict) -> set[str] | None
 
 
 def _index(items: list[exp.Expression], node: exp.Expression) -> int:
-    return next(i for i, item in enumerate(items) if item is node)
+    return next((i for i, item in enumerate(items) if item is node), 0)
 
 
 def _from_items(select: exp.Select) -> list[exp.Expression]:
