@@ -192,10 +192,16 @@ NOT_SUPPORTED = [
     ("select count(distinct n_regionkey) over (order by n_name) from nation", ("distinct",)),
     ("select sum(n_nationkey) filter (where n_regionkey > 1) over (order by n_name) from nation",
      ("filter",)),
-    ("select n_name, (select count(*) over () from region where r_regionkey = n_regionkey) "
-     "from nation", ("window",)),
-    ("select n_name, r.r_name from nation, lateral (select * from region where r_regionkey = n_regionkey) r",
-     ("lateral",)),
+    # LATERAL (and correlated subqueries) planned as dependent joins: the shapes not planned
+    # per outer tuple.
+    ("select * from t_left l, lateral (select r.k, count(*) from t_right r where r.w > l.v "
+     "group by rollup (r.k)) s", ("rollup",)),
+    ("select l.lid, (select count(*) from t_right r where r.w > l.v group by cube (r.k, r.s) "
+     "order by 1 limit 1) from t_left l", ("cube",)),
+    ("select l.lid, s.y from t_left l, lateral (select l.k + 1 as y) s "
+     "right join t_right r on r.k = s.y", ("lateral",)),
+    ("select l.lid, s.c from t_left l, lateral (select count(*) as c from t_right r "
+     "full join t_nulls n on n.a = r.k and r.w > l.v) s", ("lateral",)),
     # Syntax sqlglot parses and the builder would otherwise ignore (a wrong answer).
     ("select * from t_left asof right join t_right on t_left.k >= t_right.k", ("asof right",)),
     ("select * from t_left asof join t_right on t_left.k >= t_right.k and t_left.v > t_right.w + t_left.lid",

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import MODEL_CALL_TYPES, has_model_call
-from tqp.planner import grouping_sets, recursion, unnest, unsupported
+from tqp.planner import dependent, grouping_sets, recursion, unnest, unsupported
 from tqp.planner.aggregates import (
     AggregateRewriter, contains_aggregate, owned_outer_aggregates, resolve_call,
 )
@@ -25,18 +25,19 @@ from tqp.planner.names import USER_ALIAS
 from tqp.planner.node_kinds import holds
 from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
-    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window,
+    Plan, Project, Query, RowNumber, Scan, SetOp, Sort, SortKey, Unnest, Window, WindowCall,
 )
 from tqp.operators.expressions import may_raise
-from tqp.planner.resolve import resolve
+from tqp.planner.resolve import free_columns, resolve
 from tqp.planner.scope import (
-    Scope, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
+    Scope, and_all, as_written, column_tables, conjuncts, has_subquery, ref, show_as,
     where_condition,
 )
 from tqp.planner.subqueries import SubqueryPlanner
 from tqp.planner.typeof import mark_typeofs
 from tqp.planner.windows import (
-    WindowExtractor, contains_window, inline_named, named_windows, outer_windows, to_window_call,
+    RUNNING, WindowExtractor, contains_window, inline_named, named_windows, outer_windows,
+    to_window_call,
 )
 
 @dataclass
@@ -51,11 +52,15 @@ class CteDef:
 
 @dataclass
 class Source:
-    """One FROM item, planned, with the join that brought it in (None for the first)."""
+    """One FROM item, planned, with the join that brought it in (None for the first). A
+    LATERAL item (`lateral`: its subquery) is planned when it is joined, over the items before
+    it (`plan` None until then)."""
 
-    plan: Plan
+    plan: Plan | None
     alias: str
     join: exp.Join | None = None
+    lateral: exp.Expression | None = None
+    item: exp.Expression | None = None
 
 
 class Builder:
@@ -91,15 +96,18 @@ class Builder:
             mark_typeofs(plan, self.catalog)
         return Query(plan, tuple(out_names))
 
-    def query(self, node: exp.Expression, parent: Scope | None, ctes: dict):
-        """Plan any query expression: (plan, output column keys, output names)."""
+    def query(self, node: exp.Expression, parent: Scope | None, ctes: dict,
+              domain: dependent.Domain | None = None):
+        """Plan any query expression: (plan, output column keys, output names). With a
+        `domain` (planner/dependent.py) the query is a dependent one: its last output column
+        is the domain's id."""
         if isinstance(node, exp.Subquery):
-            plan, keys, names = self.query(node.this, parent, ctes)
-            return self._modifiers(plan, keys, names, node, parent)
+            plan, keys, names = self.query(node.this, parent, ctes, domain)
+            return self._modifiers(plan, keys, names, node, parent, domain)
         if isinstance(node, exp.Select):
-            return self.select(node, parent, ctes)
+            return self.select(node, parent, ctes, domain)
         if isinstance(node, exp.SetOperation):
-            return self.set_operation(node, parent, ctes)
+            return self.set_operation(node, parent, ctes, domain)
         if isinstance(node, exp.Values):
             raise NotSupportedError("VALUES lists")
         raise NotSupportedError(f"query of type {type(node).__name__}")
@@ -118,10 +126,13 @@ class Builder:
             env[cte.alias] = definition
         return env
 
-    def select(self, select: exp.Select, parent: Scope | None, ctes: dict):
+    def select(self, select: exp.Select, parent: Scope | None, ctes: dict,
+               domain: dependent.Domain | None = None):
         ctes = self.with_ctes(select, ctes)
         scope = parent.child() if parent is not None else Scope()
         scope.ctes = ctes
+        if domain is not None:
+            domain.register(scope)
         for clause in ("connect", "prewhere"):
             if select.args.get(clause) is not None:
                 raise NotSupportedError(clause.upper())
@@ -131,6 +142,8 @@ class Builder:
         if self.unnests:
             unnest.reject_misplaced(select)
         sources = self.sources(select, scope, ctes)
+        if domain is not None:
+            sources = dependent.with_domain(sources, domain, Source)
         plan, leftover = self.join_sources(sources, conjuncts(where_condition(select)), scope)
         for condition in leftover:
             plan = self.filter(plan, condition, scope)
@@ -163,6 +176,11 @@ class Builder:
             group_exprs, sets = self._group_exprs(group, exprs, names, aliased)
             if self.windows and any(outer_windows(g) for g in group_exprs):
                 raise ProgrammingError("cannot group by a window function")
+            if domain is not None:  # grouped per distinct outer tuple
+                if sets is not None:
+                    raise NotSupportedError("GROUPING SETS, ROLLUP or CUBE in a LATERAL or "
+                                            "correlated subquery")
+                group_exprs = group_exprs + domain.group_columns()
             rewriter = AggregateRewriter(group_exprs, self.fresh)
             outer = self.fresh("_aggregates")  # the hoisted calls' outputs, as a FROM item
             for node in hoisted:  # computed here; the subquery reads the output as a column
@@ -191,6 +209,8 @@ class Builder:
                         call = replace(call, **{field_name: bound})
                 calls.append((k, resolve_call(call, lambda e: resolve(e, scope))))
             plan = Aggregate(plan, tuple(keys), tuple(calls), sets)
+            if domain is not None and group is None:
+                plan = dependent.fill_empty_groups(plan, domain, self.fresh)
             scope = Scope(parent=scope.parent, depth=scope.depth, ctes=ctes)  # only the output
             for key, g in rewriter.groups:  # grouped columns stay visible to subqueries
                 if isinstance(g, exp.Column) and g.table:
@@ -203,7 +223,8 @@ class Builder:
                                                sources=scope.sources) for o in order_items]
             on_exprs = [self._order_target(e, exprs, names, aliased, None,
                                             sources=scope.sources) for e in distinct_on or []]
-        plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope)
+        plan, exprs, order_exprs = self._windows(plan, exprs, order_exprs, qualify, scope,
+                                                 domain)
         exprs, lists = unnest.extract(exprs, self.fresh) if self.unnests else (exprs, [])
         if lists:
             plan = Unnest(plan, tuple((k, resolve(e, scope)) for k, e in lists))
@@ -215,6 +236,11 @@ class Builder:
             key = self.fresh(name or "_col")
             out_keys.append(key)
             projected.append((key, resolve(e, scope)))
+        if domain is not None:  # the dependent query's rows name their outer tuple
+            key = self.fresh(dependent.GID)
+            out_keys.append(key)
+            projected.append((key, resolve(domain.gid_column(), scope)))
+            names = names + [dependent.GID]
         sort_keys = []
         for item, target in zip(order_items, order_exprs):
             plan, key = self._projected(plan, target, out_keys, projected, scope, "_sort")
@@ -224,6 +250,8 @@ class Builder:
         for target in on_exprs:
             plan, key = self._projected(plan, target, out_keys, projected, scope, "_on")
             on_keys.append(key)
+        if domain is not None and distinct_on is not None:  # DISTINCT ON per outer tuple too
+            on_keys.append(out_keys[-1])
         plan = Project(plan, tuple(projected))
         if distinct_on is not None:
             plan, sort_keys = self._distinct_on(plan, on_keys, sort_keys)
@@ -232,13 +260,17 @@ class Builder:
                 raise ProgrammingError(
                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
             plan = Distinct(plan)
-        plan = self._sort_and_limit(plan, sort_keys, select)
+        if domain is not None:
+            plan = self._limit_per_group(plan, sort_keys, select, out_keys[-1])
+        else:
+            plan = self._sort_and_limit(plan, sort_keys, select)
         return plan, out_keys, names
 
-    def _windows(self, plan, exprs, order_exprs, qualify, scope):
+    def _windows(self, plan, exprs, order_exprs, qualify, scope, domain=None):
         """The window functions of the select list, ORDER BY and QUALIFY computed by one
         Window node (after grouping), then QUALIFY's filter; returns the plan and the select
-        list and ORDER BY expressions reading the window columns."""
+        list and ORDER BY expressions reading the window columns. In a dependent query every
+        window is partitioned by outer tuple too."""
         extractor = WindowExtractor(self.fresh)
         exprs = [extractor.extract(e) for e in exprs]
         order_exprs = [t if isinstance(t, int) else extractor.extract(t) for t in order_exprs]
@@ -247,7 +279,11 @@ class Builder:
             calls = []
             for key, w in extractor.windows:  # subqueries in arguments and keys run first
                 plan, w = self.subqueries.bind(plan, w, scope)
-                calls.append((key, to_window_call(w, lambda e: resolve(e, scope))))
+                call = to_window_call(w, lambda e: resolve(e, scope))
+                if domain is not None:
+                    call = replace(call, partition=call.partition
+                                   + (resolve(domain.gid_column(), scope),))
+                calls.append((key, call))
             plan = Window(plan, tuple(calls))
         if qualify is not None:
             plan = self.filter(plan, qualify, scope)
@@ -336,8 +372,9 @@ class Builder:
         return (_constant_int(limit.expression, "LIMIT") if limit is not None else None,
                 _constant_int(offset.expression, "OFFSET") if offset is not None else 0)
 
-    def _modifiers(self, plan, keys, names, node, parent):
-        """ORDER BY / LIMIT written on a parenthesised query or a set operation."""
+    def _modifiers(self, plan, keys, names, node, parent, domain=None):
+        """ORDER BY / LIMIT written on a parenthesised query or a set operation (in a
+        dependent query, per outer tuple: its id is the last of `keys`)."""
         sort_keys = []
         for item in _order_items(node.args.get("order"), len(keys)):
             target = item.this
@@ -350,12 +387,33 @@ class Builder:
                     f"ORDER BY {target.sql()} on a set operation (use an output column)")
             sort_keys.append(SortKey(ref(keys[index]), bool(item.args.get("desc")),
                                      bool(item.args.get("nulls_first"))))
+        if domain is not None:
+            return self._limit_per_group(plan, sort_keys, node, keys[-1]), keys, names
         return self._sort_and_limit(plan, sort_keys, node), keys, names
 
-    def set_operation(self, node: exp.SetOperation, parent, ctes):
+    def _limit_per_group(self, plan: Plan, sort_keys: list[SortKey], node: exp.Expression,
+                         gid: str) -> Plan:
+        """LIMIT / OFFSET in a dependent query: the rows of each outer tuple (`gid`) numbered
+        in the ORDER BY order, those in the window kept. ORDER BY alone orders nothing: the
+        rows are joined back to the outer rows."""
+        if _limit_percent(node) is not None:
+            raise NotSupportedError("LIMIT ... PERCENT in a LATERAL or correlated subquery")
+        limit, offset = self._limit_values(node)
+        if limit is None and not offset:
+            return plan
+        number = self.fresh("_row")
+        call = WindowCall("row_number", (), (ref(gid),), tuple(sort_keys), RUNNING)
+        numbered = Window(plan, ((number, call),))
+        keep = exp.GT(this=ref(number), expression=exp.Literal.number(offset))
+        if limit is not None:
+            keep = exp.And(this=keep, expression=exp.LTE(
+                this=ref(number), expression=exp.Literal.number(offset + limit)))
+        return Project(Filter(numbered, keep), tuple((c, ref(c)) for c in plan.columns))
+
+    def set_operation(self, node: exp.SetOperation, parent, ctes, domain=None):
         ctes = self.with_ctes(node, ctes)
-        left, lkeys, names = self.query(node.left, parent, ctes)
-        right, rkeys, rnames = self.query(node.right, parent, ctes)
+        left, lkeys, names = self.query(node.left, parent, ctes, domain)
+        right, rkeys, rnames = self.query(node.right, parent, ctes, domain)
         if node.args.get("by_name"):
             (left, lkeys), (right, rkeys), names = self._by_name(
                 (left, lkeys, names), (right, rkeys, rnames))
@@ -367,7 +425,7 @@ class Builder:
         right = Project(right, tuple((o, ref(k)) for o, k in zip(out, rkeys)))
         kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
         plan = SetOp(kind, not node.args.get("distinct"), left, right)
-        return self._modifiers(plan, out, names, node, parent)
+        return self._modifiers(plan, out, names, node, parent, domain)
 
     def _by_name(self, left, right):
         """UNION [ALL] BY NAME: both sides' columns matched by name (case-insensitively); the
@@ -402,12 +460,24 @@ class Builder:
         items = [(from_.this, None)] + [(j.this, j) for j in select.args.get("joins") or []]
         # the columns each table alias is read by: one walk, made when a base table needs it
         used = functools.cache(lambda: _columns_by_table(select))
-        return [self.source(item, join, scope, ctes, used) for item, join in items]
+        sources: list[Source] = []
+        for item, join in items:
+            later = {s.alias for s in sources if s.plan is None}  # LATERALs not yet in `scope`
+            sources.append(self.source(item, join, scope, ctes, used, later))
+        return sources
 
     def source(self, item, join, scope: Scope, ctes: dict,
-               used: Callable[[], dict[str, set[str]]]) -> Source:
+               used: Callable[[], dict[str, set[str]]], lateral: set[str] = frozenset()) -> Source:
+        """One FROM item planned; `lateral`: the aliases of earlier LATERAL items, which are
+        planned (and enter `scope`) only when joined."""
         alias = item.alias_or_name
         binding = self.fresh(alias)
+        if isinstance(item, exp.Lateral) and not isinstance(item.this, exp.Subquery):
+            raise NotSupportedError(f"LATERAL {item.this.sql(dialect='duckdb')[:60]}")
+        if isinstance(item, (exp.Subquery, exp.Lateral)) and _reads_any(
+                item.this, set(scope.sources) | lateral):
+            return Source(None, alias, join, lateral=item.this if isinstance(item, exp.Lateral)
+                          else item, item=item)  # reads an earlier FROM item: planned later
         if isinstance(item, exp.Table) and not isinstance(item.this, exp.Identifier):
             raise NotSupportedError(f"table function {item.this.sql(dialect='duckdb')[:60]}")
         if isinstance(item, exp.Table) and item.name in ctes:
@@ -424,9 +494,10 @@ class Builder:
             wanted = {u.lower() for u in used().get(alias, ())}
             fields = tuple(c for c in columns if c.lower() in wanted)
             return Source(Scan(item.name, binding, fields), alias, join)
-        if isinstance(item, exp.Subquery):
-            plan, keys, names = self.query(item.this, scope.parent, ctes)
-            plan, keys, names = self._modifiers(plan, keys, names, item, scope.parent)
+        if isinstance(item, (exp.Subquery, exp.Lateral)):  # a LATERAL reading no FROM item
+            query = item.this if isinstance(item, exp.Lateral) else item
+            plan, keys, names = self.query(query.this, scope.parent, ctes)
+            plan, keys, names = self._modifiers(plan, keys, names, query, scope.parent)
             names = _alias_columns(item, names)
             scope.add(alias, binding, names)
             exprs = tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
@@ -455,13 +526,21 @@ class Builder:
         both readings give the same rows)."""
         items = []
         aliases = {s.alias for s in sources}
+        outer = set(scope.sources) - aliases  # in a dependent query: the outer query's aliases
         for segment in _comma_segments(sources):
             if not any(_join_kind(s.join) in ("right", "full") for s in segment[1:]):
                 items.extend(segment)
                 continue
+            if segment[0].lateral is not None:  # it reads an item outside its join
+                raise NotSupportedError("LATERAL item before a RIGHT or FULL join")
             inside = {s.alias for s in segment}
             for s in segment[1:]:
-                outside = (column_tables(s.join.args.get("on") or exp.true()) & aliases) - inside
+                named = column_tables(s.join.args.get("on") or exp.true())
+                if named & outer:
+                    raise NotSupportedError(
+                        f"a RIGHT or FULL join's ON condition naming {sorted(named & outer)[0]}, "
+                        "a column of the query around a LATERAL or correlated subquery")
+                outside = (named & aliases) - inside
                 if outside:
                     raise NotSupportedError(
                         f"an ON condition naming {sorted(outside)[0]}, a FROM item outside its "
@@ -469,24 +548,41 @@ class Builder:
             first = Source(segment[0].plan, segment[0].alias)
             items.append(Source(self._join_chain([first] + segment[1:], scope), "",
                                 segment[0].join))
-        plan = self._join_chain(items, scope)
         # Conditions that can raise (x // y, CAST) run after the others, on the rows that are
         # left: `z <> 0 AND 10 // z > 1` must not divide by zero. Subqueries come next,
         # semi-join filters (IN, EXISTS) before scalar subqueries, which aggregate; a model call
         # filters last: it scores only the rows the rest of the query keeps.
         late = [(self.model_calls and has_model_call(c), has_subquery(c)) for c in where]
         plain = [c for c, (call, sub) in zip(where, late) if not call and not sub]
+        plan = self._join_chain(items, scope, [c for c in plain if not may_raise(c)],
+                                set(scope.sources) - aliases)
         rest = [(call, c.find(exp.In, exp.Exists) is None, i) for i, (c, (call, sub))
                 in enumerate(zip(where, late)) if call or sub]
         return plan, sorted(plain, key=may_raise) + [where[i] for *_, i in sorted(rest)]
 
-    def _join_chain(self, sources: list[Source], scope: Scope) -> Plan:
+    def _join_chain(self, sources: list[Source], scope: Scope, where: list = (),
+                    joined: set[str] = frozenset()) -> Plan:
         """The first source joined with the others, in the order written: each run of inner
         and cross joins is one join block whose first input is the plan so far (`a LEFT JOIN b,
         c, d WHERE ...` orders `(a LEFT JOIN b)`, `c` and `d` by the WHERE keys), and each
-        outer join joins the plan so far."""
+        outer join joins the plan so far.
+
+        `where`: WHERE conditions (that cannot raise) the caller applies above the chain. Those
+        reading only the items before a LATERAL (and `joined`, a dependent query's outer
+        aliases) also filter its outer rows first, so that it runs for the rows kept only."""
         plan, run = sources[0].plan, []
+        joined = set(joined) | {sources[0].alias}
         for s in sources[1:]:
+            if s.lateral is not None:
+                plan = self._inner_block(plan, run, scope)
+                early = [c for c in where if column_tables(c) and column_tables(c) <= joined]
+                if early:
+                    plan = Filter(plan, resolve(and_all(early), scope))
+                plan = self._lateral_join(plan, s, scope)
+                joined.add(s.alias)
+                run = []
+                continue
+            joined.add(s.alias)
             if _join_kind(s.join) in ("inner", "cross"):
                 run.append(s)
                 continue
@@ -512,6 +608,31 @@ class Builder:
         for c in bound:
             plan = self.filter(plan, c, scope)
         return plan
+
+    def _lateral_join(self, left: Plan, source: Source, scope: Scope) -> Plan:
+        """`left` (the FROM items before it) joined with a LATERAL item: a dependent join
+        (planner/dependent.py) on the id of each left row's tuple of the columns it reads."""
+        kind = _join_kind(source.join)
+        if kind not in ("inner", "cross", "left") or source.join.args.get("using"):
+            raise NotSupportedError(f"LATERAL in a {kind.upper()} JOIN (only INNER, CROSS, LEFT "
+                                    "and comma joins)")
+        columns = dependent.outer_columns(source.lateral, scope, left)
+        per_row = bool(source.item.meta.get(dependent.PER_ROW)) or dependent.per_row(
+            source.lateral)
+        left, gid, domain = dependent.domain(left, columns, self.fresh, per_row)
+        plan, keys, names = self.query(source.lateral, scope, scope.ctes, domain)
+        names = _alias_columns(source.item, names[:-1])
+        binding = self.fresh(source.alias)
+        scope.add(source.alias, binding, names)
+        right_gid = self.fresh(dependent.GID)
+        right = Project(plan, tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys[:-1], names))
+                        + ((right_gid, ref(keys[-1])),))
+        on = conjuncts(source.join.args.get("on")) if source.join is not None else []
+        if any(has_subquery(c) for c in on):
+            raise NotSupportedError("subquery in the ON clause of a LATERAL join")
+        condition = and_all([resolve(c, scope) for c in on if c != exp.true()])
+        return Join(left, right, "left" if kind == "left" else "inner", (ref(gid),),
+                    (ref(right_gid),), condition)
 
     def _outer_join(self, plan: Plan, source: Source, scope: Scope) -> Plan:
         kind = _join_kind(source.join)
@@ -583,6 +704,13 @@ class Builder:
     def filter(self, plan: Plan, condition: exp.Expression, scope: Scope) -> Plan:
         plan, condition = self.subqueries.bind(plan, condition, scope)
         return Filter(plan, resolve(condition, scope))
+
+
+def _reads_any(query: exp.Expression, aliases: set[str]) -> bool:
+    """Does `query` read a column of one of `aliases` (FROM items around it)?"""
+    if not aliases or not any(c.table in aliases for c in query.find_all(exp.Column)):
+        return False  # the quick test: most derived tables name no outer alias at all
+    return any(c.table in aliases for c in free_columns(query))
 
 
 def _reject_misplaced_outer_aggregates(select: exp.Select) -> None:

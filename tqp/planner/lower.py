@@ -119,7 +119,7 @@ def _(node: L.Limit, lw: Lowering):
 
 @_lower.register
 def _(node: L.RowNumber, lw: Lowering):
-    return streaming.RowNumber(lw.lower(node.input), node.name)
+    return streaming.RowNumber(single(lw.lower(node.input)), node.name)
 
 
 @_lower.register

@@ -35,8 +35,9 @@ from sqlglot.schema import MappingSchema
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions.dates import CONSTANT_ARGUMENT
+from tqp.planner.eliminate_subqueries import eliminate_subqueries
 from tqp.planner.inner_order_by import inner_order_by
-from tqp.planner.lateral import lateral_reference
+from tqp.planner.lateral import lateral_reference, wrap_implicit_laterals
 from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
@@ -53,12 +54,13 @@ OWN_PASSES = ("unnest_subqueries", "optimize_joins", "pushdown_predicates", "sim
 # Each walked every scope of every query.
 UNNEEDED_PASSES = ("eliminate_ctes", "eliminate_joins", "pushdown_projections")
 _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES + UNNEEDED_PASSES]
-# tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) in
-# sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
+# tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) and
+# eliminate_subqueries (which keeps a correlated derived table in place) in sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
 # correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
 RULES = tuple(itertools.chain.from_iterable(
     (r, unique_aliases, inner_order_by) if r.__name__ == "qualify"
     else (merge_subqueries,) if r.__name__ == "merge_subqueries"
+    else (eliminate_subqueries,) if r.__name__ == "eliminate_subqueries"
     else (normalize,) if r.__name__ == "normalize" else (r,)
     for r in _SQLGLOT))
 # Without a derived table or a CTE in the query these passes have nothing to do (tables are not
@@ -89,6 +91,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         if any(isinstance(n, (exp.Any, exp.All)) for n in nodes):
             wrapped = rewrite_quantified(nodes)
             nodes = list(statement.walk())  # the rewrite added subqueries
+        wrap_implicit_laterals(nodes, schema)  # before qualify, which resolves columns inside a LATERAL
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         arguments = _arguments(_prepared(schema))
@@ -103,7 +106,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     except OptimizeError as exc:
         lateral = lateral_reference(statement)
         if lateral is not None:
-            raise NotSupportedError(f"LATERAL (implicit): {lateral}") from None
+            raise NotSupportedError(f"LATERAL: {lateral}") from None
         raise ProgrammingError(_with_suggestion(str(exc), statement, schema)) from None
 
 

@@ -6,6 +6,10 @@
 - Uncorrelated scalar subqueries: planned once, their single value broadcast (ScalarApply).
 - Correlated scalar subqueries: the subquery grouped by its correlation keys, left-joined back;
   an aggregate's value over no rows (COUNT -> 0) fills in where nothing matched.
+- Correlated subqueries these cannot plan (one whose own subquery or derived table reads the
+  outer query, one with GROUP BY, HAVING or DISTINCT, or outer columns in its select list): a
+  dependent join (planner/dependent.py), answered per distinct tuple of the outer columns it
+  reads and joined back on the tuple's id.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner import dependent
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.logical import (
     Aggregate, AggregateCall, Filter, Join, MarkJoin, Plan, Project, RowNumber, ScalarApply,
@@ -53,9 +58,12 @@ class SubqueryPlanner:
                 and not sub.args.get("having") and not sub.args.get("limit") \
                 and not sub.args.get("offset"):
             return plan, exp.true()  # an aggregate without GROUP BY always yields one row
+        if free_columns(sub) and (not _is_simple_select(sub) or contains_aggregate(sub)
+                                  or sub.args.get("group") or _nested_correlation(sub)
+                                  or _windowed(sub)):
+            plan, gid, inner, _, inner_gid = self._dependent(plan, sub, scope)
+            return MarkJoin(plan, inner, mark, (ref(gid),), (ref(inner_gid),)), ref(mark)
         if not _is_simple_select(sub) or contains_aggregate(sub) or sub.args.get("group"):
-            if free_columns(sub):
-                raise NotSupportedError("correlated EXISTS over an aggregate, set operation or LIMIT")
             inner, _, _ = self.builder.query(sub, scope, scope.ctes)
             return MarkJoin(plan, inner, mark), ref(mark)
         inner, child, correlated = self._inner_relation(sub, scope)
@@ -83,13 +91,19 @@ class SubqueryPlanner:
         """x IN (correlated SELECT y ...) with IN's NULL rules, from three mark joins: a match
         (x = y), a NULL y, and any row at all, each under the correlation."""
         if not _is_simple_select(sub) or sub.args.get("group") or contains_aggregate(sub) \
-                or len(sub.expressions) != 1:
-            raise NotSupportedError("correlated IN over an aggregate, set operation or LIMIT")
-        value = sub.expressions[0]
-        value = value.this if isinstance(value, exp.Alias) else value
-        inner, child, correlated = self._inner_relation(sub, scope)
-        okeys, ikeys, residual = self._correlation(correlated, child, scope, allow_residual=True)
-        inner_value = resolve(value, child)
+                or len(sub.expressions) != 1 or _nested_correlation(sub) or _windowed(sub):
+            plan, gid, inner, keys, inner_gid = self._dependent(plan, sub, scope)
+            if len(keys) != 1:
+                raise ProgrammingError(f"IN subquery returns {len(keys)} columns, expected 1")
+            okeys, ikeys, residual = (ref(gid),), (ref(inner_gid),), None
+            inner_value = ref(keys[0])
+        else:
+            value = sub.expressions[0]
+            value = value.this if isinstance(value, exp.Alias) else value
+            inner, child, correlated = self._inner_relation(sub, scope)
+            okeys, ikeys, residual = self._correlation(correlated, child, scope,
+                                                       allow_residual=True)
+            inner_value = resolve(value, child)
         outer_value = resolve(probe, scope)
         match, has_null, any_row = (self.builder.fresh(p) for p in ("_in", "_in_null", "_in_any"))
         plan = MarkJoin(plan, inner, match, okeys + (outer_value,), ikeys + (inner_value,), residual)
@@ -113,8 +127,10 @@ class SubqueryPlanner:
             if len(keys) != 1:
                 raise ProgrammingError(f"scalar subquery returns {len(keys)} columns, expected 1")
             return ScalarApply(plan, inner, name), ref(name)
-        if not _is_simple_select(sub) or sub.args.get("group") or len(sub.expressions) != 1:
-            raise NotSupportedError("correlated scalar subquery with GROUP BY, LIMIT or several columns")
+        if not _is_simple_select(sub) or sub.args.get("group") or len(sub.expressions) != 1 \
+                or _nested_correlation(sub) or _windowed(sub) \
+                or free_columns(sub.expressions[0], frozenset(source_aliases(sub))):
+            return self._dependent_scalar(plan, sub, scope, name)
         value = sub.expressions[0]
         value = value.this if isinstance(value, exp.Alias) else value
         inner, child, correlated = self._inner_relation(sub, scope)
@@ -155,14 +171,30 @@ class SubqueryPlanner:
                                       true=ref(empty_name))], default=ref(name))
         return plan, answer
 
+    def _dependent_scalar(self, plan: Plan, sub: exp.Expression, scope: Scope, name: str):
+        """A correlated scalar subquery as a dependent join: its rows per outer tuple, at most
+        one each (the `single` aggregate), left-joined back (NULL where there is none)."""
+        plan, gid, inner, keys, inner_gid = self._dependent(plan, sub, scope)
+        if len(keys) != 1:
+            raise ProgrammingError(f"scalar subquery returns {len(keys)} columns, expected 1")
+        group = self.builder.fresh("_gid")
+        grouped = Aggregate(inner, ((group, ref(inner_gid)),),
+                            ((name, AggregateCall("single", ref(keys[0]))),))
+        return Join(plan, grouped, "left", (ref(gid),), (ref(group),)), ref(name)
+
     # -- shared ----------------------------------------------------------------------------------
+
+    def _dependent(self, plan: Plan, sub: exp.Expression, scope: Scope):
+        """Plan `sub` as a dependent join over `plan`'s rows (planner/dependent.py): `plan`
+        with a gid column, that column, the subquery's plan, its output keys and its gid."""
+        columns = dependent.outer_columns(sub, scope, plan)
+        plan, gid, domain = dependent.domain(plan, columns, self.builder.fresh)
+        inner, keys, _ = self.builder.query(sub, scope, scope.ctes, domain)
+        return plan, gid, inner, keys[:-1], keys[-1]
 
     def _inner_relation(self, sub: exp.Select, scope: Scope):
         """Plan the FROM and the local WHERE conditions of a correlated subquery; return the
         plan, its scope and the correlated conditions left over."""
-        if any(part is not None and part.find(exp.Window) is not None for part in
-               [*sub.expressions, sub.args.get("order"), sub.args.get("qualify")]):
-            raise NotSupportedError("window functions in a correlated subquery")
         child = scope.child()
         ctes = self.builder.with_ctes(sub, scope.ctes)
         child.ctes = ctes
@@ -209,6 +241,20 @@ def _unwrap(node: exp.Expression) -> exp.Expression:
             break
         node = node.this
     return node
+
+
+def _nested_correlation(sub: exp.Expression) -> bool:
+    """Does a subquery or derived table inside `sub` read the query around `sub`?"""
+    outer = {c.table for c in free_columns(sub)}
+    return any(node is not sub and any(c.table in outer for c in free_columns(node))
+               for node in sub.find_all(exp.Select))
+
+
+def _windowed(sub: exp.Expression) -> bool:
+    """Does `sub` compute window functions (per outer tuple, in a dependent join)?"""
+    return isinstance(sub, exp.Select) and any(
+        part is not None and part.find(exp.Window) is not None
+        for part in [*sub.expressions, sub.args.get("order"), sub.args.get("qualify")])
 
 
 def _is_simple_select(node: exp.Expression) -> bool:

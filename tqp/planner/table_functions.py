@@ -3,6 +3,8 @@
 - `range(...)` / `generate_series(...)`: `(SELECT unnest(range(...)) AS range)`, the scalar
   list function unnested;
 - `unnest(list)`: `(SELECT unnest(list) AS unnest)`;
+- either over the columns of an earlier FROM item (`FROM t, range(t.n) r(i)`): the same query
+  in a LATERAL;
 - `(VALUES (...), (...))`: a UNION ALL of one-row SELECTs (columns `col0`, `col1`, ... unless
   the alias names them), built as a balanced tree so that many rows do not nest deeply.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.planner.dependent import PER_ROW
 
 
 # The nodes `expand` rewrites (a table function is a Table over a GenerateSeries).
@@ -26,6 +29,9 @@ def expand(statement: exp.Expression) -> exp.Expression:
     VALUES statement becomes `SELECT * FROM (VALUES ...)`."""
     if isinstance(statement, exp.Values):
         return exp.select("*").from_(_values(statement))
+    for lateral in list(statement.find_all(exp.Lateral)):
+        if _in_from(lateral):  # `LATERAL range(t.n) r(i)`: the row source itself, as above
+            _unwrap_lateral(lateral)
     for node in list(statement.find_all(exp.Table, exp.Unnest, exp.Values)):
         if not _in_from(node):
             continue
@@ -39,22 +45,40 @@ def expand(statement: exp.Expression) -> exp.Expression:
     return statement
 
 
+def _unwrap_lateral(lateral: exp.Lateral) -> None:
+    """Replace `LATERAL <row source>` by the row source under the LATERAL's alias: a FROM item
+    over an earlier item's columns is a lateral join anyway."""
+    source, alias = lateral.this, lateral.args.get("alias")
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Values) \
+            and source.args.get("alias") is None:
+        source = source.this
+    if isinstance(source, exp.GenerateSeries):
+        lateral.replace(exp.Table(this=source.copy(), alias=alias))
+    elif isinstance(source, (exp.Unnest, exp.Values)) and source.args.get("alias") is None:
+        source = source.copy()
+        source.set("alias", alias)
+        lateral.replace(source)
+
+
 def _in_from(node: exp.Expression) -> bool:
     return isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this"
 
 
-def _one_column(call: exp.Expression, name: str, alias: exp.TableAlias | None) -> exp.Subquery:
-    if call.find(exp.Column) is not None:  # reads an earlier FROM item: a lateral join
-        raise NotSupportedError(f"LATERAL (implicit): {name} in FROM over columns of another "
-                                "FROM item")
+def _one_column(call: exp.Expression, name: str,
+                alias: exp.TableAlias | None) -> exp.Subquery | exp.Lateral:
     columns = alias.columns if alias is not None else []
     if len(columns) > 1:
         raise ProgrammingError(f"{name} has 1 column, the alias names {len(columns)}")
     column = columns[0].name if columns else (alias.name if alias is not None and alias.name
                                                 else name)
     select = exp.select(exp.alias_(exp.Explode(this=call), column, quoted=True))
-    return exp.Subquery(this=select, alias=exp.TableAlias(
-        this=exp.to_identifier(alias.name if alias is not None and alias.name else name)))
+    table = exp.TableAlias(
+        this=exp.to_identifier(alias.name if alias is not None and alias.name else name))
+    if call.find(exp.Column) is not None:  # reads an earlier FROM item: a lateral join
+        lateral = exp.Lateral(this=exp.Subquery(this=select), alias=table)
+        lateral.meta[PER_ROW] = True  # no need to find equal outer tuples (lists among them)
+        return lateral
+    return exp.Subquery(this=select, alias=table)
 
 
 def _unnest(node: exp.Unnest) -> exp.Subquery:

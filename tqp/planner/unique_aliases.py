@@ -24,6 +24,8 @@ def unique_aliases(expression: exp.Expression, **_) -> exp.Expression:
     one subquery (qualify repeats a select item in GROUP BY) stay equal."""
     renamed: list[tuple[Scope, str, str]] = []
     for scope in traverse_scope(expression):
+        if scope.is_udtf:  # a LATERAL's scope lists the FROM items before it: no shadowing
+            continue
         outer = _enclosing_sources(scope)
         for alias, source in scope.sources.items():
             if isinstance(source, exp.Table) and alias in outer:

@@ -13,7 +13,6 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError
 
 UNSUPPORTED_NODES = {
-    exp.Lateral: "LATERAL",
     exp.Unnest: "UNNEST",
     exp.Pivot: "PIVOT",
     exp.Lambda: "lambda functions",
@@ -44,6 +43,9 @@ UNDERSTOOD_ARGS = {
     exp.Distinct: {"expressions", "on"},
     exp.With: {"expressions", "recursive"},
     exp.CTE: {"this", "alias", "materialized"},
+    # LATERAL (subquery): the builder plans it as a dependent join (planner/dependent.py);
+    # LATERAL VIEW and CROSS/OUTER APPLY set other arguments.
+    exp.Lateral: {"this", "alias"},
 }
 
 # Readable names of the arguments, for the error message.
@@ -51,7 +53,8 @@ ARG_NAMES = {
     "qualify": "QUALIFY", "windows": "WINDOW clause", "sample": "TABLESAMPLE / USING SAMPLE",
     "laterals": "LATERAL", "pivots": "PIVOT", "connect": "CONNECT BY", "into": "SELECT INTO",
     "match_condition": "ASOF JOIN MATCH_CONDITION", "nearest": "NEAREST join",
-    "directed": "directed join", "with_fill": "ORDER BY ... WITH FILL",
+    "directed": "directed join", "view": "LATERAL VIEW",
+    "cross_apply": "CROSS/OUTER APPLY", "ordinality": "LATERAL ... WITH ORDINALITY", "with_fill": "ORDER BY ... WITH FILL",
     "with_ties": "LIMIT ... WITH TIES", "totals": "GROUP BY ... WITH TOTALS",
     "except_": "* EXCLUDE", "replace": "* REPLACE", "rename": "* RENAME", "ilike": "* ILIKE",
     "joins": "nested joins (JOIN ... JOIN ... ON ... ON ...)", "search": "WITH ... SEARCH", "cycle": "WITH ... CYCLE"

@@ -380,3 +380,98 @@ select id, a >= all (select max(k) from t_right group by s) as ge_all_groups,
     a = any (select distinct k from t_right) as eq_any_distinct
 from t_nulls
 order by id;
+
+-- name: correlated_two_levels_deep
+select x, (select count(*) from (select * from range(10) r(a)
+                                 where a < x and a > (select min(b) from range(3) q(b) where b < x))) as n
+from (values (3), (5), (null), (3), (0)) t(x);
+
+-- name: correlated_two_levels_deep_tables
+select l.lid, (select count(*) from t_right r
+               where r.k = l.k and r.w > (select min(n.a) * 100 from t_nulls n where n.a < l.k)) as n
+from t_left l;
+
+-- name: exists_two_levels_deep
+select l.lid from t_left l
+where exists (select * from t_right r where r.k = l.k
+              and exists (select * from t_nulls n where n.a = r.k and n.id > l.lid));
+
+-- name: not_exists_two_levels_deep
+select l.lid from t_left l
+where not exists (select * from t_right r where r.k >= l.k
+                  and r.w < (select max(n.a) * 100 from t_nulls n where n.id <= l.lid));
+
+-- name: in_two_levels_deep
+select l.lid from t_left l
+where l.k in (select r.k from t_right r where r.w > (select count(*) * 100 from t_nulls n where n.a = l.k));
+
+-- name: not_in_two_levels_deep
+select l.lid from t_left l
+where l.k not in (select r.k from t_right r where r.w > (select count(*) * 100 from t_nulls n where n.a = l.k));
+
+-- name: correlated_derived_table_in_subquery
+select l.lid, (select max(d.w) from (select w from t_right r where r.k = l.k) d) as m from t_left l;
+
+-- name: correlated_scalar_with_group_by
+select l.lid, (select count(*) from t_right r where r.k = l.k group by r.k) as n from t_left l;
+
+-- name: correlated_scalar_outer_column_in_select_list
+select l.lid, (select max(r.w) + l.lid from t_right r where r.k = l.k) as m from t_left l;
+
+-- name: correlated_exists_over_aggregate_having
+select l.lid from t_left l
+where exists (select r.k from t_right r where r.k <= l.k group by r.k having count(*) > 1);
+
+-- name: correlated_in_over_aggregate
+select l.lid from t_left l
+where l.v in (select sum(r.w) / 10 from t_right r where r.k = l.k);
+
+-- name: nested_empty_outer
+select e.id, (select count(*) from t_right r where r.k = e.a and r.w > (select min(n.a) from t_nulls n where n.a = e.a)) as n from t_empty e;
+
+-- name: nested_empty_inner
+select l.lid, (select count(*) from t_right r where r.k = l.k and r.w > (select min(e.a) from t_empty e where e.a = l.k)) as n from t_left l;
+
+-- name: three_levels_deep
+select l.lid, (select count(*) from t_right r where r.k = l.k
+    and r.w > (select count(*) from t_nulls n where n.a <= l.k
+               and n.id > (select min(u.lid) from t_left u where u.k = l.k))) as n
+from t_left l;
+
+-- name: correlated_scalar_order_by_limit
+select l.lid, (select r.rid from t_right r where r.k = l.k order by r.rid desc limit 1) as last_rid
+from t_left l;
+
+-- name: correlated_in_order_by_limit
+select l.lid from t_left l where l.lid in (select r.rid from t_right r where r.k = l.k order by r.w limit 1);
+
+-- name: correlated_exists_limit_offset
+select l.lid from t_left l
+where exists (select r.rid from t_right r where r.k = l.k order by r.w limit 1 offset 1);
+
+-- name: correlated_scalar_window
+select n_name, (select count(*) over () from region where r_regionkey = n_regionkey) as c from nation;
+
+-- name: correlated_reference_in_select_list_without_from
+select t.x, (select t.x) as y from (values (1), (null)) t(x);
+
+-- name: correlated_in_over_union
+select l.lid from t_left l where l.k in (select r.k from t_right r where r.w > l.v union select 1);
+
+-- name: correlated_exists_over_union_all
+select l.lid from t_left l
+where exists (select r.k from t_right r where r.w > l.v union all select 1 where l.k = 5);
+
+-- name: correlated_scalar_distinct
+select l.lid, (select distinct r.k from t_right r where r.k = l.k) as d from t_left l;
+
+-- name: correlated_scalar_having
+select l.lid, (select count(*) from t_right r where r.k = l.k having count(*) > 1) as d from t_left l;
+
+-- name: correlated_derived_table_without_from
+select l.lid, (select max(d.y) from (select l.k * 2 as y) d) as m from t_left l;
+
+-- name: exists_over_correlated_grouped_derived_table
+select l.lid from t_left l
+where exists (select * from (select r.k, count(*) c from t_right r where r.w > l.v group by r.k) d
+              where d.c > 1);

@@ -1,0 +1,45 @@
+"""sqlglot's eliminate_subqueries, kept from hoisting a correlated derived table into a CTE.
+
+The pass turns every derived table into a CTE of the outermost query (merge_subqueries then
+merges back those it can). A derived table that reads the query around it (`(SELECT t.x * 2 AS
+y) d` inside a subquery or a LATERAL over `t`) cannot live there: `t` is not in its scope, and
+when it was not merged back the CTE named an unknown table. Such a derived table stays where it
+is, as sqlglot leaves a LATERAL, and is planned there (planner/dependent.py).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.optimizer.eliminate_subqueries import eliminate_subqueries as _sqlglot_pass
+
+from tqp.planner.resolve import free_columns
+
+
+def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
+    """sqlglot's pass, except for the derived tables that read a query around them."""
+    held = []
+    for node in list(expression.find_all(exp.Subquery)):
+        if isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this" \
+                and _nested(node.parent.parent) and free_columns(node.this):
+            lateral = exp.Lateral(alias=node.args.get("alias"))
+            node.set("alias", None)
+            node.replace(lateral)
+            lateral.set("this", node)  # moved, not copied
+            held.append(lateral)
+    expression = _sqlglot_pass(expression)
+    for lateral in held:
+        subquery = lateral.this
+        subquery.set("alias", lateral.args.get("alias"))
+        lateral.replace(subquery)
+    return expression
+
+
+def _nested(select: exp.Expression) -> bool:
+    """Is `select` inside a subquery (one that can read a query around it)? A derived table of
+    the outermost query, or of a CTE's, reads no enclosing query: it needs no closer look."""
+    node = select.parent
+    while node is not None:
+        if isinstance(node, (exp.Subquery, exp.Lateral, exp.Exists)):
+            return True
+        node = node.parent
+    return False
