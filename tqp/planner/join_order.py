@@ -40,24 +40,34 @@ BUILD_SWAP_ROWS = 1 << 18
 
 
 def estimate_rows(plan: Plan, catalog) -> float:
-    """A rough row count used only to order joins."""
+    """A rough row count used only to order joins. Each node is estimated once: a plan whose
+    subplans are shared (a decorrelated subquery reads its outer plan again, and nested ones
+    nest that) is walked in time linear in its nodes, not in its paths."""
+    return _estimate(plan, catalog, {})
+
+
+def _estimate(plan: Plan, catalog, memo: dict[int, float]) -> float:
+    known = memo.get(id(plan))
+    if known is not None:
+        return known
     if isinstance(plan, Scan):
-        return float(catalog.num_rows(plan.table))
-    if isinstance(plan, Filter):
-        return estimate_rows(plan.input, catalog) * _filter_selectivity(plan, catalog)
-    if isinstance(plan, (Aggregate, Distinct)):
-        if isinstance(plan, Aggregate) and not plan.keys:
-            return 1.0
-        return estimate_rows(plan.children[0], catalog) * AGGREGATE_REDUCTION
-    if isinstance(plan, Limit) and plan.limit is not None:
-        return float(plan.limit)
-    if isinstance(plan, Join):  # also a MultiJoin, by its children below
-        return max(estimate_rows(plan.left, catalog), estimate_rows(plan.right, catalog))
-    if isinstance(plan, Sort) and plan.limit is not None:
-        return float(plan.limit)
-    if plan.children:
-        return max(estimate_rows(c, catalog) for c in plan.children)
-    return 1.0
+        rows = float(catalog.num_rows(plan.table))
+    elif isinstance(plan, Filter):
+        rows = _estimate(plan.input, catalog, memo) * _filter_selectivity(plan, catalog)
+    elif isinstance(plan, Aggregate) and not plan.keys:
+        rows = 1.0
+    elif isinstance(plan, (Aggregate, Distinct)):
+        rows = _estimate(plan.children[0], catalog, memo) * AGGREGATE_REDUCTION
+    elif isinstance(plan, (Limit, Sort)) and plan.limit is not None:
+        rows = float(plan.limit)
+    elif isinstance(plan, Join):  # also a MultiJoin, by its children below
+        rows = max(_estimate(plan.left, catalog, memo), _estimate(plan.right, catalog, memo))
+    elif plan.children:
+        rows = max(_estimate(c, catalog, memo) for c in plan.children)
+    else:
+        rows = 1.0
+    memo[id(plan)] = rows
+    return rows
 
 
 def filtered_fraction(plan: Plan, catalog) -> float:

@@ -271,12 +271,19 @@ def _span(expression: exp.Expression, plan: L.Plan, catalog) -> tuple[int, int] 
 
 
 def _scan_of(plan: L.Plan, binding: str) -> L.Scan | None:
-    if isinstance(plan, L.Scan):
-        return plan if plan.binding == binding else None
-    for child in plan.children:
-        found = _scan_of(child, binding)
-        if found is not None:
-            return found
+    """The Scan under `plan` named `binding`; each shared subplan is searched once (a plan of
+    nested decorrelated subqueries shares its outer plans many times over)."""
+    stack, seen = [plan], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, L.Scan):
+            if node.binding == binding:
+                return node
+            continue
+        stack.extend(reversed(node.children))
     return None
 
 

@@ -41,7 +41,7 @@ from tqp.planner.lateral import lateral_reference, wrap_implicit_laterals
 from tqp.planner.merge_subqueries import merge_subqueries
 from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
-from tqp.planner.quantified import refuse_wrapped_correlation, rewrite_quantified
+from tqp.planner.quantified import rewrite_quantified
 from tqp.planner.recursion import mark_recursive
 from tqp.planner.unique_aliases import unique_aliases
 
@@ -80,7 +80,6 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
     """Run the passes over a query; unknown columns become ProgrammingErrors. With
     `copy=False` the passes rewrite `statement` itself (a tree the caller owns and drops):
     copying a large tree costs about a millisecond."""
-    wrapped = False  # an ANY/ALL subquery became a derived table
     try:
         statement = statement.copy() if copy else statement
         nodes = list(statement.walk())  # one walk for tqp's own steps below
@@ -89,7 +88,7 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         mark_recursive(n for n in nodes if isinstance(n, exp.With))
         from_first_joins(nodes)
         if any(isinstance(n, (exp.Any, exp.All)) for n in nodes):
-            wrapped = rewrite_quantified(nodes)
+            rewrite_quantified(nodes)
             nodes = list(statement.walk())  # the rewrite added subqueries
         wrap_implicit_laterals(nodes, schema)  # before qualify, which resolves columns inside a LATERAL
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
@@ -100,8 +99,6 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         for rule in _rules(nodes):
             optimized = rule(optimized, **{k: v for k, v in arguments.items()
                                            if k in _RULE_ARGUMENTS[rule]})
-        if wrapped:
-            refuse_wrapped_correlation(optimized)
         return optimized
     except OptimizeError as exc:
         lateral = lateral_reference(statement)

@@ -26,13 +26,10 @@ _ALL_EXTREME = {exp.GT: exp.Max, exp.GTE: exp.Max, exp.LT: exp.Min, exp.LTE: exp
 QUERY_ALIAS, COLUMN_ALIAS = "_quantified", "_value"
 
 
-def rewrite_quantified(nodes: list[exp.Expression]) -> bool:
+def rewrite_quantified(nodes: list[exp.Expression]) -> None:
     """Replace each comparison of `nodes` (every node of a statement) whose right side is
     ANY/SOME/ALL of a subquery by the equivalent IN or CASE (module docstring). A quantifier
-    over a list, or on the comparison's left side, is left for `unsupported.check` to refuse.
-    True when a subquery became a derived table, where a correlated reference cannot be
-    planned (`refuse_wrapped_correlation` checks for one once names are resolved)."""
-    wrapped = False
+    over a list, or on the comparison's left side, is left for `unsupported.check` to refuse."""
     for node in nodes:
         if not isinstance(node, (exp.Any, exp.All)):
             continue
@@ -44,26 +41,6 @@ def rewrite_quantified(nodes: list[exp.Expression]) -> bool:
             continue
         comparison.replace(_rewritten(type(comparison), comparison.this, query,
                                       isinstance(node, exp.Any)))
-        wrapped = wrapped or not _is_plain(query)
-    return wrapped
-
-
-WRAPPED = "quantified_subquery"  # meta mark of a derived table made by the rewrite
-
-
-def refuse_wrapped_correlation(statement: exp.Expression) -> None:
-    """NotSupportedError when a subquery the rewrite made a derived table reads a column of
-    an outer query (`statement` qualified): tqp plans no correlated derived table."""
-    for node in statement.find_all(exp.Subquery, exp.CTE):
-        # the optimizer may have made the derived table a CTE (shared by the aggregates)
-        if not (node.meta.get(WRAPPED) or isinstance(node, exp.CTE)
-                and node.alias.startswith(QUERY_ALIAS)):
-            continue
-        inner = {t.alias_or_name for t in node.find_all(exp.Table, exp.Subquery)} | \
-            {cte.alias for cte in node.find_all(exp.CTE)}
-        if any(c.table and c.table not in inner for c in node.find_all(exp.Column)):
-            raise NotSupportedError("a correlated subquery compared with ANY/ALL that has "
-                                    "GROUP BY, DISTINCT, LIMIT, an aggregate or a set operation")
 
 
 def _rewritten(kind: type, left: exp.Expression, query: exp.Query, any_: bool) -> exp.Expression:
@@ -95,7 +72,8 @@ def _aggregate(query: exp.Query, function: type, star: bool = False) -> exp.Subq
     """The scalar subquery `function` of the query's one column (or `function(*)`): the
     query's own SELECT with that aggregate as its item where the query is a plain
     SELECT-FROM-WHERE (so that a correlated one stays one level deep), else
-    `(SELECT function(_value) FROM (query) AS _quantified(_value))`."""
+    `(SELECT function(_value) FROM (query) AS _quantified(_value))` (a derived table, which a
+    correlated query makes a dependent join)."""
     if _is_plain(query):
         item = query.expressions[0]
         item = item.this if isinstance(item, exp.Alias) else item
@@ -105,7 +83,6 @@ def _aggregate(query: exp.Query, function: type, star: bool = False) -> exp.Subq
         return exp.Subquery(this=plain)
     source = exp.Subquery(this=query.copy(), alias=exp.TableAlias(
         this=exp.to_identifier(QUERY_ALIAS), columns=[exp.to_identifier(COLUMN_ALIAS)]))
-    source.meta[WRAPPED] = True
     call = function(this=exp.Star() if star else exp.column(COLUMN_ALIAS, QUERY_ALIAS))
     return exp.Subquery(this=exp.select(call).from_(source))
 

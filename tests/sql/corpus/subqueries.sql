@@ -475,3 +475,12 @@ select l.lid, (select max(d.y) from (select l.k * 2 as y) d) as m from t_left l;
 select l.lid from t_left l
 where exists (select * from (select r.k, count(*) c from t_right r where r.w > l.v group by r.k) d
               where d.c > 1);
+
+-- name: any_all_correlated_over_grouped_and_set_operation_subqueries
+-- Made derived tables by the rewrite, they run as dependent joins.
+select id, a,
+    a > any (select k from t_left where k < t_nulls.a group by k) as gt_any_grouped,
+    a >= all (select k from t_right where k <= t_nulls.a + 1 union select 5) as ge_all_union,
+    a <> any (select distinct k from t_right where k <> t_nulls.a) as ne_any_distinct
+from t_nulls
+order by id;
