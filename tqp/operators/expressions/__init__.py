@@ -119,8 +119,8 @@ def _describe(expression: exp.Expression) -> str:
 
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
-    arithmetic, bitwise, casts, conditional, date_formats, dates, formatting, lists, literals,
-    logic, numeric_functions, regex, strings, timestamps, typeof,
+    arithmetic, bitwise, casts, conditional, date_formats, date_functions, dates, formatting,
+    lists, literals, logic, numeric_functions, regex, strings, timestamps, typeof,
 )
 
 

@@ -80,14 +80,14 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
 @handles(exp.Add, exp.Sub)
 def add_sub(node: exp.Expression, batch: Batch) -> Column:
     sign = 1 if isinstance(node, exp.Add) else -1
-    if isinstance(node.expression, exp.Interval):
-        from tqp.operators.expressions.dates import add_interval
+    from tqp.operators.expressions.dates import add_interval, interval_term
 
-        return add_interval(evaluate(node.this, batch), node.expression, sign)
-    if isinstance(node.this, exp.Interval) and sign == 1:
-        from tqp.operators.expressions.dates import add_interval
-
-        return add_interval(evaluate(node.expression, batch), node.this, 1)
+    term = interval_term(node.expression)
+    if term is not None:
+        return add_interval(evaluate(node.this, batch), term, sign, batch, SqlText(node))
+    term = interval_term(node.this) if sign == 1 else None
+    if term is not None:
+        return add_interval(evaluate(node.expression, batch), term, 1, batch, SqlText(node))
     a, b, what = _binary(node, batch)
     temporal = {DataType.DATE, DataType.TIMESTAMP}
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):

@@ -97,45 +97,149 @@ _UNIT_ALIASES = {"y": "year", "yr": "year", "years": "year", "mon": "month", "mo
                  "seconds": "second", "s": "second", "sec": "second"}
 
 
-def interval_parts(node: exp.Interval) -> tuple[int, str]:
-    """(amount, unit) of a constant interval such as INTERVAL '3' MONTH or INTERVAL '1 year'."""
+_INTERVAL_UNITS = ("year", "quarter", "month", "week", "day", *MICROS)
+# An interval's amount in the units DuckDB stores it in: months, days or microseconds.
+_MONTHS_PER = {"year": 12, "quarter": 3, "month": 1}
+_DAYS_PER = {"week": 7, "day": 1}
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _interval_unit(node: exp.Interval) -> tuple[str, str | None]:
+    """(unit, the amount's text when the interval writes one in its string: `'3 months'`)."""
     unit = node.args.get("unit")
-    text = node.this.name if node.this is not None else ""
     unit_name = unit.name.lower() if unit is not None else ""
+    text = None
     if not unit_name:
-        match = re.fullmatch(r"\s*(-?\d+)\s*([a-zA-Z]+)\s*", text)
+        match = re.fullmatch(r"\s*(-?\d+)\s*([a-zA-Z]+)\s*",
+                             node.this.name if node.this is not None else "")
         if not match:
             raise NotSupportedError(f"interval {node.sql()}")
         text, unit_name = match.group(1), match.group(2).lower()
     unit_name = _UNIT_ALIASES.get(unit_name, unit_name)
+    if unit_name not in _INTERVAL_UNITS:
+        raise NotSupportedError(f"interval unit {unit_name}")
+    return unit_name, text
+
+
+def interval_parts(node: exp.Interval) -> tuple[int, str]:
+    """(amount, unit) of a constant interval such as INTERVAL '3' MONTH or INTERVAL '1 year'."""
+    unit, text = _interval_unit(node)
+    if text is None:
+        text = node.this.name if node.this is not None else ""
     try:
-        amount = int(text)
+        return int(text), unit
     except ValueError:
         raise NotSupportedError(f"interval {node.sql()}") from None
-    if unit_name not in ("year", "quarter", "month", "week", "day", *MICROS):
-        raise NotSupportedError(f"interval unit {unit_name}")
-    return amount, unit_name
 
 
-def add_interval(column: Column, interval: exp.Interval, sign: int) -> Column:
-    """DATE/TIMESTAMP +/- a constant interval; the result is a TIMESTAMP, as in DuckDB."""
-    amount, unit = interval_parts(interval)
-    amount *= sign
+def interval_term(node: exp.Expression) -> tuple[exp.Interval, list[exp.Expression], int] | None:
+    """An operand of `+`/`-` that is an interval, as (the INTERVAL, the factors it is multiplied
+    by, its sign): `INTERVAL 1 DAY`, `-INTERVAL (n) DAY`, `(n * INTERVAL 1 DAY)`; else None."""
+    sign = 1
+    while isinstance(node, (exp.Paren, exp.Neg)):
+        sign = -sign if isinstance(node, exp.Neg) else sign
+        node = node.this
+    if isinstance(node, exp.Interval):
+        return node, [], sign
+    if isinstance(node, exp.Mul):
+        for inner, factor in ((node.this, node.expression), (node.expression, node.this)):
+            term = interval_term(inner)
+            if term is not None:
+                if interval_term(factor) is not None:
+                    raise NotSupportedError(f"an INTERVAL times an INTERVAL: {node.sql()[:80]}")
+                return term[0], [*term[1], factor], sign * term[2]
+    return None
+
+
+def _interval_amount(term: tuple[exp.Interval, list[exp.Expression], int], batch: Batch,
+                     what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
+    """(amount, validity, unit) of an interval term: the amount an int64 tensor of one value (a
+    constant) or one per row (`INTERVAL (n) DAY`, `n * INTERVAL 1 DAY`), checked to fit the
+    interval DuckDB would build (months and days in 32 bits, microseconds in 64)."""
+    interval, factors, sign = term
+    unit, text = _interval_unit(interval)
+    valid = None
+    device = batch.device
+    if text is not None or isinstance(interval.this, exp.Literal):
+        amount = torch.tensor([interval_parts(interval)[0]], dtype=torch.long, device=device)
+        estimate = amount.double()
+    else:  # DuckDB: trunc(CAST(x AS DOUBLE)), to INTEGER (BIGINT below a day)
+        column = evaluate(interval.this, batch)
+        if column.type in (DataType.DOUBLE, DataType.DECIMAL) and unit in ("second",
+                                                                           "millisecond"):
+            raise NotSupportedError(f"INTERVAL of a fractional number of {unit}s: {what}")
+        amount, estimate, valid = _whole_amount(column, what)
+    for factor in factors:
+        column = evaluate(factor, batch)
+        if column.type in (DataType.DOUBLE, DataType.DECIMAL):
+            raise NotSupportedError(f"an INTERVAL times a {column.type.value}: {what}")
+        values, factor_estimate, factor_valid = _whole_amount(column, what)
+        estimate = estimate * factor_estimate
+        _check_amount(estimate.abs() >= 2.0**62, and_valid(valid, factor_valid), what)
+        amount, valid = amount * values, and_valid(valid, factor_valid)
+    if unit in _MONTHS_PER or unit in _DAYS_PER:
+        per = _MONTHS_PER.get(unit) or _DAYS_PER[unit]
+        _check_amount(estimate.abs() * per > INT32_MAX, valid, what)
+    else:
+        _check_amount(estimate.abs() * MICROS[unit] >= 2.0**63, valid, what)
+    return amount * sign, valid, unit
+
+
+def _whole_amount(column: Column, what: str) -> tuple[torch.Tensor, torch.Tensor,
+                                                      torch.Tensor | None]:
+    """(int64 values, float64 values, validity) of an interval amount or factor: integers as
+    they are, DOUBLE and DECIMAL truncated toward zero, as DuckDB's trunc() then cast."""
+    if column.type is DataType.NULL:
+        zeros = torch.zeros(len(column), dtype=torch.long, device=column.device)
+        return zeros, zeros.double(), column.validity()
+    if column.type is DataType.BOOLEAN or column.type.is_integer:
+        values = column.values.long()
+        return values, values.double(), column.valid
+    if column.type in (DataType.DOUBLE, DataType.DECIMAL):
+        estimate = torch.trunc(column.as_double())
+        finite = torch.isfinite(estimate) & (estimate.abs() < 2.0**62)
+        _check_amount(~finite, column.valid, what)
+        return torch.where(finite, estimate, 0.0).long(), estimate, column.valid
+    raise NotSupportedError(f"an INTERVAL amount of type {column.type.value}: {what}")
+
+
+def _check_amount(bad: torch.Tensor, valid: torch.Tensor | None, what: str) -> None:
+    if valid is not None:
+        bad = bad & valid
+    if bool(bad.any()):
+        raise DataError(f"Interval value out of range in {what}")
+
+
+def add_interval(column: Column, term: tuple[exp.Interval, list[exp.Expression], int],
+                 sign: int, batch: Batch, what: str = "") -> Column:
+    """DATE/TIMESTAMP +/- an interval term (see `interval_term`), constant or one amount per
+    row; the result is a TIMESTAMP, as in DuckDB. A NULL amount gives NULL; a result outside
+    the TIMESTAMP range raises DataError."""
+    amount, amount_valid, unit = _interval_amount(term, batch, what)
+    amount = amount * sign
     if column.type is DataType.NULL:
         return Column(column.values.long(), DataType.TIMESTAMP, column.validity())
+    if column.type not in (DataType.DATE, DataType.TIMESTAMP):
+        raise ProgrammingError(f"cannot add an INTERVAL to a {column.type.value} in {what}")
+    valid = and_valid(column.valid, amount_valid)
+    amount = torch.where(amount_valid, amount, 0) if amount_valid is not None else amount
     days, micros = _split(column)
-    if unit in ("year", "quarter", "month"):
-        months = amount * {"year": 12, "quarter": 3, "month": 1}[unit]
+    if unit in _MONTHS_PER:
+        months = amount * _MONTHS_PER[unit]
         year, month, day = civil_from_days(days)
         total = year * 12 + (month - 1) + months
         year, month = _floordiv(total, 12), total - _floordiv(total, 12) * 12 + 1
         day = torch.minimum(day, days_in_month(year, month))
         days = days_from_civil(year, month, day)
-    elif unit in ("week", "day"):
-        days = days + amount * (7 if unit == "week" else 1)
+    elif unit in _DAYS_PER:
+        days = days + amount * _DAYS_PER[unit]
     else:
         micros = micros + amount * MICROS[unit]
-    return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, column.valid)
+    outside = (days.double() * MICROS_PER_DAY + micros.double()).abs() >= 2.0**63 - 2**10
+    if bool((outside if valid is None else outside & valid).any()):
+        raise DataError(f"Timestamp out of range in {what}")
+    return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, valid)
 
 
 # -- EXTRACT and friends -------------------------------------------------------------------------
@@ -143,6 +247,10 @@ def add_interval(column: Column, interval: exp.Interval, sign: int) -> Column:
 _PART_ALIASES = {"weekday": "dow", "yr": "year", "ms": "millisecond", "milliseconds": "millisecond",
                  "us": "microsecond", "microseconds": "microsecond", "centuries": "century",
                  "millennia": "millennium", "decades": "decade"}
+
+
+# The Julian day number of 1970-01-01.
+JULIAN_EPOCH_DAY = 2440588
 
 
 def _iso_week(days: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -181,11 +289,16 @@ def extract_part(column: Column, part: str) -> Column:
         values = _iso_week(days)[1]
     elif part == "isoyear":
         values = _iso_week(days)[0]
-    elif part == "yearweek":
+    elif part == "yearweek":  # DuckDB: before the year 1 the week is negative (-147)
         iso_year, week = _iso_week(days)
-        values = iso_year * 100 + week
-    elif part == "decade":
-        values = _floordiv(year, 10)
+        values = iso_year * 100 + torch.where(iso_year > 0, week, -week)
+    elif part == "decade":  # DuckDB divides toward zero
+        values = _trunc_div(year, 10)
+    elif part == "era":  # 1 from the year 1 on, 0 before (the astronomical year 0 is 1 BC)
+        values = (year > 0).long()
+    elif part in ("julian", "jd"):  # the Julian day number, with the day's fraction: a DOUBLE
+        return Column((days + JULIAN_EPOCH_DAY).double() + micros.double() / MICROS_PER_DAY,
+                      DataType.DOUBLE, column.valid)
     elif part in ("century", "millennium"):
         # DuckDB: the 21st century starts in 2001; year 0 (1 BC) is in century -1.
         size = 100 if part == "century" else 1000
@@ -356,6 +469,9 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     column = evaluate(value, batch)
     if isinstance(part, exp.Null):
         return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
+    if isinstance(part, exp.Array):
+        raise NotSupportedError("DATE_PART with a list of parts (a STRUCT value; tqp has no "
+                                "STRUCT type)")
     if not (isinstance(part, exp.Literal) and part.is_string):
         raise NotSupportedError("DATE_PART with a non-constant part")
     if _constant_null(node, value, column, batch):
