@@ -94,7 +94,8 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
             if kind is DataType.TIMESTAMP:
-                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
+                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (an INTERVAL value; tqp has no "
+                                        f"INTERVAL type) in {what}")
             kind = DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
@@ -201,11 +202,12 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
         return Column(days.int(), DataType.DATE, valid)
     if sign == 1 and b.type is DataType.DATE and a.type.is_integer:
         return _date_arithmetic(b, a, 1, what)
-    if sign == -1 and a.type == b.type:
+    if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
-        if a.type is DataType.TIMESTAMP:
-            raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
+    if sign == -1 and {a.type, b.type} <= {DataType.DATE, DataType.TIMESTAMP}:
+        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL value; tqp has no "
+                                f"INTERVAL type: DATE_DIFF or DATE_SUB count parts) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 

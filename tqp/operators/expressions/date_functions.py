@@ -67,31 +67,49 @@ def whole_months(start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
     return sign * ((y1 * 12 + m1) - (y0 * 12 + m0) - short.long())
 
 
+def _whole_parts(unit: str, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The whole `unit`s (a value of dates.trunc_unit) from a to b, in microseconds since 1970."""
+    if unit in _MONTH_GROUPS:
+        return _trunc_div(whole_months(a, b), _MONTH_GROUPS[unit])
+    step = {"day": MICROS_PER_DAY, "week": 7 * MICROS_PER_DAY}.get(unit) or MICROS[unit]
+    return _trunc_div(b - a, step)
+
+
 def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
     """DATE_SUB('part', start, end): the whole parts from start to end, a BIGINT (DATE_DIFF
-    counts the boundaries crossed instead)."""
+    counts the boundaries crossed instead). The part may be a column: each distinct part of the
+    batch is computed over the whole batch and chosen per row."""
     what = SqlText(node)
     if len(node.expressions) != 3:
         raise ProgrammingError(f"DATE_SUB takes 3 arguments (part, start, end): {what}")
-    part, start, end = node.expressions[0], *(evaluate(e, batch) for e in node.expressions[1:])
-    rows = max(len(start), len(end))
-    if isinstance(part, exp.Null) or DataType.NULL in (start.type, end.type):
+    part, start, end = (evaluate(e, batch) for e in node.expressions)
+    rows = max(len(part), len(start), len(end))
+    if DataType.NULL in (part.type, start.type, end.type):
         return null_column(rows, DataType.BIGINT, start.device)
-    if not (isinstance(part, exp.Literal) and part.is_string):
-        raise NotSupportedError(f"DATE_SUB with a part that is not a constant string: {what}")
+    if part.type is not DataType.VARCHAR:
+        raise ProgrammingError(f"DATE_SUB part of a {part.type.value} value: {what}")
     for column in (start, end):
         if column.type not in (DataType.DATE, DataType.TIMESTAMP):
             raise ProgrammingError(f"DATE_SUB of a {column.type.value} value: {what}")
-    unit = trunc_unit(part.this)
     start, end = align([start, end], what)
     (d0, u0), (d1, u1) = _split(start), _split(end)
     a, b = d0 * MICROS_PER_DAY + u0, d1 * MICROS_PER_DAY + u1
-    if unit in _MONTH_GROUPS:
-        values = _trunc_div(whole_months(a, b), _MONTH_GROUPS[unit])
-    else:
-        step = {"day": MICROS_PER_DAY, "week": 7 * MICROS_PER_DAY}.get(unit) or MICROS[unit]
-        values = _trunc_div(b - a, step)
-    return Column(values, DataType.BIGINT, and_valid(start.valid, end.valid))
+    valid = and_valid(part.valid, and_valid(start.valid, end.valid))
+    codes = part.values.long()
+    if part.valid is None and codes.numel() and bool((codes == codes[0]).all()):
+        entries = [int(codes[0])]  # one part (a constant)
+    else:  # the distinct parts of the rows that have one
+        entries = torch.unique(codes if part.valid is None else codes[part.valid]).tolist()
+    by_unit: dict[str, list[int]] = {}
+    for entry, name in zip(entries, part.dictionary.take(entries).to_pylist() if entries else []):
+        by_unit.setdefault(trunc_unit(name), []).append(entry)
+    values = torch.zeros(rows, dtype=torch.long, device=start.device)
+    for unit, unit_entries in by_unit.items():
+        if len(by_unit) == 1:
+            return Column(_whole_parts(unit, a, b), DataType.BIGINT, valid)
+        chosen = torch.isin(codes, torch.tensor(unit_entries, device=codes.device))
+        values = torch.where(chosen, _whole_parts(unit, a, b), values)
+    return Column(values, DataType.BIGINT, valid)
 
 
 handles_anonymous("date_sub", "datesub")(_date_sub)
@@ -170,3 +188,12 @@ def _interval_result(node: exp.Expression, batch: Batch) -> Column:
 
 handles_anonymous(*_INTERVAL_FUNCTIONS)(_interval_result)
 handles(exp.ToDays)(_interval_result)
+
+
+@handles(exp.Interval)
+def interval_value(node: exp.Interval, batch: Batch) -> Column:
+    """An INTERVAL is only ever added to or subtracted from a DATE or TIMESTAMP (arithmetic.py
+    reads it there); an interval value of its own is refused."""
+    raise NotSupportedError(f"an INTERVAL value ({node.sql(dialect='duckdb')[:60]}) other than "
+                            "added to or subtracted from a DATE or TIMESTAMP: tqp has no "
+                            "INTERVAL type")
