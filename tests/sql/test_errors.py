@@ -125,6 +125,8 @@ DATE_ERRORS = [
     ("select date_sub('month', d) from t_nulls", "ProgrammingError", "date_sub"),
     ("select d + d::timestamp from t_nulls", "ProgrammingError", "timestamp"),
     ("select date_sub('era', d, d) from t_nulls", "NotSupportedError", "era"),  # both refuse
+    ("select d + to_days(2.5) from t_nulls", "ProgrammingError", "to_days"),
+    ("select d + to_hours(c) from t_nulls", "ProgrammingError", "to_hours"),
 ]
 
 WINDOW_MISUSE = [
@@ -256,6 +258,7 @@ NOT_SUPPORTED = [
     ("select d + (interval 1 day + interval 2 hour) from t_nulls", ("interval",)),
     ("select d + 2.5 * interval 1 day from t_nulls", ("interval",)),
     ("select d + interval (c) second from t_nulls", ("interval",)),
+    ("select d + to_seconds(c) from t_nulls", ("to_seconds",)),
     ("select date_part(['year', 'month'], d) from t_nulls", ("struct",)),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.
     ("select count(*) from region r, nation n right join supplier s "

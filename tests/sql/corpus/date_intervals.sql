@@ -162,6 +162,18 @@ select id, c, d + interval (c) day as days, d + interval (c) month as months, d 
 from t_nulls
 order by id;
 
+-- name: to_interval_functions_added
+select id, d + to_days(a) as days, d - to_weeks(a) as weeks, d + to_months(a) as months, d - to_quarters(a) as quarters,
+    d + to_years(a) as years, d + to_decades(a) + to_centuries(1) - to_millennia(1) as big,
+    d + to_hours(a) as hours, d - to_minutes(a * 61) as minutes, d + to_seconds(a) as seconds,
+    d + to_milliseconds(a) as ms, d - 2 * to_microseconds(a) as us, d + to_days(null) as null_days
+from t_nulls
+order by id;
+
+-- name: to_interval_functions_constants
+select date '2020-01-31' + to_months(1) as a, date '2024-02-29' - to_years(4) as b, timestamp '1969-12-31 23:00' + to_hours(2) as c,
+    date '2020-01-01' + to_days(-1) * 3 as e;
+
 -- name: interval_null_amounts
 select date '2020-01-01' + interval (null) day as a, cast(null as integer) * interval 1 day + date '2020-01-01' as b,
     date '2020-01-01' + interval (cast(null as bigint)) month as c;
@@ -212,3 +224,14 @@ order by id;
 select id, greatest(dt, date '2000-01-01') as g, least(dt, date '2000-01-01') as l, greatest(null::date, dt) as g_null
 from t_edge
 order by id;
+
+-- name: typeof_date_functions
+select typeof(date_sub('month', d, d)) as a, typeof(datesub('day', d, d::timestamp)) as b, typeof(dayname(d)) as c,
+    typeof(monthname(d)) as e, typeof(yearweek(d)) as f, typeof(julian(d)) as g, typeof(era(d)) as h,
+    typeof(millisecond(d)) as i, typeof(date_add(d, 1)) as j, typeof(date_add(d, interval (a) day)) as k,
+    typeof(d - a * interval 1 week) as l, typeof(date '2020-01-01'::timestamp) as m
+from t_nulls
+where id = 1;
+
+-- name: typeof_to_interval
+select typeof(d + to_days(a)) as a, typeof(d - 2 * to_hours(1)) as b from t_nulls where id = 2;

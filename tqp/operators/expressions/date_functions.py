@@ -18,8 +18,8 @@ from tqp.operators.expressions.arithmetic import add_sub
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
-    MICROS, _split, _trunc_div, civil_from_days, days_in_month, extract_part, handles_anonymous,
-    trunc_unit,
+    MICROS, TO_INTERVAL, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
+    handles_anonymous, trunc_unit,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
@@ -175,18 +175,17 @@ handles_anonymous(*_PART_FUNCTIONS)(_part_function)
 
 # -- refused: INTERVAL and STRUCT results ----------------------------------------------------------
 
-_INTERVAL_FUNCTIONS = ("age", "to_years", "to_months", "to_quarters", "to_weeks", "to_days",
-                       "to_hours", "to_minutes", "to_seconds", "to_milliseconds",
-                       "to_microseconds", "to_centuries", "to_decades", "to_millennia")
-
-
 def _interval_result(node: exp.Expression, batch: Batch) -> Column:
+    """AGE(a, b) and TO_DAYS(n)-like calls on their own are INTERVAL values: refused (a TO_DAYS
+    call added to a DATE or TIMESTAMP is read by arithmetic.py)."""
     name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
-    raise NotSupportedError(f"function {name.upper()}() (an INTERVAL value; tqp has no "
-                            "INTERVAL type: add intervals to dates instead)")
+    hint = "" if name.lower() == "age" else \
+        " other than added to or subtracted from a DATE or TIMESTAMP"
+    raise NotSupportedError(f"function {name.upper()}() (an INTERVAL value{hint}: tqp has no "
+                            "INTERVAL type)")
 
 
-handles_anonymous(*_INTERVAL_FUNCTIONS)(_interval_result)
+handles_anonymous("age", *TO_INTERVAL)(_interval_result)
 handles(exp.ToDays)(_interval_result)
 
 

@@ -133,14 +133,34 @@ def interval_parts(node: exp.Interval) -> tuple[int, str]:
         raise NotSupportedError(f"interval {node.sql()}") from None
 
 
-def interval_term(node: exp.Expression) -> tuple[exp.Interval, list[exp.Expression], int] | None:
-    """An operand of `+`/`-` that is an interval, as (the INTERVAL, the factors it is multiplied
-    by, its sign): `INTERVAL 1 DAY`, `-INTERVAL (n) DAY`, `(n * INTERVAL 1 DAY)`; else None."""
+# DuckDB's functions that make an interval of one unit (TO_DAYS(n)...): (unit, units per one).
+TO_INTERVAL = {"to_years": ("year", 1), "to_quarters": ("quarter", 1), "to_months": ("month", 1),
+               "to_weeks": ("week", 1), "to_days": ("day", 1), "to_hours": ("hour", 1),
+               "to_minutes": ("minute", 1), "to_seconds": ("second", 1),
+               "to_milliseconds": ("millisecond", 1), "to_microseconds": ("microsecond", 1),
+               "to_decades": ("year", 10), "to_centuries": ("year", 100),
+               "to_millennia": ("year", 1000)}
+
+
+def _to_interval(node: exp.Expression) -> tuple[str, exp.Expression] | None:
+    """(name, argument) of a one-argument TO_DAYS-like call, else None."""
+    if isinstance(node, exp.ToDays):
+        return "to_days", node.this
+    if isinstance(node, exp.Anonymous) and node.name.lower() in TO_INTERVAL \
+            and len(node.expressions) == 1:
+        return node.name.lower(), node.expressions[0]
+    return None
+
+
+def interval_term(node: exp.Expression) -> tuple[exp.Expression, list[exp.Expression], int] | None:
+    """An operand of `+`/`-` that is an interval, as (the INTERVAL or TO_DAYS-like call, the
+    factors it is multiplied by, its sign): `INTERVAL 1 DAY`, `-INTERVAL (n) DAY`,
+    `(n * INTERVAL 1 DAY)`, `to_days(n)`; else None."""
     sign = 1
     while isinstance(node, (exp.Paren, exp.Neg)):
         sign = -sign if isinstance(node, exp.Neg) else sign
         node = node.this
-    if isinstance(node, exp.Interval):
+    if isinstance(node, exp.Interval) or _to_interval(node) is not None:
         return node, [], sign
     if isinstance(node, exp.Mul):
         for inner, factor in ((node.this, node.expression), (node.expression, node.this)):
@@ -152,20 +172,30 @@ def interval_term(node: exp.Expression) -> tuple[exp.Interval, list[exp.Expressi
     return None
 
 
-def _interval_amount(term: tuple[exp.Interval, list[exp.Expression], int], batch: Batch,
+def _interval_amount(term: tuple[exp.Expression, list[exp.Expression], int], batch: Batch,
                      what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
     """(amount, validity, unit) of an interval term: the amount an int64 tensor of one value (a
     constant) or one per row (`INTERVAL (n) DAY`, `n * INTERVAL 1 DAY`), checked to fit the
     interval DuckDB would build (months and days in 32 bits, microseconds in 64)."""
-    interval, factors, sign = term
-    unit, text = _interval_unit(interval)
+    source, factors, sign = term
     valid = None
     device = batch.device
-    if text is not None or isinstance(interval.this, exp.Literal):
-        amount = torch.tensor([interval_parts(interval)[0]], dtype=torch.long, device=device)
+    call = _to_interval(source)
+    if call is not None:  # TO_DAYS(n): an integer n (to_seconds of a DOUBLE keeps its fraction)
+        unit, per = TO_INTERVAL[call[0]]
+        column = evaluate(call[1], batch)
+        if not (column.type.is_integer or column.type is DataType.NULL):
+            error = NotSupportedError if unit in ("second", "millisecond") else ProgrammingError
+            raise error(f"{call[0].upper()} of a {column.type.value} value: {what}")
+        amount, estimate, valid = _whole_amount(column, what)
+        amount, estimate = amount * per, estimate * per
+    elif _interval_unit(source)[1] is not None or isinstance(source.this, exp.Literal):
+        amount, unit = interval_parts(source)
+        amount = torch.tensor([amount], dtype=torch.long, device=device)
         estimate = amount.double()
     else:  # DuckDB: trunc(CAST(x AS DOUBLE)), to INTEGER (BIGINT below a day)
-        column = evaluate(interval.this, batch)
+        unit = _interval_unit(source)[0]
+        column = evaluate(source.this, batch)
         if column.type in (DataType.DOUBLE, DataType.DECIMAL) and unit in ("second",
                                                                            "millisecond"):
             raise NotSupportedError(f"INTERVAL of a fractional number of {unit}s: {what}")
