@@ -47,7 +47,7 @@ _EXACT_NODES = (
 _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strptime", "date_trunc",
                     "datetrunc", "date_sub", "datesub", "yearweek", "era", "decade", "century",
                     "millennium", "julian", "microsecond", "millisecond", "weekday", "isoyear",
-                    *TO_INTERVAL}
+                    "nanosecond", *TO_INTERVAL}
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,

@@ -127,7 +127,7 @@ from t_edge
 order by id;
 
 -- name: part_functions_timestamps
-select id, microsecond(d + interval (a * 1234567) microsecond) as us,
+select id, microsecond(d + interval (a * 1234567) microsecond) as us, nanosecond(d - interval (a) millisecond) as ns,
     millisecond(d + interval (a * 1234567) microsecond) as ms, julian(d + interval (a) hour) as j,
     yearweek(d - interval 1 second) as yw, era(d + interval 1 minute) as e
 from t_nulls
@@ -141,7 +141,8 @@ order by id;
 
 -- name: microsecond_before_1970
 select microsecond(timestamp '1969-12-31 23:59:58.25') as us, millisecond(timestamp '1969-12-31 23:59:58.25') as ms,
-    microsecond(timestamp '2020-01-31 10:11:12.345678') as us2, millisecond(date '2020-01-01') as ms_date;
+    microsecond(timestamp '2020-01-31 10:11:12.345678') as us2, millisecond(date '2020-01-01') as ms_date,
+    nanosecond(timestamp '1969-12-31 23:59:58.25') as ns, nanosecond(date '2020-01-01') as ns_date;
 
 -- name: interval_column_amounts
 select id, d + interval (a) day as days, d + interval (a) month as months, d - interval (a) year as years,
@@ -154,6 +155,13 @@ order by id;
 select id, d - (a * interval 1 day) as minus_days, d + a * interval '1' month as plus_months,
     d + interval 2 week * a as weeks, d - -interval (a) day as double_negative,
     -interval 3 day + d as negative_first, d + (2 * (a * interval 1 hour)) as nested
+from t_nulls
+order by id;
+
+-- name: interval_sums
+select id, d + (interval 1 month + interval 1 day) as month_then_day, d + interval 1 day + interval 1 month as day_then_month,
+    d - (interval (a) month + interval 1 day) as minus_sum, d + 2 * (interval 1 month - to_days(a)) as doubled,
+    interval 1 day + interval 2 hour + d as leading_sum, d + (interval 1 year - interval 12 month) as nothing
 from t_nulls
 order by id;
 

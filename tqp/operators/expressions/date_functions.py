@@ -156,7 +156,7 @@ def monthname(node: exp.Monthname, batch: Batch) -> Column:
 _PART_FUNCTIONS = {"yearweek": "yearweek", "era": "era", "decade": "decade",
                    "century": "century", "millennium": "millennium", "julian": "julian",
                    "microsecond": "microsecond", "millisecond": "millisecond",
-                   "weekday": "dow", "isoyear": "isoyear"}
+                   "weekday": "dow", "isoyear": "isoyear", "nanosecond": "microsecond"}
 
 
 def _part_function(node: exp.Anonymous, batch: Batch) -> Column:
@@ -167,7 +167,10 @@ def _part_function(node: exp.Anonymous, batch: Batch) -> Column:
     if column.type not in (DataType.DATE, DataType.TIMESTAMP):
         raise ProgrammingError(f"{name.upper()} of a {column.type.value} value: "
                                f"{SqlText(node)}")
-    return extract_part(column, _PART_FUNCTIONS[name])
+    part = extract_part(column, _PART_FUNCTIONS[name])
+    if name == "nanosecond":  # the microseconds' nanoseconds (not an EXTRACT part in DuckDB)
+        return Column(part.values * 1000, DataType.BIGINT, part.valid)
+    return part
 
 
 handles_anonymous(*_PART_FUNCTIONS)(_part_function)

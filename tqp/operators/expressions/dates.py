@@ -152,28 +152,39 @@ def _to_interval(node: exp.Expression) -> tuple[str, exp.Expression] | None:
     return None
 
 
-def interval_term(node: exp.Expression) -> tuple[exp.Expression, list[exp.Expression], int] | None:
-    """An operand of `+`/`-` that is an interval, as (the INTERVAL or TO_DAYS-like call, the
-    factors it is multiplied by, its sign): `INTERVAL 1 DAY`, `-INTERVAL (n) DAY`,
-    `(n * INTERVAL 1 DAY)`, `to_days(n)`; else None."""
+Term = tuple[exp.Expression, list[exp.Expression], int]
+
+
+def interval_term(node: exp.Expression) -> list[Term] | None:
+    """An operand of `+`/`-` that is an interval, as the list of its terms, each (the INTERVAL
+    or TO_DAYS-like call, the factors it is multiplied by, its sign): `INTERVAL 1 DAY`,
+    `-INTERVAL (n) DAY`, `(n * INTERVAL 1 DAY)`, `to_days(n)`, a sum of such
+    (`(INTERVAL 1 MONTH + INTERVAL 1 DAY)`); else None."""
     sign = 1
     while isinstance(node, (exp.Paren, exp.Neg)):
         sign = -sign if isinstance(node, exp.Neg) else sign
         node = node.this
     if isinstance(node, exp.Interval) or _to_interval(node) is not None:
-        return node, [], sign
+        return [(node, [], sign)]
+    if isinstance(node, (exp.Add, exp.Sub)):
+        right = interval_term(node.expression)  # first: a long `a + b + c` ends at once
+        left = interval_term(node.this) if right is not None else None
+        if left is None:
+            return None
+        flip = -1 if isinstance(node, exp.Sub) else 1
+        return [(i, f, sign * s) for i, f, s in left] + \
+            [(i, f, sign * flip * s) for i, f, s in right]
     if isinstance(node, exp.Mul):
         for inner, factor in ((node.this, node.expression), (node.expression, node.this)):
-            term = interval_term(inner)
-            if term is not None:
+            terms = interval_term(inner)
+            if terms is not None:
                 if interval_term(factor) is not None:
                     raise NotSupportedError(f"an INTERVAL times an INTERVAL: {node.sql()[:80]}")
-                return term[0], [*term[1], factor], sign * term[2]
+                return [(i, [*f, factor], sign * s) for i, f, s in terms]
     return None
 
 
-def _interval_amount(term: tuple[exp.Expression, list[exp.Expression], int], batch: Batch,
-                     what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
+def _interval_amount(term: Term, batch: Batch, what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
     """(amount, validity, unit) of an interval term: the amount an int64 tensor of one value (a
     constant) or one per row (`INTERVAL (n) DAY`, `n * INTERVAL 1 DAY`), checked to fit the
     interval DuckDB would build (months and days in 32 bits, microseconds in 64)."""
@@ -241,31 +252,47 @@ def _check_amount(bad: torch.Tensor, valid: torch.Tensor | None, what: str) -> N
         raise DataError(f"Interval value out of range in {what}")
 
 
-def add_interval(column: Column, term: tuple[exp.Interval, list[exp.Expression], int],
-                 sign: int, batch: Batch, what: str = "") -> Column:
-    """DATE/TIMESTAMP +/- an interval term (see `interval_term`), constant or one amount per
-    row; the result is a TIMESTAMP, as in DuckDB. A NULL amount gives NULL; a result outside
-    the TIMESTAMP range raises DataError."""
-    amount, amount_valid, unit = _interval_amount(term, batch, what)
-    amount = amount * sign
+def add_interval(column: Column, terms: list[Term], sign: int, batch: Batch,
+                 what: str = "") -> Column:
+    """DATE/TIMESTAMP +/- an interval (its terms, see `interval_term`), constant or one amount
+    per row; the result is a TIMESTAMP, as in DuckDB. As DuckDB's INTERVAL, the terms' months,
+    days and microseconds are summed apart and added in that order. A NULL amount gives NULL;
+    an interval or a result out of range raises DataError."""
+    totals: dict[str, torch.Tensor] = {}
+    estimates: dict[str, torch.Tensor] = {}
+    valid = None
+    for term in terms:
+        amount, amount_valid, unit = _interval_amount(term, batch, what)
+        if amount_valid is not None:
+            amount = torch.where(amount_valid, amount, 0)
+            valid = and_valid(valid, amount_valid)
+        if unit in _MONTHS_PER or unit in _DAYS_PER:
+            field, per = ("months", _MONTHS_PER[unit]) if unit in _MONTHS_PER else \
+                ("days", _DAYS_PER[unit])
+        else:
+            field, per = "micros", MICROS[unit]
+        totals[field] = totals.get(field, 0) + amount * per * sign
+        estimates[field] = estimates.get(field, 0) + amount.double() * per
+    for field, estimate in estimates.items():
+        estimate = estimate.abs()
+        _check_amount(estimate > INT32_MAX if field != "micros" else estimate >= 2.0**63,
+                      valid, what)
     if column.type is DataType.NULL:
         return Column(column.values.long(), DataType.TIMESTAMP, column.validity())
     if column.type not in (DataType.DATE, DataType.TIMESTAMP):
         raise ProgrammingError(f"cannot add an INTERVAL to a {column.type.value} in {what}")
-    valid = and_valid(column.valid, amount_valid)
-    amount = torch.where(amount_valid, amount, 0) if amount_valid is not None else amount
+    valid = and_valid(column.valid, valid)
     days, micros = _split(column)
-    if unit in _MONTHS_PER:
-        months = amount * _MONTHS_PER[unit]
+    if "months" in totals:
         year, month, day = civil_from_days(days)
-        total = year * 12 + (month - 1) + months
+        total = year * 12 + (month - 1) + totals["months"]
         year, month = _floordiv(total, 12), total - _floordiv(total, 12) * 12 + 1
         day = torch.minimum(day, days_in_month(year, month))
         days = days_from_civil(year, month, day)
-    elif unit in _DAYS_PER:
-        days = days + amount * _DAYS_PER[unit]
-    else:
-        micros = micros + amount * MICROS[unit]
+    if "days" in totals:
+        days = days + totals["days"]
+    if "micros" in totals:
+        micros = micros + totals["micros"]
     outside = (days.double() * MICROS_PER_DAY + micros.double()).abs() >= 2.0**63 - 2**10
     if bool((outside if valid is None else outside & valid).any()):
         raise DataError(f"Timestamp out of range in {what}")
