@@ -80,15 +80,21 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
 @handles(exp.Add, exp.Sub)
 def add_sub(node: exp.Expression, batch: Batch) -> Column:
     sign = 1 if isinstance(node, exp.Add) else -1
+    return add_or_subtract(node.this, node.expression, sign, batch, SqlText(node))
+
+
+def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batch: Batch,
+                    what) -> Column:
+    """`left + right` (sign 1) or `left - right` (sign -1); `what` names it in errors."""
     from tqp.operators.expressions.dates import add_interval, interval_term
 
-    term = interval_term(node.expression)
+    term = interval_term(right)
     if term is not None:
-        return add_interval(evaluate(node.this, batch), term, sign, batch, SqlText(node))
-    term = interval_term(node.this) if sign == 1 else None
+        return add_interval(evaluate(left, batch), term, sign, batch, what)
+    term = interval_term(left) if sign == 1 else None
     if term is not None:
-        return add_interval(evaluate(node.expression, batch), term, 1, batch, SqlText(node))
-    a, b, what = _binary(node, batch)
+        return add_interval(evaluate(right, batch), term, 1, batch, what)
+    a, b = evaluate(left, batch), evaluate(right, batch)
     temporal = {DataType.DATE, DataType.TIMESTAMP}
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles
-from tqp.operators.expressions.arithmetic import add_sub
+from tqp.operators.expressions.arithmetic import add_or_subtract
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
@@ -42,7 +42,7 @@ def date_add(node: exp.DateAdd, batch: Batch) -> Column:
     unit = node.args.get("unit")
     if unit is not None:
         raise NotSupportedError(f"DATE_ADD with a unit argument: {SqlText(node)}")
-    return add_sub(exp.Add(this=node.this, expression=node.expression), batch)
+    return add_or_subtract(node.this, node.expression, 1, batch, SqlText(node))
 
 
 # -- DATE_SUB ------------------------------------------------------------------------------------

@@ -184,7 +184,8 @@ def interval_term(node: exp.Expression) -> list[Term] | None:
     return None
 
 
-def _interval_amount(term: Term, batch: Batch, what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
+def _interval_amount(term: Term, batch: Batch,
+                     what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
     """(amount, validity, unit) of an interval term: the amount an int64 tensor of one value (a
     constant) or one per row (`INTERVAL (n) DAY`, `n * INTERVAL 1 DAY`), checked to fit the
     interval DuckDB would build (months and days in 32 bits, microseconds in 64)."""
