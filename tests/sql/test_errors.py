@@ -125,6 +125,10 @@ DATE_ERRORS = [
     ("select date_sub('month', d) from t_nulls", "ProgrammingError", "date_sub"),
     ("select d + d::timestamp from t_nulls", "ProgrammingError", "timestamp"),
     ("select date_sub('era', d, d) from t_nulls", "NotSupportedError", "era"),  # both refuse
+    ("select (d + 2000000000)::timestamp from t_nulls", "DataError", "timestamp range"),
+    ("select date_sub('day', d, d + 2000000000) from t_nulls", "DataError", "timestamp range"),
+    ("select date_diff('ms', d, d - 2000000000) from t_nulls", "DataError", "timestamp range"),
+    ("select d + 2000000000 < d::timestamp from t_nulls", "DataError", "timestamp range"),
     ("select d + to_days(2.5) from t_nulls", "ProgrammingError", "to_days"),
     ("select d + to_hours(c) from t_nulls", "ProgrammingError", "to_hours"),
 ]

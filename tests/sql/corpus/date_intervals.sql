@@ -243,3 +243,18 @@ where id = 1;
 
 -- name: typeof_to_interval
 select typeof(d + to_days(a)) as a, typeof(d - 2 * to_hours(1)) as b from t_nulls where id = 2;
+
+-- name: far_dates_diff_and_sub
+select id, date_diff('hour', date '2020-01-01', dt + id * 20000000) as hours,
+    date_diff('second', dt - id * 20000000, date '2020-01-01') as seconds,
+    date_sub('day', date '2020-01-01', dt + id * 10000000) as days, date_sub('year', dt - id * 10000000, dt) as years,
+    ((date '1970-01-01' + 106751991)::timestamp)::varchar as last_midnight,
+    ((date '1970-01-01' - 106751991)::timestamp)::varchar as first_midnight
+from t_edge
+order by id;
+
+-- name: far_dates_parts
+select id, julian(dt + id * 400000000) as j, yearweek(dt + id * 400000000) as yw, dayname(dt - id * 400000000) as dn,
+    era(dt - id * 400000000) as e, monthname(dt + id * 400000000) as mn
+from t_edge
+order by id;

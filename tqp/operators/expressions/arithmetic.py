@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
 from tqp.operators.expressions import SqlText, evaluate, handles
-from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
+from tqp.operators.expressions.coerce import align, date_micros, to_type
 from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
     scale_up, truncate_down, widened,
@@ -517,5 +517,5 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
 def micros(column: Column) -> Column:
     """A DATE or TIMESTAMP column as int64 microseconds."""
     if column.type is DataType.DATE:
-        return Column(column.values.long() * MICROS_PER_DAY, DataType.TIMESTAMP, column.valid)
+        return Column(date_micros(column), DataType.TIMESTAMP, column.valid)
     return column

@@ -15,7 +15,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.arithmetic import add_or_subtract
-from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
     MICROS, TO_INTERVAL, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
@@ -91,9 +91,8 @@ def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
     for column in (start, end):
         if column.type not in (DataType.DATE, DataType.TIMESTAMP):
             raise ProgrammingError(f"DATE_SUB of a {column.type.value} value: {what}")
-    start, end = align([start, end], what)
-    (d0, u0), (d1, u1) = _split(start), _split(end)
-    a, b = d0 * MICROS_PER_DAY + u0, d1 * MICROS_PER_DAY + u1
+    start, end = align([start, end], what)  # DuckDB: as TIMESTAMPs, checked
+    a, b = (date_micros(c) if c.type is DataType.DATE else c.values for c in (start, end))
     valid = and_valid(part.valid, and_valid(start.valid, end.valid))
     codes = part.values.long()
     if part.valid is None and codes.numel() and bool((codes == codes[0]).all()):

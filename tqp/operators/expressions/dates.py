@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles, is_constant
-from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
 
@@ -587,7 +587,11 @@ def date_diff(node: exp.DateDiff, batch: Batch) -> Column:
             raise ProgrammingError(f"DATE_DIFF of a {column.type.value} value: {what}")
     start, end = align([start, end], what)
     (d0, u0), (d1, u1) = _split(start), _split(end)
-    if unit in MICROS:
+    if unit in MICROS and start.type is DataType.DATE and unit in ("hour", "minute", "second"):
+        values = (d1 - d0) * (MICROS_PER_DAY // MICROS[unit])  # DuckDB: exact past 294246
+    elif unit in MICROS:
+        if start.type is DataType.DATE:  # the midnights' microseconds, checked
+            d0, d1 = (_floordiv(date_micros(c), MICROS_PER_DAY) for c in (start, end))
         step = MICROS[unit]
         values = _floordiv(d1 * MICROS_PER_DAY + u1, step) - \
             _floordiv(d0 * MICROS_PER_DAY + u0, step)
