@@ -47,7 +47,10 @@ def parse(sql: str) -> list[exp.Expression]:
     if len(tokens) > MAX_NESTING:
         _check_nesting(tokens)
     renamed = _rename_predict_calls(tokens)
+    typed = _group_typed_literals(tokens) if "::" in sql else set()
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
+    if typed:
+        _ungroup_typed_literals(statements, typed)
     if "~" in sql:
         statements = [bind_prefix_tilde(s) for s in statements]
     if "''" in sql and any(t.token_type == TokenType.STRING and t.text == "" for t in tokens) \
@@ -75,6 +78,42 @@ def parse(sql: str) -> list[exp.Expression]:
                     and node.this.endswith(_PLAIN_CALL):
                 node.set("this", node.this[:-1])
     return statements
+
+
+_TYPE_TOKENS = DIALECT.parser_class.TYPE_TOKENS - {TokenType.INTERVAL}
+
+
+def _group_typed_literals(tokens: list[Token]) -> set[int]:
+    """Parenthesize each typed literal followed by `::` (`DATE '2020-01-01'::TIMESTAMP`), in
+    place: sqlglot applies the `::` to the string before the literal's type (a DATE cast of a
+    TIMESTAMP), where DuckDB casts the DATE to TIMESTAMP. The start offsets of those strings."""
+    starts = set()
+    i = 1
+    while i < len(tokens) - 1:
+        token = tokens[i]
+        if token.token_type == TokenType.STRING and tokens[i - 1].token_type in _TYPE_TOKENS \
+                and tokens[i + 1].token_type == TokenType.DCOLON \
+                and not (i > 1 and tokens[i - 2].token_type == TokenType.DOT):
+            kind = tokens[i - 1]
+            tokens.insert(i + 1, Token(TokenType.R_PAREN, ")", token.line, token.col,
+                                       token.end, token.end))
+            tokens.insert(i - 1, Token(TokenType.L_PAREN, "(", kind.line, kind.col,
+                                       kind.start, kind.start))
+            starts.add(token.start)
+            i += 2
+        i += 1
+    return starts
+
+
+def _ungroup_typed_literals(statements: list[exp.Expression], starts: set[int]) -> None:
+    """Drop the parentheses `_group_typed_literals` put around typed literals (they would show
+    in output names)."""
+    for statement in statements:
+        for paren in list(statement.find_all(exp.Paren)):
+            cast = paren.this
+            if isinstance(cast, exp.Cast) and isinstance(cast.this, exp.Literal) \
+                    and cast.this.meta.get("start") in starts:
+                paren.replace(cast)
 
 
 def _restore_empty_formats(statements: list[exp.Expression]) -> None:

@@ -147,7 +147,10 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
         typed = before.search(_TYPED_LITERAL, min(starts))
         if isinstance(cast.this, exp.Literal) and typed is not None:
             cast.meta[CAST_START], cast.meta[CAST_END] = typed.start(1), max(ends)
-            continue  # DATE '...': a cast sqlglot made, named by its SQL text
+            # DATE '...': a cast sqlglot made, its type named as written (`date`), or
+            # canonical where DuckDB's grammar has it as a keyword (`timestamp`: TIMESTAMP)
+            cast.meta[CAST_TYPE] = _duckdb_type_name(typed.group(1))
+            continue
         written = _TYPE_AFTER.match(sql, max(ends) + 1)
         if written is not None and ("::" in written.group(0)
                                     or before.search(_CAST_BEFORE, min(starts))):

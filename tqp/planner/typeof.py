@@ -19,6 +19,7 @@ from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, Plan, Project,
     RowNumber, ScalarApply, Scan, Sort, Unnest, Window,
 )
+from tqp.operators.expressions.dates import TO_INTERVAL
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
 from tqp.planner.parameters import FLOAT_PARAMETER
 from tqp.planner.passes.check import expression_reads
@@ -40,11 +41,13 @@ _EXACT_NODES = (
     exp.TimestampTrunc, exp.DateTrunc, exp.DateDiff, exp.LastDay, exp.DateFromParts,
     exp.TimestampFromParts, exp.TimeToUnix, exp.TimeToStr, exp.StrToTime, exp.CurrentDate,
     exp.Interval, exp.Var, exp.IntDiv, exp.Nullif, exp.Greatest, exp.Least, exp.Floor, exp.Ceil,
-    exp.UnixToTime,
+    exp.UnixToTime, exp.DateAdd, exp.Dayname, exp.Monthname, exp.ToDays,
 )
 # Functions sqlglot does not know (exp.Anonymous), by name, likewise checked.
 _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strptime", "date_trunc",
-                    "datetrunc"}
+                    "datetrunc", "date_sub", "datesub", "yearweek", "era", "decade", "century",
+                    "millennium", "julian", "microsecond", "millisecond", "weekday", "isoyear",
+                    "nanosecond", *TO_INTERVAL}
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,

@@ -147,3 +147,8 @@ select unnest([{'a': 1}, {'a': 2.5}, NULL]) as u;
 
 -- name: unnest_list_of_struct_column
 select unnest(list(s order by id)).a as u from t_structs;
+
+-- name: date_part_struct_with_julian
+select id, date_part(['year', 'julian'], d) as s
+from t_nulls
+order by id;

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
 from tqp.operators.expressions import SqlText, evaluate, handles
-from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, to_type
+from tqp.operators.expressions.coerce import align, date_micros, to_type
 from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
     scale_up, truncate_down, widened,
@@ -80,21 +80,28 @@ def _result(values: torch.Tensor, type_: DataType, a: Column, b: Column, what: s
 @handles(exp.Add, exp.Sub)
 def add_sub(node: exp.Expression, batch: Batch) -> Column:
     sign = 1 if isinstance(node, exp.Add) else -1
-    if isinstance(node.expression, exp.Interval):
-        from tqp.operators.expressions.dates import add_interval
+    return add_or_subtract(node.this, node.expression, sign, batch, SqlText(node))
 
-        return add_interval(evaluate(node.this, batch), node.expression, sign)
-    if isinstance(node.this, exp.Interval) and sign == 1:
-        from tqp.operators.expressions.dates import add_interval
 
-        return add_interval(evaluate(node.expression, batch), node.this, 1)
-    a, b, what = _binary(node, batch)
+def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batch: Batch,
+                    what) -> Column:
+    """`left + right` (sign 1) or `left - right` (sign -1); `what` names it in errors."""
+    from tqp.operators.expressions.dates import add_interval, interval_term
+
+    term = interval_term(right)
+    if term is not None:
+        return add_interval(evaluate(left, batch), term, sign, batch, what)
+    term = interval_term(left) if sign == 1 else None
+    if term is not None:
+        return add_interval(evaluate(right, batch), term, 1, batch, what)
+    a, b = evaluate(left, batch), evaluate(right, batch)
     temporal = {DataType.DATE, DataType.TIMESTAMP}
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
             if kind is DataType.TIMESTAMP:
-                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
+                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (an INTERVAL value; tqp has no "
+                                        f"INTERVAL type) in {what}")
             kind = DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
@@ -201,11 +208,12 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
         return Column(days.int(), DataType.DATE, valid)
     if sign == 1 and b.type is DataType.DATE and a.type.is_integer:
         return _date_arithmetic(b, a, 1, what)
-    if sign == -1 and a.type == b.type:
+    if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
-        if a.type is DataType.TIMESTAMP:
-            raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (intervals) in {what}")
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
+    if sign == -1 and {a.type, b.type} <= {DataType.DATE, DataType.TIMESTAMP}:
+        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL value; tqp has no "
+                                f"INTERVAL type: DATE_DIFF or DATE_SUB count parts) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 
@@ -513,5 +521,5 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
 def micros(column: Column) -> Column:
     """A DATE or TIMESTAMP column as int64 microseconds."""
     if column.type is DataType.DATE:
-        return Column(column.values.long() * MICROS_PER_DAY, DataType.TIMESTAMP, column.valid)
+        return Column(date_micros(column), DataType.TIMESTAMP, column.valid)
     return column

@@ -14,7 +14,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
 from tqp.operators.expressions.dates import date_strings, timestamp_strings
-from tqp.operators.expressions.coerce import MICROS_PER_DAY
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros
 from tqp.operators.expressions.decimals import (
     check_fits, check_precision, decimal_of, round_down, scale_up,
 )
@@ -90,7 +90,7 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
         if source.is_numeric or source is DataType.BOOLEAN:
             return Column(values != 0, target, column.valid)
     if target is DataType.TIMESTAMP and source is DataType.DATE:
-        return Column(values.long() * MICROS_PER_DAY, target, column.valid)
+        return Column(date_micros(column), target, column.valid)
     if target is DataType.DATE and source is DataType.TIMESTAMP:
         days = torch.div(values, MICROS_PER_DAY, rounding_mode="floor")
         return Column(days.int(), target, column.valid)

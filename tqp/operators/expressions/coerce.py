@@ -11,13 +11,27 @@ import numpy as np
 import pyarrow as pa
 import torch
 
-from tqp.errors import NotSupportedError, ProgrammingError
+from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column, StructArray
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType, common_numeric_type
 
 MICROS_PER_DAY = 86_400_000_000
+# The days whose midnight is a TIMESTAMP (int64 microseconds), as DuckDB converts a DATE.
+TIMESTAMP_DAYS = (2**63 - 1) // MICROS_PER_DAY
+
+
+def date_micros(column: Column) -> torch.Tensor:
+    """The int64 microseconds since 1970 of a DATE column's midnights; a DATE past the TIMESTAMP
+    range (beyond the year 294246) raises DataError, as DuckDB's conversion does."""
+    days = column.values.long()
+    outside = days.abs() > TIMESTAMP_DAYS
+    if column.valid is not None:
+        outside &= column.valid
+    if bool(outside.any()):
+        raise DataError("Date and time not in timestamp range: a DATE converted to TIMESTAMP")
+    return days * MICROS_PER_DAY
 
 
 def unify_strings(columns: list[Column]) -> list[Column]:
@@ -86,7 +100,7 @@ def to_type(column: Column, target: DataType, what: str = "expression",
             return to_decimal(column, decimal or decimal_of(column), what)
         return Column(column.values.to(target.torch_dtype), target, column.valid)
     if column.type is DataType.DATE and target is DataType.TIMESTAMP:
-        return Column(column.values.long() * MICROS_PER_DAY, target, column.valid)
+        return Column(date_micros(column), target, column.valid)
     if column.type is DataType.BOOLEAN and target.is_integer:
         return Column(column.values.to(target.torch_dtype), target, column.valid)
     if column.type is DataType.VARCHAR or target is DataType.VARCHAR:
