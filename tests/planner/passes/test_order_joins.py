@@ -182,9 +182,9 @@ def test_the_swapped_join_answers_as_duckdb():
                          + " order by 1, 2 limit 5")
 
 
-def test_a_filtered_dimension_with_several_neighbours_joins_the_one_on_its_unique_key_first():
-    """`d` (filtered) is reached from `s` by its unique key and from `d2` by a week shared by
-    many days: it cuts `s` down before `s` is joined with the large `inv`, not after."""
+def _week_connections():
+    """tqp and DuckDB over `inv` and `s` (many rows per item), a day table `d` with a week and
+    a year, and a second day table `d2` with a week (the shape of TPC-DS's inventory query)."""
     ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
     tables = {
         "inv": pa.table({"item": ints([i % 50 for i in range(4000)]),
@@ -199,8 +199,18 @@ def test_a_filtered_dimension_with_several_neighbours_joins_the_one_on_its_uniqu
     for name, table in tables.items():
         con.register(name, table)
         duck.register(name, table)
-    sql = ("select count(*) as n from s join inv on s.item = inv.item join d on s.dk = d.dk "
-           "join d2 on inv.dk2 = d2.dk where d.w = d2.w and d.yr = 1")
+    return con, duck
+
+
+WEEK_QUERY = ("select count(*) as n from s join inv on s.item = inv.item join d on s.dk = d.dk "
+              "join d2 on inv.dk2 = d2.dk where d.w = d2.w and d.yr = 1")
+
+
+def test_a_filtered_dimension_with_several_neighbours_joins_the_one_on_its_unique_key_first():
+    """`d` (filtered) is reached from `s` by its unique key and from `d2` by a week shared by
+    many days: it cuts `s` down before `s` is joined with the large `inv`, not after."""
+    con, duck = _week_connections()
+    sql = WEEK_QUERY
     plan, context = built(con, sql)
     plan = text(order_joins(run(plan, context, *passes_before("order_joins")), context))
     assert plan.index("ON inv#.item = s#.item") < plan.index("ON s#.dk = d#.dk"), plan
@@ -211,22 +221,8 @@ def test_an_input_that_adds_a_second_key_to_a_many_to_many_join_is_joined_first(
     """`inv` and `s` share an item with many rows each; joining `d2` into `inv` first (its own
     key, one row each) lets the item join also compare weeks (`d.w = d2.w`), so each `inv`
     row meets the few `s` rows of its item and week rather than every row of its item."""
-    ints = lambda values: pa.array(values, pa.int32())  # noqa: E731
-    tables = {
-        "inv": pa.table({"item": ints([i % 50 for i in range(4000)]),
-                         "dk2": ints([i % 100 for i in range(4000)])}),
-        "s": pa.table({"item": ints([i % 50 for i in range(1000)]),
-                       "dk": ints([i % 100 for i in range(1000)])}),
-        "d": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)]),
-                       "yr": ints([i // 25 for i in range(100)])}),
-        "d2": pa.table({"dk": ints(range(100)), "w": ints([i // 7 for i in range(100)])}),
-    }
-    con, duck = tqp.connect(), duckdb.connect()
-    for name, table in tables.items():
-        con.register(name, table)
-        duck.register(name, table)
-    sql = ("select count(*) as n from s join inv on s.item = inv.item join d on s.dk = d.dk "
-           "join d2 on inv.dk2 = d2.dk where d.w = d2.w and d.yr = 1")
+    con, duck = _week_connections()
+    sql = WEEK_QUERY
     plan, context = built(con, sql)
     plan = order_joins(run(plan, context, *passes_before("order_joins")), context)
     assert text(plan) == golden("""
