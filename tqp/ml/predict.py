@@ -19,7 +19,7 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.ml.calls import MODEL, features, is_proba
 from tqp.ml.model import LABEL_INDEX, Model
 from tqp.operators.expressions import evaluate
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows

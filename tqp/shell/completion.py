@@ -17,8 +17,7 @@ from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 
 import tqp
-from tqp.operators.expressions import handled_types
-from tqp.operators.expressions.dates import anonymous_names
+from tqp.operators.expressions import anonymous_names, handled_types
 from tqp.planner.aggregates import SUPPORTED as AGGREGATES
 from tqp.shell.commands import COMMANDS
 from tqp.shell.modes import MODES

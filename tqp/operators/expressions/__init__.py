@@ -30,6 +30,36 @@ def handles(*node_types: type):
     return register
 
 
+# Functions sqlglot does not know (exp.Anonymous), by lower-case name.
+_ANONYMOUS: dict[str, Callable[[exp.Anonymous, Batch], Column]] = {}
+
+
+def handles_anonymous(*names: str):
+    """Register the decorated function as the evaluator of calls sqlglot does not know, by
+    lower-case name (`list_extract(l, 1)`)."""
+
+    def register(fn):
+        for name in names:
+            _ANONYMOUS[name] = fn
+        return fn
+
+    return register
+
+
+def anonymous_names() -> frozenset[str]:
+    """The lower-case names of the calls sqlglot does not know that tqp evaluates (the shell
+    completes them)."""
+    return frozenset(_ANONYMOUS)
+
+
+@handles(exp.Anonymous)
+def _anonymous(node: exp.Anonymous, batch: Batch) -> Column:
+    function = _ANONYMOUS.get(node.name.lower())
+    if function is None:
+        raise NotSupportedError(f"function {node.name.upper()}()")
+    return function(node, batch)
+
+
 def evaluate(expression: exp.Expression, batch: Batch) -> Column:
     """The value of `expression` for every row of `batch`."""
     handler = _HANDLERS.get(type(expression))

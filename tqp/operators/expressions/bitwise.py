@@ -16,7 +16,7 @@ from tqp.errors import DataError, ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.arithmetic import _numeric, _untyped_null_as_bigint
 from tqp.operators.expressions.coerce import align
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType
 

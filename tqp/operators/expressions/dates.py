@@ -12,7 +12,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles, is_constant
+from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous, is_constant
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import DataType
@@ -557,35 +557,8 @@ def _date_parts(parts: exp.Array, value: exp.Expression, batch: Batch) -> Column
     return from_fields([p.this for p in parts.expressions], fields, column.valid)
 
 
-# Functions sqlglot does not know (exp.Anonymous), by lower-case name.
-_ANONYMOUS = {"date_part": _date_part, "datepart": _date_part, "date_trunc": _date_trunc_call,
-              "datetrunc": _date_trunc_call}
-
-
-def handles_anonymous(*names: str):
-    """Register the decorated function as the evaluator of calls sqlglot does not know, by
-    lower-case name (`list_extract(l, 1)`)."""
-
-    def register(fn):
-        for name in names:
-            _ANONYMOUS[name] = fn
-        return fn
-
-    return register
-
-
-def anonymous_names() -> frozenset[str]:
-    """The lower-case names of the calls sqlglot does not know that tqp evaluates (the shell
-    completes them)."""
-    return frozenset(_ANONYMOUS)
-
-
-@handles(exp.Anonymous)
-def anonymous(node: exp.Anonymous, batch: Batch) -> Column:
-    function = _ANONYMOUS.get(node.name.lower())
-    if function is None:
-        raise NotSupportedError(f"function {node.name.upper()}()")
-    return function(node, batch)
+handles_anonymous("date_part", "datepart")(_date_part)
+handles_anonymous("date_trunc", "datetrunc")(_date_trunc_call)
 
 
 def _unit_name(text: str) -> str:

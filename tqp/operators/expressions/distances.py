@@ -16,7 +16,7 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import gather_map
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.strings import (require_string, as_string, function_name,
                                                map_values)
 from tqp.storage import dictionary as dicts

@@ -21,7 +21,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.coerce import to_type
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.strings import _fixed_choice, _with_entry, concat, map_strings
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column

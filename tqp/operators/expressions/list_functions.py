@@ -11,7 +11,7 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import list_functions as kernels
 from tqp.operators import lists
 from tqp.operators.expressions import evaluate, handles
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.strings import empty_where
 from tqp.storage.column import Batch, Column, null_column

@@ -11,7 +11,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import lists
 from tqp.operators.expressions import evaluate, handles, text
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.literals import constant, device_of
 from tqp.operators.expressions.logic import compare
 from tqp.operators.expressions.structs import field

@@ -20,7 +20,7 @@ from tqp.operators.expressions import SqlText, evaluate, handles
 from tqp.operators.expressions.arithmetic import (
     INT64_MIN, _numeric, _product_error, _product_wrapped, _unary_float, ceil_floor_trunc,
 )
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.decimals import truncate_down, widened
 from tqp.operators.expressions.literals import device_of
 from tqp.storage.column import Batch, Column, and_valid, null_column

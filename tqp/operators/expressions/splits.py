@@ -16,7 +16,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError
 from tqp.operators import lists
 from tqp.operators.expressions import evaluate, handles
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.lists import _index
 from tqp.operators.expressions.strings import as_string, empty_where, require_string
 from tqp.storage import dictionary as dicts

@@ -9,7 +9,7 @@ from sqlglot import exp
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import structs
 from tqp.operators.expressions import SqlText, evaluate, handles
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.literals import device_of
 from tqp.storage.column import Batch, Column, null_column
 from tqp.types import DataType

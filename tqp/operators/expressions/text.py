@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import _ROW_DEPENDENT, evaluate, handles
-from tqp.operators.expressions.dates import handles_anonymous
+from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.formatting import _distinct, _hex
 from tqp.operators.expressions.regex import _RE2_OPERATORS, _run
 from tqp.operators.expressions.strings import (_constant_or_null, _first_code_points,
