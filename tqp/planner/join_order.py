@@ -194,7 +194,7 @@ def key_pair(condition: exp.Expression, left: Plan, right: Plan):
     ka, kb = _keys(a), _keys(b)
     if not ka or not kb:
         return None
-    lcols, rcols = set(left.columns), set(right.columns)
+    lcols, rcols = left.column_set, right.column_set
     if ka <= lcols and kb <= rcols:
         return a, b
     if kb <= lcols and ka <= rcols:

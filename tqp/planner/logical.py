@@ -29,6 +29,11 @@ class Plan:
     def columns(self) -> tuple[str, ...]:
         raise NotImplementedError
 
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        """`columns` as a set, made once (the passes intersect wide nodes' columns often)."""
+        return frozenset(self.columns)
+
 
 @dataclass(frozen=True)
 class Unary(Plan):

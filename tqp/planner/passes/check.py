@@ -47,30 +47,30 @@ class PlanCheck:
 def expression_reads(node: Plan):
     """(expressions, the columns they may read) for each expression group of `node`."""
     if isinstance(node, Filter):
-        return [((node.condition,), set(node.input.columns))]
+        return [((node.condition,), node.input.column_set)]
     if isinstance(node, Project):
-        return [(tuple(e for _, e in node.exprs), set(node.input.columns))]
+        return [(tuple(e for _, e in node.exprs), node.input.column_set)]
     if isinstance(node, (Join, MarkJoin)):
-        both = set(node.left.columns) | set(node.right.columns)
-        return [(node.left_keys, set(node.left.columns)),
-                (node.right_keys, set(node.right.columns)),
+        both = node.left.column_set | node.right.column_set
+        return [(node.left_keys, node.left.column_set),
+                (node.right_keys, node.right.column_set),
                 ((node.residual,), both)]
     if isinstance(node, AsofJoin):
-        return [(node.left_keys + (node.left_on,), set(node.left.columns)),
-                (node.right_keys + (node.right_on,), set(node.right.columns))]
+        return [(node.left_keys + (node.left_on,), node.left.column_set),
+                (node.right_keys + (node.right_on,), node.right.column_set)]
     if isinstance(node, MultiJoin):
-        return [(node.conditions, set(node.columns))]
+        return [(node.conditions, node.column_set)]
     if isinstance(node, Aggregate):
         calls = tuple(e for _, c in node.aggregates for e in c.expressions())
-        return [(tuple(e for _, e in node.keys) + calls, set(node.input.columns))]
+        return [(tuple(e for _, e in node.keys) + calls, node.input.column_set)]
     if isinstance(node, Sort):
-        return [(tuple(k.expr for k in node.keys), set(node.input.columns))]
+        return [(tuple(k.expr for k in node.keys), node.input.column_set)]
     if isinstance(node, Unnest):
-        return [(tuple(e for _, e in node.lists), set(node.input.columns))]
+        return [(tuple(e for _, e in node.lists), node.input.column_set)]
     if isinstance(node, Window):
         read = tuple(e for _, c in node.functions
                      for e in (*c.args, *c.partition, *(k.expr for k in c.order),
                                c.frame.start.offset, c.frame.end.offset))
-        return [(read, set(node.input.columns))]
+        return [(read, node.input.column_set)]
     return []
 

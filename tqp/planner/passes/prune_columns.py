@@ -44,14 +44,14 @@ class _Pruner:
 
     def prune(self, node: Plan, required: set[str]) -> Plan:
         if self.uses[id(node)] > 1:  # kept for now; pruned once all its users are known
-            self.wanted.setdefault(id(node), set()).update(required & set(node.columns))
+            self.wanted.setdefault(id(node), set()).update(required & node.column_set)
             return node
         return self._prune(node, required)
 
     def _narrow(self, node: Plan, required: set[str]) -> Plan:
         """`node` pruned, with a projection dropping what it still carries beyond `required`."""
         pruned = self.prune(node, required)
-        if set(pruned.columns) <= required:
+        if pruned.column_set <= required:
             return pruned
         return Project(pruned, tuple((c, ref(c)) for c in pruned.columns if c in required))
 
@@ -83,23 +83,23 @@ class _Pruner:
             return Project(self.prune(node.input, self.reads(*(e for _, e in exprs))), exprs)
         if isinstance(node, Join):
             need = required | self.reads(*node.left_keys, *node.right_keys, node.residual)
-            left = self._narrow(node.left, need & set(node.left.columns))
-            right = self._narrow(node.right, need & set(node.right.columns))
+            left = self._narrow(node.left, need & node.left.column_set)
+            right = self._narrow(node.right, need & node.right.column_set)
             return Join(left, right, node.kind, node.left_keys, node.right_keys, node.residual)
         if isinstance(node, MultiJoin):  # only when order_joins is switched off
             need = required | self.reads(*node.conditions)
-            return MultiJoin(tuple(self._narrow(p, need & set(p.columns)) for p in node.inputs),
+            return MultiJoin(tuple(self._narrow(p, need & p.column_set) for p in node.inputs),
                              node.conditions)
         if isinstance(node, AsofJoin):
             need = required | self.reads(*node.left_keys, *node.right_keys, node.left_on,
                                          node.right_on)
-            return replace(node, left=self._narrow(node.left, need & set(node.left.columns)),
-                           right=self._narrow(node.right, need & set(node.right.columns)))
+            return replace(node, left=self._narrow(node.left, need & node.left.column_set),
+                           right=self._narrow(node.right, need & node.right.column_set))
         if isinstance(node, MarkJoin):
             need = (required - {node.mark}) | self.reads(*node.left_keys, *node.right_keys,
                                                          node.residual)
-            left = self._narrow(node.left, need & set(node.left.columns))
-            right = self._narrow(node.right, need & set(node.right.columns))
+            left = self._narrow(node.left, need & node.left.column_set)
+            right = self._narrow(node.right, need & node.right.column_set)
             return MarkJoin(left, right, node.mark, node.left_keys, node.right_keys,
                             node.residual, node.null_aware)
         if isinstance(node, ScalarApply):
