@@ -25,7 +25,7 @@ from tqp.operators.expressions import SqlText, evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.join import expand_runs, match_any
 from tqp.operators.joins import MAX_CROSS_PAIRS, assemble, match_pairs, residual_pairs
-from tqp.operators.keys import float_key
+from tqp.operators.keys import as_int64
 from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows
 from tqp.types import DataType
@@ -121,7 +121,7 @@ def _sorted(value: Column, cache: list | None):
     for entry in cache or ():
         if entry[0][:2] == how[:2] and entry[0][2] is how[2]:
             return entry[1], entry[2]
-    keys = _keyed(value, value.type is DataType.DOUBLE)
+    keys = _keyed(value)
     valid = keys.valid  # NULL values left out: they match nothing
     values = keys.values if valid is None else keys.values.index_select(0, true_rows(valid))
     sorted_values, perm = torch.sort(values)
@@ -180,8 +180,7 @@ def _bounds(sorted_batch: Batch, search_batch: Batch, condition: RangeCondition)
     if "value" not in found:
         return None
     v = found["value"]
-    double = v.type is DataType.DOUBLE
-    return v, _keyed(found.get("lower"), double), _keyed(found.get("upper"), double), extra
+    return v, _keyed(found.get("lower")), _keyed(found.get("upper")), extra
 
 
 def _conjunct(condition: RangeCondition, which: str) -> exp.Expression:
@@ -205,12 +204,11 @@ def _same_representation(a: Column, b: Column) -> bool:
     return a.type is b.type and a.decimal == b.decimal and a.dictionary is b.dictionary
 
 
-def _keyed(column: Column | None, double: bool) -> Column | None:
+def _keyed(column: Column | None) -> Column | None:
     """The column's values as int64 keys in SQL's order (doubles through `float_key`)."""
     if column is None:
         return None
-    values = float_key(column.values) if double else column.values.to(torch.int64)
-    return Column(values.contiguous(), DataType.BIGINT, column.valid)
+    return Column(as_int64(column.values).contiguous(), DataType.BIGINT, column.valid)
 
 
 def matched_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,

@@ -554,8 +554,9 @@ class Builder:
         # filters last: it scores only the rows the rest of the query keeps.
         late = [(self.model_calls and has_model_call(c), has_subquery(c)) for c in where]
         plain = [c for c, (call, sub) in zip(where, late) if not call and not sub]
-        plan = self._join_chain(items, scope, [c for c in plain if not may_raise(c)],
-                                set(scope.sources) - aliases)
+        lateral = any(s.lateral is not None for s in items)
+        plan = self._join_chain(items, scope,
+                                [c for c in plain if not may_raise(c)] if lateral else (), outer)
         rest = [(call, c.find(exp.In, exp.Exists) is None, i) for i, (c, (call, sub))
                 in enumerate(zip(where, late)) if call or sub]
         return plan, sorted(plain, key=may_raise) + [where[i] for *_, i in sorted(rest)]
@@ -575,7 +576,7 @@ class Builder:
         for s in sources[1:]:
             if s.lateral is not None:
                 plan = self._inner_block(plan, run, scope)
-                early = [c for c in where if column_tables(c) and column_tables(c) <= joined]
+                early = [c for c in where if (tables := column_tables(c)) and tables <= joined]
                 if early:
                     plan = Filter(plan, resolve(and_all(early), scope))
                 plan = self._lateral_join(plan, s, scope)
@@ -616,17 +617,16 @@ class Builder:
         if kind not in ("inner", "cross", "left") or source.join.args.get("using"):
             raise NotSupportedError(f"LATERAL in a {kind.upper()} JOIN (only INNER, CROSS, LEFT "
                                     "and comma joins)")
-        columns = dependent.outer_columns(source.lateral, scope, left)
         per_row = bool(source.item.meta.get(dependent.PER_ROW)) or dependent.per_row(
             source.lateral)
-        left, gid, domain = dependent.domain(left, columns, self.fresh, per_row)
-        plan, keys, names = self.query(source.lateral, scope, scope.ctes, domain)
-        names = _alias_columns(source.item, names[:-1])
+        left, gid, plan, keys, inner_gid, names = dependent.plan_dependent(
+            self, left, source.lateral, scope, per_row)
+        names = _alias_columns(source.item, names)
         binding = self.fresh(source.alias)
         scope.add(source.alias, binding, names)
         right_gid = self.fresh(dependent.GID)
-        right = Project(plan, tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys[:-1], names))
-                        + ((right_gid, ref(keys[-1])),))
+        right = Project(plan, tuple((f"{binding}.{n}", ref(k)) for k, n in zip(keys, names))
+                        + ((right_gid, ref(inner_gid)),))
         on = conjuncts(source.join.args.get("on")) if source.join is not None else []
         if any(has_subquery(c) for c in on):
             raise NotSupportedError("subquery in the ON clause of a LATERAL join")

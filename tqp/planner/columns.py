@@ -27,6 +27,7 @@ from tqp.errors import Error, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import column_ref, evaluate
 from tqp.planner.names import USER_ALIAS
 from tqp.planner.optimize import DIALECT, _prepared, from_first_joins
+from tqp.planner.resolve import from_items
 from tqp.storage.arrow import arrow_to_column, column_to_arrow
 from tqp.storage.column import Batch
 
@@ -208,7 +209,7 @@ def _alias_name(template: str | None, name: str, match: re.Match | None) -> str:
 def _name_derived_tables(select: exp.Select) -> None:
     """Give each unnamed derived table of `select`'s FROM a name, which the copies' qualified
     columns can read (the probe names them itself)."""
-    sources = [select.args["from_"].this] + [j.this for j in select.args.get("joins") or []]
+    sources = from_items(select)
     for i, source in enumerate(sources):
         if isinstance(source, exp.Subquery) and not source.alias:
             source.set("alias", exp.TableAlias(this=exp.to_identifier(f"_columns_{i}")))

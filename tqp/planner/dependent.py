@@ -136,3 +136,14 @@ def fill_empty_groups(aggregate: Aggregate, domain: Domain, fresh) -> Plan:
         exprs += [(k, exp.Case(ifs=[exp.If(this=missing, true=ref(names[k]))], default=ref(k)))
                   for k in names]
     return Project(plan, tuple(exprs))
+
+
+def plan_dependent(builder, plan: Plan, query: exp.Expression, scope: Scope,
+                   per_row: bool = False):
+    """`query` planned as a dependent query over `plan`'s rows, by `builder`: (`plan` with an
+    id column, that column, the query's plan, its output keys, the key of its id column, its
+    output names)."""
+    columns = outer_columns(query, scope, plan)
+    plan, gid, found = domain(plan, columns, builder.fresh, per_row)
+    inner, keys, names = builder.query(query, scope, scope.ctes, found)
+    return plan, gid, inner, keys[:-1], keys[-1], names[:-1]

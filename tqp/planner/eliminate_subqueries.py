@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.optimizer.eliminate_subqueries import eliminate_subqueries as _sqlglot_pass
 
+from tqp.planner.lateral import wrap_in_lateral
 from tqp.planner.resolve import free_columns
 
 
@@ -21,11 +22,7 @@ def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
     for node in list(expression.find_all(exp.Subquery)):
         if isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this" \
                 and _nested(node.parent.parent) and free_columns(node.this):
-            lateral = exp.Lateral(alias=node.args.get("alias"))
-            node.set("alias", None)
-            node.replace(lateral)
-            lateral.set("this", node)  # moved, not copied
-            held.append(lateral)
+            held.append(wrap_in_lateral(node))
     expression = _sqlglot_pass(expression)
     for lateral in held:
         subquery = lateral.this

@@ -226,25 +226,26 @@ def order_inputs(inputs: tuple[Plan, ...], conditions, catalog, reads=None) -> P
         def reach(u, joined):
             return u.selectivity * _fanout(u, joined, multi, block, catalog)
 
+        alone = {id(u): reach(u, joined) for u in connected}
+
         def score(u):
             # One step of lookahead: inputs that only `u` connects to come with it.
-            own = reach(u, joined)
+            own = alone[id(u)] if id(u) in alone else reach(u, joined)
             for b in remaining:
                 if b is not u and any(block.connects(c, u.aliases, b.aliases) for c in multi) \
                         and not any(block.connects(c, joined, b.aliases) for c in multi):
                     own *= b.selectivity
-            return (min(own, _bridged(u, own)), own, u.rows, remaining.index(u))
+            return (bridged(u, own), own, u.rows, remaining.index(u))
 
-        def _bridged(u, own):
+        def bridged(u, own):
             # `u` as a bridge: joined first, it adds a key to another input's join and so
             # cuts the rows that join matches (a second equality on a many-to-many key).
-            best = own
-            after = joined | u.aliases
+            best, after = own, joined | u.aliases
             for v in connected:
                 if v is not u and any(block.connects(c, u.aliases, v.aliases) for c in multi):
-                    alone, bridged = reach(v, joined), reach(v, after)
-                    if bridged < alone:
-                        best = min(best, own * bridged)
+                    through = reach(v, after)
+                    if through < alone[id(v)]:
+                        best = min(best, own * through)
             return best
 
         pick = min(connected or remaining, key=score)

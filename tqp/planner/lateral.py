@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from tqp.planner.resolve import from_items
+
 
 def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
     """Wrap (in place) each derived table in FROM that reads an earlier FROM item of its SELECT
@@ -21,7 +23,7 @@ def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
         select = node.parent.parent
         if not isinstance(select, exp.Select):
             continue
-        items = _from_items(select)
+        items = from_items(select)
         before = items[:_index(items, node)]
         if not before:  # the first item (or one in a nested join)
             continue
@@ -29,17 +31,14 @@ def wrap_implicit_laterals(nodes: list[exp.Expression], schema: dict) -> None:
             lowered = {name.lower(): fields for name, fields in schema.items()}
         if _reads(node, {item.alias_or_name for item in before}) or \
                 _reads_unqualified(node.this, before, lowered):
-            lateral = exp.Lateral(alias=node.args.get("alias"))
-            node.set("alias", None)
-            node.replace(lateral)
-            lateral.set("this", node)  # moved, not copied
+            wrap_in_lateral(node)
 
 
 def lateral_reference(statement: exp.Expression) -> str | None:
     """A description of the first FROM item reading another FROM item's columns (one written
     after it, which no LATERAL can read), or None."""
     for select in statement.find_all(exp.Select):
-        items = _from_items(select)
+        items = from_items(select)
         aliases = {item.alias_or_name for item in items}
         for item in items:
             if isinstance(item, (exp.Subquery, exp.Lateral)) and \
@@ -69,7 +68,7 @@ def _reads_unqualified(query: exp.Expression, earlier: list[exp.Expression],
     names = {c.name.lower() for c in _own_columns(query) if not c.table} & outer
     if not names:
         return False
-    own = _table_columns(_from_items(query), schema)
+    own = _table_columns(from_items(query), schema)
     if own is None:
         return False
     aliases = {e.alias.lower() for e in query.expressions if isinstance(e, exp.Alias)}
@@ -113,7 +112,10 @@ def _index(items: list[exp.Expression], node: exp.Expression) -> int:
     return next((i for i, item in enumerate(items) if item is node), 0)
 
 
-def _from_items(select: exp.Select) -> list[exp.Expression]:
-    from_ = select.args.get("from_")
-    items = [from_.this] if from_ is not None else []
-    return items + [j.this for j in select.args.get("joins") or []]
+def wrap_in_lateral(node: exp.Subquery) -> exp.Lateral:
+    """Put the derived table `node` (in place) inside a LATERAL that takes over its alias."""
+    lateral = exp.Lateral(alias=node.args.get("alias"))
+    node.set("alias", None)
+    node.replace(lateral)
+    lateral.set("this", node)  # moved, not copied
+    return lateral

@@ -87,16 +87,19 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
         mark_constant_date_parts(nodes)
         mark_recursive(n for n in nodes if isinstance(n, exp.With))
         from_first_joins(nodes)
-        if any(isinstance(n, (exp.Any, exp.All)) for n in nodes):
+        kinds = {type(n) for n in nodes}
+        if holds(kinds, exp.Any, exp.All):
             rewrite_quantified(nodes)
             nodes = list(statement.walk())  # the rewrite added subqueries
-        wrap_implicit_laterals(nodes, schema)  # before qualify, which resolves columns inside a LATERAL
+            kinds = {type(n) for n in nodes}
+        if exp.Subquery in kinds:  # before qualify, which resolves columns inside a LATERAL
+            wrap_implicit_laterals(nodes, schema)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
         arguments = _arguments(_prepared(schema))
         arguments["expand_alias_refs"] = may_reference_alias(nodes)
         optimized = statement
-        for rule in _rules(nodes):
+        for rule in _rules(nodes, kinds):
             optimized = rule(optimized, **{k: v for k, v in arguments.items()
                                            if k in _RULE_ARGUMENTS[rule]})
         return optimized
@@ -133,10 +136,9 @@ def may_reference_alias(nodes: list[exp.Expression]) -> bool:
     return False
 
 
-def _rules(nodes: list[exp.Expression]) -> tuple:
-    """The passes that can change the statement of `nodes` (see SUBQUERY_PASSES,
-    NESTED_PASSES and CONSTRUCT_PASSES)."""
-    kinds = {type(n) for n in nodes}
+def _rules(nodes: list[exp.Expression], kinds: set[type]) -> tuple:
+    """The passes that can change the statement of `nodes` (the node types `kinds`; see
+    SUBQUERY_PASSES, NESTED_PASSES and CONSTRUCT_PASSES)."""
     if holds(kinds, exp.Subquery, exp.CTE):
         rules = RULES
     else:

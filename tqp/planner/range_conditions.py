@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from tqp.operators.range_join import RangeCondition
+from tqp.planner.scope import conjuncts as split_conjuncts
 
 # `a OP b` makes `b` a bound of `a` (lower or upper, strict or not) and `a` one of `b`.
 _AS_BOUND = {exp.LT: ("upper", True), exp.LTE: ("upper", False),
@@ -42,9 +43,7 @@ class _Fact:
 def range_condition(condition: exp.Expression | None, left_columns, right_columns):
     """(RangeCondition, the residual left) for a join condition holding an inequality between
     the two inputs, or None."""
-    if condition is None:
-        return None
-    conjuncts = _conjuncts(condition)
+    conjuncts = split_conjuncts(condition)
     sides = (frozenset(left_columns), frozenset(right_columns))
     facts = [f for key, c in _comparisons(conjuncts) for f in _facts(key, c, sides)]
     chosen = _band(facts, "right") or _band(facts, "left") or \
@@ -68,14 +67,6 @@ def range_condition(condition: exp.Expression | None, left_columns, right_column
         upper.bound if upper else None, bool(upper and upper.strict),
         tuple(f.conjunct for f in (lower, upper) if f is not None))
     return found, (exp.and_(*rest) if len(rest) > 1 else rest[0] if rest else None)
-
-
-def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
-    while isinstance(condition, exp.Paren):
-        condition = condition.this
-    if isinstance(condition, exp.And):
-        return [c for part in condition.flatten() for c in _conjuncts(part)]
-    return [condition]
 
 
 def _comparisons(conjuncts):

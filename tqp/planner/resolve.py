@@ -80,14 +80,16 @@ def copy_replacing(expression: exp.Expression, replace) -> exp.Expression:
     return root
 
 
+def from_items(select: exp.Expression) -> list[exp.Expression]:
+    """A SELECT's FROM item and the items its joins bring in, in the order written."""
+    from_ = select.args.get("from_")
+    items = [from_.this] if from_ is not None else []
+    return items + [j.this for j in select.args.get("joins") or []]
+
+
 def source_aliases(select: exp.Expression) -> set[str]:
     """The aliases a SELECT's FROM clause and joins bind."""
-    aliases = set()
-    from_ = select.args.get("from_")
-    items = ([from_.this] if from_ is not None else []) + [j.this for j in select.args.get("joins") or []]
-    for item in items:
-        aliases.add(item.alias_or_name)
-    return aliases
+    return {item.alias_or_name for item in from_items(select)}
 
 
 def free_columns(expression: exp.Expression, bound: frozenset[str] = frozenset()) -> list[exp.Column]:

@@ -185,12 +185,8 @@ class SubqueryPlanner:
     # -- shared ----------------------------------------------------------------------------------
 
     def _dependent(self, plan: Plan, sub: exp.Expression, scope: Scope):
-        """Plan `sub` as a dependent join over `plan`'s rows (planner/dependent.py): `plan`
-        with a gid column, that column, the subquery's plan, its output keys and its gid."""
-        columns = dependent.outer_columns(sub, scope, plan)
-        plan, gid, domain = dependent.domain(plan, columns, self.builder.fresh)
-        inner, keys, _ = self.builder.query(sub, scope, scope.ctes, domain)
-        return plan, gid, inner, keys[:-1], keys[-1]
+        """Plan `sub` as a dependent join over `plan`'s rows (dependent.plan_dependent)."""
+        return dependent.plan_dependent(self.builder, plan, sub, scope)[:5]
 
     def _inner_relation(self, sub: exp.Select, scope: Scope):
         """Plan the FROM and the local WHERE conditions of a correlated subquery; return the

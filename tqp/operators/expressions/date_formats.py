@@ -18,10 +18,10 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, gather_map
 from tqp.operators.expressions.dates import (
-    _iso_week, _split, civil_from_days, days_from_civil, days_in_month, handles_anonymous,
+    _iso_week, _split, civil_from_days, days_from_civil, days_in_month,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column

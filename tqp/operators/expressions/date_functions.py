@@ -13,13 +13,13 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous
 from tqp.operators.expressions.arithmetic import add_or_subtract
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
     MICROS, TO_INTERVAL, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
-    handles_anonymous, trunc_unit,
+    trunc_unit,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column

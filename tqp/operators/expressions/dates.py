@@ -529,9 +529,6 @@ def _date_part(node: exp.Anonymous, batch: Batch) -> Column:
     column = evaluate(value, batch)
     if isinstance(part, exp.Null):
         return null_column(len(column), DataType.DOUBLE, column.device)  # as DuckDB types it
-    if isinstance(part, exp.Array):
-        raise NotSupportedError("DATE_PART with a list of parts (a STRUCT value; tqp has no "
-                                "STRUCT type)")
     if not (isinstance(part, exp.Literal) and part.is_string):
         raise NotSupportedError("DATE_PART with a non-constant part")
     if _constant_null(node, value, column, batch):

@@ -12,30 +12,12 @@ from tqp.operators import list_functions as kernels
 from tqp.operators import lists
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions import handles_anonymous
+from tqp.operators.expressions.lists import arguments, list_argument, null_of
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.strings import empty_where
 from tqp.storage.column import Batch, Column, null_column
 from tqp.storage.lists import spans
 from tqp.types import DataType
-
-
-def _list(node: exp.Expression, batch: Batch, what: str) -> Column | None:
-    """A list argument, or None when it is an untyped NULL (the result is then NULL)."""
-    column = evaluate(node, batch)
-    if column.type is DataType.NULL:
-        return None
-    lists.require_list(column, what)
-    return column
-
-
-def _nulls(batch: Batch, type_: DataType = DataType.NULL) -> Column:
-    return null_column(batch.num_rows, type_, device_of(batch))
-
-
-def _arguments(node: exp.Anonymous, *counts: int) -> list[exp.Expression]:
-    if len(node.expressions) not in counts:
-        raise NotSupportedError(f"{node.name.upper()} with {len(node.expressions)} arguments")
-    return node.expressions
 
 
 @handles(exp.ArraySort)
@@ -44,9 +26,9 @@ def list_sort(node: exp.ArraySort, batch: Batch) -> Column:
     elements last unless told (DuckDB's default null order)."""
     if node.args.get("expression") is not None:
         raise NotSupportedError("LIST_SORT with a comparator")
-    column = _list(node.this, batch, "LIST_SORT")
+    column = list_argument(node.this, batch, "LIST_SORT")
     if column is None:
-        return _nulls(batch)
+        return null_of(batch)
     asc = node.args.get("asc")
     descending = asc is not None and not asc.this
     nulls = node.args.get("nulls_first")
@@ -55,22 +37,22 @@ def list_sort(node: exp.ArraySort, batch: Batch) -> Column:
 
 @handles(exp.ArrayDistinct)
 def list_distinct(node: exp.ArrayDistinct, batch: Batch) -> Column:
-    column = _list(node.this, batch, "LIST_DISTINCT")
-    return _nulls(batch) if column is None else kernels.distinct(column)
+    column = list_argument(node.this, batch, "LIST_DISTINCT")
+    return null_of(batch) if column is None else kernels.distinct(column)
 
 
 @handles_anonymous("list_unique", "array_unique")
 def list_unique(node: exp.Anonymous, batch: Batch) -> Column:
-    (target,) = _arguments(node, 1)
-    column = _list(target, batch, "LIST_UNIQUE")
-    return _nulls(batch, DataType.BIGINT) if column is None else kernels.unique(column)
+    (target,) = arguments(node, 1)
+    column = list_argument(target, batch, "LIST_UNIQUE")
+    return null_of(batch, DataType.BIGINT) if column is None else kernels.unique(column)
 
 
 def _aggregate(target: exp.Expression, name: str, batch: Batch, param=None) -> Column:
     func = kernels.aggregate_name(name)
-    column = _list(target, batch, f"LIST_AGGREGATE(..., '{name}')")
+    column = list_argument(target, batch, f"LIST_AGGREGATE(..., '{name}')")
     if column is None:
-        return _nulls(batch)
+        return null_of(batch)
     if func == "string_agg" and param is None:
         param = ","
     return kernels.aggregate(column, func, param)
@@ -79,7 +61,7 @@ def _aggregate(target: exp.Expression, name: str, batch: Batch, param=None) -> C
 @handles_anonymous("list_aggregate", "list_aggr", "array_aggregate", "array_aggr")
 def list_aggregate(node: exp.Anonymous, batch: Batch) -> Column:
     """list_aggregate(l, 'name' [, separator]): the named aggregate of each list's elements."""
-    target, name, *rest = _arguments(node, 2, 3)
+    target, name, *rest = arguments(node, 2, 3)
     if not (isinstance(name, exp.Literal) and name.is_string):
         raise NotSupportedError("LIST_AGGREGATE with a non-constant aggregate name")
     func = kernels.aggregate_name(name.this)
@@ -99,7 +81,7 @@ def _separator(node: exp.Expression) -> str | None:
 
 def _shorthand(name: str):
     def evaluate_shorthand(node: exp.Anonymous, batch: Batch) -> Column:
-        (target,) = _arguments(node, 1)
+        (target,) = arguments(node, 1)
         return _aggregate(target, name, batch)
     return evaluate_shorthand
 
@@ -116,7 +98,7 @@ def list_min_max(node: exp.Expression, batch: Batch) -> Column:
 
 
 def _lists(nodes, batch: Batch, what: str) -> list[Column | None]:
-    return [_list(n, batch, what) for n in nodes]
+    return [list_argument(n, batch, what) for n in nodes]
 
 
 @handles(exp.ArrayConcat)
@@ -137,7 +119,7 @@ def _concat(nodes, batch: Batch, strict: bool) -> Column:
     columns = _lists(nodes, batch, "LIST_CONCAT")
     present = [c for c in columns if c is not None]
     if not present or (strict and len(present) < len(columns)):
-        return _nulls(batch)
+        return null_of(batch)
     return kernels.concat(present, strict)
 
 
@@ -163,12 +145,12 @@ def list_append(node: exp.Expression, batch: Batch) -> Column:
 @handles_anonymous("array_push_back", "array_push_front")
 def array_push(node: exp.Anonymous, batch: Batch) -> Column:
     """array_push_back(l, x), array_push_front(l, x)."""
-    target, value = _arguments(node, 2)
+    target, value = arguments(node, 2)
     return _add(target, value, batch, front=node.name.lower() == "array_push_front")
 
 
 def _add(target: exp.Expression, value: exp.Expression, batch: Batch, front: bool) -> Column:
-    column = _list(target, batch, "LIST_APPEND")
+    column = list_argument(target, batch, "LIST_APPEND")
     element = evaluate(value, batch)
     ones = torch.ones(len(element), dtype=torch.int64, device=element.device)
     single = lists.from_lengths(element, ones)
@@ -179,23 +161,23 @@ def _add(target: exp.Expression, value: exp.Expression, batch: Batch, front: boo
 
 @handles(exp.ArrayReverse)
 def array_reverse(node: exp.ArrayReverse, batch: Batch) -> Column:
-    column = _list(node.this, batch, "LIST_REVERSE")
-    return _nulls(batch) if column is None else kernels.reverse(column)
+    column = list_argument(node.this, batch, "LIST_REVERSE")
+    return null_of(batch) if column is None else kernels.reverse(column)
 
 
 @handles_anonymous("list_reverse")
 def list_reverse(node: exp.Anonymous, batch: Batch) -> Column:
-    (target,) = _arguments(node, 1)
-    column = _list(target, batch, "LIST_REVERSE")
-    return _nulls(batch) if column is None else kernels.reverse(column)
+    (target,) = arguments(node, 1)
+    column = list_argument(target, batch, "LIST_REVERSE")
+    return null_of(batch) if column is None else kernels.reverse(column)
 
 
 @handles(exp.Flatten)
 def flatten(node: exp.Flatten, batch: Batch) -> Column:
     """flatten(l): a list of lists' inner lists end to end."""
-    column = _list(node.this, batch, "FLATTEN")
+    column = list_argument(node.this, batch, "FLATTEN")
     if column is None:
-        return _nulls(batch)
+        return null_of(batch)
     if column.lists.element_type not in (DataType.LIST, DataType.NULL):
         raise ProgrammingError(f"FLATTEN of a list of {column.lists.element_type.value} values")
     return kernels.flatten_nested(column)
@@ -211,22 +193,22 @@ def array_position(node: exp.ArrayPosition, batch: Batch) -> Column:
 @handles_anonymous("list_position", "list_indexof", "array_indexof")
 def list_position(node: exp.Anonymous, batch: Batch) -> Column:
     """list_position(l, x)/list_indexof/array_position: where x first occurs (1-based)."""
-    target, needle = _arguments(node, 2)
+    target, needle = arguments(node, 2)
     return _position(target, needle, batch)
 
 
 def _position(target: exp.Expression, needle: exp.Expression, batch: Batch) -> Column:
-    column = _list(target, batch, "LIST_POSITION")
+    column = list_argument(target, batch, "LIST_POSITION")
     value = evaluate(needle, batch)
     if column is None:
-        return _nulls(batch, DataType.INTEGER)
+        return null_of(batch, DataType.INTEGER)
     return kernels.position(column, value)
 
 
 def _has(a: exp.Expression, b: exp.Expression, batch: Batch, every: bool) -> Column:
     left, right = _lists((a, b), batch, "LIST_HAS_ALL" if every else "LIST_HAS_ANY")
     if left is None or right is None:
-        return _nulls(batch, DataType.BOOLEAN)
+        return null_of(batch, DataType.BOOLEAN)
     return kernels.has_any_all(left, right, every)
 
 
@@ -252,12 +234,12 @@ def contained_by(node: exp.ArrayContainedBy, batch: Batch) -> Column:
 
 @handles_anonymous("list_has_any", "array_has_any")
 def list_has_any_call(node: exp.Anonymous, batch: Batch) -> Column:
-    return _has(*_arguments(node, 2), batch, every=False)
+    return _has(*arguments(node, 2), batch, every=False)
 
 
 @handles_anonymous("list_has_all", "array_has_all")
 def list_has_all_call(node: exp.Anonymous, batch: Batch) -> Column:
-    return _has(*_arguments(node, 2), batch, every=True)
+    return _has(*arguments(node, 2), batch, every=True)
 
 
 @handles(exp.ArrayToString)
@@ -266,9 +248,9 @@ def array_to_string(node: exp.ArrayToString, batch: Batch) -> Column:
     list, NULL for a NULL list or one of only NULLs (DuckDB's macro over string_agg)."""
     if node.args.get("null") is not None:
         raise NotSupportedError("ARRAY_TO_STRING with a NULL replacement")
-    column = _list(node.this, batch, "ARRAY_TO_STRING")
+    column = list_argument(node.this, batch, "ARRAY_TO_STRING")
     if column is None:
-        return _nulls(batch, DataType.VARCHAR)
+        return null_of(batch, DataType.VARCHAR)
     separator = _separator(node.expression)
     joined = kernels.aggregate(column, "string_agg", "," if separator is None else separator)
     _, lengths = spans(column)

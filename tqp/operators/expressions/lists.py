@@ -40,7 +40,7 @@ def list_value(node: exp.Array, batch: Batch) -> Column:
     return lists.from_lengths(stacked.take(row_major), torch.full((n,), k, device=device))
 
 
-def _list_argument(node: exp.Expression, batch: Batch, what: str) -> Column | None:
+def list_argument(node: exp.Expression, batch: Batch, what: str) -> Column | None:
     """A list argument, or None when it is an untyped NULL (the result is then NULL)."""
     return _checked_list(evaluate(node, batch), what)
 
@@ -62,7 +62,8 @@ def _index(node: exp.Expression, batch: Batch, what: str) -> Column:
     return column
 
 
-def _null_of(batch: Batch, type_: DataType = DataType.NULL) -> Column:
+def null_of(batch: Batch, type_: DataType = DataType.NULL) -> Column:
+    """A column of NULLs of `type_`, one per row of `batch`."""
     return null_column(batch.num_rows, type_, device_of(batch))
 
 
@@ -72,7 +73,7 @@ def _extract(target: exp.Expression, index: Column, batch: Batch,
     if column.type is DataType.VARCHAR:  # a string's character
         return text.string_element(column, index, index_node)
     column = _checked_list(column, "list_extract")
-    return _null_of(batch) if column is None else lists.extract(column, index)
+    return null_of(batch) if column is None else lists.extract(column, index)
 
 
 def _slice(target: exp.Expression, begin: exp.Expression | None, end: exp.Expression | None,
@@ -84,7 +85,7 @@ def _slice(target: exp.Expression, begin: exp.Expression | None, end: exp.Expres
         return text.string_slice(column, first, last, (begin, end))
     column = _checked_list(column, "list_slice")
     if column is None:
-        return _null_of(batch)
+        return null_of(batch)
     n = len(column)
     first = _index(begin, batch, "list_slice") if begin is not None else \
         constant(1, DataType.BIGINT, n, column.device)
@@ -113,7 +114,7 @@ def bracket(node: exp.Bracket, batch: Batch) -> Column:
 
 @handles_anonymous("list_extract", "list_element", "array_extract")
 def list_extract(node: exp.Anonymous, batch: Batch) -> Column:
-    target, index = _two_arguments(node)
+    target, index = arguments(node, 2)
     return _extract(target, _index(index, batch, "list_extract"), batch, index)
 
 
@@ -135,18 +136,18 @@ def array_slice(node: exp.ArraySlice, batch: Batch) -> Column:
 def array_length(node: exp.ArraySize, batch: Batch) -> Column:
     if node.args.get("expression") is not None:
         raise NotSupportedError("ARRAY_LENGTH with a dimension")
-    column = _list_argument(node.this, batch, "array_length")
-    return _null_of(batch, DataType.BIGINT) if column is None else lists.length(column)
+    column = list_argument(node.this, batch, "array_length")
+    return null_of(batch, DataType.BIGINT) if column is None else lists.length(column)
 
 
 @handles(exp.ArrayContains)
 def list_contains(node: exp.ArrayContains, batch: Batch) -> Column:
     """list_contains(l, x): TRUE if an element equals x (a NULL element matches nothing); NULL
     if l is NULL, or x is NULL and l not empty (an empty list contains nothing, as in DuckDB)."""
-    column = _list_argument(node.this, batch, "list_contains")
+    column = list_argument(node.this, batch, "list_contains")
     needle = evaluate(node.expression, batch)
     if column is None:
-        return _null_of(batch, DataType.BOOLEAN)
+        return null_of(batch, DataType.BOOLEAN)
     starts, lengths = spans(column)
     rows, index, _ = element_rows(starts, lengths)
     elements = column.lists.elements.take(index)
@@ -160,8 +161,10 @@ def list_contains(node: exp.ArrayContains, batch: Batch) -> Column:
     return Column(found, DataType.BOOLEAN).with_valid(valid)
 
 
-def _two_arguments(node: exp.Anonymous):
-    if len(node.expressions) != 2:
+def arguments(node: exp.Anonymous, *counts: int) -> list[exp.Expression]:
+    """The arguments of a call sqlglot does not know, when there are as many as one of
+    `counts` allows (NotSupportedError otherwise)."""
+    if len(node.expressions) not in counts:
         raise NotSupportedError(f"{node.name.upper()} with {len(node.expressions)} arguments")
     return node.expressions
 

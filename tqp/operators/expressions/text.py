@@ -17,7 +17,7 @@ from tqp.operators.expressions import _ROW_DEPENDENT, evaluate, handles
 from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.formatting import _distinct, _hex
 from tqp.operators.expressions.regex import _RE2_OPERATORS, _run
-from tqp.operators.expressions.strings import (_constant_or_null, _first_code_points,
+from tqp.operators.expressions.strings import (_constant_or_null, _first_code_points, as_string,
                                                _null_boolean, require_string, map_strings,
                                                map_values)
 from tqp.storage import dictionary as dicts
@@ -177,7 +177,7 @@ def translate(node: exp.Translate, batch: Batch) -> Column:
         mapping.setdefault(char, target[k] if k < len(target) else "")
     mapping = {c: t for c, t in mapping.items() if c != t}
     if not mapping:
-        return map_strings(column, lambda d: d)
+        return as_string(column)
     return map_strings(column, lambda d: _translate(d, mapping))
 
 

@@ -12,10 +12,10 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous
 from tqp.operators.expressions.coerce import MICROS_PER_DAY
 from tqp.operators.expressions.dates import (
-    MICROS, _floordiv, _split, days_from_civil, days_in_month, handles_anonymous,
+    MICROS, _floordiv, _split, days_from_civil, days_in_month, extract_part,
 )
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.types import DataType
@@ -79,7 +79,7 @@ def epoch(node: exp.TimeToUnix, batch: Batch) -> Column:
     column = _temporal(node.this, node, batch, "EPOCH")
     if column.type is DataType.NULL:
         raise ProgrammingError(f"EPOCH of an untyped NULL: {SqlText(node)}")
-    return Column(_micros(column).double() / 1e6, DataType.DOUBLE, column.valid)
+    return extract_part(column, "epoch")
 
 
 def _epoch_units(argument: exp.Expression, node: exp.Expression, batch: Batch, name: str,

@@ -122,7 +122,7 @@ def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
     for p in block.inputs:
         chain = []
         while isinstance(p, Join) and p.kind == "left" and uses[id(p)] <= 1 \
-                and not own & set(p.right.columns) and not _joins_padded_side(p, reads):
+                and not own & p.right.column_set and not _joins_padded_side(p, reads):
             chain.append(p)
             p = p.left
         inputs.append(p)
@@ -139,7 +139,7 @@ def _lifted(block: MultiJoin, uses, above: tuple[exp.Expression, ...]) -> Plan:
 def _joins_padded_side(join: Join, reads: list[set[str]]) -> bool:
     """Does one of the conditions (the columns each `reads`) read the padded side of `join`
     and a column from outside the join?"""
-    padded, own = set(join.right.columns), set(join.columns)
+    padded, own = join.right.column_set, join.column_set
     return any(r & padded and not r <= own for r in reads)
 
 
