@@ -162,6 +162,24 @@ def test_unique_build_keys_give_a_direct_table_and_one_duplicate_a_run_table(dev
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_a_runs_table_spans_the_range_once_and_numbers_the_distinct_keys(device):
+    """Duplicate keys, unsorted and sparse over their range (negative ones too): one table over
+    the range numbers each distinct key's run; run starts and lengths are one per distinct key.
+    Probes inside, between and outside the build keys answer like the nested loop."""
+    rng = np.random.default_rng(11)
+    build = rng.choice(np.arange(-5000, 5000, 37), 300).tolist()
+    probe = rng.integers(-6000, 6000, 2000).tolist() + build[:50]
+    table = join.build_table(torch.tensor(build, device=device), len(probe))
+    assert table.strategy == "direct-runs" and table.perm is not None
+    distinct = len(set(build))
+    assert table.table.numel() == max(build) - min(build) + 1
+    assert table.starts.numel() == table.runs.numel() == distinct
+    assert int((table.table >= 0).sum()) == distinct
+    check(probe, build, device)
+    check(build, probe, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_positive_probe_keys_index_a_table_from_zero(device):
     """Positive keys near zero look the table up by the key itself (no base subtracted); keys
     above or below the build range still miss."""

@@ -7,8 +7,8 @@ outer join pads with NULLs.
 Two strategies, both whole-column:
 - direct address: when the build side's key range is small (against its own row count, or no
   larger than the probe side, which is read whole anyway), unique keys give `lut[key - min] = row`
-  and the probe side is one gather; duplicate keys give per-key run starts and counts (bincount,
-  cumsum) that the probe side gathers and expands;
+  and the probe side is one gather; duplicate keys give `lut[key - min] = run` over the build
+  rows sorted by key, whose starts and lengths the probe side gathers and expands;
 - sort + search: sort the build keys (stable), `searchsorted` each probe key for its run of equal
   keys, and expand the runs with `repeat_interleave`.
 The build side is normally the right input; a much smaller left input is built instead, and the
@@ -56,8 +56,9 @@ class JoinTable:
     """The build side of an equi-join, built once and probed by any number of probe batches.
 
     `strategy` says which structure was built: "direct" (unique keys: `table[key - lo]` is the
-    build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` is the key's run
-    length in the build rows sorted by key, `starts` where each run starts), "sorted" (the
+    build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` numbers the
+    key's run of equal keys in the build rows sorted by key, -1 for none; `starts` and `runs`
+    where each run starts and its length), "sorted" (the
     sorted keys, searched per probe key; `table` then holds buckets as a KeySet's, over
     lo..hi, so that a probe key whose bucket holds no key is out without a search) or
     "empty". `perm` lists the build rows in key order; None when they already are (a build
@@ -72,12 +73,14 @@ class JoinTable:
     perm: torch.Tensor | None = None
     sorted_keys: torch.Tensor | None = None
     shift: int = 0
+    runs: torch.Tensor | None = None
 
     @property
     def nbytes(self) -> int:
         """Bytes the table's tensors hold."""
         return sum(t.numel() * t.element_size() for t in
-                   (self.table, self.starts, self.perm, self.sorted_keys) if t is not None)
+                   (self.table, self.starts, self.perm, self.sorted_keys, self.runs)
+                   if t is not None)
 
 
 def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
@@ -103,19 +106,7 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
             direct = _direct(key, lo, hi)
             if direct is not None:
                 return direct
-            reserve(4 * (hi - lo + 1))  # int64 counts per key where the table was
-            slot = key - lo
-            # Narrowed before the sort: the counts stay alive through it.
-            counts = torch.bincount(slot, minlength=hi - lo + 1).to(index)
-            del slot
-            perm = None
-            if not _is_sorted(key):
-                reserve(SORT_BYTES_PER_ROW * key.numel())
-                narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
-                perm = torch.sort(narrow, stable=True).indices.to(index)
-                del narrow
-            starts = torch.cumsum(counts, 0, dtype=index).sub_(counts)
-            return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
+            return _direct_runs(key, lo, hi, reserve)
     if _is_sorted(key):
         sorted_keys, perm = key, None
     else:
@@ -125,6 +116,30 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
     lo, hi, shift, buckets = _buckets(sorted_keys)
     return JoinTable("sorted", key.numel(), lo, hi, buckets, perm=perm, sorted_keys=sorted_keys,
                      shift=shift)
+
+
+def _direct_runs(key: torch.Tensor, lo: int, hi: int, reserve) -> JoinTable:
+    """The "direct-runs" table of duplicate keys: the build rows sorted by key (`perm`),
+    `table[key - lo]` the key's run (its place among the distinct keys, -1 for none), and per
+    run where it starts and its length. Only the one table spans the key range: no counts,
+    starts and cumulative sum over it, and probe rows read their run's start and length from
+    arrays as short as the distinct keys."""
+    index = _index_type(key)
+    sorted_keys, perm = key, None
+    if not _is_sorted(key):
+        reserve(SORT_BYTES_PER_ROW * key.numel())
+        narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
+        sorted_keys, perm = torch.sort(narrow, stable=True)
+        perm = perm.to(index)
+    first = torch.ones(key.numel(), dtype=torch.bool, device=key.device)
+    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    starts = true_rows(first)
+    del first
+    runs = torch.diff(starts, append=starts.new_full((1,), key.numel())).to(index)
+    table = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+    table.index_copy_(0, sorted_keys.index_select(0, starts).long() - lo,
+                      torch.arange(starts.numel(), dtype=index, device=key.device))
+    return JoinTable("direct-runs", key.numel(), lo, hi, table, starts.to(index), perm, runs=runs)
 
 
 def direct_table(key: torch.Tensor, probe_rows: int = 0) -> JoinTable | None:
@@ -196,20 +211,16 @@ def _probe_direct(table: JoinTable, probe: torch.Tensor,
                   in_range: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """`probe_table` for a direct-address table; `in_range`: every probe key is within the
     table's range, so the lookup needs no range handling."""
-    def lookup(missing):
-        if in_range:
-            return table.table.index_select(0, probe - table.lo)
-        return _lookup(table.table, table.lo, table.hi, probe, missing)
-
-    if table.strategy == "direct":
-        hit = lookup(-1)
-        rows = true_rows(hit >= 0)
-        return rows, hit.index_select(0, rows).long()
-    run = lookup(0)
-    rows = true_rows(run)  # only probe rows with a match are expanded
-    # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
-    run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
-    return expand_runs(rows, run.index_select(0, rows).long(), run_start, table.perm)
+    if in_range:
+        found = table.table.index_select(0, probe - table.lo)
+    else:
+        found = _lookup(table.table, table.lo, table.hi, probe, -1)
+    rows = true_rows(found >= 0)  # only probe rows with a match are expanded
+    found = found.index_select(0, rows).long()
+    if table.strategy == "direct":  # the build row itself
+        return rows, found
+    return expand_runs(rows, table.runs.index_select(0, found).long(),
+                       table.starts.index_select(0, found).long(), table.perm)
 
 
 def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
