@@ -84,14 +84,16 @@ class JoinTable:
 
 
 def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
-                reserve=None) -> JoinTable:
+                reserve=None, cover: tuple[int, int] | None = None) -> JoinTable:
     """A JoinTable over the int64 build keys `key` (no NULLs).
 
     With `strategy` "auto" or "direct", a direct-address table when the key range is small
     (against the build rows, or `probe_rows`, the probe side's expected size); "search"
     always sorts. A "direct" request over a wide range falls back to sorting: the returned
     strategy says what was built. `reserve(nbytes)`, when given, is told each time the build
-    is about to hold `nbytes` more (the table included); it may raise to stop the build."""
+    is about to hold `nbytes` more (the table included); it may raise to stop the build.
+    `cover`, the (min, max) of the probe keys when known, widens a direct table to their range
+    where probing would pad it to that range anyway (see `_covering`)."""
     if key.numel() == 0:
         return JoinTable("empty", 0)
     reserve = reserve or _hold_anything
@@ -99,14 +101,16 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
             lo, hi = bounds
-            index = _index_type(key)
+            if cover is not None and not _sparse(lo, hi, *cover):
+                lo, hi = _covering(lo, hi, *cover, probe_rows) or (lo, hi)
             # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
             # (an int32 entry per key).
             reserve(4 * (hi - lo + 1) + 17 * key.numel())
-            direct = _direct(key, lo, hi)
+            table = torch.full((hi - lo + 1,), -1, dtype=_index_type(key), device=key.device)
+            direct = _direct(key, lo, table)
             if direct is not None:
                 return direct
-            return _direct_runs(key, lo, hi, reserve)
+            return _direct_runs(key, lo, table.fill_(-1), reserve)
     if _is_sorted(key):
         sorted_keys, perm = key, None
     else:
@@ -118,13 +122,13 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
                      shift=shift)
 
 
-def _direct_runs(key: torch.Tensor, lo: int, hi: int, reserve) -> JoinTable:
+def _direct_runs(key: torch.Tensor, lo: int, table: torch.Tensor, reserve) -> JoinTable:
     """The "direct-runs" table of duplicate keys: the build rows sorted by key (`perm`),
     `table[key - lo]` the key's run (its place among the distinct keys, -1 for none), and per
     run where it starts and its length. Only the one table spans the key range: no counts,
     starts and cumulative sum over it, and probe rows read their run's start and length from
-    arrays as short as the distinct keys."""
-    index = _index_type(key)
+    arrays as short as the distinct keys. `table` spans the range from `lo`, filled with -1."""
+    index, hi = table.dtype, lo + table.numel() - 1
     sorted_keys, perm = key, None
     if not _is_sorted(key):
         reserve(SORT_BYTES_PER_ROW * key.numel())
@@ -136,7 +140,6 @@ def _direct_runs(key: torch.Tensor, lo: int, hi: int, reserve) -> JoinTable:
     starts = true_rows(first)
     del first
     runs = torch.diff(starts, append=starts.new_full((1,), key.numel())).to(index)
-    table = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
     table.index_copy_(0, sorted_keys.index_select(0, starts).long() - lo,
                       torch.arange(starts.numel(), dtype=index, device=key.device))
     return JoinTable("direct-runs", key.numel(), lo, hi, table, starts.to(index), perm, runs=runs)
@@ -146,20 +149,23 @@ def direct_table(key: torch.Tensor, probe_rows: int = 0) -> JoinTable | None:
     """The "direct" JoinTable over `key` when its keys are unique and span a small range (see
     `build_table`); None otherwise."""
     bounds = _dense_bounds(key, probe_rows) if key.numel() else None
-    return None if bounds is None else _direct(key, *bounds)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    return _direct(key, lo, torch.full((hi - lo + 1,), -1, dtype=_index_type(key),
+                                       device=key.device))
 
 
-def _direct(key: torch.Tensor, lo: int, hi: int) -> JoinTable | None:
-    """`table[key - lo] = row` over [lo, hi] when the keys are unique, else None."""
-    index = _index_type(key)
+def _direct(key: torch.Tensor, lo: int, lut: torch.Tensor) -> JoinTable | None:
+    """`lut[key - lo] = row` (`lut` spans the keys' range from `lo`, filled with -1) when the
+    keys are unique, else None (`lut` then holds row numbers)."""
     slot = key - lo
-    rows = torch.arange(key.numel(), dtype=index, device=key.device)
-    lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+    rows = torch.arange(key.numel(), dtype=lut.dtype, device=key.device)
     lut.index_copy_(0, slot, rows)
     # Keys are unique iff every row reads its own number back (of duplicates, one row's number
     # lands): passes over the rows, not a bincount over the range.
     if bool((lut.index_select(0, slot) == rows).all()):
-        return JoinTable("direct", key.numel(), lo, hi, lut)
+        return JoinTable("direct", key.numel(), lo, lo + lut.numel() - 1, lut)
     return None
 
 
@@ -242,10 +248,14 @@ def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
 def _within(lo: int, hi: int, probe: torch.Tensor) -> torch.Tensor | None:
     """The probe rows (ascending) whose key lies in [lo, hi], when that range is at most
     SPARSE_PROBE_SHARE of the probe keys' range; None otherwise (see SPARSE_PROBE_SHARE)."""
-    plo, phi = value_range(probe)
-    if (hi - lo + 1) > SPARSE_PROBE_SHARE * (phi - plo + 1):
+    if not _sparse(lo, hi, *value_range(probe)):
         return None
     return true_rows((probe >= lo).logical_and_(probe <= hi))
+
+
+def _sparse(lo: int, hi: int, plo: int, phi: int) -> bool:
+    """Does a table over [lo, hi] span at most SPARSE_PROBE_SHARE of the probe keys' range?"""
+    return (hi - lo + 1) <= SPARSE_PROBE_SHARE * (phi - plo + 1)
 
 
 def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool = True,
@@ -277,7 +287,7 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
                     ran.append(right.strategy)
                 return probe_table(right, left_key)
         if table is None:
-            table = build_table(left_key, right_key.numel())
+            table = build_table(left_key, right_key.numel(), cover=value_range(right_key))
         if ran is not None:
             ran.append(f"{table.strategy} (left side built)")
         right_idx, left_idx = probe_table(table, right_key)
@@ -285,7 +295,7 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
             return left_idx, right_idx
         order = torch.sort(left_idx, stable=True).indices
         return left_idx.index_select(0, order), right_idx.index_select(0, order)
-    table = build_table(right_key, left_key.numel())
+    table = build_table(right_key, left_key.numel(), cover=value_range(left_key))
     if ran is not None:
         ran.append(table.strategy)
     return probe_table(table, left_key)
@@ -311,18 +321,29 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
 
     When the probe keys' range is small too, the table is padded to cover it and probing is one
     gather with no range checks; otherwise keys are clamped and checked."""
-    plo, phi = value_range(probe)
-    base, top = min(lo, plo), max(hi, phi)
-    limit = max(2 * (hi - lo + 1), probe.numel())
-    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
-        base = 0  # indexed by the key itself: no pass to subtract the base
-    if top - base + 1 <= limit and top - base < MAX_TABLE:
+    covering = _covering(lo, hi, *value_range(probe), probe.numel())
+    if covering is not None:
+        base, top = covering
         if (base, top) != (lo, hi):
             table = torch.cat([table.new_full((lo - base,), missing), table,
                                table.new_full((top - hi,), missing)])
         return table.index_select(0, probe if base == 0 else probe - base)
     found = table.index_select(0, probe.clamp(lo, hi) - lo)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
+
+
+def _covering(lo: int, hi: int, plo: int, phi: int, probe_rows: int) -> tuple[int, int] | None:
+    """The range a table over [lo, hi] widens to so that probe keys in [plo, phi] index it with
+    no range checks: from 0 when it reaches near there (keys then index it as they are, with no
+    pass to subtract a base). None when that range is too wide against the table and the probe
+    rows."""
+    base, top = min(lo, plo), max(hi, phi)
+    limit = max(2 * (hi - lo + 1), probe_rows)
+    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
+        base = 0
+    if top - base + 1 <= limit and top - base < MAX_TABLE:
+        return base, top
+    return None
 
 
 @dataclass(frozen=True)
