@@ -25,7 +25,7 @@ from tqp.operators.expressions.dates import (
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import DataType
+from tqp.types import ARROW_TIME_ZONE, TEMPORAL_TYPES, DataType
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -159,7 +159,8 @@ def _format_code(code: str, c: dict[str, np.ndarray]) -> pa.Array:
         return _padded(fraction // 1000, 3)
     if letter == "n":
         return _padded(fraction * 1000, 9)
-    return pa.array(["+00" if letter == "z" else ""] * len(hour), pa.string())  # %Z: no name
+    # The session zone, UTC: %z its offset, %Z its name (a TIMESTAMP's zone has none).
+    return pa.array(["+00" if letter == "z" else c["zone"]] * len(hour), pa.string())
 
 
 def format_values(column: Column, text: str) -> Column:
@@ -167,6 +168,7 @@ def format_values(column: Column, text: str) -> Column:
     parts = parse_format(text)
     unique, inverse = torch.unique(column.values, return_inverse=True)
     calendar = _calendar(*_split(Column(unique, column.type)))
+    calendar["zone"] = ARROW_TIME_ZONE if column.type is DataType.TIMESTAMPTZ else ""
     pieces = [pa.array([""] * len(unique), pa.string())]
     for literal, code in parts:
         if literal:
@@ -188,7 +190,7 @@ def strftime(node: exp.TimeToStr, batch: Batch) -> Column:
         value, fmt = fmt, value
     text = _constant_format(fmt, "STRFTIME")
     column = evaluate(value, batch)
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.NULL):
+    if column.type not in TEMPORAL_TYPES and column.type is not DataType.NULL:
         raise ProgrammingError(f"STRFTIME of a {column.type.value} value: {SqlText(node)}")
     if text is None or column.type is DataType.NULL:
         if text is not None:
