@@ -80,7 +80,8 @@ def exact_arrow_type(t: pa.DataType) -> bool:
     return (pa.types.is_boolean(t) or pa.types.is_int32(t) or pa.types.is_int64(t)
             or pa.types.is_float64(t) or pa.types.is_date32(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-            or pa.types.is_timestamp(t) and t.unit == "us"
+            or pa.types.is_timestamp(t) and (t.unit == "us"  # DuckDB: zoned s/ms are TIMESTAMPTZ
+                                             or t.tz is not None and t.unit != "ns")
             or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION)
 
 

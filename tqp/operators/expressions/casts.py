@@ -130,8 +130,15 @@ def _to_decimal(column: Column, decimal: DecimalType) -> Column:
 def _parse(column: Column, target: DataType, decimal: DecimalType | None = None) -> Column:
     if target is DataType.TIMESTAMPTZ:  # the text before the offset, then shifted to UTC
         bodies, offsets = split_offsets(column.dictionary)
-        local = _parse(Column(column.values, DataType.VARCHAR, column.valid, bodies),
-                       DataType.TIMESTAMP)
+        try:
+            local = _parse(Column(column.values, DataType.VARCHAR, column.valid, bodies),
+                           DataType.TIMESTAMP)
+        except DataError as exc:
+            if pc.any(pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(bodies)),
+                               pa.array(["infinity", "-infinity"]))).as_py():
+                raise NotSupportedError("TIMESTAMP WITH TIME ZONE 'infinity' (tqp has no "
+                                        "infinite timestamps)") from None
+            raise DataError(str(exc).replace("TIMESTAMP", target.value, 1)) from None
         shift = gather_map(offsets, column.values.long())
         return Column(local.values - shift, target, local.valid)
     if target is DataType.DECIMAL:  # through the double nearest each text, rounded at the scale

@@ -377,6 +377,8 @@ def extract_part(column: Column, part: str) -> Column:
     elif part == "epoch":
         return Column((days * MICROS_PER_DAY + micros).double() / 1e6, DataType.DOUBLE, column.valid)
     elif part in _ZONE_PARTS:  # the offset from UTC: in tqp's session zone, UTC, none
+        if column.type is DataType.DATE:
+            raise NotSupportedError(f"EXTRACT({part.upper()}) of a DATE")
         values = torch.zeros_like(days)
     elif part in ("hour", "minute", "second"):
         unit = MICROS[part]
