@@ -231,8 +231,7 @@ select strptime('2020-01-15 10:00 +0200', '%Y-%m-%d %H:%M %z') as compact,
 select id, strptime(s, '%Y-%m-%d %H:%M:%S%z') as parsed from t_tz where id in (1, 2) order by id;
 
 -- name: strptime_formats_list
-select strptime('2020-01-15 10:00', ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M']) as first_fails,
-    typeof(strptime('2020-01-15 10:00', ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M'])) as t;
+select strptime('2020-01-15 10:00', ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M']) as first_fails;
 
 -- name: unnamed_columns
 select timestamptz '2020-01-01 10:00+02', TIMESTAMPTZ '2020-01-01 10:00+02' < now(),
