@@ -63,8 +63,8 @@ _TYPE_AFTER = re.compile(
 CAST_TYPE, CAST_START, CAST_END = "tqp_cast_type", "tqp_cast_start", "tqp_cast_end"
 _CAST_BEFORE = re.compile(r"(?:TRY_)?CAST\s*\([\s(]*$", re.I)
 # A typed literal's type word right before its string: DATE '2020-01-01'.
-_TYPED_LITERAL = re.compile(r"\b(DATE|TIMESTAMPTZ|TIMESTAMP|TIME|INTERVAL|DECIMAL|DOUBLE|INTEGER)\s*$",
-                            re.I)
+_TYPED_LITERAL = re.compile(
+    r"\b(DATE|TIMESTAMPTZ|TIMESTAMP|TIME|INTERVAL|DECIMAL|DOUBLE|INTEGER)\s*$", re.I)
 # Type names that are keywords in DuckDB's grammar: it names them canonically, others as typed.
 _KEYWORD_TYPES = {
     "int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT",

@@ -23,7 +23,9 @@ from tqp.operators.expressions.decimals import (
     scale_up, truncate_down, widened,
 )
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType
+from tqp.types import (
+    INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType,
+)
 
 
 def _numeric(column: Column, what: str) -> Column:
