@@ -238,3 +238,19 @@ select timestamptz '2020-01-01 10:00+02', TIMESTAMPTZ '2020-01-01 10:00+02' < no
     '2020-01-01'::timestamp with time zone, cast('2020-01-01' as timestamptz)::varchar,
     current_timestamp > date '2020-01-01', to_timestamp(1), typeof(current_timestamp),
     date_trunc('day', timestamptz '2020-01-01 10:00+02');
+
+-- name: interval_amount_column
+select id, tz - interval (id) day as minus_days, tz + to_hours(id) as plus_hours from t_tz order by id;
+
+-- name: date_column_as_instant
+select id, d::timestamptz as x, d::timestamptz::varchar as y, d < d::timestamptz + interval 1 second as z
+from t_nulls
+order by id;
+
+-- name: filters_on_instants
+select id from t_tz
+where tz is distinct from kz or tz::varchar like '2020%' or date_trunc('day', tz) = date '1900-03-01'
+order by id;
+
+-- name: aggregate_filter
+select max(tz) filter (where id > 1) as m, min(kz) filter (where tz > date '2000-01-01') as k from t_tz;
