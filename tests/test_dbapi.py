@@ -72,6 +72,7 @@ def test_type_codes_from_arrow_types():
     assert type_code(pa.dictionary(pa.int32(), pa.string())) == "VARCHAR"
     assert type_code(pa.date32()) == "DATE"
     assert type_code(pa.timestamp("us")) == "TIMESTAMP"
+    assert type_code(pa.timestamp("us", tz="UTC")) == "TIMESTAMP WITH TIME ZONE"
     assert type_code(pa.decimal128(15, 2)) == "DECIMAL(15,2)"
     assert type_code(pa.bool_()) == "BOOLEAN"
 

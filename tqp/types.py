@@ -25,6 +25,7 @@ class DataType(enum.Enum):
     DECIMAL = "DECIMAL"
     DATE = "DATE"
     TIMESTAMP = "TIMESTAMP"
+    TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"  # int64 microseconds since 1970 UTC
     VARCHAR = "VARCHAR"
     LIST = "LIST"
     STRUCT = "STRUCT"
@@ -53,11 +54,20 @@ _TORCH_DTYPES = {
     DataType.DECIMAL: torch.int64,
     DataType.DATE: torch.int32,
     DataType.TIMESTAMP: torch.int64,
+    DataType.TIMESTAMPTZ: torch.int64,
     DataType.VARCHAR: torch.int32,
     DataType.LIST: torch.int64,
     DataType.STRUCT: torch.int64,
     DataType.NULL: torch.int32,
 }
+
+# The types whose values are int64 microseconds since 1970 (a TIMESTAMPTZ's in UTC).
+TIMESTAMP_TYPES = frozenset({DataType.TIMESTAMP, DataType.TIMESTAMPTZ})
+# The date and time types: DATE days, TIMESTAMP and TIMESTAMPTZ microseconds.
+TEMPORAL_TYPES = frozenset({DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMPTZ})
+
+# The zone TIMESTAMPTZ values are shown and converted in: tqp's session time zone is UTC.
+ARROW_TIME_ZONE = "UTC"
 
 NUMERIC_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
                            DataType.DECIMAL})
@@ -175,6 +185,7 @@ _SQL_NAMES = {
     "DATE": DataType.DATE,
     "TIMESTAMP": DataType.TIMESTAMP, "DATETIME": DataType.TIMESTAMP,
     "TIMESTAMPNTZ": DataType.TIMESTAMP, "TIMESTAMP_US": DataType.TIMESTAMP,
+    "TIMESTAMPTZ": DataType.TIMESTAMPTZ, "TIMESTAMP WITH TIME ZONE": DataType.TIMESTAMPTZ,
     "VARCHAR": DataType.VARCHAR, "TEXT": DataType.VARCHAR, "STRING": DataType.VARCHAR,
     "CHAR": DataType.VARCHAR, "BPCHAR": DataType.VARCHAR, "NVARCHAR": DataType.VARCHAR,
 }

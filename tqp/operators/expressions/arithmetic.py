@@ -23,7 +23,9 @@ from tqp.operators.expressions.decimals import (
     scale_up, truncate_down, widened,
 )
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
+from tqp.types import (
+    INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType,
+)
 
 
 def _numeric(column: Column, what: str) -> Column:
@@ -95,13 +97,13 @@ def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batc
     if term is not None:
         return add_interval(evaluate(right, batch), term, 1, batch, what)
     a, b = evaluate(left, batch), evaluate(right, batch)
-    temporal = {DataType.DATE, DataType.TIMESTAMP}
+    temporal = TEMPORAL_TYPES
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
-            if kind is DataType.TIMESTAMP:
-                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (an INTERVAL value; tqp has no "
-                                        f"INTERVAL type) in {what}")
+            if kind in TIMESTAMP_TYPES:
+                raise NotSupportedError(f"{kind.value} - {kind.value} (an INTERVAL value; tqp "
+                                        f"has no INTERVAL type) in {what}")
             kind = DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
@@ -211,7 +213,7 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
-    if sign == -1 and {a.type, b.type} <= {DataType.DATE, DataType.TIMESTAMP}:
+    if sign == -1 and {a.type, b.type} <= TEMPORAL_TYPES:
         raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL value; tqp has no "
                                 f"INTERVAL type: DATE_DIFF or DATE_SUB count parts) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
