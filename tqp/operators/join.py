@@ -197,40 +197,57 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     if table.strategy == "empty" or probe.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
-    if table.strategy in ("direct", "direct-runs"):
+    if table.strategy == "direct":
         within = _within(table.lo, table.hi, probe)
         if within is None:
             return _probe_direct(table, probe, in_range=False)
         rows, build_idx = _probe_direct(table, probe.index_select(0, within), in_range=True)
         return within.index_select(0, rows), build_idx
+    return expand_runs(*probe_runs(table, probe), table.perm)
+
+
+def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor,
+                                                                torch.Tensor]:
+    """For a table of runs ("direct-runs" or "sorted") and non-empty probe keys: the probe rows
+    with a match (ascending), each one's run of equal build keys, as its length and where it
+    starts among the build rows sorted by key (`table.perm` lists them), not expanded into
+    pairs (see `expand_runs`)."""
+    if table.strategy == "direct-runs":
+        within = _within(table.lo, table.hi, probe)
+        if within is not None:
+            probe = probe.index_select(0, within)
+            found = table.table.index_select(0, probe - table.lo)
+        else:
+            found = _lookup(table.table, table.lo, table.hi, probe, -1)
+        rows = true_rows(found >= 0)  # only probe rows with a match are expanded
+        found = found.index_select(0, rows).long()
+        if within is not None:
+            rows = within.index_select(0, rows)
+        return rows, table.runs.index_select(0, found).long(), \
+            table.starts.index_select(0, found).long()
     # Sorted: only the probe keys whose bucket holds a key are searched for.
     maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
     candidates = probe.index_select(0, maybe).long()
     lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
     run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
     hit = true_rows(run)
-    return expand_runs(maybe.index_select(0, hit), run.index_select(0, hit),
-                       lo.index_select(0, hit), table.perm)
+    return maybe.index_select(0, hit), run.index_select(0, hit), lo.index_select(0, hit)
 
 
 def _probe_direct(table: JoinTable, probe: torch.Tensor,
                   in_range: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """`probe_table` for a direct-address table; `in_range`: every probe key is within the
+    """`probe_table` for a table of unique keys; `in_range`: every probe key is within the
     table's range, so the lookup needs no range handling."""
     if in_range:
         found = table.table.index_select(0, probe - table.lo)
     else:
         found = _lookup(table.table, table.lo, table.hi, probe, -1)
-    rows = true_rows(found >= 0)  # only probe rows with a match are expanded
-    found = found.index_select(0, rows).long()
-    if table.strategy == "direct":  # the build row itself
-        return rows, found
-    return expand_runs(rows, table.runs.index_select(0, found).long(),
-                       table.starts.index_select(0, found).long(), table.perm)
+    rows = true_rows(found >= 0)
+    return rows, found.index_select(0, rows).long()
 
 
 def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
-                perm: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+                perm: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """The pairs of probe `rows`, each matching the `run` build rows that start at position
     `run_start` of the build rows in key order (`perm` lists them; None: in row order)."""
     device = rows.device
