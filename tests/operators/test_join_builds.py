@@ -156,3 +156,23 @@ def test_a_table_on_one_key_gives_pairs_in_probe_row_order_round_by_round_or_exp
     assert len(expected) > 100
     # Within a probe row, the build rows come in key order: a stable sort keeps row order.
     assert list(zip(li.tolist(), ri.tolist())) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_table_on_one_key_spans_the_first_probe_batch_range(device):
+    """probe_cover gives one integer probe key's range over a batch (None for several keys);
+    the table built on one key spans it, and every batch, inside or outside that range,
+    still finds exactly its pairs."""
+    right = {"b.k": [30, 41, 41, 45, 50]}
+    first = {"a.k": [1, 41, 45, 60]}
+    later = {"a.k": [-5, 41, 99, 50, 30]}
+    key, left_key = [column_ref("b.k")], [column_ref("a.k")]
+    cover = joins.probe_cover(_batch(first, device), left_key)
+    assert cover == (1, 60)
+    assert joins.probe_cover(_batch({"a.k": [1], "a.w": [2]}, device),
+                             [column_ref("a.k"), column_ref("a.w")]) is None
+    build = joins.prepare_build(_batch(right, device), key, probe_rows=100, cover=cover)
+    assert (build.table.lo, build.table.hi) == (0, 60)  # from 0: keys index it as they are
+    for probe in (first, later):
+        assert _pairs(build, _batch(probe, device), left_key) == \
+            _reference(probe, right, [("a.k", "b.k")])

@@ -224,11 +224,14 @@ class BuildSide:
 
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
-                  key_set: bool = False, reserve=None) -> BuildSide | None:
+                  key_set: bool = False, reserve=None,
+                  cover: tuple[int, int] | None = None) -> BuildSide | None:
     """The right input ready to be probed: a JoinTable (or with `key_set`, a KeySet for a mark
     join without residual). None when its keys cannot be packed on their own (several keys
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
-    told the bytes the build is about to hold (join.build_table) and those its keys took."""
+    told the bytes the build is about to hold (join.build_table) and those its keys took.
+    `cover`, the probe keys' likely range (see `probe_cover`), widens a table of one key to it
+    (join.build_table)."""
     keys = [evaluate(e, right) for e in right_keys]
     reject_list_keys(keys, "a join")
     rows = _valid_rows(keys)
@@ -245,8 +248,22 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     if key_set:
         side.key_set = build_key_set(packed_keys, probe_rows, reserve)
     else:
-        side.table = build_table(packed_keys, probe_rows, strategy, reserve)
+        side.table = build_table(packed_keys, probe_rows, strategy, reserve,
+                                 cover if len(keys) == 1 else None)
     return side
+
+
+def probe_cover(batch: Batch, left_keys) -> tuple[int, int] | None:
+    """The range of one integer (or date) probe key over a probe batch, which a table built on
+    that key alone may span so that probing needs no padding: the first batch stands for the
+    others (a later one outside it still probes correctly, padded). None for other keys."""
+    if len(left_keys) != 1:
+        return None
+    column = evaluate(left_keys[0], batch)
+    if len(column) == 0 or column.holds_wide or not (
+            column.type.is_integer or column.type in (DataType.DATE, DataType.TIMESTAMP)):
+        return None
+    return value_range(column.values)
 
 
 def _new_bytes(tensors: list[torch.Tensor], batch: Batch) -> int:
