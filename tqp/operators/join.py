@@ -100,9 +100,7 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
     if strategy != "search":
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
-            lo, hi = bounds
-            if cover is not None and not _sparse(lo, hi, *cover):
-                lo, hi = _covering(lo, hi, *cover, probe_rows) or (lo, hi)
+            lo, hi = _covered(*bounds, cover, probe_rows)
             # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
             # (an int32 entry per key).
             reserve(4 * (hi - lo + 1) + 17 * key.numel())
@@ -349,6 +347,16 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
 
+def _covered(lo: int, hi: int, cover: tuple[int, int] | None,
+             probe_rows: int) -> tuple[int, int]:
+    """The range a lookup table over keys in [lo, hi] is built over: widened to cover the
+    probe keys' range `cover` where probing would pad it to that range anyway (not when the
+    table spans a small share of it: those probes look up only the keys inside, see `_within`)."""
+    if cover is None or _sparse(lo, hi, *cover):
+        return lo, hi
+    return _covering(lo, hi, *cover, probe_rows) or (lo, hi)
+
+
 def _covering(lo: int, hi: int, plo: int, phi: int, probe_rows: int) -> tuple[int, int] | None:
     """The range a table over [lo, hi] widens to so that probe keys in [plo, phi] index it with
     no range checks: from 0 when it reaches near there (keys then index it as they are, with no
@@ -383,14 +391,15 @@ class KeySet:
                    if t is not None)
 
 
-def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None) -> KeySet:
-    """A KeySet over int64 keys without NULLs (`reserve` as for `build_table`)."""
+def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None,
+                  cover: tuple[int, int] | None = None) -> KeySet:
+    """A KeySet over int64 keys without NULLs (`reserve` and `cover` as for `build_table`)."""
     if build.numel() == 0:
         return KeySet("empty")
     reserve = reserve or _hold_anything
     bounds = _dense_bounds(build, probe_rows)
     if bounds is not None:
-        lo, hi = bounds
+        lo, hi = _covered(*bounds, cover, probe_rows)
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
         present.index_fill_(0, build - lo, True)

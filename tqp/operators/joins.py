@@ -230,8 +230,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     join without residual). None when its keys cannot be packed on their own (several keys
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
     told the bytes the build is about to hold (join.build_table) and those its keys took.
-    `cover`, the probe keys' likely range (see `probe_cover`), widens a table of one key to it
-    (join.build_table)."""
+    `cover`, the probe keys' likely range (see `probe_cover`), widens a table or key set of one
+    key to it (join.build_table)."""
     keys = [evaluate(e, right) for e in right_keys]
     reject_list_keys(keys, "a join")
     rows = _valid_rows(keys)
@@ -246,7 +246,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     side = BuildSide(right, keys, rows, packing,
                      has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead)
     if key_set:
-        side.key_set = build_key_set(packed_keys, probe_rows, reserve)
+        side.key_set = build_key_set(packed_keys, probe_rows, reserve,
+                                     cover if len(keys) == 1 else None)
     else:
         side.table = build_table(packed_keys, probe_rows, strategy, reserve,
                                  cover if len(keys) == 1 else None)
