@@ -315,6 +315,8 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
                 masks.append(found)
         elif col.type is not bcol.type and not (col.type.is_numeric and bcol.type.is_numeric):
             return None
+        elif _scale(col) != _scale(bcol):  # scaled integers compare only on one scale
+            return None
         cols.append(col)
         if col.valid is not None:
             masks.append(col.valid)
@@ -346,6 +348,11 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     if packed is None:
         return None
     return packed, rows, values
+
+
+def _scale(column: Column) -> int:
+    """The decimal places of a numeric key's stored values (a DECIMAL's scale, else 0)."""
+    return column.decimal.scale if column.type is DataType.DECIMAL else 0
 
 
 def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
