@@ -137,7 +137,21 @@ def extra_tables() -> dict[str, pa.Table]:
               {"a": 5, "b": "", "c": {"d": _d("2000-02-29"), "l": None}}],
     }, schema=pa.schema([("id", pa.int32()),
                          ("s", pa.struct([("a", pa.int64()), ("b", pa.string()), ("c", inner)]))]))
+    # Mixed-case column names (DuckDB names a result column as its definition spells it),
+    # with NULLs, '' and non-ASCII strings; t_case2 shares "Id" spelled another way.
+    t_case = pa.table({
+        "Id": [1, 2, 3, 4],
+        "MixedName": ["Äpfel", None, "", "b"],
+        "UPPER_V": [1.5, None, -2.0, 0.0],
+    }, schema=pa.schema([("Id", pa.int32()), ("MixedName", pa.string()),
+                         ("UPPER_V", pa.float64())]))
+    t_case2 = pa.table({
+        "ID": [2, 3, 5],
+        "Other": ["x", None, "ü"],
+    }, schema=pa.schema([("ID", pa.int32()), ("Other", pa.string())]))
     return {
+        "t_case": t_case,
+        "t_case2": t_case2,
         "t_structs": t_structs,
         "t_lists": t_lists,
         "t_dec": t_dec,
