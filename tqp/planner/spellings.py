@@ -20,11 +20,15 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from tqp.errors import ProgrammingError
+from tqp.planner.names import output_name
 
 # Meta of an alias Identifier: the name's spelling (as written, or its column's definition).
 SPELLED = "tqp_spelled"
 # Meta of a derived table or CTE: its column list's names as written.
 COLUMN_SPELLINGS = "tqp_column_spellings"
+# Meta of an unaliased select item of a nested query: DuckDB's name for it (`count_star()`),
+# which qualify replaces by `_col_0`.
+RENDERED = "tqp_rendered_name"
 # Meta of a select: {USING column: "RIGHT" or "FULL"}, the side of the join it is the key of.
 USING_SIDES = "tqp_using_sides"
 
@@ -39,10 +43,22 @@ def table_spellings(schema: dict) -> dict[str, dict[str, str]]:
 
 def needs_spelling(nodes: list[exp.Expression], tables: dict[str, dict[str, str]]) -> bool:
     """Whether a name of the statement of `nodes` (every node) may be spelled otherwise than
-    in lower case: an identifier not in lower case, or a table of `tables`
-    (`table_spellings`)."""
+    in lower case, or than qualify names it: an identifier not in lower case, a table of
+    `tables` (`table_spellings`), or an unaliased expression in a nested query's select list
+    (`_unnamed_items`)."""
     return any((isinstance(n, exp.Identifier) and n.this != n.this.lower())
-               or (isinstance(n, exp.Table) and n.name.lower() in tables) for n in nodes)
+               or (isinstance(n, exp.Table) and n.name.lower() in tables)
+               or (isinstance(n, exp.Select) and _unnamed_items(n)) for n in nodes)
+
+
+def _unnamed_items(select: exp.Select) -> list[exp.Expression]:
+    """The select items of a query nested in a FROM, a CTE or a subquery that are expressions
+    without an alias: qualify names them `_col_0`..., DuckDB by their text (`count_star()`),
+    which a `*` over the nested query shows."""
+    items = [e for e in select.expressions if not isinstance(e, (exp.Alias, exp.Column, exp.Star))]
+    if items and select.find_ancestor(exp.Subquery, exp.CTE, exp.Lateral) is not None:
+        return items
+    return []
 
 
 def record_alias_spellings(nodes: list[exp.Expression]) -> None:
@@ -50,8 +66,11 @@ def record_alias_spellings(nodes: list[exp.Expression]) -> None:
     statement), before qualify folds them to lower case, and the USING columns of RIGHT and
     FULL joins (`_using_sides`)."""
     for node in nodes:
-        if isinstance(node, exp.Select) and node.args.get("joins"):
-            _using_sides(node)
+        if isinstance(node, exp.Select):
+            if node.args.get("joins"):
+                _using_sides(node)
+            for item in _unnamed_items(node):
+                item.meta[RENDERED] = output_name(item)
         if isinstance(node, exp.Alias):
             identifier = node.args.get("alias")
             if isinstance(identifier, exp.Identifier):
@@ -120,6 +139,9 @@ def _spell_item(item: exp.Expression, scope: Scope, spellings: dict, outputs: di
     identifier = item.args.get("alias") if isinstance(item, exp.Alias) else None
     if not isinstance(identifier, exp.Identifier) or SPELLED in identifier.meta:
         return
+    if RENDERED in item.this.meta:  # an expression qualify named `_col_0`
+        identifier.meta[SPELLED] = item.this.meta[RENDERED]
+        return
     column = item.this
     if isinstance(column, exp.Coalesce):  # a USING column (_using_sides)
         sides = scope.expression.meta.get(USING_SIDES, {})
@@ -143,14 +165,17 @@ def _outputs(query: exp.Expression) -> dict[str, str]:
     """The spellings of a query's result columns by lower-case name: its column list's where
     it has one (a derived table's, CTE's or LATERAL's), else its first select's items'."""
     found: dict[str, str] = {}
+    shown: dict[str, int] = {}  # spelling -> how often given: `*` names repeats `x_1`, `x_2`
     select = _leftmost(query)
     if isinstance(select, exp.Select):
-        for item in reversed(select.expressions):  # the first of equal names wins
+        for item in select.expressions:
             name = item.alias_or_name
             identifier = item.args.get("alias") if isinstance(item, exp.Alias) else None
-            spelled = identifier.meta.get(SPELLED) if isinstance(identifier, exp.Identifier) \
-                else None
-            found[name.lower()] = spelled or name
+            spelled = (identifier.meta.get(SPELLED) if isinstance(identifier, exp.Identifier)
+                       else None) or name
+            seen = shown.get(spelled.lower(), 0)
+            shown[spelled.lower()] = seen + 1
+            found.setdefault(name.lower(), f"{spelled}_{seen}" if seen else spelled)
     holder = query if isinstance(query, exp.Lateral) else query.parent  # of the column list
     listed = holder.meta.get(COLUMN_SPELLINGS) if isinstance(
         holder, (exp.Subquery, exp.CTE, exp.Lateral)) else None

@@ -181,3 +181,21 @@ select * from v_case_cols order by 1;
 -- name: view_column_list_read_by_name
 create or replace view v_case_cols(Vx, vY) as select id, mixedname, upper_v from t_case;
 select vx, VY, upper_v from v_case_cols order by 1;
+
+-- name: derived_table_unaliased_expressions
+select * from (select id + 1, lower(mixedname), upper_v * 2 from t_case) order by 1;
+
+-- name: derived_table_unaliased_aggregates
+select * from (select count(*), sum(id), max(mixedname) from t_case);
+
+-- name: derived_table_repeated_expression_names
+select * from (select count(*), count(*), count(*) from t_case where id > 100);
+
+-- name: cte_unaliased_aggregate_grouped
+with q as (select mixedname, count(*) from t_case group by all) select * from q order by 1 nulls first;
+
+-- name: derived_table_unaliased_literals_and_window
+select * from (select 1.5, 'x', NULL, id, sum(id) over () from t_case) order by id;
+
+-- name: derived_table_unaliased_case
+select * from (select case when id > 2 then 'big' end from t_case) order by 1 nulls first;
