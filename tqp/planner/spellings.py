@@ -12,6 +12,10 @@ star expansion names columns by its normalized schema. So:
   USING column's COALESCE) the spelling of that column's definition, scope by scope, inner
   queries first;
 - `output_spellings` reads the notes off the outermost select list.
+An unaliased expression of a nested query, which qualify names `_col_0`, is noted with the
+name DuckDB gives it (`count_star()`) the same way. `check_column_lists`, another pass right
+after qualify, refuses a derived table's column list longer than its columns, which qualify
+would cut short.
 """
 
 from __future__ import annotations
@@ -52,11 +56,19 @@ def needs_spelling(nodes: list[exp.Expression], tables: dict[str, dict[str, str]
 
 
 def _unnamed_items(select: exp.Select) -> list[exp.Expression]:
-    """The select items of a query nested in a FROM, a CTE or a subquery that are expressions
-    without an alias: qualify names them `_col_0`..., DuckDB by their text (`count_star()`),
-    which a `*` over the nested query shows."""
-    items = [e for e in select.expressions if not isinstance(e, (exp.Alias, exp.Column, exp.Star))]
-    if items and select.find_ancestor(exp.Subquery, exp.CTE, exp.Lateral) is not None:
+    """The select items of a derived table, CTE or LATERAL that are expressions without an
+    alias: qualify names them `_col_0`..., DuckDB by their text (`count_star()`), which a `*`
+    over them shows. (A subquery's in a condition name nothing that shows.)"""
+    items = [e for e in select.expressions
+             if not isinstance(e, (exp.Alias, exp.Column, exp.Star))]
+    if not items:
+        return []
+    holder = select.parent
+    while isinstance(holder, exp.SetOperation) or (  # a set operation's (parenthesized) branch
+            isinstance(holder, exp.Subquery) and isinstance(holder.parent, exp.SetOperation)):
+        holder = holder.parent
+    if isinstance(holder, exp.CTE) or (isinstance(holder, exp.Subquery) and isinstance(
+            holder.parent, (exp.From, exp.Join, exp.Lateral, exp.Subquery))):
         return items
     return []
 
@@ -76,6 +88,8 @@ def record_alias_spellings(nodes: list[exp.Expression]) -> None:
             if isinstance(identifier, exp.Identifier):
                 identifier.meta[SPELLED] = identifier.this
         elif isinstance(node, (exp.Subquery, exp.CTE, exp.Lateral)):
+            if isinstance(node.parent, exp.Lateral) and node.args.get("alias") is None:
+                node = node.parent  # a derived table wrap_implicit_laterals made a LATERAL
             alias = node.args.get("alias")
             if isinstance(alias, exp.TableAlias) and alias.columns:
                 node.meta[COLUMN_SPELLINGS] = [c.name for c in alias.columns]

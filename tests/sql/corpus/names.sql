@@ -199,3 +199,12 @@ select * from (select 1.5, 'x', NULL, id, sum(id) over () from t_case) order by 
 
 -- name: derived_table_unaliased_case
 select * from (select case when id > 2 then 'big' end from t_case) order by 1 nulls first;
+
+-- name: joined_derived_table_column_list
+select * from (select id from t_case) join (select id from t_case2) s(Zz) on true order by 1, 2;
+
+-- name: derived_union_unaliased_first_branch
+select * from ((select count(*) from t_case) union all (select max(id) from t_case2)) order by 1;
+
+-- name: lateral_unaliased_expression
+select * from t_case2, lateral (select id * 2) order by 1;
