@@ -423,11 +423,11 @@ class Engine:
         if holds(kinds, exp.In):
             compact_in_lists(statement)
         statement = self._expand(mark_user_aliases(statement), kinds)
-        if holds(kinds, exp.Star):
-            check_star_lists(statement, self._schema())
         if holds(kinds, exp.Columns):
             statement = expand_columns(statement, self._schema())
             names = expanded_output_names(statement, names)
+        if holds(kinds, exp.Star):
+            check_star_lists(statement, self._schema())
         optimized = optimize(statement, self._schema(), copy=False)
         forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
