@@ -40,7 +40,7 @@ from tqp.operators.expressions.timestamptz import (
 from tqp.physical.explain import explain
 from tqp.physical.scan import scanned_columns
 from tqp.planner import table_functions
-from tqp.planner.columns import expand_columns, own_columns
+from tqp.planner.columns import check_star_lists, expand_columns, own_columns
 from tqp.planner.columns import output_names as expanded_output_names
 from tqp.planner.builder import Builder
 from tqp.planner import dialect
@@ -446,6 +446,8 @@ class Engine:
         if holds(kinds, exp.Columns):
             statement = expand_columns(statement, self._schema())
             names = expanded_output_names(statement, names)
+        if holds(kinds, exp.Star):
+            check_star_lists(statement, self._schema())
         optimized = optimize(statement, self._schema(), copy=False)
         forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
@@ -536,6 +538,8 @@ class Engine:
                                    temporary=is_temporary(statement))
             return Result(None, table.num_rows)
         if kind == "VIEW":
+            if isinstance(statement.this, exp.Schema) and statement.this.expressions:
+                body = _with_column_names(body, name, statement.this.expressions)
             self.query(body.copy(), plan_only=True)  # validate now, as DuckDB does
             self.catalog.add_view(name, body, replace=replace)
             return Result(None, 0)
@@ -595,6 +599,7 @@ class Engine:
                         f"Table with name {table.name} does not exist{self.catalog.suggest(table.name)}")
                 else:
                     self.catalog.refresh(name)
+                    _check_column_names(name, self.catalog.schema(name))
                     if table.name != name:
                         table.set("this", exp.to_identifier(name))
             if not changed:
@@ -727,6 +732,31 @@ def _output_names(statement: exp.Expression, columns: bool = False) -> list[str]
         return None
     # An item holding COLUMNS(...) has its names once it is expanded (planner/columns.py).
     return [None if columns and own_columns(e) else output_name(e) for e in select.expressions]
+
+
+def _with_column_names(query: exp.Expression, name: str,
+                       columns: list[exp.Expression]) -> exp.Expression:
+    """`CREATE VIEW name(a, b) AS query`: the query with its first columns renamed, as a
+    derived table with a column list read by `SELECT *`."""
+    if not all(isinstance(c, exp.Identifier) for c in columns):
+        raise NotSupportedError("CREATE VIEW with typed columns")
+    alias = exp.TableAlias(this=exp.to_identifier(name), columns=[c.copy() for c in columns])
+    return exp.select("*").from_(exp.Subquery(this=query, alias=alias))
+
+
+def _check_column_names(table: str, schema: pa.Schema) -> None:
+    """Refuse a table with two columns of one name in different case (a registered Arrow
+    table or a file): names match without case, so one would hide the other (DuckDB renames
+    the second `A_1`)."""
+    names = schema.names
+    if len({n.lower() for n in names}) < len(names):
+        seen: dict[str, str] = {}
+        for name in names:  # the first repeated name, for the message
+            if name.lower() in seen:
+                raise NotSupportedError(f"table {table} has two columns named "
+                                        f"{seen[name.lower()]!r} and {name!r} (names match "
+                                        "in any case)")
+            seen[name.lower()] = name
 
 
 def _describe_schema(schema: pa.Schema) -> pa.Table:

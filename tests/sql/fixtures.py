@@ -159,8 +159,22 @@ def extra_tables() -> dict[str, pa.Table]:
     }, schema=pa.schema([("id", pa.int32()), ("tz", pa.timestamp("us", tz="UTC")),
                          ("kz", pa.timestamp("ms", tz="Asia/Kolkata")),
                          ("ts", pa.timestamp("us")), ("s", pa.string())]))
+    # Mixed-case column names (DuckDB names a result column as its definition spells it),
+    # with NULLs, '' and non-ASCII strings; t_case2 shares "Id" spelled another way.
+    t_case = pa.table({
+        "Id": [1, 2, 3, 4],
+        "MixedName": ["Äpfel", None, "", "b"],
+        "UPPER_V": [1.5, None, -2.0, 0.0],
+    }, schema=pa.schema([("Id", pa.int32()), ("MixedName", pa.string()),
+                         ("UPPER_V", pa.float64())]))
+    t_case2 = pa.table({
+        "ID": [2, 3, 5],
+        "Other": ["x", None, "ü"],
+    }, schema=pa.schema([("ID", pa.int32()), ("Other", pa.string())]))
     return {
         "t_tz": t_tz,
+        "t_case": t_case,
+        "t_case2": t_case2,
         "t_structs": t_structs,
         "t_lists": t_lists,
         "t_dec": t_dec,
