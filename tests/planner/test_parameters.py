@@ -103,6 +103,17 @@ def test_numbered_parameters():
     assert bound("select $2, $1, $2", ["a", "b"]) == "SELECT 'b', 'a', 'b'"
 
 
+def test_a_placeholder_cast_with_two_colons_is_a_parameter_cast():
+    """`?::DOUBLE` casts a parameter, as in DuckDB (sqlglot's tokenizer reads `?::` as one
+    operator, which made it a syntax error)."""
+    import duckdb
+
+    sql, parameters = "select ?::double + 1 as a, ?::varchar || 'x' as b", [1.5, 2]
+    cursor = tqp.connect().execute(sql, parameters)
+    assert cursor.fetchall() == duckdb.execute(sql, parameters).fetchall()
+    assert [d[0] for d in cursor.description] == ["a", "b"]
+
+
 def test_no_placeholders_no_parameters():
     assert bound("select 1", None) == "SELECT 1"
     assert bound("select 1", []) == "SELECT 1"

@@ -46,6 +46,8 @@ def parse(sql: str) -> list[exp.Expression]:
     tokens = DIALECT.tokenize(sql)
     if len(tokens) > MAX_NESTING:
         _check_nesting(tokens)
+    if "?::" in sql:
+        tokens = _split_placeholder_casts(tokens)
     renamed = _rename_predict_calls(tokens)
     typed = _group_typed_literals(tokens) if "::" in sql else set()
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
@@ -124,6 +126,21 @@ def _restore_empty_formats(statements: list[exp.Expression]) -> None:
             fmt = node.args.get("format")
             if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this == "None":
                 node.set("format", exp.Literal.string(""))
+
+
+def _split_placeholder_casts(tokens: list[Token]) -> list[Token]:
+    """`?::type` as a parameter cast: sqlglot reads `?::` as one operator (a TRY_CAST of other
+    dialects), which DuckDB does not have, and `SELECT ?::DOUBLE` failed to parse."""
+    out = []
+    for token in tokens:
+        if token.token_type != TokenType.QDCOLON:
+            out.append(token)
+            continue
+        out.append(Token(TokenType.PLACEHOLDER, "?", token.line, token.col - 2, token.start,
+                         token.start, []))
+        out.append(Token(TokenType.DCOLON, "::", token.line, token.col, token.start + 1,
+                         token.end, token.comments))
+    return out
 
 
 def _check_nesting(tokens: list[Token]) -> None:
