@@ -31,9 +31,9 @@ def bound(sql: str, parameters) -> str:
         (42, "42"),
         (-7, "-7"),
         (2**40, "1099511627776"),
-        (1.5, "1.5"),
-        (-0.25, "-0.25"),
-        (1e-20, "1e-20"),
+        (1.5, "CAST('1.5' AS DOUBLE)"),
+        (-0.25, "CAST('-0.25' AS DOUBLE)"),
+        (1e-20, "CAST('1e-20' AS DOUBLE)"),
         ("x", "'x'"),
         ("it's", "'it''s'"),
         ("", "''"),
@@ -65,7 +65,7 @@ def test_literal_values_round_trip_through_the_ast():
 def test_numpy_scalars_are_numbers():
     numpy = pytest.importorskip("numpy")
     assert bound("select ?, ?, ?", [numpy.int64(3), numpy.float64(0.5), numpy.bool_(True)]) == (
-        "SELECT 3, 0.5, TRUE"
+        "SELECT 3, CAST('0.5' AS DOUBLE), TRUE"
     )
 
 

@@ -24,8 +24,6 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 
-# The meta entry of the literal a Python float parameter becomes (TYPEOF refuses it).
-FLOAT_PARAMETER = "tqp_float_parameter"
 # A string that cannot occur by accident in a query; used to find placeholders in rendered SQL.
 _MARKER = "__tqp_placeholder_{}__"
 _MARKER_RE = re.compile(r"__tqp_placeholder_(\d+)__")
@@ -120,13 +118,9 @@ def to_literal(value) -> exp.Expression:
             return _cast(text, f"DECIMAL({DECIMAL_MAX_PRECISION}, 0)")
         return _number(text)
     if isinstance(value, numbers.Real):
+        # A DOUBLE, as DuckDB binds a Python float ('nan', 'inf' and '-inf' included).
         value = float(value)
-        if not math.isfinite(value):
-            return _cast(str(value), "DOUBLE")  # 'nan', 'inf', '-inf'
-        literal = _number(repr(value))
-        for node in literal.find_all(exp.Literal):  # a DOUBLE in DuckDB, a DECIMAL here
-            node.meta[FLOAT_PARAMETER] = True
-        return literal
+        return _cast(repr(value) if math.isfinite(value) else str(value), "DOUBLE")
     if isinstance(value, str):
         return exp.Literal.string(value)
     if isinstance(value, datetime.datetime):

@@ -21,7 +21,6 @@ from tqp.planner.logical import (
 )
 from tqp.operators.expressions.dates import TO_INTERVAL
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
-from tqp.planner.parameters import FLOAT_PARAMETER
 from tqp.planner.passes.check import expression_reads
 from tqp.storage.declared import QUERY_TYPE_KEY
 from tqp.storage.sources import CsvSource
@@ -128,8 +127,6 @@ class _Checker:
             elif isinstance(node, exp.Null) and node is not expression and not isinstance(
                     node.parent, _NULL_PARENTS):
                 return "a NULL literal in an expression (DuckDB types some of them as NULL)"
-            elif isinstance(node, exp.Literal) and node.meta.get(FLOAT_PARAMETER):
-                return "a float parameter (DuckDB's DOUBLE, a DECIMAL literal in tqp)"
             elif isinstance(node, exp.Literal) and _wide_decimal(node):
                 return f"the literal {node.this} (more than 18 digits: DOUBLE in tqp)"
             elif isinstance(node, exp.Anonymous):
