@@ -11,6 +11,7 @@ into a test failure.
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bench.tpch.compare import compare_tables, is_ordered
 
@@ -19,14 +20,16 @@ __all__ = ["assert_same_result", "check_against_duckdb", "is_ordered", "result_p
 
 
 def type_kind(arrow_type: pa.DataType) -> str:
-    """The kind of an Arrow type: integer, decimal, floating, string, date, timestamp,
-    timestamp with time zone, boolean, null, or the type's own name."""
+    """The kind of an Arrow type: integer, decimal, float (single precision), double, string,
+    date, timestamp, timestamp with time zone, boolean, null, or the type's own name."""
     if pa.types.is_integer(arrow_type):
         return "integer"
     if pa.types.is_decimal(arrow_type):
         return "decimal"
-    if pa.types.is_floating(arrow_type):
-        return "floating"
+    if pa.types.is_float64(arrow_type):
+        return "double"
+    if pa.types.is_floating(arrow_type):  # DuckDB's FLOAT: float32 vs float64 is a difference
+        return "float"
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return "string"
     if pa.types.is_date(arrow_type):
@@ -63,7 +66,25 @@ def result_problem(actual: pa.Table, expected: pa.Table, ordered: bool) -> str |
     """None when `actual` is `expected`: names, type kinds, then rows (see compare_tables)."""
     if actual.num_columns != expected.num_columns:
         return compare_tables(actual, expected, ordered)
-    return schema_problem(actual, expected) or compare_tables(actual, expected, ordered)
+    problem = schema_problem(actual, expected)
+    if problem is not None:
+        return problem
+    return compare_tables(*_exact_floats(actual, expected), ordered)
+
+
+def _exact_floats(actual: pa.Table, expected: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Both tables with their float32 columns as text (the shortest digits of each float32):
+    FLOAT values must agree exactly, not within the tolerance DOUBLEs get, which would not
+    tell 1.1 from 1.1::REAL. -0.0 reads as 0.0, as it does among DOUBLEs."""
+    def text(column):
+        column = pc.if_else(pc.equal(column, 0), pa.scalar(0.0, pa.float32()), column)
+        return column.cast(pa.string())
+
+    for i, (got, want) in enumerate(zip(actual.schema.types, expected.schema.types)):
+        if pa.types.is_float32(got) and pa.types.is_float32(want):
+            actual = actual.set_column(i, actual.field(i).name, text(actual.column(i)))
+            expected = expected.set_column(i, expected.field(i).name, text(expected.column(i)))
+    return actual, expected
 
 
 def assert_same_result(actual: pa.Table, expected: pa.Table, ordered: bool, context: str = ""):

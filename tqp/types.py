@@ -21,6 +21,7 @@ class DataType(enum.Enum):
     INTEGER = "INTEGER"
     BIGINT = "BIGINT"
     HUGEINT = "HUGEINT"
+    FLOAT = "FLOAT"  # DuckDB's single precision REAL, a float32 tensor
     DOUBLE = "DOUBLE"
     DECIMAL = "DECIMAL"
     DATE = "DATE"
@@ -50,6 +51,7 @@ _TORCH_DTYPES = {
     DataType.INTEGER: torch.int32,
     DataType.BIGINT: torch.int64,
     DataType.HUGEINT: torch.int64,
+    DataType.FLOAT: torch.float32,
     DataType.DOUBLE: torch.float64,
     DataType.DECIMAL: torch.int64,
     DataType.DATE: torch.int32,
@@ -70,11 +72,14 @@ TEMPORAL_TYPES = frozenset({DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAM
 ARROW_TIME_ZONE = "UTC"
 
 NUMERIC_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
-                           DataType.DECIMAL})
+                           DataType.DECIMAL, DataType.FLOAT})
+# The floating point types: IEEE values (NaN, -0.0, inf), computed in their own precision.
+FLOAT_TYPES = frozenset({DataType.FLOAT, DataType.DOUBLE})
 
 # Widening order for numeric arithmetic: the result type of `a op b` is the later of the two.
+# DuckDB: a FLOAT meeting any integer or DECIMAL stays FLOAT, and becomes DOUBLE with a DOUBLE.
 _NUMERIC_RANK = {DataType.INTEGER: 0, DataType.BIGINT: 1, DataType.HUGEINT: 2, DataType.DECIMAL: 3,
-                 DataType.DOUBLE: 4}
+                 DataType.FLOAT: 4, DataType.DOUBLE: 5}
 
 MAX_DECIMAL_PRECISION = 38  # DuckDB's widest DECIMAL (an int128)
 INT64_DECIMAL_PRECISION = 18  # the widest DECIMAL whose every value fits in int64
@@ -142,6 +147,8 @@ def sum_type(type_: DataType, decimal: DecimalType | None) -> tuple[DataType, De
         return DataType.HUGEINT, None
     if type_ is DataType.DECIMAL:
         return type_, DecimalType(MAX_DECIMAL_PRECISION, decimal.scale)
+    if type_ is DataType.FLOAT:  # DuckDB sums FLOATs into a DOUBLE
+        return DataType.DOUBLE, None
     return type_, None
 
 
@@ -179,8 +186,8 @@ _SQL_NAMES = {
     "BIGINT": DataType.BIGINT, "INT8": DataType.BIGINT, "LONG": DataType.BIGINT,
     "UINT": DataType.BIGINT, "HUGEINT": DataType.HUGEINT, "INT128": DataType.HUGEINT,
     "UBIGINT": DataType.BIGINT,
-    "DOUBLE": DataType.DOUBLE, "FLOAT": DataType.DOUBLE, "REAL": DataType.DOUBLE,
-    "FLOAT8": DataType.DOUBLE, "FLOAT4": DataType.DOUBLE, "DOUBLE PRECISION": DataType.DOUBLE,
+    "DOUBLE": DataType.DOUBLE, "FLOAT": DataType.FLOAT, "REAL": DataType.FLOAT,
+    "FLOAT8": DataType.DOUBLE, "FLOAT4": DataType.FLOAT, "DOUBLE PRECISION": DataType.DOUBLE,
     "DECIMAL": DataType.DECIMAL, "NUMERIC": DataType.DECIMAL,
     "DATE": DataType.DATE,
     "TIMESTAMP": DataType.TIMESTAMP, "DATETIME": DataType.TIMESTAMP,

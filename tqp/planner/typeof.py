@@ -1,7 +1,7 @@
 """Where TYPEOF(x) may answer: x's type in tqp must be the type DuckDB would give it.
 
 tqp computes some types wider than DuckDB (TINYINT, SMALLINT and the unsigned integers as
-INTEGER or BIGINT, FLOAT as DOUBLE, timestamps of any unit as microseconds), so naming tqp's
+INTEGER or BIGINT, timestamps of any unit as microseconds), so naming tqp's
 type would sometimes name a type DuckDB would not. Each TYPEOF is checked once the plan is
 built: every node of its argument must be of a kind whose tqp type is DuckDB's (checked against
 DuckDB in tests/sql/corpus/typeof.sql), and every column it reads must come, through
@@ -52,7 +52,7 @@ _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strpti
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
-    exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL, exp.DataType.Type.DATE,
+    exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT, exp.DataType.Type.DECIMAL, exp.DataType.Type.DATE,
     exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME,
     exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.INT128,
     exp.DataType.Type.TIMESTAMPTZ,
@@ -77,7 +77,7 @@ def _wide_decimal(literal: exp.Literal) -> bool:
 def exact_arrow_type(t: pa.DataType) -> bool:
     """Is a table column of Arrow type `t` read as exactly the type DuckDB reads it as?"""
     return (pa.types.is_boolean(t) or pa.types.is_int32(t) or pa.types.is_int64(t)
-            or pa.types.is_float64(t) or pa.types.is_date32(t)
+            or pa.types.is_float64(t) or pa.types.is_float32(t) or pa.types.is_date32(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
             or pa.types.is_timestamp(t) and (t.unit == "us"  # DuckDB: zoned s/ms are TIMESTAMPTZ
                                              or t.tz is not None and t.unit != "ns")

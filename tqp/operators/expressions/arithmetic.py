@@ -22,9 +22,10 @@ from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
     scale_up, truncate_down, widened,
 )
+from tqp.operators.expressions.floats import float_quotient
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.types import (
-    INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType,
+    FLOAT_TYPES, INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType,
 )
 
 
@@ -149,7 +150,7 @@ def _sum_wrapped(x: torch.Tensor, y: torch.Tensor, values: torch.Tensor, sign: i
 
 def _exact_decimal(a: Column, b: Column) -> bool:
     """Does `a op b` compute on scaled integers: a DECIMAL with a DECIMAL or an integer?"""
-    return DataType.DECIMAL in (a.type, b.type) and DataType.DOUBLE not in (a.type, b.type)
+    return DataType.DECIMAL in (a.type, b.type) and not FLOAT_TYPES & {a.type, b.type}
 
 
 def _decimal_add_sub(a: Column, b: Column, sign: int, what) -> Column:
@@ -254,7 +255,8 @@ def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) ->
 def div(node: exp.Div, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = _numeric(a, what), _numeric(b, what)
-    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
+    return float_quotient(a, b) or Column(a.as_double() / b.as_double(), DataType.DOUBLE,
+                                          and_valid(a.valid, b.valid))
 
 
 def _check_nonzero(a: Column, b: Column, what: str) -> None:
@@ -293,8 +295,8 @@ def int_div(node: exp.IntDiv, batch: Batch) -> Column:
         quotient = torch.div(a.values, _safe_divisor(b.values), rounding_mode="trunc")
         quotient = torch.where(b.values == -1, -a.values, quotient)
         return _result(quotient, a.type, a, b)
-    # DuckDB's // of a DOUBLE or DECIMAL is the floating quotient.
-    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
+    # DuckDB's // of a FLOAT, DOUBLE or DECIMAL is the floating quotient.
+    return float_quotient(a, b) or Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
 
 @handles(exp.Mod)
@@ -304,7 +306,7 @@ def mod(node: exp.Mod, batch: Batch) -> Column:
     if null is not None:
         return null
     a, b = align([_numeric(a, what), _numeric(b, what)], what)
-    if a.type is DataType.DOUBLE:  # IEEE: x % 0.0 is NaN, as in DuckDB
+    if a.type in FLOAT_TYPES:  # IEEE: x % 0.0 is NaN, as in DuckDB
         return _result(torch.fmod(a.values, b.values), a.type, a, b)
     _check_nonzero(a, b, what)
     remainder = torch.fmod(a.values, _safe_divisor(b.values))  # x % -1 = 0
@@ -403,6 +405,8 @@ def round_(node: exp.Round, batch: Batch) -> Column:
         if digits < 0:
             values = values * 10 ** -digits
         return Column(values, a.type, a.valid, None, DecimalType(a.decimal.precision, max(digits, 0)))
+    if a.type is DataType.FLOAT:  # rounded as the double it is exactly, then back to float32
+        return Column(round_half_away(a.values.double(), digits, False).float(), a.type, a.valid)
     return Column(round_half_away(a.values, digits, False), a.type, a.valid)
 
 

@@ -15,6 +15,7 @@ from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
 from tqp.operators.expressions.dates import date_strings, timestamp_strings
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros, gather_map
+from tqp.operators.expressions.floats import float_strings, to_float
 from tqp.operators.expressions.decimals import (
     check_fits, check_precision, decimal_of, round_down, scale_up,
 )
@@ -25,7 +26,7 @@ from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
 from tqp.types import (
-    DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES, DataType,
+    DEFAULT_DECIMAL, FLOAT_TYPES, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES, DataType,
     DecimalType, from_sql_name,
 )
 
@@ -83,6 +84,8 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
             return _to_decimal(column, decimal or decimal_of(column))
         if target is DataType.DOUBLE:
             return Column(column.as_double() + 0.0, target, column.valid)  # no negative zero
+        if target is DataType.FLOAT:
+            return to_float(column)
         if source is DataType.DECIMAL:  # DuckDB: DECIMAL -> integer rounds halves away from zero
             values = round_down(values, column.decimal.scale)
         elif values.is_floating_point():  # and DOUBLE -> integer to even
@@ -111,8 +114,8 @@ def _to_decimal(column: Column, decimal: DecimalType) -> Column:
     zero when the scale shrinks), doubles rounded at the scale; then checked against the
     precision."""
     what = f"CAST to {decimal.sql()}"
-    if column.type is DataType.DOUBLE:
-        scaled = round_half_away(column.values, decimal.scale)
+    if column.type in FLOAT_TYPES:
+        scaled = round_half_away(column.values.double(), decimal.scale)
         limit = min(10.0 ** decimal.integral, 2.0 ** 63 / decimal.unit)  # and int64's range
         bad = (scaled >= limit) | (scaled <= -limit) | scaled.isnan()
         check_fits(bad, column.valid, decimal, what)
@@ -180,9 +183,10 @@ def _parse_strings(strings: pa.Array, target: DataType, arrow_target: pa.DataTyp
 
 def _to_string(column: Column) -> Column:
     """Format each distinct value once, then re-encode as a sorted dictionary."""
-    if column.type is DataType.DOUBLE:  # by bits: -0.0 and 0.0 print differently
-        bits, inverse = torch.unique(column.values.view(torch.int64), return_inverse=True)
-        unique = bits.view(torch.float64)
+    if column.type in FLOAT_TYPES:  # by bits: -0.0 and 0.0 print differently
+        bits_dtype = torch.int64 if column.type is DataType.DOUBLE else torch.int32
+        bits, inverse = torch.unique(column.values.view(bits_dtype), return_inverse=True)
+        unique = bits.view(column.values.dtype)
     else:
         unique, inverse = torch.unique(column.values, return_inverse=True)
     distinct = Column(unique, column.type, None, None, column.decimal)
@@ -191,6 +195,8 @@ def _to_string(column: Column) -> Column:
         text = pc.if_else(text, "true", "false")
     elif column.type is DataType.DOUBLE:
         text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
+    elif column.type is DataType.FLOAT:
+        text = pa.array(float_strings(unique), pa.string())  # distinct values only
     elif column.type is DataType.DATE:
         text = pa.array(date_strings(unique), pa.string())
     elif column.type is DataType.TIMESTAMP:

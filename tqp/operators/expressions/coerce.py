@@ -98,6 +98,10 @@ def to_type(column: Column, target: DataType, what: str = "expression",
     if column.type.is_numeric and target.is_numeric:
         if target is DataType.DOUBLE:
             return Column(column.as_double(), target, column.valid)
+        if target is DataType.FLOAT:
+            from tqp.operators.expressions.floats import to_float
+
+            return to_float(column)
         if target is DataType.DECIMAL:
             return to_decimal(column, decimal or decimal_of(column), what)
         return Column(column.values.to(target.torch_dtype), target, column.valid)
