@@ -42,7 +42,7 @@ def format_table(table: pa.Table, max_rows: int | None = DEFAULT_MAX_ROWS, heade
     shown = table if max_rows is None else table.slice(0, max_rows)
     right = [is_numeric(field.type) for field in table.schema]
     header = [_clip(name) for name in table.column_names]
-    columns = [[format_value(v, null_text) for v in column.to_pylist()]
+    columns = [[format_value(v, null_text) for v in cell_values(column)]
                for column in shown.columns]
     sizes = fit_widths([header] + [list(row) for row in zip(*columns)], widths)
     right = [r if w >= 0 else True for r, w in zip(right, list(widths) + [0] * len(right))]
@@ -66,6 +66,15 @@ def fit_widths(rows: list[list[str]], widths: Sequence[int] = ()) -> list[int]:
     longest = [max(len(cell) for cell in column) for column in zip(*rows)]
     fixed = list(widths) + [0] * len(longest)
     return [abs(w) if w else n for n, w in zip(longest, fixed)]
+
+
+def cell_values(column: pa.ChunkedArray | pa.Array) -> list:
+    """A result column's values as Python objects to show: a FLOAT (float32) value as the float
+    of its shortest digits, so that 1.1::REAL shows as 1.1, as DuckDB prints it, and not as the
+    1.100000023841858 its exact value is as a double."""
+    if not pa.types.is_float32(column.type):
+        return column.to_pylist()
+    return [None if s is None else float(s) for s in column.cast(pa.string()).to_pylist()]
 
 
 def format_value(value, null_text: str = NULL_TEXT) -> str:

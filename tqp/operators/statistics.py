@@ -69,6 +69,8 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
         return Column(middle, arg.type, valid, None, arg.decimal)
     low, high = low_column.values.double(), high_column.values.double()
     middle = torch.where(low == high, low, low + (high - low) * weight)
+    if arg.type is DataType.FLOAT:  # DuckDB interpolates a FLOAT in double, then rounds
+        return Column(middle.float(), DataType.FLOAT, valid)
     return Column(middle, DataType.DOUBLE, valid)
 
 

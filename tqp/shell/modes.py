@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from tqp.format import (
-    DEFAULT_MAX_ROWS, NULL_TEXT, fit_widths, format_table, is_numeric, one_line, value_text,
+    DEFAULT_MAX_ROWS, NULL_TEXT, cell_values, fit_widths, format_table, is_numeric, one_line,
+    value_text,
 )
 
 # Modes that show a result to a person: the shell adds "N rows (time)" and "OK" lines. The
@@ -70,7 +71,7 @@ def _aligned(table: pa.Table, settings: OutputSettings) -> str:
 
 def _cells(table: pa.Table, settings: OutputSettings, exact: bool = False) -> list[list[str]]:
     """The rows of `table` as texts; NULL as the null text."""
-    columns = [column.to_pylist() for column in table.columns]
+    columns = [cell_values(column) for column in table.columns]
     return [[settings.null_text if v is None else value_text(v, exact) for v in row]
             for row in zip(*columns)]
 
@@ -177,7 +178,7 @@ def _json_value(value) -> str:
 
 def _json_rows(table: pa.Table) -> list[str]:
     keys = [json.dumps(name, ensure_ascii=False) + ":" for name in table.column_names]
-    columns = [column.to_pylist() for column in table.columns]
+    columns = [cell_values(column) for column in table.columns]
     return ["{" + ",".join(k + _json_value(v) for k, v in zip(keys, row)) + "}"
             for row in zip(*columns)]
 

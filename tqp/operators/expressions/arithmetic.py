@@ -255,8 +255,10 @@ def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) ->
 def div(node: exp.Div, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
     a, b = _numeric(a, what), _numeric(b, what)
-    return float_quotient(a, b) or Column(a.as_double() / b.as_double(), DataType.DOUBLE,
-                                          and_valid(a.valid, b.valid))
+    quotient = float_quotient(a, b)
+    if quotient is not None:
+        return quotient
+    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
 
 def _check_nonzero(a: Column, b: Column, what: str) -> None:
@@ -296,7 +298,10 @@ def int_div(node: exp.IntDiv, batch: Batch) -> Column:
         quotient = torch.where(b.values == -1, -a.values, quotient)
         return _result(quotient, a.type, a, b)
     # DuckDB's // of a FLOAT, DOUBLE or DECIMAL is the floating quotient.
-    return float_quotient(a, b) or Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
+    quotient = float_quotient(a, b)
+    if quotient is not None:
+        return quotient
+    return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
 
 @handles(exp.Mod)

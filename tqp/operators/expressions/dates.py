@@ -215,13 +215,13 @@ def _interval_amount(term: Term, batch: Batch,
     else:  # DuckDB: trunc(CAST(x AS DOUBLE)), to INTEGER (BIGINT below a day)
         unit = _interval_unit(source)[0]
         column = evaluate(source.this, batch)
-        if column.type in (DataType.DOUBLE, DataType.DECIMAL) and unit in ("second",
+        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL) and unit in ("second",
                                                                            "millisecond"):
             raise NotSupportedError(f"INTERVAL of a fractional number of {unit}s: {what}")
         amount, estimate, valid = _whole_amount(column, what)
     for factor in factors:
         column = evaluate(factor, batch)
-        if column.type in (DataType.DOUBLE, DataType.DECIMAL):
+        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL):
             raise NotSupportedError(f"an INTERVAL times a {column.type.value}: {what}")
         values, factor_estimate, factor_valid = _whole_amount(column, what)
         estimate = estimate * factor_estimate
@@ -245,7 +245,7 @@ def _whole_amount(column: Column, what: str) -> tuple[torch.Tensor, torch.Tensor
     if column.type is DataType.BOOLEAN or column.type.is_integer:
         values = column.values.long()
         return values, values.double(), column.valid
-    if column.type in (DataType.DOUBLE, DataType.DECIMAL):
+    if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL):
         estimate = torch.trunc(column.as_double())
         finite = torch.isfinite(estimate) & (estimate.abs() < 2.0**62)
         _check_amount(~finite, column.valid, what)

@@ -248,7 +248,8 @@ def format_field(column: Column, field: Field, what: str) -> Column:
     conv = field.conv
     if conv in ("d", "x", "X") and kind is DataType.BOOLEAN:
         column, kind = to_type(column, DataType.INTEGER), DataType.INTEGER
-    if kind is DataType.DECIMAL:  # DuckDB passes a DECIMAL as a DOUBLE ('{}' of 1.50 is 1.5)
+    if kind in (DataType.DECIMAL, DataType.FLOAT):  # DuckDB passes them as DOUBLEs ('{}' of
+        # 1.50 is 1.5, of 1.1::REAL 1.100000023841858)
         column, kind = to_type(column, DataType.DOUBLE), DataType.DOUBLE
     if kind in (DataType.LIST, DataType.STRUCT):
         raise NotSupportedError(f"{what} of a {kind.value} value")

@@ -20,7 +20,7 @@ from tqp.operators.expressions.coerce import align, gather_map
 from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column
-from tqp.types import DataType
+from tqp.types import FLOAT_TYPES, DataType
 
 # Shorter lists keep their literal nodes and the per-item comparisons (cheap, and their SQL
 # text stays readable in EXPLAIN).
@@ -128,7 +128,7 @@ def lookup(value: Column, constants: ConstantList, what) -> Column | None:
         return _with_nulls(found, value.validity(), constants)
     left, right = align([value, _as_column(constants, value.device)], what)
     a, b = left.values, right.values
-    if left.type is DataType.DOUBLE:  # SQL's equality of doubles: -0.0 = 0.0, NaN = NaN
+    if left.type in FLOAT_TYPES:  # SQL's equality of doubles: -0.0 = 0.0, NaN = NaN
         a, b = float_key(a), float_key(b)
     return _with_nulls(_member(a.contiguous(), b), left.validity(), constants)
 

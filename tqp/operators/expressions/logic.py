@@ -16,7 +16,7 @@ from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.storage.masks import true_rows
-from tqp.types import DataType
+from tqp.types import FLOAT_TYPES, DataType
 
 COMPARISONS = {
     exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.GT: operator.gt,
@@ -48,7 +48,7 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
     # it was copied (and a DECIMAL scaled) row by row before the comparison.
     left, right = align([_one_value(left), _one_value(right)], what)
     a, b = left.values, right.values
-    if left.type is DataType.DOUBLE and (bool(a.isnan().any()) or bool(b.isnan().any())):
+    if left.type in FLOAT_TYPES and (bool(a.isnan().any()) or bool(b.isnan().any())):
         # DuckDB orders NaN above every number and equal to itself: compare order-preserving
         # integer images of the doubles instead.
         a, b = float_key(a.double()), float_key(b.double())

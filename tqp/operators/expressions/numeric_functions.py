@@ -270,6 +270,8 @@ def round_even(node: exp.Anonymous, batch: Batch) -> Column:
                 precision = min(precision + 1, MAX_DECIMAL_PRECISION)
         return Column(values, DataType.DECIMAL, a.valid, None,
                       DecimalType(precision, max(digits, 0)))
+    if a.type is DataType.FLOAT:  # in double, then back to FLOAT, DuckDB's type
+        return Column(_round_even_double(a.values.double(), digits).float(), a.type, a.valid)
     return Column(_round_even_double(a.values, digits), DataType.DOUBLE, a.valid)
 
 
@@ -366,6 +368,8 @@ def trunc(node: exp.Trunc, batch: Batch) -> Column:
             values = values * 10 ** -digits if scale - digits <= 18 else torch.zeros_like(values)
         return Column(values, DataType.DECIMAL, a.valid, None,
                       DecimalType(a.decimal.precision, max(digits, 0)))
+    if a.type is DataType.FLOAT:  # in double, then back to FLOAT, DuckDB's type
+        return Column(_truncate_double(a.values.double(), digits).float(), a.type, a.valid)
     return Column(_truncate_double(a.values, digits), DataType.DOUBLE, a.valid)
 
 

@@ -276,6 +276,8 @@ def _digits(node: exp.Expression, batch: Batch, what: str, table: np.ndarray, in
         return null_column(len(column), DataType.VARCHAR, column.device)
     if column.type is DataType.VARCHAR:
         return map_strings(column, lambda d: _byte_digits(d, table))
+    if column.type is DataType.FLOAT:  # as DuckDB: through a DOUBLE
+        column = Column(column.as_double(), DataType.DOUBLE, column.valid)
     if column.type is DataType.DOUBLE:  # rounded to an integer, written with a sign
         return _distinct(_rounded(column, what), lambda v: integers(v.numpy(), 0))
     if not column.type.is_integer:
