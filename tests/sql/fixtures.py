@@ -171,7 +171,19 @@ def extra_tables() -> dict[str, pa.Table]:
         "ID": [2, 3, 5],
         "Other": ["x", None, "ü"],
     }, schema=pa.schema([("ID", pa.int32()), ("Other", pa.string())]))
+    # Single precision (DuckDB's FLOAT): values no float32 holds exactly (1.1, 0.1, 16777217
+    # reads as 16777216), signed zeros, NaN, infinities, NULLs, a group key and a DOUBLE beside.
+    t_float = pa.table({
+        "id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        "g": [1, 1, 2, 2, None, 3, 3, 1, 2, 3],
+        "r": [1.1, -0.0, 0.0, None, float("nan"), 16777217.0, float("inf"), 0.1, -2.5,
+              float("-inf")],
+        "d": [1.1, 0.0, -0.0, 2.5, None, 16777217.0, 1e300, 0.1, -2.5, 3.0],
+        "s": ["1.1", "x", None, "ü", "nan", "16777217", "inf", "0.1", "-2.5", "é"],
+    }, schema=pa.schema([("id", pa.int32()), ("g", pa.int32()), ("r", pa.float32()),
+                         ("d", pa.float64()), ("s", pa.string())]))
     return {
+        "t_float": t_float,
         "t_tz": t_tz,
         "t_case": t_case,
         "t_case2": t_case2,

@@ -52,7 +52,8 @@ _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strpti
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
-    exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT, exp.DataType.Type.DECIMAL, exp.DataType.Type.DATE,
+    exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT, exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.DATE,
     exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME,
     exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.INT128,
     exp.DataType.Type.TIMESTAMPTZ,

@@ -169,7 +169,8 @@ def _decimal_type(arrow_type: pa.DataType) -> DecimalType:
 # SQL type -> the Arrow type whose values buffer already is that type's tensor.
 _SAME_LAYOUT = {
     DataType.BIGINT: pa.int64(), DataType.INTEGER: pa.int32(), DataType.DOUBLE: pa.float64(),
-    DataType.FLOAT: pa.float32(), DataType.DATE: pa.date32(), DataType.TIMESTAMP: pa.timestamp("us"),
+    DataType.FLOAT: pa.float32(), DataType.DATE: pa.date32(),
+    DataType.TIMESTAMP: pa.timestamp("us"),
     DataType.TIMESTAMPTZ: pa.timestamp("us", tz=ARROW_TIME_ZONE),
 }
 
@@ -242,7 +243,8 @@ def _decimal_values(array: pa.Array) -> np.ndarray:
 # SQL type -> numpy dtype of its values (the types `ColumnBuilder` fills in place).
 _NUMPY_DTYPES = {
     DataType.BOOLEAN: np.bool_, DataType.INTEGER: np.int32, DataType.BIGINT: np.int64,
-    DataType.DOUBLE: np.float64, DataType.FLOAT: np.float32, DataType.DECIMAL: np.int64, DataType.DATE: np.int32,
+    DataType.DOUBLE: np.float64, DataType.FLOAT: np.float32, DataType.DECIMAL: np.int64,
+    DataType.DATE: np.int32,
     DataType.TIMESTAMP: np.int64, DataType.TIMESTAMPTZ: np.int64,
 }
 

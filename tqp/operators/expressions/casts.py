@@ -26,8 +26,8 @@ from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
 from tqp.types import (
-    DEFAULT_DECIMAL, FLOAT_TYPES, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES, DataType,
-    DecimalType, from_sql_name,
+    DEFAULT_DECIMAL, FLOAT_TYPES, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES,
+    DataType, DecimalType, from_sql_name,
 )
 
 

@@ -215,8 +215,8 @@ def _interval_amount(term: Term, batch: Batch,
     else:  # DuckDB: trunc(CAST(x AS DOUBLE)), to INTEGER (BIGINT below a day)
         unit = _interval_unit(source)[0]
         column = evaluate(source.this, batch)
-        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL) and unit in ("second",
-                                                                           "millisecond"):
+        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL) and unit in (
+                "second", "millisecond"):
             raise NotSupportedError(f"INTERVAL of a fractional number of {unit}s: {what}")
         amount, estimate, valid = _whole_amount(column, what)
     for factor in factors:
