@@ -1,6 +1,7 @@
 """Arrow -> Column -> Arrow: every supported Arrow type survives the trip to the device and back.
 
-The representation follows DESIGN.md: integers as int32/int64, floats as float64, DECIMAL(p,s)
+The representation follows DESIGN.md: integers as int32/int64, float32 (DuckDB's FLOAT) as
+float32 and float64 as float64, DECIMAL(p,s)
 as int64 scaled by 10**s (a decimal wider than DECIMAL(38) as float64, as DuckDB has none),
 DATE as int32 days, TIMESTAMP as int64 microseconds, strings as int32 codes into a sorted
 dictionary (code order = string order), NULLs as a bool validity tensor that is absent when a
@@ -39,8 +40,8 @@ CASES = {
     "uint8": (pa.uint8(), [0, 255], DataType.INTEGER, torch.int32, pa.int32()),
     "uint16": (pa.uint16(), [0, 65535], DataType.INTEGER, torch.int32, pa.int32()),
     "uint32": (pa.uint32(), [0, 2**32 - 1], DataType.BIGINT, torch.int64, pa.int64()),
-    "float32": (pa.float32(), [1.5, -0.25, 0.0, 3e38], DataType.DOUBLE, torch.float64,
-                pa.float64()),
+    "float32": (pa.float32(), [1.5, -0.25, 0.0, 3e38], DataType.FLOAT, torch.float32,
+                pa.float32()),
     "float64": (pa.float64(), [1.5, -1e300, 0.0, float("inf")], DataType.DOUBLE, torch.float64,
                 pa.float64()),
     "decimal128": (pa.decimal128(10, 2), [D("1.25"), D("-99999999.99"), D("0.00")],
@@ -80,8 +81,7 @@ def _array(arrow_type: pa.DataType, values: list, with_nulls: bool) -> pa.Array:
 
 
 def _expected(values: list, result_type: pa.DataType) -> list:
-    """What the values read back as: wide decimals and float32 become the float64 of their
-    value."""
+    """What the values read back as: wide decimals become the float64 of their value."""
     if pa.types.is_floating(result_type):
         return [None if v is None else float(v) for v in values]
     return values
@@ -107,8 +107,7 @@ def test_round_trip(name, with_nulls, device):
         assert column.valid is None  # no validity tensor when there is nothing to mark
     back = column_to_arrow(column)
     assert back.type == result_type
-    want = array.cast(pa.float64()) if pa.types.is_float32(arrow_type) else array
-    assert back.to_pylist() == _expected(want.to_pylist(), result_type)
+    assert back.to_pylist() == _expected(array.to_pylist(), result_type)
 
 
 @pytest.mark.parametrize("device", devices())
@@ -263,8 +262,6 @@ def test_select_star_returns_every_type_as_its_result_type(device):
         result_type = CASES[name][4]
         assert result.schema.field(name).type == result_type, name
         want = table.column(name)
-        if pa.types.is_float32(want.type):
-            want = want.cast(pa.float64())
         assert result.column(name).to_pylist() == _expected(want.to_pylist(), result_type), name
 
 
