@@ -133,3 +133,16 @@ def test_half_floats_are_refused():
     con.register("h", pa.table({"x": pa.array(np.array([1.5], np.float16))}))
     with pytest.raises(tqp.NotSupportedError, match="halffloat"):
         con.execute("select x from h")
+
+
+@pytest.mark.parametrize("condition", ["r = 1.1", "r in (0.1, 16777217)", "r <= 0.1",
+                                       "r >= 16777217", "r between 0.1 and 1.1",
+                                       "r > 1.1::double", "r = 1.1::double"])
+def test_row_group_pruning_compares_constants_as_floats(tmp_path, condition):
+    """A Parquet FLOAT column's statistics are float32 values: a constant DuckDB converts to
+    FLOAT (1.1 becomes 1.100000023841858) must not rule out the row groups holding it."""
+    path = tmp_path / "f.parquet"
+    pq.write_table(pa.table({"r": pa.array([1.1, 0.1, 2.5, 16777217.0] * 2, pa.float32()),
+                             "i": pa.array(range(8), pa.int32())}), path, row_group_size=1)
+    sql = f"select i from read_parquet('{path}') where {condition} order by i"
+    assert tqp.connect().execute(sql).fetchall() == duckdb.sql(sql).fetchall()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Bound:
@@ -27,6 +29,20 @@ class Bound:
         if self.op == "in":
             return f"{self.column} IN ({', '.join(map(_sql, self.values))})"
         return f"{self.column} {self.op} {_sql(self.values[0])}"
+
+
+class SingleFloat(float):
+    """A statistic of a float32 (FLOAT) column. A decimal or integer constant compared with a
+    FLOAT is converted to FLOAT first, as DuckDB converts it (`r = 1.1` holds for the float32
+    nearest 1.1), so it is rounded to float32 before it meets this statistic."""
+
+
+def _as_single(value):
+    """An integer or decimal constant rounded to its nearest float32 (through the double
+    nearest it, as tqp's conversion does); other values as they are."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return float(np.float32(float(value)))
+    return value
 
 
 def _sql(value) -> str:
@@ -57,6 +73,8 @@ def may_match(bound: Bound, stats: tuple | None, rows: int) -> bool:
         return True
     if any(isinstance(v, float) for v in bound.values) and isinstance(low, Decimal):
         return True  # a float constant against exact decimals: rounding could mislead
+    if isinstance(low, SingleFloat):
+        bound = Bound(bound.column, bound.op, tuple(_as_single(v) for v in bound.values))
     if any(isinstance(v, datetime) for v in bound.values) and type(low) is date:
         low, high = datetime.combine(low, datetime.min.time()), \
             datetime.combine(high, datetime.min.time())

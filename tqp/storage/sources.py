@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from tqp.errors import OperationalError
 from tqp.storage.prefetch import prefetched
+from tqp.storage.pruning import SingleFloat
 
 # A string column whose dictionary page takes under this many bytes per row is read as Arrow
 # dictionary arrays (Parquet's own codes). A larger page means a nearly unique column (whose
@@ -223,12 +224,15 @@ class ParquetSource(Source):
     def _read_statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         metadata = self.files[segment.file].metadata
         index = metadata.schema.names.index(column)
+        single = metadata.schema.column(index).physical_type == "FLOAT"
         found = []
         for g in segment.row_groups:
             stats = metadata.row_group(g).column(index).statistics
             if stats is None or not stats.has_min_max:
                 found.append(None if stats is None or not stats.has_null_count
                              else (None, None, stats.null_count))
+            elif single:  # compared as FLOAT (pruning.SingleFloat)
+                found.append((SingleFloat(stats.min), SingleFloat(stats.max), stats.null_count))
             else:
                 found.append((stats.min, stats.max, stats.null_count))
         return found
