@@ -293,3 +293,15 @@ def test_exact_ties_follow_each_models_own_rule(con, kind):
     con.register("tied_rows", pa.table({"id": np.arange(len(a)), "a": a}))
     got = column(con, "select predict('tied', a) from tied_rows order by id")
     assert list(got) == list(model.predict(a.reshape(-1, 1)))
+
+
+def test_float_features(con):
+    """A FLOAT (float32) feature goes in as the model's float type, as a DOUBLE does."""
+    mlp = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        mlp.weight.fill_(2.0)
+        mlp.bias.fill_(0.5)
+    con.register_model("affine", mlp)
+    got = column(con, "SELECT PREDICT('affine', x::REAL) FROM (VALUES (1.5), (NULL), (-2.0)) "
+                      "t(x) ORDER BY x NULLS LAST")
+    assert list(got[:2]) == [-3.5, 3.5] and np.isnan(got[2])

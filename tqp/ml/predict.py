@@ -25,8 +25,8 @@ from tqp.storage.column import Batch, Column
 from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
-_FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
-                  DataType.DECIMAL, DataType.BOOLEAN, DataType.NULL}
+_FEATURE_TYPES = {DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.FLOAT,
+                  DataType.DOUBLE, DataType.DECIMAL, DataType.BOOLEAN, DataType.NULL}
 
 
 @handles_anonymous("predict", "predict_proba")
