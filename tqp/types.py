@@ -1,7 +1,8 @@
 """SQL data types as tqp sees them, and the tensor dtype each one lives in on the device.
 
 See DESIGN.md: a DECIMAL(p,s) is an int64 tensor of its values scaled by 10**s (its precision and
-scale ride on the Column as a `DecimalType`), dates are int32 days since the epoch, timestamps
+scale ride on the Column as a `DecimalType`), a FLOAT (DuckDB's single precision REAL) is a
+float32 tensor and a DOUBLE float64, dates are int32 days since the epoch, timestamps
 int64 microseconds, strings int32 codes into a sorted dictionary. HUGEINT, DuckDB's type of an
 integer SUM, is an int64 tensor too: a value past int64 is an error, never a wrap.
 """
