@@ -209,3 +209,18 @@ select 1e30::float * 1e30::float as a, -1e38::float * 10 as b;
 -- name: float_nan_comparisons
 select 'nan'::float = 'nan'::float as a, 'nan'::float > 1e38::float as b,
        (-0.0)::float = 0.0::float as c, 1.1::float is distinct from 1.1 as d;
+
+-- name: float_rounding_over_many_values
+select i, round(f, 2) as a, round(f, 1) as b, round(f, -1) as c, round(f) as d,
+       round_even(f, 2) as e, trunc(f, 3) as g, floor(f * 100) as h, f::varchar as t,
+       (f * 1e10)::varchar as u, (f * 1000)::decimal(12,2) as v, (f * 1000)::integer as w
+from (select i, (i * 0.37 - 150)::float * 1.3 as f from range(1000) r(i)) order by i;
+
+-- name: float_arithmetic_over_many_values
+select i, f % 0.3 as a, f // 0.7 as b, f * 1.1 as c, f / 1.1 as d, f - 1.1 as e,
+       f + 0.000001 as g, sqrt(abs(f)) as h, f * f as k
+from (select i, (i * 0.37 - 150)::float * 1.3 as f from range(1000) r(i)) order by i;
+
+-- name: float_aggregates_over_many_values
+select i % 7 as k, sum(f) as s, avg(f) as a, min(f) as mn, max(f) as mx, median(f) as md
+from (select i, (i * 0.37 - 150)::float * 1.3 as f from range(1000) r(i)) group by k order by k;
