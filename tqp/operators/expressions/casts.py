@@ -15,7 +15,7 @@ from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
 from tqp.operators.expressions.dates import date_strings, timestamp_strings
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros, gather_map
-from tqp.operators.expressions.floats import float_strings, to_float
+from tqp.operators.expressions.floats import shortest_floats, to_float
 from tqp.operators.expressions.decimals import (
     check_fits, check_precision, decimal_of, round_down, scale_up,
 )
@@ -196,7 +196,7 @@ def _to_string(column: Column) -> Column:
     elif column.type is DataType.DOUBLE:
         text = pa.array([_format_double(v) for v in text.to_pylist()], pa.string())  # distinct values only
     elif column.type is DataType.FLOAT:
-        text = pa.array(float_strings(unique), pa.string())  # distinct values only
+        text = pa.array([_format_double(v) for v in shortest_floats(unique)], pa.string())
     elif column.type is DataType.DATE:
         text = pa.array(date_strings(unique), pa.string())
     elif column.type is DataType.TIMESTAMP:

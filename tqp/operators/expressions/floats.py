@@ -37,14 +37,13 @@ def to_float(column: Column) -> Column:
     return Column(column.values.float(), DataType.FLOAT, column.valid)
 
 
-def float_strings(values: torch.Tensor) -> list[str]:
-    """float32 values as DuckDB writes them: the shortest digits that read back as the same
-    float32, in DuckDB's double layout ('1.1', '16777216.0', '1e+20', '-nan')."""
-    from tqp.operators.expressions.casts import _format_double
-
+def shortest_floats(values: torch.Tensor) -> list[float]:
+    """float32 values as the Python floats of their shortest digits (the float32 nearest 1.1
+    gives 1.1, not 1.100000023841858): written as a DOUBLE is written, they read as DuckDB
+    writes a FLOAT ('1.1', '16777216.0', '1e+20'). NaN and infinities stay as they are."""
     array = values.cpu().numpy()
-    return [_format_double(float(np.format_float_scientific(v, unique=True)))
-            if np.isfinite(v) else _format_double(float(v)) for v in array]
+    return [float(np.format_float_scientific(v, unique=True)) if np.isfinite(v) else float(v)
+            for v in array]
 
 
 def float_quotient(a: Column, b: Column) -> Column | None:
