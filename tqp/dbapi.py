@@ -518,6 +518,9 @@ def _python_values(field: pa.Field, column: pa.ChunkedArray) -> list:
             f"column {name} holds a {type_code(column.type)} value Python cannot represent "
             f"({exc}; datetime covers years 1 to 9999): fetch it with fetch_arrow_table() or "
             "torch(), or cast it to VARCHAR in the query") from None
+    if pa.types.is_interval(column.type):  # as DuckDB fetches them: a month is 30 days
+        return [None if v is None else datetime.timedelta(
+            days=v.months * 30 + v.days, microseconds=v.nanoseconds // 1000) for v in values]
     if hugeint:
         try:  # most sums fit in 64 bits: Arrow makes those ints
             return column.cast(pa.int64()).to_pylist()

@@ -47,13 +47,14 @@ _EXACT_NODES = (
 _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strptime", "date_trunc",
                     "datetrunc", "date_sub", "datesub", "yearweek", "era", "decade", "century",
                     "millennium", "julian", "microsecond", "millisecond", "weekday", "isoyear",
-                    "nanosecond", *TO_INTERVAL}
+                    "nanosecond", "age", *TO_INTERVAL}
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
     exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL, exp.DataType.Type.DATE,
     exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME,
     exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.INT128,
+    exp.DataType.Type.INTERVAL,
 }
 # Aggregates whose result type tqp computes as DuckDB does.
 _EXACT_AGGREGATES = {"count", "count_star", "sum", "avg", "min", "max", "stddev_samp",

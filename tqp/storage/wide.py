@@ -48,9 +48,14 @@ def narrowed(words: torch.Tensor) -> torch.Tensor:
 def key_words(values: torch.Tensor) -> list[torch.Tensor]:
     """`values` as int64 key columns ordered and compared like the values: itself, or for
     128-bit values the signed high word then the low word with its top bit flipped (so that
-    signed order is its unsigned order)."""
+    signed order is its unsigned order). INTERVAL values (three words a row) give their
+    normalised parts (storage/intervals.py)."""
     if not is_wide(values):
         return [values]
+    if values.shape[1] == 3:
+        from tqp.storage.intervals import key_words as interval_words
+
+        return interval_words(values)
     return [values[:, 1], values[:, 0] ^ _SIGN_BIT]
 
 

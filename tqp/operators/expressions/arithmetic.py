@@ -16,7 +16,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, intervals
 from tqp.operators.expressions.coerce import align, date_micros, to_type
 from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
@@ -88,21 +88,28 @@ def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batc
     """`left + right` (sign 1) or `left - right` (sign -1); `what` names it in errors."""
     from tqp.operators.expressions.dates import add_interval, interval_term
 
+    temporal = {DataType.DATE, DataType.TIMESTAMP, DataType.NULL}
+    # A DATE or TIMESTAMP moved by interval terms written in the query (`d + INTERVAL (n)
+    # DAY`): the terms' amounts are read without building interval columns. Terms this reads
+    # only in part (a fractional factor) are computed as INTERVAL values below.
     term = interval_term(right)
-    if term is not None:
-        return add_interval(evaluate(left, batch), term, sign, batch, what)
-    term = interval_term(left) if sign == 1 else None
-    if term is not None:
-        return add_interval(evaluate(right, batch), term, 1, batch, what)
-    a, b = evaluate(left, batch), evaluate(right, batch)
+    a = evaluate(left, batch) if term is not None else None
+    if a is not None and a.type in temporal and _whole_terms(term):
+        return add_interval(a, term, sign, batch, what)
+    term = interval_term(left) if sign == 1 and a is None else None
+    b = evaluate(right, batch) if term is not None else None
+    if b is not None and b.type in temporal and _whole_terms(term):
+        return add_interval(b, term, 1, batch, what)
+    a = evaluate(left, batch) if a is None else a
+    b = evaluate(right, batch) if b is None else b
+    result = intervals.add_or_subtract(a, b, sign, what)
+    if result is not None:
+        return result
     temporal = {DataType.DATE, DataType.TIMESTAMP}
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
-            if kind is DataType.TIMESTAMP:
-                raise NotSupportedError(f"TIMESTAMP - TIMESTAMP (an INTERVAL value; tqp has no "
-                                        f"INTERVAL type) in {what}")
-            kind = DataType.BIGINT
+            kind = DataType.INTERVAL if kind is DataType.TIMESTAMP else DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
@@ -137,6 +144,27 @@ def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batc
                        wrapped)
     values = a.values + b.values if sign == 1 else a.values - b.values
     return _result(values, a.type, a, b)
+
+
+def _whole_terms(terms) -> bool:
+    """Do interval terms have only integer literal factors and amounts (which `add_interval`
+    reads exactly)? Others (`2.5 * INTERVAL 1 DAY`, `INTERVAL (x) SECOND`) are computed as
+    INTERVAL values."""
+    for source, factors, _ in terms:
+        if any(not (isinstance(f, exp.Literal) and f.is_int) for f in factors):
+            return False
+        if isinstance(source, exp.Interval) and source.args.get("unit") is not None and \
+                not (isinstance(source.this, exp.Literal) and _is_integer_text(source.this.name)):
+            return False
+        if isinstance(source, exp.Interval) and source.args.get("unit") is None:
+            return False
+        if not isinstance(source, exp.Interval):  # TO_DAYS(n) and the like
+            return False
+    return True
+
+
+def _is_integer_text(text: str) -> bool:
+    return text.strip().lstrip("-").isdigit()
 
 
 def _sum_wrapped(x: torch.Tensor, y: torch.Tensor, values: torch.Tensor, sign: int) -> torch.Tensor:
@@ -211,15 +239,14 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
-    if sign == -1 and {a.type, b.type} <= {DataType.DATE, DataType.TIMESTAMP}:
-        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL value; tqp has no "
-                                f"INTERVAL type: DATE_DIFF or DATE_SUB count parts) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 
 @handles(exp.Mul)
 def mul(node: exp.Mul, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    if DataType.INTERVAL in (a.type, b.type):
+        return intervals.multiply(a, b, what)
     null = _decimal_and_null(a, b)
     if null is not None:
         return null
@@ -251,6 +278,8 @@ def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) ->
 @handles(exp.Div)
 def div(node: exp.Div, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.divide(a, b, what)
     a, b = _numeric(a, what), _numeric(b, what)
     return Column(a.as_double() / b.as_double(), DataType.DOUBLE, and_valid(a.valid, b.valid))
 
@@ -324,7 +353,10 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
         from tqp.operators.expressions.literals import constant, device_of
 
         return constant(-2**63, DataType.BIGINT, batch.num_rows, device_of(batch))  # BIGINT's min
-    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
+    a = evaluate(node.this, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.negate(a, SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(a), SqlText(node))
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
         return _result(-a.values.long(), a.type, zero, a, SqlText(node), a.values.long() == INT64_MIN)
@@ -333,7 +365,10 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
 
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
-    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
+    a = evaluate(node.this, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.negate(a, SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(a), SqlText(node))
     if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):

@@ -1,6 +1,6 @@
 """DuckDB's everyday date functions beyond EXTRACT: DATE_ADD, DATE_SUB/DATESUB (whole parts
-between two values), DAYNAME/MONTHNAME, the part functions (YEARWEEK, ERA, DECADE, JULIAN,
-MICROSECOND...), and clear refusals of what returns an INTERVAL or a STRUCT.
+between two values), DAYNAME/MONTHNAME and the part functions (YEARWEEK, ERA, DECADE, JULIAN,
+MICROSECOND...). INTERVAL values (AGE, TO_DAYS...) are operators/expressions/intervals.py.
 
 Whole-column integer tensor arithmetic on DATE days and TIMESTAMP microseconds, with the
 calendar conversions of operators/expressions/dates.py.
@@ -18,7 +18,7 @@ from tqp.operators.expressions.arithmetic import add_or_subtract
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
-    MICROS, TO_INTERVAL, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
+    MICROS, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
     trunc_unit,
 )
 from tqp.storage import dictionary as dicts
@@ -173,28 +173,3 @@ def _part_function(node: exp.Anonymous, batch: Batch) -> Column:
 
 
 handles_anonymous(*_PART_FUNCTIONS)(_part_function)
-
-
-# -- refused: INTERVAL and STRUCT results ----------------------------------------------------------
-
-def _interval_result(node: exp.Expression, batch: Batch) -> Column:
-    """AGE(a, b) and TO_DAYS(n)-like calls on their own are INTERVAL values: refused (a TO_DAYS
-    call added to a DATE or TIMESTAMP is read by arithmetic.py)."""
-    name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
-    hint = "" if name.lower() == "age" else \
-        " other than added to or subtracted from a DATE or TIMESTAMP"
-    raise NotSupportedError(f"function {name.upper()}() (an INTERVAL value{hint}: tqp has no "
-                            "INTERVAL type)")
-
-
-handles_anonymous("age", *TO_INTERVAL)(_interval_result)
-handles(exp.ToDays)(_interval_result)
-
-
-@handles(exp.Interval)
-def interval_value(node: exp.Interval, batch: Batch) -> Column:
-    """An INTERVAL is only ever added to or subtracted from a DATE or TIMESTAMP (arithmetic.py
-    reads it there); an interval value of its own is refused."""
-    raise NotSupportedError(f"an INTERVAL value ({node.sql(dialect='duckdb')[:60]}) other than "
-                            "added to or subtracted from a DATE or TIMESTAMP: tqp has no "
-                            "INTERVAL type")

@@ -327,6 +327,10 @@ def _trunc_div(a: torch.Tensor, b: int) -> torch.Tensor:
 def extract_part(column: Column, part: str) -> Column:
     part = part.lower()
     part = _PART_ALIASES.get(part, part)
+    if column.type is DataType.INTERVAL:
+        from tqp.operators.expressions.intervals import interval_part, unit_of
+
+        return interval_part(column, part if part == "epoch" else unit_of(part))
     days, micros = _split(column)
     year, month, day = civil_from_days(days)
     if part in ("year", "years", "y"):
