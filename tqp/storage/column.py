@@ -61,7 +61,8 @@ class Column:
         """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
         missing = indices < 0
         if len(self) == 0:
-            values = torch.zeros(indices.shape[0], dtype=self.values.dtype, device=indices.device)
+            values = torch.zeros((indices.shape[0], *self.values.shape[1:]),
+                                 dtype=self.values.dtype, device=indices.device)
             return replace(self, values=values, valid=torch.zeros_like(missing))
         safe = indices.clamp(min=0)
         valid = ~missing if self.valid is None else (self.valid.index_select(0, safe) & ~missing)

@@ -540,6 +540,10 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
     for c in columns:
         if c.type in (DataType.LIST, DataType.STRUCT):
             raise NotSupportedError(f"{c.type.value} values in {what} (comparing whole values)")
+        if c.type is DataType.INTERVAL:  # DuckDB 2.0 orders them by their raw parts here
+            raise NotSupportedError(f"INTERVAL values in {what} (DuckDB's GREATEST/LEAST order "
+                                    "intervals by their months, days and microseconds as "
+                                    "stored, not as they compare)")
     columns = align(columns, what, supertype=True)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pyarrow as pa
 import torch
@@ -95,6 +95,7 @@ def parse_interval(text: str) -> tuple[int, int, int] | None:
             seconds = Decimal(fields[2]) if len(fields) > 2 else Decimal(0)
             if minutes > 59 or seconds >= 60:
                 return None
+            seconds = seconds.quantize(Decimal("0.000001"), rounding=ROUND_DOWN)  # as DuckDB
             total[2] += sign * ((hours * 60 + minutes) * 60 + seconds) * 1_000_000
             continue
         unit = _UNIT_NAMES.get(match.group("unit") or "second")
@@ -109,7 +110,7 @@ def parse_interval(text: str) -> tuple[int, int, int] | None:
     days += (months - whole_months) * DAYS_PER_MONTH
     whole_days = int(days)
     micros += (days - whole_days) * MICROS_PER_DAY
-    micros = int(micros.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    micros = int(micros.quantize(Decimal(1), rounding=ROUND_HALF_UP))  # halves away from 0
     result = (whole_months, whole_days, micros)
     if negate:
         result = tuple(-x for x in result)
@@ -159,9 +160,10 @@ def interval_value(node: exp.Interval, batch: Batch) -> Column:
         raise NotSupportedError(f"interval {what}")
     if isinstance(amount, exp.Literal) and amount.is_string:
         text = amount.this if unit is None else f"{amount.this} {unit.name}"
-        if unit is not None:
-            unit_of(unit.name)
-        value = parse_interval(text)
+        if unit is None or node.args.get("fraction_in_string"):  # `INTERVAL '1.5 days'`
+            value = parse_interval(text)
+        else:  # `INTERVAL '1.5' DAY`: a whole number of days, but for (milli)seconds
+            value = _written_amount(amount.this, unit_of(unit.name))
         if value is None:
             raise DataError(f"Could not convert string '{text}' to INTERVAL in {what}")
         return interval_column(torch.tensor([value], dtype=torch.long, device=batch.device)
@@ -170,6 +172,27 @@ def interval_value(node: exp.Interval, batch: Batch) -> Column:
         raise NotSupportedError(f"interval {what}")
     return unit_amounts(evaluate(amount, batch), unit_of(unit.name), 1, what,
                         fraction=unit_of(unit.name) in ("second", "millisecond"))
+
+
+def _written_amount(text: str, unit: str) -> tuple[int, int, int] | None:
+    """The interval of a number written apart from its unit (`INTERVAL '2.5' HOUR`): cut to
+    a whole number of units, but for seconds and milliseconds, as DuckDB."""
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite():
+        return None
+    part, per = UNITS[unit]
+    if unit in ("second", "millisecond"):
+        value = int((amount * per).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    else:
+        value = int(amount) * per
+    result = [0, 0, 0]
+    result[part] = value
+    if abs(result[0]) > INT32_MAX or abs(result[1]) > INT32_MAX or abs(result[2]) >= 2**63:
+        return None
+    return tuple(result)
 
 
 def unit_amounts(column: Column, unit: str, per: int, what, fraction: bool) -> Column:
@@ -445,12 +468,18 @@ def _trunc_div(a: torch.Tensor, b: int) -> torch.Tensor:
     return torch.div(a, b, rounding_mode="trunc")
 
 
+_SECONDS_PER_YEAR = 365.25 * 86400
+
+
 def interval_part(column: Column, part: str) -> Column:
     """EXTRACT(part FROM interval) as DuckDB: years, months (of the year), days, hours (all of
     them), minutes and seconds within, epoch (a DOUBLE; a month as 30 days)..."""
     months, days, micros = parts(column.values)
-    if part == "epoch":
-        seconds = (months.double() * DAYS_PER_MONTH + days.double()) * 86400 + micros.double() / 1e6
+    if part == "epoch":  # DuckDB: a year is 365.25 days, a month of the rest 30
+        years = _trunc_div(months, 12)
+        days = (months - years * 12) * DAYS_PER_MONTH + days
+        seconds = years.double() * _SECONDS_PER_YEAR + days.double() * 86400 + \
+            micros.double() / 1e6
         return Column(seconds, DataType.DOUBLE, column.valid)
     minute = MICROS["minute"]
     values = {

@@ -75,8 +75,12 @@ def _micros(column: Column) -> torch.Tensor:
 
 @handles(exp.TimeToUnix)
 def epoch(node: exp.TimeToUnix, batch: Batch) -> Column:
-    """EPOCH(x): the seconds since 1970-01-01 of a DATE or TIMESTAMP, a DOUBLE."""
-    column = _temporal(node.this, node, batch, "EPOCH")
+    """EPOCH(x): the seconds since 1970-01-01 of a DATE or TIMESTAMP, or in an INTERVAL, a
+    DOUBLE."""
+    column = evaluate(node.this, batch)
+    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.INTERVAL,
+                           DataType.NULL):
+        raise ProgrammingError(f"EPOCH of a {column.type.value} value: {SqlText(node)}")
     if column.type is DataType.NULL:
         raise ProgrammingError(f"EPOCH of an untyped NULL: {SqlText(node)}")
     return extract_part(column, "epoch")
