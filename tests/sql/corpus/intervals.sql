@@ -113,7 +113,7 @@ from t_iv order by id;
 
 -- name: date_plus_fractional_intervals
 select id, d + 2.5 * interval 1 day as a, d + interval (c) second as b, d - c * interval 1 hour as e,
-    d + to_days(a) as f, d + to_hours(a) as g
+    d + to_days(a) as f, d + to_hours(a) as g, d + to_seconds(c) as h, d - to_milliseconds(c * 1000) as i
 from t_nulls order by id;
 
 -- name: date_plus_interval_texts

@@ -75,7 +75,7 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
             return to_strings(column)
         if source is DataType.VARCHAR:
             return from_strings(column, f"CAST to {target.value}")
-        raise ProgrammingError(f"Unimplemented type for cast ({source.value} -> {target.value})")
+        raise DataError(f"Unimplemented type for cast ({source.value} -> {target.value})")
     if target is DataType.VARCHAR:
         return _to_string(column) if source is not DataType.VARCHAR else column
     if source is DataType.VARCHAR:

@@ -347,7 +347,7 @@ def multiply(a: Column, b: Column, what) -> Column:
     if factor.type.is_integer or factor.type is DataType.BOOLEAN:
         n = factor.values.long()
         if _any(n.abs() > INT32_MAX, factor.valid):
-            raise DataError(f"Interval factor out of the INTEGER range in {what}")
+            raise DataError(f"Interval factor out of range for INTEGER in {what}")
         x = interval.values
         estimate = x.double() * n.double()[:, None]
         bad = (estimate[:, :2].abs() > INT32_MAX).any(dim=1) | (estimate[:, 2].abs() >= 2.0**63)
@@ -409,7 +409,8 @@ def _age(node: exp.Anonymous, batch: Batch) -> Column:
     earlier value's month). AGE(a) counts from today's midnight: refused (time-dependent)."""
     what = SqlText(node)
     if len(node.expressions) == 1:
-        raise NotSupportedError(f"AGE with one argument (from the current date): {what}")
+        raise NotSupportedError(f"AGE with one argument (an INTERVAL from the current date: "
+                                f"time-dependent): {what}")
     if len(node.expressions) != 2:
         raise ProgrammingError(f"AGE takes 1 or 2 arguments: {what}")
     a, b = (evaluate(e, batch) for e in node.expressions)
