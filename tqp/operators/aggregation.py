@@ -397,9 +397,11 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         if arg.type is DataType.NULL:
             return Column(torch.zeros(groups, dtype=torch.int32, device=device), DataType.NULL,
                           torch.zeros(groups, dtype=torch.bool, device=device))
-        if arg.type is DataType.INTERVAL:  # the first row holding the least (greatest) one
+        if arg.type is DataType.INTERVAL:  # equal intervals differ ('1 month', '30 days'):
+            # the last row holding the least (greatest) one, as DuckDB keeps it
             order = Column(pack_keys([arg.values]), DataType.BIGINT, arg.valid)
-            return statistics.arg_extreme(arg, order, ids, groups, largest=call.func == "max")
+            return statistics.arg_extreme(arg, order, ids, groups, largest=call.func == "max",
+                                          last=True)
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)

@@ -31,7 +31,7 @@ from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.aggregation import VARIANCES
 from tqp.operators.group import sum_may_overflow
-from tqp.operators.keys import float_from_key, float_key
+from tqp.operators.keys import dense_rank, float_from_key, float_key, pack_keys
 from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
@@ -311,6 +311,19 @@ def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(layout.pos, dtype=torch.int32), DataType.NULL,
                       torch.zeros_like(layout.pos, dtype=torch.bool))
+    if arg.type is DataType.INTERVAL:  # over (rank, row) keys: the frame's own row holding
+        # the least (greatest) interval, the last of equal ones ('1 month', '30 days') as
+        # DuckDB keeps it
+        ranks, _ = dense_rank(pack_keys([arg.values]))
+        rows = ranks.shape[0]
+        position = torch.arange(rows, device=ranks.device)
+        keys = ranks * max(rows, 1) + (position if is_max else rows - 1 - position)
+        ranked = _extreme(call, Column(keys, DataType.BIGINT, arg.valid), parts, layout,
+                          has_value, is_max)
+        row = torch.remainder(ranked.values, max(rows, 1))
+        picked = row if is_max else rows - 1 - row
+        return replace(arg.take(picked.clamp(0, max(rows - 1, 0))) if rows else arg,
+                       valid=has_value)
     work = float_key(arg.values) if arg.values.is_floating_point() else arg.values.long()
     identity = _INT64_MIN if is_max else _INT64_MAX
     work = torch.where(arg.validity(), work, torch.full_like(work, identity))

@@ -248,3 +248,83 @@ select id from t_iv where iv = (select max(iv) from t_iv) order by id;
 
 -- name: interval_cte_values
 with v(x) as (values (interval '1 day'), (interval '2 days'), (null)) select x, x * 2 as y, x::varchar as t from v order by x nulls last;
+
+-- name: window_frame_min_max
+select id, min(iv) over (order by id rows between 1 preceding and current row) as lo,
+    max(iv) over (order by id rows between 2 preceding and 1 following) as hi
+from t_iv order by id;
+
+-- name: window_lag_lead_first
+select id, lag(iv) over (order by id) as l, lead(iv, 2) over (order by id) as l2, first_value(iv) over (order by id) as f
+from t_iv order by id;
+
+-- name: window_partition_aggregates
+select id, max(iv) over (partition by g) as m, min(iv) over (partition by g) as lo, avg(iv) over (partition by g) as a
+from t_iv order by id;
+
+-- name: window_range_order_by_interval
+select id, count(iv) over (order by iv range between unbounded preceding and current row) as c from t_iv order by id;
+
+-- name: min_max_ties_keep_the_last
+select min(x) as lo, max(x) as hi, min(y) as lo2
+from (values (interval '1 month', interval '720 hours'), (interval '30 days', interval '1 month'),
+             (interval '29 days 24 hours', interval '30 days')) t(x, y);
+
+-- name: arg_min_max_by_interval
+select arg_min(id, iv) as a, arg_max(id, iv) as b, arg_min(iv, id) as c, arg_max(iv, id) as d from t_iv;
+
+-- name: first_last_any_value
+select first(iv order by id) as f, last(iv order by id) as l, any_value(iv) is not null as a from t_iv;
+
+-- name: count_and_min_distinct
+select count(distinct iv) as n, min(distinct iv) as m from t_iv where id <> 1;
+
+-- name: in_subquery_of_intervals
+select id from t_iv where iv in (select iv from t_iv where id = 1) order by id;
+
+-- name: not_in_interval_list
+select id from t_iv where iv not in (interval '1 day', interval '30 days') order by id;
+
+-- name: simple_case_on_interval
+select id, case iv when interval '1 month' then 'month' when interval '1 day -1 hour' then 'x' else 'other' end as c
+from t_iv order by id;
+
+-- name: is_not_distinct_from_interval
+select id, iv is not distinct from interval '30 days' as same from t_iv order by id;
+
+-- name: having_on_interval
+select g, count(*) as n from t_iv group by g having max(iv) > interval '1 day' order by g;
+
+-- name: interval_text_functions
+select id, iv::varchar like '%month%' as m, concat('x', iv) as c, iv || '' as d from t_iv order by id;
+
+-- name: between_timestamps_and_intervals
+select id, ts between ts - interval 1 day and ts + iv as b from t_iv order by id;
+
+-- name: left_join_on_interval
+select a.id, b.id as other from t_iv a left join t_iv b on a.iv = b.iv and a.id <> b.id order by a.id, other;
+
+-- name: exists_on_interval
+select a.id from t_iv a where exists (select 1 from t_iv b where b.iv = a.iv and b.id <> a.id) order by a.id;
+
+-- name: union_distinct_with_column
+select iv from t_iv union select interval '30 days' order by 1;
+
+-- name: to_functions_plus_timestamps
+select id, to_days(id) + ts as a, timestamp '2020-01-31' + to_months(id) as b, ts - to_hours(n) as c
+from t_iv order by id;
+
+-- name: interval_factor_columns_on_dates
+select id, d + interval (a) day * 2 as x, date '2020-01-01' + interval '1 month' * 1.5 as y from t_nulls order by id;
+
+-- name: date_part_epoch_column
+select id, date_part('epoch', iv) as e, date_part('year', iv) as y from t_iv order by id;
+
+-- name: age_of_timestamp_and_its_date
+select id, age(ts, ts::date) as a from t_iv order by id;
+
+-- name: aggregates_of_epochs
+select sum(epoch(iv)) as s, avg(epoch(iv)) as a from t_iv;
+
+-- name: compare_with_text_constant
+select count(*) as n from t_iv where iv > '1 day';

@@ -86,6 +86,9 @@ def _split(column: Column) -> tuple[torch.Tensor, torch.Tensor]:
     if column.type is DataType.TIMESTAMP:
         days = _floordiv(column.values, MICROS_PER_DAY)
         return days, column.values - days * MICROS_PER_DAY
+    if column.type is DataType.INTERVAL:  # DATE_TRUNC of an INTERVAL and the like
+        raise NotSupportedError("this function of an INTERVAL (tqp reads it of a DATE or "
+                                "TIMESTAMP only)")
     raise ProgrammingError(f"expected a DATE or TIMESTAMP, got {column.type.value}")
 
 

@@ -60,6 +60,8 @@ TIMESTAMP_DAYS_LIMIT = (2**63 - 1) // MICROS_PER_DAY - 1
 
 def _temporal(argument: exp.Expression, node: exp.Expression, batch: Batch, name: str) -> Column:
     column = evaluate(argument, batch)
+    if column.type is DataType.INTERVAL:
+        raise NotSupportedError(f"{name} of an INTERVAL: {SqlText(node)}")
     if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.NULL):
         raise ProgrammingError(f"{name} of a {column.type.value} value: {SqlText(node)}")
     return column
@@ -130,6 +132,8 @@ def unix_to_time(node: exp.UnixToTime, batch: Batch) -> Column:
         raise NotSupportedError(f"function {node.sql(dialect='duckdb')[:60]} (a TIMESTAMP WITH "
                                 "TIME ZONE, which tqp does not have)")
     column = evaluate(node.this, batch)
+    if column.type is DataType.INTERVAL:
+        raise NotSupportedError(f"EPOCH_MS of an INTERVAL: {SqlText(node)}")
     if scale == 3 and column.type in (DataType.DATE, DataType.TIMESTAMP):
         return _epoch_units(node.this, node, batch, "EPOCH_MS", 1, 1000)
     return _timestamp_from_units(column, 1000 if scale == 3 else 1, SqlText(node))
