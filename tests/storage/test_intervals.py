@@ -138,3 +138,14 @@ def test_to_arrow_refuses_microseconds_past_arrow_nanoseconds():
     with pytest.raises(DataError):
         intervals.to_arrow(values, None)
     assert intervals.to_arrow(values, np.array([True])).null_count == 1  # NULL: not read
+
+
+def test_text_array_writes_each_value_as_duckdb_with_nulls():
+    mdn = pa.MonthDayNano
+    array = pa.array([mdn([14, 3, 14_706_500_000_000]), None, mdn([0, 1, -1_000_000_000]),
+                      mdn([14, 3, 14_706_500_000_000]), mdn([0, 0, 0])],
+                     pa.month_day_nano_interval())
+    assert intervals.text_array(array).to_pylist() == [
+        "1 year 2 months 3 days 04:05:06.5", None, "1 day -00:00:01",
+        "1 year 2 months 3 days 04:05:06.5", "00:00:00"]
+    assert intervals.text_array(array.slice(0, 0)).to_pylist() == []

@@ -107,6 +107,22 @@ def to_arrow(values: np.ndarray, mask: np.ndarray | None) -> pa.Array:
                                  null_count=-1 if mask is None else int(mask.sum()))
 
 
+def text_array(array: pa.Array) -> pa.Array:
+    """A month_day_nano_interval array as DuckDB's texts of its values (each distinct value
+    written once), NULLs kept: how a CSV file holds intervals."""
+    from tqp.format import interval_text
+
+    values = from_arrow(array)
+    if len(values) == 0:
+        return pa.array([], pa.string())
+    distinct, inverse = np.unique(values, axis=0, return_inverse=True)
+    texts = pa.array([interval_text(*row) for row in distinct.tolist()], pa.string())
+    taken = texts.take(pa.array(inverse.reshape(-1)))
+    if array.null_count:
+        taken = pc.if_else(pc.is_valid(array), taken, pa.scalar(None, pa.string()))
+    return taken
+
+
 def from_arrow(array: pa.Array) -> np.ndarray:
     """An Arrow month_day_nano_interval or duration array as an (n, 3) int64 array, NULL slots
     zero (nanoseconds truncated to microseconds, toward zero as DuckDB reads them)."""

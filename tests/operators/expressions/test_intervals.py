@@ -123,6 +123,15 @@ def test_texts_duckdb_refuses_are_none(text):
     assert parse_interval(text) is None
 
 
+def test_timedelta_parameters_are_intervals_of_days_and_microseconds():
+    sql = "SELECT CAST(? AS VARCHAR) AS a, ? + INTERVAL 1 MONTH AS b, TYPEOF(?) AS c"
+    for value in (datetime.timedelta(days=2, microseconds=5), datetime.timedelta(days=-1),
+                  datetime.timedelta(hours=-1, seconds=1), datetime.timedelta(0)):
+        parameters = [value, value, value]
+        assert tqp.connect().execute(sql, parameters).fetchall() == \
+            duckdb.execute(sql, parameters).fetchall()
+
+
 def test_results_leave_as_duckdb_returns_them():
     sql = ("SELECT interval '1 year 2 months 3 days 04:05:06.5' AS i, "
            "CAST(NULL AS INTERVAL) AS n, timestamp '2020-01-02' - timestamp '2020-03-01' AS d")
@@ -136,3 +145,15 @@ def test_results_leave_as_duckdb_returns_them():
     text = format_table(table)
     assert "1 year 2 months 3 days 04:05:06.5 | NULL | -59 days" in text
     assert isinstance(con.execute(sql).fetchall()[0][0], datetime.timedelta)
+
+
+def test_copy_writes_intervals_to_csv_as_duckdb_and_refuses_parquet(tmp_path):
+    sql = ("SELECT * FROM (VALUES (1, INTERVAL '1 day 2 hours'), (2, NULL), "
+           "(3, INTERVAL '-14 months 3 seconds')) t(k, i)")
+    con = tqp.connect()
+    con.execute(f"COPY ({sql}) TO '{tmp_path / 'tqp.csv'}'")
+    duckdb.execute(f"COPY ({sql}) TO '{tmp_path / 'duck.csv'}'")
+    mine = (tmp_path / "tqp.csv").read_text().replace('"', "").splitlines()
+    assert mine == (tmp_path / "duck.csv").read_text().splitlines()
+    with pytest.raises(tqp.NotSupportedError, match="INTERVAL"):
+        con.execute(f"COPY ({sql}) TO '{tmp_path / 'x.parquet'}' (FORMAT PARQUET)")
