@@ -356,6 +356,8 @@ NOT_SUPPORTED = [
     ("select date_trunc('day', iv) from t_iv", ("interval",)),
     ("select epoch_ms(iv) from t_iv", ("epoch_ms", "interval")),
     ("select median(iv) from t_iv", ("median", "interval")),
+    ("select count(*) over (order by iv range between interval 1 day preceding and current row) "
+     "from t_iv", ("range", "interval")),
     # A comma binds loosest: the RIGHT JOIN is planned alone, its ON cannot read `r`.
     ("select count(*) from region r, nation n right join supplier s "
      "on n.n_nationkey = s.s_nationkey and r.r_regionkey = 1", ("outside its join",)),

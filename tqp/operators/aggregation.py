@@ -179,7 +179,11 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = _numbered_keys([columns[i] for i in present])
-    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
+    # Equal intervals may be written apart ('1 month', '30 days'): a group shows its first
+    # row's, as DuckDB does
+    intervals = any(columns[i].type is DataType.INTERVAL for i in present)
+    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) \
+        and not intervals else None
     rows = None  # with no keys, the rows `keep` lets through
     if numbering is not None:  # reduced over the key range, then its occupied slots picked
         ids, slots, first, pick = numbering.ids, numbering.size, numbering.first, \
@@ -189,7 +193,8 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
             ran.append("by key range")
     else:
         if used:
-            ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+            ids, groups, first = kernels.group_ids(used, first_row=intervals, keep=keep,
+                                                   ran=ran)
         else:
             # One group: the rows `keep` drops are read as NULLs, which every aggregate that
             # takes a mask skips (COUNT(*) counts `keep`): plain reductions, no ids to write

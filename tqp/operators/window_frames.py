@@ -218,6 +218,9 @@ def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout,
 def range_key(call: WindowCall, layout: Layout) -> Column:
     """The ORDER BY key of a RANGE frame with an offset (sorted): a number or a date/time."""
     key = layout.sorted(call.order[0].expr)
+    if key.type is DataType.INTERVAL:
+        raise NotSupportedError(f"a RANGE frame with an offset over an INTERVAL ORDER BY key: "
+                                f"{call.sql()}")
     if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
         raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
                                f"ORDER BY key, not {key.type.value}")

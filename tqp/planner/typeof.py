@@ -79,7 +79,8 @@ def exact_arrow_type(t: pa.DataType) -> bool:
             or pa.types.is_float64(t) or pa.types.is_date32(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
             or pa.types.is_timestamp(t) and t.unit == "us" and t.tz is None
-            or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION)
+            or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION
+            or t == pa.month_day_nano_interval() or pa.types.is_duration(t))
 
 
 def mark_typeofs(plan: Plan, catalog) -> None:

@@ -328,3 +328,49 @@ select sum(epoch(iv)) as s, avg(epoch(iv)) as a from t_iv;
 
 -- name: compare_with_text_constant
 select count(*) as n from t_iv where iv > '1 day';
+
+-- name: tpch_filter_with_compound_interval
+select count(*) as n, min(l_shipdate) as lo from lineitem
+where l_shipdate > date '1998-12-01' - interval '1 year 2 months 3 days' and l_shipdate <= date '1998-12-01' - to_days(30);
+
+-- name: tpch_ship_delays_as_intervals
+select l_shipmode, min(l_receiptdate::timestamp - l_shipdate::timestamp) as fastest, max(age(l_receiptdate, l_shipdate)) as slowest,
+    avg(l_receiptdate - l_shipdate::timestamp) as mean
+from lineitem group by l_shipmode order by l_shipmode;
+
+-- name: tpch_orders_within_interval_of_ship
+select count(*) as n from orders join lineitem on o_orderkey = l_orderkey
+where l_shipdate - o_orderdate::timestamp < interval '30 days' and age(l_commitdate, o_orderdate) >= interval '1 month';
+
+-- name: typeof_interval_column
+select typeof(iv) as t, typeof(iv + iv) as u, typeof(ts - ts) as v from t_iv limit 1;
+
+-- name: group_key_shows_the_first_rows_interval
+select iv, count(*) as n from t_iv group by iv order by n desc, iv;
+
+-- name: group_all_intervals
+select iv, count(*) as n from t_iv group by all order by iv;
+
+-- name: timestamps_plus_interval_column_units
+select id, ts + interval (n) month as a, ts - interval (n) week as b, date_add(ts, iv) as c from t_iv order by id;
+
+-- name: coalesce_ifnull_if_intervals
+select id, coalesce(null, iv, interval 1 day) as a, ifnull(iv, interval 2 day) as b, if(n > 1, iv, null) as c from t_iv order by id;
+
+-- name: string_agg_of_interval_texts
+select g, string_agg(iv::varchar, ',' order by id) as s from t_iv group by g order by g;
+
+-- name: timestamp_gaps_with_lag
+select id, ts - lag(ts) over (order by id) as gap from t_iv order by id;
+
+-- name: union_of_interval_sources
+select interval 1 day as x union all select to_days(2) union all select ts - ts from t_iv where id = 1 order by x;
+
+-- name: aggregate_filters_on_intervals
+select sum(n) filter (where iv > interval 1 day) as s, count(*) filter (where iv = interval '1 month') as c from t_iv;
+
+-- name: row_number_partitioned_by_interval
+select id, row_number() over (partition by iv order by id) as r from t_iv order by id;
+
+-- name: between_intervals
+select id, iv between interval '1 day' and interval '2 months' as b from t_iv order by id;
