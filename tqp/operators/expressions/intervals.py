@@ -120,18 +120,18 @@ def parse_interval(text: str) -> tuple[int, int, int] | None:
 
 
 def from_strings(column: Column, what) -> Column:
-    """A VARCHAR column read as intervals: each distinct text once; a text that is not an
-    interval is a DataError (where a row uses it)."""
-    texts = column.dictionary.to_pylist()
-    table = [parse_interval(t) for t in texts]  # the distinct texts only
-    used = torch.unique(column.values[column.valid] if column.valid is not None
-                        else column.values).tolist()
-    for code in used:
-        if table[code] is None:
-            raise DataError(f"Could not convert string '{texts[code]}' to INTERVAL in {what}")
-    rows = torch.tensor([t or (0, 0, 0) for t in table] or [(0, 0, 0)], dtype=torch.long,
-                        device=column.device)
-    return interval_column(rows.index_select(0, column.values.long()), column.valid)
+    """A VARCHAR column read as intervals: each distinct text its rows use, once; a text that
+    is not an interval is a DataError."""
+    codes = column.values.long()
+    used = torch.unique(codes[column.valid] if column.valid is not None else codes)
+    table = [(0, 0, 0)] * max(len(column.dictionary), 1)
+    for code, text in zip(used.tolist(), column.dictionary.take(used.cpu().numpy()).to_pylist()):
+        value = parse_interval(text)  # a loop over the distinct texts, not the rows
+        if value is None:
+            raise DataError(f"Could not convert string '{text}' to INTERVAL in {what}")
+        table[code] = value
+    rows = torch.tensor(table, dtype=torch.long, device=column.device)
+    return interval_column(rows.index_select(0, codes), column.valid)
 
 
 def to_strings(column: Column) -> Column:
@@ -150,9 +150,10 @@ def to_strings(column: Column) -> Column:
 
 @handles(exp.Interval)
 def interval_value(node: exp.Interval, batch: Batch) -> Column:
-    """INTERVAL '1 year 2 months', INTERVAL 3 DAY, INTERVAL '3' DAY, INTERVAL (n) HOUR: a
-    written amount reads as text would (`'1.5' DAY` is a day and a half); an amount computed
-    per row is cut to a whole number, but for seconds and milliseconds, as in DuckDB."""
+    """INTERVAL '1 year 2 months', INTERVAL 3 DAY, INTERVAL '3' DAY, INTERVAL (n) HOUR, as
+    DuckDB reads them: a text's fractions cascade down (`INTERVAL '1.5 days'` is a day and 12
+    hours), while an amount apart from its unit, written (`INTERVAL '1.5' DAY`) or computed per
+    row, is cut to whole units, but for seconds and milliseconds."""
     what = SqlText(node)
     unit = node.args.get("unit")
     amount = node.this
@@ -206,11 +207,8 @@ def unit_amounts(column: Column, unit: str, per: int, what, fraction: bool) -> C
     if column.type.is_integer or column.type is DataType.BOOLEAN:
         values, estimate = column.values.long(), column.values.double() * scale
     elif column.type in (DataType.DOUBLE, DataType.DECIMAL):
-        estimate = column.as_double() * scale
-        if not (fraction and part == 2):
-            estimate = torch.trunc(column.as_double()) * scale
-        else:
-            estimate = torch.round(estimate)
+        x = column.as_double()
+        estimate = torch.round(x * scale) if fraction and part == 2 else torch.trunc(x) * scale
         values = None
     else:
         raise ProgrammingError(f"an interval of {column.type.value} values in {what}")
@@ -329,7 +327,9 @@ def _any(mask: torch.Tensor, valid: torch.Tensor | None) -> bool:
 
 def negate(column: Column, what) -> Column:
     """-interval: every part negated."""
-    if _any((column.values[:, :2] == -INT32_MAX - 1).any(dim=1), column.valid):
+    months, days, micros = parts(column.values)
+    lowest = (months == -INT32_MAX - 1) | (days == -INT32_MAX - 1) | (micros == -2**63)
+    if _any(lowest, column.valid):
         raise DataError(f"Overflow in negation of {what}")
     return interval_column(-column.values, column.valid)
 
