@@ -308,7 +308,7 @@ select a.id, b.id as other from t_iv a left join t_iv b on a.iv = b.iv and a.id 
 select a.id from t_iv a where exists (select 1 from t_iv b where b.iv = a.iv and b.id <> a.id) order by a.id;
 
 -- name: union_distinct_with_column
-select iv from t_iv union select interval '30 days' order by 1;
+select count(*) as n, count(x) as m from (select iv as x from t_iv union select interval '30 days');
 
 -- name: to_functions_plus_timestamps
 select id, to_days(id) + ts as a, timestamp '2020-01-31' + to_months(id) as b, ts - to_hours(n) as c
@@ -334,7 +334,7 @@ select count(*) as n, min(l_shipdate) as lo from lineitem
 where l_shipdate > date '1998-12-01' - interval '1 year 2 months 3 days' and l_shipdate <= date '1998-12-01' - to_days(30);
 
 -- name: tpch_ship_delays_as_intervals
-select l_shipmode, min(l_receiptdate::timestamp - l_shipdate::timestamp) as fastest, max(age(l_receiptdate, l_shipdate)) as slowest,
+select l_shipmode, min(l_receiptdate::timestamp - l_shipdate::timestamp) as fastest, max(epoch(age(l_receiptdate, l_shipdate))) as slowest,
     avg(l_receiptdate - l_shipdate::timestamp) as mean
 from lineitem group by l_shipmode order by l_shipmode;
 
