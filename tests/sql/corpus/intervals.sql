@@ -374,3 +374,12 @@ select id, row_number() over (partition by iv order by id) as r from t_iv order 
 
 -- name: between_intervals
 select id, iv between interval '1 day' and interval '2 months' as b from t_iv order by id;
+
+-- name: formerly_refused_interval_values
+select age(timestamp '2020-01-31', timestamp '2019-01-01') as a, to_hours(3) as b, to_months(1) as c, to_years(2) as d,
+    timestamp '2020-01-02' - timestamp '2020-01-01' as e, interval 1 day as f, interval 1 day + interval 2 hour as g;
+
+-- name: formerly_refused_interval_columns
+select id, to_days(a) as a, d - d::timestamp as b, d + 2.5 * interval 1 day as c, d + interval (c) second as e,
+    d + to_seconds(c) as f
+from t_nulls order by id;
