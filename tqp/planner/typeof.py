@@ -19,7 +19,7 @@ from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, Plan, Project,
     RowNumber, ScalarApply, Scan, Sort, Unnest, Window,
 )
-from tqp.operators.expressions.dates import TO_INTERVAL
+from tqp.operators.expressions.intervals import TO_INTERVAL
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
 from tqp.planner.parameters import FLOAT_PARAMETER
 from tqp.planner.passes.check import expression_reads

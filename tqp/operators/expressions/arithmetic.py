@@ -5,7 +5,8 @@ and `%` by zero raise a DataError as DuckDB does. Integer results are int64. `+ 
 DECIMAL (and no DOUBLE) run on the scaled integers and type the result as DuckDB does
 (`DecimalType.add` / `multiply`); `/`, `//` and the float functions (SQRT, LN, POWER...)
 compute a DECIMAL in DOUBLE, as DuckDB does. DATE +/- integer
-days stays a DATE; DATE +/- INTERVAL becomes a TIMESTAMP; DATE - DATE is a day count.
+days stays a DATE; DATE - DATE is a day count; INTERVAL arithmetic (DATE +/- INTERVAL is a
+TIMESTAMP, TIMESTAMP - TIMESTAMP an INTERVAL) is operators/expressions/intervals.py.
 """
 
 from __future__ import annotations
@@ -86,22 +87,7 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
 def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batch: Batch,
                     what) -> Column:
     """`left + right` (sign 1) or `left - right` (sign -1); `what` names it in errors."""
-    from tqp.operators.expressions.dates import add_interval, interval_term
-
-    temporal = {DataType.DATE, DataType.TIMESTAMP, DataType.NULL}
-    # A DATE or TIMESTAMP moved by interval terms written in the query (`d + INTERVAL (n)
-    # DAY`): the terms' amounts are read without building interval columns. Terms this reads
-    # only in part (a fractional factor) are computed as INTERVAL values below.
-    term = interval_term(right)
-    a = evaluate(left, batch) if term is not None else None
-    if a is not None and a.type in temporal and _whole_terms(term):
-        return add_interval(a, term, sign, batch, what)
-    term = interval_term(left) if sign == 1 and a is None else None
-    b = evaluate(right, batch) if term is not None else None
-    if b is not None and b.type in temporal and _whole_terms(term):
-        return add_interval(b, term, 1, batch, what)
-    a = evaluate(left, batch) if a is None else a
-    b = evaluate(right, batch) if b is None else b
+    a, b = evaluate(left, batch), evaluate(right, batch)
     result = intervals.add_or_subtract(a, b, sign, what)
     if result is not None:
         return result
@@ -144,27 +130,6 @@ def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batc
                        wrapped)
     values = a.values + b.values if sign == 1 else a.values - b.values
     return _result(values, a.type, a, b)
-
-
-def _whole_terms(terms) -> bool:
-    """Do interval terms have only integer literal factors and amounts (which `add_interval`
-    reads exactly)? Others (`2.5 * INTERVAL 1 DAY`, `INTERVAL (x) SECOND`) are computed as
-    INTERVAL values."""
-    for source, factors, _ in terms:
-        if any(not (isinstance(f, exp.Literal) and f.is_int) for f in factors):
-            return False
-        if isinstance(source, exp.Interval) and source.args.get("unit") is not None and \
-                not (isinstance(source.this, exp.Literal) and _is_integer_text(source.this.name)):
-            return False
-        if isinstance(source, exp.Interval) and source.args.get("unit") is None:
-            return False
-        if not isinstance(source, exp.Interval):  # TO_DAYS(n) and the like
-            return False
-    return True
-
-
-def _is_integer_text(text: str) -> bool:
-    return text.strip().lstrip("-").isdigit()
 
 
 def _sum_wrapped(x: torch.Tensor, y: torch.Tensor, values: torch.Tensor, sign: int) -> torch.Tensor:

@@ -21,7 +21,7 @@ from tqp.format import interval_text
 from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros
 from tqp.operators.expressions.dates import (
-    MICROS, TO_INTERVAL, _split, _to_interval, civil_from_days, days_from_civil, days_in_month,
+    MICROS, _split, civil_from_days, days_from_civil, days_in_month,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
@@ -230,10 +230,25 @@ def unit_amounts(column: Column, unit: str, per: int, what, fraction: bool) -> C
     return interval_column(make(*fields), column.valid)
 
 
+# DuckDB's functions that make an interval of one unit (TO_DAYS(n)...): (unit, units per one).
+TO_INTERVAL = {"to_years": ("year", 1), "to_quarters": ("quarter", 1), "to_months": ("month", 1),
+               "to_weeks": ("week", 1), "to_days": ("day", 1), "to_hours": ("hour", 1),
+               "to_minutes": ("minute", 1), "to_seconds": ("second", 1),
+               "to_milliseconds": ("millisecond", 1), "to_microseconds": ("microsecond", 1),
+               "to_decades": ("year", 10), "to_centuries": ("year", 100),
+               "to_millennia": ("year", 1000)}
+
+
 def _to_unit(node: exp.Expression, batch: Batch) -> Column:
     """TO_YEARS(n), TO_DAYS(n), TO_SECONDS(x)...: an interval of n units (seconds,
     milliseconds and microseconds of a DOUBLE or DECIMAL keep their fraction)."""
-    name, argument = _to_interval(node)
+    if isinstance(node, exp.ToDays):
+        name, arguments = "to_days", [node.this]
+    else:
+        name, arguments = node.name.lower(), node.expressions
+    if len(arguments) != 1:
+        raise ProgrammingError(f"{name.upper()} takes 1 argument: {SqlText(node)}")
+    argument = arguments[0]
     unit, per = TO_INTERVAL[name]
     column = evaluate(argument, batch)
     fractional = unit in ("second", "millisecond", "microsecond")
