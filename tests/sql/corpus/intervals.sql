@@ -343,7 +343,7 @@ select count(*) as n from orders join lineitem on o_orderkey = l_orderkey
 where l_shipdate - o_orderdate::timestamp < interval '30 days' and age(l_commitdate, o_orderdate) >= interval '1 month';
 
 -- name: typeof_interval_column
-select typeof(iv) as t, typeof(iv + iv) as u, typeof(ts - ts) as v from t_iv limit 1;
+select typeof(iv) as t, typeof(iv + iv) as u, typeof(ts - ts) as v from t_iv order by id limit 1;
 
 -- name: group_key_shows_the_first_rows_interval
 select iv, count(*) as n from t_iv group by iv order by n desc, iv;
