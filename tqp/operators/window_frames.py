@@ -29,7 +29,7 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
-from tqp.operators.aggregation import VARIANCES
+from tqp.operators.aggregation import VARIANCES, interval_average
 from tqp.operators.group import sum_may_overflow
 from tqp.operators.keys import dense_rank, float_from_key, float_key, pack_keys
 from tqp.operators.window_moments import framed_variance
@@ -274,6 +274,15 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(count, dtype=torch.float64), DataType.DOUBLE,
                       torch.zeros_like(count, dtype=torch.bool))
+    if arg.type is DataType.INTERVAL and call.func == "avg":  # each part's frame sums
+        values = torch.where(valid[:, None], arg.values, 0)
+        totals = []
+        for part in range(3):
+            if sum_may_overflow(values[:, part]):
+                raise NotSupportedError(f"{call.sql()}: INTERVAL sums past 64 bits")
+            sums = prefix(values[:, part].contiguous())
+            totals.append(sum(sums[b] - sums[a] for a, b in parts))
+        return interval_average(torch.stack(totals, dim=1), count)
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
     if call.func in VARIANCES:

@@ -383,3 +383,36 @@ select age(timestamp '2020-01-31', timestamp '2019-01-01') as a, to_hours(3) as 
 select id, to_days(a) as a, d - d::timestamp as b, d + 2.5 * interval 1 day as c, d + interval (c) second as e,
     d + to_seconds(c) as f
 from t_nulls order by id;
+
+-- name: range_join_on_intervals
+select a.id, b.id as other from t_iv a join t_iv b on a.iv < b.iv and a.ts > b.ts order by a.id, other;
+
+-- name: band_join_on_intervals
+select a.id, b.id as other from t_iv a join t_iv b on a.iv between b.iv - interval 1 day and b.iv + interval 1 day
+order by a.id, other;
+
+-- name: asof_join_on_interval
+select a.id, b.id as other from t_iv a asof join t_iv b on a.id = b.id and a.iv >= b.iv order by a.id;
+
+-- name: lag_with_interval_default
+select id, lag(iv, 1, interval 0 day) over (order by id) as l from t_iv order by id;
+
+-- name: interval_lists
+select unnest([interval 1 day, interval 2 day, null]) as u, list_sort([interval 2 day, interval 1 day, interval '36 hours']) as l;
+
+-- name: list_of_intervals_aggregate
+select list(iv order by iv, id) as l, list_contains([interval '30 days'], interval '1 month') as c from t_iv where id > 3;
+
+-- name: interval_subquery_comparisons
+select id from t_iv where iv > (select min(iv) from t_iv) and iv < all (select iv from t_iv where id > 6) order by id;
+
+-- name: correlated_count_of_smaller_intervals
+select a.id, (select count(*) from t_iv b where b.iv <= a.iv) as c from t_iv a order by a.id;
+
+-- name: max_by_min_by_interval
+select max_by(id, iv) as a, min_by(id, iv) as b, quantile_disc(iv, 0.5) as q from t_iv where id > 3;
+
+-- name: window_frame_average
+select id, avg(iv) over (order by id rows between 1 preceding and current row) as a,
+    avg(iv) over (order by id rows between unbounded preceding and current row) as b
+from t_iv order by id;
