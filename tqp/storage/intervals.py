@@ -123,6 +123,33 @@ def text_array(array: pa.Array) -> pa.Array:
     return taken
 
 
+def month_day_nano(array: pa.Array) -> pa.Array:
+    """Values written into an INTERVAL column as Arrow's month_day_nano_interval: a duration
+    (a `datetime.timedelta` parameter) as whole days and the microseconds left, as DuckDB
+    binds one; a text read as CAST(text AS INTERVAL) reads it (DataError where it is none)."""
+    from tqp.operators.expressions.intervals import parse_interval  # operators import storage
+
+    if pa.types.is_duration(array.type):
+        micros = from_arrow(array)[:, 2]
+        days = np.floor_divide(micros, MICROS_PER_DAY)
+        values = np.stack([np.zeros_like(days), days, micros - days * MICROS_PER_DAY], axis=1)
+    elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        encoded = array.dictionary_encode()
+        table = []
+        for text in encoded.dictionary.to_pylist():  # the distinct texts
+            value = parse_interval(text)
+            if value is None:
+                raise DataError(f"Could not convert string '{text}' to INTERVAL")
+            table.append(value)
+        codes = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        values = np.array(table or [(0, 0, 0)], dtype=np.int64)[codes]
+    else:
+        return array.cast(pa.month_day_nano_interval())
+    mask = None if not array.null_count else \
+        ~pc.is_valid(array).to_numpy(zero_copy_only=False)
+    return to_arrow(values.astype(np.int64), mask)
+
+
 def from_arrow(array: pa.Array) -> np.ndarray:
     """An Arrow month_day_nano_interval or duration array as an (n, 3) int64 array, NULL slots
     zero (nanoseconds truncated to microseconds, toward zero as DuckDB reads them)."""

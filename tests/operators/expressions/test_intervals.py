@@ -157,3 +157,23 @@ def test_copy_writes_intervals_to_csv_as_duckdb_and_refuses_parquet(tmp_path):
     assert mine == (tmp_path / "duck.csv").read_text().splitlines()
     with pytest.raises(tqp.NotSupportedError, match="INTERVAL"):
         con.execute(f"COPY ({sql}) TO '{tmp_path / 'x.parquet'}' (FORMAT PARQUET)")
+
+
+def test_inserts_into_an_interval_column_store_what_duckdb_stores():
+    """VALUES of intervals, texts, NULLs and datetime.timedelta parameters (whole days and the
+    microseconds left, as DuckDB binds them) into a table made by CREATE TABLE AS."""
+    sql = "SELECT CAST(i AS VARCHAR) AS i, n FROM t1 ORDER BY n"
+    answers = []
+    for con in (tqp.connect(), duckdb.connect()):
+        con.execute("CREATE TABLE t1 AS SELECT INTERVAL 1 DAY AS i, 2 AS n")
+        con.execute("INSERT INTO t1 VALUES (INTERVAL 3 HOUR, 1)")
+        con.execute("INSERT INTO t1 VALUES (?, ?)", [datetime.timedelta(hours=-5), 7])
+        con.execute("INSERT INTO t1 VALUES ('2 days 3 hours', 9), (NULL, 10)")
+        con.executemany("INSERT INTO t1 VALUES (?, ?)",
+                        [[datetime.timedelta(days=1, microseconds=3), 11], [None, 12]])
+        answers.append(con.execute(sql).fetchall())
+    assert answers[0] == answers[1]
+    con = tqp.connect()
+    con.execute("CREATE TABLE t1 AS SELECT INTERVAL 1 DAY AS i")
+    with pytest.raises(tqp.DataError, match="zzz"):
+        con.execute("INSERT INTO t1 VALUES ('zzz')")
