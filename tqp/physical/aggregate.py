@@ -73,7 +73,10 @@ def plan_merge(aggregates) -> Merge | None:
             averages.append((name, s, c))
         elif call.func in _MERGE:
             partial.append((name, call))
-            final.append((name, AggregateCall(_MERGE[call.func], column_ref(name))))
+            # an AVG's partial SUMs (merged again on Ray) keep summing an INTERVAL's parts
+            param = aggregation.AVERAGED if call.param == aggregation.AVERAGED else None
+            final.append((name, AggregateCall(_MERGE[call.func], column_ref(name),
+                                              param=param)))
         else:
             return None
     return Merge(tuple(partial), tuple(final), tuple(averages))
