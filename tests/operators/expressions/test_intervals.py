@@ -145,6 +145,8 @@ def test_results_leave_as_duckdb_returns_them():
     text = format_table(table)
     assert "1 year 2 months 3 days 04:05:06.5 | NULL | -59 days" in text
     assert isinstance(con.execute(sql).fetchall()[0][0], datetime.timedelta)
+    tensors = con.execute("SELECT INTERVAL '1 year 2 days 00:00:03' AS i").torch()
+    assert tensors["i"].tolist() == [[12, 2, 3_000_000]]  # months, days, microseconds
 
 
 def test_copy_writes_intervals_to_csv_as_duckdb_and_refuses_parquet(tmp_path):
