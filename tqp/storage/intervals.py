@@ -150,6 +150,21 @@ def month_day_nano(array: pa.Array) -> pa.Array:
     return to_arrow(values.astype(np.int64), mask)
 
 
+def to_duration(array: pa.Array) -> pa.Array:
+    """A month_day_nano_interval array as duration[us], a month as 30 days (how DuckDB's
+    Python client hands intervals to pandas and Python)."""
+    values = from_arrow(array)  # NULL rows: zeros
+    estimate = (values[:, 0] * float(DAYS_PER_MONTH) + values[:, 1]) * MICROS_PER_DAY + \
+        values[:, 2]
+    if len(values) and np.abs(estimate).max() >= 2.0**63 - 2**12:
+        raise DataError("an INTERVAL past 292,000 years has no duration (microseconds in "
+                        "64 bits): fetch it with fetch_arrow_table() or cast it to VARCHAR")
+    micros = (values[:, 0] * DAYS_PER_MONTH + values[:, 1]) * MICROS_PER_DAY + values[:, 2]
+    mask = None if not array.null_count else \
+        ~pc.is_valid(array).to_numpy(zero_copy_only=False)
+    return pa.array(micros, pa.duration("us"), mask=mask)
+
+
 def from_arrow(array: pa.Array) -> np.ndarray:
     """An Arrow month_day_nano_interval or duration array as an (n, 3) int64 array, NULL slots
     zero (nanoseconds truncated to microseconds, toward zero as DuckDB reads them)."""

@@ -179,3 +179,11 @@ def test_inserts_into_an_interval_column_store_what_duckdb_stores():
     con.execute("CREATE TABLE t1 AS SELECT INTERVAL 1 DAY AS i")
     with pytest.raises(tqp.DataError, match="zzz"):
         con.execute("INSERT INTO t1 VALUES ('zzz')")
+
+
+def test_dataframes_hold_intervals_as_duckdb_does():
+    sql = ("SELECT * FROM (VALUES (1, INTERVAL '1 month 2 days 03:00:00.5'), (2, NULL), "
+           "(3, -INTERVAL 36 HOUR)) t(k, i) ORDER BY k")
+    mine, theirs = tqp.connect().execute(sql).fetchdf(), duckdb.sql(sql).df()
+    assert list(mine.dtypes) == list(theirs.dtypes)
+    assert mine.equals(theirs)
