@@ -72,6 +72,7 @@ def tqp_con(request, tpch_tables):
 def duck_con(tpch_tables):
     con = duckdb.connect()
     con.execute("SET threads TO 1")
+    con.execute("SET TimeZone = 'UTC'")  # tqp's session time zone (TIMESTAMPTZ)
     for name, table in tpch_tables.items():
         con.register(name, table)
     yield con

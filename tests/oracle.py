@@ -19,9 +19,9 @@ __all__ = ["assert_same_result", "check_against_duckdb", "is_ordered", "result_p
 
 
 def type_kind(arrow_type: pa.DataType) -> str:
-    """The kind of an Arrow type: integer, decimal, floating, string, date, timestamp, interval
-    (Arrow's month_day_nano_interval, as DuckDB returns an INTERVAL; a duration is not one),
-    boolean, null, or the type's own name."""
+    """The kind of an Arrow type: integer, decimal, floating, string, date, timestamp,
+    timestamp with time zone, interval (Arrow's month_day_nano_interval, as DuckDB returns an
+    INTERVAL; a duration is not one), boolean, null, or the type's own name."""
     if pa.types.is_integer(arrow_type):
         return "integer"
     if pa.types.is_decimal(arrow_type):
@@ -33,7 +33,7 @@ def type_kind(arrow_type: pa.DataType) -> str:
     if pa.types.is_date(arrow_type):
         return "date"
     if pa.types.is_timestamp(arrow_type):
-        return "timestamp"
+        return "timestamp" if arrow_type.tz is None else "timestamp with time zone"
     if arrow_type == pa.month_day_nano_interval():
         return "interval"
     if pa.types.is_boolean(arrow_type):

@@ -72,6 +72,7 @@ def test_type_codes_from_arrow_types():
     assert type_code(pa.dictionary(pa.int32(), pa.string())) == "VARCHAR"
     assert type_code(pa.date32()) == "DATE"
     assert type_code(pa.timestamp("us")) == "TIMESTAMP"
+    assert type_code(pa.timestamp("us", tz="UTC")) == "TIMESTAMP WITH TIME ZONE"
     assert type_code(pa.decimal128(15, 2)) == "DECIMAL(15,2)"
     assert type_code(pa.bool_()) == "BOOLEAN"
 
@@ -158,6 +159,24 @@ def test_register_parquet_and_csv_paths(con, tmp_path):
     con.register("from_csv", tmp_path / "c.csv")  # a pathlib.Path works too
     assert con.execute("select count(*) from from_parquet").fetchone() == (4,)
     assert con.execute("select v from from_csv where k = 2").fetchall() == [("y",)]
+
+
+def test_result_names_keep_the_files_spelling(con, tmp_path):
+    """A mixed-case header names the result columns as spelled, in every result form, however
+    the query writes the name (as DuckDB does)."""
+    table = pa.table({"MyCol": [1, 2], "Other_V": ["x", "y"]})
+    pq.write_table(table, tmp_path / "m.parquet")
+    pcsv.write_csv(table, tmp_path / "m.csv")
+    con.register("mixed_parquet", str(tmp_path / "m.parquet"))
+    con.register("mixed_csv", tmp_path / "m.csv")
+    paths = {"parquet": f"read_parquet('{tmp_path / 'm.parquet'}')",
+             "csv": f"read_csv('{tmp_path / 'm.csv'}')"}
+    for source in ("mixed_parquet", "mixed_csv", paths["parquet"], paths["csv"]):
+        cursor = con.execute(f"select mycol, * exclude (mycol) from {source} order by 1")
+        assert [d[0] for d in cursor.description] == ["MyCol", "Other_V"]
+        assert cursor.fetch_arrow_table().column_names == ["MyCol", "Other_V"]
+        frame = con.execute(f"select * from (select MYCOL, other_v from {source})").fetchdf()
+        assert list(frame.columns) == ["MyCol", "Other_V"]
 
 
 def test_connect_to_a_folder_registers_its_files(tmp_path):

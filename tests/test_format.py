@@ -64,6 +64,9 @@ def test_values_of_each_type():
     assert format_value(decimal.Decimal("1.50")) == "1.50"
     assert format_value(datetime.date(1998, 9, 2)) == "1998-09-02"
     assert format_value(datetime.datetime(1998, 9, 2, 10, 30)) == "1998-09-02 10:30:00"
+    plus_two = datetime.timezone(datetime.timedelta(hours=2))  # a TIMESTAMPTZ: shown in UTC
+    assert format_value(datetime.datetime(1998, 9, 2, 10, 30, tzinfo=plus_two)) == \
+        "1998-09-02 08:30:00+00"
     assert format_value("two\nlines") == "two\\nlines"
 
 

@@ -584,7 +584,7 @@ NUMBER = DBAPITypeObject(
     "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
     "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
 )
-DATETIME = DBAPITypeObject("DATE", "TIME", "TIMESTAMP", "INTERVAL")
+DATETIME = DBAPITypeObject("DATE", "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "INTERVAL")
 BINARY = DBAPITypeObject("BLOB")
 ROWID = DBAPITypeObject("ROWID")
 
@@ -624,6 +624,7 @@ _TYPE_CODES = [
     (pa.types.is_string_view, "VARCHAR"),
     (pa.types.is_date, "DATE"),
     (pa.types.is_time, "TIME"),
+    (lambda t: pa.types.is_timestamp(t) and t.tz is not None, "TIMESTAMP WITH TIME ZONE"),
     (pa.types.is_timestamp, "TIMESTAMP"),
     (pa.types.is_interval, "INTERVAL"),
     (pa.types.is_duration, "INTERVAL"),

@@ -34,10 +34,13 @@ from tqp.execution.memory import MemoryPool, default_limit, parse_size
 from tqp.execution.progress import Progress, scanned_rows
 from tqp.operators import fused
 from tqp.operators.expressions.in_lists import compact_in_lists, lift_in_lists
+from tqp.operators.expressions.timestamptz import (
+    NOW_KINDS, instant, session_time_zone, stamp_now,
+)
 from tqp.physical.explain import explain
 from tqp.physical.scan import scanned_columns
 from tqp.planner import table_functions
-from tqp.planner.columns import expand_columns, own_columns
+from tqp.planner.columns import check_star_lists, expand_columns, own_columns
 from tqp.planner.columns import output_names as expanded_output_names
 from tqp.planner.builder import Builder
 from tqp.planner import dialect
@@ -58,6 +61,7 @@ from tqp.storage.catalog import Catalog
 from tqp.storage.database import Database
 from tqp.storage.sources import CsvSource, ParquetSource
 from tqp.storage.declared import type_name, with_query_types
+from tqp.types import ARROW_TIME_ZONE
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -96,6 +100,8 @@ class Engine:
         self.disabled_passes: frozenset[str] = frozenset()
         self.autocommit = autocommit
         self._explicit_transaction = False
+        self._now: int | None = None  # the running statement's (or transaction's) instant
+        self.time_zone = ARROW_TIME_ZONE  # the session's TimeZone setting (UTC only)
         self.database = Database(database) if database is not None else None
         if self.database is not None:
             self._load_database()
@@ -270,6 +276,17 @@ class Engine:
 
     def _statement(self, statement: exp.Expression, timings: dict | None = None,
                    keep_batch: bool = False) -> Result:
+        # NOW() is the start of the statement, or of the explicit transaction, as in DuckDB.
+        if not self._explicit_transaction or self._now is None:
+            self._now = instant()
+        try:
+            return self._run_statement(statement, timings, keep_batch)
+        finally:
+            if not self._explicit_transaction:
+                self._now = None
+
+    def _run_statement(self, statement: exp.Expression, timings: dict | None,
+                       keep_batch: bool) -> Result:
         if isinstance(statement, exp.Command) and statement.name.upper() == "EXPLAIN":
             return self._explain(statement.expression.name, statement.meta.get("in_lists"))
         if isinstance(statement, (exp.Select, exp.SetOperation, exp.Subquery)):
@@ -333,6 +350,7 @@ class Engine:
 
     def _end_transaction(self) -> None:
         self._explicit_transaction = False
+        self._now = None
         if self.database is not None:
             self.database.unlock()
 
@@ -423,9 +441,13 @@ class Engine:
         if holds(kinds, exp.In):
             compact_in_lists(statement)
         statement = self._expand(mark_user_aliases(statement), kinds)
+        if holds(kinds, *NOW_KINDS):
+            stamp_now(statement, self._now if self._now is not None else instant())
         if holds(kinds, exp.Columns):
             statement = expand_columns(statement, self._schema())
             names = expanded_output_names(statement, names)
+        if holds(kinds, exp.Star):
+            check_star_lists(statement, self._schema())
         optimized = optimize(statement, self._schema(), copy=False)
         forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
@@ -469,11 +491,15 @@ class Engine:
         return Result(pa.table({"physical_plan": pa.array([plan_text], pa.string())}))
 
     def _set(self, statement: exp.Expression) -> Result:
-        """SET memory_limit = '4GB' (RESET memory_limit: back to the default)."""
+        """SET memory_limit = '4GB', SET TimeZone = 'UTC' (RESET name: back to the default)."""
         if isinstance(statement, exp.Command):  # RESET name
             name = statement.expression.name.lower() if statement.expression else ""
+            if name == "timezone":
+                self.time_zone = ARROW_TIME_ZONE
+                return Result(None, 0)
             if name != "memory_limit":
-                raise NotSupportedError(f"RESET {name or '(nothing)'} (tqp has memory_limit)")
+                raise NotSupportedError(f"RESET {name or '(nothing)'} (tqp has memory_limit "
+                                        "and TimeZone)")
             self.memory_limit = None
             return Result(None, 0)
         for item in statement.expressions:
@@ -481,9 +507,14 @@ class Engine:
             if not isinstance(target, exp.EQ) or not isinstance(target.this, exp.Column):
                 raise NotSupportedError(f"SET {item.sql(dialect=DIALECT)}")
             name = target.this.name.lower()
-            if name != "memory_limit":
-                raise NotSupportedError(f"setting {name} (tqp has memory_limit)")
             value = target.expression
+            if name == "timezone":
+                if not isinstance(value, (exp.Literal, exp.Var)):
+                    raise ProgrammingError("SET TimeZone takes a time zone name such as 'UTC'")
+                self.time_zone = session_time_zone(value.name)
+                continue
+            if name != "memory_limit":
+                raise NotSupportedError(f"setting {name} (tqp has memory_limit and TimeZone)")
             if not isinstance(value, exp.Literal):
                 raise ProgrammingError("SET memory_limit takes a size such as '4GB'")
             self.memory_limit = value.this
@@ -507,6 +538,8 @@ class Engine:
                                    temporary=is_temporary(statement))
             return Result(None, table.num_rows)
         if kind == "VIEW":
+            if isinstance(statement.this, exp.Schema) and statement.this.expressions:
+                body = _with_column_names(body, name, statement.this.expressions)
             self.query(body.copy(), plan_only=True)  # validate now, as DuckDB does
             self.catalog.add_view(name, body, replace=replace)
             return Result(None, 0)
@@ -566,6 +599,7 @@ class Engine:
                         f"Table with name {table.name} does not exist{self.catalog.suggest(table.name)}")
                 else:
                     self.catalog.refresh(name)
+                    _check_column_names(name, self.catalog.schema(name))
                     if table.name != name:
                         table.set("this", exp.to_identifier(name))
             if not changed:
@@ -698,6 +732,31 @@ def _output_names(statement: exp.Expression, columns: bool = False) -> list[str]
         return None
     # An item holding COLUMNS(...) has its names once it is expanded (planner/columns.py).
     return [None if columns and own_columns(e) else output_name(e) for e in select.expressions]
+
+
+def _with_column_names(query: exp.Expression, name: str,
+                       columns: list[exp.Expression]) -> exp.Expression:
+    """`CREATE VIEW name(a, b) AS query`: the query with its first columns renamed, as a
+    derived table with a column list read by `SELECT *`."""
+    if not all(isinstance(c, exp.Identifier) for c in columns):
+        raise NotSupportedError("CREATE VIEW with typed columns")
+    alias = exp.TableAlias(this=exp.to_identifier(name), columns=[c.copy() for c in columns])
+    return exp.select("*").from_(exp.Subquery(this=query, alias=alias))
+
+
+def _check_column_names(table: str, schema: pa.Schema) -> None:
+    """Refuse a table with two columns of one name in different case (a registered Arrow
+    table or a file): names match without case, so one would hide the other (DuckDB renames
+    the second `A_1`)."""
+    names = schema.names
+    if len({n.lower() for n in names}) < len(names):
+        seen: dict[str, str] = {}
+        for name in names:  # the first repeated name, for the message
+            if name.lower() in seen:
+                raise NotSupportedError(f"table {table} has two columns named "
+                                        f"{seen[name.lower()]!r} and {name!r} (names match "
+                                        "in any case)")
+            seen[name.lower()] = name
 
 
 def _describe_schema(schema: pa.Schema) -> pa.Table:

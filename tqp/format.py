@@ -86,6 +86,9 @@ def value_text(value, exact: bool = False) -> str:
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:  # a TIMESTAMPTZ: in UTC, as DuckDB's CLI shows it there
+            utc = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            return utc.isoformat(sep=" ") + "+00"
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()

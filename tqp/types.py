@@ -29,6 +29,7 @@ class DataType(enum.Enum):
     DATE = "DATE"
     TIMESTAMP = "TIMESTAMP"
     INTERVAL = "INTERVAL"
+    TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"  # int64 microseconds since 1970 UTC
     VARCHAR = "VARCHAR"
     LIST = "LIST"
     STRUCT = "STRUCT"
@@ -58,11 +59,20 @@ _TORCH_DTYPES = {
     DataType.DATE: torch.int32,
     DataType.TIMESTAMP: torch.int64,
     DataType.INTERVAL: torch.int64,  # (n, 3): months, days, microseconds
+    DataType.TIMESTAMPTZ: torch.int64,
     DataType.VARCHAR: torch.int32,
     DataType.LIST: torch.int64,
     DataType.STRUCT: torch.int64,
     DataType.NULL: torch.int32,
 }
+
+# The types whose values are int64 microseconds since 1970 (a TIMESTAMPTZ's in UTC).
+TIMESTAMP_TYPES = frozenset({DataType.TIMESTAMP, DataType.TIMESTAMPTZ})
+# The date and time types: DATE days, TIMESTAMP and TIMESTAMPTZ microseconds.
+TEMPORAL_TYPES = frozenset({DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMPTZ})
+
+# The zone TIMESTAMPTZ values are shown and converted in: tqp's session time zone is UTC.
+ARROW_TIME_ZONE = "UTC"
 
 NUMERIC_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT, DataType.DOUBLE,
                            DataType.DECIMAL})
@@ -181,6 +191,7 @@ _SQL_NAMES = {
     "TIMESTAMP": DataType.TIMESTAMP, "DATETIME": DataType.TIMESTAMP,
     "TIMESTAMPNTZ": DataType.TIMESTAMP, "TIMESTAMP_US": DataType.TIMESTAMP,
     "INTERVAL": DataType.INTERVAL,
+    "TIMESTAMPTZ": DataType.TIMESTAMPTZ, "TIMESTAMP WITH TIME ZONE": DataType.TIMESTAMPTZ,
     "VARCHAR": DataType.VARCHAR, "TEXT": DataType.VARCHAR, "STRING": DataType.VARCHAR,
     "CHAR": DataType.VARCHAR, "BPCHAR": DataType.VARCHAR, "NVARCHAR": DataType.VARCHAR,
 }

@@ -60,7 +60,9 @@ def _normalize(value):
     """Python values both engines can produce for one SQL value, made comparable."""
     if isinstance(value, decimal.Decimal):
         return float(value)
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime):  # an instant compares as its UTC clock
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
         return value.replace(tzinfo=None)
     return value
 

@@ -65,6 +65,7 @@ class Engines:
         self.tqp = tqp.connect(device=device)
         self.duck = duckdb.connect()
         self.duck.execute("SET threads TO 1")
+        self.duck.execute("SET TimeZone = 'UTC'")  # tqp's session time zone
         for name, table in tables.items():
             self.tqp.register(name, table)
             self.duck.register(name, table)

@@ -121,3 +121,58 @@ def test_null_int32_probe_keys_against_wider_build_keys(device, build_keys):
     expected = [(i, j) for i, (v, ok) in enumerate(zip([5, 0, 7, 5], valid.tolist()))
                 for j, b in enumerate(build_keys) if ok and v == b]
     assert _pairs(build, left, [column_ref("a.k")]) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("max_rounds", [16, 0])
+@pytest.mark.parametrize("unique", [True, False])
+def test_a_table_on_one_key_gives_pairs_in_probe_row_order_round_by_round_or_expanded(
+        device, max_rounds, unique, monkeypatch):
+    """Runs of the lead key are stepped through a position a round (or, past MAX_ROUNDS,
+    expanded into every candidate pair): either way the pairs come ordered by probe row, then
+    by build row within the run, exactly as a nested loop lists them. A unique composite key
+    (at most one match a row) and repeated ones (several) both."""
+    monkeypatch.setattr(joins, "MAX_ROUNDS", max_rounds)
+    rng = np.random.default_rng(5)
+    n = 3000
+    dense = [int(v) for v in rng.integers(0, 700, n)]  # runs of 1 to about 12 rows
+    if unique:
+        wide = [i * 2**40 for i in range(n)]  # every (dense, wide) pair unique
+        probe_w = [int(v) * 2**40 for v in rng.integers(0, n, 500)]
+        probe_k = [dense[v // 2**40] if i % 3 else int(rng.integers(0, 700))
+                   for i, v in enumerate(probe_w)]
+    else:
+        wide = [int(v) * 2**40 for v in rng.integers(0, 3, n)]
+        probe_w = [int(v) * 2**40 for v in rng.integers(0, 4, 500)]
+        probe_k = [int(v) for v in rng.integers(-5, 705, 500)]
+    right = {"b.k": dense, "b.w": wide}
+    probe = {"a.k": probe_k, "a.w": probe_w}
+    build = joins.prepare_build(_batch(right, device), [column_ref("b.k"), column_ref("b.w")],
+                                probe_rows=500)
+    assert build.lead == 0
+    li, ri = joins.probe_pairs(build, _batch(probe, device),
+                               [column_ref("a.k"), column_ref("a.w")], None)
+    expected = _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
+    assert len(expected) > 100
+    # Within a probe row, the build rows come in key order: a stable sort keeps row order.
+    assert list(zip(li.tolist(), ri.tolist())) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_table_on_one_key_spans_the_first_probe_batch_range(device):
+    """probe_cover gives one integer probe key's range over a batch (None for several keys);
+    the table built on one key spans it, and every batch, inside or outside that range,
+    still finds exactly its pairs."""
+    right = {"b.k": [30, 41, 41, 45, 50]}
+    first = {"a.k": [1, 41, 45, 60]}
+    later = {"a.k": [-5, 41, 99, 50, 30]}
+    key, left_key = [column_ref("b.k")], [column_ref("a.k")]
+    cover = joins.probe_cover(_batch(first, device), left_key)
+    assert cover == (1, 60)
+    assert joins.probe_cover(_batch({"a.k": [1], "a.w": [2]}, device),
+                             [column_ref("a.k"), column_ref("a.w")]) is None
+    build = joins.prepare_build(_batch(right, device), key, probe_rows=100, cover=cover)
+    assert (build.table.lo, build.table.hi) == (0, 60)  # from 0: keys index it as they are
+    for probe in (first, later):
+        assert _pairs(build, _batch(probe, device), left_key) == \
+            _reference(probe, right, [("a.k", "b.k")])

@@ -162,6 +162,43 @@ def test_unique_build_keys_give_a_direct_table_and_one_duplicate_a_run_table(dev
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_a_runs_table_spans_the_range_once_and_numbers_the_distinct_keys(device):
+    """Duplicate keys, unsorted and sparse over their range (negative ones too): one table over
+    the range numbers each distinct key's run; run starts and lengths are one per distinct key.
+    Probes inside, between and outside the build keys answer like the nested loop."""
+    rng = np.random.default_rng(11)
+    build = rng.choice(np.arange(-5000, 5000, 37), 300).tolist()
+    probe = rng.integers(-6000, 6000, 2000).tolist() + build[:50]
+    table = join.build_table(torch.tensor(build, device=device), len(probe))
+    assert table.strategy == "direct-runs" and table.perm is not None
+    distinct = len(set(build))
+    assert table.table.numel() == max(build) - min(build) + 1
+    assert table.starts.numel() == table.runs.numel() == distinct
+    assert int((table.table >= 0).sum()) == distinct
+    check(probe, build, device)
+    check(build, probe, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build", [[50, 60, 70, 80, 90], [50, 60, 60, 90, 70]])
+def test_a_table_told_the_probe_range_covers_it_when_probing_would_pad_it(device, build):
+    """`cover` (the probe keys' min and max) widens a direct table (unique or runs) to the probe
+    range at build time, from 0 when that is near: probing then needs no padding. A table
+    spanning a small share of the probe range stays as it is (probed by the keys inside)."""
+    probe = [3, 50, 55, 60, 90, 91, 120, 60]  # (probe keys outside a cover miss too)
+    key = torch.tensor(build, device=device)
+    expected = sorted((i, j) for i, p in enumerate(probe) for j, b in enumerate(build) if p == b)
+    for probe_rows, cover, span in ((200, (3, 120), (0, 120)), (8, (40, 100), (40, 100))):
+        table = join.build_table(key, probe_rows, cover=cover)
+        assert (table.lo, table.hi) == span
+        li, ri = join.probe_table(table, torch.tensor(probe, device=device))
+        assert sorted(zip(li.tolist(), ri.tolist())) == expected
+    narrow = join.build_table(key, 1000, cover=(-10**6, 10**6))
+    assert (narrow.lo, narrow.hi) == (50, 90)
+    check(probe, build, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_positive_probe_keys_index_a_table_from_zero(device):
     """Positive keys near zero look the table up by the key itself (no base subtracted); keys
     above or below the build range still miss."""

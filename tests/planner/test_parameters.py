@@ -138,10 +138,15 @@ def test_unsupported_type_is_named(value, name):
         bind_parameters(parse("select ?"), [value])
 
 
-def test_timezone_aware_datetime_is_not_supported():
-    aware = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
-    with pytest.raises(tqp.NotSupportedError, match="time zone"):
-        bind_parameters(parse("select ?"), [aware])
+def test_timezone_aware_datetime_binds_as_timestamptz():
+    """DuckDB binds a datetime with a zone as a TIMESTAMP WITH TIME ZONE: the same instant."""
+    aware = datetime.datetime(2020, 1, 1, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert bind_parameters(parse("select ?"), [aware]).sql(dialect="duckdb") == \
+        "SELECT CAST('2020-01-01 12:00:00+02:00' AS TIMESTAMPTZ)"
+    con = tqp.connect()
+    assert con.execute("select ?, typeof(?)", [aware, aware]).fetchall() == [
+        (datetime.datetime(2020, 1, 1, 10, tzinfo=datetime.timezone.utc),
+         "TIMESTAMP WITH TIME ZONE")]
 
 
 def test_bind_statements_spreads_parameters_over_statements():

@@ -154,8 +154,45 @@ def extra_tables() -> dict[str, pa.Table]:
     }, schema=pa.schema([("id", pa.int32()), ("g", pa.string()),
                          ("iv", pa.month_day_nano_interval()), ("ts", pa.timestamp("us")),
                          ("n", pa.int32())]))
+    # Instants (TIMESTAMPTZ): Arrow timestamps with a zone, in UTC and in another zone (the
+    # values are UTC instants either way), a NULL, a duplicate instant, the same wall clock in
+    # two zones; beside them wall-clock TIMESTAMPs and texts with UTC offsets.
+    utc, kolkata = datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+    instants = [datetime.datetime(2020, 1, 1, 10, 0, tzinfo=utc),
+                datetime.datetime(2020, 1, 1, 15, 30, tzinfo=kolkata),
+                None,
+                datetime.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=utc),
+                datetime.datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=utc),
+                datetime.datetime(1900, 3, 1, 0, 0, 0, 1, tzinfo=utc)]
+    t_tz = pa.table({
+        "id": [1, 2, 3, 4, 5, 6],
+        "tz": instants,
+        "kz": [None if v is None else v.replace(microsecond=v.microsecond // 1000 * 1000)
+               for v in instants],
+        "ts": [None if v is None else v.astimezone(utc).replace(tzinfo=None)
+               + datetime.timedelta(hours=1) for v in instants],
+        "s": ["2020-01-01 10:00:00+00", "2020-01-01 12:00:00+02", None, "1969-12-31 23:59:59.5Z",
+              "2024-03-01 05:29:59.999999+05:30", "1900-03-01 00:00:00.000001-00"],
+    }, schema=pa.schema([("id", pa.int32()), ("tz", pa.timestamp("us", tz="UTC")),
+                         ("kz", pa.timestamp("ms", tz="Asia/Kolkata")),
+                         ("ts", pa.timestamp("us")), ("s", pa.string())]))
+    # Mixed-case column names (DuckDB names a result column as its definition spells it),
+    # with NULLs, '' and non-ASCII strings; t_case2 shares "Id" spelled another way.
+    t_case = pa.table({
+        "Id": [1, 2, 3, 4],
+        "MixedName": ["Äpfel", None, "", "b"],
+        "UPPER_V": [1.5, None, -2.0, 0.0],
+    }, schema=pa.schema([("Id", pa.int32()), ("MixedName", pa.string()),
+                         ("UPPER_V", pa.float64())]))
+    t_case2 = pa.table({
+        "ID": [2, 3, 5],
+        "Other": ["x", None, "ü"],
+    }, schema=pa.schema([("ID", pa.int32()), ("Other", pa.string())]))
     return {
         "t_iv": t_iv,
+        "t_tz": t_tz,
+        "t_case": t_case,
+        "t_case2": t_case2,
         "t_structs": t_structs,
         "t_lists": t_lists,
         "t_dec": t_dec,

@@ -45,6 +45,8 @@ def duck_pair(tpch_tables):
     plain, shuffled = duckdb.connect(), duckdb.connect()
     plain.execute("SET threads TO 1")
     shuffled.execute("SET threads TO 4")
+    for con in (plain, shuffled):
+        con.execute("SET TimeZone = 'UTC'")  # tqp's session time zone
     for name, table in tables.items():
         plain.register(name, table)
         shuffled.register(name, _shuffled(table, seed=7))

@@ -190,10 +190,19 @@ def test_timestamps_finer_than_microseconds_are_truncated():
 
 
 def test_timezone_aware_timestamps_keep_their_instant():
-    array = pa.array([ts(2000, 1, 1, 12)], pa.timestamp("us", tz="UTC"))
+    """A timestamp with a zone is a TIMESTAMPTZ, its UTC instant; it leaves as timestamp[us, UTC]
+    (DuckDB's .arrow() in the time zone UTC)."""
+    utc = datetime.timezone.utc
+    array = pa.array([ts(2000, 1, 1, 12), None], pa.timestamp("us", tz="UTC"))
     column = arrow_to_column(array, torch.device("cpu"))
-    assert column.type is DataType.TIMESTAMP
-    assert column_to_arrow(column).to_pylist() == [ts(2000, 1, 1, 12)]
+    assert column.type is DataType.TIMESTAMPTZ
+    out = column_to_arrow(column)
+    assert out.type == pa.timestamp("us", tz="UTC")
+    assert out.to_pylist() == [ts(2000, 1, 1, 12, tzinfo=utc), None]
+    kolkata = pa.array([0, 1_500], pa.timestamp("ms", tz="Asia/Kolkata"))
+    column = arrow_to_column(kolkata, torch.device("cpu"))
+    assert column.type is DataType.TIMESTAMPTZ
+    assert column.values.tolist() == [0, 1_500_000]
 
 
 def test_unsigned_values_beyond_bigint_are_refused_cleanly():

@@ -108,3 +108,23 @@ def test_rows_or_nulls_taken_from_a_late_column_gather_only_those():
     picked = torch.tensor([2, 3])
     late["x"].take(picked), late["s"].take(picked)
     assert late["x"].deferred[1].then(picked) is late["s"].deferred[1].then(picked)
+
+
+def test_a_padded_take_shares_one_padding_and_late_columns_compose_it():
+    """Batch.take_or_null computes the padding once for every column; a late column composes
+    its positions with it (once per selection) and gives the same rows and NULLs as a column
+    gathered first; with no position missing, the plain rows (no validity added)."""
+    base = Batch({"a": Column(torch.tensor([10, 20, 30, 40]), DataType.BIGINT),
+                  "b": Column(torch.tensor([1, 2, 3, 4], dtype=torch.int32), DataType.INTEGER,
+                              torch.tensor([True, False, True, True]))}, 4)
+    late = base.take_late(torch.tensor([3, 2, 1, 0]))
+    assert isinstance(late["a"], LateColumn)
+    gathered = Batch({n: Column(c.values, c.type, c.valid) for n, c in late.columns.items()}, 4)
+    indices = torch.tensor([0, -1, 2, 3, -1])
+    for batch in (late, gathered):
+        out = batch.take_or_null(indices)
+        assert out["a"].values[out["a"].valid].tolist() == [40, 20, 10]
+        assert out["a"].valid.tolist() == [True, False, True, True, False]
+        assert out["b"].valid.tolist() == [True, False, False, True, False]
+    whole = late.take_or_null(torch.tensor([1, 0]))
+    assert whole["a"].values.tolist() == [30, 40] and whole["a"].valid is None

@@ -25,7 +25,7 @@ from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
-from tqp.types import DataType, sum_type
+from tqp.types import TEMPORAL_TYPES, DataType, sum_type
 
 
 # The aggregates that take LIST values as they are (the others would compare whole lists).
@@ -447,6 +447,8 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         if call.func == "sum":  # an AVG's partial sums (physical/aggregate.py)
             return Column(sums, DataType.INTERVAL, normalize_valid(counts.of(arg.valid) > 0))
         return interval_average(sums, counts.of(arg.valid))
+    if call.func == "avg" and arg.type in TEMPORAL_TYPES:  # DuckDB averages instants
+        raise NotSupportedError(f"AVG of a {arg.type.value} value: {user_names(call.sql())}")
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {user_names(call.sql())}")
     if call.func == "sum":

@@ -54,7 +54,8 @@ _NOT_VALUES = {exp.Cast: frozenset({"to"}), exp.Is: frozenset({"expression"})}
 # Types a kernel's inputs may have: plain tensors, no dictionary (DECIMAL stays eager: its
 # overflow checks remember magnitudes per tensor, host work a kernel cannot trace).
 _TENSOR_TYPES = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.DOUBLE,
-                           DataType.DATE, DataType.TIMESTAMP, DataType.BOOLEAN})
+                           DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMPTZ,
+                           DataType.BOOLEAN})
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ outer join pads with NULLs.
 Two strategies, both whole-column:
 - direct address: when the build side's key range is small (against its own row count, or no
   larger than the probe side, which is read whole anyway), unique keys give `lut[key - min] = row`
-  and the probe side is one gather; duplicate keys give per-key run starts and counts (bincount,
-  cumsum) that the probe side gathers and expands;
+  and the probe side is one gather; duplicate keys give `lut[key - min] = run` over the build
+  rows sorted by key, whose starts and lengths the probe side gathers and expands;
 - sort + search: sort the build keys (stable), `searchsorted` each probe key for its run of equal
   keys, and expand the runs with `repeat_interleave`.
 The build side is normally the right input; a much smaller left input is built instead, and the
@@ -56,8 +56,9 @@ class JoinTable:
     """The build side of an equi-join, built once and probed by any number of probe batches.
 
     `strategy` says which structure was built: "direct" (unique keys: `table[key - lo]` is the
-    build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` is the key's run
-    length in the build rows sorted by key, `starts` where each run starts), "sorted" (the
+    build row, -1 for none), "direct-runs" (duplicate keys: `table[key - lo]` numbers the
+    key's run of equal keys in the build rows sorted by key, -1 for none; `starts` and `runs`
+    where each run starts and its length), "sorted" (the
     sorted keys, searched per probe key; `table` then holds buckets as a KeySet's, over
     lo..hi, so that a probe key whose bucket holds no key is out without a search) or
     "empty". `perm` lists the build rows in key order; None when they already are (a build
@@ -72,50 +73,42 @@ class JoinTable:
     perm: torch.Tensor | None = None
     sorted_keys: torch.Tensor | None = None
     shift: int = 0
+    runs: torch.Tensor | None = None
 
     @property
     def nbytes(self) -> int:
         """Bytes the table's tensors hold."""
         return sum(t.numel() * t.element_size() for t in
-                   (self.table, self.starts, self.perm, self.sorted_keys) if t is not None)
+                   (self.table, self.starts, self.perm, self.sorted_keys, self.runs)
+                   if t is not None)
 
 
 def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
-                reserve=None) -> JoinTable:
+                reserve=None, cover: tuple[int, int] | None = None) -> JoinTable:
     """A JoinTable over the int64 build keys `key` (no NULLs).
 
     With `strategy` "auto" or "direct", a direct-address table when the key range is small
     (against the build rows, or `probe_rows`, the probe side's expected size); "search"
     always sorts. A "direct" request over a wide range falls back to sorting: the returned
     strategy says what was built. `reserve(nbytes)`, when given, is told each time the build
-    is about to hold `nbytes` more (the table included); it may raise to stop the build."""
+    is about to hold `nbytes` more (the table included); it may raise to stop the build.
+    `cover`, the (min, max) of the probe keys when known, widens a direct table to their range
+    where probing would pad it to that range anyway (see `_covering`)."""
     if key.numel() == 0:
         return JoinTable("empty", 0)
     reserve = reserve or _hold_anything
     if strategy != "search":
         bounds = _dense_bounds(key, probe_rows)
         if bounds is not None:
-            lo, hi = bounds
-            index = _index_type(key)
+            lo, hi = _covered(*bounds, cover, probe_rows)
             # key - lo (8 bytes a row), row numbers and the read-back (4 + 4 + 1), the table
             # (an int32 entry per key).
             reserve(4 * (hi - lo + 1) + 17 * key.numel())
-            direct = _direct(key, lo, hi)
+            table = torch.full((hi - lo + 1,), -1, dtype=_index_type(key), device=key.device)
+            direct = _direct(key, lo, table)
             if direct is not None:
                 return direct
-            reserve(4 * (hi - lo + 1))  # int64 counts per key where the table was
-            slot = key - lo
-            # Narrowed before the sort: the counts stay alive through it.
-            counts = torch.bincount(slot, minlength=hi - lo + 1).to(index)
-            del slot
-            perm = None
-            if not _is_sorted(key):
-                reserve(SORT_BYTES_PER_ROW * key.numel())
-                narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
-                perm = torch.sort(narrow, stable=True).indices.to(index)
-                del narrow
-            starts = torch.cumsum(counts, 0, dtype=index).sub_(counts)
-            return JoinTable("direct-runs", key.numel(), lo, hi, counts, starts, perm)
+            return _direct_runs(key, lo, table.fill_(-1), reserve)
     if _is_sorted(key):
         sorted_keys, perm = key, None
     else:
@@ -127,24 +120,50 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
                      shift=shift)
 
 
+def _direct_runs(key: torch.Tensor, lo: int, table: torch.Tensor, reserve) -> JoinTable:
+    """The "direct-runs" table of duplicate keys: the build rows sorted by key (`perm`),
+    `table[key - lo]` the key's run (its place among the distinct keys, -1 for none), and per
+    run where it starts and its length. Only the one table spans the key range: no counts,
+    starts and cumulative sum over it, and probe rows read their run's start and length from
+    arrays as short as the distinct keys. `table` spans the range from `lo`, filled with -1."""
+    index, hi = table.dtype, lo + table.numel() - 1
+    sorted_keys, perm = key, None
+    if not _is_sorted(key):
+        reserve(SORT_BYTES_PER_ROW * key.numel())
+        narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
+        sorted_keys, perm = torch.sort(narrow, stable=True)
+        perm = perm.to(index)
+    first = torch.ones(key.numel(), dtype=torch.bool, device=key.device)
+    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    starts = true_rows(first)
+    del first
+    runs = torch.diff(starts, append=starts.new_full((1,), key.numel())).to(index)
+    table.index_copy_(0, sorted_keys.index_select(0, starts).long() - lo,
+                      torch.arange(starts.numel(), dtype=index, device=key.device))
+    return JoinTable("direct-runs", key.numel(), lo, hi, table, starts.to(index), perm, runs=runs)
+
+
 def direct_table(key: torch.Tensor, probe_rows: int = 0) -> JoinTable | None:
     """The "direct" JoinTable over `key` when its keys are unique and span a small range (see
     `build_table`); None otherwise."""
     bounds = _dense_bounds(key, probe_rows) if key.numel() else None
-    return None if bounds is None else _direct(key, *bounds)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    return _direct(key, lo, torch.full((hi - lo + 1,), -1, dtype=_index_type(key),
+                                       device=key.device))
 
 
-def _direct(key: torch.Tensor, lo: int, hi: int) -> JoinTable | None:
-    """`table[key - lo] = row` over [lo, hi] when the keys are unique, else None."""
-    index = _index_type(key)
+def _direct(key: torch.Tensor, lo: int, lut: torch.Tensor) -> JoinTable | None:
+    """`lut[key - lo] = row` (`lut` spans the keys' range from `lo`, filled with -1) when the
+    keys are unique, else None (`lut` then holds row numbers)."""
     slot = key - lo
-    rows = torch.arange(key.numel(), dtype=index, device=key.device)
-    lut = torch.full((hi - lo + 1,), -1, dtype=index, device=key.device)
+    rows = torch.arange(key.numel(), dtype=lut.dtype, device=key.device)
     lut.index_copy_(0, slot, rows)
     # Keys are unique iff every row reads its own number back (of duplicates, one row's number
     # lands): passes over the rows, not a bincount over the range.
     if bool((lut.index_select(0, slot) == rows).all()):
-        return JoinTable("direct", key.numel(), lo, hi, lut)
+        return JoinTable("direct", key.numel(), lo, lo + lut.numel() - 1, lut)
     return None
 
 
@@ -176,44 +195,57 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
     if table.strategy == "empty" or probe.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
-    if table.strategy in ("direct", "direct-runs"):
+    if table.strategy == "direct":
         within = _within(table.lo, table.hi, probe)
         if within is None:
             return _probe_direct(table, probe, in_range=False)
         rows, build_idx = _probe_direct(table, probe.index_select(0, within), in_range=True)
         return within.index_select(0, rows), build_idx
+    return expand_runs(*probe_runs(table, probe), table.perm)
+
+
+def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor,
+                                                                torch.Tensor]:
+    """For a table of runs ("direct-runs" or "sorted") and non-empty probe keys: the probe rows
+    with a match (ascending), each one's run of equal build keys, as its length and where it
+    starts among the build rows sorted by key (`table.perm` lists them), not expanded into
+    pairs (see `expand_runs`)."""
+    if table.strategy == "direct-runs":
+        within = _within(table.lo, table.hi, probe)
+        if within is not None:
+            probe = probe.index_select(0, within)
+            found = table.table.index_select(0, probe - table.lo)
+        else:
+            found = _lookup(table.table, table.lo, table.hi, probe, -1)
+        rows = true_rows(found >= 0)  # only probe rows with a match are expanded
+        found = found.index_select(0, rows).long()
+        if within is not None:
+            rows = within.index_select(0, rows)
+        return rows, table.runs.index_select(0, found).long(), \
+            table.starts.index_select(0, found).long()
     # Sorted: only the probe keys whose bucket holds a key are searched for.
     maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
     candidates = probe.index_select(0, maybe).long()
     lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
     run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
     hit = true_rows(run)
-    return expand_runs(maybe.index_select(0, hit), run.index_select(0, hit),
-                       lo.index_select(0, hit), table.perm)
+    return maybe.index_select(0, hit), run.index_select(0, hit), lo.index_select(0, hit)
 
 
 def _probe_direct(table: JoinTable, probe: torch.Tensor,
                   in_range: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """`probe_table` for a direct-address table; `in_range`: every probe key is within the
+    """`probe_table` for a table of unique keys; `in_range`: every probe key is within the
     table's range, so the lookup needs no range handling."""
-    def lookup(missing):
-        if in_range:
-            return table.table.index_select(0, probe - table.lo)
-        return _lookup(table.table, table.lo, table.hi, probe, missing)
-
-    if table.strategy == "direct":
-        hit = lookup(-1)
-        rows = true_rows(hit >= 0)
-        return rows, hit.index_select(0, rows).long()
-    run = lookup(0)
-    rows = true_rows(run)  # only probe rows with a match are expanded
-    # A probe row with a match has its key in [lo, hi]: its run start needs no range check.
-    run_start = table.starts.index_select(0, probe.index_select(0, rows) - table.lo).long()
-    return expand_runs(rows, run.index_select(0, rows).long(), run_start, table.perm)
+    if in_range:
+        found = table.table.index_select(0, probe - table.lo)
+    else:
+        found = _lookup(table.table, table.lo, table.hi, probe, -1)
+    rows = true_rows(found >= 0)
+    return rows, found.index_select(0, rows).long()
 
 
 def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
-                perm: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+                perm: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """The pairs of probe `rows`, each matching the `run` build rows that start at position
     `run_start` of the build rows in key order (`perm` lists them; None: in row order)."""
     device = rows.device
@@ -231,10 +263,14 @@ def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,
 def _within(lo: int, hi: int, probe: torch.Tensor) -> torch.Tensor | None:
     """The probe rows (ascending) whose key lies in [lo, hi], when that range is at most
     SPARSE_PROBE_SHARE of the probe keys' range; None otherwise (see SPARSE_PROBE_SHARE)."""
-    plo, phi = value_range(probe)
-    if (hi - lo + 1) > SPARSE_PROBE_SHARE * (phi - plo + 1):
+    if not _sparse(lo, hi, *value_range(probe)):
         return None
     return true_rows((probe >= lo).logical_and_(probe <= hi))
+
+
+def _sparse(lo: int, hi: int, plo: int, phi: int) -> bool:
+    """Does a table over [lo, hi] span at most SPARSE_PROBE_SHARE of the probe keys' range?"""
+    return (hi - lo + 1) <= SPARSE_PROBE_SHARE * (phi - plo + 1)
 
 
 def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool = True,
@@ -266,7 +302,7 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
                     ran.append(right.strategy)
                 return probe_table(right, left_key)
         if table is None:
-            table = build_table(left_key, right_key.numel())
+            table = build_table(left_key, right_key.numel(), cover=value_range(right_key))
         if ran is not None:
             ran.append(f"{table.strategy} (left side built)")
         right_idx, left_idx = probe_table(table, right_key)
@@ -274,7 +310,7 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
             return left_idx, right_idx
         order = torch.sort(left_idx, stable=True).indices
         return left_idx.index_select(0, order), right_idx.index_select(0, order)
-    table = build_table(right_key, left_key.numel())
+    table = build_table(right_key, left_key.numel(), cover=value_range(left_key))
     if ran is not None:
         ran.append(table.strategy)
     return probe_table(table, left_key)
@@ -300,18 +336,39 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
 
     When the probe keys' range is small too, the table is padded to cover it and probing is one
     gather with no range checks; otherwise keys are clamped and checked."""
-    plo, phi = value_range(probe)
-    base, top = min(lo, plo), max(hi, phi)
-    limit = max(2 * (hi - lo + 1), probe.numel())
-    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
-        base = 0  # indexed by the key itself: no pass to subtract the base
-    if top - base + 1 <= limit and top - base < MAX_TABLE:
+    covering = _covering(lo, hi, *value_range(probe), probe.numel())
+    if covering is not None:
+        base, top = covering
         if (base, top) != (lo, hi):
             table = torch.cat([table.new_full((lo - base,), missing), table,
                                table.new_full((top - hi,), missing)])
         return table.index_select(0, probe if base == 0 else probe - base)
     found = table.index_select(0, probe.clamp(lo, hi) - lo)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
+
+
+def _covered(lo: int, hi: int, cover: tuple[int, int] | None,
+             probe_rows: int) -> tuple[int, int]:
+    """The range a lookup table over keys in [lo, hi] is built over: widened to cover the
+    probe keys' range `cover` where probing would pad it to that range anyway (not when the
+    table spans a small share of it: those probes look up only the keys inside, see `_within`)."""
+    if cover is None or _sparse(lo, hi, *cover):
+        return lo, hi
+    return _covering(lo, hi, *cover, probe_rows) or (lo, hi)
+
+
+def _covering(lo: int, hi: int, plo: int, phi: int, probe_rows: int) -> tuple[int, int] | None:
+    """The range a table over [lo, hi] widens to so that probe keys in [plo, phi] index it with
+    no range checks: from 0 when it reaches near there (keys then index it as they are, with no
+    pass to subtract a base). None when that range is too wide against the table and the probe
+    rows."""
+    base, top = min(lo, plo), max(hi, phi)
+    limit = max(2 * (hi - lo + 1), probe_rows)
+    if 0 < base and top + 1 <= limit and top < MAX_TABLE:
+        base = 0
+    if top - base + 1 <= limit and top - base < MAX_TABLE:
+        return base, top
+    return None
 
 
 @dataclass(frozen=True)
@@ -334,14 +391,15 @@ class KeySet:
                    if t is not None)
 
 
-def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None) -> KeySet:
-    """A KeySet over int64 keys without NULLs (`reserve` as for `build_table`)."""
+def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None,
+                  cover: tuple[int, int] | None = None) -> KeySet:
+    """A KeySet over int64 keys without NULLs (`reserve` and `cover` as for `build_table`)."""
     if build.numel() == 0:
         return KeySet("empty")
     reserve = reserve or _hold_anything
     bounds = _dense_bounds(build, probe_rows)
     if bounds is not None:
-        lo, hi = bounds
+        lo, hi = _covered(*bounds, cover, probe_rows)
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
         present.index_fill_(0, build - lo, True)

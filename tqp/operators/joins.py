@@ -24,8 +24,8 @@ from tqp.operators.expressions import SqlText, evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.logic import truth
 from tqp.operators.join import (
-    JoinTable, KeySet, build_key_set, build_table, dense_limit, join_indices, key_in,
-    key_set_contains, match_any, probe_table, unmatched,
+    JoinTable, KeySet, build_key_set, build_table, dense_limit, expand_runs, join_indices, key_in,
+    key_set_contains, match_any, probe_runs, probe_table, unmatched,
 )
 from tqp.operators.lists import reject_list_keys
 from tqp.operators.keys import (
@@ -44,6 +44,9 @@ MAX_CROSS_PAIRS = 200_000_000  # refuse nested-loop joins that would not fit in 
 # as there are rows (so a probe row meets about LEAD_FANOUT build rows or fewer); the other keys
 # are then compared on each pair.
 LEAD_FANOUT = 8
+# Runs of the lead key this long at most are matched on the other keys round by round (see
+# `_lead_pairs`); longer ones are expanded into every candidate pair first.
+MAX_ROUNDS = 2 * LEAD_FANOUT
 
 
 def _valid_rows(columns: list[Column]) -> torch.Tensor | None:
@@ -232,11 +235,14 @@ class BuildSide:
 
 
 def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "auto",
-                  key_set: bool = False, reserve=None) -> BuildSide | None:
+                  key_set: bool = False, reserve=None,
+                  cover: tuple[int, int] | None = None) -> BuildSide | None:
     """The right input ready to be probed: a JoinTable (or with `key_set`, a KeySet for a mark
     join without residual). None when its keys cannot be packed on their own (several keys
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
-    told the bytes the build is about to hold (join.build_table) and those its keys took."""
+    told the bytes the build is about to hold (join.build_table) and those its keys took.
+    `cover`, the probe keys' likely range (see `probe_cover`), widens a table or key set of one
+    key to it (join.build_table)."""
     keys = [evaluate(e, right) for e in right_keys]
     reject_list_keys(keys, "a join")
     intervals = frozenset(j for j, k in enumerate(keys) if k.type is DataType.INTERVAL)
@@ -254,10 +260,25 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
                      has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead,
                      intervals=intervals)
     if key_set:
-        side.key_set = build_key_set(packed_keys, probe_rows, reserve)
+        side.key_set = build_key_set(packed_keys, probe_rows, reserve,
+                                     cover if len(keys) == 1 else None)
     else:
-        side.table = build_table(packed_keys, probe_rows, strategy, reserve)
+        side.table = build_table(packed_keys, probe_rows, strategy, reserve,
+                                 cover if len(keys) == 1 else None)
     return side
+
+
+def probe_cover(batch: Batch, left_keys) -> tuple[int, int] | None:
+    """The range of one integer (or date) probe key over a probe batch, which a table built on
+    that key alone may span so that probing needs no padding: the first batch stands for the
+    others (a later one outside it still probes correctly, padded). None for other keys."""
+    if len(left_keys) != 1:
+        return None
+    column = evaluate(left_keys[0], batch)
+    if len(column) == 0 or column.holds_wide or not (
+            column.type.is_integer or column.type in (DataType.DATE, DataType.TIMESTAMP)):
+        return None
+    return value_range(column.values)
 
 
 def _new_bytes(tensors: list[torch.Tensor], batch: Batch) -> int:
@@ -311,6 +332,8 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
                 masks.append(found)
         elif col.type is not bcol.type and not (col.type.is_numeric and bcol.type.is_numeric):
             return None
+        elif _scale(col) != _scale(bcol):  # scaled integers compare only on one scale
+            return None
         cols.append(col)
         if col.valid is not None:
             masks.append(col.valid)
@@ -342,6 +365,11 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     if packed is None:
         return None
     return packed, rows, values
+
+
+def _scale(column: Column) -> int:
+    """The decimal places of a numeric key's stored values (a DECIMAL's scale, else 0)."""
+    return column.decimal.scale if column.type is DataType.DECIMAL else 0
 
 
 def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
@@ -379,12 +407,72 @@ def probe_pairs(build: BuildSide, left: Batch, left_keys, residual):
     if probe is None:
         return None
     packed, lrows, values = probe
-    li, ri = probe_table(build.table, packed)
-    ri = _at(build.rows, ri, ri)
-    if build.lead is not None:
-        li, ri = _equal_other_keys(build, values, li, ri)
+    if build.lead is not None and packed.numel() and build.table.strategy in ("direct-runs",
+                                                                               "sorted"):
+        li, ri = _lead_pairs(build, packed, values)
+    else:
+        li, ri = probe_table(build.table, packed)
+        ri = _at(build.rows, ri, ri)
+        if build.lead is not None:
+            li, ri = _equal_other_keys(build, values, li, ri)
     li = _at(lrows, li, li)
     return residual_pairs(left, build.batch, li, ri, residual)
+
+
+def _lead_pairs(build: BuildSide, packed: torch.Tensor, values: list[torch.Tensor]):
+    """The pairs of a table of runs built on one key whose other keys are equal too, ordered by
+    probe row, then build row. While the runs are short, each probe row steps through its run
+    one position a round (round j compares the other keys with the j-th build row of the run),
+    so no round touches more rows than the probe side has: not every candidate pair expanded,
+    gathered and compared at once."""
+    table = build.table
+    rows, run, start = probe_runs(table, packed)
+    longest = int(run.max()) if run.numel() else 0
+    if longest > MAX_ROUNDS:
+        li, ri = expand_runs(rows, run, start, table.perm)
+        return _equal_other_keys(build, values, li, _at(build.rows, ri, ri))
+    probes = [probe.index_select(0, rows) for j, probe in enumerate(values) if j != build.lead]
+    keys = [key.values for j, key in enumerate(build.keys) if j != build.lead]
+    at = None  # the live rows' places in `rows` (None: all of them)
+    found_at, found = [], []
+    for step in range(longest):
+        if step:  # only the rows whose run is this long go on
+            live = true_rows(run > step)
+            if live.numel() < run.numel():
+                at = live if at is None else at.index_select(0, live)
+                run, start = run.index_select(0, live), start.index_select(0, live)
+                probes = [p.index_select(0, live) for p in probes]
+        position = start + step
+        b = position if table.perm is None else table.perm.index_select(0, position).long()
+        b = _at(build.rows, b, b)
+        equal = None
+        for probe, key in zip(probes, keys):
+            same = probe == key.index_select(0, b)
+            equal = same if equal is None else equal.logical_and_(same)
+        hit = true_rows(equal)
+        found_at.append(hit if at is None else at.index_select(0, hit))
+        found.append(b.index_select(0, hit))
+    if not found:
+        empty = torch.empty(0, dtype=torch.int64, device=rows.device)
+        return empty, empty.clone()
+    li, ri = torch.cat(found_at), torch.cat(found)
+    if len(found) > 1:  # rounds list their pairs one after another: back in probe-row order
+        li, ri = _by_probe_row(li, ri, rows.numel())
+    return rows.index_select(0, li), ri
+
+
+def _by_probe_row(li: torch.Tensor, ri: torch.Tensor, n: int):
+    """Pairs (li, ri) ordered by li, keeping the order of each li's pairs: where no li repeats
+    (a unique key matched), each lands in its row's slot and is read back in row order, with
+    no sort."""
+    slot = torch.full((n,), -1, dtype=ri.dtype, device=ri.device)
+    slot.index_copy_(0, li, ri)
+    filled = slot >= 0
+    if int(filled.sum()) == li.numel():
+        li = true_rows(filled)
+        return li, slot.index_select(0, li)
+    order = torch.sort(li, stable=True).indices
+    return li.index_select(0, order), ri.index_select(0, order)
 
 
 def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Tensor,

@@ -47,6 +47,21 @@ def require_comparable(columns: list[Column], what: str) -> None:
         require_comparable([c.lists.elements for c in present], what)
 
 
+def require_element_type(elements: Column, needle: Column, literal: bool, what: str) -> None:
+    """list_contains(T[], T) and list_position's binding, as DuckDB's: a string literal x is
+    cast to the elements' type, but no T is found for VARCHAR elements and a value of another
+    type, nor for other elements and a VARCHAR value that is not a literal (ProgrammingError:
+    `list_contains(['1'], 1)` is no match, it is an error)."""
+    if elements.type is DataType.NULL or needle.type is DataType.NULL:
+        return
+    if (elements.type is DataType.VARCHAR) == (needle.type is DataType.VARCHAR) or \
+            (needle.type is DataType.VARCHAR and literal):
+        return
+    raise ProgrammingError(f"Cannot deduce template type 'T' in function: '{what}(T[], T)' "
+                           f"from {elements.type.value}[] and {needle.type.value} (an explicit "
+                           "cast is required)")
+
+
 def sort(column: Column, descending: bool, nulls_first: bool) -> Column:
     """list_sort: each list's elements in order (NULL elements first or last); ties keep their
     order, which cannot be told apart."""
@@ -150,13 +165,14 @@ def flatten_nested(column: Column) -> Column:
     return lists.from_lengths(elements, totals, column.valid)
 
 
-def position(column: Column, needle: Column) -> Column:
+def position(column: Column, needle: Column, literal: bool = False) -> Column:
     """list_position(l, x): the 1-based position of the first element equal to x (a NULL x
-    finds the first NULL element), INTEGER; NULL where not found or l is NULL."""
+    finds the first NULL element), INTEGER; NULL where not found or l is NULL. `literal`: x
+    is a string literal (`require_element_type`)."""
     from tqp.operators.expressions.logic import compare  # expressions imports this package
 
     rows, elements, lengths = flatten(column)
-    require_comparable([elements, needle], "LIST_POSITION")
+    require_element_type(elements, needle, literal, "list_position")
     n, device = len(column), lengths.device
     _, _, place = element_rows(torch.zeros_like(lengths), lengths)
     both_null = ~elements.validity() & ~needle.validity().index_select(0, rows)

@@ -36,7 +36,7 @@ from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.masks import true_rows
-from tqp.types import DataType, sum_type
+from tqp.types import TEMPORAL_TYPES, DataType, sum_type
 
 _INT64_MAX = torch.iinfo(torch.int64).max
 _INT64_MIN = torch.iinfo(torch.int64).min
@@ -221,7 +221,7 @@ def range_key(call: WindowCall, layout: Layout) -> Column:
     if key.type is DataType.INTERVAL:
         raise NotSupportedError(f"a RANGE frame with an offset over an INTERVAL ORDER BY key: "
                                 f"{call.sql()}")
-    if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP)):
+    if not (key.type.is_numeric or key.type in TEMPORAL_TYPES):
         raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
                                f"ORDER BY key, not {key.type.value}")
     return key

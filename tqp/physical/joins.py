@@ -130,7 +130,7 @@ class _Join(PhysicalOperator):
             for r in ran:
                 note(self, ctx, f"ran: {r}")
             return out
-        _prepare(self, state, _probe_rows(self, batch), ctx, strategy=self.strategy)
+        _prepare(self, state, batch, ctx, strategy=self.strategy)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -250,7 +250,7 @@ class KeySetMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys:
             return self._whole(batch, right, ctx)
-        _prepare(self, state, _probe_rows(self, batch), ctx, key_set=True)
+        _prepare(self, state, batch, ctx, key_set=True)
         marks = joins.probe_marks(state[1], batch, self.left_keys, self.null_aware) \
             if state[1] else None
         if marks is None:
@@ -268,7 +268,7 @@ class PairMarkJoin(_MarkJoin):
         right = state[0]
         if not self.left_keys or self.null_aware:
             return self._whole(batch, right, ctx)
-        _prepare(self, state, _probe_rows(self, batch), ctx)
+        _prepare(self, state, batch, ctx)
         pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
             if state[1] else None
         if pairs is None:
@@ -341,17 +341,18 @@ def _probe_rows(op, batch: Batch) -> int:
     return batch.num_rows * max(op.probe.partitions, 1)
 
 
-def _prepare(op, state: list, probe_rows: int, ctx: ExecutionContext, **how) -> None:
+def _prepare(op, state: list, batch: Batch, ctx: ExecutionContext, **how) -> None:
     """Build side `state` made ready to probe once (its table's bytes reserved beside the
-    rows'), or marked as not preparable (False)."""
+    rows'), or marked as not preparable (False); `batch` is the first probe batch."""
     if state[1] is None:
         # The kernel reserves what the building holds as it learns it (the key range, whether
         # the keys need sorting; MemoryLimitExceeded: the caller may spill), then the table's
         # own bytes replace that.
         scratch = ctx.memory.reserve("table", 0, op)
         try:
-            side = joins.prepare_build(state[0], op.right_keys, probe_rows, **how,
-                                       reserve=scratch.grow) or False
+            side = joins.prepare_build(state[0], op.right_keys, _probe_rows(op, batch), **how,
+                                       reserve=scratch.grow,
+                                       cover=joins.probe_cover(batch, op.left_keys)) or False
         finally:
             scratch.release()
         if side:

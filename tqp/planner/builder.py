@@ -22,6 +22,7 @@ from tqp.planner.aggregates import (
 )
 from tqp.planner.join_order import key_pair
 from tqp.planner.names import USER_ALIAS
+from tqp.planner.spellings import output_spellings
 from tqp.planner.node_kinds import holds
 from tqp.planner.logical import (
     Aggregate, AggregateCall, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, OneRow,
@@ -91,7 +92,10 @@ class Builder:
         plan = Project(plan, tuple((k, ref(k)) for k in keys)) if tuple(keys) != plan.columns \
             else plan
         if names and len(names) == len(out_names):
-            out_names = names
+            out_names = [n if n is not None else o for n, o in zip(names, out_names)]
+        spelled = output_spellings(statement)  # a column's definition spells its name
+        if len(spelled) == len(out_names):
+            out_names = [s if s is not None else n for s, n in zip(spelled, out_names)]
         if self.typeofs:
             mark_typeofs(plan, self.catalog)
         return Query(plan, tuple(out_names))

@@ -26,8 +26,9 @@ from sqlglot.optimizer.scope import traverse_scope
 from tqp.errors import Error, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import column_ref, evaluate
 from tqp.planner.names import USER_ALIAS
-from tqp.planner.optimize import DIALECT, _prepared, from_first_joins
+from tqp.planner.optimize import DIALECT, _prepared, _spellings, from_first_joins
 from tqp.planner.resolve import from_items
+from tqp.planner.spellings import output_spellings, record_alias_spellings, spell_outputs
 from tqp.storage.arrow import arrow_to_column, column_to_arrow
 from tqp.storage.column import Batch
 
@@ -61,7 +62,7 @@ def expand_columns(statement: exp.Expression, schema: dict) -> exp.Expression:
     # Inner queries first: a FROM reads the columns its derived tables and CTEs expand to.
     order = {id(scope.expression): i for i, scope in enumerate(traverse_scope(statement))}
     owners.sort(key=lambda s: order.get(id(s), len(order)))
-    sources = _Sources(schema, _spellings(statement, schema))
+    sources = _Sources(schema)
     for select in owners:
         _expand_select(select, sources)
     return statement
@@ -101,10 +102,10 @@ def _owner(node: exp.Columns) -> exp.Select:
 
 
 class _Sources:
-    """What the expansion reads: the optimizer's schema, and the names as written."""
+    """What the expansion reads: the optimizer's schema."""
 
-    def __init__(self, schema: dict, spellings: dict[str, str]):
-        self.schema, self.spellings = schema, spellings
+    def __init__(self, schema: dict):
+        self.schema = schema
         self.stars: dict[int, list[tuple[str, exp.Expression]]] = {}  # `*` by SELECT
 
     def star(self, select: exp.Select) -> list[tuple[str, exp.Expression]]:
@@ -112,18 +113,6 @@ class _Sources:
         if id(select) not in self.stars:
             self.stars[id(select)] = _star(exp.Star(), select, self)
         return self.stars[id(select)]
-
-
-def _spellings(statement: exp.Expression, schema: dict) -> dict[str, str]:
-    """Each lower-case name's spelling, where the tables' columns and the statement's
-    identifiers spell it one way only: sqlglot folds names to lower case, DuckDB keeps them
-    (its regex matches `Up`, and names the column so)."""
-    found: dict[str, set[str]] = {}
-    names = [n for columns in schema.values() for n in columns]
-    names += [n.name for n in statement.find_all(exp.Identifier)]
-    for name in names:
-        found.setdefault(name.lower(), set()).add(name)
-    return {low: next(iter(spelt)) for low, spelt in found.items() if len(spelt) == 1}
 
 
 def _expand_select(select: exp.Select, sources: _Sources) -> None:
@@ -220,7 +209,7 @@ def _matches(columns: exp.Columns, select: exp.Select, sources: _Sources):
     pattern = columns.this
     if isinstance(pattern, exp.Star) or (isinstance(pattern, exp.Column)
                                          and isinstance(pattern.this, exp.Star)):
-        _check_excluded(pattern, select, sources)
+        _check_star_lists(pattern, select, sources)
         found = [(n, e, None) for n, e in _star(pattern, select, sources)]
         if not found:
             raise ProgrammingError("SELECT list is empty after resolving "
@@ -339,14 +328,16 @@ def _star(star: exp.Expression, select: exp.Select,
     with_ = _visible_ctes(select)
     if with_ is not None:
         probe.set("with_", with_)
+    record_alias_spellings(list(probe.walk()))  # names as DuckDB spells them (MyCol)
     try:
         probe = qualify(probe, dialect=DIALECT, schema=_prepared(sources.schema),
                         expand_alias_refs=False,
                         validate_qualify_columns=False, quote_identifiers=True)
     except SqlglotError as exc:
         raise ProgrammingError(f"COLUMNS(...): {exc}") from None
+    spell_outputs(probe, _spellings(sources.schema))
     items = []
-    for item in probe.expressions:
+    for item, spelled in zip(probe.expressions, output_spellings(probe)):
         if isinstance(item, exp.Star) or (isinstance(item, exp.Column)
                                           and isinstance(item.this, exp.Star)):
             inner = star if isinstance(star, exp.Star) else star.this
@@ -355,22 +346,57 @@ def _star(star: exp.Expression, select: exp.Select,
             raise NotSupportedError("COLUMNS(...) over a FROM whose columns sqlglot cannot list "
                                     "(duplicate names?)")
         name = item.alias_or_name
-        items.append((sources.spellings.get(name, name),
+        items.append((spelled or name,
                       item.this if isinstance(item, exp.Alias) else item))
     return items
 
 
-def _check_excluded(star: exp.Expression, select: exp.Select, sources: _Sources) -> None:
-    """Each column EXCLUDE names must be one of the FROM's, as DuckDB requires."""
+def check_star_lists(statement: exp.Expression, schema: dict) -> None:
+    """Each `*` or `t.*` of a select list with EXCLUDE or REPLACE names only columns it
+    expands to, as DuckDB requires (sqlglot ignores the others)."""
+    sources = _Sources(schema)
+    for star in list(statement.find_all(exp.Star)):
+        if not (star.args.get("except_") or star.args.get("replace")):
+            continue
+        item = star.parent if isinstance(star.parent, exp.Column) else star
+        select = item.parent
+        if isinstance(select, exp.Select) and item.arg_key == "expressions":
+            _check_star_lists(item, select, sources)
+
+
+def _check_star_lists(star: exp.Expression, select: exp.Select, sources: _Sources) -> None:
+    """The names of `star`'s EXCLUDE and REPLACE lists (`star` a select item of `select`:
+    `*` or `t.*`) are columns it expands to, each once, as DuckDB requires."""
+    table = star.table if isinstance(star, exp.Column) else ""
     star = star if isinstance(star, exp.Star) else star.this
     excluded = star.args.get("except_") or []
-    if not excluded:
+    replaced = star.args.get("replace") or []
+    if not excluded and not replaced:
         return
-    have = {n.lower() for n, _ in sources.star(select)}
-    for column in excluded:
-        if column.name.lower() not in have:
-            raise ProgrammingError(f'Column "{column.name}" in EXCLUDE list not found in FROM '
-                                   "clause")
+    seen: dict[str, set[str]] = {"EXCLUDE": set(), "REPLACE": set()}
+    for kind, names in (("EXCLUDE", [c.name for c in excluded]),
+                        ("REPLACE", [r.alias for r in replaced])):
+        for name in names:
+            if name.lower() in seen[kind]:
+                raise ProgrammingError(f'Duplicate entry "{name}" in {kind} list')
+            seen[kind].add(name.lower())
+    both = seen["EXCLUDE"] & seen["REPLACE"]
+    if both:
+        name = next(c.name for c in excluded if c.name.lower() in both)
+        raise ProgrammingError(f'Column "{name}" cannot occur in both EXCLUDE and REPLACE list')
+    # Every column the FROM gives (or the table `t.*` names), by name and by FROM item.
+    probe = exp.Star() if not table else exp.Column(this=exp.Star(), table=exp.to_identifier(table))
+    have = [(n.lower(), {c.table.lower() for c in e.find_all(exp.Column)})
+            for n, e in _star(probe, select, sources)]
+    where = f" {table}" if table else " FROM clause"
+    for kind, entries in (("EXCLUDE", excluded), ("REPLACE", replaced)):
+        for entry in entries:
+            name = entry.alias if kind == "REPLACE" else entry.name
+            owner = entry.table.lower() if isinstance(entry, exp.Column) else ""
+            if not any(name.lower() == n and (not owner or owner in tables)
+                       for n, tables in have):
+                shown = f'"{entry.table}"."{name}"' if owner else f'"{name}"'
+                raise ProgrammingError(f"Column {shown} in {kind} list not found in{where}")
 
 
 def _visible_ctes(select: exp.Select) -> exp.With | None:

@@ -35,7 +35,10 @@ _AGGREGATES = (exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Count)
 SPELLING = "tqp_spelling"
 # The meta entry of a CURRENT_DATE written without parentheses: the keyword as written.
 BARE_KEYWORD = "tqp_bare_keyword"
-_BARE_CURRENT_DATE = re.compile(r"\bcurrent_date\b(?!\s*\()", re.IGNORECASE)
+# CURRENT_DATE and CURRENT_TIMESTAMP written without parentheses: DuckDB names them as written.
+_BARE_KEYWORDS = {exp.CurrentDate: re.compile(r"\bcurrent_date\b(?!\s*\()", re.IGNORECASE),
+                  exp.CurrentTimestamp: re.compile(r"\bcurrent_timestamp\b(?!\s*\()",
+                                                   re.IGNORECASE)}
 # DuckDB's keywords (duckdb_keywords()) that also name functions: DuckDB quotes them in a name.
 _KEYWORD_FUNCTIONS = frozenset({
     "add", "aggregate", "century", "checkpoint", "day", "decade", "error", "filter", "first",
@@ -60,7 +63,8 @@ _TYPE_AFTER = re.compile(
 CAST_TYPE, CAST_START, CAST_END = "tqp_cast_type", "tqp_cast_start", "tqp_cast_end"
 _CAST_BEFORE = re.compile(r"(?:TRY_)?CAST\s*\([\s(]*$", re.I)
 # A typed literal's type word right before its string: DATE '2020-01-01'.
-_TYPED_LITERAL = re.compile(r"\b(DATE|TIMESTAMP|TIME|INTERVAL|DECIMAL|DOUBLE|INTEGER)\s*$", re.I)
+_TYPED_LITERAL = re.compile(
+    r"\b(DATE|TIMESTAMPTZ|TIMESTAMP|TIME|INTERVAL|DECIMAL|DOUBLE|INTEGER)\s*$", re.I)
 # Type names that are keywords in DuckDB's grammar: it names them canonically, others as typed.
 _KEYWORD_TYPES = {
     "int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "smallint": "SMALLINT",
@@ -114,8 +118,8 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             part = _PART_AFTER.match(sql, end + 1)
             if part is not None and node.args.get("unit") is not None:
                 node.meta[DATE_PART] = part.group(1)
-        elif start is None and isinstance(node, exp.CurrentDate):
-            bare = _BARE_CURRENT_DATE.search(sql)  # the keyword without parentheses
+        elif start is None and type(node) in _BARE_KEYWORDS:
+            bare = _BARE_KEYWORDS[type(node)].search(sql)  # the keyword without parentheses
             if bare is not None:
                 node.meta[BARE_KEYWORD] = bare.group(0)
         elif start is None and not isinstance(node, (exp.Case, exp.If, exp.Cast)):
@@ -393,7 +397,7 @@ def render(node: exp.Expression) -> str:
         return f"{node.meta[SPELLING]}({inner}{order})"
     if node.meta.get(DATE_PART) is not None and node.meta.get(SPELLING):
         return f"{node.meta[SPELLING]}('{node.meta[DATE_PART]}', {render(node.this)})"
-    if isinstance(node, exp.CurrentDate) and node.meta.get(BARE_KEYWORD):
+    if type(node) in _BARE_KEYWORDS and node.meta.get(BARE_KEYWORD):
         return node.meta[BARE_KEYWORD]  # CURRENT_DATE without parentheses: named as written
     name = _function_name(node)
     if name is not None:

@@ -43,6 +43,8 @@ from tqp.planner.node_kinds import holds
 from tqp.planner.normalize import normalize
 from tqp.planner.quantified import rewrite_quantified
 from tqp.planner.recursion import mark_recursive
+from tqp.planner.spellings import (check_column_lists, column_lists, needs_spelling,
+                                   record_alias_spellings, spell_outputs, table_spellings)
 from tqp.planner.unique_aliases import unique_aliases
 
 DIALECT = "duckdb"
@@ -57,8 +59,11 @@ _SQLGLOT = [r for r in SQLGLOT_RULES if r.__name__ not in OWN_PASSES + UNNEEDED_
 # tqp's merge_subqueries (which keeps sqlglot's from misplacing a derived table's WHERE) and
 # eliminate_subqueries (which keeps a correlated derived table in place) in sqlglot's place; unique_aliases and inner_order_by right after qualify: merge_subqueries must not capture a
 # correlated name, nor carry a derived table's ORDER BY on an alias the outer query lacks.
+# check_column_lists and spell_outputs right after qualify, before merge_subqueries merges
+# derived tables away.
 RULES = tuple(itertools.chain.from_iterable(
-    (r, unique_aliases, inner_order_by) if r.__name__ == "qualify"
+    (r, check_column_lists, spell_outputs, unique_aliases, inner_order_by)
+    if r.__name__ == "qualify"
     else (merge_subqueries,) if r.__name__ == "merge_subqueries"
     else (eliminate_subqueries,) if r.__name__ == "eliminate_subqueries"
     else (normalize,) if r.__name__ == "normalize" else (r,)
@@ -96,8 +101,14 @@ def optimize(statement: exp.Expression, schema: dict, copy: bool = True) -> exp.
             wrap_implicit_laterals(nodes, schema)
         # sqlglot wraps every table in a subquery (isolate_tables) for pushdown_predicates, which
         # tqp does not run, and merge_subqueries then unwraps them: neither is needed here.
-        arguments = _arguments(_prepared(schema))
+        prepared, spellings = _prepared(schema), _spellings(schema)
+        arguments = _arguments(prepared)
         arguments["expand_alias_refs"] = may_reference_alias(nodes)
+        if exp.Subquery in kinds:
+            arguments["column_lists"] = column_lists(nodes)
+        if needs_spelling(nodes, spellings):
+            record_alias_spellings(nodes)
+            arguments["spellings"] = spellings
         optimized = statement
         for rule in _rules(nodes, kinds):
             optimized = rule(optimized, **{k: v for k, v in arguments.items()
@@ -152,7 +163,8 @@ def _arguments(schema: MappingSchema) -> dict:
     """The keyword arguments sqlglot's optimizer offers its passes; each takes those it names
     (sqlglot's `optimize` looks each pass's signature up on every call)."""
     return {"schema": schema, "dialect": DIALECT, "db": None, "catalog": None, "sql": None,
-            "isolate_tables": False, "quote_identifiers": False}
+            "isolate_tables": False, "quote_identifiers": False, "spellings": None,
+            "column_lists": ()}
 
 
 _RULE_ARGUMENTS = {rule: frozenset(inspect.getfullargspec(rule).args) for rule in RULES}
@@ -161,6 +173,19 @@ _RULE_ARGUMENTS = {rule: frozenset(inspect.getfullargspec(rule).args) for rule i
 # (schema dict, sqlglot's form of it) for the last few schema dicts optimized against.
 _PREPARED: list[tuple[dict, MappingSchema]] = []
 PREPARED_KEPT = 4
+# (schema dict, its table_spellings), as _PREPARED.
+_SPELLINGS: list[tuple[dict, dict]] = []
+
+
+def _spellings(schema: dict) -> dict[str, dict[str, str]]:
+    """`table_spellings(schema)`, made once per schema dict (as `_prepared`)."""
+    for known, spellings in _SPELLINGS:
+        if known is schema:
+            return spellings
+    spellings = table_spellings(schema)
+    _SPELLINGS.insert(0, (schema, spellings))
+    del _SPELLINGS[PREPARED_KEPT:]
+    return spellings
 
 
 def _prepared(schema: dict) -> MappingSchema:

@@ -130,11 +130,8 @@ def to_literal(value) -> exp.Expression:
     if isinstance(value, str):
         return exp.Literal.string(value)
     if isinstance(value, datetime.datetime):
-        if value.utcoffset() is not None:
-            raise NotSupportedError(
-                "parameter of type datetime with a time zone: tqp has no TIMESTAMP WITH TIME "
-                "ZONE; pass a naive datetime"
-            )
+        if value.utcoffset() is not None:  # an instant, as DuckDB binds it
+            return _cast(value.isoformat(sep=" "), "TIMESTAMPTZ")
         return _cast(value.isoformat(sep=" "), "TIMESTAMP")
     if isinstance(value, datetime.date):
         return _cast(value.isoformat(), "DATE")

@@ -41,20 +41,22 @@ _EXACT_NODES = (
     exp.TimestampTrunc, exp.DateTrunc, exp.DateDiff, exp.LastDay, exp.DateFromParts,
     exp.TimestampFromParts, exp.TimeToUnix, exp.TimeToStr, exp.StrToTime, exp.CurrentDate,
     exp.Interval, exp.Var, exp.IntDiv, exp.Nullif, exp.Greatest, exp.Least, exp.Floor, exp.Ceil,
-    exp.UnixToTime, exp.DateAdd, exp.Dayname, exp.Monthname, exp.ToDays,
+    exp.UnixToTime, exp.DateAdd, exp.Dayname, exp.Monthname, exp.ToDays, exp.CurrentTimestamp,
+    exp.Localtimestamp,
 )
 # Functions sqlglot does not know (exp.Anonymous), by name, likewise checked.
 _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strptime", "date_trunc",
                     "datetrunc", "date_sub", "datesub", "yearweek", "era", "decade", "century",
                     "millennium", "julian", "microsecond", "millisecond", "weekday", "isoyear",
-                    "nanosecond", "age", *TO_INTERVAL}
+                    "nanosecond", "age", "now", "get_current_timestamp",
+                    "transaction_timestamp", *TO_INTERVAL}
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
     exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL, exp.DataType.Type.DATE,
     exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME,
     exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.INT128,
-    exp.DataType.Type.INTERVAL,
+    exp.DataType.Type.INTERVAL, exp.DataType.Type.TIMESTAMPTZ,
 }
 # Aggregates whose result type tqp computes as DuckDB does.
 _EXACT_AGGREGATES = {"count", "count_star", "sum", "avg", "min", "max", "stddev_samp",
@@ -78,7 +80,8 @@ def exact_arrow_type(t: pa.DataType) -> bool:
     return (pa.types.is_boolean(t) or pa.types.is_int32(t) or pa.types.is_int64(t)
             or pa.types.is_float64(t) or pa.types.is_date32(t)
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-            or pa.types.is_timestamp(t) and t.unit == "us" and t.tz is None
+            or pa.types.is_timestamp(t) and (t.unit == "us"  # DuckDB: zoned s/ms are TIMESTAMPTZ
+                                             or t.tz is not None and t.unit != "ns")
             or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION
             or t == pa.month_day_nano_interval() or pa.types.is_duration(t))
 

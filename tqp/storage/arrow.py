@@ -17,7 +17,10 @@ from tqp.storage import dictionary as dicts
 from tqp.storage import intervals
 from tqp.storage.column import Batch, Column, ListArray, StructArray
 from tqp.storage.lists import compact
-from tqp.types import INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, DataType, DecimalType
+from tqp.types import (
+    ARROW_TIME_ZONE, INT64_DECIMAL_PRECISION, MAX_DECIMAL_PRECISION, TIMESTAMP_TYPES, DataType,
+    DecimalType,
+)
 
 
 def arrow_type_to_sql(arrow_type: pa.DataType) -> DataType:
@@ -49,8 +52,8 @@ def _sql_type(arrow_type: pa.DataType) -> DataType:
         return DataType.DECIMAL if t.precision <= MAX_DECIMAL_PRECISION else DataType.DOUBLE
     if pa.types.is_date(t):
         return DataType.DATE
-    if pa.types.is_timestamp(t):
-        return DataType.TIMESTAMP
+    if pa.types.is_timestamp(t):  # with a zone: instants (Arrow keeps them in UTC)
+        return DataType.TIMESTAMP if t.tz is None else DataType.TIMESTAMPTZ
     if pa.types.is_interval(t) and t == pa.month_day_nano_interval() or pa.types.is_duration(t):
         return DataType.INTERVAL
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
@@ -83,6 +86,7 @@ _ARROW_TYPES = {
     DataType.DATE: pa.date32(),
     DataType.TIMESTAMP: pa.timestamp("us"),
     DataType.INTERVAL: pa.month_day_nano_interval(),
+    DataType.TIMESTAMPTZ: pa.timestamp("us", tz=ARROW_TIME_ZONE),
     DataType.VARCHAR: pa.string(),
     DataType.NULL: pa.null(),
 }
@@ -169,6 +173,7 @@ def _decimal_type(arrow_type: pa.DataType) -> DecimalType:
 _SAME_LAYOUT = {
     DataType.BIGINT: pa.int64(), DataType.INTEGER: pa.int32(), DataType.DOUBLE: pa.float64(),
     DataType.DATE: pa.date32(), DataType.TIMESTAMP: pa.timestamp("us"),
+    DataType.TIMESTAMPTZ: pa.timestamp("us", tz=ARROW_TIME_ZONE),
 }
 
 
@@ -197,9 +202,10 @@ def _numeric_view(array: pa.Array, type_: DataType) -> np.ndarray:
     memory where the layout allows (read-only, possibly strided: copy before keeping it)."""
     if type_ is DataType.DATE:
         array = array.cast(pa.date32()).cast(pa.int32())
-    elif type_ is DataType.TIMESTAMP:
-        # Microseconds, as DuckDB's TIMESTAMP; finer units are truncated.
-        array = array.cast(pa.timestamp("us"), safe=False).cast(pa.int64())
+    elif type_ in TIMESTAMP_TYPES:
+        # Microseconds, as DuckDB's TIMESTAMP; finer units are truncated. A zoned timestamp's
+        # values are already UTC instants, whatever its zone.
+        array = array.cast(pa.timestamp("us", tz=array.type.tz), safe=False).cast(pa.int64())
     elif type_ is DataType.DECIMAL:
         return _decimal_values(array)
     else:
@@ -240,7 +246,7 @@ def _decimal_values(array: pa.Array) -> np.ndarray:
 _NUMPY_DTYPES = {
     DataType.BOOLEAN: np.bool_, DataType.INTEGER: np.int32, DataType.BIGINT: np.int64,
     DataType.DOUBLE: np.float64, DataType.DECIMAL: np.int64, DataType.DATE: np.int32,
-    DataType.TIMESTAMP: np.int64,
+    DataType.TIMESTAMP: np.int64, DataType.TIMESTAMPTZ: np.int64,
 }
 
 
@@ -361,7 +367,7 @@ def column_to_arrow(column: Column) -> pa.Array:
         return _wide_integers(values, arrow_type, mask)
     if type_ is DataType.DATE:
         return pa.array(values.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
-    if type_ is DataType.TIMESTAMP:
+    if type_ in TIMESTAMP_TYPES:
         return pa.array(values.astype(np.int64), pa.int64(), mask=mask).cast(arrow_type)
     return pa.array(values, arrow_type, mask=mask)
 

@@ -57,16 +57,22 @@ class Column:
         valid = None if self.valid is None else self.valid.index_select(0, indices)
         return replace(self, values=self.values.index_select(0, indices), valid=valid)
 
-    def take_or_null(self, indices: torch.Tensor) -> "Column":
-        """Rows at `indices`, where a negative index yields NULL (the padding of outer joins)."""
-        missing = indices < 0
+    def take_or_null(self, indices: torch.Tensor | None,
+                     padding: "Padding | None" = None) -> "Column":
+        """Rows at `indices`, where a negative index yields NULL (the padding of outer joins).
+        `padding` (`Padding(indices)`; then `indices` may be None) carries what every column
+        of a batch taken at the same positions shares."""
+        padding = padding or Padding(indices)
         if len(self) == 0:
-            values = torch.zeros((indices.shape[0], *self.values.shape[1:]),
-                                 dtype=self.values.dtype, device=indices.device)
-            return replace(self, values=values, valid=torch.zeros_like(missing))
-        safe = indices.clamp(min=0)
-        valid = ~missing if self.valid is None else (self.valid.index_select(0, safe) & ~missing)
-        return replace(self, values=self.values.index_select(0, safe), valid=valid)
+            rows = padding.present.shape[0]
+            values = torch.zeros((rows, *self.values.shape[1:]), dtype=self.values.dtype,
+                                 device=padding.present.device)
+            return replace(self, values=values, valid=torch.zeros_like(padding.present))
+        if padding.complete:
+            return self.take(padding.safe)
+        valid = padding.present if self.valid is None else \
+            self.valid.index_select(0, padding.safe).logical_and_(padding.present)
+        return replace(self, values=self.values.index_select(0, padding.safe), valid=valid)
 
     def as_double(self) -> torch.Tensor:
         """The values as float64: a DECIMAL's scaled integers divided by 10**scale (where DuckDB
@@ -125,6 +131,24 @@ class Column:
         return None
 
 
+class Padding:
+    """Positions where a negative index marks a NULL row (an outer join's padding), with what
+    every column taken at them shares, computed once for all of a batch's columns: the
+    positions with the negative ones read as row 0 (`safe`), the rows that are there
+    (`present`), and whether all are (`complete`)."""
+
+    __slots__ = ("safe", "present", "complete")
+
+    def __init__(self, indices: torch.Tensor | None, present: torch.Tensor | None = None):
+        if present is not None:  # positions already safe, NULL where `present` is False
+            self.safe, self.present, self.complete = indices, present, False
+            return
+        missing = indices < 0
+        self.complete = not bool(missing.any())
+        self.present = missing.logical_not_()
+        self.safe = indices if self.complete else indices.clamp(min=0)
+
+
 # A late column's base may hold at most this many times its rows (see LateColumn.over).
 LATE_MAX_SPREAD = 8
 
@@ -134,11 +158,12 @@ class Selection:
     Following it with further positions (a join's matches) is one gather of positions for all
     the columns at once, remembered for the next column that asks."""
 
-    __slots__ = ("indices", "_then")
+    __slots__ = ("indices", "_then", "_padded")
 
     def __init__(self, indices: torch.Tensor):
         self.indices = indices
         self._then: tuple[torch.Tensor, Selection] | None = None
+        self._padded: tuple[Padding, Padding] | None = None
 
     def then(self, indices: torch.Tensor) -> "Selection":
         """The positions of this selection at `indices`."""
@@ -146,6 +171,14 @@ class Selection:
             return self._then[1]
         composed = Selection(self.indices.index_select(0, indices))
         self._then = (indices, composed)
+        return composed
+
+    def padded(self, padding: Padding) -> Padding:
+        """The positions of this selection at `padding`'s (NULL where it is missing)."""
+        if self._padded is not None and self._padded[0] is padding:
+            return self._padded[1]
+        composed = Padding(self.indices.index_select(0, padding.safe), padding.present)
+        self._padded = (padding, composed)
         return composed
 
 
@@ -225,18 +258,19 @@ class LateColumn(Column):
         base, own = pending  # the positions composed once for every column of the selection
         return base.take(own.then(indices).indices)
 
-    def take_or_null(self, indices: torch.Tensor) -> Column:
+    def take_or_null(self, indices: torch.Tensor | None,
+                     padding: Padding | None = None) -> Column:
         """`Column.take_or_null`; while not gathered, the base's rows at the composed positions
-        (FIRST of a late column per group gathers the groups' rows, not every row)."""
+        (FIRST of a late column per group gathers the groups' rows, not every row), composed
+        once for every column of the selection."""
         pending = self.__dict__.get("_pending")
         if pending is None or len(self) == 0:
-            return super().take_or_null(indices)
+            return super().take_or_null(indices, padding)
         base, own = pending
-        missing = indices < 0
-        if not bool(missing.any()):  # composed once for every column of the selection
-            return base.take(own.then(indices).indices)
-        composed = own.indices.index_select(0, indices.clamp(min=0))
-        return base.take_or_null(torch.where(missing, -1, composed))
+        padding = padding or Padding(indices)
+        if padding.complete:
+            return base.take(own.then(padding.safe).indices)
+        return base.take_or_null(None, own.padded(padding))
 
     @property
     def deferred(self) -> tuple[Column, Selection] | None:
@@ -387,7 +421,9 @@ class Batch:
         return Batch(cols, int(indices.shape[0]), self.device)
 
     def take_or_null(self, indices: torch.Tensor) -> "Batch":
-        cols = {n: c.take_or_null(indices) for n, c in self.columns.items()}
+        """Rows at `indices`, a negative index giving a row of NULLs (outer joins' padding)."""
+        padding = Padding(indices)
+        cols = {n: c.take_or_null(indices, padding) for n, c in self.columns.items()}
         return Batch(cols, int(indices.shape[0]), self.device)
 
     def filter(self, mask: torch.Tensor) -> "Batch":

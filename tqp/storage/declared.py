@@ -34,6 +34,7 @@ _ARROW_TYPES = {
     exp.DataType.Type.TIMESTAMP: ("TIMESTAMP", pa.timestamp("us")),
     exp.DataType.Type.TIMESTAMPNTZ: ("TIMESTAMP", pa.timestamp("us")),
     exp.DataType.Type.DATETIME: ("TIMESTAMP", pa.timestamp("us")),
+    exp.DataType.Type.TIMESTAMPTZ: ("TIMESTAMP WITH TIME ZONE", pa.timestamp("us", tz="UTC")),
     exp.DataType.Type.TEXT: ("VARCHAR", pa.string()),
     exp.DataType.Type.VARCHAR: ("VARCHAR", pa.string()),
     exp.DataType.Type.CHAR: ("VARCHAR", pa.string()),
@@ -55,7 +56,8 @@ def declared_field(name: str, kind: exp.DataType | str, not_null: bool = False) 
     else:
         raise NotSupportedError(
             f"column type {kind.sql(dialect='duckdb')} (tqp stores INTEGER, BIGINT, SMALLINT, "
-            "TINYINT, DOUBLE, REAL, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP and BOOLEAN)")
+            "TINYINT, DOUBLE, REAL, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP, TIMESTAMPTZ and "
+            "BOOLEAN)")
     return pa.field(name, arrow_type, nullable=not not_null, metadata={TYPE_KEY: sql_name})
 
 
@@ -166,7 +168,20 @@ def _convert(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
         return array.cast(target, safe=False)  # the date part
     if target == pa.month_day_nano_interval():
         return pa.chunked_array([intervals.month_day_nano(c) for c in array.chunks], target)
+    if pa.types.is_timestamp(target) and target.tz is not None and (
+            pa.types.is_string(source) or pa.types.is_large_string(source)):
+        # A TIMESTAMPTZ from text: with a UTC offset after the time it is that instant,
+        # without one it is a wall clock in the session zone, UTC.
+        zoned = pc.match_substring_regex(array, _ZONED_TEXT)
+        instants = pc.if_else(zoned, array, pa.scalar(None, source)).cast(target)
+        clocks = pc.if_else(zoned, pa.scalar(None, source), array).cast(
+            pa.timestamp(target.unit)).cast(target)
+        return pc.coalesce(instants, clocks)
     return array.cast(target)
+
+
+# Text that ends with a UTC offset right after its time: `... 10:00:00+02`, `...10:00Z`.
+_ZONED_TEXT = r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?(?:[+-][0-9]{2}(?::?[0-9]{2})*|[zZ])\s*$"
 
 
 def _check_finite(array: pa.ChunkedArray) -> None:

@@ -78,6 +78,7 @@ class Engines:
         self.device = device
         self.tqp = tqp.connect(device=device)
         self.duck = duckdb.connect()
+        self.duck.execute("SET TimeZone = 'UTC'")  # tqp's session time zone
         for name, table in expression_tables().items():
             self.tqp.register(name, table)
             self.duck.register(name, table)

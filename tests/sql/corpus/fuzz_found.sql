@@ -136,3 +136,19 @@ order by k, n;
 select distinct r.k as c0
 from t_left l left join t_right r on true inner join t_right r3 on coalesce(r.k, r.w) > 1
 order by 1;
+
+-- name: a_decimal_key_probes_double_build_keys_on_its_own_scale
+-- Probed batch by batch (the DISTINCT makes the probe side stream), a DECIMAL key met DOUBLE
+-- build keys as its scaled integers (0.5 as 5): a LEFT JOIN found no match (fuzz 2801557).
+select count(*) as n, count(r.f) as matched
+from (select distinct 0.5 as c0, id from t_dec) l left join t_dec r on l.c0 = r.f;
+
+-- name: decimal_keys_of_two_scales_probe_each_other_by_value
+select l.id, r.id as rid
+from (select distinct d, id from t_dec) l join t_dec r on l.d = r.w
+order by 1, 2;
+
+-- name: a_decimal_key_probes_integer_build_keys_by_value
+select count(*) as n, count(r.i) as matched
+from (select distinct cast(e * 100 as decimal(8, 2)) as c0, id from t_dec) l
+left join t_dec r on l.c0 = r.i;

@@ -212,3 +212,15 @@ select list_sort(l) as a, list_sum(l) as b, list_distinct(s) as c, list_has_any(
     list_position(l, 1) as e, array_to_string(s, ',') as f, string_split(s[1], 'a') as g,
     list_concat(l, [1]) as h, list_unique(s) as i, flatten([l]) as j, list_reverse(s) as k,
     split_part(s[1], 'a', 1) as m from t_lists where id > 100;
+
+-- name: position_string_literal_cast_to_elements
+-- DuckDB casts a string literal to the elements' type (VARCHAR elements with a number are an
+-- error, test_errors.py)
+select id, list_position(l, '2') as a, list_position([1.5, 2.0], '2') as b,
+    list_position([date '2020-01-01'], '2020-01-01') as c, list_position(s, 'ü') as d
+from t_lists order by id;
+
+-- name: contains_string_literal_cast_to_elements
+select id, list_contains(l, '4') as a, list_contains([true, NULL], 'true') as b,
+    list_contains(s, '') as c, list_contains([date '2020-01-01'], '2020-01-01') as d
+from t_lists order by id;

@@ -151,7 +151,7 @@ def _describe(expression: exp.Expression) -> str:
 from tqp.operators.expressions import (  # noqa: E402,F401
     arithmetic, bitwise, casts, conditional, date_formats, date_functions, dates, distances,
     formatting, intervals, list_functions, lists, literals, logic, numeric_functions, regex, splits,
-    strings, structs, text, timestamps, typeof,
+    strings, structs, text, timestamps, timestamptz, typeof,
 )
 
 

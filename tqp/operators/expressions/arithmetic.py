@@ -24,7 +24,9 @@ from tqp.operators.expressions.decimals import (
     scale_up, truncate_down, widened,
 )
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import INT64_DECIMAL_PRECISION, DataType, DecimalType
+from tqp.types import (
+    INT64_DECIMAL_PRECISION, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType,
+)
 
 
 def _numeric(column: Column, what: str) -> Column:
@@ -91,11 +93,11 @@ def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batc
     result = intervals.add_or_subtract(a, b, sign, what)
     if result is not None:
         return result
-    temporal = {DataType.DATE, DataType.TIMESTAMP}
+    temporal = TEMPORAL_TYPES
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
-            kind = DataType.INTERVAL if kind is DataType.TIMESTAMP else DataType.BIGINT
+            kind = DataType.INTERVAL if kind in TIMESTAMP_TYPES else DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
@@ -204,6 +206,9 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
+    if sign == -1 and {a.type, b.type} <= TEMPORAL_TYPES:
+        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL of a TIMESTAMP "
+                                f"WITH TIME ZONE: not built yet) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 

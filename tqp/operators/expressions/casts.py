@@ -14,16 +14,19 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate, handles
 from tqp.operators.expressions.arithmetic import round_half_away
 from tqp.operators.expressions.dates import date_strings, timestamp_strings
-from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros
+from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros, gather_map
 from tqp.operators.expressions.decimals import (
     check_fits, check_precision, decimal_of, round_down, scale_up,
+)
+from tqp.operators.expressions.timestamptz import (
+    from_timestamptz, split_offsets, timestamptz_strings, to_timestamptz,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
 from tqp.types import (
-    DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, DataType, DecimalType,
-    from_sql_name,
+    DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES, DataType,
+    DecimalType, from_sql_name,
 )
 
 
@@ -82,7 +85,7 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
         return _parse(column, target, decimal)
     values = column.values
     if target.is_numeric:
-        if source in (DataType.DATE, DataType.TIMESTAMP):
+        if source in TEMPORAL_TYPES:
             raise DataError(f"cannot cast {source.value} to {target.value}")
         if target is DataType.DECIMAL:
             return _to_decimal(column, decimal or decimal_of(column))
@@ -97,6 +100,10 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
     if target is DataType.BOOLEAN:
         if source.is_numeric or source is DataType.BOOLEAN:
             return Column(values != 0, target, column.valid)
+    if target is DataType.TIMESTAMPTZ and source in TEMPORAL_TYPES:
+        return to_timestamptz(column)
+    if source is DataType.TIMESTAMPTZ and target in TEMPORAL_TYPES:
+        return from_timestamptz(column, target)
     if target is DataType.TIMESTAMP and source is DataType.DATE:
         return Column(date_micros(column), target, column.valid)
     if target is DataType.DATE and source is DataType.TIMESTAMP:
@@ -129,6 +136,19 @@ def _to_decimal(column: Column, decimal: DecimalType) -> Column:
 
 
 def _parse(column: Column, target: DataType, decimal: DecimalType | None = None) -> Column:
+    if target is DataType.TIMESTAMPTZ:  # the text before the offset, then shifted to UTC
+        bodies, offsets = split_offsets(column.dictionary)
+        try:
+            local = _parse(Column(column.values, DataType.VARCHAR, column.valid, bodies),
+                           DataType.TIMESTAMP)
+        except DataError as exc:
+            if pc.any(pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(bodies)),
+                               pa.array(["infinity", "-infinity"]))).as_py():
+                raise NotSupportedError("TIMESTAMP WITH TIME ZONE 'infinity' (tqp has no "
+                                        "infinite timestamps)") from None
+            raise DataError(str(exc).replace("TIMESTAMP", target.value, 1)) from None
+        shift = gather_map(offsets, column.values.long())
+        return Column(local.values - shift, target, local.valid)
     if target is DataType.DECIMAL:  # through the double nearest each text, rounded at the scale
         return _to_decimal(_parse(column, DataType.DOUBLE), decimal or DecimalType(*DEFAULT_DECIMAL))
     arrow_target = pa.int64() if target.is_integer else sql_type_to_arrow(target)
@@ -183,6 +203,8 @@ def _to_string(column: Column) -> Column:
         text = pa.array(date_strings(unique), pa.string())
     elif column.type is DataType.TIMESTAMP:
         text = pa.array(timestamp_strings(unique), pa.string())
+    elif column.type is DataType.TIMESTAMPTZ:
+        text = pa.array(timestamptz_strings(unique), pa.string())
     elif column.type in (DataType.DECIMAL, DataType.HUGEINT):  # Arrow prints them exactly
         text = text.cast(pa.string())
     else:

@@ -15,7 +15,9 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column, StructArray, zero_values
-from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType, common_numeric_type
+from tqp.types import (
+    DEFAULT_DECIMAL, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType, common_numeric_type,
+)
 
 MICROS_PER_DAY = 86_400_000_000
 # The days whose midnight is a TIMESTAMP (int64 microseconds), as DuckDB converts a DATE.
@@ -70,8 +72,8 @@ def common_type(types: list[DataType], what: str) -> DataType:
             result = common_numeric_type(result, t)
         return result
     kinds = set(known)
-    if kinds <= {DataType.DATE, DataType.TIMESTAMP}:
-        return DataType.TIMESTAMP
+    if kinds <= TEMPORAL_TYPES:  # DuckDB: a TIMESTAMPTZ wins (the others in the session zone)
+        return DataType.TIMESTAMPTZ if DataType.TIMESTAMPTZ in kinds else DataType.TIMESTAMP
     if DataType.VARCHAR in kinds and len(kinds) == 2:
         return (kinds - {DataType.VARCHAR}).pop()  # the string side is cast, as DuckDB does
     if DataType.BOOLEAN in kinds and all(t.is_integer or t is DataType.BOOLEAN for t in kinds):
@@ -99,8 +101,10 @@ def to_type(column: Column, target: DataType, what: str = "expression",
         if target is DataType.DECIMAL:
             return to_decimal(column, decimal or decimal_of(column), what)
         return Column(column.values.to(target.torch_dtype), target, column.valid)
-    if column.type is DataType.DATE and target is DataType.TIMESTAMP:
+    if column.type is DataType.DATE and target in TIMESTAMP_TYPES:
         return Column(date_micros(column), target, column.valid)
+    if column.type is DataType.TIMESTAMP and target is DataType.TIMESTAMPTZ:  # UTC: the same
+        return Column(column.values, target, column.valid)
     if column.type is DataType.BOOLEAN and target.is_integer:
         return Column(column.values.to(target.torch_dtype), target, column.valid)
     if column.type is DataType.VARCHAR or target is DataType.VARCHAR:

@@ -25,7 +25,7 @@ from tqp.operators.expressions.dates import (
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import DataType
+from tqp.types import ARROW_TIME_ZONE, TEMPORAL_TYPES, DataType
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -159,7 +159,8 @@ def _format_code(code: str, c: dict[str, np.ndarray]) -> pa.Array:
         return _padded(fraction // 1000, 3)
     if letter == "n":
         return _padded(fraction * 1000, 9)
-    return pa.array(["+00" if letter == "z" else ""] * len(hour), pa.string())  # %Z: no name
+    # The session zone, UTC: %z its offset, %Z its name (a TIMESTAMP's zone has none).
+    return pa.array(["+00" if letter == "z" else c["zone"]] * len(hour), pa.string())
 
 
 def format_values(column: Column, text: str) -> Column:
@@ -167,6 +168,7 @@ def format_values(column: Column, text: str) -> Column:
     parts = parse_format(text)
     unique, inverse = torch.unique(column.values, return_inverse=True)
     calendar = _calendar(*_split(Column(unique, column.type)))
+    calendar["zone"] = ARROW_TIME_ZONE if column.type is DataType.TIMESTAMPTZ else ""
     pieces = [pa.array([""] * len(unique), pa.string())]
     for literal, code in parts:
         if literal:
@@ -188,7 +190,7 @@ def strftime(node: exp.TimeToStr, batch: Batch) -> Column:
         value, fmt = fmt, value
     text = _constant_format(fmt, "STRFTIME")
     column = evaluate(value, batch)
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.NULL):
+    if column.type not in TEMPORAL_TYPES and column.type is not DataType.NULL:
         raise ProgrammingError(f"STRFTIME of a {column.type.value} value: {SqlText(node)}")
     if text is None or column.type is DataType.NULL:
         if text is not None:
@@ -203,9 +205,11 @@ _SPACES = " \t\n\v\f\r"  # DuckDB's CharacterIsSpace
 _SPACE = "[ \\t\\n\\v\\f\\r]"
 # The digits each numeric code reads at most (StrpTimeFormat::NumericSpecifierWidth).
 _WIDTHS = {"d": 2, "m": 2, "y": 2, "H": 2, "I": 2, "M": 2, "S": 2, "Y": 4, "j": 3, "f": 6, "g": 3}
-# Codes STRPTIME does not read here: week-based dates, nanoseconds (DuckDB: TIMESTAMP_NS), time
-# zones (DuckDB: TIMESTAMP WITH TIME ZONE).
-_UNREAD = set("wuUWVGnzZ")
+# Codes STRPTIME does not read here: week-based dates, nanoseconds (DuckDB: TIMESTAMP_NS).
+_UNREAD = set("wuUWVGn")
+# The codes of a UTC offset (%z: +02, +0530, -05:30) and a zone name (%Z: UTC's names only):
+# a format with one makes a TIMESTAMPTZ.
+_ZONE_CODES = set("zZ")
 
 
 def _alternatives(names: list[str]) -> str:
@@ -238,6 +242,12 @@ def _pattern(parts: list[tuple[str, str | None]], text: str) -> tuple[str, list[
             groups.append((code, False))
         elif letter == "p":
             regex += f"(?P<{group}>[AaPp][Mm])"
+            groups.append((code, False))
+        elif letter == "z":
+            regex += f"(?P<{group}>[+-][0-9]{{2}}(?::?[0-9]{{2}})?)"
+            groups.append((code, False))
+        elif letter == "Z":
+            regex += f"(?P<{group}>[A-Za-z][A-Za-z0-9_/+-]*)"
             groups.append((code, False))
         else:  # %a, %A: read, not used
             regex += _alternatives([d[:3] for d in DAYS] if letter == "a" else DAYS)
@@ -272,6 +282,12 @@ def _read_fields(strings: pa.Array, regex: str,
             values["pm"] = np.asarray(pc.equal(pc.utf8_lower(field), "pm").to_numpy(
                 zero_copy_only=False), dtype=bool)
             continue
+        if letter == "z":
+            values["offset"] = _offset_seconds(field)
+            continue
+        if letter == "Z":
+            _check_zone_names(field, ok)
+            continue
         length = pc.utf8_length(field).to_numpy(zero_copy_only=False)
         number = pc.cast(pc.if_else(pc.equal(field, ""), "0", field), pa.int64()).to_numpy(
             zero_copy_only=False)
@@ -291,6 +307,33 @@ def _read_fields(strings: pa.Array, regex: str,
         values["hour"] = np.where(values["pm"], np.where(hour == 12, 12, hour + 12),
                                   np.where(hour == 12, 0, hour))
     return values, ok
+
+
+def _offset_seconds(field: pa.Array) -> np.ndarray:
+    """The seconds east of UTC of %z texts (`+02`, `-0530`, `+05:30`; '' is 0)."""
+    digits = pc.replace_substring(field, ":", "")
+
+    def number(start: int, stop: int) -> np.ndarray:
+        text = pc.utf8_slice_codeunits(digits, start, stop)
+        return pc.cast(pc.if_else(pc.equal(text, ""), "0", text), pa.int64()).to_numpy(
+            zero_copy_only=False)
+
+    seconds = number(1, 3) * 3600 + number(3, 5) * 60
+    negative = np.asarray(pc.starts_with(field, "-").to_numpy(zero_copy_only=False), dtype=bool)
+    return np.where(negative, -seconds, seconds)
+
+
+def _check_zone_names(field: pa.Array, ok: np.ndarray) -> None:
+    """%Z: a zone name other than UTC's, on a string that otherwise parses, is refused (tqp's
+    only time zone is UTC)."""
+    from tqp.operators.expressions.timestamptz import UTC_NAMES  # it imports dates.py
+
+    known = np.asarray(pc.is_in(pc.utf8_lower(field), pa.array(sorted(UTC_NAMES))).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    unknown = ok & ~known
+    if unknown.any():
+        raise NotSupportedError(f"STRPTIME of a time in the zone '{field[int(np.argmax(unknown))]}'"
+                                " (tqp knows UTC's names)")
 
 
 def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -315,7 +358,8 @@ def parse_strings(strings: pa.Array, text: str) -> tuple[np.ndarray, np.ndarray]
         ok &= exists.numpy()
         days = days_from_civil(y, m.clamp(1, 12), d)
     micros = days.numpy() * MICROS_PER_DAY + values["hour"] * 3_600_000_000 + \
-        values["minute"] * 60_000_000 + values["second"] * 1_000_000 + values["fraction"]
+        values["minute"] * 60_000_000 + values["second"] * 1_000_000 + values["fraction"] - \
+        values.get("offset", 0) * 1_000_000
     return np.where(ok, micros, 0), ok
 
 
@@ -372,7 +416,14 @@ def parse_column(column: Column, formats: list[str], strict: bool, what: SqlText
                             f"format specifier \"{formats[-1]}\" in {what}")
     else:
         valid = and_valid(valid, parsed)
-    return Column(gather_map(values, column.values), DataType.TIMESTAMP, valid)
+    return Column(gather_map(values, column.values), _parsed_type(formats), valid)
+
+
+def _parsed_type(formats: list[str]) -> DataType:
+    """STRPTIME's type: TIMESTAMPTZ where a format reads a zone (%z, %Z), as in DuckDB."""
+    zoned = any(code is not None and code[-1] in _ZONE_CODES
+                for text in formats for _, code in parse_format(text))
+    return DataType.TIMESTAMPTZ if zoned else DataType.TIMESTAMP
 
 
 def _strptime(value: exp.Expression, fmt: exp.Expression, batch: Batch, strict: bool,
@@ -385,7 +436,7 @@ def _strptime(value: exp.Expression, fmt: exp.Expression, batch: Batch, strict: 
     if column.type not in (DataType.VARCHAR, DataType.NULL):
         raise ProgrammingError(f"{name} of a {column.type.value} value: {what}")
     if formats is None or column.type is DataType.NULL:
-        return null_column(len(column), DataType.TIMESTAMP, column.device)
+        return null_column(len(column), _parsed_type(formats or []), column.device)
     return parse_column(column, formats, strict, what)
 
 

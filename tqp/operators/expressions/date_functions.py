@@ -23,7 +23,7 @@ from tqp.operators.expressions.dates import (
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import DataType
+from tqp.types import TEMPORAL_TYPES, DataType
 
 
 def _one_argument(node: exp.Expression, name: str) -> exp.Expression:
@@ -89,7 +89,7 @@ def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
     if part.type is not DataType.VARCHAR:
         raise ProgrammingError(f"DATE_SUB part of a {part.type.value} value: {what}")
     for column in (start, end):
-        if column.type not in (DataType.DATE, DataType.TIMESTAMP):
+        if column.type not in TEMPORAL_TYPES:
             raise ProgrammingError(f"DATE_SUB of a {column.type.value} value: {what}")
     start, end = align([start, end], what)  # DuckDB: as TIMESTAMPs, checked
     a, b = (date_micros(c) if c.type is DataType.DATE else c.values for c in (start, end))
@@ -126,7 +126,7 @@ def _named(column: Column, index: torch.Tensor, names: list[str]) -> Column:
 
 def _temporal_or_null(node: exp.Expression, name: str, batch: Batch) -> Column:
     column = evaluate(_one_argument(node, name), batch)
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.NULL):
+    if column.type not in TEMPORAL_TYPES and column.type is not DataType.NULL:
         raise ProgrammingError(f"{name} of a {column.type.value} value: {SqlText(node)}")
     return column
 
@@ -163,7 +163,7 @@ def _part_function(node: exp.Anonymous, batch: Batch) -> Column:
     column = evaluate(_one_argument(node, name.upper()), batch)
     if column.type is DataType.NULL and name == "julian":  # DuckDB: a DOUBLE NULL
         return null_column(len(column), DataType.DOUBLE, column.device)
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP):
+    if column.type not in TEMPORAL_TYPES:
         raise ProgrammingError(f"{name.upper()} of a {column.type.value} value: "
                                f"{SqlText(node)}")
     part = extract_part(column, _PART_FUNCTIONS[name])

@@ -14,7 +14,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous, is_constant
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.storage.column import Batch, Column, and_valid, null_column
-from tqp.types import DataType
+from tqp.types import TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType
 
 MICROS = {"hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
           "millisecond": 1_000, "microsecond": 1}
@@ -78,11 +78,18 @@ def days_in_month(year: torch.Tensor, month: torch.Tensor) -> torch.Tensor:
         days_from_civil(year, month, torch.ones_like(month))
 
 
+def result_timestamp(column: Column) -> DataType:
+    """The type of a timestamp computed from `column` (DATE_TRUNC, + INTERVAL): TIMESTAMPTZ
+    from a TIMESTAMPTZ, as in DuckDB, else TIMESTAMP."""
+    return DataType.TIMESTAMPTZ if column.type is DataType.TIMESTAMPTZ else DataType.TIMESTAMP
+
+
 def _split(column: Column) -> tuple[torch.Tensor, torch.Tensor]:
-    """(days, microseconds within the day) of a DATE or TIMESTAMP column."""
+    """(days, microseconds within the day) of a DATE, TIMESTAMP or TIMESTAMPTZ column (a
+    TIMESTAMPTZ's in the session zone, UTC)."""
     if column.type is DataType.DATE:
         return column.values.long(), torch.zeros_like(column.values, dtype=torch.long)
-    if column.type is DataType.TIMESTAMP:
+    if column.type in TIMESTAMP_TYPES:
         days = _floordiv(column.values, MICROS_PER_DAY)
         return days, column.values - days * MICROS_PER_DAY
     if column.type is DataType.INTERVAL:  # DATE_TRUNC of an INTERVAL and the like
@@ -113,6 +120,9 @@ def _iso_week(days: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _trunc_div(a: torch.Tensor, b: int) -> torch.Tensor:
     return torch.div(a, b, rounding_mode="trunc")
+
+
+_ZONE_PARTS = ("timezone", "timezone_hour", "timezone_minute")
 
 
 def extract_part(column: Column, part: str) -> Column:
@@ -161,6 +171,10 @@ def extract_part(column: Column, part: str) -> Column:
         values = within_minute if part == "microsecond" else _floordiv(within_minute, 1000)
     elif part == "epoch":
         return Column((days * MICROS_PER_DAY + micros).double() / 1e6, DataType.DOUBLE, column.valid)
+    elif part in _ZONE_PARTS:  # the offset from UTC: in tqp's session zone, UTC, none
+        if column.type is DataType.DATE:
+            raise NotSupportedError(f"EXTRACT({part.upper()}) of a DATE")
+        values = torch.zeros_like(days)
     elif part in ("hour", "minute", "second"):
         unit = MICROS[part]
         modulo = {"hour": 24, "minute": 60, "second": 60}[part]
@@ -188,7 +202,7 @@ def _constant_null(node: exp.Expression, argument: exp.Expression, column: Colum
     DuckDB folds EXTRACT/DATE_PART of it to a DOUBLE NULL, over any number of rows. A derived
     table's column merged into the query is not marked: DuckDB binds it as a column. Checked on
     the host, on one row, only for marked arguments, which are constant."""
-    if (not node.meta.get(CONSTANT_ARGUMENT) or column.type not in (DataType.DATE, DataType.TIMESTAMP)
+    if (not node.meta.get(CONSTANT_ARGUMENT) or column.type not in TEMPORAL_TYPES
             or not is_constant(argument)):
         return False
     if len(column) == 0:
@@ -270,17 +284,17 @@ def truncate(days: torch.Tensor, micros: torch.Tensor, unit: str) -> torch.Tenso
 
 @handles(exp.TimestampTrunc, exp.DateTrunc)
 def date_trunc(node: exp.Expression, batch: Batch) -> Column:
-    """DATE_TRUNC('unit', x): a TIMESTAMP, as DuckDB returns."""
+    """DATE_TRUNC('unit', x): a TIMESTAMP (a TIMESTAMPTZ's a TIMESTAMPTZ), as DuckDB returns."""
     column = evaluate(node.this, batch)
     unit = node.args["unit"]
     if isinstance(unit, exp.Null):
-        return null_column(len(column), DataType.TIMESTAMP, column.device)
+        return null_column(len(column), result_timestamp(column), column.device)
     if column.type is DataType.NULL or is_constant(node.this) and column.valid is not None \
             and len(column) and not bool(column.valid.any()):  # DuckDB folds it to NULL first
-        return null_column(len(column), DataType.TIMESTAMP, column.device)
+        return null_column(len(column), result_timestamp(column), column.device)
     part = trunc_unit(unit.name if isinstance(unit, (exp.Var, exp.Literal)) else unit.sql())
     days, micros = _split(column)
-    return Column(truncate(days, micros, part), DataType.TIMESTAMP, column.valid)
+    return Column(truncate(days, micros, part), result_timestamp(column), column.valid)
 
 
 def _date_trunc_call(node: exp.Anonymous, batch: Batch) -> Column:
@@ -309,7 +323,7 @@ def _date_trunc_call(node: exp.Anonymous, batch: Batch) -> Column:
     for unit, unit_entries in by_unit.items():
         rows = torch.isin(codes, torch.tensor(unit_entries, device=codes.device))
         values = torch.where(rows, truncate(days, micros, unit), values)
-    return Column(values, DataType.TIMESTAMP, valid)
+    return Column(values, result_timestamp(column), valid)
 
 
 # -- DATE_PART, DATE_DIFF, LAST_DAY, MAKE_DATE -----------------------------------------------------
@@ -381,7 +395,7 @@ def date_diff(node: exp.DateDiff, batch: Batch) -> Column:
     if DataType.NULL in (start.type, end.type):
         return null_column(max(len(start), len(end)), DataType.BIGINT, start.device)
     for column in (start, end):
-        if column.type not in (DataType.DATE, DataType.TIMESTAMP):
+        if column.type not in TEMPORAL_TYPES:
             raise ProgrammingError(f"DATE_DIFF of a {column.type.value} value: {what}")
     start, end = align([start, end], what)
     (d0, u0), (d1, u1) = _split(start), _split(end)

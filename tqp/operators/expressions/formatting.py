@@ -236,7 +236,8 @@ def join_columns(columns: list[Column]) -> Column:
 
 
 _INTEGERS = (DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT)
-_STRINGLIKE = (DataType.VARCHAR, DataType.BOOLEAN, DataType.DATE, DataType.TIMESTAMP)
+_STRINGLIKE = (DataType.VARCHAR, DataType.BOOLEAN, DataType.DATE, DataType.TIMESTAMP,
+               DataType.TIMESTAMPTZ)
 
 
 def format_field(column: Column, field: Field, what: str) -> Column:

@@ -21,14 +21,14 @@ from tqp.format import interval_text
 from tqp.operators.expressions import SqlText, evaluate, handles, handles_anonymous
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros
 from tqp.operators.expressions.dates import (
-    MICROS, _split, civil_from_days, days_from_civil, days_in_month,
+    MICROS, _split, civil_from_days, days_from_civil, days_in_month, result_timestamp,
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.storage.intervals import (
     DAYS_PER_MONTH, INT32_MAX, check_parts, make, normalized, parts,
 )
-from tqp.types import DataType
+from tqp.types import TEMPORAL_TYPES, DataType
 
 # Each unit as (part, amount of that part per unit): part 0 months, 1 days, 2 microseconds.
 UNITS = {"millennium": (0, 12000), "century": (0, 1200), "decade": (0, 120), "year": (0, 12),
@@ -283,9 +283,9 @@ def add_or_subtract(a: Column, b: Column, sign: int, what) -> Column | None:
     if a.type is DataType.INTERVAL and b.type is DataType.NULL or \
             b.type is DataType.INTERVAL and a.type is DataType.NULL:
         return null_column(max(len(a), len(b)), DataType.INTERVAL, a.device)
-    if b.type is DataType.INTERVAL and a.type in _TEMPORAL:
+    if b.type is DataType.INTERVAL and a.type in TEMPORAL_TYPES:
         return shift(a, b, sign, what)
-    if a.type is DataType.INTERVAL and b.type in _TEMPORAL and sign == 1:
+    if a.type is DataType.INTERVAL and b.type in TEMPORAL_TYPES and sign == 1:
         return shift(b, a, 1, what)
     op = "+" if sign == 1 else "-"
     raise ProgrammingError(f"cannot compute {a.type.value} {op} {b.type.value} in {what}")
@@ -316,9 +316,10 @@ def _difference(a: Column, b: Column) -> Column:
 
 
 def shift(column: Column, interval: Column, sign: int, what) -> Column:
-    """A DATE or TIMESTAMP plus (sign 1) or minus each row's interval: the months first (a day
-    past the new month's end becomes its last day), then the days and microseconds. A
-    TIMESTAMP, as in DuckDB; a result out of range is a DataError."""
+    """A DATE, TIMESTAMP or TIMESTAMPTZ plus (sign 1) or minus each row's interval: the months
+    first (a day past the new month's end becomes its last day), then the days and
+    microseconds (a TIMESTAMPTZ's in the session zone, UTC). A TIMESTAMP (a TIMESTAMPTZ from
+    one), as in DuckDB; a result out of range is a DataError."""
     valid = and_valid(column.valid, interval.valid)
     months, days_moved, micros_moved = parts(interval.values)
     days, micros = _split(column)
@@ -333,7 +334,7 @@ def shift(column: Column, interval: Column, sign: int, what) -> Column:
     outside = (days.double() * MICROS_PER_DAY + micros.double()).abs() >= 2.0**63 - 2**10
     if _any(outside, valid):
         raise DataError(f"Timestamp out of range in {what}")
-    return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, valid)
+    return Column(days * MICROS_PER_DAY + micros, result_timestamp(column), valid)
 
 
 def _any(mask: torch.Tensor, valid: torch.Tensor | None) -> bool:

@@ -202,7 +202,8 @@ def _position(target: exp.Expression, needle: exp.Expression, batch: Batch) -> C
     value = evaluate(needle, batch)
     if column is None:
         return null_of(batch, DataType.INTEGER)
-    return kernels.position(column, value)
+    literal = isinstance(needle, exp.Literal) and needle.is_string
+    return kernels.position(column, value, literal)
 
 
 def _has(a: exp.Expression, b: exp.Expression, batch: Batch, every: bool) -> Column:

@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.operators import lists
+from tqp.operators.list_functions import require_element_type
 from tqp.operators.expressions import evaluate, handles, text
 from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.literals import constant, device_of
@@ -148,6 +149,8 @@ def list_contains(node: exp.ArrayContains, batch: Batch) -> Column:
     needle = evaluate(node.expression, batch)
     if column is None:
         return null_of(batch, DataType.BOOLEAN)
+    literal = isinstance(node.expression, exp.Literal) and node.expression.is_string
+    require_element_type(column.lists.elements, needle, literal, "list_contains")
     starts, lengths = spans(column)
     rows, index, _ = element_rows(starts, lengths)
     elements = column.lists.elements.take(index)

@@ -79,7 +79,8 @@ def _unit_ratio(column: Column, constant: Column) -> int | None:
     integer against a wider integer); None otherwise."""
     if column.values.dim() != 1 or constant.values.dim() != 1:
         return None  # 128-bit values
-    if column.type is DataType.DATE and constant.type is DataType.TIMESTAMP:
+    if column.type is DataType.DATE and constant.type in (DataType.TIMESTAMP,
+                                                         DataType.TIMESTAMPTZ):
         return MICROS_PER_DAY
     exact = (DataType.INTEGER, DataType.BIGINT, DataType.DECIMAL)
     if column.type not in exact or constant.type not in exact:

@@ -91,7 +91,7 @@ def _float_test(test, exact_answer: bool):
 
     def handler(node: exp.Expression, batch: Batch) -> Column:
         a = evaluate(sole_argument(node), batch)
-        if a.type not in (DataType.DATE, DataType.TIMESTAMP):
+        if a.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.TIMESTAMPTZ):
             a = _numeric(a, SqlText(node))
         if a.values.is_floating_point():
             return Column(test(a.values), DataType.BOOLEAN, a.valid)

@@ -6,8 +6,6 @@ Whole-column integer and float tensor arithmetic on DATE days and TIMESTAMP micr
 
 from __future__ import annotations
 
-import datetime
-
 import torch
 from sqlglot import exp
 
@@ -17,39 +15,32 @@ from tqp.operators.expressions.coerce import MICROS_PER_DAY
 from tqp.operators.expressions.dates import (
     MICROS, _floordiv, _split, days_from_civil, days_in_month, extract_part,
 )
+from tqp.operators.expressions.timestamptz import from_epoch_seconds, now_micros
 from tqp.storage.column import Batch, Column, and_valid
-from tqp.types import DataType
+from tqp.types import TEMPORAL_TYPES, DataType
 
 
 @handles(exp.CurrentDate)
 def current_date(node: exp.CurrentDate, batch: Batch) -> Column:
-    """CURRENT_DATE/TODAY(): today's DATE in the local time zone, as DuckDB's default."""
-    days = (datetime.date.today() - datetime.date(1970, 1, 1)).days
+    """CURRENT_DATE/TODAY(): the DATE of the statement's instant in the session zone (UTC), as
+    DuckDB's NOW()::DATE."""
+    days = now_micros(node) // MICROS_PER_DAY
     return Column(torch.full((batch.num_rows,), days, dtype=torch.int32, device=batch.device),
                   DataType.DATE)
 
 
 @handles(exp.Localtimestamp)
 def current_localtimestamp(node: exp.Localtimestamp, batch: Batch) -> Column:
-    """CURRENT_LOCALTIMESTAMP(): the local time as a TIMESTAMP."""
-    micros = (datetime.datetime.now() - datetime.datetime(1970, 1, 1)) // datetime.timedelta(
-        microseconds=1)
-    return Column(torch.full((batch.num_rows,), micros, dtype=torch.int64, device=batch.device),
-                  DataType.TIMESTAMP)
+    """CURRENT_LOCALTIMESTAMP(): the statement's instant on the session zone's (UTC's) clock,
+    a TIMESTAMP."""
+    return Column(torch.full((batch.num_rows,), now_micros(node), dtype=torch.int64,
+                             device=batch.device), DataType.TIMESTAMP)
 
 
 @handles(exp.TimeFromParts)
 def make_time(node, batch):
     """MAKE_TIME gives DuckDB's TIME type, which tqp does not have: refused."""
     raise NotSupportedError("MAKE_TIME (a TIME value; tqp has no TIME type)")
-
-
-@handles(exp.CurrentTimestamp)
-@handles_anonymous("now", "get_current_timestamp", "transaction_timestamp")
-def current_timestamp(node, batch):
-    """NOW()/CURRENT_TIMESTAMP are DuckDB's TIMESTAMP WITH TIME ZONE: refused."""
-    raise NotSupportedError("CURRENT_TIMESTAMP/NOW() (a TIMESTAMP WITH TIME ZONE, which tqp "
-                            "does not have; CURRENT_LOCALTIMESTAMP() is a TIMESTAMP)")
 
 
 # DuckDB's finite timestamps: int64 microseconds but the two infinities.
@@ -62,7 +53,7 @@ def _temporal(argument: exp.Expression, node: exp.Expression, batch: Batch, name
     column = evaluate(argument, batch)
     if column.type is DataType.INTERVAL:
         raise NotSupportedError(f"{name} of an INTERVAL: {SqlText(node)}")
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.NULL):
+    if column.type not in TEMPORAL_TYPES and column.type is not DataType.NULL:
         raise ProgrammingError(f"{name} of a {column.type.value} value: {SqlText(node)}")
     return column
 
@@ -77,11 +68,10 @@ def _micros(column: Column) -> torch.Tensor:
 
 @handles(exp.TimeToUnix)
 def epoch(node: exp.TimeToUnix, batch: Batch) -> Column:
-    """EPOCH(x): the seconds since 1970-01-01 of a DATE or TIMESTAMP, or in an INTERVAL, a
-    DOUBLE."""
+    """EPOCH(x): the seconds since 1970-01-01 of a DATE, TIMESTAMP or TIMESTAMPTZ, or in an
+    INTERVAL, a DOUBLE."""
     column = evaluate(node.this, batch)
-    if column.type not in (DataType.DATE, DataType.TIMESTAMP, DataType.INTERVAL,
-                           DataType.NULL):
+    if column.type not in TEMPORAL_TYPES | {DataType.INTERVAL, DataType.NULL}:
         raise ProgrammingError(f"EPOCH of a {column.type.value} value: {SqlText(node)}")
     if column.type is DataType.NULL:
         raise ProgrammingError(f"EPOCH of an untyped NULL: {SqlText(node)}")
@@ -128,13 +118,14 @@ def unix_to_time(node: exp.UnixToTime, batch: Batch) -> Column:
     TIMESTAMP, or the TIMESTAMP of integer milliseconds; MAKE_TIMESTAMP(us) (scale 6)."""
     scale = node.args.get("scale")
     scale = int(scale.this) if isinstance(scale, exp.Literal) and scale.is_int else None
-    if scale not in (3, 6):  # TO_TIMESTAMP(seconds): a TIMESTAMP WITH TIME ZONE in DuckDB
-        raise NotSupportedError(f"function {node.sql(dialect='duckdb')[:60]} (a TIMESTAMP WITH "
-                                "TIME ZONE, which tqp does not have)")
+    if scale is None and node.args.get("scale") is None:  # TO_TIMESTAMP(seconds)
+        return from_epoch_seconds(node, batch)
+    if scale not in (3, 6):
+        raise NotSupportedError(f"function {node.sql(dialect='duckdb')[:60]}")
     column = evaluate(node.this, batch)
     if column.type is DataType.INTERVAL:
         raise NotSupportedError(f"EPOCH_MS of an INTERVAL: {SqlText(node)}")
-    if scale == 3 and column.type in (DataType.DATE, DataType.TIMESTAMP):
+    if scale == 3 and column.type in TEMPORAL_TYPES:
         return _epoch_units(node.this, node, batch, "EPOCH_MS", 1, 1000)
     return _timestamp_from_units(column, 1000 if scale == 3 else 1, SqlText(node))
 
