@@ -1,5 +1,6 @@
 """INTERVAL expressions (tqp/operators/expressions/intervals.py) agree with DuckDB over random
-values: AGE and TIMESTAMP differences of random pairs, interval arithmetic, the products and
+values: AGE and TIMESTAMP (and TIMESTAMPTZ) differences of random pairs, instants moved by
+intervals, interval arithmetic, the products and
 quotients DuckDB computes as Postgres' interval_mul, comparisons of equal intervals written
 apart, parts, texts both ways; and the results leave as DuckDB returns them (Arrow's
 month_day_nano_interval, datetime.timedelta from fetchall, DuckDB's text in the shell)."""
@@ -38,6 +39,9 @@ def _table(rows: int = 2000, seed: int = 11) -> pa.Table:
         "id": pa.array(np.arange(rows, dtype=np.int32)),
         "a": pa.array(base * DAY + times, pa.timestamp("us"), mask=nulls[::-1]),
         "b": pa.array(b_days * DAY + other, pa.timestamp("us")),
+        "ta": pa.array(base * DAY + times, pa.timestamp("us", tz="UTC"), mask=nulls[::-1]),
+        "tb": pa.array(b_days * DAY + other + rng.integers(-1, 2, rows) * 999,
+                       pa.timestamp("us", tz="UTC")),
         "da": pa.array(base.astype(np.int32), pa.date32()),
         "iv": pa.array(mdn, pa.month_day_nano_interval()),
         "f": pa.array(rng.choice([0.5, 1.5, -2.25, 1 / 3, 7.0, 0.001, -0.1], rows)),
@@ -58,6 +62,25 @@ def pairs(engines):
     "a - b", "b - a", "da - b", "a - da",
 ])
 def test_differences_of_random_pairs(pairs, expression):
+    pairs.check_column("ivs", expression)
+
+
+@pytest.mark.parametrize("expression", [
+    "ta - tb", "tb - ta", "ta - b", "b - ta", "da - tb", "tb - da", "age(ta, tb)",
+    "age(tb, ta)", "age(a, tb)", "age(tb, da)",
+])
+def test_differences_of_random_instants(pairs, expression):
+    """TIMESTAMPTZ minus TIMESTAMPTZ, TIMESTAMP or DATE and AGE of them, in UTC."""
+    pairs.check_column("ivs", expression)
+
+
+@pytest.mark.parametrize("expression", [
+    "ta + iv", "ta - iv", "iv + tb", "tb - iv", "ta - interval '1 month 1 second'",
+    "tb + (iv - interval 1 millisecond)", "ta + (ta - tb)", "tb - age(a, b)",
+])
+def test_instants_moved_by_intervals(pairs, expression):
+    """TIMESTAMPTZ +/- an interval as DuckDB's calendar moves it (time first where a part of
+    the interval added is negative, else months first; sub-millisecond parts first)."""
     pairs.check_column("ivs", expression)
 
 

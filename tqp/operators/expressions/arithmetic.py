@@ -206,9 +206,6 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
-    if sign == -1 and {a.type, b.type} <= TEMPORAL_TYPES:
-        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL of a TIMESTAMP "
-                                f"WITH TIME ZONE: not built yet) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 

@@ -265,17 +265,17 @@ handles(exp.ToDays)(_to_unit)
 
 # -- arithmetic ----------------------------------------------------------------------------------
 
-_TEMPORAL = (DataType.DATE, DataType.TIMESTAMP)
-
-
 def add_or_subtract(a: Column, b: Column, sign: int, what) -> Column | None:
-    """`a + b` or `a - b` (sign -1) where an INTERVAL results: intervals part by part, a DATE
-    or TIMESTAMP moved by an interval (a TIMESTAMP), or the difference of two TIMESTAMPs (or a
-    DATE and a TIMESTAMP: days and microseconds, as DuckDB). None where no INTERVAL is
+    """`a + b` or `a - b` (sign -1) where an INTERVAL results: intervals part by part, a DATE,
+    TIMESTAMP or TIMESTAMPTZ moved by an interval (a TIMESTAMP, a TIMESTAMPTZ from one), or
+    the difference of two TIMESTAMPs or TIMESTAMPTZs (or of one and a DATE, or a TIMESTAMP and
+    a TIMESTAMPTZ: days and microseconds, as DuckDB in UTC). None where no INTERVAL is
     involved."""
     types = {a.type, b.type}
     if DataType.INTERVAL not in types:
-        if sign == -1 and types <= set(_TEMPORAL) and DataType.TIMESTAMP in types:
+        if sign == -1 and types <= TEMPORAL_TYPES and types != {DataType.DATE}:
+            if DataType.TIMESTAMPTZ in types:
+                return _instant_difference(a, b)
             return _difference(a, b)
         return None
     if a.type is DataType.INTERVAL and b.type is DataType.INTERVAL:
@@ -308,33 +308,100 @@ def _micros(column: Column) -> torch.Tensor:
 
 
 def _difference(a: Column, b: Column) -> Column:
-    """TIMESTAMP - TIMESTAMP: whole days and the microseconds left, both toward zero."""
+    """TIMESTAMP - TIMESTAMP (or a DATE, its midnight): whole days and the microseconds left,
+    both toward zero."""
     delta = _micros(a) - _micros(b)
     days = torch.div(delta, MICROS_PER_DAY, rounding_mode="trunc")
     return interval_column(make(torch.zeros_like(days), days, delta - days * MICROS_PER_DAY),
                            and_valid(a.valid, b.valid))
 
 
+def _instant_difference(a: Column, b: Column) -> Column:
+    """a - b where either is a TIMESTAMPTZ (the other read in UTC), as DuckDB's ICU calendar
+    counts it: the whole days and the time between the two instants' milliseconds, then the
+    microseconds below them, from the earlier instant to the later (negated where a is
+    earlier). The later instant's milliseconds are its microseconds divided toward zero, as
+    C++ divides, so before 1970 a sub-millisecond part can give a day more and a negative
+    time (`TIMESTAMPTZ '1969-12-30 23:59:59.9995+00' - TIMESTAMPTZ '1969-12-30 00:00+00'` is
+    `1 day -00:00:00.0005`, where TIMESTAMPs give `23:59:59.9995`)."""
+    x, y = _micros(a), _micros(b)
+    flipped = y > x
+    late, early = torch.where(flipped, y, x), torch.where(flipped, x, y)
+    early_ms = torch.div(early, 1000, rounding_mode="floor")
+    early_us = early - early_ms * 1000
+    late_rest = torch.fmod(late, 1000)
+    borrow = ((late_rest >= 0) & (early_us > late_rest)).long()
+    late_ms = torch.div(late - borrow * 1000, 1000, rounding_mode="trunc")
+    elapsed = late_ms - early_ms
+    days = torch.div(elapsed, MICROS_PER_DAY // 1000, rounding_mode="floor")
+    micros = (elapsed - days * (MICROS_PER_DAY // 1000)) * 1000 + late_rest + borrow * 1000 \
+        - early_us
+    sign = torch.where(flipped, -1, 1)
+    return interval_column(make(torch.zeros_like(days), days * sign, micros * sign),
+                           and_valid(a.valid, b.valid))
+
+
 def shift(column: Column, interval: Column, sign: int, what) -> Column:
-    """A DATE, TIMESTAMP or TIMESTAMPTZ plus (sign 1) or minus each row's interval: the months
-    first (a day past the new month's end becomes its last day), then the days and
-    microseconds (a TIMESTAMPTZ's in the session zone, UTC). A TIMESTAMP (a TIMESTAMPTZ from
-    one), as in DuckDB; a result out of range is a DataError."""
+    """A DATE, TIMESTAMP or TIMESTAMPTZ plus (sign 1) or minus each row's interval. A DATE or
+    TIMESTAMP moves by the months first (a day past the new month's end becomes its last day),
+    then the days and microseconds; a TIMESTAMPTZ as DuckDB's calendar moves it (see
+    `_shift_instants`). A TIMESTAMP (a TIMESTAMPTZ from one), as in DuckDB; a result out of
+    range is a DataError."""
     valid = and_valid(column.valid, interval.valid)
-    months, days_moved, micros_moved = parts(interval.values)
+    months, days_moved, micros_moved = (sign * p for p in parts(interval.values))
+    if column.type is DataType.TIMESTAMPTZ:
+        values = _shift_instants(column.values, months, days_moved, micros_moved, valid, what)
+        return Column(values, DataType.TIMESTAMPTZ, valid)
     days, micros = _split(column)
-    if _any(months != 0, valid):
-        year, month, day = civil_from_days(days)
-        total = year * 12 + (month - 1) + sign * months
-        year = torch.div(total, 12, rounding_mode="floor")
-        month = total - year * 12 + 1
-        days = days_from_civil(year, month, torch.minimum(day, days_in_month(year, month)))
-    days = days + sign * days_moved
-    micros = micros + sign * micros_moved
+    days = _add_months(days, months, valid)
+    days = days + days_moved
+    micros = micros + micros_moved
+    _check_range(days, micros, valid, what)
+    return Column(days * MICROS_PER_DAY + micros, DataType.TIMESTAMP, valid)
+
+
+def _add_months(days: torch.Tensor, months: torch.Tensor, valid) -> torch.Tensor:
+    """Day numbers moved by whole months (a day past the new month's end: its last day)."""
+    if not _any(months != 0, valid):
+        return days
+    year, month, day = civil_from_days(days)
+    total = year * 12 + (month - 1) + months
+    year = torch.div(total, 12, rounding_mode="floor")
+    month = total - year * 12 + 1
+    return days_from_civil(year, month, torch.minimum(day, days_in_month(year, month)))
+
+
+def _check_range(days: torch.Tensor, micros: torch.Tensor, valid, what) -> None:
     outside = (days.double() * MICROS_PER_DAY + micros.double()).abs() >= 2.0**63 - 2**10
     if _any(outside, valid):
         raise DataError(f"Timestamp out of range in {what}")
-    return Column(days * MICROS_PER_DAY + micros, result_timestamp(column), valid)
+
+
+def _shift_instants(values: torch.Tensor, months: torch.Tensor, days_moved: torch.Tensor,
+                    micros_moved: torch.Tensor, valid, what) -> torch.Tensor:
+    """TIMESTAMPTZ + interval (already signed) as DuckDB's ICU calendar adds it in UTC: the
+    interval's microseconds below a millisecond first (carried into the instant's
+    milliseconds, each part truncated toward zero as C++ divides), then, where any part is
+    negative, the rest of its time, the months, the days; else the months, the days, the
+    time. So `TIMESTAMPTZ '2000-03-01' - INTERVAL '1 month 1 second'` is 2000-01-29 23:59:59,
+    where a TIMESTAMP gives 2000-01-31 23:59:59."""
+    millis = torch.div(values, 1000, rounding_mode="trunc")
+    rest = values - millis * 1000 + torch.fmod(micros_moved, 1000)
+    carry = (rest >= 1000).long() - (rest < 0).long()
+    millis, rest = millis + carry, rest - carry * 1000
+    time = torch.div(micros_moved, 1000, rounding_mode="trunc") * 1000
+    backward = (months < 0) | (days_moved < 0) | (micros_moved < 0)
+    instant = millis * 1000 + torch.where(backward, time, 0)
+    days = _floordiv_day(instant)
+    micros = instant - days * MICROS_PER_DAY
+    days = _add_months(days, months, valid) + days_moved
+    micros = micros + torch.where(backward, 0, time) + rest
+    _check_range(days, micros, valid, what)
+    return days * MICROS_PER_DAY + micros
+
+
+def _floordiv_day(micros: torch.Tensor) -> torch.Tensor:
+    return torch.div(micros, MICROS_PER_DAY, rounding_mode="floor")
 
 
 def _any(mask: torch.Tensor, valid: torch.Tensor | None) -> bool:
@@ -433,7 +500,7 @@ def _age(node: exp.Anonymous, batch: Batch) -> Column:
     if DataType.NULL in (a.type, b.type):
         return null_column(max(len(a), len(b)), DataType.INTERVAL, a.device)
     for column in (a, b):
-        if column.type not in _TEMPORAL:
+        if column.type not in TEMPORAL_TYPES:  # a TIMESTAMPTZ's fields in UTC, as DuckDB's
             raise ProgrammingError(f"AGE of a {column.type.value} value: {what}")
     x, y = _micros(a), _micros(b)
     x, y = torch.broadcast_tensors(x, y)
