@@ -176,6 +176,8 @@ DATE_ERRORS = [
     ("select tz * interval 1 day from t_tz", "ProgrammingError", "interval"),
     ("select tz + interval 300000 year from t_tz", "DataError", "out of range"),
     ("select age(tz, 1) from t_tz", "ProgrammingError", "age"),
+    ("select age('2020-01-01')", "ProgrammingError", "age"),
+    ("select age(id) from t_tz", "ProgrammingError", "age"),
     ("select extract(dow from iv) from t_iv", "NotSupportedError", "dow"),  # both refuse
     ("select d + 2000000000 < d::timestamp from t_nulls", "DataError", "timestamp range"),
     ("select d + to_days(2.5) from t_nulls", "ProgrammingError", "to_days"),
@@ -383,9 +385,8 @@ NOT_SUPPORTED = [
     ("select levenshtein(n_name, n_comment) from nation", ("two non-constant",)),
     ("select hex(-170141183460469231731687303715884105727::hugeint + n_nationkey) from nation",
      ("hugeint",)),
-    # INTERVALs: AGE from today (time-dependent), a literal text sqlglot reads in part, and
-    # GREATEST/LEAST (DuckDB orders intervals there by their parts as stored).
-    ("select age(d::timestamp) from t_nulls", ("age", "current date")),
+    # INTERVALs: a literal text sqlglot reads in part, and GREATEST/LEAST (DuckDB orders
+    # intervals there by their parts as stored).
     ("select interval '3 days ago'", ("3 days ago",)),
     ("select greatest(interval 1 day, interval '23 hours')", ("greatest", "interval")),
     ("select least(iv, interval 1 day) from t_iv", ("least", "interval")),

@@ -416,3 +416,18 @@ select max_by(id, iv) as a, min_by(id, iv) as b, quantile_disc(iv, 0.5) as q fro
 select id, avg(iv) over (order by id rows between 1 preceding and current row) as a,
     avg(iv) over (order by id rows between unbounded preceding and current row) as b
 from t_iv order by id;
+
+-- AGE of one argument counts from the midnight that starts CURRENT_DATE (time-dependent:
+-- compared with its two-argument form and with NOW(), not shown).
+
+-- name: age_from_today
+select id, age(ts) = age(current_date, ts) as same, age(ts) is null as missing,
+    age(ts::date) = age(current_date::timestamp, ts::date) as of_date, typeof(age(ts)) as t
+from t_iv
+order by id;
+
+-- name: age_from_today_instants
+select id, age(tz) = age(current_date, tz) as same, age(tz) is null as missing,
+    age(now()) <= interval 0 second as not_ahead, age(null) as null_arg
+from t_tz
+order by id;

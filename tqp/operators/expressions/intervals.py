@@ -23,6 +23,7 @@ from tqp.operators.expressions.coerce import MICROS_PER_DAY, date_micros
 from tqp.operators.expressions.dates import (
     MICROS, _split, civil_from_days, days_from_civil, days_in_month, result_timestamp,
 )
+from tqp.operators.expressions.timestamptz import now_micros
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
 from tqp.storage.intervals import (
@@ -489,14 +490,18 @@ def divide(a: Column, b: Column, what) -> Column:
 def _age(node: exp.Anonymous, batch: Batch) -> Column:
     """AGE(a, b): a - b in years, months, days and time as Postgres counts it (each field's
     difference, a negative field borrowing from the next: a month borrows the days of the
-    earlier value's month). AGE(a) counts from today's midnight: refused (time-dependent)."""
+    earlier value's month). AGE(b) counts from the midnight (UTC) that starts the statement's
+    CURRENT_DATE, as DuckDB."""
     what = SqlText(node)
-    if len(node.expressions) == 1:
-        raise NotSupportedError(f"AGE with one argument (an INTERVAL from the current date: "
-                                f"time-dependent): {what}")
-    if len(node.expressions) != 2:
+    if len(node.expressions) not in (1, 2):
         raise ProgrammingError(f"AGE takes 1 or 2 arguments: {what}")
-    a, b = (evaluate(e, batch) for e in node.expressions)
+    if len(node.expressions) == 1:
+        midnight = now_micros(node) // MICROS_PER_DAY * MICROS_PER_DAY
+        a = Column(torch.full((batch.num_rows,), midnight, dtype=torch.int64,
+                              device=batch.device), DataType.TIMESTAMP)
+        b = evaluate(node.expressions[0], batch)
+    else:
+        a, b = (evaluate(e, batch) for e in node.expressions)
     if DataType.NULL in (a.type, b.type):
         return null_column(max(len(a), len(b)), DataType.INTERVAL, a.device)
     for column in (a, b):
