@@ -371,3 +371,18 @@ select (timestamptz '1969-12-30 23:59:59.9995+00' - timestamptz '1969-12-30 00:0
     timestamptz '2020-01-01 00:00:00.0007+00' - timestamptz '2019-12-31 00:00:00.0009+00' as c,
     timestamptz '1969-12-31 23:59:59.9999+00' - timestamp '1969-12-31 23:59:59.0001' as d,
     date '1970-01-01' - timestamptz '1969-12-31 23:59:59.9999+00' as e;
+
+-- name: date_sub_instants_calendar
+select date_sub('month', timestamptz '2021-03-29 05:15+00', timestamptz '2021-02-28 10:50+00') as back,
+    date_sub('month', timestamptz '2021-02-28 10:50+00', timestamptz '2021-03-29 05:15+00') as fwd,
+    date_sub('month', timestamp '2021-03-29 05:15', timestamp '2021-02-28 10:50') as back_wall,
+    date_sub('year', timestamptz '2025-02-28 00:00+00', timestamptz '2024-02-29 00:00+00') as year_back,
+    date_sub('quarter', timestamptz '2020-05-31 00:00+00', timestamptz '2020-02-29 00:00+00') as quarter_back,
+    date_sub('day', timestamptz '1969-12-30 00:00+00', timestamptz '1969-12-30 23:59:59.9995+00') as day_sub_ms,
+    date_sub('hour', timestamptz '1969-12-30 22:00:00.0005+00', timestamptz '1969-12-30 23:59:59.9995+00') as hour_sub_ms;
+
+-- name: date_sub_instant_columns
+select a.id as a, b.id as b, date_sub('month', a.tz, b.tz) as m, date_sub('day', a.tz, b.kz) as d,
+    date_sub('year', b.tz, a.ts) as y
+from t_tz a, t_tz b
+order by a.id, b.id;
