@@ -21,7 +21,8 @@ __all__ = ["assert_same_result", "check_against_duckdb", "is_ordered", "result_p
 
 def type_kind(arrow_type: pa.DataType) -> str:
     """The kind of an Arrow type: integer, decimal, float (single precision), double, string,
-    date, timestamp, timestamp with time zone, boolean, null, or the type's own name."""
+    date, timestamp, timestamp with time zone, interval (Arrow's month_day_nano_interval, as
+    DuckDB returns an INTERVAL; a duration is not one), boolean, null, or the type's own name."""
     if pa.types.is_integer(arrow_type):
         return "integer"
     if pa.types.is_decimal(arrow_type):
@@ -36,6 +37,8 @@ def type_kind(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "timestamp" if arrow_type.tz is None else "timestamp with time zone"
+    if arrow_type == pa.month_day_nano_interval():
+        return "interval"
     if pa.types.is_boolean(arrow_type):
         return "boolean"
     if pa.types.is_null(arrow_type):

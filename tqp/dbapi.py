@@ -391,9 +391,18 @@ class Cursor:
         return rest
 
     def fetchdf(self):
-        """The remaining rows as a pandas DataFrame."""
+        """The remaining rows as a pandas DataFrame (an INTERVAL as timedelta64, a month as
+        30 days, as DuckDB's)."""
         with translate_errors():
-            return self.fetch_arrow_table().to_pandas()
+            table = self.fetch_arrow_table()
+            for i, field in enumerate(table.schema):
+                if pa.types.is_interval(field.type):
+                    from tqp.storage.intervals import to_duration  # torch: loaded by now
+
+                    table = table.set_column(i, field.name, pa.chunked_array(
+                        [to_duration(c) for c in table.column(i).chunks],
+                        pa.duration("us")))
+            return table.to_pandas()
 
     def fetch_record_batch(self, rows_per_batch: int = RECORD_BATCH_ROWS) -> pa.RecordBatchReader:
         """The remaining rows as a stream of Arrow record batches of at most `rows_per_batch`."""
@@ -508,9 +517,14 @@ def _is_hugeint(field: pa.Field) -> bool:
 
 
 def _python_values(field: pa.Field, column: pa.ChunkedArray) -> list:
-    """A column's values as Python objects (a HUGEINT's as ints, as DuckDB fetches them); a
-    value Python cannot hold is a DataError."""
+    """A column's values as Python objects (a HUGEINT's as ints, an INTERVAL's as timedelta
+    with a month as 30 days, as DuckDB fetches them); a value Python cannot hold is a
+    DataError."""
     name, hugeint = field.name, _is_hugeint(field)
+    if pa.types.is_interval(column.type):
+        from tqp.storage.intervals import to_duration  # torch: loaded by now
+
+        return [v for chunk in column.chunks for v in to_duration(chunk).to_pylist()]
     try:
         values = None if hugeint else column.to_pylist()
     except (OverflowError, ValueError) as exc:

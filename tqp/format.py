@@ -103,7 +103,33 @@ def value_text(value, exact: bool = False) -> str:
         return value.isoformat()
     if isinstance(value, bytes):
         return "\\x" + value.hex()
+    if isinstance(value, pa.MonthDayNano):
+        return interval_text(value.months, value.days, int(value.nanoseconds) // 1000
+                             if value.nanoseconds >= 0 else -(-value.nanoseconds // 1000))
     return str(value)
+
+
+def interval_text(months: int, days: int, micros: int) -> str:
+    """An INTERVAL as DuckDB writes it: `1 year 2 months 3 days 04:05:06.5`, each part with
+    its own sign (`1 day -00:00:01`), the time part when there are microseconds (hours past
+    24 as they are: `100:00:00`), `00:00:00` for nothing at all."""
+    words = []
+    years, months = _truncated_divmod(months, 12)
+    for amount, unit in ((years, "year"), (months, "month"), (days, "day")):
+        if amount:
+            words.append(f"{amount} {unit}" + ("s" if amount not in (1, -1) else ""))
+    if micros or not words:
+        sign = "-" if micros < 0 else ""
+        seconds, fraction = divmod(abs(micros), 1_000_000)
+        clock = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        words.append(clock + (f".{fraction:06d}".rstrip("0") if fraction else ""))
+    return " ".join(words)
+
+
+def _truncated_divmod(a: int, b: int) -> tuple[int, int]:
+    """divmod rounding toward zero, as C++ divides."""
+    q = abs(a) // b * (1 if a >= 0 else -1)
+    return q, a - q * b
 
 
 def one_line(text: str) -> str:

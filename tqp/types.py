@@ -3,7 +3,10 @@
 See DESIGN.md: a DECIMAL(p,s) is an int64 tensor of its values scaled by 10**s (its precision and
 scale ride on the Column as a `DecimalType`), a FLOAT (DuckDB's single precision REAL) is a
 float32 tensor and a DOUBLE float64, dates are int32 days since the epoch, timestamps
-int64 microseconds, strings int32 codes into a sorted dictionary. HUGEINT, DuckDB's type of an
+int64 microseconds, strings int32 codes into a sorted dictionary. An INTERVAL is an int64
+tensor of shape (n, 3): months, days and microseconds a row, as DuckDB stores them and not
+normalised (INTERVAL '30 days' and INTERVAL '1 month' are two values that compare equal; see
+storage/intervals.py). HUGEINT, DuckDB's type of an
 integer SUM, is an int64 tensor too: a value past int64 is an error, never a wrap.
 """
 
@@ -27,6 +30,7 @@ class DataType(enum.Enum):
     DECIMAL = "DECIMAL"
     DATE = "DATE"
     TIMESTAMP = "TIMESTAMP"
+    INTERVAL = "INTERVAL"
     TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"  # int64 microseconds since 1970 UTC
     VARCHAR = "VARCHAR"
     LIST = "LIST"
@@ -57,6 +61,7 @@ _TORCH_DTYPES = {
     DataType.DECIMAL: torch.int64,
     DataType.DATE: torch.int32,
     DataType.TIMESTAMP: torch.int64,
+    DataType.INTERVAL: torch.int64,  # (n, 3): months, days, microseconds
     DataType.TIMESTAMPTZ: torch.int64,
     DataType.VARCHAR: torch.int32,
     DataType.LIST: torch.int64,
@@ -193,6 +198,7 @@ _SQL_NAMES = {
     "DATE": DataType.DATE,
     "TIMESTAMP": DataType.TIMESTAMP, "DATETIME": DataType.TIMESTAMP,
     "TIMESTAMPNTZ": DataType.TIMESTAMP, "TIMESTAMP_US": DataType.TIMESTAMP,
+    "INTERVAL": DataType.INTERVAL,
     "TIMESTAMPTZ": DataType.TIMESTAMPTZ, "TIMESTAMP WITH TIME ZONE": DataType.TIMESTAMPTZ,
     "VARCHAR": DataType.VARCHAR, "TEXT": DataType.VARCHAR, "STRING": DataType.VARCHAR,
     "CHAR": DataType.VARCHAR, "BPCHAR": DataType.VARCHAR, "NVARCHAR": DataType.VARCHAR,

@@ -137,6 +137,23 @@ def extra_tables() -> dict[str, pa.Table]:
               {"a": 5, "b": "", "c": {"d": _d("2000-02-29"), "l": None}}],
     }, schema=pa.schema([("id", pa.int32()),
                          ("s", pa.struct([("a", pa.int64()), ("b", pa.string()), ("c", inner)]))]))
+    # Intervals (Arrow's month_day_nano_interval, as DuckDB returns them) beside timestamps:
+    # '1 month' and '30 days' (equal, not the same), mixed signs, a NULL, sub-second parts.
+    mdn = pa.MonthDayNano
+    t_iv = pa.table({
+        "id": [1, 2, 3, 4, 5, 6, 7, 8],
+        "g": ["a", "a", "b", "b", None, "c", "c", "é"],
+        "iv": [mdn([1, 0, 0]), mdn([0, 30, 0]), mdn([0, 29, 86_400_000_000_000]), None,
+               mdn([14, 3, 14_706_500_000_000]), mdn([-1, 2, -1_000]), mdn([0, 0, 0]),
+               mdn([0, 1, -3_600_000_000_000])],
+        "ts": [datetime.datetime(2020, 1, 31, 10, 30), datetime.datetime(2020, 2, 29),
+               None, datetime.datetime(1969, 12, 31, 23, 59, 59, 999_999),
+               datetime.datetime(2000, 3, 31, 0, 0, 0, 500_000), datetime.datetime(2021, 12, 31),
+               datetime.datetime(1900, 1, 1), datetime.datetime(2024, 2, 29, 12)],
+        "n": [3, -2, None, 0, 1, 2, 7, 1],
+    }, schema=pa.schema([("id", pa.int32()), ("g", pa.string()),
+                         ("iv", pa.month_day_nano_interval()), ("ts", pa.timestamp("us")),
+                         ("n", pa.int32())]))
     # Instants (TIMESTAMPTZ): Arrow timestamps with a zone, in UTC and in another zone (the
     # values are UTC instants either way), a NULL, a duplicate instant, the same wall clock in
     # two zones; beside them wall-clock TIMESTAMPs and texts with UTC offsets.
@@ -184,6 +201,7 @@ def extra_tables() -> dict[str, pa.Table]:
                          ("d", pa.float64()), ("s", pa.string())]))
     return {
         "t_float": t_float,
+        "t_iv": t_iv,
         "t_tz": t_tz,
         "t_case": t_case,
         "t_case2": t_case2,

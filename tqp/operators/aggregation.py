@@ -179,7 +179,11 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
     device = inputs.batch.device
     reject_list_keys([columns[i] for i in present], "GROUP BY")
     used = _numbered_keys([columns[i] for i in present])
-    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) else None
+    # Equal intervals may be written apart ('1 month', '30 days'): a group shows its first
+    # row's, as DuckDB does
+    intervals = any(columns[i].type is DataType.INTERVAL for i in present)
+    numbering = kernels.key_slots(used, keep) if used and _reads_slots(aggregates) \
+        and not intervals else None
     rows = None  # with no keys, the rows `keep` lets through
     if numbering is not None:  # reduced over the key range, then its occupied slots picked
         ids, slots, first, pick = numbering.ids, numbering.size, numbering.first, \
@@ -189,7 +193,8 @@ def _aggregate_set(keys, aggregates, inputs: _Inputs, columns: list[Column],
             ran.append("by key range")
     else:
         if used:
-            ids, groups, first = kernels.group_ids(used, first_row=False, keep=keep, ran=ran)
+            ids, groups, first = kernels.group_ids(used, first_row=intervals, keep=keep,
+                                                   ran=ran)
         else:
             # One group: the rows `keep` drops are read as NULLs, which every aggregate that
             # takes a mask skips (COUNT(*) counts `keep`): plain reductions, no ids to write
@@ -397,6 +402,11 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         if arg.type is DataType.NULL:
             return Column(torch.zeros(groups, dtype=torch.int32, device=device), DataType.NULL,
                           torch.zeros(groups, dtype=torch.bool, device=device))
+        if arg.type is DataType.INTERVAL:  # equal intervals differ ('1 month', '30 days'):
+            # the last row holding the least (greatest) one, as DuckDB keeps it
+            order = Column(pack_keys([arg.values]), DataType.BIGINT, arg.valid)
+            return statistics.arg_extreme(arg, order, ids, groups, largest=call.func == "max",
+                                          last=True)
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)
@@ -431,6 +441,12 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
         return statistics.quantile(arg, ids, groups, 0.5, False)
     if call.func == "quantile_cont":
         return statistics.quantile(arg, ids, groups, call.param[0], False, call.param[1])
+    if arg.type is DataType.INTERVAL and (call.func == "avg" or call.func == "sum"
+                                          and call.param == AVERAGED):
+        sums = interval_sums(arg, ids, groups)
+        if call.func == "sum":  # an AVG's partial sums (physical/aggregate.py)
+            return Column(sums, DataType.INTERVAL, normalize_valid(counts.of(arg.valid) > 0))
+        return interval_average(sums, counts.of(arg.valid))
     if call.func == "avg" and arg.type in TEMPORAL_TYPES:  # DuckDB averages instants
         raise NotSupportedError(f"AVG of a {arg.type.value} value: {user_names(call.sql())}")
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
@@ -467,6 +483,45 @@ _AVG_READS_SUM = frozenset({DataType.INTEGER, DataType.BIGINT, DataType.HUGEINT,
 # function -> (divide by n - 1, take the square root)
 VARIANCES = {"var_samp": (True, False), "var_pop": (False, False),
              "stddev_samp": (True, True), "stddev_pop": (False, True)}
+
+
+# The `param` of the SUMs an AVG is merged from (physical/aggregate.py): over INTERVAL values
+# they sum each part (a SUM of intervals is otherwise refused, as in DuckDB).
+AVERAGED = "average"
+
+
+def interval_sums(arg: Column, ids: torch.Tensor, groups: int) -> torch.Tensor:
+    """Per group, the sums of the intervals' months, days and microseconds apart, (groups, 3)."""
+    sums = []
+    for part in range(3):  # months, days, microseconds: whole columns each
+        values = arg.values[:, part]
+        if kernels.sum_may_overflow(values):
+            raise NotSupportedError("AVG of INTERVAL values whose sum passes 64 bits")
+        sums.append(kernels.segment_sum(values, arg.valid, ids, groups)[0].long())
+    return torch.stack(sums, dim=1)
+
+
+def interval_average(sums: torch.Tensor, counts: torch.Tensor) -> Column:
+    """AVG of intervals from their summed parts, as DuckDB (after Postgres): each part divided
+    toward zero, the months' remainder carried into days (30 a month) and the days' into
+    microseconds."""
+    sums = [sums[:, 0], sums[:, 1], sums[:, 2]]
+    n = counts.clamp(min=1).long()
+
+    def divmod_(a):
+        q = torch.div(a, n, rounding_mode="trunc")
+        return q, a - q * n
+
+    months, month_rest = divmod_(sums[0])
+    days, day_rest = divmod_(sums[1])
+    micros, micro_rest = divmod_(sums[2])
+    month_rest = month_rest * 30
+    days = days + torch.div(month_rest, n, rounding_mode="trunc")
+    day_rest = day_rest + (month_rest - torch.div(month_rest, n, rounding_mode="trunc") * n)
+    # DuckDB adds the microseconds' remainder itself, not divided (its Finalize does so)
+    micros = micros + micro_rest + torch.div(day_rest * 86_400_000_000, n, rounding_mode="trunc")
+    return Column(torch.stack([months, days, micros], dim=1), DataType.INTERVAL,
+                  normalize_valid(counts > 0))
 
 
 def _variance(arg: Column, ids: torch.Tensor, groups: int, counts: torch.Tensor, sample: bool,

@@ -13,6 +13,7 @@ import torch
 
 from tqp.operators.keys import as_int64
 from tqp.storage.column import Column
+from tqp.storage.wide import key_words
 from tqp.types import DataType
 
 _MIX = 0x9E3779B97F4A7C15  # 2^64 / golden ratio: multiplicative hashing
@@ -54,13 +55,14 @@ def partition_of(columns: list[Column], partitions: int) -> torch.Tensor:
     for column in columns:
         if column.type is DataType.VARCHAR:
             table = torch.from_numpy(string_hashes(column.dictionary)).to(column.device)
-            values = table[column.values.long()] if table.numel() else \
-                torch.zeros(len(column), dtype=torch.int64, device=column.device)
-        else:
-            values = as_int64(column.values)
-        if column.valid is not None:
-            values = torch.where(column.valid, values, torch.full_like(values, -1))
-        keys.append(values)
+            words = [table[column.values.long()] if table.numel() else
+                     torch.zeros(len(column), dtype=torch.int64, device=column.device)]
+        else:  # an INTERVAL's normalised parts (equal intervals, one partition), 128-bit words
+            words = [as_int64(w) for w in key_words(column.values)]
+        for values in words:
+            if column.valid is not None:
+                values = torch.where(column.valid, values, torch.full_like(values, -1))
+            keys.append(values)
     return torch.remainder(tuple_hashes(keys), partitions)
 
 

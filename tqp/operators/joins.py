@@ -33,6 +33,7 @@ from tqp.operators.keys import (
     probe_inside, rangeable,
 )
 from tqp.storage.column import Batch, Column
+from tqp.storage.intervals import single_key
 from tqp.storage.masks import true_rows
 from tqp.storage.ranges import note_range, value_range
 from tqp.types import DataType
@@ -75,12 +76,21 @@ def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
         lc, rc = evaluate(le, left), evaluate(re, right)
         reject_list_keys([lc, rc], "a join")
         lc, rc = align([lc, rc], SqlText(le, re, template="join condition {} = {}"))
+        lc, rc = _interval_key(lc), _interval_key(rc)
         lcols.append(lc)
         rcols.append(rc)
     lrows, rrows = _valid_rows(lcols), _valid_rows(rcols)
     lk, rk = pack_join_keys([_at(c.values, lrows) for c in lcols],
                             [_at(c.values, rrows) for c in rcols])
     return lk, lrows, rk, rrows
+
+
+def _interval_key(column: Column) -> Column:
+    """An INTERVAL join key as one int64 a row that is equal where the intervals are
+    (`INTERVAL '1 month'` meets `INTERVAL '30 days'`); other keys as they are."""
+    if column.type is not DataType.INTERVAL:
+        return column
+    return Column(single_key(column.values, column.valid), DataType.BIGINT, column.valid)
 
 
 def residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, residual):
@@ -207,6 +217,7 @@ class BuildSide:
     key_set: KeySet | None = None
     has_null_key: bool = False
     lead: int | None = None  # the one key the table is built on (the others checked per pair)
+    intervals: frozenset = frozenset()  # the keys that are INTERVALs, as `_interval_key`s
 
     @property
     def strategy(self) -> str:
@@ -234,6 +245,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     key to it (join.build_table)."""
     keys = [evaluate(e, right) for e in right_keys]
     reject_list_keys(keys, "a join")
+    intervals = frozenset(j for j, k in enumerate(keys) if k.type is DataType.INTERVAL)
+    keys = [_interval_key(k) for k in keys]
     rows = _valid_rows(keys)
     values = [_at(k.values, rows) for k in keys]
     lead = None if key_set else _lead_key(values, probe_rows, strategy)
@@ -244,7 +257,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     if reserve is not None:  # keys computed, gathered or packed rather than read as they are
         reserve(_new_bytes([*(k.values for k in keys), *values, packed_keys], right))
     side = BuildSide(right, keys, rows, packing,
-                     has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead)
+                     has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead,
+                     intervals=intervals)
     if key_set:
         side.key_set = build_key_set(packed_keys, probe_rows, reserve,
                                      cover if len(keys) == 1 else None)
@@ -306,9 +320,12 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     each key's values at those rows), or None when the types do not meet the build side's as
     they are."""
     cols, masks = [], []
-    for expr, bcol in zip(left_keys, build.keys):
+    for j, (expr, bcol) in enumerate(zip(left_keys, build.keys)):
         col = evaluate(expr, left)
         reject_list_keys([col], "a join")
+        if (col.type is DataType.INTERVAL) != (j in build.intervals):
+            return None
+        col = _interval_key(col)
         if col.type is DataType.VARCHAR and bcol.type is DataType.VARCHAR:
             if col.dictionary is not bcol.dictionary:
                 col, found = _recode(col, bcol.dictionary)

@@ -64,8 +64,7 @@ def scalar_apply(name: str, batch: Batch, sub: Batch) -> Batch:
         column = null_column(n, value.type, value.device, value.decimal)
         column = replace(value, values=column.values, valid=column.valid)
     else:
-        valid = None if value.valid is None else value.valid[:1].expand(n)
-        column = replace(value, values=value.values[:1].expand(n), valid=valid)
+        column = value.first_row().broadcast(n)
     return batch.with_columns({name: column})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from tqp.errors import NotSupportedError
-from tqp.operators.keys import as_int64
+from tqp.operators.keys import as_int64, pack_keys
 from tqp.storage.column import Column, normalize_valid
 from tqp.storage.masks import true_rows
 from tqp.types import INT64_DECIMAL_PRECISION, DataType
@@ -22,7 +22,7 @@ def _sorted_by_group(arg: Column, ids: torch.Tensor, descending: bool = False) -
     rows = torch.arange(len(arg), device=ids.device)
     if arg.valid is not None:
         rows = rows[arg.valid]
-    key = as_int64(arg.values[rows])
+    key = _order_key(arg.values[rows])
     order = torch.argsort(key, stable=True, descending=descending)
     rows = rows[order]
     rows = rows[torch.argsort(ids[rows], stable=True)]
@@ -74,13 +74,19 @@ def quantile(arg: Column, ids: torch.Tensor, groups: int, fraction: float, discr
     return Column(middle, DataType.DOUBLE, valid)
 
 
+def _order_key(values: torch.Tensor) -> torch.Tensor:
+    """One int64 a row, equal and ordered as the values are (an INTERVAL's three words or a
+    128-bit value's two packed into their ranks)."""
+    return pack_keys([values]) if values.dim() == 2 else as_int64(values)
+
+
 def mode(arg: Column, ids: torch.Tensor, groups: int) -> Column:
     """The most frequent value per group; among equally frequent values, the one seen first."""
     rows = _sorted_by_group(arg, ids)
     n = len(arg)
     if rows.numel() == 0:
         return arg.take_or_null(torch.full((groups,), -1, dtype=torch.long, device=ids.device))
-    key, group = as_int64(arg.values[rows]), ids[rows]
+    key, group = _order_key(arg.values[rows]), ids[rows]
     new_run = torch.ones_like(rows, dtype=torch.bool)
     new_run[1:] = (key[1:] != key[:-1]) | (group[1:] != group[:-1])
     run = torch.cumsum(new_run, 0) - 1
@@ -96,20 +102,22 @@ def mode(arg: Column, ids: torch.Tensor, groups: int) -> Column:
     return arg.take_or_null(picked)
 
 
-def arg_extreme(arg: Column, by: Column, ids: torch.Tensor, groups: int, largest: bool) -> Column:
-    """ARG_MIN / ARG_MAX: `arg` at the first row holding the least (greatest) `by` of its group;
-    rows where either is NULL are skipped, as in DuckDB."""
+def arg_extreme(arg: Column, by: Column, ids: torch.Tensor, groups: int, largest: bool,
+                last: bool = False) -> Column:
+    """ARG_MIN / ARG_MAX: `arg` at the first (with `last`, the last) row holding the least
+    (greatest) `by` of its group; rows where either is NULL are skipped, as in DuckDB."""
     usable = torch.ones(len(arg), dtype=torch.bool, device=ids.device)
     for column in (arg, by):
         if column.valid is not None:
             usable = usable & column.valid
     rows = true_rows(usable)
-    key, group = as_int64(by.values[rows]), ids[rows]
+    key, group = _order_key(by.values[rows]), ids[rows]
     extreme = torch.zeros(groups, dtype=torch.long, device=ids.device)
     extreme.scatter_reduce_(0, group, key, "amax" if largest else "amin", include_self=False)
     winners = key == extreme[group]
     picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
-    picked.scatter_reduce_(0, group[winners], rows[winners], "amin", include_self=False)
+    picked.scatter_reduce_(0, group[winners], rows[winners], "amax" if last else "amin",
+                           include_self=False)
     return arg.take_or_null(picked)
 
 

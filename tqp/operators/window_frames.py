@@ -29,14 +29,14 @@ from sqlglot import exp
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions import evaluate
 from tqp.operators.expressions.coerce import align
-from tqp.operators.aggregation import VARIANCES
+from tqp.operators.aggregation import VARIANCES, interval_average
 from tqp.operators.group import sum_may_overflow
-from tqp.operators.keys import float_from_key, float_key
+from tqp.operators.keys import dense_rank, float_from_key, float_key, pack_keys
 from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
 from tqp.storage.masks import true_rows
-from tqp.types import DataType, sum_type
+from tqp.types import TEMPORAL_TYPES, DataType, sum_type
 
 _INT64_MAX = torch.iinfo(torch.int64).max
 _INT64_MIN = torch.iinfo(torch.int64).min
@@ -218,8 +218,10 @@ def _range_bound(bound: FrameBound, call: WindowCall, layout: Layout,
 def range_key(call: WindowCall, layout: Layout) -> Column:
     """The ORDER BY key of a RANGE frame with an offset (sorted): a number or a date/time."""
     key = layout.sorted(call.order[0].expr)
-    if not (key.type.is_numeric or key.type in (DataType.DATE, DataType.TIMESTAMP,
-                                                               DataType.TIMESTAMPTZ)):
+    if key.type is DataType.INTERVAL:
+        raise NotSupportedError(f"a RANGE frame with an offset over an INTERVAL ORDER BY key: "
+                                f"{call.sql()}")
+    if not (key.type.is_numeric or key.type in TEMPORAL_TYPES):
         raise ProgrammingError(f"a RANGE frame with an offset needs a numeric or temporal "
                                f"ORDER BY key, not {key.type.value}")
     return key
@@ -272,6 +274,15 @@ def framed_aggregate(call: WindowCall, layout: Layout) -> Column:
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(count, dtype=torch.float64), DataType.DOUBLE,
                       torch.zeros_like(count, dtype=torch.bool))
+    if arg.type is DataType.INTERVAL and call.func == "avg":  # each part's frame sums
+        values = torch.where(valid[:, None], arg.values, 0)
+        totals = []
+        for part in range(3):
+            if sum_may_overflow(values[:, part]):
+                raise NotSupportedError(f"{call.sql()}: INTERVAL sums past 64 bits")
+            sums = prefix(values[:, part].contiguous())
+            totals.append(sum(sums[b] - sums[a] for a, b in parts))
+        return interval_average(torch.stack(totals, dim=1), count)
     if not (arg.type.is_numeric or arg.type is DataType.BOOLEAN):
         raise ProgrammingError(f"{call.func.upper()} of a {arg.type.value} value: {call.sql()}")
     if call.func in VARIANCES:
@@ -312,6 +323,19 @@ def _extreme(call: WindowCall, arg: Column, parts, layout: Layout, has_value,
     if arg.type is DataType.NULL:
         return Column(torch.zeros_like(layout.pos, dtype=torch.int32), DataType.NULL,
                       torch.zeros_like(layout.pos, dtype=torch.bool))
+    if arg.type is DataType.INTERVAL:  # over (rank, row) keys: the frame's own row holding
+        # the least (greatest) interval, the last of equal ones ('1 month', '30 days') as
+        # DuckDB keeps it
+        ranks, _ = dense_rank(pack_keys([arg.values]))
+        rows = ranks.shape[0]
+        position = torch.arange(rows, device=ranks.device)
+        keys = ranks * max(rows, 1) + (position if is_max else rows - 1 - position)
+        ranked = _extreme(call, Column(keys, DataType.BIGINT, arg.valid), parts, layout,
+                          has_value, is_max)
+        row = torch.remainder(ranked.values, max(rows, 1))
+        picked = row if is_max else rows - 1 - row
+        return replace(arg.take(picked.clamp(0, max(rows - 1, 0))) if rows else arg,
+                       valid=has_value)
     work = float_key(arg.values) if arg.values.is_floating_point() else arg.values.long()
     identity = _INT64_MIN if is_max else _INT64_MAX
     work = torch.where(arg.validity(), work, torch.full_like(work, identity))

@@ -66,12 +66,17 @@ def plan_merge(aggregates) -> Merge | None:
             return None  # FIRST ... FILTER / ORDER BY do not merge across batches
         if call.func == "avg":
             s, c = f"{name}$sum", f"{name}$count"
-            partial += [(s, AggregateCall("sum", call.arg)), (c, AggregateCall("count", call.arg))]
-            final += [(s, AggregateCall("sum", column_ref(s))), (c, AggregateCall("sum", column_ref(c)))]
+            partial += [(s, AggregateCall("sum", call.arg, param=aggregation.AVERAGED)),
+                        (c, AggregateCall("count", call.arg))]
+            final += [(s, AggregateCall("sum", column_ref(s), param=aggregation.AVERAGED)),
+                      (c, AggregateCall("sum", column_ref(c)))]
             averages.append((name, s, c))
         elif call.func in _MERGE:
             partial.append((name, call))
-            final.append((name, AggregateCall(_MERGE[call.func], column_ref(name))))
+            # an AVG's partial SUMs (merged again on Ray) keep summing an INTERVAL's parts
+            param = aggregation.AVERAGED if call.param == aggregation.AVERAGED else None
+            final.append((name, AggregateCall(_MERGE[call.func], column_ref(name),
+                                              param=param)))
         else:
             return None
     return Merge(tuple(partial), tuple(final), tuple(averages))
@@ -255,6 +260,9 @@ def _finish(merged: Batch, keys, aggregates, merge: Merge) -> Batch:
     for name, _ in aggregates:
         if name in averages:
             s, c = (merged[k] for k in averages[name])
+            if s.type is DataType.INTERVAL:
+                out[name] = aggregation.interval_average(s.values, c.values)
+                continue
             values = s.as_double() / c.values.clamp(min=1).double()
             out[name] = Column(values, DataType.DOUBLE, normalize_valid(c.values > 0))
         elif counts.get(name):  # the summed partial counts are a count again, not a HUGEINT

@@ -16,6 +16,7 @@ third faster to plan with) does not let an interpreted class inherit from a comp
 from __future__ import annotations
 
 from sqlglot import exp
+from sqlglot.expressions import INTERVAL_STRING_RE
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.tokens import Token, TokenType
 
@@ -48,6 +49,8 @@ def parse(sql: str) -> list[exp.Expression]:
         _check_nesting(tokens)
     if "?::" in sql:
         tokens = _split_placeholder_casts(tokens)
+    if "interval" in sql.lower():
+        _check_interval_texts(tokens)
     renamed = _rename_predict_calls(tokens)
     typed = _group_typed_literals(tokens) if "::" in sql else set()
     statements = [s for s in DIALECT.parser().parse(tokens, sql) if s is not None]
@@ -141,6 +144,17 @@ def _split_placeholder_casts(tokens: list[Token]) -> list[Token]:
         out.append(Token(TokenType.DCOLON, "::", token.line, token.col, token.start + 1,
                          token.end, token.comments))
     return out
+
+
+def _check_interval_texts(tokens: list[Token]) -> None:
+    """Refuse `INTERVAL '3 days ago'` and other texts of one amount and unit followed by more:
+    sqlglot reads them as the amount and unit alone (`3 days`)."""
+    for token, text in zip(tokens, tokens[1:]):
+        if token.token_type == TokenType.INTERVAL and text.token_type == TokenType.STRING and \
+                len(INTERVAL_STRING_RE.findall(text.text)) == 1 and \
+                not INTERVAL_STRING_RE.fullmatch(text.text):
+            raise NotSupportedError(f"INTERVAL '{text.text}' (write it as "
+                                    f"CAST('{text.text}' AS INTERVAL))")
 
 
 def _check_nesting(tokens: list[Token]) -> None:

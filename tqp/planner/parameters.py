@@ -129,6 +129,9 @@ def to_literal(value) -> exp.Expression:
         return _cast(value.isoformat(sep=" "), "TIMESTAMP")
     if isinstance(value, datetime.date):
         return _cast(value.isoformat(), "DATE")
+    if isinstance(value, datetime.timedelta):  # an INTERVAL of days and microseconds, as DuckDB
+        micros = value.seconds * 1_000_000 + value.microseconds
+        return _cast(f"{value.days} days {micros} microseconds", "INTERVAL")
     raise NotSupportedError(f"parameter of type {type(value).__name__} is not supported: {value!r}")
 
 

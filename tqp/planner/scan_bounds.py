@@ -19,6 +19,7 @@ from tqp.planner.scope import conjuncts
 from tqp.storage.arrow import column_to_arrow
 from tqp.storage.column import Batch
 from tqp.storage.pruning import Bound
+from tqp.types import DataType
 
 MAX_IN_VALUES = 64  # longer IN lists are left to the filter (each constant is computed here)
 _OPS = {exp.EQ: "=", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
@@ -90,7 +91,9 @@ def _constant(expression: exp.Expression | None):
         return _KNOWN[expression]
     try:
         column = evaluate(expression, Batch({}, 1, torch.device("cpu")))
-        value = column_to_arrow(column)[0].as_py()
+        # An INTERVAL is no bound: file statistics order intervals by their raw parts, not as
+        # they compare ('1 month' = '30 days')
+        value = None if column.type is DataType.INTERVAL else column_to_arrow(column)[0].as_py()
     except (Error, ArithmeticError, ValueError, TypeError, IndexError):
         value = None
     if known:

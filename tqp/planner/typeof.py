@@ -19,7 +19,7 @@ from tqp.planner.logical import (
     Aggregate, AsofJoin, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin, Plan, Project,
     RowNumber, ScalarApply, Scan, Sort, Unnest, Window,
 )
-from tqp.operators.expressions.dates import TO_INTERVAL
+from tqp.operators.expressions.intervals import TO_INTERVAL
 from tqp.operators.expressions.typeof import EXACT, LEADING_POINT
 from tqp.planner.passes.check import expression_reads
 from tqp.storage.declared import QUERY_TYPE_KEY
@@ -47,8 +47,8 @@ _EXACT_NODES = (
 _EXACT_ANONYMOUS = {"date_part", "datepart", "epoch_us", "epoch_ns", "try_strptime", "date_trunc",
                     "datetrunc", "date_sub", "datesub", "yearweek", "era", "decade", "century",
                     "millennium", "julian", "microsecond", "millisecond", "weekday", "isoyear",
-                    "nanosecond", "now", "get_current_timestamp", "transaction_timestamp",
-                    *TO_INTERVAL}
+                    "nanosecond", "age", "now", "get_current_timestamp",
+                    "transaction_timestamp", *TO_INTERVAL}
 # CAST targets whose tqp type is the type named.
 _EXACT_CASTS = {
     exp.DataType.Type.BOOLEAN, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
@@ -56,7 +56,7 @@ _EXACT_CASTS = {
     exp.DataType.Type.DATE,
     exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME,
     exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT, exp.DataType.Type.INT128,
-    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.INTERVAL, exp.DataType.Type.TIMESTAMPTZ,
 }
 # Aggregates whose result type tqp computes as DuckDB does.
 _EXACT_AGGREGATES = {"count", "count_star", "sum", "avg", "min", "max", "stddev_samp",
@@ -82,7 +82,8 @@ def exact_arrow_type(t: pa.DataType) -> bool:
             or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
             or pa.types.is_timestamp(t) and (t.unit == "us"  # DuckDB: zoned s/ms are TIMESTAMPTZ
                                              or t.tz is not None and t.unit != "ns")
-            or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION)
+            or pa.types.is_decimal128(t) and t.precision <= MAX_DECIMAL_PRECISION
+            or t == pa.month_day_nano_interval() or pa.types.is_duration(t))
 
 
 def mark_typeofs(plan: Plan, catalog) -> None:

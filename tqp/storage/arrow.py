@@ -14,6 +14,7 @@ import torch
 
 from tqp.errors import DataError, NotSupportedError
 from tqp.storage import dictionary as dicts
+from tqp.storage import intervals
 from tqp.storage.column import Batch, Column, ListArray, StructArray
 from tqp.storage.lists import compact
 from tqp.types import (
@@ -55,6 +56,8 @@ def _sql_type(arrow_type: pa.DataType) -> DataType:
         return DataType.DATE
     if pa.types.is_timestamp(t):  # with a zone: instants (Arrow keeps them in UTC)
         return DataType.TIMESTAMP if t.tz is None else DataType.TIMESTAMPTZ
+    if pa.types.is_interval(t) and t == pa.month_day_nano_interval() or pa.types.is_duration(t):
+        return DataType.INTERVAL
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return DataType.VARCHAR
     if pa.types.is_null(t):
@@ -85,6 +88,7 @@ _ARROW_TYPES = {
     DataType.FLOAT: pa.float32(),
     DataType.DATE: pa.date32(),
     DataType.TIMESTAMP: pa.timestamp("us"),
+    DataType.INTERVAL: pa.month_day_nano_interval(),
     DataType.TIMESTAMPTZ: pa.timestamp("us", tz=ARROW_TIME_ZONE),
     DataType.VARCHAR: pa.string(),
     DataType.NULL: pa.null(),
@@ -127,6 +131,8 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     if type_ is DataType.NULL:
         return Column(torch.zeros(len(array), dtype=torch.int32, device=device), type_,
                       torch.zeros(len(array), dtype=torch.bool, device=device))
+    if type_ is DataType.INTERVAL:
+        return Column(torch.from_numpy(intervals.from_arrow(array)).to(device), type_, valid)
     decimal = _decimal_type(array.type) if type_ is DataType.DECIMAL else None
     shared = _shared_values(array, type_)
     if shared is not None:
@@ -359,6 +365,8 @@ def column_to_arrow(column: Column) -> pa.Array:
             taken = pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), taken)
         return taken
     values = column.values.cpu().numpy()
+    if type_ is DataType.INTERVAL:
+        return intervals.to_arrow(values, mask)
     arrow_type = sql_type_to_arrow(type_, column.decimal)
     if pa.types.is_decimal(arrow_type):
         return _wide_integers(values, arrow_type, mask)

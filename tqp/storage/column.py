@@ -65,7 +65,8 @@ class Column:
         padding = padding or Padding(indices)
         if len(self) == 0:
             rows = padding.present.shape[0]
-            values = torch.zeros(rows, dtype=self.values.dtype, device=padding.present.device)
+            values = torch.zeros((rows, *self.values.shape[1:]), dtype=self.values.dtype,
+                                 device=padding.present.device)
             return replace(self, values=values, valid=torch.zeros_like(padding.present))
         if padding.complete:
             return self.take(padding.safe)
@@ -99,7 +100,8 @@ class Column:
     def broadcast(self, rows: int) -> "Column":
         """A one-row column repeated `rows` times, as a view."""
         valid = None if self.valid is None else self.valid.expand(rows)
-        return replace(self, values=self.values.expand(rows), valid=valid)
+        return replace(self, values=self.values.expand(rows, *self.values.shape[1:]),
+                       valid=valid)
 
     def validity(self) -> torch.Tensor:
         """The validity mask, materialised as all-True when the column has no NULLs."""
@@ -346,10 +348,17 @@ def and_valid(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | 
     return a & b
 
 
+def zero_values(length: int, type_: DataType, device: torch.device) -> torch.Tensor:
+    """A values tensor of `length` zeros for a column of `type_` (an INTERVAL's has three
+    words a row)."""
+    shape = (length, 3) if type_ is DataType.INTERVAL else (length,)
+    return torch.zeros(shape, dtype=type_.torch_dtype, device=device)
+
+
 def null_column(length: int, type_: DataType, device: torch.device,
                 decimal: DecimalType | None = None) -> Column:
     """A column of `length` NULLs (of DECIMAL(18,3), DuckDB's default, unless told)."""
-    values = torch.zeros(length, dtype=type_.torch_dtype, device=device)
+    values = zero_values(length, type_, device)
     dictionary = pa.array([], pa.large_string()) if type_ is DataType.VARCHAR else None
     if type_ is DataType.DECIMAL and decimal is None:
         decimal = DecimalType(*DEFAULT_DECIMAL)

@@ -29,7 +29,7 @@ from tqp.errors import OperationalError
 from tqp.storage import readers
 from tqp.storage.sources import ArrowSource, Source
 from tqp.storage.declared import type_name
-from tqp.storage.files import replace_atomically, sync_folder
+from tqp.storage.files import check_parquet, replace_atomically, sync_folder
 
 CATALOG_FILE = "tqp_catalog.json"
 DATA_FOLDER = "tqp_tables"
@@ -133,6 +133,7 @@ class Database:
             if known is not None and known[0] is table:
                 entries[name] = known
                 continue
+            check_parquet(table.schema, f"table {name} of the database folder")
             file_name = f"{_file_stem(name)}-{version}-{index}.parquet"
             replace_atomically(data / file_name,
                                lambda tmp, t=table: pq.write_table(t.to_arrow(), tmp))

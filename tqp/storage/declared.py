@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from tqp.errors import DataError, IntegrityError, NotSupportedError, ProgrammingError
 from tqp.types import DEFAULT_DECIMAL, MAX_DECIMAL_PRECISION
+from tqp.storage import intervals
 from tqp.storage.arrow import TYPE_KEY, arrow_type_to_sql
 
 # Text parsed as a decimal keeps this many digits after the point before rounding to the column's.
@@ -165,6 +166,8 @@ def _convert(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
         return array.cast(target, safe=False)  # finer units are truncated, as on reading
     if pa.types.is_date(target) and pa.types.is_timestamp(source):
         return array.cast(target, safe=False)  # the date part
+    if target == pa.month_day_nano_interval():
+        return pa.chunked_array([intervals.month_day_nano(c) for c in array.chunks], target)
     if pa.types.is_timestamp(target) and target.tz is not None and (
             pa.types.is_string(source) or pa.types.is_large_string(source)):
         # A TIMESTAMPTZ from text: with a UTC offset after the time it is that instant,

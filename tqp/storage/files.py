@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tqp.errors import OperationalError
+from tqp.errors import NotSupportedError, OperationalError
+from tqp.storage.intervals import text_array
 
 
 def replace_atomically(path: Path, write: Callable[[str], None]) -> None:
@@ -44,12 +45,28 @@ def sync_folder(path: Path) -> None:
         os.close(fd)
 
 
+def check_parquet(table: pa.Table | pa.Schema, what: str) -> None:
+    """NotSupportedError where `table` has INTERVAL columns, which Parquet files written by
+    pyarrow cannot hold (`what` says which file)."""
+    schema = table if isinstance(table, pa.Schema) else table.schema
+    for field in schema:
+        if field.type == pa.month_day_nano_interval():
+            raise NotSupportedError(f"INTERVAL column {field.name} in {what} (a Parquet file, "
+                                    "which tqp writes no INTERVAL into)")
+
+
 def write_table(table: pa.Table, path: str | Path, file_format: str, header: bool = True,
                 delimiter: str = ",") -> None:
-    """Write `table` as Parquet or CSV at `path`, atomically."""
+    """Write `table` as Parquet or CSV at `path`, atomically (a CSV file holds an INTERVAL as
+    DuckDB's text of it)."""
     if file_format == "parquet":
+        check_parquet(table, str(path))
         replace_atomically(Path(path), lambda tmp: pq.write_table(table, tmp))
     elif file_format == "csv":
+        for i, field in enumerate(table.schema):
+            if field.type == pa.month_day_nano_interval():
+                table = table.set_column(i, field.name, pa.chunked_array(
+                    [text_array(c) for c in table.column(i).chunks], pa.string()))
         options = pacsv.WriteOptions(include_header=header, delimiter=delimiter)
         replace_atomically(Path(path), lambda tmp: pacsv.write_csv(table, tmp, options))
     else:

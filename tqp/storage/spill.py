@@ -2,7 +2,8 @@
 
 Arrow IPC streams, one file per spill partition. Each column keeps its SQL type and decimal
 precision and scale in its field's metadata, and a string column is written as a dictionary array (its codes
-and its sorted dictionary), so reading it back costs no re-encoding. A LIST or STRUCT column is
+and its sorted dictionary), so reading it back costs no re-encoding. An INTERVAL column (and a
+128-bit one) is written as fixed-size lists of its int64 words. A LIST or STRUCT column is
 written as its Arrow list or struct array and read back like a registered table's.
 """
 
@@ -32,8 +33,8 @@ def _array(column: Column) -> pa.Array:
     if column.type is DataType.VARCHAR:
         codes = pa.array(values.astype(np.int32), pa.int32(), mask=mask)
         return pa.DictionaryArray.from_arrays(codes, column.dictionary)
-    if values.ndim == 2:  # 128-bit words (storage/wide.py): two int64 a row
-        return pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), 2,
+    if values.ndim == 2:  # 128-bit words (storage/wide.py), an INTERVAL's three parts
+        return pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), values.shape[1],
                                                  mask=None if mask is None else pa.array(mask))
     return pa.array(values, mask=mask)
 
@@ -80,10 +81,13 @@ def from_record_batch(record: pa.RecordBatch, device: torch.device) -> Batch:
         if type_ is DataType.VARCHAR:
             dictionary = array.dictionary
             array = array.indices
-        if pa.types.is_fixed_size_list(array.type):  # 128-bit words, one int64 again if they fit
-            words = array.values.slice(2 * array.offset, 2 * len(array))
-            words = words.to_numpy(zero_copy_only=False).reshape(-1, 2)
-            tensor = narrowed(torch.from_numpy(words.copy()).to(device))
+        if pa.types.is_fixed_size_list(array.type):  # 128-bit words, one int64 again if they
+            width = array.type.list_size  # fit; or an INTERVAL's months, days, microseconds
+            words = array.values.slice(width * array.offset, width * len(array))
+            words = words.to_numpy(zero_copy_only=False).reshape(-1, width)
+            tensor = torch.from_numpy(words.copy()).to(device)
+            if type_ is not DataType.INTERVAL:
+                tensor = narrowed(tensor)
             columns[field.name] = Column(tensor, type_, valid, None, decimal)
             continue
         values = array.fill_null(0).to_numpy(zero_copy_only=False) if array.null_count \

@@ -17,7 +17,8 @@ def batch_to_tensors(batch: Batch, names: list[str], start: int = 0) -> dict[str
 
     Each tensor is a copy (a result column may be a cached table column, which must not be
     changed through it). DECIMAL is float64 like DOUBLE (its exact value divided out), HUGEINT int64; DATE int32 days and TIMESTAMP int64
-    microseconds since the epoch. NULL is NaN in floating columns and an error elsewhere; a
+    microseconds since the epoch; INTERVAL an int64 (n, 3) tensor of months, days and
+    microseconds (storage/intervals.py). NULL is NaN in floating columns and an error elsewhere; a
     HUGEINT past 64 bits (a SUM) an error too.
     """
     tensors = {}

@@ -17,8 +17,9 @@ _TWO_64 = 2.0 ** 64
 
 
 def is_wide(values: torch.Tensor) -> bool:
-    """Does `values` hold 128-bit integers (two words a row)?"""
-    return values.dim() == 2
+    """Does `values` hold 128-bit integers (two words a row)? (An INTERVAL's three words a row
+    are not: storage/intervals.py.)"""
+    return values.dim() == 2 and values.shape[1] == 2
 
 
 def widen(values: torch.Tensor) -> torch.Tensor:
@@ -48,7 +49,12 @@ def narrowed(words: torch.Tensor) -> torch.Tensor:
 def key_words(values: torch.Tensor) -> list[torch.Tensor]:
     """`values` as int64 key columns ordered and compared like the values: itself, or for
     128-bit values the signed high word then the low word with its top bit flipped (so that
-    signed order is its unsigned order)."""
+    signed order is its unsigned order). INTERVAL values (three words a row) give their
+    normalised parts (storage/intervals.py)."""
+    if values.dim() == 2 and values.shape[1] == 3:
+        from tqp.storage.intervals import key_words as interval_words
+
+        return interval_words(values)
     if not is_wide(values):
         return [values]
     return [values[:, 1], values[:, 0] ^ _SIGN_BIT]

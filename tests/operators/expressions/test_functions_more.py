@@ -167,7 +167,6 @@ def test_errors_as_duckdb(engines, sql, error):
 
 
 @pytest.mark.parametrize("sql,words", [
-    ("SELECT age(ts, ts) FROM dates", "AGE"),
     ("SELECT date_part(s, dt) FROM dates, strs", "DATE_PART"),
     ("SELECT median(s) FROM strs", "MEDIAN"),
     ("SELECT regexp_matches(s, 'a', 'm') FROM strs", "REGEXP_MATCHES"),

@@ -84,6 +84,47 @@ def test_columns_as_duckdb(engines, expression):
     engines.check_column("dates", expression)
 
 
+def _instants(rows: int = 1500, seed: int = 5) -> pa.Table:
+    """Random instant pairs: month ends, times near midnight, sub-millisecond parts, before
+    and after 1970 (where DuckDB's ICU calendar reads an instant's milliseconds toward zero)."""
+    rng = np.random.default_rng(seed)
+    day = 86_400_000_000
+    days = rng.integers(-200_000, 120_000, rows)
+    other = days + rng.choice([0, 1, -1, 28, 29, 30, 31, -30, -31, 365, -366, 59], rows) \
+        + rng.integers(-1, 2, rows)
+    near = rng.choice([0, 1, 999, day - 1, day - 500, day // 2], rows)
+    times = np.where(rng.random(rows) < 0.5, near, rng.integers(0, day, rows))
+    others = np.where(rng.random(rows) < 0.5, rng.choice([0, 999, day - 1, day - 999], rows),
+                      rng.integers(0, day, rows))
+    utc = pa.timestamp("us", tz="UTC")
+    return pa.table({"id": pa.array(np.arange(rows, dtype=np.int32)),
+                     "a": pa.array(days * day + times, utc),
+                     "b": pa.array(other * day + others, utc)})
+
+
+@pytest.fixture(scope="module")
+def instants(engines):
+    table = _instants()
+    engines.tqp.register("instants", table)
+    engines.duck.register("instants", table)
+    return engines
+
+
+@pytest.mark.parametrize("part", ["microsecond", "millisecond", "second", "minute", "hour",
+                                  "day", "week", "month", "quarter", "year", "decade",
+                                  "century", "millennium"])
+def test_date_sub_of_random_instants(instants, part):
+    """DATE_SUB of TIMESTAMPTZs counts as DuckDB's ICU calendar: months and years from the
+    start toward the end (so not symmetric), hours and longer between milliseconds."""
+    instants.check(f"SELECT id, date_sub('{part}', a, b) AS x, date_sub('{part}', b, a) AS y, "
+                   f"date_sub('{part}', a::timestamp, b) AS z FROM instants")
+
+
+def test_date_sub_isoyear_of_instants_is_refused(instants):
+    with pytest.raises(tqp.NotSupportedError, match="isoyear"):
+        instants.tqp.execute("SELECT date_sub('isoyear', a, b) FROM instants").fetchall()
+
+
 def test_to_timestamp_rounds_to_microseconds(engines):
     engines.check("SELECT to_timestamp(1.0000005) AS a, to_timestamp(-1.0000005) AS b, "
                   "to_timestamp(1.0000004) AS c, to_timestamp(n) AS d FROM dates")

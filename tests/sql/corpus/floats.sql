@@ -224,3 +224,7 @@ from (select i, (i * 0.37 - 150)::float * 1.3 as f from range(1000) r(i)) order 
 -- name: float_aggregates_over_many_values
 select i % 7 as k, sum(f) as s, avg(f) as a, min(f) as mn, max(f) as mx, median(f) as md
 from (select i, (i * 0.37 - 150)::float * 1.3 as f from range(1000) r(i)) group by k order by k;
+
+-- name: float_interval_amounts
+select id, date '2020-01-01' + interval (r) day as a, interval 1 day * r as b, to_seconds(r) as c
+from t_float where id in (1, 8, 9) order by id;

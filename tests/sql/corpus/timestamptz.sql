@@ -254,3 +254,135 @@ order by id;
 
 -- name: aggregate_filter
 select max(tz) filter (where id > 1) as m, min(kz) filter (where tz > date '2000-01-01') as k from t_tz;
+
+-- Intervals of instants: TIMESTAMPTZ minus TIMESTAMPTZ, TIMESTAMP or DATE (either side), AGE
+-- of instants with instants, wall clocks and dates (all in the session zone, UTC), instants
+-- moved by an INTERVAL column and by computed intervals.
+
+-- name: instant_differences
+select a.id as a, b.id as b, a.tz - b.tz as tz_tz, a.tz - b.ts as tz_ts, a.ts - b.tz as ts_tz,
+    a.kz - b.tz as kz_tz
+from t_tz a, t_tz b
+where a.id <= b.id
+order by a.id, b.id;
+
+-- name: instant_minus_date
+select id, tz - date '2020-01-01' as tz_d, date '2020-01-01' - tz as d_tz,
+    tz - tz::date as since_midnight, typeof(tz - date '2020-01-01') as t
+from t_tz
+order by id;
+
+-- name: instant_difference_literals
+select timestamptz '2020-03-01 10:00:00+00' - timestamptz '2020-01-01 00:00:00+02' as a,
+    timestamp '2020-03-01 10:00:00' - timestamptz '2020-01-01 00:00:00+05:30' as b,
+    timestamptz '1969-12-31 23:59:59.5+00' - timestamptz '1970-01-02 00:00:00.25+00' as c,
+    date '2020-01-01' - timestamptz '2020-03-01 10:00:00+05:30' as d,
+    typeof(timestamptz '2020-03-01 10:00:00+00' - timestamp '2020-01-01') as t;
+
+-- name: instant_difference_nulls
+select null - timestamptz '2020-01-01 00:00+00' as a, timestamptz '2020-01-01 00:00+00' - null as b,
+    timestamptz '2020-01-01 00:00+00' - null::timestamp as c,
+    null::date - timestamptz '2020-01-01 00:00+00' as d;
+
+-- name: instant_difference_empty
+select tz - ts as x, age(tz, ts) as y from t_tz where id < 0;
+
+-- name: age_of_instants
+select a.id as a, b.id as b, age(a.tz, b.tz) as tz_tz, age(a.tz, b.ts) as tz_ts,
+    age(b.ts, a.tz) as ts_tz, age(a.kz, b.tz::date) as kz_d
+from t_tz a, t_tz b
+order by a.id, b.id;
+
+-- name: age_of_instant_literals
+select age(timestamptz '2020-03-01 10:00:00+00', timestamptz '2019-01-31 11:00:00+00') as a,
+    age(timestamptz '2020-03-01 10:00:00+00', timestamp '2019-01-31 11:00:00') as b,
+    age(date '2020-03-01', timestamptz '2019-01-31 11:00:00+00') as c,
+    age(timestamptz '2019-01-31 11:00:00+00', date '2020-03-01') as d,
+    age(timestamptz '2024-02-29 23:59:59.999999+00', timestamptz '1969-12-31 23:59:59.5+00') as e,
+    age(null::timestamptz, timestamptz '2020-01-01 00:00+00') as f,
+    typeof(age(timestamptz '2020-03-01 10:00:00+00', timestamp '2019-01-31')) as t;
+
+-- name: instant_plus_interval_column
+select i.id as i, t.id as t, t.tz + i.iv as plus, t.tz - i.iv as minus, i.iv + t.kz as k
+from t_iv i, t_tz t
+where t.id in (1, 4, 5, 6) or t.tz is null
+order by i.id, t.id;
+
+-- name: instant_plus_computed_intervals
+select id, tz + (tz - ts) as doubled, tz + age(ts, timestamp '2000-02-29') as plus_age,
+    tz - interval 1 month / 3 as minus_third, tz + 2 * (interval 1 day - interval 1 hour) as plus_two,
+    tz + null::interval as null_interval, typeof(tz - interval 1 month / 3) as t
+from t_tz
+order by id;
+
+-- name: parts_of_instant_differences
+select id, epoch(tz - timestamptz '2020-01-01 00:00+00') as e,
+    extract(day from tz - ts) as day, extract(hour from tz - date '1970-01-01') as hour,
+    date_part('epoch', age(tz, timestamp '1970-01-01')) as age_epoch,
+    extract(year from age(tz, timestamp '1970-01-01')) as age_year,
+    (tz - timestamptz '1900-01-01 00:00+00')::varchar as text
+from t_tz
+order by id;
+
+-- name: interval_comparisons_of_instants
+select id from t_tz
+where tz - ts > interval '-2 hours' and tz - date '1900-01-01' >= interval '1 day'
+order by id;
+
+-- name: now_minus_past
+select now() - timestamp '2020-01-01' > interval '1 day' as a,
+    timestamptz '2020-01-01 00:00+00' - now() < interval '0 days' as b,
+    now() - now() = interval 0 second as c, current_timestamp - date '2020-01-01' > interval 30 day as d,
+    age(now(), timestamp '2020-01-01') > interval '1 year' as e,
+    typeof(now() - timestamp '2020-01-01') as t1, typeof(current_timestamp - current_timestamp) as t2;
+
+-- name: instant_differences_grouped
+select tz - ts as delta, count(*) as n, min(id) as first_id
+from t_tz
+group by tz - ts
+order by delta;
+
+-- DuckDB's calendar moves an instant by an interval with a negative part time first, then
+-- months, then days, and by any other months, days, time; parts below a millisecond are
+-- carried first. Wall clocks (TIMESTAMP) always move months first.
+
+-- name: instant_interval_order
+select timestamptz '2000-03-01 00:00+00' - interval '1 month 1 second' as a,
+    timestamp '2000-03-01 00:00' - interval '1 month 1 second' as a_wall,
+    timestamptz '2000-03-31 00:00+00' + to_months(-1) + to_days(-3) as b,
+    timestamptz '2000-03-31 00:00+00' + (to_months(-1) + to_days(-3)) as b_one,
+    timestamptz '2000-01-30 23:59:59+00' + (to_months(1) + to_seconds(-1)) as c,
+    timestamptz '2000-03-30 23:59:59+00' + (to_months(-1) + to_seconds(1)) as d,
+    timestamptz '2000-01-30 23:59:59.999999+00' + (to_months(1) + to_microseconds(1)) as e,
+    timestamptz '1969-12-31 23:59:59.999999+00' - (to_months(1) + to_microseconds(999)) as f,
+    timestamptz '1900-03-01 00:00:00.000001+00' - interval '14 months 3 days 04:05:06' as g;
+
+-- name: range_frame_instants_interval
+select id, count(*) over (order by tz range between interval '1 month 1 second' preceding
+        and interval '1 day' following) as n,
+    min(id) over (order by tz desc range between interval '100 years' preceding and current row) as m
+from t_tz
+order by id;
+
+-- name: instant_difference_sub_milliseconds
+select (timestamptz '1969-12-30 23:59:59.9995+00' - timestamptz '1969-12-30 00:00+00')::varchar as a,
+    (timestamp '1969-12-30 23:59:59.9995' - timestamp '1969-12-30 00:00')::varchar as a_wall,
+    timestamptz '1969-12-30 00:00+00' - timestamptz '1969-12-30 23:59:59.9995+00' as b,
+    timestamptz '2020-01-01 00:00:00.0007+00' - timestamptz '2019-12-31 00:00:00.0009+00' as c,
+    timestamptz '1969-12-31 23:59:59.9999+00' - timestamp '1969-12-31 23:59:59.0001' as d,
+    date '1970-01-01' - timestamptz '1969-12-31 23:59:59.9999+00' as e;
+
+-- name: date_sub_instants_calendar
+select date_sub('month', timestamptz '2021-03-29 05:15+00', timestamptz '2021-02-28 10:50+00') as back,
+    date_sub('month', timestamptz '2021-02-28 10:50+00', timestamptz '2021-03-29 05:15+00') as fwd,
+    date_sub('month', timestamp '2021-03-29 05:15', timestamp '2021-02-28 10:50') as back_wall,
+    date_sub('year', timestamptz '2025-02-28 00:00+00', timestamptz '2024-02-29 00:00+00') as year_back,
+    date_sub('quarter', timestamptz '2020-05-31 00:00+00', timestamptz '2020-02-29 00:00+00') as quarter_back,
+    date_sub('day', timestamptz '1969-12-30 00:00+00', timestamptz '1969-12-30 23:59:59.9995+00') as day_sub_ms,
+    date_sub('hour', timestamptz '1969-12-30 22:00:00.0005+00', timestamptz '1969-12-30 23:59:59.9995+00') as hour_sub_ms;
+
+-- name: date_sub_instant_columns
+select a.id as a, b.id as b, date_sub('month', a.tz, b.tz) as m, date_sub('day', a.tz, b.kz) as d,
+    date_sub('year', b.tz, a.ts) as y
+from t_tz a, t_tz b
+order by a.id, b.id;

@@ -150,7 +150,7 @@ def _describe(expression: exp.Expression) -> str:
 # Importing the modules registers their handlers.
 from tqp.operators.expressions import (  # noqa: E402,F401
     arithmetic, bitwise, casts, conditional, date_formats, date_functions, dates, distances,
-    formatting, list_functions, lists, literals, logic, numeric_functions, regex, splits,
+    formatting, intervals, list_functions, lists, literals, logic, numeric_functions, regex, splits,
     strings, structs, text, timestamps, timestamptz, typeof,
 )
 

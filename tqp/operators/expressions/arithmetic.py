@@ -5,7 +5,8 @@ and `%` by zero raise a DataError as DuckDB does. Integer results are int64. `+ 
 DECIMAL (and no DOUBLE) run on the scaled integers and type the result as DuckDB does
 (`DecimalType.add` / `multiply`); `/`, `//` and the float functions (SQRT, LN, POWER...)
 compute a DECIMAL in DOUBLE, as DuckDB does. DATE +/- integer
-days stays a DATE; DATE +/- INTERVAL becomes a TIMESTAMP; DATE - DATE is a day count.
+days stays a DATE; DATE - DATE is a day count; INTERVAL arithmetic (DATE +/- INTERVAL is a
+TIMESTAMP, TIMESTAMP - TIMESTAMP an INTERVAL) is operators/expressions/intervals.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError  # noqa: F401
-from tqp.operators.expressions import SqlText, evaluate, handles
+from tqp.operators.expressions import SqlText, evaluate, handles, intervals
 from tqp.operators.expressions.coerce import align, date_micros, to_type
 from tqp.operators.expressions.decimals import (
     check_fits, decimal_of, known_magnitude, max_magnitude, remember_magnitude, round_down,
@@ -89,23 +90,15 @@ def add_sub(node: exp.Expression, batch: Batch) -> Column:
 def add_or_subtract(left: exp.Expression, right: exp.Expression, sign: int, batch: Batch,
                     what) -> Column:
     """`left + right` (sign 1) or `left - right` (sign -1); `what` names it in errors."""
-    from tqp.operators.expressions.dates import add_interval, interval_term
-
-    term = interval_term(right)
-    if term is not None:
-        return add_interval(evaluate(left, batch), term, sign, batch, what)
-    term = interval_term(left) if sign == 1 else None
-    if term is not None:
-        return add_interval(evaluate(right, batch), term, 1, batch, what)
     a, b = evaluate(left, batch), evaluate(right, batch)
+    result = intervals.add_or_subtract(a, b, sign, what)
+    if result is not None:
+        return result
     temporal = TEMPORAL_TYPES
     if (a.type in temporal and b.type is DataType.NULL) or (b.type in temporal and a.type is DataType.NULL):
         kind = a.type if a.type in temporal else b.type
         if sign == -1 and a.type is DataType.NULL:  # NULL - x reads as x - x, as in DuckDB
-            if kind in TIMESTAMP_TYPES:
-                raise NotSupportedError(f"{kind.value} - {kind.value} (an INTERVAL value; tqp "
-                                        f"has no INTERVAL type) in {what}")
-            kind = DataType.BIGINT
+            kind = DataType.INTERVAL if kind in TIMESTAMP_TYPES else DataType.BIGINT
         return null_column(max(len(a), len(b)), kind, a.device)
     if a.type in temporal or b.type in temporal:
         return _date_arithmetic(a, b, sign, what)
@@ -214,15 +207,14 @@ def _date_arithmetic(a: Column, b: Column, sign: int, what: str) -> Column:
     if sign == -1 and a.type == b.type == DataType.DATE:
         diff = widened(a.values) - widened(b.values)
         return Column(diff, DataType.BIGINT, and_valid(a.valid, b.valid))
-    if sign == -1 and {a.type, b.type} <= TEMPORAL_TYPES:
-        raise NotSupportedError(f"{a.type.value} - {b.type.value} (an INTERVAL value; tqp has no "
-                                f"INTERVAL type: DATE_DIFF or DATE_SUB count parts) in {what}")
     raise ProgrammingError(f"cannot add or subtract {a.type.value} and {b.type.value} in {what}")
 
 
 @handles(exp.Mul)
 def mul(node: exp.Mul, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    if DataType.INTERVAL in (a.type, b.type):
+        return intervals.multiply(a, b, what)
     null = _decimal_and_null(a, b)
     if null is not None:
         return null
@@ -254,6 +246,8 @@ def _product_wrapped(x: torch.Tensor, y: torch.Tensor, product: torch.Tensor) ->
 @handles(exp.Div)
 def div(node: exp.Div, batch: Batch) -> Column:
     a, b, what = _binary(node, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.divide(a, b, what)
     a, b = _numeric(a, what), _numeric(b, what)
     quotient = float_quotient(a, b)
     if quotient is not None:
@@ -333,7 +327,10 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
         from tqp.operators.expressions.literals import constant, device_of
 
         return constant(-2**63, DataType.BIGINT, batch.num_rows, device_of(batch))  # BIGINT's min
-    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
+    a = evaluate(node.this, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.negate(a, SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(a), SqlText(node))
     if a.type.is_integer:  # -x keeps x's type (and can overflow it: -(-2**31))
         zero = Column(torch.zeros_like(a.values), a.type, None)
         return _result(-a.values.long(), a.type, zero, a, SqlText(node), a.values.long() == INT64_MIN)
@@ -342,7 +339,10 @@ def neg(node: exp.Neg, batch: Batch) -> Column:
 
 @handles(exp.Abs)
 def abs_(node: exp.Abs, batch: Batch) -> Column:
-    a = _numeric(_untyped_null_as_bigint(evaluate(node.this, batch)), SqlText(node))
+    a = evaluate(node.this, batch)
+    if a.type is DataType.INTERVAL:
+        return intervals.negate(a, SqlText(node))
+    a = _numeric(_untyped_null_as_bigint(a), SqlText(node))
     if a.type.is_integer:  # abs of the type's minimum does not fit: DuckDB's overflow error
         at_min = a.values == torch.iinfo(a.values.dtype).min
         if bool((at_min if a.valid is None else at_min & a.valid).any()):
@@ -516,6 +516,10 @@ def greatest_least(node: exp.Expression, batch: Batch) -> Column:
     for c in columns:
         if c.type in (DataType.LIST, DataType.STRUCT):
             raise NotSupportedError(f"{c.type.value} values in {what} (comparing whole values)")
+        if c.type is DataType.INTERVAL:  # DuckDB 2.0 orders them by their raw parts here
+            raise NotSupportedError(f"INTERVAL values in {what} (DuckDB's GREATEST/LEAST order "
+                                    "intervals by their months, days and microseconds as "
+                                    "stored, not as they compare)")
     columns = align(columns, what, supertype=True)
     pick_greater = isinstance(node, exp.Greatest)
     result = columns[0]

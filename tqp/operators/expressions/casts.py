@@ -72,6 +72,14 @@ def cast_column(column: Column, target: DataType, decimal: DecimalType | None = 
         from tqp.operators.expressions.coerce import to_type
 
         return to_type(column, target, decimal=decimal)
+    if DataType.INTERVAL in (source, target) and source is not target:
+        from tqp.operators.expressions.intervals import from_strings, to_strings
+
+        if target is DataType.VARCHAR:
+            return to_strings(column)
+        if source is DataType.VARCHAR:
+            return from_strings(column, f"CAST to {target.value}")
+        raise DataError(f"Unimplemented type for cast ({source.value} -> {target.value})")
     if target is DataType.VARCHAR:
         return _to_string(column) if source is not DataType.VARCHAR else column
     if source is DataType.VARCHAR:

@@ -14,7 +14,7 @@ import torch
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
-from tqp.storage.column import Column, StructArray
+from tqp.storage.column import Column, StructArray, zero_values
 from tqp.types import (
     DEFAULT_DECIMAL, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType, common_numeric_type,
 )
@@ -92,7 +92,7 @@ def to_type(column: Column, target: DataType, what: str = "expression",
     if len(column) > 1 and column.is_broadcast:  # a constant: converted once, still a view
         return to_type(column.first_row(), target, what, decimal).broadcast(len(column))
     if column.type is DataType.NULL:
-        values = torch.zeros(len(column), dtype=target.torch_dtype, device=column.device)
+        values = zero_values(len(column), target, column.device)
         dictionary = pa.array([], pa.large_string()) if target is DataType.VARCHAR else None
         return Column(values, target, column.validity(), dictionary, _null_decimal(target, decimal))
     if column.type.is_numeric and target.is_numeric:

@@ -32,7 +32,8 @@ def choose(conditions: list[torch.Tensor], branches: list[Column], default: Colu
     nullable = any(c.valid is not None for c in columns)  # else no validity to choose
     values, valid = result.values, result.validity() if nullable else None
     for condition, branch in zip(reversed(conditions), reversed(columns[:-1])):
-        values = torch.where(condition, branch.values, values)
+        rows = condition if values.dim() == 1 else condition[:, None]  # intervals: (n, 3)
+        values = torch.where(rows, branch.values, values)
         if nullable:
             valid = torch.where(condition, branch.validity(), valid)
     return Column(values, result.type, normalize_valid(valid), result.dictionary, result.decimal,
@@ -114,7 +115,8 @@ def _scatter(parts: list[tuple[torch.Tensor, Column]], num_rows: int, device, wh
     once, the parts aligned to their common type."""
     columns = align([c for _, c in parts], what, supertype=True)
     type_ = columns[0].type
-    values = torch.zeros(num_rows, dtype=columns[0].values.dtype, device=device)
+    values = torch.zeros((num_rows, *columns[0].values.shape[1:]), dtype=columns[0].values.dtype,
+                         device=device)
     valid = torch.zeros(num_rows, dtype=torch.bool, device=device)
     for (rows, _), column in zip(parts, columns):
         values.index_copy_(0, rows, column.values.to(values.dtype))

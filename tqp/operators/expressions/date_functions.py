@@ -1,6 +1,6 @@
 """DuckDB's everyday date functions beyond EXTRACT: DATE_ADD, DATE_SUB/DATESUB (whole parts
-between two values), DAYNAME/MONTHNAME, the part functions (YEARWEEK, ERA, DECADE, JULIAN,
-MICROSECOND...), and clear refusals of what returns an INTERVAL or a STRUCT.
+between two values), DAYNAME/MONTHNAME and the part functions (YEARWEEK, ERA, DECADE, JULIAN,
+MICROSECOND...). INTERVAL values (AGE, TO_DAYS...) are operators/expressions/intervals.py.
 
 Whole-column integer tensor arithmetic on DATE days and TIMESTAMP microseconds, with the
 calendar conversions of operators/expressions/dates.py.
@@ -18,7 +18,7 @@ from tqp.operators.expressions.arithmetic import add_or_subtract
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align, date_micros
 from tqp.operators.expressions.date_formats import DAYS, MONTHS
 from tqp.operators.expressions.dates import (
-    MICROS, TO_INTERVAL, _split, _trunc_div, civil_from_days, days_in_month, extract_part,
+    MICROS, _split, _trunc_div, civil_from_days, days_from_civil, days_in_month, extract_part,
     trunc_unit,
 )
 from tqp.storage import dictionary as dicts
@@ -67,12 +67,51 @@ def whole_months(start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
     return sign * ((y1 * 12 + m1) - (y0 * 12 + m0) - short.long())
 
 
-def _whole_parts(unit: str, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """The whole `unit`s (a value of dates.trunc_unit) from a to b, in microseconds since 1970."""
+def _whole_parts(unit: str, a: torch.Tensor, b: torch.Tensor,
+                 instants: bool = False) -> torch.Tensor:
+    """The whole `unit`s (a value of dates.trunc_unit) from a to b, in microseconds since 1970
+    (`instants`: two TIMESTAMPTZs, months and years counted as DuckDB's ICU calendar does)."""
+    if instants and unit in _MONTH_GROUPS and unit != "isoyear":
+        months = 1 if _MONTH_GROUPS[unit] < 12 else 12
+        return _trunc_div(_calendar_steps(a, b, months), _MONTH_GROUPS[unit] // months)
     if unit in _MONTH_GROUPS:
         return _trunc_div(whole_months(a, b), _MONTH_GROUPS[unit])
     step = {"day": MICROS_PER_DAY, "week": 7 * MICROS_PER_DAY}.get(unit) or MICROS[unit]
     return _trunc_div(b - a, step)
+
+
+# DATE_SUB parts DuckDB counts from the microseconds between two TIMESTAMPTZs; the others its
+# ICU calendar counts between their milliseconds.
+_ELAPSED_UNITS = ("minute", "second", "millisecond", "microsecond")
+
+
+def _calendar_steps(start: torch.Tensor, end: torch.Tensor, step: int) -> torch.Tensor:
+    """The whole steps of `step` months DuckDB's ICU calendar counts from `start` to `end`
+    (microseconds since 1970; negative toward an earlier end): the most steps that moved from
+    the start (a day past the month's end: its last day, the time kept) do not pass the end.
+    Unlike `whole_months`, this depends on the direction: back from Mar 29 to Feb 28 10:00
+    (Mar 29 05:00 moved back a month is Feb 28 05:00, past it) is no month."""
+    backward = end < start
+    sign = torch.where(backward, -1, 1)
+    (d0, t0), (d1, _) = _split(Column(start, DataType.TIMESTAMP)), \
+        _split(Column(end, DataType.TIMESTAMP))
+    (y0, m0, day0), (y1, m1, _) = civil_from_days(d0), civil_from_days(d1)
+    steps = _trunc_div((y1 * 12 + m1) - (y0 * 12 + m0), step)  # lands in the end's month at most
+    total = y0 * 12 + (m0 - 1) + steps * step
+    year = torch.div(total, 12, rounding_mode="floor")
+    month = total - year * 12 + 1
+    moved = days_from_civil(year, month, torch.minimum(day0, days_in_month(year, month))) \
+        * MICROS_PER_DAY + t0
+    past = torch.where(backward, moved < end, moved > end)
+    return steps - sign * past.long()
+
+
+def _calendar_millis(start: torch.Tensor, end: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The instants DuckDB's ICU calendar counts DATE_SUB's hours, days, months... between (as
+    microseconds): the start's millisecond (floored), the end's divided toward zero as C++
+    does, so before 1970 an end with a sub-millisecond part reads a millisecond later."""
+    return (torch.div(start, 1000, rounding_mode="floor") * 1000,
+            torch.div(end, 1000, rounding_mode="trunc") * 1000)
 
 
 def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
@@ -93,6 +132,9 @@ def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
             raise ProgrammingError(f"DATE_SUB of a {column.type.value} value: {what}")
     start, end = align([start, end], what)  # DuckDB: as TIMESTAMPs, checked
     a, b = (date_micros(c) if c.type is DataType.DATE else c.values for c in (start, end))
+    calendar, instants = (a, b), start.type is DataType.TIMESTAMPTZ
+    if instants:  # DuckDB's ICU calendar: see _calendar_millis
+        calendar = _calendar_millis(a, b)
     valid = and_valid(part.valid, and_valid(start.valid, end.valid))
     codes = part.values.long()
     if part.valid is None and codes.numel() and bool((codes == codes[0]).all()):
@@ -102,12 +144,17 @@ def _date_sub(node: exp.Anonymous, batch: Batch) -> Column:
     by_unit: dict[str, list[int]] = {}
     for entry, name in zip(entries, part.dictionary.take(entries).to_pylist() if entries else []):
         by_unit.setdefault(trunc_unit(name), []).append(entry)
+    if instants and "isoyear" in by_unit:
+        raise NotSupportedError(f"DATE_SUB('isoyear') of TIMESTAMPTZ values (DuckDB's ICU "
+                                f"calendar counts ISO years its own way): {what}")
     values = torch.zeros(rows, dtype=torch.long, device=start.device)
     for unit, unit_entries in by_unit.items():
+        x, y = (a, b) if unit in _ELAPSED_UNITS else calendar
+        counted = _whole_parts(unit, x, y, instants)
         if len(by_unit) == 1:
-            return Column(_whole_parts(unit, a, b), DataType.BIGINT, valid)
+            return Column(counted, DataType.BIGINT, valid)
         chosen = torch.isin(codes, torch.tensor(unit_entries, device=codes.device))
-        values = torch.where(chosen, _whole_parts(unit, a, b), values)
+        values = torch.where(chosen, counted, values)
     return Column(values, DataType.BIGINT, valid)
 
 
@@ -173,28 +220,3 @@ def _part_function(node: exp.Anonymous, batch: Batch) -> Column:
 
 
 handles_anonymous(*_PART_FUNCTIONS)(_part_function)
-
-
-# -- refused: INTERVAL and STRUCT results ----------------------------------------------------------
-
-def _interval_result(node: exp.Expression, batch: Batch) -> Column:
-    """AGE(a, b) and TO_DAYS(n)-like calls on their own are INTERVAL values: refused (a TO_DAYS
-    call added to a DATE or TIMESTAMP is read by arithmetic.py)."""
-    name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
-    hint = "" if name.lower() == "age" else \
-        " other than added to or subtracted from a DATE or TIMESTAMP"
-    raise NotSupportedError(f"function {name.upper()}() (an INTERVAL value{hint}: tqp has no "
-                            "INTERVAL type)")
-
-
-handles_anonymous("age", *TO_INTERVAL)(_interval_result)
-handles(exp.ToDays)(_interval_result)
-
-
-@handles(exp.Interval)
-def interval_value(node: exp.Interval, batch: Batch) -> Column:
-    """An INTERVAL is only ever added to or subtracted from a DATE or TIMESTAMP (arithmetic.py
-    reads it there); an interval value of its own is refused."""
-    raise NotSupportedError(f"an INTERVAL value ({node.sql(dialect='duckdb')[:60]}) other than "
-                            "added to or subtracted from a DATE or TIMESTAMP: tqp has no "
-                            "INTERVAL type")

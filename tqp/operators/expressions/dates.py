@@ -1,12 +1,11 @@
-"""Dates and timestamps: EXTRACT, DATE_TRUNC and interval arithmetic on day/microsecond integers.
+"""Dates and timestamps: EXTRACT, DATE_TRUNC, DATE_DIFF on day/microsecond integers (INTERVAL
+values and their arithmetic are operators/expressions/intervals.py).
 
 Calendar conversions are Howard Hinnant's branch-free civil-date algorithms, written as integer
 tensor arithmetic so they run over whole columns on any device.
 """
 
 from __future__ import annotations
-
-import re
 
 import torch
 from sqlglot import exp
@@ -93,218 +92,10 @@ def _split(column: Column) -> tuple[torch.Tensor, torch.Tensor]:
     if column.type in TIMESTAMP_TYPES:
         days = _floordiv(column.values, MICROS_PER_DAY)
         return days, column.values - days * MICROS_PER_DAY
+    if column.type is DataType.INTERVAL:  # DATE_TRUNC of an INTERVAL and the like
+        raise NotSupportedError("this function of an INTERVAL (tqp reads it of a DATE or "
+                                "TIMESTAMP only)")
     raise ProgrammingError(f"expected a DATE or TIMESTAMP, got {column.type.value}")
-
-
-# -- intervals ---------------------------------------------------------------------------------
-
-_UNIT_ALIASES = {"y": "year", "yr": "year", "years": "year", "mon": "month", "months": "month",
-                 "d": "day", "days": "day", "weeks": "week", "quarters": "quarter",
-                 "hours": "hour", "h": "hour", "minutes": "minute", "min": "minute",
-                 "seconds": "second", "s": "second", "sec": "second"}
-
-
-_INTERVAL_UNITS = ("year", "quarter", "month", "week", "day", *MICROS)
-# An interval's amount in the units DuckDB stores it in: months, days or microseconds.
-_MONTHS_PER = {"year": 12, "quarter": 3, "month": 1}
-_DAYS_PER = {"week": 7, "day": 1}
-INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
-
-
-def _interval_unit(node: exp.Interval) -> tuple[str, str | None]:
-    """(unit, the amount's text when the interval writes one in its string: `'3 months'`)."""
-    unit = node.args.get("unit")
-    unit_name = unit.name.lower() if unit is not None else ""
-    text = None
-    if not unit_name:
-        match = re.fullmatch(r"\s*(-?\d+)\s*([a-zA-Z]+)\s*",
-                             node.this.name if node.this is not None else "")
-        if not match:
-            raise NotSupportedError(f"interval {node.sql()}")
-        text, unit_name = match.group(1), match.group(2).lower()
-    unit_name = _UNIT_ALIASES.get(unit_name, unit_name)
-    if unit_name not in _INTERVAL_UNITS:
-        raise NotSupportedError(f"interval unit {unit_name}")
-    return unit_name, text
-
-
-def interval_parts(node: exp.Interval) -> tuple[int, str]:
-    """(amount, unit) of a constant interval such as INTERVAL '3' MONTH or INTERVAL '1 year'."""
-    unit, text = _interval_unit(node)
-    if text is None:
-        text = node.this.name if node.this is not None else ""
-    try:
-        return int(text), unit
-    except ValueError:
-        raise NotSupportedError(f"interval {node.sql()}") from None
-
-
-# DuckDB's functions that make an interval of one unit (TO_DAYS(n)...): (unit, units per one).
-TO_INTERVAL = {"to_years": ("year", 1), "to_quarters": ("quarter", 1), "to_months": ("month", 1),
-               "to_weeks": ("week", 1), "to_days": ("day", 1), "to_hours": ("hour", 1),
-               "to_minutes": ("minute", 1), "to_seconds": ("second", 1),
-               "to_milliseconds": ("millisecond", 1), "to_microseconds": ("microsecond", 1),
-               "to_decades": ("year", 10), "to_centuries": ("year", 100),
-               "to_millennia": ("year", 1000)}
-
-
-def _to_interval(node: exp.Expression) -> tuple[str, exp.Expression] | None:
-    """(name, argument) of a one-argument TO_DAYS-like call, else None."""
-    if isinstance(node, exp.ToDays):
-        return "to_days", node.this
-    if isinstance(node, exp.Anonymous) and node.name.lower() in TO_INTERVAL \
-            and len(node.expressions) == 1:
-        return node.name.lower(), node.expressions[0]
-    return None
-
-
-Term = tuple[exp.Expression, list[exp.Expression], int]
-
-
-def interval_term(node: exp.Expression) -> list[Term] | None:
-    """An operand of `+`/`-` that is an interval, as the list of its terms, each (the INTERVAL
-    or TO_DAYS-like call, the factors it is multiplied by, its sign): `INTERVAL 1 DAY`,
-    `-INTERVAL (n) DAY`, `(n * INTERVAL 1 DAY)`, `to_days(n)`, a sum of such
-    (`(INTERVAL 1 MONTH + INTERVAL 1 DAY)`); else None."""
-    sign = 1
-    while isinstance(node, (exp.Paren, exp.Neg)):
-        sign = -sign if isinstance(node, exp.Neg) else sign
-        node = node.this
-    if isinstance(node, exp.Interval) or _to_interval(node) is not None:
-        return [(node, [], sign)]
-    if isinstance(node, (exp.Add, exp.Sub)):
-        right = interval_term(node.expression)  # first: a long `a + b + c` ends at once
-        left = interval_term(node.this) if right is not None else None
-        if left is None:
-            return None
-        flip = -1 if isinstance(node, exp.Sub) else 1
-        return [(i, f, sign * s) for i, f, s in left] + \
-            [(i, f, sign * flip * s) for i, f, s in right]
-    if isinstance(node, exp.Mul):
-        for inner, factor in ((node.this, node.expression), (node.expression, node.this)):
-            terms = interval_term(inner)
-            if terms is not None:
-                if interval_term(factor) is not None:
-                    raise NotSupportedError(f"an INTERVAL times an INTERVAL: {node.sql()[:80]}")
-                return [(i, [*f, factor], sign * s) for i, f, s in terms]
-    return None
-
-
-def _interval_amount(term: Term, batch: Batch,
-                     what: str) -> tuple[torch.Tensor, torch.Tensor | None, str]:
-    """(amount, validity, unit) of an interval term: the amount an int64 tensor of one value (a
-    constant) or one per row (`INTERVAL (n) DAY`, `n * INTERVAL 1 DAY`), checked to fit the
-    interval DuckDB would build (months and days in 32 bits, microseconds in 64)."""
-    source, factors, sign = term
-    valid = None
-    device = batch.device
-    call = _to_interval(source)
-    if call is not None:  # TO_DAYS(n): an integer n (to_seconds of a DOUBLE keeps its fraction)
-        unit, per = TO_INTERVAL[call[0]]
-        column = evaluate(call[1], batch)
-        if not (column.type.is_integer or column.type is DataType.NULL):
-            error = NotSupportedError if unit in ("second", "millisecond") else ProgrammingError
-            raise error(f"{call[0].upper()} of a {column.type.value} value: {what}")
-        amount, estimate, valid = _whole_amount(column, what)
-        amount, estimate = amount * per, estimate * per
-    elif _interval_unit(source)[1] is not None or isinstance(source.this, exp.Literal):
-        amount, unit = interval_parts(source)
-        amount = torch.tensor([amount], dtype=torch.long, device=device)
-        estimate = amount.double()
-    else:  # DuckDB: trunc(CAST(x AS DOUBLE)), to INTEGER (BIGINT below a day)
-        unit = _interval_unit(source)[0]
-        column = evaluate(source.this, batch)
-        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL) and unit in (
-                "second", "millisecond"):
-            raise NotSupportedError(f"INTERVAL of a fractional number of {unit}s: {what}")
-        amount, estimate, valid = _whole_amount(column, what)
-    for factor in factors:
-        column = evaluate(factor, batch)
-        if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL):
-            raise NotSupportedError(f"an INTERVAL times a {column.type.value}: {what}")
-        values, factor_estimate, factor_valid = _whole_amount(column, what)
-        estimate = estimate * factor_estimate
-        _check_amount(estimate.abs() >= 2.0**62, and_valid(valid, factor_valid), what)
-        amount, valid = amount * values, and_valid(valid, factor_valid)
-    if unit in _MONTHS_PER or unit in _DAYS_PER:
-        per = _MONTHS_PER.get(unit) or _DAYS_PER[unit]
-        _check_amount(estimate.abs() * per > INT32_MAX, valid, what)
-    else:
-        _check_amount(estimate.abs() * MICROS[unit] >= 2.0**63, valid, what)
-    return amount * sign, valid, unit
-
-
-def _whole_amount(column: Column, what: str) -> tuple[torch.Tensor, torch.Tensor,
-                                                      torch.Tensor | None]:
-    """(int64 values, float64 values, validity) of an interval amount or factor: integers as
-    they are, DOUBLE and DECIMAL truncated toward zero, as DuckDB's trunc() then cast."""
-    if column.type is DataType.NULL:
-        zeros = torch.zeros(len(column), dtype=torch.long, device=column.device)
-        return zeros, zeros.double(), column.validity()
-    if column.type is DataType.BOOLEAN or column.type.is_integer:
-        values = column.values.long()
-        return values, values.double(), column.valid
-    if column.type in (DataType.DOUBLE, DataType.FLOAT, DataType.DECIMAL):
-        estimate = torch.trunc(column.as_double())
-        finite = torch.isfinite(estimate) & (estimate.abs() < 2.0**62)
-        _check_amount(~finite, column.valid, what)
-        return torch.where(finite, estimate, 0.0).long(), estimate, column.valid
-    raise NotSupportedError(f"an INTERVAL amount of type {column.type.value}: {what}")
-
-
-def _check_amount(bad: torch.Tensor, valid: torch.Tensor | None, what: str) -> None:
-    if valid is not None:
-        bad = bad & valid
-    if bool(bad.any()):
-        raise DataError(f"Interval value out of range in {what}")
-
-
-def add_interval(column: Column, terms: list[Term], sign: int, batch: Batch,
-                 what: str = "") -> Column:
-    """DATE/TIMESTAMP +/- an interval (its terms, see `interval_term`), constant or one amount
-    per row; the result is a TIMESTAMP, as in DuckDB. As DuckDB's INTERVAL, the terms' months,
-    days and microseconds are summed apart and added in that order. A NULL amount gives NULL;
-    an interval or a result out of range raises DataError."""
-    totals: dict[str, torch.Tensor] = {}
-    estimates: dict[str, torch.Tensor] = {}
-    valid = None
-    for term in terms:
-        amount, amount_valid, unit = _interval_amount(term, batch, what)
-        if amount_valid is not None:
-            amount = torch.where(amount_valid, amount, 0)
-            valid = and_valid(valid, amount_valid)
-        if unit in _MONTHS_PER or unit in _DAYS_PER:
-            field, per = ("months", _MONTHS_PER[unit]) if unit in _MONTHS_PER else \
-                ("days", _DAYS_PER[unit])
-        else:
-            field, per = "micros", MICROS[unit]
-        totals[field] = totals.get(field, 0) + amount * per * sign
-        estimates[field] = estimates.get(field, 0) + amount.double() * per
-    for field, estimate in estimates.items():
-        estimate = estimate.abs()
-        _check_amount(estimate > INT32_MAX if field != "micros" else estimate >= 2.0**63,
-                      valid, what)
-    if column.type is DataType.NULL:
-        return Column(column.values.long(), DataType.TIMESTAMP, column.validity())
-    if column.type not in TEMPORAL_TYPES:
-        raise ProgrammingError(f"cannot add an INTERVAL to a {column.type.value} in {what}")
-    valid = and_valid(column.valid, valid)
-    days, micros = _split(column)
-    if "months" in totals:
-        year, month, day = civil_from_days(days)
-        total = year * 12 + (month - 1) + totals["months"]
-        year, month = _floordiv(total, 12), total - _floordiv(total, 12) * 12 + 1
-        day = torch.minimum(day, days_in_month(year, month))
-        days = days_from_civil(year, month, day)
-    if "days" in totals:
-        days = days + totals["days"]
-    if "micros" in totals:
-        micros = micros + totals["micros"]
-    outside = (days.double() * MICROS_PER_DAY + micros.double()).abs() >= 2.0**63 - 2**10
-    if bool((outside if valid is None else outside & valid).any()):
-        raise DataError(f"Timestamp out of range in {what}")
-    return Column(days * MICROS_PER_DAY + micros, result_timestamp(column), valid)
 
 
 # -- EXTRACT and friends -------------------------------------------------------------------------
@@ -337,6 +128,10 @@ _ZONE_PARTS = ("timezone", "timezone_hour", "timezone_minute")
 def extract_part(column: Column, part: str) -> Column:
     part = part.lower()
     part = _PART_ALIASES.get(part, part)
+    if column.type is DataType.INTERVAL:
+        from tqp.operators.expressions.intervals import interval_part, unit_of
+
+        return interval_part(column, part if part == "epoch" else unit_of(part))
     days, micros = _split(column)
     year, month, day = civil_from_days(days)
     if part in ("year", "years", "y"):
@@ -570,6 +365,13 @@ def _date_parts(parts: exp.Array, value: exp.Expression, batch: Batch) -> Column
 
 handles_anonymous("date_part", "datepart")(_date_part)
 handles_anonymous("date_trunc", "datetrunc")(_date_trunc_call)
+
+
+# Plural and short unit names, as DATE_DIFF's and DATE_SUB's units may be written.
+_UNIT_ALIASES = {"y": "year", "yr": "year", "years": "year", "mon": "month", "months": "month",
+                 "d": "day", "days": "day", "weeks": "week", "quarters": "quarter",
+                 "hours": "hour", "h": "hour", "minutes": "minute", "min": "minute",
+                 "seconds": "second", "s": "second", "sec": "second"}
 
 
 def _unit_name(text: str) -> str:

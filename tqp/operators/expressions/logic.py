@@ -48,6 +48,11 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
     # it was copied (and a DECIMAL scaled) row by row before the comparison.
     left, right = align([_one_value(left), _one_value(right)], what)
     a, b = left.values, right.values
+    if left.type is DataType.INTERVAL:  # normalised: INTERVAL '1 month' = INTERVAL '30 days'
+        from tqp.operators.expressions.intervals import compare as compare_intervals
+
+        return boolean(compare_intervals(op, a, b).expand(rows),
+                       and_valid(_rows(left.valid, rows), _rows(right.valid, rows)))
     if left.type in FLOAT_TYPES and (bool(a.isnan().any()) or bool(b.isnan().any())):
         # DuckDB orders NaN above every number and equal to itself: compare order-preserving
         # integer images of the doubles instead.

@@ -51,6 +51,8 @@ TIMESTAMP_DAYS_LIMIT = (2**63 - 1) // MICROS_PER_DAY - 1
 
 def _temporal(argument: exp.Expression, node: exp.Expression, batch: Batch, name: str) -> Column:
     column = evaluate(argument, batch)
+    if column.type is DataType.INTERVAL:
+        raise NotSupportedError(f"{name} of an INTERVAL: {SqlText(node)}")
     if column.type not in TEMPORAL_TYPES and column.type is not DataType.NULL:
         raise ProgrammingError(f"{name} of a {column.type.value} value: {SqlText(node)}")
     return column
@@ -66,8 +68,11 @@ def _micros(column: Column) -> torch.Tensor:
 
 @handles(exp.TimeToUnix)
 def epoch(node: exp.TimeToUnix, batch: Batch) -> Column:
-    """EPOCH(x): the seconds since 1970-01-01 of a DATE or TIMESTAMP, a DOUBLE."""
-    column = _temporal(node.this, node, batch, "EPOCH")
+    """EPOCH(x): the seconds since 1970-01-01 of a DATE, TIMESTAMP or TIMESTAMPTZ, or in an
+    INTERVAL, a DOUBLE."""
+    column = evaluate(node.this, batch)
+    if column.type not in TEMPORAL_TYPES | {DataType.INTERVAL, DataType.NULL}:
+        raise ProgrammingError(f"EPOCH of a {column.type.value} value: {SqlText(node)}")
     if column.type is DataType.NULL:
         raise ProgrammingError(f"EPOCH of an untyped NULL: {SqlText(node)}")
     return extract_part(column, "epoch")
@@ -118,6 +123,8 @@ def unix_to_time(node: exp.UnixToTime, batch: Batch) -> Column:
     if scale not in (3, 6):
         raise NotSupportedError(f"function {node.sql(dialect='duckdb')[:60]}")
     column = evaluate(node.this, batch)
+    if column.type is DataType.INTERVAL:
+        raise NotSupportedError(f"EPOCH_MS of an INTERVAL: {SqlText(node)}")
     if scale == 3 and column.type in TEMPORAL_TYPES:
         return _epoch_units(node.this, node, batch, "EPOCH_MS", 1, 1000)
     return _timestamp_from_units(column, 1000 if scale == 3 else 1, SqlText(node))

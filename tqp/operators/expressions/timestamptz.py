@@ -55,10 +55,15 @@ def instant() -> int:
 
 
 def is_now_call(node: exp.Expression) -> bool:
-    """NOW(), CURRENT_TIMESTAMP, GET_CURRENT_TIMESTAMP(), TRANSACTION_TIMESTAMP(), CURRENT_DATE
-    and CURRENT_LOCALTIMESTAMP: the calls whose value is the statement's instant."""
-    return isinstance(node, NOW_KINDS[:-1]) or (isinstance(node, exp.Anonymous)
-                                                and node.name.lower() in NOW_NAMES)
+    """NOW(), CURRENT_TIMESTAMP, GET_CURRENT_TIMESTAMP(), TRANSACTION_TIMESTAMP(), CURRENT_DATE,
+    CURRENT_LOCALTIMESTAMP and AGE(x) of one argument (from CURRENT_DATE): the calls whose
+    value is the statement's instant, or counts from it."""
+    if isinstance(node, NOW_KINDS[:-1]):
+        return True
+    if not isinstance(node, exp.Anonymous):
+        return False
+    name = node.name.lower()
+    return name in NOW_NAMES or name == "age" and len(node.expressions) == 1
 
 
 def stamp_now(statement: exp.Expression, micros: int) -> None:
