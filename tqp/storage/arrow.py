@@ -121,10 +121,7 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
         return _struct_column(array, device)
     if pa.types.is_dictionary(array.type) and type_ is not DataType.VARCHAR:
         array = array.cast(array.type.value_type)
-    valid = None
-    if array.null_count:
-        valid = torch.from_numpy(
-            pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    valid = _validity(array, device)
     if type_ is DataType.VARCHAR:
         codes, dictionary = dicts.from_strings(array, device, strings)
         return Column(codes, type_, valid, dictionary)
@@ -141,15 +138,21 @@ def arrow_to_column(array: pa.ChunkedArray | pa.Array, device: torch.device,
     return Column(torch.from_numpy(values).to(device), type_, valid, None, decimal)
 
 
+def _validity(array: pa.Array, device: torch.device) -> torch.Tensor | None:
+    """An Arrow array's validity as a bool tensor on `device` (True = not NULL); None when it
+    holds no NULLs."""
+    if not array.null_count:
+        return None
+    return torch.from_numpy(pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+
+
 def _list_column(array: pa.Array, device: torch.device) -> Column:
     """A list array as a LIST column: its offsets (rebased to its own elements) and its
     elements, converted like any column (lists of lists recursively)."""
     offsets = array.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
     elements = array.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
     offsets = torch.from_numpy(offsets - offsets[0]).to(device)
-    valid = None
-    if array.null_count:
-        valid = torch.from_numpy(pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    valid = _validity(array, device)
     ids = torch.arange(len(array), device=device)
     return Column(ids, DataType.LIST, valid,
                   lists=ListArray(offsets, arrow_to_column(elements, device)))
@@ -157,10 +160,7 @@ def _list_column(array: pa.Array, device: torch.device) -> Column:
 
 def _struct_column(array: pa.StructArray, device: torch.device) -> Column:
     """A struct array as a STRUCT column: each field converted like any column."""
-    valid = None
-    if array.null_count:
-        valid = torch.from_numpy(
-            pc.is_valid(array).to_numpy(zero_copy_only=False).copy()).to(device)
+    valid = _validity(array, device)
     names = tuple(f.name for f in array.type)
     fields = tuple(arrow_to_column(array.field(i), device) for i in range(len(names)))
     return Column(torch.arange(len(array), device=device), DataType.STRUCT, valid,
