@@ -50,9 +50,17 @@ def needs_spelling(nodes: list[exp.Expression], tables: dict[str, dict[str, str]
     in lower case, or than qualify names it: an identifier not in lower case, a table of
     `tables` (`table_spellings`), or an unaliased expression in a nested query's select list
     (`_unnamed_items`)."""
-    return any((isinstance(n, exp.Identifier) and n.this != n.this.lower())
-               or (isinstance(n, exp.Table) and n.name.lower() in tables)
-               or (isinstance(n, exp.Select) and _unnamed_items(n)) for n in nodes)
+    for n in nodes:  # a plain loop on the node's type: this runs for every query
+        kind = type(n)
+        if kind is exp.Identifier:
+            if n.this != n.this.lower():
+                return True
+        elif kind is exp.Table:
+            if tables and n.name.lower() in tables:
+                return True
+        elif kind is exp.Select and _unnamed_items(n):
+            return True
+    return False
 
 
 def _unnamed_items(select: exp.Select) -> list[exp.Expression]:
