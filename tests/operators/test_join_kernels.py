@@ -199,6 +199,21 @@ def test_a_table_told_the_probe_range_covers_it_when_probing_would_pad_it(device
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build", [[7, 3, 11, 5], [7, 3, 7, 11, 3, 3, 5, 11]])
+def test_a_sorted_table_finds_runs_with_one_search(device, build):
+    """A sorted table records where each run of equal keys ends (nothing when the keys are
+    unique), so a probe key's run takes one binary search; probes below, between, equal to
+    and past every key (the last one included) give the nested loop's pairs."""
+    table = join.build_table(torch.tensor(build, device=device), strategy="search")
+    assert table.strategy == "sorted"
+    assert (table.runs is None) == (len(set(build)) == len(build))
+    probe = [0, 3, 4, 5, 11, 12, 7, 3, 100]
+    li, ri = join.probe_table(table, torch.tensor(probe, device=device))
+    expected = sorted((i, j) for i, p in enumerate(probe) for j, b in enumerate(build) if p == b)
+    assert sorted(zip(li.tolist(), ri.tolist())) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_positive_probe_keys_index_a_table_from_zero(device):
     """Positive keys near zero look the table up by the key itself (no base subtracted); keys
     above or below the build range still miss."""

@@ -61,8 +61,9 @@ class JoinTable:
     where each run starts and its length), "sorted" (the
     sorted keys, searched per probe key; `table` then holds buckets as a KeySet's, over
     lo..hi, so that a probe key whose bucket holds no key is out without a search) or
-    "empty". `perm` lists the build rows in key order; None when they already are (a build
-    side stored by its key)."""
+    "empty"; a sorted table's `runs` holds where each position's run of equal keys ends (None
+    when the keys are unique). `perm` lists the build rows in key order; None when they
+    already are (a build side stored by its key)."""
 
     strategy: str
     rows: int
@@ -117,7 +118,22 @@ def build_table(key: torch.Tensor, probe_rows: int = 0, strategy: str = "auto",
     reserve(_bucket_count(key.numel()))
     lo, hi, shift, buckets = _buckets(sorted_keys)
     return JoinTable("sorted", key.numel(), lo, hi, buckets, perm=perm, sorted_keys=sorted_keys,
-                     shift=shift)
+                     shift=shift, runs=_run_ends(sorted_keys))
+
+
+def _run_ends(sorted_keys: torch.Tensor) -> torch.Tensor | None:
+    """Per position of the sorted keys, where its run of equal keys ends (exclusive); None when
+    every key is unique. A probe key then finds its run with one binary search, not two."""
+    n = sorted_keys.numel()
+    if n < 2:
+        return None
+    last = torch.ones(n, dtype=torch.bool, device=sorted_keys.device)  # the last of its run
+    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=last[:-1])
+    if bool(last.all()):
+        return None
+    ends = true_rows(last) + 1
+    run = torch.cumsum(last, 0, dtype=torch.int64).sub_(last.long())  # each position's run
+    return ends.index_select(0, run).to(_index_type(sorted_keys))
 
 
 def _direct_runs(key: torch.Tensor, lo: int, table: torch.Tensor, reserve) -> JoinTable:
@@ -227,9 +243,13 @@ def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, tor
     maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
     candidates = probe.index_select(0, maybe).long()
     lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
-    run = torch.searchsorted(table.sorted_keys, candidates, right=True) - lo
-    hit = true_rows(run)
-    return maybe.index_select(0, hit), run.index_select(0, hit), lo.index_select(0, hit)
+    at = lo.clamp(max=table.rows - 1)  # past the last key: compares unequal below
+    found = table.sorted_keys.index_select(0, at) == candidates
+    hit = true_rows(found)
+    lo = lo.index_select(0, hit)
+    if table.runs is None:  # unique keys: a run of one
+        return maybe.index_select(0, hit), torch.ones_like(lo), lo
+    return maybe.index_select(0, hit), table.runs.index_select(0, lo).long() - lo, lo
 
 
 def _probe_direct(table: JoinTable, probe: torch.Tensor,
