@@ -125,15 +125,18 @@ def _run_ends(sorted_keys: torch.Tensor) -> torch.Tensor | None:
     """Per position of the sorted keys, where its run of equal keys ends (exclusive); None when
     every key is unique. A probe key then finds its run with one binary search, not two."""
     n = sorted_keys.numel()
-    if n < 2:
+    starts = _run_starts(sorted_keys)
+    if starts.numel() == n:
         return None
-    last = torch.ones(n, dtype=torch.bool, device=sorted_keys.device)  # the last of its run
-    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=last[:-1])
-    if bool(last.all()):
-        return None
-    ends = true_rows(last) + 1
-    run = torch.cumsum(last, 0, dtype=torch.int64).sub_(last.long())  # each position's run
-    return ends.index_select(0, run).to(_index_type(sorted_keys))
+    ends = torch.cat([starts[1:], starts.new_full((1,), n)])
+    return torch.repeat_interleave(ends, ends - starts, output_size=n).to(_index_type(sorted_keys))
+
+
+def _run_starts(sorted_keys: torch.Tensor) -> torch.Tensor:
+    """Where each run of equal keys starts among the sorted keys (ascending positions)."""
+    first = torch.ones(sorted_keys.numel(), dtype=torch.bool, device=sorted_keys.device)
+    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    return true_rows(first)
 
 
 def _direct_runs(key: torch.Tensor, lo: int, table: torch.Tensor, reserve) -> JoinTable:
@@ -149,10 +152,7 @@ def _direct_runs(key: torch.Tensor, lo: int, table: torch.Tensor, reserve) -> Jo
         narrow = key.to(torch.int32) if -2**31 <= lo and hi < 2**31 else key  # same order
         sorted_keys, perm = torch.sort(narrow, stable=True)
         perm = perm.to(index)
-    first = torch.ones(key.numel(), dtype=torch.bool, device=key.device)
-    torch.ne(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
-    starts = true_rows(first)
-    del first
+    starts = _run_starts(sorted_keys)
     runs = torch.diff(starts, append=starts.new_full((1,), key.numel())).to(index)
     table.index_copy_(0, sorted_keys.index_select(0, starts).long() - lo,
                       torch.arange(starts.numel(), dtype=index, device=key.device))
@@ -212,11 +212,7 @@ def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, to
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
     if table.strategy == "direct":
-        within = _within(table.lo, table.hi, probe)
-        if within is None:
-            return _probe_direct(table, probe, in_range=False)
-        rows, build_idx = _probe_direct(table, probe.index_select(0, within), in_range=True)
-        return within.index_select(0, rows), build_idx
+        return _direct_hits(table, probe)
     return expand_runs(*probe_runs(table, probe), table.perm)
 
 
@@ -227,18 +223,9 @@ def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, tor
     starts among the build rows sorted by key (`table.perm` lists them), not expanded into
     pairs (see `expand_runs`)."""
     if table.strategy == "direct-runs":
-        within = _within(table.lo, table.hi, probe)
-        if within is not None:
-            probe = probe.index_select(0, within)
-            found = table.table.index_select(0, probe - table.lo)
-        else:
-            found = _lookup(table.table, table.lo, table.hi, probe, -1)
-        rows = true_rows(found >= 0)  # only probe rows with a match are expanded
-        found = found.index_select(0, rows).long()
-        if within is not None:
-            rows = within.index_select(0, rows)
-        return rows, table.runs.index_select(0, found).long(), \
-            table.starts.index_select(0, found).long()
+        rows, run = _direct_hits(table, probe)
+        return rows, table.runs.index_select(0, run).long(), \
+            table.starts.index_select(0, run).long()
     # Sorted: only the probe keys whose bucket holds a key are searched for.
     maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
     candidates = probe.index_select(0, maybe).long()
@@ -252,16 +239,19 @@ def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, tor
     return maybe.index_select(0, hit), table.runs.index_select(0, lo).long() - lo, lo
 
 
-def _probe_direct(table: JoinTable, probe: torch.Tensor,
-                  in_range: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """`probe_table` for a table of unique keys; `in_range`: every probe key is within the
-    table's range, so the lookup needs no range handling."""
-    if in_range:
-        found = table.table.index_select(0, probe - table.lo)
+def _direct_hits(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """For a direct-address table: the probe rows (ascending) whose key it holds, and its entry
+    for each (the build row of a "direct" table, the run of a "direct-runs" one). A table
+    spanning a small share of the probe keys' range is looked up by the keys inside it only
+    (see `_within`)."""
+    within = _within(table.lo, table.hi, probe)
+    if within is not None:
+        found = table.table.index_select(0, probe.index_select(0, within) - table.lo)
     else:
         found = _lookup(table.table, table.lo, table.hi, probe, -1)
     rows = true_rows(found >= 0)
-    return rows, found.index_select(0, rows).long()
+    found = found.index_select(0, rows).long()
+    return (rows if within is None else within.index_select(0, rows)), found
 
 
 def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,

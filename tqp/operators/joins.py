@@ -241,8 +241,8 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
     join without residual). None when its keys cannot be packed on their own (several keys
     whose ranges multiply past int64): the caller then joins each batch whole. `reserve` is
     told the bytes the build is about to hold (join.build_table) and those its keys took.
-    `cover`, the probe keys' likely range (see `probe_cover`), widens a table or key set of one
-    key to it (join.build_table)."""
+    `cover`, the probe keys' likely range (`probe_cover`: of one key only), widens the table
+    or key set to it (join.build_table)."""
     keys = [evaluate(e, right) for e in right_keys]
     reject_list_keys(keys, "a join")
     intervals = frozenset(j for j, k in enumerate(keys) if k.type is DataType.INTERVAL)
@@ -260,11 +260,9 @@ def prepare_build(right: Batch, right_keys, probe_rows: int, strategy: str = "au
                      has_null_key=rows is not None and rows.numel() < right.num_rows, lead=lead,
                      intervals=intervals)
     if key_set:
-        side.key_set = build_key_set(packed_keys, probe_rows, reserve,
-                                     cover if len(keys) == 1 else None)
+        side.key_set = build_key_set(packed_keys, probe_rows, reserve, cover)
     else:
-        side.table = build_table(packed_keys, probe_rows, strategy, reserve,
-                                 cover if len(keys) == 1 else None)
+        side.table = build_table(packed_keys, probe_rows, strategy, reserve, cover)
     return side
 
 
