@@ -427,3 +427,29 @@ def test_a_string_read_for_statistics_is_sorted_from_the_cache_when_a_scan_order
     check_against_duckdb(con, duck, "SELECT w, count(*) AS n FROM t GROUP BY w ORDER BY w LIMIT 4")
     assert reads == []
     assert catalog.cache.get(("t", "w", 0, None, "unique")) is None  # replaced by the sorted one
+
+
+def test_a_string_read_as_the_files_dictionaries_is_cached_sorted_by_a_statistics_read(
+        tmp_path, monkeypatch):
+    """Sorting a file's few dictionary entries costs nothing, so a statistics read caches such
+    a column sorted at once: a query that groups and orders by it re-codes no row (no sort of
+    the cached column), and answers as DuckDB."""
+    import duckdb
+
+    from tests.oracle import check_against_duckdb
+
+    path = tmp_path / "t.parquet"
+    flags = ["NRA"[(i * 7) % 3] for i in range(4000)]
+    pq.write_table(pa.table({"f": flags, "k": pa.array(range(4000), pa.int64())}), path)
+    con = tqp.connect()
+    con.register("t", str(path))
+    catalog = con._engine.catalog
+    assert catalog.source("t").codes_come_ready("f")
+    assert catalog.distinct_count("t", "f") == 3
+    assert catalog.cache.get(("t", "f", 0, None, "sorted")) is not None
+    assert catalog.cache.get(("t", "f", 0, None, "unique")) is None
+    monkeypatch.setattr(catalog_module, "_sorted_strings",
+                        lambda column: pytest.fail("re-coded a cached column"))
+    duck = duckdb.connect()
+    duck.execute(f"CREATE VIEW t AS SELECT * FROM '{path}'")
+    check_against_duckdb(con, duck, "SELECT f, count(*) AS n FROM t GROUP BY f ORDER BY f")

@@ -268,8 +268,11 @@ class Catalog:
                           and (arrow_type_to_sql(schema.field(f).type) is not DataType.VARCHAR
                                or source.codes_come_ready(f)))]
         # Statistics need equal strings to share a code, not code order (a scan that needs the
-        # order gets it sorted from the cache).
-        unique = {f: dicts.UNIQUE for f in fields}
+        # order gets it sorted from the cache). Strings read as the file's dictionaries come
+        # sorted at once: sorting their few entries costs nothing, re-coding every row later
+        # for a scan that wants the order costs a pass over the column.
+        unique = {f: dicts.SORTED if source.codes_come_ready(f) else dicts.UNIQUE
+                  for f in fields}
         parts = [self.read(table, s, fields, strings=unique)[name] for s in self.segments(table)]
         return parts[0] if len(parts) == 1 else _concat(parts)
 
