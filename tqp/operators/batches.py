@@ -143,7 +143,9 @@ def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
                 adjacent = False
                 break
             offset += t.numel()
-        if adjacent:
+        # (tensors made from slices of one numpy array start their storages at the slice: the
+        # head's may end before the others do)
+        if adjacent and head.untyped_storage().nbytes() >= offset * head.element_size():
             total = offset - head.storage_offset()
             return head.as_strided((total,), (1,), head.storage_offset())
     return torch.cat(tensors)
