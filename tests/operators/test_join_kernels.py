@@ -162,6 +162,31 @@ def test_unique_build_keys_give_a_direct_table_and_one_duplicate_a_run_table(dev
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_build_keys_in_order_are_numbered_in_runs_without_a_direct_table_tried(device,
+                                                                               monkeypatch):
+    """Keys stored in order (a table clustered by them): repeated ones are numbered in runs at
+    once, unique ones make the direct table without reading it back; unordered ones are tried
+    as before. Every table answers like the nested loop."""
+    rng = np.random.default_rng(5)
+    repeated = np.sort(rng.integers(100, 400, 900)).tolist()
+    unique = list(range(-50, 850, 3))
+    probe = rng.integers(-60, 900, 700).tolist() + repeated[:20]
+    tried = []
+    original = join._direct
+    monkeypatch.setattr(join, "_direct", lambda *a: tried.append(a[3]) or original(*a))
+    cases = ((repeated, "direct-runs", []), (unique, "direct", [True]),
+             (list(reversed(unique)), "direct", [False]),
+             (rng.permutation(repeated).tolist(), "direct-runs", [False]))
+    for build, strategy, attempts in cases:
+        tried.clear()
+        table = join.build_table(torch.tensor(build, device=device), len(probe))
+        assert table.strategy == strategy and tried == attempts
+        if strategy == "direct-runs":  # rows in key order need no permutation
+            assert (table.perm is None) == (build == sorted(build))
+        check(probe, build, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_a_runs_table_spans_the_range_once_and_numbers_the_distinct_keys(device):
     """Duplicate keys, unsorted and sparse over their range (negative ones too): one table over
     the range numbers each distinct key's run; run starts and lengths are one per distinct key.
