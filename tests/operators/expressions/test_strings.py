@@ -37,7 +37,28 @@ CONCATENATION = [
 PATTERNS = [
     "s LIKE '%a%'", "s NOT LIKE 'a%'", "s ILIKE 'A%'", "s LIKE '_'", "s LIKE ''", "s LIKE '%'",
     "s LIKE '%é%'", "s LIKE 'a_b%'", "s LIKE '__'", "s ILIKE '%É%'", "s NOT ILIKE '%c'",
+    # parts joined by %, matched as an unanchored expression (strings._unanchored_regex)
+    "s LIKE '%a%c%'", "s NOT LIKE '%l%o%'", "s LIKE '%b%%c%'", "s LIKE '%c%a%'",
+    "s LIKE '%_%%'", "s LIKE '%É%ß%'", "s LIKE '%a%b%c%'", "s ILIKE '%H%W%'",
 ]
+
+
+# Strings with line breaks and RE2's operator characters, for LIKE patterns of several parts.
+MULTI_PART_VALUES = ["special\nrequests", "a.b(c)d", "a+b|c", "x[y]{z}", "a\\b", "^a$b",
+                     "requests special", "special requests requests", "spec", "a.bc(d"]
+MULTI_PART_PATTERNS = ["%special%requests%", "%a.b%(d%", "%+b%|%", "%[y%{z}%", "%a\\%b%",
+                       "%^%$%", "%requests%special%", "%re%re%", "%a!%b%c%"]
+
+
+@pytest.mark.parametrize("pattern", MULTI_PART_PATTERNS)
+def test_like_patterns_of_several_parts(engines, pattern):
+    """A `%`-joined pattern matches its parts in order, over line breaks, with RE2's operator
+    characters taken literally, and an escaped `%` is a literal part."""
+    values = ", ".join(f"({i}, '" + v.replace("'", "''").replace("\n", "' || chr(10) || '")
+                       + "')" for i, v in enumerate(MULTI_PART_VALUES))
+    escape = " ESCAPE '!'" if "!" in pattern else ""
+    engines.check(f"SELECT id, s LIKE '{pattern}'{escape} AS v, s NOT LIKE '{pattern}'{escape} "
+                  f"AS w FROM (VALUES {values}) t(id, s) ORDER BY id")
 
 COMPARISONS = [
     "s = 'abc'", "s <> 'abc'", "s < 'b'", "s >= 'Hello World'", "s > ''", "s <= 'zzz'",
@@ -127,3 +148,16 @@ def test_long_dictionaries_are_split_across_threads(engines, monkeypatch, expres
     monkeypatch.setattr(strings, "PARALLEL_MIN_VALUES", 2)
     monkeypatch.setattr(strings.torch, "get_num_threads", lambda: 3)
     engines.check_column("strs", expression)
+
+
+@pytest.mark.parametrize("pattern, escape, regex", [
+    ("%special%requests%", None, "(?s)special.*requests"),
+    ("%a.b%c(d%", None, "(?s)a\\.b.*c\\(d"),
+    ("%x!%y%z%", "!", "(?s)x%y.*z"),
+    ("%a%", None, None),  # one part: Arrow searches for it without a regex
+    ("a%b%", None, None), ("%a%b", None, None), ("%a_b%c%", None, None),
+])
+def test_which_like_patterns_run_as_unanchored_expressions(pattern, escape, regex):
+    from tqp.operators.expressions.strings import _unanchored_regex
+
+    assert _unanchored_regex(pattern, escape) == regex

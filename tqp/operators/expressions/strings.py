@@ -91,11 +91,15 @@ def _constant_int(node: exp.Expression | None, what: str) -> int | None:
 def like(node: exp.Expression, batch: Batch, escape: str | None = None) -> Column:
     """[NOT] LIKE / ILIKE with a constant pattern. As in DuckDB, no character escapes unless
     `ESCAPE` names one (a backslash is an ordinary character)."""
-    pattern = _arrow_like_pattern(_constant_string(node.expression, "LIKE"), escape)
+    text = _constant_string(node.expression, "LIKE")
     ignore_case = isinstance(node, exp.ILike)
-    result = map_values(evaluate(node.this, batch),
-                        lambda d: pc.match_like(d, pattern, ignore_case=ignore_case),
-                        DataType.BOOLEAN)
+    regex = None if ignore_case else _unanchored_regex(text, escape)
+    if regex is not None:
+        match = lambda d: pc.match_substring_regex(d, regex)  # noqa: E731
+    else:
+        pattern = _arrow_like_pattern(text, escape)
+        match = lambda d: pc.match_like(d, pattern, ignore_case=ignore_case)  # noqa: E731
+    result = map_values(evaluate(node.this, batch), match, DataType.BOOLEAN)
     if node.args.get("negate"):
         return Column(~result.values, DataType.BOOLEAN, result.valid)
     return result
@@ -113,6 +117,41 @@ def like_escape(node: exp.Escape, batch: Batch) -> Column:
     if len(escape) > 1:
         raise ProgrammingError("LIKE ... ESCAPE: the escape string must be empty or one character")
     return like(node.this, batch, escape or None)
+
+
+# Characters RE2 reads as operators, escaped in a literal part of a pattern.
+_RE2_SPECIAL = frozenset("\\.^$|?*+()[]{}")
+
+
+def _unanchored_regex(pattern: str, escape: str | None) -> str | None:
+    """A LIKE pattern of two or more literal parts joined by `%`, starting and ending with `%`
+    and with no `_` ('%special%requests%'), as an unanchored RE2 expression
+    ('(?s)special.*requests'), or None for other patterns. Arrow's `match_like` anchors such a
+    pattern ('^.*special.*requests.*$'), which RE2 runs at every position; unanchored, RE2
+    skips ahead to the first part's first byte (TPC-H q13's NOT LIKE over 1.5M comments, one
+    thread: 117 -> 95 ms). Patterns Arrow matches without a regex (one part: '%x%', 'x%',
+    '%x') keep `match_like`."""
+    parts, part, chars = [], [], iter(pattern)
+    for char in chars:
+        if char == escape:
+            char = next(chars, None)
+            if char is None:
+                raise ProgrammingError("LIKE pattern must not end with the escape character")
+            part.append("\\" + char if char in _RE2_SPECIAL else char)
+        elif char == "_":
+            return None
+        elif char == "%":
+            parts.append("".join(part))
+            part = []
+        else:
+            part.append("\\" + char if char in _RE2_SPECIAL else char)
+    parts.append("".join(part))
+    if len(parts) < 3 or parts[0] or parts[-1]:  # not '%...%...%'
+        return None
+    literals = [p for p in parts if p]
+    if len(literals) < 2:
+        return None
+    return "(?s)" + ".*".join(literals)
 
 
 def _arrow_like_pattern(pattern: str, escape: str | None) -> str:
