@@ -73,8 +73,11 @@ def _rows(table: pa.Table) -> list[tuple]:
 
 
 def _sort_key(row: tuple) -> list[tuple]:
-    """A total order over rows of mixed types: nulls, then numbers, then everything else."""
-    key = []
+    """A total order over rows of mixed types: nulls, then numbers, then everything else.
+    Rows whose floats agree to SORT_DIGITS digits in every column are then ordered by their
+    exact numbers: without that, two such rows (9000000000.0 and 9000009297.0) kept each
+    engine's own order and were paired wrongly."""
+    key, exact = [], []
     for v in row:
         if v is None:
             key.append((0, 0, 0))
@@ -82,11 +85,14 @@ def _sort_key(row: tuple) -> list[tuple]:
             key.append((1, 1, 0.0))  # NaN after every number, as DuckDB orders it
         elif isinstance(v, float):
             key.append((1, 0, float(f"{v:.{SORT_DIGITS}g}")))
+            exact.append(v)
+            continue
         elif isinstance(v, (int, bool)):
             key.append((1, 0, float(v)))
         else:
             key.append((2, 0, str(v)))
-    return key
+        exact.append(0.0)
+    return key + [(3, 0, v) for v in exact]
 
 
 def _same_value(a, b) -> bool:

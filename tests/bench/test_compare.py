@@ -53,6 +53,16 @@ def test_reordered_rows_pass_when_unordered():
     assert compare_tables(reordered, EXPECTED, ordered=False) is None
 
 
+def test_unordered_floats_equal_in_their_sort_digits_pair_by_their_exact_values():
+    """9000000000.0 and 9000009297.0 agree to five digits: each side's order of them must not
+    decide which pairs with which (a fuzz case failed on equal multisets that way)."""
+    actual = table(x=[9000009297.0, 9000000000.0, None, 9000000000.0])
+    expected = table(x=[9000000000.0, None, 9000000000.0, 9000009297.0])
+    assert compare_tables(actual, expected, ordered=False) is None
+    different = table(x=[9000009297.0, 9000090000.0, None, 9000000000.0])
+    assert compare_tables(different, expected, ordered=False) is not None
+
+
 def test_float_within_relative_tolerance_passes():
     actual = table(k=["a", "b", "c"], n=[1, 2, 3], x=[0.5 * (1 + 1e-9), 1.25, 2.0])
     assert compare_tables(actual, EXPECTED, ordered=True) is None
