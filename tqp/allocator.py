@@ -7,9 +7,9 @@ faults: a 6M-row float64 multiply measured 42 ms with a fresh output against 12 
 existing one. Raising the threshold lets freed blocks be reused (the same multiply: 23 ms).
 Process-wide and only on glibc; anywhere else it does nothing. glibc also gives the top of the
 heap back to the system on any free that leaves more than its trim threshold free there; at
-256 MiB, TPC-H SF 1 q01's intermediates (about 275 MB) were given back after every other run
-and faulted in again by the next (70K page faults: 81 and 107 ms by turns, 64 ms every run
-with 1 GiB).
+256 MiB, a query whose intermediates reach about 275 MB gave them back after every other run
+and faulted them in again on the next (70K page faults: 81 and 107 ms by turns, 64 ms every
+run with 1 GiB).
 
 numpy, for its part, asks the kernel for transparent huge pages for every array of 4 MiB or
 more; tqp turns that off. Converting a Parquet column writes such arrays once, and on the

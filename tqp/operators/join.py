@@ -196,10 +196,10 @@ SORTED_WITH_DUPLICATES = "sorted, with duplicates"
 
 def _order(key: torch.Tensor) -> str | None:
     """Whether the keys are in order, and then whether any repeats (None: not in order). A
-    build side stored by its key (a fact table's foreign key, TPC-H lineitem's order key) is
-    then numbered in runs at once, with no direct table tried and found to hold duplicates
-    (two passes over the rows and a scatter over them, 220 ms at 60M rows), and a unique one
-    needs no read-back to prove it."""
+    build side stored by its key (a fact table clustered by a foreign key) is then numbered in
+    runs at once, with no direct table tried and found to hold duplicates (two passes over the
+    rows and a scatter over them, 220 ms at 60M rows), and a unique one needs no read-back to
+    prove it."""
     if key.numel() < 2:
         return SORTED_UNIQUE
     step = key[1:] >= key[:-1]
