@@ -179,7 +179,7 @@ def _direct(key: torch.Tensor, lo: int, lut: torch.Tensor,
             unique: bool = False) -> JoinTable | None:
     """`lut[key - lo] = row` (`lut` spans the keys' range from `lo`, filled with -1) when the
     keys are unique (`unique`: known to be), else None (`lut` then holds row numbers)."""
-    slot = key - lo
+    slot = key if lo == 0 else key - lo  # a table from 0 (`_covering`) takes the keys as they are
     rows = torch.arange(key.numel(), dtype=lut.dtype, device=key.device)
     lut.index_copy_(0, slot, rows)
     # Keys are unique iff every row reads its own number back (of duplicates, one row's number
@@ -438,7 +438,7 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None,
         lo, hi = _covered(*bounds, cover, probe_rows)
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-        present.index_fill_(0, build - lo, True)
+        present.index_fill_(0, build if lo == 0 else build - lo, True)
         return KeySet("presence", lo, hi, present)
     reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values
