@@ -79,20 +79,19 @@ def _sort_key(row: tuple) -> list[tuple]:
     engine's own order and were paired wrongly."""
     key, exact = [], []
     for v in row:
+        rounded = isinstance(v, float) and not math.isnan(v)
         if v is None:
             key.append((0, 0, 0))
         elif isinstance(v, float) and math.isnan(v):
             key.append((1, 1, 0.0))  # NaN after every number, as DuckDB orders it
-        elif isinstance(v, float):
+        elif rounded:
             key.append((1, 0, float(f"{v:.{SORT_DIGITS}g}")))
-            exact.append(v)
-            continue
         elif isinstance(v, (int, bool)):
             key.append((1, 0, float(v)))
         else:
             key.append((2, 0, str(v)))
-        exact.append(0.0)
-    return key + [(3, 0, v) for v in exact]
+        exact.append((3, 0, v if rounded else 0.0))
+    return key + exact
 
 
 def _same_value(a, b) -> bool:

@@ -179,7 +179,7 @@ def _direct(key: torch.Tensor, lo: int, lut: torch.Tensor,
             unique: bool = False) -> JoinTable | None:
     """`lut[key - lo] = row` (`lut` spans the keys' range from `lo`, filled with -1) when the
     keys are unique (`unique`: known to be), else None (`lut` then holds row numbers)."""
-    slot = key if lo == 0 else key - lo  # a table from 0 (`_covering`) takes the keys as they are
+    slot = _from_base(key, lo)
     rows = torch.arange(key.numel(), dtype=lut.dtype, device=key.device)
     lut.index_copy_(0, slot, rows)
     # Keys are unique iff every row reads its own number back (of duplicates, one row's number
@@ -200,13 +200,16 @@ def _order(key: torch.Tensor) -> str | None:
     runs at once, with no direct table tried and found to hold duplicates (two passes over the
     rows and a scatter over them, 220 ms at 60M rows), and a unique one needs no read-back to
     prove it."""
-    if key.numel() < 2:
-        return SORTED_UNIQUE
-    step = key[1:] >= key[:-1]
-    if not bool(step.all()):
+    if not _is_sorted(key):
         return None
-    torch.gt(key[1:], key[:-1], out=step)
-    return SORTED_UNIQUE if bool(step.all()) else SORTED_WITH_DUPLICATES
+    repeats = key.numel() > 1 and not bool((key[1:] > key[:-1]).all())
+    return SORTED_WITH_DUPLICATES if repeats else SORTED_UNIQUE
+
+
+def _from_base(keys: torch.Tensor, base: int) -> torch.Tensor:
+    """Keys as positions in a table starting at key `base`: the keys themselves for a table from
+    0 (see `_covering`), with no pass to subtract nothing."""
+    return keys if base == 0 else keys - base
 
 
 def _index_type(key: torch.Tensor) -> torch.dtype:
@@ -378,7 +381,7 @@ def _lookup(table: torch.Tensor, lo: int, hi: int, probe: torch.Tensor, missing)
         if (base, top) != (lo, hi):
             table = torch.cat([table.new_full((lo - base,), missing), table,
                                table.new_full((top - hi,), missing)])
-        return table.index_select(0, probe if base == 0 else probe - base)
+        return table.index_select(0, _from_base(probe, base))
     found = table.index_select(0, probe.clamp(lo, hi) - lo)
     return torch.where((probe >= lo) & (probe <= hi), found, missing)
 
@@ -438,7 +441,7 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None,
         lo, hi = _covered(*bounds, cover, probe_rows)
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-        present.index_fill_(0, build if lo == 0 else build - lo, True)
+        present.index_fill_(0, _from_base(build, lo), True)
         return KeySet("presence", lo, hi, present)
     reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values

@@ -271,9 +271,9 @@ class Catalog:
         # order gets it sorted from the cache). Strings read as the file's dictionaries come
         # sorted at once: sorting their few entries costs nothing, re-coding every row later
         # for a scan that wants the order costs a pass over the column.
-        unique = {f: dicts.SORTED if source.codes_come_ready(f) else dicts.UNIQUE
+        orders = {f: dicts.SORTED if source.codes_come_ready(f) else dicts.UNIQUE
                   for f in fields}
-        parts = [self.read(table, s, fields, strings=unique)[name] for s in self.segments(table)]
+        parts = [self.read(table, s, fields, strings=orders)[name] for s in self.segments(table)]
         return parts[0] if len(parts) == 1 else _concat(parts)
 
     def pin(self, name: str) -> int:

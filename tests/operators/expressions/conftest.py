@@ -80,8 +80,13 @@ class Engines:
         self.duck = duckdb.connect()
         self.duck.execute("SET TimeZone = 'UTC'")  # tqp's session time zone
         for name, table in expression_tables().items():
-            self.tqp.register(name, table)
-            self.duck.register(name, table)
+            self.register(name, table)
+
+    def register(self, name: str, table) -> "Engines":
+        """Table `name` on both engines; the pair itself (for module fixtures)."""
+        self.tqp.register(name, table)
+        self.duck.register(name, table)
+        return self
 
     def check(self, sql: str) -> None:
         """Assert tqp's answer to `sql` is DuckDB's."""

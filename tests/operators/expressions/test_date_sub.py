@@ -36,10 +36,7 @@ def _pairs(rows: int = 3000, seed: int = 7) -> pa.Table:
 
 @pytest.fixture(scope="module")
 def pairs(engines):
-    table = _pairs()
-    engines.tqp.register("pairs", table)
-    engines.duck.register("pairs", table)
-    return engines
+    return engines.register("pairs", _pairs())
 
 
 PARTS = ["year", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond",

@@ -51,10 +51,7 @@ def _table(rows: int = 2000, seed: int = 11) -> pa.Table:
 
 @pytest.fixture(scope="module")
 def pairs(engines):
-    table = _table()
-    engines.tqp.register("ivs", table)
-    engines.duck.register("ivs", table)
-    return engines
+    return engines.register("ivs", _table())
 
 
 @pytest.mark.parametrize("expression", [

@@ -104,10 +104,7 @@ def _instants(rows: int = 1500, seed: int = 5) -> pa.Table:
 
 @pytest.fixture(scope="module")
 def instants(engines):
-    table = _instants()
-    engines.tqp.register("instants", table)
-    engines.duck.register("instants", table)
-    return engines
+    return engines.register("instants", _instants())
 
 
 @pytest.mark.parametrize("part", ["microsecond", "millisecond", "second", "minute", "hour",
