@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sqlglot import exp
 
 from tests.conftest import devices
 from tqp.operators import joins
@@ -176,3 +177,95 @@ def test_a_table_on_one_key_spans_the_first_probe_batch_range(device):
     for probe in (first, later):
         assert _pairs(build, _batch(probe, device), left_key) == \
             _reference(probe, right, [("a.k", "b.k")])
+
+
+def _marked_by_streaming(built: dict, streamed: list[dict], keys: list[tuple[str, str]],
+                         device, residual=None, probe_rows: int = 0) -> list[bool]:
+    """Per built row, whether a row of the `streamed` batches matched it (BuildMarks)."""
+    side = joins.prepare_build(_batch(built, device), [column_ref(a) for a, _ in keys],
+                               probe_rows=probe_rows, key_set=residual is None)
+    marks = joins.BuildMarks(side, [column_ref(a) for a, _ in keys], residual)
+    for columns in streamed:
+        marks.add(_batch(columns, device), [column_ref(b) for _, b in keys])
+    return marks.found().tolist()
+
+
+def _marked_by_loop(built: dict, streamed: list[dict], keys: list[tuple[str, str]],
+                    passes=lambda i, row: True) -> list[bool]:
+    rows = len(next(iter(built.values())))
+    found = [False] * rows
+    for columns in streamed:
+        for i, j in _reference(built, columns, keys):
+            if passes(i, {name: values[j] for name, values in columns.items()}):
+                found[i] = True
+    return found
+
+
+# Built keys with repeats and NULLs, over a dense range or a wide one (a sorted table then).
+BUILT_KEYS = {
+    "dense, repeated": [3, 1, 3, None, 7, 1, 1, 9, None, 3],
+    "dense, unique": [5, 2, 9, None, 4, 0],
+    "wide, repeated": [2**40, 5, 2**40, None, -(2**35), 5, 2**40 + 1],
+    "wide, unique": [2**40, 5, None, -(2**35), 7],
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("keys", BUILT_KEYS.values(), ids=BUILT_KEYS.keys())
+def test_streamed_batches_mark_the_built_rows_they_match(device, keys):
+    """A small side built as a key set and the other side's batches streaming past: each built
+    row is marked when some streamed row has its key (repeated keys share one slot), NULLs
+    never; as a nested loop finds them."""
+    built = {"a.k": keys}
+    pool = [k for k in keys if k is not None] + [8, 2**40 + 7, None]
+    streamed = [{"b.k": [pool[(i * 3 + s) % len(pool)] for i in range(s + 2)]}
+                for s in range(4)]
+    expected = _marked_by_loop(built, streamed, [("a.k", "b.k")])
+    assert any(expected) and not all(expected)
+    assert _marked_by_streaming(built, streamed, [("a.k", "b.k")], device) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("keys", BUILT_KEYS.values(), ids=BUILT_KEYS.keys())
+def test_streamed_batches_mark_only_the_pairs_passing_the_residual(device, keys):
+    """With a residual condition a built row counts as matched only through a pair passing it
+    (`b.v <> a.w`: another row of the same key, as an EXISTS over a different supplier)."""
+    built = {"a.k": keys, "a.w": [i % 3 for i in range(len(keys))]}
+    pool = [k for k in keys if k is not None]
+    streamed = [{"b.k": pool, "b.v": [i % 3 for i in range(len(pool))]},
+                {"b.k": pool[::-1], "b.v": [0] * len(pool)}]
+    residual = exp.NEQ(this=column_ref("b.v"), expression=column_ref("a.w"))
+    expected = _marked_by_loop(
+        built, streamed, [("a.k", "b.k")],
+        lambda i, row: row["b.v"] is not None and row["b.v"] != built["a.w"][i])
+    assert _marked_by_streaming(built, streamed, [("a.k", "b.k")], device,
+                                residual) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_streamed_batches_match_on_every_key_of_a_composite_key(device):
+    """Two keys, one dense and repeated, one wide: a built row is marked only where both
+    keys meet, whether packed into a presence table or sorted."""
+    built = {"a.k": [1, 1, 2, 2, None, 3], "a.j": [2**40, 5, 2**40, 6, 5, None]}
+    streamed = [{"b.k": [1, 2, 3, 2], "b.j": [5, 6, 2**40, 2**40 + 1]},
+                {"b.k": [2, None], "b.j": [2**40, 5]}]
+    keys = [("a.k", "b.k"), ("a.j", "b.j")]
+    expected = _marked_by_loop(built, streamed, keys)
+    assert expected == [False, True, True, True, False, False]
+    for probe_rows in (0, 1000):
+        assert _marked_by_streaming(built, streamed, keys, device,
+                                    probe_rows=probe_rows) == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_streamed_int32_keys_mark_a_key_set_of_int32_keys(device):
+    """Keys stored as int32 (INTEGER) on both sides index the key set's slots as they are."""
+    def ints(values):
+        return Batch({"k": Column(torch.tensor(values, dtype=torch.int32, device=device),
+                                  DataType.INTEGER)}, len(values), device)
+    side = joins.prepare_build(ints([0, 4, 2, 4]), [column_ref("k")], probe_rows=0,
+                               key_set=True)
+    marks = joins.BuildMarks(side, [column_ref("k")], None)
+    for values in ([4, 9], [1, 0], [-3]):
+        marks.add(ints(values), [column_ref("k")])
+    assert marks.found().tolist() == [True, True, False, True]

@@ -14,8 +14,7 @@ from tests.oracle import check_against_duckdb
 ROWS = 20_000
 
 
-@pytest.fixture(scope="module")
-def cons():
+def _tables() -> dict[str, pa.Table]:
     big = pa.table({
         "a": pa.array([i * 7919 % 1_000_003 for i in range(ROWS)], pa.int64()),
         "b": pa.array([None if i % 97 == 0 else i * 31 % 500_009 for i in range(ROWS)], pa.int64()),
@@ -27,8 +26,13 @@ def cons():
         "b": pa.array([31, 62, 62, 499_999, 31, None], pa.int64()),
         "w": pa.array([1, 2, 3, 4, 5, 6], pa.int32()),
     })
+    return {"big": big, "small": small}
+
+
+@pytest.fixture(scope="module")
+def cons():
     t, d = tqp.connect(), duckdb.connect()
-    for name, table in (("big", big), ("small", small)):
+    for name, table in _tables().items():
         t.register(name, table)
         d.register(name, table)
     yield t, d
@@ -55,3 +59,47 @@ def test_a_small_build_side_with_wide_keys_is_probed_on_one_key(cons):
                        "ON big.a = small.a AND big.b = small.b").fetchall()[0][0]
     join = next(line for line in text.splitlines() if "Join[inner]" in line)
     assert "on one key]" in join, text
+
+
+@pytest.fixture(scope="module")
+def partitioned(cons):
+    """`big` and `small` in partitions of 1,000 rows, for tqp and DuckDB."""
+    _, duck = cons
+    con = tqp.connect(batch_rows=1000)
+    for name, table in _tables().items():
+        con.register(name, table)
+    yield con, duck
+    con.close()
+
+
+# EXISTS and NOT EXISTS (mark joins without IN's NULL rules) whose probe side is a few rows of
+# a partitioned input or a small table, against 20,000 build rows in 20 partitions.
+FEW_PROBE_ROWS = [
+    "SELECT s.w FROM small s WHERE EXISTS (SELECT 1 FROM big b WHERE b.a = s.a) ORDER BY 1",
+    "SELECT s.w FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.a = s.a "
+    "AND b.v <> s.w) ORDER BY 1",
+    "SELECT b1.v FROM big b1 WHERE b1.v < 60 AND EXISTS (SELECT 1 FROM big b2 "
+    "WHERE b2.a % 1000 = b1.a % 1000 AND b2.v <> b1.v) ORDER BY 1",
+    "SELECT count(*) FROM big b1 WHERE b1.v < 60 AND NOT EXISTS (SELECT 1 FROM big b2 "
+    "WHERE b2.b = b1.b AND b2.v > b1.v)",
+]
+
+
+@pytest.mark.parametrize("sql", FEW_PROBE_ROWS)
+def test_a_build_side_streams_past_a_table_of_few_probe_rows(partitioned, sql):
+    con, duck = partitioned
+    check_against_duckdb(con, duck, sql)
+    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
+    mark = next(line for line in text.splitlines() if "MarkJoin[" in line)
+    assert "build side streamed past a table of the probe rows" in mark, text
+
+
+def test_a_probe_side_past_its_limit_is_read_after_the_build_side(partitioned):
+    """A probe side estimated no larger than the build side but found larger than a quarter
+    of it is read after the build side, as for any join, with the same answer."""
+    con, duck = partitioned
+    sql = ("SELECT count(*), sum(b1.v) FROM big b1 WHERE b1.v < 15000 AND EXISTS "
+           "(SELECT 1 FROM big b2 WHERE b2.a % 1000 = b1.a % 1000 AND b2.v <> b1.v)")
+    check_against_duckdb(con, duck, sql)
+    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
+    assert "Exchange[gather]" in text and "streamed" not in text, text

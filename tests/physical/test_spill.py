@@ -144,6 +144,22 @@ def test_joins_past_the_limit_spill_both_sides_and_match_duckdb(duck, sql):
     check_spilling(duck, sql, "100KB", "build side spilled")
 
 
+@pytest.mark.parametrize("sql", [
+    "SELECT count(*) FROM t a WHERE a.d = 3 AND EXISTS "
+    "(SELECT 1 FROM t b WHERE b.k = a.k AND b.v > a.v)",
+    "SELECT a.k, a.s FROM t a WHERE a.d = 3 AND NOT EXISTS (SELECT 1 FROM t b WHERE b.k = a.k "
+    "AND b.d <> 7)",
+])
+def test_a_build_side_streaming_past_few_probe_rows_needs_no_spill(duck, sql):
+    """EXISTS for 240 outer rows over 12,000 rows: the table is built on the outer rows and
+    the subquery's batches stream past it, so the limit that makes the usual build side
+    spill is never reached."""
+    con = spilling_connection("100KB")
+    check_against_duckdb(con, duck, sql)
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchall()[0][0]
+    assert "build side streamed" in plan and "spilled" not in plan, plan
+
+
 def test_a_build_side_that_fits_but_whose_table_does_not_spills_before_any_output(duck):
     """The build rows (9600 x 12 bytes) fit in 200KB; the table built over them (and the
     sort that builds it) would not: the join goes grace before probing, and matches DuckDB."""

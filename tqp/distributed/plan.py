@@ -80,21 +80,28 @@ def _hash_aggregate(op) -> PhysicalOperator:
 def _hash_join(op: PhysicalOperator, catalog) -> PhysicalOperator | None:
     """Join `op` with both sides hash-partitioned by their keys, when both are partitioned and
     a split by key is exact for it (inner, left and non-null-aware mark joins)."""
-    build = op.build
+    build, probe = op.build, op.probe
     if not (isinstance(build, Exchange) and build.kind == "broadcast"):
         return None
-    if op.probe.partitions == 1 or build.input.partitions == 1 or not op.left_keys:
+    # A probe side gathered only to build on a few probe rows in one process: across tasks the
+    # split by key serves better (each task builds on its share), gathered after the join.
+    gathered = getattr(op, "probe_limit", 0) and isinstance(probe, Exchange) \
+        and probe.kind == "gather"
+    if gathered:
+        probe = probe.input
+    if probe.partitions == 1 or build.input.partitions == 1 or not op.left_keys:
         return None
     if getattr(op, "kind", "inner") not in ("inner", "left") or getattr(op, "null_aware", False):
         return None
     for left, right in zip(op.left_keys, op.right_keys):
-        kind = _key_kind(left, op.probe, catalog)
+        kind = _key_kind(left, probe, catalog)
         if kind is None or kind != _key_kind(right, build.input, catalog):
             return None
-    buckets = max(op.probe.partitions, build.input.partitions)
-    return dataclasses.replace(
-        op, probe=Exchange(op.probe, "hash", tuple(op.left_keys), buckets),
+    buckets = max(probe.partitions, build.input.partitions)
+    split = dataclasses.replace(
+        op, probe=Exchange(probe, "hash", tuple(op.left_keys), buckets),
         build=Exchange(build.input, "hash-broadcast", tuple(op.right_keys), buckets))
+    return Exchange(split, "gather") if gathered else split
 
 
 def _key_kind(key: exp.Expression, plan: PhysicalOperator, catalog) -> str | None:

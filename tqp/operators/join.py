@@ -485,6 +485,37 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
     return found.index_put_((maybe,), keys.table.index_select(0, at) == candidates)
 
 
+def key_set_slots(keys: KeySet, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The probe rows (ascending) whose key is in the set, and each one's slot: its key's
+    place in the presence table, or its first place among the sorted keys (equal keys share a
+    slot; see `mark_slots`)."""
+    if keys.strategy == "empty" or probe.numel() == 0:
+        empty = torch.empty(0, dtype=torch.int64, device=probe.device)
+        return empty, empty.clone()
+    if keys.strategy == "presence":
+        rows = true_rows(_lookup(keys.table, keys.lo, keys.hi, probe, False))
+        return rows, _from_base(probe.index_select(0, rows), keys.lo).long()
+    maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
+    candidates = probe.index_select(0, maybe).long()
+    at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
+    hit = true_rows(keys.table.index_select(0, at) == candidates)
+    return maybe.index_select(0, hit), at.index_select(0, hit)
+
+
+def mark_slots(keys: KeySet, marked: torch.Tensor, probe: torch.Tensor) -> None:
+    """Set `marked` (a bool per slot of the set: per key of a presence table's range, per
+    position of the sorted keys) at the slots of the probe keys found in the set: which of the
+    set's keys some probe key met. A presence table's slots are marked for every probe key
+    inside its range, in the set or not: those slots are never read (one pass, no lookup)."""
+    if keys.strategy != "presence" or probe.numel() == 0:
+        marked.index_fill_(0, key_set_slots(keys, probe)[1], True)
+        return
+    lo, hi = value_range(probe)
+    if not (keys.lo <= lo and hi <= keys.hi):
+        probe = probe.index_select(0, true_rows((probe >= keys.lo).logical_and_(probe <= keys.hi)))
+    marked.index_fill_(0, _from_base(probe, keys.lo).long(), True)
+
+
 def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:
     """Bool per probe key: does it occur among the build keys? (A semi join without pairs:
     duplicates on either side cost nothing.)

@@ -25,7 +25,7 @@ from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.logic import truth
 from tqp.operators.join import (
     JoinTable, KeySet, build_key_set, build_table, dense_limit, expand_runs, join_indices, key_in,
-    key_set_contains, match_any, probe_runs, probe_table, unmatched,
+    key_set_contains, key_set_slots, mark_slots, match_any, probe_runs, probe_table, unmatched,
 )
 from tqp.operators.lists import reject_list_keys
 from tqp.operators.keys import (
@@ -500,3 +500,54 @@ def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
     if null_aware and build.batch.num_rows:
         valid = null_aware_valid(found, evaluate(left_keys[0], left), build.has_null_key)
     return found, valid
+
+
+# -- a small side built, the other side's batches marking it as they stream past --------------
+
+
+class BuildMarks:
+    """Which rows of a built side (`BuildSide`, its keys `build_keys`) some row of the batches
+    streaming past matches, on equal keys and `residual`: an EXISTS or IN whose outer rows are
+    few is built on them, and the subquery's rows are read batch by batch, never held whole.
+
+    Without a residual the built side is a key set (`prepare_build(key_set=True)`): each
+    streamed key marks its slot, whatever the repeats on either side, and each built row then
+    reads its own key's slot. With one, each pair passing it marks its built row."""
+
+    def __init__(self, build: BuildSide, build_keys, residual):
+        self.build, self.build_keys, self.residual = build, build_keys, residual
+        device = build.batch.device
+        self.rows = torch.zeros(build.batch.num_rows, dtype=torch.bool, device=device)
+        keys = build.key_set
+        slots = 0 if keys is None or keys.strategy == "empty" else \
+            keys.hi - keys.lo + 1 if keys.strategy == "presence" else keys.table.numel()
+        self.slots = torch.zeros(slots, dtype=torch.bool, device=device)
+
+    def add(self, batch: Batch, keys) -> None:
+        """Mark the build rows that a row of `batch` (its keys `keys`) matches."""
+        if self.build.key_set is not None:
+            probe = _probe_keys(self.build, batch, keys)
+            if probe is not None:
+                mark_slots(self.build.key_set, self.slots, probe[0])
+                return
+        else:
+            pairs = probe_pairs(self.build, batch, keys, self.residual)
+            if pairs is not None:
+                self.rows.index_fill_(0, pairs[1], True)
+                return
+        # Key types that do not meet as they are: the batch matched whole.
+        _, rows = match_pairs(batch, self.build.batch, keys, self.build_keys, self.residual,
+                              batch.device, ordered=False)
+        self.rows.index_fill_(0, rows, True)
+
+    def found(self) -> torch.Tensor:
+        """Per build row: did any row streamed past match it?"""
+        if self.build.key_set is None:
+            return self.rows
+        own = _probe_keys(self.build, self.build.batch, self.build_keys)
+        packed, rows, _ = own
+        at, slots = key_set_slots(self.build.key_set, packed)
+        hit = self.slots.index_select(0, slots)
+        if rows is not None:
+            at = rows.index_select(0, at)
+        return self.rows.index_copy_(0, at, self.rows.index_select(0, at) | hit)

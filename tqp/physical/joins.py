@@ -38,6 +38,7 @@ from tqp.operators.batches import concat_batches
 from tqp.operators.expressions import evaluate
 from tqp.operators.join import SWAP_RATIO, build_scratch_bytes, match_any
 from tqp.operators.range_join import RangeCondition
+from tqp.physical.exchange import Exchange
 from tqp.physical.join_bounds import push_join_bounds
 from tqp.physical.operator import PhysicalOperator, read_all, sql_text
 from tqp.storage.column import Batch, Column
@@ -187,6 +188,10 @@ class _MarkJoin(PhysicalOperator):
     right_keys: tuple[exp.Expression, ...] = ()
     residual: exp.Expression | None = None
     null_aware: bool = False
+    # Up to this many probe rows (of a single-partition probe side) are read first, so that a
+    # build side SWAP_RATIO times larger streams past a table of them (`_marks_streaming_build`)
+    # rather than being held whole; 0: the build side is always read first.
+    probe_limit: int = 0
 
     @property
     def children(self):
@@ -203,12 +208,24 @@ class _MarkJoin(PhysicalOperator):
         return text + (f" WHERE {sql_text(self.residual)}" if self.residual is not None else "")
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
-        state = _build(self, ctx)
+        probe, held, rest = None, (), None
+        if self.probe_limit and self.probe.partitions == 1:
+            probe = stream(self.probe, partition, ctx)
+            first, whole = _read_up_to(probe, self.probe_limit)
+            if whole and first:
+                held, rest, larger = _read_build_past(self, ctx, sum(b.num_rows for b in first))
+                if larger:
+                    out = _marks_streaming_build(self, first, held, rest, ctx)
+                    if out is not None:
+                        yield out
+                        return
+            probe = itertools.chain(first, probe)
+        state = _build(self, ctx, held, rest)
         whole = lambda left, right, built: self._spilled_marks(left, right, built, ctx)  # noqa: E731
         if isinstance(state, SpilledBuild):
-            yield from _grace(self, partition, state, ctx, whole)
+            yield from _grace(self, partition, state, ctx, whole, probe)
             return
-        batches, source = _gather_probe(self, partition, state[0].num_rows, ctx)
+        batches, source = _gather_probe(self, partition, state[0].num_rows, ctx, probe)
         if batches is not None:
             yield from _join_whole(self, partition, state, batches, ctx,
                                    lambda left: self._whole(left, state[0], ctx), whole)
@@ -310,15 +327,16 @@ def _sorted_cache(op, ctx: ExecutionContext) -> list | None:
     return ctx.state.setdefault(("sorted", id(op)), [])
 
 
-def _build(op, ctx: ExecutionContext):
+def _build(op, ctx: ExecutionContext, held=(), rest=None):
     """The build side of join `op`, read once per query: [build batch, prepared BuildSide or
     None (not yet / cannot), reservation], or a SpilledBuild when it passed the memory limit
-    and `op` can be split by key hash."""
+    and `op` can be split by key hash. `held`, its first batches when already read, and
+    `rest` (the stream they came from) come before and instead of a fresh stream."""
     key = ("build", id(op))
     if key not in ctx.state:
         reservation = ctx.memory.reserve("build side", 0, op)
         batches = []
-        source = stream(op.build, 0, ctx)
+        source = itertools.chain(held, stream(op.build, 0, ctx) if rest is None else rest)
         for batch in source:
             try:
                 reservation.grow(batch.nbytes)
@@ -334,11 +352,93 @@ def _build(op, ctx: ExecutionContext):
     return ctx.state[key]
 
 
+def _read_up_to(source, rows: int) -> tuple[list, bool]:
+    """The first batches of `source` until they pass `rows` rows: (those batches, whether
+    they are all of it)."""
+    held, total = [], 0
+    for batch in source:
+        held.append(batch)
+        total += batch.num_rows
+        if total > rows:
+            return held, False
+    return held, True
+
+
+def _read_build_past(op, ctx: ExecutionContext, probe_rows: int):
+    """The build side of mark join `op` read until it holds SWAP_RATIO times `probe_rows`:
+    (the batches read, the rest of its stream, whether it got that far). Stops early, not that
+    far, where holding more would pass the memory limit (`_build` then spills)."""
+    reservation = ctx.memory.reserve("build side", 0, op)
+    held, rows = [], 0
+    source = stream(op.build, 0, ctx)
+    try:
+        for batch in source:
+            held.append(batch)
+            rows += batch.num_rows
+            reservation.grow(batch.nbytes)
+            if rows >= SWAP_RATIO * max(probe_rows, 1):
+                return held, source, True
+        return held, iter(()), False
+    except MemoryLimitExceeded:
+        return held, source, False
+    finally:
+        reservation.release()
+
+
+def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionContext):
+    """The probe rows with their marks, from a table built on them (few) that the build side's
+    batches (`held`, then `rest`) mark as they stream past, each dropped once read: the build
+    side is never held whole, nor concatenated. None, having read nothing more, where the
+    probe keys cannot make a table or it would pass the memory limit."""
+    left = concat_batches(probe) if len(probe) != 1 else probe[0]
+    reservation = scratch = None
+    try:
+        reservation = ctx.memory.reserve(
+            "probe side", left.nbytes + sum(b.nbytes for b in held), op)
+        scratch = ctx.memory.reserve("table", 0, op)  # what building holds, then the table
+        side = joins.prepare_build(left, op.left_keys, held[0].num_rows * _partitions(op.build),
+                                   key_set=op.residual is None, reserve=scratch.grow,
+                                   cover=joins.probe_cover(held[0], op.right_keys))
+        if side:
+            reservation.grow(side.nbytes)
+    except MemoryLimitExceeded:
+        side = None
+    finally:
+        if scratch is not None:
+            scratch.release()
+    if not side:
+        if reservation is not None:
+            reservation.release()
+        return None
+    try:
+        track_state(op, ctx, reservation.size)
+        note(op, ctx, f"ran: build side streamed past a table of the probe rows "
+                      f"({side.strategy})")
+        marks = joins.BuildMarks(side, op.left_keys, op.residual)
+        for batch in itertools.chain(_drain(held), rest):
+            marks.add(batch, op.right_keys)
+        found = marks.found()
+    finally:
+        reservation.release()
+    return left.with_columns({op.mark: Column(found, DataType.BOOLEAN)})
+
+
+def _drain(batches: list) -> Iterator[Batch]:
+    """The batches of `batches`, each removed from it as it is handed on (held no longer)."""
+    while batches:
+        yield batches.pop(0)
+
+
+def _partitions(op: PhysicalOperator) -> int:
+    """The partitions an input reads, through an Exchange that makes them one."""
+    return op.input.partitions if isinstance(op, Exchange) else op.partitions
+
+
 def _probe_rows(op, batch: Batch) -> int:
     """The rows a join's table will be probed with, judged from one probe batch: every
-    partition of the probe side probes the same table, so a direct-address table's size is
-    weighed against all of them."""
-    return batch.num_rows * max(op.probe.partitions, 1)
+    partition of the probe side (gathered or not) probes the same table, so a direct-address
+    table's size is weighed against all of them."""
+    return batch.num_rows * max(_partitions(op.probe), 1)
 
 
 def _prepare(op, state: list, batch: Batch, ctx: ExecutionContext, **how) -> None:
@@ -379,18 +479,20 @@ def _probe_all(op, partition: int, source, state: list, ctx: ExecutionContext, p
     _release_build(op, ctx)
 
 
-def _gather_probe(op, partition: int, build_rows: int, ctx: ExecutionContext):
+def _gather_probe(op, partition: int, build_rows: int, ctx: ExecutionContext, source=None):
     """(the probe batches, None) when a single-partition probe side is one batch SWAP_RATIO
     times smaller than the `build_rows`, to be joined whole (the kernel then builds the
     smaller side); else (None, the probe stream) to probe batch by batch against the build
     side's table (which a small build side with several keys builds on one of them, see
-    `joins.prepare_build`)."""
-    source = stream(op.probe, partition, ctx)
+    `joins.prepare_build`). `source`: the probe side's stream, when already begun."""
+    if source is None:
+        source = stream(op.probe, partition, ctx)
     if op.probe.partitions > 1:
         return None, source
-    batches = list(source)
-    whole = len(batches) == 1 and batches[0].num_rows * SWAP_RATIO <= build_rows
-    return (batches, None) if whole else (None, iter(batches))
+    held = list(itertools.islice(source, 2))  # one batch, or more (not all held at once)
+    if len(held) == 1 and held[0].num_rows * SWAP_RATIO <= build_rows:
+        return held, None
+    return None, itertools.chain(held, source)
 
 
 def _join_whole(op, partition: int, state: list, batches: list, ctx: ExecutionContext, join,

@@ -21,7 +21,7 @@ from tqp.errors import NotSupportedError
 from tqp.operators import aggregation
 from tqp.operators.group import DENSE_FACTOR as GROUP_DENSE_FACTOR
 from tqp.operators.group import DENSE_SLACK as GROUP_DENSE_SLACK
-from tqp.operators.join import dense_limit
+from tqp.operators.join import SWAP_RATIO, dense_limit
 from tqp.operators.joins import LEAD_FANOUT
 from tqp.physical import aggregate as agg
 from tqp.physical import (
@@ -171,10 +171,28 @@ def _(node: L.MarkJoin, lw: Lowering):
         range_condition(node.residual, node.left.columns, node.right.columns)
     if found is not None:
         return joins.RangeMarkJoin(lw.lower(node.left), single(lw.lower(node.right), "broadcast"),
-                                   node.mark, (), (), found[1], False, found[0])
+                                   node.mark, (), (), found[1], False, range=found[0])
     cls = joins.KeySetMarkJoin if node.residual is None else joins.PairMarkJoin
-    return cls(lw.lower(node.left), single(lw.lower(node.right), "broadcast"), node.mark,
-               node.left_keys, node.right_keys, node.residual, node.null_aware)
+    probe, limit = lw.lower(node.left), _probe_limit(node, lw.catalog)
+    if limit and probe.partitions > 1:
+        probe = single(probe)
+    return cls(probe, single(lw.lower(node.right), "broadcast"), node.mark,
+               node.left_keys, node.right_keys, node.residual, node.null_aware, limit)
+
+
+def _probe_limit(node: L.MarkJoin, catalog) -> int:
+    """How many probe rows a mark join reads before its build side, to build its table on them
+    when the build side turns out SWAP_RATIO times larger (physical/joins.py): the estimated
+    build rows over SWAP_RATIO. 0 (the build side first, as for other joins) where the probe
+    side is estimated larger, and without keys or with IN's NULL rules (which need the whole
+    build side). Estimates of joined rows run high, so the probe side gets its own partitions
+    gathered into one when estimated no larger than the build side, and the rows decide."""
+    if not node.left_keys or node.null_aware:
+        return 0
+    build = estimate_rows(node.right, catalog)
+    if estimate_rows(node.left, catalog) > build:
+        return 0
+    return max(int(build / SWAP_RATIO), 1)
 
 
 @_lower.register
