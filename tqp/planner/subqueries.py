@@ -20,7 +20,7 @@ from tqp.errors import NotSupportedError, ProgrammingError
 from tqp.planner import dependent
 from tqp.planner.aggregates import AggregateRewriter, contains_aggregate
 from tqp.planner.logical import (
-    Aggregate, AggregateCall, Filter, Join, MarkJoin, Plan, Project, RowNumber, ScalarApply,
+    Aggregate, AggregateCall, Filter, Join, Limit, MarkJoin, Plan, Project, RowNumber, ScalarApply,
 )
 from tqp.planner.resolve import free_columns, resolve, source_aliases
 from tqp.planner.scope import Scope, conjuncts, ref, subquery_nodes, where_condition
@@ -152,6 +152,9 @@ class SubqueryPlanner:
             projected = Project(grouped, tuple((k, ref(k)) for k in key_names) + (
                 (name, rewritten), (matched, exp.true())))
             plan = Join(plan, projected, "left", okeys, tuple(ref(k) for k in key_names))
+            # The answer over no rows reads the inner plan cut to no rows (push_limits), not
+            # all its rows filtered away: magic_sets may reduce those below its joins.
+            no_rows = Limit(inner, 0, 0)
         else:
             # Other correlated conditions: pair each outer row with its matching inner rows,
             # aggregate per outer row, and join the answers back by row number.
@@ -162,8 +165,9 @@ class SubqueryPlanner:
             projected = Project(grouped, ((row + "_g", ref(row + "_g")), (name, rewritten),
                                           (matched, exp.true())))
             plan = Join(numbered, projected, "left", (ref(row),), (ref(row + "_g"),))
+            no_rows = Filter(inner, exp.false())  # the pairs read the inner rows anyway
         # Where no row matched, the answer is the aggregate over no rows (COUNT(*) -> 0).
-        empty = Project(Aggregate(Filter(inner, exp.false()), (), calls),
+        empty = Project(Aggregate(no_rows, (), calls),
                         ((self.builder.fresh("_v"), rewritten),))
         empty_name = self.builder.fresh("_empty")
         plan = ScalarApply(plan, empty, empty_name)

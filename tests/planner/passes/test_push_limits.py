@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from tqp.planner.logical import Filter, Limit, Project, Scan
+from tqp.planner.logical import Filter, Join, Limit, Project, Scan
 from tqp.planner.passes.push_limits import push_limits
 
 SCAN = Scan("t", "t#0", ("i",))
@@ -15,6 +15,17 @@ def test_limit_zero_cuts_every_scan_below():
     plan = Limit(Project(Filter(SCAN, exp.true()), NEG), 0, 0)
     pushed = push_limits(plan)
     assert pushed == Limit(Project(Filter(Limit(SCAN, 0, 0), exp.true()), NEG), 0, 0)
+
+
+def test_a_scan_also_read_in_full_is_cut_in_a_copy_of_its_own():
+    """A plan read in full and again under LIMIT 0 (a subquery's answer over no rows): the
+    cut reads its own scan, so the full read stays one scan under one filter."""
+    kept = Filter(SCAN, exp.true())
+    renamed = Project(Limit(kept, 0, 0), (("y#2", exp.column("t#0.i", quoted=True)),))
+    pushed = push_limits(Join(kept, renamed, "cross"))
+    cut = pushed.right.input.input.input
+    assert isinstance(cut, Limit) and cut.input == SCAN and cut.input is not SCAN
+    assert pushed.left is kept
 
 
 def test_limit_moves_below_a_projection():

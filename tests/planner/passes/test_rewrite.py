@@ -43,8 +43,8 @@ def duck():
 
 def test_the_passes_run_in_one_ordered_tuple():
     assert PASS_NAMES == ("simplify_outer_joins", "reduce_semi_joins", "pushdown_predicates",
-                          "order_joins", "magic_sets", "distinct_join_inputs",
-                          "group_by_unique_keys", "push_limits", "prune_columns")
+                          "order_joins", "push_limits", "magic_sets",
+                          "distinct_join_inputs", "group_by_unique_keys", "prune_columns")
 
 
 @pytest.mark.parametrize("disabled", PASS_NAMES)

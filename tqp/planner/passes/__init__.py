@@ -39,6 +39,11 @@ PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
     # Before order_joins, which reads the filters on each input as its selectivity.
     pushdown_predicates,
     order_joins,
+    # After the joins are ordered: LIMIT 0 cuts the scans below it (a subquery's plan read
+    # again for its answer over no rows becomes a copy over empty scans, so magic_sets can
+    # reduce the original alone), LIMIT n moves under a projection (rows no result needs are
+    # never computed).
+    push_limits,
     # After order_joins: it reads the outer side of a decorrelated subquery as the finished
     # join tree, and shares that subplan.
     magic_sets,
@@ -47,9 +52,6 @@ PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
     distinct_join_inputs,
     # After magic_sets, which matches an Aggregate joined back on all its group keys.
     group_by_unique_keys,
-    # After the joins are final: LIMIT 0 cuts the scans below it, LIMIT n moves under a
-    # projection (rows no result needs are never computed).
-    push_limits,
     # Last: it narrows every node to the columns read above it, which any later rewrite
     # would have to respect.
     prune_columns,

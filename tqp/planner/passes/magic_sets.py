@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import Aggregate, Filter, Join, MarkJoin, Plan, Project
 from tqp.planner.passes.context import PassContext
-from tqp.planner.passes.tree import transform
+from tqp.planner.passes.tree import transform, use_counts, with_children
 from tqp.planner.scope import ref
 
 
@@ -25,17 +25,19 @@ def magic_sets(plan: Plan, context: PassContext) -> Plan:
     Example: `Join[left](outer, Project <- Aggregate(inner, keys=[k := i.key])) ON o.key = k`
     becomes the same over `Aggregate(Filter(m) <- MarkJoin[m](inner, Project(o.key) <- outer)
     ON i.key = o.key)`."""
+    uses = use_counts(plan)
+
     def rule(node: Plan) -> Plan:
         if isinstance(node, Join) and node.kind in ("left", "inner"):
-            reduced = _reduce(node, context)
+            reduced = _reduce(node, context, uses)
             if reduced is not None:
                 return reduced
         return node
 
-    return transform(plan, rule)
+    return transform(plan, rule, uses)
 
 
-def _reduce(join: Join, context: PassContext) -> Join | None:
+def _reduce(join: Join, context: PassContext, uses) -> Join | None:
     project = join.right
     if not (isinstance(project, Project) and isinstance(project.input, Aggregate)):
         return None
@@ -59,11 +61,30 @@ def _reduce(join: Join, context: PassContext) -> Join | None:
     names = tuple(context.fresh("_outer") for _ in join.left_keys)
     outer_keys = Project(join.left, tuple(zip(names, join.left_keys)))
     mark = context.fresh("_reduce")
-    reduced = Filter(MarkJoin(grouped.input, outer_keys, mark, tuple(inner_keys),
-                              tuple(ref(n) for n in names)), ref(mark))
-    aggregate = Aggregate(reduced, grouped.keys, grouped.aggregates)
+
+    def reduce(plan: Plan) -> Plan:
+        return Filter(MarkJoin(plan, outer_keys, mark, tuple(inner_keys),
+                               tuple(ref(n) for n in names)), ref(mark))
+
+    aggregate = Aggregate(_below_joins(grouped.input, inner_keys, reduce, uses),
+                          grouped.keys, grouped.aggregates)
     return Join(join.left, Project(aggregate, project.exprs), join.kind, join.left_keys,
                 join.right_keys, join.residual)
+
+
+def _below_joins(plan: Plan, keys: list[exp.Expression], reduce, uses) -> Plan:
+    """`reduce(input)` in place of the input of `plan`'s inner joins that alone holds the
+    columns of `keys`, or of `plan` itself: the groups' rows reduced before they are joined
+    (a fact table's rows cut to the outer keys before its dimensions are joined, not after).
+    A join read elsewhere too is reduced above, once, not copied."""
+    if isinstance(plan, Join) and plan.kind == "inner" and uses[id(plan)] == 1 and \
+            all(isinstance(k, exp.Column) for k in keys):
+        names = {k.name for k in keys}
+        if names <= set(plan.left.columns):
+            return with_children(plan, (_below_joins(plan.left, keys, reduce, uses), plan.right))
+        if names <= set(plan.right.columns):
+            return with_children(plan, (plan.left, _below_joins(plan.right, keys, reduce, uses)))
+    return reduce(plan)
 
 
 def _pairs_with(plan: Plan, outer: Plan) -> bool:

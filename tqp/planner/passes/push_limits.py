@@ -46,9 +46,10 @@ def _row_by_row(project: Project) -> bool:
 
 
 def _map_scans(node: Plan, done: dict[int, Plan]) -> Plan:
-    """`node` with every scan below it cut to no rows."""
+    """`node` with every scan below it cut to no rows: a scan of its own, so that a scan the
+    plan also reads in full is still read by one filter alone (which skips row groups)."""
     if id(node) not in done:
-        done[id(node)] = Limit(node, 0, 0) if isinstance(node, Scan) else \
+        done[id(node)] = Limit(dataclasses.replace(node), 0, 0) if isinstance(node, Scan) else \
             _map_children(node, lambda child: _map_scans(child, done))
     return done[id(node)]
 
