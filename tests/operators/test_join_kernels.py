@@ -288,3 +288,19 @@ def test_a_table_spanning_most_of_the_probe_range_is_looked_up_for_every_key(dev
     keys = torch.arange(0, 100, device=device)
     assert join._within(10, 90, keys) is None
     check(list(range(100)), list(range(10, 91)), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("probe", [
+    [5, 6, 9, 5],             # inside the table: gathered as they are
+    [3, 5, 12, 9],            # just around it: the table padded to their range
+    [5, 7, 10**6, -10**6],    # far around it: clamped and checked, not padded
+], ids=["inside", "padded", "clamped"])
+def test_a_direct_table_is_read_for_probe_keys_inside_and_outside_its_range(device, probe):
+    """`key - lo` for keys inside the table's range, the missing value for those outside, by
+    whichever of the three reads the probe keys' range calls for."""
+    table = torch.tensor([50, 60, -1, 80, 90], dtype=torch.int32, device=device)  # keys 5..9
+    keys = torch.tensor(probe, dtype=torch.int64, device=device)
+    found = join._lookup(table, 5, 9, keys, -1)
+    expected = [table[k - 5].item() if 5 <= k <= 9 else -1 for k in probe]
+    assert found.tolist() == expected

@@ -23,6 +23,7 @@ from tqp.operators.sort import sort_indices
 from tqp.operators.string_agg import string_agg
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import TEMPORAL_TYPES, DataType, sum_type
@@ -369,7 +370,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
     by = inputs.of(call.by) if call.by is not None else None
     if call.filter is not None or call.order:
         rows = _call_rows(call, inputs, ids.device)
-        ids = ids.index_select(0, rows)
+        ids = gather(ids, rows)
         counts = _Counts(ids, groups)
         # An explicit mask: a group may now have no row at all, which the segment kernels
         # detect only through a validity mask.
@@ -387,7 +388,7 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
                       DataType.BIGINT)
     if call.distinct and call.func not in ("min", "max", "bool_and", "bool_or"):
         rows = _distinct_rows(arg, ids)
-        arg, ids = arg.take(rows), ids.index_select(0, rows)
+        arg, ids = arg.take(rows), gather(ids, rows)
         counts = _Counts(ids, groups)
         by = by.take(rows) if by is not None else None
     if call.func == "count":
@@ -532,7 +533,7 @@ def _variance(arg: Column, ids: torch.Tensor, groups: int, counts: torch.Tensor,
     values = arg.as_double()
     sums, _ = kernels.segment_sum(values, arg.valid, ids, groups)
     means = sums / counts.clamp(min=1).double()
-    deviations = values - means.index_select(0, ids)
+    deviations = values - gather(means, ids)
     squares, _ = kernels.segment_sum(deviations * deviations, arg.valid, ids, groups)
     divisor = counts - 1 if sample else counts
     result = squares / divisor.clamp(min=1).double()

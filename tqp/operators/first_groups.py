@@ -18,6 +18,7 @@ import torch
 from tqp.operators.group import group_ids, key_columns
 from tqp.operators.hashing import tuple_hashes
 from tqp.operators.keys import MAX_PACKED_RANGE, column_ranges, mixed_radix, rangeable
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import key_words
 
@@ -98,23 +99,23 @@ def _first_rows(columns: list[torch.Tensor], n: int) -> torch.Tensor | None:
     owner = torch.full((size,), n, dtype=torch.int64, device=device)  # n: free
     rows = torch.arange(n, device=device)
     for round_ in range(MAX_ROUNDS):
-        held = owner.index_select(0, slot)
+        held = gather(owner, slot)
         claim = true_rows(held == n)
-        owner.scatter_reduce_(0, slot.index_select(0, claim), rows.index_select(0, claim), "amin")
-        held = owner.index_select(0, slot)
+        owner.scatter_reduce_(0, gather(slot, claim), gather(rows, claim), "amin")
+        held = gather(owner, slot)
         same = None
         for column in columns:
-            mine = column if round_ == 0 else column.index_select(0, rows)
-            equal = column.index_select(0, held) == mine
+            mine = column if round_ == 0 else gather(column, rows)
+            equal = gather(column, held) == mine
             same = equal if same is None else same.logical_and_(equal)
         if round_ == 0:
             first = held
         else:
             placed = true_rows(same)
-            first.index_copy_(0, rows.index_select(0, placed), held.index_select(0, placed))
+            first.index_copy_(0, gather(rows, placed), gather(held, placed))
         left = true_rows(~same)
         if left.numel() == 0:
             return first
-        rows, step = rows.index_select(0, left), step.index_select(0, left)
-        slot = (slot.index_select(0, left) + step) & (size - 1)
+        rows, step = gather(rows, left), gather(step, left)
+        slot = (gather(slot, left) + step) & (size - 1)
     return None

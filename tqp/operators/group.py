@@ -24,6 +24,7 @@ from tqp.errors import DataError
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
+from tqp.storage.gather import gather
 from tqp.storage.masks import count_true, true_rows
 from tqp.storage.ranges import value_range
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
@@ -105,7 +106,7 @@ def group_ids(
         slot = packed - lo
         present = torch.zeros(span, dtype=torch.bool, device=dev).index_fill_(0, slot, True)
         slot_group = torch.cumsum(present, 0) - 1
-        ids = slot_group.index_select(0, slot)
+        ids = gather(slot_group, slot)
         num_groups = int(slot_group[-1]) + 1
         if ran is not None:
             ran.append("dense")
@@ -136,7 +137,7 @@ def base_group_ids(base_keys: list[tuple[torch.Tensor, torch.Tensor | None]],
     if positions.shape[0] == 0:
         return torch.empty(0, dtype=torch.int64, device=positions.device)
     ids, _, _ = group_ids(base_keys, first_row=False)
-    return ids.index_select(0, positions)
+    return gather(ids, positions)
 
 
 def key_columns(keys: list[tuple[torch.Tensor, torch.Tensor | None]]) -> list[torch.Tensor]:
@@ -191,7 +192,7 @@ def key_slots(keys: list[tuple[torch.Tensor, torch.Tensor | None]],
     some_row = torch.full((size,), -1, dtype=dtype, device=ids.device)
     some_row.scatter_(0, ids, torch.arange(n, dtype=dtype, device=ids.device))
     occupied = true_rows(some_row[:span] >= 0)
-    return Slots(ids, size, occupied, some_row.index_select(0, occupied).long())
+    return Slots(ids, size, occupied, gather(some_row, occupied).long())
 
 
 def _groups_with_input(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int) -> torch.Tensor | None:
@@ -299,7 +300,7 @@ def _segment_extreme(
         ids_kept = ids
         if valid is not None:
             rows = true_rows(valid)
-            work, ids_kept = work.index_select(0, rows), ids.index_select(0, rows)
+            work, ids_kept = gather(work, rows), gather(ids, rows)
         result = torch.full((num_groups,), start, dtype=work.dtype, device=values.device)
         result.scatter_reduce_(0, ids_kept, work, reduce, include_self=True)
     has_input = _groups_with_input(valid, ids, num_groups)
@@ -378,12 +379,12 @@ def segment_count_distinct(
     """COUNT(DISTINCT values) per group, int64: the distinct (group, value) pairs, counted."""
     if valid is not None:
         rows = true_rows(valid)
-        values, ids = values.index_select(0, rows), ids.index_select(0, rows)
+        values, ids = gather(values, rows), gather(ids, rows)
     if ids.numel() == 0:
         return torch.zeros(num_groups, dtype=torch.int64, device=ids.device)
     packed = pack_keys([ids, values])
     sorted_keys, perm = torch.sort(packed)
     is_new = torch.ones_like(sorted_keys, dtype=torch.bool)
     is_new[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    first = perm.index_select(0, true_rows(is_new))
-    return torch.bincount(ids.index_select(0, first), minlength=num_groups).to(torch.int64)
+    first = gather(perm, true_rows(is_new))
+    return torch.bincount(gather(ids, first), minlength=num_groups).to(torch.int64)

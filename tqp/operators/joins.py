@@ -33,6 +33,7 @@ from tqp.operators.keys import (
     probe_inside, rangeable,
 )
 from tqp.storage.column import Batch, Column
+from tqp.storage.gather import gather
 from tqp.storage.intervals import single_key
 from tqp.storage.masks import true_rows
 from tqp.storage.ranges import note_range, value_range
@@ -65,7 +66,7 @@ def _at(values: torch.Tensor | None, rows: torch.Tensor | None, whole=None):
     parallelises inputs of a few thousand rows, which under load took milliseconds."""
     if values is None:
         return whole
-    return values if rows is None else values.index_select(0, rows)
+    return values if rows is None else gather(values, rows)
 
 
 def _join_keys(left: Batch, right: Batch, left_keys, right_keys):
@@ -106,7 +107,7 @@ def residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor
     if keep.stride(0) == 0:
         keep = keep.clone()
     rows = true_rows(keep)
-    return li.index_select(0, rows), ri.index_select(0, rows)
+    return gather(li, rows), gather(ri, rows)
 
 
 def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device,
@@ -429,7 +430,7 @@ def _lead_pairs(build: BuildSide, packed: torch.Tensor, values: list[torch.Tenso
     if longest > MAX_ROUNDS:
         li, ri = expand_runs(rows, run, start, table.perm)
         return _equal_other_keys(build, values, li, _at(build.rows, ri, ri))
-    probes = [probe.index_select(0, rows) for j, probe in enumerate(values) if j != build.lead]
+    probes = [gather(probe, rows) for j, probe in enumerate(values) if j != build.lead]
     keys = [key.values for j, key in enumerate(build.keys) if j != build.lead]
     at = None  # the live rows' places in `rows` (None: all of them)
     found_at, found = [], []
@@ -437,26 +438,26 @@ def _lead_pairs(build: BuildSide, packed: torch.Tensor, values: list[torch.Tenso
         if step:  # only the rows whose run is this long go on
             live = true_rows(run > step)
             if live.numel() < run.numel():
-                at = live if at is None else at.index_select(0, live)
-                run, start = run.index_select(0, live), start.index_select(0, live)
-                probes = [p.index_select(0, live) for p in probes]
+                at = live if at is None else gather(at, live)
+                run, start = gather(run, live), gather(start, live)
+                probes = [gather(p, live) for p in probes]
         position = start + step
-        b = position if table.perm is None else table.perm.index_select(0, position).long()
+        b = position if table.perm is None else gather(table.perm, position).long()
         b = _at(build.rows, b, b)
         equal = None
         for probe, key in zip(probes, keys):
-            same = probe == key.index_select(0, b)
+            same = probe == gather(key, b)
             equal = same if equal is None else equal.logical_and_(same)
         hit = true_rows(equal)
-        found_at.append(hit if at is None else at.index_select(0, hit))
-        found.append(b.index_select(0, hit))
+        found_at.append(hit if at is None else gather(at, hit))
+        found.append(gather(b, hit))
     if not found:
         empty = torch.empty(0, dtype=torch.int64, device=rows.device)
         return empty, empty.clone()
     li, ri = torch.cat(found_at), torch.cat(found)
     if len(found) > 1:  # rounds list their pairs one after another: back in probe-row order
         li, ri = _by_probe_row(li, ri, rows.numel())
-    return rows.index_select(0, li), ri
+    return gather(rows, li), ri
 
 
 def _by_probe_row(li: torch.Tensor, ri: torch.Tensor, n: int):
@@ -468,9 +469,9 @@ def _by_probe_row(li: torch.Tensor, ri: torch.Tensor, n: int):
     filled = slot >= 0
     if int(filled.sum()) == li.numel():
         li = true_rows(filled)
-        return li, slot.index_select(0, li)
+        return li, gather(slot, li)
     order = torch.sort(li, stable=True).indices
-    return li.index_select(0, order), ri.index_select(0, order)
+    return gather(li, order), gather(ri, order)
 
 
 def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Tensor,
@@ -479,10 +480,10 @@ def _equal_other_keys(build: BuildSide, values: list[torch.Tensor], li: torch.Te
     keep = None
     for j, (probe, key) in enumerate(zip(values, build.keys)):
         if j != build.lead:
-            equal = probe.index_select(0, li) == key.values.index_select(0, ri)
+            equal = gather(probe, li) == gather(key.values, ri)
             keep = equal if keep is None else keep & equal
     rows = true_rows(keep)
-    return li.index_select(0, rows), ri.index_select(0, rows)
+    return gather(li, rows), gather(ri, rows)
 
 
 def probe_marks(build: BuildSide, left: Batch, left_keys, null_aware: bool):
@@ -547,7 +548,7 @@ class BuildMarks:
         own = _probe_keys(self.build, self.build.batch, self.build_keys)
         packed, rows, _ = own
         at, slots = key_set_slots(self.build.key_set, packed)
-        hit = self.slots.index_select(0, slots)
+        hit = gather(self.slots, slots)
         if rows is not None:
-            at = rows.index_select(0, at)
-        return self.rows.index_copy_(0, at, self.rows.index_select(0, at) | hit)
+            at = gather(rows, at)
+        return self.rows.index_copy_(0, at, gather(self.rows, at) | hit)

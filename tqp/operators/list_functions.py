@@ -21,6 +21,7 @@ from tqp.operators import lists  # a module: operators.lists imports the express
 from tqp.operators.keys import float_key
 from tqp.operators.sort import sort_indices
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.lists import element_rows, spans
 from tqp.storage.wide import key_words
 from tqp.types import DataType
@@ -83,11 +84,11 @@ def _runs(rows: torch.Tensor, elements: Column, what: str,
     lists.reject_list_keys([elements], what)
     if elements.valid is not None:
         kept = elements.valid.nonzero().squeeze(1)
-        rows, elements = rows.index_select(0, kept), elements.take(kept).with_valid(None)
-        carried = None if carried is None else carried.index_select(0, kept)
+        rows, elements = gather(rows, kept), elements.take(kept).with_valid(None)
+        carried = None if carried is None else gather(carried, kept)
     order = sort_indices([(rows, None, False, False), (elements.values, None, False, False)])
-    rows, elements = rows.index_select(0, order), elements.take(order)
-    carried = None if carried is None else carried.index_select(0, order)
+    rows, elements = gather(rows, order), elements.take(order)
+    carried = None if carried is None else gather(carried, order)
     first = torch.ones(rows.shape[0], dtype=torch.bool, device=rows.device)
     if rows.shape[0] > 1:
         same = rows[1:] == rows[:-1]
@@ -175,7 +176,7 @@ def position(column: Column, needle: Column, literal: bool = False) -> Column:
     require_element_type(elements, needle, literal, "list_position")
     n, device = len(column), lengths.device
     _, _, place = element_rows(torch.zeros_like(lengths), lengths)
-    both_null = ~elements.validity() & ~needle.validity().index_select(0, rows)
+    both_null = ~elements.validity() & ~gather(needle.validity(), rows)
     if elements.type is DataType.NULL or needle.type is DataType.NULL:
         hits = both_null
     else:

@@ -15,6 +15,7 @@ from sqlglot import exp
 from tqp.operators.expressions import column_ref, evaluate, is_constant
 from tqp.planner.logical import AggregateCall
 from tqp.storage.column import Batch, Column
+from tqp.storage.gather import gather
 from tqp.types import DataType
 
 # The aggregates a pivot computes: those that skip NULL inputs, so that a row of another
@@ -132,7 +133,7 @@ def _positions(pivot: Pivot, key: Column, width: int) -> torch.Tensor:
         equal = evaluate(exp.EQ(this=column_ref(_KEY), expression=constant), keyed)
         hit = equal.values.bool() if equal.valid is None else equal.values.bool() & equal.valid
         position.masked_fill_(hit, i)
-    return position if rows is None else position.index_select(0, rows)
+    return position if rows is None else gather(position, rows)
 
 
 def _same_type(pivot: Pivot, key: Column, arg: Column) -> bool:

@@ -27,6 +27,7 @@ from tqp.operators.join import expand_runs, match_any
 from tqp.operators.joins import MAX_CROSS_PAIRS, assemble, match_pairs, residual_pairs
 from tqp.operators.keys import as_int64
 from tqp.storage.column import Batch, Column
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
@@ -98,7 +99,7 @@ def range_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
     if ran is not None:
         ran.append(f"range join ({condition.sorted_side} side sorted, {total} candidate pairs)")
     search_rows = true_rows(run)
-    run, start = run.index_select(0, search_rows), start.index_select(0, search_rows)
+    run, start = gather(run, search_rows), gather(start, search_rows)
     found_s, found_q = [], []
     for piece in _chunks(run, residual):
         qi, si = expand_runs(search_rows[piece], run[piece], start[piece], perm)
@@ -110,7 +111,7 @@ def range_pairs(left: Batch, right: Batch, condition: RangeCondition, residual,
     ri = torch.cat(found_q) if found_q else torch.empty(0, dtype=torch.int64, device=device)
     if ordered and condition.sorted_side == "left" and li.numel():
         order = torch.sort(li, stable=True).indices
-        li, ri = li.index_select(0, order), ri.index_select(0, order)
+        li, ri = gather(li, order), gather(ri, order)
     return li, ri
 
 
@@ -123,10 +124,10 @@ def _sorted(value: Column, cache: list | None):
             return entry[1], entry[2]
     keys = _keyed(value)
     valid = keys.valid  # NULL values left out: they match nothing
-    values = keys.values if valid is None else keys.values.index_select(0, true_rows(valid))
+    values = keys.values if valid is None else gather(keys.values, true_rows(valid))
     sorted_values, perm = torch.sort(values)
     if valid is not None:
-        perm = true_rows(valid).index_select(0, perm)
+        perm = gather(true_rows(valid), perm)
     if cache is not None:
         cache.append((how, sorted_values, perm))
     return sorted_values, perm

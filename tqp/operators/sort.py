@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from tqp.operators.keys import float_key, pack_keys
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import key_words
 
@@ -54,18 +55,18 @@ def sort_indices(keys: list[SortKey]) -> torch.Tensor:
     n = keys[0][0].numel()
     perm = torch.arange(n, device=keys[0][0].device)
     for values, valid, descending, nulls_first in reversed(keys):
-        v = _sortable(values).index_select(0, perm)
+        v = gather(_sortable(values), perm)
         if valid is not None:
-            ok = valid.index_select(0, perm)
+            ok = gather(valid, perm)
             # NULL slots get one common value so the stable sort keeps their relative order.
             v = torch.where(ok, v, torch.zeros((), dtype=v.dtype, device=v.device))
         order = torch.sort(v, stable=True, descending=descending).indices
-        perm = perm.index_select(0, order)
+        perm = gather(perm, order)
         if valid is not None:
-            ok = ok.index_select(0, order)
+            ok = gather(ok, order)
             non_null, null = true_rows(ok), true_rows(~ok)
             parts = (null, non_null) if nulls_first else (non_null, null)
-            perm = perm.index_select(0, torch.cat(parts))
+            perm = gather(perm, torch.cat(parts))
     return perm
 
 
@@ -111,7 +112,7 @@ def top_k_indices(keys: list[SortKey], k: int) -> torch.Tensor:
     else:
         candidates = true_rows(first <= best.max())
     sub_keys = [
-        (v.index_select(0, candidates), None if ok is None else ok.index_select(0, candidates),
+        (gather(v, candidates), None if ok is None else gather(ok, candidates),
          desc, nulls_first)
         for v, ok, desc, nulls_first in keys
     ]

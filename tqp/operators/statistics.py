@@ -13,6 +13,7 @@ import torch
 from tqp.errors import NotSupportedError
 from tqp.operators.keys import as_int64, pack_keys
 from tqp.storage.column import Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.types import INT64_DECIMAL_PRECISION, DataType
 
@@ -139,7 +140,7 @@ def picked_rows(valid: torch.Tensor | None, ids: torch.Tensor, groups: int,
         rows = torch.arange(ids.numel(), device=ids.device)
     else:  # positions, then a gather: faster than masking rows and ids
         rows = true_rows(valid)
-        ids = ids.index_select(0, rows)
+        ids = gather(ids, rows)
     picked = torch.full((groups,), -1, dtype=torch.long, device=ids.device)
     picked.scatter_reduce_(0, ids, rows, "amax" if last else "amin", include_self=False)
     return picked

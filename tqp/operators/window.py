@@ -41,6 +41,7 @@ from tqp.operators.window_frames import (
 )
 from tqp.planner.logical import AggregateCall, SortKey, Window, WindowCall
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
@@ -118,7 +119,7 @@ def _layout(batch: Batch, pid: torch.Tensor, partitioned: bool, order: tuple[Sor
         inverse = torch.empty_like(perm).scatter_(0, perm, pos)
     new_peer = torch.ones(n, dtype=torch.bool, device=device)
     new_peer[1:] = key[1:] != key[:-1]
-    return Layout(perm, inverse, pid if in_order else pid.index_select(0, perm), pos, new_peer,
+    return Layout(perm, inverse, pid if in_order else gather(pid, perm), pos, new_peer,
                   _sorted_input(batch, calls, None if in_order else perm), in_order)
 
 

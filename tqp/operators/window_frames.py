@@ -35,6 +35,7 @@ from tqp.operators.keys import dense_rank, float_from_key, float_key, pack_keys
 from tqp.operators.window_moments import framed_variance
 from tqp.planner.logical import FrameBound, WindowCall, WindowFrame
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.types import TEMPORAL_TYPES, DataType, sum_type
 
@@ -100,7 +101,7 @@ def runs(ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     [start, end) positions: from the run lengths (`bincount`) and their running sum."""
     lengths = torch.bincount(ids)
     ends = torch.cumsum(lengths, 0)
-    return (ends - lengths).index_select(0, ids), ends.index_select(0, ids)
+    return gather(ends - lengths, ids), gather(ends, ids)
 
 
 def prefix(values: torch.Tensor) -> torch.Tensor:
@@ -358,7 +359,7 @@ def _running(work: torch.Tensor, run_start: torch.Tensor, pos: torch.Tensor, op,
     step = 1
     while step < longest:
         back = pos - step
-        earlier = result.index_select(0, back.clamp(min=0))
+        earlier = gather(result, back.clamp(min=0))
         result = torch.where(back >= run_start, op(result, earlier), result)
         step *= 2
     return result

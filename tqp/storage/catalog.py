@@ -24,6 +24,7 @@ from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import ColumnBuilder, arrow_to_column, arrow_type_to_sql
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
+from tqp.storage.gather import gather
 from tqp.storage.masks import count_true
 from tqp.storage.ranges import value_range
 from tqp.storage.pruning import surviving_groups
@@ -424,7 +425,7 @@ def _sorted_strings(column: Column) -> Column:
     rank, dictionary = dicts.sort_entries(column.dictionary)
     if len(dictionary) == 0:
         return dataclasses.replace(column, dictionary=dictionary)
-    codes = dicts.to_device_map(rank, column.device).index_select(0, column.values.long())
+    codes = gather(dicts.to_device_map(rank, column.device), column.values.long())
     return dataclasses.replace(column, values=codes, dictionary=dictionary)
 
 
@@ -436,8 +437,8 @@ def _concat(parts: list[Column]) -> Column:
     if dictionary is not None:
         for p in parts[1:]:
             dictionary = dicts.union(dictionary, p.dictionary)
-        values = [dicts.to_device_map(dicts.remap(p.dictionary, dictionary), p.device)
-                  .index_select(0, p.values.long()) if len(p.dictionary) else p.values
+        values = [gather(dicts.to_device_map(dicts.remap(p.dictionary, dictionary), p.device),
+                         p.values.long()) if len(p.dictionary) else p.values
                   for p in parts]
     valid = None
     if any(p.valid is not None for p in parts):

@@ -18,6 +18,7 @@ import pyarrow as pa
 import torch
 
 from tqp.errors import NotSupportedError
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.storage.wide import is_wide, to_double
 from tqp.types import DEFAULT_DECIMAL, DataType, DecimalType
@@ -54,8 +55,8 @@ class Column:
 
     def take(self, indices: torch.Tensor) -> "Column":
         """Rows at `indices` (a long tensor); every index must be in range."""
-        valid = None if self.valid is None else self.valid.index_select(0, indices)
-        return replace(self, values=self.values.index_select(0, indices), valid=valid)
+        valid = None if self.valid is None else gather(self.valid, indices)
+        return replace(self, values=gather(self.values, indices), valid=valid)
 
     def take_or_null(self, indices: torch.Tensor | None,
                      padding: "Padding | None" = None) -> "Column":
@@ -71,8 +72,8 @@ class Column:
         if padding.complete:
             return self.take(padding.safe)
         valid = padding.present if self.valid is None else \
-            self.valid.index_select(0, padding.safe).logical_and_(padding.present)
-        return replace(self, values=self.values.index_select(0, padding.safe), valid=valid)
+            gather(self.valid, padding.safe).logical_and_(padding.present)
+        return replace(self, values=gather(self.values, padding.safe), valid=valid)
 
     def as_double(self) -> torch.Tensor:
         """The values as float64: a DECIMAL's scaled integers divided by 10**scale (where DuckDB
@@ -169,7 +170,7 @@ class Selection:
         """The positions of this selection at `indices`."""
         if self._then is not None and self._then[0] is indices:
             return self._then[1]
-        composed = Selection(self.indices.index_select(0, indices))
+        composed = Selection(gather(self.indices, indices))
         self._then = (indices, composed)
         return composed
 
@@ -177,7 +178,7 @@ class Selection:
         """The positions of this selection at `padding`'s (NULL where it is missing)."""
         if self._padded is not None and self._padded[0] is padding:
             return self._padded[1]
-        composed = Padding(self.indices.index_select(0, padding.safe), padding.present)
+        composed = Padding(gather(self.indices, padding.safe), padding.present)
         self._padded = (padding, composed)
         return composed
 

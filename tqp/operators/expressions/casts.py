@@ -25,6 +25,7 @@ from tqp.operators.expressions.timestamptz import (
 from tqp.storage import dictionary as dicts
 from tqp.storage.arrow import column_to_arrow, sql_type_to_arrow
 from tqp.storage.column import Column
+from tqp.storage.gather import gather
 from tqp.types import (
     DEFAULT_DECIMAL, FLOAT_TYPES, MAX_DECIMAL_PRECISION, NARROW_INTEGER_LIMITS, TEMPORAL_TYPES,
     DataType, DecimalType, from_sql_name,
@@ -216,7 +217,7 @@ def _to_string(column: Column) -> Column:
     else:
         text = text.cast(pa.string())
     codes, dictionary = dicts.encode(text)
-    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 

@@ -15,6 +15,7 @@ from tqp.errors import DataError, NotSupportedError, ProgrammingError
 from tqp.operators.expressions.decimals import decimal_of, to_decimal
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Column, StructArray, zero_values
+from tqp.storage.gather import gather
 from tqp.types import (
     DEFAULT_DECIMAL, TEMPORAL_TYPES, TIMESTAMP_TYPES, DataType, DecimalType, common_numeric_type,
 )
@@ -192,4 +193,4 @@ def gather_map(values: np.ndarray, codes: torch.Tensor) -> torch.Tensor:
     table = dicts.to_device_map(values, codes.device)
     if table.shape[0] == 0:
         return torch.zeros(codes.shape[0], dtype=table.dtype, device=codes.device)
-    return table.index_select(0, codes)
+    return gather(table, codes)

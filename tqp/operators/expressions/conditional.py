@@ -21,6 +21,7 @@ from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.literals import device_of
 from tqp.operators.expressions.logic import compare, truth
 from tqp.storage.column import Batch, Column, normalize_valid
+from tqp.storage.gather import gather
 from tqp.storage.masks import true_rows
 from tqp.types import DataType
 
@@ -102,8 +103,8 @@ def lazy_case(batch: Batch, branches, default: exp.Expression | None, subject, w
         else:
             cond = truth(evaluate(condition, sub), what)
         hit = cond.values & cond.validity()
-        taken = remaining.index_select(0, true_rows(hit))
-        remaining = remaining.index_select(0, true_rows(~hit))
+        taken = gather(remaining, true_rows(hit))
+        remaining = gather(remaining, true_rows(~hit))
         parts.append((taken, evaluate(value, _rows_of(batch, taken, value))))
     default = default if default is not None else exp.Null()
     parts.append((remaining, evaluate(default, _rows_of(batch, remaining, default))))
@@ -158,8 +159,8 @@ def coalesce(node: exp.Coalesce, batch: Batch) -> Column:
         column = evaluate(argument, _rows_of(batch, remaining, argument))
         present = column.validity()
         answered = true_rows(present)
-        parts.append((remaining.index_select(0, answered), column.take(answered)))
-        remaining = remaining.index_select(0, true_rows(~present))
+        parts.append((gather(remaining, answered), column.take(answered)))
+        remaining = gather(remaining, true_rows(~present))
     parts.append((remaining, evaluate(args[-1], _rows_of(batch, remaining, args[-1]))))
     return _scatter(parts, batch.num_rows, device, what)
 

@@ -25,6 +25,7 @@ from tqp.operators.expressions.dates import (
 )
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.gather import gather
 from tqp.types import ARROW_TIME_ZONE, TEMPORAL_TYPES, DataType
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -177,7 +178,7 @@ def format_values(column: Column, text: str) -> Column:
             pieces.append(_format_code(code, calendar))
     strings = pc.binary_join_element_wise(*pieces, "")
     codes, dictionary = dicts.encode(strings)
-    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 

@@ -25,6 +25,7 @@ from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.strings import _fixed_choice, _with_entry, concat, map_strings
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.gather import gather
 from tqp.types import DataType
 
 
@@ -228,7 +229,7 @@ def join_columns(columns: list[Column]) -> Column:
         entries[i] = _with_entry(columns[i].dictionary).take(pa.array(code)).cast(dicts.STRING)
     joined = pc.binary_join_element_wise(*entries, pa.scalar("", dicts.STRING))
     codes, dictionary = dicts.encode(joined)
-    values = dicts.to_device_map(codes, inverse.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, inverse.device), inverse)
     valid = None
     for column in columns:
         valid = and_valid(valid, column.valid)
@@ -291,7 +292,7 @@ def _distinct(column: Column, write) -> Column:
         unique, inverse = torch.unique(values, return_inverse=True)
     text = write(unique.cpu())
     codes, dictionary = dicts.encode(pa.array(text, pa.string()))
-    mapped = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    mapped = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(mapped, DataType.VARCHAR, column.valid, dictionary)
 
 

@@ -26,6 +26,7 @@ from tqp.operators.expressions.dates import (
 from tqp.operators.expressions.timestamptz import now_micros
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.gather import gather
 from tqp.storage.intervals import (
     DAYS_PER_MONTH, INT32_MAX, check_parts, make, normalized, parts,
 )
@@ -132,7 +133,7 @@ def from_strings(column: Column, what) -> Column:
             raise DataError(f"Could not convert string '{text}' to INTERVAL in {what}")
         table[code] = value
     rows = torch.tensor(table, dtype=torch.long, device=column.device)
-    return interval_column(rows.index_select(0, codes), column.valid)
+    return interval_column(gather(rows, codes), column.valid)
 
 
 def to_strings(column: Column) -> Column:
@@ -143,7 +144,7 @@ def to_strings(column: Column) -> Column:
     unique, inverse = torch.unique(column.values, dim=0, return_inverse=True)
     text = pa.array([interval_text(*row) for row in unique.tolist()], pa.string())
     codes, dictionary = dicts.encode(text)
-    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 

@@ -24,6 +24,7 @@ from tqp.operators.expressions import handles_anonymous
 from tqp.operators.expressions.decimals import truncate_down, widened
 from tqp.operators.expressions.literals import device_of
 from tqp.storage.column import Batch, Column, and_valid, null_column
+from tqp.storage.gather import gather
 from tqp.types import MAX_DECIMAL_PRECISION, DataType, DecimalType
 
 INT64_MAX = 2**63 - 1
@@ -182,7 +183,7 @@ def factorial(node: exp.Factorial, batch: Batch) -> Column:
         raise DataError(f"Overflow in {what}: {high}! does not fit in "
                         f"{_does_not_fit(DataType.HUGEINT)}")
     table = torch.tensor([math.factorial(i) for i in range(INT64_FACTORIALS)], device=n.device)
-    return Column(table.index_select(0, live), DataType.HUGEINT, a.valid)
+    return Column(gather(table, live), DataType.HUGEINT, a.valid)
 
 
 # -- EVEN --------------------------------------------------------------------------------------
@@ -441,7 +442,7 @@ def to_base(node: exp.Anonymous, batch: Batch) -> Column:
     from tqp.storage import dictionary as dicts
 
     codes, dictionary = dicts.encode(text)
-    values = dicts.to_device_map(codes, number.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, number.device), inverse)
     return Column(values, DataType.VARCHAR, valid, dictionary)
 
 

@@ -19,6 +19,7 @@ from tqp.operators.expressions import MESSAGE_SQL_CHARS, evaluate, handles, user
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid, normalize_valid, null_column
+from tqp.storage.gather import gather
 from tqp.types import DataType
 
 
@@ -314,7 +315,7 @@ def concat(columns: list[Column], skip_nulls: bool) -> Column:
         joined = pc.binary_join_element_wise(left.cast(dicts.STRING), right.cast(dicts.STRING),
                                              pa.scalar("", dicts.STRING))
         codes, dictionary = dicts.encode(joined)
-        values = dicts.to_device_map(codes, inverse.device).index_select(0, inverse)
+        values = gather(dicts.to_device_map(codes, inverse.device), inverse)
         result = Column(values, DataType.VARCHAR, and_valid(result.valid, column.valid), dictionary)
     return result
 
@@ -521,7 +522,7 @@ def chr_(node: exp.Chr, batch: Batch) -> Column:
         raise DataError(f"Invalid UTF8 Codepoint {int(unique[bad][0])}")
     text = pa.array([chr(c) for c in unique.tolist()], pa.string())  # distinct codes only
     codes, dictionary = dicts.encode(text)
-    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(values, DataType.VARCHAR, column.valid, dictionary)
 
 

@@ -22,6 +22,7 @@ from tqp.operators.expressions.strings import (_constant_or_null, _first_code_po
                                                map_values)
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, null_column
+from tqp.storage.gather import gather
 from tqp.types import DataType
 
 
@@ -469,7 +470,7 @@ def _slice_rows(column: Column, begin: torch.Tensor, stop: torch.Tensor,
         unique = unique.cpu().numpy()
     pieces = _cut(column.dictionary, unique[:, 0], unique[:, 1], unique[:, 2])
     codes, dictionary = dicts.encode(pieces)
-    values = dicts.to_device_map(codes, column.device).index_select(0, inverse)
+    values = gather(dicts.to_device_map(codes, column.device), inverse)
     return Column(values, DataType.VARCHAR, valid, dictionary)
 
 
