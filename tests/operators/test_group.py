@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from tests.conftest import devices
-from tqp.operators import group
+from tqp.operators import group, threads
 from tqp.operators.group import (
     base_group_ids,
     group_ids,
@@ -347,3 +347,35 @@ def test_key_slots_place_each_group_at_its_key_tuple(device, keep):
 def test_key_slots_leave_wide_ranges_to_group_ids():
     keys = [(torch.tensor([0, 10**6, 5]), None)]
     assert group.key_slots(keys) is None
+
+
+@pytest.mark.parametrize("groups", [3, group.SPLIT_MAX_GROUPS + 1])
+def test_a_sum_split_across_threads_equals_one_scatter(groups):
+    """Above SPLIT_MIN_ROWS a per-group sum over few groups adds each thread's slice into
+    groups of its own: integers add up exactly as one scatter_add_ does, floats within
+    rounding; over many groups it stays one scatter."""
+    rows = group.SPLIT_MIN_ROWS + 17
+    generator = torch.Generator().manual_seed(groups)
+    ids = torch.randint(0, groups, (rows,), generator=generator)
+    ints = torch.randint(-1000, 1000, (rows,), generator=generator)
+    floats = torch.rand(rows, generator=generator, dtype=torch.float64)
+    for values in (ints, floats):
+        one = torch.zeros(groups, dtype=values.dtype).scatter_add_(0, ids, values)
+        split = group.scatter_sum(ids, values, groups)
+        assert torch.allclose(split, one, rtol=1e-12) if values.is_floating_point() \
+            else torch.equal(split, one)
+
+
+def test_rows_split_into_one_slice_per_thread():
+    previous = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        assert threads.slices(10, 4) == [(0, 5), (5, 5)]
+        assert threads.slices(11, 4) == [(0, 6), (6, 5)]
+        assert threads.slices(3, 4) == [(0, 3)]
+        assert threads.run_slices(lambda start, length: start + length,
+                                  [(0, 6), (6, 5)]) == [6, 11]
+        torch.set_num_threads(1)
+        assert threads.slices(10, 4) == [(0, 10)]
+    finally:
+        torch.set_num_threads(previous)

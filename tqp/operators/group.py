@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import torch
 
 from tqp.errors import DataError
+from tqp.operators import threads
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
@@ -215,9 +216,33 @@ def segment_sum(
     if num_groups == 1:  # every id is 0: a plain reduction, not a scatter into one slot
         result = work.sum(dtype=dtype).reshape(1)
     else:
-        result = torch.zeros(num_groups, dtype=dtype, device=values.device)
-        result.scatter_add_(0, ids, work)  # faster than index_add_ on CPU, for few or many groups
+        result = scatter_sum(ids, work, num_groups)
     return result, _groups_with_input(valid, ids, num_groups)
+
+
+# Rows from which a per-group sum on a CPU is split across threads, for at most
+# SPLIT_MAX_GROUPS groups (each slice adds into its own groups, then those are added).
+SPLIT_MIN_ROWS = 1 << 20
+SPLIT_MAX_GROUPS = 1 << 16
+
+
+def scatter_sum(ids: torch.Tensor, values: torch.Tensor, num_groups: int) -> torch.Tensor:
+    """`values` summed into `num_groups` slots by `ids` (`scatter_add_`: faster than index_add_
+    on a CPU, for few or many groups). On a CPU `scatter_add_` runs on one thread; with few
+    groups the rows are split across torch's threads, each slice summed into groups of its
+    own (6M rows into 7 groups: 6.5 ms on one thread)."""
+    parts = threads.slices(ids.numel(), SPLIT_MIN_ROWS) \
+        if ids.device.type == "cpu" and num_groups <= SPLIT_MAX_GROUPS else [(0, ids.numel())]
+
+    def part(start: int, length: int) -> torch.Tensor:
+        out = torch.zeros(num_groups, dtype=values.dtype, device=values.device)
+        return out.scatter_add_(0, ids.narrow(0, start, length), values.narrow(0, start, length))
+
+    sums = threads.run_slices(part, parts)
+    total = sums[0]
+    for other in sums[1:]:
+        total += other
+    return total
 
 
 def sum_may_overflow(values: torch.Tensor) -> bool:
@@ -370,7 +395,7 @@ def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
         ones = torch.ones(ids.numel(), dtype=torch.int64, device=ids.device)
     else:  # add the mask itself: no compaction of the ids
         ones = valid.to(torch.int64)
-    return torch.zeros(num_groups, dtype=torch.int64, device=ids.device).scatter_add_(0, ids, ones)
+    return scatter_sum(ids, ones, num_groups)
 
 
 def segment_count_distinct(

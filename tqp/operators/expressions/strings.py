@@ -6,7 +6,6 @@ the sorted dictionary (host) and the per-row work is a single gather on the devi
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -15,6 +14,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
+from tqp.operators import threads
 from tqp.operators.expressions import MESSAGE_SQL_CHARS, evaluate, handles, user_sql
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
@@ -55,21 +55,16 @@ def map_values(column: Column, fn, type_: DataType) -> Column:
 # Arrow's string kernels run on one thread; a dictionary this long is split across torch's
 # threads (Arrow releases the GIL), e.g. LIKE over 1.5M distinct comments.
 PARALLEL_MIN_VALUES = 1 << 17
-_pool: ThreadPoolExecutor | None = None
 
 
 def _in_parallel(fn, values: pa.Array) -> pa.Array:
     """fn(values) for an element-wise `fn`, computed on slices in parallel when `values` is long."""
-    global _pool
-    threads = torch.get_num_threads()
-    if threads < 2 or len(values) < PARALLEL_MIN_VALUES:
+    parts = threads.slices(len(values), PARALLEL_MIN_VALUES)
+    if len(parts) == 1:
         return fn(values)
-    if _pool is None or _pool._max_workers < threads:
-        _pool = ThreadPoolExecutor(threads, thread_name_prefix="tqp-strings")
-    step = -(-len(values) // threads)
-    parts = list(_pool.map(fn, [values.slice(start, step) for start in range(0, len(values), step)]))
+    out = threads.run_slices(lambda start, length: fn(values.slice(start, length)), parts)
     return pa.concat_arrays([p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p
-                             for p in parts])
+                             for p in out])
 
 
 def _constant_string(node: exp.Expression, what: str) -> str:
