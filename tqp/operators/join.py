@@ -484,12 +484,18 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
             return _lookup(keys.table, keys.lo, keys.hi, probe, False)
         found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
         return found.index_put_((within,), gather(keys.table, gather(probe, within) - keys.lo))
-    # Only the keys whose bucket holds a key are searched for.
+    maybe, _, equal = _search_sorted_set(keys, probe)
+    found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
+    return found.index_put_((maybe,), equal)
+
+
+def _search_sorted_set(keys: KeySet, probe: torch.Tensor):
+    """For a sorted key set: the probe rows whose bucket holds a key (only those are searched
+    for), each one's first place among the sorted keys, and whether the key there is its own."""
     maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
     candidates = gather(probe, maybe).long()
     at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
-    found = torch.zeros(probe.numel(), dtype=torch.bool, device=probe.device)
-    return found.index_put_((maybe,), gather(keys.table, at) == candidates)
+    return maybe, at, gather(keys.table, at) == candidates
 
 
 def key_set_slots(keys: KeySet, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -502,10 +508,8 @@ def key_set_slots(keys: KeySet, probe: torch.Tensor) -> tuple[torch.Tensor, torc
     if keys.strategy == "presence":
         rows = true_rows(_lookup(keys.table, keys.lo, keys.hi, probe, False))
         return rows, _from_base(gather(probe, rows), keys.lo).long()
-    maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
-    candidates = gather(probe, maybe).long()
-    at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
-    hit = true_rows(gather(keys.table, at) == candidates)
+    maybe, at, equal = _search_sorted_set(keys, probe)
+    hit = true_rows(equal)
     return gather(maybe, hit), gather(at, hit)
 
 

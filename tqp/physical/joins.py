@@ -210,9 +210,8 @@ class _MarkJoin(PhysicalOperator):
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         probe, held, rest = None, (), None
         if self.probe_limit and self.probe.partitions == 1:
-            probe = stream(self.probe, partition, ctx)
-            first, whole = _read_up_to(probe, self.probe_limit)
-            if whole and first:
+            probe, first = stream(self.probe, partition, ctx), []
+            if not _read_until(probe, self.probe_limit + 1, first) and first:
                 held, rest, larger = _read_build_past(self, ctx, sum(b.num_rows for b in first))
                 if larger:
                     out = _marks_streaming_build(self, first, held, rest, ctx)
@@ -352,16 +351,19 @@ def _build(op, ctx: ExecutionContext, held=(), rest=None):
     return ctx.state[key]
 
 
-def _read_up_to(source, rows: int) -> tuple[list, bool]:
-    """The first batches of `source` until they pass `rows` rows: (those batches, whether
-    they are all of it)."""
-    held, total = [], 0
+def _read_until(source, rows: int, held: list, hold=None) -> bool:
+    """Batches of `source` appended to `held` until they hold `rows` rows: whether they got
+    that far (if not, `source` is read to its end). `hold(batch)`, when given, reserves each
+    batch read (it may raise, leaving the batch in `held`)."""
+    total = 0
     for batch in source:
         held.append(batch)
         total += batch.num_rows
-        if total > rows:
-            return held, False
-    return held, True
+        if hold is not None:
+            hold(batch)
+        if total >= rows:
+            return True
+    return False
 
 
 def _read_build_past(op, ctx: ExecutionContext, probe_rows: int):
@@ -369,20 +371,16 @@ def _read_build_past(op, ctx: ExecutionContext, probe_rows: int):
     (the batches read, the rest of its stream, whether it got that far). Stops early, not that
     far, where holding more would pass the memory limit (`_build` then spills)."""
     reservation = ctx.memory.reserve("build side", 0, op)
-    held, rows = [], 0
+    held: list = []
     source = stream(op.build, 0, ctx)
     try:
-        for batch in source:
-            held.append(batch)
-            rows += batch.num_rows
-            reservation.grow(batch.nbytes)
-            if rows >= SWAP_RATIO * max(probe_rows, 1):
-                return held, source, True
-        return held, iter(()), False
+        larger = _read_until(source, SWAP_RATIO * max(probe_rows, 1), held,
+                             lambda batch: reservation.grow(batch.nbytes))
     except MemoryLimitExceeded:
-        return held, source, False
+        larger = False
     finally:
         reservation.release()
+    return held, source, larger
 
 
 def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionContext):
@@ -391,11 +389,10 @@ def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionCont
     side is never held whole, nor concatenated. None, having read nothing more, where the
     probe keys cannot make a table or it would pass the memory limit."""
     left = concat_batches(probe) if len(probe) != 1 else probe[0]
-    reservation = scratch = None
+    reservation = ctx.memory.reserve("probe side", 0, op)
+    scratch = ctx.memory.reserve("table", 0, op)  # what building holds, then the table
     try:
-        reservation = ctx.memory.reserve(
-            "probe side", left.nbytes + sum(b.nbytes for b in held), op)
-        scratch = ctx.memory.reserve("table", 0, op)  # what building holds, then the table
+        reservation.grow(left.nbytes + sum(b.nbytes for b in held))
         side = joins.prepare_build(left, op.left_keys, held[0].num_rows * _partitions(op.build),
                                    key_set=op.residual is None, reserve=scratch.grow,
                                    cover=joins.probe_cover(held[0], op.right_keys))
@@ -404,11 +401,9 @@ def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionCont
     except MemoryLimitExceeded:
         side = None
     finally:
-        if scratch is not None:
-            scratch.release()
+        scratch.release()
     if not side:
-        if reservation is not None:
-            reservation.release()
+        reservation.release()
         return None
     try:
         track_state(op, ctx, reservation.size)

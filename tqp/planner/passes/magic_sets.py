@@ -77,14 +77,19 @@ def _below_joins(plan: Plan, keys: list[exp.Expression], reduce, uses) -> Plan:
     columns of `keys`, or of `plan` itself: the groups' rows reduced before they are joined
     (a fact table's rows cut to the outer keys before its dimensions are joined, not after).
     A join read elsewhere too is reduced above, once, not copied."""
-    if isinstance(plan, Join) and plan.kind == "inner" and uses[id(plan)] == 1 and \
-            all(isinstance(k, exp.Column) for k in keys):
-        names = {k.name for k in keys}
-        if names <= set(plan.left.columns):
-            return with_children(plan, (_below_joins(plan.left, keys, reduce, uses), plan.right))
-        if names <= set(plan.right.columns):
-            return with_children(plan, (plan.left, _below_joins(plan.right, keys, reduce, uses)))
-    return reduce(plan)
+    if not all(isinstance(k, exp.Column) for k in keys):
+        return reduce(plan)
+    names = {k.name for k in keys}
+
+    def below(node: Plan) -> Plan:
+        if isinstance(node, Join) and node.kind == "inner" and uses[id(node)] == 1:
+            if names <= set(node.left.columns):
+                return with_children(node, (below(node.left), node.right))
+            if names <= set(node.right.columns):
+                return with_children(node, (node.left, below(node.right)))
+        return reduce(node)
+
+    return below(plan)
 
 
 def _pairs_with(plan: Plan, outer: Plan) -> bool:
