@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from tests.conftest import devices
-from tqp.operators import group, threads
+from tqp.operators import group
 from tqp.operators.group import (
     base_group_ids,
     group_ids,
@@ -364,18 +364,3 @@ def test_a_sum_split_across_threads_equals_one_scatter(groups):
         split = group.scatter_sum(ids, values, groups)
         assert torch.allclose(split, one, rtol=1e-12) if values.is_floating_point() \
             else torch.equal(split, one)
-
-
-def test_rows_split_into_one_slice_per_thread():
-    previous = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        assert threads.slices(10, 4) == [(0, 5), (5, 5)]
-        assert threads.slices(11, 4) == [(0, 6), (6, 5)]
-        assert threads.slices(3, 4) == [(0, 3)]
-        assert threads.run_slices(lambda start, length: start + length,
-                                  [(0, 6), (6, 5)]) == [6, 11]
-        torch.set_num_threads(1)
-        assert threads.slices(10, 4) == [(0, 10)]
-    finally:
-        torch.set_num_threads(previous)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 
 from tqp.errors import DataError
-from tqp.operators import threads
+from tqp.storage import threads
 from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)

@@ -14,7 +14,7 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import DataError, NotSupportedError, ProgrammingError
-from tqp.operators import threads
+from tqp.storage import threads
 from tqp.operators.expressions import MESSAGE_SQL_CHARS, evaluate, handles, user_sql
 from tqp.operators.expressions.coerce import gather_map, to_type
 from tqp.storage import dictionary as dicts
