@@ -109,6 +109,40 @@ def test_a_null_probe_key_never_matches_whatever_value_lies_under_it(device, bui
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("inside", [0.9, 0.2], ids=["most-rows-inside", "few-rows-inside"])
+def test_composite_probe_keys_outside_the_build_ranges_or_null_never_match(device, inside):
+    """Probe rows whose keys leave the build side's ranges, or hold a NULL, match nothing,
+    whether most rows are inside (all rows packed, the others into a key no build row has)
+    or few (the inside rows picked out first): pairs, marks and key-set marks alike."""
+    rng = np.random.default_rng(11)
+    right = {"b.k": [int(v) for v in rng.integers(100, 200, 400)],
+             "b.w": [int(v) for v in rng.integers(0, 30, 400)]}
+    n = 3000
+    out = rng.random(n) >= inside
+    probe = {"a.k": [int(v) for v in np.where(out, rng.integers(-500, 100, n),
+                                              rng.integers(100, 200, n))],
+             "a.w": [int(v) for v in rng.integers(0, 30, n)]}
+    for i in range(0, n, 97):
+        probe["a.k" if i % 2 else "a.w"][i] = None
+    keys = [column_ref("b.k"), column_ref("b.w")]
+    left_keys = [column_ref("a.k"), column_ref("a.w")]
+    left = _batch(probe, device)
+    expected = _reference(probe, right, [("a.k", "b.k"), ("a.w", "b.w")])
+    assert expected
+    build = joins.prepare_build(_batch(right, device), keys, probe_rows=n)
+    assert build.lead is None  # the keys are packed together
+    assert _pairs(build, left, left_keys) == expected
+    matched = {i for i, _ in expected}
+    marks = joins.prepare_build(_batch(right, device), keys, probe_rows=n, key_set=True)
+    found, _ = joins.probe_marks(marks, left, left_keys, null_aware=False)
+    assert found.tolist() == [i in matched for i in range(n)]
+    streamed = joins.BuildMarks(marks, keys, None)
+    streamed.add(left, left_keys)
+    assert streamed.found().tolist() == [any(j == b for _, b in expected)
+                                         for j in range(len(right["b.k"]))]
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("build_keys", [[2**40, 2**41], [-(2**40), 5], [-(2**40), 2**40]],
                          ids=["above-int32", "below-and-inside", "around-int32"])
 def test_null_int32_probe_keys_against_wider_build_keys(device, build_keys):

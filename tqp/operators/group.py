@@ -97,7 +97,7 @@ def group_ids(
         ids = torch.zeros(n, dtype=torch.int64, device=dev)
         torch.cumsum(step, 0, out=ids[1:])
         first = torch.cat([torch.zeros(1, dtype=torch.int64, device=dev),
-                           torch.nonzero(step).flatten() + 1])
+                           true_rows(step) + 1])
         if ran is not None:
             ran.append("runs")
         return ids, first.numel(), first

@@ -35,7 +35,7 @@ from tqp.operators.keys import (
 from tqp.storage.column import Batch, Column
 from tqp.storage.gather import gather
 from tqp.storage.intervals import single_key
-from tqp.storage.masks import true_rows
+from tqp.storage.masks import count_true, true_rows
 from tqp.storage.ranges import note_range, value_range
 from tqp.types import DataType
 
@@ -317,7 +317,8 @@ def _lead_key(values: list[torch.Tensor], probe_rows: int, strategy: str = "auto
 def _probe_keys(build: BuildSide, left: Batch, left_keys):
     """A batch's keys packed like the build side's: (packed, rows with usable keys or None,
     each key's values at those rows), or None when the types do not meet the build side's as
-    they are."""
+    they are. With rows None every row is there, those without a usable key packed into a key
+    no build row has (their `values` are then of no use)."""
     cols, masks = [], []
     for j, (expr, bcol) in enumerate(zip(left_keys, build.keys)):
         col = evaluate(expr, left)
@@ -343,6 +344,16 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     ok = None
     for m in masks:
         ok = m if ok is None else ok & m
+    if ok is not None and build.lead is None and len(cols) > 1 and \
+            2 * int(count_true(ok)) >= ok.numel():
+        # Most rows have usable keys: all rows are packed (those without, into no key in
+        # particular) and those without then get a key no build row has, where picking out the
+        # others took a pass to list them and a gather of every key column.
+        values = [c.values for c in cols]
+        packed = pack_probe_keys(build.packing, values)
+        if packed is None:
+            return None
+        return torch.where(ok, packed, NO_PACKED_KEY), None, values
     missing = None if ok is None or len(cols) > 1 else _missing_key(build, cols[0].values)
     if missing is not None:
         # Rows without a usable key get a key no build row has: one pass, where picking out
@@ -364,6 +375,10 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
     if packed is None:
         return None
     return packed, rows, values
+
+
+# Packed keys lie in 0..span-1: this one matches no build row.
+NO_PACKED_KEY = -1
 
 
 def _scale(column: Column) -> int:
