@@ -357,3 +357,14 @@ def test_dictionary_pieces_with_repeated_new_and_plain_pieces_keep_every_row(ord
     assert sorted(entries) == ["v", "w", "x", "y", "z"]  # duplicate-free in every order
     if order == dicts.SORTED:
         assert entries == sorted(entries)
+
+
+@pytest.mark.parametrize("type_", [pa.string(), pa.string_view(), pa.large_string()])
+def test_strings_kept_as_read_are_entries_of_the_string_type_string_functions_take(type_):
+    """A column kept as read (each row its own entry) has a dictionary of dicts.STRING, however
+    the file's reader typed it (Parquet files written with string views read as views): the
+    string functions' kernels take it as it is, with no cast per query."""
+    codes, dictionary = dicts.encode(pa.array(["b", None, "a", "b"], type_), dicts.AS_READ)
+    assert dictionary.type == dicts.STRING
+    assert codes.tolist() == [0, 1, 2, 3]
+    assert dictionary.to_pylist() == ["b", None, "a", "b"]
