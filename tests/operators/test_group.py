@@ -349,18 +349,46 @@ def test_key_slots_leave_wide_ranges_to_group_ids():
     assert group.key_slots(keys) is None
 
 
-@pytest.mark.parametrize("groups", [3, group.SPLIT_MAX_GROUPS + 1])
+@pytest.mark.parametrize("groups", [3, group.SPLIT_MAX_GROUPS + 1,
+                                    (group.SPLIT_MIN_ROWS + 17) // group.SPLIT_ROWS_PER_GROUP + 1])
 def test_a_sum_split_across_threads_equals_one_scatter(groups):
-    """Above SPLIT_MIN_ROWS a per-group sum over few groups adds each thread's slice into
-    groups of its own: integers add up exactly as one scatter_add_ does, floats within
-    rounding; over many groups it stays one scatter."""
+    """Above SPLIT_MIN_ROWS a per-group sum over few groups (at most SPLIT_MAX_GROUPS, or one
+    per SPLIT_ROWS_PER_GROUP rows) adds each thread's slice into groups of its own: integers
+    add up exactly as one scatter_add_ does, floats within rounding; over more groups it stays
+    one scatter."""
     rows = group.SPLIT_MIN_ROWS + 17
     generator = torch.Generator().manual_seed(groups)
     ids = torch.randint(0, groups, (rows,), generator=generator)
     ints = torch.randint(-1000, 1000, (rows,), generator=generator)
     floats = torch.rand(rows, generator=generator, dtype=torch.float64)
-    for values in (ints, floats):
-        one = torch.zeros(groups, dtype=values.dtype).scatter_add_(0, ids, values)
-        split = group.scatter_sum(ids, values, groups)
-        assert torch.allclose(split, one, rtol=1e-12) if values.is_floating_point() \
-            else torch.equal(split, one)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        for values in (ints, floats):
+            one = torch.zeros(groups, dtype=values.dtype).scatter_add_(0, ids, values)
+            split = group.scatter_sum(ids, values, groups)
+            assert torch.allclose(split, one, rtol=1e-12) if values.is_floating_point() \
+                else torch.equal(split, one)
+    finally:
+        torch.set_num_threads(previous)
+
+
+@pytest.mark.parametrize("groups", [7, 100_000])
+def test_first_rows_split_across_threads_are_each_groups_first(groups):
+    """Over SPLIT_MIN_ROWS rows on two threads, each slice finds its groups' first rows and the
+    least is kept: every group's first row, as one scatter of the minimum gives it, and with
+    `first_row=False` a row of the group."""
+    rows = group.SPLIT_MIN_ROWS + 29
+    generator = torch.Generator().manual_seed(groups)
+    keys = torch.randint(0, groups, (rows,), generator=generator)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        ids, count, first = group.group_ids([(keys, None)])
+        _, _, some = group.group_ids([(keys, None)], first_row=False)
+    finally:
+        torch.set_num_threads(previous)
+    expected = torch.full((count,), rows, dtype=torch.int64).scatter_reduce_(
+        0, ids, torch.arange(rows), "amin", include_self=True)
+    assert torch.equal(first, expected)
+    assert torch.equal(ids[some], torch.arange(count))
