@@ -453,3 +453,72 @@ def test_a_string_read_as_the_files_dictionaries_is_cached_sorted_by_a_statistic
     duck = duckdb.connect()
     duck.execute(f"CREATE VIEW t AS SELECT * FROM '{path}'")
     check_against_duckdb(con, duck, "SELECT f, count(*) AS n FROM t GROUP BY f ORDER BY f")
+
+
+def _mixed_parquet(path, rows: int = 3000):
+    """Columns of every kind a scan converts, in several row groups, some with NULLs."""
+    import datetime
+    import decimal
+
+    table = pa.table({
+        "i": pa.array([i if i % 7 else None for i in range(rows)], pa.int32()),
+        "b": pa.array([i * 10**10 for i in range(rows)], pa.int64()),
+        "d": pa.array([decimal.Decimal(i) / 100 for i in range(rows)], pa.decimal128(15, 2)),
+        "t": pa.array([datetime.date(1990, 1, 1) + datetime.timedelta(days=i)
+                       for i in range(rows)]),
+        "few": pa.array([["x", "y", None, "z"][i % 4] for i in range(rows)]),
+        "own": pa.array([f"row {i}" for i in range(rows)]),
+        "f": pa.array([i / 3 for i in range(rows)]),
+    })
+    pq.write_table(table, path, row_group_size=700)
+    return table
+
+
+@pytest.mark.parametrize("strings", [{}, {"own": "as read", "few": "unique"}])
+def test_columns_converted_each_on_its_own_thread_equal_those_converted_batch_by_batch(
+        tmp_path, strings):
+    """With two threads a scan's columns are decoded and converted one column per task; the
+    columns are those the single-threaded path builds a batch at a time, value for value."""
+    from tqp.storage.arrow import column_to_arrow
+
+    path = tmp_path / "mixed.parquet"
+    table = _mixed_parquet(path)
+    previous = torch.get_num_threads()
+    answers = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            cat = Catalog(CPU)
+            cat.add_table("m", readers.to_source(path))
+            segment = cat.segments("m")[0]
+            columns = cat.read("m", segment, table.column_names, strings=strings)
+            answers.append({f: column_to_arrow(c).to_pylist() for f, c in columns.items()})
+    finally:
+        torch.set_num_threads(previous)
+    assert answers[0] == answers[1]
+    assert answers[1]["d"] == table.column("d").to_pylist()
+    assert answers[1]["own"] == table.column("own").to_pylist()
+
+
+def test_a_column_that_fails_to_convert_stops_the_read_with_its_error(tmp_path):
+    """A column whose values cannot be held (a decimal beyond 64 bits) fails the read with a
+    DataError from its task, whatever the other column's task was doing; the catalog still
+    reads the other column afterwards."""
+    import decimal
+
+    path = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({
+        "ok": pa.array(range(2000), pa.int64()),
+        "wide": pa.array([decimal.Decimal(10**30)] * 2000, pa.decimal128(38, 0)),
+    }), path, row_group_size=500)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        cat = Catalog(CPU)
+        cat.add_table("w", readers.to_source(path))
+        segment = cat.segments("w")[0]
+        with pytest.raises(tqp.DataError, match="beyond the 64-bit"):
+            cat.read("w", segment, ["ok", "wide"])
+        assert cat.read("w", segment, ["ok"])["ok"].values.tolist() == list(range(2000))
+    finally:
+        torch.set_num_threads(previous)

@@ -49,10 +49,10 @@ def reads(monkeypatch):
     for method in ("read", "batches"):
         original = getattr(ParquetSource, method)
 
-        def counting(self, segment, columns, row_groups=None, original=original):
+        def counting(self, segment, columns, row_groups=None, original=original, **options):
             calls.append((tuple(columns),
                           segment.row_groups if row_groups is None else row_groups))
-            return original(self, segment, columns, row_groups)
+            return original(self, segment, columns, row_groups, **options)
 
         monkeypatch.setattr(ParquetSource, method, counting)
     return calls

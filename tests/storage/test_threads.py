@@ -51,3 +51,26 @@ def test_an_error_in_a_slice_reaches_the_caller_after_all_slices_ran(two_threads
     with pytest.raises(ValueError, match=f"slice {failing}"):
         threads.run_slices(fn, [(0, 6), (6, 5)])
     assert finished == [6 - failing]  # the other slice was waited for
+
+
+def test_tasks_run_on_two_threads_in_order_and_a_failure_stops_the_others(two_threads):
+    import time
+
+    assert threads.run_tasks([lambda stop, i=i: i * 10 for i in range(5)]) == [0, 10, 20, 30, 40]
+    stopped = []
+
+    def slow(stop):
+        for _ in range(200):
+            if stop.is_set():
+                stopped.append(True)
+                return None
+            time.sleep(0.005)
+        return "finished"
+
+    def failing(stop):
+        time.sleep(0.02)
+        raise ValueError("task failed")
+
+    with pytest.raises(ValueError, match="task failed"):
+        threads.run_tasks([slow, failing])
+    assert stopped == [True]  # the slow task saw the stop and gave up before its end

@@ -21,6 +21,7 @@ from sqlglot import exp
 
 from tqp.errors import IntegrityError, ProgrammingError
 from tqp.storage import dictionary as dicts
+from tqp.storage import threads
 from tqp.storage.arrow import ColumnBuilder, arrow_to_column, arrow_type_to_sql
 from tqp.storage.cache import TensorCache
 from tqp.storage.column import Column
@@ -244,19 +245,46 @@ class Catalog:
         stream of record batches where the source decodes one (each column filled in place),
         else from the whole Arrow table."""
         source = self.source(key)
+        groups = segment.row_groups if part is None else part
+        rows = sum(source.group_rows(Segment(segment.start, 0, segment.file, groups)))
+
+        def builder(f: str) -> ColumnBuilder:
+            return ColumnBuilder(source.schema.field(f).type, rows, self.device,
+                                 strings.get(f, dicts.SORTED))
+
+        if source.streams and len(fields) > 1 and torch.get_num_threads() > 1:
+            return self._convert_columns(source, segment, fields, part, builder)
         batches = source.batches(segment, fields, part)
         if batches is None:
             table = source.read(segment, fields, part)
             return [arrow_to_column(array, self.device, strings=strings.get(f, dicts.SORTED))
                     for f, array in zip(fields, table.columns)]
-        groups = segment.row_groups if part is None else part
-        rows = sum(source.group_rows(Segment(segment.start, 0, segment.file, groups)))
-        builders = [ColumnBuilder(source.schema.field(f).type, rows, self.device,
-                                  strings.get(f, dicts.SORTED)) for f in fields]
+        builders = [builder(f) for f in fields]
         for batch in batches:
-            for builder, array in zip(builders, batch.columns):
-                builder.add(array)
+            for b, array in zip(builders, batch.columns):
+                b.add(array)
         return [b.finish() for b in builders]
+
+    @staticmethod
+    def _convert_columns(source: Source, segment: Segment, fields: list[str], part,
+                         builder) -> list[Column]:
+        """Columns `fields` of `segment`, each decoded and converted whole by one of torch's
+        threads, the largest first. Decoding a batch's columns side by side left a thread idle
+        while the other finished the batch's costliest column, and the conversion ran on the
+        caller's thread alone; column by column, both threads stay busy to the end."""
+        def convert(f: str):
+            def task(stop) -> Column | None:
+                column = builder(f)
+                for batch in source.batches(segment, [f], part, ahead=False):
+                    if stop.is_set():
+                        return None
+                    column.add(batch.column(0))
+                return column.finish()
+            return task
+
+        order = sorted(fields, key=lambda f: -source.column_bytes(segment, f))
+        done = dict(zip(order, threads.run_tasks([convert(f) for f in order])))
+        return [done[f] for f in fields]
 
     def column(self, table: str, name: str, along=()) -> Column:
         """The device column `name` of `table` whole (its segments joined; for statistics).

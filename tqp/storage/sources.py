@@ -65,11 +65,24 @@ class Source:
         raise NotImplementedError
 
     def batches(self, segment: Segment, columns: list[str],
-                row_groups: tuple[int, ...] | None = None) -> Iterator[pa.RecordBatch] | None:
+                row_groups: tuple[int, ...] | None = None,
+                ahead: bool = True) -> Iterator[pa.RecordBatch] | None:
         """`read`'s rows as a stream of record batches decoded one at a time (so that they can
         be converted piece by piece), or None where the source holds its rows in memory
-        already (`read` then costs nothing)."""
+        already (`read` then costs nothing). With `ahead`, the next batch decodes (its columns
+        side by side) in a thread of its own while the caller works on this one; without, each
+        decodes on the caller's thread when asked for."""
         return None
+
+    @property
+    def streams(self) -> bool:
+        """Does `batches` decode the rows a batch at a time (rather than return None)?"""
+        return False
+
+    def column_bytes(self, segment: Segment, column: str) -> int:
+        """About how many bytes reading `column` of `segment` decodes (0 if unknown), to start
+        the costliest columns first."""
+        return 0
 
     def statistics(self, segment: Segment, column: str) -> list[tuple | None]:
         """Per row group of `segment`: (min, max, null_count) of `column`, or None if unknown."""
@@ -191,18 +204,32 @@ class ParquetSource(Source):
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
 
     def batches(self, segment: Segment, columns: list[str],
-                row_groups: tuple[int, ...] | None = None) -> Iterator[pa.RecordBatch]:
+                row_groups: tuple[int, ...] | None = None,
+                ahead: bool = True) -> Iterator[pa.RecordBatch]:
         groups = segment.row_groups if row_groups is None else row_groups
         if not self.files or not groups:
             yield from self.schema.empty_table().select(columns).to_batches()
             return
         f = self.files[segment.file]
         try:
-            yield from prefetched(self._reader(f, columns).iter_batches(
+            decoded = self._reader(f, columns).iter_batches(
                 batch_size=BATCH_ROWS, row_groups=list(groups), columns=columns,
-                use_threads=True))
+                use_threads=ahead)
+            yield from prefetched(decoded) if ahead else decoded
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
+
+    @property
+    def streams(self) -> bool:
+        return True
+
+    def column_bytes(self, segment: Segment, column: str) -> int:
+        if not self.files:
+            return 0
+        metadata = self.files[segment.file].metadata
+        index = metadata.schema.names.index(column)
+        return sum(metadata.row_group(g).column(index).total_uncompressed_size
+                   for g in segment.row_groups)
 
     def _reader(self, f: "_File", columns: list[str]) -> pq.ParquetFile:
         """A reader of file `f` (its footer as read at registration) that decodes the columns

@@ -2,12 +2,14 @@
 CPU: Arrow's string functions, `scatter_add_` (a SUM or COUNT per group) and `index_select` (a
 row gather), which torch runs on one thread whatever `set_num_threads` says. All release the
 GIL, so Python threads run them side by side; each slice's result is then combined by the
-caller (or written into its own part of one output).
+caller (or written into its own part of one output). `run_tasks` does the same for separate
+pieces of work (the columns of a Parquet read).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, wait
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Callable, TypeVar
 
 import torch
@@ -40,3 +42,37 @@ def run_slices(fn: Callable[[int, int], T], parts: list[tuple[int, int]]) -> lis
     finally:
         wait(others)  # no slice outlives its caller, even when the first one failed
     return [first, *(f.result() for f in others)]
+
+
+def run_tasks(tasks: list[Callable[[threading.Event], T]]) -> list[T]:
+    """task(stop) for each task, on as many pool threads as torch has, results in order. Should
+    the caller be interrupted while it waits (Ctrl-C) or a task fail, `stop` is set for the
+    others, which look at it between steps and give up, and the error is raised once all have
+    returned: no task outlives its caller."""
+    stop = threading.Event()
+    workers = max(1, min(torch.get_num_threads(), len(tasks)))
+    if workers == 1:
+        return [task(stop) for task in tasks]
+    pool = _task_pool(workers)
+    futures = [pool.submit(task, stop) for task in tasks]
+    try:
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for f in futures:
+            if f.done() and f.exception() is not None:
+                raise f.exception()
+        return [f.result() for f in futures]
+    except BaseException:
+        stop.set()
+        wait(futures)
+        raise
+
+
+_tasks: ThreadPoolExecutor | None = None
+
+
+def _task_pool(workers: int) -> ThreadPoolExecutor:
+    """A pool of its own for `run_tasks` (its tasks may use `run_slices`' pool meanwhile)."""
+    global _tasks
+    if _tasks is None or _tasks._max_workers < workers:
+        _tasks = ThreadPoolExecutor(workers, thread_name_prefix="tqp-tasks")
+    return _tasks
