@@ -27,6 +27,10 @@ QUERIES = [
     "select a::int, cast(a as integer), a::decimal(10,2), a::Varchar, a::numeric(5,1), a::real,"
     " a::int8, a::double precision, CAST(a + 1 AS INT), a::varchar::int, TRY_CAST(b AS INTEGER),"
     " upper(s)::text, CAST(d AS TIMESTAMP), CAST(s AS VARCHAR(10)), b::Decimal(12, 3) from t",
+    # Aggregates over calls sqlglot rebuilds (TRIM, SUBSTRING): named by their own name, not
+    # the inner call's.
+    "select min(trim(s)), max(substring(s, 1, 1)), count(trim(s, 'x')), min(trim(trim(s))),"
+    " sum(length(trim(s))) from t",
     # A cast sqlglot makes of a typed literal, inside a written one.
     "select CAST(DATE '2020-01-01' AS VARCHAR), CAST('2020-01-02' AS DATE) from t",
     # CASE as DuckDB prints it: searched, simple (x = v) and without ELSE.

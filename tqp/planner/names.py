@@ -109,7 +109,10 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
     nodes = list(statement.walk())  # breadth first, as find_all
     functions = [n for n in nodes if isinstance(n, exp.Func)]
     first_below = None  # _first_starts(nodes), found when a call needs it
-    for node in functions:
+    # Where the name of a call that sqlglot rebuilt was found: the start of its parent's first
+    # argument (`min(trim(u))`: `trim`, not `u`, whose call name is trim's).
+    name_starts: dict[int, int] = {}
+    for node in reversed(functions):  # inner calls first
         start, end = node.meta.get("start"), node.meta.get("end")
         if start is not None and end is not None and sql[start:end + 1].isidentifier():
             node.meta[SPELLING] = sql[start:end + 1].lower()
@@ -126,6 +129,10 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             if first_below is None:
                 first_below = _first_starts(nodes)
             inside = first_below.get(id(node))
+            for child in node.iter_expressions():
+                named = name_starts.get(id(child))
+                if named is not None and (inside is None or named < inside):
+                    inside = named
             if inside is None:
                 continue
             if isinstance(node, exp.Extract):
@@ -136,6 +143,7 @@ def record_spellings(statement: exp.Expression, sql: str) -> None:
             call = before.search(_CALL_BEFORE, inside)
             if call is not None:
                 node.meta[SPELLING] = call.group(1).lower()
+                name_starts[id(node)] = call.start(1)
     for ordered in (n for n in nodes if isinstance(n, exp.Ordered)  # a window's sort keys
                     and isinstance(n.parent, exp.Order) and isinstance(n.parent.parent, exp.Window)
                     and not n.args.get("nulls_first")):
