@@ -1,7 +1,7 @@
 """How much order each scanned string column needs (planner/string_orders.py): sorted where
 anything compares, orders or takes MIN/MAX of it, however it is renamed on the way; a
-duplicate-free dictionary in any order where only equality matters; nothing where only LIKE
-reads it."""
+duplicate-free dictionary in any order where only equality matters; nothing where only LIKE or a
+string function computed per dictionary entry (UPPER, SUBSTRING, ...) reads it."""
 
 from __future__ import annotations
 
@@ -51,7 +51,20 @@ def _orders(con, sql) -> dict[str, str]:
     ("SELECT k, first(u) AS f FROM t GROUP BY k HAVING first(u) > 'a'", {}),
     ("SELECT max(u), min(s) FROM t", {}),
     ("SELECT count(*) FROM t WHERE u = 'y'", {}),
-    ("SELECT upper(u) FROM t", {}),
+    # The operand of a function computed per dictionary entry: nothing (its result is a
+    # column of its own).
+    ("SELECT upper(u) FROM t", {"u": AS_READ}),
+    ("SELECT substring(u, 1, 1) AS c, count(*) FROM t GROUP BY c ORDER BY c", {"u": AS_READ}),
+    ("SELECT k FROM t WHERE substring(u, 1, 1) IN ('x', 'y') ORDER BY lower(s)",
+     {"u": AS_READ, "s": AS_READ}),
+    ("SELECT k FROM t WHERE length(trim(u)) > 0 ORDER BY reverse(u)", {"u": AS_READ}),
+    ("SELECT u, upper(u) FROM t", {"u": UNIQUE}),
+    ("SELECT k FROM t WHERE upper(u) = 'X' AND u > 'a'", {}),
+    # Through an EXISTS (a mark join) and beside a scalar subquery's value.
+    ("SELECT upper(u) FROM t WHERE EXISTS (SELECT 1 FROM v WHERE j = k)", {"u": AS_READ}),
+    ("SELECT upper(u) FROM t WHERE k > (SELECT avg(j) FROM v)", {"u": AS_READ}),
+    ("SELECT k FROM t WHERE u = (SELECT max(w) FROM v)", {}),
+    ("SELECT k FROM t WHERE EXISTS (SELECT 1 FROM v WHERE w = u)", {}),
     ("SELECT k FROM t JOIN v ON u = w", {}),
     ("SELECT u FROM t UNION SELECT w FROM v", {}),
     ("SELECT u, row_number() OVER (ORDER BY u) FROM t", {}),

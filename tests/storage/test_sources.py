@@ -308,6 +308,29 @@ def test_strings_only_like_reads_are_never_sorted(parquet_file, sorts):
     assert sorts  # ordering needed a sorted dictionary
 
 
+def test_strings_only_read_by_per_entry_functions_are_never_sorted(parquet_file, sorts):
+    """A string column read only as the operand of functions computed per dictionary entry
+    (SUBSTRING, UPPER, LENGTH, ...) keeps each row's entry as read: no sort of its values, only
+    of the functions' results (a few distinct values), and DuckDB's answers whether those are
+    filtered on, grouped, ordered or returned."""
+    con, duck = tqp.connect(), _duck(parquet_file)
+    con.register("t", parquet_file)
+    few_results = [
+        "SELECT substring(u, 1, 8) AS p, count(*), sum(k) FROM t GROUP BY p ORDER BY p",
+        "SELECT count(*) FROM t WHERE left(u, 3) = 'uni' AND right(u, 1) > '4'",
+        "SELECT k FROM t WHERE substring(u, 8, 1) IN ('0', '1') ORDER BY k",
+    ]
+    for sql in few_results:
+        assert "strings=[u: as read]" in con.execute(f"EXPLAIN {sql}").fetchone()[0], sql
+        check_against_duckdb(con, duck, sql)
+    assert sorts and max(sorts) < ROWS  # the results' few values, never the column's
+    for sql in ["SELECT k, upper(u) FROM t WHERE k % 3 = 0 ORDER BY k",
+                "SELECT lower(u) AS l, length(u) AS n FROM t WHERE k < 20 ORDER BY l DESC",
+                "SELECT max(reverse(u)), min(trim(u)) FROM t"]:
+        assert "strings=[u: as read]" in con.execute(f"EXPLAIN {sql}").fetchone()[0], sql
+        check_against_duckdb(con, duck, sql)
+
+
 def test_strings_only_grouped_counted_or_returned_are_hashed_not_sorted(parquet_file, sorts):
     """Equality is all a GROUP BY key, COUNT(DISTINCT) or a result column needs: a duplicate-free
     dictionary in any order, and no sort. A later query that orders the column sorts it then,
