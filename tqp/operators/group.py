@@ -133,25 +133,22 @@ def _first_rows(ids: torch.Tensor, num_groups: int, first_row: bool) -> torch.Te
     finds its own first rows and the least is kept (1.5M rows into 150K groups: one scatter
     1.86 ms, split 1.51; 6M rows into 7 groups: 4.96 -> 2.62 ms with the first row)."""
     n, dev = ids.numel(), ids.device
-    parts = threads.slices(n, SPLIT_MIN_ROWS) if _splits(ids, num_groups) else [(0, n)]
-    if len(parts) > 1:
-        def part(start: int, length: int) -> torch.Tensor:
-            first = torch.full((num_groups,), n, dtype=torch.int64, device=dev)
-            return first.scatter_reduce_(0, ids.narrow(0, start, length),
-                                         torch.arange(start, start + length, device=dev),
-                                         "amin", include_self=True)
+    parts = _scatter_slices(ids, num_groups)
+    if len(parts) == 1 and not first_row:  # any row will do: one plain scatter
+        return torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(
+            0, ids, torch.arange(n, device=dev))
 
-        firsts = threads.run_slices(part, parts)
-        first = firsts[0]
-        for other in firsts[1:]:
-            torch.minimum(first, other, out=first)
-        return first
-    rows = torch.arange(n, device=dev)
-    if first_row:
+    def part(start: int, length: int) -> torch.Tensor:
         first = torch.full((num_groups,), n, dtype=torch.int64, device=dev)
-        return first.scatter_reduce_(0, ids, rows, "amin", include_self=True)
-    # any row will do: one plain scatter
-    return torch.empty(num_groups, dtype=torch.int64, device=dev).scatter_(0, ids, rows)
+        return first.scatter_reduce_(0, ids.narrow(0, start, length),
+                                     torch.arange(start, start + length, device=dev),
+                                     "amin", include_self=True)
+
+    firsts = threads.run_slices(part, parts)
+    first = firsts[0]
+    for other in firsts[1:]:
+        torch.minimum(first, other, out=first)
+    return first
 
 
 def base_group_ids(base_keys: list[tuple[torch.Tensor, torch.Tensor | None]],
@@ -260,8 +257,7 @@ def scatter_sum(ids: torch.Tensor, values: torch.Tensor, num_groups: int) -> tor
     on a CPU, for few or many groups). On a CPU `scatter_add_` runs on one thread; with few
     groups the rows are split across torch's threads, each slice summed into groups of its
     own (6M rows into 7 groups: 6.5 ms on one thread)."""
-    parts = threads.slices(ids.numel(), SPLIT_MIN_ROWS) if _splits(ids, num_groups) \
-        else [(0, ids.numel())]
+    parts = _scatter_slices(ids, num_groups)
 
     def part(start: int, length: int) -> torch.Tensor:
         out = torch.zeros(num_groups, dtype=values.dtype, device=values.device)
@@ -274,10 +270,14 @@ def scatter_sum(ids: torch.Tensor, values: torch.Tensor, num_groups: int) -> tor
     return total
 
 
-def _splits(ids: torch.Tensor, num_groups: int) -> bool:
-    """Are scatters of `ids` into `num_groups` groups split across threads (see SPLIT_*)?"""
-    return ids.device.type == "cpu" and \
-        num_groups <= max(SPLIT_MAX_GROUPS, ids.numel() // SPLIT_ROWS_PER_GROUP)
+def _scatter_slices(ids: torch.Tensor, num_groups: int) -> list[tuple[int, int]]:
+    """The slices (threads.slices) a scatter of `ids` into `num_groups` groups is split into:
+    one per thread on a CPU from SPLIT_MIN_ROWS rows into few enough groups (see SPLIT_*),
+    else one of all the rows."""
+    if ids.device.type == "cpu" and \
+            num_groups <= max(SPLIT_MAX_GROUPS, ids.numel() // SPLIT_ROWS_PER_GROUP):
+        return threads.slices(ids.numel(), SPLIT_MIN_ROWS)
+    return [(0, ids.numel())]
 
 
 def sum_may_overflow(values: torch.Tensor) -> bool:

@@ -88,8 +88,8 @@ def _understood(node: Plan, need, aliases: list) -> bool:
             for expression in call.expressions():
                 bare = isinstance(expression, exp.Column) and expression is call.arg
                 for column in expression.find_all(exp.Column):
-                    need(column.name, AS_READ if _per_entry_operand(column)
-                         else UNIQUE if equality and bare else SORTED)
+                    need(column.name, _order_read(column, UNIQUE if equality and bare
+                                                  else SORTED))
             if call.func in _PASSING_AGGREGATES and isinstance(call.arg, exp.Column):
                 aliases.append((name, call.arg.name))  # its result is one of the arg's values
         return True
@@ -119,12 +119,12 @@ def _understood(node: Plan, need, aliases: list) -> bool:
 
 
 def _sorted(expressions, need) -> None:
-    """Every column `expressions` read needs a sorted dictionary, but for the operands of
-    functions evaluated per dictionary entry."""
+    """Every column `expressions` read needs a sorted dictionary (compared, ordered, computed
+    on), but for the operands of functions evaluated per dictionary entry."""
     for expression in expressions:
         if expression is not None:
             for column in expression.find_all(exp.Column):
-                need(column.name, AS_READ if _per_entry_operand(column) else SORTED)
+                need(column.name, _order_read(column, SORTED))
 
 
 def _read(expression: exp.Expression, name: str, need, aliases: list, bare: str | None = None):
@@ -144,7 +144,8 @@ _PER_ENTRY = (exp.Like, exp.ILike, exp.Substring, exp.Left, exp.Right, exp.Upper
               exp.Trim, exp.Reverse, exp.Length)
 
 
-def _per_entry_operand(column: exp.Column) -> bool:
-    """Is `column` the string operand of a function evaluated per dictionary entry?"""
+def _order_read(column: exp.Column, otherwise: str) -> str:
+    """The order `column` needs where it is read: none as the string operand of a function
+    evaluated per dictionary entry, else `otherwise`."""
     parent = column.parent
-    return isinstance(parent, _PER_ENTRY) and parent.this is column
+    return AS_READ if isinstance(parent, _PER_ENTRY) and parent.this is column else otherwise

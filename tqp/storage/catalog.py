@@ -252,15 +252,14 @@ class Catalog:
             return ColumnBuilder(source.schema.field(f).type, rows, self.device,
                                  strings.get(f, dicts.SORTED))
 
-        if source.streams and len(fields) > 1 and torch.get_num_threads() > 1:
-            return self._convert_columns(source, segment, fields, part, builder)
-        batches = source.batches(segment, fields, part)
-        if batches is None:
+        if not source.streams:
             table = source.read(segment, fields, part)
             return [arrow_to_column(array, self.device, strings=strings.get(f, dicts.SORTED))
                     for f, array in zip(fields, table.columns)]
+        if len(fields) > 1 and torch.get_num_threads() > 1:
+            return self._convert_columns(source, segment, fields, part, builder)
         builders = [builder(f) for f in fields]
-        for batch in batches:
+        for batch in source.batches(segment, fields, part):
             for b, array in zip(builders, batch.columns):
                 b.add(array)
         return [b.finish() for b in builders]

@@ -66,17 +66,17 @@ class Source:
 
     def batches(self, segment: Segment, columns: list[str],
                 row_groups: tuple[int, ...] | None = None,
-                ahead: bool = True) -> Iterator[pa.RecordBatch] | None:
+                ahead: bool = True) -> Iterator[pa.RecordBatch]:
         """`read`'s rows as a stream of record batches decoded one at a time (so that they can
-        be converted piece by piece), or None where the source holds its rows in memory
-        already (`read` then costs nothing). With `ahead`, the next batch decodes (its columns
-        side by side) in a thread of its own while the caller works on this one; without, each
-        decodes on the caller's thread when asked for."""
-        return None
+        be converted piece by piece), for a source that `streams`. With `ahead`, the next
+        batch decodes (its columns side by side) in a thread of its own while the caller works
+        on this one; without, each decodes on the caller's thread when asked for."""
+        raise NotImplementedError
 
     @property
     def streams(self) -> bool:
-        """Does `batches` decode the rows a batch at a time (rather than return None)?"""
+        """Does the source decode its rows as it reads them (`batches`)? Else it holds them in
+        memory already, and `read` costs nothing."""
         return False
 
     def column_bytes(self, segment: Segment, column: str) -> int:
