@@ -1,5 +1,5 @@
 """tqp.allocator: a connection tunes the process's allocations once (glibc's heap, numpy's
-huge-page advice), and large conversions still read back exactly."""
+huge-page advice, Arrow's pool), and large conversions still read back exactly."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def test_a_connection_turns_numpy_huge_page_advice_off():
         pass
     assert _set_madvise_hugepage(False) is False  # it was off already
     assert allocator.keep_large_allocations_in_heap() in (True, False)  # idempotent
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and madvise are Linux's")
+def test_a_connection_takes_arrows_pool_off_mimalloc():
+    import pyarrow as pa
+
+    with tqp.connect():
+        pass
+    if not allocator.keep_large_allocations_in_heap():
+        pytest.skip("not glibc: the process's allocations are left as they were")
+    assert pa.default_memory_pool().backend_name in ("jemalloc", "system")  # no huge pages
+    assert pa.array(["decoded", "strings"]).to_pylist() == ["decoded", "strings"]
 
 
 def test_large_arrays_convert_exactly():

@@ -18,6 +18,14 @@ answering one query from Parquet files used 15-40% less CPU with it off (six ben
 queries, 3 runs each, idle), the huge-page faults being dearer there than the 4 KiB ones they
 replace. Also process-wide, and only where numpy has the switch.
 
+Arrow's buffers (the batches a Parquet scan decodes, string function results) come from
+jemalloc (or, in a pyarrow built without it, the system allocator), not Arrow's default
+mimalloc pool, which backs its segments with transparent huge pages as numpy did: decoding a
+1.5M-row string column into it took 360-580 ms in fresh processes against 190-220 ms with
+either of the others (pyarrow 26, the same VM). Over all 22 cold benchmark queries the three
+pools came out within the VM's noise (two runs each: jemalloc 1.72 and 1.68 times DuckDB,
+mimalloc 1.69 and 1.80, the system allocator 1.87 and 1.94, with more pages faulted in). Process-wide as well: `pyarrow.set_memory_pool`.
+
 The price of the heap is that freed blocks stay resident: `release_free_memory` hands the free pages back to
 the system (malloc_trim) where a memory limit needs them gone, e.g. after cached columns were
 evicted to make room for an operator's state.
@@ -54,6 +62,7 @@ def keep_large_allocations_in_heap() -> bool:
         mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     _libc = libc if _applied else None
     _no_numpy_huge_pages()
+    _arrow_pool_without_huge_pages()
     return _applied
 
 
@@ -67,6 +76,18 @@ def _no_numpy_huge_pages() -> None:
         except ImportError:
             return
     _set_madvise_hugepage(False)
+
+
+def _arrow_pool_without_huge_pages() -> None:
+    """Make jemalloc, or else the system allocator, Arrow's default pool (see the module
+    docstring)."""
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
 
 
 def release_free_memory() -> None:
