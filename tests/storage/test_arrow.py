@@ -149,6 +149,23 @@ def test_dictionary_encoded_input_is_resorted():
     assert column.values.tolist() == [1, 2, 0, 1]
 
 
+def test_pieces_with_their_own_dictionaries_are_recoded_in_steps(monkeypatch):
+    """Dictionary pieces (as Parquet row groups read) whose dictionaries differ in order and
+    content are re-coded into one sorted dictionary in place, a step at a time; a row's string
+    is the same whatever step re-coded it."""
+    monkeypatch.setattr(dicts, "REMAP_ROWS", 3)
+    pieces = [pa.array(["m", "z", None, "m", "a"]).dictionary_encode(),
+              pa.array(["q", "b", "z", "z"]).dictionary_encode(),
+              pa.array([None, "a", "m"]).dictionary_encode()]
+    builder = ColumnBuilder(pieces[0].type, 12, torch.device("cpu"))
+    for piece in pieces:
+        builder.add(piece)
+    column = builder.finish()
+    expected = [v for piece in pieces for v in piece.to_pylist()]
+    assert column.dictionary.to_pylist() == ["a", "b", "m", "q", "z"]
+    assert column_to_arrow(column).to_pylist() == expected
+
+
 @pytest.mark.parametrize("device", devices())
 @pytest.mark.parametrize("arrow_type", [pa.null(), pa.int32(), pa.float64(), pa.string(),
                                         pa.bool_(), pa.date32(), pa.timestamp("us")], ids=str)

@@ -72,7 +72,7 @@ class PieceCodes:
     through the map once: no unifying of dictionaries per chunk, no second pass per piece."""
 
     def __init__(self, num_rows: int):
-        self.codes = np.zeros(num_rows, dtype=np.int32)
+        self.codes = np.empty(num_rows, dtype=np.int32)  # every row is written by `add`
         self._dictionaries: list[pa.Array] = []
         self._entries = 0  # entries in the dictionaries before the last one
 
@@ -106,8 +106,23 @@ class PieceCodes:
             to_unified = rank[to_unified]
         codes = self.codes[:rows]
         if len(to_unified) and not np.array_equal(to_unified, np.arange(len(to_unified))):
-            codes = to_unified.astype(np.int32, copy=False)[codes]
+            remap_in_place(codes, to_unified)
         return codes, dictionary
+
+
+# Rows re-coded per step by `remap_in_place`: its scratch is a few MiB, reused step to step.
+REMAP_ROWS = 1 << 20
+
+
+def remap_in_place(codes: np.ndarray, table: np.ndarray) -> None:
+    """codes[i] = table[codes[i]] for int32 `codes`, overwriting them a step at a time. A
+    whole-column gather would write a second column as large (and numpy's fancy indexing a
+    third, its int64 copy of the indices), pages that a fresh process pays for in faults."""
+    lookup = torch.from_numpy(np.ascontiguousarray(table, dtype=np.int32))
+    out = torch.from_numpy(codes)
+    for lo in range(0, len(codes), REMAP_ROWS):
+        step = out[lo:lo + REMAP_ROWS]
+        step.copy_(torch.index_select(lookup, 0, step))
 
 
 def from_strings(values: pa.Array, device: torch.device,
