@@ -205,10 +205,10 @@ def key_slots(keys: list[tuple[torch.Tensor, torch.Tensor | None]],
         span *= hi - lo + 1
     if span > min(SLOTS_MAX, n):
         return None
-    ids = mixed_radix(cols, ranges)
+    ids = mixed_radix(cols, ranges)  # a new tensor: filled in place below
     size = span
     if keep is not None:
-        ids = torch.where(keep, ids, span)
+        ids.masked_fill_(keep.logical_not(), span)
         size += 1
     # Row numbers in int32 where they fit: half the bytes to write and scatter.
     dtype = torch.int32 if n < 2**31 else torch.int64
