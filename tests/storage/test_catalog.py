@@ -500,6 +500,68 @@ def test_columns_converted_each_on_its_own_thread_equal_those_converted_batch_by
     assert answers[1]["own"] == table.column("own").to_pylist()
 
 
+@pytest.mark.parametrize("fields", [["heavy", "light"], ["heavy"]], ids=["beside", "alone"])
+@pytest.mark.parametrize("part", [None, (1, 2, 4, 5)], ids=["all", "some"])
+def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_groups(
+        tmp_path, monkeypatch, part, fields):
+    """A fixed-width column read alone, or outweighing the other columns read with it, is cut
+    into one run of row groups per thread, each written into its own rows of one column: the
+    values, NULLs among them, are those of the single-threaded read, for all the row groups
+    or some of them."""
+    from tqp.storage.arrow import ColumnBuilder, column_to_arrow
+
+    rows = 6000
+    path = tmp_path / "heavy.parquet"
+    table = pa.table({
+        "heavy": pa.array([None if i % 11 == 0 else i * 7919 + 10**12 for i in range(rows)],
+                          pa.int64()),
+        "light": pa.array([i % 3 for i in range(rows)], pa.int8()),
+    })
+    pq.write_table(table, path, row_group_size=1000)
+    written = []
+    write_at = ColumnBuilder.write_at
+    monkeypatch.setattr(ColumnBuilder, "write_at",
+                        lambda self, lo, array: written.append(lo) or write_at(self, lo, array))
+    previous = torch.get_num_threads()
+    answers = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            cat = Catalog(CPU)
+            cat.add_table("h", readers.to_source(path))
+            segment = cat.segments("h")[0]
+            columns = cat.read("h", segment, fields, row_groups=part)
+            answers.append({f: column_to_arrow(c).to_pylist() for f, c in columns.items()})
+    finally:
+        torch.set_num_threads(previous)
+    assert 0 in written and len(set(written)) >= 2  # two runs: from row 0 and further on
+    assert answers[0] == answers[1]
+    groups = range(6) if part is None else part
+    heavy = table.column("heavy").to_pylist()
+    assert answers[1]["heavy"] == [v for g in groups for v in heavy[g * 1000:(g + 1) * 1000]]
+
+
+def test_runs_cover_the_row_groups_in_order():
+    """`_runs` cuts row groups into consecutive runs of about equal rows, one per thread, each
+    starting at the row where the previous one ends; a column within its share, one row group
+    or strings are read whole."""
+    from tqp.storage.arrow import ColumnBuilder
+    from tqp.storage.catalog import _runs
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        numbers = ColumnBuilder(pa.int64(), 10, CPU)
+        runs = _runs(900, 1000, (3, 4, 5, 6, 7), [2, 2, 2, 2, 2], numbers)
+        assert [(groups, first) for groups, first, _ in runs] == [((3, 4, 5), 0), ((6, 7), 6)]
+        assert _runs(400, 1000, (3, 4, 5), [1, 1, 1], numbers) is None  # within its share
+        assert _runs(900, 1000, (3,), [5], numbers) is None  # one row group
+        strings = ColumnBuilder(pa.string(), 10, CPU)
+        assert _runs(900, 1000, (3, 4), [5, 5], strings) is None
+    finally:
+        torch.set_num_threads(previous)
+
+
 def test_a_column_that_fails_to_convert_stops_the_read_with_its_error(tmp_path):
     """A column whose values cannot be held (a decimal beyond 64 bits) fails the read with a
     DataError from its task, whatever the other column's task was doing; the catalog still

@@ -5,6 +5,7 @@ This is the only place where Arrow arrays become tensors and tensors become Arro
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
@@ -274,6 +275,7 @@ class ColumnBuilder:
         self._valid: np.ndarray | None = None
         self._pieces: list[pa.Array] = []
         self._filled = 0
+        self._valid_lock = threading.Lock()
 
     def add(self, array: pa.Array) -> None:
         """Append the next piece of the column."""
@@ -282,23 +284,47 @@ class ColumnBuilder:
         if self._values is None and self._strings is None:
             self._pieces.append(array)
             return
+        self._write(self._filled, array)
+        self._filled += len(array)
+
+    def fills_at_rows(self) -> bool:
+        """Prepare for pieces written at rows of their own (`write_at`), by several threads at
+        once: True for fixed-width values (numbers, dates, times), whose rows are independent
+        slots; False, and nothing prepared, for others (strings gather one dictionary in the
+        order pieces arrive)."""
+        if self._arrow_type is None:
+            if _NUMPY_DTYPES.get(arrow_type_to_sql(self._declared)) is None:
+                return False  # left unstarted: the first piece says how it is read
+            self._start(self._declared)
+        return self._values is not None
+
+    def write_at(self, lo: int, array: pa.Array) -> None:
+        """Write a piece into rows lo.. (once `fills_at_rows` said True). Pieces written so
+        must cover rows 0..n before `finish(n)`."""
+        self._write(lo, array)
+
+    def _write(self, lo: int, array: pa.Array) -> None:
         if pa.types.is_dictionary(array.type) and self._strings is None:
             array = array.cast(array.type.value_type)
-        lo, hi = self._filled, self._filled + len(array)
+        hi = lo + len(array)
         if hi > self.num_rows:
             raise DataError(f"more rows than the {self.num_rows} expected")
         if array.null_count:
             if self._valid is None:
-                self._valid = np.ones(self.num_rows, dtype=np.bool_)
+                with self._valid_lock:  # pieces may arrive from several threads
+                    if self._valid is None:
+                        self._valid = np.ones(self.num_rows, dtype=np.bool_)
             self._valid[lo:hi] = pc.is_valid(array).to_numpy(zero_copy_only=False)
         if self._strings is not None:
             self._strings.add(lo, array)
         else:
             self._values[lo:hi] = _numeric_view(array, self._type)
-        self._filled = hi
 
-    def finish(self) -> Column:
-        """The column of everything added."""
+    def finish(self, rows: int | None = None) -> Column:
+        """The column of everything added (of rows 0..`rows`, when pieces were written at
+        rows of their own)."""
+        if rows is not None:
+            self._filled = rows
         if self._arrow_type is None:
             return arrow_to_column(pa.array([], type=self._declared), self.device,
                                    self.strings)

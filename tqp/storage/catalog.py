@@ -256,34 +256,62 @@ class Catalog:
             table = source.read(segment, fields, part)
             return [arrow_to_column(array, self.device, strings=strings.get(f, dicts.SORTED))
                     for f, array in zip(fields, table.columns)]
-        if len(fields) > 1 and torch.get_num_threads() > 1:
-            return self._convert_columns(source, segment, fields, part, builder)
-        builders = [builder(f) for f in fields]
+        builders = {f: builder(f) for f in fields}
+        if torch.get_num_threads() > 1:
+            columns = self._convert_columns(source, segment, fields, part, builders)
+            if columns is not None:
+                return columns
         for batch in source.batches(segment, fields, part):
-            for b, array in zip(builders, batch.columns):
-                b.add(array)
-        return [b.finish() for b in builders]
+            for f, array in zip(fields, batch.columns):
+                builders[f].add(array)
+        return [builders[f].finish() for f in fields]
 
     @staticmethod
     def _convert_columns(source: Source, segment: Segment, fields: list[str], part,
-                         builder) -> list[Column]:
-        """Columns `fields` of `segment`, each decoded and converted whole by one of torch's
-        threads, the largest first. Decoding a batch's columns side by side left a thread idle
-        while the other finished the batch's costliest column, and the conversion ran on the
-        caller's thread alone; column by column, both threads stay busy to the end."""
-        def convert(f: str):
+                         builders: dict[str, ColumnBuilder]) -> list[Column] | None:
+        """Columns `fields` of `segment`, each decoded and converted by one of torch's threads,
+        the costliest first. Decoding a batch's columns side by side left a thread idle while
+        the other finished the batch's costliest column, and the conversion ran on the
+        caller's thread alone; column by column, the threads stay busy to the end. A
+        fixed-width column that would keep one thread busy after the others are done (a scan
+        reading one column, or one outweighing the rest) is cut into runs of row groups, one
+        per thread, each written into its own rows of one column (`_runs`). None when that
+        leaves one task: the caller reads it, the next batch decoding while it converts one."""
+        groups = segment.row_groups if part is None else part
+        group_rows = source.group_rows(Segment(segment.start, 0, segment.file, groups))
+        costs = {f: source.column_bytes(segment, f) for f in fields}
+        runs = {f: _runs(costs[f], sum(costs.values()), groups, group_rows, builders[f])
+                for f in fields}
+
+        def convert(f: str, run, at: int | None):
             def task(stop) -> Column | None:
-                column = builder(f)
-                for batch in source.batches(segment, [f], part, ahead=False):
+                column, row = builders[f], at
+                for batch in source.batches(segment, [f], run, ahead=False):
                     if stop.is_set():
                         return None
-                    column.add(batch.column(0))
-                return column.finish()
+                    if row is None:
+                        column.add(batch.column(0))
+                    else:
+                        column.write_at(row, batch.column(0))
+                        row += batch.num_rows
+                return column.finish() if at is None else None
             return task
 
-        order = sorted(fields, key=lambda f: -source.column_bytes(segment, f))
-        done = dict(zip(order, threads.run_tasks([convert(f) for f in order])))
-        return [done[f] for f in fields]
+        tasks = []  # (cost, field, task)
+        for f in fields:
+            if runs[f] is None:
+                tasks.append((costs[f], f, convert(f, part, None)))
+            else:
+                tasks += [(share, f, convert(f, run, at)) for run, at, share in runs[f]]
+        if len(tasks) == 1:
+            return None
+        tasks.sort(key=lambda t: -t[0])
+        results = threads.run_tasks([task for _, _, task in tasks])
+        columns = {f: c for (_, f, _), c in zip(tasks, results) if c is not None}
+        for f in fields:
+            if runs[f] is not None:
+                columns[f] = builders[f].finish(sum(group_rows))
+        return [columns[f] for f in fields]
 
     def column(self, table: str, name: str, along=()) -> Column:
         """The device column `name` of `table` whole (its segments joined; for statistics).
@@ -401,6 +429,26 @@ class Catalog:
             del self._unique[cached]
         for cached in [k for k in self._ranges if k[0] == key]:
             del self._ranges[cached]
+
+
+def _runs(cost: int, total: int, groups: tuple[int, ...], rows: list[int],
+          column: ColumnBuilder) -> list[tuple[tuple[int, ...], int, int]] | None:
+    """(row groups, first row, cost) of each run a column costing `cost` (of `total` for the
+    read's columns) is cut into, one per thread; None to read it whole. Cut where the column
+    alone costs more than one thread's share, has a row group per thread, and fills its rows
+    in any order (fixed-width values). The runs hold about equal rows."""
+    workers = torch.get_num_threads()
+    if workers < 2 or len(groups) < workers or cost * workers <= total or \
+            not column.fills_at_rows():
+        return None
+    total_rows = max(sum(rows), 1)
+    runs, start, first, taken = [], 0, 0, 0
+    for i, n in enumerate(rows):
+        taken += n
+        if taken * workers >= total_rows * (len(runs) + 1) or i == len(rows) - 1:
+            runs.append((tuple(groups[start:i + 1]), first, cost * (taken - first) // total_rows))
+            start, first = i + 1, taken
+    return runs
 
 
 def _count_distinct(values: torch.Tensor) -> int:
