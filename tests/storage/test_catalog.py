@@ -500,14 +500,15 @@ def test_columns_converted_each_on_its_own_thread_equal_those_converted_batch_by
     assert answers[1]["own"] == table.column("own").to_pylist()
 
 
-@pytest.mark.parametrize("fields", [["heavy", "light"], ["heavy"]], ids=["beside", "alone"])
+@pytest.mark.parametrize("fields", [["heavy", "light"], ["heavy"], ["text"]],
+                         ids=["beside", "alone", "strings"])
 @pytest.mark.parametrize("part", [None, (1, 2, 4, 5)], ids=["all", "some"])
 def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_groups(
         tmp_path, monkeypatch, part, fields):
-    """A fixed-width column read alone, or outweighing the other columns read with it, is cut
-    into one run of row groups per thread, each written into its own rows of one column: the
-    values, NULLs among them, are those of the single-threaded read, for all the row groups
-    or some of them."""
+    """A column read alone, or outweighing the other columns read with it, is cut into one run
+    of row groups per thread, each written into its own rows of one column (strings: joined in
+    row order): the values, NULLs among them, are those of the single-threaded read, for all
+    the row groups or some of them."""
     from tqp.storage.arrow import ColumnBuilder, column_to_arrow
 
     rows = 6000
@@ -516,8 +517,9 @@ def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_group
         "heavy": pa.array([None if i % 11 == 0 else i * 7919 + 10**12 for i in range(rows)],
                           pa.int64()),
         "light": pa.array([i % 3 for i in range(rows)], pa.int8()),
+        "text": pa.array([None if i % 13 == 0 else f"comment {i * 7919}" for i in range(rows)]),
     })
-    pq.write_table(table, path, row_group_size=1000)
+    pq.write_table(table, path, row_group_size=1000, use_dictionary=["light"])
     written = []
     write_at = ColumnBuilder.write_at
     monkeypatch.setattr(ColumnBuilder, "write_at",
@@ -537,29 +539,36 @@ def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_group
     assert 0 in written and len(set(written)) >= 2  # two runs: from row 0 and further on
     assert answers[0] == answers[1]
     groups = range(6) if part is None else part
-    heavy = table.column("heavy").to_pylist()
-    assert answers[1]["heavy"] == [v for g in groups for v in heavy[g * 1000:(g + 1) * 1000]]
+    first = fields[0]
+    values = table.column(first).to_pylist()
+    assert answers[1][first] == [v for g in groups for v in values[g * 1000:(g + 1) * 1000]]
 
 
 def test_runs_cover_the_row_groups_in_order():
     """`_runs` cuts row groups into consecutive runs of about equal rows, one per thread, each
-    starting at the row where the previous one ends; a column within its share, one row group
-    or strings are read whole."""
-    from tqp.storage.arrow import ColumnBuilder
+    starting at the row where the previous one ends; a column within its share or with one
+    row group is read whole."""
     from tqp.storage.catalog import _runs
 
     previous = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
-        numbers = ColumnBuilder(pa.int64(), 10, CPU)
-        runs = _runs(900, 1000, (3, 4, 5, 6, 7), [2, 2, 2, 2, 2], numbers)
+        runs = _runs(900, 1000, (3, 4, 5, 6, 7), [2, 2, 2, 2, 2])
         assert [(groups, first) for groups, first, _ in runs] == [((3, 4, 5), 0), ((6, 7), 6)]
-        assert _runs(400, 1000, (3, 4, 5), [1, 1, 1], numbers) is None  # within its share
-        assert _runs(900, 1000, (3,), [5], numbers) is None  # one row group
-        strings = ColumnBuilder(pa.string(), 10, CPU)
-        assert _runs(900, 1000, (3, 4), [5, 5], strings) is None
+        assert _runs(400, 1000, (3, 4, 5), [1, 1, 1]) is None  # within its share
+        assert _runs(900, 1000, (3,), [5]) is None  # one row group
     finally:
         torch.set_num_threads(previous)
+
+
+def test_builders_say_which_columns_fill_rows_in_any_order():
+    """Numbers and strings read as plain values may be written in runs; strings read as Arrow
+    dictionaries may not (their codes follow the order pieces come in)."""
+    from tqp.storage.arrow import ColumnBuilder
+
+    assert ColumnBuilder(pa.int64(), 10, CPU).fills_at_rows()
+    assert ColumnBuilder(pa.string_view(), 10, CPU, "as read").fills_at_rows()
+    assert not ColumnBuilder(pa.dictionary(pa.int32(), pa.string()), 10, CPU).fills_at_rows()
 
 
 def test_a_column_that_fails_to_convert_stops_the_read_with_its_error(tmp_path):

@@ -273,37 +273,39 @@ class ColumnBuilder:
         self._values: np.ndarray | None = None
         self._strings: dicts.PieceCodes | None = None  # strings read as dictionaries
         self._valid: np.ndarray | None = None
-        self._pieces: list[pa.Array] = []
+        self._pieces: list[tuple[int, pa.Array]] = []  # (first row, piece), joined at the end
         self._filled = 0
-        self._valid_lock = threading.Lock()
+        self._lock = threading.Lock()  # for what pieces written from several threads share
 
     def add(self, array: pa.Array) -> None:
         """Append the next piece of the column."""
         if self._arrow_type is None:
             self._start(array.type)
-        if self._values is None and self._strings is None:
-            self._pieces.append(array)
-            return
         self._write(self._filled, array)
         self._filled += len(array)
 
     def fills_at_rows(self) -> bool:
         """Prepare for pieces written at rows of their own (`write_at`), by several threads at
-        once: True for fixed-width values (numbers, dates, times), whose rows are independent
-        slots; False, and nothing prepared, for others (strings gather one dictionary in the
-        order pieces arrive)."""
-        if self._arrow_type is None:
-            if _NUMPY_DTYPES.get(arrow_type_to_sql(self._declared)) is None:
-                return False  # left unstarted: the first piece says how it is read
+        once: True unless the pieces come as Arrow dictionaries (strings read as the file's
+        own dictionaries gather one dictionary in the order pieces arrive). Fixed-width values
+        go straight to their rows; other pieces are joined in row order at the end."""
+        if self._arrow_type is None and _NUMPY_DTYPES.get(arrow_type_to_sql(self._declared)):
             self._start(self._declared)
-        return self._values is not None
+        return self._strings is None and not pa.types.is_dictionary(self._declared)
 
     def write_at(self, lo: int, array: pa.Array) -> None:
         """Write a piece into rows lo.. (once `fills_at_rows` said True). Pieces written so
         must cover rows 0..n before `finish(n)`."""
+        if self._arrow_type is None:
+            with self._lock:
+                if self._arrow_type is None:
+                    self._start(array.type)
         self._write(lo, array)
 
     def _write(self, lo: int, array: pa.Array) -> None:
+        if self._values is None and self._strings is None:
+            self._pieces.append((lo, array))
+            return
         if pa.types.is_dictionary(array.type) and self._strings is None:
             array = array.cast(array.type.value_type)
         hi = lo + len(array)
@@ -311,7 +313,7 @@ class ColumnBuilder:
             raise DataError(f"more rows than the {self.num_rows} expected")
         if array.null_count:
             if self._valid is None:
-                with self._valid_lock:  # pieces may arrive from several threads
+                with self._lock:  # pieces may arrive from several threads
                     if self._valid is None:
                         self._valid = np.ones(self.num_rows, dtype=np.bool_)
             self._valid[lo:hi] = pc.is_valid(array).to_numpy(zero_copy_only=False)
@@ -329,7 +331,8 @@ class ColumnBuilder:
             return arrow_to_column(pa.array([], type=self._declared), self.device,
                                    self.strings)
         if self._values is None and self._strings is None:
-            return arrow_to_column(pa.chunked_array(self._pieces, type=self._arrow_type),
+            pieces = [piece for _, piece in sorted(self._pieces, key=lambda p: p[0])]
+            return arrow_to_column(pa.chunked_array(pieces, type=self._arrow_type),
                                    self.device, self.strings)
         n = self._filled
         valid = None if self._valid is None else torch.from_numpy(self._valid[:n]).to(self.device)

@@ -273,14 +273,16 @@ class Catalog:
         the costliest first. Decoding a batch's columns side by side left a thread idle while
         the other finished the batch's costliest column, and the conversion ran on the
         caller's thread alone; column by column, the threads stay busy to the end. A
-        fixed-width column that would keep one thread busy after the others are done (a scan
-        reading one column, or one outweighing the rest) is cut into runs of row groups, one
-        per thread, each written into its own rows of one column (`_runs`). None when that
+        column that would keep one thread busy after the others are done (a scan reading one
+        column, or one outweighing the rest) is cut into runs of row groups, one per thread,
+        each written into its own rows of one column (`_runs`; not strings read as the file's
+        dictionaries, whose codes follow the order the pieces come in). None when that
         leaves one task: the caller reads it, the next batch decoding while it converts one."""
         groups = segment.row_groups if part is None else part
         group_rows = source.group_rows(Segment(segment.start, 0, segment.file, groups))
         costs = {f: source.column_bytes(segment, f) for f in fields}
-        runs = {f: _runs(costs[f], sum(costs.values()), groups, group_rows, builders[f])
+        runs = {f: _runs(costs[f], sum(costs.values()), groups, group_rows)
+                if not source.codes_come_ready(f) and builders[f].fills_at_rows() else None
                 for f in fields}
 
         def convert(f: str, run, at: int | None):
@@ -431,15 +433,14 @@ class Catalog:
             del self._ranges[cached]
 
 
-def _runs(cost: int, total: int, groups: tuple[int, ...], rows: list[int],
-          column: ColumnBuilder) -> list[tuple[tuple[int, ...], int, int]] | None:
+def _runs(cost: int, total: int, groups: tuple[int, ...],
+          rows: list[int]) -> list[tuple[tuple[int, ...], int, int]] | None:
     """(row groups, first row, cost) of each run a column costing `cost` (of `total` for the
     read's columns) is cut into, one per thread; None to read it whole. Cut where the column
-    alone costs more than one thread's share, has a row group per thread, and fills its rows
-    in any order (fixed-width values). The runs hold about equal rows."""
+    alone costs more than one thread's share and has a row group per thread (the caller
+    knows whether its builder fills rows in any order). The runs hold about equal rows."""
     workers = torch.get_num_threads()
-    if workers < 2 or len(groups) < workers or cost * workers <= total or \
-            not column.fills_at_rows():
+    if workers < 2 or len(groups) < workers or cost * workers <= total:
         return None
     total_rows = max(sum(rows), 1)
     runs, start, first, taken = [], 0, 0, 0
