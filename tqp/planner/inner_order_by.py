@@ -31,7 +31,7 @@ def inner_order_by(expression: exp.Expression, **_) -> exp.Expression:
             key = ordered.this
             if isinstance(key, exp.Column) and not key.table and key.name in aliased:
                 value = aliased[key.name]
-                if isinstance(value, _CONSTANTS):
+                if _is_constant(value):
                     continue  # orders nothing, and an integer here would read as a position
                 ordered.set("this", value.copy())
             kept.append(ordered)
@@ -44,3 +44,10 @@ def inner_order_by(expression: exp.Expression, **_) -> exp.Expression:
 
 # Select items whose ORDER BY key is dropped: a constant orders no rows.
 _CONSTANTS = (exp.Literal, exp.Null, exp.Boolean)
+
+
+def _is_constant(value: exp.Expression) -> bool:
+    """A literal, NULL or boolean, negated or in parentheses (`-5` is one as much as `5`)."""
+    while isinstance(value, (exp.Neg, exp.Paren)):
+        value = value.this
+    return isinstance(value, _CONSTANTS)

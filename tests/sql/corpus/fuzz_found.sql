@@ -152,3 +152,10 @@ order by 1, 2;
 select count(*) as n, count(r.i) as matched
 from (select distinct cast(e * 100 as decimal(8, 2)) as c0, id from t_dec) l
 left join t_dec r on l.c0 = r.i;
+
+-- name: nested_order_by_a_negative_constant_item
+select (select -5 as c0 from t_nulls order by 1 desc limit 1) as v,
+       (select -(2) as c0 from t_nulls order by 1 limit 1) as w;
+
+-- name: derived_order_by_a_negative_constant_then_a_column
+select s.c0, s.id from (select -1 as c0, id from t_nulls order by 1, 2 limit 3) as s order by 2;
