@@ -24,7 +24,8 @@ mimalloc pool, which backs its segments with transparent huge pages as numpy did
 1.5M-row string column into it took 360-580 ms in fresh processes against 190-220 ms with
 either of the others (pyarrow 26, the same VM). Over all 22 cold benchmark queries the three
 pools came out within the VM's noise (two runs each: jemalloc 1.72 and 1.68 times DuckDB,
-mimalloc 1.69 and 1.80, the system allocator 1.87 and 1.94, with more pages faulted in). Process-wide as well: `pyarrow.set_memory_pool`.
+mimalloc 1.69 and 1.80, the system allocator 1.87 and 1.94, with more pages faulted in).
+Process-wide as well: `pyarrow.set_memory_pool`.
 
 The price of the heap is that freed blocks stay resident: `release_free_memory` hands the free pages back to
 the system (malloc_trim) where a memory limit needs them gone, e.g. after cached columns were

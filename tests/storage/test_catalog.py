@@ -474,27 +474,33 @@ def _mixed_parquet(path, rows: int = 3000):
     return table
 
 
-@pytest.mark.parametrize("strings", [{}, {"own": "as read", "few": "unique"}])
-def test_columns_converted_each_on_its_own_thread_equal_those_converted_batch_by_batch(
-        tmp_path, strings):
-    """With two threads a scan's columns are decoded and converted one column per task; the
-    columns are those the single-threaded path builds a batch at a time, value for value."""
+def _read_with_one_and_two_threads(path, fields, **read) -> list[dict[str, list]]:
+    """The first segment's `fields` of the Parquet file at `path` read by a fresh catalog with
+    one torch thread, then with two (`read`: Catalog.read's keywords), as Python values."""
     from tqp.storage.arrow import column_to_arrow
 
-    path = tmp_path / "mixed.parquet"
-    table = _mixed_parquet(path)
     previous = torch.get_num_threads()
     answers = []
     try:
         for threads in (1, 2):
             torch.set_num_threads(threads)
             cat = Catalog(CPU)
-            cat.add_table("m", readers.to_source(path))
-            segment = cat.segments("m")[0]
-            columns = cat.read("m", segment, table.column_names, strings=strings)
+            cat.add_table("t", readers.to_source(path))
+            columns = cat.read("t", cat.segments("t")[0], fields, **read)
             answers.append({f: column_to_arrow(c).to_pylist() for f, c in columns.items()})
     finally:
         torch.set_num_threads(previous)
+    return answers
+
+
+@pytest.mark.parametrize("strings", [{}, {"own": "as read", "few": "unique"}])
+def test_columns_converted_each_on_its_own_thread_equal_those_converted_batch_by_batch(
+        tmp_path, strings):
+    """With two threads a scan's columns are decoded and converted one column per task; the
+    columns are those the single-threaded path builds a batch at a time, value for value."""
+    path = tmp_path / "mixed.parquet"
+    table = _mixed_parquet(path)
+    answers = _read_with_one_and_two_threads(path, table.column_names, strings=strings)
     assert answers[0] == answers[1]
     assert answers[1]["d"] == table.column("d").to_pylist()
     assert answers[1]["own"] == table.column("own").to_pylist()
@@ -509,7 +515,7 @@ def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_group
     of row groups per thread, each written into its own rows of one column (strings: joined in
     row order): the values, NULLs among them, are those of the single-threaded read, for all
     the row groups or some of them."""
-    from tqp.storage.arrow import ColumnBuilder, column_to_arrow
+    from tqp.storage.arrow import ColumnBuilder
 
     rows = 6000
     path = tmp_path / "heavy.parquet"
@@ -524,18 +530,7 @@ def test_a_column_costing_more_than_a_threads_share_is_read_in_runs_of_row_group
     write_at = ColumnBuilder.write_at
     monkeypatch.setattr(ColumnBuilder, "write_at",
                         lambda self, lo, array: written.append(lo) or write_at(self, lo, array))
-    previous = torch.get_num_threads()
-    answers = []
-    try:
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            cat = Catalog(CPU)
-            cat.add_table("h", readers.to_source(path))
-            segment = cat.segments("h")[0]
-            columns = cat.read("h", segment, fields, row_groups=part)
-            answers.append({f: column_to_arrow(c).to_pylist() for f, c in columns.items()})
-    finally:
-        torch.set_num_threads(previous)
+    answers = _read_with_one_and_two_threads(path, fields, row_groups=part)
     assert 0 in written and len(set(written)) >= 2  # two runs: from row 0 and further on
     assert answers[0] == answers[1]
     groups = range(6) if part is None else part

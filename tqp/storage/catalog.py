@@ -246,10 +246,10 @@ class Catalog:
         else from the whole Arrow table."""
         source = self.source(key)
         groups = segment.row_groups if part is None else part
-        rows = sum(source.group_rows(Segment(segment.start, 0, segment.file, groups)))
+        group_rows = source.group_rows(Segment(segment.start, 0, segment.file, groups))
 
         def builder(f: str) -> ColumnBuilder:
-            return ColumnBuilder(source.schema.field(f).type, rows, self.device,
+            return ColumnBuilder(source.schema.field(f).type, sum(group_rows), self.device,
                                  strings.get(f, dicts.SORTED))
 
         if not source.streams:
@@ -258,7 +258,8 @@ class Catalog:
                     for f, array in zip(fields, table.columns)]
         builders = {f: builder(f) for f in fields}
         if torch.get_num_threads() > 1:
-            columns = self._convert_columns(source, segment, fields, part, builders)
+            columns = self._convert_columns(source, segment, fields, part, group_rows,
+                                            builders)
             if columns is not None:
                 return columns
         for batch in source.batches(segment, fields, part):
@@ -268,6 +269,7 @@ class Catalog:
 
     @staticmethod
     def _convert_columns(source: Source, segment: Segment, fields: list[str], part,
+                         group_rows: list[int],
                          builders: dict[str, ColumnBuilder]) -> list[Column] | None:
         """Columns `fields` of `segment`, each decoded and converted by one of torch's threads,
         the costliest first. Decoding a batch's columns side by side left a thread idle while
@@ -277,9 +279,9 @@ class Catalog:
         column, or one outweighing the rest) is cut into runs of row groups, one per thread,
         each written into its own rows of one column (`_runs`; not strings read as the file's
         dictionaries, whose codes follow the order the pieces come in). None when that
-        leaves one task: the caller reads it, the next batch decoding while it converts one."""
+        leaves one task: the caller reads it, the next batch decoding while it converts one.
+        `group_rows`: the rows of each row group read."""
         groups = segment.row_groups if part is None else part
-        group_rows = source.group_rows(Segment(segment.start, 0, segment.file, groups))
         costs = {f: source.column_bytes(segment, f) for f in fields}
         runs = {f: _runs(costs[f], sum(costs.values()), groups, group_rows)
                 if not source.codes_come_ready(f) and builders[f].fills_at_rows() else None
@@ -447,7 +449,8 @@ def _runs(cost: int, total: int, groups: tuple[int, ...],
     for i, n in enumerate(rows):
         taken += n
         if taken * workers >= total_rows * (len(runs) + 1) or i == len(rows) - 1:
-            runs.append((tuple(groups[start:i + 1]), first, cost * (taken - first) // total_rows))
+            share = cost * (taken - first) // total_rows
+            runs.append((tuple(groups[start:i + 1]), first, share))
             start, first = i + 1, taken
     return runs
 
