@@ -3,14 +3,19 @@
 A VARCHAR column is int32 codes into a dictionary. A sorted dictionary (code order is string
 order) is what comparisons, sorts and MIN/MAX on codes need, and sorting it is the dominant
 cost of reading a near-unique string column. Most string columns need less:
-- one only compared for equality (a GROUP BY key, DISTINCT, COUNT, a result column, one carried
-  through joins, sorts and filters) needs a duplicate-free dictionary in any order: equal strings,
-  equal codes. Hashing gives that without a sort (`UNIQUE`);
+- one only compared for equality (a GROUP BY key, DISTINCT, COUNT) needs a duplicate-free
+  dictionary in any order: equal strings, equal codes. Hashing gives that without a sort
+  (`UNIQUE`);
 - one read only as the operand of LIKE/ILIKE or of a string function evaluated once per
-  dictionary entry (SUBSTRING, LEFT, RIGHT, UPPER, LOWER, TRIM, REVERSE, LENGTH), and never
-  passed on, needs neither: each row may keep its own entry (`AS_READ`). The function's result
-  is a column of its own, with a dictionary of its own, whatever its uses need (sorting 1.5M
-  near-unique phone numbers to take their first two characters cost 2.4 s).
+  dictionary entry (SUBSTRING, LEFT, RIGHT, UPPER, LOWER, TRIM, REVERSE, LENGTH) needs neither:
+  each row may keep its own entry (`AS_READ`). The function's result is a column of its own,
+  with a dictionary of its own, whatever its uses need (sorting 1.5M near-unique phone numbers
+  to take their first two characters cost 2.4 s);
+- so does one only returned, or carried to the result through joins, sorts, filters and
+  aggregates that give one row's value (ANY_VALUE, FIRST, LAST): what takes a query's result
+  (its conversion to Arrow, for the user or for a table created from it) takes each row's
+  string, not its code. The top 20 customers by revenue need not hash 150K near-unique
+  addresses and comments on their way in.
 
 The analysis is by column name (plan column names are unique) and conservative: a column met
 anywhere this module does not understand needs `SORTED`. A name a projection or an aggregate
@@ -50,8 +55,6 @@ def string_orders(plan: Plan) -> dict[str, str]:
         if name not in needs or _RANK[order] > _RANK[needs[name]]:
             needs[name] = order
 
-    for name in plan.columns:
-        need(name, UNIQUE)  # a result column is taken by code: any duplicate-free dictionary
     for node in each_node(plan):
         if isinstance(node, Scan):
             scanned.update(node.columns)
@@ -85,6 +88,10 @@ def _understood(node: Plan, need, aliases: list) -> bool:
             _read(expression, name, need, aliases, bare=UNIQUE)
         for name, call in node.aggregates:
             equality = call.func in _EQUALITY_AGGREGATES and not call.order
+            if equality and call.func in _PASSING_AGGREGATES and \
+                    isinstance(call.arg, exp.Column) and len(call.expressions()) == 1:
+                aliases.append((name, call.arg.name))  # one row's value: its result's needs
+                continue
             for expression in call.expressions():
                 bare = isinstance(expression, exp.Column) and expression is call.arg
                 for column in expression.find_all(exp.Column):

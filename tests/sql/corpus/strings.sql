@@ -161,3 +161,29 @@ select n_nationkey, chr(cast(n_nationkey + 65 as integer)) as c,
     unicode(chr(cast(128512 + n_nationkey as integer))) as emoji, ascii(case when n_nationkey > 3 then n_name end) as n
 from nation
 order by n_nationkey;
+
+-- Strings only returned are read as they come (planner/string_orders.py), repeats and all:
+-- through a LIMIT, a join, ANY_VALUE.
+
+-- name: returned_strings_with_repeats_through_a_limit
+select nid, name, tag from t_names order by nid limit 5;
+
+-- name: returned_strings_through_a_join_and_any_value
+select k.kid, any_value(n.name) as name, any_value(n.tag) as tag
+from t_keys k join t_names n on n.nid = k.kid
+group by k.kid
+order by k.kid;
+
+-- name: top_customers_returned_strings
+select c_custkey, c_name, c_address, c_phone, c_comment, n_name, sum(o_totalprice) as total
+from customer join orders on o_custkey = c_custkey join nation on c_nationkey = n_nationkey
+group by c_custkey, c_name, c_address, c_phone, c_comment, n_name
+order by total desc, c_custkey
+limit 7;
+
+-- name: returned_low_cardinality_strings_from_a_file
+select l_orderkey, l_linenumber, l_shipmode, l_shipinstruct, l_comment
+from lineitem
+where l_quantity > 49
+order by l_orderkey, l_linenumber
+limit 12;
