@@ -7,14 +7,15 @@ from tqp.planner.passes import group_by_unique_keys
 
 
 def test_the_columns_of_a_unique_keys_row_are_aggregated_not_grouped(con):
-    # dim.name is unique (so is dim.did): d.did and d.gid are those of the one dim row of each
-    # group; the first unique key written stays a key.
+    # dim.name is unique, and so is dim.did: d.name and d.gid are those of the one dim row of
+    # each group. The unique number stays the key, though the string is written first: it is
+    # the cheaper key, and finding a string unique would read and hash it while planning.
     sql = ("select d.did, d.name, d.gid, f.eid, count(*) as n from fact f, dim d "
            "where f.did = d.did group by d.name, d.did, f.eid, d.gid")
     assert rewritten(con, sql, group_by_unique_keys) == golden("""
         Project did# := _g#, name# := _g#, gid# := _g#, eid# := _g#, n# := _a#
           Project _g# := _g#, _g# := _g#, _g# := _g#, _g# := _g#, _a# := _a#
-            GroupAggregate keys=[_g# := d#.name, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := group_value("d#.did"), _g# := group_value("d#.gid")]
+            GroupAggregate keys=[_g# := d#.did, _g# := f#.eid] aggregates=[_a# := count_star(*), _g# := group_value("d#.name"), _g# := group_value("d#.gid")]
               DirectOrSortJoin[inner] ON f#.did = d#.did
                 Scan fact AS f# [did, eid]
                 Scan dim AS d# [did, name, gid]
@@ -33,3 +34,17 @@ def test_without_a_unique_key_the_keys_stay(con):
     plan, context = built(con, sql)
     plan = run(plan, context, *passes_before("group_by_unique_keys"))
     assert group_by_unique_keys(plan, context) is plan
+
+
+def test_a_unique_string_is_the_key_where_no_unique_number_is_grouped(con):
+    sql = "select d.name, d.gid, count(*) as n from dim d group by d.name, d.gid"
+    plan = rewritten(con, sql, group_by_unique_keys)
+    assert 'keys=[_g# := d#.name] aggregates=[_a# := count_star(*), _g# := group_value("d#.gid")]' in plan
+
+
+def test_rows_kept_by_an_in_subquery_are_still_one_row_each(con):
+    # The IN is a mark join: each dim row passes once, its mark beside it.
+    sql = ("select d.did, d.name, count(*) as n from dim d "
+           "where d.did in (select did from fact) group by d.did, d.name")
+    plan = rewritten(con, sql, group_by_unique_keys)
+    assert 'keys=[_g# := d#.did] aggregates=[_a# := count_star(*), _g# := group_value("d#.name")]' in plan

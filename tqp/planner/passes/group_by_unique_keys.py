@@ -45,8 +45,11 @@ def _dependents_aggregated(node: Aggregate, uses, catalog) -> Plan | None:
     origins = {name: column_origin(node.input, e.name, uses)
                for name, e in node.keys if isinstance(e, exp.Column)}
     unique_in: dict[int, str] = {}  # id of a Scan -> the name of a unique key read from it
-    for name, origin in origins.items():
-        if origin is not None and id(origin[0]) not in unique_in and catalog.is_unique(
+    # Numbers first: a unique number is the cheaper key to number the groups by, and finding
+    # a string column unique reads and hashes it while planning.
+    for name, origin in sorted(((n, o) for n, o in origins.items() if o is not None),
+                               key=lambda item: _is_text(item[1], catalog)):
+        if id(origin[0]) not in unique_in and catalog.is_unique(
                 origin[0].table, origin[1], along=origin[0].fields):
             unique_in[id(origin[0])] = name
     dependent = [(name, e) for name, e in node.keys
@@ -59,3 +62,8 @@ def _dependents_aggregated(node: Aggregate, uses, catalog) -> Plan | None:
                         node.aggregates + tuple((n, AggregateCall("group_value", e))
                                                 for n, e in dependent))
     return Project(grouped, tuple((c, ref(c)) for c in node.columns))
+
+
+def _is_text(origin, catalog) -> bool:
+    """Is the scanned field `origin` (scan, field) a string column?"""
+    return origin[1] in catalog.string_fields(origin[0].table)
