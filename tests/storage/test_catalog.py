@@ -429,6 +429,45 @@ def test_a_string_read_for_statistics_is_sorted_from_the_cache_when_a_scan_order
     assert catalog.cache.get(("t", "w", 0, None, "unique")) is None  # replaced by the sorted one
 
 
+@pytest.mark.parametrize("dictionary", [False, True])
+def test_a_string_cached_as_read_is_hashed_or_sorted_in_place_when_a_query_needs_it(
+        tmp_path, monkeypatch, dictionary):
+    """A string column a query only returned is cached as read (entries may repeat); a later
+    query that groups it, then one that orders it, re-code that cached column instead of reading
+    the file again, and one copy stays cached. Answers as DuckDB's, NULLs included, for plain
+    strings and for the file's own dictionaries."""
+    import duckdb
+
+    from tests.oracle import check_against_duckdb
+
+    path = tmp_path / "t.parquet"
+    words = [None if i % 11 == 0 else f"w{(i * 7919) % 300:03d}" for i in range(3000)]
+    pq.write_table(pa.table({"w": words, "k": pa.array(range(3000), pa.int64())}), path,
+                   use_dictionary=dictionary, row_group_size=1000)
+    con = tqp.connect()
+    con.register("t", str(path))
+    catalog = con._engine.catalog
+    duck = duckdb.connect()
+    duck.execute(f"CREATE VIEW t AS SELECT * FROM '{path}'")
+    check_against_duckdb(con, duck, "SELECT k, w FROM t WHERE k % 97 = 3 ORDER BY k")
+
+    def cached_orders():
+        return [order for order in ("as read", "unique", "sorted")
+                if catalog.cache.get(("t", "w", 0, None, order)) is not None]
+
+    assert cached_orders() == ["as read"]
+    reads = []
+    original = catalog_module.Catalog._convert
+    monkeypatch.setattr(catalog_module.Catalog, "_convert",
+                        lambda self, *a: reads.append(a[2]) or original(self, *a))
+    check_against_duckdb(con, duck, "SELECT w, count(*) AS n FROM t GROUP BY w")
+    assert cached_orders() == ["unique"]
+    check_against_duckdb(con, duck, "SELECT w, min(k) AS m FROM t GROUP BY w ORDER BY w")
+    assert cached_orders() == ["sorted"]
+    check_against_duckdb(con, duck, "SELECT count(DISTINCT w) AS d, max(w) AS top FROM t")
+    assert reads == []
+
+
 def test_a_string_read_as_the_files_dictionaries_is_cached_sorted_by_a_statistics_read(
         tmp_path, monkeypatch):
     """Sorting a file's few dictionary entries costs nothing, so a statistics read caches such

@@ -41,6 +41,12 @@ _SERVES = {
     dicts.UNIQUE: (dicts.SORTED, dicts.UNIQUE),
     dicts.AS_READ: (dicts.SORTED, dicts.UNIQUE, dicts.AS_READ),
 }
+# The cached orders a string column asked in an order can be brought up to it from.
+_LESS = {
+    dicts.SORTED: (dicts.UNIQUE, dicts.AS_READ),
+    dicts.UNIQUE: (dicts.AS_READ,),
+    dicts.AS_READ: (),
+}
 
 
 class Catalog:
@@ -207,17 +213,19 @@ class Catalog:
                 found = self.cache.get((key, f, segment.start, groups, order))
                 if found is not None:
                     return found
-            unique_key = (key, f, segment.start, groups, dicts.UNIQUE)
-            unique = self.cache.get(unique_key) if asked == dicts.SORTED else None
-            if unique is None:
-                return None
-            # Order asked of a column cached in hash order: its dictionary is sorted now and
-            # its codes re-mapped (no second read), and the sorted column takes its place.
-            ordered = _sorted_strings(unique)
-            self.cache.remove(unique_key)
-            self.cache.put((key, f, segment.start, groups, dicts.SORTED), ordered,
-                           self.cache_limit if room is None else room)
-            return ordered
+            # Order asked of a column cached with less (in hash order, or as read): its
+            # dictionary is hashed or sorted now and its codes re-mapped (no second read), and
+            # the ordered column takes its place (no second copy).
+            for have in _LESS[asked]:
+                have_key = (key, f, segment.start, groups, have)
+                column = self.cache.get(have_key)
+                if column is not None:
+                    ordered = _ordered_strings(column, have, asked)
+                    self.cache.remove(have_key)
+                    self.cache.put((key, f, segment.start, groups, asked), ordered,
+                                   self.cache_limit if room is None else room)
+                    return ordered
+            return None
 
         whole = {f: cached(f, None) for f in fields}
         if part is None:
@@ -496,6 +504,23 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
 
     return dataclasses.replace(column, values=cut(column.values),
                                valid=None if column.valid is None else cut(column.valid))
+
+
+def _ordered_strings(column: Column, have: str, asked: str) -> Column:
+    """A string column whose dictionary keeps order `have`, with the order `asked` (more)."""
+    if have == dicts.AS_READ:
+        column = _unique_strings(column)
+    return _sorted_strings(column) if asked == dicts.SORTED else column
+
+
+def _unique_strings(column: Column) -> Column:
+    """A string column (its dictionary as read: entries may repeat), re-coded against a
+    duplicate-free dictionary of its entries, in hash order."""
+    to_unique, dictionary = dicts.encode(column.dictionary, dicts.UNIQUE)
+    if len(to_unique) == 0:
+        return dataclasses.replace(column, dictionary=dictionary)
+    codes = gather(dicts.to_device_map(to_unique, column.device), column.values.long())
+    return dataclasses.replace(column, values=codes, dictionary=dictionary)
 
 
 def _sorted_strings(column: Column) -> Column:
