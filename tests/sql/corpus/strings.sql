@@ -187,3 +187,23 @@ from lineitem
 where l_quantity > 49
 order by l_orderkey, l_linenumber
 limit 12;
+
+-- Short string IN lists are looked up once per dictionary entry (two items and up), NULLs in
+-- the column and in the list as DuckDB treats them.
+
+-- name: short_string_in_lists_with_nulls
+select nid,
+       name in ('FRANCE', 'GERMANY') as two,
+       name not in ('france', 'ATLANTIS') as not_two,
+       name in ('GERMANY', null) as with_null,
+       name not in ('x', null) as not_with_null,
+       name in ('NOWHERE', 'NEVER') as none_match
+from t_names
+order by nid;
+
+-- name: short_string_in_lists_from_a_file
+select l_shipmode, l_shipinstruct, count(*) as n
+from lineitem
+where l_shipmode in ('MAIL', 'SHIP') and l_shipinstruct not in ('NONE', 'COLLECT COD')
+group by l_shipmode, l_shipinstruct
+order by l_shipmode, l_shipinstruct;

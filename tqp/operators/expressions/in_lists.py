@@ -25,7 +25,12 @@ from tqp.types import FLOAT_TYPES, DataType
 # Shorter lists keep their literal nodes and the per-item comparisons (cheap, and their SQL
 # text stays readable in EXPLAIN).
 COMPACT_MIN_ITEMS = 64
+# Lists from this many items are looked up (`lookup`) rather than compared item by item. A
+# string list is looked up from two: its membership is found once per dictionary entry, and a
+# gather by code is one pass over the rows where two comparisons and an OR are three (6M rows,
+# 2 threads: 2.8 ms against 4.9).
 LOOKUP_MIN_ITEMS = 8
+STRING_LOOKUP_MIN_ITEMS = 2
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,13 @@ def _member(values: torch.Tensor, constants: torch.Tensor) -> torch.Tensor:
     return ordered[at] == values
 
 
+def worth_lookup(value: Column, constants: ConstantList) -> bool:
+    """Is `value IN constants` looked up rather than compared item by item?"""
+    if value.type is DataType.VARCHAR and constants.is_string:
+        return len(constants) >= STRING_LOOKUP_MIN_ITEMS
+    return len(constants) >= LOOKUP_MIN_ITEMS
+
+
 def lookup(value: Column, constants: ConstantList, what) -> Column | None:
     """`value IN constants` with SQL's NULL rule (TRUE on a match; NULL when `value` is NULL
     or, without a match, when the list holds a NULL); None where the common type is not
@@ -125,18 +137,22 @@ def lookup(value: Column, constants: ConstantList, what) -> Column | None:
     if value.type is DataType.VARCHAR and constants.is_string:  # once per dictionary entry
         hits = pc.is_in(value.dictionary.cast(dicts.STRING), value_set=pa.array(constants.values, dicts.STRING))
         found = gather_map(hits.to_numpy(zero_copy_only=False), value.values)
-        return _with_nulls(found, value.validity(), constants)
+        return _with_nulls(found, value.valid, constants)
     left, right = align([value, _as_column(constants, value.device)], what)
     a, b = left.values, right.values
     if left.type in FLOAT_TYPES:  # SQL's equality of doubles: -0.0 = 0.0, NaN = NaN
         a, b = float_key(a), float_key(b)
-    return _with_nulls(_member(a.contiguous(), b), left.validity(), constants)
+    return _with_nulls(_member(a.contiguous(), b), left.valid, constants)
 
 
-def _with_nulls(found: torch.Tensor, valid: torch.Tensor, constants: ConstantList) -> Column:
-    """IN's result: NULL for a NULL value, and without a match when the list holds a NULL."""
+def _with_nulls(found: torch.Tensor, valid: torch.Tensor | None,
+                constants: ConstantList) -> Column:
+    """IN's result: NULL for a NULL value (`valid` False; None: no NULLs), and without a match
+    when the list holds a NULL."""
     if constants.has_null:
-        valid = valid & found
+        valid = found if valid is None else valid & found
+    elif valid is None:
+        return Column(found, DataType.BOOLEAN, None)
     return Column(found, DataType.BOOLEAN, None if bool(valid.all()) else valid)
 
 

@@ -11,7 +11,7 @@ from tqp.errors import ProgrammingError
 from tqp.operators.expressions import SqlText, evaluate, handles, may_raise
 from tqp.operators.expressions.coerce import MICROS_PER_DAY, align
 from tqp.operators.expressions.decimals import decimal_of
-from tqp.operators.expressions.in_lists import LOOKUP_MIN_ITEMS, constant_list, lookup
+from tqp.operators.expressions.in_lists import constant_list, lookup, worth_lookup
 from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
@@ -252,7 +252,7 @@ def in_list(node: exp.In, batch: Batch) -> Column:
     value = evaluate(node.this, batch)
     what = SqlText(node)
     constants = constant_list(node)
-    if constants is not None and len(constants) >= LOOKUP_MIN_ITEMS:
+    if constants is not None and worth_lookup(value, constants):
         result = lookup(value, constants, what)
         if result is not None:
             return boolean(~result.values, result.valid) if node.args.get("negate") else result
