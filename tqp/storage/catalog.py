@@ -507,29 +507,16 @@ def _restrict(column: Column, rows: list[int], groups: tuple[int, ...],
 
 
 def _ordered_strings(column: Column, have: str, asked: str) -> Column:
-    """A string column whose dictionary keeps order `have`, with the order `asked` (more)."""
+    """A string column whose dictionary keeps order `have` (as read: entries may repeat; or
+    hash order), re-coded against a dictionary keeping the order `asked` (more): a map from each
+    entry to its new code, then one gather of the rows' codes."""
     if have == dicts.AS_READ:
-        column = _unique_strings(column)
-    return _sorted_strings(column) if asked == dicts.SORTED else column
-
-
-def _unique_strings(column: Column) -> Column:
-    """A string column (its dictionary as read: entries may repeat), re-coded against a
-    duplicate-free dictionary of its entries, in hash order."""
-    to_unique, dictionary = dicts.encode(column.dictionary, dicts.UNIQUE)
-    if len(to_unique) == 0:
+        to_new, dictionary = dicts.encode(column.dictionary, asked)
+    else:
+        to_new, dictionary = dicts.sort_entries(column.dictionary)
+    if len(to_new) == 0:
         return dataclasses.replace(column, dictionary=dictionary)
-    codes = gather(dicts.to_device_map(to_unique, column.device), column.values.long())
-    return dataclasses.replace(column, values=codes, dictionary=dictionary)
-
-
-def _sorted_strings(column: Column) -> Column:
-    """A string column with a duplicate-free dictionary, re-coded against that dictionary
-    sorted (code order then is string order)."""
-    rank, dictionary = dicts.sort_entries(column.dictionary)
-    if len(dictionary) == 0:
-        return dataclasses.replace(column, dictionary=dictionary)
-    codes = gather(dicts.to_device_map(rank, column.device), column.values.long())
+    codes = gather(dicts.to_device_map(to_new, column.device), column.values.long())
     return dataclasses.replace(column, values=codes, dictionary=dictionary)
 
 
