@@ -117,11 +117,13 @@ def run_query(suite: Suite, number: int, folder: Path, args: argparse.Namespace,
     sql = suite.query_sql(number)
     files = suite.table_files(folder)
     run = QueryRun(number)
+    columns = needed_columns([sql], suite.schemas(folder))
     if not args.cold_only:
-        warm_query(run, sql, files, needed_columns([sql], suite.schemas(folder)), args, memory)
+        warm_query(run, sql, files, columns, args, memory)
         release_memory()  # before the next query loads its tables
     if args.cold or args.cold_only:
-        cold = cold_query(files, sql, args.threads, args.device, args.memory_limit)
+        cold = cold_query(files, sql, args.threads, args.device, args.memory_limit,
+                          tables=list(columns))
         run.cold_tqp_ms, run.cold_duckdb_ms = cold.tqp_ms, cold.duckdb_ms
         run.cold_tqp_peak_rss_mib = cold.tqp_peak_rss_mib
         run.cold_duckdb_peak_rss_mib = cold.duckdb_peak_rss_mib

@@ -66,3 +66,46 @@ def test_a_failed_cold_run_keeps_its_status(monkeypatch, files):
     assert result.tqp_ms is None and result.duckdb_ms == 1.0
     monkeypatch.setattr(cold, "run_cold", answers(right, ColdAnswer(message="duckdb error: X")))
     assert cold_query(files, "select 1 as x", threads=1).status == "error"
+
+
+def test_each_engine_runs_after_the_querys_files_were_read_through(monkeypatch, files):
+    right = ColdAnswer(1.0, 1.0, pa.table({"x": [1]}), "yes")
+    steps = []
+    monkeypatch.setattr(cold, "read_through", lambda paths: steps.append(sorted(paths)))
+
+    def run(engine, *args):
+        steps.append(engine)
+        return right
+
+    monkeypatch.setattr(cold, "run_cold", run)
+    cold_query(files, "select 1 as x", threads=1, tables=["nation", "region"])
+    read = sorted([files["nation"], files["region"]])
+    assert steps == [read, "tqp", read, "duckdb"]
+
+
+def test_read_through_reads_every_byte(tmp_path, monkeypatch):
+    path = tmp_path / "table.parquet"
+    path.write_bytes(bytes(range(256)) * 1000)
+    monkeypatch.setattr(cold, "READ_CHUNK", 4096)  # several chunks, the last one short
+    read = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def readinto(self, buffer):
+            n = self.file.readinto(buffer)
+            read.append(n)
+            return n
+
+    monkeypatch.setattr(cold, "open", lambda *a, **k: Counting(real_open(*a, **k)),
+                        raising=False)
+    cold.read_through([path])
+    assert sum(read) == path.stat().st_size and read[-1] == 0
