@@ -54,7 +54,7 @@ def keep_large_allocations_in_heap() -> bool:
         return _applied
     global _libc
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = _glibc()
         mallopt = libc.mallopt
         libc.malloc_trim  # noqa: B018 - glibc only
     except (OSError, AttributeError):  # not glibc (musl has no mallopt)
@@ -65,6 +65,15 @@ def keep_large_allocations_in_heap() -> bool:
     _no_numpy_huge_pages()
     _arrow_pool_without_huge_pages()
     return _applied
+
+
+def _glibc() -> ctypes.CDLL:
+    """The C library by its glibc name, else as the system finds it: `find_library` runs
+    `ldconfig -p` in a subprocess, 1-2 ms of every new connection's start."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return ctypes.CDLL(ctypes.util.find_library("c"))
 
 
 def _no_numpy_huge_pages() -> None:
