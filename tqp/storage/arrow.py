@@ -224,11 +224,21 @@ def _numeric_view(array: pa.Array, type_: DataType) -> np.ndarray:
 
 
 def _decimal_values(array: pa.Array) -> np.ndarray:
-    """A decimal128 array's unscaled integers as int64 (a strided view of the low words when
-    there are no NULLs): the low word of each 128-bit value, which is the whole value when the
-    high word only extends its sign (always so up to 18 digits)."""
+    """A decimal array's unscaled integers as int64. Of decimal64 (and decimal32, widened),
+    the values buffer itself, as Parquet's integer-backed decimals are read
+    (storage/integer_decimals.py); of decimal128, a strided view of the low words when there
+    are no NULLs: the low word of each 128-bit value, which is the whole value when the high
+    word only extends its sign (always so up to 18 digits)."""
     if array.type.scale < 0:
         raise NotSupportedError(f"columns of Arrow type {array.type} (a negative scale)")
+    if pa.types.is_decimal64(array.type) or pa.types.is_decimal32(array.type):
+        width = np.int64 if pa.types.is_decimal64(array.type) else np.int32
+        values = np.frombuffer(array.buffers()[1], dtype=width, count=len(array),
+                               offset=array.offset * np.dtype(width).itemsize)
+        if array.null_count:
+            return np.where(pc.is_valid(array).to_numpy(zero_copy_only=False), values, 0) \
+                .astype(np.int64, copy=False)
+        return values.astype(np.int64, copy=False)
     if not pa.types.is_decimal128(array.type):
         array = array.cast(pa.decimal128(array.type.precision, array.type.scale))
     words = np.frombuffer(array.buffers()[1], dtype=np.int64)

@@ -9,6 +9,7 @@ statistics, so that a scan can skip the row groups a filter rules out (`tqp/stor
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tqp.errors import OperationalError
+from tqp.storage.integer_decimals import integer_decimals, labelled, unscaled_footer
 from tqp.storage.prefetch import prefetched
 from tqp.storage.pruning import SingleFloat
 
@@ -170,6 +172,11 @@ class ParquetSource(Source):
         # (segment, column) -> statistics: reading them from the footer made Python objects
         # per row group on every query (the files do not change while the source is open)
         self._statistics: dict[tuple[Segment, str], list[tuple | None]] = {}
+        # Per file, its integer-backed DECIMAL columns and the footer that reads them as
+        # integers (storage/integer_decimals.py), rewritten on the first read of one of them.
+        self._integers = [integer_decimals(f.metadata, schema) for f in self.files]
+        self._unscaled: dict[int, pq.FileMetaData | None] = {}
+        self._unscaled_lock = threading.Lock()
 
     @property
     def num_rows(self) -> int:
@@ -198,8 +205,9 @@ class ParquetSource(Source):
             return self.schema.empty_table().select(columns)
         f = self.files[segment.file]
         try:
-            return self._reader(f, columns).read_row_groups(list(groups), columns=columns,
-                                                            use_threads=True)
+            reader, integers = self._reader(segment.file, columns)
+            table = reader.read_row_groups(list(groups), columns=columns, use_threads=True)
+            return labelled(table, integers) if integers else table
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
 
@@ -212,10 +220,13 @@ class ParquetSource(Source):
             return
         f = self.files[segment.file]
         try:
-            decoded = self._reader(f, columns).iter_batches(
-                batch_size=BATCH_ROWS, row_groups=list(groups), columns=columns,
-                use_threads=ahead)
-            yield from prefetched(decoded) if ahead else decoded
+            reader, integers = self._reader(segment.file, columns)
+            decoded = reader.iter_batches(batch_size=BATCH_ROWS, row_groups=list(groups),
+                                          columns=columns, use_threads=ahead)
+            if ahead:
+                decoded = prefetched(decoded)
+            for batch in decoded:
+                yield labelled(batch, integers) if integers else batch
         except (pa.ArrowInvalid, OSError) as exc:
             raise OperationalError(f"cannot read Parquet file {f.path}: {exc}") from None
 
@@ -231,11 +242,39 @@ class ParquetSource(Source):
         return sum(metadata.row_group(g).column(index).total_uncompressed_size
                    for g in segment.row_groups)
 
-    def _reader(self, f: "_File", columns: list[str]) -> pq.ParquetFile:
-        """A reader of file `f` (its footer as read at registration) that decodes the columns
-        with small dictionaries as Arrow dictionary arrays."""
+    def _reader(self, index: int, columns: list[str]) -> tuple[pq.ParquetFile, dict]:
+        """A reader of the `index`th file (its footer as read at registration) that decodes
+        the columns with small dictionaries as Arrow dictionary arrays, and its integer-backed
+        DECIMAL columns among `columns` as the integers they are stored as: the reader and
+        those columns' decimal types, for `labelled`."""
+        f = self.files[index]
         wanted = [c for c in columns if c in self._dictionary_columns]
-        return pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted)
+        integers = {c: self._integers[index][c] for c in columns if c in self._integers[index]}
+        metadata = self._unscaled_footer(index) if integers else None
+        if metadata is None:
+            return pq.ParquetFile(f.path, metadata=f.metadata, read_dictionary=wanted), {}
+        return pq.ParquetFile(f.path, metadata=metadata, read_dictionary=wanted), integers
+
+    def __getstate__(self) -> dict:
+        """Pickled (shipped to Ray workers) without its lock and rewritten footers: the
+        receiver makes its own."""
+        state = dict(self.__dict__)
+        state["_unscaled"], state["_unscaled_lock"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._unscaled_lock = threading.Lock()
+
+    def _unscaled_footer(self, index: int) -> pq.FileMetaData | None:
+        """The `index`th file's footer with its integer-backed DECIMAL columns as integers,
+        made once (readers on several threads ask at once); None where it cannot be."""
+        with self._unscaled_lock:
+            if index not in self._unscaled:
+                f = self.files[index]
+                self._unscaled[index] = unscaled_footer(f.path, f.metadata,
+                                                        self._integers[index])
+            return self._unscaled[index]
 
     def codes_come_ready(self, column: str) -> bool:
         return column in self._dictionary_columns
