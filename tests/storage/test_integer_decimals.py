@@ -155,3 +155,10 @@ def test_a_source_shipped_to_another_process_rewrites_its_own_footer(parquet_fil
     table = shipped.read(segment, ["a", "b"])
     assert table.cast(_table().select(["a", "b"]).schema).equals(_table().select(["a", "b"]))
     assert labels[-1] == ("a", "b")
+
+
+def test_a_source_read_whole_keeps_the_files_decimal_types(parquet_file):
+    table = ParquetSource(parquet_file).to_arrow()  # read_parquet(), saving to a database
+    assert table.schema.field("a").type == pa.decimal128(7, 2)
+    assert table.schema.field("b").type == pa.decimal128(18, 3)
+    assert table.equals(_table())
