@@ -14,8 +14,8 @@ cost of reading a near-unique string column. Most string columns need less:
 - so does one only returned, or carried to the result through joins, sorts, filters and
   aggregates that give one row's value (ANY_VALUE, FIRST, LAST): what takes a query's result
   (its conversion to Arrow, for the user or for a table created from it) takes each row's
-  string, not its code. The top 20 customers by revenue need not hash 150K near-unique
-  addresses and comments on their way in.
+  string, not its code. A query returning the top 20 rows of a large table need not hash
+  that table's near-unique text columns on their way in.
 
 The analysis is by column name (plan column names are unique) and conservative: a column met
 anywhere this module does not understand needs `SORTED`. A name a projection or an aggregate
@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from tqp.planner.logical import (Aggregate, Distinct, Filter, Join, Limit, MarkJoin, MultiJoin,
                                  Plan, Project, ScalarApply, Scan, Sort)
-from tqp.storage.dictionary import AS_READ, SORTED, UNIQUE
+from tqp.storage.dictionary import AS_READ, ORDERS, SORTED, UNIQUE
 from tqp.walk import each_node
 
 # Aggregates whose result does not depend on the order of their argument's codes (ANY_VALUE,
@@ -39,8 +39,8 @@ _EQUALITY_AGGREGATES = frozenset({"count", "count_star", "any_value", "first", "
 # result needs, the argument needs.
 _PASSING_AGGREGATES = frozenset({"any_value", "first", "last", "group_value"})
 
-# How strongly each order binds: a use needing more wins.
-_RANK = {AS_READ: 0, UNIQUE: 1, SORTED: 2}
+# How strongly each order binds: a use needing more (earlier in ORDERS) wins.
+_RANK = {order: len(ORDERS) - i for i, order in enumerate(ORDERS)}
 
 
 def string_orders(plan: Plan) -> dict[str, str]:

@@ -35,18 +35,10 @@ from tqp.types import DataType
 EPOCH = date(1970, 1, 1)
 
 
-# A cached string column kept in one order serves a read asking for that much order or less.
-_SERVES = {
-    dicts.SORTED: (dicts.SORTED,),
-    dicts.UNIQUE: (dicts.SORTED, dicts.UNIQUE),
-    dicts.AS_READ: (dicts.SORTED, dicts.UNIQUE, dicts.AS_READ),
-}
-# The cached orders a string column asked in an order can be brought up to it from.
-_LESS = {
-    dicts.SORTED: (dicts.UNIQUE, dicts.AS_READ),
-    dicts.UNIQUE: (dicts.AS_READ,),
-    dicts.AS_READ: (),
-}
+# A cached string column kept in one order serves a read asking for that much order or less;
+# one kept in less order (`_LESS`, the most first) can be brought up to the order asked.
+_SERVES = {asked: dicts.ORDERS[:dicts.ORDERS.index(asked) + 1] for asked in dicts.ORDERS}
+_LESS = {asked: dicts.ORDERS[dicts.ORDERS.index(asked) + 1:] for asked in dicts.ORDERS}
 
 
 class Catalog:

@@ -18,6 +18,8 @@ STRING = pa.large_string()
 SORTED = "sorted"  # sorted and duplicate-free: code order is string order (the default)
 UNIQUE = "unique"  # duplicate-free, in the order values were met: equal strings, equal codes
 AS_READ = "as read"  # each row its own entry, or the file's dictionaries unified: LIKE only
+# The orders, the most order first: a dictionary keeping one keeps those after it too.
+ORDERS = (SORTED, UNIQUE, AS_READ)
 
 
 def encode(array: pa.Array, order: str = SORTED) -> tuple[np.ndarray, pa.Array]:

@@ -2,11 +2,11 @@
 
 Parquet stores a DECIMAL of up to 9 digits as INT32 and of up to 18 as INT64 unscaled integers,
 which is how tqp holds decimals (storage/arrow.py). pyarrow decodes such a column into 16-byte
-decimal128 values, one value at a time: a 6M-row DECIMAL(15,2) column (TPC-H SF 1 l_discount,
-l_quantity) took 75-83 ms on one thread here against 29-35 ms for the same pages decoded as
-INT64, and its values are twice the memory to fault in. pyarrow has no switch for that (Arrow's
-`smallest_decimal` option is not exposed, and a file's ARROW:schema would override it), but it
-reads a file through a footer handed to it. `unscaled_footer` rewrites the file's footer with
+decimal128 values, one value at a time: a plain-encoded 6M-row DECIMAL(15,2) column, decoded on
+one thread in the batches a scan reads, took 120-130 ms of CPU here against 87-110 ms as
+INT64 (dictionary-encoded ones were cheap either way), and its values are twice the memory to
+fault in. pyarrow has no switch for that (Arrow's `smallest_decimal` option is not exposed, and
+a file's ARROW:schema would override it), but it reads a file through a footer handed to it. `unscaled_footer` rewrites the file's footer with
 those columns' DECIMAL annotations dropped, so that a reader of it decodes them as INT32/INT64,
 and `labelled` gives the integers their decimal type back without a copy (decimal32 and
 decimal64 hold the same bytes). Statistics and row-group pruning keep the file's own footer.
