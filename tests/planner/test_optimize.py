@@ -7,6 +7,7 @@ import pytest
 import sqlglot
 
 from tests.oracle import check_against_duckdb
+from tqp.planner.eliminate_subqueries import eliminate_subqueries
 from tqp.planner.optimize import DIALECT, SUBQUERY_PASSES, _rules
 
 
@@ -43,3 +44,17 @@ def test_a_query_with_expression_subqueries_answers_as_duckdb(tqp_con, duck_con)
            "from nation where n_nationkey in (select s_nationkey from supplier) "
            "and exists (select 1 from region where r_regionkey = n_regionkey) order by n_name")
     check_against_duckdb(tqp_con, duck_con, sql)
+
+
+def test_equal_derived_tables_that_draw_random_values_stay_two():
+    """sqlglot makes equal derived tables one CTE read twice; two draws of RANDOM() are not
+    equal (DuckDB draws twice), and the statement still reads as written afterwards."""
+    drawn = "(select random() as r from t)"
+    tree = eliminate_subqueries(sqlglot.parse_one(
+        f"select a.r, b.r from {drawn} a, {drawn} b", read=DIALECT))
+    assert len(tree.find(sqlglot.exp.With).expressions) == 2
+    assert "tqp_draw" not in repr(tree)
+    plain = "(select a as r from t)"
+    tree = eliminate_subqueries(sqlglot.parse_one(
+        f"select a.r, b.r from {plain} a, {plain} b", read=DIALECT))
+    assert len(tree.find(sqlglot.exp.With).expressions) == 1

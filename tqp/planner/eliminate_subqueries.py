@@ -5,6 +5,10 @@ merges back those it can). A derived table that reads the query around it (`(SEL
 y) d` inside a subquery or a LATERAL over `t`) cannot live there: `t` is not in its scope, and
 when it was not merged back the CTE named an unknown table. Such a derived table stays where it
 is, as sqlglot leaves a LATERAL, and is planned there (planner/dependent.py).
+
+sqlglot also makes two equal derived tables one CTE, read twice. Two that draw random values
+are not equal (`(SELECT random() ...) a JOIN (SELECT random() ...) b` draws twice in DuckDB),
+so each such draw is told apart while the pass runs.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from sqlglot import exp
 from sqlglot.optimizer.eliminate_subqueries import eliminate_subqueries as _sqlglot_pass
 
 from tqp.planner.lateral import wrap_in_lateral
+from tqp.planner.node_kinds import VOLATILE
 from tqp.planner.resolve import free_columns
+
+
+# The argument that numbers each random draw while sqlglot's pass compares derived tables.
+_DRAW = "tqp_draw"
 
 
 def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
@@ -23,7 +32,12 @@ def eliminate_subqueries(expression: exp.Expression) -> exp.Expression:
         if isinstance(node.parent, (exp.From, exp.Join)) and node.arg_key == "this" \
                 and _nested(node.parent.parent) and free_columns(node.this):
             held.append(wrap_in_lateral(node))
+    draws = list(expression.find_all(*VOLATILE))
+    for number, draw in enumerate(draws):
+        draw.set(_DRAW, exp.Literal.number(number))  # equal derived tables now differ
     expression = _sqlglot_pass(expression)
+    for draw in draws:
+        draw.set(_DRAW, None)
     for lateral in held:
         subquery = lateral.this
         subquery.set("alias", lateral.args.get("alias"))

@@ -17,6 +17,8 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.optimizer.merge_subqueries import merge_ctes, merge_derived_tables
 
+from tqp.planner.node_kinds import VOLATILE
+
 # An argument sqlglot does not merge (UNMERGABLE_ARGS), set while its pass runs, then removed.
 _HOLD = "sample"
 
@@ -45,7 +47,7 @@ def _draws_random(select: exp.Select) -> bool:
     the call into each place the outer query reads its column, each a draw of its own
     (`r` and `r * 1` would differ, `WHERE r < 0.5` would test another value than the one shown)."""
     return isinstance(select.parent, (exp.Subquery, exp.CTE)) and any(
-        item.find(exp.Rand) for item in select.expressions)
+        item.find(*VOLATILE) for item in select.expressions)
 
 
 def _parenthesize_bare_conditions(expression: exp.Expression) -> None:

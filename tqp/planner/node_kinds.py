@@ -6,6 +6,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 
+# Expressions whose value is drawn anew for each row and each time they are evaluated: two
+# copies of one never stand for the same values.
+VOLATILE = (exp.Rand, exp.Uuid)
+
+
 def node_kinds(tree: exp.Expression) -> set[type]:
     """The classes of the nodes of `tree`."""
     return {type(node) for node in tree.walk()}

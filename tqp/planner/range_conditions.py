@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from tqp.operators.range_join import RangeCondition
+from tqp.planner.node_kinds import VOLATILE
 from tqp.planner.scope import conjuncts as split_conjuncts
 
 # `a OP b` makes `b` a bound of `a` (lower or upper, strict or not) and `a` one of `b`.
@@ -83,7 +84,7 @@ def _comparisons(conjuncts):
 def _side(expression: exp.Expression, sides) -> str | None:
     """"left" or "right": the one input whose columns `expression` reads (None for neither,
     both, or an expression that must not be evaluated once per row instead of once per pair)."""
-    if expression.find(exp.Rand, exp.Uuid, exp.Subquery, exp.Select, exp.AggFunc, exp.Window):
+    if expression.find(*VOLATILE, exp.Subquery, exp.Select, exp.AggFunc, exp.Window):
         return None
     names = {c.name for c in expression.find_all(exp.Column)}
     if not names:
