@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -48,6 +49,16 @@ def connect():
 @pytest.fixture(scope="module")
 def con():
     connection = connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def duck():
+    """DuckDB over `tables()`: the oracle."""
+    connection = duckdb.connect()
+    for name, table in tables().items():
+        connection.register(name, table)
     yield connection
     connection.close()
 

@@ -27,6 +27,7 @@ from tqp.planner.passes.prune_columns import prune_columns
 from tqp.planner.passes.push_limits import push_limits
 from tqp.planner.passes.pushdown_predicates import pushdown_predicates
 from tqp.planner.passes.reduce_semi_joins import reduce_semi_joins
+from tqp.planner.passes.share_subplans import share_subplans
 from tqp.planner.passes.simplify_outer_joins import simplify_outer_joins
 from tqp.planner.passes.tree import transform
 
@@ -52,6 +53,10 @@ PASSES: tuple[Callable[[Plan, PassContext], Plan], ...] = (
     distinct_join_inputs,
     # After magic_sets, which matches an Aggregate joined back on all its group keys.
     group_by_unique_keys,
+    # After every pass that reshapes subplans (copies of one subquery must be rewritten alike
+    # before they are compared), before prune_columns narrows a shared one to what its readers
+    # read.
+    share_subplans,
     # Last: it narrows every node to the columns read above it, which any later rewrite
     # would have to respect.
     prune_columns,
