@@ -122,6 +122,15 @@ def test_explain_shows_the_fused_filter_and_what_ran(engines):
     assert "Filter" not in plan
 
 
+def test_a_column_only_the_fused_filter_reads_is_not_carried_to_the_aggregate(
+        engines, monkeypatch, filtered_columns):
+    """The kept rows are gathered for the columns the keys and aggregates read: `f` and `s`,
+    read by the condition alone, are not among them."""
+    monkeypatch.setattr(aggregate, "MASK_AGGREGATE_FRACTION", 2.0)  # always the kept rows
+    check_against_duckdb(*engines, "SELECT k, sum(x) FROM t WHERE f < 9 AND s <> 'v1' GROUP BY k")
+    assert filtered_columns == [["k", "x"]]
+
+
 SETS = [
     "SELECT k, s, count(*), count(x), sum(x), avg(x), min(s), max(f), grouping(k, s) AS g "
     "FROM t GROUP BY ROLLUP (k, s)",

@@ -247,8 +247,16 @@ class _Aggregate(PhysicalOperator):
                 return aggregation.aggregate(keys, aggregates, batch, keep=mask, ran=ran)
             except Error:  # e.g. an overflow in a row the filter drops: aggregate the kept rows
                 pass
-        rows = relational.filter_(self.condition, batch, mask)
+        rows = relational.filter_(self.condition, _read_by(batch, keys, aggregates), mask)
         return aggregation.aggregate(keys, aggregates, rows, ran=ran)
+
+
+def _read_by(batch: Batch, keys, aggregates) -> Batch:
+    """`batch` with only the columns `keys` and `aggregates` read: the kept rows of a column
+    only the fused condition read are never gathered."""
+    expressions = [e for _, e in keys] + [e for _, c in aggregates for e in c.expressions()]
+    names = {c.name for e in expressions for c in e.find_all(exp.Column)}
+    return batch.select([n for n in batch.names if n in names])
 
 
 def _finish(merged: Batch, keys, aggregates, merge: Merge) -> Batch:

@@ -36,15 +36,21 @@ class _PerBatch(PhysicalOperator):
 
 @dataclass(frozen=True, eq=False)
 class Filter(_PerBatch):
-    """The rows where `condition` is TRUE: a mask, then one gather per column."""
+    """The rows where `condition` is TRUE: a mask, then one gather per column. With `keep`,
+    only those columns are passed on (the rest the condition alone read): the parent drops
+    them, and a filter keeping few rows gathers its columns at once (LateColumn.over)."""
 
     condition: exp.Expression
+    keep: tuple[str, ...] | None = None
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):
             mask = _compiled(self, ctx, (fused.is_true(self.condition),), batch)
-            yield relational.filter_(self.condition, batch,
-                                     None if mask is None else mask[0].values)
+            mask = relational.filter_mask(self.condition, batch) if mask is None \
+                else mask[0].values
+            if self.keep is not None:
+                batch = batch.select(self.keep)
+            yield relational.filter_(self.condition, batch, mask)
 
     def describe(self) -> str:
         return f"Filter {sql_text(self.condition)}"

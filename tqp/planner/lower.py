@@ -107,7 +107,14 @@ def _(node: L.Filter, lw: Lowering):
 
 @_lower.register
 def _(node: L.Project, lw: Lowering):
-    return streaming.Project(lw.lower(node.input), node.exprs)
+    source = node.input
+    if isinstance(source, L.Filter) and lw.uses[id(source)] == 1 and id(source) not in lw.done:
+        # The filter passes on only the columns read here, not those its condition alone reads.
+        reads = {c.name for _, e in node.exprs for c in e.find_all(exp.Column)}
+        lw.done[id(source)] = streaming.Filter(
+            lw.lower_filtered(source.input, source.condition), source.condition,
+            tuple(c for c in source.columns if c in reads))
+    return streaming.Project(lw.lower(source), node.exprs)
 
 
 @_lower.register
