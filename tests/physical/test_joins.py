@@ -10,6 +10,7 @@ import pytest
 
 import tqp
 from tests.oracle import check_against_duckdb
+from tqp.operators import joins
 
 ROWS = 20_000
 
@@ -103,3 +104,26 @@ def test_a_probe_side_past_its_limit_is_read_after_the_build_side(partitioned):
     check_against_duckdb(con, duck, sql)
     text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
     assert "Exchange[gather]" in text and "streamed" not in text, text
+
+
+@pytest.mark.parametrize("sql, assembled", [
+    # The keys are read by nothing after the join: not among its output columns.
+    ("SELECT big.v, small.w FROM big JOIN small ON big.a = small.a ORDER BY 1, 2", ["v", "w"]),
+    ("SELECT small.w, sum(big.v) AS s FROM big JOIN small ON big.a = small.a AND big.b = small.b "
+     "GROUP BY small.w ORDER BY 1", ["v", "w"]),
+    # A key read after the join stays.
+    ("SELECT big.a, small.w FROM big LEFT JOIN small ON big.a = small.a ORDER BY 1, 2",
+     ["a", "w"]),
+])
+def test_a_join_passes_on_only_what_its_parent_reads(cons, monkeypatch, sql, assembled):
+    seen = []
+    original = joins.assemble
+
+    def spy(left, right, li, ri, kind, keep=None):
+        out = original(left, right, li, ri, kind, keep)
+        seen.append(sorted(n.rsplit(".", 1)[-1] for n in out.names))
+        return out
+
+    monkeypatch.setattr(joins, "assemble", spy)
+    check_against_duckdb(*cons, sql)
+    assert seen and all(names == assembled for names in seen)

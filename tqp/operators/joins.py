@@ -130,9 +130,15 @@ def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, devi
     return residual_pairs(left, right, li, ri, residual)
 
 
-def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind: str) -> Batch:
+def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind: str,
+             keep: frozenset[str] | None = None) -> Batch:
     """The joined rows of matched pairs (li, ri), in their order (by left row unless the
-    caller asked for none), plus for outer joins the unmatched rows padded with NULLs."""
+    caller asked for none), plus for outer joins the unmatched rows padded with NULLs. With
+    `keep`, only those columns: a join keeping few rows gathers its columns at once
+    (LateColumn.over), and a key column nothing reads after the join need not be."""
+    if keep is not None:
+        left = left.select([n for n in left.names if n in keep])
+        right = right.select([n for n in right.names if n in keep])
     if kind in ("left", "full"):
         extra = unmatched(left.num_rows, li)
         li = torch.cat([li, extra])
@@ -152,11 +158,12 @@ def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind
 
 
 def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, device,
-         ran: list | None = None, ordered: bool = True) -> Batch:
+         ran: list | None = None, ordered: bool = True,
+         keep: frozenset[str] | None = None) -> Batch:
     """`left` joined with `right` (both whole); the rows in no particular order with
-    `ordered=False` (see `match_pairs`)."""
+    `ordered=False` (see `match_pairs`); only the columns `keep` when given."""
     li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran)
-    return assemble(left, right, li, ri, kind)
+    return assemble(left, right, li, ri, kind, keep)
 
 
 def _is_identity(indices: torch.Tensor, n: int) -> bool:

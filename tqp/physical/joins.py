@@ -60,6 +60,8 @@ class _Join(PhysicalOperator):
     # False where no consumer needs the rows in left-row order (an aggregate of sums, counts,
     # minima and maxima): a small left side built is then probed without re-sorting the pairs.
     ordered: bool = True
+    # The columns passed on (those the parent reads), or None for all: see joins.assemble.
+    keep: frozenset[str] | None = None
     strategy: ClassVar[str] = "auto"
     # Without keys, is the probe side joined batch by batch (else gathered whole)?
     streams_without_keys: ClassVar[bool] = False
@@ -117,11 +119,13 @@ class _Join(PhysicalOperator):
                ran: list | None = None) -> Batch:
         """`left` joined with `right`, both whole (the kernel picks the side to build on)."""
         return joins.join(left, right, self.kind, self.left_keys, self.right_keys,
-                          self.residual, ctx.device, ran=ran, ordered=self.ordered)
+                          self.residual, ctx.device, ran=ran, ordered=self.ordered,
+                          keep=self.keep)
 
     def _whole_join(self, ctx: ExecutionContext):
         return lambda left, right, built: joins.join(
-            left, right, self.kind, self.left_keys, self.right_keys, self.residual, ctx.device)
+            left, right, self.kind, self.left_keys, self.right_keys, self.residual, ctx.device,
+            keep=self.keep)
 
     def _probe(self, batch: Batch, state: list, ctx: ExecutionContext) -> Batch:
         right = state[0]
@@ -137,9 +141,9 @@ class _Join(PhysicalOperator):
         if pairs is None:
             note(self, ctx, "ran: whole-batch join per probe batch")
             return joins.join(batch, right, self.kind, self.left_keys, self.right_keys,
-                              self.residual, ctx.device)
+                              self.residual, ctx.device, keep=self.keep)
         note(self, ctx, f"ran: {state[1].strategy}")
-        return joins.assemble(batch, right, *pairs, self.kind)
+        return joins.assemble(batch, right, *pairs, self.kind, self.keep)
 
 
 @dataclass(frozen=True, eq=False)

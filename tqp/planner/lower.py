@@ -63,6 +63,22 @@ class Lowering:
         return self.lower(node)
 
 
+    def lower_read(self, node: L.Plan, expressions) -> PhysicalOperator:
+        """`node` lowered for a parent that reads only the columns of `expressions`: a filter
+        or join read by this parent alone passes on no other column (the columns only its
+        condition or keys read are then never gathered)."""
+        if isinstance(node, (L.Filter, L.Join)) and self.uses[id(node)] == 1 and \
+                id(node) not in self.done:
+            reads = frozenset(c.name for e in expressions for c in e.find_all(exp.Column))
+            if isinstance(node, L.Filter):
+                self.done[id(node)] = streaming.Filter(
+                    self.lower_filtered(node.input, node.condition), node.condition,
+                    tuple(c for c in node.columns if c in reads))
+            else:
+                self.done[id(node)] = _join(node, self, reads & node.column_set)
+        return self.lower(node)
+
+
 def lower(query: L.Query, catalog) -> PhysicalOperator:
     """The physical plan of `query` (its root yields the result's rows)."""
     lowering = Lowering(catalog, string_orders(query.plan))
@@ -107,14 +123,7 @@ def _(node: L.Filter, lw: Lowering):
 
 @_lower.register
 def _(node: L.Project, lw: Lowering):
-    source = node.input
-    if isinstance(source, L.Filter) and lw.uses[id(source)] == 1 and id(source) not in lw.done:
-        # The filter passes on only the columns read here, not those its condition alone reads.
-        reads = {c.name for _, e in node.exprs for c in e.find_all(exp.Column)}
-        lw.done[id(source)] = streaming.Filter(
-            lw.lower_filtered(source.input, source.condition), source.condition,
-            tuple(c for c in source.columns if c in reads))
-    return streaming.Project(lw.lower(source), node.exprs)
+    return streaming.Project(lw.lower_read(node.input, (e for _, e in node.exprs)), node.exprs)
 
 
 @_lower.register
@@ -153,6 +162,11 @@ def _(node: L.ScalarApply, lw: Lowering):
 
 @_lower.register
 def _(node: L.Join, lw: Lowering):
+    return _join(node, lw)
+
+
+def _join(node: L.Join, lw: Lowering, keep: frozenset[str] | None = None):
+    """The physical join of `node`, passing on only the columns `keep` when given."""
     probe = lw.lower(node.left)
     if node.kind in ("right", "full"):
         probe = single(probe)
@@ -161,7 +175,7 @@ def _(node: L.Join, lw: Lowering):
         range_condition(node.residual, node.left.columns, node.right.columns)
     if found is not None:
         return joins.RangeJoin(probe, build, node.kind, (), (), found[1],
-                               id(node) not in lw.unordered, found[0])
+                               id(node) not in lw.unordered, keep, found[0])
     if not node.left_keys:
         cls = joins.NestedLoopJoin
     elif _dense_join(node, lw.catalog):
@@ -169,7 +183,7 @@ def _(node: L.Join, lw: Lowering):
     else:
         cls = joins.BinarySearchJoin
     return cls(probe, build, node.kind, node.left_keys, node.right_keys, node.residual,
-               id(node) not in lw.unordered)
+               id(node) not in lw.unordered, keep)
 
 
 @_lower.register
@@ -226,7 +240,10 @@ def _(node: L.Aggregate, lw: Lowering):
         cls = agg.DirectAggregate
     else:
         cls = agg.SortAggregate
-    return cls(single(lw.lower_filtered(source, condition)), node.keys, node.aggregates, condition,
+    reads = [e for _, e in node.keys] + [e for _, c in node.aggregates for e in c.expressions()]
+    lowered = lw.lower_filtered(source, condition) if condition is not None \
+        else lw.lower_read(source, reads)
+    return cls(single(lowered), node.keys, node.aggregates, condition,
                agg.plan_merge(node.aggregates))
 
 
