@@ -2,16 +2,35 @@
 runs once, and its second copy renames the shared result's columns; copies that differ, draw
 random values, or hold no join or aggregate stay apart. DuckDB checks the answers."""
 
+import importlib
+
 import pytest
 
 from tests.oracle import check_against_duckdb
 from tests.planner.passes.conftest import golden, rewritten
 from tqp.planner.passes import share_subplans
 
+# The module (the package exports the pass function under the module's name).
+share_subplans_module = importlib.import_module("tqp.planner.passes.share_subplans")
+
 # The same join in the query and in its subquery, under other aliases.
 TWICE = ("select f.did, sum(f.v) as s from fact f, dim d where f.did = d.did and d.gid = 1 "
          "group by f.did having sum(f.v) > (select sum(f2.v) / 10 from fact f2, dim d2 "
          "where f2.did = d2.did and d2.gid = 1)")
+
+
+@pytest.fixture(autouse=True)
+def small_tables_count(monkeypatch):
+    """The test tables are small: subplans over them are shared here as over large ones."""
+    monkeypatch.setattr(share_subplans_module, "MIN_SHARED_SCAN_ROWS", 0)
+
+
+def test_copies_over_few_rows_are_computed_again(con, monkeypatch):
+    """Computing a join of a few rows again costs less than keeping its result."""
+    monkeypatch.setattr(share_subplans_module, "MIN_SHARED_SCAN_ROWS", 111)  # fact + dim: 110
+    assert "[shared, see above]" not in rewritten(con, TWICE, share_subplans)
+    monkeypatch.setattr(share_subplans_module, "MIN_SHARED_SCAN_ROWS", 110)
+    assert "[shared, see above]" in rewritten(con, TWICE, share_subplans)
 
 
 def test_a_join_stated_twice_runs_once_and_the_copy_renames_its_columns(con):

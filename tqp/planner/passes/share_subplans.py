@@ -12,8 +12,9 @@ first copy becomes a shared subplan, which the executor runs once and replays to
 readers (execution/local.py); every other copy becomes a projection renaming its columns.
 
 Only subplans worth it are shared: those holding a join or an aggregate (a scan or a filter
-alone costs about what keeping its result costs), and whose estimated result is small enough
-to keep whole (a shared result is materialised, not streamed). Subplans whose expressions draw
+alone costs about what keeping its result costs) over enough scanned rows, and whose
+estimated result is small enough to keep whole (a shared result is materialised, not
+streamed). Subplans whose expressions draw
 random values or call functions tqp does not know are never shared: two copies of RANDOM()
 must draw twice.
 """
@@ -35,6 +36,10 @@ from tqp.walk import each_node
 
 # The most values (estimated rows times columns) a shared result may hold.
 MAX_SHARED_VALUES = 8_000_000
+# The fewest rows a subplan's scans must read for it to be shared: below, computing it again
+# (a join of a few thousand rows, well under a millisecond) costs less than comparing the
+# copies and keeping a result.
+MIN_SHARED_SCAN_ROWS = 100_000
 # Nodes whose work a shared result saves; a subplan without one is not shared.
 _WORK = (Join, MarkJoin, Aggregate, Distinct)
 # Expressions whose value is not a function of the row: never computed once for two copies.
@@ -58,8 +63,11 @@ def share_subplans(plan: Plan, context: PassContext) -> Plan:
         counts[outline] = counts.get(outline, 0) + 1
     candidates = {key for key, outline in outlines.items()
                   if counts[outline] > 1 and not isinstance(nodes[key], Scan)}
+    if candidates:
+        scanned = _scanned_rows(plan, context.catalog)
+        candidates = {key for key in candidates if scanned[key] >= MIN_SHARED_SCAN_ROWS}
     if not candidates:
-        return plan  # no two subplans of one outline: the common case, decided cheaply
+        return plan  # no two subplans of one outline worth it: decided cheaply
     shapes = _Shapes()
     groups = _repeated(plan, candidates, shapes, use_counts(plan), context)
     if not groups:
@@ -75,6 +83,21 @@ def share_subplans(plan: Plan, context: PassContext) -> Plan:
                             for name, token in zip(member.columns, shapes.tokens(member)))
             replaced[id(member)] = Project(shared, renames)
     return _substituted(plan, replaced, {})
+
+
+def _scanned_rows(plan: Plan, catalog) -> dict[int, int]:
+    """The rows each node's scans read (by id), from the catalog's row counts."""
+    rows: dict[int, int] = {}
+
+    def count(node: Plan) -> int:
+        key = id(node)
+        if key not in rows:
+            rows[key] = catalog.num_rows(node.table) if isinstance(node, Scan) else \
+                sum(count(c) for c in node.children)
+        return rows[key]
+
+    count(plan)
+    return rows
 
 
 def _outlines(plan: Plan) -> dict[int, int]:
