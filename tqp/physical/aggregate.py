@@ -251,11 +251,16 @@ class _Aggregate(PhysicalOperator):
         return aggregation.aggregate(keys, aggregates, rows, ran=ran)
 
 
+def columns_read(keys, aggregates) -> frozenset[str]:
+    """The names of the input columns the group `keys` and the `aggregates` read."""
+    expressions = [e for _, e in keys] + [e for _, c in aggregates for e in c.expressions()]
+    return frozenset(c.name for e in expressions for c in e.find_all(exp.Column))
+
+
 def _read_by(batch: Batch, keys, aggregates) -> Batch:
     """`batch` with only the columns `keys` and `aggregates` read: the kept rows of a column
     only the fused condition read are never gathered."""
-    expressions = [e for _, e in keys] + [e for _, c in aggregates for e in c.expressions()]
-    names = {c.name for e in expressions for c in e.find_all(exp.Column)}
+    names = columns_read(keys, aggregates)
     return batch.select([n for n in batch.names if n in names])
 
 

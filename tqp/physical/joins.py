@@ -60,7 +60,8 @@ class _Join(PhysicalOperator):
     # False where no consumer needs the rows in left-row order (an aggregate of sums, counts,
     # minima and maxima): a small left side built is then probed without re-sorting the pairs.
     ordered: bool = True
-    # The columns passed on (those the parent reads), or None for all: see joins.assemble.
+    # The columns passed on (those the parent reads), or None for all: see joins.assemble
+    # (a RangeJoin's own matching passes all on; its parent drops them).
     keep: frozenset[str] | None = None
     strategy: ClassVar[str] = "auto"
     # Without keys, is the probe side joined batch by batch (else gathered whole)?

@@ -62,14 +62,12 @@ class Lowering:
             self.done[id(node)] = _scan(node, self, scan_bounds(condition, node))
         return self.lower(node)
 
-
-    def lower_read(self, node: L.Plan, expressions) -> PhysicalOperator:
-        """`node` lowered for a parent that reads only the columns of `expressions`: a filter
-        or join read by this parent alone passes on no other column (the columns only its
-        condition or keys read are then never gathered)."""
+    def lower_read(self, node: L.Plan, reads: frozenset[str]) -> PhysicalOperator:
+        """`node` lowered for a parent that reads only the columns `reads`: a filter or join
+        read by this parent alone passes on no other column (the columns only its condition
+        or keys read are then never gathered)."""
         if isinstance(node, (L.Filter, L.Join)) and self.uses[id(node)] == 1 and \
                 id(node) not in self.done:
-            reads = frozenset(c.name for e in expressions for c in e.find_all(exp.Column))
             if isinstance(node, L.Filter):
                 self.done[id(node)] = streaming.Filter(
                     self.lower_filtered(node.input, node.condition), node.condition,
@@ -123,7 +121,8 @@ def _(node: L.Filter, lw: Lowering):
 
 @_lower.register
 def _(node: L.Project, lw: Lowering):
-    return streaming.Project(lw.lower_read(node.input, (e for _, e in node.exprs)), node.exprs)
+    reads = frozenset(c.name for _, e in node.exprs for c in e.find_all(exp.Column))
+    return streaming.Project(lw.lower_read(node.input, reads), node.exprs)
 
 
 @_lower.register
@@ -240,9 +239,8 @@ def _(node: L.Aggregate, lw: Lowering):
         cls = agg.DirectAggregate
     else:
         cls = agg.SortAggregate
-    reads = [e for _, e in node.keys] + [e for _, c in node.aggregates for e in c.expressions()]
     lowered = lw.lower_filtered(source, condition) if condition is not None \
-        else lw.lower_read(source, reads)
+        else lw.lower_read(source, agg.columns_read(node.keys, node.aggregates))
     return cls(single(lowered), node.keys, node.aggregates, condition,
                agg.plan_merge(node.aggregates))
 
