@@ -41,7 +41,7 @@ class Filter(_PerBatch):
     them, and a filter keeping few rows gathers its columns at once (LateColumn.over)."""
 
     condition: exp.Expression
-    keep: tuple[str, ...] | None = None
+    keep: frozenset[str] | None = None
 
     def execute(self, partition: int, ctx: ExecutionContext) -> Iterator[Batch]:
         for batch in stream(self.input, partition, ctx):
@@ -49,7 +49,7 @@ class Filter(_PerBatch):
             mask = relational.filter_mask(self.condition, batch) if mask is None \
                 else mask[0].values
             if self.keep is not None:
-                batch = batch.select(self.keep)
+                batch = batch.select([n for n in batch.names if n in self.keep])
             yield relational.filter_(self.condition, batch, mask)
 
     def describe(self) -> str:

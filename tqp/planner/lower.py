@@ -68,12 +68,8 @@ class Lowering:
         or keys read are then never gathered)."""
         if isinstance(node, (L.Filter, L.Join)) and self.uses[id(node)] == 1 and \
                 id(node) not in self.done:
-            if isinstance(node, L.Filter):
-                self.done[id(node)] = streaming.Filter(
-                    self.lower_filtered(node.input, node.condition), node.condition,
-                    tuple(c for c in node.columns if c in reads))
-            else:
-                self.done[id(node)] = _join(node, self, reads & node.column_set)
+            lower_kept = _filter if isinstance(node, L.Filter) else _join
+            self.done[id(node)] = lower_kept(node, self, reads & node.column_set)
         return self.lower(node)
 
 
@@ -116,7 +112,12 @@ def _(node: L.OneRow, lw: Lowering):
 
 @_lower.register
 def _(node: L.Filter, lw: Lowering):
-    return streaming.Filter(lw.lower_filtered(node.input, node.condition), node.condition)
+    return _filter(node, lw)
+
+
+def _filter(node: L.Filter, lw: Lowering, keep: frozenset[str] | None = None):
+    """The physical filter of `node`, passing on only the columns `keep` when given."""
+    return streaming.Filter(lw.lower_filtered(node.input, node.condition), node.condition, keep)
 
 
 @_lower.register
