@@ -255,6 +255,18 @@ def test_segment_count_and_count_distinct(device, nulls):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_count_star_over_rows_split_across_threads(device):
+    # From group.SPLIT_MIN_ROWS rows into few groups the count is summed in slices, one per
+    # thread, each reading its part of the same broadcast one.
+    rng = np.random.default_rng(17)
+    n = group.SPLIT_MIN_ROWS + 12345
+    ids = torch.tensor(rng.integers(0, 5, n), device=device)
+    counts = segment_count(None, ids, 5)
+    assert counts.dtype == torch.int64
+    assert counts.tolist() == np.bincount(ids.cpu().numpy(), minlength=5).tolist()
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_segment_any_all(device):
     rng = np.random.default_rng(13)
     values, valid, ids, num_groups = _inputs(rng, torch.bool, device)

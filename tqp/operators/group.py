@@ -429,8 +429,9 @@ def segment_count(valid: torch.Tensor | None, ids: torch.Tensor, num_groups: int
     # Counted in int32 while no count can pass it: half the bytes of int64 ones to write and
     # read (6M rows into 7 groups: 4.5 -> 3.5 ms on 2 threads).
     dtype = torch.int32 if ids.numel() < 2**31 else torch.int64
-    if valid is None:
-        ones = torch.ones(ids.numel(), dtype=dtype, device=ids.device)
+    if valid is None:  # one 1 seen by every row (stride 0): no column of ones written and read
+        # (6M rows into 7 groups, 2 threads, Intel VM: 9.7 -> 3.5 ms; into 150K: 4.7 -> 3.8)
+        ones = torch.ones((), dtype=dtype, device=ids.device).expand(ids.numel())
     else:  # add the mask itself: no compaction of the ids
         ones = valid.to(dtype)
     return scatter_sum(ids, ones, num_groups).to(torch.int64)
