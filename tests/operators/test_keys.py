@@ -78,6 +78,22 @@ def test_small_ranges_pack_mixed_radix(device, dtypes):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("spread", [3, 300, 30_000])
+def test_narrow_integer_keys_pack_like_tuples(device, spread):
+    # int8..int32 keys are packed in int32 while every partial sum and the slot count fit
+    # there; at the widest spread the three spans' product passes 2**31 (packed in int64).
+    rng = np.random.default_rng(spread)
+    dtypes = [torch.int16, torch.int32, torch.int32] if spread > 100 else \
+        [torch.int8, torch.uint8, torch.int32]
+    keys = []
+    for dtype in dtypes:
+        low = 0 if dtype == torch.uint8 else -spread
+        values = rng.integers(low, spread, 400) + (0 if dtype == torch.uint8 else spread // 3)
+        keys.append(torch.tensor(values, dtype=dtype, device=device))
+    assert_packs_like_tuples(pack_keys(keys), _tuples(keys))
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_wide_ranges_fall_back_to_ranks(device):
     rng = np.random.default_rng(1)
     n = 300

@@ -128,11 +128,22 @@ def mixed_radix(cols: list[torch.Tensor], ranges: list[tuple[int, int]]) -> torc
     tensor, updated in place: no temporary column per key."""
     # The minima can be subtracted once, at the end, where the unshifted sum stays inside
     # int64 (always so for dictionary codes and most keys, whose minimum is then 0 or small).
-    unshifted, offset = 0, 0
+    unshifted, offset, slots = 0, 0, 1
     for lo, hi in ranges:
         span = hi - lo + 1
         unshifted = unshifted * span + max(abs(lo), abs(hi))
         offset = offset * span + lo
+        slots *= span
+    if len(cols) > 1 and max(unshifted, slots) < _INT32_BOUND and \
+            all(c.dtype in _INT32_OR_NARROWER for c in cols):
+        # Every partial sum fits in int32: packed there, half the bytes of int64 to write and
+        # read, and widened once (6M rows, two int32 dictionary codes, 2 threads, Intel VM:
+        # 15.4 -> 7.4 ms with the masked fill that follows in key_slots). One column alone is
+        # widened at once: a narrow copy first would be one more pass.
+        packed = cols[0].to(torch.int32, copy=True)
+        for c, (lo, hi) in zip(cols[1:], ranges[1:]):
+            packed.mul_(hi - lo + 1).add_(c)
+        return (packed.sub_(offset) if offset else packed).to(torch.int64)
     if unshifted < _SMALL:
         packed = cols[0].to(torch.int64, copy=True)
         for c, (lo, hi) in zip(cols[1:], ranges[1:]):
@@ -152,6 +163,9 @@ def mixed_radix(cols: list[torch.Tensor], ranges: list[tuple[int, int]]) -> torc
 # Key values with magnitudes below this may be added to a packed prefix (itself below 2**62)
 # before their minimum is subtracted.
 _SMALL = 1 << 62
+# Packed keys whose partial sums and slot count stay below this bound are packed in int32.
+_INT32_BOUND = 1 << 31
+_INT32_OR_NARROWER = frozenset({torch.int8, torch.uint8, torch.int16, torch.int32})
 
 
 def pack_join_keys(
