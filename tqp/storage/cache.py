@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from tqp.storage import narrow
 from tqp.storage.column import Column
 
 
@@ -55,7 +56,17 @@ class TensorCache:
                     return False
             self._entries[key] = (column, size)
             self.bytes += size
+            narrow.hold(column.values, lambda nbytes: self._grow(key, nbytes))
             return True
+
+    def _grow(self, key: tuple, nbytes: int) -> None:
+        """Count `nbytes` more for entry `key`: a narrow copy of its column was made
+        (storage/narrow.py), which lives as long as the column does."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries[key] = (found[0], found[1] + nbytes)
+                self.bytes += nbytes
 
     def remove(self, key: tuple) -> None:
         """Forget one entry (if it is there)."""

@@ -16,6 +16,7 @@ from tqp.operators.keys import float_key
 from tqp.storage import dictionary as dicts
 from tqp.storage.column import Batch, Column, and_valid
 from tqp.storage.masks import true_rows
+from tqp.storage.narrow import compare_with
 from tqp.types import FLOAT_TYPES, DataType
 
 COMPARISONS = {
@@ -44,10 +45,18 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
     if folded is not None:
         return folded
     rows = max(len(left), len(right))
+    constant = right.is_broadcast != left.is_broadcast
     # A constant side takes part as its one value: converted as a column of the batch's length
     # it was copied (and a DECIMAL scaled) row by row before the comparison.
     left, right = align([_one_value(left), _one_value(right)], what)
     a, b = left.values, right.values
+    if constant:  # the column against one integer: maybe on a narrow copy of the column
+        column, value, flipped = (a, b, op) if len(right) == 1 and len(left) == rows else \
+            (b, a, _FLIPPED[op])
+        if _integer_on_cpu(column) and value.dtype == column.dtype and value.numel() == 1 \
+                and len(column) == rows:
+            return boolean(compare_with(flipped, column, int(value[0])),
+                           and_valid(_rows(left.valid, rows), _rows(right.valid, rows)))
     if left.type is DataType.INTERVAL:  # normalised: INTERVAL '1 month' = INTERVAL '30 days'
         from tqp.operators.expressions.intervals import compare as compare_intervals
 
@@ -59,6 +68,13 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
         a, b = float_key(a.double()), float_key(b.double())
     return boolean(op(a, b).expand(rows),
                    and_valid(_rows(left.valid, rows), _rows(right.valid, rows)))
+
+
+def _integer_on_cpu(values: torch.Tensor) -> bool:
+    """Are these the integer values of a column on a CPU (where a comparison with a constant
+    may read a narrow copy, storage/narrow.py)?"""
+    return values.device.type == "cpu" and values.dim() == 1 and \
+        values.dtype in (torch.int32, torch.int64)
 
 
 def _one_value(column: Column) -> Column:
@@ -110,7 +126,7 @@ def _compare_constant(op, column: Column, constant: Column) -> Column | None:
     limits = torch.iinfo(column.values.dtype)
     if not limits.min <= bound <= limits.max:
         return None
-    return boolean(op(column.values, bound), column.valid)
+    return boolean(compare_with(op, column.values, bound), column.valid)
 
 
 def _string_constant_compare(op, column: Column, value: str) -> Column:
@@ -118,17 +134,19 @@ def _string_constant_compare(op, column: Column, value: str) -> Column:
     position, found = dicts.lookup(column.dictionary, value)
     codes = column.values
     if op is operator.eq:
-        result = codes == position if found else torch.zeros_like(codes, dtype=torch.bool)
+        result = compare_with(op, codes, position) if found else \
+            torch.zeros_like(codes, dtype=torch.bool)
     elif op is operator.ne:
-        result = codes != position if found else torch.ones_like(codes, dtype=torch.bool)
+        result = compare_with(op, codes, position) if found else \
+            torch.ones_like(codes, dtype=torch.bool)
     elif op is operator.lt:
-        result = codes < position
+        result = compare_with(op, codes, position)
     elif op is operator.ge:
-        result = codes >= position
+        result = compare_with(op, codes, position)
     elif op is operator.le:
-        result = codes < position + int(found)
+        result = compare_with(operator.lt, codes, position + int(found))
     else:  # gt
-        result = codes >= position + int(found)
+        result = compare_with(operator.ge, codes, position + int(found))
     return boolean(result, column.valid)
 
 

@@ -1,0 +1,121 @@
+"""storage.narrow: a cached column compared with a constant is read through a narrow copy of
+equal values, made once, counted in the cache, never stale; filters over cached columns answer
+as DuckDB does, however narrow their values and whatever the constant."""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+import torch
+
+import tqp
+from tests.oracle import check_against_duckdb
+from tqp.storage import narrow
+
+OPS = (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge)
+
+
+def _held(values: torch.Tensor) -> list[int]:
+    grown: list[int] = []
+    narrow.hold(values, grown.append)
+    return grown
+
+
+@pytest.mark.parametrize(("low", "high", "dtype", "narrowed"), [
+    (-100, 100, torch.int64, torch.int8),
+    (0, 30_000, torch.int64, torch.int16),
+    (-2**31, 2**31 - 1, torch.int64, torch.int32),
+    (8000, 10600, torch.int32, torch.int16),
+    (0, 2**40, torch.int64, None),
+    (-2**31, 0, torch.int32, None),
+])
+def test_a_held_column_gets_the_narrowest_copy_of_equal_values(low, high, dtype, narrowed):
+    values = torch.tensor(np.r_[low, high, np.random.default_rng(0).integers(low, high, 500)],
+                          dtype=dtype)
+    grown = _held(values)
+    copy = narrow.narrow_copy(values)
+    if narrowed is None:
+        assert copy is None and grown == []
+        return
+    assert copy.dtype == narrowed and torch.equal(copy.to(dtype), values)
+    assert grown == [copy.nbytes]
+    assert narrow.narrow_copy(values) is not None and grown == [copy.nbytes]  # made once
+
+
+def test_a_run_of_rows_of_a_held_column_reads_the_same_rows_of_its_copy():
+    values = torch.arange(1000, dtype=torch.int64) % 97
+    _held(values)
+    part = values[250:600]
+    copy = narrow.narrow_copy(part)
+    assert copy.dtype == torch.int8 and torch.equal(copy.long(), part)
+
+
+def test_tensors_not_held_get_no_copy():
+    values = torch.arange(100, dtype=torch.int64)
+    assert narrow.narrow_copy(values) is None  # an intermediate: a copy would be read once
+    assert narrow.narrow_copy(torch.arange(10.0)) is None
+
+
+def test_a_written_column_is_never_read_through_an_old_copy():
+    values = torch.arange(100, dtype=torch.int64)
+    _held(values)
+    assert narrow.narrow_copy(values) is not None
+    values.add_(1000)  # no column is written in place; if one were, its copy is forgotten
+    assert narrow.narrow_copy(values) is None
+    assert torch.equal(narrow.compare_with(operator.ge, values, 1050), values >= 1050)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_compare_with_is_the_comparison_for_any_bound(op):
+    values = torch.tensor(np.random.default_rng(1).integers(-120, 120, 2000), dtype=torch.int64)
+    _held(values)
+    for bound in (-2**40, -129, -128, -5, 0, 7, 127, 128, 300, 2**40):
+        assert torch.equal(narrow.compare_with(op, values, bound), op(values, bound)), bound
+
+
+ROWS = 5000
+
+
+@pytest.fixture(scope="module")
+def connections():
+    rng = np.random.default_rng(5)
+    table = pa.table({
+        "d": pa.array(rng.integers(8000, 11000, ROWS).astype("datetime64[D]")),
+        "q": pa.array([Decimal(int(v)) for v in rng.integers(1, 51, ROWS)],
+                      pa.decimal128(15, 2)),
+        "small": pa.array(rng.integers(-100, 100, ROWS), pa.int64(),
+                          mask=rng.random(ROWS) < 0.1),
+        "big": pa.array(rng.integers(-2**40, 2**40, ROWS), pa.int64()),
+        "i": pa.array(rng.integers(0, 30_000, ROWS), pa.int32()),
+        "s": pa.array(rng.choice(np.array(["AIR", "MAIL", "RAIL", "SHIP"]), ROWS)),
+    })
+    con, duck = tqp.connect(), duckdb.connect()
+    con.register("t", table)
+    duck.register("t", table)
+    return con, duck
+
+
+FILTERS = [
+    "SELECT count(*) FROM t WHERE d >= DATE '1994-01-01' AND d < DATE '1994-01-01' + INTERVAL 1 YEAR",
+    "SELECT count(*), sum(q) FROM t WHERE q BETWEEN 5 AND 24",
+    "SELECT count(*) FROM t WHERE q < 24.5 OR q > 4999",
+    "SELECT count(*) FROM t WHERE small > -3 AND small <= 40",
+    "SELECT count(*) FROM t WHERE small = 300 OR small <> -128",
+    "SELECT count(*) FROM t WHERE 10 > small",
+    "SELECT count(*) FROM t WHERE big > 0 AND i < 20000 AND i >= 128",
+    "SELECT count(*) FROM t WHERE i = 2147483647 OR i > -5",
+    "SELECT count(*) FROM t WHERE s = 'MAIL' OR s >= 'SHIP' OR s < 'AIR'",
+    "SELECT count(*) FROM t WHERE d > TIMESTAMP '1995-06-01 12:00:00'",
+]
+
+
+@pytest.mark.parametrize("sql", FILTERS)
+def test_filters_over_cached_columns_agree_with_duckdb(connections, sql):
+    con, duck = connections
+    for _ in range(2):  # the copies made in the first run are read again by the second
+        check_against_duckdb(con, duck, sql)

@@ -1,0 +1,101 @@
+"""Narrow copies of cached integer columns, read by comparisons with a constant.
+
+A filter compares a cached column with a constant in every query that reads it
+(`l_shipdate >= DATE '1994-01-01'`, `l_discount BETWEEN 0.05 AND 0.07`, a dictionary code
+against the code of `'R'`), and the comparison reads every value of the column. Where all of a
+column's values fit a type at most half as wide (days since 1970 in int16, a small DECIMAL's
+scaled integers in int8 or int16, the codes of a short dictionary in int8), a copy in that
+type is compared instead: half to an eighth of the bytes to read. On a CPU whose
+memory is slow next to its cache the comparison then costs less than half (6M-row filters of
+five comparisons, the data out of cache, 2 threads: 20.7 ms on the columns, 12.7 on int16
+copies).
+
+A copy is made on the first comparison of a column the tensor cache holds (`hold` marks them),
+with one pass that costs about what one comparison does, and kept for as long as the column's
+tensor lives and is not written (storage.ranges.TensorMemo). Its bytes (at most half the
+column's) are counted with the column's in the cache, through the callback `hold` was given.
+Intermediate tensors get none (a copy would be read once).
+Only on a CPU: a GPU's memory keeps up with its comparisons.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from tqp.storage.ranges import TensorMemo, value_range
+
+# The types a copy may take, narrowest first: at most half the column's width.
+_NARROWER = {torch.int64: (torch.int8, torch.int16, torch.int32),
+             torch.int32: (torch.int8, torch.int16)}
+
+# Per tensor the cache holds (the root of its storage): the rows of that root it spans, and
+# the callback told the bytes of a copy made of them.
+_HELD = TensorMemo()
+# Per such root: the narrow copy of those rows, or False where the values fit no narrower type.
+_COPIES = TensorMemo()
+
+
+def hold(values: torch.Tensor, grow: Callable[[int], None]) -> None:
+    """Mark `values` (a column's values the tensor cache now holds) as worth a narrow copy;
+    `grow(nbytes)` is called with the size of the copy when one is made."""
+    if values.device.type != "cpu" or values.dim() != 1 or values.dtype not in _NARROWER \
+            or values.stride(0) != 1:
+        return
+    root = _root(values)
+    _HELD.put(root, (values.storage_offset() - root.storage_offset(), values.numel(), grow))
+
+
+def narrow_copy(values: torch.Tensor) -> torch.Tensor | None:
+    """The values of `values` in a narrower integer type (equal values, row for row), when
+    `values` is a held column or a run of its rows and its values fit one; else None."""
+    if values.device.type != "cpu" or values.dim() != 1 or values.dtype not in _NARROWER \
+            or values.stride(0) != 1:
+        return None
+    root = _root(values)
+    held = _HELD.get(root)
+    if held is None or root.dtype != values.dtype:
+        return None
+    start, length, grow = held
+    offset = values.storage_offset() - root.storage_offset() - start
+    if offset < 0 or offset + values.numel() > length:
+        return None
+    copy = _COPIES.get(root)
+    if copy is None:
+        copy = _narrowed(root if start == 0 and length == root.numel()
+                         else root.narrow(0, start, length))
+        _COPIES.put(root, copy)
+        if copy is not False:
+            grow(copy.nbytes)
+    if copy is False:
+        return None
+    return copy.narrow(0, offset, values.numel())
+
+
+def _root(values: torch.Tensor) -> torch.Tensor:
+    """The tensor `values` is a view of (itself when none)."""
+    return values if values._base is None else values._base
+
+
+def _narrowed(values: torch.Tensor) -> torch.Tensor | bool:
+    """`values` converted to the narrowest type of _NARROWER that holds its range, or False."""
+    if values.numel() == 0:
+        return False
+    lo, hi = value_range(values)
+    for dtype in _NARROWER[values.dtype]:
+        limits = torch.iinfo(dtype)
+        if limits.min <= lo and hi <= limits.max:
+            return values.to(dtype)
+    return False
+
+
+def compare_with(op, values: torch.Tensor, bound: int) -> torch.Tensor:
+    """`op(values, bound)` for integer `values` and a Python int `bound` that fits their type:
+    on the narrow copy where there is one and `bound` fits its type too."""
+    copy = narrow_copy(values)
+    if copy is not None:
+        limits = torch.iinfo(copy.dtype)
+        if limits.min <= bound <= limits.max:
+            return op(copy, bound)
+    return op(values, bound)
