@@ -4,7 +4,9 @@ as DuckDB does, however narrow their values and whatever the constant."""
 
 from __future__ import annotations
 
+import gc
 import operator
+import weakref
 from decimal import Decimal
 
 import duckdb
@@ -16,6 +18,9 @@ import torch
 import tqp
 from tests.oracle import check_against_duckdb
 from tqp.storage import narrow
+from tqp.storage.cache import TensorCache
+from tqp.storage.column import Column
+from tqp.types import DataType
 
 OPS = (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge)
 
@@ -119,3 +124,16 @@ def test_filters_over_cached_columns_agree_with_duckdb(connections, sql):
     con, duck = connections
     for _ in range(2):  # the copies made in the first run are read again by the second
         check_against_duckdb(con, duck, sql)
+
+
+def test_a_copy_counts_in_the_cache_and_keeps_neither_cache_nor_column_alive():
+    cache = TensorCache()
+    column = Column(torch.arange(1000, dtype=torch.int64) % 50, DataType.BIGINT)
+    assert cache.put(("t", "x", 0, None, "sorted"), column, room=1 << 20)
+    before = cache.bytes
+    narrow.compare_with(operator.lt, column.values, 10)  # makes the copy: 1000 int8
+    assert cache.bytes == before + 1000
+    values = weakref.ref(column.values)
+    del column, cache
+    gc.collect()
+    assert values() is None  # the copy's bookkeeping held no path back to the column

@@ -10,7 +10,9 @@ leave until unpinned.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
+from functools import partial
 
 from tqp.storage import narrow
 from tqp.storage.column import Column
@@ -56,10 +58,10 @@ class TensorCache:
                     return False
             self._entries[key] = (column, size)
             self.bytes += size
-            narrow.hold(column.values, lambda nbytes: self._grow(key, nbytes))
+            narrow.hold(column.values, partial(_grow, weakref.ref(self), key))
             return True
 
-    def _grow(self, key: tuple, nbytes: int) -> None:
+    def grow(self, key: tuple, nbytes: int) -> None:
         """Count `nbytes` more for entry `key`: a narrow copy of its column was made
         (storage/narrow.py), which lives as long as the column does."""
         with self._lock:
@@ -112,3 +114,12 @@ class TensorCache:
             for key, (_, size) in self._entries.items():
                 totals[key[0]] = totals.get(key[0], 0) + size
         return totals
+
+
+def _grow(cache: weakref.ref, key: tuple, nbytes: int) -> None:
+    """TensorCache.grow on the cache if it is still there: the callback a held column's narrow
+    copy reports to, kept by storage/narrow.py beside the column, must not keep the cache (and
+    with it every cached column) alive."""
+    found = cache()
+    if found is not None:
+        found.grow(key, nbytes)
