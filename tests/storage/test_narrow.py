@@ -26,9 +26,22 @@ OPS = (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator
 
 
 def _held(values: torch.Tensor) -> list[int]:
+    """Hold `values` as the cache does, and read it as the comparisons before its copy do;
+    the sizes of the copies made, as the cache is told them."""
     grown: list[int] = []
     narrow.hold(values, grown.append)
+    for _ in range(narrow.COPY_AFTER):
+        assert narrow.narrow_copy(values) is None
     return grown
+
+
+def test_the_first_comparisons_read_the_column_and_a_later_one_makes_the_copy():
+    values = torch.arange(1000, dtype=torch.int64) % 100
+    grown: list[int] = []
+    narrow.hold(values, grown.append)
+    for _ in range(narrow.COPY_AFTER):  # a query run once, in a fresh process, makes none
+        assert narrow.narrow_copy(values) is None and grown == []
+    assert narrow.narrow_copy(values).dtype == torch.int8 and grown == [1000]
 
 
 @pytest.mark.parametrize(("low", "high", "dtype", "narrowed"), [
@@ -55,7 +68,7 @@ def test_a_held_column_gets_the_narrowest_copy_of_equal_values(low, high, dtype,
 def test_a_run_of_rows_of_a_held_column_reads_the_same_rows_of_its_copy():
     values = torch.arange(1000, dtype=torch.int64) % 97
     _held(values)
-    part = values[250:600]
+    part = values[250:600]  # as a batch of a larger scan reads it
     copy = narrow.narrow_copy(part)
     assert copy.dtype == torch.int8 and torch.equal(copy.long(), part)
 
@@ -122,7 +135,7 @@ FILTERS = [
 @pytest.mark.parametrize("sql", FILTERS)
 def test_filters_over_cached_columns_agree_with_duckdb(connections, sql):
     con, duck = connections
-    for _ in range(2):  # the copies made in the first run are read again by the second
+    for _ in range(3):  # the first runs read the columns, which the last reads as copies
         check_against_duckdb(con, duck, sql)
 
 
@@ -131,9 +144,21 @@ def test_a_copy_counts_in_the_cache_and_keeps_neither_cache_nor_column_alive():
     column = Column(torch.arange(1000, dtype=torch.int64) % 50, DataType.BIGINT)
     assert cache.put(("t", "x", 0, None, "sorted"), column, room=1 << 20)
     before = cache.bytes
-    narrow.compare_with(operator.lt, column.values, 10)  # makes the copy: 1000 int8
+    for _ in range(narrow.COPY_AFTER + 1):  # the last makes the copy: 1000 int8
+        narrow.compare_with(operator.lt, column.values, 10)
     assert cache.bytes == before + 1000
     values = weakref.ref(column.values)
     del column, cache
     gc.collect()
     assert values() is None  # the copy's bookkeeping held no path back to the column
+
+
+def test_two_columns_in_one_buffer_each_read_their_own_rows():
+    buffer = torch.cat([torch.arange(100, dtype=torch.int64), torch.arange(100, dtype=torch.int64) + 1000])
+    first, second = buffer[:100], buffer[100:]
+    _held(first)
+    assert torch.equal(narrow.narrow_copy(first).long(), first)
+    _held(second)  # the buffer's second column: its copy is made of its own rows
+    assert narrow.narrow_copy(first) is None  # no longer the held run: read as it is
+    assert torch.equal(narrow.narrow_copy(second).long(), second)
+    assert torch.equal(narrow.compare_with(operator.lt, first, 50), first < 50)
