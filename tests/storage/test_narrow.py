@@ -162,3 +162,11 @@ def test_two_columns_in_one_buffer_each_read_their_own_rows():
     assert narrow.narrow_copy(first) is None  # no longer the held run: read as it is
     assert torch.equal(narrow.narrow_copy(second).long(), second)
     assert torch.equal(narrow.compare_with(operator.lt, first, 50), first < 50)
+
+
+def test_values_that_are_not_one_tensor_are_not_held():
+    grown: list[int] = []
+    narrow.hold(pa.array([[1, 2], [3]]), grown.append)  # e.g. a LIST column's own arrays
+    wide = torch.arange(6, dtype=torch.int64).reshape(3, 2)
+    narrow.hold(wide, grown.append)  # 128-bit values: two words a row
+    assert narrow.narrow_copy(wide) is None and grown == []

@@ -49,9 +49,9 @@ COPY_AFTER = 2
 def hold(values: torch.Tensor, grow: Callable[[int], None]) -> None:
     """Mark `values` (a column's values the tensor cache now holds) as worth a narrow copy;
     `grow(nbytes)` is called with the size of the copy when one is made."""
-    if values.device.type != "cpu" or values.dim() != 1 or values.dtype not in _NARROWER \
-            or values.stride(0) != 1:
-        return
+    if not isinstance(values, torch.Tensor) or values.device.type != "cpu" or \
+            values.dim() != 1 or values.dtype not in _NARROWER or values.stride(0) != 1:
+        return  # a LIST's or STRUCT's values are arrays of their own
     root = _root(values)
     if root.dim() == 1:
         _HELD.put(root, (values.storage_offset() - root.storage_offset(), values.numel(), grow))
