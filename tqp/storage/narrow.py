@@ -1,7 +1,7 @@
 """Narrow copies of cached integer columns, read by comparisons with a constant.
 
 A filter compares a cached column with a constant in every query that reads it
-(`l_shipdate >= DATE '1994-01-01'`, `l_discount BETWEEN 0.05 AND 0.07`, a dictionary code
+(`shipped >= DATE '1994-01-01'`, `discount BETWEEN 0.05 AND 0.07`, a dictionary code
 against the code of `'R'`), and the comparison reads every value of the column. Where all of a
 column's values fit a type at most half as wide (days since 1970 in int16, a small DECIMAL's
 scaled integers in int8 or int16, the codes of a short dictionary in int8), a copy in that
@@ -14,11 +14,10 @@ A copy is made on the third comparison of a column the tensor cache holds (`hold
 with a pass or two that cost about what a comparison does, and kept for as long as the
 column's tensor lives and is not written (storage.ranges.TensorMemo). Not sooner: a query run
 once in a fresh process (the benchmark's cold runs) compares a column once, or twice for a
-BETWEEN, and would pay for a copy, and fresh memory for it, that it barely reads (TPC-H SF 10
-cold, copies made on the first comparison: q01 5.1-5.2 -> 5.4-5.5 s; on the second: q06
-1.64 -> 1.71-1.76 s). Its bytes (at most half the
-column's) are counted with the column's in the cache, through the callback `hold` was given.
-Intermediate tensors get none (a copy would be read once).
+BETWEEN, and would pay for a copy, and fresh memory for it, that it barely reads (copies made
+on the first comparison cost the benchmark's SF 10 cold queries up to 6%). A copy's bytes (at
+most half the column's) are counted with the column's in the cache, through the callback
+`hold` was given. Intermediate tensors get none (a copy would be read once).
 Only on a CPU: a GPU's memory keeps up with its comparisons.
 """
 
