@@ -23,6 +23,7 @@ Only on a CPU: a GPU's memory keeps up with its comparisons.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -33,59 +34,65 @@ from tqp.storage.ranges import TensorMemo, value_range
 _NARROWER = {torch.int64: (torch.int8, torch.int16, torch.int32),
              torch.int32: (torch.int8, torch.int16)}
 
-# Per tensor the cache holds (the root of its storage): the rows of that root it spans, and
-# the callback told the bytes of a copy made of them.
+# Per tensor the cache holds (the root of its storage): the run of its rows the column spans,
+# and what is known of its copy. Holding a root again starts a new run, with a new record.
 _HELD = TensorMemo()
-# Per such root: (start, length, the narrow copy of those rows or False where the values fit no
-# narrower type); the rows are kept with the copy, which serves only the run it was made of.
-_COPIES = TensorMemo()
-# Per such root: (start, length, how many comparisons read that run with no copy made yet).
-_ASKED = TensorMemo()
 # Comparisons of a run of rows that read it as it is before its copy is made.
 COPY_AFTER = 2
+
+
+@dataclass
+class _Run:
+    """A held column's rows within their root, and its narrow copy: None while not made (after
+    `asked` comparisons), False where the values fit no narrower type."""
+
+    start: int
+    length: int
+    grow: Callable[[int], None]
+    asked: int = 0
+    copy: torch.Tensor | bool | None = None
 
 
 def hold(values: torch.Tensor, grow: Callable[[int], None]) -> None:
     """Mark `values` (a column's values the tensor cache now holds) as worth a narrow copy;
     `grow(nbytes)` is called with the size of the copy when one is made."""
-    if not isinstance(values, torch.Tensor) or values.device.type != "cpu" or \
-            values.dim() != 1 or values.dtype not in _NARROWER or values.stride(0) != 1:
+    if not isinstance(values, torch.Tensor) or not _plain(values):
         return  # a LIST's or STRUCT's values are arrays of their own
     root = _root(values)
     if root.dim() == 1:
-        _HELD.put(root, (values.storage_offset() - root.storage_offset(), values.numel(), grow))
+        _HELD.put(root, _Run(values.storage_offset() - root.storage_offset(), values.numel(),
+                             grow))
 
 
 def narrow_copy(values: torch.Tensor) -> torch.Tensor | None:
     """The values of `values` in a narrower integer type (equal values, row for row), when
     `values` is a held column or a run of its rows and its values fit one; else None."""
-    if values.device.type != "cpu" or values.dim() != 1 or values.dtype not in _NARROWER \
-            or values.stride(0) != 1:
+    if not _plain(values):
         return None
     root = _root(values)
-    held = _HELD.get(root)
-    if held is None or root.dtype != values.dtype:
+    run = _HELD.get(root)
+    if run is None or root.dtype != values.dtype:
         return None
-    start, length, grow = held
-    offset = values.storage_offset() - root.storage_offset() - start
-    if offset < 0 or offset + values.numel() > length:
+    offset = values.storage_offset() - root.storage_offset() - run.start
+    if offset < 0 or offset + values.numel() > run.length:
         return None
-    made = _COPIES.get(root)
-    if made is None or made[:2] != (start, length):
-        asked = _ASKED.get(root)
-        times = asked[2] if asked is not None and asked[:2] == (start, length) else 0
-        if times < COPY_AFTER:  # the first comparisons read the column
-            _ASKED.put(root, (start, length, times + 1))
+    if run.copy is None:
+        if run.asked < COPY_AFTER:  # the first comparisons read the column
+            run.asked += 1
             return None
-        made = (start, length, _narrowed(root if start == 0 and length == root.numel()
-                                         else root.narrow(0, start, length)))
-        _COPIES.put(root, made)
-        if made[2] is not False:
-            grow(made[2].nbytes)
-    copy = made[2]
-    if copy is False:
+        whole = run.start == 0 and run.length == root.numel()
+        run.copy = _narrowed(root if whole else root.narrow(0, run.start, run.length))
+        if run.copy is not False:
+            run.grow(run.copy.nbytes)
+    if run.copy is False:
         return None
-    return copy.narrow(0, offset, values.numel())
+    return run.copy.narrow(0, offset, values.numel())
+
+
+def _plain(values: torch.Tensor) -> bool:
+    """One contiguous column of integers of a type that has narrower ones, on a CPU."""
+    return values.device.type == "cpu" and values.dim() == 1 and values.dtype in _NARROWER \
+        and values.stride(0) == 1
 
 
 def _root(values: torch.Tensor) -> torch.Tensor:

@@ -45,17 +45,16 @@ def compare(op, left: Column, right: Column, what: str) -> Column:
     if folded is not None:
         return folded
     rows = max(len(left), len(right))
-    constant = right.is_broadcast != left.is_broadcast
+    constant_right = right.is_broadcast and not left.is_broadcast
+    constant_left = left.is_broadcast and not right.is_broadcast
     # A constant side takes part as its one value: converted as a column of the batch's length
     # it was copied (and a DECIMAL scaled) row by row before the comparison.
     left, right = align([_one_value(left), _one_value(right)], what)
     a, b = left.values, right.values
-    if constant:  # the column against one integer: maybe on a narrow copy of the column
-        column, value, flipped = (a, b, op) if len(right) == 1 and len(left) == rows else \
-            (b, a, _FLIPPED[op])
-        if _integer_on_cpu(column) and value.dtype == column.dtype and value.numel() == 1 \
-                and len(column) == rows:
-            return boolean(compare_with(flipped, column, int(value[0])),
+    if constant_right or constant_left:  # one integer: maybe on a narrow copy of the column
+        column, value, as_left = (a, b, op) if constant_right else (b, a, _FLIPPED[op])
+        if _integer_on_cpu(column) and value.dtype == column.dtype and value.numel() == 1:
+            return boolean(compare_with(as_left, column, int(value[0])),
                            and_valid(_rows(left.valid, rows), _rows(right.valid, rows)))
     if left.type is DataType.INTERVAL:  # normalised: INTERVAL '1 month' = INTERVAL '30 days'
         from tqp.operators.expressions.intervals import compare as compare_intervals
@@ -133,20 +132,13 @@ def _string_constant_compare(op, column: Column, value: str) -> Column:
     """`column op 'value'` on the codes: one binary search in the dictionary, no remapping."""
     position, found = dicts.lookup(column.dictionary, value)
     codes = column.values
-    if op is operator.eq:
-        result = compare_with(op, codes, position) if found else \
-            torch.zeros_like(codes, dtype=torch.bool)
-    elif op is operator.ne:
-        result = compare_with(op, codes, position) if found else \
-            torch.ones_like(codes, dtype=torch.bool)
-    elif op is operator.lt:
+    if op in (operator.eq, operator.ne) and not found:  # no row holds it
+        result = torch.full_like(codes, op is operator.ne, dtype=torch.bool)
+    elif op in (operator.le, operator.gt):  # <= value is < the code after it, > is >= that
+        after = operator.lt if op is operator.le else operator.ge
+        result = compare_with(after, codes, position + int(found))
+    else:
         result = compare_with(op, codes, position)
-    elif op is operator.ge:
-        result = compare_with(op, codes, position)
-    elif op is operator.le:
-        result = compare_with(operator.lt, codes, position + int(found))
-    else:  # gt
-        result = compare_with(operator.ge, codes, position + int(found))
     return boolean(result, column.valid)
 
 
