@@ -19,7 +19,7 @@ from tqp.operators.group import group_ids, key_columns
 from tqp.operators.hashing import tuple_hashes
 from tqp.operators.keys import MAX_PACKED_RANGE, column_ranges, mixed_radix, rangeable
 from tqp.storage.gather import gather
-from tqp.storage.masks import true_rows
+from tqp.storage.masks import set_true, true_rows
 from tqp.storage.wide import key_words
 
 # Past this many probing rounds (long collision chains), the keys are sorted instead.
@@ -86,7 +86,7 @@ def _packed(columns: list[torch.Tensor]) -> list[torch.Tensor]:
 def _marked(first: torch.Tensor, n: int) -> torch.Tensor:
     """A bool per row, True at the groups' first rows: read back in row order, cheaper than
     sorting them."""
-    return torch.zeros(n, dtype=torch.bool, device=first.device).index_fill_(0, first, True)
+    return set_true(torch.zeros(n, dtype=torch.bool, device=first.device), first)
 
 
 def _first_rows(columns: list[torch.Tensor], n: int) -> torch.Tensor | None:

@@ -26,7 +26,7 @@ from tqp.operators.expressions.decimals import max_magnitude
 from tqp.operators.keys import (as_int64, column_ranges, float_from_key, float_key, mixed_radix,
                                 pack_keys, rangeable)
 from tqp.storage.gather import gather
-from tqp.storage.masks import count_true, true_rows
+from tqp.storage.masks import count_true, set_true, true_rows
 from tqp.storage.ranges import value_range
 from tqp.storage.wide import is_wide, key_words, narrowed, require_narrow
 
@@ -108,7 +108,7 @@ def group_ids(
             slot, span = packed, hi + 1  # keys from 0 (or near) index the table as they are
         else:
             slot = packed - lo
-        present = torch.zeros(span, dtype=torch.bool, device=dev).index_fill_(0, slot, True)
+        present = set_true(torch.zeros(span, dtype=torch.bool, device=dev), slot)
         slot_group = torch.cumsum(present, 0) - 1
         ids = gather(slot_group, slot)
         num_groups = int(slot_group[-1]) + 1

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from tqp.storage.gather import gather
-from tqp.storage.masks import true_rows
+from tqp.storage.masks import set_true, true_rows
 from tqp.storage.ranges import value_range
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
@@ -449,7 +449,7 @@ def build_key_set(build: torch.Tensor, probe_rows: int = 0, reserve=None,
         lo, hi = _covered(*bounds, cover, probe_rows)
         reserve(hi - lo + 1 + 8 * build.numel())  # a bool per key; build - lo
         present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=build.device)
-        present.index_fill_(0, _from_base(build, lo), True)
+        set_true(present, _from_base(build, lo))
         return KeySet("presence", lo, hi, present)
     reserve(SORT_BYTES_PER_ROW * build.numel() + MIN_TABLE)  # the sort; at most MIN_TABLE buckets
     table = torch.sort(build).values
@@ -470,7 +470,7 @@ def _buckets(sorted_keys: torch.Tensor) -> tuple[int, int, int, torch.Tensor]:
     shift = ((hi - lo) // _bucket_count(sorted_keys.numel())).bit_length()
     lo, hi = lo >> shift, hi >> shift
     present = torch.zeros(hi - lo + 1, dtype=torch.bool, device=sorted_keys.device)
-    present.index_fill_(0, (sorted_keys >> shift) - lo, True)
+    set_true(present, (sorted_keys >> shift) - lo)
     return lo, hi, shift, present
 
 
@@ -519,12 +519,12 @@ def mark_slots(keys: KeySet, marked: torch.Tensor, probe: torch.Tensor) -> None:
     set's keys some probe key met. A presence table's slots are marked for every probe key
     inside its range, in the set or not: those slots are never read (one pass, no lookup)."""
     if keys.strategy != "presence" or probe.numel() == 0:
-        marked.index_fill_(0, key_set_slots(keys, probe)[1], True)
+        set_true(marked, key_set_slots(keys, probe)[1])
         return
     lo, hi = value_range(probe)
     if not (keys.lo <= lo and hi <= keys.hi):
         probe = gather(probe, true_rows((probe >= keys.lo).logical_and_(probe <= keys.hi)))
-    marked.index_fill_(0, _from_base(probe, keys.lo).long(), True)
+    set_true(marked, _from_base(probe, keys.lo))
 
 
 def key_in(probe: torch.Tensor, build: torch.Tensor) -> torch.Tensor:
@@ -545,7 +545,7 @@ def match_any(num_left: int, left_idx: torch.Tensor, keep: torch.Tensor | None =
     """
     matched = torch.zeros(num_left, dtype=torch.bool, device=left_idx.device)
     idx = left_idx if keep is None else gather(left_idx, true_rows(keep))
-    matched.index_fill_(0, idx, True)
+    set_true(matched, idx)
     return matched
 
 

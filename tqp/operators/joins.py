@@ -35,7 +35,7 @@ from tqp.operators.keys import (
 from tqp.storage.column import Batch, Column
 from tqp.storage.gather import gather
 from tqp.storage.intervals import single_key
-from tqp.storage.masks import count_true, true_rows
+from tqp.storage.masks import count_true, set_true, true_rows
 from tqp.storage.ranges import note_range, value_range
 from tqp.types import DataType
 
@@ -556,12 +556,12 @@ class BuildMarks:
         else:
             pairs = probe_pairs(self.build, batch, keys, self.residual)
             if pairs is not None:
-                self.rows.index_fill_(0, pairs[1], True)
+                set_true(self.rows, pairs[1])
                 return
         # Key types that do not meet as they are: the batch matched whole.
         _, rows = match_pairs(batch, self.build.batch, keys, self.build_keys, self.residual,
                               batch.device, ordered=False)
-        self.rows.index_fill_(0, rows, True)
+        set_true(self.rows, rows)
 
     def found(self) -> torch.Tensor:
         """Per build row: did any row streamed past match it?"""

@@ -1,10 +1,19 @@
 """The positions of a bool mask's True entries, the step every compaction starts with, and their
-count."""
+count; and the reverse, a bool table set True at given positions (a presence table of keys, the
+rows a join matched)."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
+
+from tqp.storage import threads
+
+# Positions below this many are set on one thread.
+PARALLEL_MIN_POSITIONS = 1 << 16
+# Threads other than the caller's set their share in a private table, OR-ed in after: worth it
+# while the table is at most this many times as long as the positions.
+PRIVATE_TABLE_FACTOR = 4
 
 
 def true_rows(mask: torch.Tensor) -> torch.Tensor:
@@ -32,3 +41,35 @@ def count_true(mask: torch.Tensor) -> torch.Tensor:
     if mask.device.type == "cpu" and mask.is_contiguous():
         return torch.tensor(int(np.count_nonzero(mask.numpy())))
     return torch.count_nonzero(mask)
+
+
+def set_true(table: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """Set the 1-D bool `table` True at `positions` (integers, each in range, any repeated), in
+    place; `table` is returned.
+
+    On a CPU, numpy's fancy assignment, without torch's int64 index: `index_fill_` (torch 2.13)
+    took 12 ms for 1.5M positions into 150K entries, numpy 6 ms; on two threads, the second
+    setting its half in a table of its own then OR-ed in, 3.8 ms (6M positions into 6M entries:
+    41 -> 23 ms). Both threads writing one table were slower (its cache lines moved between
+    them). Other devices use `index_fill_`.
+
+    Example:
+        >>> set_true(torch.zeros(4, dtype=torch.bool), torch.tensor([2, 0, 2]))
+        tensor([ True, False,  True, False])
+    """
+    if table.device.type != "cpu" or not table.is_contiguous():
+        return table.index_fill_(0, positions.long(), True)
+    out, where = table.numpy(), positions.numpy()
+    parts = threads.slices(where.size, PARALLEL_MIN_POSITIONS)
+    if len(parts) == 1 or out.size > PRIVATE_TABLE_FACTOR * where.size:
+        out[where] = True
+        return table
+
+    def fill(start: int, length: int) -> np.ndarray | None:
+        mine = out if start == 0 else np.zeros(out.size, dtype=np.bool_)
+        mine[where[start:start + length]] = True
+        return None if start == 0 else mine
+
+    for private in threads.run_slices(fill, parts)[1:]:
+        np.logical_or(out, private, out=out)
+    return table
