@@ -45,3 +45,15 @@ def test_set_true_keeps_what_was_set_before_and_reads_strided_positions(monkeypa
     assert table.tolist() == [True] * 5 + [False] * 4 + [True]
     set_true(table, torch.tensor([7, 7, 7, 7, 7, 7, 7, 7]))
     assert table.tolist() == [True] * 5 + [False, False, True, False, True]
+
+
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.5, 0.98, 1.0])
+def test_true_rows_of_a_mask_read_in_slices(monkeypatch, density):
+    # Slices on several threads: positions ascending across the slices' seams.
+    monkeypatch.setattr(masks, "PARALLEL_MIN_ROWS", 16)
+    monkeypatch.setattr(masks.threads.torch, "get_num_threads", lambda: 3)
+    mask = torch.rand(1_001, generator=torch.Generator().manual_seed(3)) < density
+    rows = true_rows(mask)
+    assert rows.dtype == torch.int64
+    assert torch.equal(rows, torch.nonzero(mask).flatten())
+    assert torch.equal(true_rows(mask[::3]), torch.nonzero(mask[::3]).flatten())

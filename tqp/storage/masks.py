@@ -9,6 +9,8 @@ import torch
 
 from tqp.storage import threads
 
+# Masks below this many rows are read on one thread.
+PARALLEL_MIN_ROWS = 1 << 18
 # Positions below this many are set on one thread.
 PARALLEL_MIN_POSITIONS = 1 << 16
 # Threads other than the caller's set their share in a private table, OR-ed in after: worth it
@@ -21,7 +23,11 @@ def true_rows(mask: torch.Tensor) -> torch.Tensor:
 
     On a CPU, numpy's `flatnonzero` over the same memory, no copy: `torch.nonzero` (torch 2.13)
     took 40 ms for a 6M-row mask on 2 threads, numpy 5 ms (a tenth of the rows True: 13 vs
-    2 ms). Other devices use `torch.nonzero`.
+    2 ms). numpy's loop runs on one thread and stores a position for every row, so a long
+    mask is cut into a slice per thread and the slices' positions joined: 6M rows in random
+    order, min of 15 on the 2-core AMD VM, half True 23.1-23.9 -> 15.4-17.6 ms, 30% True
+    18.8-20.0 -> 10.9-12.6, 98% 20.2-26.6 -> 22.5-23.5 (the join's copy), 2% 4.0 -> 2.7.
+    Other devices use `torch.nonzero`.
 
     Example:
         >>> true_rows(torch.tensor([False, True, True, False]))
@@ -29,7 +35,18 @@ def true_rows(mask: torch.Tensor) -> torch.Tensor:
     """
     if mask.device.type != "cpu":
         return torch.nonzero(mask).flatten()
-    return torch.from_numpy(np.flatnonzero(mask.numpy()).astype(np.int64, copy=False))
+    flags = mask.numpy()
+    parts = threads.slices(flags.size, PARALLEL_MIN_ROWS)
+    if len(parts) == 1:
+        return torch.from_numpy(np.flatnonzero(flags).astype(np.int64, copy=False))
+
+    def positions(start: int, length: int) -> np.ndarray:
+        found = np.flatnonzero(flags[start:start + length]).astype(np.int64, copy=False)
+        if start:
+            found += start
+        return found
+
+    return torch.from_numpy(np.concatenate(threads.run_slices(positions, parts)))
 
 
 def count_true(mask: torch.Tensor) -> torch.Tensor:
