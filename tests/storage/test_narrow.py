@@ -170,3 +170,17 @@ def test_values_that_are_not_one_tensor_are_not_held():
     wide = torch.arange(6, dtype=torch.int64).reshape(3, 2)
     narrow.hold(wide, grown.append)  # 128-bit values: two words a row
     assert narrow.narrow_copy(wide) is None and grown == []
+
+
+@pytest.mark.parametrize("dtype", [torch.int8, torch.int16, torch.int32, torch.int64])
+def test_comparisons_with_a_constant_agree_with_torch_on_every_type(dtype):
+    # int8 to int32 are compared by numpy, in slices across threads; int64 by torch.
+    values = torch.randint(-100, 100, (300_001,), dtype=dtype,
+                           generator=torch.Generator().manual_seed(5))
+    for op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
+        for bound in (-101, -100, 0, 7, 99, 100):
+            result = narrow.compare_with(op, values, bound)
+            assert result.dtype == torch.bool
+            assert torch.equal(result, op(values, bound))
+            assert torch.equal(narrow.compare_with(op, values[5:1000], bound),
+                               op(values[5:1000], bound))

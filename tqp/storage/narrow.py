@@ -23,11 +23,14 @@ Only on a CPU: a GPU's memory keeps up with its comparisons.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import torch
 
+from tqp.storage import threads
 from tqp.storage.ranges import TensorMemo, value_range
 
 # The types a copy may take, narrowest first: at most half the column's width.
@@ -119,5 +122,32 @@ def compare_with(op, values: torch.Tensor, bound: int) -> torch.Tensor:
     if copy is not None:
         limits = torch.iinfo(copy.dtype)
         if limits.min <= bound <= limits.max:
-            return op(copy, bound)
-    return op(values, bound)
+            return _compare(op, copy, bound)
+    return _compare(op, values, bound)
+
+
+# numpy's form of each comparison operator.
+_UFUNCS = {operator.eq: np.equal, operator.ne: np.not_equal, operator.lt: np.less,
+           operator.le: np.less_equal, operator.gt: np.greater, operator.ge: np.greater_equal}
+# Integer types numpy compares faster than torch.
+_NUMPY_COMPARED = (torch.int8, torch.int16, torch.int32)
+# Values below this many are compared on one thread.
+PARALLEL_MIN_VALUES = 1 << 17
+
+
+def _compare(op, values: torch.Tensor, bound: int) -> torch.Tensor:
+    """`op(values, bound)`. On a CPU, int8 to int32 values are compared by numpy, a slice per
+    thread: torch (2.13) compares them no faster than int64 ones. 6M values, min of 15, on the
+    2-core AMD VM: torch on 2 threads int8 2.92 ms, int16 2.97, int32 3.18; numpy on one
+    thread 1.11, 1.88, 3.24."""
+    ufunc = _UFUNCS.get(op)
+    if ufunc is None or values.device.type != "cpu" or values.dim() != 1 \
+            or values.dtype not in _NUMPY_COMPARED:
+        return op(values, bound)
+    array = values.numpy()
+    constant = array.dtype.type(bound)
+    out = np.empty(array.shape[0], dtype=np.bool_)
+    threads.run_slices(lambda start, length: ufunc(
+        array[start:start + length], constant, out=out[start:start + length]),
+        threads.slices(array.shape[0], PARALLEL_MIN_VALUES))
+    return torch.from_numpy(out)
