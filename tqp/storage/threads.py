@@ -1,6 +1,7 @@
 """Slices of one input run on torch's threads at once, for kernels that use a single thread on a
 CPU: Arrow's string functions, `scatter_add_` (a SUM or COUNT per group) and `index_select` (a
-row gather), which torch runs on one thread whatever `set_num_threads` says. All release the
+row gather), which torch runs on one thread whatever `set_num_threads` says, and numpy's
+`flatnonzero`, fancy assignment and comparisons (storage/masks.py, narrow.py). All release the
 GIL, so Python threads run them side by side; each slice's result is then combined by the
 caller (or written into its own part of one output). `run_tasks` does the same for separate
 pieces of work (the columns of a Parquet read).
