@@ -178,7 +178,7 @@ def test_comparisons_with_a_constant_agree_with_torch_on_every_type(dtype):
     values = torch.randint(-100, 100, (300_001,), dtype=dtype,
                            generator=torch.Generator().manual_seed(5))
     for op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
-        for bound in (-101, -100, 0, 7, 99, 100):
+        for bound in (-101, -100, 0, 7, 99, 100, torch.iinfo(dtype).max, torch.iinfo(dtype).min):
             result = narrow.compare_with(op, values, bound)
             assert result.dtype == torch.bool
             assert torch.equal(result, op(values, bound))

@@ -142,7 +142,8 @@ def _compare(op, values: torch.Tensor, bound: int) -> torch.Tensor:
     thread 1.11, 1.88, 3.24."""
     ufunc = _UFUNCS.get(op)
     if ufunc is None or values.device.type != "cpu" or values.dim() != 1 \
-            or values.dtype not in _NUMPY_COMPARED:
+            or values.dtype not in _NUMPY_COMPARED \
+            or not torch.iinfo(values.dtype).min <= bound <= torch.iinfo(values.dtype).max:
         return op(values, bound)
     array = values.numpy()
     constant = array.dtype.type(bound)
