@@ -184,3 +184,20 @@ def test_comparisons_with_a_constant_agree_with_torch_on_every_type(dtype):
             assert torch.equal(result, op(values, bound))
             assert torch.equal(narrow.compare_with(op, values[5:1000], bound),
                                op(values[5:1000], bound))
+
+
+def test_a_comparison_traced_by_torch_compile_looks_for_no_narrow_copy(monkeypatch):
+    # Traced into a fused kernel, the comparison runs in the kernel's loop on the column as it
+    # is (making a copy of a traced tensor failed the compile, and the kernel ran eager).
+    traced = []
+
+    def spy(values):
+        traced.append(torch.compiler.is_compiling())
+        return None
+
+    monkeypatch.setattr(narrow, "narrow_copy", spy)
+    torch._dynamo.reset()
+    compiled = torch.compile(lambda v: narrow.compare_with(operator.le, v, 5), backend="eager")
+    values = torch.arange(10, dtype=torch.int16)
+    assert torch.equal(compiled(values), values <= 5)
+    assert True not in traced

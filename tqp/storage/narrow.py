@@ -118,6 +118,8 @@ def _narrowed(values: torch.Tensor) -> torch.Tensor | bool:
 def compare_with(op, values: torch.Tensor, bound: int) -> torch.Tensor:
     """`op(values, bound)` for integer `values` and a Python int `bound` that fits their type:
     on the narrow copy where there is one and `bound` fits its type too."""
+    if torch.compiler.is_compiling():  # traced into a fused kernel, which compares in its loop
+        return op(values, bound)
     copy = narrow_copy(values)
     if copy is not None:
         limits = torch.iinfo(copy.dtype)
