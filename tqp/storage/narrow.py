@@ -121,11 +121,15 @@ def compare_with(op, values: torch.Tensor, bound: int) -> torch.Tensor:
     if torch.compiler.is_compiling():  # traced into a fused kernel, which compares in its loop
         return op(values, bound)
     copy = narrow_copy(values)
-    if copy is not None:
-        limits = torch.iinfo(copy.dtype)
-        if limits.min <= bound <= limits.max:
-            return _compare(op, copy, bound)
+    if copy is not None and _fits(bound, copy.dtype):
+        return _compare(op, copy, bound)
     return _compare(op, values, bound)
+
+
+def _fits(bound: int, dtype: torch.dtype) -> bool:
+    """Does the integer `bound` lie within `dtype`'s range?"""
+    limits = torch.iinfo(dtype)
+    return limits.min <= bound <= limits.max
 
 
 # numpy's form of each comparison operator.
@@ -144,8 +148,7 @@ def _compare(op, values: torch.Tensor, bound: int) -> torch.Tensor:
     thread 1.11, 1.88, 3.24."""
     ufunc = _UFUNCS.get(op)
     if ufunc is None or values.device.type != "cpu" or values.dim() != 1 \
-            or values.dtype not in _NUMPY_COMPARED \
-            or not torch.iinfo(values.dtype).min <= bound <= torch.iinfo(values.dtype).max:
+            or values.dtype not in _NUMPY_COMPARED or not _fits(bound, values.dtype):
         return op(values, bound)
     array = values.numpy()
     constant = array.dtype.type(bound)
