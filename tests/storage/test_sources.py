@@ -124,6 +124,38 @@ def test_limit_without_order_stops_reading(tmp_path, reads):
     assert len(reads) < ROWS // GROUP
 
 
+@pytest.mark.parametrize("limit, offset, read", [(0, 0, 0), (3, 0, 1), (10, 0, 1), (11, 0, 2),
+                                                 (5, 20, 3), (1000, 0, 10)])
+def test_a_limit_right_above_a_scan_reads_only_the_row_groups_it_needs(
+        parquet_file, reads, limit, offset, read):
+    """One segment of ten row groups: LIMIT n OFFSET m reads the first row groups that hold
+    n + m rows (none for LIMIT 0), as EXPLAIN ANALYZE counts."""
+    con = tqp.connect()
+    con.register("t", parquet_file)
+    sql = f"SELECT k, s FROM t LIMIT {limit} OFFSET {offset}"
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchone()[0]
+    scan = next(line for line in plan.splitlines() if "TableScan" in line)
+    assert f"head={limit + offset}" in scan and f"row groups read {read}" in scan
+    assert {g for _, groups in reads for g in groups} <= set(range(read))
+    con.uncache("t")
+    actual = con.execute(sql).fetch_arrow_table()
+    expected = _duck(parquet_file).sql(f"SELECT k, s FROM t ORDER BY k LIMIT {limit} "
+                                       f"OFFSET {offset}").to_arrow_table()
+    assert actual.to_pydict() == expected.to_pydict()
+
+
+def test_a_scalar_subquery_answer_over_no_rows_reads_no_row_groups(parquet_file, reads):
+    """A correlated aggregate subquery's answer where no row matches is computed over the
+    subquery cut to no rows: its scan reads nothing."""
+    con, duck = tqp.connect(), _duck(parquet_file)
+    con.register("t", parquet_file)
+    sql = ("SELECT a.k FROM t a WHERE a.n > (SELECT avg(b.n) FROM t b WHERE b.s = a.s "
+           "AND b.k < 50) ORDER BY a.k")
+    plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchone()[0]
+    assert "head=0" in plan and "row groups read 0" in plan
+    check_against_duckdb(con, duck, sql)
+
+
 def test_repeated_queries_read_from_the_cache(parquet_file, reads):
     con = tqp.connect()
     con.register("t", parquet_file)

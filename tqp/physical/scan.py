@@ -25,7 +25,9 @@ class TableScan(PhysicalOperator):
     """Read `fields` of catalog table `table` as columns `binding.field`, one segment per
     partition, skipping row groups that `bounds` rule out. The string fields named in `strings`
     need less than a sorted dictionary (dictionary.UNIQUE or AS_READ:
-    planner/string_orders.py)."""
+    planner/string_orders.py). A scan under a LIMIT has a `head`, the rows the limit needs: each
+    partition then reads only its first row groups that hold that many rows (none for LIMIT
+    0), and the limit above cuts the rest."""
 
     table: str
     binding: str
@@ -33,6 +35,7 @@ class TableScan(PhysicalOperator):
     segments: tuple[Segment, ...]
     bounds: tuple[Bound, ...] = ()
     strings: tuple[tuple[str, str], ...] = ()  # (field, order) where less than sorted
+    head: int | None = None  # rows needed from the start (a LIMIT above), None for all
 
     @property
     def partitions(self) -> int:
@@ -45,6 +48,9 @@ class TableScan(PhysicalOperator):
         if segment.row_groups:
             bounds = self.bounds + tuple(ctx.state.get(pushed_key(self), ()))
             groups = catalog.surviving_row_groups(self.table, segment, bounds)
+            if self.head is not None:
+                groups = _leading_groups(groups, catalog.source(self.table).group_rows(
+                    Segment(segment.start, 0, segment.file, groups)), self.head)
             count(self, ctx, "row groups read", len(groups))
             if len(groups) < len(segment.row_groups):
                 count(self, ctx, "row groups skipped", len(segment.row_groups) - len(groups))
@@ -73,7 +79,19 @@ class TableScan(PhysicalOperator):
             text += f" bounds=[{', '.join(b.describe() for b in self.bounds)}]"
         if self.strings:
             text += f" strings=[{', '.join(f'{f}: {order}' for f, order in self.strings)}]"
+        if self.head is not None:
+            text += f" head={self.head}"
         return text + (f" partitions={self.partitions}" if self.partitions > 1 else "")
+
+
+def _leading_groups(groups: tuple[int, ...], rows: list[int], head: int) -> tuple[int, ...]:
+    """The first of `groups` (holding `rows` rows each) that together hold `head` rows."""
+    held = 0
+    for taken, n in enumerate(rows):
+        if held >= head:
+            return groups[:taken]
+        held += n
+    return groups
 
 
 def scanned_columns(root: PhysicalOperator) -> frozenset[tuple[str, str]]:

@@ -97,12 +97,12 @@ def _(node: L.Scan, lw: Lowering):
     return _scan(node, lw, ())
 
 
-def _scan(node: L.Scan, lw: Lowering, bounds) -> scan.TableScan:
+def _scan(node: L.Scan, lw: Lowering, bounds, head: int | None = None) -> scan.TableScan:
     text = lw.catalog.string_fields(node.table)
     strings = tuple((f, lw.strings[c]) for f, c in zip(node.fields, node.columns)
                     if c in lw.strings and f in text)
     return scan.TableScan(node.table, node.binding, node.fields,
-                          lw.catalog.segments(node.table), bounds, strings)
+                          lw.catalog.segments(node.table), bounds, strings, head)
 
 
 @_lower.register
@@ -130,7 +130,11 @@ def _(node: L.Project, lw: Lowering):
 def _(node: L.Limit, lw: Lowering):
     if node.percent is not None:
         return streaming.PercentLimit(lw.lower(node.input), node.percent, node.offset)
-    return streaming.Limit(lw.lower(node.input), node.limit, node.offset)
+    scanned = node.input
+    if node.limit is not None and isinstance(scanned, L.Scan) and lw.uses[id(scanned)] == 1 \
+            and id(scanned) not in lw.done:  # a scan read by this limit alone reads no further
+        lw.done[id(scanned)] = _scan(scanned, lw, (), node.limit + node.offset)
+    return streaming.Limit(lw.lower(scanned), node.limit, node.offset)
 
 
 @_lower.register
