@@ -145,11 +145,11 @@ def test_a_limit_right_above_a_scan_reads_only_the_row_groups_it_needs(
 
 
 def test_a_scalar_subquery_answer_over_no_rows_reads_no_row_groups(parquet_file, reads):
-    """A correlated aggregate subquery's answer where no row matches is computed over the
+    """A correlated COUNT subquery's answer where no row matches (0) is computed over the
     subquery cut to no rows: its scan reads nothing."""
     con, duck = tqp.connect(), _duck(parquet_file)
     con.register("t", parquet_file)
-    sql = ("SELECT a.k FROM t a WHERE a.n > (SELECT avg(b.n) FROM t b WHERE b.s = a.s "
+    sql = ("SELECT a.k FROM t a WHERE a.k > (SELECT count(b.n) FROM t b WHERE b.s = a.s "
            "AND b.k < 50) ORDER BY a.k")
     plan = con.execute(f"EXPLAIN ANALYZE {sql}").fetchone()[0]
     assert "head=0" in plan and "row groups read 0" in plan

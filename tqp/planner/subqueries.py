@@ -26,6 +26,26 @@ from tqp.planner.resolve import free_columns, resolve, source_aliases
 from tqp.planner.scope import Scope, conjuncts, ref, subquery_nodes, where_condition
 
 
+# Aggregates whose value over no rows is NULL.
+NULL_OVER_NO_ROWS = frozenset({"sum", "avg", "min", "max", "single"})
+# Operators whose value is NULL when an operand is.
+_STRICT = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Neg, exp.Paren, exp.Cast)
+
+
+def _null_over_no_rows(value: exp.Expression, calls) -> bool:
+    """Is `value`, an expression of the aggregates `calls`, NULL over no rows? Then a
+    correlated scalar subquery needs no answer over no rows apart: where no group matched,
+    the left join's padding is NULL already. True when every call is NULL over no rows and
+    `value` is arithmetic or casts over at least one of them and constants."""
+    if not all(call.func in NULL_OVER_NO_ROWS for _, call in calls):
+        return False
+    names = {name for name, _ in calls}
+    nodes = list(value.walk())
+    return any(isinstance(n, exp.Column) and n.name in names for n in nodes) and all(
+        isinstance(n, _STRICT + (exp.Literal, exp.DataType, exp.Identifier))
+        or isinstance(n, exp.Column) and n.name in names for n in nodes)
+
+
 class SubqueryPlanner:
     def __init__(self, builder):
         self.builder = builder
@@ -166,6 +186,8 @@ class SubqueryPlanner:
                                           (matched, exp.true())))
             plan = Join(numbered, projected, "left", (ref(row),), (ref(row + "_g"),))
             no_rows = Filter(inner, exp.false())  # the pairs read the inner rows anyway
+        if _null_over_no_rows(rewritten, calls):  # the join's NULL padding is the answer
+            return plan, ref(name)
         # Where no row matched, the answer is the aggregate over no rows (COUNT(*) -> 0).
         empty = Project(Aggregate(no_rows, (), calls),
                         ((self.builder.fresh("_v"), rewritten),))

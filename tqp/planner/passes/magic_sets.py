@@ -19,8 +19,9 @@ from tqp.planner.scope import ref
 
 
 def magic_sets(plan: Plan, context: PassContext) -> Plan:
-    """Reduce the input of an Aggregate left-joined back on all its group keys to the rows
-    whose keys the left side holds.
+    """Reduce the input of an Aggregate left-joined back on all its group keys (and perhaps
+    more) to the rows whose keys the left side holds (or inner-joined, on either side: a join that a filter on
+    the subquery's value made inner, which order_joins may have turned round).
 
     Example: `Join[left](outer, Project <- Aggregate(inner, keys=[k := i.key])) ON o.key = k`
     becomes the same over `Aggregate(Filter(m) <- MarkJoin[m](inner, Project(o.key) <- outer)
@@ -32,9 +33,18 @@ def magic_sets(plan: Plan, context: PassContext) -> Plan:
             reduced = _reduce(node, context, uses)
             if reduced is not None:
                 return reduced
+        if isinstance(node, Join) and node.kind == "inner":  # the grouped side may be either
+            reduced = _reduce(_mirrored(node), context, uses)
+            if reduced is not None:
+                return _mirrored(reduced)
         return node
 
     return transform(plan, rule, uses)
+
+
+def _mirrored(join: Join) -> Join:
+    """An inner join with its inputs (and keys) swapped."""
+    return Join(join.right, join.left, join.kind, join.right_keys, join.left_keys, join.residual)
 
 
 def _reduce(join: Join, context: PassContext, uses) -> Join | None:
@@ -49,17 +59,19 @@ def _reduce(join: Join, context: PassContext, uses) -> Join | None:
         return None  # rows already paired with the outer side, or already reduced
     passed = {name: e.name for name, e in project.exprs if isinstance(e, exp.Column)}
     keys = dict(grouped.keys)
-    inner_keys = []
-    for key in join.right_keys:
-        group_key = passed.get(key.name) if isinstance(key, exp.Column) else None
-        if group_key not in keys:
-            return None
-        inner_keys.append(keys[group_key])
-    if not keys or len(set(inner_keys)) != len(keys) or \
-            {passed.get(k.name) for k in join.right_keys} != set(keys):
+    # The join keys on group keys; others (an equality with the subquery's value) may join
+    # too, but only the group keys say which groups can ever match.
+    outer, inner_keys, group_keys = [], [], []
+    for left_key, right_key in zip(join.left_keys, join.right_keys):
+        group_key = passed.get(right_key.name) if isinstance(right_key, exp.Column) else None
+        if group_key in keys:
+            outer.append(left_key)
+            inner_keys.append(keys[group_key])
+            group_keys.append(group_key)
+    if not keys or len(set(inner_keys)) != len(inner_keys) or set(group_keys) != set(keys):
         return None
-    names = tuple(context.fresh("_outer") for _ in join.left_keys)
-    outer_keys = Project(join.left, tuple(zip(names, join.left_keys)))
+    names = tuple(context.fresh("_outer") for _ in outer)
+    outer_keys = Project(join.left, tuple(zip(names, outer)))
     mark = context.fresh("_reduce")
 
     def reduce(plan: Plan) -> Plan:
