@@ -448,8 +448,10 @@ class Engine:
             names = expanded_output_names(statement, names)
         if holds(kinds, exp.Star):
             check_star_lists(statement, self._schema())
+        # The output names are known: no step reads the parser's positions again, and every
+        # copy of a node in the optimizer (normalize's distributive law) would copy them.
+        forget_positions(statement)
         optimized = optimize(statement, self._schema(), copy=False)
-        forget_positions(optimized)
         if holds(kinds, *MODEL_CALL_TYPES):
             optimized = bind_models(optimized, self.models)
         builder = Builder(self.catalog, kinds)
