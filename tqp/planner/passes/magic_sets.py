@@ -5,7 +5,9 @@ A correlated scalar subquery with equality correlation is decorrelated into
 groups whose keys some outer row holds are ever joined, so the inner rows are first reduced to
 those (a mark join against the outer keys): a subquery correlated on a key that a few hundred
 outer rows hold groups only their few thousand inner rows, not millions. The outer plan is then read twice, as one
-shared subplan the executor runs once.
+shared subplan the executor runs once. A filter on the subquery's value makes that join inner,
+with the grouped side on either side after order_joins, and perhaps with the value as one more
+key (`ps_supplycost = min(...)`): it is reduced alike, on the group keys.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from tqp.planner.scope import ref
 
 def magic_sets(plan: Plan, context: PassContext) -> Plan:
     """Reduce the input of an Aggregate left-joined back on all its group keys (and perhaps
-    more) to the rows whose keys the left side holds (or inner-joined, on either side: a join that a filter on
-    the subquery's value made inner, which order_joins may have turned round).
+    more) to the rows whose keys the left side holds; or inner-joined, on either side (a
+    filter on the subquery's value made the join inner, and order_joins may turn it round).
 
     Example: `Join[left](outer, Project <- Aggregate(inner, keys=[k := i.key])) ON o.key = k`
     becomes the same over `Aggregate(Filter(m) <- MarkJoin[m](inner, Project(o.key) <- outer)
