@@ -28,22 +28,23 @@ OTHER_OVER_NO_ROWS = ["count(i.v)", "count(*)", "coalesce(sum(i.v), 0)", "sum(i.
                       "CASE WHEN sum(i.v) IS NULL THEN -1 ELSE 1 END"]
 
 
-@pytest.fixture(scope="module")
-def con():
-    connection = tqp.connect()
+def _over_tables(connection):
+    """`connection` (tqp's or DuckDB's) with TABLES registered."""
     for name, table in TABLES.items():
         connection.register(name, table)
-    yield connection
-    connection.close()
+    return connection
+
+
+@pytest.fixture(scope="module")
+def con():
+    with _over_tables(tqp.connect()) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="module")
 def duck():
-    connection = duckdb.connect()
-    for name, table in TABLES.items():
-        connection.register(name, table)
-    yield connection
-    connection.close()
+    with _over_tables(duckdb.connect()) as connection:
+        yield connection
 
 
 def _built(con, sql: str) -> str:
