@@ -320,10 +320,10 @@ def test_snapshot_and_restore_bring_back_tables_views_and_temporary_names():
     assert catalog.temporary == {"r"} and catalog.table("r").column("b").to_pylist() == [1]
 
 
-@pytest.mark.parametrize("column", ["k", "d", "wide"])
+@pytest.mark.parametrize("column", ["k", "d", "wide", "tiny", "small"])
 def test_distinct_counts_are_duckdbs_with_or_without_a_presence_table(tmp_path, column):
     """Distinct counts for the planner are DuckDB's, for small and wide integer ranges, NULLs
-    left out, over several segments."""
+    left out, over several segments, and narrow integer types over their whole range."""
     import datetime
 
     import duckdb
@@ -335,6 +335,8 @@ def test_distinct_counts_are_duckdbs_with_or_without_a_presence_table(tmp_path, 
         "d": pa.array([datetime.date(2000, 1, 1) + datetime.timedelta(days=i % 97)
                        for i in range(rows)], pa.date32()),
         "wide": pa.array([i * (1 << 40) for i in range(rows)], pa.int64()),
+        "tiny": pa.array([i % 256 - 128 for i in range(rows)], pa.int8()),
+        "small": pa.array([(i * 13) % 65536 - 32768 for i in range(rows)], pa.int16()),
     })
     path = tmp_path / "t.parquet"
     pq.write_table(table, path, row_group_size=700)
