@@ -18,6 +18,10 @@ TWICE = ("select f.did, sum(f.v) as s from fact f, dim d where f.did = d.did and
          "group by f.did having sum(f.v) > (select sum(f2.v) / 10 from fact f2, dim d2 "
          "where f2.did = d2.did and d2.gid = 1)")
 
+# One table joined with itself, both copies under the same filter.
+SELF_JOIN = ("select count(*) from fact f1, fact f2 where f1.id = f2.id + 1 and f1.v > 3 "
+             "and f2.v > 3")
+
 
 @pytest.fixture(autouse=True)
 def small_tables_count(monkeypatch):
@@ -69,10 +73,30 @@ def test_the_shared_scan_reads_the_fields_of_every_copy(con):
     # Another join kind.
     "select a.n, b.n from (select count(*) as n from fact f join dim d on f.did = d.did) a, "
     "(select count(*) as n from fact f left join dim d on f.did = d.did) b",
-    # No join and no aggregate: a filtered scan costs what keeping its rows would.
-    "select count(*) from fact f1, fact f2 where f1.id = f2.id + 1 and f1.v > 3 and f2.v > 3",
+    # No join and no aggregate: a filtered scan of few rows costs what keeping its rows would.
+    SELF_JOIN,
 ])
 def test_copies_that_differ_or_save_nothing_stay_apart(con, sql):
+    assert "[shared, see above]" not in rewritten(con, sql, share_subplans)
+
+
+def test_a_filter_over_a_large_scan_stated_twice_runs_once(con, duck, monkeypatch):
+    """Filtering millions of rows twice (a self-join's two copies of one filtered table)
+    costs two comparisons of every row and two copies of the kept rows: a large enough
+    scan's filter is shared, the other copy renaming its columns."""
+    monkeypatch.setattr(share_subplans_module, "MIN_FILTERED_SCAN_ROWS", 101)  # fact: 100
+    assert "[shared, see above]" not in rewritten(con, SELF_JOIN, share_subplans)
+    monkeypatch.setattr(share_subplans_module, "MIN_FILTERED_SCAN_ROWS", 100)
+    text = rewritten(con, SELF_JOIN, share_subplans)
+    assert "Filter f1#.v > 3  [shared, see above]" in text
+    check_against_duckdb(con, duck, SELF_JOIN)
+
+
+def test_a_filter_an_aggregate_reads_is_not_shared(con, monkeypatch):
+    """An aggregate over a filter takes its mask (the filter copies no rows): sharing it would
+    add the copy it saves."""
+    monkeypatch.setattr(share_subplans_module, "MIN_FILTERED_SCAN_ROWS", 0)
+    sql = "select (select count(*) from fact where v > 3), (select sum(v) from fact where v > 3)"
     assert "[shared, see above]" not in rewritten(con, sql, share_subplans)
 
 

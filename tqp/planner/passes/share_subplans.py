@@ -11,12 +11,11 @@ then read the union, and prune_columns narrows the shared scan to what the copie
 first copy becomes a shared subplan, which the executor runs once and replays to its other
 readers (execution/local.py); every other copy becomes a projection renaming its columns.
 
-Only subplans worth it are shared: those holding a join or an aggregate (a scan or a filter
-alone costs about what keeping its result costs) over enough scanned rows, and whose
-estimated result is small enough to keep whole (a shared result is materialised, not
-streamed). Subplans whose expressions draw
-random values or call functions tqp does not know are never shared: two copies of RANDOM()
-must draw twice.
+Only subplans worth it are shared: those holding a join, an aggregate or a filter over a large
+scan (a scan alone, or a filter over a few rows, costs about what keeping its result costs)
+over enough scanned rows, and whose estimated result is small enough to keep whole (a shared
+result is materialised, not streamed). Subplans whose expressions draw random values or call
+functions tqp does not know are never shared: two copies of RANDOM() must draw twice.
 """
 
 from __future__ import annotations
@@ -40,6 +39,11 @@ MAX_SHARED_VALUES = 8_000_000
 # (a join of a few thousand rows, well under a millisecond) costs less than comparing the
 # copies and keeping a result.
 MIN_SHARED_SCAN_ROWS = 100_000
+# A filter over a scan of at least this many rows is work a shared result saves: it compares
+# every row and copies every column of the rows it keeps (a self-join's two copies of one
+# filtered fact table, 6M rows: about 15 ms each). Over fewer rows it costs about what keeping
+# its result costs.
+MIN_FILTERED_SCAN_ROWS = 1 << 20
 # Nodes whose work a shared result saves; a subplan without one is not shared.
 _WORK = (Join, MarkJoin, Aggregate, Distinct)
 # Expressions whose value is not a function of the row: never computed once for two copies.
@@ -69,7 +73,7 @@ def share_subplans(plan: Plan, context: PassContext) -> Plan:
     if not candidates:
         return plan  # no two subplans of one outline worth it: decided cheaply
     shapes = _Shapes()
-    groups = _repeated(plan, candidates, shapes, use_counts(plan), context)
+    groups = _repeated(plan, candidates, shapes, use_counts(plan), context, _aggregated(plan))
     if not groups:
         return plan
     replaced: dict[int, Plan] = {}
@@ -120,8 +124,14 @@ def _outlines(plan: Plan) -> dict[int, int]:
     return outlines
 
 
+def _aggregated(plan: Plan) -> set[int]:
+    """Ids of the nodes an Aggregate reads directly (a Filter there is fused into the
+    aggregate: it keeps no rows, so sharing it would add the copy it saves)."""
+    return {id(n.input) for n in each_node(plan) if isinstance(n, Aggregate)}
+
+
 def _repeated(plan: Plan, candidates: set[int], shapes: "_Shapes", uses,
-              context: PassContext) -> list[list[Plan]]:
+              context: PassContext, aggregated: set[int]) -> list[list[Plan]]:
     """The groups of distinct subplans of one shape worth sharing among `candidates` (ids),
     largest first: each group's members in the order met from the root (parents before
     children), none inside another group's member."""
@@ -141,7 +151,7 @@ def _repeated(plan: Plan, candidates: set[int], shapes: "_Shapes", uses,
     # The largest subplans first: a copy of a smaller one inside them is shared with them.
     for members in sorted(found.values(), key=lambda m: -sum(1 for _ in each_node(m[0]))):
         members = [m for m in members if id(m) not in inside]
-        if len(members) < 2 or not _worth_sharing(members[0], uses, context):
+        if len(members) < 2 or not _worth_sharing(members, uses, context, aggregated):
             continue
         groups.append(members)
         for member in members:
@@ -149,16 +159,32 @@ def _repeated(plan: Plan, candidates: set[int], shapes: "_Shapes", uses,
     return groups
 
 
-def _worth_sharing(node: Plan, uses, context: PassContext) -> bool:
-    """Does `node` hold work a shared result saves (a join or an aggregate not already in a
-    shared subplan), and is its result small enough to keep?"""
+def _worth_sharing(members: list[Plan], uses, context: PassContext,
+                   aggregated: set[int]) -> bool:
+    """Do the copies hold work a shared result saves (a join, an aggregate, or a filter over
+    a large scan that no copy's reader fuses, not already in a shared subplan), and is their
+    result small enough to keep?"""
+    node = members[0]
+    fused = any(id(m) in aggregated for m in members)
     stack, work = [node], False
     while stack and not work:
         current = stack.pop()
-        work = isinstance(current, _WORK)
+        work = isinstance(current, _WORK) or (
+            not (fused and current is node) and _filters_a_large_scan(current, context))
         stack.extend(c for c in current.children if uses[id(c)] == 1)
     return work and \
         estimate_rows(node, context.catalog) * len(node.columns) <= MAX_SHARED_VALUES
+
+
+def _filters_a_large_scan(node: Plan, context: PassContext) -> bool:
+    """Is `node` a Filter whose input, through projections, is a Scan of at least
+    MIN_FILTERED_SCAN_ROWS rows?"""
+    if not isinstance(node, Filter):
+        return False
+    while isinstance(node, (Filter, Project)):
+        node = node.input
+    return isinstance(node, Scan) and \
+        context.catalog.num_rows(node.table) >= MIN_FILTERED_SCAN_ROWS
 
 
 def _widened(members: list[Plan]) -> Plan:
