@@ -125,8 +125,9 @@ def _outlines(plan: Plan) -> dict[int, int]:
 
 
 def _aggregated(plan: Plan) -> set[int]:
-    """Ids of the nodes an Aggregate reads directly (a Filter there is fused into the
-    aggregate: it keeps no rows, so sharing it would add the copy it saves)."""
+    """Ids of the nodes an Aggregate reads directly. A Filter there, read by nothing else, is
+    fused into the aggregate (lowering passes its condition as a mask) and copies no rows;
+    shared, it would be read twice and copy them."""
     return {id(n.input) for n in each_node(plan) if isinstance(n, Aggregate)}
 
 
