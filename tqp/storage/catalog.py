@@ -466,10 +466,10 @@ def _count_distinct(values: torch.Tensor) -> int:
         span = high - low + 1
         if span <= 4 * values.numel() + 1024:
             present = torch.zeros(span, dtype=torch.bool, device=values.device)
-            # As positions in the values' own type where the span fits it (no wider copy)
-            narrow = span - 1 <= torch.iinfo(values.dtype).max
-            set_true(present, values if low == 0 and narrow else
-                     (values if narrow else values.long()) - low)
+            # Positions in the values' own type where the span fits it (no wider copy)
+            if span - 1 > torch.iinfo(values.dtype).max:
+                values = values.long()
+            set_true(present, values - low if low else values)
             return int(count_true(present))
     return int(torch.unique(values).numel())
 
