@@ -1,6 +1,10 @@
 """distinct_join_inputs alone (after the passes it follows): the inputs of a join read as a set
-(under an IN, an EXISTS or a DISTINCT) are made distinct when the statistics say they repeat."""
+(under an IN, an EXISTS, a DISTINCT, or a UNION, INTERSECT or EXCEPT without ALL) are made
+distinct when the statistics say they repeat."""
 
+import pytest
+
+from tests.oracle import check_against_duckdb
 from tests.planner.passes.conftest import built, golden, passes_before, rewritten, run, text
 from tqp.planner.passes import distinct_join_inputs
 
@@ -62,3 +66,51 @@ def test_a_join_read_also_as_rows_is_left_as_it_is(con):
     plan, context = built(con, sql)
     plan = run(plan, context, *passes_before("distinct_join_inputs"))
     assert text(distinct_join_inputs(plan, context)) == text(plan)
+
+
+def test_a_join_under_intersect_joins_distinct_inputs(con):
+    # Only the set of rows reaches the answer: fact's 100 rows hold 10 distinct did, made
+    # distinct before they meet dim.
+    sql = ("select d.name from fact f, dim d where f.did = d.did "
+           "intersect select name from dim where gid = 0")
+    assert rewritten(con, sql, distinct_join_inputs) == golden("""
+        INTERSECT
+          Project name# := name#
+            Project name# := d#.name
+              DirectOrSortJoin[inner] ON f#.did = d#.did
+                Distinct
+                  Project f#.did := f#.did
+                    Scan fact AS f# [did]
+                Scan dim AS d# [did, name]
+          Project name# := name#
+            Project name# := dim#.name
+              Filter dim#.gid = 0
+                Scan dim AS dim# [name, gid]
+    """)
+
+
+def test_a_join_under_intersect_all_is_left_as_it_is(con):
+    # INTERSECT ALL counts each row's copies: the join's repeats are part of the answer.
+    sql = ("select d.name from fact f, dim d where f.did = d.did "
+           "intersect all select name from dim")
+    plan, context = built(con, sql)
+    plan = run(plan, context, *passes_before("distinct_join_inputs"))
+    assert text(distinct_join_inputs(plan, context)) == text(plan)
+
+
+SET_OPERATIONS = [
+    "select d.name from fact f, dim d where f.did = d.did {op} select name from dim where gid = 0",
+    "select name from dim where gid = 1 {op} select d.name from fact f, dim d where f.did = d.did",
+    "select f.eid, e.w from fact f, ext e where f.eid = e.eid {op} "
+    "select e.eid, e.w from ext e where e.w > 6",
+    "(select d.name from fact f, dim d where f.did = d.did and f.eid = 1 {op} "
+    "select d.name from fact f, dim d where f.did = d.did and f.eid = 2) {op} "
+    "select name from dim where did < 8",
+]
+
+
+@pytest.mark.parametrize("op", ["union", "intersect", "except",
+                                "union all", "intersect all", "except all"])
+@pytest.mark.parametrize("template", SET_OPERATIONS)
+def test_set_operations_over_joins_match_duckdb(con, duck, template, op):
+    check_against_duckdb(con, duck, template.format(op=op))

@@ -1,11 +1,14 @@
 """Distinct join inputs where only the set of joined rows matters.
 
-The right side of a MarkJoin (IN, EXISTS, a semi or anti join) and the input of a Distinct
-are read as sets: how often a row occurs does not change the answer. A join inside such a
-set reads its inputs as sets too, so an input with many repeated rows (over the columns the
-join and the plan above it read) can be made distinct before it is joined. A many-to-many join
+The right side of a MarkJoin (IN, EXISTS, a semi or anti join), the input of a Distinct and
+both inputs of a UNION, INTERSECT or EXCEPT without ALL are read as sets: how often a row
+occurs does not change the answer. A join inside such a set reads its inputs as sets too, so
+an input with many repeated rows (over the columns the join and the plan above it read) can
+be made distinct before it is joined. A many-to-many join
 (`x IN (SELECT a.k FROM t a JOIN t b ON a.k = b.k AND a.w <> b.w)`) then forms one pair per
-distinct (k, w) combination on each side instead of one per row pair: tens of times fewer.
+distinct (k, w) combination on each side instead of one per row pair: tens of times fewer. And
+a fact table joined to a dimension under an INTERSECT (`SELECT d.x FROM fact f JOIN dim d ON
+f.k = d.k INTERSECT ...`) meets the dimension with its distinct keys, not with every row.
 
 An input is made distinct only when the statistics say it repeats: the product of its
 columns' distinct counts (traced to the scanned columns they come from) is at most half its
@@ -17,7 +20,7 @@ Distinct, read by the second side under its own names.
 from __future__ import annotations
 
 from tqp.planner.join_order import estimate_rows
-from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project, Scan
+from tqp.planner.logical import Distinct, Filter, Join, MarkJoin, Plan, Project, Scan, SetOp
 from tqp.planner.passes.context import PassContext
 from tqp.planner.passes.origins import column_origin
 from tqp.planner.passes.tree import use_counts, with_children
@@ -44,6 +47,8 @@ def _set_children(node: Plan, reads) -> list[tuple[Plan, set[str]]]:
         return [(node.right, needed)]
     if isinstance(node, Distinct):
         return [(node.input, set(node.input.columns))]
+    if isinstance(node, SetOp) and not node.all:
+        return [(child, set(child.columns)) for child in node.children]
     return []
 
 
