@@ -304,3 +304,26 @@ def test_a_direct_table_is_read_for_probe_keys_inside_and_outside_its_range(devi
     found = join._lookup(table, 5, 9, keys, -1)
     expected = [table[k - 5].item() if 5 <= k <= 9 else -1 for k in probe]
     assert found.tolist() == expected
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_probe_keys_that_all_match_a_direct_table_come_back_as_every_row(device):
+    """A foreign key into a whole table: every probe row finds its build row, and the positions
+    are known to be 0..n-1 without reading them; the pairs still equal the nested loop's."""
+    build = list(range(100, 200))
+    probe = [150, 100, 199, 150, 123]
+    check(probe, build, device)
+    table = join.build_table(torch.tensor(build, device=device))
+    rows, found = join.probe_table(table, torch.tensor(probe, device=device))
+    assert join.is_every_row(rows, len(probe))
+    assert found.tolist() == [50, 0, 99, 50, 23]
+
+
+def test_every_row_is_trusted_only_while_unchanged():
+    rows = join.every_row(4, "cpu")
+    assert join.is_every_row(rows, 4)
+    assert not join.is_every_row(rows, 5)
+    rows[2] = 0  # an in-place change: read again, and found out
+    assert not join.is_every_row(rows, 4)
+    assert join.is_every_row(torch.arange(4), 4)  # any tensor is read when not marked
+    assert not join.is_every_row(torch.tensor([0, 2, 1, 3]), 4)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from tqp.storage.gather import gather
-from tqp.storage.masks import set_true, true_rows
+from tqp.storage.masks import count_true, set_true, true_rows
 from tqp.storage.ranges import value_range
 
 # A key set counts as dense when max - min + 1 <= max(DENSE_FACTOR * rows + DENSE_SLACK,
@@ -282,9 +282,38 @@ def _direct_hits(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, t
         found = gather(table.table, gather(probe, within) - table.lo)
     else:
         found = _lookup(table.table, table.lo, table.hi, probe, -1)
-    rows = true_rows(found >= 0)
+    hit = found >= 0
+    if within is None and int(count_true(hit)) == probe.numel():
+        # Every probe key is there (a foreign key into a whole table): no positions to list.
+        return every_row(probe.numel(), probe.device), found.long()
+    rows = true_rows(hit)
     found = gather(found, rows).long()
     return (rows if within is None else gather(within, rows)), found
+
+
+# The attribute an `every_row` result carries: its length and the version it had (an in-place
+# change bumps a tensor's version, and then it is no longer trusted).
+_EVERY_ROW = "_tqp_every_row"
+
+
+def every_row(n: int, device) -> torch.Tensor:
+    """The positions 0..n-1 (int64) of a probe side every row of which matched once, marked so
+    that `is_every_row` knows them without reading them."""
+    rows = torch.arange(n, device=device)
+    setattr(rows, _EVERY_ROW, (n, rows._version))
+    return rows
+
+
+def is_every_row(indices: torch.Tensor, n: int) -> bool:
+    """Are `indices` 0, 1, ..., n-1? At once for an unchanged `every_row` result (a join whose
+    every probe row matched once: on 11.7M rows the check below took 30 ms on 2 threads),
+    else by reading them."""
+    if indices.shape[0] != n:
+        return False
+    if getattr(indices, _EVERY_ROW, None) == (n, indices._version):
+        return True
+    return n == 0 or (int(indices[0]) == 0 and int(indices[-1]) == n - 1
+                      and bool((indices[1:] - indices[:-1] == 1).all()))
 
 
 def expand_runs(rows: torch.Tensor, run: torch.Tensor, run_start: torch.Tensor,

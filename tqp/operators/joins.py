@@ -24,8 +24,9 @@ from tqp.operators.expressions import SqlText, evaluate
 from tqp.operators.expressions.coerce import align
 from tqp.operators.expressions.logic import truth
 from tqp.operators.join import (
-    JoinTable, KeySet, build_key_set, build_table, dense_limit, expand_runs, join_indices, key_in,
-    key_set_contains, key_set_slots, mark_slots, match_any, probe_runs, probe_table, unmatched,
+    JoinTable, KeySet, build_key_set, build_table, dense_limit, expand_runs, is_every_row,
+    join_indices, key_in, key_set_contains, key_set_slots, mark_slots, match_any, probe_runs,
+    probe_table, unmatched,
 )
 from tqp.operators.lists import reject_list_keys
 from tqp.operators.keys import (
@@ -149,7 +150,7 @@ def assemble(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor, kind
         ri = torch.cat([ri, extra])
     if kind in ("right", "full"):
         lout = left.take_or_null(li)
-    elif _is_identity(li, left.num_rows):  # every left row matched once: nothing to gather
+    elif is_every_row(li, left.num_rows):  # every left row matched once: nothing to gather
         lout = left
     else:
         lout = left.take_late(li)
@@ -164,14 +165,6 @@ def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, 
     `ordered=False` (see `match_pairs`); only the columns `keep` when given."""
     li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran)
     return assemble(left, right, li, ri, kind, keep)
-
-
-def _is_identity(indices: torch.Tensor, n: int) -> bool:
-    """True when `indices` is 0, 1, ..., n-1 (pairs come ordered by left row)."""
-    if indices.shape[0] != n:
-        return False
-    return n == 0 or (int(indices[0]) == 0 and int(indices[-1]) == n - 1
-                      and bool((indices[1:] - indices[:-1] == 1).all()))
 
 
 def mark_join(left: Batch, right: Batch, mark: str, left_keys, right_keys, residual,
