@@ -128,3 +128,14 @@ def test_a_padded_take_shares_one_padding_and_late_columns_compose_it():
         assert out["b"].valid.tolist() == [True, False, False, True, False]
     whole = late.take_or_null(torch.tensor([1, 0]))
     assert whole["a"].values.tolist() == [30, 40] and whole["a"].valid is None
+
+
+def test_a_filter_every_row_passes_is_the_batch_itself_and_others_keep_their_rows():
+    batch = _batch()
+    assert batch.filter(torch.ones(10, dtype=torch.bool)) is batch
+    mask = torch.arange(10) % 4 != 1
+    kept = batch.filter(mask)
+    assert kept.num_rows == 7
+    for name in batch.names:
+        _same(kept[name], batch.take(torch.nonzero(mask).flatten())[name])
+    assert batch.filter(torch.zeros(10, dtype=torch.bool)).num_rows == 0
