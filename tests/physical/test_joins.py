@@ -62,6 +62,24 @@ def test_a_small_build_side_with_wide_keys_is_probed_on_one_key(cons):
     assert "on one key]" in join, text
 
 
+@pytest.mark.parametrize("sql", [
+    # A NULL in the key the table is built on, then in the other one: those probe rows are
+    # given a key no build row has, and the other key is read only where the first matched.
+    "SELECT big.v, small.w FROM big JOIN small ON NULLIF(big.a, 15838) = small.a "
+    "AND big.b = small.b ORDER BY 1, 2",
+    "SELECT big.v, small.w FROM big JOIN small ON big.a = small.a "
+    "AND NULLIF(big.b, 62) = small.b ORDER BY 1, 2",
+    "SELECT count(*), sum(small.w) FROM big LEFT JOIN small ON NULLIF(big.a, 7919) = small.a "
+    "AND NULLIF(big.b, 62) = small.b",
+])
+def test_probe_rows_with_a_null_key_against_a_table_on_one_key_match_nothing(cons, sql):
+    con, duck = cons
+    check_against_duckdb(con, duck, sql)
+    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
+    join = next(line for line in text.splitlines() if "Join[" in line)
+    assert "on one key]" in join, text
+
+
 @pytest.fixture(scope="module")
 def partitioned(cons):
     """`big` and `small` in partitions of 1,000 rows, for tqp and DuckDB."""

@@ -354,13 +354,19 @@ def _probe_keys(build: BuildSide, left: Batch, left_keys):
         if packed is None:
             return None
         return torch.where(ok, packed, NO_PACKED_KEY), None, values
-    missing = None if ok is None or len(cols) > 1 else _missing_key(build, cols[0].values)
+    # The key the table is built on: the only one, or the lead.
+    at = 0 if build.lead is None else build.lead
+    missing = None if ok is None or (len(cols) > 1 and build.lead is None) else \
+        _missing_key(build.keys[at].values, cols[at].values)
     if missing is not None:
         # Rows without a usable key get a key no build row has: one pass, where picking out
-        # the others took a pass to list them and a gather of their keys.
-        lo, hi = value_range(cols[0].values)
-        ok, values = None, [torch.where(ok, cols[0].values, missing)]
-        note_range(values[0], min(lo, missing), max(hi, missing))
+        # the others took a pass to list them and a gather of every key column (a lead's
+        # other keys are then read only at the pairs its key finds).
+        values = [c.values for c in cols]
+        lo, hi = value_range(values[at])
+        values[at] = torch.where(ok, values[at], missing)
+        note_range(values[at], min(lo, missing), max(hi, missing))
+        ok = None
     rows = None if ok is None else true_rows(ok)
     if missing is None:
         values = [_at(c.values, rows) for c in cols]
@@ -386,14 +392,12 @@ def _scale(column: Column) -> int:
     return column.decimal.scale if column.type is DataType.DECIMAL else 0
 
 
-def _missing_key(build: BuildSide, probe: torch.Tensor) -> int | None:
-    """An integer in `probe`'s dtype that no build key equals (just outside the build keys'
-    range), or None when the build keys are not one integer column or no such value fits."""
-    if (len(build.keys) != 1 or build.lead is not None or not probe.numel()
-            or probe.dim() != 1 or probe.is_floating_point() or probe.dtype == torch.bool
-            or not build.keys[0].values.numel()):
+def _missing_key(key: torch.Tensor, probe: torch.Tensor) -> int | None:
+    """An integer in `probe`'s dtype that no value of the build key column `key` equals (just
+    outside its range), or None when the keys are not integers or no such value fits."""
+    if (not probe.numel() or probe.dim() != 1 or probe.is_floating_point()
+            or probe.dtype == torch.bool or not key.numel()):
         return None
-    key = build.keys[0].values
     if key.dim() != 1 or key.is_floating_point() or key.dtype == torch.bool:
         return None
     lo, hi = value_range(key)
