@@ -408,6 +408,14 @@ def _reduce(call: AggregateCall, inputs: _Inputs, ids: torch.Tensor, groups: int
             order = Column(pack_keys([arg.values]), DataType.BIGINT, arg.valid)
             return statistics.arg_extreme(arg, order, ids, groups, largest=call.func == "max",
                                           last=True)
+        if arg.is_broadcast and len(arg):
+            # One value on every row (a one-row input a join broadcast): every group's least
+            # and greatest are that value, NULL where the group has no row or it is NULL.
+            valid = counts.of(None) > 0
+            if arg.valid is not None:
+                valid = valid & arg.valid[:1]
+            values = arg.values[:1].expand(groups, *arg.values.shape[1:]).contiguous()
+            return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)
         fn = kernels.segment_min if call.func == "min" else kernels.segment_max
         values, valid = fn(arg.values, arg.valid, ids, groups)
         return Column(values, arg.type, normalize_valid(valid), arg.dictionary, arg.decimal)

@@ -163,8 +163,24 @@ def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, 
          keep: frozenset[str] | None = None) -> Batch:
     """`left` joined with `right` (both whole); the rows in no particular order with
     `ordered=False` (see `match_pairs`); only the columns `keep` when given."""
+    if not left_keys and residual is None and kind in ("inner", "cross", "left") and \
+            right.num_rows == 1 and all(c.lists is None and c.struct is None
+                                        for c in right.columns.values()):
+        if ran is not None:
+            ran.append("one right row, broadcast")
+        return _with_one_row(left, right, keep)
     li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran)
     return assemble(left, right, li, ri, kind, keep)
+
+
+def _with_one_row(left: Batch, right: Batch, keep: frozenset[str] | None) -> Batch:
+    """Every row of `left` beside the one row of `right` (a join without a condition: a FROM
+    list naming a one-row aggregate): `left` as it is and `right`'s values as broadcast views,
+    no pair listed or gathered."""
+    columns = {n: c for n, c in left.columns.items() if keep is None or n in keep}
+    columns.update({n: c.broadcast(left.num_rows) for n, c in right.columns.items()
+                    if keep is None or n in keep})
+    return Batch(columns, left.num_rows, left.device)
 
 
 def mark_join(left: Batch, right: Batch, mark: str, left_keys, right_keys, residual,

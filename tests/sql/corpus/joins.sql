@@ -190,3 +190,36 @@ select count(*) as n, sum(l_quantity) as qty, sum(ps_availqty) as avail
 from lineitem join partsupp
   on l_partkey = ps_partkey and l_suppkey * 1000000007 = ps_suppkey * 1000000007
 where l_shipdate < date '1995-01-01';
+
+-- name: join_with_a_one_row_aggregate
+-- A FROM list naming a one-row aggregate: its columns broadcast beside every row.
+select o_orderkey, o_totalprice, m.top, o_totalprice / m.top as share
+from orders, (select max(o_totalprice) as top from orders) m
+where o_orderkey < 200
+order by o_orderkey;
+
+-- name: left_join_with_a_one_row_aggregate_on_true
+select c_custkey, m.n
+from customer left join (select count(*) as n from nation) m on true
+where c_custkey < 20
+order by c_custkey;
+
+-- name: group_extremes_of_a_broadcast_value
+-- MIN and MAX of a value every row shares, per group, beside the groups' own aggregates: the
+-- groups a filter leaves empty are not formed.
+select o_orderpriority, max(m.top) as mx, min(m.top) as mn, count(*) as n, sum(o_totalprice) as total
+from orders, (select max(o_totalprice) as top from orders where o_orderstatus = 'F') m
+where o_totalprice > 100000
+group by o_orderpriority
+order by o_orderpriority;
+
+-- name: extremes_of_a_broadcast_null_and_over_no_rows
+select max(m.top) as mx, min(m.top) as mn, count(*) as n
+from orders, (select max(o_totalprice) as top from orders where o_orderkey < 0) m
+group by o_orderstatus
+order by o_orderstatus;
+
+-- name: extreme_of_a_broadcast_value_over_no_rows
+select max(m.top) as mx, min(m.top) as mn, count(*) as n
+from orders, (select 42 as top) m
+where o_orderkey < 0;
