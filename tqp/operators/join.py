@@ -283,10 +283,14 @@ def _direct_hits(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, t
     else:
         found = _lookup(table.table, table.lo, table.hi, probe, -1)
     hit = found >= 0
-    if within is None and int(count_true(hit)) == probe.numel():
-        # Every probe key is there (a foreign key into a whole table): no positions to list.
+    # Every probe key there (a foreign key into a whole table): no positions to list. A CPU
+    # counts first (a tenth of listing them); a GPU lists them anyway (nonzero's host sync).
+    if within is None and probe.device.type == "cpu" and \
+            int(count_true(hit)) == probe.numel():
         return every_row(probe.numel(), probe.device), found.long()
     rows = true_rows(hit)
+    if within is None and rows.numel() == probe.numel():
+        return every_row(probe.numel(), probe.device), found.long()
     found = gather(found, rows).long()
     return (rows if within is None else gather(within, rows)), found
 
