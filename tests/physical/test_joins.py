@@ -41,6 +41,12 @@ def cons():
     d.close()
 
 
+def _explained(con, sql: str, operator: str) -> str:
+    """The EXPLAIN ANALYZE line of the first operator of `sql` whose text holds `operator`."""
+    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
+    return next(line for line in text.splitlines() if operator in line)
+
+
 @pytest.mark.parametrize("sql", [
     "SELECT big.v, small.w FROM big JOIN small ON big.a = small.a AND big.b = small.b ORDER BY 1, 2",
     "SELECT big.v, small.w FROM big LEFT JOIN small ON big.a = small.a AND big.b = small.b "
@@ -56,10 +62,8 @@ def test_a_large_probe_batch_against_a_small_build_side_gives_duckdbs_answer(con
 
 def test_a_small_build_side_with_wide_keys_is_probed_on_one_key(cons):
     con, _ = cons
-    text = con.execute("EXPLAIN ANALYZE SELECT big.v, small.w FROM big JOIN small "
-                       "ON big.a = small.a AND big.b = small.b").fetchall()[0][0]
-    join = next(line for line in text.splitlines() if "Join[inner]" in line)
-    assert "on one key]" in join, text
+    assert "on one key]" in _explained(con, "SELECT big.v, small.w FROM big JOIN small "
+                                            "ON big.a = small.a AND big.b = small.b", "Join[inner]")
 
 
 @pytest.mark.parametrize("sql", [
@@ -75,9 +79,7 @@ def test_a_small_build_side_with_wide_keys_is_probed_on_one_key(cons):
 def test_probe_rows_with_a_null_key_against_a_table_on_one_key_match_nothing(cons, sql):
     con, duck = cons
     check_against_duckdb(con, duck, sql)
-    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
-    join = next(line for line in text.splitlines() if "Join[" in line)
-    assert "on one key]" in join, text
+    assert "on one key]" in _explained(con, sql, "Join[")
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +110,8 @@ FEW_PROBE_ROWS = [
 def test_a_build_side_streams_past_a_table_of_few_probe_rows(partitioned, sql):
     con, duck = partitioned
     check_against_duckdb(con, duck, sql)
-    text = con.execute("EXPLAIN ANALYZE " + sql).fetchall()[0][0]
-    mark = next(line for line in text.splitlines() if "MarkJoin[" in line)
-    assert "build side streamed past a table of the probe rows" in mark, text
+    assert "build side streamed past a table of the probe rows" in \
+        _explained(con, sql, "MarkJoin[")
 
 
 def test_a_probe_side_past_its_limit_is_read_after_the_build_side(partitioned):

@@ -10,6 +10,13 @@ from tqp.planner.passes import distinct_join_inputs
 
 
 
+def _assert_unchanged(con, sql: str) -> None:
+    """distinct_join_inputs leaves the plan of `sql` (after the passes before it) as it is."""
+    plan, context = built(con, sql)
+    plan = run(plan, context, *passes_before("distinct_join_inputs"))
+    assert text(distinct_join_inputs(plan, context)) == text(plan)
+
+
 def test_a_many_to_many_join_under_in_joins_distinct_inputs(con):
     # fact repeats its (did, eid) pairs: 40 combinations over 100 rows. Both sides are the same
     # columns of fact: its distinct rows are found once, and read under b's names too.
@@ -61,11 +68,8 @@ def test_the_join_below_a_select_distinct_joins_distinct_inputs(con):
 
 def test_a_join_read_also_as_rows_is_left_as_it_is(con):
     # The CTE is read by the IN and by the FROM clause: one plan serves both, unchanged.
-    sql = ("with p as (select a.did from fact a, fact b where a.did = b.did) "
-           "select count(*) from p where p.did in (select did from p)")
-    plan, context = built(con, sql)
-    plan = run(plan, context, *passes_before("distinct_join_inputs"))
-    assert text(distinct_join_inputs(plan, context)) == text(plan)
+    _assert_unchanged(con, "with p as (select a.did from fact a, fact b where a.did = b.did) "
+                           "select count(*) from p where p.did in (select did from p)")
 
 
 def test_a_join_under_intersect_joins_distinct_inputs(con):
@@ -91,11 +95,8 @@ def test_a_join_under_intersect_joins_distinct_inputs(con):
 
 def test_a_join_under_intersect_all_is_left_as_it_is(con):
     # INTERSECT ALL counts each row's copies: the join's repeats are part of the answer.
-    sql = ("select d.name from fact f, dim d where f.did = d.did "
-           "intersect all select name from dim")
-    plan, context = built(con, sql)
-    plan = run(plan, context, *passes_before("distinct_join_inputs"))
-    assert text(distinct_join_inputs(plan, context)) == text(plan)
+    _assert_unchanged(con, "select d.name from fact f, dim d where f.did = d.did "
+                           "intersect all select name from dim")
 
 
 SET_OPERATIONS = [
