@@ -327,3 +327,52 @@ def test_every_row_is_trusted_only_while_unchanged():
     assert not join.is_every_row(rows, 4)
     assert join.is_every_row(torch.arange(4), 4)  # any tensor is read when not marked
     assert not join.is_every_row(torch.tensor([0, 2, 1, 3]), 4)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build, strategy, built", [
+    (list(range(0, 400, 3)), "auto", "direct"),
+    ([5, 5, 9, 12, 12, 12, 40, 7], "auto", "direct-runs"),
+    ([5, 5, 9, 12, 12, 12, 40, 7], "search", "sorted"),
+    ([3, 10**12, 17, 10**12, 250], "auto", "sorted"),  # a range too wide for a table
+])
+def test_probe_rows_a_mask_leaves_out_pair_with_nothing(device, build, strategy, built):
+    """probe_table with `kept` (the rows a filter kept, not listed) gives exactly the pairs of
+    the kept rows, in the same order, for every kind of table."""
+    rng = np.random.default_rng(3)
+    pool = np.array(sorted(set(build)) + [1, 2, 4, 399, 10**11], dtype=np.int64)
+    probe = torch.tensor(rng.choice(pool, 300), device=device)
+    kept = torch.tensor(rng.random(300) < 0.6, device=device)
+    table = join.build_table(torch.tensor(build, device=device), len(probe), strategy=strategy)
+    assert table.strategy == built
+    pi, bi = join.probe_table(table, probe, kept)
+    everything = join.probe_table(table, probe)
+    expected = [(p, b) for p, b in zip(*(t.tolist() for t in everything)) if kept[p]]
+    assert expected and list(zip(pi.tolist(), bi.tolist())) == expected
+    assert join.probe_table(table, probe, torch.zeros_like(kept))[0].numel() == 0
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("build, built", [
+    ([4, 9, 9, 30, 77, 120], "presence"),
+    ([4, 9, 9, 30, 10**12, -10**12], "sorted"),  # a range too wide for a presence table
+])
+def test_key_set_slots_of_masked_probe_rows_are_those_of_the_kept_rows(device, build, built):
+    """key_set_slots and mark_slots with `kept` find and mark exactly what the kept rows,
+    listed first, would."""
+    rng = np.random.default_rng(5)
+    pool = np.array(sorted(set(build)) + [0, 5, 31, 119, 10**11], dtype=np.int64)
+    probe = torch.tensor(rng.choice(pool, 200), device=device)
+    kept = torch.tensor(rng.random(200) < 0.5, device=device)
+    keys = join.build_key_set(torch.tensor(build, device=device), len(probe))
+    assert keys.strategy == built
+    listed = torch.nonzero(kept).flatten()
+    rows, slots = join.key_set_slots(keys, probe, kept)
+    at, expected_slots = join.key_set_slots(keys, probe[listed])
+    assert rows.tolist() == listed[at].tolist() and slots.tolist() == expected_slots.tolist()
+    size = keys.table.numel()
+    marked, expected = (torch.zeros(size, dtype=torch.bool, device=device) for _ in range(2))
+    join.mark_slots(keys, marked, probe, kept)
+    join.mark_slots(keys, expected, probe[listed])
+    found = join.key_set_slots(keys, torch.tensor(build, device=device))[1]
+    assert marked[found].tolist() == expected[found].tolist() and bool(marked[found].any())

@@ -30,15 +30,20 @@ def _tables() -> dict[str, pa.Table]:
     return {"big": big, "small": small}
 
 
-@pytest.fixture(scope="module")
-def cons():
+def _connections(tables: dict[str, pa.Table]):
+    """A tqp and a DuckDB connection, each with `tables` registered (a fixture's body)."""
     t, d = tqp.connect(), duckdb.connect()
-    for name, table in _tables().items():
+    for name, table in tables.items():
         t.register(name, table)
         d.register(name, table)
     yield t, d
     t.close()
     d.close()
+
+
+@pytest.fixture(scope="module")
+def cons():
+    yield from _connections(_tables())
 
 
 def _explained(con, sql: str, operator: str) -> str:
@@ -146,3 +151,97 @@ def test_a_join_passes_on_only_what_its_parent_reads(cons, monkeypatch, sql, ass
     monkeypatch.setattr(joins, "assemble", spy)
     check_against_duckdb(*cons, sql)
     assert seen and all(names == assembled for names in seen)
+
+
+def _probe_and_builds() -> dict[str, pa.Table]:
+    """A probe table (integer keys with NULLs, strings) and build sides of every kind of
+    table: unique keys (direct), repeated keys (direct runs), keys too far apart for a table
+    (sorted), and two keys with wide ranges (a table on one of them, of unique keys or of
+    runs)."""
+    n = 30_000
+    probe = pa.table({
+        "k": pa.array([None if i % 89 == 0 else i * 7 % 5003 for i in range(n)], pa.int64()),
+        "w": pa.array([i * 7919 % 1_000_003 for i in range(n)], pa.int64()),
+        "s": pa.array([f"s{i % 40}" for i in range(n)]),
+        "v": pa.array(range(n), pa.int32()),
+    })
+    unique = pa.table({"k": pa.array(range(0, 5003, 4), pa.int64()),
+                       "u": pa.array(range(1251), pa.int32())})
+    repeated = pa.table({"k": pa.array([i % 700 * 3 for i in range(2100)], pa.int64()),
+                         "u": pa.array(range(2100), pa.int32())})
+    far = pa.table({"k": pa.array([i * 11 for i in range(400)] + [10**12, -10**12], pa.int64()),
+                    "u": pa.array(range(402), pa.int32())})
+    wide = pa.table({"k": pa.array([i * 7 % 5003 for i in range(0, 3000, 3)], pa.int64()),
+                     "w": pa.array([i * 7919 % 1_000_003 for i in range(0, 3000, 3)], pa.int64()),
+                     "s": pa.array([f"s{i % 40}" for i in range(0, 3000, 3)]),
+                     "u": pa.array(range(1000), pa.int32())})
+    sampled = range(0, n, 10)  # each sampled probe row's keys twice, one pair not matching
+    runs = pa.table({"k": pa.array([i * 7 % 5003 for i in sampled for _ in (0, 1)], pa.int64()),
+                     "w": pa.array([i * 7919 % 1_000_003 * 1000 + j for i in sampled
+                                    for j in (0, 1)], pa.int64()),
+                     "u": pa.array(range(2 * len(sampled)), pa.int32())})
+    return {"probe": probe, "uniq": unique, "rep": repeated, "far": far, "wide": wide,
+            "runs": runs}
+
+
+@pytest.fixture(scope="module")
+def masked():
+    yield from _connections(_probe_and_builds())
+
+
+# Filters keeping a third to nine tenths of the probe rows, in one run or spread out.
+MASKED = [
+    "SELECT p.v, b.u FROM probe p JOIN uniq b ON p.k = b.k WHERE p.v % 3 <> 0 ORDER BY 1, 2",
+    "SELECT p.v, b.u FROM probe p JOIN rep b ON p.k = b.k WHERE p.v >= 9000 ORDER BY 1, 2",
+    "SELECT p.v, b.u FROM probe p JOIN far b ON p.k = b.k WHERE p.w < 700000 ORDER BY 1, 2",
+    "SELECT p.v, b.u FROM probe p JOIN wide b ON p.k = b.k AND p.w = b.w WHERE p.v % 10 <> 4 "
+    "ORDER BY 1, 2",
+    "SELECT p.v, b.u FROM probe p JOIN runs b ON p.k = b.k AND p.w * 1000 = b.w WHERE p.v % 7 <> 3 "
+    "ORDER BY 1, 2",
+    "SELECT p.v, b.u FROM probe p JOIN wide b ON p.s = b.s AND p.k = b.k WHERE p.v % 2 = 0 "
+    "ORDER BY 1, 2",
+    "SELECT p.s, count(*), sum(b.u) FROM probe p JOIN uniq b ON p.k = b.k AND p.v > b.u "
+    "WHERE p.w BETWEEN 100000 AND 800000 GROUP BY p.s ORDER BY 1",
+    "SELECT count(*), sum(p.v) FROM probe p JOIN rep b ON p.k + 0 = b.k WHERE p.k IS NOT NULL "
+    "AND p.v % 4 <> 0",
+]
+
+
+@pytest.mark.parametrize("sql", MASKED)
+def test_an_inner_join_probes_a_filters_input_with_its_mask(masked, sql):
+    """A filter keeping a quarter of its rows or more is not listed: the join looks up every
+    row's key and pairs only those the mask kept (NULL keys, repeated keys, sorted and
+    one-key tables, a residual and a computed key alike), as DuckDB answers."""
+    con, duck = masked
+    check_against_duckdb(con, duck, sql)
+    assert "filter's mask" in _explained(con, sql, "Join[inner]")
+
+
+@pytest.mark.parametrize("sql", [
+    # Few rows kept: listed as before.
+    "SELECT p.v, b.u FROM probe p JOIN uniq b ON p.k = b.k WHERE p.v % 10 = 0 ORDER BY 1, 2",
+    # Outer joins keep their unmatched rows: they read the rows the filter kept.
+    "SELECT p.v, b.u FROM probe p LEFT JOIN uniq b ON p.k = b.k WHERE p.v % 3 <> 0 ORDER BY 1, 2",
+])
+def test_other_filtered_probe_sides_are_listed_first(masked, sql):
+    con, duck = masked
+    check_against_duckdb(con, duck, sql)
+    assert "filter's mask" not in _explained(con, sql, "Join[")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT b.u FROM uniq b WHERE EXISTS (SELECT 1 FROM probe p WHERE p.k = b.k "
+    "AND p.v % 3 <> 0) ORDER BY 1",
+    "SELECT b.u FROM rep b WHERE NOT EXISTS (SELECT 1 FROM probe p WHERE p.k = b.k "
+    "AND p.v >= 9000) ORDER BY 1",
+    "SELECT b.u FROM uniq b WHERE EXISTS (SELECT 1 FROM probe p WHERE p.k = b.k "
+    "AND p.v <> b.u * 7 AND p.w < 700000) ORDER BY 1",
+])
+def test_a_filters_rows_streamed_past_a_mark_joins_table_are_read_with_its_mask(masked, sql):
+    """EXISTS and NOT EXISTS (with or without a residual) over a filtered subquery of many
+    rows: its batches stream past a table of the few outer rows, each read as the filter's
+    input and mask (keys looked up, only the kept rows' matches marked)."""
+    con, duck = masked
+    check_against_duckdb(con, duck, sql)
+    line = _explained(con, sql, "MarkJoin[")
+    assert "streamed past a table of the probe rows" in line and "filter's mask" in line, line

@@ -139,3 +139,34 @@ def test_a_filter_every_row_passes_is_the_batch_itself_and_others_keep_their_row
     for name in batch.names:
         _same(kept[name], batch.take(torch.nonzero(mask).flatten())[name])
     assert batch.filter(torch.zeros(10, dtype=torch.bool)).num_rows == 0
+
+
+def test_a_filter_keeping_many_rows_lists_them_only_when_a_column_is_read():
+    """On a CPU a filter keeping at least 1/LATE_MAX_SPREAD of its rows keeps its mask: the
+    batch it read and the mask are there for a join (`unlisted`), under other names too, until
+    some column is read; then the rows are listed once for every column."""
+    batch, mask = _batch(40), torch.arange(40) % 3 != 1
+    kept = batch.filter(mask)
+    assert kept.num_rows == int(mask.sum()) and len(kept["x"]) == kept.num_rows
+    base, unlisted_mask = kept.unlisted()
+    assert unlisted_mask is mask and base.num_rows == 40
+    assert all(base[n] is batch[n] for n in batch.names)
+    renamed = Batch({"y": kept["x"], "t": kept["s"]}, kept.num_rows)  # a projection's names
+    assert renamed.unlisted()[0]["y"] is batch["x"]
+    rows = torch.nonzero(mask).flatten()
+    _same(kept["x"], batch.take(rows)["x"])  # read: the rows are listed ...
+    assert kept.unlisted() is None  # ... and the mask is gone
+    _same(kept["s"], batch.take(rows)["s"])
+
+
+def test_a_batch_is_unlisted_only_while_all_its_columns_share_one_filters_mask():
+    batch = _batch(40)
+    few = batch.filter(torch.arange(40) == 7)  # under 1/8 kept: listed and gathered at once
+    assert few.unlisted() is None and not isinstance(few["x"], LateColumn)
+    one, other = batch.filter(torch.arange(40) % 2 == 0), batch.filter(torch.arange(40) % 2 == 1)
+    mixed = Batch({"a": one["x"], "b": other["s"]}, one.num_rows)
+    assert mixed.unlisted() is None
+    listed = batch.take_late(torch.arange(0, 40, 2))  # positions, not a mask
+    assert listed.unlisted() is None
+    with_plain = Batch({"a": one["x"], "b": Column(torch.zeros(20), DataType.DOUBLE)}, 20)
+    assert with_plain.unlisted() is None

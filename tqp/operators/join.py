@@ -238,29 +238,33 @@ def build_scratch_bytes(rows: int) -> int:
     return BUILD_SCRATCH_BYTES_PER_ROW * rows
 
 
-def probe_table(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """All pairs (p, b) with probe[p] == the key of build row b, ordered by p, then b."""
+def probe_table(table: JoinTable, probe: torch.Tensor,
+                kept: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """All pairs (p, b) with probe[p] == the key of build row b, ordered by p, then b; with
+    `kept`, a bool per probe row, only rows where it is True (the rows a filter kept, probed
+    without listing them first)."""
     device = probe.device
     if table.strategy == "empty" or probe.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=device)
         return empty, empty.clone()
     if table.strategy == "direct":
-        return _direct_hits(table, probe)
-    return expand_runs(*probe_runs(table, probe), table.perm)
+        return _direct_hits(table, probe, kept)
+    return expand_runs(*probe_runs(table, probe, kept), table.perm)
 
 
-def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor,
-                                                                torch.Tensor]:
+def probe_runs(table: JoinTable, probe: torch.Tensor, kept: torch.Tensor | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For a table of runs ("direct-runs" or "sorted") and non-empty probe keys: the probe rows
-    with a match (ascending), each one's run of equal build keys, as its length and where it
-    starts among the build rows sorted by key (`table.perm` lists them), not expanded into
-    pairs (see `expand_runs`)."""
+    with a match (ascending; only where `kept` is True, when given), each one's run of equal
+    build keys, as its length and where it starts among the build rows sorted by key
+    (`table.perm` lists them), not expanded into pairs (see `expand_runs`)."""
     if table.strategy == "direct-runs":
-        rows, run = _direct_hits(table, probe)
+        rows, run = _direct_hits(table, probe, kept)
         return rows, gather(table.runs, run).long(), \
             gather(table.starts, run).long()
     # Sorted: only the probe keys whose bucket holds a key are searched for.
-    maybe = true_rows(_lookup(table.table, table.lo, table.hi, probe >> table.shift, False))
+    maybe = _lookup(table.table, table.lo, table.hi, probe >> table.shift, False)
+    maybe = true_rows(maybe if kept is None else maybe & kept)
     candidates = gather(probe, maybe).long()
     lo = torch.searchsorted(table.sorted_keys, candidates, right=False)
     at = lo.clamp(max=table.rows - 1)  # past the last key: compares unequal below
@@ -272,17 +276,20 @@ def probe_runs(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, tor
     return gather(maybe, hit), gather(table.runs, lo).long() - lo, lo
 
 
-def _direct_hits(table: JoinTable, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """For a direct-address table: the probe rows (ascending) whose key it holds, and its entry
-    for each (the build row of a "direct" table, the run of a "direct-runs" one). A table
-    spanning a small share of the probe keys' range is looked up by the keys inside it only
-    (see `_within`)."""
+def _direct_hits(table: JoinTable, probe: torch.Tensor, kept: torch.Tensor | None = None
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """For a direct-address table: the probe rows (ascending; only where `kept` is True, when
+    given) whose key it holds, and its entry for each (the build row of a "direct" table, the
+    run of a "direct-runs" one). A table spanning a small share of the probe keys' range is
+    looked up by the keys inside it only (see `_within`)."""
     within = _within(table.lo, table.hi, probe)
     if within is not None:
         found = gather(table.table, gather(probe, within) - table.lo)
     else:
         found = _lookup(table.table, table.lo, table.hi, probe, -1)
     hit = found >= 0
+    if kept is not None:
+        hit &= kept if within is None else gather(kept, within)
     # Every probe key there (a foreign key into a whole table): no positions to list. A CPU
     # counts first (a tenth of listing them); a GPU lists them anyway (nonzero's host sync).
     if within is None and probe.device.type == "cpu" and \
@@ -522,37 +529,44 @@ def key_set_contains(keys: KeySet, probe: torch.Tensor) -> torch.Tensor:
     return found.index_put_((maybe,), equal)
 
 
-def _search_sorted_set(keys: KeySet, probe: torch.Tensor):
+def _search_sorted_set(keys: KeySet, probe: torch.Tensor, kept: torch.Tensor | None = None):
     """For a sorted key set: the probe rows whose bucket holds a key (only those are searched
-    for), each one's first place among the sorted keys, and whether the key there is its own."""
-    maybe = true_rows(_lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False))
+    for; only where `kept` is True, when given), each one's first place among the sorted keys,
+    and whether the key there is its own."""
+    maybe = _lookup(keys.buckets, keys.lo, keys.hi, probe >> keys.shift, False)
+    maybe = true_rows(maybe if kept is None else maybe & kept)
     candidates = gather(probe, maybe).long()
     at = torch.searchsorted(keys.table, candidates).clamp(max=keys.table.numel() - 1)
     return maybe, at, gather(keys.table, at) == candidates
 
 
-def key_set_slots(keys: KeySet, probe: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The probe rows (ascending) whose key is in the set, and each one's slot: its key's
-    place in the presence table, or its first place among the sorted keys (equal keys share a
-    slot; see `mark_slots`)."""
+def key_set_slots(keys: KeySet, probe: torch.Tensor, kept: torch.Tensor | None = None
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The probe rows (ascending; only where `kept` is True, when given) whose key is in the
+    set, and each one's slot: its key's place in the presence table, or its first place among
+    the sorted keys (equal keys share a slot; see `mark_slots`)."""
     if keys.strategy == "empty" or probe.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=probe.device)
         return empty, empty.clone()
     if keys.strategy == "presence":
-        rows = true_rows(_lookup(keys.table, keys.lo, keys.hi, probe, False))
+        found = _lookup(keys.table, keys.lo, keys.hi, probe, False)
+        rows = true_rows(found if kept is None else found & kept)
         return rows, _from_base(gather(probe, rows), keys.lo).long()
-    maybe, at, equal = _search_sorted_set(keys, probe)
+    maybe, at, equal = _search_sorted_set(keys, probe, kept)
     hit = true_rows(equal)
     return gather(maybe, hit), gather(at, hit)
 
 
-def mark_slots(keys: KeySet, marked: torch.Tensor, probe: torch.Tensor) -> None:
+def mark_slots(keys: KeySet, marked: torch.Tensor, probe: torch.Tensor,
+               kept: torch.Tensor | None = None) -> None:
     """Set `marked` (a bool per slot of the set: per key of a presence table's range, per
-    position of the sorted keys) at the slots of the probe keys found in the set: which of the
-    set's keys some probe key met. A presence table's slots are marked for every probe key
-    inside its range, in the set or not: those slots are never read (one pass, no lookup)."""
-    if keys.strategy != "presence" or probe.numel() == 0:
-        set_true(marked, key_set_slots(keys, probe)[1])
+    position of the sorted keys) at the slots of the probe keys found in the set (of the rows
+    where `kept` is True, when given): which of the set's keys some probe key met. A presence
+    table's slots are marked for every probe key inside its range, in the set or not: those
+    slots are never read (one pass, no lookup). With `kept`, only the keys found are: the
+    lookup and the mask cost less than listing the kept rows and gathering their keys."""
+    if keys.strategy != "presence" or probe.numel() == 0 or kept is not None:
+        set_true(marked, key_set_slots(keys, probe, kept)[1])
         return
     lo, hi = value_range(probe)
     if not (keys.lo <= lo and hi <= keys.hi):

@@ -136,15 +136,18 @@ class _Join(PhysicalOperator):
             for r in ran:
                 note(self, ctx, f"ran: {r}")
             return out
-        _prepare(self, state, batch, ctx, strategy=self.strategy)
-        pairs = joins.probe_pairs(state[1], batch, self.left_keys, self.residual) \
+        # An inner join probes a filter's input with its mask while the kept rows are unlisted.
+        probed, kept = joins.unlisted_probe(batch) if self.kind == "inner" else (batch, None)
+        _prepare(self, state, probed, ctx, strategy=self.strategy)
+        pairs = joins.probe_pairs(state[1], probed, self.left_keys, self.residual, kept) \
             if state[1] else None
         if pairs is None:
             note(self, ctx, "ran: whole-batch join per probe batch")
             return joins.join(batch, right, self.kind, self.left_keys, self.right_keys,
                               self.residual, ctx.device, keep=self.keep)
-        note(self, ctx, f"ran: {state[1].strategy}")
-        return joins.assemble(batch, right, *pairs, self.kind, self.keep)
+        note(self, ctx, f"ran: {state[1].strategy}" + (", filter's mask" if kept is not None
+                                                       else ""))
+        return joins.assemble(probed, right, *pairs, self.kind, self.keep)
 
 
 @dataclass(frozen=True, eq=False)
@@ -400,7 +403,8 @@ def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionCont
         reservation.grow(left.nbytes + sum(b.nbytes for b in held))
         side = joins.prepare_build(left, op.left_keys, held[0].num_rows * _partitions(op.build),
                                    key_set=op.residual is None, reserve=scratch.grow,
-                                   cover=joins.probe_cover(held[0], op.right_keys))
+                                   cover=joins.probe_cover(joins.unlisted_probe(held[0])[0],
+                                                           op.right_keys))
         if side:
             reservation.grow(side.nbytes)
     except MemoryLimitExceeded:
@@ -415,8 +419,11 @@ def _marks_streaming_build(op, probe: list, held: list, rest, ctx: ExecutionCont
         note(op, ctx, f"ran: build side streamed past a table of the probe rows "
                       f"({side.strategy})")
         marks = joins.BuildMarks(side, op.left_keys, op.residual)
+        masked = False
         for batch in itertools.chain(_drain(held), rest):
-            marks.add(batch, op.right_keys)
+            masked |= marks.add(batch, op.right_keys)
+        if masked:
+            note(op, ctx, "ran: filter's mask")
         found = marks.found()
     finally:
         reservation.release()
