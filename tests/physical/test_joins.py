@@ -217,6 +217,18 @@ def test_an_inner_join_probes_a_filters_input_with_its_mask(masked, sql):
     assert "filter's mask" in _explained(con, sql, "Join[inner]")
 
 
+def test_each_probe_partition_is_probed_with_its_filters_mask(masked):
+    """Partitions of 4,000 rows: each batch's filter hands its own mask to the join."""
+    _, duck = masked
+    con = tqp.connect(batch_rows=4000)
+    for name, table in _probe_and_builds().items():
+        con.register(name, table)
+    for sql in MASKED:
+        check_against_duckdb(con, duck, sql)
+        assert "filter's mask" in _explained(con, sql, "Join[inner]")
+    con.close()
+
+
 @pytest.mark.parametrize("sql", [
     # Few rows kept: listed as before.
     "SELECT p.v, b.u FROM probe p JOIN uniq b ON p.k = b.k WHERE p.v % 10 = 0 ORDER BY 1, 2",
