@@ -13,11 +13,10 @@ import torch
 from sqlglot import exp
 
 from tqp.errors import Error
-from tqp.operators.expressions import evaluate
+from tqp.operators.expressions import constant_row, is_literal_only
 from tqp.planner import logical as L
 from tqp.planner.scope import conjuncts
 from tqp.storage.arrow import column_to_arrow
-from tqp.storage.column import Batch
 from tqp.storage.pruning import Bound
 from tqp.types import DataType
 
@@ -83,14 +82,13 @@ def _constant(expression: exp.Expression | None):
     cannot be computed here (then the bound is simply not used)."""
     if expression is None:
         return None
-    nodes = list(expression.walk())
-    if any(isinstance(n, _NOT_CONSTANT) for n in nodes):
+    if any(isinstance(n, _NOT_CONSTANT) for n in expression.walk()):
         return None
-    known = all(isinstance(n, _LITERAL_PARTS) for n in nodes)
+    known = is_literal_only(expression)
     if known and expression in _KNOWN:
         return _KNOWN[expression]
     try:
-        column = evaluate(expression, Batch({}, 1, torch.device("cpu")))
+        column = constant_row(expression, torch.device("cpu"))
         # An INTERVAL is no bound: file statistics order intervals by their raw parts, not as
         # they compare ('1 month' = '30 days')
         value = None if column.type is DataType.INTERVAL else column_to_arrow(column)[0].as_py()
@@ -103,10 +101,8 @@ def _constant(expression: exp.Expression | None):
     return value
 
 
-# The values of constants made only of literals, casts, intervals and arithmetic, which cannot
-# change, by expression (sqlglot compares trees by structure): the kernels take up to half a
-# millisecond for `DATE '...' + INTERVAL '1' YEAR`, and queries repeat their constants.
-_LITERAL_PARTS = (exp.Literal, exp.Null, exp.Boolean, exp.Cast, exp.DataType, exp.DataTypeParam,
-                  exp.Interval, exp.Var, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Neg, exp.Paren)
+# The Python values of constants made only of literals, casts, intervals and arithmetic, which
+# cannot change, by expression (sqlglot compares trees by structure): queries repeat their
+# constants, and converting one from its row (expressions.constant_row) takes tens of µs.
 _KNOWN: dict[exp.Expression, object] = {}
 KNOWN_KEPT = 1024
