@@ -376,3 +376,19 @@ def test_key_set_slots_of_masked_probe_rows_are_those_of_the_kept_rows(device, b
     join.mark_slots(keys, expected, probe[listed])
     found = join.key_set_slots(keys, torch.tensor(build, device=device))[1]
     assert marked[found].tolist() == expected[found].tolist() and bool(marked[found].any())
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("ordered", [True, False])
+@pytest.mark.parametrize("left_rows", [20, 2000])  # the left side built; the right side built
+def test_join_indices_with_a_right_mask_pair_only_the_kept_right_rows(device, ordered, left_rows):
+    rng = np.random.default_rng(11)
+    left = torch.tensor(rng.integers(0, 300, left_rows), device=device)
+    right = torch.tensor(rng.integers(0, 300, 1000), device=device)
+    kept = torch.tensor(rng.random(1000) < 0.7, device=device)
+    li, ri = join_indices(left, right, ordered, right_kept=kept)
+    rows = torch.nonzero(kept).flatten()
+    eli, eri = join_indices(left, right[rows], ordered)
+    expected = list(zip(eli.tolist(), rows[eri].tolist()))
+    pairs = list(zip(li.tolist(), ri.tolist()))
+    assert expected and (pairs == expected if ordered else sorted(pairs) == sorted(expected))

@@ -257,3 +257,20 @@ def test_a_filters_rows_streamed_past_a_mark_joins_table_are_read_with_its_mask(
     check_against_duckdb(con, duck, sql)
     line = _explained(con, sql, "MarkJoin[")
     assert "streamed past a table of the probe rows" in line and "filter's mask" in line, line
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT b.u, count(p.v) FROM uniq b LEFT JOIN (SELECT * FROM probe WHERE v % 3 <> 0) p "
+    "ON b.k = p.k GROUP BY b.u ORDER BY 1",
+    "SELECT b.u, p.v FROM far b LEFT JOIN (SELECT * FROM probe WHERE w < 700000) p "
+    "ON b.k = p.k ORDER BY 1, 2",
+    "SELECT b.u, sum(p.v) FROM rep b LEFT JOIN (SELECT * FROM probe WHERE v >= 9000) p "
+    "ON b.k = p.k AND p.v > b.u GROUP BY b.u ORDER BY 1",
+])
+def test_a_small_side_built_meets_a_filters_input_with_its_mask(masked, sql):
+    """A join of a small left side with a filtered right side many times larger is built on
+    the left side and probed by the right side's input with the filter's mask: LEFT JOINs
+    (NULL keys, repeated keys, a residual) as DuckDB answers."""
+    con, duck = masked
+    check_against_duckdb(con, duck, sql)
+    assert "right side's filter mask" in _explained(con, sql, "Join[left]")

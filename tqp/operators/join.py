@@ -357,13 +357,17 @@ def _sparse(lo: int, hi: int, plo: int, phi: int) -> bool:
 
 
 def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool = True,
-                 ran: list | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+                 ran: list | None = None, right_kept: torch.Tensor | None = None
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """All pairs (i, j) with left_key[i] == right_key[j], ordered by i, then j (in no particular
     order with `ordered=False`, which saves a sort when the left side is the one built).
 
     Keys are int64 without NULLs (the caller drops NULL keys first). Returns two int64 index
     tensors of equal length. The right side is built, unless the left one is SWAP_RATIO times
-    smaller. `ran`, when given, receives the strategy of the table that was built.
+    smaller. `ran`, when given, receives the strategy of the table that was built. With
+    `right_kept`, a bool per right row, only the right rows where it is True pair (a filter's
+    input and mask): probed with the mask where the left side is built, listed first where
+    the right side is.
 
     Example:
         >>> join_indices(torch.tensor([1, 2, 1]), torch.tensor([1, 1, 3]))
@@ -372,31 +376,42 @@ def join_indices(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool 
     if left_key.numel() == 0 or right_key.numel() == 0:
         empty = torch.empty(0, dtype=torch.int64, device=left_key.device)
         return empty, empty.clone()
+    if right_kept is not None:
+        if left_key.numel() * SWAP_RATIO <= int(count_true(right_kept)):
+            return _left_built(left_key, right_key, ordered, ran, right_kept)
+        rows = true_rows(right_kept)  # the right side is built, of the rows kept
+        li, ri = join_indices(left_key, gather(right_key, rows), ordered, ran)
+        return li, gather(rows, ri)
     if left_key.numel() * SWAP_RATIO <= right_key.numel():
-        # Build on the much smaller left input, then put the pairs back in left-row order;
-        # unless the left keys repeat and the right ones are unique over a small range: a table
-        # of those yields the pairs in left-row order from one gather, without the sorts a
-        # table of repeated keys and the reordering take.
-        table = direct_table(left_key, right_key.numel()) if ordered else None
-        if ordered and table is None:
-            right = direct_table(right_key, left_key.numel())
-            if right is not None:
-                if ran is not None:
-                    ran.append(right.strategy)
-                return probe_table(right, left_key)
-        if table is None:
-            table = build_table(left_key, right_key.numel(), cover=value_range(right_key))
-        if ran is not None:
-            ran.append(f"{table.strategy} (left side built)")
-        right_idx, left_idx = probe_table(table, right_key)
-        if not ordered:
-            return left_idx, right_idx
-        order = torch.sort(left_idx, stable=True).indices
-        return gather(left_idx, order), gather(right_idx, order)
+        return _left_built(left_key, right_key, ordered, ran)
     table = build_table(right_key, left_key.numel(), cover=value_range(left_key))
     if ran is not None:
         ran.append(table.strategy)
     return probe_table(table, left_key)
+
+
+def _left_built(left_key: torch.Tensor, right_key: torch.Tensor, ordered: bool,
+                ran: list | None, right_kept: torch.Tensor | None = None):
+    """`join_indices` building on the much smaller left input, then putting the pairs back in
+    left-row order; unless the left keys repeat and the right ones (all of them kept) are
+    unique over a small range: a table of those yields the pairs in left-row order from one
+    gather, without the sorts a table of repeated keys and the reordering take."""
+    table = direct_table(left_key, right_key.numel()) if ordered else None
+    if ordered and table is None and right_kept is None:
+        right = direct_table(right_key, left_key.numel())
+        if right is not None:
+            if ran is not None:
+                ran.append(right.strategy)
+            return probe_table(right, left_key)
+    if table is None:
+        table = build_table(left_key, right_key.numel(), cover=value_range(right_key))
+    if ran is not None:
+        ran.append(f"{table.strategy} (left side built)")
+    right_idx, left_idx = probe_table(table, right_key, right_kept)
+    if not ordered:
+        return left_idx, right_idx
+    order = torch.sort(left_idx, stable=True).indices
+    return gather(left_idx, order), gather(right_idx, order)
 
 
 def dense_limit(rows: int, probe_rows: int = 0) -> int:

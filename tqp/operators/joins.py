@@ -112,12 +112,16 @@ def residual_pairs(left: Batch, right: Batch, li: torch.Tensor, ri: torch.Tensor
 
 
 def match_pairs(left: Batch, right: Batch, left_keys, right_keys, residual, device,
-                ordered: bool = True, ran: list | None = None):
+                ordered: bool = True, ran: list | None = None,
+                right_kept: torch.Tensor | None = None):
     """All (left row, right row) pairs whose keys are equal and that pass `residual` (ordered by
-    left row unless `ordered` is False). `ran` receives the strategy used."""
+    left row unless `ordered` is False). `ran` receives the strategy used. With `right_kept`
+    (a bool per right row; with keys only), only right rows where it is True pair."""
     if left_keys:
         lk, lrows, rk, rrows = _join_keys(left, right, left_keys, right_keys)
-        li, ri = join_indices(lk, rk, ordered, ran)
+        if right_kept is not None and rrows is not None:
+            right_kept = gather(right_kept, rrows)
+        li, ri = join_indices(lk, rk, ordered, ran, right_kept)
         li, ri = _at(lrows, li, li), _at(rrows, ri, ri)
     else:
         total = left.num_rows * right.num_rows
@@ -169,7 +173,13 @@ def join(left: Batch, right: Batch, kind: str, left_keys, right_keys, residual, 
         if ran is not None:
             ran.append("one right row, broadcast")
         return _with_one_row(left, right, keep)
-    li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran)
+    right_kept = None
+    if left_keys and kind in ("inner", "left"):  # right rows that pair nothing are dropped
+        right, right_kept = unlisted_probe(right)
+        if right_kept is not None and ran is not None:
+            ran.append("right side's filter mask")
+    li, ri = match_pairs(left, right, left_keys, right_keys, residual, device, ordered, ran,
+                         right_kept)
     return assemble(left, right, li, ri, kind, keep)
 
 
