@@ -159,3 +159,6 @@ select (select -5 as c0 from t_nulls order by 1 desc limit 1) as v,
 
 -- name: derived_order_by_a_negative_constant_then_a_column
 select s.c0, s.id from (select -1 as c0, id from t_nulls order by 1, 2 limit 3) as s order by 2;
+
+-- name: round_to_a_negative_zero_keeps_its_sign
+select id, 5 / round(c * 0.1, 0) as v, 1 / round(-c * 0, 1) as w from t_nulls order by id;

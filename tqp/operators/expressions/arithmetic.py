@@ -362,7 +362,7 @@ def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> 
         magnitude = scaled.abs()
         if decimal:
             magnitude = magnitude * (1 + 4 * torch.finfo(torch.float64).eps)
-        return torch.sign(scaled) * torch.floor(magnitude + 0.5) / scale
+        return torch.copysign(torch.floor(magnitude + 0.5) / scale, scaled)
     scale = 10.0 ** digits  # exact in float64 for the digits a DOUBLE can hold
     magnitude = values.abs()
     scaled = magnitude * scale
@@ -371,7 +371,8 @@ def round_half_away(values: torch.Tensor, digits: int, decimal: bool = True) -> 
     # decides the ties that the float64 product creates.
     up = (scaled - whole - 0.5) + _product_error(magnitude, scale, scaled) >= 0
     rounded = (whole + up) / scale
-    return torch.where(torch.isfinite(scaled), torch.sign(values) * rounded, values)
+    # copysign, not sign(values) * rounded: -0.0 keeps its sign (sign(-0.0) is +0.0).
+    return torch.where(torch.isfinite(scaled), torch.copysign(rounded, values), values)
 
 
 def _product_error(a: torch.Tensor, b: float, product: torch.Tensor) -> torch.Tensor:
