@@ -148,8 +148,10 @@ def test_arithmetic_on_non_numbers_is_a_programming_error(engines, sql):
 
 
 @pytest.mark.parametrize("expression", ["1 / round(f)", "1 / round(-f * 0.01)",
-                                        "1 / round(f * 0, 1)", "1 / round(-abs(f) * 0.001, 1)"])
-def test_round_keeps_the_sign_of_a_zero_it_gives(engines, expression):
-    """ROUND of -0.0, or of a negative value that rounds to zero, is -0.0 (1 / it is -inf), as
-    in DuckDB: the sign is copied, not multiplied in (sign(-0.0) is +0.0)."""
+                                        "1 / round(f * 0, 1)", "1 / round(-abs(f) * 0.001, 1)",
+                                        "1 / cbrt(-abs(f) * 0)"])
+def test_round_and_cbrt_keep_the_sign_of_a_zero_they_give(engines, expression):
+    """ROUND of -0.0, or of a negative value that rounds to zero, is -0.0 (1 / it is -inf), and
+    so is CBRT(-0.0), as in DuckDB: the sign is copied, not multiplied in (sign(-0.0) is
+    +0.0)."""
     engines.check_column("nums", expression)

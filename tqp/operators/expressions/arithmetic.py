@@ -425,8 +425,9 @@ def _unary_float(fn):
 
 
 def _cbrt(values: torch.Tensor) -> torch.Tensor:
-    # pow(|x|, 1/3) with the sign put back: DuckDB's values (cbrt(27) = 3.0000000000000004).
-    return torch.sign(values) * values.abs().pow(1.0 / 3.0)
+    # pow(|x|, 1/3) with the sign put back: DuckDB's values (cbrt(27) = 3.0000000000000004);
+    # copied, so that cbrt(-0.0) is -0.0.
+    return torch.copysign(values.abs().pow(1.0 / 3.0), values)
 
 
 handles(exp.Sqrt)(_unary_float(torch.sqrt))
