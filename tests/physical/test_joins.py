@@ -30,11 +30,18 @@ def _tables() -> dict[str, pa.Table]:
     return {"big": big, "small": small}
 
 
+def _tqp_over(tables: dict[str, pa.Table], **options):
+    """A tqp connection (`tqp.connect(**options)`) with `tables` registered."""
+    con = tqp.connect(**options)
+    for name, table in tables.items():
+        con.register(name, table)
+    return con
+
+
 def _connections(tables: dict[str, pa.Table]):
     """A tqp and a DuckDB connection, each with `tables` registered (a fixture's body)."""
-    t, d = tqp.connect(), duckdb.connect()
+    t, d = _tqp_over(tables), duckdb.connect()
     for name, table in tables.items():
-        t.register(name, table)
         d.register(name, table)
     yield t, d
     t.close()
@@ -91,9 +98,7 @@ def test_probe_rows_with_a_null_key_against_a_table_on_one_key_match_nothing(con
 def partitioned(cons):
     """`big` and `small` in partitions of 1,000 rows, for tqp and DuckDB."""
     _, duck = cons
-    con = tqp.connect(batch_rows=1000)
-    for name, table in _tables().items():
-        con.register(name, table)
+    con = _tqp_over(_tables(), batch_rows=1000)
     yield con, duck
     con.close()
 
@@ -220,13 +225,13 @@ def test_an_inner_join_probes_a_filters_input_with_its_mask(masked, sql):
 def test_each_probe_partition_is_probed_with_its_filters_mask(masked):
     """Partitions of 4,000 rows: each batch's filter hands its own mask to the join."""
     _, duck = masked
-    con = tqp.connect(batch_rows=4000)
-    for name, table in _probe_and_builds().items():
-        con.register(name, table)
-    for sql in MASKED:
-        check_against_duckdb(con, duck, sql)
-        assert "filter's mask" in _explained(con, sql, "Join[inner]")
-    con.close()
+    con = _tqp_over(_probe_and_builds(), batch_rows=4000)
+    try:
+        for sql in MASKED:
+            check_against_duckdb(con, duck, sql)
+            assert "filter's mask" in _explained(con, sql, "Join[inner]")
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("sql", [
